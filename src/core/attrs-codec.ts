@@ -1,0 +1,78 @@
+/**
+ * Binary encoding of an attribute map, used by every store format:
+ *
+ *   count:varint  then count x ( keyLen:varint key:utf8  valLen:varint value:utf8 )
+ *
+ * Keys are written in ascending code-unit order so equal maps encode to equal bytes.
+ * An empty map is the single byte 0x00. Decoding rejects truncation and trailing garbage.
+ */
+
+import { LogError } from "./errors.ts";
+import type { Attrs } from "./record.ts";
+import { ByteWriter } from "./bytes/growable.ts";
+import { readVarint, type VarintCursor } from "./bytes/varint.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8");
+
+/** Appends the encoding of `attrs` to `out`. */
+export function encodeAttrsInto(attrs: Attrs, out: ByteWriter): void {
+  const keys = Object.keys(attrs);
+  if (keys.length > 1) keys.sort();
+  out.varint(keys.length);
+  for (const k of keys) {
+    writeString(out, k);
+    writeString(out, attrs[k]!);
+  }
+}
+
+function writeString(out: ByteWriter, s: string): void {
+  // ASCII fast path: one byte per code unit.
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    out.varint(s.length);
+    out.ascii(s);
+    return;
+  }
+  const bytes = encoder.encode(s);
+  out.varint(bytes.length);
+  out.bytes(bytes);
+}
+
+/** Encodes `attrs` to a fresh byte array. */
+export function encodeAttrs(attrs: Attrs): Uint8Array {
+  const w = new ByteWriter(64);
+  encodeAttrsInto(attrs, w);
+  return w.finish().slice();
+}
+
+/** Decodes attributes from `buf[start, end)`. Throws LogError("corrupt") on malformed input. */
+export function decodeAttrs(buf: Uint8Array, start = 0, end = buf.length): Attrs {
+  const out: Record<string, string> = {};
+  const cur: VarintCursor = { pos: start };
+  try {
+    const count = readVarint(buf, cur);
+    for (let i = 0; i < count; i++) {
+      const k = readString(buf, cur, end);
+      out[k] = readString(buf, cur, end);
+    }
+  } catch (err) {
+    throw new LogError("corrupt", `invalid attributes data at byte ${cur.pos}: ${(err as Error).message}`);
+  }
+  if (cur.pos !== end) throw new LogError("corrupt", `invalid attributes data: ${end - cur.pos} trailing bytes`);
+  return out;
+}
+
+function readString(buf: Uint8Array, cur: VarintCursor, end: number): string {
+  const len = readVarint(buf, cur);
+  const s = cur.pos;
+  if (s + len > end) throw new RangeError("string runs past end");
+  cur.pos = s + len;
+  return decoder.decode(buf.subarray(s, s + len));
+}

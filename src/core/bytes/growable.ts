@@ -1,0 +1,82 @@
+/**
+ * A growable byte buffer for encoders: append bytes, varints and fixed-width integers, then
+ * take the filled prefix. Amortised doubling; no per-value allocation.
+ */
+
+import { varintSize, writeVarint } from "./varint.ts";
+
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  length = 0;
+
+  constructor(initialCapacity = 4096) {
+    this.buf = new Uint8Array(initialCapacity);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.length + n;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  bytes(src: Uint8Array, start = 0, end = src.length): void {
+    const n = end - start;
+    this.ensure(n);
+    this.buf.set(src.subarray(start, end), this.length);
+    this.length += n;
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = v;
+  }
+
+  u32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.length, v, true);
+    this.length += 4;
+  }
+
+  u64(v: number): void {
+    this.ensure(8);
+    this.view.setBigUint64(this.length, BigInt(v), true);
+    this.length += 8;
+  }
+
+  f64(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.length, v, true);
+    this.length += 8;
+  }
+
+  varint(v: number): void {
+    this.ensure(varintSize(v));
+    this.length = writeVarint(this.buf, this.length, v);
+  }
+
+  /** Writes the code units of an all-ASCII string as bytes (caller checked it is ASCII). */
+  ascii(s: string): void {
+    this.ensure(s.length);
+    const buf = this.buf;
+    let o = this.length;
+    for (let i = 0; i < s.length; i++) buf[o++] = s.charCodeAt(i);
+    this.length = o;
+  }
+
+  /** The written bytes (a view; copy if the writer will be reused). */
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+}

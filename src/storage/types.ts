@@ -1,0 +1,155 @@
+/**
+ * The ChunkStore contract shared by the memory and file implementations (one conformance
+ * suite runs against both: storage/conformance.suite.ts). Query and ingest code depend on these
+ * types only, never on a concrete store.
+ *
+ * Positions are 0-based record indexes within a chunk. Time is epoch microseconds.
+ */
+
+import type { ChunkId } from "../core/ids.ts";
+import type { Attrs, LogRecord, RecordInput, RecordRef } from "../core/record.ts";
+
+export type ChunkState = "active" | "sealed";
+
+/** Index build state of a sealed chunk (issue: indexes). Active chunks are "none". */
+export type IndexStatus = "none" | "pending" | "complete" | "capped" | "missing" | "failed";
+
+/** Inclusive min/max of one timestamp kind; both 0 when no record has that timestamp. */
+export interface TimeRange {
+  min: number;
+  max: number;
+}
+
+export interface ChunkMeta {
+  id: ChunkId;
+  store: string;
+  state: ChunkState;
+  records: number;
+  /** Sum of raw payload bytes. */
+  rawBytes: number;
+  /** Bytes on disk (segment file for sealed chunks, all files for active ones). */
+  storedBytes: number;
+  /** Wall clock when the chunk was opened (drives age rotation). */
+  createdAt: number;
+  writeTs: TimeRange;
+  ingestTs: TimeRange;
+  /** Event time: sourceTs when known, else ingestTs. Used by query time pruning. */
+  eventTs: TimeRange;
+  /** Codec of the sealed segment's data blocks ("zstd", "none"), "" while active. */
+  codec: string;
+  indexStatus: IndexStatus;
+  /** Bytes of index sections, reported apart from data bytes. */
+  indexBytes: number;
+}
+
+/** Rotation policy: the active chunk seals when appending the next record would break one. */
+export interface RotationPolicy {
+  /** 0 disables. Projected: bytes so far + next record's raw+attrs bytes > maxBytes. */
+  maxBytes: number;
+  /** 0 disables. */
+  maxRecords: number;
+  /** Microseconds; 0 disables. now - createdAt > maxAge. */
+  maxAgeMicros: number;
+}
+
+/** How appends reach the disk. "batch": fsync before append() resolves (default, safe). */
+export type DurabilityPolicy =
+  | { kind: "batch" }
+  | { kind: "interval"; everyMs: number }
+  | { kind: "never" };
+
+/** A contiguous run of records decoded for scanning, zero-copy where the store allows. */
+export interface RecordBatch {
+  /** Position of the batch's first record within its chunk. */
+  readonly first: number;
+  readonly count: number;
+  /** Raw payload bytes; record i is data[rawOffsets[i], rawOffsets[i+1]). */
+  readonly data: Uint8Array;
+  /** count + 1 offsets into data. */
+  readonly rawOffsets: Uint32Array;
+  readonly writeTs: Float64Array;
+  readonly ingestTs: Float64Array;
+  /** 0 = unknown. */
+  readonly sourceTs: Float64Array;
+  /** Decodes the attributes of record i (batch-relative) lazily. */
+  attrs(i: number): Attrs;
+}
+
+/** A time-bounded range of records inside a chunk (sealed: a compressed block). */
+export interface BlockInfo {
+  first: number;
+  count: number;
+  writeTs: TimeRange;
+  eventTs: TimeRange;
+}
+
+/** Reads one chunk. Active chunk readers see records appended after they were opened. */
+export interface ChunkReader {
+  readonly meta: ChunkMeta;
+  /** Current record count (grows for an active chunk). */
+  count(): number;
+  record(pos: number): LogRecord;
+  /** Records [from, to) grouped into one or more batches, in order. */
+  batches(from: number, to: number): Iterable<RecordBatch>;
+  /** Block layout for pruning; an active chunk reports one block covering all records. */
+  blocks(): readonly BlockInfo[];
+  /** First position whose writeTs >= ts (binary search over fixed-width entries). */
+  lowerBoundWriteTs(ts: number): number;
+  /** A named index section of a sealed segment, or undefined. */
+  section(name: string): Uint8Array | undefined;
+  cursor(): Cursor;
+  /** Releases mapped memory or file handles. */
+  close(): void;
+}
+
+/** Bidirectional cursor (spec A1.5): seek(p) then next() yields p, prev() yields p-1. */
+export interface Cursor {
+  next(): LogRecord | undefined;
+  prev(): LogRecord | undefined;
+  seek(pos: number): void;
+  /** Seeks to the first record whose writeTs >= ts. */
+  seekTime(ts: number): void;
+}
+
+export type StoreEvent =
+  | { kind: "appended"; chunk: ChunkId; count: number }
+  | { kind: "sealed"; chunk: ChunkId }
+  | { kind: "deleted"; chunk: ChunkId };
+
+export interface ChunkStore {
+  readonly name: string;
+  /**
+   * Appends a batch in order and returns where each record went. Resolves once the batch is
+   * durable under the store's durability policy. Rotation is checked before each record.
+   */
+  append(batch: readonly RecordInput[]): Promise<RecordRef[]>;
+  /** Seals the active chunk now (no-op when there is none). Resolves when sealed. */
+  seal(): Promise<ChunkId | undefined>;
+  /** All chunks, oldest first (by ID = creation order). */
+  chunks(): ChunkMeta[];
+  chunk(id: ChunkId): ChunkMeta | undefined;
+  /** Opens a reader; throws LogError("not_found") for an unknown or deleted chunk. */
+  open(id: ChunkId): ChunkReader;
+  /** Deletes a sealed chunk (retention). Readers already open keep working until closed. */
+  delete(id: ChunkId): Promise<void>;
+  /** Subscribes to appends/seals/deletes; returns an unsubscribe function. */
+  subscribe(listener: (e: StoreEvent) => void): () => void;
+  /** Waits for in-flight seals. */
+  idle(): Promise<void>;
+  /** Flushes, fsyncs and releases the store (and its lock). The active chunk stays active. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds one extra named section of a sealed segment (index builds plug in here) from the
+ * chunk's records, fed in order while the chunk seals inside the sealing worker.
+ */
+export interface SectionBuilder {
+  readonly name: string;
+  add(batch: RecordBatch): void;
+  /** "capped": the builder stopped early by a limit and the section is partial by design. */
+  finish(): { bytes: Uint8Array; status: "complete" | "capped" };
+}
+
+/** Makes fresh section builders for one seal. Supplied by the composition root. */
+export type SectionBuilderFactory = () => SectionBuilder[];
