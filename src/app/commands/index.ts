@@ -1,0 +1,6 @@
+/** The registry of subcommands: adding a command means one file and one line here. */
+
+import type { Command } from "../cli/command.ts";
+import { versionCommand } from "./version.ts";
+
+export const commands: readonly Command[] = [versionCommand];
