@@ -1,0 +1,98 @@
+/**
+ * Compiled query predicates (spec A5.6 with its fixes) and their per-record test. A predicate is
+ * compiled once per query: needles are lowercased, and a bare word that is not exactly one
+ * indexable token becomes a case-insensitive substring predicate that never uses the token index.
+ */
+
+import { asciiLower, isIndexableWord } from "../../index/tokenizer.ts";
+import type { Attrs } from "../../core/record.ts";
+import type { Predicate as PredicateNode } from "../lang/ast.ts";
+import { describeExpr } from "../lang/printer.ts";
+
+export type PredicateKind = "token" | "substring" | "kv" | "key_exists" | "value_exists";
+
+export interface Predicate {
+  readonly kind: PredicateKind;
+  /** Canonical form for explain, e.g. `token(error)`, `level=error`. */
+  readonly text: string;
+  /** Original word (token/substring) as typed. */
+  readonly word: string;
+  /** Lowercased key (kv, key_exists) or "". */
+  readonly key: string;
+  /** Lowercased value (kv, value_exists) or "". */
+  readonly value: string;
+  /**
+   * Needle searched in a batch's lowercased latin1 text to find candidate records: the UTF-8
+   * bytes, one char per byte, lowercased like the batch text.
+   */
+  readonly needle: string;
+  /** Needle bytes (UTF-8, ASCII-lowercased) for exact verification of non-ASCII needles. */
+  readonly needleBytes: Uint8Array;
+  readonly needleAscii: boolean;
+}
+
+const encoder = new TextEncoder();
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+function lowerBytes(s: string): Uint8Array {
+  const b = encoder.encode(s);
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x41 && b[i]! <= 0x5a) b[i]! += 0x20;
+  return b;
+}
+
+function make(kind: PredicateKind, text: string, word: string, key: string, value: string, needleSource: string): Predicate {
+  const needleBytes = lowerBytes(needleSource);
+  let ascii = true;
+  for (const b of needleBytes) if (b > 0x7f) ascii = false;
+  // The batch text is lowered by latin1 toLowerCase (which also folds bytes 0xC0-0xDE), so the
+  // needle is folded the same way; hits of non-ASCII needles are then verified byte-exactly.
+  return { kind, text, word, key, value, needle: latin1(needleBytes).toLowerCase(), needleBytes, needleAscii: ascii };
+}
+
+/** Compiles one leaf of the query AST. */
+export function compilePredicate(node: PredicateNode): Predicate {
+  const text = describeExpr(node);
+  switch (node.kind) {
+    case "token": {
+      // Quoting only defeats keywords: a quoted single token is still a token.
+      const kind = isIndexableWord(node.word) ? "token" : "substring";
+      return make(kind, text, node.word, "", "", asciiLower(node.word));
+    }
+    case "kv": {
+      const k = asciiLower(node.key);
+      const v = asciiLower(node.value);
+      return make("kv", text, "", k, v, `${k}=${v}`);
+    }
+    case "key_exists": {
+      const k = asciiLower(node.key);
+      return make("key_exists", text, "", k, "", `${k}=`);
+    }
+    case "value_exists": {
+      const v = asciiLower(node.value);
+      return make("value_exists", text, "", "", v, `=${v}`);
+    }
+  }
+}
+
+/** Attribute side of a kv-family predicate (keys and values compared ASCII-case-insensitively). */
+export function attrsMatch(p: Predicate, attrs: Attrs): boolean {
+  for (const k in attrs) {
+    switch (p.kind) {
+      case "kv":
+        if (asciiLower(k) === p.key && asciiLower(attrs[k]!) === p.value) return true;
+        break;
+      case "key_exists":
+        if (asciiLower(k) === p.key) return true;
+        break;
+      case "value_exists":
+        if (asciiLower(attrs[k]!) === p.value) return true;
+        break;
+      default:
+        return false;
+    }
+  }
+  return false;
+}

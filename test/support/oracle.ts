@@ -1,0 +1,50 @@
+/**
+ * The naive oracle the differential tests compare the engine against: evaluates the query AST
+ * on every record directly from the spec's definitions (A5.6 with fixes) — tokenize the raw
+ * text, extract key=value pairs, compare attributes — with no indexes, batches or needles.
+ * Slow by design; shared by the engine tests and the differential tests.
+ */
+
+import type { Expr } from "../../src/query/lang/ast.ts";
+import { asciiLower, isIndexableWord, tokenize } from "../../src/index/tokenizer.ts";
+import { extractKv } from "../../src/index/kv-extract.ts";
+import type { LogRecord } from "../../src/core/record.ts";
+
+function latin1Lower(raw: Uint8Array): string {
+  let s = "";
+  for (const b of raw) s += String.fromCharCode(b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
+  return s;
+}
+
+function utf8Latin1Lower(word: string): string {
+  return latin1Lower(new TextEncoder().encode(word));
+}
+
+/** True when `r` satisfies `e` by the spec's definitions. */
+export function oracleMatches(e: Expr, r: LogRecord): boolean {
+  switch (e.kind) {
+    case "and":
+      return e.children.every((c) => oracleMatches(c, r));
+    case "or":
+      return e.children.some((c) => oracleMatches(c, r));
+    case "not":
+      return !oracleMatches(e.child, r);
+    case "token":
+      if (isIndexableWord(e.word)) return tokenize(r.raw).includes(asciiLower(e.word));
+      return latin1Lower(r.raw).includes(utf8Latin1Lower(e.word));
+    default: {
+      const attrs = Object.entries(r.attrs).map(([k, v]) => [asciiLower(k), asciiLower(v)] as const);
+      const pairs = extractKv(r.raw).map(([k, v]) => [k, asciiLower(v)] as const);
+      const all = [...attrs, ...pairs];
+      if (e.kind === "kv") return all.some(([k, v]) => k === asciiLower(e.key) && v === asciiLower(e.value));
+      if (e.kind === "key_exists") return all.some(([k]) => k === asciiLower(e.key));
+      return all.some(([, v]) => v === asciiLower(e.value));
+    }
+  }
+}
+
+/** Event time bounds [start, end) on sourceTs (else ingestTs). */
+export function oracleInTime(r: LogRecord, start: number | undefined, end: number | undefined): boolean {
+  const t = r.sourceTs !== 0 ? r.sourceTs : r.ingestTs;
+  return (start === undefined || t >= start) && (end === undefined || t < end);
+}
