@@ -165,14 +165,16 @@ export type TokenMissReason = "non_ascii" | "too_short" | "numeric" | "not_index
 
 /**
  * The A6.9 miss classifier: a byte > 127 -> non_ascii; shorter than 2 bytes -> too_short;
- * only `0-9a-f-` (after ASCII lowercasing) -> numeric; otherwise not_indexed.
+ * numeric by A3 rule 5 (only `0-9a-f-` with a hex digit, or `0x`/`0o`/`0b` + digits) ->
+ * numeric; otherwise not_indexed. Refines the spec's "only `0-9a-f-`" so that `--` (a real
+ * token) is not called numeric and `0x1f` is.
  */
 export function classifyTokenMiss(word: string): TokenMissReason {
   const bytes = encoder.encode(word);
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return "non_ascii";
-  if (bytes.length < TOKEN_MIN_LEN) return "too_short";
   for (let i = 0; i < bytes.length; i++) {
-    if ((DIGIT_CLASS[LOWER[bytes[i]!]!]! & (HEX | HYPHEN)) === 0) return "not_indexed";
+    if (bytes[i]! > 0x7f) return "non_ascii";
+    bytes[i] = LOWER[bytes[i]!]! || bytes[i]!;
   }
-  return "numeric";
+  if (bytes.length < TOKEN_MIN_LEN) return "too_short";
+  return isNumeric(bytes, bytes.length) ? "numeric" : "not_indexed";
 }

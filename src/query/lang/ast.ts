@@ -1,0 +1,71 @@
+/**
+ * The query expression tree (spec A5.2). Pure data: words keep their case and their quoting
+ * so the printer can reproduce them; matching semantics (token vs substring, case folding)
+ * belong to the engine. AND/OR nodes are n-ary, flattened and have at least two children.
+ */
+
+/** A bare or quoted word: `error`, `"disk full"`. */
+export interface TokenPred {
+  kind: "token";
+  word: string;
+  /** The word was written in quotes (so it was never a keyword). */
+  quoted: boolean;
+}
+
+/** `key=value`. */
+export interface KvPred {
+  kind: "kv";
+  key: string;
+  value: string;
+}
+
+/** `key=*`. */
+export interface KeyExistsPred {
+  kind: "key_exists";
+  key: string;
+}
+
+/** `*=value`. */
+export interface ValueExistsPred {
+  kind: "value_exists";
+  value: string;
+}
+
+/** A leaf of the tree: what DNF branches hold and what the engine evaluates. */
+export type Predicate = TokenPred | KvPred | KeyExistsPred | ValueExistsPred;
+
+export interface AndExpr {
+  kind: "and";
+  children: Expr[];
+}
+
+export interface OrExpr {
+  kind: "or";
+  children: Expr[];
+}
+
+export interface NotExpr {
+  kind: "not";
+  child: Expr;
+}
+
+export type Expr = AndExpr | OrExpr | NotExpr | Predicate;
+
+/**
+ * Builds an AND (or OR) node, splicing in children of the same kind so chains stay flat
+ * (`a AND (b AND c)` is AND(a,b,c)); a single child is returned as is.
+ */
+export function joinExprs(kind: "and" | "or", parts: Expr[]): Expr {
+  const children: Expr[] = [];
+  for (const p of parts) {
+    if (p.kind === kind) children.push(...p.children);
+    else children.push(p);
+  }
+  if (children.length === 1) return children[0]!;
+  return { kind, children };
+}
+
+/** True for the four leaf kinds. */
+export function isPredicate(e: Expr): e is Predicate {
+  return e.kind !== "and" && e.kind !== "or" && e.kind !== "not";
+}
