@@ -19,6 +19,11 @@ test("round trip of arbitrary attribute maps (unicode included)", () => {
   );
 });
 
+test("a key named __proto__ is an ordinary attribute", () => {
+  const attrs = JSON.parse('{"__proto__":"x","a":"b"}');
+  expect(Object.entries(decodeAttrs(encodeAttrs(attrs)))).toEqual([["__proto__", "x"], ["a", "b"]]);
+});
+
 test("truncated or padded input is reported as corrupt", () => {
   const bytes = encodeAttrs({ service: "api", level: "error" });
   for (let cut = 0; cut < bytes.length; cut++) {

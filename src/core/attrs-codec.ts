@@ -54,7 +54,8 @@ export function encodeAttrs(attrs: Attrs): Uint8Array {
 
 /** Decodes attributes from `buf[start, end)`. Throws LogError("corrupt") on malformed input. */
 export function decodeAttrs(buf: Uint8Array, start = 0, end = buf.length): Attrs {
-  const out: Record<string, string> = {};
+  // A null prototype so a key named "__proto__" is stored like any other.
+  const out: Record<string, string> = Object.create(null);
   const cur: VarintCursor = { pos: start };
   try {
     const count = readVarint(buf, cur);

@@ -1,0 +1,194 @@
+/**
+ * Block body codec (layout in format.ts): the uncompressed bytes of one block. The encoder
+ * collects records and deduplicates attribute maps per block (by object identity first, then
+ * by encoded bytes); the decoder yields a RecordBatch viewing the body without per-record
+ * copies and decodes each distinct attribute map lazily, once. No I/O, no compression here.
+ */
+
+import { crc32 } from "../../core/bytes/checksum.ts";
+import { ByteWriter } from "../../core/bytes/growable.ts";
+import { decodeAttrs, encodeAttrsInto } from "../../core/attrs-codec.ts";
+import type { Attrs } from "../../core/record.ts";
+import type { RecordBatch } from "../types.ts";
+import { view } from "./format.ts";
+import { decodeTsColumn, encodeTsColumn, readUvarint } from "./ts-column.ts";
+
+/** count u32 │ dataLen u32 │ columnsLen u32. */
+export const BLOCK_HEADER_SIZE = 12;
+
+/** Accumulates records for one block; reset() after encode() to reuse the buffers. */
+export class BlockEncoder {
+  count = 0;
+  private readonly data = new ByteWriter(1 << 16);
+  private readonly lengths: number[] = [];
+  private readonly writeTs: number[] = [];
+  private readonly ingestTs: number[] = [];
+  private readonly sourceTs: number[] = [];
+  private readonly attrIndex: number[] = [];
+  /** Distinct encoded maps, their CRCs (candidate lookup) and the objects seen for each. */
+  private readonly maps = new ByteWriter(1024);
+  private readonly mapEnds: number[] = [];
+  private readonly byCrc = new Map<number, number[]>();
+  private readonly byObject = new Map<Attrs, number>();
+  private readonly scratch = new ByteWriter(256);
+
+  /** Raw payload bytes collected so far. */
+  get dataBytes(): number {
+    return this.data.length;
+  }
+
+  /** Adds record `i` of `batch` (batch-relative index). */
+  add(batch: RecordBatch, i: number): void {
+    const start = batch.rawOffsets[i]!;
+    const end = batch.rawOffsets[i + 1]!;
+    this.data.bytes(batch.data, start, end);
+    this.lengths.push(end - start);
+    this.writeTs.push(batch.writeTs[i]!);
+    this.ingestTs.push(batch.ingestTs[i]!);
+    this.sourceTs.push(batch.sourceTs[i]!);
+    this.attrIndex.push(this.mapIndex(batch.attrs(i)));
+    this.count++;
+  }
+
+  private mapIndex(attrs: Attrs): number {
+    const known = this.byObject.get(attrs);
+    if (known !== undefined) return known;
+    const s = this.scratch;
+    s.reset();
+    encodeAttrsInto(attrs, s);
+    const bytes = s.finish();
+    const crc = crc32(bytes);
+    let candidates = this.byCrc.get(crc);
+    if (candidates === undefined) this.byCrc.set(crc, (candidates = []));
+    for (const idx of candidates) {
+      if (this.sameMap(idx, bytes)) {
+        this.byObject.set(attrs, idx);
+        return idx;
+      }
+    }
+    const idx = this.mapEnds.length;
+    this.maps.bytes(bytes);
+    this.mapEnds.push(this.maps.length);
+    candidates.push(idx);
+    this.byObject.set(attrs, idx);
+    return idx;
+  }
+
+  private sameMap(idx: number, bytes: Uint8Array): boolean {
+    const start = idx === 0 ? 0 : this.mapEnds[idx - 1]!;
+    const end = this.mapEnds[idx]!;
+    if (end - start !== bytes.length) return false;
+    const m = this.maps.finish();
+    for (let k = 0; k < bytes.length; k++) if (m[start + k] !== bytes[k]) return false;
+    return true;
+  }
+
+  /** Encodes the collected records as one block body. */
+  encode(): Uint8Array {
+    const n = this.count;
+    const cols = new ByteWriter(n * 8 + this.maps.length + 64);
+    for (let i = 0; i < n; i++) cols.varint(this.lengths[i]!);
+    encodeTsColumn(this.writeTs, n, cols);
+    encodeTsColumn(this.ingestTs, n, cols, this.writeTs);
+    encodeTsColumn(this.sourceTs, n, cols, this.ingestTs);
+    cols.varint(this.mapEnds.length);
+    const maps = this.maps.finish();
+    let prev = 0;
+    for (const end of this.mapEnds) {
+      cols.varint(end - prev);
+      prev = end;
+    }
+    cols.bytes(maps);
+    for (let i = 0; i < n; i++) cols.varint(this.attrIndex[i]!);
+    const body = new Uint8Array(BLOCK_HEADER_SIZE + cols.length + this.data.length);
+    const v = view(body);
+    v.setUint32(0, n, true);
+    v.setUint32(4, this.data.length, true);
+    v.setUint32(8, cols.length, true);
+    body.set(cols.finish(), BLOCK_HEADER_SIZE);
+    body.set(this.data.finish(), BLOCK_HEADER_SIZE + cols.length);
+    return body;
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.data.reset();
+    this.lengths.length = 0;
+    this.writeTs.length = 0;
+    this.ingestTs.length = 0;
+    this.sourceTs.length = 0;
+    this.attrIndex.length = 0;
+    this.maps.reset();
+    this.mapEnds.length = 0;
+    this.byCrc.clear();
+    this.byObject.clear();
+  }
+}
+
+/** A decoded block: typed columns plus lazily decoded attribute maps. */
+export class DecodedBlock implements RecordBatch {
+  private readonly mapCache: (Attrs | undefined)[];
+
+  constructor(
+    readonly first: number,
+    readonly count: number,
+    readonly data: Uint8Array,
+    readonly rawOffsets: Uint32Array,
+    readonly writeTs: Float64Array,
+    readonly ingestTs: Float64Array,
+    readonly sourceTs: Float64Array,
+    private readonly body: Uint8Array,
+    /** distinct + 1 offsets into body: map k is body[mapBounds[k], mapBounds[k+1]). */
+    private readonly mapBounds: Uint32Array,
+    private readonly attrIndex: Uint32Array,
+  ) {
+    this.mapCache = new Array(mapBounds.length - 1);
+  }
+
+  attrs(i: number): Attrs {
+    const k = this.attrIndex[i]!;
+    return (this.mapCache[k] ??= decodeAttrs(this.body, this.mapBounds[k]!, this.mapBounds[k + 1]!));
+  }
+}
+
+/**
+ * Decodes a block body holding records [first, first+count). Throws RangeError (or a corrupt
+ * LogError from the attrs codec, later) on malformed input; the reader maps it to CorruptError.
+ */
+export function decodeBlock(body: Uint8Array, first: number, count: number): DecodedBlock {
+  if (body.length < BLOCK_HEADER_SIZE) throw new RangeError(`block body of ${body.length} bytes is too short`);
+  const v = view(body);
+  const n = v.getUint32(0, true);
+  const dataLen = v.getUint32(4, true);
+  const colsEnd = BLOCK_HEADER_SIZE + v.getUint32(8, true);
+  if (n !== count) throw new RangeError(`block holds ${n} records, directory says ${count}`);
+  if (colsEnd + dataLen !== body.length) throw new RangeError("block section lengths do not add up");
+  const cur = { pos: BLOCK_HEADER_SIZE };
+  const rawOffsets = new Uint32Array(n + 1);
+  let off = 0;
+  for (let i = 0; i < n; i++) rawOffsets[i + 1] = off += readUvarint(body, cur, colsEnd);
+  if (off !== dataLen) throw new RangeError(`record lengths sum to ${off}, data holds ${dataLen}`);
+  const writeTs = new Float64Array(n);
+  const ingestTs = new Float64Array(n);
+  const sourceTs = new Float64Array(n);
+  cur.pos = decodeTsColumn(body, cur.pos, colsEnd, writeTs);
+  cur.pos = decodeTsColumn(body, cur.pos, colsEnd, ingestTs, writeTs);
+  cur.pos = decodeTsColumn(body, cur.pos, colsEnd, sourceTs, ingestTs);
+  const distinct = readUvarint(body, cur, colsEnd);
+  if (distinct > n) throw new RangeError(`${distinct} attribute maps for ${n} records`);
+  const mapBounds = new Uint32Array(distinct + 1);
+  let mapEnd = 0;
+  for (let k = 0; k < distinct; k++) mapBounds[k + 1] = mapEnd += readUvarint(body, cur, colsEnd);
+  for (let k = 0; k <= distinct; k++) mapBounds[k] += cur.pos;
+  cur.pos += mapEnd;
+  if (cur.pos > colsEnd) throw new RangeError("attribute maps run past the columns");
+  const attrIndex = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = readUvarint(body, cur, colsEnd);
+    if (k >= distinct) throw new RangeError(`record ${i} uses attribute map ${k} of ${distinct}`);
+    attrIndex[i] = k;
+  }
+  if (cur.pos !== colsEnd) throw new RangeError(`${colsEnd - cur.pos} trailing column bytes`);
+  const data = body.subarray(colsEnd, colsEnd + dataLen);
+  return new DecodedBlock(first, n, data, rawOffsets, writeTs, ingestTs, sourceTs, body, mapBounds, attrIndex);
+}

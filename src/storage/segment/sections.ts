@@ -1,0 +1,74 @@
+/**
+ * Runs SectionBuilders during a seal and isolates their failures: a builder that throws (in
+ * add or finish) or names its section badly is dropped, its error recorded, and the segment is
+ * still written without that section. Decides the segment's index status.
+ */
+
+import { errorMessage } from "../../core/errors.ts";
+import type { RecordBatch, SectionBuilder } from "../types.ts";
+import { isValidSectionName, type SegmentIndexStatus } from "./directory.ts";
+
+/** A finished section ready to be written. */
+export interface FinishedSection {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export class SectionRunner {
+  private live: SectionBuilder[] = [];
+  private capped = false;
+  readonly errors: string[] = [];
+
+  constructor(private readonly builders: readonly SectionBuilder[]) {
+    const seen = new Set<string>();
+    for (const b of builders) {
+      if (!isValidSectionName(b.name)) this.errors.push(`section "${b.name}": name must be 1-64 printable ASCII characters`);
+      else if (seen.has(b.name)) this.errors.push(`section "${b.name}": duplicate name`);
+      else {
+        seen.add(b.name);
+        this.live.push(b);
+      }
+    }
+  }
+
+  /** Feeds `batch` to every builder still running. */
+  add(batch: RecordBatch): void {
+    for (let i = 0; i < this.live.length; i++) {
+      const b = this.live[i]!;
+      try {
+        b.add(batch);
+      } catch (err) {
+        this.fail(b, err);
+        i--;
+      }
+    }
+  }
+
+  /** Finishes every builder still running; returns their sections in builder order. */
+  finish(): FinishedSection[] {
+    const out: FinishedSection[] = [];
+    for (const b of this.live) {
+      try {
+        const r = b.finish();
+        if (r.status === "capped") this.capped = true;
+        out.push({ name: b.name, bytes: r.bytes });
+      } catch (err) {
+        this.errors.push(`section "${b.name}": ${errorMessage(err)}`);
+      }
+    }
+    this.live = [];
+    return out;
+  }
+
+  /** Index status after finish(). */
+  status(): SegmentIndexStatus {
+    if (this.builders.length === 0) return "none";
+    if (this.errors.length > 0) return "failed";
+    return this.capped ? "capped" : "complete";
+  }
+
+  private fail(b: SectionBuilder, err: unknown): void {
+    this.errors.push(`section "${b.name}": ${errorMessage(err)}`);
+    this.live.splice(this.live.indexOf(b), 1);
+  }
+}

@@ -1,0 +1,55 @@
+/** Timestamp column codec: property round trips over every mode, and rejection of bad input. */
+
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { ByteWriter } from "../../core/bytes/growable.ts";
+import { decodeTsColumn, encodeTsColumn, MAX_ZIGZAG_TS, MODE_BASE, MODE_DELTA, MODE_REF, MODE_ZIGZAG, readUvarint } from "./ts-column.ts";
+import { tsArb } from "./test-support.ts";
+
+function roundTrip(values: number[], ref?: number[]): { mode: number; decoded: number[]; consumed: boolean } {
+  const w = new ByteWriter(16);
+  encodeTsColumn(values, values.length, w, ref);
+  const buf = w.finish();
+  const out = new Float64Array(values.length);
+  const end = decodeTsColumn(buf, 0, buf.length, out, ref === undefined ? undefined : Float64Array.from(ref));
+  return { mode: buf[0]!, decoded: [...out], consumed: end === buf.length };
+}
+
+describe("timestamp column", () => {
+  const cases: { name: string; values: number[]; ref?: number[]; mode: number }[] = [
+    { name: "empty", values: [], ref: undefined, mode: MODE_DELTA },
+    { name: "non-decreasing", values: [5, 5, 9, 1_700_000_000_000_000], ref: undefined, mode: MODE_DELTA },
+    { name: "jittery small", values: [100, 90, 120, 80], ref: undefined, mode: MODE_ZIGZAG },
+    { name: "beyond zigzag range", values: [Number.MAX_SAFE_INTEGER, 0, MAX_ZIGZAG_TS + 1], ref: undefined, mode: MODE_BASE },
+    { name: "close to reference", values: [1_000_007, 999_000, 1_500_002], ref: [1_000_010, 999_001, 1_500_005], mode: MODE_REF },
+  ];
+  test.each(cases)("$name picks mode $mode and round-trips", ({ values, ref, mode }) => {
+    expect(roundTrip(values, ref)).toEqual({ mode, decoded: values, consumed: true });
+  });
+
+  test("property: any safe non-negative values round-trip, with or without a reference", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(tsArb, tsArb), { maxLength: 40 }), (pairs) => {
+        const values = pairs.map((p) => p[0]);
+        const ref = pairs.map((p) => p[1]);
+        expect(roundTrip(values).decoded).toEqual(values);
+        expect(roundTrip(values, ref).decoded).toEqual(values);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test.each([
+    { name: "unknown mode", bytes: [9, 0, 0] },
+    { name: "reference mode without reference", bytes: [MODE_REF, 0, 0] },
+    { name: "truncated varint", bytes: [MODE_DELTA, 0x80] },
+    { name: "missing values", bytes: [MODE_DELTA, 0] },
+  ])("rejects $name", ({ bytes }) => {
+    expect(() => decodeTsColumn(Uint8Array.from(bytes), 0, bytes.length, new Float64Array(1))).toThrow(RangeError);
+  });
+
+  test("readUvarint rejects varints longer than 8 bytes", () => {
+    const buf = new Uint8Array(9).fill(0x80);
+    expect(() => readUvarint(buf, { pos: 0 }, buf.length)).toThrow("varint too long");
+  });
+});

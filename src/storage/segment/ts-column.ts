@@ -1,0 +1,129 @@
+/**
+ * Timestamp columns of a block body. A column is
+ *
+ *   mode u8 │ base varint │ count × varint
+ *
+ * MODE_DELTA  (non-decreasing column):   base = first value, varints = v[i] - v[i-1]
+ * MODE_ZIGZAG (values <= MAX_ZIGZAG_TS): base = first value, zigzag(v[i] - v[i-1])
+ * MODE_BASE   (any safe values):         base = min, varints = v[i] - min
+ * MODE_REF    (values, ref <= MAX_ZIGZAG_TS): base = 0, zigzag(ref[i] - v[i]) where ref is the
+ *             previously decoded column (ingestTs against writeTs, sourceTs against ingestTs)
+ * with v[-1] = base. The encoder picks the applicable mode with the fewest varint bytes; all are
+ * exact for safe non-negative integers. Small repeated numbers are what zstd shrinks best.
+ */
+
+import type { ByteWriter } from "../../core/bytes/growable.ts";
+import { varintSize } from "../../core/bytes/varint.ts";
+
+export const MODE_DELTA = 0;
+export const MODE_ZIGZAG = 1;
+export const MODE_BASE = 2;
+export const MODE_REF = 3;
+/** Largest value for which zigzag differences stay exact in a double (2^52 µs ≈ year 2112). */
+export const MAX_ZIGZAG_TS = 2 ** 52;
+
+function zigzag(d: number): number {
+  return d >= 0 ? d * 2 : -d * 2 - 1;
+}
+
+function unzigzag(z: number): number {
+  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+}
+
+/** Appends the column for `values[0, count)`; `ref` (same length) enables MODE_REF. */
+export function encodeTsColumn(values: readonly number[], count: number, out: ByteWriter, ref?: readonly number[]): void {
+  let monotone = true;
+  let min = Number.MAX_SAFE_INTEGER;
+  let max = 0;
+  let refMax = 0;
+  let deltaCost = 0;
+  let zigzagCost = 0;
+  let refCost = 0;
+  for (let i = 0; i < count; i++) {
+    const x = values[i]!;
+    const prev = i === 0 ? x : values[i - 1]!;
+    if (x < prev) monotone = false;
+    else deltaCost += varintSize(x - prev);
+    zigzagCost += varintSize(zigzag(x - prev));
+    if (ref !== undefined) {
+      refCost += varintSize(zigzag(ref[i]! - x));
+      if (ref[i]! > refMax) refMax = ref[i]!;
+    }
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const base = count === 0 ? 0 : values[0]!;
+  let mode = MODE_BASE;
+  let best = Infinity;
+  if (monotone) [mode, best] = [MODE_DELTA, deltaCost];
+  if (max <= MAX_ZIGZAG_TS && zigzagCost < best) [mode, best] = [MODE_ZIGZAG, zigzagCost];
+  if (ref !== undefined && max <= MAX_ZIGZAG_TS && refMax <= MAX_ZIGZAG_TS && refCost < best) mode = MODE_REF;
+  out.u8(mode);
+  if (mode === MODE_BASE) {
+    out.varint(min);
+    for (let i = 0; i < count; i++) out.varint(values[i]! - min);
+  } else if (mode === MODE_REF) {
+    out.varint(0);
+    for (let i = 0; i < count; i++) out.varint(zigzag(ref![i]! - values[i]!));
+  } else {
+    out.varint(base);
+    let prev = base;
+    for (let i = 0; i < count; i++) {
+      out.varint(mode === MODE_DELTA ? values[i]! - prev : zigzag(values[i]! - prev));
+      prev = values[i]!;
+    }
+  }
+}
+
+/**
+ * Decodes a column at `buf[pos]` into `out[0, out.length)`; `ref` is the column MODE_REF
+ * refers to. Returns the offset after the column; throws RangeError when malformed.
+ */
+export function decodeTsColumn(buf: Uint8Array, pos: number, end: number, out: Float64Array, ref?: Float64Array): number {
+  if (pos >= end) throw new RangeError("timestamp column truncated");
+  const mode = buf[pos++]!;
+  if (mode > MODE_REF || (mode === MODE_REF && ref === undefined)) throw new RangeError(`invalid timestamp column mode ${mode}`);
+  const cur = { pos };
+  const base = readUvarint(buf, cur, end);
+  const n = out.length;
+  if (mode === MODE_BASE) {
+    for (let i = 0; i < n; i++) out[i] = base + readUvarint(buf, cur, end);
+  } else if (mode === MODE_REF) {
+    for (let i = 0; i < n; i++) out[i] = ref![i]! - unzigzag(readUvarint(buf, cur, end));
+  } else if (mode === MODE_DELTA) {
+    let prev = base;
+    for (let i = 0; i < n; i++) out[i] = prev += readUvarint(buf, cur, end);
+  } else {
+    let prev = base;
+    for (let i = 0; i < n; i++) out[i] = prev += unzigzag(readUvarint(buf, cur, end));
+  }
+  return cur.pos;
+}
+
+/**
+ * Reads an unsigned varint bounded by `end`, advancing `cur.pos`. One-byte values (the common
+ * case for deltas, lengths and attr indexes) take the fast path. Throws RangeError when
+ * truncated or longer than 8 bytes (values stay below 2^56).
+ */
+export function readUvarint(buf: Uint8Array, cur: { pos: number }, end: number): number {
+  let p = cur.pos;
+  if (p >= end) throw new RangeError("varint truncated");
+  let b = buf[p++]!;
+  if (b < 0x80) {
+    cur.pos = p;
+    return b;
+  }
+  let result = b & 0x7f;
+  let mul = 128;
+  for (let i = 1; i < 8; i++) {
+    if (p >= end) throw new RangeError("varint truncated");
+    b = buf[p++]!;
+    result += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      cur.pos = p;
+      return result;
+    }
+    mul *= 128;
+  }
+  throw new RangeError("varint too long");
+}

@@ -1,0 +1,216 @@
+/**
+ * Writes one sealed segment file (format.ts) from a chunk's record batches: cuts blocks by raw
+ * size, compresses them with Bun's zstd, runs the section builders alongside, then writes the
+ * sections, directory and footer to <path>.tmp, fsyncs, and renames into place. Synchronous:
+ * it runs inside the sealing worker, never on the ingest path.
+ */
+
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { crc32 } from "../../core/bytes/checksum.ts";
+import { LogError } from "../../core/errors.ts";
+import type { RecordBatch, SectionBuilder, TimeRange } from "../types.ts";
+import { BlockEncoder } from "./block.ts";
+import { encodeDirectory, type SectionEntry, type SegmentBlock, type SegmentIndexStatus } from "./directory.ts";
+import { alignPadding, CODEC_NONE, CODEC_ZSTD, encodeFooter, encodeHeader, MAX_BLOCK_RECORDS, type SegmentHeader } from "./format.ts";
+import { SectionRunner } from "./sections.ts";
+import { TimeRanges } from "./time-ranges.ts";
+
+export interface SegmentWriteOptions {
+  /** "none" stores blocks uncompressed (per-store setting). */
+  codec: "zstd" | "none";
+  /** zstd level (1-22; 3 is zstd's default). */
+  level: number;
+  /** Target uncompressed payload bytes per block; a block is cut once it reaches this. */
+  blockRawBytes: number;
+}
+
+/**
+ * Defaults measured on the 16 loghub samples (4.4 MB): 1 MiB blocks at level 3 store 0.125 of
+ * raw bytes (zstd -3 on the plain files: 0.101) and decode+scan at ~1.4 GB/s. On 35 MB of
+ * concatenated samples 256 KiB blocks stored 0.128 vs 0.118 for 1 MiB, with no faster scans.
+ */
+export const DEFAULT_SEGMENT_OPTIONS: Readonly<SegmentWriteOptions> = { codec: "zstd", level: 3, blockRawBytes: 1 << 20 };
+
+/** Largest accepted blockRawBytes (bounds reader memory per decoded block). */
+export const MAX_BLOCK_RAW_BYTES = 64 << 20;
+
+export interface SegmentSummary {
+  records: number;
+  rawBytes: number;
+  /** Whole file size. */
+  storedBytes: number;
+  /** Bytes of all sections. */
+  indexBytes: number;
+  blocks: number;
+  writeTs: TimeRange;
+  ingestTs: TimeRange;
+  eventTs: TimeRange;
+  /** "none" without builders; "failed" when a builder threw (its section is omitted). */
+  indexStatus: SegmentIndexStatus;
+  sectionErrors: string[];
+}
+
+/**
+ * Writes <path>.tmp, fsyncs, renames to `path`, fsyncs the directory. Feeds every batch to each
+ * builder too. Timestamps must be safe non-negative integers (else LogError invalid_argument);
+ * on any error the temporary file is removed and nothing is left at `path`.
+ */
+export function writeSegment(
+  path: string,
+  header: SegmentHeader,
+  batches: Iterable<RecordBatch>,
+  options: SegmentWriteOptions,
+  builders: SectionBuilder[],
+): SegmentSummary {
+  checkOptions(options);
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, "w");
+  let closed = false;
+  try {
+    const summary = new SegmentFileWriter(fd, options).write(header, batches, new SectionRunner(builders));
+    fsyncSync(fd);
+    closeSync(fd);
+    closed = true;
+    renameSync(tmp, path);
+    fsyncDir(dirname(path));
+    return summary;
+  } catch (err) {
+    if (!closed) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+function checkOptions(o: SegmentWriteOptions): void {
+  if (o.codec !== "zstd" && o.codec !== "none") throw new LogError("invalid_argument", `unknown segment codec "${o.codec}"`);
+  if (!Number.isInteger(o.level) || o.level < 1 || o.level > 22) throw new LogError("invalid_argument", `zstd level ${o.level} is not an integer in 1..22`);
+  if (!Number.isInteger(o.blockRawBytes) || o.blockRawBytes < 1 || o.blockRawBytes > MAX_BLOCK_RAW_BYTES) {
+    throw new LogError("invalid_argument", `blockRawBytes ${o.blockRawBytes} is not an integer in 1..${MAX_BLOCK_RAW_BYTES}`);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+class SegmentFileWriter {
+  private offset = 0;
+  private records = 0;
+  private rawBytes = 0;
+  private readonly enc = new BlockEncoder();
+  private readonly blockRanges = new TimeRanges();
+  private readonly totalRanges = new TimeRanges();
+  private readonly blocks: SegmentBlock[] = [];
+
+  constructor(
+    private readonly fd: number,
+    private readonly options: SegmentWriteOptions,
+  ) {}
+
+  write(header: SegmentHeader, batches: Iterable<RecordBatch>, runner: SectionRunner): SegmentSummary {
+    this.put(encodeHeader(header));
+    const { enc, blockRanges, options } = this;
+    for (const batch of batches) {
+      runner.add(batch);
+      for (let i = 0; i < batch.count; i++) {
+        const w = batch.writeTs[i]!;
+        const ing = batch.ingestTs[i]!;
+        const src = batch.sourceTs[i]!;
+        if (!isTimestamp(w) || !isTimestamp(ing) || !isTimestamp(src)) {
+          throw new LogError("invalid_argument", `record ${batch.first + i}: timestamps ${w}/${ing}/${src} are not non-negative integers`);
+        }
+        enc.add(batch, i);
+        blockRanges.add(w, ing, src !== 0 ? src : ing);
+        if (enc.dataBytes >= options.blockRawBytes || enc.count === MAX_BLOCK_RECORDS) this.flushBlock();
+      }
+    }
+    if (enc.count > 0) this.flushBlock();
+    const sections = this.writeSections(runner);
+    const indexBytes = sections.reduce((sum, s) => sum + s.length, 0);
+    const t = this.totalRanges;
+    const dir = encodeDirectory({
+      records: this.records,
+      rawBytes: this.rawBytes,
+      codec: options.codec,
+      indexStatus: runner.status(),
+      writeTs: t.write(),
+      ingestTs: t.ingest(),
+      eventTs: t.event(),
+      blocks: this.blocks,
+      sections,
+    });
+    const dirOffset = this.offset;
+    this.put(dir);
+    this.put(encodeFooter({ dirOffset, dirLength: dir.length, dirCrc: crc32(dir) }));
+    return {
+      records: this.records,
+      rawBytes: this.rawBytes,
+      storedBytes: this.offset,
+      indexBytes,
+      blocks: this.blocks.length,
+      writeTs: t.write(),
+      ingestTs: t.ingest(),
+      eventTs: t.event(),
+      indexStatus: runner.status(),
+      sectionErrors: runner.errors,
+    };
+  }
+
+  private flushBlock(): void {
+    const { enc, blockRanges } = this;
+    const body = enc.encode();
+    let stored = body;
+    let codec = CODEC_NONE;
+    if (this.options.codec === "zstd") {
+      const z = Bun.zstdCompressSync(body, { level: this.options.level });
+      if (z.length < body.length) {
+        stored = z;
+        codec = CODEC_ZSTD;
+      }
+    }
+    this.blocks.push({
+      offset: this.offset,
+      storedLen: stored.length,
+      rawLen: body.length,
+      first: this.records,
+      count: enc.count,
+      writeTs: blockRanges.write(),
+      ingestTs: blockRanges.ingest(),
+      eventTs: blockRanges.event(),
+      codec,
+      crc: crc32(stored),
+    });
+    this.put(stored);
+    this.records += enc.count;
+    this.rawBytes += enc.dataBytes;
+    this.totalRanges.merge(blockRanges);
+    blockRanges.reset();
+    enc.reset();
+  }
+
+  private writeSections(runner: SectionRunner): SectionEntry[] {
+    const out: SectionEntry[] = [];
+    for (const s of runner.finish()) {
+      this.put(new Uint8Array(alignPadding(this.offset)));
+      out.push({ name: s.name, offset: this.offset, length: s.bytes.length, crc: crc32(s.bytes) });
+      this.put(s.bytes);
+    }
+    return out;
+  }
+
+  private put(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    this.offset += bytes.length;
+  }
+}
+
+function isTimestamp(x: number): boolean {
+  return Number.isSafeInteger(x) && x >= 0;
+}
