@@ -1,0 +1,59 @@
+/**
+ * Turns split lines into RecordInput batches for one file: raw is a view into the read chunk
+ * (no copy), attrs is one frozen object shared by every record of the file (a truncated line
+ * gets its own, carrying `_truncated` per the limits rule), sourceTs comes from the line.
+ */
+
+import { TRUNCATED_ATTR } from "../../core/limits.ts";
+import type { Attrs, RecordInput } from "../../core/record.ts";
+import { parseLeadingTimestamp, type TimestampContext } from "../parse/timestamp.ts";
+import type { LineSink } from "./lines.ts";
+
+/** Line counters accumulated over an import. */
+export interface LineCounts {
+  lines: number;
+  /** Sum of raw bytes kept (after truncation, without line terminators). */
+  rawBytes: number;
+  truncated: number;
+  binary: number;
+  timestamped: number;
+}
+
+/** LineSink that builds records for one file and cuts them into batches of `batchSize`. */
+export class RecordBatcher implements LineSink {
+  /** Full batches waiting to be appended, oldest first. */
+  readonly ready: RecordInput[][] = [];
+  /** Set by the importer before each chunk: when the chunk was read. */
+  ingestTs = 0;
+  private current: RecordInput[] = [];
+
+  constructor(
+    private readonly attrs: Attrs,
+    private readonly batchSize: number,
+    private readonly tsCtx: TimestampContext,
+    readonly counts: LineCounts,
+  ) {}
+
+  line(buf: Uint8Array, start: number, end: number, fullLength: number, binary: boolean): void {
+    const c = this.counts;
+    const sourceTs = parseLeadingTimestamp(buf, start, end, this.tsCtx);
+    let attrs = this.attrs;
+    if (fullLength > end - start) {
+      attrs = { ...attrs, [TRUNCATED_ATTR]: String(fullLength) };
+      c.truncated++;
+    }
+    c.lines++;
+    c.rawBytes += end - start;
+    if (binary) c.binary++;
+    if (sourceTs !== 0) c.timestamped++;
+    this.current.push({ raw: buf.subarray(start, end), attrs, sourceTs, ingestTs: this.ingestTs });
+    if (this.current.length >= this.batchSize) this.cut();
+  }
+
+  /** Moves the partial batch (if any) to `ready`; call at end of input. */
+  cut(): void {
+    if (this.current.length === 0) return;
+    this.ready.push(this.current);
+    this.current = [];
+  }
+}

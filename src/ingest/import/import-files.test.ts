@@ -1,0 +1,160 @@
+/** importFiles against an in-test ChunkStore fake: sources, records, batching, summary, progress. */
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { LogError } from "../../core/errors.ts";
+import { MAX_RAW_BYTES } from "../../core/limits.ts";
+import type { RecordInput, RecordRef } from "../../core/record.ts";
+import type { ChunkMeta, ChunkStore } from "../../storage/types.ts";
+import { importFiles, type ImportProgress } from "./import-files.ts";
+
+/** Keeps every record as given (views, uncopied) and rotates every `perChunk` records. */
+class FakeStore {
+  readonly records: RecordInput[] = [];
+  readonly batchSizes: number[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  idled = false;
+  private metas: ChunkMeta[] = [];
+
+  constructor(private readonly perChunk: number) {}
+
+  async append(batch: readonly RecordInput[]): Promise<RecordRef[]> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.batchSizes.push(batch.length);
+    await Promise.resolve();
+    const refs: RecordRef[] = [];
+    for (const r of batch) {
+      const n = this.records.push(r) - 1;
+      const c = Math.floor(n / this.perChunk);
+      this.metas[c] ??= { id: `c${c}`, storedBytes: 0 } as ChunkMeta;
+      this.metas[c]!.storedBytes += 10;
+      refs.push({ chunk: `c${c}`, pos: n % this.perChunk });
+    }
+    this.inFlight--;
+    return refs;
+  }
+  chunk(id: string): ChunkMeta | undefined {
+    return this.metas.find((m) => m.id === id);
+  }
+  async idle(): Promise<void> {
+    this.idled = true;
+  }
+  asStore(): ChunkStore {
+    return this as unknown as ChunkStore;
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), "gastrolog-import-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const longLine = "L".repeat(MAX_RAW_BYTES + 500);
+const text = [
+  "2015-07-29T17:41:44.5Z first",
+  "Jun 14 15:16:01 host sshd[1]: crlf line\r",
+  "no timestamp here",
+  longLine,
+  "bad \xff byte",
+  "",
+  "081109 203615 last without newline",
+].join("\n");
+const bytes = new Uint8Array(Buffer.from(text, "latin1"));
+
+function clock(step = 1000): () => number {
+  let t = 1_700_000_000_000_000;
+  return () => (t += step);
+}
+
+function expectedRecords(file: string): object[] {
+  const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
+  const ts = [1438191704500000, 1718378161000000, 0, 0, 0, 0, 1226262975000000];
+  return lines.map((l, i) => ({
+    raw: l === longLine ? l.slice(0, MAX_RAW_BYTES) : l,
+    attrs: l === longLine ? { file, _truncated: String(longLine.length) } : { file },
+    sourceTs: ts[i],
+  }));
+}
+
+function simplify(records: RecordInput[]): object[] {
+  return records.map((r) => ({ raw: Buffer.from(r.raw).toString("latin1"), attrs: r.attrs, sourceTs: r.sourceTs }));
+}
+
+describe("importFiles", () => {
+  const plain = join(dir, "app.log");
+  writeFileSync(plain, bytes);
+  writeFileSync(join(dir, "app.log.gz"), gzipSync(bytes));
+  writeFileSync(join(dir, "app.log.zst"), Bun.zstdCompressSync(bytes));
+
+  test.each(["app.log", "app.log.gz", "app.log.zst"])("%s: records and summary", async (name) => {
+    const store = new FakeStore(4);
+    const summary = await importFiles(store.asStore(), [join(dir, name)], { storeBatch: 3, clock: clock(), year: 2024 });
+    expect(simplify(store.records)).toEqual(expectedRecords(name));
+    expect({ ...summary, seconds: 0, recordsPerSec: 0, mbPerSec: 0 }).toEqual({
+      files: 1,
+      records: 7,
+      lines: 7,
+      inputBytes: bytes.length,
+      rawBytes: bytes.length - 6 - 1 - 500,
+      truncated: 1,
+      binary: 1,
+      timestamped: 3,
+      seconds: 0,
+      recordsPerSec: 0,
+      mbPerSec: 0,
+      storedBytes: 70,
+      ratio: 70 / bytes.length,
+    });
+    expect({ batches: store.batchSizes, maxInFlight: store.maxInFlight, idled: store.idled }).toEqual({
+      batches: [3, 3, 1],
+      maxInFlight: 1,
+      idled: true,
+    });
+  });
+
+  test("stdin, ingestTs from the clock, several files, progress", async () => {
+    const store = new FakeStore(100);
+    const progress: ImportProgress[] = [];
+    const stdin = (async function* () {
+      yield new TextEncoder().encode("a\nb");
+      yield new TextEncoder().encode("c\n");
+    })();
+    const summary = await importFiles(store.asStore(), ["-", plain], {
+      storeBatch: 8192,
+      clock: clock(60_000),
+      year: 2024,
+      stdin,
+      onProgress: (p) => progress.push({ ...p }),
+    });
+    expect(store.records.slice(0, 2).map((r) => [Buffer.from(r.raw).toString(), r.attrs, r.ingestTs])).toEqual([
+      ["a", { file: "stdin" }, 1_700_000_000_000_000 + 60_000 * 2],
+      ["bc", { file: "stdin" }, 1_700_000_000_000_000 + 60_000 * 4],
+    ]);
+    expect(summary.records).toBe(9);
+    expect(summary.seconds).toBeGreaterThan(0);
+    expect(progress.filter((p) => p.fileDone).map((p) => [p.file, p.fileIndex, p.bytesRead, p.bytesTotal, p.lines])).toEqual([
+      ["-", 0, 5, undefined, 2],
+      [plain, 1, bytes.length, bytes.length, 9],
+    ]);
+  });
+
+  test("a missing file rejects with not_found naming it", async () => {
+    const missing = join(dir, "nope.log");
+    const err = await importFiles(new FakeStore(1).asStore(), [missing], { storeBatch: 10, clock: clock() }).catch((e) => e);
+    expect([err instanceof LogError, (err as LogError).code, (err as LogError).message.includes(missing)]).toEqual([
+      true,
+      "not_found",
+      true,
+    ]);
+  });
+
+  test("a corrupt .gz rejects with corrupt", async () => {
+    const bad = join(dir, "bad.log.gz");
+    writeFileSync(bad, new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    const err = await importFiles(new FakeStore(1).asStore(), [bad], { storeBatch: 10, clock: clock() }).catch((e) => e);
+    expect([err instanceof LogError, (err as LogError).code]).toEqual([true, "corrupt"]);
+  });
+});

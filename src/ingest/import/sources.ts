@@ -1,0 +1,87 @@
+/**
+ * Opens an import input as a stream of byte chunks: a plain file (read in 1 MiB blocks),
+ * `-` for stdin, `.gz` (node:zlib gunzip) or `.zst` (node:zlib zstd; both streaming). Each
+ * chunk is a fresh buffer the caller may keep views into. Reports compressed bytes consumed
+ * so progress can show a percentage of the file on disk.
+ */
+
+import { createReadStream, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { pipeline } from "node:stream";
+import { createGunzip, createZstdDecompress } from "node:zlib";
+import { LogError, errorMessage } from "../../core/errors.ts";
+
+/** Size of the blocks read from plain files, and the decompressor's output chunk size. */
+export const READ_BLOCK_BYTES = 1 << 20;
+
+export interface ByteSource {
+  /** Display name: the path, or "-" for stdin. */
+  readonly name: string;
+  /** "plain", "gzip", "zstd" or "stdin". */
+  readonly kind: "plain" | "gzip" | "zstd" | "stdin";
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Size of the file on disk (compressed size for .gz/.zst); undefined for stdin. */
+  readonly totalBytes: number | undefined;
+  /** Bytes of the file on disk consumed so far (compressed bytes for .gz/.zst). */
+  consumedBytes(): number;
+}
+
+/**
+ * Opens `path` for import; `stdin` replaces process stdin for `-` (tests). Throws
+ * LogError("not_found"/"invalid_argument") naming the path when it cannot be read.
+ */
+export function openSource(path: string, stdin?: AsyncIterable<Uint8Array>): ByteSource {
+  if (path === "-") return stdinSource(stdin ?? (Bun.stdin.stream() as AsyncIterable<Uint8Array>));
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new LogError("invalid_argument", `import: "${path}" is not a regular file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof LogError) throw err;
+    throw new LogError("not_found", `import: cannot open "${path}": ${errorMessage(err)}`, { cause: err });
+  }
+  if (path.endsWith(".gz")) return decompressed(path, "gzip", size);
+  if (path.endsWith(".zst")) return decompressed(path, "zstd", size);
+  return plainSource(path, size);
+}
+
+function stdinSource(input: AsyncIterable<Uint8Array>): ByteSource {
+  let consumed = 0;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of input) {
+      consumed += chunk.length;
+      yield chunk;
+    }
+  }
+  return { name: "-", kind: "stdin", chunks: chunks(), totalBytes: undefined, consumedBytes: () => consumed };
+}
+
+function plainSource(path: string, size: number): ByteSource {
+  let consumed = 0;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    await using fh = await open(path, "r");
+    for (;;) {
+      const buf = Buffer.allocUnsafe(READ_BLOCK_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, READ_BLOCK_BYTES, null);
+      if (bytesRead === 0) return;
+      consumed += bytesRead;
+      yield bytesRead === READ_BLOCK_BYTES ? buf : buf.subarray(0, bytesRead);
+    }
+  }
+  return { name: path, kind: "plain", chunks: chunks(), totalBytes: size, consumedBytes: () => consumed };
+}
+
+function decompressed(path: string, kind: "gzip" | "zstd", size: number): ByteSource {
+  const file = createReadStream(path, { highWaterMark: READ_BLOCK_BYTES });
+  const inflate = kind === "gzip" ? createGunzip({ chunkSize: 256 * 1024 }) : createZstdDecompress({ chunkSize: 256 * 1024 });
+  const out = pipeline(file, inflate, () => {});
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of out as AsyncIterable<Uint8Array>) yield chunk;
+    } catch (err) {
+      throw new LogError("corrupt", `import: cannot decompress "${path}" (${kind}): ${errorMessage(err)}`, { cause: err });
+    }
+  }
+  return { name: path, kind, chunks: chunks(), totalBytes: size, consumedBytes: () => file.bytesRead };
+}
