@@ -106,6 +106,7 @@ describe("importFiles", () => {
       recordsPerSec: 0,
       mbPerSec: 0,
       storedBytes: 70,
+      indexBytes: 0,
       ratio: 70 / bytes.length,
     });
     expect({ batches: store.batchSizes, maxInFlight: store.maxInFlight, idled: store.idled }).toEqual({

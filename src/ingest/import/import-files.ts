@@ -48,6 +48,8 @@ export interface ImportOptions {
   year?: number;
   /** Local offset for zone-less timestamps, minutes east of UTC; default 0. */
   tzOffsetMinutes?: number;
+  /** Seal the last chunk before measuring, so stored bytes are compressed and indexed. */
+  seal?: boolean;
   /** Replaces process stdin for the path "-" (tests). */
   stdin?: AsyncIterable<Uint8Array>;
 }
@@ -62,8 +64,10 @@ export interface ImportSummary extends LineCounts {
   recordsPerSec: number;
   /** Input MB (10^6 bytes) per second. */
   mbPerSec: number;
-  /** Sum of storedBytes of the chunks this import appended to, after store.idle(). */
+  /** Data bytes (segment or active files, index sections excluded) of the chunks appended to. */
   storedBytes: number;
+  /** Index section bytes of those chunks (0 while they are active). */
+  indexBytes: number;
   /** storedBytes / inputBytes (0 for empty input). */
   ratio: number;
 }
@@ -135,10 +139,16 @@ export async function importFiles(store: ChunkStore, files: string[], options: I
     report(true);
   }
 
+  if (options.seal) await store.seal();
   await store.idle();
   const seconds = (clock() - started) / 1e6;
   let storedBytes = 0;
-  for (const id of chunkIds) storedBytes += store.chunk(id)?.storedBytes ?? 0;
+  let indexBytes = 0;
+  for (const id of chunkIds) {
+    const meta = store.chunk(id);
+    storedBytes += (meta?.storedBytes ?? 0) - (meta?.indexBytes ?? 0);
+    indexBytes += meta?.indexBytes ?? 0;
+  }
   return {
     files: files.length,
     records: counts.lines,
@@ -149,6 +159,7 @@ export async function importFiles(store: ChunkStore, files: string[], options: I
     mbPerSec: seconds > 0 ? inputBytes / 1e6 / seconds : 0,
     storedBytes,
     ratio: inputBytes > 0 ? storedBytes / inputBytes : 0,
+    indexBytes,
   };
 }
 

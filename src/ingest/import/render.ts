@@ -62,6 +62,7 @@ export function renderSummary(s: ImportSummary): string {
     ["records", `${s.records} (${compactCount(s.recordsPerSec)}/s)`],
     ["input", `${mb(s.inputBytes)} in ${s.seconds.toFixed(2)}s (${s.mbPerSec.toFixed(1)} MB/s)`],
     ["stored", `${mb(s.storedBytes)} (${s.ratio.toFixed(3)} of input)`],
+    ["index", `${mb(s.indexBytes)} (${s.inputBytes > 0 ? (s.indexBytes / s.inputBytes).toFixed(3) : "0.000"} of input)`],
     ["timestamped", `${s.timestamped} (${pct(s.timestamped)})`],
     ["truncated", String(s.truncated)],
     ["binary", String(s.binary)],

@@ -5,6 +5,7 @@
  * A missing or lossy index never means "no match": it means "check at runtime".
  */
 
+import { errorMessage } from "../../core/errors.ts";
 import { classifyTokenMiss } from "../../index/tokenizer.ts";
 import { PAIR_SEPARATOR, type ChunkIndexes, type TermIndex } from "../../index/types.ts";
 import { intersectPositions, unionPositions } from "../../index/postings.ts";
@@ -60,7 +61,16 @@ function runtime(p: Predicate, index: PlanStep["index"], reason: PlanStep["reaso
   return { kind: "runtime", step: { index, predicate: p.text, action: "runtime", reason, details } };
 }
 
+/** Index lookup for one positive predicate; a section that fails to decode means "scan". */
 function lookup(p: Predicate, idx: ChunkIndexes): Lookup {
+  try {
+    return lookupUnchecked(p, idx);
+  } catch (err) {
+    return runtime(p, p.kind === "token" ? "token" : "kv", "index_missing", `index unreadable: ${errorMessage(err)}`);
+  }
+}
+
+function lookupUnchecked(p: Predicate, idx: ChunkIndexes): Lookup {
   switch (p.kind) {
     case "substring":
       return runtime(p, "token", classifyTokenMiss(p.word), `'${p.word}' not indexed: substring scan`);

@@ -1,0 +1,80 @@
+/**
+ * Builds the attribute index section ("idx.attrs": indexes "keys", "values", "pairs") from
+ * record attributes (spec A4.2): keys and values ASCII-lowercased, pairs as key NUL value,
+ * each term once per record. Always complete, no limits. Term ids are worked out once per
+ * distinct Attrs object (records sharing a map share the object) and reused by identity.
+ */
+
+import type { Attrs } from "../core/record.ts";
+import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
+import { encodeTermSection } from "./term-section-format.ts";
+import { TermTable } from "./term-table.ts";
+import { asciiLower } from "./tokenizer.ts";
+
+export const ATTR_SECTION = "idx.attrs";
+export const KEYS_INDEX = "keys";
+export const VALUES_INDEX = "values";
+export const PAIRS_INDEX = "pairs";
+
+const encoder = new TextEncoder();
+
+/** SectionBuilder for "idx.attrs"; always finishes "complete". */
+export class AttrIndexBuilder implements SectionBuilder {
+  readonly name = ATTR_SECTION;
+  private readonly keys = new TermTable();
+  private readonly values = new TermTable();
+  private readonly pairs = new TermTable();
+  private readonly memo = new WeakMap<Attrs, Int32Array>();
+  private scratch = new Uint8Array(256);
+
+  add(batch: RecordBatch): void {
+    let last: Attrs | undefined;
+    let ids: Int32Array = new Int32Array(0);
+    for (let i = 0; i < batch.count; i++) {
+      const attrs = batch.attrs(i);
+      if (attrs !== last) {
+        last = attrs;
+        ids = this.memo.get(attrs) ?? this.intern(attrs);
+      }
+      const pos = batch.first + i;
+      this.keys.startRecord(pos);
+      this.values.startRecord(pos);
+      this.pairs.startRecord(pos);
+      for (let k = 0; k < ids.length; k += 3) {
+        this.keys.addId(ids[k]!);
+        this.values.addId(ids[k + 1]!);
+        this.pairs.addId(ids[k + 2]!);
+      }
+    }
+  }
+
+  finish(): { bytes: Uint8Array; status: "complete" } {
+    const built = [
+      this.keys.build(KEYS_INDEX, this.keys.sortedIds()),
+      this.values.build(VALUES_INDEX, this.values.sortedIds()),
+      this.pairs.build(PAIRS_INDEX, this.pairs.sortedIds()),
+    ];
+    return { bytes: encodeTermSection("complete", built), status: "complete" };
+  }
+
+  /** (keyId, valueId, pairId) triples of one attribute map, memoised by identity. */
+  private intern(attrs: Attrs): Int32Array {
+    const names = Object.keys(attrs);
+    const ids = new Int32Array(names.length * 3);
+    names.forEach((name, i) => {
+      const key = asciiLower(name);
+      const value = asciiLower(attrs[name]!);
+      const max = 3 * (key.length + value.length) + 1;
+      if (this.scratch.length < max) this.scratch = new Uint8Array(max * 2);
+      const s = this.scratch;
+      const kl = encoder.encodeInto(key, s).written;
+      s[kl] = 0;
+      const vl = encoder.encodeInto(value, s.subarray(kl + 1)).written;
+      ids[3 * i] = this.keys.intern(s, 0, kl);
+      ids[3 * i + 1] = this.values.intern(s, kl + 1, kl + 1 + vl);
+      ids[3 * i + 2] = this.pairs.intern(s, 0, kl + 1 + vl);
+    });
+    this.memo.set(attrs, ids);
+    return ids;
+  }
+}

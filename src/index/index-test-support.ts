@@ -1,0 +1,113 @@
+/**
+ * Test-only helpers for the index builders: a naive oracle (tokenize / extractKv / attrs per
+ * record -> Map term -> positions), a runner that feeds records to builders in batches, a fake
+ * ChunkReader exposing the built sections, and a comparison of an index with an oracle map.
+ * Not imported by production code.
+ */
+
+import type { Attrs } from "../core/record.ts";
+import type { ChunkReader, RecordBatch, SectionBuilder } from "../storage/types.ts";
+import { extractKv } from "./kv-extract.ts";
+import { asciiLower, tokenize } from "./tokenizer.ts";
+import { PAIR_SEPARATOR, type TermIndex } from "./types.ts";
+
+export interface TestRecord {
+  raw: Uint8Array;
+  attrs: Attrs;
+}
+
+export type TermMap = Map<string, number[]>;
+
+export interface Oracle {
+  tokens: TermMap;
+  attrKeys: TermMap;
+  attrValues: TermMap;
+  attrPairs: TermMap;
+  kvKeys: TermMap;
+  kvValues: TermMap;
+  kvPairs: TermMap;
+}
+
+function put(m: TermMap, term: string, pos: number): void {
+  const list = m.get(term);
+  if (list === undefined) m.set(term, [pos]);
+  else if (list[list.length - 1] !== pos) list.push(pos);
+}
+
+/** The naive answer for records at positions first, first+1, ... */
+export function oracle(records: readonly TestRecord[], first = 0): Oracle {
+  const o: Oracle = { tokens: new Map(), attrKeys: new Map(), attrValues: new Map(), attrPairs: new Map(), kvKeys: new Map(), kvValues: new Map(), kvPairs: new Map() };
+  records.forEach((r, i) => {
+    const pos = first + i;
+    for (const t of tokenize(r.raw)) put(o.tokens, t, pos);
+    for (const [k0, v0] of Object.entries(r.attrs)) {
+      const [k, v] = [asciiLower(k0), asciiLower(v0)];
+      put(o.attrKeys, k, pos);
+      put(o.attrValues, v, pos);
+      put(o.attrPairs, k + PAIR_SEPARATOR + v, pos);
+    }
+    for (const [k, v0] of extractKv(r.raw)) {
+      const v = asciiLower(v0);
+      put(o.kvKeys, k, pos);
+      put(o.kvValues, v, pos);
+      put(o.kvPairs, k + PAIR_SEPARATOR + v, pos);
+    }
+  });
+  return o;
+}
+
+/** One batch of records starting at chunk position `first` (raw packed with a leading gap). */
+export function makeBatch(records: readonly TestRecord[], first: number): RecordBatch {
+  const total = records.reduce((n, r) => n + r.raw.length, 3);
+  const data = new Uint8Array(total).fill(0x41);
+  const rawOffsets = new Uint32Array(records.length + 1);
+  let off = 3;
+  rawOffsets[0] = off;
+  records.forEach((r, i) => {
+    data.set(r.raw, off);
+    rawOffsets[i + 1] = off += r.raw.length;
+  });
+  const ts = new Float64Array(records.length);
+  return { first, count: records.length, data, rawOffsets, writeTs: ts, ingestTs: ts, sourceTs: ts, attrs: (i) => records[i]!.attrs };
+}
+
+/** Feeds `records` to `builders` in batches of `batchSize` and returns their finished sections. */
+export function runBuilders(builders: readonly SectionBuilder[], records: readonly TestRecord[], batchSize: number, first = 0): Map<string, { bytes: Uint8Array; status: string }> {
+  for (let at = 0; at < records.length; at += batchSize) {
+    const batch = makeBatch(records.slice(at, at + batchSize), first + at);
+    for (const b of builders) b.add(batch);
+  }
+  return new Map(builders.map((b) => [b.name, b.finish()]));
+}
+
+/** A ChunkReader whose only working part is section(). */
+export function sectionReader(sections: Map<string, { bytes: Uint8Array }>): ChunkReader {
+  const notHere = (): never => {
+    throw new Error("not used by index tests");
+  };
+  return {
+    meta: undefined as never,
+    count: notHere,
+    record: notHere,
+    batches: notHere,
+    blocks: notHere,
+    lowerBoundWriteTs: notHere,
+    section: (name) => sections.get(name)?.bytes,
+    cursor: notHere,
+    close: () => {},
+  };
+}
+
+/** Every term of `expected` looked up in `idx` (plus its term count), for one toEqual. */
+export function lookupAll(idx: TermIndex, expected: TermMap): { termCount: number; terms: Record<string, number[] | undefined> } {
+  const terms = [...expected.keys()].map((term) => {
+    const p = idx.get(term);
+    return [term, p === undefined ? undefined : Array.from(p)] as const;
+  });
+  return { termCount: idx.termCount, terms: Object.fromEntries(terms) };
+}
+
+/** The oracle map in lookupAll's shape. */
+export function expectedAll(expected: TermMap): { termCount: number; terms: Record<string, number[] | undefined> } {
+  return { termCount: expected.size, terms: Object.fromEntries(expected) };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { indexSectionBuilders } from "./builders.ts";
+import { expectedAll, lookupAll, oracle, runBuilders, sectionReader, type TestRecord } from "./index-test-support.ts";
+import { openChunkIndexes } from "./open.ts";
+
+const DIR = join(import.meta.dir, "../../../shared/data/loghub");
+const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith(".log")).sort() : [];
+
+/** One record per line; attrs shared per file, plus one that varies with the line. */
+function records(file: string): TestRecord[] {
+  const shared = { File: file, source: "LogHub" };
+  const lines = readFileSync(join(DIR, file)).toString("latin1").split("\n").filter((l) => l.length > 0);
+  const enc = (l: string) => Uint8Array.from(l, (c) => c.charCodeAt(0));
+  return lines.map((l, i) => ({ raw: enc(l), attrs: i % 7 === 0 ? { ...shared, Shard: `S${i % 3}` } : shared }));
+}
+
+describe("loghub files", () => {
+  if (files.length === 0) {
+    test.skip(`loghub data absent at ${DIR}: skipped`, () => {});
+    return;
+  }
+  test.each(files)("%s: every index answers like the oracle", (file) => {
+    const recs = records(file);
+    const o = oracle(recs);
+    const sections = runBuilders(indexSectionBuilders()(), recs, 500);
+    const idx = openChunkIndexes(sectionReader(sections), "complete");
+    expect({
+      errors: idx.errors,
+      lossReason: idx.message!.lossReason,
+      tokens: lookupAll(idx.tokens!, o.tokens),
+      attrKeys: lookupAll(idx.attrKeys!, o.attrKeys),
+      attrValues: lookupAll(idx.attrValues!, o.attrValues),
+      attrPairs: lookupAll(idx.attrPairs!, o.attrPairs),
+      kvKeys: lookupAll(idx.message!.keys, o.kvKeys),
+      kvValues: lookupAll(idx.message!.values, o.kvValues),
+      kvPairs: lookupAll(idx.message!.pairs, o.kvPairs),
+    }).toEqual({
+      errors: [],
+      lossReason: "",
+      tokens: expectedAll(o.tokens),
+      attrKeys: expectedAll(o.attrKeys),
+      attrValues: expectedAll(o.attrValues),
+      attrPairs: expectedAll(o.attrPairs),
+      kvKeys: expectedAll(o.kvKeys),
+      kvValues: expectedAll(o.kvValues),
+      kvPairs: expectedAll(o.kvPairs),
+    });
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Builds the message key=value index section ("idx.msgkv": "keys", "values", "pairs") from
+ * A4.1 pairs extracted from raw, keys and values ASCII-lowercased (A4.5 fix), each term once
+ * per record. Hard caps (A4.3) stop collection and write every index empty with status
+ * "capped"; otherwise the budget (A4.4) may drop entries, recorded as status "budget".
+ */
+
+import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
+import { KvScanner, KV_MAX_LEN } from "./kv-extract.ts";
+import { admitByBudget, type KvTermKind } from "./msgkv-budget.ts";
+import { encodeTermSection, type TermSectionStatus } from "./term-section-format.ts";
+import { TermTable } from "./term-table.ts";
+import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
+
+export const MSGKV_SECTION = "idx.msgkv";
+/** A4.3: a new key when this many distinct keys exist caps the index. */
+export const MAX_UNIQUE_KEYS = 10_000;
+/** A4.3: a new value for a key that already has this many distinct values caps the index. */
+export const MAX_VALUES_PER_KEY = 1_000;
+/** A4.3: visiting any pair when this many distinct pairs exist caps the index. */
+export const MAX_TOTAL_ENTRIES = 100_000;
+
+/** ASCII lowercase table (values may hold only bytes <= 0x7f after A4.1 validation). */
+const LOWER = new Uint8Array(256);
+for (let c = 0; c < 256; c++) LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+
+/**
+ * SectionBuilder for "idx.msgkv". finish() reports "capped" both for a hard cap and for budget
+ * drops (SectionBuilder knows only complete|capped); the section status says which.
+ */
+export class MessageKvIndexBuilder implements SectionBuilder {
+  readonly name = MSGKV_SECTION;
+  private keys = new TermTable();
+  private values = new TermTable();
+  private pairs = new TermTable();
+  private valuesPerKey = new Uint32Array(MAX_UNIQUE_KEYS);
+  private capped = false;
+  private readonly scanner = new KvScanner();
+  /** key NUL value, lowercased. */
+  private readonly scratch = new Uint8Array(2 * KV_MAX_LEN + 1);
+
+  constructor(private readonly budget: number) {}
+
+  add(batch: RecordBatch): void {
+    const { data, rawOffsets } = batch;
+    const sc = this.scanner;
+    const s = this.scratch;
+    for (let i = 0; i < batch.count && !this.capped; i++) {
+      const pos = batch.first + i;
+      this.keys.startRecord(pos);
+      this.values.startRecord(pos);
+      this.pairs.startRecord(pos);
+      sc.reset(data, rawOffsets[i]!, rawOffsets[i + 1]!);
+      while (sc.next()) {
+        const kl = sc.keyLength;
+        s.set(sc.key.subarray(0, kl), 0);
+        s[kl] = 0;
+        let end = kl + 1;
+        for (let j = sc.valueStart; j < sc.valueEnd; j++) s[end++] = LOWER[data[j]!]!;
+        if (!this.visit(kl, end)) {
+          this.cap();
+          break;
+        }
+      }
+    }
+  }
+
+  finish(): { bytes: Uint8Array; status: "complete" | "capped" } {
+    if (this.capped) {
+      const empty = new TermTable();
+      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX].map((n) => empty.build(n, [])));
+      return { bytes, status: "capped" };
+    }
+    const parts: [TermTable, string, KvTermKind][] = [
+      [this.keys, KEYS_INDEX, "single"],
+      [this.values, VALUES_INDEX, "single"],
+      [this.pairs, PAIRS_INDEX, "pair"],
+    ];
+    let dropped = false;
+    const built = parts.map(([table, name, kind]) => {
+      const a = admitByBudget(table, kind, this.budget);
+      dropped ||= a.dropped;
+      return table.build(name, a.ids);
+    });
+    const status: TermSectionStatus = dropped ? "budget" : "complete";
+    return { bytes: encodeTermSection(status, built), status: dropped ? "capped" : "complete" };
+  }
+
+  /** Records the pair in scratch (key = [0, kl), value = [kl+1, end)); false when a cap hits. */
+  private visit(kl: number, end: number): boolean {
+    const s = this.scratch;
+    let pid = this.pairs.find(s, 0, end);
+    if (pid >= 0 && this.pairs.inCurrentRecord(pid)) return true;
+    if (this.pairs.size >= MAX_TOTAL_ENTRIES) return false;
+    let kid = this.keys.find(s, 0, kl);
+    if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return false;
+    if (pid < 0 && kid >= 0 && this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) return false;
+    if (kid < 0) kid = this.keys.intern(s, 0, kl);
+    this.keys.addId(kid);
+    if (pid < 0) {
+      pid = this.pairs.intern(s, 0, end);
+      this.valuesPerKey[kid]++;
+    }
+    this.pairs.addId(pid);
+    this.values.add(s, kl + 1, end);
+    return true;
+  }
+
+  /** Stops collection for good and releases what was collected. */
+  private cap(): void {
+    this.capped = true;
+    this.keys = this.values = this.pairs = new TermTable();
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The build-side core shared by every term-index builder: an open-addressing hash table from
+ * term bytes to a dense term id (no JS string per occurrence), per-record de-duplicated
+ * occurrences kept as one growable id array, and the final sort + posting encoding. It knows
+ * nothing about where terms come from, caps or budgets.
+ */
+
+import { Buffer } from "node:buffer";
+import { ByteWriter } from "../core/bytes/growable.ts";
+import { encodePostings } from "./postings.ts";
+import type { TermIndexInput } from "./term-section-format.ts";
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const INITIAL_TERMS = 1024;
+
+/** A copy of `a` with `cap` slots. */
+function resize<T extends Uint32Array | Int32Array>(a: T, cap: number): T {
+  const next = new (a.constructor as new (n: number) => T)(cap);
+  next.set(a);
+  return next;
+}
+
+/** Distinct terms of one index under construction, with their per-record occurrences. */
+export class TermTable {
+  /** Number of distinct terms; ids are 0..size-1 in order of first appearance. */
+  size = 0;
+  /** Records (not occurrences) holding each term. */
+  counts = new Uint32Array(INITIAL_TERMS);
+  private arena = new Uint8Array(1 << 14);
+  /** starts[id] .. starts[id+1] is the term's bytes in the arena. */
+  private starts = new Uint32Array(INITIAL_TERMS + 1);
+  private hashes = new Uint32Array(INITIAL_TERMS);
+  private lastRecord = new Int32Array(INITIAL_TERMS);
+  /** Slot -> id + 1 (0 = empty); power-of-two size, at most half full. */
+  private slots = new Int32Array(INITIAL_TERMS * 2);
+  private occ = new Uint32Array(1 << 14);
+  private occLength = 0;
+  /** Records with at least one occurrence: their position and first occurrence index. */
+  private recPos = new Uint32Array(1024);
+  private recFirst = new Uint32Array(1024);
+  private recs = 0;
+  private ordinal = -1;
+  private pushedOrdinal = -1;
+  private position = 0;
+
+  /** Starts a record: later `add` calls attach to position `pos` (ascending across calls). */
+  startRecord(pos: number): void {
+    this.ordinal++;
+    this.position = pos;
+  }
+
+  /** The id of term `buf[start, end)`, or -1 when unknown. */
+  find(buf: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const v = this.slots[s]!;
+      if (v === 0) return -1;
+      if (this.hashes[v - 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
+    }
+  }
+
+  /** The id of term `buf[start, end)`, inserting it when new. */
+  intern(buf: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    for (; ; s = (s + 1) & mask) {
+      const v = this.slots[s]!;
+      if (v === 0) break;
+      if (this.hashes[v - 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
+    }
+    const id = this.size++;
+    this.ensureTerms(this.size, end - start);
+    const at = this.starts[id]!;
+    this.arena.set(buf.subarray(start, end), at);
+    this.starts[id + 1] = at + end - start;
+    this.hashes[id] = h;
+    this.lastRecord[id] = -1;
+    this.counts[id] = 0;
+    this.slots[s] = id + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  /** Records that the current record holds term `id` (once per record). */
+  addId(id: number): void {
+    if (this.lastRecord[id] === this.ordinal) return;
+    this.lastRecord[id] = this.ordinal;
+    this.counts[id]++;
+    if (this.pushedOrdinal !== this.ordinal) this.pushRecord();
+    if (this.occLength === this.occ.length) this.occ = resize(this.occ, this.occ.length * 2);
+    this.occ[this.occLength++] = id;
+  }
+
+  /** True when the current record already holds term `id`. */
+  inCurrentRecord(id: number): boolean {
+    return this.lastRecord[id] === this.ordinal;
+  }
+
+  /** intern + addId. */
+  add(buf: Uint8Array, start: number, end: number): number {
+    const id = this.intern(buf, start, end);
+    this.addId(id);
+    return id;
+  }
+
+  /** Byte length of term `id`. */
+  termLength(id: number): number {
+    return this.starts[id + 1]! - this.starts[id]!;
+  }
+
+  /** Term ids sorted ascending by their bytes. */
+  sortedIds(): number[] {
+    const keys: string[] = new Array(this.size);
+    const ids: number[] = new Array(this.size);
+    const buf = Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arena.length);
+    for (let i = 0; i < this.size; i++) {
+      keys[i] = buf.toString("latin1", this.starts[i], this.starts[i + 1]);
+      ids[i] = i;
+    }
+    return ids.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  }
+
+  /** Encodes the terms of `ids` (sorted by bytes) with their posting lists. */
+  build(name: string, ids: readonly number[]): TermIndexInput {
+    const start = new Uint32Array(this.size + 1);
+    for (let i = 0; i < this.size; i++) start[i + 1] = start[i]! + this.counts[i]!;
+    const positions = new Uint32Array(this.occLength);
+    const fill = start.slice(0, this.size);
+    for (let r = 0; r < this.recs; r++) {
+      const end = r + 1 < this.recs ? this.recFirst[r + 1]! : this.occLength;
+      const pos = this.recPos[r]!;
+      for (let k = this.recFirst[r]!; k < end; k++) positions[fill[this.occ[k]!]!++] = pos;
+    }
+    const n = ids.length;
+    let termBytes = 0;
+    for (const id of ids) termBytes += this.termLength(id);
+    const terms = new Uint8Array(termBytes);
+    const termEnds = new Uint32Array(n);
+    const postingEnds = new Uint32Array(n);
+    const w = new ByteWriter(Math.max(64, this.occLength));
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      terms.set(this.arena.subarray(this.starts[id]!, this.starts[id + 1]!), t);
+      termEnds[i] = t += this.termLength(id);
+      encodePostings(positions.subarray(start[id]!, start[id + 1]!), w);
+      postingEnds[i] = w.length;
+    }
+    return { name, count: n, terms, termEnds, postings: w.finish(), postingEnds };
+  }
+
+  private pushRecord(): void {
+    if (this.recs === this.recPos.length) {
+      this.recPos = resize(this.recPos, this.recs * 2);
+      this.recFirst = resize(this.recFirst, this.recs * 2);
+    }
+    this.pushedOrdinal = this.ordinal;
+    this.recPos[this.recs] = this.position;
+    this.recFirst[this.recs++] = this.occLength;
+  }
+
+  private equals(id: number, buf: Uint8Array, start: number, end: number): boolean {
+    const a = this.starts[id]!;
+    if (this.starts[id + 1]! - a !== end - start) return false;
+    const arena = this.arena;
+    for (let i = start, j = a; i < end; i++, j++) if (arena[j] !== buf[i]) return false;
+    return true;
+  }
+
+  private ensureTerms(size: number, extraBytes: number): void {
+    if (size > this.hashes.length) {
+      const cap = this.hashes.length * 2;
+      this.hashes = resize(this.hashes, cap);
+      this.counts = resize(this.counts, cap);
+      this.lastRecord = resize(this.lastRecord, cap);
+      this.starts = resize(this.starts, cap + 1);
+    }
+    const need = this.starts[size - 1]! + extraBytes;
+    if (need > this.arena.length) {
+      let cap = this.arena.length * 2;
+      while (cap < need) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.arena);
+      this.arena = next;
+    }
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let s = this.hashes[id]! & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = id + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+/** FNV-1a over `buf[start, end)`. */
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
+  return h >>> 0;
+}
