@@ -9,7 +9,12 @@
 import type { ChunkId } from "../core/ids.ts";
 import type { Attrs, LogRecord, RecordInput, RecordRef } from "../core/record.ts";
 
-export type ChunkState = "active" | "sealed";
+/**
+ * "sealing": rotated out, its segment is being written; still read as active data, no indexes.
+ * "corrupt": its sealed segment failed validation; listed so operators see it, never opened
+ * (open() throws CorruptError) — queries skip it.
+ */
+export type ChunkState = "active" | "sealing" | "sealed" | "corrupt";
 
 /** Index build state of a sealed chunk (issue: indexes). Active chunks are "none". */
 export type IndexStatus = "none" | "pending" | "complete" | "capped" | "missing" | "failed";
@@ -20,6 +25,7 @@ export interface TimeRange {
   max: number;
 }
 
+/** What every store knows about one chunk (listed by chunks(), cached in the file catalog). */
 export interface ChunkMeta {
   id: ChunkId;
   store: string;
@@ -111,11 +117,16 @@ export interface Cursor {
   seekTime(ts: number): void;
 }
 
+/**
+ * Store change notifications. "appended" carries the chunk's committed record count after the
+ * append; appends that commit together (group commit) may share one event.
+ */
 export type StoreEvent =
   | { kind: "appended"; chunk: ChunkId; count: number }
   | { kind: "sealed"; chunk: ChunkId }
   | { kind: "deleted"; chunk: ChunkId };
 
+/** A named set of chunks with one active chunk; memory and file implementations. */
 export interface ChunkStore {
   readonly name: string;
   /**

@@ -20,6 +20,26 @@ function utf8Latin1Lower(word: string): string {
   return latin1Lower(new TextEncoder().encode(word));
 }
 
+interface Derived {
+  tokens: Set<string>;
+  text: string;
+  pairs: Array<readonly [string, string]>;
+}
+
+/** Per-record derived facts, computed once per record object (the oracle is re-run often). */
+const derivedCache = new WeakMap<LogRecord, Derived>();
+
+function derived(r: LogRecord): Derived {
+  let d = derivedCache.get(r);
+  if (!d) {
+    const attrs = Object.entries(r.attrs).map(([k, v]) => [asciiLower(k), asciiLower(v)] as const);
+    const pairs = extractKv(r.raw).map(([k, v]) => [k, asciiLower(v)] as const);
+    d = { tokens: new Set(tokenize(r.raw)), text: latin1Lower(r.raw), pairs: [...attrs, ...pairs] };
+    derivedCache.set(r, d);
+  }
+  return d;
+}
+
 /** True when `r` satisfies `e` by the spec's definitions. */
 export function oracleMatches(e: Expr, r: LogRecord): boolean {
   switch (e.kind) {
@@ -30,12 +50,10 @@ export function oracleMatches(e: Expr, r: LogRecord): boolean {
     case "not":
       return !oracleMatches(e.child, r);
     case "token":
-      if (isIndexableWord(e.word)) return tokenize(r.raw).includes(asciiLower(e.word));
-      return latin1Lower(r.raw).includes(utf8Latin1Lower(e.word));
+      if (isIndexableWord(e.word)) return derived(r).tokens.has(asciiLower(e.word));
+      return derived(r).text.includes(utf8Latin1Lower(e.word));
     default: {
-      const attrs = Object.entries(r.attrs).map(([k, v]) => [asciiLower(k), asciiLower(v)] as const);
-      const pairs = extractKv(r.raw).map(([k, v]) => [k, asciiLower(v)] as const);
-      const all = [...attrs, ...pairs];
+      const all = derived(r).pairs;
       if (e.kind === "kv") return all.some(([k, v]) => k === asciiLower(e.key) && v === asciiLower(e.value));
       if (e.kind === "key_exists") return all.some(([k]) => k === asciiLower(e.key));
       return all.some(([, v]) => v === asciiLower(e.value));

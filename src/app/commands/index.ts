@@ -1,6 +1,8 @@
 /** The registry of subcommands: adding a command means one file and one line here. */
 
 import type { Command } from "../cli/command.ts";
+import { importCommand } from "./import.ts";
+import { queryCommand } from "./query.ts";
 import { versionCommand } from "./version.ts";
 
-export const commands: readonly Command[] = [versionCommand];
+export const commands: readonly Command[] = [importCommand, queryCommand, versionCommand];

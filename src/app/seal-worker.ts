@@ -1,0 +1,14 @@
+/**
+ * Entry point of the seal worker (a Bun Worker; an extra entry of `bun build --compile`):
+ * runs one seal job per message with the section builders of section-builders.ts and replies
+ * with the segment summary or the error as data. Owns no state between jobs.
+ */
+
+import { handleSealRequest, type SealRequest } from "../storage/file/seal-job.ts";
+import { sectionBuilders } from "./section-builders.ts";
+
+declare const self: Worker;
+
+self.onmessage = (e: MessageEvent<SealRequest>) => {
+  self.postMessage(handleSealRequest(e.data, sectionBuilders));
+};

@@ -1,0 +1,58 @@
+/**
+ * Opens the stores of a data directory for commands: a file store with seals in a Bun Worker
+ * (compression and index builds off the ingest thread) and a SearchSource whose index opener
+ * caches decoded index sections per chunk.
+ */
+
+import { openChunkIndexes } from "../index/open.ts";
+import type { ChunkIndexes } from "../index/types.ts";
+import type { SearchSource } from "../query/engine/source.ts";
+import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
+import { WorkerSealer } from "../storage/file/sealer.ts";
+import type { ChunkStore } from "../storage/types.ts";
+import { storeDir } from "./paths.ts";
+import { sealWorkerUrl } from "./seal-worker-url.ts";
+
+/** Sealed chunks whose decoded indexes are kept in memory. */
+const INDEX_CACHE_CHUNKS = 64;
+
+export interface OpenedStore {
+  store: ChunkStore;
+  source: SearchSource;
+  close(): Promise<void>;
+}
+
+export async function openStore(dataDir: string, name: string, options: FileStoreOptions = {}): Promise<OpenedStore> {
+  const sealer = new WorkerSealer(sealWorkerUrl);
+  const store = await openFileStore(storeDir(dataDir, name), { name, sealer, ...options });
+  return {
+    store,
+    source: searchSource(name, store),
+    async close() {
+      await store.close();
+      await sealer.close();
+    },
+  };
+}
+
+/** A SearchSource over `store` with an LRU of opened chunk indexes. */
+export function searchSource(name: string, store: ChunkStore): SearchSource {
+  const cache = new Map<string, ChunkIndexes>();
+  return {
+    name,
+    store,
+    indexes(reader, meta) {
+      const hit = cache.get(meta.id);
+      if (hit) {
+        cache.delete(meta.id);
+        cache.set(meta.id, hit);
+        return hit;
+      }
+      if (meta.indexStatus === "none" || meta.indexStatus === "missing") return undefined;
+      const idx = openChunkIndexes(reader, meta.indexStatus);
+      cache.set(meta.id, idx);
+      if (cache.size > INDEX_CACHE_CHUNKS) cache.delete(cache.keys().next().value!);
+      return idx;
+    },
+  };
+}

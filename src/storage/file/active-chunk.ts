@@ -1,0 +1,270 @@
+/**
+ * The writable side of one active chunk (format.ts): stages a batch into reused buffers, writes
+ * raw and attrs with one positioned write each, and commits entries per durability policy —
+ * "batch" runs group-commit cycles (fsync raw+attrs, write entries, fsync entries) shared by
+ * every append that arrives while one is in flight. An I/O error fails the chunk: pending
+ * appends reject and the store rotates away, keeping the committed prefix.
+ */
+
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { LogError, errorMessage } from "../../core/errors.ts";
+import type { ChunkId } from "../../core/ids.ts";
+import { ChunkStats } from "../stats.ts";
+import type { DurabilityPolicy } from "../types.ts";
+import { EntryColumns } from "./entry-columns.ts";
+import { ATTRS_FILE, ENTRIES_FILE, ENTRY_BYTES, ENTRY_F64, encodeHeader, HEADER_BYTES, RAW_FILE, TMP_SUFFIX } from "./format.ts";
+
+/** Staged payload bytes that force an early data write within one large append. */
+const STAGE_FLUSH_BYTES = 4 << 20;
+
+/** State of a chunk reopened by recovery. */
+export interface RecoveredChunk {
+  id: ChunkId;
+  dir: string;
+  createdAt: number;
+  entries: EntryColumns;
+  count: number;
+  stats: ChunkStats;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** Writer, commit pipeline and in-memory entries of one active chunk; see the file header. */
+export class ActiveChunk {
+  state: "active" | "sealing" = "active";
+  /** Records with positions assigned; >= committed. */
+  staged: number;
+  /** Records visible to readers (durable under the "batch" policy). */
+  committed: number;
+  failed: Error | undefined;
+  readonly stats: ChunkStats;
+  /** Called after each commit with the new committed count. */
+  onCommit: (c: ActiveChunk) => void = () => {};
+  private written: number;
+  private rawEnd: number;
+  private attrEnd: number;
+  private rawFileEnd: number;
+  private attrFileEnd: number;
+  private rawStage: Uint8Array = new Uint8Array(64 << 10);
+  private rawStageLen = 0;
+  private attrStage: Uint8Array = new Uint8Array(16 << 10);
+  private attrStageLen = 0;
+  private waiters: Waiter[] = [];
+  private cycle: Promise<void> | undefined;
+  private dirty = false;
+  private fds: { entries: number; raw: number; attrs: number } | undefined;
+
+  private constructor(
+    readonly id: ChunkId,
+    readonly dir: string,
+    readonly createdAt: number,
+    public entries: EntryColumns,
+    count: number,
+    stats: ChunkStats,
+    private readonly durability: DurabilityPolicy,
+  ) {
+    this.staged = this.committed = this.written = count;
+    this.stats = stats;
+    this.rawEnd = this.rawFileEnd = count === 0 ? 0 : entries.rawEnd(count - 1);
+    this.attrEnd = this.attrFileEnd = count === 0 ? 0 : entries.attrEnd(count - 1);
+    this.fds = {
+      entries: openSync(join(dir, ENTRIES_FILE), "r+"),
+      raw: openSync(join(dir, RAW_FILE), "r+"),
+      attrs: openSync(join(dir, ATTRS_FILE), "r+"),
+    };
+  }
+
+  /** Creates `<activeRoot>/<id>/` atomically (temp dir, synced headers, rename). */
+  static create(activeRoot: string, id: ChunkId, createdAt: number, durability: DurabilityPolicy): ActiveChunk {
+    const dir = join(activeRoot, id);
+    const tmp = dir + TMP_SUFFIX;
+    mkdirSync(tmp);
+    for (const [name, kind] of [[ENTRIES_FILE, "entries"], [RAW_FILE, "raw"], [ATTRS_FILE, "attrs"]] as const) {
+      const fd = openSync(join(tmp, name), "wx");
+      try {
+        writeSync(fd, encodeHeader(kind, createdAt));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    renameSync(tmp, dir);
+    fsyncPath(activeRoot);
+    return new ActiveChunk(id, dir, createdAt, new EntryColumns(), 0, new ChunkStats(), durability);
+  }
+
+  static reopen(r: RecoveredChunk, durability: DurabilityPolicy): ActiveChunk {
+    return new ActiveChunk(r.id, r.dir, r.createdAt, r.entries, r.count, r.stats, durability);
+  }
+
+  get lastWriteTs(): number {
+    return this.staged === 0 ? 0 : this.entries.f64[(this.staged - 1) * ENTRY_F64]!;
+  }
+
+  /** Stages one record; returns its position. The caller checked rotation and failure. */
+  stage(raw: Uint8Array, attr: Uint8Array, writeTs: number, ingestTs: number, sourceTs: number): number {
+    const i = this.staged;
+    const rl = raw.length;
+    const al = attr.length;
+    if (this.rawStageLen + rl > this.rawStage.length) this.rawStage = this.roomFor(this.rawStage, this.rawStageLen, rl);
+    if (this.attrStageLen + al > this.attrStage.length) this.attrStage = this.roomFor(this.attrStage, this.attrStageLen, al);
+    this.rawStage.set(raw, this.rawStageLen);
+    this.rawStageLen += rl;
+    this.attrStage.set(attr, this.attrStageLen);
+    this.attrStageLen += al;
+    this.rawEnd += rl;
+    this.attrEnd += al;
+    this.entries.ensure(i + 1);
+    const f = this.entries.f64;
+    const u = this.entries.u32;
+    const fo = i * ENTRY_F64;
+    f[fo] = writeTs;
+    f[fo + 1] = ingestTs;
+    f[fo + 2] = sourceTs;
+    u[fo * 2 + 6] = this.rawEnd;
+    u[fo * 2 + 7] = this.attrEnd;
+    this.stats.add(writeTs, ingestTs, sourceTs, rl, al);
+    this.staged = i + 1;
+    if (this.rawStageLen + this.attrStageLen > STAGE_FLUSH_BYTES && !this.failed) {
+      try {
+        this.writeData();
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+    return i;
+  }
+
+  /** Writes what stage() collected and resolves once it is committed under the policy. */
+  flush(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    try {
+      this.writeData();
+      if (this.durability.kind !== "batch") {
+        this.writeEntries(this.staged);
+        this.dirty = true;
+        this.publish(this.staged);
+        return Promise.resolve();
+      }
+    } catch (err) {
+      return Promise.reject(this.fail(err));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.cycle ??= this.runCycles();
+    });
+  }
+
+  /** Waits until no commit is pending. */
+  async drain(): Promise<void> {
+    while (this.cycle) await this.cycle;
+  }
+
+  /** fsyncs all three files if an interval/never append left them dirty. */
+  async syncIfDirty(): Promise<void> {
+    const fds = this.fds;
+    if (!this.dirty || !fds || this.failed) return;
+    this.dirty = false;
+    try {
+      await Promise.all([fsyncAsync(fds.raw), fsyncAsync(fds.attrs)]);
+      await fsyncAsync(fds.entries);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Drains, syncs and closes the files (idempotent). */
+  async close(): Promise<void> {
+    await this.drain();
+    await this.syncIfDirty();
+    const fds = this.fds;
+    if (!fds) return;
+    this.fds = undefined;
+    closeSync(fds.entries);
+    closeSync(fds.raw);
+    closeSync(fds.attrs);
+  }
+
+  private async runCycles(): Promise<void> {
+    const fds = this.fds!;
+    while (this.waiters.length > 0) {
+      const group = this.waiters;
+      this.waiters = [];
+      const upTo = this.staged;
+      try {
+        await Promise.all([fsyncAsync(fds.raw), fsyncAsync(fds.attrs)]);
+        if (this.failed) throw this.failed;
+        this.writeEntries(upTo);
+        await fsyncAsync(fds.entries);
+      } catch (err) {
+        const e = this.fail(err);
+        for (const w of [...group, ...this.waiters]) w.reject(e);
+        this.waiters = [];
+        break;
+      }
+      this.publish(upTo);
+      for (const w of group) w.resolve();
+    }
+    this.cycle = undefined;
+  }
+
+  private publish(n: number): void {
+    if (n <= this.committed) return;
+    this.committed = n;
+    this.onCommit(this);
+  }
+
+  private writeData(): void {
+    const fds = this.fds;
+    if (!fds) throw new LogError("unavailable", `active chunk ${this.id} is closed`);
+    writeAll(fds.raw, this.rawStage, this.rawStageLen, HEADER_BYTES + this.rawFileEnd);
+    this.rawFileEnd += this.rawStageLen;
+    this.rawStageLen = 0;
+    writeAll(fds.attrs, this.attrStage, this.attrStageLen, HEADER_BYTES + this.attrFileEnd);
+    this.attrFileEnd += this.attrStageLen;
+    this.attrStageLen = 0;
+  }
+
+  private writeEntries(upTo: number): void {
+    if (upTo <= this.written) return;
+    const bytes = this.entries.range(this.written, upTo);
+    writeAll(this.fds!.entries, bytes, bytes.length, HEADER_BYTES + this.written * ENTRY_BYTES);
+    this.written = upTo;
+  }
+
+  private fail(err: unknown): Error {
+    this.failed ??= new LogError("unavailable", `write to active chunk ${this.dir} failed: ${errorMessage(err)}`, { cause: err });
+    return this.failed;
+  }
+
+  private roomFor(buf: Uint8Array, used: number, more: number): Uint8Array {
+    let cap = buf.length * 2;
+    while (cap < used + more) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(buf.subarray(0, used));
+    return next;
+  }
+}
+
+function writeAll(fd: number, buf: Uint8Array, len: number, pos: number): void {
+  let done = 0;
+  while (done < len) done += writeSync(fd, buf, done, len - done, pos + done);
+}
+
+function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** fsyncs a directory so a rename or create inside it is durable. */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

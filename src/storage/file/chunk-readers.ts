@@ -1,0 +1,137 @@
+/**
+ * ChunkReader implementations of the file store: ActiveChunkReader over an active (or sealing)
+ * chunk — its count grows with commits — and SealedChunkReader over a segment, which reports
+ * CorruptError to the store (so the chunk is marked corrupt) before rethrowing it.
+ */
+
+import { CorruptError, LogError } from "../../core/errors.ts";
+import type { LogRecord } from "../../core/record.ts";
+import { ChunkCursor } from "../cursor.ts";
+import type { SegmentReader } from "../segment/reader.ts";
+import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
+import type { ActiveChunk } from "./active-chunk.ts";
+import { ActiveData } from "./active-data.ts";
+
+/** Reader of an active or sealing chunk; count() follows commits. */
+export class ActiveChunkReader implements ChunkReader {
+  private readonly data: ActiveData;
+  private closed = false;
+
+  constructor(
+    private readonly chunk: ActiveChunk,
+    private readonly metaOf: () => ChunkMeta,
+  ) {
+    this.data = new ActiveData(chunk.dir, () => chunk.entries);
+  }
+
+  get meta(): ChunkMeta {
+    return this.metaOf();
+  }
+
+  count(): number {
+    return this.chunk.committed;
+  }
+
+  record(pos: number): LogRecord {
+    this.check(pos, pos + 1);
+    return this.data.record(pos);
+  }
+
+  batches(from: number, to: number): Iterable<RecordBatch> {
+    this.check(from, to);
+    return this.data.batches(from, to);
+  }
+
+  blocks(): readonly BlockInfo[] {
+    const n = this.count();
+    if (n === 0) return [];
+    const s = this.chunk.stats;
+    return [{ first: 0, count: n, writeTs: s.writeRange(), eventTs: s.eventRange() }];
+  }
+
+  lowerBoundWriteTs(ts: number): number {
+    return this.chunk.entries.lowerBoundWriteTs(this.count(), ts);
+  }
+
+  section(): Uint8Array | undefined {
+    return undefined;
+  }
+
+  cursor(): Cursor {
+    return new ChunkCursor(this);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.data.close();
+  }
+
+  private check(from: number, to: number): void {
+    if (this.closed) throw new LogError("unavailable", `reader of chunk ${this.chunk.id} is closed`);
+    if (!(from >= 0 && from <= to && to <= this.count())) {
+      throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${this.chunk.id} of ${this.count()} records`);
+    }
+  }
+}
+
+/** Reader of a sealed segment; reports corruption to the store. */
+export class SealedChunkReader implements ChunkReader {
+  constructor(
+    private readonly seg: SegmentReader,
+    readonly meta: ChunkMeta,
+    private readonly onCorrupt: (err: CorruptError) => void,
+  ) {}
+
+  count(): number {
+    return this.seg.count();
+  }
+
+  record(pos: number): LogRecord {
+    try {
+      return this.seg.record(pos);
+    } catch (err) {
+      throw this.report(err);
+    }
+  }
+
+  *batches(from: number, to: number): Iterable<RecordBatch> {
+    if (!(from >= 0 && from <= to && to <= this.count())) {
+      throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${this.meta.id} of ${this.count()} records`);
+    }
+    try {
+      yield* this.seg.batches(from, to);
+    } catch (err) {
+      throw this.report(err);
+    }
+  }
+
+  blocks(): readonly BlockInfo[] {
+    return this.seg.blocks();
+  }
+
+  lowerBoundWriteTs(ts: number): number {
+    try {
+      return this.seg.lowerBoundWriteTs(ts);
+    } catch (err) {
+      throw this.report(err);
+    }
+  }
+
+  /** A damaged section throws CorruptError but does not mark the chunk: its data is intact. */
+  section(name: string): Uint8Array | undefined {
+    return this.seg.section(name);
+  }
+
+  cursor(): Cursor {
+    return new ChunkCursor(this);
+  }
+
+  close(): void {
+    this.seg.close();
+  }
+
+  private report(err: unknown): unknown {
+    if (err instanceof CorruptError) this.onCorrupt(err);
+    return err;
+  }
+}

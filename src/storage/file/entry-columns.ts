@@ -1,0 +1,82 @@
+/**
+ * The entries of one active chunk held in memory, byte-identical to the entries region of its
+ * file (format.ts): the writer stages new entries here and writes the pending byte range out,
+ * readers in the same process binary-search it without a syscall. Grows by doubling; views
+ * taken earlier stay valid for the entries they already cover (entries never change).
+ */
+
+import { lowerBound } from "../cursor.ts";
+import { ENTRY_BYTES, ENTRY_F64, ENTRY_U32 } from "./format.ts";
+
+/** In-memory copy of an entries region; accessors take the entry index. */
+export class EntryColumns {
+  f64: Float64Array;
+  u32: Uint32Array;
+  private bytes: Uint8Array;
+
+  constructor(capacity = 1024) {
+    const buf = new ArrayBuffer(capacity * ENTRY_BYTES);
+    this.f64 = new Float64Array(buf);
+    this.u32 = new Uint32Array(buf);
+    this.bytes = new Uint8Array(buf);
+  }
+
+  /** Columns over a copy of an entries region read from disk (`n` whole entries). */
+  static fromBytes(region: Uint8Array, n: number): EntryColumns {
+    const c = new EntryColumns(Math.max(n, 1024));
+    c.bytes.set(region.subarray(0, n * ENTRY_BYTES));
+    return c;
+  }
+
+  /** Makes room for `n` entries in total. */
+  ensure(n: number): void {
+    if (n * ENTRY_BYTES <= this.bytes.length) return;
+    let cap = this.bytes.length * 2;
+    while (cap < n * ENTRY_BYTES) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.bytes);
+    this.bytes = next;
+    this.f64 = new Float64Array(next.buffer);
+    this.u32 = new Uint32Array(next.buffer);
+  }
+
+  /** Bytes of entries [from, to), a view. */
+  range(from: number, to: number): Uint8Array {
+    return this.bytes.subarray(from * ENTRY_BYTES, to * ENTRY_BYTES);
+  }
+
+  writeTs(i: number): number {
+    return this.f64[i * ENTRY_F64]!;
+  }
+
+  ingestTs(i: number): number {
+    return this.f64[i * ENTRY_F64 + 1]!;
+  }
+
+  sourceTs(i: number): number {
+    return this.f64[i * ENTRY_F64 + 2]!;
+  }
+
+  /** Start of record i's payload in the raw data region. */
+  rawStart(i: number): number {
+    return i === 0 ? 0 : this.u32[(i - 1) * ENTRY_U32 + 6]!;
+  }
+
+  rawEnd(i: number): number {
+    return this.u32[i * ENTRY_U32 + 6]!;
+  }
+
+  attrStart(i: number): number {
+    return i === 0 ? 0 : this.u32[(i - 1) * ENTRY_U32 + 7]!;
+  }
+
+  attrEnd(i: number): number {
+    return this.u32[i * ENTRY_U32 + 7]!;
+  }
+
+  /** First of the first `n` entries whose writeTs >= ts, or n. */
+  lowerBoundWriteTs(n: number, ts: number): number {
+    const f = this.f64;
+    return lowerBound(n, ts, (i) => f[i * ENTRY_F64]!);
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The file ChunkStore (layout and rules in format.ts). Appends stage records into the active
+ * chunk and resolve on commit; rotation hands the old chunk to the Sealer while a new one
+ * starts at once; a finished seal swaps the chunk to its segment, updates the catalog and
+ * deletes the active files. Construct through openFileStore (open-store.ts).
+ */
+
+import { rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { CorruptError, errorMessage, LogError } from "../../core/errors.ts";
+import { newChunkId, type ChunkId } from "../../core/ids.ts";
+import type { RecordInput, RecordRef } from "../../core/record.ts";
+import { AttrsEncoder } from "../attrs-encoder.ts";
+import { StoreEvents } from "../events.ts";
+import type { ResolvedStoreOptions } from "../options.ts";
+import { ageExceeded, mustRotate } from "../rotation.ts";
+import { SegmentReader } from "../segment/reader.ts";
+import type { SegmentWriteOptions } from "../segment/writer.ts";
+import type { ChunkMeta, ChunkReader, ChunkStore, DurabilityPolicy, StoreEvent } from "../types.ts";
+import { checkBatch } from "../validate.ts";
+import { ActiveChunk } from "./active-chunk.ts";
+import type { Catalog } from "./catalog.ts";
+import { ActiveChunkReader, SealedChunkReader } from "./chunk-readers.ts";
+import { ACTIVE_DIR, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
+import type { DirLock } from "./lock.ts";
+import { activeMeta, summaryMeta } from "./meta.ts";
+import type { RecoveryReport } from "./recovery.ts";
+import type { Sealer } from "./sealer.ts";
+
+/** Resolved options of one FileStore (built by openFileStore). */
+export interface FileStoreConfig extends ResolvedStoreOptions {
+  dir: string;
+  durability: DurabilityPolicy;
+  segment: SegmentWriteOptions;
+  sealer: Sealer;
+  ownsSealer: boolean;
+  catalogRefreshMs: number;
+}
+
+/** A chunk as the store tracks it: `active` while unsealed, else its sealed/corrupt meta. */
+export interface StoreChunk {
+  meta: ChunkMeta;
+  active?: ActiveChunk;
+  error?: CorruptError;
+}
+
+/** The file ChunkStore, plus sweep(), dir and the recovery report. */
+export class FileStore implements ChunkStore {
+  readonly name: string;
+  private readonly events: StoreEvents;
+  private readonly enc = new AttrsEncoder();
+  private readonly sealing = new Set<Promise<Error | undefined>>();
+  private readonly timer: ReturnType<typeof setInterval> | undefined;
+  private lastCatalogPut = 0;
+  private closed = false;
+
+  /** @internal use openFileStore. */
+  constructor(
+    private readonly o: FileStoreConfig,
+    private readonly lock: DirLock,
+    private readonly catalog: Catalog,
+    private readonly map: Map<ChunkId, StoreChunk>,
+    private active: ActiveChunk | undefined,
+    reseal: ActiveChunk[],
+    /** What open() found and repaired. */
+    readonly recovery: RecoveryReport,
+  ) {
+    this.name = o.name;
+    this.events = new StoreEvents(o.logger);
+    if (active) active.onCommit = (c) => this.committed(c);
+    for (const c of reseal) this.track(this.sealChunk(c));
+    if (o.durability.kind === "interval") {
+      this.timer = setInterval(() => void this.active?.syncIfDirty(), o.durability.everyMs);
+      this.timer.unref();
+    }
+  }
+
+  /** The store directory. */
+  get dir(): string {
+    return this.o.dir;
+  }
+
+  async append(batch: readonly RecordInput[]): Promise<RecordRef[]> {
+    this.checkOpen();
+    checkBatch(this.name, batch);
+    const now = this.o.clock();
+    const policy = this.o.rotation;
+    let c = this.active;
+    if (c && (c.failed || (c.stats.records > 0 && ageExceeded(policy, c.createdAt, now)))) {
+      this.rotate();
+      c = undefined;
+    }
+    const refs: RecordRef[] = new Array(batch.length);
+    const commits: Promise<void>[] = [];
+    let writeTs = c ? Math.max(now, c.lastWriteTs) : now;
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i]!;
+        const attr = this.enc.encode(r.attrs);
+        const s = c?.stats;
+        if (!c || (s && mustRotate(policy, s.records, s.bytes, s.rawBytes, s.attrBytes, r.raw.length, attr.length))) {
+          if (c) {
+            commits.push(c.flush());
+            this.rotate();
+            c = undefined;
+          }
+          c = this.openChunk(now);
+          writeTs = now;
+        }
+        refs[i] = { chunk: c.id, pos: c.stage(r.raw, attr, writeTs, r.ingestTs, r.sourceTs) };
+      }
+    } catch (err) {
+      // Records staged before the failure must still reach the files in order: a prefix of
+      // this batch may be stored although the append rejects.
+      if (c) commits.push(c.flush());
+      for (const p of commits) p.catch(() => {});
+      throw err;
+    }
+    if (c) commits.push(c.flush());
+    await Promise.all(commits);
+    return refs;
+  }
+
+  async seal(): Promise<ChunkId | undefined> {
+    this.checkOpen();
+    const c = this.active;
+    if (!c) return undefined;
+    const err = await this.rotate();
+    if (err) throw err;
+    return c.id;
+  }
+
+  /** Seals a non-empty active chunk older than the rotation maxAge (for a background timer). */
+  async sweep(): Promise<ChunkId | undefined> {
+    const c = this.active;
+    if (this.closed || !c || c.stats.records === 0 || !ageExceeded(this.o.rotation, c.createdAt, this.o.clock())) return undefined;
+    const err = await this.rotate();
+    if (err) throw err;
+    return c.id;
+  }
+
+  chunks(): ChunkMeta[] {
+    return [...this.map.values()].map((e) => this.metaOf(e));
+  }
+
+  chunk(id: ChunkId): ChunkMeta | undefined {
+    const e = this.map.get(id);
+    return e && this.metaOf(e);
+  }
+
+  open(id: ChunkId): ChunkReader {
+    const e = this.map.get(id);
+    if (!e) throw new LogError("not_found", `chunk ${id} not found in store ${this.name}`);
+    if (e.active) return new ActiveChunkReader(e.active, () => this.metaOf(e));
+    if (e.error) throw e.error;
+    let seg: SegmentReader;
+    try {
+      seg = SegmentReader.open(this.segmentPath(id));
+    } catch (err) {
+      if (err instanceof CorruptError) this.markCorrupt(id, err);
+      throw err;
+    }
+    return new SealedChunkReader(seg, e.meta, (err) => this.markCorrupt(id, err));
+  }
+
+  async delete(id: ChunkId): Promise<void> {
+    this.checkOpen();
+    const e = this.map.get(id);
+    if (!e) throw new LogError("not_found", `chunk ${id} not found in store ${this.name}`);
+    if (e.active) throw new LogError("invalid_argument", `chunk ${id} is ${e.active.state}; only sealed chunks can be deleted`);
+    rmSync(this.segmentPath(id), { force: true });
+    this.map.delete(id);
+    this.catalog.remove(id);
+    this.events.emit({ kind: "deleted", chunk: id });
+  }
+
+  subscribe(listener: (e: StoreEvent) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  async idle(): Promise<void> {
+    while (this.sealing.size > 0) await Promise.all(this.sealing);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.idle();
+      const c = this.active;
+      if (c) {
+        await c.close();
+        this.catalog.put(activeMeta(c, this.name));
+      }
+      if (this.o.ownsSealer) await this.o.sealer.close();
+    } finally {
+      this.catalog.close();
+      this.lock.release();
+    }
+  }
+
+  private metaOf(e: StoreChunk): ChunkMeta {
+    return e.active ? activeMeta(e.active, this.name) : e.meta;
+  }
+
+  private openChunk(now: number): ActiveChunk {
+    const c = ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, this.o.durability);
+    c.onCommit = (x) => this.committed(x);
+    this.map.set(c.id, { meta: activeMeta(c, this.name), active: c });
+    this.catalog.put(activeMeta(c, this.name));
+    this.active = c;
+    return c;
+  }
+
+  private committed(c: ActiveChunk): void {
+    this.events.emit({ kind: "appended", chunk: c.id, count: c.committed });
+    const now = Date.now();
+    if (now - this.lastCatalogPut >= this.o.catalogRefreshMs) {
+      this.lastCatalogPut = now;
+      this.catalog.put(activeMeta(c, this.name));
+    }
+  }
+
+  /** Moves the active chunk to "sealing" and starts its seal; resolves to the seal's error. */
+  private rotate(): Promise<Error | undefined> {
+    const c = this.active!;
+    this.active = undefined;
+    c.state = "sealing";
+    this.catalog.put(activeMeta(c, this.name));
+    return this.track(this.sealChunk(c));
+  }
+
+  private track(p: Promise<Error | undefined>): Promise<Error | undefined> {
+    this.sealing.add(p);
+    void p.then(() => this.sealing.delete(p));
+    return p;
+  }
+
+  private async sealChunk(c: ActiveChunk): Promise<Error | undefined> {
+    const e = this.map.get(c.id)!;
+    try {
+      await c.close();
+      if (c.committed === 0) {
+        rmSync(c.dir, { recursive: true, force: true });
+        this.map.delete(c.id);
+        this.catalog.remove(c.id);
+        return undefined;
+      }
+      const path = this.segmentPath(c.id);
+      const summary = await this.o.sealer.seal({
+        chunkId: c.id,
+        createdAt: c.createdAt,
+        activeDir: c.dir,
+        segmentPath: path,
+        records: c.committed,
+        segment: this.o.segment,
+      });
+      const st = statSync(path);
+      e.meta = summaryMeta(c.id, this.name, c.createdAt, { ...summary, codec: this.o.segment.codec });
+      e.active = undefined;
+      this.catalog.put(e.meta, st.size, st.mtimeMs);
+      rmSync(c.dir, { recursive: true, force: true });
+      for (const msg of summary.sectionErrors) this.o.logger("error", `store ${this.name}: chunk ${c.id} index section failed: ${msg}`);
+      this.events.emit({ kind: "sealed", chunk: c.id });
+      return undefined;
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.o.logger("error", `store ${this.name}: sealing chunk ${c.id} failed (kept as active data, retried at next open): ${errorMessage(err)}`);
+      return error;
+    }
+  }
+
+  private markCorrupt(id: ChunkId, err: CorruptError): void {
+    const e = this.map.get(id);
+    if (!e || e.active || e.error) return;
+    e.error = err;
+    e.meta = { ...e.meta, state: "corrupt" };
+    this.o.logger("error", `store ${this.name}: chunk ${id} is corrupt and skipped: ${err.message}`);
+    if (this.closed) return;
+    try {
+      const st = statSync(err.path);
+      this.catalog.put(e.meta, st.size, st.mtimeMs);
+    } catch {
+      this.catalog.put(e.meta);
+    }
+  }
+
+  private segmentPath(id: ChunkId): string {
+    return join(this.o.dir, SEALED_DIR, id + SEGMENT_EXT);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new LogError("unavailable", `store ${this.name} is closed`);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs the shared ChunkStore conformance suite against the file store (inline sealing), plus
+ * the worker sealer end to end.
+ */
+
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chunkStoreConformance, type TestStore } from "../conformance.suite.ts";
+import type { FileStore } from "./file-store.ts";
+import { openFileStore } from "./open-store.ts";
+import { WorkerSealer } from "./sealer.ts";
+import { contents, expected, numbered, tempDir } from "./test-helpers.ts";
+
+chunkStoreConformance("file", async () => {
+  const root = mkdtempSync(join(tmpdir(), "gl-file-"));
+  const opened: FileStore[] = [];
+  let n = 0;
+  const open = async (dir: string, o: Parameters<typeof openFileStore>[1]) => {
+    const s = await openFileStore(dir, { name: "file", ...o });
+    opened.push(s);
+    return s;
+  };
+  return {
+    open: (o) => open(join(root, `s${n++}`), o),
+    reopen: async (s: TestStore, o) => {
+      await s.close();
+      return open((s as FileStore).dir, o);
+    },
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}, true);
+
+test("interval and never durability keep every record across close and reopen", async () => {
+  const got: { kind: string; records: unknown[]; notes: unknown[] }[] = [];
+  for (const durability of [{ kind: "interval", everyMs: 5 }, { kind: "never" }] as const) {
+    using tmp = tempDir();
+    let s = await openFileStore(tmp.path, { durability, rotation: { maxRecords: 40 } });
+    await Promise.all(Array.from({ length: 10 }, (_, j) => s.append(Array.from({ length: 10 }, (_, i) => numbered(j * 10 + i)))));
+    await s.close();
+    s = await openFileStore(tmp.path, { durability });
+    await s.idle();
+    got.push({ kind: durability.kind, records: contents(s), notes: s.recovery.notes });
+    await s.close();
+  }
+  expect(got).toEqual(["interval", "never"].map((kind) => ({ kind, records: expected(0, 100), notes: [] })));
+});
+
+describe("file store with the worker sealer", () => {
+  test("seals run in the seal worker while appends continue", async () => {
+    using tmp = tempDir();
+    const sealer = new WorkerSealer(new URL("../../app/seal-worker.ts", import.meta.url).href);
+    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 50 } });
+    const appends = Array.from({ length: 20 }, (_, j) => s.append(Array.from({ length: 20 }, (_, i) => numbered(j * 20 + i))));
+    const sealed = s.seal();
+    await Promise.all([...appends, sealed]);
+    await s.idle();
+    const shape = s.chunks().map((m) => [m.state, m.records]);
+    expect({ records: contents(s), sealedAll: shape.slice(0, -1).every(([st]) => st === "sealed"), total: shape.reduce((n, [, r]) => n + Number(r), 0) }).toEqual({
+      records: expected(0, 400),
+      sealedAll: true,
+      total: 400,
+    });
+    await s.close();
+    await sealer.close();
+  });
+
+  test("a worker that cannot load rejects the seal and keeps the chunk readable as active data", async () => {
+    using tmp = tempDir();
+    const sealer = new WorkerSealer(new URL("./no-such-worker.ts", import.meta.url).href);
+    const s = await openFileStore(tmp.path, { sealer });
+    const [ref] = await s.append([numbered(0), numbered(1)]);
+    await expect(s.seal()).rejects.toMatchObject({ code: "internal" });
+    expect({ state: s.chunk(ref!.chunk)?.state, records: contents(s) }).toEqual({ state: "sealing", records: expected(0, 2) });
+    await s.close();
+    await sealer.close();
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Startup scan of a store directory (rules in format.ts): decides, from the files alone, which
+ * chunks are sealed, which active chunk is reopened, which must be sealed again and which are
+ * corrupt, and cleans up leftovers. Reads segment footers (only when the catalog row is stale)
+ * and active entries files — never record data. Reports every action as a RecoveryNote.
+ */
+
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { CorruptError, errorMessage } from "../../core/errors.ts";
+import { isChunkId, type ChunkId } from "../../core/ids.ts";
+import { SegmentReader } from "../segment/reader.ts";
+import type { ChunkMeta } from "../types.ts";
+import type { RecoveredChunk } from "./active-chunk.ts";
+import { recoverActiveDir } from "./active-recover.ts";
+import type { Catalog } from "./catalog.ts";
+import { ACTIVE_DIR, SEALED_DIR, SEGMENT_EXT, TMP_SUFFIX } from "./format.ts";
+import { emptyMeta, summaryMeta } from "./meta.ts";
+
+/** What recovery did or found. */
+export type RecoveryNoteKind =
+  | "stale_lock"
+  | "catalog_reset"
+  | "removed_tmp"
+  | "torn_tail"
+  | "removed_empty"
+  | "removed_sealed_active"
+  | "removed_partial_segment"
+  | "reseal"
+  | "corrupt";
+
+/** One recovery action, also logged through the store logger. */
+export interface RecoveryNote {
+  kind: RecoveryNoteKind;
+  path: string;
+  detail: string;
+  /** Byte offset of the damage ("corrupt") or the new file size ("torn_tail"). */
+  offset?: number;
+}
+
+/** Everything openFileStore found and repaired, in order. */
+export interface RecoveryReport {
+  notes: RecoveryNote[];
+}
+
+/** What the scan found: chunk metas in id order, plus the unsealed chunks to reopen/reseal. */
+export interface ScanResult {
+  metas: Map<ChunkId, ChunkMeta>;
+  /** Why each corrupt chunk is corrupt. */
+  errors: Map<ChunkId, CorruptError>;
+  active: RecoveredChunk | undefined;
+  reseal: RecoveredChunk[];
+}
+
+/** Scans and repairs `dir`, appending to `notes`; see the file header. */
+export function scanStore(dir: string, store: string, catalog: Catalog, notes: RecoveryNote[]): ScanResult {
+  const rows = catalog.all();
+  const sealedRoot = join(dir, SEALED_DIR);
+  const activeRoot = join(dir, ACTIVE_DIR);
+  const metas = new Map<ChunkId, ChunkMeta>();
+  const errors = new Map<ChunkId, CorruptError>();
+  const activeIds = new Set<ChunkId>();
+  for (const name of readdirSync(activeRoot)) {
+    const path = join(activeRoot, name);
+    if (name.endsWith(TMP_SUFFIX)) removeNote(path, "removed_tmp", "chunk creation did not finish", notes);
+    else if (isChunkId(name)) activeIds.add(name);
+  }
+  for (const name of readdirSync(sealedRoot).sort()) {
+    const path = join(sealedRoot, name);
+    if (name.endsWith(TMP_SUFFIX)) {
+      removeNote(path, "removed_tmp", "segment write did not finish", notes);
+      continue;
+    }
+    const id = name.slice(0, -SEGMENT_EXT.length);
+    if (!name.endsWith(SEGMENT_EXT) || !isChunkId(id)) continue;
+    const st = statSync(path);
+    const row = rows.get(id);
+    if (row && (row.meta.state === "sealed" || row.meta.state === "corrupt") && row.fileSize === st.size && row.fileMtimeMs === st.mtimeMs) {
+      metas.set(id, row.meta);
+      if (row.meta.state === "corrupt") errors.set(id, new CorruptError(path, 0, "marked corrupt earlier; replace or delete the file"));
+    } else {
+      try {
+        const seg = SegmentReader.open(path);
+        metas.set(id, summaryMeta(id, store, seg.createdAt, seg.summary));
+        seg.close();
+      } catch (err) {
+        if (activeIds.has(id)) {
+          removeNote(path, "removed_partial_segment", `incomplete segment (${errorMessage(err)}); the active files are sealed again`, notes);
+          continue;
+        }
+        const ce = err instanceof CorruptError ? err : new CorruptError(path, 0, errorMessage(err));
+        metas.set(id, { ...(row?.meta ?? emptyMeta(id, store, 0)), state: "corrupt" });
+        errors.set(id, ce);
+        notes.push({ kind: "corrupt", path, detail: ce.message, offset: ce.offset });
+        continue;
+      }
+    }
+    if (activeIds.delete(id)) removeNote(join(activeRoot, id), "removed_sealed_active", "its segment is complete", notes);
+  }
+  const unsealed: RecoveredChunk[] = [];
+  for (const id of [...activeIds].sort()) {
+    const path = join(activeRoot, id);
+    try {
+      const { chunk, cuts } = recoverActiveDir(path, id);
+      for (const c of cuts) notes.push({ kind: "torn_tail", path: c.path, detail: `truncated from ${c.from} to ${c.to} bytes`, offset: c.to });
+      if (chunk.count === 0) removeNote(path, "removed_empty", "active chunk without committed records", notes);
+      else unsealed.push(chunk);
+    } catch (err) {
+      const ce = err instanceof CorruptError ? err : new CorruptError(path, 0, errorMessage(err));
+      metas.set(id, { ...(rows.get(id)?.meta ?? emptyMeta(id, store, 0)), state: "corrupt" });
+      errors.set(id, ce);
+      notes.push({ kind: "corrupt", path: ce.path, detail: ce.message, offset: ce.offset });
+    }
+  }
+  const newest = unsealed.at(-1);
+  const keep = newest && rows.get(newest.id)?.meta.state !== "sealing" ? newest : undefined;
+  const reseal = unsealed.filter((c) => c !== keep);
+  for (const c of reseal) notes.push({ kind: "reseal", path: c.dir, detail: `unsealed chunk with ${c.count} records is sealed again` });
+  return { metas: sortById(metas), errors, active: keep, reseal };
+}
+
+function removeNote(path: string, kind: RecoveryNoteKind, detail: string, notes: RecoveryNote[]): void {
+  rmSync(path, { recursive: true, force: true });
+  notes.push({ kind, path, detail: `removed: ${detail}` });
+}
+
+function sortById(m: Map<ChunkId, ChunkMeta>): Map<ChunkId, ChunkMeta> {
+  return new Map([...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+}

@@ -1,0 +1,135 @@
+/**
+ * One chunk of the memory store: columns, running stats, state and (once sealed) the index
+ * sections built inline by the store's section builders, plus its ChunkReader.
+ */
+
+import { LogError } from "../../core/errors.ts";
+import type { ChunkId } from "../../core/ids.ts";
+import type { LogRecord } from "../../core/record.ts";
+import { ChunkCursor } from "../cursor.ts";
+import { ChunkStats } from "../stats.ts";
+import type {
+  BlockInfo,
+  ChunkMeta,
+  ChunkReader,
+  ChunkState,
+  Cursor,
+  IndexStatus,
+  RecordBatch,
+  SectionBuilderFactory,
+} from "../types.ts";
+import { MemoryColumns } from "./columns.ts";
+
+/** One memory chunk and its metadata. */
+export class MemoryChunk {
+  state: ChunkState = "active";
+  readonly cols = new MemoryColumns();
+  readonly stats = new ChunkStats();
+  indexStatus: IndexStatus = "none";
+  indexBytes = 0;
+  readonly sections = new Map<string, Uint8Array>();
+
+  constructor(
+    readonly id: ChunkId,
+    readonly store: string,
+    readonly createdAt: number,
+  ) {}
+
+  meta(): ChunkMeta {
+    const s = this.stats;
+    return {
+      id: this.id,
+      store: this.store,
+      state: this.state,
+      records: s.records,
+      rawBytes: s.rawBytes,
+      storedBytes: s.bytes,
+      createdAt: this.createdAt,
+      writeTs: s.writeRange(),
+      ingestTs: s.ingestRange(),
+      eventTs: s.eventRange(),
+      codec: this.state === "sealed" ? "none" : "",
+      indexStatus: this.indexStatus,
+      indexBytes: this.indexBytes,
+    };
+  }
+
+  /** Freezes the chunk and runs the section builders; returns a builder's error, if any. */
+  seal(builders: SectionBuilderFactory): unknown {
+    let failure: unknown;
+    const list = builders();
+    let status: IndexStatus = list.length === 0 ? "none" : "complete";
+    try {
+      for (const b of this.cols.batches(0, this.cols.count)) for (const s of list) s.add(b);
+      for (const s of list) {
+        const out = s.finish();
+        if (out.status === "capped") status = "capped";
+        this.sections.set(s.name, out.bytes);
+        this.indexBytes += out.bytes.length;
+      }
+    } catch (err) {
+      failure = err ?? new Error("section builder failed");
+      status = "failed";
+      this.sections.clear();
+      this.indexBytes = 0;
+    }
+    this.indexStatus = status;
+    this.state = "sealed";
+    return failure;
+  }
+}
+
+/** Reader of a memory chunk (active readers see later appends). */
+export class MemoryChunkReader implements ChunkReader {
+  private closed = false;
+
+  constructor(private readonly chunk: MemoryChunk) {}
+
+  get meta(): ChunkMeta {
+    return this.chunk.meta();
+  }
+
+  count(): number {
+    return this.chunk.cols.count;
+  }
+
+  record(pos: number): LogRecord {
+    this.check(pos, pos + 1);
+    return this.chunk.cols.record(pos);
+  }
+
+  batches(from: number, to: number): Iterable<RecordBatch> {
+    this.check(from, to);
+    return this.chunk.cols.batches(from, to);
+  }
+
+  blocks(): readonly BlockInfo[] {
+    const n = this.count();
+    if (n === 0) return [];
+    const s = this.chunk.stats;
+    return [{ first: 0, count: n, writeTs: s.writeRange(), eventTs: s.eventRange() }];
+  }
+
+  lowerBoundWriteTs(ts: number): number {
+    return this.chunk.cols.lowerBoundWriteTs(ts);
+  }
+
+  section(name: string): Uint8Array | undefined {
+    return this.chunk.sections.get(name);
+  }
+
+  cursor(): Cursor {
+    return new ChunkCursor(this);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private check(from: number, to: number): void {
+    if (this.closed) throw new LogError("unavailable", `reader of chunk ${this.chunk.id} is closed`);
+    if (!(from >= 0 && from <= to && to <= this.count())) {
+      throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${this.chunk.id} of ${this.count()} records`);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Options shared by every ChunkStore implementation, their defaults, and the logger callback
+ * stores report through. Implementation-specific options extend StoreOptions.
+ */
+
+import { LogError } from "../core/errors.ts";
+import { systemClock, type Clock } from "../core/time.ts";
+import type { RotationPolicy, SectionBuilderFactory } from "./types.ts";
+
+/** Severity of a store log line. */
+export type StoreLogLevel = "info" | "warn" | "error";
+
+/** Injected logger: stores never print; they report here (recovery notes, seal failures). */
+export type StoreLogger = (level: StoreLogLevel, message: string) => void;
+
+/** Options every store accepts. */
+export interface StoreOptions {
+  /** Store name recorded in chunk metadata. Default "default". */
+  name?: string;
+  /** Omitted fields are 0 (disabled). The format hard limit always applies on top. */
+  rotation?: Partial<RotationPolicy>;
+  /** Epoch-µs clock for writeTs, createdAt and age rotation. */
+  clock?: Clock;
+  logger?: StoreLogger;
+  /** Index section builders run when a chunk seals. Default: none. */
+  sectionBuilders?: SectionBuilderFactory;
+}
+
+/** StoreOptions with every default filled in. */
+export interface ResolvedStoreOptions {
+  name: string;
+  rotation: RotationPolicy;
+  clock: Clock;
+  logger: StoreLogger;
+  sectionBuilders: SectionBuilderFactory;
+}
+
+const silent: StoreLogger = () => {};
+const noBuilders: SectionBuilderFactory = () => [];
+
+/** Fills defaults; rejects negative rotation limits. */
+export function resolveStoreOptions(o: StoreOptions): ResolvedStoreOptions {
+  const rotation: RotationPolicy = {
+    maxBytes: o.rotation?.maxBytes ?? 0,
+    maxRecords: o.rotation?.maxRecords ?? 0,
+    maxAgeMicros: o.rotation?.maxAgeMicros ?? 0,
+  };
+  for (const [k, v] of Object.entries(rotation)) {
+    if (!(v >= 0) || !Number.isFinite(v)) {
+      throw new LogError("invalid_argument", `rotation.${k} must be a finite number >= 0, got ${v}`);
+    }
+  }
+  return {
+    name: o.name ?? "default",
+    rotation,
+    clock: o.clock ?? systemClock,
+    logger: o.logger ?? silent,
+    sectionBuilders: o.sectionBuilders ?? noBuilders,
+  };
+}
