@@ -40,6 +40,25 @@ function derived(r: LogRecord): Derived {
   return d;
 }
 
+/** Lowered forms of a leaf's word/key/value, computed once per AST node. */
+const needles = new WeakMap<Expr, { word: string; text: string; key: string; value: string; indexable: boolean }>();
+
+function needle(e: Expr): { word: string; text: string; key: string; value: string; indexable: boolean } {
+  let n = needles.get(e);
+  if (!n) {
+    const word = e.kind === "token" ? e.word : "";
+    n = {
+      word: asciiLower(word),
+      text: utf8Latin1Lower(word),
+      key: e.kind === "kv" || e.kind === "key_exists" ? asciiLower(e.key) : "",
+      value: e.kind === "kv" || e.kind === "value_exists" ? asciiLower(e.value) : "",
+      indexable: isIndexableWord(word),
+    };
+    needles.set(e, n);
+  }
+  return n;
+}
+
 /** True when `r` satisfies `e` by the spec's definitions. */
 export function oracleMatches(e: Expr, r: LogRecord): boolean {
   switch (e.kind) {
@@ -49,14 +68,16 @@ export function oracleMatches(e: Expr, r: LogRecord): boolean {
       return e.children.some((c) => oracleMatches(c, r));
     case "not":
       return !oracleMatches(e.child, r);
-    case "token":
-      if (isIndexableWord(e.word)) return derived(r).tokens.has(asciiLower(e.word));
-      return derived(r).text.includes(utf8Latin1Lower(e.word));
+    case "token": {
+      const n = needle(e);
+      return n.indexable ? derived(r).tokens.has(n.word) : derived(r).text.includes(n.text);
+    }
     default: {
       const all = derived(r).pairs;
-      if (e.kind === "kv") return all.some(([k, v]) => k === asciiLower(e.key) && v === asciiLower(e.value));
-      if (e.kind === "key_exists") return all.some(([k]) => k === asciiLower(e.key));
-      return all.some(([, v]) => v === asciiLower(e.value));
+      const n = needle(e);
+      if (e.kind === "kv") return all.some(([k, v]) => k === n.key && v === n.value);
+      if (e.kind === "key_exists") return all.some(([k]) => k === n.key);
+      return all.some(([, v]) => v === n.value);
     }
   }
 }

@@ -9,6 +9,7 @@ import { planChunk } from "./chunk-planner.ts";
 import { compileFilter } from "./compile.ts";
 import { search } from "./search.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
+import type { ChunkMeta } from "../../storage/types.ts";
 import type { ChunkPlan, QueryPlan, SearchRequest } from "./types.ts";
 
 function header(src: SearchSource, req: SearchRequest, chunks: ChunkPlan[]): QueryPlan {
@@ -24,11 +25,32 @@ function header(src: SearchSource, req: SearchRequest, chunks: ChunkPlan[]): Que
   };
 }
 
+function corruptPlan(store: string, meta: ChunkMeta): ChunkPlan {
+  return {
+    store,
+    chunk: meta.id,
+    sealed: true,
+    records: meta.records,
+    eventStart: meta.eventTs.min,
+    eventEnd: meta.eventTs.max,
+    timeOverlap: "unbounded",
+    branches: [],
+    scanMode: "skipped",
+    skipReason: "corrupt chunk: not searched",
+    runtimeFilter: "none",
+    estimatedScan: 0,
+  };
+}
+
 /** Plans every chunk of the store without reading record data. */
 export function explain(src: SearchSource, req: SearchRequest): QueryPlan {
   const filter = compileFilter(req.expr);
   const plans: ChunkPlan[] = [];
   for (const meta of orderedChunks(src, req.reverse)) {
+    if (meta.state === "corrupt") {
+      plans.push(corruptPlan(src.name, meta));
+      continue;
+    }
     let reader;
     try {
       reader = src.store.open(meta.id);

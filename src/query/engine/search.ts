@@ -5,7 +5,7 @@
  * many queries and ingestion share the process.
  */
 
-import { LogError } from "../../core/errors.ts";
+import { CorruptError, LogError } from "../../core/errors.ts";
 import { planChunk, type TimeBounds } from "./chunk-planner.ts";
 import { scanChunk, type ScanStats } from "./chunk-scan.ts";
 import { compileFilter } from "./compile.ts";
@@ -23,6 +23,8 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** Called after each chunk with its plan and actual counts (explain analyze). */
   onChunk?: (plan: ChunkPlan) => void;
+  /** Told about chunks that could not be searched (corrupt data); the search goes on. */
+  onWarning?: (message: string) => void;
 }
 
 /** Milliseconds of scanning between yields to the event loop. */
@@ -50,11 +52,19 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
   let sliceStart = performance.now();
   for (let ci = startAt; ci < chunks.length; ci++) {
     const meta = chunks[ci]!;
+    if (meta.state === "corrupt") {
+      opts.onWarning?.(`chunk ${meta.id} of store ${src.name} is corrupt and was not searched`);
+      continue;
+    }
     let reader;
     try {
       reader = src.store.open(meta.id);
     } catch (err) {
       if (err instanceof LogError && err.code === "not_found") continue; // deleted while we ran
+      if (err instanceof CorruptError) {
+        opts.onWarning?.(`chunk ${meta.id} of store ${src.name} was not searched: ${err.message}`);
+        continue;
+      }
       throw err;
     }
     try {
@@ -83,6 +93,9 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
         }
       }
       opts.onChunk?.({ ...work.plan, actual: { ...stats, millis: performance.now() - t0 } });
+    } catch (err) {
+      if (!(err instanceof CorruptError)) throw err;
+      opts.onWarning?.(`chunk ${meta.id} of store ${src.name} stopped at damaged data: ${err.message}`);
     } finally {
       reader.close();
     }

@@ -126,9 +126,8 @@ export class SealedChunkReader implements ChunkReader {
     return new ChunkCursor(this);
   }
 
-  close(): void {
-    this.seg.close();
-  }
+  /** The segment itself stays open in the store's SegmentCache for the next reader. */
+  close(): void {}
 
   private report(err: unknown): unknown {
     if (err instanceof CorruptError) this.onCorrupt(err);

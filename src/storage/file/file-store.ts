@@ -26,6 +26,7 @@ import type { DirLock } from "./lock.ts";
 import { activeMeta, summaryMeta } from "./meta.ts";
 import type { RecoveryReport } from "./recovery.ts";
 import type { Sealer } from "./sealer.ts";
+import { SegmentCache } from "./segment-cache.ts";
 
 /** Resolved options of one FileStore (built by openFileStore). */
 export interface FileStoreConfig extends ResolvedStoreOptions {
@@ -52,6 +53,7 @@ export class FileStore implements ChunkStore {
   private readonly sealing = new Set<Promise<Error | undefined>>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private lastCatalogPut = 0;
+  private readonly segments = new SegmentCache();
   private closed = false;
 
   /** @internal use openFileStore. */
@@ -155,7 +157,7 @@ export class FileStore implements ChunkStore {
     if (e.error) throw e.error;
     let seg: SegmentReader;
     try {
-      seg = SegmentReader.open(this.segmentPath(id));
+      seg = this.segments.get(id, () => SegmentReader.open(this.segmentPath(id)));
     } catch (err) {
       if (err instanceof CorruptError) this.markCorrupt(id, err);
       throw err;
@@ -168,6 +170,7 @@ export class FileStore implements ChunkStore {
     const e = this.map.get(id);
     if (!e) throw new LogError("not_found", `chunk ${id} not found in store ${this.name}`);
     if (e.active) throw new LogError("invalid_argument", `chunk ${id} is ${e.active.state}; only sealed chunks can be deleted`);
+    this.segments.evict(id);
     rmSync(this.segmentPath(id), { force: true });
     this.map.delete(id);
     this.catalog.remove(id);
@@ -195,6 +198,7 @@ export class FileStore implements ChunkStore {
       }
       if (this.o.ownsSealer) await this.o.sealer.close();
     } finally {
+      this.segments.clear();
       this.catalog.close();
       this.lock.release();
     }
@@ -276,6 +280,7 @@ export class FileStore implements ChunkStore {
     if (!e || e.active || e.error) return;
     e.error = err;
     e.meta = { ...e.meta, state: "corrupt" };
+    this.segments.evict(id);
     this.o.logger("error", `store ${this.name}: chunk ${id} is corrupt and skipped: ${err.message}`);
     if (this.closed) return;
     try {
