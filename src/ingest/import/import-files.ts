@@ -15,6 +15,8 @@ import { type LineCounts, RecordBatcher } from "./batcher.ts";
 import { LineSplitter } from "./lines.ts";
 import { openSource } from "./sources.ts";
 
+const DAY_MICROS = 86_400_000_000;
+
 /** Records per store.append call unless told otherwise. */
 export const DEFAULT_STORE_BATCH = 8192;
 /** Progress callbacks are spaced at least this far apart (clock µs), plus one per file end. */
@@ -84,7 +86,9 @@ export async function importFiles(store: ChunkStore, files: string[], options: I
   }
   const started = clock();
   const year = options.year ?? new Date(started / 1000).getUTCFullYear();
-  const tsCtx = { year, tzOffsetMinutes: options.tzOffsetMinutes ?? 0 };
+  // With the year inferred from the clock, a date later than tomorrow belongs to last year.
+  const notAfter = options.year === undefined ? started + DAY_MICROS : undefined;
+  const tsCtx = { year, tzOffsetMinutes: options.tzOffsetMinutes ?? 0, notAfter };
   const counts: LineCounts = { lines: 0, rawBytes: 0, truncated: 0, binary: 0, timestamped: 0 };
   const chunkIds = new Set<string>();
   let inputBytes = 0;

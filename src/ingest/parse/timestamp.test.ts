@@ -122,3 +122,12 @@ describe("parseLeadingTimestamp", () => {
     );
   });
 });
+
+test("a year-less timestamp in the future is taken from the previous year", () => {
+  const line = new TextEncoder().encode("Dec 10 11:04:45 host sshd[1]: x");
+  const nov26 = Date.UTC(2026, 10, 26) * 1000;
+  expect(parseLeadingTimestamp(line, 0, line.length, { year: 2026, notAfter: nov26 })).toBe(Date.UTC(2025, 11, 10, 11, 4, 45) * 1000);
+  expect(parseLeadingTimestamp(line, 0, line.length, { year: 2026 })).toBe(Date.UTC(2026, 11, 10, 11, 4, 45) * 1000);
+  const withYear = new TextEncoder().encode("2026-12-10T11:04:45Z future but explicit");
+  expect(parseLeadingTimestamp(withYear, 0, withYear.length, { year: 2026, notAfter: nov26 })).toBe(Date.UTC(2026, 11, 10, 11, 4, 45) * 1000);
+});

@@ -16,6 +16,11 @@ export interface TimestampContext {
    * layout without an explicit zone; default 0, i.e. zone-less timestamps are UTC.
    */
   tzOffsetMinutes?: number;
+  /**
+   * Latest plausible time (µs), e.g. now + 1 day. A year-less timestamp that would land after
+   * it is taken from the previous year (December logs read in January). Default: no check.
+   */
+  notAfter?: number;
 }
 
 /** A timestamp may start at most this many bytes into the line. */
@@ -46,15 +51,22 @@ const SP = 0x20;
 export function parseLeadingTimestamp(buf: Uint8Array, start: number, end: number, ctx: TimestampContext): number {
   const localOff = (ctx.tzOffsetMinutes ?? 0) * 60_000_000;
   const first = tryAt(buf, start, end, ctx.year, localOff);
-  if (first > 0) return first;
+  if (first > 0) return plausible(buf, start, end, ctx, localOff, first);
   const stop = Math.min(end, start + TIMESTAMP_SCAN_WINDOW);
   for (let i = start + 1; i < stop; i++) {
     const c = CLASS[buf[i]!]!;
     if (c === 0 || c === 3 || BOUNDARY[buf[i - 1]!] === 0) continue;
     const us = tryAt(buf, i, end, ctx.year, localOff);
-    if (us > 0) return us;
+    if (us > 0) return plausible(buf, i, end, ctx, localOff, us);
   }
   return 0;
+}
+
+/** Moves a future year-less timestamp back one year (formats with a year are unaffected). */
+function plausible(buf: Uint8Array, i: number, end: number, ctx: TimestampContext, localOff: number, us: number): number {
+  if (ctx.notAfter === undefined || us <= ctx.notAfter) return us;
+  const earlier = tryAt(buf, i, end, ctx.year - 1, localOff);
+  return earlier > 0 && earlier < us ? earlier : us;
 }
 
 function tryAt(buf: Uint8Array, i: number, end: number, year: number, localOff: number): number {
