@@ -107,7 +107,8 @@ export function planChunk(store: string, meta: ChunkMeta, reader: ChunkReader, i
   candidates = withinRanges(candidates, ranges);
   if (candidates.length * DENSE_FACTOR > kept) {
     // So many candidates that reading them one by one costs more than scanning the blocks.
-    return { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter, estimatedScan: kept }, ranges };
+    const dense = `${filter.expression}${timeNote} (index hits too dense: scan)`;
+    return { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter: dense, estimatedScan: kept }, ranges };
   }
   return { plan: { ...base, branches, scanMode: "index-driven", skipReason: "", runtimeFilter, estimatedScan: candidates.length }, candidates };
 }
