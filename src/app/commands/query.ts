@@ -60,10 +60,11 @@ export const queryCommand: Command = {
       const format = output === "json" ? hitToJson : hitToText;
       const it = search(opened.source, req);
       let buffered = "";
+      let resume: string | undefined;
       for (;;) {
         const r = await it.next();
         if (r.done) {
-          if (r.value.resume) io.stderr(`--- limit reached; continue with --resume ${r.value.resume}\n`);
+          resume = r.value.resume;
           break;
         }
         buffered += format(r.value) + "\n";
@@ -73,6 +74,7 @@ export const queryCommand: Command = {
         }
       }
       io.stdout(buffered);
+      if (resume) io.stderr(`--- limit reached; continue with --resume ${resume}\n`);
     } finally {
       await opened.close();
     }

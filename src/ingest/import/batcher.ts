@@ -1,7 +1,8 @@
 /**
  * Turns split lines into RecordInput batches for one file: raw is a view into the read chunk
  * (no copy), attrs is one frozen object shared by every record of the file (a truncated line
- * gets its own, carrying `_truncated` per the limits rule), sourceTs comes from the line.
+ * gets its own, carrying `_truncated` per the limits rule), sourceTs comes from the line; a
+ * line without a timestamp (a stack-trace or continuation line) inherits the previous line's.
  */
 
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
@@ -26,6 +27,8 @@ export class RecordBatcher implements LineSink {
   /** Set by the importer before each chunk: when the chunk was read. */
   ingestTs = 0;
   private current: RecordInput[] = [];
+  /** sourceTs of the last line of this file that had one. */
+  private lastTs = 0;
 
   constructor(
     private readonly attrs: Attrs,
@@ -36,7 +39,9 @@ export class RecordBatcher implements LineSink {
 
   line(buf: Uint8Array, start: number, end: number, fullLength: number, binary: boolean): void {
     const c = this.counts;
-    const sourceTs = parseLeadingTimestamp(buf, start, end, this.tsCtx);
+    const parsed = parseLeadingTimestamp(buf, start, end, this.tsCtx);
+    if (parsed !== 0) this.lastTs = parsed;
+    const sourceTs = this.lastTs;
     let attrs = this.attrs;
     if (fullLength > end - start) {
       attrs = { ...attrs, [TRUNCATED_ATTR]: String(fullLength) };
@@ -45,7 +50,7 @@ export class RecordBatcher implements LineSink {
     c.lines++;
     c.rawBytes += end - start;
     if (binary) c.binary++;
-    if (sourceTs !== 0) c.timestamped++;
+    if (parsed !== 0) c.timestamped++;
     this.current.push({ raw: buf.subarray(start, end), attrs, sourceTs, ingestTs: this.ingestTs });
     if (this.current.length >= this.batchSize) this.cut();
   }

@@ -71,7 +71,8 @@ function clock(step = 1000): () => number {
 
 function expectedRecords(file: string): object[] {
   const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
-  const ts = [1438191704500000, 1718378161000000, 0, 0, 0, 0, 1226262975000000];
+  // Lines without a timestamp inherit the previous line's.
+  const ts = [1438191704500000, 1718378161000000, 1718378161000000, 1718378161000000, 1718378161000000, 1718378161000000, 1226262975000000];
   return lines.map((l, i) => ({
     raw: l === longLine ? l.slice(0, MAX_RAW_BYTES) : l,
     attrs: l === longLine ? { file, _truncated: String(longLine.length) } : { file },
