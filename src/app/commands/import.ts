@@ -9,6 +9,7 @@ import { renderProgress, renderSummary } from "../../ingest/import/render.ts";
 import { systemClock } from "../../core/time.ts";
 import { intFlag, stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
+import { DATA_FLAG, STORE_FLAG } from "../cli/common-flags.ts";
 import { defaultDataDir } from "../paths.ts";
 import { openStore } from "../stores.ts";
 
@@ -21,8 +22,8 @@ export const importCommand: Command = {
     "timestamp (RFC 3339, syslog, Apache, CLF, epoch, ...) becomes the record's source time.\n" +
     "Lines longer than 1 MiB are cut and marked with attr _truncated=<original length>.",
   flags: [
-    { name: "data", short: "d", kind: "string", value: "DIR", description: "Data directory.", default: "$GASTROLOG_DATA or ~/.local/share/gastrolog" },
-    { name: "store", short: "s", kind: "string", value: "NAME", description: "Store to import into.", default: "default" },
+    DATA_FLAG,
+    STORE_FLAG,
     { name: "batch", kind: "string", value: "N", description: "Records per store append.", default: String(DEFAULT_STORE_BATCH) },
     { name: "keep-active", kind: "boolean", description: "Leave the last chunk active (unsealed, unindexed) instead of sealing it." },
     { name: "year", kind: "string", value: "YYYY", description: "Year for timestamps that omit it (syslog).", default: "current year" },

@@ -12,6 +12,7 @@ import type { SearchRequest } from "../../query/engine/types.ts";
 import { nowMicros } from "../../core/time.ts";
 import { intFlag, stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
+import { DATA_FLAG, STORE_FLAG } from "../cli/common-flags.ts";
 import { defaultDataDir } from "../paths.ts";
 import { hitToJson, hitToText } from "../record-output.ts";
 import { openStore } from "../stores.ts";
@@ -25,8 +26,8 @@ export const queryCommand: Command = {
     "parentheses, and control arguments start= end= last= limit= reverse=. Several QUERY\n" +
     "arguments are joined with spaces. With no QUERY every record matches.",
   flags: [
-    { name: "data", short: "d", kind: "string", value: "DIR", description: "Data directory.", default: "$GASTROLOG_DATA or ~/.local/share/gastrolog" },
-    { name: "store", short: "s", kind: "string", value: "NAME", description: "Store to search.", default: "default" },
+    DATA_FLAG,
+    STORE_FLAG,
     { name: "output", short: "o", kind: "string", value: "text|json", description: "Record output format.", default: "text" },
     { name: "limit", short: "n", kind: "string", value: "N", description: "Most matches to print (0 = all); a limit= in QUERY wins when set.", default: "0" },
     { name: "reverse", short: "r", kind: "boolean", description: "Newest first." },

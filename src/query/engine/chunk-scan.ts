@@ -5,6 +5,7 @@
  */
 
 import type { LogRecord } from "../../core/record.ts";
+import { recordAt } from "../../storage/segment/batch.ts";
 import type { ChunkReader, RecordBatch } from "../../storage/types.ts";
 import { BatchMatcher } from "./batch-matcher.ts";
 import type { ChunkWork, TimeBounds } from "./chunk-planner.ts";
@@ -21,17 +22,6 @@ export interface ScanStats {
 export interface ChunkMatch {
   pos: number;
   record: LogRecord;
-}
-
-/** Builds the record at batch index i without copying its payload. */
-export function recordAt(batch: RecordBatch, i: number): LogRecord {
-  return {
-    raw: batch.data.subarray(batch.rawOffsets[i]!, batch.rawOffsets[i + 1]!),
-    attrs: batch.attrs(i),
-    sourceTs: batch.sourceTs[i]!,
-    ingestTs: batch.ingestTs[i]!,
-    writeTs: batch.writeTs[i]!,
-  };
 }
 
 function inTime(batch: RecordBatch, i: number, b: TimeBounds): boolean {

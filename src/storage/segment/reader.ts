@@ -13,25 +13,13 @@ import { recordAt, sliceBatch } from "./batch.ts";
 import { decodeBlock, type DecodedBlock } from "./block.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock, type SegmentIndexStatus } from "./directory.ts";
 import { CODEC_ZSTD, type CodecName, decodeFooter, decodeHeader, MIN_FILE_SIZE } from "./format.ts";
+import type { SegmentSummary } from "./writer.ts";
 
 /** Decoded blocks kept per reader; random access within a few blocks stays cheap. */
 export const BLOCK_CACHE_SIZE = 4;
 
-/** What the directory says about the whole segment. */
-export interface SegmentFileSummary {
-  records: number;
-  rawBytes: number;
-  /** File size. */
-  storedBytes: number;
-  /** Bytes of all sections. */
-  indexBytes: number;
-  blocks: number;
-  writeTs: TimeRange;
-  ingestTs: TimeRange;
-  eventTs: TimeRange;
-  codec: CodecName;
-  indexStatus: SegmentIndexStatus;
-}
+/** What the directory says about the whole segment: the writer's summary plus the codec. */
+export type SegmentFileSummary = Omit<SegmentSummary, "sectionErrors"> & { codec: CodecName };
 
 export class SegmentReader {
   private file: Uint8Array;
