@@ -1,8 +1,9 @@
 /**
- * Evaluates compiled predicates over a RecordBatch. The batch's raw bytes are decoded once to
- * a latin1 string and ASCII-lowercased natively, then each predicate finds its candidate
- * records with `indexOf` (one pass per predicate per batch, no per-record strings) and verifies
- * token boundaries, exact bytes for non-ASCII needles, and extracted key=value pairs.
+ * Evaluates compiled predicates over a RecordBatch. The batch's raw bytes are viewed once as a
+ * latin1 string; each predicate finds candidate records with a case-insensitive literal RegExp
+ * (or a byte search when its needle has no letter) — one pass per predicate per batch, no
+ * per-record strings — then verifies token boundaries, exact bytes for non-ASCII needles, and
+ * extracted key=value pairs.
  */
 
 import { KvScanner } from "../../index/kv-extract.ts";
@@ -11,17 +12,17 @@ import type { RecordBatch } from "../../storage/types.ts";
 import { TOKEN_MAX_LEN } from "../../index/tokenizer.ts";
 import { attrsMatch, type Predicate } from "./predicate.ts";
 
-/** Lowercased-latin1 char code -> 1 for token chars [a-z0-9_-]. */
+/** Latin1 char code -> 1 for token chars [A-Za-z0-9_-]. */
 const TOKEN_CHAR = new Uint8Array(256);
 for (let c = 0x30; c <= 0x39; c++) TOKEN_CHAR[c] = 1;
-for (let c = 0x61; c <= 0x7a; c++) TOKEN_CHAR[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TOKEN_CHAR[c] = TOKEN_CHAR[c - 0x20] = 1;
 TOKEN_CHAR[0x5f] = 1;
 TOKEN_CHAR[0x2d] = 1;
 
 const kvScanner = new KvScanner();
 
 export class BatchMatcher {
-  private lowered: string | undefined;
+  private latin1: string | undefined;
   private readonly flags = new Map<Predicate, Uint8Array>();
   private readonly base: number;
 
@@ -40,13 +41,25 @@ export class BatchMatcher {
   }
 
   private text(): string {
-    if (this.lowered === undefined) {
+    if (this.latin1 === undefined) {
       const { data, rawOffsets, count } = this.batch;
-      this.lowered = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-        .toString("latin1", this.base, rawOffsets[count]!)
-        .toLowerCase();
+      this.latin1 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1", this.base, rawOffsets[count]!);
     }
-    return this.lowered;
+    return this.latin1;
+  }
+
+  /** Offset (batch text coordinates) of the next needle occurrence at or after `from`, or -1. */
+  private find(p: Predicate, from: number): number {
+    const re = p.pattern;
+    if (re === undefined) {
+      const { data } = this.batch;
+      const end = this.batch.rawOffsets[this.batch.count]!;
+      const at = Buffer.from(data.buffer, data.byteOffset, end).indexOf(p.needleBytes, this.base + from);
+      return at < 0 ? -1 : at - this.base;
+    }
+    re.lastIndex = from;
+    const m = re.exec(this.text());
+    return m === null ? -1 : m.index;
   }
 
   private compute(p: Predicate): Uint8Array {
@@ -72,8 +85,8 @@ export class BatchMatcher {
 
   /** Finds needle occurrences, maps each to its record and verifies it there. */
   private markText(p: Predicate, out: Uint8Array): void {
-    const text = this.text();
     const offs = this.batch.rawOffsets;
+    const length = offs[this.batch.count]! - this.base;
     const base = this.base;
     const needle = p.needle;
     if (needle.length === 0) {
@@ -83,30 +96,32 @@ export class BatchMatcher {
     let rec = 0;
     let from = 0;
     for (;;) {
-      const h = text.indexOf(needle, from);
+      const h = this.find(p, from);
       if (h < 0) return;
       while (offs[rec + 1]! - base <= h) rec++;
       const rs = offs[rec]! - base;
       const re = offs[rec + 1]! - base;
-      if (out[rec] !== 1 && h + needle.length <= re && this.verify(p, text, h, rs, re)) {
+      if (out[rec] !== 1 && h + needle.length <= re && this.verify(p, h, rs, re)) {
         out[rec] = 1;
         from = re; // one hit per record is enough
-        if (from >= text.length) return;
+        if (from >= length) return;
       } else {
         from = h + 1;
       }
     }
   }
 
-  private verify(p: Predicate, text: string, h: number, rs: number, re: number): boolean {
+  /** Checks a hit at batch offset h inside record [rs, re) (offsets relative to base). */
+  private verify(p: Predicate, h: number, rs: number, re: number): boolean {
     if (!p.needleAscii && !this.bytesEqualFolded(p.needleBytes, h)) return false;
     switch (p.kind) {
       case "substring":
         return true;
       case "token": {
-        if (h > rs && TOKEN_CHAR[text.charCodeAt(h - 1)] === 1) return false;
+        const data = this.batch.data;
+        if (h > rs && TOKEN_CHAR[data[this.base + h - 1]!] === 1) return false;
         const after = h + p.needle.length;
-        return p.needle.length >= TOKEN_MAX_LEN || after >= re || TOKEN_CHAR[text.charCodeAt(after)] !== 1;
+        return p.needle.length >= TOKEN_MAX_LEN || after >= re || TOKEN_CHAR[data[this.base + after]!] !== 1;
       }
       default:
         return this.messagePairMatches(p, rs, re);

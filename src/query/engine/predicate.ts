@@ -29,7 +29,15 @@ export interface Predicate {
   /** Needle bytes (UTF-8, ASCII-lowercased) for exact verification of non-ASCII needles. */
   readonly needleBytes: Uint8Array;
   readonly needleAscii: boolean;
+  /**
+   * Finds the needle case-insensitively in a batch's latin1 text (global, sticky-free; callers
+   * set lastIndex). undefined when the needle has no ASCII letter: then a plain byte search is
+   * exact and faster.
+   */
+  readonly pattern: RegExp | undefined;
 }
+
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
 
 const encoder = new TextEncoder();
 
@@ -49,7 +57,11 @@ function make(kind: PredicateKind, text: string, word: string, key: string, valu
   for (const b of needleBytes) if (b > 0x7f) ascii = false;
   // The batch text is lowered by latin1 toLowerCase (which also folds bytes 0xC0-0xDE), so the
   // needle is folded the same way; hits of non-ASCII needles are then verified byte-exactly.
-  return { kind, text, word, key, value, needle: latin1(needleBytes).toLowerCase(), needleBytes, needleAscii: ascii };
+  const source = latin1(needleBytes);
+  // Non-unicode /i folds ASCII letters and latin1 letters only among themselves, never a byte
+  // >= 0x80 onto an ASCII letter, so ASCII needles match exactly; others are verified bytewise.
+  const pattern = /[a-z]/.test(source) ? new RegExp(source.replace(REGEX_SPECIAL, "\\$&"), "gi") : undefined;
+  return { kind, text, word, key, value, needle: source.toLowerCase(), needleBytes, needleAscii: ascii, pattern };
 }
 
 /** Compiles one leaf of the query AST. */

@@ -126,3 +126,15 @@ test("a resume token into a deleted chunk is a clear not_found error", async () 
   await store.delete(store.chunks()[0]!.id);
   expect(collect(source(store), { limit: 2, reverse: false, contextBefore: 0, contextAfter: 0, resume: page.resume })).rejects.toThrow("no longer exists");
 });
+
+test("regex metacharacters in words and phrases match literally, case-insensitively", async () => {
+  const store = createMemoryStore("default", {});
+  const lines = ["call a.b(c) now", "call aXb(c) now", "path C:\\Temp\\x [1]", "cost $5+tax?", "COST $5+TAX? yes", "a|b ok", "ab ok"];
+  for (const l of lines) await store.append([{ raw: enc.encode(l), attrs: {}, sourceTs: 0, ingestTs: 1 }]);
+  const found = async (q: string) =>
+    (await collect(source(store), { ...parseQueryArgs(q, 0), contextBefore: 0, contextAfter: 0 })).hits.map((h) => new TextDecoder().decode(h.record.raw));
+  expect(await found('"a.b(c)"')).toEqual(["call a.b(c) now"]);
+  expect(await found('"C:\\\\Temp\\\\x [1]"')).toEqual(["path C:\\Temp\\x [1]"]);
+  expect(await found('"$5+tax?"')).toEqual(["cost $5+tax?", "COST $5+TAX? yes"]);
+  expect(await found('"a|b"')).toEqual(["a|b ok"]);
+});
