@@ -13,6 +13,9 @@ import type { ChunkStore } from "../storage/types.ts";
 import { storeDir } from "./paths.ts";
 import { sealWorkerUrl } from "./seal-worker-url.ts";
 
+/** Default rotation of file stores: seal at 64 MiB (spec A1.7), so indexes stay small and seals overlap ingest. */
+export const DEFAULT_ROTATION = { maxBytes: 64 << 20 };
+
 /** Sealed chunks whose decoded indexes are kept in memory. */
 const INDEX_CACHE_CHUNKS = 64;
 
@@ -24,7 +27,7 @@ export interface OpenedStore {
 
 export async function openStore(dataDir: string, name: string, options: FileStoreOptions = {}): Promise<OpenedStore> {
   const sealer = new WorkerSealer(sealWorkerUrl);
-  const store = await openFileStore(storeDir(dataDir, name), { name, sealer, ...options });
+  const store = await openFileStore(storeDir(dataDir, name), { name, sealer, rotation: DEFAULT_ROTATION, ...options });
   return {
     store,
     source: searchSource(name, store),

@@ -30,15 +30,38 @@ export class ObjectAttrs implements AttrsColumn {
   }
 }
 
-/** Encoded attrs; record i is `buf[offsets[i], offsets[i+1])`. */
+/**
+ * Encoded attrs; record i is `buf[offsets[i], offsets[i+1])`. Records whose encoding equals
+ * the previously decoded one get the same object back (neighbouring records usually share
+ * their attributes), so consumers can memoise by identity and nothing is decoded twice.
+ */
 export class EncodedAttrs implements AttrsColumn {
+  private lastStart = -1;
+  private lastEnd = -1;
+  private last: Attrs | undefined;
+
   constructor(
     private readonly buf: Uint8Array,
     private readonly offsets: Uint32Array,
   ) {}
 
   get(i: number): Attrs {
-    return decodeAttrs(this.buf, this.offsets[i]!, this.offsets[i + 1]!);
+    const start = this.offsets[i]!;
+    const end = this.offsets[i + 1]!;
+    if (this.last !== undefined && this.sameAsLast(start, end)) return this.last;
+    this.last = decodeAttrs(this.buf, start, end);
+    this.lastStart = start;
+    this.lastEnd = end;
+    return this.last;
+  }
+
+  private sameAsLast(start: number, end: number): boolean {
+    const len = end - start;
+    if (len !== this.lastEnd - this.lastStart) return false;
+    const buf = this.buf;
+    const prev = this.lastStart;
+    for (let k = 0; k < len; k++) if (buf[start + k] !== buf[prev + k]) return false;
+    return true;
   }
 }
 

@@ -28,6 +28,9 @@ import type { RecoveryReport } from "./recovery.ts";
 import type { Sealer } from "./sealer.ts";
 import { SegmentCache } from "./segment-cache.ts";
 
+/** Chunks that may be sealing at once before appends wait (bounds memory and disk backlog). */
+export const MAX_PENDING_SEALS = 2;
+
 /** Resolved options of one FileStore (built by openFileStore). */
 export interface FileStoreConfig extends ResolvedStoreOptions {
   dir: string;
@@ -85,6 +88,8 @@ export class FileStore implements ChunkStore {
   async append(batch: readonly RecordInput[]): Promise<RecordRef[]> {
     this.checkOpen();
     checkBatch(this.name, batch);
+    // Ingest may not outrun sealing for long: past MAX_PENDING_SEALS, appends wait for one.
+    while (this.sealing.size >= MAX_PENDING_SEALS) await Promise.race(this.sealing);
     const now = this.o.clock();
     const policy = this.o.rotation;
     let c = this.active;
