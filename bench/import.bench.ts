@@ -1,103 +1,196 @@
 /**
- * Import benchmark: the 1M and 10M-line corpora (50k with --quick) imported into a fresh store
- * in a temp dir by a child process (records/s, MB/s, max RSS, stored bytes per input byte),
- * next to references on the same file in the same run: zstd level 3 over 1 MiB blocks
- * (Bun.zstdCompressSync in-process), a 1 MiB-block newline count, and `wc -l`.
+ * Import benchmark: the 1M and 10M-line corpora (50k with --quick) imported into the real file
+ * store with worker sealing and index builds, two ways: the compiled `gastrolog import` as a
+ * child (the user's path; its store is kept for the query bench) and an openStore child with
+ * 64 MiB rotation. Prints wall and CPU throughput, peak RSS, data and index bytes per raw byte,
+ * PASS/MISS against the targets, ratios to same-run references, and 1M→10M flatness.
  */
 
-import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchOptions } from "./run.ts";
 import { corpus, fmt, printTable } from "./corpus.ts";
 import type { ChildResult } from "./import-child.ts";
+import { runReferences, type RefResult } from "./import-refs.ts";
+import { measureOk, verdict } from "./proc.ts";
+import { CORPUS_YEAR, importWithBinary, keepStore, scratchDataDir, storeSizes } from "./store-cache.ts";
 
-const BLOCK = 1 << 20;
+/** Rotation of the openStore variant: bounded chunks, so seal memory is bounded too. */
+const ROTATE_MIB = 64;
+const MIB = 2 ** 20;
 
-function forEachBlock(path: string, fn: (block: Uint8Array) => void): void {
-  const fd = openSync(path, "r");
-  const buf = new Uint8Array(BLOCK);
-  try {
-    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) fn(n === BLOCK ? buf : buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
+/** Targets from the project's issues. */
+const TARGET = { linesPerCpuSecond: 300_000, dataPerRaw: 0.15, peakRssMiB: 256, indexPerRaw: 0.05 };
+
+interface Row {
+  corpus: string;
+  variant: string;
+  lines: number;
+  rawBytes: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  maxRssBytes: number;
+  dataBytes: number;
+  indexBytes: number;
+  chunks: number;
 }
 
-/** Reference 1: newline count over 1 MiB reads (the floor any importer pays). */
-function plainRead(path: string): { seconds: number; lines: number } {
-  const t = performance.now();
-  let lines = 0;
-  forEachBlock(path, (b) => {
-    for (let p = b.indexOf(10); p >= 0; p = b.indexOf(10, p + 1)) lines++;
-  });
-  return { seconds: (performance.now() - t) / 1000, lines };
+async function viaBinary(label: string, path: string, lines: number, rawBytes: number): Promise<Row> {
+  const dir = scratchDataDir();
+  const run = importWithBinary(path, dir);
+  const sizes = await storeSizes(dir);
+  keepStore(dir, lines);
+  if (sizes.records !== lines) console.log(`WARNING: store holds ${sizes.records} records, corpus has ${lines} lines`);
+  return {
+    corpus: label,
+    variant: "gastrolog import (binary)",
+    lines,
+    rawBytes,
+    wallSeconds: run.wallSeconds,
+    cpuSeconds: run.cpuSeconds,
+    maxRssBytes: run.maxRssBytes,
+    dataBytes: sizes.dataBytes,
+    indexBytes: sizes.indexBytes,
+    chunks: sizes.chunks,
+  };
 }
 
-/** Reference 2: zstd level 3 over independent 1 MiB blocks (what a block-compressed store could reach). */
-function zstdBlocks(path: string): { seconds: number; compressed: number } {
-  const t = performance.now();
-  let compressed = 0;
-  forEachBlock(path, (b) => {
-    compressed += Bun.zstdCompressSync(b, { level: 3 }).length;
-  });
-  return { seconds: (performance.now() - t) / 1000, compressed };
-}
-
-function wcLines(path: string): { seconds: number; lines: number } {
-  const t = performance.now();
-  const out = Bun.spawnSync(["wc", "-l", path]);
-  return { seconds: (performance.now() - t) / 1000, lines: Number(out.stdout.toString().trim().split(/\s+/)[0]) };
-}
-
-function importInChild(path: string): { result: ChildResult; wallSeconds: number } {
+function viaOpenStore(label: string, path: string, lines: number, rawBytes: number): Row {
   const dir = mkdtempSync(join(tmpdir(), "gastrolog-bench-"));
   try {
-    const t = performance.now();
-    const child = Bun.spawnSync(["bun", join(import.meta.dir, "import-child.ts"), "--file", path, "--dir", dir], {
-      stderr: "inherit",
-    });
-    const wallSeconds = (performance.now() - t) / 1000;
-    if (child.exitCode !== 0) throw new Error(`import child failed with exit code ${child.exitCode}`);
-    const lastLine = child.stdout.toString().trim().split("\n").pop()!;
-    return { result: JSON.parse(lastLine) as ChildResult, wallSeconds };
+    const child = join(import.meta.dir, "import-child.ts");
+    const m = measureOk(["bun", child, "--file", path, "--data", dir, "--rotate-mib", String(ROTATE_MIB), "--year", String(CORPUS_YEAR)]);
+    const r = JSON.parse(m.stdout.trim().split("\n").pop()!) as ChildResult;
+    if (r.summary.records !== lines) console.log(`WARNING: imported ${r.summary.records} records, corpus has ${lines} lines`);
+    return {
+      corpus: label,
+      variant: `openStore, rotate ${ROTATE_MIB} MiB`,
+      lines,
+      rawBytes,
+      wallSeconds: m.wallSeconds,
+      cpuSeconds: m.cpuSeconds,
+      maxRssBytes: m.maxRssBytes,
+      dataBytes: r.summary.storedBytes,
+      indexBytes: r.summary.indexBytes,
+      chunks: r.chunks,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+function refRows(label: string, bytes: number, refs: RefResult[]): string[][] {
+  return refs.map((r) => [
+    label,
+    r.name,
+    r.lines >= 0 ? fmt(r.lines / r.seconds / 1e3, 0) : "",
+    fmt(bytes / 1e6 / r.seconds, 0),
+    r.compressed >= 0 ? fmt(r.compressed / bytes, 4) : "",
+    r.lines >= 0 ? String(r.lines) : "",
+  ]);
+}
+
+function resultRow(r: Row): string[] {
+  return [
+    r.corpus,
+    r.variant,
+    String(r.chunks),
+    fmt(r.wallSeconds, 2),
+    fmt(r.lines / r.wallSeconds / 1e3, 0),
+    fmt(r.rawBytes / 1e6 / r.wallSeconds, 1),
+    fmt(r.cpuSeconds, 2),
+    fmt(r.lines / r.cpuSeconds / 1e3, 0),
+    fmt(r.rawBytes / 1e6 / r.cpuSeconds, 1),
+    fmt(r.maxRssBytes / MIB, 0),
+    fmt(r.dataBytes / r.rawBytes, 4),
+    fmt(r.indexBytes / r.rawBytes, 4),
+  ];
+}
+
+function targetRow(r: Row): string[] {
+  const perCpu = r.lines / r.cpuSeconds;
+  const rss = r.maxRssBytes / MIB;
+  const data = r.dataBytes / r.rawBytes;
+  const index = r.indexBytes / r.rawBytes;
+  return [
+    r.corpus,
+    r.variant,
+    `${fmt(perCpu / 1e3, 0)}k ${verdict(perCpu >= TARGET.linesPerCpuSecond)}`,
+    `${fmt(data, 3)} ${verdict(data <= TARGET.dataPerRaw)}`,
+    `${fmt(rss, 0)} ${verdict(rss <= TARGET.peakRssMiB)}`,
+    `${fmt(index, 4)} ${verdict(index <= TARGET.indexPerRaw)}`,
+  ];
+}
+
+function ratioRow(r: Row, refs: RefResult[]): string[] {
+  const mbps = r.rawBytes / r.wallSeconds;
+  const read = refs[0]!;
+  const wc = refs[1]!;
+  const zBlocks = refs[2]!;
+  const zCli = refs[3];
+  const data = r.dataBytes / r.rawBytes;
+  return [
+    r.corpus,
+    r.variant,
+    fmt(mbps / (r.rawBytes / read.seconds), 4),
+    fmt(mbps / (r.rawBytes / wc.seconds), 4),
+    fmt(mbps / (r.rawBytes / zBlocks.seconds), 3),
+    fmt(data / (zBlocks.compressed / r.rawBytes), 2),
+    zCli ? fmt(data / (zCli.compressed / r.rawBytes), 2) : "n/a",
+  ];
+}
+
+function flatRows(rows: Row[]): string[][] {
+  const out: string[][] = [];
+  for (const variant of new Set(rows.map((r) => r.variant))) {
+    const [a, b] = rows.filter((r) => r.variant === variant);
+    if (!a || !b) continue;
+    const ratio = (f: (r: Row) => number): string => fmt(f(b) / f(a), 2);
+    out.push([
+      `${b.corpus}/${a.corpus}`,
+      variant,
+      ratio((r) => r.lines / r.cpuSeconds),
+      ratio((r) => r.lines / r.wallSeconds),
+      ratio((r) => r.dataBytes / r.rawBytes),
+      ratio((r) => r.indexBytes / r.rawBytes),
+      ratio((r) => r.maxRssBytes),
+    ]);
+  }
+  return out;
+}
+
+/** Runs the benchmark and prints its tables. */
 export async function runImportBench(o: BenchOptions): Promise<void> {
   const sizes = o.quick ? [50_000] : [1_000_000, 10_000_000];
-  const rows: string[][] = [];
-  const notes: string[] = [];
+  const refTable: string[][] = [];
+  const rows: Row[] = [];
+  const ratios: string[][] = [];
   for (const lines of sizes) {
     const path = corpus(lines);
     const bytes = statSync(path).size;
-    const mb = bytes / 1e6;
-    const read = plainRead(path);
-    const wc = wcLines(path);
-    const zstd = zstdBlocks(path);
-    const { result, wallSeconds } = importInChild(path);
-    const s = result.summary;
-    if (result.store === "memory") notes.push("openFileStore not found in src/storage/file/: measured the MEMORY store instead");
-    if (s.records !== read.lines || wc.lines !== read.lines) notes.push(`line counts differ: import ${s.records}, read ${read.lines}, wc ${wc.lines}`);
-    const label = `${lines / 1e6}M`;
-    const zRatio = zstd.compressed / bytes;
-    const sealedRatio = result.sealedRaw > 0 ? result.sealedStored / result.sealedRaw : NaN;
-    rows.push([label, "plain read 1 MiB + count \\n", fmt(read.lines / read.seconds / 1e3, 0), fmt(mb / read.seconds, 0), "", "", ""]);
-    rows.push([label, "wc -l", fmt(wc.lines / wc.seconds / 1e3, 0), fmt(mb / wc.seconds, 0), "", "", ""]);
-    rows.push([label, "zstd -3, 1 MiB blocks (Bun)", "", fmt(mb / zstd.seconds, 0), fmt(zRatio, 3), "", ""]);
-    rows.push([
-      label,
-      `import → ${result.store} store`,
-      fmt(s.recordsPerSec / 1e3, 0),
-      fmt(s.mbPerSec, 1),
-      `${fmt(s.ratio, 3)} (sealed ${fmt(sealedRatio, 3)})`,
-      fmt(result.maxRssBytes / 2 ** 20, 0),
-      `${fmt(s.mbPerSec / (mb / read.seconds), 3)} of read; ratio ${fmt(sealedRatio / zRatio, 2)}× zstd`,
-    ]);
-    notes.push(`${label}: ${s.records} records, ${fmt(mb, 1)} MB, ${fmt((100 * s.timestamped) / s.records, 1)}% timestamped, ${result.sealedChunks} sealed chunks, child wall ${fmt(wallSeconds, 2)}s`);
+    const label = lines >= 1e6 ? `${lines / 1e6}M` : `${lines / 1e3}k`;
+    const refs = runReferences(path);
+    refTable.push(...refRows(label, bytes, refs));
+    const mine = [await viaBinary(label, path, lines, bytes), viaOpenStore(label, path, lines, bytes)];
+    rows.push(...mine);
+    ratios.push(...mine.map((r) => ratioRow(r, refs)));
+    if (refs[0]!.lines !== lines || refs[1]!.lines !== lines) console.log(`WARNING: ${label}: line counts read ${refs[0]!.lines}, wc ${refs[1]!.lines}`);
   }
-  printTable(["corpus", "what", "k lines/s", "MB/s", "bytes/input byte", "max RSS MiB", "vs reference"], rows);
-  for (const n of notes) console.log(n);
+  console.log("\nreferences (same files, same run):");
+  printTable(["corpus", "reference", "k lines/s", "MB/s", "bytes/raw", "lines"], refTable);
+  console.log("\nimport into the file store (worker sealer + index builders; CPU = user+sys of the child, all threads):");
+  printTable(
+    ["corpus", "variant", "chunks", "wall s", "k lines/s", "MB/s", "CPU s", "k lines/CPU-s", "MB/CPU-s", "peak RSS MiB", "data/raw", "index/raw"],
+    rows.map(resultRow),
+  );
+  console.log(`\ntargets: ≥${TARGET.linesPerCpuSecond / 1e3}k lines per CPU-second, data ≤${TARGET.dataPerRaw}/raw byte, peak RSS ≤${TARGET.peakRssMiB} MiB, index ≤${TARGET.indexPerRaw}/raw byte`);
+  printTable(["corpus", "variant", "lines/CPU-s", "data/raw", "peak RSS MiB", "index/raw"], rows.map(targetRow));
+  console.log("\nratios, ours / reference (throughput: wall MB/s; size: data bytes per raw byte):");
+  printTable(["corpus", "variant", "MB/s ÷ plain read", "MB/s ÷ wc -l", "MB/s ÷ zstd blocks", "data ÷ zstd blocks", "data ÷ zstd CLI"], ratios);
+  const flat = flatRows(rows);
+  if (flat.length > 0) {
+    console.log("\nflatness, 10M figure ÷ 1M figure (1.00 = flat):");
+    printTable(["sizes", "variant", "lines/CPU-s", "lines/s wall", "data/raw", "index/raw", "peak RSS"], flat);
+  }
 }

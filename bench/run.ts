@@ -1,11 +1,14 @@
 /**
- * `bun run bench [-- --quick]`: runs every registered benchmark in turn and prints its table.
- * `--quick` is the CI smoke pass (small inputs, a few seconds). Benchmarks are not tests:
- * they print figures and ratios against references measured in the same run.
+ * `bun run bench [-- --quick] [-- --only=NAME]`: runs every registered benchmark in turn and
+ * prints its tables. `--quick` is the CI smoke pass (a 50k-line corpus, a few seconds).
+ * Benchmarks are not tests: they print figures and ratios against references measured in the
+ * same run. The import bench keeps its store for the query bench (bench/.data/stores/).
  */
 
 import { runImportBench } from "./import.bench.ts";
+import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
+import { runQueryBench } from "./query.bench.ts";
 
 export interface BenchOptions {
   quick: boolean;
@@ -13,11 +16,17 @@ export interface BenchOptions {
 
 const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["ingest/parse-split", runParseSplitBench],
+  ["index/build", runIndexBuildBench],
   ["import", runImportBench],
+  ["query", runQueryBench],
 ];
 
 const options: BenchOptions = { quick: process.argv.includes("--quick") };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+if (only && !BENCHES.some(([name]) => name === only)) {
+  console.error(`unknown bench '${only}'; one of: ${BENCHES.map(([n]) => n).join(", ")}`);
+  process.exit(2);
+}
 for (const [name, run] of BENCHES) {
   if (only && name !== only) continue;
   console.log(`\n== ${name}${options.quick ? " (quick)" : ""}`);

@@ -1,0 +1,85 @@
+/**
+ * Process helpers for the benches: runs a command and reports wall time, CPU time (user+sys of
+ * the child and its threads, from wait4's rusage) and peak RSS; builds dist/gastrolog once per
+ * bench run so the measured binary is the current tree. Also small statistics helpers.
+ */
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dir, "..");
+export const BINARY = join(ROOT, "dist", "gastrolog");
+
+export interface Measured {
+  wallSeconds: number;
+  /** user + sys of the child (all its threads, incl. Bun Workers). */
+  cpuSeconds: number;
+  userSeconds: number;
+  sysSeconds: number;
+  maxRssBytes: number;
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Runs `cmd` to completion with stdout captured (or discarded) and measures it. */
+export function measure(cmd: string[], opts: { discardStdout?: boolean } = {}): Measured {
+  const t = performance.now();
+  const p = Bun.spawnSync(cmd, { stdout: opts.discardStdout ? "ignore" : "pipe", stderr: "pipe" });
+  const wallSeconds = (performance.now() - t) / 1000;
+  const ru = p.resourceUsage;
+  const user = Number(ru.cpuTime.user) / 1e6;
+  const sys = Number(ru.cpuTime.system) / 1e6;
+  return {
+    wallSeconds,
+    cpuSeconds: user + sys,
+    userSeconds: user,
+    sysSeconds: sys,
+    maxRssBytes: ru.maxRSS,
+    stdout: p.stdout?.toString() ?? "",
+    stderr: p.stderr?.toString() ?? "",
+    exitCode: p.exitCode ?? -1,
+  };
+}
+
+/** Like measure, but throws with the child's stderr when it fails. */
+export function measureOk(cmd: string[], opts: { discardStdout?: boolean } = {}): Measured {
+  const m = measure(cmd, opts);
+  if (m.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited ${m.exitCode}: ${m.stderr.trim().slice(-2000)}`);
+  return m;
+}
+
+let built = false;
+
+/** Builds dist/gastrolog from the current tree (once per process) and returns its path. */
+export function ensureBinary(): string {
+  if (built && existsSync(BINARY)) return BINARY;
+  const t = performance.now();
+  const p = Bun.spawnSync(["bash", join(ROOT, "scripts", "build")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  if (p.exitCode !== 0) throw new Error(`scripts/build failed: ${p.stderr.toString().slice(-2000)}`);
+  console.log(`built ${BINARY} in ${((performance.now() - t) / 1000).toFixed(1)}s`);
+  built = true;
+  return BINARY;
+}
+
+/** Whether `name` runs here (e.g. rg, zstd). */
+export function hasTool(name: string): boolean {
+  return Bun.which(name) !== null;
+}
+
+/** q-quantile (0..1) of `xs` by nearest rank; NaN when empty. */
+export function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+/** Median (upper median for even counts, by nearest rank). */
+export function median(xs: number[]): number {
+  return quantile(xs, 0.5);
+}
+
+/** "PASS" or "MISS" for a figure against a target. */
+export function verdict(ok: boolean): string {
+  return ok ? "PASS" : "MISS";
+}

@@ -1,0 +1,124 @@
+/**
+ * Bench stores: imports a corpus with the compiled binary (`gastrolog import`, worker sealer and
+ * index builders, exactly as a user runs it) and keeps the data dir under bench/.data/stores/,
+ * keyed by corpus size and a content hash of the code that shapes stored bytes, so a format
+ * change re-imports. Also reads a store's exact data/index byte counts from its chunk metadata.
+ */
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { openFileStore } from "../src/storage/file/open-store.ts";
+import { storeDir } from "../src/app/paths.ts";
+import { DATA_DIR } from "./corpus.ts";
+import { ensureBinary, measureOk, ROOT, type Measured } from "./proc.ts";
+
+/** Directories whose code decides what an import writes (segment format, indexes, parsing). */
+const KEY_DIRS = ["src/storage", "src/index", "src/ingest", "src/core"];
+/** Year for syslog timestamps without one: the corpus is generated in 2024. */
+export const CORPUS_YEAR = 2024;
+const STORES = join(DATA_DIR, "stores");
+const DONE = ".bench-done";
+
+function listSources(dir: string, out: string[]): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) listSources(p, out);
+    else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) out.push(p);
+  }
+}
+
+let cachedKey: string | undefined;
+
+/** Hash of the working-tree sources under KEY_DIRS (paths and contents; tests excluded). */
+export function codeKey(): string {
+  if (cachedKey) return cachedKey;
+  const files: string[] = [];
+  for (const d of KEY_DIRS) listSources(join(ROOT, d), files);
+  files.sort();
+  const h = new Bun.CryptoHasher("sha1");
+  for (const f of files) {
+    h.update(relative(ROOT, f));
+    h.update(readFileSync(f));
+  }
+  cachedKey = h.digest("hex").slice(0, 12);
+  return cachedKey;
+}
+
+/** Data dir of the cached store for the `lines`-line corpus at the current code key. */
+export function cachedDataDir(lines: number): string {
+  return join(STORES, `${lines}-${codeKey()}`);
+}
+
+export interface ImportRun extends Measured {
+  /** Import time measured inside the command (excludes process start and store close). */
+  innerSeconds: number;
+}
+
+/** Runs `gastrolog import --year 2024` of `file` into a fresh `dataDir`. */
+export function importWithBinary(file: string, dataDir: string): ImportRun {
+  rmSync(dataDir, { recursive: true, force: true });
+  const m = measureOk([ensureBinary(), "import", "--data", dataDir, "--year", String(CORPUS_YEAR), file]);
+  const inner = /input\s.*\bin ([\d.]+)s/.exec(m.stdout);
+  if (!inner) throw new Error(`could not read the import summary:\n${m.stdout}`);
+  return { ...m, innerSeconds: Number(inner[1]) };
+}
+
+/** Makes `dataDir` the cached store for `lines` (replacing older ones for that size). */
+export function keepStore(dataDir: string, lines: number): string {
+  mkdirSync(STORES, { recursive: true });
+  for (const e of readdirSync(STORES)) if (e.startsWith(`${lines}-`)) rmSync(join(STORES, e), { recursive: true, force: true });
+  const dest = cachedDataDir(lines);
+  renameSync(dataDir, dest);
+  writeFileSync(join(dest, DONE), String(lines));
+  return dest;
+}
+
+/** A scratch data dir next to the cache (same filesystem, so keepStore can rename it). */
+export function scratchDataDir(): string {
+  mkdirSync(STORES, { recursive: true });
+  return join(STORES, `tmp-${process.pid}-${Date.now()}`);
+}
+
+/** The cached store for the corpus at `file` with `lines` lines, importing it when missing. */
+export function ensureStore(file: string, lines: number): string {
+  const dir = cachedDataDir(lines);
+  if (existsSync(join(dir, DONE))) return dir;
+  const tmp = scratchDataDir();
+  const run = importWithBinary(file, tmp);
+  console.log(`imported ${lines} lines for the query bench in ${run.wallSeconds.toFixed(1)}s (cache ${relative(ROOT, dir)})`);
+  return keepStore(tmp, lines);
+}
+
+export interface StoreSizes {
+  chunks: number;
+  records: number;
+  rawBytes: number;
+  /** Segment bytes minus index sections. */
+  dataBytes: number;
+  indexBytes: number;
+  indexStatuses: string;
+  /** Event-time range over all chunks (µs). */
+  eventMin: number;
+  eventMax: number;
+}
+
+/** Exact sizes from the chunk metadata of store "default" in `dataDir`. */
+export async function storeSizes(dataDir: string): Promise<StoreSizes> {
+  const store = await openFileStore(storeDir(dataDir, "default"), { name: "default" });
+  try {
+    const metas = store.chunks();
+    const sum = (f: (m: (typeof metas)[number]) => number): number => metas.reduce((s, m) => s + f(m), 0);
+    return {
+      chunks: metas.length,
+      records: sum((m) => m.records),
+      rawBytes: sum((m) => m.rawBytes),
+      dataBytes: sum((m) => m.storedBytes - m.indexBytes),
+      indexBytes: sum((m) => m.indexBytes),
+      indexStatuses: [...new Set(metas.map((m) => m.indexStatus))].join(","),
+      eventMin: Math.min(...metas.map((m) => m.eventTs.min)),
+      eventMax: Math.max(...metas.map((m) => m.eventTs.max)),
+    };
+  } finally {
+    await store.close();
+  }
+}
