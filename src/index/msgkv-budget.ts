@@ -31,9 +31,9 @@ export interface Admission {
   dropped: boolean;
 }
 
-/** Applies the budget to every term of `table`. */
-export function admitByBudget(table: TermTable, kind: KvTermKind, budget: number): Admission {
-  const sorted = table.sortedIds();
+/** Applies the budget to every term of `table` for which `keep` (default: all) is true. */
+export function admitByBudget(table: TermTable, kind: KvTermKind, budget: number, keep?: (id: number) => boolean): Admission {
+  const sorted = keep === undefined ? table.sortedIds() : table.sortedIds().filter(keep);
   const rank = new Uint32Array(table.size);
   const cost = new Float64Array(table.size);
   sorted.forEach((id, r) => {
@@ -51,6 +51,6 @@ export function admitByBudget(table: TermTable, kind: KvTermKind, budget: number
     admitted[id] = 1;
     n++;
   }
-  if (n === table.size) return { ids: sorted, dropped: false };
+  if (n === sorted.length) return { ids: sorted, dropped: false };
   return { ids: sorted.filter((id) => admitted[id] === 1), dropped: true };
 }

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { indexSectionBuilders } from "./builders.ts";
 import { expectedAll, lookupAll, oracle, runBuilders, sectionReader, type TermMap, type TestRecord } from "./index-test-support.ts";
 import { MAX_TOTAL_ENTRIES, MAX_UNIQUE_KEYS, MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder } from "./msgkv-builder.ts";
+import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
 import { openChunkIndexes } from "./open.ts";
 import { PAIR_SEPARATOR } from "./types.ts";
 
@@ -33,7 +34,8 @@ describe("message KV hard caps (A4.3)", () => {
     ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", lossReason: "" as const, lossless: true, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
     ["one key more", range(MAX_UNIQUE_KEYS + 1, (i) => `key${i}=v`), capped],
     ["exactly MaxValuesPerKey values", values(MAX_VALUES_PER_KEY), { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
-    ["one value more", values(MAX_VALUES_PER_KEY + 1), capped],
+    // Past the per-key cap only that key's pairs go (listed as overflowed), not the whole index.
+    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, 0] }],
     ["case variants are the same value", [...values(MAX_VALUES_PER_KEY), ...range(MAX_VALUES_PER_KEY, (i) => `K=V${i}`)], { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
     ["exactly MaxTotalEntries pairs", grid(100, MAX_TOTAL_ENTRIES / 100), { status: "complete", lossReason: "" as const, lossless: true, counts: [100, 1000, MAX_TOTAL_ENTRIES] }],
     ["then a known pair visited again", [...grid(100, MAX_TOTAL_ENTRIES / 100), "key0=v0"], capped],
@@ -41,6 +43,15 @@ describe("message KV hard caps (A4.3)", () => {
   for (const [name, pairs, want] of cases) {
     test(name, () => expect(buildKv(pairRecords(pairs))).toEqual(want));
   }
+
+  test("an overflowed key is listed; other keys keep exact pairs; value lookups become incomplete", () => {
+    const sections = runBuilders([new MessageKvIndexBuilder(DEFAULT_KV_BUDGET)], pairRecords([...values(MAX_VALUES_PER_KEY + 5), "level=warn", "level=info"], 1), 64);
+    const m = openChunkIndexes(sectionReader(sections), "complete").message!;
+    expect({ k: m.valuesOverflowed("k"), level: m.valuesOverflowed("level"), valuesComplete: m.valuesComplete }).toEqual({ k: true, level: false, valuesComplete: false });
+    expect(m.pairs.get("level\u0000warn")).toEqual(new Uint32Array([MAX_VALUES_PER_KEY + 5]));
+    expect(m.pairs.get("k\u0000v1")).toBeUndefined();
+    expect(m.keys.get("k")!.length).toBe(MAX_VALUES_PER_KEY + 5);
+  });
 
   test("a repeat inside the record that reached MaxTotalEntries is not a new visit", () => {
     const pairs = grid(100, MAX_TOTAL_ENTRIES / 100);

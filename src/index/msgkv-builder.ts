@@ -1,8 +1,11 @@
 /**
  * Builds the message key=value index section ("idx.msgkv": "keys", "values", "pairs") from
  * A4.1 pairs extracted from raw, keys and values ASCII-lowercased (A4.5 fix), each term once
- * per record. Hard caps (A4.3) stop collection and write every index empty with status
- * "capped"; otherwise the budget (A4.4) may drop entries, recorded as status "budget".
+ * per record. The key and total-pair caps (A4.3) stop collection and write every index empty
+ * with status "capped". The per-key value cap is applied per key instead of capping everything:
+ * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
+ * and is listed in the "overflow" index (its key=value lookups, and value lookups in general,
+ * then need a scan). Otherwise the budget (A4.4) may drop entries, recorded as status "budget".
  */
 
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
@@ -12,10 +15,13 @@ import { encodeTermSection, type TermSectionStatus } from "./term-section-format
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 
+/** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
+export const OVERFLOW_INDEX = "overflow";
+
 export const MSGKV_SECTION = "idx.msgkv";
 /** A4.3: a new key when this many distinct keys exist caps the index. */
 export const MAX_UNIQUE_KEYS = 10_000;
-/** A4.3: a new value for a key that already has this many distinct values caps the index. */
+/** A4.3 (applied per key): a key with this many distinct values indexes no further pairs. */
 export const MAX_VALUES_PER_KEY = 1_000;
 /** A4.3: visiting any pair when this many distinct pairs exist caps the index. */
 export const MAX_TOTAL_ENTRIES = 100_000;
@@ -34,6 +40,11 @@ export class MessageKvIndexBuilder implements SectionBuilder {
   private values = new TermTable();
   private pairs = new TermTable();
   private valuesPerKey = new Uint32Array(MAX_UNIQUE_KEYS);
+  /** Key id -> 1 once the key's distinct values passed MAX_VALUES_PER_KEY. */
+  private overflowed = new Uint8Array(MAX_UNIQUE_KEYS);
+  private overflowCount = 0;
+  /** Pair id -> key id. */
+  private pairKey: Uint32Array = new Uint32Array(1024);
   private capped = false;
   private readonly scanner = new KvScanner();
   /** key NUL value, lowercased. */
@@ -68,20 +79,23 @@ export class MessageKvIndexBuilder implements SectionBuilder {
   finish(): { bytes: Uint8Array; status: "complete" | "capped" } {
     if (this.capped) {
       const empty = new TermTable();
-      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX].map((n) => empty.build(n, [])));
+      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])));
       return { bytes, status: "capped" };
     }
-    const parts: [TermTable, string, KvTermKind][] = [
-      [this.keys, KEYS_INDEX, "single"],
-      [this.values, VALUES_INDEX, "single"],
-      [this.pairs, PAIRS_INDEX, "pair"],
+    const keepPair = (pid: number): boolean => this.overflowed[this.pairKey[pid]!] === 0;
+    const parts: [TermTable, string, KvTermKind, ((id: number) => boolean) | undefined][] = [
+      [this.keys, KEYS_INDEX, "single", undefined],
+      [this.values, VALUES_INDEX, "single", undefined],
+      [this.pairs, PAIRS_INDEX, "pair", this.overflowCount > 0 ? keepPair : undefined],
     ];
     let dropped = false;
-    const built = parts.map(([table, name, kind]) => {
-      const a = admitByBudget(table, kind, this.budget);
+    const built = parts.map(([table, name, kind, keep]) => {
+      const a = admitByBudget(table, kind, this.budget, keep);
       dropped ||= a.dropped;
       return table.build(name, a.ids);
     });
+    // The overflowed keys with their (exact) key postings.
+    built.push(this.keys.build(OVERFLOW_INDEX, this.keys.sortedIds().filter((kid) => this.overflowed[kid] === 1)));
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built), status: dropped ? "capped" : "complete" };
   }
@@ -94,11 +108,17 @@ export class MessageKvIndexBuilder implements SectionBuilder {
     if (this.pairs.size >= MAX_TOTAL_ENTRIES) return false;
     let kid = this.keys.find(s, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return false;
-    if (pid < 0 && kid >= 0 && this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) return false;
     if (kid < 0) kid = this.keys.intern(s, 0, kl);
     this.keys.addId(kid);
+    if (pid < 0 && this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) {
+      if (this.overflowed[kid] === 0) this.overflowCount++;
+      this.overflowed[kid] = 1; // its key postings stay exact; its pairs and values are not kept
+      return true;
+    }
     if (pid < 0) {
       pid = this.pairs.intern(s, 0, end);
+      if (pid >= this.pairKey.length) this.pairKey = grow(this.pairKey);
+      this.pairKey[pid] = kid;
       this.valuesPerKey[kid]++;
     }
     this.pairs.addId(pid);
@@ -111,4 +131,10 @@ export class MessageKvIndexBuilder implements SectionBuilder {
     this.capped = true;
     this.keys = this.values = this.pairs = new TermTable();
   }
+}
+
+function grow(a: Uint32Array): Uint32Array {
+  const next = new Uint32Array(a.length * 2);
+  next.set(a);
+  return next;
 }

@@ -8,7 +8,7 @@
 import { errorMessage } from "../core/errors.ts";
 import type { ChunkReader, IndexStatus } from "../storage/types.ts";
 import { ATTR_SECTION, KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
-import { MSGKV_SECTION } from "./msgkv-builder.ts";
+import { MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { TermSection } from "./term-section-reader.ts";
 import { TOKEN_INDEX, TOKEN_SECTION } from "./token-builder.ts";
 import type { ChunkIndexes, MessageKvIndex, TermIndex } from "./types.ts";
@@ -42,7 +42,17 @@ export function openChunkIndexes(reader: ChunkReader, status: IndexStatus): Chun
   if (kv !== undefined) {
     const s = kv.section.header.status;
     const lossReason = s === "complete" ? "" : s;
-    message = { lossless: lossReason === "", lossReason, keys: kv.indexes[0]!, values: kv.indexes[1]!, pairs: kv.indexes[2]! };
+    const overflow = kv.section.index(OVERFLOW_INDEX);
+    const overflowed = overflow === undefined || overflow.termCount === 0 ? undefined : overflow;
+    message = {
+      lossless: lossReason === "",
+      lossReason,
+      keys: kv.indexes[0]!,
+      values: kv.indexes[1]!,
+      pairs: kv.indexes[2]!,
+      valuesOverflowed: (key) => overflowed?.get(key) !== undefined,
+      valuesComplete: overflowed === undefined,
+    };
   }
   return {
     status,

@@ -27,6 +27,13 @@ export interface MessageKvIndex {
   readonly keys: TermIndex;
   readonly values: TermIndex;
   readonly pairs: TermIndex;
+  /**
+   * True when `key` had more distinct values than the per-key cap: its pairs are not indexed,
+   * so `key=value` must be checked by scanning (its key postings are still exact).
+   */
+  valuesOverflowed(key: string): boolean;
+  /** False when any key overflowed: the values index then misses values. */
+  readonly valuesComplete: boolean;
 }
 
 export interface ChunkIndexes {

@@ -99,6 +99,12 @@ function kvLookup(p: Predicate, idx: ChunkIndexes): Lookup {
   if (!idx.message.lossless) {
     return runtime(p, "kv", "budget_exhausted", `attr_${label}=${attr.length} msg_${label}=${idx.message.lossReason}`);
   }
+  if (p.kind === "kv" && idx.message.valuesOverflowed(p.key)) {
+    return runtime(p, "kv", "value_not_indexed", `attr_kv=${attr.length} msg_kv=key '${p.key}' has too many values to index`);
+  }
+  if (p.kind === "value_exists" && !idx.message.valuesComplete) {
+    return runtime(p, "kv", "value_not_indexed", `attr_val=${attr.length} msg_val=incomplete (a key has too many values)`);
+  }
   const msg = get(msgIndex, term);
   return { kind: "positions", positions: unionPositions(attr, msg), details: `attr_${label}=${attr.length} msg_${label}=${msg.length}` };
 }
