@@ -9,6 +9,7 @@ import { runImportBench } from "./import.bench.ts";
 import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
 import { runQueryBench } from "./query.bench.ts";
+import { runServerStartupBench } from "./server/startup.bench.ts";
 
 export interface BenchOptions {
   quick: boolean;
@@ -19,6 +20,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["index/build", runIndexBuildBench],
   ["import", runImportBench],
   ["query", runQueryBench],
+  ["server/startup", runServerStartupBench],
 ];
 
 const options: BenchOptions = { quick: process.argv.includes("--quick") };

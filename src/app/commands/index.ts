@@ -3,6 +3,7 @@
 import type { Command } from "../cli/command.ts";
 import { importCommand } from "./import.ts";
 import { queryCommand } from "./query.ts";
+import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
-export const commands: readonly Command[] = [importCommand, queryCommand, versionCommand];
+export const commands: readonly Command[] = [importCommand, queryCommand, serveCommand, versionCommand];

@@ -1,0 +1,73 @@
+/** Chunk metadata, store summaries and index reports -> proto. */
+
+import { create } from "@bufbuild/protobuf";
+import type { IndexSectionSize } from "../../index/size-report.ts";
+import type { ChunkMeta } from "../../storage/types.ts";
+import { ChunkInfoSchema, IndexSectionSchema, StoreSummarySchema, type ChunkInfo, type IndexSection, type StoreSummary } from "../gen/gastrolog/v1/store_pb.ts";
+import type { HostStore } from "../host.ts";
+import { i64 } from "./int64.ts";
+import { toTimeRangePb } from "./record.ts";
+
+export function toChunkInfoPb(m: ChunkMeta): ChunkInfo {
+  return create(ChunkInfoSchema, {
+    id: m.id,
+    store: m.store,
+    state: m.state,
+    records: i64(m.records),
+    rawBytes: i64(m.rawBytes),
+    storedBytes: i64(m.storedBytes),
+    createdAtUs: i64(m.createdAt),
+    writeTs: toTimeRangePb(m.writeTs),
+    ingestTs: toTimeRangePb(m.ingestTs),
+    eventTs: toTimeRangePb(m.eventTs),
+    codec: m.codec,
+    indexStatus: m.indexStatus,
+    indexBytes: i64(m.indexBytes),
+  });
+}
+
+/** True for a sealed chunk whose indexes are not (yet) usable in full. */
+export function indexPending(m: ChunkMeta): boolean {
+  return m.state === "sealed" && (m.indexStatus === "pending" || m.indexStatus === "missing" || m.indexStatus === "failed");
+}
+
+export function toStoreSummaryPb(s: HostStore): StoreSummary {
+  const metas = s.source.store.chunks();
+  let records = 0, raw = 0, stored = 0, index = 0, sealed = 0, pending = 0, min = 0, max = 0;
+  let active = "";
+  for (const m of metas) {
+    records += m.records;
+    raw += m.rawBytes;
+    stored += m.storedBytes;
+    index += m.indexBytes;
+    if (m.state === "sealed") sealed++;
+    if (m.state === "active") active = m.id;
+    if (indexPending(m)) pending++;
+    if (m.eventTs.min !== 0 && (min === 0 || m.eventTs.min < min)) min = m.eventTs.min;
+    if (m.eventTs.max > max) max = m.eventTs.max;
+  }
+  return create(StoreSummarySchema, {
+    name: s.name,
+    kind: s.settings.kind,
+    chunks: metas.length,
+    sealedChunks: sealed,
+    records: i64(records),
+    rawBytes: i64(raw),
+    storedBytes: i64(stored),
+    indexBytes: i64(index),
+    activeChunk: active,
+    pendingIndexChunks: pending,
+    eventTs: { minUs: i64(min), maxUs: i64(max) },
+  });
+}
+
+export function toIndexSectionPb(s: IndexSectionSize): IndexSection {
+  return create(IndexSectionSchema, {
+    section: s.section,
+    bytes: i64(s.bytes),
+    status: s.status,
+    bodyBytes: i64(s.bodyBytes),
+    indexes: s.indexes.map((e) => ({ name: e.name, terms: i64(e.terms), bodyBytes: i64(e.bodyBytes) })),
+    error: s.error ?? "",
+  });
+}

@@ -1,0 +1,50 @@
+/** LifecycleService: health, readiness, version, status and graceful shutdown on request. */
+
+import type { ServiceImpl } from "@connectrpc/connect";
+import { nowMicros } from "../../core/time.ts";
+import { LifecycleService } from "../gen/gastrolog/v1/lifecycle_pb.ts";
+import { i64 } from "../convert/int64.ts";
+import { indexPending } from "../convert/chunk.ts";
+import type { EngineHost } from "../host.ts";
+
+export function lifecycleService(host: EngineHost): ServiceImpl<typeof LifecycleService> {
+  return {
+    async health() {
+      return { status: "SERVING" };
+    },
+
+    async ready() {
+      const phase = host.phase();
+      return { ready: phase === "ready", phase };
+    },
+
+    async version() {
+      return host.version();
+    },
+
+    async status() {
+      const now = nowMicros();
+      return {
+        phase: host.phase(),
+        startedAtUs: i64(host.startedAt),
+        uptimeUs: i64(now - host.startedAt),
+        version: host.version(),
+        stores: host.stores().map((s) => {
+          const metas = s.source.store.chunks();
+          return {
+            name: s.name,
+            activeChunk: metas.find((m) => m.state === "active")?.id ?? "",
+            chunks: metas.length,
+            records: i64(metas.reduce((n, m) => n + m.records, 0)),
+            pendingIndexChunks: metas.filter(indexPending).length,
+          };
+        }),
+        receivers: host.receivers().map((r) => ({ name: r.name, type: r.type, state: r.state, records: i64(r.records), errors: i64(r.errors) })),
+      };
+    },
+
+    async shutdown(req) {
+      return { accepted: host.requestShutdown(req.reason || "Shutdown RPC") };
+    },
+  };
+}

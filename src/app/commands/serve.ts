@@ -1,0 +1,92 @@
+/**
+ * `gastrolog serve`: runs the engine as a long-lived service (see app/server/server.ts) until
+ * SIGTERM/SIGINT or a Shutdown RPC, then shuts down gracefully and returns 0; a second signal
+ * returns 1 at once (main exits, recovery on the next start repairs anything unfinished).
+ */
+
+import { errorMessage } from "../../core/errors.ts";
+import { parseGoDuration } from "../../core/duration.ts";
+import { createLogger, isLogLevel, LOG_LEVELS } from "../../observability/logger.ts";
+import { stringFlag } from "../cli/args.ts";
+import { UsageError, type Command } from "../cli/command.ts";
+import { DATA_FLAG } from "../cli/common-flags.ts";
+import { defaultDataDir } from "../paths.ts";
+import { loadBootConfig } from "../server/boot-config.ts";
+import { DEFAULT_LISTEN, defaultSocketPath } from "../server/defaults.ts";
+import { startServer, type RunningServer } from "../server/server.ts";
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Run the server: the Connect/gRPC API on a Unix socket and HTTP.",
+  usage: "[--config FILE] [--data DIR] [--socket PATH] [--listen HOST:PORT] [--demo] [FLAGS]",
+  details:
+    "Serves gRPC, Connect and gRPC-Web over HTTP/1.1 and h2c on --listen and on the Unix socket\n" +
+    "(mode 0600). GET /healthz answers while the process runs; GET /readyz is 200 once the\n" +
+    "stores are open and 503 while starting or draining. SIGTERM/SIGINT drain and exit 0; a\n" +
+    "second signal exits at once. Without --config: one file store 'default' in the data dir.",
+  flags: [
+    { name: "config", short: "c", kind: "string", value: "FILE", description: 'JSON: {"stores": [{"name": "default", "rotation": {"maxBytes": "64MB", "maxAge": "1h"}}]}.' },
+    DATA_FLAG,
+    { name: "socket", kind: "string", value: "PATH", description: "Unix socket for gRPC (the CLI and REPL); 'off' disables.", default: "<data>/gastrolog.sock" },
+    { name: "listen", short: "l", kind: "string", value: "HOST:PORT", description: "HTTP listener (port 0 picks a free port); 'off' disables.", default: DEFAULT_LISTEN },
+    { name: "demo", kind: "boolean", description: "Add the chatterbox demo receiver writing to the first store." },
+    { name: "log-level", kind: "string", value: "LEVEL", description: `One of ${LOG_LEVELS.join(", ")}.`, default: "info" },
+    { name: "log-format", kind: "string", value: "text|json", description: "Log line format on stderr.", default: "text" },
+    { name: "shutdown-timeout", kind: "string", value: "DURATION", description: "How long a graceful shutdown waits for requests in flight.", default: "10s" },
+  ],
+  async run(args, io) {
+    const level = stringFlag(args, "log-level", "info")!;
+    if (!isLogLevel(level)) throw new UsageError(`flag --log-level must be one of ${LOG_LEVELS.join(", ")} (got '${level}')`);
+    const format = stringFlag(args, "log-format", "text")!;
+    if (format !== "text" && format !== "json") throw new UsageError(`flag --log-format must be text or json (got '${format}')`);
+    const timeout = parseGoDuration(stringFlag(args, "shutdown-timeout", "10s")!);
+    if (timeout === undefined) throw new UsageError(`flag --shutdown-timeout needs a duration like 10s or 500ms`);
+    const dataDir = stringFlag(args, "data") ?? defaultDataDir(io.env);
+    const socket = stringFlag(args, "socket") ?? defaultSocketPath(dataDir);
+    const listen = stringFlag(args, "listen", DEFAULT_LISTEN)!;
+    const logger = createLogger({ level, format, write: io.stderr });
+    const log = logger.child("serve");
+    // Signals are handled from the start: one that arrives while the stores open shuts the
+    // server down right after it came up; a second one exits at once.
+    let server: RunningServer | undefined;
+    let pending: string | undefined;
+    let signals = 0;
+    let exit!: (code: number) => void;
+    const exited = new Promise<number>((r) => (exit = r));
+    const stop = (reason: string) =>
+      server!.shutdown(reason).then(
+        () => exit(0),
+        (err) => {
+          log.error(`shutdown failed: ${errorMessage(err)}`);
+          exit(1);
+        },
+      );
+    const onSignal = (sig: string) => {
+      if (++signals > 1) {
+        log.warn(`second ${sig}: exiting without finishing the shutdown`);
+        return exit(1);
+      }
+      if (server) void stop(sig);
+      else pending = sig;
+    };
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    try {
+      server = await startServer({
+        dataDir,
+        config: loadBootConfig(stringFlag(args, "config")),
+        socket: socket === "off" ? undefined : socket,
+        listen: listen === "off" ? undefined : listen,
+        demo: args.flags.demo === true,
+        shutdownTimeoutMs: timeout / 1000,
+        logger,
+      });
+    } catch (err) {
+      log.error(`cannot start: ${errorMessage(err)}`);
+      return 1;
+    }
+    if (pending) void stop(pending);
+    void server.stopped.then(() => exit(0));
+    return exited;
+  },
+};

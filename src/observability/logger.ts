@@ -1,0 +1,78 @@
+/**
+ * Structured, component-scoped logging to one sink (stderr in the server). Components receive
+ * a Logger by injection (`root.child("store")`); nothing here is global. Lines are JSON
+ * objects or human text; levels below the configured one are dropped before formatting.
+ */
+
+import { formatRfc3339Micros, systemClock, type Clock } from "../core/time.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "text";
+/** Extra key/value pairs of one line. */
+export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export interface Logger {
+  readonly component: string;
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /** A logger for a sub-component, named `parent.name` (or `name` at the root). */
+  child(name: string): Logger;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  /** Receives one complete line (with newline). */
+  write: (line: string) => void;
+  clock?: Clock;
+}
+
+/** True when `s` names a level. */
+export function isLogLevel(s: string): s is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(s);
+}
+
+function textValue(v: string | number | boolean): string {
+  const s = String(v);
+  return s === "" || /[\s"=]/.test(s) ? JSON.stringify(s) : s;
+}
+
+/** Formats one line; exported for tests. */
+export function formatLine(format: LogFormat, ts: number, level: LogLevel, component: string, msg: string, fields?: LogFields): string {
+  if (format === "json") {
+    const obj: Record<string, unknown> = { ts: formatRfc3339Micros(ts), level, component, msg };
+    if (fields) for (const k in fields) if (fields[k] !== undefined && !(k in obj)) obj[k] = fields[k];
+    return JSON.stringify(obj) + "\n";
+  }
+  let line = `${formatRfc3339Micros(ts)} ${level.toUpperCase().padEnd(5)} [${component}] ${msg}`;
+  if (fields) for (const k in fields) if (fields[k] !== undefined) line += ` ${k}=${textValue(fields[k]!)}`;
+  return line + "\n";
+}
+
+/** The root logger (component "gastrolog"); use child() for each component. */
+export function createLogger(opts: LoggerOptions): Logger {
+  const min = RANK[opts.level];
+  const clock = opts.clock ?? systemClock;
+  const make = (component: string): Logger => {
+    const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
+      if (RANK[level] >= min) opts.write(formatLine(opts.format, clock(), level, component, msg, fields));
+    };
+    return {
+      component,
+      debug: (m, f) => emit("debug", m, f),
+      info: (m, f) => emit("info", m, f),
+      warn: (m, f) => emit("warn", m, f),
+      error: (m, f) => emit("error", m, f),
+      child: (name) => make(component === "gastrolog" ? name : `${component}.${name}`),
+    };
+  };
+  return make("gastrolog");
+}
+
+/** A logger that drops everything (tests, embedded use without logs). */
+export const silentLogger: Logger = createLogger({ level: "error", format: "text", write: () => {} });
