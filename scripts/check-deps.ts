@@ -11,13 +11,15 @@ import { dirname, join, relative, resolve } from "node:path";
 export const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   observability: ["core"],
-  config: ["core", "observability"],
+  // config validates route expressions (spec A1.8: query language over attrs) with the pure parser.
+  config: ["core", "observability", "query/lang"],
   security: ["core", "config", "observability"],
   storage: ["core", "observability"],
   index: ["core", "observability", "storage"],
   "query/lang": ["core"],
   "query/engine": ["core", "observability", "query/lang", "index", "storage"],
-  ingest: ["core", "observability", "security", "storage"],
+  // ingest/route evaluates the compiled routes of config/route.ts (as security reads config).
+  ingest: ["core", "observability", "security", "storage", "config"],
   api: ["core", "observability", "config", "security", "storage", "index", "query/lang", "query/engine", "ingest", "api/gen"],
   "api/gen": [],
   repl: ["core", "api/gen"],

@@ -1,9 +1,11 @@
 /** The registry of subcommands: adding a command means one file and one line here. */
 
 import type { Command } from "../cli/command.ts";
+import { configCommand } from "./config.ts";
 import { importCommand } from "./import.ts";
 import { queryCommand } from "./query.ts";
+import { retentionCommand } from "./retention.ts";
 import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
-export const commands: readonly Command[] = [importCommand, queryCommand, serveCommand, versionCommand];
+export const commands: readonly Command[] = [configCommand, importCommand, queryCommand, retentionCommand, serveCommand, versionCommand];

@@ -8,6 +8,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ChunkId } from "../../core/ids.ts";
 import { resolveStoreOptions, type StoreOptions } from "../options.ts";
+import type { CodecName } from "../segment/format.ts";
 import { DEFAULT_SEGMENT_OPTIONS, type SegmentWriteOptions } from "../segment/writer.ts";
 import type { ChunkMeta, DurabilityPolicy } from "../types.ts";
 import { ActiveChunk } from "./active-chunk.ts";
@@ -23,8 +24,8 @@ import { InlineSealer, type Sealer } from "./sealer.ts";
 export interface FileStoreOptions extends StoreOptions {
   /** Default { kind: "batch" }: append() resolves after fsync. */
   durability?: DurabilityPolicy;
-  /** Sealed segment codec, default "zstd". */
-  codec?: "zstd" | "none";
+  /** Sealed segment codec, default "zstd". Segments of one store may mix codecs. */
+  codec?: CodecName;
   /** zstd level 1..22, default 3. */
   level?: number;
   /** Target raw bytes per sealed block (segment/writer.ts default when omitted). */

@@ -84,7 +84,7 @@ describe("directory", () => {
       let offset = 30;
       let first = 0;
       const blocks = counts.map((count, i) => {
-        const b = { offset, storedLen: lens[i]!, rawLen: lens[i]! * 2, first, count, writeTs: ranges[0]!, ingestTs: ranges[1]!, eventTs: ranges[2]!, codec: i % 2, crc: i * 77 };
+        const b = { offset, storedLen: lens[i]!, rawLen: lens[i]! * 2, first, count, writeTs: ranges[0]!, ingestTs: ranges[1]!, eventTs: ranges[2]!, codec: i % CODEC_NAMES.length, crc: i * 77 };
         offset += lens[i]!;
         first += count;
         return b;

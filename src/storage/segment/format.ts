@@ -8,7 +8,9 @@
  *     HEADER                   │ magic "GLSG" (4) │ version u16 │ flags u16 (0) │ createdAt f64
  *                              │ idLen u16 │ chunkId (idLen bytes, UTF-8) │ headerCrc u32
  *   headerEnd ─────────────────┼──────────────────────────────────────────────────────────────
- *     BLOCK 0 .. BLOCK n-1     │ stored bytes (zstd frame or plain body), back to back.
+ *     BLOCK 0 .. BLOCK n-1     │ stored bytes, back to back: a zstd frame (codec 1), a raw
+ *                              │ LZ4 block (codec 2) or the plain body (codec 0, also used
+ *                              │ when compression would not shrink the block).
  *                              │ Body before compression (block.ts):
  *                              │   count u32 │ dataLen u32 │ columnsLen u32 │ columns │ data
  *                              │   columns: lengths (count varints)
@@ -60,10 +62,17 @@ export const MAX_BLOCK_RECORDS = 1 << 16;
 /** Largest uncompressed block body accepted by the reader (guards decompression size). */
 export const MAX_BLOCK_BODY_BYTES = 1 << 30;
 
-/** Block codec IDs stored in directory entries. */
+/**
+ * Block codec IDs stored in the directory summary and in each block entry (codecs.ts). New IDs
+ * are appended without a version bump: files written before an ID existed never contain it, and
+ * a reader that predates an ID rejects such a file as "unknown codec" (CorruptError) rather than
+ * misreading it. Version 1 readers since lz4 was added read all three.
+ */
 export const CODEC_NONE = 0;
 export const CODEC_ZSTD = 1;
-export const CODEC_NAMES = ["none", "zstd"] as const;
+/** Raw LZ4 block format (no frame); the directory's rawLen gives the decoded size. */
+export const CODEC_LZ4 = 2;
+export const CODEC_NAMES = ["none", "zstd", "lz4"] as const;
 export type CodecName = (typeof CODEC_NAMES)[number];
 
 const utf8Encoder = new TextEncoder();

@@ -12,7 +12,8 @@ import type { RecordBatch, TimeRange } from "../types.ts";
 import { recordAt, sliceBatch } from "./batch.ts";
 import { decodeBlock, type DecodedBlock } from "./block.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock, type SegmentIndexStatus } from "./directory.ts";
-import { CODEC_ZSTD, type CodecName, decodeFooter, decodeHeader, MIN_FILE_SIZE } from "./format.ts";
+import { decompressBlockBody } from "./codecs.ts";
+import { type CodecName, decodeFooter, decodeHeader, MIN_FILE_SIZE } from "./format.ts";
 import type { SegmentSummary } from "./writer.ts";
 
 /** Decoded blocks kept per reader; random access within a few blocks stays cheap. */
@@ -207,7 +208,7 @@ export class SegmentReader {
     const stored = this.mapped().subarray(b.offset, b.offset + b.storedLen);
     if (crc32(stored) !== b.crc) throw new CorruptError(this.path, b.offset, `block ${i} checksum mismatch`);
     try {
-      const body = b.codec === CODEC_ZSTD ? asBytes(Bun.zstdDecompressSync(stored)) : stored;
+      const body = asBytes(decompressBlockBody(stored, b.codec, b.rawLen));
       if (body.length !== b.rawLen) throw new RangeError(`decoded ${body.length} bytes, directory says ${b.rawLen}`);
       return decodeBlock(body, b.first, b.count);
     } catch (err) {

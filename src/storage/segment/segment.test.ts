@@ -37,7 +37,7 @@ function countingBuilder(name: string, status: "complete" | "capped" = "complete
 }
 
 describe("segment round trip", () => {
-  test.each(["zstd", "none"] as const)("property: every field of random records survives (%s)", (codec) => {
+  test.each(["zstd", "lz4", "none"] as const)("property: every field of random records survives (%s)", (codec) => {
     using dir = tempDir();
     let run = 0;
     fc.assert(

@@ -1,6 +1,6 @@
 /**
  * Writes one sealed segment file (format.ts) from a chunk's record batches: cuts blocks by raw
- * size, compresses them with Bun's zstd, runs the section builders alongside, then writes the
+ * size, compresses them with the store's codec (codecs.ts), runs the section builders alongside, then writes the
  * sections, directory and footer to <path>.tmp, fsyncs, and renames into place. Synchronous:
  * it runs inside the sealing worker, never on the ingest path.
  */
@@ -12,14 +12,15 @@ import { LogError } from "../../core/errors.ts";
 import type { RecordBatch, SectionBuilder, TimeRange } from "../types.ts";
 import { BlockEncoder } from "./block.ts";
 import { encodeDirectory, type SectionEntry, type SegmentBlock, type SegmentIndexStatus } from "./directory.ts";
-import { alignPadding, CODEC_NONE, CODEC_ZSTD, encodeFooter, encodeHeader, MAX_BLOCK_RECORDS, type SegmentHeader } from "./format.ts";
+import { compressBlockBody } from "./codecs.ts";
+import { alignPadding, CODEC_NAMES, type CodecName, encodeFooter, encodeHeader, MAX_BLOCK_RECORDS, type SegmentHeader } from "./format.ts";
 import { SectionRunner } from "./sections.ts";
 import { TimeRanges } from "./time-ranges.ts";
 
 export interface SegmentWriteOptions {
-  /** "none" stores blocks uncompressed (per-store setting). */
-  codec: "zstd" | "none";
-  /** zstd level (1-22; 3 is zstd's default). */
+  /** Block codec (per-store setting): "zstd", "lz4", or "none" to store blocks uncompressed. */
+  codec: CodecName;
+  /** zstd level (1-22; 3 is zstd's default); ignored by lz4 and none. */
   level: number;
   /** Target uncompressed payload bytes per block; a block is cut once it reaches this. */
   blockRawBytes: number;
@@ -83,7 +84,7 @@ export function writeSegment(
 }
 
 function checkOptions(o: SegmentWriteOptions): void {
-  if (o.codec !== "zstd" && o.codec !== "none") throw new LogError("invalid_argument", `unknown segment codec "${o.codec}"`);
+  if (!CODEC_NAMES.includes(o.codec)) throw new LogError("invalid_argument", `unknown segment codec "${o.codec}"`);
   if (!Number.isInteger(o.level) || o.level < 1 || o.level > 22) throw new LogError("invalid_argument", `zstd level ${o.level} is not an integer in 1..22`);
   if (!Number.isInteger(o.blockRawBytes) || o.blockRawBytes < 1 || o.blockRawBytes > MAX_BLOCK_RAW_BYTES) {
     throw new LogError("invalid_argument", `blockRawBytes ${o.blockRawBytes} is not an integer in 1..${MAX_BLOCK_RAW_BYTES}`);
@@ -165,15 +166,7 @@ class SegmentFileWriter {
   private flushBlock(): void {
     const { enc, blockRanges } = this;
     const body = enc.encode();
-    let stored = body;
-    let codec = CODEC_NONE;
-    if (this.options.codec === "zstd") {
-      const z = Bun.zstdCompressSync(body, { level: this.options.level });
-      if (z.length < body.length) {
-        stored = z;
-        codec = CODEC_ZSTD;
-      }
-    }
+    const { stored, codec } = compressBlockBody(body, this.options.codec, this.options.level);
     this.blocks.push({
       offset: this.offset,
       storedLen: stored.length,

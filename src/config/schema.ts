@@ -1,0 +1,135 @@
+/**
+ * The whole running configuration of a GastroLog server, as stored in every config version:
+ * server settings, stores (type, route, rotation, retention, compression, durability) and
+ * receivers. This is the NORMALIZED form validate.ts produces: every field present, sizes and
+ * durations in canonical text (units.ts), object keys in a fixed order, so two equal configs
+ * print the same JSON. runtime.ts turns the text values into numbers for components.
+ */
+
+export const STORE_TYPES = ["file", "memory"] as const;
+export type StoreType = (typeof STORE_TYPES)[number];
+
+/** Segment codecs a store may use (mirrors storage's codec names; config imports no storage). */
+export const CODECS = ["zstd", "lz4", "none"] as const;
+export type Codec = (typeof CODECS)[number];
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DURABILITY_MODES = ["batch", "interval", "never"] as const;
+export type DurabilityMode = (typeof DURABILITY_MODES)[number];
+
+export const CLIENT_AUTH = ["none", "request", "require"] as const;
+
+export interface ServerConfig {
+  /** HTTP listen address `host:port` (Connect, gRPC-Web, probes); "" disables it. */
+  listen: string;
+  /** Unix socket path for the CLI/REPL; "" means `<data>/gastrolog.sock`. */
+  socket: string;
+  logLevel: LogLevel;
+  /** How long shutdown waits for receivers, queue and seals (duration). */
+  shutdownTimeout: string;
+}
+
+/** When the active chunk seals (spec A1.7); "0" / 0 disables a condition. */
+export interface RotationConfig {
+  maxBytes: string;
+  maxRecords: number;
+  maxAge: string;
+}
+
+/** Which sealed chunks are deleted (spec B5), union of the conditions; "0" / 0 disables. */
+export interface RetentionConfig {
+  /** TTL by the chunk's last write time. */
+  maxAge: string;
+  /** Keep the newest sealed chunks that fit in this many bytes. */
+  maxBytes: string;
+  /** Keep the newest N sealed chunks. */
+  maxChunks: number;
+}
+
+export interface CompressionConfig {
+  codec: Codec;
+  /** zstd level 1..22; kept but ignored while the codec is lz4 or none. */
+  level: number;
+}
+
+export interface DurabilityConfig {
+  mode: DurabilityMode;
+  /** fsync period for mode "interval" (duration); "0" otherwise. */
+  interval: string;
+}
+
+export interface StoreConfig {
+  /** Identifier: 1-64 of letters, digits, `_`, `.`, `-`, starting with a letter or digit. */
+  name: string;
+  type: StoreType;
+  /** Route (spec A1.8): "" nothing, `*` all, `+` catch-rest, or an attribute expression. */
+  route: string;
+  rotation: RotationConfig;
+  retention: RetentionConfig;
+  compression: CompressionConfig;
+  durability: DurabilityConfig;
+}
+
+export interface TlsConfig {
+  /** PEM file paths. */
+  cert: string;
+  key: string;
+  /** CA bundle for client certificates; "" for none. */
+  ca: string;
+  clientAuth: (typeof CLIENT_AUTH)[number];
+}
+
+export interface ReceiverConfig {
+  id: string;
+  /** Receiver kind (syslog-udp, otlp-http, ...); per-type option checks plug in via validate.ts. */
+  type: string;
+  enabled: boolean;
+  /** Listen URLs: `udp://host:port`, `tcp://`, `http://`, `https://`, `grpc://`, `unix:///path`. */
+  listen: string[];
+  tls?: TlsConfig;
+  /** Type-specific options, keys sorted; checked by the type's ReceiverValidator. */
+  options: Record<string, unknown>;
+}
+
+export interface GastroConfig {
+  server: ServerConfig;
+  stores: StoreConfig[];
+  receivers: ReceiverConfig[];
+}
+
+export const DEFAULT_SERVER: Readonly<ServerConfig> = { listen: "127.0.0.1:4564", socket: "", logLevel: "info", shutdownTimeout: "30s" };
+
+/** Rotation defaults per store type (file: 64 MiB chunks; memory: 10 000 records, spec A1.7). */
+export const DEFAULT_ROTATION: Readonly<Record<StoreType, RotationConfig>> = {
+  file: { maxBytes: "64MB", maxRecords: 0, maxAge: "0" },
+  memory: { maxBytes: "0", maxRecords: 10_000, maxAge: "0" },
+};
+export const DEFAULT_RETENTION: Readonly<RetentionConfig> = { maxAge: "0", maxBytes: "0", maxChunks: 0 };
+export const DEFAULT_COMPRESSION: Readonly<CompressionConfig> = { codec: "zstd", level: 3 };
+export const DEFAULT_DURABILITY: Readonly<DurabilityConfig> = { mode: "batch", interval: "0" };
+
+/** The configuration of a data directory that has never been configured: one file store. */
+export function defaultConfig(): GastroConfig {
+  return {
+    server: { ...DEFAULT_SERVER },
+    stores: [
+      {
+        name: "default",
+        type: "file",
+        route: "*",
+        rotation: { ...DEFAULT_ROTATION.file },
+        retention: { ...DEFAULT_RETENTION },
+        compression: { ...DEFAULT_COMPRESSION },
+        durability: { ...DEFAULT_DURABILITY },
+      },
+    ],
+    receivers: [],
+  };
+}
+
+/** The canonical JSON text of a normalized config (stable, so equal configs compare equal). */
+export function configJson(c: GastroConfig, indent = 0): string {
+  return JSON.stringify(c, null, indent);
+}

@@ -1,0 +1,99 @@
+/**
+ * Receiver entries of a config: the common fields (id, type, enabled, listen URLs, tls) are
+ * checked here; `options` stays an open record whose check belongs to the receiver type, given
+ * as a ReceiverValidator hook. Duplicate ids and two enabled receivers on one address are errors.
+ */
+
+import type { Problems, ConfigProblem } from "./problems.ts";
+import { CLIENT_AUTH, type ReceiverConfig, type TlsConfig } from "./schema.ts";
+
+/**
+ * Checks one receiver's type-specific settings (normally `options`); returns problems with paths
+ * relative to the receiver, e.g. `{ path: "options.port", message: "..." }`.
+ */
+export type ReceiverValidator = (receiver: Readonly<ReceiverConfig>) => ConfigProblem[];
+
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const TYPE_RE = /^[a-z][a-z0-9_-]{0,63}$/;
+/** URL schemes a receiver may listen on. */
+export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:"] as const;
+
+/** Validates `$.receivers`, recording problems in `p`. */
+export function validateReceivers(p: Problems, v: unknown, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverConfig[] {
+  const out = p.array(v, "$.receivers").map((r, i) => receiver(p, r, `$.receivers[${i}]`, types));
+  const ids = new Map<string, number>();
+  const addresses = new Map<string, string>();
+  out.forEach((r, i) => {
+    const first = ids.get(r.id);
+    if (first !== undefined) p.add(`$.receivers[${i}].id`, `duplicate receiver id "${r.id}" (also $.receivers[${first}])`);
+    else ids.set(r.id, i);
+    if (!r.enabled) return;
+    r.listen.forEach((url, j) => {
+      const other = addresses.get(url);
+      if (other !== undefined) p.add(`$.receivers[${i}].listen[${j}]`, `"${url}" is also used by receiver "${other}"`);
+      else addresses.set(url, r.id);
+    });
+  });
+  return out;
+}
+
+function receiver(p: Problems, v: unknown, path: string, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverConfig {
+  const o = p.object(v, path, ["id", "type", "enabled", "listen", "tls", "options"]);
+  const id = p.string(o, "id", path, "");
+  if (!ID_RE.test(id)) p.add(`${path}.id`, `receiver id must be 1-64 letters, digits, '_', '.', '-', got "${id}"`);
+  const type = p.string(o, "type", path, "");
+  if (!TYPE_RE.test(type)) p.add(`${path}.type`, `receiver type must be a lowercase name like "syslog-udp", got "${type}"`);
+  else if (types && !Object.hasOwn(types, type)) p.add(`${path}.type`, `unknown receiver type "${type}" (known: ${Object.keys(types).sort().join(", ")})`);
+  const listen = p.array(o.listen, `${path}.listen`).map((u, j) => listenUrl(p, u, `${path}.listen[${j}]`));
+  const options = p.object(o.options, `${path}.options`, Object.keys(isRecord(o.options) ? o.options : {}));
+  const r: ReceiverConfig = { id, type, enabled: p.boolean(o, "enabled", path, true), listen, options: sortKeys(options) as Record<string, unknown> };
+  if (o.tls !== undefined && o.tls !== null) r.tls = tls(p, o.tls, `${path}.tls`);
+  const check = types?.[type];
+  if (check) for (const q of check(r)) p.add(`${path}.${q.path}`, q.message);
+  // Key order of the normalized form: tls (optional) before options.
+  return r.tls ? { id, type, enabled: r.enabled, listen, tls: r.tls, options: r.options } : r;
+}
+
+function listenUrl(p: Problems, v: unknown, path: string): string {
+  if (typeof v !== "string") {
+    p.add(path, `expected a URL string, got ${JSON.stringify(v)}`);
+    return "";
+  }
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    p.add(path, `not a URL: "${v}" (e.g. "udp://0.0.0.0:514")`);
+    return v;
+  }
+  if (!(LISTEN_SCHEMES as readonly string[]).includes(u.protocol)) {
+    p.add(path, `scheme must be one of ${LISTEN_SCHEMES.map((s) => s.slice(0, -1)).join(", ")}, got "${u.protocol.slice(0, -1)}"`);
+  } else if (u.protocol === "unix:" ? u.pathname === "" || u.pathname === "/" : u.hostname === "" || u.port === "") {
+    p.add(path, u.protocol === "unix:" ? `unix URL needs a socket path: "${v}"` : `URL needs a host and a port: "${v}"`);
+  }
+  return v;
+}
+
+function tls(p: Problems, v: unknown, path: string): TlsConfig {
+  const o = p.object(v, path, ["cert", "key", "ca", "clientAuth"]);
+  const cert = p.string(o, "cert", path, "");
+  const key = p.string(o, "key", path, "");
+  if (cert === "" || key === "") p.add(path, "tls needs both cert and key (PEM file paths)");
+  const ca = p.string(o, "ca", path, "");
+  const clientAuth = p.oneOf(o, "clientAuth", path, CLIENT_AUTH, "none");
+  if (clientAuth === "require" && ca === "") p.add(`${path}.ca`, `clientAuth "require" needs a ca bundle`);
+  return { cert, key, ca, clientAuth };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A copy of a JSON value with object keys sorted at every level (canonical form). */
+export function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (!isRecord(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) Object.defineProperty(out, k, { value: sortKeys(v[k]), enumerable: true, writable: true, configurable: true });
+  return out;
+}

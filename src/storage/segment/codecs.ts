@@ -1,0 +1,69 @@
+/**
+ * Block compression codecs of sealed segments (IDs in format.ts): zstd through Bun's built-in
+ * binding, lz4 (raw LZ4 block format, pure JS via lz4js so it works inside the compiled
+ * binary and its seal worker) and none. The writer keeps a block uncompressed whenever the
+ * codec does not make it smaller; the reader picks the decoder by the block's codec byte.
+ */
+
+import { compressBlock, decompressBlock } from "lz4js";
+import { CODEC_LZ4, CODEC_NONE, CODEC_ZSTD, type CodecName } from "./format.ts";
+
+/** lz4js's match table: 2^16 slots, cleared before every block so no stale offsets leak in. */
+const lz4Table = new Uint32Array(1 << 16);
+
+/** LZ4's worst-case output size for `n` input bytes. */
+export function lz4Bound(n: number): number {
+  return n + Math.floor(n / 255) + 16;
+}
+
+/** An encoded block: the bytes to store and the codec ID recorded in its directory entry. */
+export interface EncodedBlock {
+  stored: Uint8Array;
+  codec: number;
+}
+
+/**
+ * Compresses one block body with `codec` (zstd at `level`; lz4 has no levels). Falls back to
+ * CODEC_NONE with the body itself when compression would not save a byte.
+ */
+export function compressBlockBody(body: Uint8Array, codec: CodecName, level: number): EncodedBlock {
+  if (codec === "zstd") {
+    const z = Bun.zstdCompressSync(body, { level });
+    if (z.length < body.length) return { stored: z, codec: CODEC_ZSTD };
+  } else if (codec === "lz4") {
+    const out = lz4Compress(body);
+    if (out !== undefined && out.length < body.length) return { stored: out, codec: CODEC_LZ4 };
+  }
+  return { stored: body, codec: CODEC_NONE };
+}
+
+/**
+ * Decompresses stored block bytes to exactly `rawLen` bytes. Throws RangeError when the bytes
+ * do not decode to that length (the reader turns it into a CorruptError with the file offset).
+ */
+export function decompressBlockBody(stored: Uint8Array, codec: number, rawLen: number): Uint8Array {
+  switch (codec) {
+    case CODEC_NONE:
+      return stored;
+    case CODEC_ZSTD: {
+      const z = Bun.zstdDecompressSync(stored);
+      return z instanceof Uint8Array ? z : new Uint8Array(z);
+    }
+    case CODEC_LZ4: {
+      const out = new Uint8Array(rawLen);
+      const n = decompressBlock(stored, out, 0, stored.length, 0);
+      if (n !== rawLen) throw new RangeError(`lz4 block decoded to ${n} bytes, directory says ${rawLen}`);
+      return out;
+    }
+    default:
+      throw new RangeError(`unknown block codec ${codec}`);
+  }
+}
+
+/** Raw LZ4 block of `body`, or undefined when lz4js finds no match at all (incompressible). */
+function lz4Compress(body: Uint8Array): Uint8Array | undefined {
+  lz4Table.fill(0);
+  const dst = new Uint8Array(lz4Bound(body.length));
+  const n = compressBlock(body, dst, 0, body.length, lz4Table);
+  return n === 0 ? undefined : dst.subarray(0, n);
+}
