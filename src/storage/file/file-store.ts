@@ -27,6 +27,7 @@ import { activeMeta, summaryMeta } from "./meta.ts";
 import type { RecoveryReport } from "./recovery.ts";
 import type { Sealer } from "./sealer.ts";
 import { SegmentCache } from "./segment-cache.ts";
+import { BlockCache } from "../segment/block-cache.ts";
 
 /** Chunks that may be sealing at once before appends wait (bounds memory and disk backlog). */
 export const MAX_PENDING_SEALS = 2;
@@ -39,6 +40,7 @@ export interface FileStoreConfig extends ResolvedStoreOptions {
   sealer: Sealer;
   ownsSealer: boolean;
   catalogRefreshMs: number;
+  blockCacheBytes: number;
 }
 
 /** A chunk as the store tracks it: `active` while unsealed, else its sealed/corrupt meta. */
@@ -57,6 +59,8 @@ export class FileStore implements ChunkStore {
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private lastCatalogPut = 0;
   private readonly segments = new SegmentCache();
+  /** Decoded blocks shared by this store's segment readers. */
+  private readonly blocks: BlockCache;
   private closed = false;
 
   /** @internal use openFileStore. */
@@ -71,6 +75,7 @@ export class FileStore implements ChunkStore {
     readonly recovery: RecoveryReport,
   ) {
     this.name = o.name;
+    this.blocks = new BlockCache(o.blockCacheBytes);
     this.events = new StoreEvents(o.logger);
     if (active) active.onCommit = (c) => this.committed(c);
     for (const c of reseal) this.track(this.sealChunk(c));
@@ -162,7 +167,7 @@ export class FileStore implements ChunkStore {
     if (e.error) throw e.error;
     let seg: SegmentReader;
     try {
-      seg = this.segments.get(id, () => SegmentReader.open(this.segmentPath(id)));
+      seg = this.segments.get(id, () => SegmentReader.open(this.segmentPath(id), this.blocks));
     } catch (err) {
       if (err instanceof CorruptError) this.markCorrupt(id, err);
       throw err;
@@ -176,6 +181,7 @@ export class FileStore implements ChunkStore {
     if (!e) throw new LogError("not_found", `chunk ${id} not found in store ${this.name}`);
     if (e.active) throw new LogError("invalid_argument", `chunk ${id} is ${e.active.state}; only sealed chunks can be deleted`);
     this.segments.evict(id);
+    this.blocks.evictSegment(this.segmentPath(id));
     rmSync(this.segmentPath(id), { force: true });
     this.map.delete(id);
     this.catalog.remove(id);
@@ -286,6 +292,7 @@ export class FileStore implements ChunkStore {
     e.error = err;
     e.meta = { ...e.meta, state: "corrupt" };
     this.segments.evict(id);
+    this.blocks.evictSegment(this.segmentPath(id));
     this.o.logger("error", `store ${this.name}: chunk ${id} is corrupt and skipped: ${err.message}`);
     if (this.closed) return;
     try {

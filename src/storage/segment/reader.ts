@@ -11,20 +11,21 @@ import type { LogRecord } from "../../core/record.ts";
 import type { RecordBatch, TimeRange } from "../types.ts";
 import { recordAt, sliceBatch } from "./batch.ts";
 import { decodeBlock, type DecodedBlock } from "./block.ts";
+import { BlockCache } from "./block-cache.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock, type SegmentIndexStatus } from "./directory.ts";
 import { decompressBlockBody } from "./codecs.ts";
 import { type CodecName, decodeFooter, decodeHeader, MIN_FILE_SIZE } from "./format.ts";
 import type { SegmentSummary } from "./writer.ts";
 
 /** Decoded blocks kept per reader; random access within a few blocks stays cheap. */
-export const BLOCK_CACHE_SIZE = 4;
+/** Budget of a reader's own block cache when no shared one is given: a few blocks. */
+export const PRIVATE_BLOCK_CACHE_BYTES = 8 << 20;
 
 /** What the directory says about the whole segment: the writer's summary plus the codec. */
 export type SegmentFileSummary = Omit<SegmentSummary, "sectionErrors"> & { codec: CodecName };
 
 export class SegmentReader {
   private file: Uint8Array;
-  private readonly cache = new Map<number, DecodedBlock>();
   private readonly sectionsByName = new Map<string, SectionEntry>();
   private readonly verifiedSections = new Set<string>();
 
@@ -38,6 +39,7 @@ export class SegmentReader {
     sections: readonly SectionEntry[],
     /** [start, end) file ranges of alignment padding, which must be zero. */
     private readonly gaps: readonly (readonly [number, number])[],
+    private readonly cache: BlockCache,
   ) {
     this.file = file;
     for (const s of sections) this.sectionsByName.set(s.name, s);
@@ -46,8 +48,9 @@ export class SegmentReader {
   /**
    * Maps `path` and validates magic, version, footer and directory (checksums included).
    * Throws CorruptError(path, offset, detail) for a damaged file, LogError not_found if absent.
+   * Decoded blocks go to `cache` (shared by a store's readers) or a small private one.
    */
-  static open(path: string): SegmentReader {
+  static open(path: string, cache: BlockCache = new BlockCache(PRIVATE_BLOCK_CACHE_BYTES)): SegmentReader {
     let size: number;
     try {
       size = statSync(path).size;
@@ -76,7 +79,7 @@ export class SegmentReader {
     };
     const last = dir.blocks[dir.blocks.length - 1];
     const gaps = paddingGaps(last === undefined ? end : last.offset + last.storedLen, dir.sections, footer.dirOffset);
-    return new SegmentReader(path, file, header.chunkId, header.createdAt, summary, dir.blocks, dir.sections, gaps);
+    return new SegmentReader(path, file, header.chunkId, header.createdAt, summary, dir.blocks, dir.sections, gaps, cache);
   }
 
   count(): number {
@@ -169,7 +172,7 @@ export class SegmentReader {
 
   /** Drops the mapping reference and cached blocks; batches already handed out stay valid. */
   close(): void {
-    this.cache.clear();
+    this.cache.evictSegment(this.path);
     this.file = new Uint8Array(0);
   }
 
@@ -191,15 +194,10 @@ export class SegmentReader {
   }
 
   private block(i: number): DecodedBlock {
-    const hit = this.cache.get(i);
-    if (hit !== undefined) {
-      this.cache.delete(i);
-      this.cache.set(i, hit);
-      return hit;
-    }
+    const hit = this.cache.get(this.path, i);
+    if (hit !== undefined) return hit;
     const decoded = this.decode(i);
-    if (this.cache.size >= BLOCK_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(i, decoded);
+    this.cache.set(this.path, i, decoded, this.blockList[i]!.rawLen);
     return decoded;
   }
 
