@@ -9,6 +9,7 @@ import { runImportBench } from "./import.bench.ts";
 import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
 import { runQueryBench } from "./query.bench.ts";
+import { runReplBench } from "./repl/repl.bench.ts";
 import { runCodecBench } from "./storage/codecs.bench.ts";
 import { runServerStartupBench } from "./server/startup.bench.ts";
 
@@ -21,6 +22,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["index/build", runIndexBuildBench],
   ["import", runImportBench],
   ["query", runQueryBench],
+  ["repl", runReplBench],
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],
 ];

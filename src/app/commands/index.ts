@@ -4,8 +4,9 @@ import type { Command } from "../cli/command.ts";
 import { configCommand } from "./config.ts";
 import { importCommand } from "./import.ts";
 import { queryCommand } from "./query.ts";
+import { replCommand } from "./repl.ts";
 import { retentionCommand } from "./retention.ts";
 import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
-export const commands: readonly Command[] = [configCommand, importCommand, queryCommand, retentionCommand, serveCommand, versionCommand];
+export const commands: readonly Command[] = [configCommand, importCommand, queryCommand, replCommand, retentionCommand, serveCommand, versionCommand];

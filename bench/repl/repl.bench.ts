@@ -1,0 +1,85 @@
+/**
+ * REPL time to first answer: `gastrolog repl --embedded -c 'query <rare token>' FILE` on a
+ * ~140 MB generated log (50k lines with --quick), beside `rg -c` and headless lnav filtering
+ * the same file in the same run, then where the REPL's time goes (process start, import into
+ * memory, index builds, the scan) measured in-process on the same file.
+ */
+
+import { statSync } from "node:fs";
+import { importFiles } from "../../src/ingest/import/import-files.ts";
+import { sectionBuilders } from "../../src/app/section-builders.ts";
+import { searchSource } from "../../src/app/stores.ts";
+import { systemClock, nowMicros } from "../../src/core/time.ts";
+import { search } from "../../src/query/engine/search.ts";
+import { parseQueryArgs } from "../../src/query/lang/controls.ts";
+import { createMemoryStore } from "../../src/storage/memory/memory-store.ts";
+import { corpus, fmt, printTable } from "../corpus.ts";
+import { ensureBinary, hasTool, measure, measureOk, median, verdict } from "../proc.ts";
+import type { BenchOptions } from "../run.ts";
+
+/** 1.2M corpus lines are about 138 MB. */
+const LINES = { full: 1_200_000, quick: 50_000 };
+/** A Spark block id: 10 lines in the 1.2M corpus (whole-word; rdd_10_17 must not match). */
+const TOKEN = "rdd_10_1";
+const TARGET = { vsRg: 3, lnavOver: 10 };
+
+interface Tool {
+  name: string;
+  cmd: (file: string) => string[];
+}
+
+function tools(bin: string): Tool[] {
+  const list: Tool[] = [
+    { name: "gastrolog repl --embedded", cmd: (f) => [bin, "repl", "--embedded", "-c", `query ${TOKEN}`, f] },
+    { name: "gastrolog repl --embedded --index", cmd: (f) => [bin, "repl", "--embedded", "--index", "-c", `query ${TOKEN}`, f] },
+  ];
+  if (hasTool("rg")) list.push({ name: "rg -c -i -w", cmd: (f) => ["rg", "-c", "-i", "-w", TOKEN, f] });
+  if (hasTool("lnav")) list.push({ name: "lnav -n :filter-in", cmd: (f) => ["lnav", "-n", "-c", `:filter-in \\b${TOKEN}\\b`, "-c", ":write-view-to -", f] });
+  return list;
+}
+
+async function breakdown(file: string): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const index of [false, true]) {
+    const store = createMemoryStore("default", { rotation: { maxBytes: 64 << 20 }, sectionBuilders: index ? sectionBuilders : undefined });
+    const t0 = performance.now();
+    await importFiles(store, [file], { storeBatch: 8192, clock: systemClock, seal: false });
+    const t1 = performance.now();
+    let n = 0;
+    for await (const _ of search(searchSource("default", store), { ...parseQueryArgs(TOKEN, nowMicros()), limit: 10, contextBefore: 0, contextAfter: 0 })) n++;
+    const t2 = performance.now();
+    rows.push([index ? "memory + indexes" : "memory, no indexes", fmt(t1 - t0, 0), fmt(t2 - t1, 0), String(n)]);
+    await store.close();
+  }
+  return rows;
+}
+
+export async function runReplBench(o: BenchOptions): Promise<void> {
+  const file = corpus(o.quick ? LINES.quick : LINES.full);
+  const mb = statSync(file).size / 1e6;
+  const bin = ensureBinary();
+  const runs = o.quick ? 1 : 3;
+  const startup = median(Array.from({ length: runs }, () => measureOk([bin, "version"], { discardStdout: true }).wallSeconds * 1000));
+  console.log(`file ${file} (${fmt(mb)} MB), token '${TOKEN}', median of ${runs} run(s); binary start ${fmt(startup, 0)} ms`);
+  measureOk(["cat", file], { discardStdout: true });
+  const results = tools(bin).map((t) => {
+    const times = Array.from({ length: runs }, () => {
+      // rg exits 1 when nothing matches (the token may be absent from the --quick corpus).
+      const m = measure(t.cmd(file), { discardStdout: true });
+      if (m.exitCode > 1) throw new Error(`${t.name} exited ${m.exitCode}: ${m.stderr.trim().slice(-2000)}`);
+      return m.wallSeconds * 1000;
+    });
+    return { name: t.name, ms: median(times) };
+  });
+  const ours = results[0]!.ms;
+  const rg = results.find((r) => r.name.startsWith("rg"))?.ms;
+  const lnav = results.find((r) => r.name.startsWith("lnav"))?.ms;
+  printTable(
+    ["tool", "first answer ms", "MB/s", "vs repl"],
+    results.map((r) => [r.name, fmt(r.ms, 0), fmt(mb / (r.ms / 1000), 0), `${fmt(r.ms / ours, 2)}x`]),
+  );
+  if (rg !== undefined) console.log(`repl / rg   = ${fmt(ours / rg, 1)}x  (target <= ${TARGET.vsRg}x): ${verdict(ours / rg <= TARGET.vsRg)}`);
+  if (lnav !== undefined) console.log(`lnav / repl = ${fmt(lnav / ours, 1)}x  (target >= ${TARGET.lnavOver}x): ${verdict(lnav / ours >= TARGET.lnavOver)}`);
+  console.log("\nwhere the REPL's time goes (in-process, same file):");
+  printTable(["store", "import ms", "first query ms", "matches"], await breakdown(file));
+}

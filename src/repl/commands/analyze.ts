@@ -1,0 +1,64 @@
+/**
+ * `analyze [<chunk-id>]`: index health and sizes of every store's sealed chunks, or the
+ * detailed report of one chunk. One GetIndexReport per sealed chunk (headers only, cheap).
+ */
+
+import { GetIndexReportResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
+import { rpcMessage } from "../client.ts";
+import { renderChunkAnalysis, renderStoreAnalysis, type ChunkReport } from "../render/analyze.ts";
+import type { Session } from "../session.ts";
+import { chunkArg, chunkError } from "./chunk-arg.ts";
+import { jsonLine } from "./json.ts";
+import type { ReplCommand } from "./command.ts";
+
+async function analyzeAll(s: Session, signal: AbortSignal): Promise<boolean> {
+  const [stores, chunks] = await Promise.all([s.client.store.listStores({}, { signal }), s.client.store.listChunks({}, { signal })]);
+  if (stores.stores.length === 0) {
+    s.note("No stores.");
+    return true;
+  }
+  for (const st of stores.stores) {
+    const reports: ChunkReport[] = [];
+    for (const chunk of chunks.chunks) {
+      if (chunk.store !== st.name || chunk.state !== "sealed") continue;
+      try {
+        reports.push({ chunk, report: await s.client.store.getIndexReport({ chunk: chunk.id, store: st.name }, { signal }) });
+      } catch (err) {
+        if (signal.aborted) throw err;
+        reports.push({ chunk, error: rpcMessage(err) });
+      }
+    }
+    if (s.settings.output === "json") {
+      for (const r of reports) if (r.report) s.row(jsonLine(GetIndexReportResponseSchema, r.report));
+    } else {
+      for (const line of renderStoreAnalysis(st.name, reports)) s.row(line);
+    }
+  }
+  return true;
+}
+
+export const analyzeCommand: ReplCommand = {
+  name: "analyze",
+  usage: "[<chunk-id>]",
+  summary: "Index sizes and health per store, or details for one chunk.",
+  completion: "chunk",
+  async run(s, args, signal) {
+    if (args.trim() === "") {
+      try {
+        return await analyzeAll(s, signal);
+      } catch (err) {
+        return s.fail(`Error: ${rpcMessage(err)}`);
+      }
+    }
+    const id = chunkArg(s, "analyze", args);
+    if (!id) return false;
+    try {
+      const r = await s.client.store.getIndexReport({ chunk: id }, { signal });
+      if (s.settings.output === "json") s.row(jsonLine(GetIndexReportResponseSchema, r));
+      else for (const line of renderChunkAnalysis(r)) s.row(line);
+      return true;
+    } catch (err) {
+      return chunkError(s, id, err);
+    }
+  },
+};

@@ -1,0 +1,32 @@
+/**
+ * `query [args]`: validates the text, closes any open stream, opens a Search on the current
+ * store (with the context setting) and prints the first page.
+ */
+
+import { printPage } from "../paging.ts";
+import { checkQuery } from "../query-text.ts";
+import { ResultStream } from "../stream.ts";
+import type { ReplCommand } from "./command.ts";
+
+/** Hits per streamed message when the pager is off. */
+const UNPAGED_BATCH = 256;
+
+export const queryCommand: ReplCommand = {
+  name: "query",
+  usage: "[FILTER] [start=T] [end=T] [last=D] [limit=N] [reverse=true]",
+  summary: "Search the current store and print the first page.",
+  completion: "query",
+  async run(s, args, signal) {
+    const q = await checkQuery(s, args, signal);
+    if (!q) return false;
+    s.closeStream();
+    const abort = new AbortController();
+    const { pager, context } = s.settings;
+    const call = s.client.query.search(
+      { query: { store: s.store, text: q.text, contextBefore: context, contextAfter: context }, batchSize: pager > 0 ? Math.min(pager, UNPAGED_BATCH) : UNPAGED_BATCH },
+      { signal: abort.signal },
+    );
+    s.stream = new ResultStream(call[Symbol.asyncIterator](), abort, q.expression || "query", q.terms);
+    return printPage(s, pager, signal, "Query error");
+  },
+};

@@ -1,0 +1,24 @@
+/** `receivers`: the receivers the server runs, with their counters (from Status). */
+
+import { ReceiverStatusSchema } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
+import { rpcMessage } from "../client.ts";
+import { renderReceivers } from "../render/system.ts";
+import { jsonLine } from "./json.ts";
+import type { ReplCommand } from "./command.ts";
+
+export const receiversCommand: ReplCommand = {
+  name: "receivers",
+  usage: "",
+  summary: "List receivers with their record and error counts.",
+  completion: "none",
+  async run(s, _args, signal) {
+    try {
+      const r = await s.client.lifecycle.status({}, { signal });
+      if (s.settings.output === "json") for (const x of r.receivers) s.row(jsonLine(ReceiverStatusSchema, x));
+      else for (const line of renderReceivers(r)) s.row(line);
+      return true;
+    } catch (err) {
+      return s.fail(`Error: ${rpcMessage(err)}`);
+    }
+  },
+};

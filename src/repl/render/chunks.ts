@@ -1,0 +1,82 @@
+/**
+ * Chunk listings and details for `chunks`, `chunk <id>` and `indexes <id>` (spec A7.3). Times
+ * are event times (the log's own timestamps), which is what queries filter on. Pure.
+ */
+
+import type { ChunkInfo, GetIndexReportResponse, StoreSummary } from "../../api/gen/gastrolog/v1/store_pb.ts";
+import { humanBytes, longTime, shortTime } from "./units.ts";
+
+const n = (b: bigint | undefined): number => Number(b ?? 0n);
+
+/** One `  <id>  <start> - <end>  <n> records  [state]` line. */
+export function chunkLine(c: ChunkInfo): string {
+  return `  ${c.id}  ${shortTime(n(c.eventTs?.minUs))} - ${shortTime(n(c.eventTs?.maxUs))}  ${n(c.records)} records  [${c.state}]`;
+}
+
+/** `chunks`: per store (sorted by name) its chunks in storage order. */
+export function renderChunks(stores: readonly StoreSummary[], chunks: readonly ChunkInfo[]): string[] {
+  if (stores.length === 0) return ["No stores."];
+  const out: string[] = [];
+  for (const s of [...stores].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const mine = chunks.filter((c) => c.store === s.name);
+    if (mine.length === 0) {
+      out.push(`[${s.name}] No chunks`);
+      continue;
+    }
+    out.push(`[${s.name}] ${mine.length} chunks:`);
+    for (const c of mine) out.push(chunkLine(c));
+  }
+  return out;
+}
+
+/** "complete", "incomplete (<status>)" or "n/a (not sealed)". */
+function indexSummary(c: ChunkInfo): string {
+  if (c.state !== "sealed") return "n/a (not sealed)";
+  return c.indexStatus === "complete" ? "complete" : `incomplete (${c.indexStatus})`;
+}
+
+/** `chunk <id>`: the metadata block. */
+export function renderChunk(c: ChunkInfo): string[] {
+  return [
+    `Chunk: ${c.id}`,
+    `  Store:    ${c.store}`,
+    `  Status:   ${c.state}`,
+    `  StartTS:  ${longTime(n(c.eventTs?.minUs))}`,
+    `  EndTS:    ${longTime(n(c.eventTs?.maxUs))}`,
+    `  Written:  ${longTime(n(c.writeTs?.minUs))} - ${longTime(n(c.writeTs?.maxUs))}`,
+    `  Records:  ${n(c.records)}`,
+    `  Raw:      ${humanBytes(n(c.rawBytes))}`,
+    `  Stored:   ${humanBytes(n(c.storedBytes))}${c.codec ? ` (${c.codec})` : ""}`,
+    `  Indexes:  ${indexSummary(c)}${c.state === "sealed" ? `, ${humanBytes(n(c.indexBytes))}` : ""}`,
+  ];
+}
+
+/** Short section names: idx.tokens -> token, idx.attrs -> attr, idx.msgkv -> kv. */
+export function sectionLabel(section: string): string {
+  switch (section) {
+    case "idx.tokens":
+      return "token";
+    case "idx.attrs":
+      return "attr";
+    case "idx.msgkv":
+      return "kv";
+    default:
+      return section;
+  }
+}
+
+/** `indexes <id>`: one line per index section, then its named indexes with term counts. */
+export function renderIndexes(r: GetIndexReportResponse): string[] {
+  const out = [`Indexes for chunk ${r.chunk?.id ?? "?"}:`];
+  for (const s of r.sections) {
+    const label = `${sectionLabel(s.section)}:`.padEnd(7);
+    if (s.status === "missing" || s.status === "corrupt") {
+      out.push(`  ${label} not available (${s.error || s.status})`);
+      continue;
+    }
+    const terms = s.indexes.reduce((a, x) => a + n(x.terms), 0);
+    out.push(`  ${label} ${terms} terms, ${humanBytes(n(s.bytes))}  [${s.status}]`);
+    for (const x of s.indexes) out.push(`    ${x.name}: ${n(x.terms)} terms, ${humanBytes(n(x.bodyBytes))} uncompressed`);
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+/**
+ * Golden transcripts of every REPL command (test/golden/repl-<name>.txt) over the in-process
+ * API and a fixed fixture. UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
+ */
+
+import { beforeAll, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
+import { runLine } from "../src/repl/dispatch.ts";
+import { fixtureRecord, replFixture, stableIds, Transcript, type ReplFixture } from "./support/repl.ts";
+
+const GOLDEN = join(import.meta.dir, "golden");
+let fx: ReplFixture;
+let ids: string[];
+
+beforeAll(async () => {
+  fx = await replFixture();
+  ids = fx.host.store("default")!.source.store.chunks().map((c) => c.id);
+});
+
+/** Each case: golden name, script lines ({c0} {c1} {c2} = chunk IDs of "default"), expected successes. */
+const CASES: [string, string[], boolean[]][] = [
+  ["query", ["query error", "query error -disk limit=2", "query host=web-3 level=info", "query nosuchword", "query start=bad"], [true, true, true, true, false]],
+  ["next", ["next", "set pager=4", "query", "next", "next 2", "next", "next", "set pager=0", "query level=warn", "next"], [false, true, true, true, true, true, true, true, true, false]],
+  ["context", ["set context=1", "query disk", "set context=2 pager=3", "query error"], [true, true, true, true]],
+  ["reverse", ["query reverse=true limit=3 info"], [true]],
+  ["explain", ["explain error", "explain user=alice start=2025-03-01T10:00:30Z", "explain ("], [true, true, false]],
+  ["store", ["store", "store audit", "query", "store nope", "store default"], [true, true, true, false, true]],
+  ["set", ["set", "set pager=5", "set pager=0", "set pager=-1", "set pager", "set color=on", "set output=json", "set output=xml", "set context=3", "set context=x", "set"], [true, true, true, false, false, false, true, false, true, false, true]],
+  ["reset", ["query info", "reset", "next"], [true, true, false]],
+  ["chunks", ["chunks"], [true]],
+  ["chunk", ["chunk {c0}", "chunk {c2}", "chunk", "chunk abc", "chunk 01950000-0000-7000-8000-000000000000"], [true, true, false, false, false]],
+  ["indexes", ["indexes {c0}", "indexes {c2}", "indexes"], [true, false, false]],
+  ["analyze", ["analyze", "analyze {c1}", "analyze zzz"], [true, true, false]],
+  ["stats", ["stats"], [true]],
+  ["status", ["status", "receivers"], [true, true]],
+  ["help", ["help", "?"], [true, true]],
+  ["json", ["set output=json", "query disk OR timeout", "chunk {c0}", "stats"], [true, true, true, true]],
+  ["errors", ["frobnicate", "query \"unterminated", "exit"], [false, false, true]],
+];
+
+for (const [name, script, expected] of CASES) {
+  test(`repl ${name} matches test/golden/repl-${name}.txt`, async () => {
+    const t = new Transcript(fx.transport);
+    const lines = script.map((l) => l.replace(/\{c(\d)\}/g, (_, i) => ids[Number(i)]!));
+    const ok = await t.run(lines);
+    const got = stableIds(t.text);
+    const file = join(GOLDEN, `repl-${name}.txt`);
+    if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, got);
+    expect({ ok, text: got }).toEqual({ ok: expected, text: readFileSync(file, "utf8") });
+  });
+}
+
+test("repl follow matches test/golden/repl-follow.txt: only new matching records, then stopped", async () => {
+  const t = new Transcript(fx.transport);
+  const abort = new AbortController();
+  t.text += "> follow error\n";
+  const running = runLine(t.session, "follow error", abort.signal);
+  await t.waitFor("--- Following");
+  const ingest = createClient(IngestService, fx.transport);
+  const later = (i: number, raw: string) => {
+    const r = fixtureRecord(100 + i, raw, { host: "web-9" });
+    return { raw: r.raw, attrs: r.attrs, sourceTsUs: BigInt(r.sourceTs), ingestTsUs: BigInt(r.ingestTs) };
+  };
+  await ingest.append({ store: "default", records: [later(0, "INFO all good"), later(1, "ERROR follow me"), later(2, "ERROR and me too")] });
+  await t.waitFor("and me too");
+  abort.abort();
+  expect(await running).toBe(true);
+  const file = join(GOLDEN, "repl-follow.txt");
+  const got = stableIds(t.text);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, got);
+  expect(got).toBe(readFileSync(file, "utf8"));
+});
