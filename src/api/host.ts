@@ -4,8 +4,11 @@
  * open stores), so both serve exactly the same services. No protobuf types appear here.
  */
 
+import type { ConfigStore } from "../config/store.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
+import type { RouterStats } from "../ingest/route/router.ts";
 import type { SearchSource } from "../query/engine/source.ts";
+import type { RetentionStats, SweepResult } from "../storage/retention/runner.ts";
 import type { DurabilityPolicy, RotationPolicy } from "../storage/types.ts";
 
 /** "starting": stores opening; "draining": shutdown under way (not ready, appends refused). */
@@ -18,8 +21,10 @@ export interface StoreSettings {
   dir: string;
   rotation: RotationPolicy;
   durability: DurabilityPolicy;
-  /** Route expression (spec A1.8); "" until routing exists. */
+  /** Route expression (spec A1.8): "" none, "*" all, "+" the rest, or an attribute expression. */
   route: string;
+  /** Codec of newly sealed chunks ("" when the store does not compress). */
+  codec?: string;
 }
 
 /** One open store: its search source (source.store is the ChunkStore) and settings. */
@@ -46,6 +51,34 @@ export interface VersionInfo {
   runtime: string;
 }
 
+/** Where the records of a routed append went. */
+export interface RoutedAppend {
+  /** Per record, in request order: one entry per store it reached ([] = unrouted). */
+  copies: { store: string; ref: RecordRef }[][];
+  unrouted: number;
+}
+
+/** The server's versioned config, for ConfigService writes. */
+export interface ConfigControl {
+  readonly store: ConfigStore;
+  /**
+   * Resolves once the server has applied `version` (or a later one), with the error of that
+   * apply ("" when it went through), so a write RPC answers after the change is live.
+   */
+  applied(version: number): Promise<string>;
+  /** The newest version applied so far. */
+  appliedVersion(): number;
+  /** The error of the last apply ("" when it succeeded). */
+  lastError(): string;
+}
+
+/** Retention of the running stores, for ConfigService. */
+export interface RetentionControl {
+  /** Sweeps every store (or one) now; LogError("not_found") for an unknown store. */
+  sweep(store?: string): Promise<SweepResult>;
+  stats(): RetentionStats;
+}
+
 export interface EngineHost {
   /** Open stores sorted by name. */
   stores(): readonly HostStore[];
@@ -63,6 +96,17 @@ export interface EngineHost {
    * in flight before it closes stores, so an acknowledged record is never lost.
    */
   append(store: string, batch: readonly RecordInput[]): Promise<RecordRef[]>;
+  /**
+   * Routes every record by its attributes (the stores' routes) and appends it to each store it
+   * matches; records matching none are counted as unrouted. Without routing configured, every
+   * record goes to "default". Refused while draining, like append().
+   */
+  appendRouted(batch: readonly RecordInput[]): Promise<RoutedAppend>;
+  /** Routing counters, or undefined when no router is configured. */
+  routing(): RouterStats | undefined;
+  /** The versioned config, when the host runs on one (servers do; bare test hosts do not). */
+  readonly config?: ConfigControl;
+  readonly retention?: RetentionControl;
   /** Starts a graceful shutdown; false when one is already under way. */
   requestShutdown(reason: string): boolean;
 }

@@ -1,13 +1,16 @@
 /**
  * An EngineHost over stores that are already open (file or memory): tracks the phase, the
- * drain signal and appends in flight so a shutdown can wait for every acknowledged record.
- * The composition root (server, REPL embedded mode) owns opening and closing the stores.
+ * drain signal and appends in flight (overall and per store) so a shutdown — or a config
+ * change that closes one store — can wait for every acknowledged record. Routes appends
+ * without a store through the current Router. The composition root owns opening and closing
+ * stores and swaps them in and out with putStore / removeStore / setRouter.
  */
 
 import { LogError } from "../core/errors.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import { nowMicros } from "../core/time.ts";
-import type { EngineHost, HostPhase, HostStore, ReceiverView, VersionInfo } from "./host.ts";
+import type { Router, RouterStats } from "../ingest/route/router.ts";
+import type { ConfigControl, EngineHost, HostPhase, HostStore, ReceiverView, RetentionControl, RoutedAppend, VersionInfo } from "./host.ts";
 
 export interface LocalHostOptions {
   stores: readonly HostStore[];
@@ -16,20 +19,28 @@ export interface LocalHostOptions {
   receivers?: () => readonly ReceiverView[];
   /** Called once by requestShutdown(); the owner runs the actual shutdown. */
   onShutdownRequest?: (reason: string) => void;
+  config?: ConfigControl;
+  retention?: RetentionControl;
 }
 
 export class LocalHost implements EngineHost {
   readonly startedAt = nowMicros();
+  readonly config: ConfigControl | undefined;
+  readonly retention: RetentionControl | undefined;
   private current: HostPhase = "starting";
   private readonly drain = new AbortController();
-  private readonly sorted: HostStore[];
-  private readonly byName: Map<string, HostStore>;
+  private sorted: HostStore[] = [];
+  private readonly byName = new Map<string, HostStore>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly perStore = new Map<string, Set<Promise<unknown>>>();
+  private router: Router | undefined;
   private shutdownRequested = false;
 
   constructor(private readonly opts: LocalHostOptions) {
-    this.sorted = [...opts.stores].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    this.byName = new Map(this.sorted.map((s) => [s.name, s]));
+    for (const s of opts.stores) this.byName.set(s.name, s);
+    this.resort();
+    this.config = opts.config;
+    this.retention = opts.retention;
   }
 
   get drainSignal(): AbortSignal {
@@ -42,6 +53,37 @@ export class LocalHost implements EngineHost {
 
   store(name: string): HostStore | undefined {
     return this.byName.get(name);
+  }
+
+  /** Adds a store, or replaces the entry of a store with this name (new settings). */
+  putStore(s: HostStore): void {
+    this.byName.set(s.name, s);
+    this.resort();
+  }
+
+  /**
+   * Takes a store out: new appends to it fail with not_found; resolves when the appends to it
+   * already in flight have settled (then the owner may close it).
+   */
+  async removeStore(name: string): Promise<void> {
+    if (!this.byName.delete(name)) return;
+    this.resort();
+    const pending = this.perStore.get(name);
+    while (pending && pending.size > 0) await Promise.allSettled([...pending]);
+  }
+
+  /** Routes appends without a store from now on (undefined: everything goes to "default"). */
+  setRouter(router: Router | undefined): void {
+    this.router = router;
+  }
+
+  /** The router in use (to carry its counters over when the routes change). */
+  currentRouter(): Router | undefined {
+    return this.router;
+  }
+
+  routing(): RouterStats | undefined {
+    return this.router?.stats();
   }
 
   receivers(): readonly ReceiverView[] {
@@ -72,10 +114,13 @@ export class LocalHost implements EngineHost {
   }
 
   async append(store: string, batch: readonly RecordInput[]): Promise<RecordRef[]> {
-    if (this.current === "draining" || this.current === "stopped") {
-      throw new LogError("unavailable", `server is shutting down; append to store '${store}' refused, retry against the restarted server`);
-    }
+    this.refuseWhileDraining(`append to store '${store}'`);
     return this.ingest(store, batch);
+  }
+
+  async appendRouted(batch: readonly RecordInput[]): Promise<RoutedAppend> {
+    this.refuseWhileDraining("append");
+    return this.ingestRouted(batch);
   }
 
   /**
@@ -87,12 +132,46 @@ export class LocalHost implements EngineHost {
     const s = this.byName.get(store);
     if (!s) throw new LogError("not_found", `unknown store '${store}'`);
     const p = s.source.store.append(batch);
+    let mine = this.perStore.get(store);
+    if (!mine) this.perStore.set(store, (mine = new Set()));
     this.inFlight.add(p);
+    mine.add(p);
     try {
       return await p;
     } finally {
       this.inFlight.delete(p);
+      mine.delete(p);
     }
+  }
+
+  /**
+   * ingest() through the router: one append per store reached (in parallel), each holding that
+   * store's records in batch order. When one store's append fails the call fails, although
+   * the other stores may have stored their copies.
+   */
+  async ingestRouted(batch: readonly RecordInput[]): Promise<RoutedAppend> {
+    const router = this.router;
+    if (!router) {
+      const refs = await this.ingest("default", batch);
+      return { copies: refs.map((ref) => [{ store: "default", ref }]), unrouted: 0 };
+    }
+    const groups = new Map<string, { index: number[]; records: RecordInput[] }>();
+    let unrouted = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const names = router.route(batch[i]!.attrs);
+      if (names.length === 0) unrouted++;
+      for (const n of names) {
+        let g = groups.get(n);
+        if (!g) groups.set(n, (g = { index: [], records: [] }));
+        g.index.push(i);
+        g.records.push(batch[i]!);
+      }
+    }
+    const entries = [...groups];
+    const results = await Promise.all(entries.map(([name, g]) => this.ingest(name, g.records)));
+    const copies: RoutedAppend["copies"] = batch.map(() => []);
+    entries.forEach(([store, g], k) => results[k]!.forEach((ref, j) => copies[g.index[j]!]!.push({ store, ref })));
+    return { copies, unrouted };
   }
 
   /** Resolves when every append started so far has settled. */
@@ -105,5 +184,15 @@ export class LocalHost implements EngineHost {
     this.shutdownRequested = true;
     this.opts.onShutdownRequest?.(reason);
     return true;
+  }
+
+  private refuseWhileDraining(what: string): void {
+    if (this.current === "draining" || this.current === "stopped") {
+      throw new LogError("unavailable", `server is shutting down; ${what} refused, retry against the restarted server`);
+    }
+  }
+
+  private resort(): void {
+    this.sorted = [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }

@@ -1,5 +1,6 @@
 /**
- * How CLI commands reach the config of a data directory without a server: reads open
+ * How CLI commands reach the config of a data directory without a server (config-target.ts
+ * picks this or a running server): reads open
  * `<data>/config.sqlite` (or show the defaults when it does not exist yet, creating nothing);
  * writes first take `<data>/.lock` and every `<data>/stores/<name>/.lock`, so they fail clearly
  * while a server (or an import) holds the directory, then apply and release.
@@ -58,7 +59,7 @@ function lockOrExplain(dir: string, dataDir: string): DirLock {
     return acquireLock(dir);
   } catch (err) {
     if (err instanceof LogError && err.code === "locked") {
-      throw new LogError("locked", `${err.message}; a running gastrolog owns ${dataDir}: stop it before changing the config with --data (changes through a running server are not available yet)`);
+      throw new LogError("locked", `${err.message}; a running gastrolog owns ${dataDir}: change the config through it (--addr SOCKET or http://HOST:PORT) or stop it first`);
     }
     throw err;
   }

@@ -9,9 +9,12 @@ import type { ChunkIndexes } from "../index/types.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
 import { WorkerSealer } from "../storage/file/sealer.ts";
+import { createMemoryStore, type MemoryStoreOptions } from "../storage/memory/memory-store.ts";
+import type { LivePolicy } from "../storage/options.ts";
 import type { ChunkStore } from "../storage/types.ts";
 import { storeDir } from "./paths.ts";
 import { sealWorkerUrl } from "./seal-worker-url.ts";
+import { sectionBuilders } from "./section-builders.ts";
 
 /** Default rotation of file stores: seal at 64 MiB (spec A1.7), so indexes stay small and seals overlap ingest. */
 export const DEFAULT_ROTATION = { maxBytes: 64 << 20 };
@@ -22,6 +25,8 @@ const INDEX_CACHE_CHUNKS = 64;
 export interface OpenedStore {
   store: ChunkStore;
   source: SearchSource;
+  /** Takes over changed policies without reopening (see LivePolicy). */
+  reconfigure(p: LivePolicy): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,11 +36,18 @@ export async function openStore(dataDir: string, name: string, options: FileStor
   return {
     store,
     source: searchSource(name, store),
+    reconfigure: (p) => store.reconfigure(p),
     async close() {
       await store.close();
       await sealer.close();
     },
   };
+}
+
+/** A memory store (nothing persisted) with indexes built inline when chunks seal. */
+export function openMemoryStore(name: string, options: MemoryStoreOptions = {}): OpenedStore {
+  const store = createMemoryStore(name, { sectionBuilders, ...options });
+  return { store, source: searchSource(name, store), reconfigure: (p) => store.reconfigure(p), close: () => store.close() };
 }
 
 /** A SearchSource over `store` with an LRU of opened chunk indexes. */

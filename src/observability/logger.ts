@@ -25,7 +25,8 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
-  level: LogLevel;
+  /** The minimum level, or a function read per line (a level changed by config at runtime). */
+  level: LogLevel | (() => LogLevel);
   format: LogFormat;
   /** Receives one complete line (with newline). */
   write: (line: string) => void;
@@ -56,11 +57,12 @@ export function formatLine(format: LogFormat, ts: number, level: LogLevel, compo
 
 /** The root logger (component "gastrolog"); use child() for each component. */
 export function createLogger(opts: LoggerOptions): Logger {
-  const min = RANK[opts.level];
+  const fixed = typeof opts.level === "function" ? undefined : RANK[opts.level];
+  const dynamic = typeof opts.level === "function" ? opts.level : undefined;
   const clock = opts.clock ?? systemClock;
   const make = (component: string): Logger => {
     const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
-      if (RANK[level] >= min) opts.write(formatLine(opts.format, clock(), level, component, msg, fields));
+      if (RANK[level] >= (fixed ?? RANK[dynamic!()])) opts.write(formatLine(opts.format, clock(), level, component, msg, fields));
     };
     return {
       component,

@@ -5,7 +5,8 @@
 
 import { LogError } from "../core/errors.ts";
 import { systemClock, type Clock } from "../core/time.ts";
-import type { RotationPolicy, SectionBuilderFactory } from "./types.ts";
+import type { CodecName } from "./segment/format.ts";
+import type { DurabilityPolicy, RotationPolicy, SectionBuilderFactory } from "./types.ts";
 
 /** Severity of a store log line. */
 export type StoreLogLevel = "info" | "warn" | "error";
@@ -24,6 +25,18 @@ export interface StoreOptions {
   logger?: StoreLogger;
   /** Index section builders run when a chunk seals. Default: none. */
   sectionBuilders?: SectionBuilderFactory;
+}
+
+/**
+ * Policies a running store takes over without reopening (config changes). Rotation applies to
+ * the next append; codec and level to the next seal; durability to the next active chunk (the
+ * file store seals the current one so no chunk mixes policies).
+ */
+export interface LivePolicy {
+  rotation: RotationPolicy;
+  durability?: DurabilityPolicy;
+  codec?: CodecName;
+  level?: number;
 }
 
 /** StoreOptions with every default filled in. */

@@ -1,4 +1,8 @@
-/** IngestService: Append acknowledges only after the host's (durable) append resolved. */
+/**
+ * IngestService: Append acknowledges only after the host's (durable) appends resolved. With a
+ * store it appends there; without one every record is routed by its attributes (fan-out to
+ * several stores, unrouted records counted).
+ */
 
 import type { ServiceImpl } from "@connectrpc/connect";
 import { enforceLimits, noViolations } from "../../core/limits.ts";
@@ -11,7 +15,6 @@ import { requireStore } from "./stores.ts";
 export function ingestService(host: EngineHost): ServiceImpl<typeof IngestService> {
   return {
     async append(req) {
-      const store = requireStore(host, req.store).name;
       const now = nowMicros();
       const v = noViolations();
       let truncated = 0;
@@ -21,8 +24,19 @@ export function ingestService(host: EngineHost): ServiceImpl<typeof IngestServic
         if (kept !== input) truncated++;
         return kept;
       });
-      const refs = batch.length === 0 ? [] : await host.append(store, batch);
-      return { refs: refs.map((r) => toRefPb(store, r)), truncated };
+      if (req.store !== "") {
+        const store = requireStore(host, req.store).name;
+        const refs = batch.length === 0 ? [] : await host.append(store, batch);
+        return { refs: refs.map((r) => toRefPb(store, r)), truncated };
+      }
+      if (batch.length === 0) return { truncated };
+      const routed = await host.appendRouted(batch);
+      return {
+        refs: routed.copies.flatMap((c) => c.map((x) => toRefPb(x.store, x.ref))),
+        copies: routed.copies.map((c) => c.length),
+        unrouted: routed.unrouted,
+        truncated,
+      };
     },
   };
 }

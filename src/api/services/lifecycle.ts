@@ -24,6 +24,7 @@ export function lifecycleService(host: EngineHost): ServiceImpl<typeof Lifecycle
 
     async status() {
       const now = nowMicros();
+      const routing = host.routing();
       return {
         phase: host.phase(),
         startedAtUs: i64(host.startedAt),
@@ -40,6 +41,9 @@ export function lifecycleService(host: EngineHost): ServiceImpl<typeof Lifecycle
           };
         }),
         receivers: host.receivers().map((r) => ({ name: r.name, type: r.type, state: r.state, records: i64(r.records), errors: i64(r.errors) })),
+        routing: routing && { routed: i64(routing.routed), unrouted: i64(routing.unrouted), perStore: Object.fromEntries(Object.entries(routing.perStore).map(([k, n]) => [k, i64(n)])) },
+        configVersion: i64(host.config?.store.current().version ?? 0),
+        appliedConfigVersion: i64(host.config?.appliedVersion() ?? 0),
       };
     },
 

@@ -1,13 +1,17 @@
 /**
  * QueryService: search (streamed in batches with a final message carrying the resume token),
- * explain, follow (ends with UNAVAILABLE when the host drains), context and validation.
+ * explain, follow (ends with UNAVAILABLE when the host drains), context and validation. Store
+ * "*" searches every store merged by event time (query/engine/merge.ts), explains each store
+ * and follows all of them.
  */
 
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { explain, explainAnalyze } from "../../query/engine/explain.ts";
 import { renderExplain } from "../../query/engine/explain-text.ts";
-import { follow } from "../../query/engine/follow.ts";
+import { followAll } from "../../query/engine/follow-all.ts";
+import { searchMerged } from "../../query/engine/merge.ts";
 import { search } from "../../query/engine/search.ts";
+import type { QueryPlan } from "../../query/engine/types.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
 import { printExpr } from "../../query/lang/printer.ts";
 import { nowMicros } from "../../core/time.ts";
@@ -20,7 +24,7 @@ import { queryStore, toSearchRequest } from "../convert/query.ts";
 import { toHitPb } from "../convert/record.ts";
 import type { EngineHost } from "../host.ts";
 import { contextAround } from "./context-walk.ts";
-import { requireStore } from "./stores.ts";
+import { ALL_STORES, querySources, requireStore } from "./stores.ts";
 
 /** Hits per streamed message by default, and the most a client may ask for. */
 export const DEFAULT_BATCH = 256;
@@ -32,10 +36,12 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
   return {
     async *search(req, ctx) {
       if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
-      const store = requireStore(host, queryStore(req.query));
+      const name = queryStore(req.query);
       const size = req.batchSize || DEFAULT_BATCH;
       let warnings: string[] = [];
-      const it = search(store.source, toSearchRequest(req.query), { signal: ctx.signal, onWarning: (w) => warnings.push(w) });
+      const opts = { signal: ctx.signal, onWarning: (w: string) => warnings.push(w) };
+      const sreq = toSearchRequest(req.query);
+      const it = name === ALL_STORES ? searchMerged(querySources(host, name), sreq, opts) : search(requireStore(host, name).source, sreq, opts);
       let hits: Hit[] = [];
       let bytes = 0;
       for (;;) {
@@ -56,17 +62,18 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
     },
 
     async explain(req, ctx) {
-      const store = requireStore(host, queryStore(req.query));
       const sreq = toSearchRequest(req.query);
-      const plan = req.analyze ? await explainAnalyze(store.source, sreq, ctx.signal) : explain(store.source, sreq);
+      const plans: QueryPlan[] = [];
+      for (const src of querySources(host, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, ctx.signal) : explain(src, sreq));
+      const plan = plans.length === 1 ? plans[0]! : combinePlans(plans, sreq.reverse);
       return { plan: toQueryPlanPb(plan), text: renderExplain(plan) };
     },
 
     async *follow(req, ctx) {
-      const store = requireStore(host, queryStore(req.query));
+      const sources = querySources(host, queryStore(req.query));
       const sreq = toSearchRequest(req.query);
       const signal = AbortSignal.any([ctx.signal, host.drainSignal]);
-      const it = follow(store.source, sreq, signal);
+      const it = followAll(sources, sreq, signal);
       // The first next() takes the "appended after now" snapshot synchronously; the empty
       // message that follows tells the client the follow is live.
       let next = it.next();
@@ -101,4 +108,11 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       };
     },
   };
+}
+
+/** One plan for several stores: every store's chunks (stores in name order), totals summed. */
+function combinePlans(plans: readonly QueryPlan[], reverse: boolean): QueryPlan {
+  const first = plans[0];
+  const base: QueryPlan = first ?? { direction: reverse ? "reverse" : "forward", expression: "", dnfBranches: [], limit: 0, totalChunks: 0, chunks: [] };
+  return { ...base, totalChunks: plans.reduce((n, p) => n + p.totalChunks, 0), chunks: plans.flatMap((p) => p.chunks) };
 }

@@ -59,6 +59,7 @@ export function storeService(host: EngineHost): ServiceImpl<typeof StoreService>
         storedBytes: i64(stored),
         indexBytes: i64(index),
         receivers: host.receivers().length,
+        unrouted: i64(host.routing()?.unrouted ?? 0),
       };
     },
 

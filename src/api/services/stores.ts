@@ -1,6 +1,7 @@
 /** Looks up stores by name for every service, with one actionable not-found message. */
 
 import { LogError } from "../../core/errors.ts";
+import type { SearchSource } from "../../query/engine/source.ts";
 import type { ChunkMeta } from "../../storage/types.ts";
 import type { EngineHost, HostStore } from "../host.ts";
 
@@ -23,4 +24,12 @@ export function requireChunk(host: EngineHost, id: string, store: string): { sto
     if (meta) return { store: s, meta };
   }
   throw new LogError("not_found", `chunk '${id}' not found${store ? ` in store '${store}'` : " in any store"}; list chunks with StoreService.ListChunks`);
+}
+
+/** The store name a query uses for "every store". */
+export const ALL_STORES = "*";
+
+/** The search sources of a query's store: all stores for "*", else the one named. */
+export function querySources(host: EngineHost, name: string): SearchSource[] {
+  return name === ALL_STORES ? host.stores().map((s) => s.source) : [requireStore(host, name).source];
 }

@@ -6,13 +6,12 @@
 
 import { errorMessage } from "../../core/errors.ts";
 import { parseGoDuration } from "../../core/duration.ts";
-import { createLogger, isLogLevel, LOG_LEVELS } from "../../observability/logger.ts";
+import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from "../../observability/logger.ts";
 import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
 import { defaultDataDir } from "../paths.ts";
-import { loadBootConfig } from "../server/boot-config.ts";
-import { DEFAULT_LISTEN, defaultSocketPath } from "../server/defaults.ts";
+import { DEFAULT_LISTEN } from "../server/defaults.ts";
 import { startServer, type RunningServer } from "../server/server.ts";
 
 export const serveCommand: Command = {
@@ -23,28 +22,31 @@ export const serveCommand: Command = {
     "Serves gRPC, Connect and gRPC-Web over HTTP/1.1 and h2c on --listen and on the Unix socket\n" +
     "(mode 0600). GET /healthz answers while the process runs; GET /readyz is 200 once the\n" +
     "stores are open and 503 while starting or draining. SIGTERM/SIGINT drain and exit 0; a\n" +
-    "second signal exits at once. Without --config: one file store 'default' in the data dir.",
+    "second signal exits at once. The configuration is versioned in <data>/config.sqlite and\n" +
+    "changed live with `gastrolog config` (docs/config.md); the data directory is locked while\n" +
+    "the server runs. Flags given here win over the config's server settings.",
   flags: [
-    { name: "config", short: "c", kind: "string", value: "FILE", description: 'JSON: {"stores": [{"name": "default", "rotation": {"maxBytes": "64MB", "maxAge": "1h"}}]}.' },
+    { name: "config", short: "c", kind: "string", value: "FILE", description: "Config file (JSON or TOML, docs/config.md): applied at start when it differs, then re-applied whenever it changes." },
     DATA_FLAG,
-    { name: "socket", kind: "string", value: "PATH", description: "Unix socket for gRPC (the CLI and REPL); 'off' disables.", default: "<data>/gastrolog.sock" },
-    { name: "listen", short: "l", kind: "string", value: "HOST:PORT", description: "HTTP listener (port 0 picks a free port); 'off' disables.", default: DEFAULT_LISTEN },
-    { name: "demo", kind: "boolean", description: "Add the chatterbox demo receiver writing to the first store." },
-    { name: "log-level", kind: "string", value: "LEVEL", description: `One of ${LOG_LEVELS.join(", ")}.`, default: "info" },
+    { name: "socket", kind: "string", value: "PATH", description: "Unix socket for gRPC (the CLI and REPL); 'off' disables.", default: "config server.socket, else <data>/gastrolog.sock" },
+    { name: "listen", short: "l", kind: "string", value: "HOST:PORT", description: "HTTP listener (port 0 picks a free port); 'off' disables.", default: `config server.listen, else ${DEFAULT_LISTEN}` },
+    { name: "demo", kind: "boolean", description: "Add the chatterbox demo receiver (its records are routed like any receiver's)." },
+    { name: "log-level", kind: "string", value: "LEVEL", description: `One of ${LOG_LEVELS.join(", ")}.`, default: "config server.logLevel (info)" },
     { name: "log-format", kind: "string", value: "text|json", description: "Log line format on stderr.", default: "text" },
-    { name: "shutdown-timeout", kind: "string", value: "DURATION", description: "How long a graceful shutdown waits for requests in flight.", default: "10s" },
+    { name: "shutdown-timeout", kind: "string", value: "DURATION", description: "How long a graceful shutdown waits for requests in flight.", default: "config server.shutdownTimeout (30s)" },
   ],
   async run(args, io) {
-    const level = stringFlag(args, "log-level", "info")!;
-    if (!isLogLevel(level)) throw new UsageError(`flag --log-level must be one of ${LOG_LEVELS.join(", ")} (got '${level}')`);
+    const flagLevel = stringFlag(args, "log-level");
+    if (flagLevel !== undefined && !isLogLevel(flagLevel)) throw new UsageError(`flag --log-level must be one of ${LOG_LEVELS.join(", ")} (got '${flagLevel}')`);
     const format = stringFlag(args, "log-format", "text")!;
     if (format !== "text" && format !== "json") throw new UsageError(`flag --log-format must be text or json (got '${format}')`);
-    const timeout = parseGoDuration(stringFlag(args, "shutdown-timeout", "10s")!);
-    if (timeout === undefined) throw new UsageError(`flag --shutdown-timeout needs a duration like 10s or 500ms`);
+    const timeoutFlag = stringFlag(args, "shutdown-timeout");
+    const timeout = timeoutFlag === undefined ? undefined : parseGoDuration(timeoutFlag);
+    if (timeoutFlag !== undefined && timeout === undefined) throw new UsageError(`flag --shutdown-timeout needs a duration like 10s or 500ms`);
     const dataDir = stringFlag(args, "data") ?? defaultDataDir(io.env);
-    const socket = stringFlag(args, "socket") ?? defaultSocketPath(dataDir);
-    const listen = stringFlag(args, "listen", DEFAULT_LISTEN)!;
-    const logger = createLogger({ level, format, write: io.stderr });
+    // The level follows the config's server.logLevel (live) unless --log-level pins it.
+    let level: LogLevel = (flagLevel as LogLevel | undefined) ?? "info";
+    const logger = createLogger({ level: () => level, format, write: io.stderr });
     const log = logger.child("serve");
     // Signals are handled from the start: one that arrives while the stores open shuts the
     // server down right after it came up; a second one exits at once.
@@ -74,12 +76,15 @@ export const serveCommand: Command = {
     try {
       server = await startServer({
         dataDir,
-        config: loadBootConfig(stringFlag(args, "config")),
-        socket: socket === "off" ? undefined : socket,
-        listen: listen === "off" ? undefined : listen,
+        configFile: stringFlag(args, "config"),
+        socket: stringFlag(args, "socket"),
+        listen: stringFlag(args, "listen"),
         demo: args.flags.demo === true,
-        shutdownTimeoutMs: timeout / 1000,
+        shutdownTimeoutMs: timeout === undefined ? undefined : timeout / 1000,
         logger,
+        onServerSettings: (s) => {
+          if (flagLevel === undefined) level = s.logLevel;
+        },
       });
     } catch (err) {
       log.error(`cannot start: ${errorMessage(err)}`);

@@ -1,91 +1,120 @@
 /**
- * The engine behind the API: opens the configured file stores (seals in a Worker), builds the
- * LocalHost the services run on, and owns the demo receiver. Used by `serve`, and meant for the
- * REPL's embedded mode too (openEngine + createInProcessTransport(engine.host)).
+ * The engine behind the API, built from a ConfigStore: the LocalHost the services run on, the
+ * Reconciler that applies every config version (stores, router, retention, receivers), the
+ * retention runner and the age-rotation sweeper. Used by `serve`; `repl --embedded` can use it
+ * with a MemoryConfigStore (openEngine + createInProcessTransport(engine.host)).
  *
- * Close order: receivers stop (their appends settle) -> appends in flight settle -> stores
- * flush, fsync and finish seals -> seal workers stop.
+ * Close order: config watch stops -> receivers stop (their appends settle) -> appends in flight
+ * settle -> retention stops -> stores flush, fsync and finish seals -> seal workers stop.
  */
 
 import { LocalHost } from "../../api/local-host.ts";
-import type { HostStore } from "../../api/host.ts";
-import { errorMessage } from "../../core/errors.ts";
-import { ChatterboxReceiver } from "../../ingest/receivers/chatterbox/receiver.ts";
+import { storeRuntime, type StoreRuntime } from "../../config/runtime.ts";
+import type { ConfigStore } from "../../config/store.ts";
+import { errorMessage, LogError } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
+import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { buildCommit, VERSION } from "../build-info.ts";
-import { storeDir } from "../paths.ts";
-import { openStore, type OpenedStore } from "../stores.ts";
-import type { BootConfig } from "./boot-config.ts";
+import { openMemoryStore, openStore } from "../stores.ts";
+import { livePolicy, Reconciler } from "./reconcile.ts";
+import { BUILTIN_RECEIVERS, chatterbox, FactoryReceiverManager, type ReceiverFactory } from "./receivers.ts";
+
+/** How often stores with a rotation maxAge are checked for an over-age active chunk. */
+const AGE_SWEEP_MS = 1000;
 
 export interface EngineOptions {
   dataDir: string;
-  config: BootConfig;
+  /** The versioned config; the engine applies its current version and watches for new ones. */
+  config: ConfigStore;
   logger: Logger;
-  /** Add the chatterbox demo receiver appending to the first store. */
+  /** Add the chatterbox demo receiver "demo" (routed like every receiver). */
   demo?: boolean;
   /** Called when a client asks for shutdown (LifecycleService.Shutdown). */
   onShutdownRequest?: (reason: string) => void;
+  /** Receiver types by name (default: BUILTIN_RECEIVERS). */
+  receiverTypes?: Readonly<Record<string, ReceiverFactory>>;
+  /** Background retention period (default 60 s). */
+  retentionIntervalMs?: number;
+  /** Told after each applied version (server settings such as the log level). */
+  onApplied?: (version: number) => void;
 }
 
 export interface Engine {
   readonly host: LocalHost;
-  /** Starts receivers and marks the host ready. */
+  /** Starts watching the config and background work, and marks the host ready. */
   start(): void;
-  /** Stops receivers, waits for appends, closes stores (see the header for the order). */
+  /** Stops everything (see the header for the order). */
   close(): Promise<void>;
 }
 
-/** Opens every configured store; on failure closes the ones already open and rethrows. */
+/** Applies the current config (opening its stores); on failure closes what was opened and rethrows. */
 export async function openEngine(o: EngineOptions): Promise<Engine> {
   const log = o.logger.child("engine");
-  const opened: { name: string; store: OpenedStore }[] = [];
-  try {
-    for (const s of o.config.stores) {
-      const slog = o.logger.child(`store.${s.name}`);
-      const store = await openStore(o.dataDir, s.name, { rotation: s.rotation, durability: s.durability, logger: (level, msg) => slog[level](msg) });
-      opened.push({ name: s.name, store });
-    }
-  } catch (err) {
-    for (const x of opened) await x.store.close();
-    throw err;
-  }
-  const stores: HostStore[] = o.config.stores.map((s, i) => ({
-    name: s.name,
-    source: opened[i]!.store.source,
-    settings: { kind: "file", dir: storeDir(o.dataDir, s.name), rotation: s.rotation, durability: s.durability, route: "" },
-  }));
-  const receivers: ChatterboxReceiver[] = [];
-  const host = new LocalHost({
-    stores,
+  const retention = new RetentionRunner([], { intervalMs: o.retentionIntervalMs, logger: (level, msg) => o.logger.child("retention")[level](msg) });
+  let reconciler!: Reconciler;
+  const receiverLog = o.logger.child("receiver");
+  const ingest = (batch: Parameters<LocalHost["ingestRouted"]>[0]) => host.ingestRouted(batch);
+  const receivers = new FactoryReceiverManager(o.receiverTypes ?? BUILTIN_RECEIVERS, ingest, receiverLog, o.demo ? [chatterbox("demo", {}, ingest, receiverLog.child("demo"))] : []);
+  const host: LocalHost = new LocalHost({
+    stores: [],
     version: { version: VERSION, commit: buildCommit(), runtime: `bun ${Bun.version}` },
-    receivers: () => receivers.map((r) => ({ name: r.name, type: r.type, params: r.params, state: r.state, records: r.records, errors: r.errors })),
+    receivers: () => receivers.views(),
     onShutdownRequest: o.onShutdownRequest,
+    config: { store: o.config, applied: (v) => reconciler.whenApplied(v), appliedVersion: () => reconciler.appliedVersion(), lastError: () => reconciler.lastError() },
+    retention: { sweep: (store) => sweep(retention, reconciler, o.config, store), stats: () => retention.stats() },
   });
-  if (o.demo) {
-    const target = o.config.stores[0]!.name;
-    const rlog = o.logger.child("receiver.chatterbox");
-    receivers.push(new ChatterboxReceiver({ name: "demo", params: {}, append: (batch) => host.ingest(target, batch), onError: (m) => rlog.warn(`append failed: ${m}`) }));
+  const open = (rt: StoreRuntime) => {
+    const slog = o.logger.child(`store.${rt.name}`);
+    const logger = (level: "info" | "warn" | "error", msg: string) => slog[level](msg);
+    const p = livePolicy(rt);
+    return rt.type === "memory" ? Promise.resolve(openMemoryStore(rt.name, { rotation: p.rotation, logger })) : openStore(o.dataDir, rt.name, { ...p, logger });
+  };
+  reconciler = new Reconciler({ dataDir: o.dataDir, host, receivers, retention, open, logger: o.logger });
+  const cur = o.config.current();
+  await reconciler.apply(cur.config, cur.version);
+  if (reconciler.opened().length < cur.config.stores.length) {
+    await receivers.stop();
+    await reconciler.close();
+    throw new LogError("unavailable", `cannot apply config version ${cur.version}: ${reconciler.lastError()}`);
   }
-  for (const s of stores) log.info("store open", { store: s.name, chunks: s.source.store.chunks().length, dir: s.settings.dir });
+  o.onApplied?.(cur.version);
+  let unwatch: (() => void) | undefined;
+  let ageTimer: ReturnType<typeof setInterval> | undefined;
   return {
     host,
     start() {
-      for (const r of receivers) r.start();
+      unwatch = o.config.watch((v) => void reconciler.apply(v.config, v.version, v.diff).then(() => o.onApplied?.(v.version)));
+      // Versions stored between opening and watching (another process) are applied now.
+      const now = o.config.current();
+      if (now.version > cur.version) void reconciler.apply(now.config, now.version, o.config.diff(cur.version, now.version));
+      retention.start();
+      ageTimer = setInterval(() => {
+        for (const s of reconciler.opened()) {
+          const sweepable = s.store as { sweep?: () => Promise<unknown> };
+          void sweepable.sweep?.().catch((err) => log.warn(`age rotation failed: ${errorMessage(err)}`));
+        }
+      }, AGE_SWEEP_MS);
+      ageTimer.unref?.();
       host.markReady();
     },
     async close() {
+      unwatch?.();
+      if (ageTimer) clearInterval(ageTimer);
       if (host.phase() !== "draining") host.beginDrain();
-      await Promise.all(receivers.map((r) => r.stop()));
+      await receivers.stop();
       await host.appendsSettled();
-      for (const x of opened) {
-        try {
-          await x.store.close();
-          log.info("store closed", { store: x.name });
-        } catch (err) {
-          log.error(`store ${x.name} did not close cleanly: ${errorMessage(err)}`);
-        }
-      }
+      await retention.stop();
+      await reconciler.close();
       host.markStopped();
     },
   };
+}
+
+/** A sweep of every store now, or of one (with its configured policy). */
+async function sweep(runner: RetentionRunner, reconciler: Reconciler, config: ConfigStore, store: string | undefined): Promise<SweepResult> {
+  if (store === undefined) return runner.sweepNow();
+  const s = config.current().config.stores.find((x) => x.name === store);
+  const opened = reconciler.opened().find((x) => x.store.name === store);
+  if (!s || !opened) throw new LogError("not_found", `no open store '${store}'`);
+  return new RetentionRunner([{ name: store, store: opened.store, policy: storeRuntime(s).retention }]).sweepNow();
 }

@@ -1,12 +1,15 @@
 /**
- * `gastrolog serve` composed: listeners (TCP HTTP/1.1 + h2c, Unix socket) come up first and
- * answer /healthz at once and /readyz with 503 while the stores open; then the Connect routes
- * (Connect, gRPC, gRPC-Web) go live and the host turns ready.
+ * `gastrolog serve` composed: the data-dir lock is taken and held for the process lifetime
+ * (CLI writes on --data are refused; the CLI talks to this server instead), the config store
+ * `<data>/config.sqlite` opens (with --config FILE applied first when it differs, then
+ * watched), listeners (TCP HTTP/1.1 + h2c, Unix socket) come up and answer /healthz at once
+ * and /readyz with 503 while the stores open; then the Connect routes go live.
  *
  * Shutdown order (shutdown(), SIGTERM/SIGINT): draining (readyz 503, Follow streams end with
  * UNAVAILABLE, API appends refused) -> stop accepting connections, GOAWAY to HTTP/2 clients ->
  * wait for RPCs in flight until the deadline, then cancel the rest with UNAVAILABLE -> stop
- * receivers, let appends settle -> flush + fsync active chunks, finish seals -> close stores.
+ * receivers, let appends settle -> flush + fsync active chunks, finish seals -> close stores
+ * -> close the config store, remove server.json, release the data-dir lock.
  */
 
 import { mkdirSync, unlinkSync } from "node:fs";
@@ -15,24 +18,40 @@ import net from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { LocalHost } from "../../api/local-host.ts";
+import { peerValues } from "../../api/peer.ts";
 import { registerServices, routerOptions } from "../../api/routes.ts";
+import { applyFileIfChanged, watchConfigFile } from "../../config/file.ts";
+import { shutdownTimeoutMs } from "../../config/runtime.ts";
+import type { ServerConfig } from "../../config/schema.ts";
+import { configDbPath, openSqliteConfigStore, type SqliteConfigStore } from "../../config/sqlite-store.ts";
+import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
-import type { BootConfig } from "./boot-config.ts";
+import { acquireLock, type DirLock } from "../../storage/file/lock.ts";
+import { configStoreOptions } from "../config-access.ts";
+import { defaultSocketPath } from "./defaults.ts";
 import { openEngine, type Engine } from "./engine.ts";
 import { Frontend, type RequestHandler } from "./frontend.ts";
 import { listenTcp, listenUnix } from "./listen.ts";
 import { RequestTracker } from "./requests.ts";
+import { removeServerInfo, writeServerInfo } from "./server-info.ts";
 
 export interface ServeOptions {
   dataDir: string;
-  config: BootConfig;
-  /** Unix socket path; undefined = no socket. */
+  /** Declarative config file applied at start (when it differs) and watched. */
+  configFile?: string;
+  /** Unix socket path, "off" = none; undefined = the config's server.socket (or the default). */
   socket?: string;
-  /** TCP HOST:PORT; undefined = no TCP listener. */
+  /** TCP HOST:PORT, "off" = none; undefined = the config's server.listen. */
   listen?: string;
   demo: boolean;
-  shutdownTimeoutMs: number;
+  /** undefined = the config's server.shutdownTimeout. */
+  shutdownTimeoutMs?: number;
   logger: Logger;
+  /** Told the server settings of each applied config version (e.g. to follow logLevel). */
+  onServerSettings?: (s: ServerConfig) => void;
+  /** Config watch poll period (default 500 ms; the file watch uses 1 s). */
+  pollMs?: number;
+  retentionIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -77,6 +96,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let shutting: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let lock: DirLock | undefined;
+  let cfg: SqliteConfigStore | undefined;
+  let stopFileWatch: (() => void) | undefined;
+  const releaseAll = () => {
+    stopFileWatch?.();
+    cfg?.close();
+    removeServerInfo(o.dataDir);
+    lock?.release();
+  };
 
   const closeListeners = () => {
     for (const s of servers) s.close();
@@ -89,46 +117,79 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     }
   };
 
+  let timeoutMs = 0;
   try {
     mkdirSync(o.dataDir, { recursive: true });
-    if (o.listen !== undefined) {
+    lock = acquireLock(o.dataDir);
+    cfg = openSqliteConfigStore(configDbPath(o.dataDir), { ...configStoreOptions(), pollMs: o.pollMs, onListenerError: (err) => log.error(`config listener failed: ${errorMessage(err)}`) });
+    const store = cfg;
+    if (o.configFile !== undefined) {
+      const r = applyFileIfChanged(store, o.configFile, { author: `file:${o.configFile}` });
+      log.info(r.changed ? "config file applied" : "config file unchanged", { file: o.configFile, version: r.version.version });
+    }
+    const settings = store.current().config.server;
+    o.onServerSettings?.(settings);
+    timeoutMs = o.shutdownTimeoutMs ?? shutdownTimeoutMs(store.current().config);
+    const listen = o.listen ?? (settings.listen || "off");
+    const socket = o.socket ?? (settings.socket || defaultSocketPath(o.dataDir));
+    if (listen !== "off") {
       const s = net.createServer(frontend.accept);
       servers.push(s);
-      listeners.http = await listenTcp(s, o.listen);
+      listeners.http = await listenTcp(s, listen);
     }
-    if (o.socket !== undefined) {
-      mkdirSync(dirname(o.socket), { recursive: true });
+    if (socket !== "off") {
+      mkdirSync(dirname(socket), { recursive: true });
       const s = net.createServer(frontend.accept);
       servers.push(s);
-      await listenUnix(s, o.socket);
-      listeners.socket = o.socket;
+      await listenUnix(s, socket);
+      listeners.socket = socket;
     }
+    writeServerInfo(o.dataDir, { socket: listeners.socket ?? "", http: listeners.http ?? "" });
     log.info("listening", { http: listeners.http, socket: listeners.socket });
-    engine = await openEngine({ dataDir: o.dataDir, config: o.config, logger: o.logger, demo: o.demo, onShutdownRequest: (reason) => void shutdown(reason).then(resolveStopped) });
+    engine = await openEngine({
+      dataDir: o.dataDir,
+      config: store,
+      logger: o.logger,
+      demo: o.demo,
+      retentionIntervalMs: o.retentionIntervalMs,
+      onShutdownRequest: (reason) => void shutdown(reason).then(resolveStopped),
+      onApplied: () => o.onServerSettings?.(store.current().config.server),
+    });
+    if (o.configFile !== undefined) {
+      const file = o.configFile;
+      stopFileWatch = watchConfigFile(store, file, {
+        author: `file:${file}`,
+        onApplied: (v) => log.info("config file changed on disk, applied", { file, version: v.version }),
+        onError: (err) => log.error(`config file ${file} not applied (the running config stays): ${errorMessage(err)}`, { file }),
+      });
+    }
   } catch (err) {
     closeListeners();
     frontend.destroyAll();
+    releaseAll();
     throw err;
   }
   const host = engine.host;
-  rpc = connectNodeAdapter({ routes: (router) => registerServices(router, host), ...routerOptions(cancel.signal) });
+  rpc = connectNodeAdapter({ routes: (router) => registerServices(router, host), ...routerOptions(cancel.signal), contextValues: (req) => peerValues(req.socket) });
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, demo: o.demo });
 
   function shutdown(reason: string): Promise<void> {
     shutting ??= (async () => {
       const t0 = performance.now();
-      log.info("shutting down", { reason, timeout_ms: o.shutdownTimeoutMs });
+      log.info("shutting down", { reason, timeout_ms: timeoutMs });
       host.beginDrain();
       closeListeners();
       frontend.drain();
-      if (!(await tracker.idle(o.shutdownTimeoutMs))) {
+      stopFileWatch?.();
+      if (!(await tracker.idle(timeoutMs))) {
         log.warn("cancelling requests still running at the shutdown deadline", { requests: tracker.count });
         cancel.abort(new ConnectError("server is shutting down", Code.Unavailable));
         await tracker.idle(1000);
       }
       frontend.destroyAll();
       await engine!.close();
+      releaseAll();
       log.info("stopped", { shutdown_ms: Math.round(performance.now() - t0) });
     })();
     return shutting;

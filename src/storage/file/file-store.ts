@@ -12,7 +12,7 @@ import { newChunkId, type ChunkId } from "../../core/ids.ts";
 import type { RecordInput, RecordRef } from "../../core/record.ts";
 import { AttrsEncoder } from "../attrs-encoder.ts";
 import { StoreEvents } from "../events.ts";
-import type { ResolvedStoreOptions } from "../options.ts";
+import { resolveStoreOptions, type LivePolicy, type ResolvedStoreOptions } from "../options.ts";
 import { ageExceeded, mustRotate } from "../rotation.ts";
 import { SegmentReader } from "../segment/reader.ts";
 import type { SegmentWriteOptions } from "../segment/writer.ts";
@@ -56,7 +56,7 @@ export class FileStore implements ChunkStore {
   private readonly events: StoreEvents;
   private readonly enc = new AttrsEncoder();
   private readonly sealing = new Set<Promise<Error | undefined>>();
-  private readonly timer: ReturnType<typeof setInterval> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
   private lastCatalogPut = 0;
   private readonly segments = new SegmentCache();
   /** Decoded blocks shared by this store's segment readers. */
@@ -79,10 +79,25 @@ export class FileStore implements ChunkStore {
     this.events = new StoreEvents(o.logger);
     if (active) active.onCommit = (c) => this.committed(c);
     for (const c of reseal) this.track(this.sealChunk(c));
-    if (o.durability.kind === "interval") {
-      this.timer = setInterval(() => void this.active?.syncIfDirty(), o.durability.everyMs);
-      this.timer.unref();
-    }
+    this.startSyncTimer();
+  }
+
+  /**
+   * Takes over changed policies (LivePolicy): rotation from the next append, codec/level from
+   * the next seal. A durability change seals the active chunk, so the next chunk starts under
+   * the new policy and no chunk mixes two.
+   */
+  async reconfigure(p: LivePolicy): Promise<void> {
+    this.checkOpen();
+    this.o.rotation = resolveStoreOptions({ rotation: p.rotation }).rotation;
+    this.o.segment = { ...this.o.segment, codec: p.codec ?? this.o.segment.codec, level: p.level ?? this.o.segment.level };
+    const d = p.durability;
+    if (d === undefined || JSON.stringify(d) === JSON.stringify(this.o.durability)) return;
+    this.o.durability = d;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.startSyncTimer();
+    if (this.active) await this.seal();
   }
 
   /** The store directory. */
@@ -215,6 +230,13 @@ export class FileStore implements ChunkStore {
     }
   }
 
+  private startSyncTimer(): void {
+    const d = this.o.durability;
+    if (d.kind !== "interval") return;
+    this.timer = setInterval(() => void this.active?.syncIfDirty(), d.everyMs);
+    this.timer.unref();
+  }
+
   private metaOf(e: StoreChunk): ChunkMeta {
     return e.active ? activeMeta(e.active, this.name) : e.meta;
   }
@@ -263,16 +285,17 @@ export class FileStore implements ChunkStore {
         return undefined;
       }
       const path = this.segmentPath(c.id);
+      const segment = this.o.segment;
       const summary = await this.o.sealer.seal({
         chunkId: c.id,
         createdAt: c.createdAt,
         activeDir: c.dir,
         segmentPath: path,
         records: c.committed,
-        segment: this.o.segment,
+        segment,
       });
       const st = statSync(path);
-      e.meta = summaryMeta(c.id, this.name, c.createdAt, { ...summary, codec: this.o.segment.codec });
+      e.meta = summaryMeta(c.id, this.name, c.createdAt, { ...summary, codec: segment.codec });
       e.active = undefined;
       this.catalog.put(e.meta, st.size, st.mtimeMs);
       rmSync(c.dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { newChunkId, type ChunkId } from "../../core/ids.ts";
 import type { RecordInput, RecordRef } from "../../core/record.ts";
 import { AttrsEncoder } from "../attrs-encoder.ts";
 import { StoreEvents } from "../events.ts";
-import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from "../options.ts";
+import { resolveStoreOptions, type LivePolicy, type ResolvedStoreOptions, type StoreOptions } from "../options.ts";
 import { ageExceeded, mustRotate } from "../rotation.ts";
 import { checkBatch } from "../validate.ts";
 import type { ChunkMeta, ChunkReader, ChunkStore, StoreEvent } from "../types.ts";
@@ -22,6 +22,8 @@ export type MemoryStoreOptions = StoreOptions;
 export interface SweepableStore extends ChunkStore {
   /** Seals a non-empty active chunk that is older than the rotation maxAge. */
   sweep(): Promise<ChunkId | undefined>;
+  /** Takes over a changed rotation from the next append (memory stores have no codec or durability). */
+  reconfigure(p: LivePolicy): Promise<void>;
 }
 
 /** Creates an empty memory store. */
@@ -81,6 +83,11 @@ class MemoryStore implements SweepableStore {
     const a = this.active;
     if (this.closed || !a || a.stats.records === 0) return undefined;
     return ageExceeded(this.o.rotation, a.createdAt, this.o.clock()) ? this.sealActive() : undefined;
+  }
+
+  async reconfigure(p: LivePolicy): Promise<void> {
+    this.checkOpen();
+    this.o.rotation = resolveStoreOptions({ rotation: p.rotation }).rotation;
   }
 
   chunks(): ChunkMeta[] {

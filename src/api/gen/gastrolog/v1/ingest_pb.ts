@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/ingest.proto.
  */
 export const file_gastrolog_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("ChlnYXN0cm9sb2cvdjEvaW5nZXN0LnByb3RvEgxnYXN0cm9sb2cudjEiqQEKC1JlY29yZElucHV0EgsKA3JhdxgBIAEoDBIzCgVhdHRycxgCIAMoCzIkLmdhc3Ryb2xvZy52MS5SZWNvcmRJbnB1dC5BdHRyc0VudHJ5EhQKDHNvdXJjZV90c191cxgDIAEoAxIUCgxpbmdlc3RfdHNfdXMYBCABKAMaLAoKQXR0cnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkoKDUFwcGVuZFJlcXVlc3QSDQoFc3RvcmUYASABKAkSKgoHcmVjb3JkcxgCIAMoCzIZLmdhc3Ryb2xvZy52MS5SZWNvcmRJbnB1dCJKCg5BcHBlbmRSZXNwb25zZRIlCgRyZWZzGAEgAygLMhcuZ2FzdHJvbG9nLnYxLlJlY29yZFJlZhIRCgl0cnVuY2F0ZWQYAiABKA0yVAoNSW5nZXN0U2VydmljZRJDCgZBcHBlbmQSGy5nYXN0cm9sb2cudjEuQXBwZW5kUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5BcHBlbmRSZXNwb25zZWIGcHJvdG8z", [file_gastrolog_v1_common]);
+  fileDesc("ChlnYXN0cm9sb2cvdjEvaW5nZXN0LnByb3RvEgxnYXN0cm9sb2cudjEiqQEKC1JlY29yZElucHV0EgsKA3JhdxgBIAEoDBIzCgVhdHRycxgCIAMoCzIkLmdhc3Ryb2xvZy52MS5SZWNvcmRJbnB1dC5BdHRyc0VudHJ5EhQKDHNvdXJjZV90c191cxgDIAEoAxIUCgxpbmdlc3RfdHNfdXMYBCABKAMaLAoKQXR0cnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkoKDUFwcGVuZFJlcXVlc3QSDQoFc3RvcmUYASABKAkSKgoHcmVjb3JkcxgCIAMoCzIZLmdhc3Ryb2xvZy52MS5SZWNvcmRJbnB1dCJsCg5BcHBlbmRSZXNwb25zZRIlCgRyZWZzGAEgAygLMhcuZ2FzdHJvbG9nLnYxLlJlY29yZFJlZhIRCgl0cnVuY2F0ZWQYAiABKA0SDgoGY29waWVzGAMgAygNEhAKCHVucm91dGVkGAQgASgNMlQKDUluZ2VzdFNlcnZpY2USQwoGQXBwZW5kEhsuZ2FzdHJvbG9nLnYxLkFwcGVuZFJlcXVlc3QaHC5nYXN0cm9sb2cudjEuQXBwZW5kUmVzcG9uc2ViBnByb3RvMw", [file_gastrolog_v1_common]);
 
 /**
  * @generated from message gastrolog.v1.RecordInput
@@ -59,7 +59,8 @@ export const RecordInputSchema: GenMessage<RecordInput> = /*@__PURE__*/
  */
 export type AppendRequest = Message<"gastrolog.v1.AppendRequest"> & {
   /**
-   * Empty = "default".
+   * A store name appends there directly. Empty = route every record by its attributes (the
+   * stores' routes, docs/config.md): a record may go to several stores or to none.
    *
    * @generated from field: string store = 1;
    */
@@ -83,7 +84,8 @@ export const AppendRequestSchema: GenMessage<AppendRequest> = /*@__PURE__*/
  */
 export type AppendResponse = Message<"gastrolog.v1.AppendResponse"> & {
   /**
-   * Where each record went, in request order.
+   * Where each record went, in request order; a routed record contributes one ref per store
+   * it reached (see copies), an unrouted one none.
    *
    * @generated from field: repeated gastrolog.v1.RecordRef refs = 1;
    */
@@ -95,6 +97,20 @@ export type AppendResponse = Message<"gastrolog.v1.AppendResponse"> & {
    * @generated from field: uint32 truncated = 2;
    */
   truncated: number;
+
+  /**
+   * Routed appends: how many stores each record reached, in request order (0 = unrouted).
+   *
+   * @generated from field: repeated uint32 copies = 3;
+   */
+  copies: number[];
+
+  /**
+   * Routed appends: records that matched no store (counted in Status.routing too).
+   *
+   * @generated from field: uint32 unrouted = 4;
+   */
+  unrouted: number;
 };
 
 /**

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/lifecycle.proto.
  */
 export const file_gastrolog_v1_lifecycle: GenFile = /*@__PURE__*/
-  fileDesc("ChxnYXN0cm9sb2cvdjEvbGlmZWN5Y2xlLnByb3RvEgxnYXN0cm9sb2cudjEiDwoNSGVhbHRoUmVxdWVzdCIgCg5IZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkiDgoMUmVhZHlSZXF1ZXN0Ii0KDVJlYWR5UmVzcG9uc2USDQoFcmVhZHkYASABKAgSDQoFcGhhc2UYAiABKAkiEAoOVmVyc2lvblJlcXVlc3QiQwoPVmVyc2lvblJlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSDgoGY29tbWl0GAIgASgJEg8KB3J1bnRpbWUYAyABKAkiDwoNU3RhdHVzUmVxdWVzdCJwCgtTdG9yZVN0YXR1cxIMCgRuYW1lGAEgASgJEhQKDGFjdGl2ZV9jaHVuaxgCIAEoCRIOCgZjaHVua3MYAyABKA0SDwoHcmVjb3JkcxgEIAEoBBIcChRwZW5kaW5nX2luZGV4X2NodW5rcxgFIAEoDSJcCg5SZWNlaXZlclN0YXR1cxIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSDQoFc3RhdGUYAyABKAkSDwoHcmVjb3JkcxgEIAEoBBIOCgZlcnJvcnMYBSABKAQi1QEKDlN0YXR1c1Jlc3BvbnNlEg0KBXBoYXNlGAEgASgJEhUKDXN0YXJ0ZWRfYXRfdXMYAiABKAMSEQoJdXB0aW1lX3VzGAMgASgDEi4KB3ZlcnNpb24YBCABKAsyHS5nYXN0cm9sb2cudjEuVmVyc2lvblJlc3BvbnNlEikKBnN0b3JlcxgFIAMoCzIZLmdhc3Ryb2xvZy52MS5TdG9yZVN0YXR1cxIvCglyZWNlaXZlcnMYBiADKAsyHC5nYXN0cm9sb2cudjEuUmVjZWl2ZXJTdGF0dXMiIQoPU2h1dGRvd25SZXF1ZXN0Eg4KBnJlYXNvbhgBIAEoCSIkChBTaHV0ZG93blJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgIMvECChBMaWZlY3ljbGVTZXJ2aWNlEkMKBkhlYWx0aBIbLmdhc3Ryb2xvZy52MS5IZWFsdGhSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLkhlYWx0aFJlc3BvbnNlEkAKBVJlYWR5EhouZ2FzdHJvbG9nLnYxLlJlYWR5UmVxdWVzdBobLmdhc3Ryb2xvZy52MS5SZWFkeVJlc3BvbnNlEkYKB1ZlcnNpb24SHC5nYXN0cm9sb2cudjEuVmVyc2lvblJlcXVlc3QaHS5nYXN0cm9sb2cudjEuVmVyc2lvblJlc3BvbnNlEkMKBlN0YXR1cxIbLmdhc3Ryb2xvZy52MS5TdGF0dXNSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLlN0YXR1c1Jlc3BvbnNlEkkKCFNodXRkb3duEh0uZ2FzdHJvbG9nLnYxLlNodXRkb3duUmVxdWVzdBoeLmdhc3Ryb2xvZy52MS5TaHV0ZG93blJlc3BvbnNlYgZwcm90bzM");
+  fileDesc("ChxnYXN0cm9sb2cvdjEvbGlmZWN5Y2xlLnByb3RvEgxnYXN0cm9sb2cudjEiDwoNSGVhbHRoUmVxdWVzdCIgCg5IZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkiDgoMUmVhZHlSZXF1ZXN0Ii0KDVJlYWR5UmVzcG9uc2USDQoFcmVhZHkYASABKAgSDQoFcGhhc2UYAiABKAkiEAoOVmVyc2lvblJlcXVlc3QiQwoPVmVyc2lvblJlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSDgoGY29tbWl0GAIgASgJEg8KB3J1bnRpbWUYAyABKAkiDwoNU3RhdHVzUmVxdWVzdCJwCgtTdG9yZVN0YXR1cxIMCgRuYW1lGAEgASgJEhQKDGFjdGl2ZV9jaHVuaxgCIAEoCRIOCgZjaHVua3MYAyABKA0SDwoHcmVjb3JkcxgEIAEoBBIcChRwZW5kaW5nX2luZGV4X2NodW5rcxgFIAEoDSJcCg5SZWNlaXZlclN0YXR1cxIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSDQoFc3RhdGUYAyABKAkSDwoHcmVjb3JkcxgEIAEoBBIOCgZlcnJvcnMYBSABKAQioAEKDVJvdXRpbmdTdGF0dXMSDgoGcm91dGVkGAEgASgEEhAKCHVucm91dGVkGAIgASgEEjwKCXBlcl9zdG9yZRgDIAMoCzIpLmdhc3Ryb2xvZy52MS5Sb3V0aW5nU3RhdHVzLlBlclN0b3JlRW50cnkaLwoNUGVyU3RvcmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAQ6AjgBIrsCCg5TdGF0dXNSZXNwb25zZRINCgVwaGFzZRgBIAEoCRIVCg1zdGFydGVkX2F0X3VzGAIgASgDEhEKCXVwdGltZV91cxgDIAEoAxIuCgd2ZXJzaW9uGAQgASgLMh0uZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXNwb25zZRIpCgZzdG9yZXMYBSADKAsyGS5nYXN0cm9sb2cudjEuU3RvcmVTdGF0dXMSLwoJcmVjZWl2ZXJzGAYgAygLMhwuZ2FzdHJvbG9nLnYxLlJlY2VpdmVyU3RhdHVzEiwKB3JvdXRpbmcYByABKAsyGy5nYXN0cm9sb2cudjEuUm91dGluZ1N0YXR1cxIWCg5jb25maWdfdmVyc2lvbhgIIAEoBBIeChZhcHBsaWVkX2NvbmZpZ192ZXJzaW9uGAkgASgEIiEKD1NodXRkb3duUmVxdWVzdBIOCgZyZWFzb24YASABKAkiJAoQU2h1dGRvd25SZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCDLxAgoQTGlmZWN5Y2xlU2VydmljZRJDCgZIZWFsdGgSGy5nYXN0cm9sb2cudjEuSGVhbHRoUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5IZWFsdGhSZXNwb25zZRJACgVSZWFkeRIaLmdhc3Ryb2xvZy52MS5SZWFkeVJlcXVlc3QaGy5nYXN0cm9sb2cudjEuUmVhZHlSZXNwb25zZRJGCgdWZXJzaW9uEhwuZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXNwb25zZRJDCgZTdGF0dXMSGy5nYXN0cm9sb2cudjEuU3RhdHVzUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5TdGF0dXNSZXNwb25zZRJJCghTaHV0ZG93bhIdLmdhc3Ryb2xvZy52MS5TaHV0ZG93blJlcXVlc3QaHi5nYXN0cm9sb2cudjEuU2h1dGRvd25SZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message gastrolog.v1.HealthRequest
@@ -220,6 +220,41 @@ export const ReceiverStatusSchema: GenMessage<ReceiverStatus> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_lifecycle, 8);
 
 /**
+ * Routing counters since the server started (records without an explicit store).
+ *
+ * @generated from message gastrolog.v1.RoutingStatus
+ */
+export type RoutingStatus = Message<"gastrolog.v1.RoutingStatus"> & {
+  /**
+   * Records that reached at least one store.
+   *
+   * @generated from field: uint64 routed = 1;
+   */
+  routed: bigint;
+
+  /**
+   * Records that matched no store (kept nowhere, counted here).
+   *
+   * @generated from field: uint64 unrouted = 2;
+   */
+  unrouted: bigint;
+
+  /**
+   * Records routed to each store.
+   *
+   * @generated from field: map<string, uint64> per_store = 3;
+   */
+  perStore: { [key: string]: bigint };
+};
+
+/**
+ * Describes the message gastrolog.v1.RoutingStatus.
+ * Use `create(RoutingStatusSchema)` to create a new message.
+ */
+export const RoutingStatusSchema: GenMessage<RoutingStatus> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_lifecycle, 9);
+
+/**
  * @generated from message gastrolog.v1.StatusResponse
  */
 export type StatusResponse = Message<"gastrolog.v1.StatusResponse"> & {
@@ -252,6 +287,23 @@ export type StatusResponse = Message<"gastrolog.v1.StatusResponse"> & {
    * @generated from field: repeated gastrolog.v1.ReceiverStatus receivers = 6;
    */
   receivers: ReceiverStatus[];
+
+  /**
+   * @generated from field: gastrolog.v1.RoutingStatus routing = 7;
+   */
+  routing?: RoutingStatus | undefined;
+
+  /**
+   * Config version stored and the newest one applied (equal when the server is up to date).
+   *
+   * @generated from field: uint64 config_version = 8;
+   */
+  configVersion: bigint;
+
+  /**
+   * @generated from field: uint64 applied_config_version = 9;
+   */
+  appliedConfigVersion: bigint;
 };
 
 /**
@@ -259,7 +311,7 @@ export type StatusResponse = Message<"gastrolog.v1.StatusResponse"> & {
  * Use `create(StatusResponseSchema)` to create a new message.
  */
 export const StatusResponseSchema: GenMessage<StatusResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 9);
+  messageDesc(file_gastrolog_v1_lifecycle, 10);
 
 /**
  * @generated from message gastrolog.v1.ShutdownRequest
@@ -278,7 +330,7 @@ export type ShutdownRequest = Message<"gastrolog.v1.ShutdownRequest"> & {
  * Use `create(ShutdownRequestSchema)` to create a new message.
  */
 export const ShutdownRequestSchema: GenMessage<ShutdownRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 10);
+  messageDesc(file_gastrolog_v1_lifecycle, 11);
 
 /**
  * @generated from message gastrolog.v1.ShutdownResponse
@@ -297,7 +349,7 @@ export type ShutdownResponse = Message<"gastrolog.v1.ShutdownResponse"> & {
  * Use `create(ShutdownResponseSchema)` to create a new message.
  */
 export const ShutdownResponseSchema: GenMessage<ShutdownResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 11);
+  messageDesc(file_gastrolog_v1_lifecycle, 12);
 
 /**
  * @generated from service gastrolog.v1.LifecycleService

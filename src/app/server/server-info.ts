@@ -1,0 +1,50 @@
+/**
+ * `<data>/server.json`: where the server holding a data directory listens, written once its
+ * listeners are up and removed at shutdown, so `gastrolog config` / `retention` without --addr
+ * find a running server (and its socket, even a non-default one) instead of the SQLite file.
+ * A file left by a crashed server is recognized by its dead pid and ignored.
+ */
+
+import { readFileSync, rmSync, writeFileSync, renameSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+
+export const SERVER_INFO_FILE = "server.json";
+
+export interface ServerInfo {
+  pid: number;
+  host: string;
+  /** Unix socket path, "" when the server has none. */
+  socket: string;
+  /** HTTP "host:port", "" when the server has none. */
+  http: string;
+}
+
+/** Writes the info file atomically (temp file + rename). */
+export function writeServerInfo(dataDir: string, info: Omit<ServerInfo, "pid" | "host">): void {
+  const path = join(dataDir, SERVER_INFO_FILE);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: hostname(), ...info }) + "\n", { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+export function removeServerInfo(dataDir: string): void {
+  rmSync(join(dataDir, SERVER_INFO_FILE), { force: true });
+}
+
+/** The running server of `dataDir` on this host, or undefined (no file, unreadable, dead pid). */
+export function runningServer(dataDir: string): ServerInfo | undefined {
+  let info: ServerInfo;
+  try {
+    info = JSON.parse(readFileSync(join(dataDir, SERVER_INFO_FILE), "utf8")) as ServerInfo;
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(info.pid) || info.host !== hostname()) return undefined;
+  try {
+    process.kill(info.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") return undefined;
+  }
+  return info;
+}
