@@ -10,6 +10,7 @@ import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
 import { runQueryBench } from "./query.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
+import { runReceiverBench } from "./receivers/receivers.bench.ts";
 import { runCodecBench } from "./storage/codecs.bench.ts";
 import { runServerStartupBench } from "./server/startup.bench.ts";
 
@@ -23,6 +24,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["import", runImportBench],
   ["query", runQueryBench],
   ["repl", runReplBench],
+  ["receivers", runReceiverBench],
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],
 ];

@@ -1,0 +1,91 @@
+/**
+ * Load generator for the receiver bench, run as a separate process so senders and receivers
+ * do not share an event loop: `bun sender.ts MODE PORT COUNT [RATE]`. Modes: tcp-octet (RFC
+ * 6587 octet-counted syslog), tcp-lf (the same messages LF-framed, for the reference sink),
+ * http-ndjson (POSTs of 1000 lines, 4 in flight), udp (datagrams paced to RATE per second).
+ * Prints `{"sent":N,"seconds":S}`.
+ */
+
+const [mode, portArg, countArg, rateArg] = process.argv.slice(2);
+const port = Number(portArg);
+const count = Number(countArg);
+const HOST = "127.0.0.1";
+
+/** A realistic ~150-byte RFC 5424 message with a unique sequence number. */
+export function message(i: number): string {
+  return `<134>1 2026-01-15T10:00:00.${String(i % 1_000_000).padStart(6, "0")}Z web-01 nginx 1234 ID47 [origin ip="10.0.0.${i % 200}"] GET /api/v1/items/${i % 977} 200 1534 0.012 "Mozilla/5.0"`;
+}
+
+async function tcp(octet: boolean): Promise<void> {
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = message(i);
+    parts.push(octet ? `${Buffer.byteLength(m)} ${m}` : `${m}\n`);
+  }
+  const payload = Buffer.from(parts.join(""));
+  let off = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => (done = r));
+  const sock = await Bun.connect({
+    hostname: HOST,
+    port,
+    socket: {
+      drain(s) {
+        if (off < payload.length) off += s.write(payload.subarray(off));
+        if (off >= payload.length) done();
+      },
+      data() {},
+    },
+  });
+  off += sock.write(payload);
+  if (off >= payload.length) done();
+  await finished;
+  sock.end();
+}
+
+async function http(): Promise<void> {
+  const BATCH = 1000;
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i += BATCH) {
+    const lines: string[] = [];
+    for (let j = i; j < Math.min(count, i + BATCH); j++) lines.push(JSON.stringify({ message: message(j).slice(62), level: "info", service: "web", seq: j }));
+    bodies.push(lines.join("\n") + "\n");
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      for (;;) {
+        const res = await fetch(`http://${HOST}:${port}/ingest/ndjson`, { method: "POST", body });
+        if (res.status === 204) break;
+        await Bun.sleep(5);
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+async function udp(rate: number): Promise<void> {
+  const sock = await Bun.udpSocket({});
+  const msgs: Buffer[] = [];
+  for (let i = 0; i < count; i++) msgs.push(Buffer.from(message(i)));
+  const t0 = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    if (due > sent) {
+      const packets: (Buffer | string | number)[] = [];
+      for (let i = sent; i < due; i++) packets.push(msgs[i]!, port, HOST);
+      sent += sock.sendMany(packets);
+    } else await Bun.sleep(0.5);
+  }
+  sock.close();
+}
+
+const t0 = performance.now();
+if (mode === "tcp-octet") await tcp(true);
+else if (mode === "tcp-lf") await tcp(false);
+else if (mode === "http-ndjson") await http();
+else if (mode === "udp") await udp(Number(rateArg));
+else throw new Error(`unknown mode ${mode}`);
+console.log(JSON.stringify({ sent: count, seconds: (performance.now() - t0) / 1000 }));

@@ -1,0 +1,215 @@
+/**
+ * The ingest pipeline: one bounded queue shared by all receivers, cut into batches for one
+ * Appender with at most one append in flight. Records arriving while an append runs form the
+ * next batch, so many connections share one fsync (group commit). Every record gets a sequence
+ * number; `whenDurable(seq)` lets acknowledging protocols answer only after their append
+ * resolved. `full` / `whenSpace()` drive backpressure (TCP pauses, HTTP 429, UDP drops).
+ * Limits (core/limits.ts) are enforced here, once, for every receiver.
+ */
+
+import { errorMessage } from "../../core/errors.ts";
+import { enforceLimits } from "../../core/limits.ts";
+import type { RecordInput } from "../../core/record.ts";
+import type { Appender } from "./appender.ts";
+import type { ReceiverCounters } from "./counters.ts";
+
+/** Queue bounds and batch size. */
+export interface PipelineOptions {
+  /** Queued (not yet appending) records at which `full` turns true. Default 65536. */
+  maxQueuedRecords?: number;
+  /** Queued raw bytes at which `full` turns true. Default 64 MiB. */
+  maxQueuedBytes?: number;
+  /** Most records per append call. Default 8192. */
+  maxBatchRecords?: number;
+  /** Told about every failed append (the records are counted as dropped "append_failed"). */
+  onError?: (message: string) => void;
+}
+
+/** Pipeline-wide figures for status. */
+export interface PipelineStats {
+  queued: number;
+  queuedBytes: number;
+  appending: number;
+  batches: number;
+  appended: number;
+  appendErrors: number;
+}
+
+/** Per-record overhead added to raw length when bounding queued bytes. */
+const RECORD_OVERHEAD = 64;
+/** Failed sequence ranges remembered for late `whenDurable` calls. */
+const FAILED_RANGES_KEPT = 64;
+
+interface Waiter {
+  seq: number;
+  resolve: (durable: boolean) => void;
+}
+
+export class IngestPipeline {
+  private readonly maxRecords: number;
+  private readonly maxBytes: number;
+  private readonly maxBatch: number;
+  private readonly onError: (message: string) => void;
+  private queue: RecordInput[] = [];
+  private owners: ReceiverCounters[] = [];
+  private times: number[] = [];
+  private queuedBytes = 0;
+  private appending = 0;
+  private scheduled = false;
+  /** Sequence number the next pushed record gets. */
+  private nextSeq = 1;
+  /** Every record with seq <= settledSeq has been appended or has failed. */
+  private settledSeq = 0;
+  private readonly failed: [number, number][] = [];
+  private waiters: Waiter[] = [];
+  private spaceWaiters: (() => void)[] = [];
+  private batches = 0;
+  private appended = 0;
+  private appendErrors = 0;
+
+  constructor(
+    private readonly appender: Appender,
+    options: PipelineOptions = {},
+  ) {
+    this.maxRecords = options.maxQueuedRecords ?? 65536;
+    this.maxBytes = options.maxQueuedBytes ?? 64 << 20;
+    this.maxBatch = options.maxBatchRecords ?? 8192;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** True while the queue is at its bound: TCP receivers pause, HTTP answers 429, UDP drops. */
+  get full(): boolean {
+    return this.queue.length >= this.maxRecords || this.queuedBytes >= this.maxBytes;
+  }
+
+  /** Sequence number of the last record pushed (0 before the first). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /**
+   * Queues one record (limits enforced and counted on `owner`) and returns its sequence number.
+   * Never refuses: callers check `full` first where they can still refuse input.
+   */
+  push(record: RecordInput, owner: ReceiverCounters): number {
+    const r = enforceLimits(record, owner.limits);
+    this.queue.push(r);
+    this.owners.push(owner);
+    this.times.push(performance.now());
+    this.queuedBytes += r.raw.length + RECORD_OVERHEAD;
+    owner.messages++;
+    if (this.appending === 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+    return this.nextSeq++;
+  }
+
+  /** Resolves once the queue has room again (at or below half its bounds). */
+  whenSpace(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise((resolve) => this.spaceWaiters.push(resolve));
+  }
+
+  /** Resolves true once record `seq` is durable, false if its append failed. */
+  whenDurable(seq: number): Promise<boolean> {
+    if (seq <= this.settledSeq) return Promise.resolve(!this.isFailed(seq));
+    return new Promise((resolve) => {
+      const ws = this.waiters;
+      let i = ws.length;
+      while (i > 0 && ws[i - 1]!.seq > seq) i--;
+      if (i === ws.length) ws.push({ seq, resolve });
+      else ws.splice(i, 0, { seq, resolve });
+    });
+  }
+
+  /** Resolves when every record pushed so far has been appended (or failed). */
+  async drain(): Promise<void> {
+    await this.whenDurable(this.lastSeq);
+  }
+
+  stats(): PipelineStats {
+    return {
+      queued: this.queue.length,
+      queuedBytes: this.queuedBytes,
+      appending: this.appending,
+      batches: this.batches,
+      appended: this.appended,
+      appendErrors: this.appendErrors,
+    };
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.appending > 0 || this.queue.length === 0) return;
+    const n = Math.min(this.queue.length, this.maxBatch);
+    let batch: RecordInput[];
+    let owners: ReceiverCounters[];
+    let times: number[];
+    if (n === this.queue.length) {
+      batch = this.queue;
+      owners = this.owners;
+      times = this.times;
+      this.queue = [];
+      this.owners = [];
+      this.times = [];
+    } else {
+      batch = this.queue.splice(0, n);
+      owners = this.owners.splice(0, n);
+      times = this.times.splice(0, n);
+    }
+    const now = performance.now();
+    let bytes = 0;
+    for (let i = 0; i < n; i++) {
+      owners[i]!.queueWaitMicros += Math.round((now - times[i]!) * 1000);
+      bytes += batch[i]!.raw.length + RECORD_OVERHEAD;
+    }
+    this.queuedBytes -= bytes;
+    this.appending = n;
+    const last = this.settledSeq + n;
+    this.appender.append(batch).then(
+      () => this.settle(owners, last, true),
+      (err: unknown) => {
+        this.onError(`append of ${n} records failed: ${errorMessage(err)}`);
+        this.settle(owners, last, false);
+      },
+    );
+    this.wakeSpace();
+  };
+
+  private settle(owners: ReceiverCounters[], last: number, ok: boolean): void {
+    const n = owners.length;
+    this.batches++;
+    if (ok) {
+      this.appended += n;
+      for (let i = 0; i < n; i++) owners[i]!.stored++;
+    } else {
+      this.appendErrors++;
+      for (let i = 0; i < n; i++) owners[i]!.drop("append_failed");
+      this.failed.push([this.settledSeq + 1, last]);
+      if (this.failed.length > FAILED_RANGES_KEPT) this.failed.shift();
+    }
+    this.settledSeq = last;
+    this.appending = 0;
+    let k = 0;
+    while (k < this.waiters.length && this.waiters[k]!.seq <= last) k++;
+    if (k > 0) {
+      const done = this.waiters.splice(0, k);
+      for (const w of done) w.resolve(ok);
+    }
+    if (this.queue.length > 0) this.flush();
+  }
+
+  private wakeSpace(): void {
+    if (this.spaceWaiters.length === 0) return;
+    if (this.queue.length > this.maxRecords / 2 || this.queuedBytes > this.maxBytes / 2) return;
+    const ws = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const w of ws) w();
+  }
+
+  private isFailed(seq: number): boolean {
+    for (const [a, b] of this.failed) if (seq >= a && seq <= b) return true;
+    return false;
+  }
+}

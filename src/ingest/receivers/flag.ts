@@ -1,0 +1,30 @@
+/**
+ * `gastrolog serve --receiver TYPE=URL[,URL...]` parsing: one flag value becomes one
+ * ReceiverConfig with a generated id (`TYPE-SCHEME-PORT`). Pure; the serve command wires it.
+ */
+
+import { LogError } from "../../core/errors.ts";
+import { parseListenUrl } from "./listen-url.ts";
+import type { ReceiverConfig } from "./receiver.ts";
+
+/**
+ * Parses `syslog=udp://127.0.0.1:5514` (several URLs may be joined with commas). Throws
+ * LogError("invalid_argument") quoting the flag on a missing `=`, an empty type or a bad URL.
+ * Type names are checked later by createReceiver.
+ */
+export function parseReceiverFlag(value: string): ReceiverConfig {
+  const eq = value.indexOf("=");
+  const type = eq < 0 ? "" : value.slice(0, eq).trim();
+  if (eq < 0 || !/^[a-z][a-z0-9_-]*$/.test(type)) {
+    throw new LogError("invalid_argument", `--receiver ${JSON.stringify(value)}: expected TYPE=URL, e.g. syslog=udp://127.0.0.1:5514`);
+  }
+  const listen = value
+    .slice(eq + 1)
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (listen.length === 0) throw new LogError("invalid_argument", `--receiver ${JSON.stringify(value)}: missing URL after '='`);
+  const first = parseListenUrl(listen[0]!);
+  const scheme = listen[0]!.slice(0, listen[0]!.indexOf(":"));
+  return { type, id: `${type}-${scheme}-${first.port}`, listen };
+}

@@ -1,0 +1,152 @@
+/**
+ * GELF receiver: UDP (plain, gzip or zlib JSON; chunked up to 128 chunks) and TCP/TLS
+ * (NUL-delimited JSON). Options: chunkTimeoutMs (5000), maxChunkSets (4096),
+ * maxMessageBytes (decompressed, 8 MiB), recvBufferBytes (UDP SO_RCVBUF, 8 MiB).
+ */
+
+import { LogError, errorMessage } from "../../../core/errors.ts";
+import { BaseReceiver, type Listener } from "../base.ts";
+import { parseListenUrl, type ListenAddress } from "../listen-url.ts";
+import { checkOptionKeys, intOption } from "../options.ts";
+import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
+import { listenTcp, type ConnectionHandler, type TcpConnection, type TcpListener } from "../tcp.ts";
+import { loadTls } from "../tls.ts";
+import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
+import { CHUNK_MAGIC_0, CHUNK_MAGIC_1, GelfChunkAssembler, type DropSink } from "./chunks.ts";
+import { gelfRecord, inflatePayload } from "./message.ts";
+import { NulFramer, type NulFrameSink } from "./nul-framer.ts";
+
+const OPTIONS = ["chunkTimeoutMs", "maxChunkSets", "maxMessageBytes", "recvBufferBytes"] as const;
+const PARSE_ERROR_ATTR = "parse_error";
+
+export class GelfReceiver extends BaseReceiver {
+  private readonly addresses: ListenAddress[];
+  private readonly maxMessage: number;
+  private readonly recvBuffer: number;
+  private readonly chunkTimeoutMs: number;
+  private readonly maxSets: number;
+  private readonly dropSink: DropSink;
+  private tcp: TcpListener[] = [];
+
+  constructor(config: ReceiverConfig, ctx: ReceiverContext) {
+    super(config, ctx);
+    checkOptionKeys(config, OPTIONS);
+    this.addresses = config.listen.map(parseListenUrl);
+    if (this.addresses.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
+    for (const a of this.addresses) {
+      if (a.transport === "http") throw new LogError("invalid_argument", `receiver ${config.id}: gelf listens on udp://, tcp:// or tls://`);
+      if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: tls:// needs tls.certFile and tls.keyFile`);
+    }
+    this.chunkTimeoutMs = intOption(config, "chunkTimeoutMs", 5000, 1);
+    this.maxSets = intOption(config, "maxChunkSets", 4096, 1);
+    this.maxMessage = intOption(config, "maxMessageBytes", 8 << 20, 64);
+    this.recvBuffer = intOption(config, "recvBufferBytes", DEFAULT_UDP_RECV_BUFFER, 0);
+    const c = this.counters;
+    this.dropSink = (reason, messages, bytes) => c.drop(reason, messages, bytes);
+  }
+
+  protected override async open(): Promise<Listener[]> {
+    const out: Listener[] = [];
+    this.tcp = [];
+    try {
+      for (const a of this.addresses) {
+        if (a.transport === "udp") {
+          out.push(...(await this.openUdp(a)));
+          continue;
+        }
+        const l = listenTcp({
+          address: a,
+          tls: a.tls ? loadTls(this.config.tls!) : undefined,
+          pipeline: this.pipeline,
+          counters: this.counters,
+          open: (conn) => this.connection(conn),
+          onHandlerError: (where, err) => this.handlerCrashed(where, err),
+        });
+        this.tcp.push(l);
+        out.push(l);
+      }
+    } catch (err) {
+      for (const l of out) l.close();
+      throw err;
+    }
+    return out;
+  }
+
+  protected override closeConnections(): void {
+    for (const l of this.tcp) l.closeConnections();
+  }
+
+  /** The UDP socket plus a timer expiring incomplete chunk sets. */
+  private async openUdp(a: ListenAddress): Promise<Listener[]> {
+    const assembler = new GelfChunkAssembler({ timeoutMicros: this.chunkTimeoutMs * 1000, maxSets: this.maxSets });
+    const c = this.counters;
+    const sock = await listenUdp({
+      address: a,
+      recvBufferBytes: this.recvBuffer,
+      onCrash: (err) => this.crashed(err),
+      message: (d, remote) => {
+        c.bytes += d.length;
+        if (this.pipeline.full) return c.drop("queue_full", 1, d.length);
+        try {
+          if (d.length >= 2 && d[0] === CHUNK_MAGIC_0 && d[1] === CHUNK_MAGIC_1) {
+            const whole = assembler.add(d, this.clock(), this.dropSink);
+            if (whole) this.payload(whole, remote);
+          } else this.payload(d, remote);
+        } catch (err) {
+          c.drop("decode_failed", 1, d.length);
+          this.handlerCrashed(`GELF datagram from ${remote}`, err);
+        }
+      },
+    });
+    const timer = setInterval(() => assembler.expire(this.clock(), this.dropSink), Math.min(1000, this.chunkTimeoutMs));
+    return [
+      sock,
+      {
+        address: `${sock.address}#chunks`,
+        close: () => {
+          clearInterval(timer);
+          assembler.clear(this.dropSink);
+        },
+      },
+    ];
+  }
+
+  private connection(conn: TcpConnection): ConnectionHandler {
+    const framer = new NulFramer(this.maxMessage);
+    const remote = conn.remoteAddress;
+    const sink: NulFrameSink = {
+      frame: (buf, start, end) => this.payload(buf.subarray(start, end), remote),
+      dropped: this.dropSink,
+    };
+    return {
+      data: (chunk) => {
+        framer.push(chunk, sink);
+        if (this.pipeline.full) conn.pauseForSpace();
+      },
+      closed: () => framer.end(sink),
+    };
+  }
+
+  /** Decompresses and maps one whole message, then queues it. */
+  private payload(p: Uint8Array, remote: string): void {
+    let json: Uint8Array;
+    try {
+      json = inflatePayload(p, this.maxMessage);
+    } catch (err) {
+      this.counters.drop("decode_failed", 1, p.length);
+      this.decodeError(`GELF message from ${remote}: cannot decompress: ${errorMessage(err)}`);
+      return;
+    }
+    const r = gelfRecord(json, { receiver: this.id, remote_ip: remote });
+    if (r.error !== "") {
+      r.attrs[PARSE_ERROR_ATTR] = r.error;
+      this.counters.parseErrors++;
+    }
+    this.pipeline.push({ raw: r.raw, attrs: r.attrs, sourceTs: r.sourceTs, ingestTs: this.clock() }, this.counters);
+  }
+}
+
+/** Registry entry. */
+export function createGelfReceiver(config: ReceiverConfig, ctx: ReceiverContext): GelfReceiver {
+  return new GelfReceiver(config, ctx);
+}

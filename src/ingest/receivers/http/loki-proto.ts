@@ -1,0 +1,137 @@
+/**
+ * Minimal protobuf reader for Loki's push message (pkg/push/push.proto), enough for the three
+ * messages we need; unknown fields are skipped by wire type:
+ *   PushRequest   { repeated StreamAdapter streams = 1; }
+ *   StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; uint64 hash = 3; }
+ *   EntryAdapter  { Timestamp timestamp = 1; string line = 2; repeated LabelPairAdapter structuredMetadata = 3; }
+ *   LabelPairAdapter { string name = 1; string value = 2; }   Timestamp { int64 seconds = 1; int32 nanos = 2; }
+ * Pure; throws ParseError on truncated or malformed input.
+ */
+
+import { ParseError } from "../../../core/errors.ts";
+
+/** One decoded log line. `line` is a view into the request body. */
+export interface LokiEntry {
+  /** Epoch µs, 0 when absent. */
+  ts: number;
+  line: Uint8Array;
+  metadata: [string, string][];
+}
+
+export interface LokiStream {
+  labels: string;
+  entries: LokiEntry[];
+}
+
+const dec = new TextDecoder();
+
+class Reader {
+  pos: number;
+  constructor(
+    readonly b: Uint8Array,
+    start: number,
+    readonly end: number,
+  ) {
+    this.pos = start;
+  }
+
+  varint(): number {
+    let v = 0;
+    let mul = 1;
+    for (let k = 0; k < 10; k++) {
+      if (this.pos >= this.end) throw new ParseError(this.pos, "truncated varint");
+      const byte = this.b[this.pos++]!;
+      v += (byte & 0x7f) * mul;
+      if (byte < 0x80) return v;
+      mul *= 128;
+    }
+    throw new ParseError(this.pos, "varint longer than 10 bytes");
+  }
+
+  /** Returns [start, end) of a length-delimited field. */
+  bytes(): [number, number] {
+    const len = this.varint();
+    const s = this.pos;
+    if (len > this.end - s) throw new ParseError(s, `length ${len} runs past the end`);
+    this.pos = s + len;
+    return [s, s + len];
+  }
+
+  skip(wire: number): void {
+    if (wire === 0) this.varint();
+    else if (wire === 1) this.pos += 8;
+    else if (wire === 2) this.bytes();
+    else if (wire === 5) this.pos += 4;
+    else throw new ParseError(this.pos, `unsupported wire type ${wire}`);
+    if (this.pos > this.end) throw new ParseError(this.end, "field runs past the end");
+  }
+}
+
+/** Decodes a (decompressed) PushRequest. */
+export function decodeLokiPush(b: Uint8Array): LokiStream[] {
+  const r = new Reader(b, 0, b.length);
+  const out: LokiStream[] = [];
+  while (r.pos < r.end) {
+    const tag = r.varint();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) out.push(stream(b, ...r.bytes()));
+    else r.skip(tag & 7);
+  }
+  return out;
+}
+
+function stream(b: Uint8Array, start: number, end: number): LokiStream {
+  const r = new Reader(b, start, end);
+  const s: LokiStream = { labels: "", entries: [] };
+  while (r.pos < r.end) {
+    const tag = r.varint();
+    const field = tag >>> 3;
+    if (field === 1 && (tag & 7) === 2) s.labels = dec.decode(b.subarray(...r.bytes()));
+    else if (field === 2 && (tag & 7) === 2) s.entries.push(entry(b, ...r.bytes()));
+    else r.skip(tag & 7);
+  }
+  return s;
+}
+
+function entry(b: Uint8Array, start: number, end: number): LokiEntry {
+  const r = new Reader(b, start, end);
+  const e: LokiEntry = { ts: 0, line: b.subarray(0, 0), metadata: [] };
+  while (r.pos < r.end) {
+    const tag = r.varint();
+    const field = tag >>> 3;
+    if ((tag & 7) !== 2) {
+      r.skip(tag & 7);
+      continue;
+    }
+    const [s, t] = r.bytes();
+    if (field === 1) e.ts = timestamp(b, s, t);
+    else if (field === 2) e.line = b.subarray(s, t);
+    else if (field === 3) e.metadata.push(labelPair(b, s, t));
+  }
+  return e;
+}
+
+function timestamp(b: Uint8Array, start: number, end: number): number {
+  const r = new Reader(b, start, end);
+  let seconds = 0;
+  let nanos = 0;
+  while (r.pos < r.end) {
+    const tag = r.varint();
+    if (tag === 0x08) seconds = r.varint();
+    else if (tag === 0x10) nanos = r.varint();
+    else r.skip(tag & 7);
+  }
+  return seconds * 1_000_000 + Math.floor(nanos / 1000);
+}
+
+function labelPair(b: Uint8Array, start: number, end: number): [string, string] {
+  const r = new Reader(b, start, end);
+  let name = "";
+  let value = "";
+  while (r.pos < r.end) {
+    const tag = r.varint();
+    if (tag === 0x0a) name = dec.decode(b.subarray(...r.bytes()));
+    else if (tag === 0x12) value = dec.decode(b.subarray(...r.bytes()));
+    else r.skip(tag & 7);
+  }
+  return [name, value];
+}

@@ -1,0 +1,50 @@
+/**
+ * Listen URLs of receivers: `udp://`, `tcp://`, `tls://`, `http://`, `https://` with a host
+ * (IPv6 in brackets) and a port (0 = any free port). Pure parsing and formatting.
+ */
+
+import { LogError } from "../../core/errors.ts";
+
+export type Transport = "udp" | "tcp" | "http";
+
+/** One parsed listen address. */
+export interface ListenAddress {
+  transport: Transport;
+  tls: boolean;
+  hostname: string;
+  port: number;
+}
+
+const SCHEMES: Record<string, [Transport, boolean]> = {
+  "udp:": ["udp", false],
+  "tcp:": ["tcp", false],
+  "tls:": ["tcp", true],
+  "http:": ["http", false],
+  "https:": ["http", true],
+};
+
+/** Parses a listen URL; throws LogError("invalid_argument") quoting the bad value. */
+export function parseListenUrl(url: string): ListenAddress {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)} is not a URL like udp://127.0.0.1:5514`);
+  }
+  const scheme = SCHEMES[u.protocol];
+  if (!scheme) throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)}: scheme must be udp, tcp, tls, http or https`);
+  if (u.port === "" && !/:0$/.test(u.host)) throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)} needs an explicit port`);
+  if ((u.pathname !== "" && u.pathname !== "/") || u.search !== "" || u.username !== "") {
+    throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)} must be scheme://host:port only`);
+  }
+  const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
+  if (hostname === "") throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)} needs a host (0.0.0.0 for all)`);
+  return { transport: scheme[0], tls: scheme[1], hostname, port: u.port === "" ? 0 : Number(u.port) };
+}
+
+/** Formats a bound address back into a URL. */
+export function formatListenUrl(a: ListenAddress): string {
+  const scheme = a.transport === "udp" ? "udp" : a.transport === "tcp" ? (a.tls ? "tls" : "tcp") : a.tls ? "https" : "http";
+  const host = a.hostname.includes(":") ? `[${a.hostname}]` : a.hostname;
+  return `${scheme}://${host}:${a.port}`;
+}

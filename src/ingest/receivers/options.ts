@@ -1,0 +1,33 @@
+/**
+ * Typed readers for the free-form `options` of a ReceiverConfig: each returns the default when
+ * the key is absent and throws LogError("invalid_argument") naming the receiver and key when
+ * the value has the wrong type or range.
+ */
+
+import { LogError } from "../../core/errors.ts";
+import type { ReceiverConfig } from "./receiver.ts";
+
+/** A non-negative integer option. */
+export function intOption(c: ReceiverConfig, key: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const v = c.options?.[key];
+  if (v === undefined) return def;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** A boolean option. */
+export function boolOption(c: ReceiverConfig, key: string, def: boolean): boolean {
+  const v = c.options?.[key];
+  if (v === undefined) return def;
+  if (typeof v !== "boolean") throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Rejects options this receiver type does not know (typos must not pass silently). */
+export function checkOptionKeys(c: ReceiverConfig, known: readonly string[]): void {
+  for (const k of Object.keys(c.options ?? {})) {
+    if (!known.includes(k)) throw new LogError("invalid_argument", `receiver ${c.id} (${c.type}): unknown option ${JSON.stringify(k)}; known: ${known.join(", ")}`);
+  }
+}

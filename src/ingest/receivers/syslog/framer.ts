@@ -1,0 +1,224 @@
+/**
+ * RFC 6587 stream framing for syslog over TCP, both methods on one connection: a frame that
+ * starts with a digit 1-9 is octet-counted (`LEN SP MSG`), anything else runs to LF
+ * (non-transparent framing). One trailing LF (and CR) inside an octet-counted frame is framing
+ * (rsyslog counts it); CR before LF is framing too; empty lines are skipped. An optional
+ * PROXY v1 line is accepted first. A frame longer than `maxFrame` is cut to it (the tail is
+ * dropped as "oversize"; keep maxFrame above MAX_RAW_BYTES so the record is marked truncated).
+ * Pure: bytes in, frames out; every input byte ends up in a frame, in `overhead`, or in a
+ * counted drop.
+ */
+
+import type { DropReason } from "../../pipeline/counters.ts";
+
+/** Receives frames and drops. `buf` is never modified afterwards (subarrays may be kept). */
+export interface FrameSink {
+  frame(buf: Uint8Array, start: number, end: number): void;
+  /** `messages` is how many messages the drop stands for (0 for the tail of one already counted). */
+  dropped(reason: DropReason, bytes: number, messages: number): void;
+}
+
+/** The PROXY v1 header of a connection. */
+export interface ProxyInfo {
+  protocol: string;
+  source: string;
+  destination: string;
+  sourcePort: number;
+  destinationPort: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+/** Longest PROXY v1 line including CRLF (HAProxy spec). */
+const PROXY_MAX = 107;
+const PROXY_PREFIX = "PROXY ";
+/** Most MSG-LEN digits accepted (999,999,999 bytes). */
+const MAX_LEN_DIGITS = 9;
+
+const latin1 = new TextDecoder("latin1");
+
+export class SyslogStreamFramer {
+  /** Framing bytes consumed (length headers, LF/CR, empty lines, the PROXY line). */
+  overhead = 0;
+  proxy: ProxyInfo | undefined;
+  private pending: Uint8Array[] = [];
+  private pendingLen = 0;
+  /** Bytes the pending data must reach before it is worth re-parsing; -1: wait for an LF. */
+  private need = -1;
+  private expectProxy: boolean;
+  /** Bytes of an oversize octet-counted frame still to discard. */
+  private skip = 0;
+  /** Discarding the rest of an oversize LF line. */
+  private skipToLf = false;
+
+  constructor(
+    private readonly maxFrame: number,
+    proxyProtocol = false,
+  ) {
+    this.expectProxy = proxyProtocol;
+  }
+
+  /** Feeds received bytes. */
+  push(chunk: Uint8Array, sink: FrameSink): void {
+    if (this.pending.length === 0) {
+      this.process(chunk, sink);
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingLen += chunk.length;
+    const ready = this.need >= 0 ? this.pendingLen >= this.need : chunk.indexOf(LF) >= 0 || this.pendingLen > this.maxFrame;
+    if (!ready) return;
+    const data = Buffer.concat(this.pending, this.pendingLen);
+    this.pending = [];
+    this.pendingLen = 0;
+    this.process(data, sink);
+  }
+
+  /** The peer closed: a final unterminated line is a message; a cut octet frame is dropped. */
+  end(sink: FrameSink): void {
+    if (this.pendingLen === 0) return;
+    const data = Buffer.concat(this.pending, this.pendingLen);
+    this.pending = [];
+    this.pendingLen = 0;
+    if (this.need >= 0) sink.dropped("incomplete", data.length, 1);
+    else this.emitLine(data, 0, data.length, sink);
+  }
+
+  private process(data: Uint8Array, sink: FrameSink): void {
+    const end = data.length;
+    let i = 0;
+    while (i < end) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, end - i);
+        sink.dropped("oversize", n, 0);
+        this.skip -= n;
+        i += n;
+        continue;
+      }
+      if (this.skipToLf) {
+        const lf = data.indexOf(LF, i);
+        const stop = lf < 0 ? end : lf + 1;
+        sink.dropped("oversize", stop - i, 0);
+        i = stop;
+        if (lf >= 0) this.skipToLf = false;
+        continue;
+      }
+      const b = data[i]!;
+      if (b === LF || b === CR) {
+        this.overhead++;
+        i++;
+        continue;
+      }
+      if (this.expectProxy) {
+        const next = this.proxyLine(data, i, sink);
+        if (next < 0) return this.keep(data, i, -1);
+        i = next;
+        continue;
+      }
+      if (b >= 0x31 && b <= 0x39) {
+        const next = this.octetFrame(data, i, sink);
+        if (next === -2) return this.keep(data, i, this.need);
+        if (next >= 0) {
+          i = next;
+          continue;
+        }
+      }
+      const lf = data.indexOf(LF, i);
+      if (lf < 0) {
+        if (end - i > this.maxFrame) {
+          this.emitLine(data, i, i + this.maxFrame, sink);
+          sink.dropped("oversize", end - i - this.maxFrame, 0);
+          this.skipToLf = true;
+          return;
+        }
+        return this.keep(data, i, -1);
+      }
+      if (lf - i > this.maxFrame) {
+        this.emitLine(data, i, i + this.maxFrame, sink);
+        sink.dropped("oversize", lf + 1 - i - this.maxFrame, 0);
+      } else {
+        this.emitLine(data, i, lf, sink);
+        this.overhead++;
+      }
+      i = lf + 1;
+    }
+  }
+
+  /**
+   * Octet-counted frame at i: returns the index after it, -1 when the bytes are not a length
+   * header (LF framing applies), -2 when more bytes are needed (`need` set).
+   */
+  private octetFrame(data: Uint8Array, i: number, sink: FrameSink): number {
+    const end = data.length;
+    let j = i;
+    let len = 0;
+    while (j < end && j - i <= MAX_LEN_DIGITS && data[j]! >= 0x30 && data[j]! <= 0x39) len = len * 10 + data[j++]! - 0x30;
+    if (j - i > MAX_LEN_DIGITS) return -1;
+    if (j === end) {
+      this.need = end - i + 1;
+      return -2;
+    }
+    if (data[j] !== SP) return -1;
+    const start = j + 1;
+    const take = Math.min(len, this.maxFrame);
+    if (start + take > end) {
+      this.need = start + take - i;
+      return -2;
+    }
+    this.overhead += start - i;
+    let e = start + take;
+    if (take === len) {
+      if (e > start && data[e - 1] === LF) e--;
+      if (e > start && data[e - 1] === CR) e--;
+      this.overhead += start + len - e;
+    } else this.skip = len - take;
+    if (e > start) sink.frame(data, start, e);
+    return start + take;
+  }
+
+  /** Consumes a PROXY v1 line at i; -1 when it is not complete yet. */
+  private proxyLine(data: Uint8Array, i: number, sink: FrameSink): number {
+    const end = data.length;
+    const avail = Math.min(end - i, PROXY_PREFIX.length);
+    for (let k = 0; k < avail; k++) {
+      if (data[i + k] !== PROXY_PREFIX.charCodeAt(k)) {
+        this.expectProxy = false;
+        return i;
+      }
+    }
+    const lf = data.indexOf(LF, i);
+    if (lf < 0 || lf - i >= PROXY_MAX) {
+      if (lf < 0 && end - i < PROXY_MAX) return -1;
+      this.expectProxy = false;
+      return i;
+    }
+    this.expectProxy = false;
+    const line = latin1.decode(data.subarray(i, lf)).replace(/\r$/, "");
+    const p = line.split(" ");
+    if (p.length === 6 && (p[1] === "TCP4" || p[1] === "TCP6")) {
+      this.proxy = { protocol: p[1]!, source: p[2]!, destination: p[3]!, sourcePort: Number(p[4]), destinationPort: Number(p[5]) };
+      this.overhead += lf + 1 - i;
+    } else if (p[1] === "UNKNOWN") {
+      this.overhead += lf + 1 - i;
+    } else {
+      sink.dropped("protocol", lf + 1 - i, 1);
+    }
+    return lf + 1;
+  }
+
+  private emitLine(data: Uint8Array, start: number, end: number, sink: FrameSink): void {
+    let e = end;
+    if (e > start && data[e - 1] === CR) e--;
+    this.overhead += end - e;
+    if (e > start) sink.frame(data, start, e);
+  }
+
+  private keep(data: Uint8Array, i: number, need: number): void {
+    this.need = need;
+    if (i >= data.length) return;
+    const rest = data.subarray(i);
+    this.pending = [rest];
+    this.pendingLen = rest.length;
+  }
+}

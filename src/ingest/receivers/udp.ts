@@ -1,0 +1,60 @@
+/**
+ * Thin UDP glue on node:dgram (Bun.udpSocket cannot set SO_RCVBUF; a large receive buffer is
+ * what keeps bursts from being dropped by the kernel). One callback per datagram; socket
+ * errors are reported as listener crashes so the receiver restarts.
+ */
+
+import dgram from "node:dgram";
+import type { Listener } from "./base.ts";
+import { formatListenUrl, type ListenAddress } from "./listen-url.ts";
+
+/** Default SO_RCVBUF request: 8 MiB (Linux caps it at 2 x net.core.rmem_max). */
+export const DEFAULT_UDP_RECV_BUFFER = 8 << 20;
+
+export interface UdpListenOptions {
+  address: ListenAddress;
+  recvBufferBytes?: number;
+  /** One datagram; `remote` is the sender's IP. */
+  message(datagram: Uint8Array, remote: string): void;
+  /** The socket failed after binding. */
+  onCrash(err: unknown): void;
+}
+
+/** A bound UDP socket; `recvBufferBytes` is what the kernel granted. */
+export interface UdpListener extends Listener {
+  readonly recvBufferBytes: number;
+}
+
+/** Binds a UDP socket; rejects when the bind fails. */
+export function listenUdp(o: UdpListenOptions): Promise<UdpListener> {
+  const type = o.address.hostname.includes(":") ? "udp6" : "udp4";
+  const socket = dgram.createSocket({ type, recvBufferSize: o.recvBufferBytes ?? DEFAULT_UDP_RECV_BUFFER });
+  return new Promise((resolve, reject) => {
+    let bound = false;
+    socket.on("error", (err) => {
+      if (!bound) {
+        socket.close();
+        reject(err);
+      } else o.onCrash(err);
+    });
+    socket.on("message", (msg, rinfo) => o.message(msg, rinfo.address));
+    socket.bind(o.address.port, o.address.hostname, () => {
+      bound = true;
+      const port = socket.address().port;
+      let granted = 0;
+      try {
+        granted = socket.getRecvBufferSize();
+      } catch {
+        granted = 0;
+      }
+      resolve({
+        address: formatListenUrl({ ...o.address, port }),
+        recvBufferBytes: granted,
+        close() {
+          socket.removeAllListeners("message");
+          socket.close();
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Helpers for ingest tests only: where the shared fixtures (../shared/fixtures beside the
+ * checkout) and the project's own captures live, and a temp file store that cleans up.
+ */
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { openFileStore } from "../storage/file/open-store.ts";
+import type { FileStore } from "../storage/file/file-store.ts";
+import type { LogRecord } from "../core/record.ts";
+
+const REPO = resolve(import.meta.dir, "../..");
+
+/** Path of a file under ../shared/fixtures, or undefined when the shared tree is absent. */
+export function sharedFixture(rel: string): string | undefined {
+  const p = resolve(REPO, "../shared/fixtures", rel);
+  return existsSync(p) ? p : undefined;
+}
+
+/** Bytes of a capture copied into test/fixtures/captures/. */
+export function capture(rel: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(REPO, "test/fixtures/captures", rel)));
+}
+
+/** A file store in a fresh temp dir; dispose closes it and removes the dir. */
+export interface TempStore extends AsyncDisposable {
+  store: FileStore;
+  dir: string;
+  /** Every record of every chunk, in order. */
+  records(): LogRecord[];
+}
+
+export async function tempStore(prefix = "gastrolog-ingest-"): Promise<TempStore> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const store = await openFileStore(dir, { name: "test" });
+  return {
+    store,
+    dir,
+    records() {
+      const out: LogRecord[] = [];
+      for (const meta of store.chunks()) {
+        const r = store.open(meta.id);
+        try {
+          for (let i = 0; i < r.count(); i++) out.push(r.record(i));
+        } finally {
+          r.close();
+        }
+      }
+      return out;
+    },
+    async [Symbol.asyncDispose]() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const utf8 = new TextDecoder();
+/** Raw payload as text. */
+export function text(r: { raw: Uint8Array }): string {
+  return utf8.decode(r.raw);
+}
+
+/** Yields to the event loop until `pred()` holds (at most `turns` turns; then throws). */
+export async function until(pred: () => boolean, turns = 1000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (pred()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error("condition not reached");
+}
