@@ -2,9 +2,12 @@
  * Builds the attribute index section ("idx.attrs": indexes "keys", "values", "pairs") from
  * record attributes (spec A4.2): keys and values ASCII-lowercased, pairs as key NUL value,
  * each term once per record. Always complete, no limits. Term ids are worked out once per
- * distinct Attrs object (records sharing a map share the object) and reused by identity.
+ * distinct map — from its encoded bytes when the batch has them (no object per record), else
+ * per distinct Attrs object — and reused.
  */
 
+import { crc32 } from "../core/bytes/checksum.ts";
+import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import type { Attrs } from "../core/record.ts";
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { encodeTermSection } from "./term-section-format.ts";
@@ -25,16 +28,22 @@ export class AttrIndexBuilder implements SectionBuilder {
   private readonly values = new TermTable();
   private readonly pairs = new TermTable();
   private readonly memo = new WeakMap<Attrs, Int32Array>();
+  /** Encoded map -> term ids, bucketed by CRC-32 of the encoding. */
+  private readonly byBytes = new Map<number, { bytes: Uint8Array; ids: Int32Array }[]>();
   private scratch = new Uint8Array(256);
 
   add(batch: RecordBatch): void {
     let last: Attrs | undefined;
     let ids: Int32Array = new Int32Array(0);
     for (let i = 0; i < batch.count; i++) {
-      const attrs = batch.attrs(i);
-      if (attrs !== last) {
-        last = attrs;
-        ids = this.memo.get(attrs) ?? this.intern(attrs);
+      if (batch.attrBytes !== undefined) {
+        ids = this.idsOfEncoded(batch.attrBytes(i));
+      } else {
+        const attrs = batch.attrs(i);
+        if (attrs !== last) {
+          last = attrs;
+          ids = this.memo.get(attrs) ?? this.intern(attrs);
+        }
       }
       const pos = batch.first + i;
       this.keys.startRecord(pos);
@@ -57,6 +66,36 @@ export class AttrIndexBuilder implements SectionBuilder {
     return { bytes: encodeTermSection("complete", built), status: "complete" };
   }
 
+  /** Term ids of an encoded map (attrs-codec layout), memoised by its bytes. */
+  private idsOfEncoded(bytes: Uint8Array): Int32Array {
+    const crc = crc32(bytes);
+    let bucket = this.byBytes.get(crc);
+    if (bucket === undefined) this.byBytes.set(crc, (bucket = []));
+    for (const e of bucket) if (sameBytes(e.bytes, bytes)) return e.ids;
+    const cur: VarintCursor = { pos: 0 };
+    const count = readVarint(bytes, cur);
+    const ids = new Int32Array(count * 3);
+    for (let k = 0; k < count; k++) {
+      const kl = readVarint(bytes, cur);
+      const ks = cur.pos;
+      cur.pos += kl;
+      const vl = readVarint(bytes, cur);
+      const vs = cur.pos;
+      cur.pos += vl;
+      // key NUL value, ASCII-lowercased bytewise (what asciiLower + UTF-8 encoding give).
+      if (this.scratch.length < kl + vl + 1) this.scratch = new Uint8Array(2 * (kl + vl + 1));
+      const s = this.scratch;
+      for (let j = 0; j < kl; j++) s[j] = LOWER[bytes[ks + j]!]!;
+      s[kl] = 0;
+      for (let j = 0; j < vl; j++) s[kl + 1 + j] = LOWER[bytes[vs + j]!]!;
+      ids[3 * k] = this.keys.intern(s, 0, kl);
+      ids[3 * k + 1] = this.values.intern(s, kl + 1, kl + 1 + vl);
+      ids[3 * k + 2] = this.pairs.intern(s, 0, kl + 1 + vl);
+    }
+    bucket.push({ bytes: bytes.slice(), ids });
+    return ids;
+  }
+
   /** (keyId, valueId, pairId) triples of one attribute map, memoised by identity. */
   private intern(attrs: Attrs): Int32Array {
     const names = Object.keys(attrs);
@@ -77,4 +116,14 @@ export class AttrIndexBuilder implements SectionBuilder {
     this.memo.set(attrs, ids);
     return ids;
   }
+}
+
+/** Byte -> ASCII-lowercased byte. */
+const LOWER = new Uint8Array(256);
+for (let c = 0; c < 256; c++) LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -145,7 +145,11 @@ export function tokenize(text: string | Uint8Array): string[] {
 
 /** ASCII-only lowercase (the spec's "lowercase"): `A`–`Z` -> `a`–`z`, nothing else changes. */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return s;
 }
 
 /**

@@ -16,6 +16,8 @@ export const BATCH_MAX_RAW_BYTES = 1 << 20;
 /** Attribute access for batch-relative record i. */
 export interface AttrsColumn {
   get(i: number): Attrs;
+  /** The encoded map of record i, when the column holds encodings. */
+  bytes?(i: number): Uint8Array;
 }
 
 /** Attrs objects held in an array; batch record i is `list[base + i]`. */
@@ -44,6 +46,10 @@ export class EncodedAttrs implements AttrsColumn {
     private readonly buf: Uint8Array,
     private readonly offsets: Uint32Array,
   ) {}
+
+  bytes(i: number): Uint8Array {
+    return this.buf.subarray(this.offsets[i]!, this.offsets[i + 1]!);
+  }
 
   get(i: number): Attrs {
     const start = this.offsets[i]!;
@@ -76,7 +82,12 @@ export class ColumnBatch implements RecordBatch {
     readonly ingestTs: Float64Array,
     readonly sourceTs: Float64Array,
     private readonly attrsColumn: AttrsColumn,
-  ) {}
+  ) {
+    const col = attrsColumn;
+    if (col.bytes !== undefined) this.attrBytes = (i) => col.bytes!(i);
+  }
+
+  readonly attrBytes?: (i: number) => Uint8Array;
 
   attrs(i: number): Attrs {
     if (i < 0 || i >= this.count) throw new RangeError(`batch record ${i} out of range [0, ${this.count})`);

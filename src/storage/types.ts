@@ -79,6 +79,12 @@ export interface RecordBatch {
   readonly sourceTs: Float64Array;
   /** Decodes the attributes of record i (batch-relative) lazily. */
   attrs(i: number): Attrs;
+  /**
+   * The attrs-codec encoding of record i's attributes as a view, when the batch holds them
+   * encoded (active file chunks, sealed blocks): lets seals and index builds work on bytes
+   * without building an object per record. Absent on batches built from objects.
+   */
+  attrBytes?(i: number): Uint8Array;
 }
 
 /** A time-bounded range of records inside a chunk (sealed: a compressed block). */

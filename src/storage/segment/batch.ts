@@ -43,6 +43,7 @@ class BatchSlice implements RecordBatch {
   readonly writeTs: Float64Array;
   readonly ingestTs: Float64Array;
   readonly sourceTs: Float64Array;
+  readonly attrBytes?: (i: number) => Uint8Array;
 
   constructor(
     private readonly parent: RecordBatch,
@@ -56,6 +57,7 @@ class BatchSlice implements RecordBatch {
     this.writeTs = parent.writeTs.subarray(from, to);
     this.ingestTs = parent.ingestTs.subarray(from, to);
     this.sourceTs = parent.sourceTs.subarray(from, to);
+    if (parent.attrBytes !== undefined) this.attrBytes = (i) => parent.attrBytes!(from + i);
   }
 
   attrs(i: number): Attrs {

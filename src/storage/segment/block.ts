@@ -46,7 +46,7 @@ export class BlockEncoder {
     this.writeTs.push(batch.writeTs[i]!);
     this.ingestTs.push(batch.ingestTs[i]!);
     this.sourceTs.push(batch.sourceTs[i]!);
-    this.attrIndex.push(this.mapIndex(batch.attrs(i)));
+    this.attrIndex.push(batch.attrBytes !== undefined ? this.mapIndexBytes(batch.attrBytes(i)) : this.mapIndex(batch.attrs(i)));
     this.count++;
   }
 
@@ -56,21 +56,21 @@ export class BlockEncoder {
     const s = this.scratch;
     s.reset();
     encodeAttrsInto(attrs, s);
-    const bytes = s.finish();
+    const idx = this.mapIndexBytes(s.finish());
+    this.byObject.set(attrs, idx);
+    return idx;
+  }
+
+  /** Index of the distinct map with these encoded bytes, adding it when new. */
+  private mapIndexBytes(bytes: Uint8Array): number {
     const crc = crc32(bytes);
     let candidates = this.byCrc.get(crc);
     if (candidates === undefined) this.byCrc.set(crc, (candidates = []));
-    for (const idx of candidates) {
-      if (this.sameMap(idx, bytes)) {
-        this.byObject.set(attrs, idx);
-        return idx;
-      }
-    }
+    for (const idx of candidates) if (this.sameMap(idx, bytes)) return idx;
     const idx = this.mapEnds.length;
     this.maps.bytes(bytes);
     this.mapEnds.push(this.maps.length);
     candidates.push(idx);
-    this.byObject.set(attrs, idx);
     return idx;
   }
 
@@ -143,6 +143,11 @@ export class DecodedBlock implements RecordBatch {
     private readonly attrIndex: Uint32Array,
   ) {
     this.mapCache = new Array(mapBounds.length - 1);
+  }
+
+  attrBytes(i: number): Uint8Array {
+    const k = this.attrIndex[i]!;
+    return this.body.subarray(this.mapBounds[k]!, this.mapBounds[k + 1]!);
   }
 
   attrs(i: number): Attrs {

@@ -1,0 +1,37 @@
+import { expect, test } from "bun:test";
+import fc from "fast-check";
+import { encodeAttrs } from "../core/attrs-codec.ts";
+import { ColumnBatch, EncodedAttrs, ObjectAttrs } from "../storage/column-batch.ts";
+import { AttrIndexBuilder } from "./attr-builder.ts";
+
+/** The same records as a batch of objects and as a batch of encodings. */
+function batches(maps: Record<string, string>[]): [ColumnBatch, ColumnBatch] {
+  const n = maps.length;
+  const zeros = () => new Float64Array(n);
+  const offsets = new Uint32Array(n + 1);
+  const encoded = maps.map(encodeAttrs);
+  const buf = new Uint8Array(encoded.reduce((s, e) => s + e.length, 0));
+  encoded.forEach((e, i) => {
+    buf.set(e, offsets[i]);
+    offsets[i + 1] = offsets[i]! + e.length;
+  });
+  const raw = new Uint32Array(n + 1);
+  const make = (col: ObjectAttrs | EncodedAttrs) => new ColumnBatch(7, n, new Uint8Array(0), raw, zeros(), zeros(), zeros(), col);
+  return [make(new ObjectAttrs(maps, 0)), make(new EncodedAttrs(buf, offsets))];
+}
+
+test("building from encoded attributes gives the same section as building from objects", () => {
+  const word = fc.constantFrom("Host", "host", "ENV", "prod", "Prod", "é", "web-1", "x", "", "Zoë");
+  fc.assert(
+    fc.property(fc.array(fc.dictionary(word, word, { maxKeys: 4 }), { maxLength: 40 }), (maps) => {
+      const [objects, encoded] = batches(maps);
+      expect(encoded.attrBytes).toBeDefined();
+      const a = new AttrIndexBuilder();
+      a.add(objects);
+      const b = new AttrIndexBuilder();
+      b.add(encoded);
+      expect(b.finish()).toEqual(a.finish());
+    }),
+    { numRuns: 150 },
+  );
+});
