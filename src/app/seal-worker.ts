@@ -11,4 +11,6 @@ declare const self: Worker;
 
 self.onmessage = (e: MessageEvent<SealRequest>) => {
   self.postMessage(handleSealRequest(e.data, sectionBuilders));
+  // Release the seal's garbage now: the heap would otherwise grow with each chunk sealed.
+  Bun.gc(true);
 };

@@ -13,11 +13,13 @@ import { createMemoryStore, type MemoryStoreOptions } from "../storage/memory/me
 import type { LivePolicy } from "../storage/options.ts";
 import type { ChunkStore } from "../storage/types.ts";
 import { storeDir } from "./paths.ts";
+import { DEFAULT_ROTATION as DEFAULT_STORE_ROTATION } from "../config/schema.ts";
+import { parseSize } from "../config/units.ts";
 import { sealWorkerUrl } from "./seal-worker-url.ts";
 import { sectionBuilders } from "./section-builders.ts";
 
-/** Default rotation of file stores: seal at 64 MiB (spec A1.7), so indexes stay small and seals overlap ingest. */
-export const DEFAULT_ROTATION = { maxBytes: 64 << 20 };
+/** Default rotation of file stores (the config's default), so seals overlap ingest and stay small. */
+export const DEFAULT_ROTATION = { maxBytes: parseSize(DEFAULT_STORE_ROTATION.file.maxBytes)! };
 
 /** Sealed chunks whose decoded indexes are kept in memory. */
 const INDEX_CACHE_CHUNKS = 64;

