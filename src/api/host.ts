@@ -39,9 +39,41 @@ export interface ReceiverView {
   name: string;
   type: string;
   params: Readonly<Record<string, string>>;
-  state: "running" | "stopped" | "failed";
+  state: "starting" | "running" | "stopped" | "failed";
   records: number;
   errors: number;
+  /** "config" (versioned) or "flag" (serve --receiver / --demo; outside the config). */
+  origin?: "config" | "flag";
+  /** Counters and socket state of network receivers (absent for the chatterbox). */
+  net?: ReceiverNetView;
+}
+
+/** The counters of a network receiver (ingest/receivers ReceiverStats, without protobuf). */
+export interface ReceiverNetView {
+  bytes: number;
+  parseErrors: number;
+  dropped: Readonly<Record<string, number>>;
+  droppedBytes: number;
+  stored: number;
+  acked: number;
+  duplicates: number;
+  queueWaitMicros: number;
+  listening: readonly string[];
+  restarts: number;
+  connections: number;
+  lastError?: string;
+  /** Epoch µs of lastError. */
+  lastErrorAt?: number;
+}
+
+/** The receivers' shared ingest queue (ingest/pipeline PipelineStats). */
+export interface IngestQueueView {
+  queued: number;
+  queuedBytes: number;
+  appending: number;
+  batches: number;
+  appended: number;
+  appendErrors: number;
 }
 
 export interface VersionInfo {
@@ -84,6 +116,8 @@ export interface EngineHost {
   stores(): readonly HostStore[];
   store(name: string): HostStore | undefined;
   receivers(): readonly ReceiverView[];
+  /** The receivers' shared ingest queue, when the host runs one. */
+  ingestQueue(): IngestQueueView | undefined;
   version(): VersionInfo;
   phase(): HostPhase;
   /** Epoch µs when the host started. */

@@ -10,13 +10,15 @@ import { LogError } from "../core/errors.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import { nowMicros } from "../core/time.ts";
 import type { Router, RouterStats } from "../ingest/route/router.ts";
-import type { ConfigControl, EngineHost, HostPhase, HostStore, ReceiverView, RetentionControl, RoutedAppend, VersionInfo } from "./host.ts";
+import type { ConfigControl, EngineHost, HostPhase, HostStore, IngestQueueView, ReceiverView, RetentionControl, RoutedAppend, VersionInfo } from "./host.ts";
 
 export interface LocalHostOptions {
   stores: readonly HostStore[];
   version: VersionInfo;
   /** Current receivers (default none). */
   receivers?: () => readonly ReceiverView[];
+  /** The receivers' shared ingest queue (default none). */
+  ingestQueue?: () => IngestQueueView;
   /** Called once by requestShutdown(); the owner runs the actual shutdown. */
   onShutdownRequest?: (reason: string) => void;
   config?: ConfigControl;
@@ -88,6 +90,10 @@ export class LocalHost implements EngineHost {
 
   receivers(): readonly ReceiverView[] {
     return this.opts.receivers?.() ?? [];
+  }
+
+  ingestQueue(): IngestQueueView | undefined {
+    return this.opts.ingestQueue?.();
   }
 
   version(): VersionInfo {

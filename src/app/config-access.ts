@@ -15,13 +15,15 @@ import { MemoryConfigStore } from "../config/memory-store.ts";
 import { configDbPath, openSqliteConfigStore } from "../config/sqlite-store.ts";
 import type { ConfigStore, ConfigStoreOptions, VersionInfo } from "../config/store.ts";
 import { acquireLock, type DirLock } from "../storage/file/lock.ts";
+import { receiverValidators } from "./server/receiver-config.ts";
 
 /**
- * Options every config store of this binary gets. Receiver option checks plug in here
- * (`receiverTypes`) once receivers exist; the server must pass the same options.
+ * Options every config store of this binary gets: the receiver types this build runs with
+ * their option checks (a receiver of another type, or with bad options, is rejected). The
+ * server passes the same options.
  */
 export function configStoreOptions(): ConfigStoreOptions {
-  return {};
+  return { receiverTypes: receiverValidators() };
 }
 
 /** Runs `fn` with the data dir's config store for reading. */

@@ -5,7 +5,7 @@
  */
 
 import type { Transport } from "@connectrpc/connect";
-import type { HostStore } from "../../src/api/host.ts";
+import type { HostStore, ReceiverView } from "../../src/api/host.ts";
 import { LocalHost } from "../../src/api/local-host.ts";
 import { createInProcessTransport } from "../../src/api/routes.ts";
 import type { RecordInput } from "../../src/core/record.ts";
@@ -40,6 +40,35 @@ export const FIXTURE: readonly [string, Record<string, string>][] = [
   ["2025-03-01T10:01:10Z INFO shutdown requested", { host: "web-2", level: "info" }],
 ];
 
+/** Receivers the fixture host reports: a network receiver with every counter, a demo one. */
+export const FIXTURE_RECEIVERS: readonly ReceiverView[] = [
+  {
+    name: "syslog-udp-5514",
+    type: "syslog",
+    params: { listen: "udp://127.0.0.1:5514" },
+    state: "running",
+    records: 4210,
+    errors: 2,
+    origin: "flag",
+    net: {
+      bytes: 512_000,
+      parseErrors: 3,
+      dropped: { queue_full: 7, oversize: 1 },
+      droppedBytes: 2048,
+      stored: 4200,
+      acked: 0,
+      duplicates: 0,
+      queueWaitMicros: 4_200_000,
+      listening: ["udp://127.0.0.1:5514"],
+      restarts: 1,
+      connections: 0,
+      lastError: "cannot listen on udp://127.0.0.1:5514: EADDRINUSE",
+      lastErrorAt: T0,
+    },
+  },
+  { name: "demo", type: "chatterbox", params: {}, state: "running", records: 15, errors: 0, origin: "config" },
+];
+
 /** A record of the fixture at `i` seconds*5 after T0. */
 export function fixtureRecord(i: number, raw: string, attrs: Record<string, string>): RecordInput {
   return { raw: enc.encode(raw), attrs, sourceTs: T0 + i * 5_000_000, ingestTs: T0 + i * 5_000_000 + 1000 };
@@ -60,7 +89,7 @@ export async function replFixture(): Promise<ReplFixture> {
   const stores = [mk("default", 6), mk("audit", 100)];
   await stores[0]!.source.store.append(FIXTURE.map(([raw, attrs], i) => fixtureRecord(i, raw, attrs)));
   await stores[1]!.source.store.append([fixtureRecord(0, "audit: config changed by admin", { actor: "admin" }), fixtureRecord(1, "audit: token revoked", { actor: "ops" })]);
-  const host = new LocalHost({ stores, version: { version: "0.0.0-test", commit: "test", runtime: "bun" } });
+  const host = new LocalHost({ stores, version: { version: "0.0.0-test", commit: "test", runtime: "bun" }, receivers: () => FIXTURE_RECEIVERS, ingestQueue: () => ({ queued: 3, queuedBytes: 300, appending: 0, batches: 12, appended: 4200, appendErrors: 1 }) });
   host.markReady();
   return { host, transport: createInProcessTransport(host) };
 }

@@ -5,6 +5,7 @@ import { nowMicros } from "../../core/time.ts";
 import { LifecycleService } from "../gen/gastrolog/v1/lifecycle_pb.ts";
 import { i64 } from "../convert/int64.ts";
 import { indexPending } from "../convert/chunk.ts";
+import { toIngestQueuePb, toReceiverStatusPb } from "../convert/receiver.ts";
 import type { EngineHost } from "../host.ts";
 
 export function lifecycleService(host: EngineHost): ServiceImpl<typeof LifecycleService> {
@@ -25,6 +26,7 @@ export function lifecycleService(host: EngineHost): ServiceImpl<typeof Lifecycle
     async status() {
       const now = nowMicros();
       const routing = host.routing();
+      const queue = host.ingestQueue();
       return {
         phase: host.phase(),
         startedAtUs: i64(host.startedAt),
@@ -40,10 +42,11 @@ export function lifecycleService(host: EngineHost): ServiceImpl<typeof Lifecycle
             pendingIndexChunks: metas.filter(indexPending).length,
           };
         }),
-        receivers: host.receivers().map((r) => ({ name: r.name, type: r.type, state: r.state, records: i64(r.records), errors: i64(r.errors) })),
+        receivers: host.receivers().map(toReceiverStatusPb),
         routing: routing && { routed: i64(routing.routed), unrouted: i64(routing.unrouted), perStore: Object.fromEntries(Object.entries(routing.perStore).map(([k, n]) => [k, i64(n)])) },
         configVersion: i64(host.config?.store.current().version ?? 0),
         appliedConfigVersion: i64(host.config?.appliedVersion() ?? 0),
+        ...(queue ? { ingestQueue: toIngestQueuePb(queue) } : {}),
       };
     },
 

@@ -11,25 +11,33 @@ import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
 import { defaultDataDir } from "../paths.ts";
+import type { ReceiverConfig } from "../../config/schema.ts";
 import { DEFAULT_LISTEN } from "../server/defaults.ts";
+import { receiverFlagConfigs } from "../server/receiver-config.ts";
 import { startServer, type RunningServer } from "../server/server.ts";
 
 export const serveCommand: Command = {
   name: "serve",
   summary: "Run the server: the Connect/gRPC API on a Unix socket and HTTP.",
-  usage: "[--config FILE] [--data DIR] [--socket PATH] [--listen HOST:PORT] [--demo] [FLAGS]",
+  usage: "[--config FILE] [--data DIR] [--socket PATH] [--listen HOST:PORT] [--receiver TYPE=URL]... [--demo] [FLAGS]",
   details:
     "Serves gRPC, Connect and gRPC-Web over HTTP/1.1 and h2c on --listen and on the Unix socket\n" +
     "(mode 0600). GET /healthz answers while the process runs; GET /readyz is 200 once the\n" +
-    "stores are open and 503 while starting or draining. SIGTERM/SIGINT drain and exit 0; a\n" +
-    "second signal exits at once. The configuration is versioned in <data>/config.sqlite and\n" +
-    "changed live with `gastrolog config` (docs/config.md); the data directory is locked while\n" +
-    "the server runs. Flags given here win over the config's server settings.",
+    "stores are open and every receiver tried to bind once (a failed bind is logged, shown in\n" +
+    "status and retried with backoff), 503 while starting or draining. SIGTERM/SIGINT drain and\n" +
+    "exit 0; a second signal exits at once. The configuration is versioned in\n" +
+    "<data>/config.sqlite and changed live with `gastrolog config` (docs/config.md); the data\n" +
+    "directory is locked while the server runs. Flags given here win over the config's server\n" +
+    "settings. --receiver adds a receiver for this run only (not stored in the config), e.g.\n" +
+    "  --receiver syslog=udp://127.0.0.1:5514 --receiver syslog=tcp://127.0.0.1:5514\n" +
+    "  --receiver relp=tcp://127.0.0.1:2514 --receiver gelf=udp://127.0.0.1:12201\n" +
+    "  --receiver http=http://127.0.0.1:3100   (types: syslog, relp, gelf, http; port 0 = any)",
   flags: [
     { name: "config", short: "c", kind: "string", value: "FILE", description: "Config file (JSON or TOML, docs/config.md): applied at start when it differs, then re-applied whenever it changes." },
     DATA_FLAG,
     { name: "socket", kind: "string", value: "PATH", description: "Unix socket for gRPC (the CLI and REPL); 'off' disables.", default: "config server.socket, else <data>/gastrolog.sock" },
     { name: "listen", short: "l", kind: "string", value: "HOST:PORT", description: "HTTP listener (port 0 picks a free port); 'off' disables.", default: `config server.listen, else ${DEFAULT_LISTEN}` },
+    { name: "receiver", kind: "list", value: "TYPE=URL", description: "Run a receiver (syslog, relp, gelf, http) on URL (udp://, tcp://, tls://, http://, https://; several joined by commas); not stored in the config." },
     { name: "demo", kind: "boolean", description: "Add the chatterbox demo receiver (its records are routed like any receiver's)." },
     { name: "log-level", kind: "string", value: "LEVEL", description: `One of ${LOG_LEVELS.join(", ")}.`, default: "config server.logLevel (info)" },
     { name: "log-format", kind: "string", value: "text|json", description: "Log line format on stderr.", default: "text" },
@@ -43,6 +51,12 @@ export const serveCommand: Command = {
     const timeoutFlag = stringFlag(args, "shutdown-timeout");
     const timeout = timeoutFlag === undefined ? undefined : parseGoDuration(timeoutFlag);
     if (timeoutFlag !== undefined && timeout === undefined) throw new UsageError(`flag --shutdown-timeout needs a duration like 10s or 500ms`);
+    let receivers: ReceiverConfig[];
+    try {
+      receivers = receiverFlagConfigs((args.flags.receiver as string[] | undefined) ?? []);
+    } catch (err) {
+      throw new UsageError(errorMessage(err));
+    }
     const dataDir = stringFlag(args, "data") ?? defaultDataDir(io.env);
     // The level follows the config's server.logLevel (live) unless --log-level pins it.
     let level: LogLevel = (flagLevel as LogLevel | undefined) ?? "info";
@@ -80,6 +94,7 @@ export const serveCommand: Command = {
         socket: stringFlag(args, "socket"),
         listen: stringFlag(args, "listen"),
         demo: args.flags.demo === true,
+        receivers,
         shutdownTimeoutMs: timeout === undefined ? undefined : timeout / 1000,
         logger,
         onServerSettings: (s) => {

@@ -4,12 +4,17 @@
  * retention runner and the age-rotation sweeper. Used by `serve`; `repl --embedded` can use it
  * with a MemoryConfigStore (openEngine + createInProcessTransport(engine.host)).
  *
- * Close order: config watch stops -> receivers stop (their appends settle) -> appends in flight
- * settle -> retention stops -> stores flush, fsync and finish seals -> seal workers stop.
+ * Receivers (config and fixed ones from flags) share one IngestPipeline whose batches go
+ * through the router; the host is ready once every receiver's first bind attempt finished.
+ *
+ * Close order: config watch stops -> receivers stop (listeners close) -> the ingest pipeline
+ * drains (every queued record durable or counted failed) -> appends in flight settle ->
+ * retention stops -> stores flush, fsync and finish seals -> seal workers stop.
  */
 
 import { LocalHost } from "../../api/local-host.ts";
 import { storeRuntime, type StoreRuntime } from "../../config/runtime.ts";
+import type { ReceiverConfig } from "../../config/schema.ts";
 import type { ConfigStore } from "../../config/store.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
@@ -17,7 +22,8 @@ import { RetentionRunner, type SweepResult } from "../../storage/retention/runne
 import { buildCommit, VERSION } from "../build-info.ts";
 import { openMemoryStore, openStore } from "../stores.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
-import { BUILTIN_RECEIVERS, chatterbox, FactoryReceiverManager, type ReceiverFactory } from "./receivers.ts";
+import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
+import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
 
 /** How often stores with a rotation maxAge are checked for an over-age active chunk. */
 const AGE_SWEEP_MS = 1000;
@@ -31,8 +37,13 @@ export interface EngineOptions {
   demo?: boolean;
   /** Called when a client asks for shutdown (LifecycleService.Shutdown). */
   onShutdownRequest?: (reason: string) => void;
-  /** Receiver types by name (default: BUILTIN_RECEIVERS). */
+  /** Receiver types by name (default: chatterbox and the network receivers, serverReceiverTypes). */
   receiverTypes?: Readonly<Record<string, ReceiverFactory>>;
+  /**
+   * Receivers outside the versioned config (`serve --receiver`): started with the engine, never
+   * stored as config versions, shown with origin "flag". Validated by the caller.
+   */
+  fixedReceivers?: readonly ReceiverConfig[];
   /** Background retention period (default 60 s). */
   retentionIntervalMs?: number;
   /** Told after each applied version (server settings such as the log level). */
@@ -54,11 +65,20 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   let reconciler!: Reconciler;
   const receiverLog = o.logger.child("receiver");
   const ingest = (batch: Parameters<LocalHost["ingestRouted"]>[0]) => host.ingestRouted(batch);
-  const receivers = new FactoryReceiverManager(o.receiverTypes ?? BUILTIN_RECEIVERS, ingest, receiverLog, o.demo ? [chatterbox("demo", {}, ingest, receiverLog.child("demo"))] : []);
+  const pipeline = routedPipeline(ingest, o.logger.child("ingest"));
+  const types = o.receiverTypes ?? serverReceiverTypes(pipeline);
+  const fixed: ManagedReceiver[] = o.demo ? [chatterbox("demo", {}, ingest, receiverLog.child("demo"))] : [];
+  for (const c of o.fixedReceivers ?? []) {
+    const factory = Object.hasOwn(types, c.type) ? types[c.type] : undefined;
+    if (!factory) throw new LogError("invalid_argument", `receiver ${c.id}: type "${c.type}" is not available in this build`);
+    fixed.push(factory(c, ingest, receiverLog.child(c.id)));
+  }
+  const receivers = new FactoryReceiverManager(types, ingest, receiverLog, fixed);
   const host: LocalHost = new LocalHost({
     stores: [],
     version: { version: VERSION, commit: buildCommit(), runtime: `bun ${Bun.version}` },
     receivers: () => receivers.views(),
+    ingestQueue: () => pipeline.stats(),
     onShutdownRequest: o.onShutdownRequest,
     config: { store: o.config, applied: (v) => reconciler.whenApplied(v), appliedVersion: () => reconciler.appliedVersion(), lastError: () => reconciler.lastError() },
     retention: { sweep: (store) => sweep(retention, reconciler, o.config, store), stats: () => retention.stats() },
@@ -74,6 +94,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   await reconciler.apply(cur.config, cur.version);
   if (reconciler.opened().length < cur.config.stores.length) {
     await receivers.stop();
+    await pipeline.drain();
     await reconciler.close();
     throw new LogError("unavailable", `cannot apply config version ${cur.version}: ${reconciler.lastError()}`);
   }
@@ -102,6 +123,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       if (ageTimer) clearInterval(ageTimer);
       if (host.phase() !== "draining") host.beginDrain();
       await receivers.stop();
+      await pipeline.drain();
       await host.appendsSettled();
       await retention.stop();
       await reconciler.close();

@@ -2,8 +2,10 @@
  * The receiver hook of the server's reconcile step: a ReceiverManager keeps the running
  * receivers equal to the config's `receivers` list — starts added or enabled ones, stops
  * removed or disabled ones, restarts only those whose entry changed; the others keep running.
- * Receivers are built by per-type factories (one line per type, like the ingest registry);
- * this build knows "chatterbox" (demo data). Every record goes through the host's router.
+ * Receivers are built by per-type factories (one line per type, like the ingest registry):
+ * "chatterbox" (demo data) here, the network receivers in receiver-factories.ts. Every record
+ * goes through the host's router. A receiver whose first bind failed stays in the running set
+ * (it retries with backoff) and is reported as a problem of the config version.
  */
 
 import { errorMessage, LogError } from "../../core/errors.ts";
@@ -77,7 +79,11 @@ export class FactoryReceiverManager implements ReceiverManager {
   async apply(wanted: readonly ReceiverConfig[]): Promise<ReceiverProblem[]> {
     if (!this.fixedStarted) {
       this.fixedStarted = true;
-      for (const f of this.fixed) await f.start();
+      for (const f of this.fixed) {
+        await f.start();
+        const v = f.view();
+        if (v.state === "failed") this.logger.error(`receiver ${v.name} (from a flag) is not listening yet: ${v.net?.lastError ?? "failed to start"}; retrying with backoff`, { receiver: v.name });
+      }
     }
     const problems: ReceiverProblem[] = [];
     const want = new Map(wanted.filter((r) => r.enabled).map((r) => [r.id, r]));
@@ -96,7 +102,9 @@ export class FactoryReceiverManager implements ReceiverManager {
         const receiver = factory(r, this.ingest, this.logger.child(id));
         await receiver.start();
         this.running.set(id, { key: JSON.stringify(r), receiver });
-        this.logger.info("receiver started", { receiver: id, type: r.type });
+        const v = receiver.view();
+        if (v.state === "failed") problems.push({ id, message: `${v.net?.lastError ?? "failed to start"} (retrying with backoff)` });
+        else this.logger.info("receiver started", { receiver: id, type: r.type });
       } catch (err) {
         problems.push({ id, message: errorMessage(err) });
         this.logger.error(`receiver ${id} not started: ${errorMessage(err)}`, { receiver: id });
@@ -105,8 +113,10 @@ export class FactoryReceiverManager implements ReceiverManager {
     return problems;
   }
 
+  /** Fixed receivers first (origin "flag"), then the config's (origin "config"). */
   views(): ReceiverView[] {
-    return [...this.fixed, ...[...this.running.values()].map((r) => r.receiver)].map((r) => r.view());
+    const fixed = this.fixed.map((r): ReceiverView => ({ ...r.view(), origin: "flag" }));
+    return [...fixed, ...[...this.running.values()].map((r): ReceiverView => ({ ...r.receiver.view(), origin: "config" }))];
   }
 
   async stop(): Promise<void> {
@@ -115,8 +125,8 @@ export class FactoryReceiverManager implements ReceiverManager {
   }
 }
 
-/** Receiver options as the string parameters chatterbox takes. */
-function stringParams(options: Readonly<Record<string, unknown>>): Record<string, string> {
+/** Receiver options as string parameters (chatterbox takes them; views show them). */
+export function stringParams(options: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(options)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
   return out;

@@ -8,7 +8,9 @@
  * Shutdown order (shutdown(), SIGTERM/SIGINT): draining (readyz 503, Follow streams end with
  * UNAVAILABLE, API appends refused) -> stop accepting connections, GOAWAY to HTTP/2 clients ->
  * wait for RPCs in flight until the deadline, then cancel the rest with UNAVAILABLE -> stop
- * receivers, let appends settle -> flush + fsync active chunks, finish seals -> close stores
+ * receivers (listeners and their connections close; RELP/HTTP clients get no ack for what is
+ * not yet durable) -> drain the ingest pipeline (everything queued, so everything acked, is
+ * durable) and let appends settle -> flush + fsync active chunks, finish seals -> close stores
  * -> close the config store, remove server.json, release the data-dir lock.
  */
 
@@ -22,7 +24,7 @@ import { peerValues } from "../../api/peer.ts";
 import { registerServices, routerOptions } from "../../api/routes.ts";
 import { applyFileIfChanged, watchConfigFile } from "../../config/file.ts";
 import { shutdownTimeoutMs } from "../../config/runtime.ts";
-import type { ServerConfig } from "../../config/schema.ts";
+import type { ReceiverConfig, ServerConfig } from "../../config/schema.ts";
 import { configDbPath, openSqliteConfigStore, type SqliteConfigStore } from "../../config/sqlite-store.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
@@ -44,6 +46,8 @@ export interface ServeOptions {
   /** TCP HOST:PORT, "off" = none; undefined = the config's server.listen. */
   listen?: string;
   demo: boolean;
+  /** Receivers from `--receiver` flags: run beside the config's, never stored in it. */
+  receivers?: readonly ReceiverConfig[];
   /** undefined = the config's server.shutdownTimeout. */
   shutdownTimeoutMs?: number;
   logger: Logger;
@@ -151,6 +155,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       config: store,
       logger: o.logger,
       demo: o.demo,
+      fixedReceivers: o.receivers,
       retentionIntervalMs: o.retentionIntervalMs,
       onShutdownRequest: (reason) => void shutdown(reason).then(resolveStopped),
       onApplied: () => o.onServerSettings?.(store.current().config.server),
@@ -172,7 +177,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const host = engine.host;
   rpc = connectNodeAdapter({ routes: (router) => registerServices(router, host), ...routerOptions(cancel.signal), contextValues: (req) => peerValues(req.socket) });
   engine.start();
-  log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, demo: o.demo });
+  log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
 
   function shutdown(reason: string): Promise<void> {
     shutting ??= (async () => {

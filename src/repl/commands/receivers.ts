@@ -9,7 +9,7 @@ import type { ReplCommand } from "./command.ts";
 export const receiversCommand: ReplCommand = {
   name: "receivers",
   usage: "",
-  summary: "List receivers with their record and error counts.",
+  summary: "Receivers: state, addresses, counters, drops; the ingest queue.",
   completion: "none",
   async run(s, _args, signal) {
     try {

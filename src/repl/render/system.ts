@@ -2,7 +2,7 @@
 
 import type { StatusResponse } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import type { GetStatsResponse } from "../../api/gen/gastrolog/v1/store_pb.ts";
-import { humanBytes } from "./units.ts";
+import { humanBytes, shortTime } from "./units.ts";
 
 const n = (b: bigint | undefined): number => Number(b ?? 0n);
 
@@ -34,8 +34,27 @@ export function renderStatus(s: StatusResponse): string[] {
   return out;
 }
 
+/**
+ * One line per receiver, then for network receivers their addresses, counters, drops by reason
+ * and last error; the shared ingest queue last.
+ */
 export function renderReceivers(s: StatusResponse): string[] {
   if (s.receivers.length === 0) return ["No receivers."];
   const rows = [...s.receivers].sort((a, b) => (a.name < b.name ? -1 : 1));
-  return rows.map((r) => `  ${r.name}  type=${r.type}  state=${r.state}  records=${n(r.records)}  errors=${n(r.errors)}`);
+  const out: string[] = [];
+  for (const r of rows) {
+    const origin = r.origin === "flag" ? "  (flag)" : "";
+    out.push(`  ${r.name}  type=${r.type}  state=${r.state}  records=${n(r.records)}  errors=${n(r.errors)}${origin}`);
+    if (r.listening.length === 0 && r.lastError === "" && n(r.bytes) === 0) continue;
+    out.push(`      listening: ${r.listening.length > 0 ? r.listening.join(", ") : "-"}`);
+    const stored = n(r.stored);
+    const wait = stored > 0 ? `${(n(r.queueWaitUs) / stored / 1000).toFixed(2)}ms` : "-";
+    out.push(`      bytes=${humanBytes(n(r.bytes))}  stored=${stored}  acked=${n(r.acked)}  parse_errors=${n(r.parseErrors)}  duplicates=${n(r.duplicates)}  queue_wait_avg=${wait}  connections=${r.connections}  restarts=${r.restarts}`);
+    const drops = Object.entries(r.dropped).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    if (drops.length > 0) out.push(`      dropped: ${drops.map(([k, v]) => `${k}=${n(v)}`).join("  ")}  (${humanBytes(n(r.droppedBytes))})`);
+    if (r.lastError !== "") out.push(`      last error: ${r.lastError} (${shortTime(n(r.lastErrorAtUs))})`);
+  }
+  const q = s.ingestQueue;
+  if (q) out.push(`  ingest queue: queued=${n(q.queued)} (${humanBytes(n(q.queuedBytes))})  appending=${n(q.appending)}  batches=${n(q.batches)}  appended=${n(q.appended)}  append_errors=${n(q.appendErrors)}`);
+  return out;
 }

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/lifecycle.proto.
  */
 export const file_gastrolog_v1_lifecycle: GenFile = /*@__PURE__*/
-  fileDesc("ChxnYXN0cm9sb2cvdjEvbGlmZWN5Y2xlLnByb3RvEgxnYXN0cm9sb2cudjEiDwoNSGVhbHRoUmVxdWVzdCIgCg5IZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkiDgoMUmVhZHlSZXF1ZXN0Ii0KDVJlYWR5UmVzcG9uc2USDQoFcmVhZHkYASABKAgSDQoFcGhhc2UYAiABKAkiEAoOVmVyc2lvblJlcXVlc3QiQwoPVmVyc2lvblJlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSDgoGY29tbWl0GAIgASgJEg8KB3J1bnRpbWUYAyABKAkiDwoNU3RhdHVzUmVxdWVzdCJwCgtTdG9yZVN0YXR1cxIMCgRuYW1lGAEgASgJEhQKDGFjdGl2ZV9jaHVuaxgCIAEoCRIOCgZjaHVua3MYAyABKA0SDwoHcmVjb3JkcxgEIAEoBBIcChRwZW5kaW5nX2luZGV4X2NodW5rcxgFIAEoDSJcCg5SZWNlaXZlclN0YXR1cxIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSDQoFc3RhdGUYAyABKAkSDwoHcmVjb3JkcxgEIAEoBBIOCgZlcnJvcnMYBSABKAQioAEKDVJvdXRpbmdTdGF0dXMSDgoGcm91dGVkGAEgASgEEhAKCHVucm91dGVkGAIgASgEEjwKCXBlcl9zdG9yZRgDIAMoCzIpLmdhc3Ryb2xvZy52MS5Sb3V0aW5nU3RhdHVzLlBlclN0b3JlRW50cnkaLwoNUGVyU3RvcmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAQ6AjgBIrsCCg5TdGF0dXNSZXNwb25zZRINCgVwaGFzZRgBIAEoCRIVCg1zdGFydGVkX2F0X3VzGAIgASgDEhEKCXVwdGltZV91cxgDIAEoAxIuCgd2ZXJzaW9uGAQgASgLMh0uZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXNwb25zZRIpCgZzdG9yZXMYBSADKAsyGS5nYXN0cm9sb2cudjEuU3RvcmVTdGF0dXMSLwoJcmVjZWl2ZXJzGAYgAygLMhwuZ2FzdHJvbG9nLnYxLlJlY2VpdmVyU3RhdHVzEiwKB3JvdXRpbmcYByABKAsyGy5nYXN0cm9sb2cudjEuUm91dGluZ1N0YXR1cxIWCg5jb25maWdfdmVyc2lvbhgIIAEoBBIeChZhcHBsaWVkX2NvbmZpZ192ZXJzaW9uGAkgASgEIiEKD1NodXRkb3duUmVxdWVzdBIOCgZyZWFzb24YASABKAkiJAoQU2h1dGRvd25SZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCDLxAgoQTGlmZWN5Y2xlU2VydmljZRJDCgZIZWFsdGgSGy5nYXN0cm9sb2cudjEuSGVhbHRoUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5IZWFsdGhSZXNwb25zZRJACgVSZWFkeRIaLmdhc3Ryb2xvZy52MS5SZWFkeVJlcXVlc3QaGy5nYXN0cm9sb2cudjEuUmVhZHlSZXNwb25zZRJGCgdWZXJzaW9uEhwuZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXNwb25zZRJDCgZTdGF0dXMSGy5nYXN0cm9sb2cudjEuU3RhdHVzUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5TdGF0dXNSZXNwb25zZRJJCghTaHV0ZG93bhIdLmdhc3Ryb2xvZy52MS5TaHV0ZG93blJlcXVlc3QaHi5nYXN0cm9sb2cudjEuU2h1dGRvd25SZXNwb25zZWIGcHJvdG8z");
+  fileDesc("ChxnYXN0cm9sb2cvdjEvbGlmZWN5Y2xlLnByb3RvEgxnYXN0cm9sb2cudjEiDwoNSGVhbHRoUmVxdWVzdCIgCg5IZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkiDgoMUmVhZHlSZXF1ZXN0Ii0KDVJlYWR5UmVzcG9uc2USDQoFcmVhZHkYASABKAgSDQoFcGhhc2UYAiABKAkiEAoOVmVyc2lvblJlcXVlc3QiQwoPVmVyc2lvblJlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSDgoGY29tbWl0GAIgASgJEg8KB3J1bnRpbWUYAyABKAkiDwoNU3RhdHVzUmVxdWVzdCJwCgtTdG9yZVN0YXR1cxIMCgRuYW1lGAEgASgJEhQKDGFjdGl2ZV9jaHVuaxgCIAEoCRIOCgZjaHVua3MYAyABKA0SDwoHcmVjb3JkcxgEIAEoBBIcChRwZW5kaW5nX2luZGV4X2NodW5rcxgFIAEoDSLGAwoOUmVjZWl2ZXJTdGF0dXMSDAoEbmFtZRgBIAEoCRIMCgR0eXBlGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3JlY29yZHMYBCABKAQSDgoGZXJyb3JzGAUgASgEEg0KBWJ5dGVzGAYgASgEEhQKDHBhcnNlX2Vycm9ycxgHIAEoBBI6Cgdkcm9wcGVkGAggAygLMikuZ2FzdHJvbG9nLnYxLlJlY2VpdmVyU3RhdHVzLkRyb3BwZWRFbnRyeRIVCg1kcm9wcGVkX2J5dGVzGAkgASgEEg4KBnN0b3JlZBgKIAEoBBINCgVhY2tlZBgLIAEoBBISCgpkdXBsaWNhdGVzGAwgASgEEhUKDXF1ZXVlX3dhaXRfdXMYDSABKAQSEQoJbGlzdGVuaW5nGA4gAygJEhAKCHJlc3RhcnRzGA8gASgNEhIKCmxhc3RfZXJyb3IYECABKAkSGAoQbGFzdF9lcnJvcl9hdF91cxgRIAEoAxITCgtjb25uZWN0aW9ucxgSIAEoDRIOCgZvcmlnaW4YEyABKAkaLgoMRHJvcHBlZEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAEihgEKEUluZ2VzdFF1ZXVlU3RhdHVzEg4KBnF1ZXVlZBgBIAEoBBIUCgxxdWV1ZWRfYnl0ZXMYAiABKAQSEQoJYXBwZW5kaW5nGAMgASgEEg8KB2JhdGNoZXMYBCABKAQSEAoIYXBwZW5kZWQYBSABKAQSFQoNYXBwZW5kX2Vycm9ycxgGIAEoBCKgAQoNUm91dGluZ1N0YXR1cxIOCgZyb3V0ZWQYASABKAQSEAoIdW5yb3V0ZWQYAiABKAQSPAoJcGVyX3N0b3JlGAMgAygLMikuZ2FzdHJvbG9nLnYxLlJvdXRpbmdTdGF0dXMuUGVyU3RvcmVFbnRyeRovCg1QZXJTdG9yZUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAEi8gIKDlN0YXR1c1Jlc3BvbnNlEg0KBXBoYXNlGAEgASgJEhUKDXN0YXJ0ZWRfYXRfdXMYAiABKAMSEQoJdXB0aW1lX3VzGAMgASgDEi4KB3ZlcnNpb24YBCABKAsyHS5nYXN0cm9sb2cudjEuVmVyc2lvblJlc3BvbnNlEikKBnN0b3JlcxgFIAMoCzIZLmdhc3Ryb2xvZy52MS5TdG9yZVN0YXR1cxIvCglyZWNlaXZlcnMYBiADKAsyHC5nYXN0cm9sb2cudjEuUmVjZWl2ZXJTdGF0dXMSLAoHcm91dGluZxgHIAEoCzIbLmdhc3Ryb2xvZy52MS5Sb3V0aW5nU3RhdHVzEhYKDmNvbmZpZ192ZXJzaW9uGAggASgEEh4KFmFwcGxpZWRfY29uZmlnX3ZlcnNpb24YCSABKAQSNQoMaW5nZXN0X3F1ZXVlGAogASgLMh8uZ2FzdHJvbG9nLnYxLkluZ2VzdFF1ZXVlU3RhdHVzIiEKD1NodXRkb3duUmVxdWVzdBIOCgZyZWFzb24YASABKAkiJAoQU2h1dGRvd25SZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCDLxAgoQTGlmZWN5Y2xlU2VydmljZRJDCgZIZWFsdGgSGy5nYXN0cm9sb2cudjEuSGVhbHRoUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5IZWFsdGhSZXNwb25zZRJACgVSZWFkeRIaLmdhc3Ryb2xvZy52MS5SZWFkeVJlcXVlc3QaGy5nYXN0cm9sb2cudjEuUmVhZHlSZXNwb25zZRJGCgdWZXJzaW9uEhwuZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXNwb25zZRJDCgZTdGF0dXMSGy5nYXN0cm9sb2cudjEuU3RhdHVzUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5TdGF0dXNSZXNwb25zZRJJCghTaHV0ZG93bhIdLmdhc3Ryb2xvZy52MS5TaHV0ZG93blJlcXVlc3QaHi5nYXN0cm9sb2cudjEuU2h1dGRvd25SZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message gastrolog.v1.HealthRequest
@@ -195,21 +195,119 @@ export type ReceiverStatus = Message<"gastrolog.v1.ReceiverStatus"> & {
   type: string;
 
   /**
-   * "running", "stopped" or "failed".
+   * "starting", "running", "stopped" or "failed" (bind failed; retried with backoff).
    *
    * @generated from field: string state = 3;
    */
   state: string;
 
   /**
+   * Messages accepted into the ingest queue (network receivers) or appended (chatterbox).
+   *
    * @generated from field: uint64 records = 4;
    */
   records: bigint;
 
   /**
+   * Error events: bind failures, listener crashes, decode errors (each also logged).
+   *
    * @generated from field: uint64 errors = 5;
    */
   errors: bigint;
+
+  /**
+   * Bytes received on the wire (after TLS, before decompression).
+   *
+   * @generated from field: uint64 bytes = 6;
+   */
+  bytes: bigint;
+
+  /**
+   * Messages stored with a parse_error attr, plus undecodable frames.
+   *
+   * @generated from field: uint64 parse_errors = 7;
+   */
+  parseErrors: bigint;
+
+  /**
+   * Input dropped, by reason (queue_full, oversize, decode_failed, append_failed, ...).
+   *
+   * @generated from field: map<string, uint64> dropped = 8;
+   */
+  dropped: { [key: string]: bigint };
+
+  /**
+   * @generated from field: uint64 dropped_bytes = 9;
+   */
+  droppedBytes: bigint;
+
+  /**
+   * Records the stores made durable.
+   *
+   * @generated from field: uint64 stored = 10;
+   */
+  stored: bigint;
+
+  /**
+   * Messages acknowledged to clients after they were durable (RELP rsp, HTTP X-Wait-Ack).
+   *
+   * @generated from field: uint64 acked = 11;
+   */
+  acked: bigint;
+
+  /**
+   * Messages a client resent after a reconnect that were already stored (RELP).
+   *
+   * @generated from field: uint64 duplicates = 12;
+   */
+  duplicates: bigint;
+
+  /**
+   * Sum over stored records of the time spent in the ingest queue.
+   *
+   * @generated from field: uint64 queue_wait_us = 13;
+   */
+  queueWaitUs: bigint;
+
+  /**
+   * Addresses actually bound, e.g. "udp://127.0.0.1:5514" (empty while failed or stopped).
+   *
+   * @generated from field: repeated string listening = 14;
+   */
+  listening: string[];
+
+  /**
+   * Restarts after a bind failure or a listener crash.
+   *
+   * @generated from field: uint32 restarts = 15;
+   */
+  restarts: number;
+
+  /**
+   * The last error event ("" = none) and when it happened (epoch µs, 0 = never).
+   *
+   * @generated from field: string last_error = 16;
+   */
+  lastError: string;
+
+  /**
+   * @generated from field: int64 last_error_at_us = 17;
+   */
+  lastErrorAtUs: bigint;
+
+  /**
+   * Open connections (TCP-based protocols).
+   *
+   * @generated from field: uint32 connections = 18;
+   */
+  connections: number;
+
+  /**
+   * Where this receiver comes from: "config" or "flag" (serve --receiver/--demo, not versioned).
+   *
+   * @generated from field: string origin = 19;
+   */
+  origin: string;
 };
 
 /**
@@ -218,6 +316,56 @@ export type ReceiverStatus = Message<"gastrolog.v1.ReceiverStatus"> & {
  */
 export const ReceiverStatusSchema: GenMessage<ReceiverStatus> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_lifecycle, 8);
+
+/**
+ * The ingest queue all receivers share (group commit into the routed stores).
+ *
+ * @generated from message gastrolog.v1.IngestQueueStatus
+ */
+export type IngestQueueStatus = Message<"gastrolog.v1.IngestQueueStatus"> & {
+  /**
+   * Records waiting for the next append, and their bytes (raw + overhead).
+   *
+   * @generated from field: uint64 queued = 1;
+   */
+  queued: bigint;
+
+  /**
+   * @generated from field: uint64 queued_bytes = 2;
+   */
+  queuedBytes: bigint;
+
+  /**
+   * Records in the append now running (0 when idle).
+   *
+   * @generated from field: uint64 appending = 3;
+   */
+  appending: bigint;
+
+  /**
+   * Appends done, records appended by them, and failed appends.
+   *
+   * @generated from field: uint64 batches = 4;
+   */
+  batches: bigint;
+
+  /**
+   * @generated from field: uint64 appended = 5;
+   */
+  appended: bigint;
+
+  /**
+   * @generated from field: uint64 append_errors = 6;
+   */
+  appendErrors: bigint;
+};
+
+/**
+ * Describes the message gastrolog.v1.IngestQueueStatus.
+ * Use `create(IngestQueueStatusSchema)` to create a new message.
+ */
+export const IngestQueueStatusSchema: GenMessage<IngestQueueStatus> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_lifecycle, 9);
 
 /**
  * Routing counters since the server started (records without an explicit store).
@@ -252,7 +400,7 @@ export type RoutingStatus = Message<"gastrolog.v1.RoutingStatus"> & {
  * Use `create(RoutingStatusSchema)` to create a new message.
  */
 export const RoutingStatusSchema: GenMessage<RoutingStatus> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 9);
+  messageDesc(file_gastrolog_v1_lifecycle, 10);
 
 /**
  * @generated from message gastrolog.v1.StatusResponse
@@ -304,6 +452,13 @@ export type StatusResponse = Message<"gastrolog.v1.StatusResponse"> & {
    * @generated from field: uint64 applied_config_version = 9;
    */
   appliedConfigVersion: bigint;
+
+  /**
+   * The receivers' shared ingest queue (absent when the host runs none).
+   *
+   * @generated from field: gastrolog.v1.IngestQueueStatus ingest_queue = 10;
+   */
+  ingestQueue?: IngestQueueStatus | undefined;
 };
 
 /**
@@ -311,7 +466,7 @@ export type StatusResponse = Message<"gastrolog.v1.StatusResponse"> & {
  * Use `create(StatusResponseSchema)` to create a new message.
  */
 export const StatusResponseSchema: GenMessage<StatusResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 10);
+  messageDesc(file_gastrolog_v1_lifecycle, 11);
 
 /**
  * @generated from message gastrolog.v1.ShutdownRequest
@@ -330,7 +485,7 @@ export type ShutdownRequest = Message<"gastrolog.v1.ShutdownRequest"> & {
  * Use `create(ShutdownRequestSchema)` to create a new message.
  */
 export const ShutdownRequestSchema: GenMessage<ShutdownRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 11);
+  messageDesc(file_gastrolog_v1_lifecycle, 12);
 
 /**
  * @generated from message gastrolog.v1.ShutdownResponse
@@ -349,7 +504,7 @@ export type ShutdownResponse = Message<"gastrolog.v1.ShutdownResponse"> & {
  * Use `create(ShutdownResponseSchema)` to create a new message.
  */
 export const ShutdownResponseSchema: GenMessage<ShutdownResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 12);
+  messageDesc(file_gastrolog_v1_lifecycle, 13);
 
 /**
  * @generated from service gastrolog.v1.LifecycleService
