@@ -4,13 +4,13 @@
  * maxMessageBytes (decompressed, 8 MiB), recvBufferBytes (UDP SO_RCVBUF, 8 MiB).
  */
 
-import { LogError, errorMessage } from "../../../core/errors.ts";
-import { BaseReceiver, type Listener } from "../base.ts";
-import { parseListenUrl, type ListenAddress } from "../listen-url.ts";
+import { errorMessage } from "../../../core/errors.ts";
+import type { Listener } from "../base.ts";
+import type { ListenAddress } from "../listen-url.ts";
 import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
-import { listenTcp, type ConnectionHandler, type TcpConnection, type TcpListener } from "../tcp.ts";
-import { loadTls } from "../tls.ts";
+import { SocketReceiver } from "../socket-receiver.ts";
+import type { ConnectionHandler, TcpConnection } from "../tcp.ts";
 import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
 import { CHUNK_MAGIC_0, CHUNK_MAGIC_1, GelfChunkAssembler, type DropSink } from "./chunks.ts";
 import { gelfRecord, inflatePayload } from "./message.ts";
@@ -19,24 +19,16 @@ import { NulFramer, type NulFrameSink } from "./nul-framer.ts";
 const OPTIONS = ["chunkTimeoutMs", "maxChunkSets", "maxMessageBytes", "recvBufferBytes"] as const;
 const PARSE_ERROR_ATTR = "parse_error";
 
-export class GelfReceiver extends BaseReceiver {
-  private readonly addresses: ListenAddress[];
+export class GelfReceiver extends SocketReceiver {
   private readonly maxMessage: number;
   private readonly recvBuffer: number;
   private readonly chunkTimeoutMs: number;
   private readonly maxSets: number;
   private readonly dropSink: DropSink;
-  private tcp: TcpListener[] = [];
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
-    super(config, ctx);
+    super(config, ctx, ["udp", "tcp"], "udp://, tcp:// or tls://");
     checkOptionKeys(config, OPTIONS);
-    this.addresses = config.listen.map(parseListenUrl);
-    if (this.addresses.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
-    for (const a of this.addresses) {
-      if (a.transport === "http") throw new LogError("invalid_argument", `receiver ${config.id}: gelf listens on udp://, tcp:// or tls://`);
-      if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: tls:// needs tls.certFile and tls.keyFile`);
-    }
     this.chunkTimeoutMs = intOption(config, "chunkTimeoutMs", 5000, 1);
     this.maxSets = intOption(config, "maxChunkSets", 4096, 1);
     this.maxMessage = intOption(config, "maxMessageBytes", 8 << 20, 64);
@@ -45,39 +37,8 @@ export class GelfReceiver extends BaseReceiver {
     this.dropSink = (reason, messages, bytes) => c.drop(reason, messages, bytes);
   }
 
-  protected override async open(): Promise<Listener[]> {
-    const out: Listener[] = [];
-    this.tcp = [];
-    try {
-      for (const a of this.addresses) {
-        if (a.transport === "udp") {
-          out.push(...(await this.openUdp(a)));
-          continue;
-        }
-        const l = listenTcp({
-          address: a,
-          tls: a.tls ? loadTls(this.config.tls!) : undefined,
-          pipeline: this.pipeline,
-          counters: this.counters,
-          open: (conn) => this.connection(conn),
-          onHandlerError: (where, err) => this.handlerCrashed(where, err),
-        });
-        this.tcp.push(l);
-        out.push(l);
-      }
-    } catch (err) {
-      for (const l of out) l.close();
-      throw err;
-    }
-    return out;
-  }
-
-  protected override closeConnections(): void {
-    for (const l of this.tcp) l.closeConnections();
-  }
-
   /** The UDP socket plus a timer expiring incomplete chunk sets. */
-  private async openUdp(a: ListenAddress): Promise<Listener[]> {
+  protected override async openUdp(a: ListenAddress): Promise<Listener[]> {
     const assembler = new GelfChunkAssembler({ timeoutMicros: this.chunkTimeoutMs * 1000, maxSets: this.maxSets });
     const c = this.counters;
     const sock = await listenUdp({
@@ -111,7 +72,7 @@ export class GelfReceiver extends BaseReceiver {
     ];
   }
 
-  private connection(conn: TcpConnection): ConnectionHandler {
+  protected override connection(conn: TcpConnection): ConnectionHandler {
     const framer = new NulFramer(this.maxMessage);
     const remote = conn.remoteAddress;
     const sink: NulFrameSink = {

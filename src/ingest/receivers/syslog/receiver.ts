@@ -5,14 +5,13 @@
  * (UDP SO_RCVBUF, 8 MiB), tzOffsetMinutes for zone-less timestamps (0 = UTC).
  */
 
-import { LogError } from "../../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../../core/limits.ts";
-import { BaseReceiver, type Listener } from "../base.ts";
-import { parseListenUrl, type ListenAddress } from "../listen-url.ts";
+import type { Listener } from "../base.ts";
+import type { ListenAddress } from "../listen-url.ts";
 import { boolOption, checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
-import { listenTcp, type ConnectionHandler, type TcpConnection, type TcpListener } from "../tcp.ts";
-import { loadTls } from "../tls.ts";
+import { SocketReceiver } from "../socket-receiver.ts";
+import type { ConnectionHandler, TcpConnection } from "../tcp.ts";
 import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
 import { SyslogStreamFramer, type FrameSink } from "./framer.ts";
 import { SyslogRecords } from "./records.ts";
@@ -21,62 +20,25 @@ const OPTIONS = ["proxyProtocol", "maxFrameBytes", "recvBufferBytes", "tzOffsetM
 const LF = 0x0a;
 const CR = 0x0d;
 
-export class SyslogReceiver extends BaseReceiver {
-  private readonly addresses: ListenAddress[];
+export class SyslogReceiver extends SocketReceiver {
   private readonly proxyProtocol: boolean;
   private readonly maxFrame: number;
   private readonly recvBuffer: number;
   private readonly records: SyslogRecords;
-  private tcp: TcpListener[] = [];
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
-    super(config, ctx);
+    super(config, ctx, ["udp", "tcp"], "udp://, tcp:// or tls://");
     checkOptionKeys(config, OPTIONS);
-    this.addresses = config.listen.map(parseListenUrl);
-    for (const a of this.addresses) {
-      if (a.transport === "http") throw new LogError("invalid_argument", `receiver ${config.id}: syslog listens on udp://, tcp:// or tls://, not ${a.transport}`);
-      if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: tls:// needs tls.certFile and tls.keyFile`);
-    }
-    if (this.addresses.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
     this.proxyProtocol = boolOption(config, "proxyProtocol", false);
     this.maxFrame = intOption(config, "maxFrameBytes", MAX_RAW_BYTES + 1024, 64);
     this.recvBuffer = intOption(config, "recvBufferBytes", DEFAULT_UDP_RECV_BUFFER, 0);
     this.records = new SyslogRecords(config.id, this.counters, this.pipeline, intOption(config, "tzOffsetMinutes", 0, -1440, 1440));
   }
 
-  protected override async open(): Promise<Listener[]> {
-    const out: Listener[] = [];
-    this.tcp = [];
-    try {
-      for (const a of this.addresses) {
-        if (a.transport === "udp") out.push(await this.openUdp(a));
-        else {
-          const l = listenTcp({
-            address: a,
-            tls: a.tls ? loadTls(this.config.tls!) : undefined,
-            pipeline: this.pipeline,
-            counters: this.counters,
-            open: (conn) => this.connection(conn),
-            onHandlerError: (where, err) => this.handlerCrashed(where, err),
-          });
-          this.tcp.push(l);
-          out.push(l);
-        }
-      }
-    } catch (err) {
-      for (const l of out) l.close();
-      throw err;
-    }
-    return out;
-  }
 
-  protected override closeConnections(): void {
-    for (const l of this.tcp) l.closeConnections();
-  }
-
-  private openUdp(a: ListenAddress): Promise<Listener> {
+  protected override async openUdp(a: ListenAddress): Promise<Listener[]> {
     const c = this.counters;
-    return listenUdp({
+    const udp = await listenUdp({
       address: a,
       recvBufferBytes: this.recvBuffer,
       onCrash: (err) => this.crashed(err),
@@ -103,9 +65,10 @@ export class SyslogReceiver extends BaseReceiver {
         }
       },
     });
+    return [udp];
   }
 
-  private connection(conn: TcpConnection): ConnectionHandler {
+  protected override connection(conn: TcpConnection): ConnectionHandler {
     const framer = new SyslogStreamFramer(this.maxFrame, this.proxyProtocol);
     const records = this.records;
     const counters = this.counters;

@@ -1,0 +1,68 @@
+/**
+ * SocketReceiver: what the TCP/UDP receivers (syslog, RELP, GELF) share on top of
+ * BaseReceiver — listen addresses parsed and checked once, one TCP/TLS listener per stream
+ * address with the subclass's connection handler, UDP sockets from the subclass, everything
+ * already bound closed again when one bind fails, and open TCP connections closed on stop.
+ */
+
+import { LogError } from "../../core/errors.ts";
+import { BaseReceiver, type Listener } from "./base.ts";
+import { formatListenUrl, parseListenUrl, type ListenAddress } from "./listen-url.ts";
+import type { ReceiverConfig, ReceiverContext } from "./receiver.ts";
+import { listenTcp, type ConnectionHandler, type TcpConnection, type TcpListener } from "./tcp.ts";
+import { loadTls } from "./tls.ts";
+
+export abstract class SocketReceiver extends BaseReceiver {
+  protected readonly addresses: ListenAddress[];
+  private tcp: TcpListener[] = [];
+
+  /** `transports`: the listen schemes this type accepts, named in the error for others. */
+  constructor(config: ReceiverConfig, ctx: ReceiverContext, transports: readonly ListenAddress["transport"][], schemes: string) {
+    super(config, ctx);
+    this.addresses = config.listen.map(parseListenUrl);
+    if (this.addresses.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
+    for (const a of this.addresses) {
+      if (!transports.includes(a.transport)) throw new LogError("invalid_argument", `receiver ${config.id}: ${config.type} listens on ${schemes} only`);
+      if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: tls:// needs tls.certFile and tls.keyFile`);
+    }
+  }
+
+  /** Handles one accepted TCP/TLS connection. */
+  protected abstract connection(conn: TcpConnection): ConnectionHandler;
+
+  /** Binds a UDP address (types that accept udp:// override this). */
+  protected openUdp(a: ListenAddress): Promise<Listener[]> {
+    return Promise.reject(new LogError("invalid_argument", `receiver ${this.id}: no UDP listener for ${formatListenUrl(a)}`));
+  }
+
+  protected override async open(): Promise<Listener[]> {
+    const out: Listener[] = [];
+    this.tcp = [];
+    try {
+      for (const a of this.addresses) {
+        if (a.transport === "udp") {
+          out.push(...(await this.openUdp(a)));
+          continue;
+        }
+        const l = listenTcp({
+          address: a,
+          tls: a.tls ? loadTls(this.config.tls!) : undefined,
+          pipeline: this.pipeline,
+          counters: this.counters,
+          open: (conn) => this.connection(conn),
+          onHandlerError: (where, err) => this.handlerCrashed(where, err),
+        });
+        this.tcp.push(l);
+        out.push(l);
+      }
+    } catch (err) {
+      for (const l of out) l.close();
+      throw err;
+    }
+    return out;
+  }
+
+  protected override closeConnections(): void {
+    for (const l of this.tcp) l.closeConnections();
+  }
+}
