@@ -6,7 +6,7 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { LineSplitter, type LineSink } from "../../src/ingest/import/lines.ts";
+import { LineSplitter, type LineSink } from "../../src/core/lines.ts";
 import { parseLeadingTimestamp } from "../../src/ingest/parse/timestamp.ts";
 import type { BenchOptions } from "../run.ts";
 import { corpus, fmt, printTable } from "../corpus.ts";

@@ -31,13 +31,14 @@ export const replCommand: Command = {
   details:
     "ADDRESS is a Unix socket path, unix:PATH or http(s)://HOST:PORT; default: the socket of\n" +
     "the server using the data dir (<data>/gastrolog.sock). --embedded runs the engine here:\n" +
-    "FILEs are imported into memory first (into file stores with --data); with neither, the\n" +
+    "plain FILEs are searched where they lie, with no import (.gz, .zst and '-' are imported\n" +
+    "into memory; with --data, FILEs are imported into indexed file stores); with neither, the\n" +
     "chatterbox demo generates logs. With -c or piped stdin, commands run one per line and the\n" +
     "exit code is 1 if any failed. Type 'help' inside for the commands.",
   flags: [
     { name: "embedded", short: "e", kind: "boolean", description: "Run the engine in this process instead of connecting to a server." },
     DATA_FLAG,
-    { name: "index", kind: "boolean", description: "With --embedded FILE... in memory: build indexes while importing (slower start, faster queries)." },
+    { name: "index", kind: "boolean", description: "With --embedded FILE...: import into an indexed memory store instead of searching in place (slower start, faster queries)." },
     { name: "command", short: "c", kind: "list", value: "COMMAND", description: "Run COMMAND and exit (repeatable, in order)." },
     { name: "output", short: "o", kind: "string", value: "text|json", description: "Output format (as 'set output=').", default: "text" },
     { name: "store", short: "s", kind: "string", value: "NAME", description: "Store to start on.", default: "default" },

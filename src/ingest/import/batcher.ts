@@ -8,7 +8,7 @@
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Attrs, RecordInput } from "../../core/record.ts";
 import { parseLeadingTimestamp, type TimestampContext } from "../parse/timestamp.ts";
-import type { LineSink } from "./lines.ts";
+import type { LineSink } from "../../core/lines.ts";
 
 /** Line counters accumulated over an import. */
 export interface LineCounts {

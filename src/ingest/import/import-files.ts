@@ -12,7 +12,8 @@ import type { RecordInput, RecordRef } from "../../core/record.ts";
 import type { Clock } from "../../core/time.ts";
 import type { ChunkStore } from "../../storage/types.ts";
 import { type LineCounts, RecordBatcher } from "./batcher.ts";
-import { LineSplitter } from "./lines.ts";
+import { LineSplitter } from "../../core/lines.ts";
+import type { TimestampContext } from "../parse/timestamp.ts";
 import { openSource } from "./sources.ts";
 
 const DAY_MICROS = 86_400_000_000;
@@ -75,6 +76,17 @@ export interface ImportSummary extends LineCounts {
 }
 
 /**
+ * How an import started at `started` (µs) reads timestamps: the given year, else the clock's
+ * UTC year with later-than-tomorrow dates taken from the year before; zone-less times in
+ * `tzOffsetMinutes` (default UTC). Shared with readers of files in place (text file store).
+ */
+export function importTimestampContext(started: number, options: Pick<ImportOptions, "year" | "tzOffsetMinutes"> = {}): TimestampContext {
+  const year = options.year ?? new Date(started / 1000).getUTCFullYear();
+  const notAfter = options.year === undefined ? started + DAY_MICROS : undefined;
+  return { year, tzOffsetMinutes: options.tzOffsetMinutes ?? 0, notAfter };
+}
+
+/**
  * Imports `files` in order, one record per line (empty lines included), attrs `{file:
  * basename}`. Errors opening or decompressing a file reject with a LogError naming it;
  * records appended before the error stay in the store.
@@ -85,10 +97,7 @@ export async function importFiles(store: ChunkStore, files: string[], options: I
     throw new LogError("invalid_argument", `import: storeBatch must be a positive integer, got ${options.storeBatch}`);
   }
   const started = clock();
-  const year = options.year ?? new Date(started / 1000).getUTCFullYear();
-  // With the year inferred from the clock, a date later than tomorrow belongs to last year.
-  const notAfter = options.year === undefined ? started + DAY_MICROS : undefined;
-  const tsCtx = { year, tzOffsetMinutes: options.tzOffsetMinutes ?? 0, notAfter };
+  const tsCtx = importTimestampContext(started, options);
   const counts: LineCounts = { lines: 0, rawBytes: 0, truncated: 0, binary: 0, timestamped: 0 };
   const chunkIds = new Set<string>();
   let inputBytes = 0;

@@ -26,6 +26,11 @@ export interface ByteSource {
   consumedBytes(): number;
 }
 
+/** True when `path` names a plain file (not `-`, `.gz` or `.zst`): one that can be read in place. */
+export function isPlainPath(path: string): boolean {
+  return path !== "-" && !path.endsWith(".gz") && !path.endsWith(".zst");
+}
+
 /**
  * Opens `path` for import; `stdin` replaces process stdin for `-` (tests). Throws
  * LogError("not_found"/"invalid_argument") naming the path when it cannot be read.
@@ -41,9 +46,8 @@ export function openSource(path: string, stdin?: AsyncIterable<Uint8Array>): Byt
     if (err instanceof LogError) throw err;
     throw new LogError("not_found", `import: cannot open "${path}": ${errorMessage(err)}`, { cause: err });
   }
-  if (path.endsWith(".gz")) return decompressed(path, "gzip", size);
-  if (path.endsWith(".zst")) return decompressed(path, "zstd", size);
-  return plainSource(path, size);
+  if (isPlainPath(path)) return plainSource(path, size);
+  return decompressed(path, path.endsWith(".gz") ? "gzip" : "zstd", size);
 }
 
 function stdinSource(input: AsyncIterable<Uint8Array>): ByteSource {

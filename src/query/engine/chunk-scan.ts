@@ -24,6 +24,11 @@ export interface ChunkMatch {
   record: LogRecord;
 }
 
+/** True when the query has a time bound (else no record's timestamps need reading). */
+function isTimed(b: TimeBounds): boolean {
+  return b.start !== undefined || b.end !== undefined;
+}
+
 function inTime(batch: RecordBatch, i: number, b: TimeBounds): boolean {
   const t = batch.sourceTs[i] !== 0 ? batch.sourceTs[i]! : batch.ingestTs[i]!;
   return (b.start === undefined || t >= b.start) && (b.end === undefined || t < b.end);
@@ -42,6 +47,7 @@ export function* scanChunk(
   after: number | undefined,
   stats: ScanStats,
 ): Generator<ChunkMatch> {
+  const timed = isTimed(bounds);
   if (work.candidates) {
     const c = work.candidates;
     for (let k = 0; k < c.length; k++) {
@@ -49,7 +55,7 @@ export function* scanChunk(
       if (after !== undefined && (reverse ? pos >= after : pos <= after)) continue;
       for (const batch of reader.batches(pos, pos + 1)) {
         stats.scanned++;
-        if (inTime(batch, 0, bounds) && matchesFilter(filter, new BatchMatcher(batch), 0)) {
+        if ((!timed || inTime(batch, 0, bounds)) && matchesFilter(filter, new BatchMatcher(batch), 0)) {
           stats.matched++;
           yield { pos, record: recordAt(batch, 0) };
         }
@@ -79,10 +85,11 @@ export function* scanChunk(
 function* scanBatch(batch: RecordBatch, filter: CompiledFilter, bounds: TimeBounds, reverse: boolean, stats: ScanStats): Generator<ChunkMatch> {
   const m = new BatchMatcher(batch);
   const n = batch.count;
+  const timed = isTimed(bounds);
   stats.scanned += n;
   for (let k = 0; k < n; k++) {
     const i = reverse ? n - 1 - k : k;
-    if (inTime(batch, i, bounds) && matchesFilter(filter, m, i)) {
+    if ((!timed || inTime(batch, i, bounds)) && matchesFilter(filter, m, i)) {
       stats.matched++;
       yield { pos: batch.first + i, record: recordAt(batch, i) };
     }

@@ -6,7 +6,7 @@
  */
 
 import { isUtf8 } from "node:buffer";
-import { MAX_RAW_BYTES } from "../../core/limits.ts";
+import { MAX_RAW_BYTES } from "./limits.ts";
 
 const NL = 10;
 const CR = 13;

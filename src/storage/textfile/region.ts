@@ -1,0 +1,253 @@
+/**
+ * One chunk of a text file store: a line-aligned byte range of one file. Its records (the
+ * lines) load on first use and live in the store's cache until evicted; timestamps are parsed
+ * per block of TS_BLOCK records on first access, a line without one inheriting the previous
+ * timestamp of the same file, across regions, as the importer does. Block event-time ranges
+ * survive eviction, so time pruning improves once a region has been read.
+ */
+
+import { LogError } from "../../core/errors.ts";
+import type { ChunkId } from "../../core/ids.ts";
+import { TRUNCATED_ATTR } from "../../core/limits.ts";
+import type { Attrs, LogRecord } from "../../core/record.ts";
+import type { BlockInfo, ChunkMeta, TimeRange } from "../types.ts";
+import { loadRegionLines, type RegionLines } from "./lines.ts";
+
+/** Records per timestamp block (and the most records per batch). */
+export const TS_BLOCK = 4096;
+/** Lines read backwards for the inherited timestamp before parsing a whole earlier block. */
+const LOOKBACK_LINES = 64;
+/** Event range of data not read yet: never excludes a time bound. */
+const UNKNOWN: TimeRange = Object.freeze({ min: 0, max: Number.MAX_SAFE_INTEGER });
+
+/** Epoch µs of the timestamp at the start of buf[start, end), or 0 when there is none. */
+export type ParseTimestamp = (buf: Uint8Array, start: number, end: number) => number;
+
+/** Keeps loaded regions within a byte budget (least recently used evicted first). */
+export interface RegionCache {
+  admit(r: Region, bytes: number): void;
+  touch(r: Region): void;
+}
+
+/** What the regions of one file share. */
+export interface TextFile {
+  readonly path: string;
+  /** -1 once the store is closed. */
+  fd: number;
+  /** `{file: basename}`, frozen, shared by every record of the file. */
+  readonly attrs: Attrs;
+  readonly parseTs: ParseTimestamp;
+  /** Store open time: every record's ingestTs and writeTs. */
+  readonly openTime: number;
+  readonly cache: RegionCache;
+}
+
+/** A loaded region; replaced as a whole when it is evicted and loaded again. */
+export interface LoadedRegion {
+  readonly lines: RegionLines;
+  /** sourceTs per record, valid where `done` marks the block parsed. */
+  readonly ts: Float64Array;
+  readonly done: Uint8Array;
+}
+
+/** One region (chunk) of a text file. */
+export class Region {
+  private loaded: LoadedRegion | undefined;
+  private records = -1;
+  private raw = -1;
+  private blockMin = new Float64Array(0);
+  private blockMax = new Float64Array(0);
+  private knownBlocks = 0;
+  /** Record -> full length of lines cut to the limit; kept across eviction (it is tiny). */
+  private truncated: ReadonlyMap<number, number> | undefined;
+  private readonly truncAttrs = new Map<number, Attrs>();
+
+  constructor(
+    readonly id: ChunkId,
+    readonly store: string,
+    readonly file: TextFile,
+    /** The region before this one in the same file (timestamps carry over from it). */
+    readonly prev: Region | undefined,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  /** The loaded lines, reading the file on first use or after eviction. */
+  state(): LoadedRegion {
+    if (this.loaded !== undefined) {
+      this.file.cache.touch(this);
+      return this.loaded;
+    }
+    if (this.file.fd < 0) throw new LogError("unavailable", `store '${this.store}' is closed`);
+    const lines = loadRegionLines(this.file.fd, this.file.path, this.start, this.end);
+    const blocks = Math.ceil(lines.count / TS_BLOCK);
+    if (this.records >= 0 && (lines.count !== this.records || lines.offsets[lines.count] !== this.raw)) {
+      throw new LogError("unavailable", `text store: "${this.file.path}" changed after it was opened (bytes ${this.start}-${this.end} hold other lines now)`);
+    }
+    if (this.records < 0) {
+      this.records = lines.count;
+      this.truncated = lines.truncated;
+      this.raw = lines.offsets[lines.count]!;
+      this.blockMin = new Float64Array(blocks).fill(NaN);
+      this.blockMax = new Float64Array(blocks).fill(NaN);
+    }
+    const l: LoadedRegion = { lines, ts: new Float64Array(lines.count), done: new Uint8Array(blocks) };
+    this.loaded = l;
+    this.file.cache.admit(this, lines.data.byteLength + lines.offsets.byteLength + l.ts.byteLength);
+    return l;
+  }
+
+  /** Drops the loaded lines (the cache calls this); counts and block ranges are kept. */
+  evict(): void {
+    this.loaded = undefined;
+  }
+
+  count(): number {
+    return this.records >= 0 ? this.records : this.state().lines.count;
+  }
+
+  rawBytes(): number {
+    if (this.raw < 0) this.state();
+    return this.raw;
+  }
+
+  /** sourceTs of records [from, to), parsing the blocks they fall in on first access. */
+  sourceTs(from: number, to: number): Float64Array {
+    const l = this.state();
+    for (let b = Math.floor(from / TS_BLOCK); b * TS_BLOCK < to; b++) if (l.done[b] === 0) this.parseFrom(l, b);
+    return l.ts.subarray(from, to);
+  }
+
+  /** Attributes of record `pos`: the file's, plus `_truncated` for a line cut to the limit. */
+  attrs(pos: number): Attrs {
+    const cut = this.truncAttrs.get(pos);
+    if (cut !== undefined) return cut;
+    const full = (this.truncated ?? this.state().lines.truncated).get(pos);
+    if (full === undefined) return this.file.attrs;
+    const a = Object.freeze({ ...this.file.attrs, [TRUNCATED_ATTR]: String(full) });
+    this.truncAttrs.set(pos, a);
+    return a;
+  }
+
+  record(pos: number): LogRecord {
+    const { data, offsets } = this.state().lines;
+    const t = this.file.openTime;
+    return { raw: data.slice(offsets[pos]!, offsets[pos + 1]!), attrs: this.attrs(pos), sourceTs: this.sourceTs(pos, pos + 1)[0]!, ingestTs: t, writeTs: t };
+  }
+
+  /** Event time of the region's records; UNKNOWN until every block has been parsed once. */
+  eventRange(): TimeRange {
+    if (this.records < 0 || this.knownBlocks < this.blockMin.length) return UNKNOWN;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let b = 0; b < this.blockMin.length; b++) {
+      if (this.blockMin[b]! < min) min = this.blockMin[b]!;
+      if (this.blockMax[b]! > max) max = this.blockMax[b]!;
+    }
+    return { min, max };
+  }
+
+  blocks(): BlockInfo[] {
+    const n = this.count();
+    const w = { min: this.file.openTime, max: this.file.openTime };
+    const out: BlockInfo[] = [];
+    for (let b = 0; b * TS_BLOCK < n; b++) {
+      const known = !Number.isNaN(this.blockMin[b]!);
+      out.push({ first: b * TS_BLOCK, count: Math.min(TS_BLOCK, n - b * TS_BLOCK), writeTs: w, eventTs: known ? { min: this.blockMin[b]!, max: this.blockMax[b]! } : UNKNOWN });
+    }
+    return out;
+  }
+
+  /** ChunkMeta with records, rawBytes and eventTs read when asked (they may need a load). */
+  meta(): ChunkMeta {
+    const r = this;
+    const t = this.file.openTime;
+    return {
+      id: this.id,
+      store: this.store,
+      state: "sealed",
+      get records() {
+        return r.count();
+      },
+      get rawBytes() {
+        return r.rawBytes();
+      },
+      storedBytes: this.end - this.start,
+      createdAt: t,
+      writeTs: { min: t, max: t },
+      ingestTs: { min: t, max: t },
+      get eventTs() {
+        return r.eventRange();
+      },
+      codec: "none",
+      indexStatus: "none",
+      indexBytes: 0,
+    };
+  }
+
+  /**
+   * Parses block b of `l`. The inherited timestamp comes from the nearest parsed block before
+   * it, else from a short look back; failing both, earlier blocks are parsed first, in order.
+   */
+  private parseFrom(l: LoadedRegion, b: number): void {
+    const chain: [Region, LoadedRegion, number][] = [[this, l, b]];
+    let carry = 0;
+    let r: Region = this;
+    let pb = b - 1;
+    for (;;) {
+      if (pb < 0) {
+        if (r.prev === undefined) break;
+        r = r.prev;
+        pb = Math.ceil(r.count() / TS_BLOCK) - 1;
+      }
+      const pl = r.state();
+      const last = Math.min(r.records, (pb + 1) * TS_BLOCK) - 1;
+      if (pl.done[pb] === 1) {
+        carry = pl.ts[last]!;
+        break;
+      }
+      carry = r.lookBack(pl, pb * TS_BLOCK, last);
+      if (carry !== 0) break;
+      chain.push([r, pl, pb]);
+      pb--;
+    }
+    for (let k = chain.length - 1; k >= 0; k--) carry = chain[k]![0].parseBlock(chain[k]![1], chain[k]![2], carry);
+  }
+
+  /** The timestamp of the last timestamped line among the last lines of [first, last], or 0. */
+  private lookBack(l: LoadedRegion, first: number, last: number): number {
+    const { data, offsets } = l.lines;
+    const parse = this.file.parseTs;
+    for (let i = last; i >= Math.max(first, last - LOOKBACK_LINES + 1); i--) {
+      const t = parse(data, offsets[i]!, offsets[i + 1]!);
+      if (t !== 0) return t;
+    }
+    return 0;
+  }
+
+  /** Fills block b's sourceTs starting from `carry`; returns the carry at its end. */
+  private parseBlock(l: LoadedRegion, b: number, carry: number): number {
+    const { data, offsets } = l.lines;
+    const ts = l.ts;
+    const parse = this.file.parseTs;
+    const open = this.file.openTime;
+    const to = Math.min(this.records, (b + 1) * TS_BLOCK);
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = b * TS_BLOCK; i < to; i++) {
+      const t = parse(data, offsets[i]!, offsets[i + 1]!);
+      if (t !== 0) carry = t;
+      ts[i] = carry;
+      const ev = carry !== 0 ? carry : open;
+      if (ev < min) min = ev;
+      if (ev > max) max = ev;
+    }
+    l.done[b] = 1;
+    if (Number.isNaN(this.blockMin[b]!)) {
+      this.blockMin[b] = min;
+      this.blockMax[b] = max;
+      this.knownBlocks++;
+    }
+    return carry;
+  }
+}

@@ -1,0 +1,272 @@
+/** Text file store: records against a line model, regions, batches, cursors, caching, read-only refusals. */
+
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { LogError } from "../../core/errors.ts";
+import { MAX_RAW_BYTES } from "../../core/limits.ts";
+import { recordAt } from "../segment/batch.ts";
+import { tempDir } from "../file/test-helpers.ts";
+import type { ChunkStore } from "../types.ts";
+import { openTextFileStore, type TextFileStoreOptions } from "./text-store.ts";
+
+const OPEN = 1_700_000_000_000_000;
+const latin1 = new TextDecoder("latin1");
+
+/** Test parser: a line starting "<digits> " is at that many seconds. */
+function leadingSeconds(buf: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  let i = start;
+  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39) n = n * 10 + buf[i++]! - 0x30;
+  return i > start && i < end && buf[i] === 0x20 && n > 0 ? n * 1e6 : 0;
+}
+
+interface Rec {
+  raw: string;
+  attrs: Record<string, string>;
+  sourceTs: number;
+}
+
+/** Obvious model of the importer: LF splits, one CR before it (or at EOF) goes, cut at the limit, timestamps carry. */
+function model(files: { name: string; bytes: Uint8Array }[]): Rec[] {
+  const out: Rec[] = [];
+  for (const f of files) {
+    let last = 0;
+    const parts = latin1.decode(f.bytes).split("\n");
+    if (parts[parts.length - 1] === "") parts.pop();
+    for (let p of parts) {
+      if (p.endsWith("\r")) p = p.slice(0, -1);
+      const attrs: Record<string, string> = { file: f.name };
+      if (p.length > MAX_RAW_BYTES) {
+        attrs._truncated = String(p.length);
+        p = p.slice(0, MAX_RAW_BYTES);
+      }
+      const ts = leadingSeconds(Uint8Array.from(p, (c) => c.charCodeAt(0)), 0, p.length);
+      if (ts !== 0) last = ts;
+      out.push({ raw: p, attrs, sourceTs: last });
+    }
+  }
+  return out;
+}
+
+function open(paths: string[], o: TextFileStoreOptions = {}): ChunkStore {
+  return openTextFileStore("t", paths, { clock: () => OPEN, parseTimestamp: leadingSeconds, ...o });
+}
+
+/** Every record of the store via batches, checking the open-time columns on the way. */
+function readAll(s: ChunkStore): Rec[] {
+  const out: Rec[] = [];
+  for (const m of s.chunks()) {
+    const r = s.open(m.id);
+    for (const b of r.batches(0, r.count())) {
+      for (let i = 0; i < b.count; i++) {
+        const rec = recordAt(b, i);
+        expect([rec.ingestTs, rec.writeTs]).toEqual([OPEN, OPEN]);
+        out.push({ raw: latin1.decode(rec.raw), attrs: { ...rec.attrs }, sourceTs: rec.sourceTs });
+      }
+    }
+    r.close();
+  }
+  return out;
+}
+
+function write(dir: string, name: string, content: string | Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+describe("text file store records", () => {
+  const cases: [string, string][] = [
+    ["plain", "10 a\n20 b\n"],
+    ["crlf and lone cr", "10 a\r\nb\r\r\nc\rd\n"],
+    ["empty lines", "\n\n10 x\n\n"],
+    ["no trailing newline", "10 a\n20 b"],
+    ["trailing cr at eof", "10 a\r"],
+    ["only a newline", "\n"],
+    ["binary", "10 \u0000\u00ff\n\u00c3\n"],
+    ["continuations", "5 start\n  at x\n  at y\n7 next\nmore\n"],
+    ["leading lines without time", "a\nb\n9 c\nd\n"],
+  ];
+  for (const regionBytes of [1, 3, 16, 1 << 20]) {
+    test.each(cases)(`%s (regions of ${regionBytes} B)`, (_, content) => {
+      using d = tempDir("gl-text-");
+      const s = open([write(d.path, "app.log", enc(content))], { regionBytes });
+      expect(readAll(s)).toEqual(model([{ name: "app.log", bytes: enc(content) }]));
+    });
+  }
+
+  test("a line past the limit is cut and carries _truncated", () => {
+    using d = tempDir("gl-text-");
+    const content = `1 ${"x".repeat(MAX_RAW_BYTES + 5)}\r\nnext\n`;
+    const s = open([write(d.path, "big.log", content)]);
+    expect(readAll(s).map((r) => [r.raw.length, r.attrs, r.sourceTs])).toEqual([
+      [MAX_RAW_BYTES, { file: "big.log", _truncated: String(MAX_RAW_BYTES + 7) }, 1e6],
+      [4, { file: "big.log" }, 1e6],
+    ]);
+  });
+
+  test("several files: chunks in order, attrs per file, timestamps do not carry across files", () => {
+    using d = tempDir("gl-text-");
+    const a = write(d.path, "a.log", "3 a1\na2\n");
+    const e = write(d.path, "empty.log", "");
+    const b = write(d.path, "b.log", "b1\n4 b2\n");
+    const s = open([a, e, b], { regionBytes: 4 });
+    expect(readAll(s)).toEqual(model([{ name: "a.log", bytes: enc("3 a1\na2\n") }, { name: "b.log", bytes: enc("b1\n4 b2\n") }]));
+    expect(s.chunks().map((m) => m.storedBytes)).toEqual([5, 3, 8]);
+  });
+
+  test("matches the model for random content, region sizes and cache budgets", () => {
+    using d = tempDir("gl-text-");
+    const alphabet = fc.constantFrom("a", "1", "2", " ", "\n", "\n", "\r", "\u0000", "\u00e9");
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 400 }), (chars, regionBytes, cacheBytes) => {
+        const bytes = enc(chars.join(""));
+        const s = open([write(d.path, "p.log", bytes)], { regionBytes, cacheBytes });
+        expect(readAll(s)).toEqual(model([{ name: "p.log", bytes }]));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test.each([[7000], [50]])("timestamps read back to front equal a front-to-back read (time every %d lines)", (every) => {
+    using d = tempDir("gl-text-");
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(i % every === 3 ? `${i + 1} t` : `c${i}`);
+    const content = lines.join("\n") + "\n";
+    const want = model([{ name: "o.log", bytes: enc(content) }]).map((r) => r.sourceTs);
+    const s = open([write(d.path, "o.log", content)], { regionBytes: 30_000 });
+    const metas = s.chunks();
+    expect(metas.length).toBeGreaterThan(3);
+    const got: number[][][] = metas.map(() => []);
+    for (let k = metas.length - 1; k >= 0; k--) {
+      const r = s.open(metas[k]!.id);
+      const batches = [...r.batches(0, r.count())];
+      for (let b = batches.length - 1; b >= 0; b--) got[k]![b] = [...batches[b]!.sourceTs];
+    }
+    expect(got.flat(2)).toEqual(want);
+  });
+});
+
+describe("text file store reads", () => {
+  function store(d: { path: string }): ChunkStore {
+    const content = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? `${i + 1} line ${i}` : `cont ${i}`)).join("\n");
+    return open([write(d.path, "r.log", content)], { regionBytes: 20_000 });
+  }
+
+  test("batches over any range return exactly those records", () => {
+    using d = tempDir("gl-text-");
+    const s = store(d);
+    const m = s.chunks()[1]!;
+    const r = s.open(m.id);
+    const all = Array.from({ length: r.count() }, (_, i) => r.record(i));
+    fc.assert(
+      fc.property(fc.nat(r.count()), fc.nat(r.count()), (x, y) => {
+        const [from, to] = x <= y ? [x, y] : [y, x];
+        const got = [...r.batches(from, to)].flatMap((b) => Array.from({ length: b.count }, (_, i) => ({ pos: b.first + i, ...recordAt(b, i) })));
+        expect(got).toEqual(all.slice(from, to).map((rec, i) => ({ pos: from + i, ...rec })));
+      }),
+      { numRuns: 60 },
+    );
+    expect(() => r.batches(0, r.count() + 1)).toThrow(LogError);
+  });
+
+  test("cursor: next/prev/seek and seekTime over the open-time writeTs", () => {
+    using d = tempDir("gl-text-");
+    const s = store(d);
+    const r = s.open(s.chunks()[0]!.id);
+    const c = r.cursor();
+    const text = (x: { raw: Uint8Array } | undefined) => (x ? latin1.decode(x.raw) : undefined);
+    expect([text(c.next()), text(c.next()), text(c.prev())]).toEqual(["1 line 0", "cont 1", text(r.record(r.count() - 1))]);
+    c.seek(3);
+    expect([text(c.next()), text(c.prev())]).toEqual(["4 line 3", "cont 2"]);
+    c.seekTime(OPEN);
+    expect(text(c.next())).toBe("1 line 0");
+    c.seekTime(OPEN + 1);
+    expect([c.next(), text(c.prev())]).toEqual([undefined, text(r.record(r.count() - 1))]);
+  });
+
+  test("meta: sealed, lazily counted, event range unknown until every block was read", () => {
+    using d = tempDir("gl-text-");
+    const s = store(d);
+    const m = s.chunks()[0]!;
+    expect({ state: m.state, eventTs: m.eventTs, writeTs: m.writeTs, codec: m.codec, indexStatus: m.indexStatus }).toEqual({
+      state: "sealed",
+      eventTs: { min: 0, max: Number.MAX_SAFE_INTEGER },
+      writeTs: { min: OPEN, max: OPEN },
+      codec: "none",
+      indexStatus: "none",
+    });
+    const r = s.open(m.id);
+    expect(r.blocks().map((b) => b.eventTs)).toEqual([{ min: 0, max: Number.MAX_SAFE_INTEGER }]);
+    for (const b of r.batches(0, r.count())) expect(b.sourceTs.length).toBe(b.count);
+    const last = Math.floor((r.count() - 1) / 3) * 3 + 1;
+    expect([s.chunk(m.id)!.eventTs, r.blocks()[0]!.eventTs, m.records, m.rawBytes]).toEqual([
+      { min: 1e6, max: last * 1e6 },
+      { min: 1e6, max: last * 1e6 },
+      r.count(),
+      Array.from({ length: r.count() }, (_, i) => r.record(i).raw.length).reduce((a, b) => a + b, 0),
+    ]);
+  });
+});
+
+describe("text file store lifecycle", () => {
+  test("appends, deletes are refused; seal, idle, subscribe are no-ops", async () => {
+    using d = tempDir("gl-text-");
+    const s = open([write(d.path, "x.log", "1 a\n")]);
+    const id = s.chunks()[0]!.id;
+    expect(await s.append([{ raw: enc("x"), attrs: {}, sourceTs: 0, ingestTs: 0 }]).catch((e: LogError) => e.code)).toBe("permission_denied");
+    expect(await s.delete(id).catch((e: LogError) => e.code)).toBe("permission_denied");
+    const unsubscribe = s.subscribe(() => {});
+    unsubscribe();
+    expect([await s.seal(), await s.idle(), s.chunks().length]).toEqual([undefined, undefined, 1]);
+    expect(() => s.open("nope")).toThrow(LogError);
+  });
+
+  test("close releases the files; readers opened before fail cleanly", async () => {
+    using d = tempDir("gl-text-");
+    const s = open([write(d.path, "x.log", "1 a\n2 b\n")]);
+    const r = s.open(s.chunks()[0]!.id);
+    await s.close();
+    const codes = [() => s.open(s.chunks()[0]!.id), () => r.record(0)].map((f) => {
+      try {
+        f();
+        return "ok";
+      } catch (e) {
+        return (e as LogError).code;
+      }
+    });
+    expect(codes).toEqual(["unavailable", "unavailable"]);
+  });
+
+  test("open errors name the path; a file truncated after open fails its read", () => {
+    using d = tempDir("gl-text-");
+    mkdirSync(join(d.path, "dir"));
+    const code = (f: () => unknown) => {
+      try {
+        f();
+        return "ok";
+      } catch (e) {
+        return (e as LogError).code;
+      }
+    };
+    expect([code(() => open([join(d.path, "missing.log")])), code(() => open([join(d.path, "dir")]))]).toEqual(["not_found", "invalid_argument"]);
+    const p = write(d.path, "t.log", "1 a\n2 b\n");
+    const s = open([p]);
+    truncateSync(p, 2);
+    expect(code(() => s.open(s.chunks()[0]!.id).count())).toBe("unavailable");
+  });
+
+  test("an evicted region whose bytes changed fails its reload instead of returning other lines", () => {
+    using d = tempDir("gl-text-");
+    const p = write(d.path, "c.log", "1 aa\n2 bb\n3 cc\n4 dd\n");
+    const s = open([p], { regionBytes: 10, cacheBytes: 0 });
+    const [a, b] = s.chunks().map((m) => s.open(m.id));
+    expect([a!.count(), b!.count()]).toEqual([2, 2]);
+    writeFileSync(p, "1 a\na\n2 bb\n3 cc\n4 dd\n".slice(0, 20));
+    expect(() => a!.record(0)).toThrow("changed after it was opened");
+  });
+});
