@@ -62,11 +62,16 @@ export function text(r: { raw: Uint8Array }): string {
   return utf8.decode(r.raw);
 }
 
-/** Yields to the event loop until `pred()` holds (at most `turns` turns; then throws). */
-export async function until(pred: () => boolean, turns = 1000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
+/**
+ * Yields to the event loop until `pred()` holds; throws after `timeoutMs` (fsyncs on a busy CI
+ * machine can take many event-loop turns, so the bound is time, not a turn count).
+ */
+export async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (let turn = 0; performance.now() < deadline; turn++) {
     if (pred()) return;
-    await new Promise((r) => setImmediate(r));
+    if (turn < 100) await new Promise((r) => setImmediate(r));
+    else await Bun.sleep(1);
   }
-  throw new Error("condition not reached");
+  if (!pred()) throw new Error(`condition not reached within ${timeoutMs} ms`);
 }
