@@ -22,25 +22,37 @@ export interface Measured {
   exitCode: number;
 }
 
-/** Runs `cmd` to completion with stdout captured (or discarded) and measures it. */
+/** GNU time, which reports the peak RSS of exactly the command it runs. */
+const GNU_TIME = "/usr/bin/time";
+const TIME_MARK = "@@gnu-time";
+
+/**
+ * Runs `cmd` to completion with stdout captured (or discarded) and measures it. Peak RSS comes
+ * from GNU time when present: Bun's spawnSync rusage can report the largest child the bench
+ * process ever waited for, not this one.
+ */
 export function measure(cmd: string[], opts: { discardStdout?: boolean } = {}): Measured {
+  const timed = hasGnuTime ? [GNU_TIME, "-f", `${TIME_MARK} %M %U %S`, ...cmd] : cmd;
   const t = performance.now();
-  const p = Bun.spawnSync(cmd, { stdout: opts.discardStdout ? "ignore" : "pipe", stderr: "pipe" });
+  const p = Bun.spawnSync(timed, { stdout: opts.discardStdout ? "ignore" : "pipe", stderr: "pipe" });
   const wallSeconds = (performance.now() - t) / 1000;
+  let stderr = p.stderr?.toString() ?? "";
   const ru = p.resourceUsage;
-  const user = Number(ru.cpuTime.user) / 1e6;
-  const sys = Number(ru.cpuTime.system) / 1e6;
-  return {
-    wallSeconds,
-    cpuSeconds: user + sys,
-    userSeconds: user,
-    sysSeconds: sys,
-    maxRssBytes: ru.maxRSS,
-    stdout: p.stdout?.toString() ?? "",
-    stderr: p.stderr?.toString() ?? "",
-    exitCode: p.exitCode ?? -1,
-  };
+  let user = Number(ru.cpuTime.user) / 1e6;
+  let sys = Number(ru.cpuTime.system) / 1e6;
+  let maxRssBytes = ru.maxRSS;
+  const mark = stderr.lastIndexOf(TIME_MARK);
+  if (mark >= 0) {
+    const [kb, u, s] = stderr.slice(mark + TIME_MARK.length).trim().split(/\s+/).map(Number);
+    maxRssBytes = kb! * 1024;
+    user = u!;
+    sys = s!;
+    stderr = stderr.slice(0, mark);
+  }
+  return { wallSeconds, cpuSeconds: user + sys, userSeconds: user, sysSeconds: sys, maxRssBytes, stdout: p.stdout?.toString() ?? "", stderr, exitCode: p.exitCode ?? -1 };
 }
+
+const hasGnuTime = Bun.spawnSync([GNU_TIME, "-f", "%M", "true"], { stderr: "pipe" }).exitCode === 0;
 
 /** Like measure, but throws with the child's stderr when it fails. */
 export function measureOk(cmd: string[], opts: { discardStdout?: boolean } = {}): Measured {
