@@ -4,13 +4,14 @@
  * CorruptError to the store (so the chunk is marked corrupt) before rethrowing it.
  */
 
-import { CorruptError, LogError } from "../../core/errors.ts";
+import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import { ChunkCursor } from "../cursor.ts";
 import type { SegmentReader } from "../segment/reader.ts";
 import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
 import type { ActiveChunk } from "./active-chunk.ts";
 import { ActiveData } from "./active-data.ts";
+import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
 
 /** Reader of an active or sealing chunk; count() follows commits. */
 export class ActiveChunkReader implements ChunkReader {
@@ -43,10 +44,7 @@ export class ActiveChunkReader implements ChunkReader {
   }
 
   blocks(): readonly BlockInfo[] {
-    const n = this.count();
-    if (n === 0) return [];
-    const s = this.chunk.stats;
-    return [{ first: 0, count: n, writeTs: s.writeRange(), eventTs: s.eventRange() }];
+    return wholeChunkBlock(this.count(), this.chunk.stats);
   }
 
   lowerBoundWriteTs(ts: number): number {
@@ -67,10 +65,7 @@ export class ActiveChunkReader implements ChunkReader {
   }
 
   private check(from: number, to: number): void {
-    if (this.closed) throw new LogError("unavailable", `reader of chunk ${this.chunk.id} is closed`);
-    if (!(from >= 0 && from <= to && to <= this.count())) {
-      throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${this.chunk.id} of ${this.count()} records`);
-    }
+    checkReadRange(this.chunk.id, this.closed, from, to, this.count());
   }
 }
 
@@ -95,9 +90,7 @@ export class SealedChunkReader implements ChunkReader {
   }
 
   *batches(from: number, to: number): Iterable<RecordBatch> {
-    if (!(from >= 0 && from <= to && to <= this.count())) {
-      throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${this.meta.id} of ${this.count()} records`);
-    }
+    checkReadRange(this.meta.id, false, from, to, this.count());
     try {
       yield* this.seg.batches(from, to);
     } catch (err) {

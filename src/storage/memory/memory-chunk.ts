@@ -3,7 +3,6 @@
  * sections built inline by the store's section builders, plus its ChunkReader.
  */
 
-import { LogError } from "../../core/errors.ts";
 import type { ChunkId } from "../../core/ids.ts";
 import type { LogRecord } from "../../core/record.ts";
 import { ChunkCursor } from "../cursor.ts";
@@ -19,6 +18,7 @@ import type {
   SectionBuilderFactory,
 } from "../types.ts";
 import { MemoryColumns } from "./columns.ts";
+import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
 
 /** One memory chunk and its metadata. */
 export class MemoryChunk {
@@ -104,10 +104,7 @@ export class MemoryChunkReader implements ChunkReader {
   }
 
   blocks(): readonly BlockInfo[] {
-    const n = this.count();
-    if (n === 0) return [];
-    const s = this.chunk.stats;
-    return [{ first: 0, count: n, writeTs: s.writeRange(), eventTs: s.eventRange() }];
+    return wholeChunkBlock(this.count(), this.chunk.stats);
   }
 
   lowerBoundWriteTs(ts: number): number {
@@ -127,9 +124,6 @@ export class MemoryChunkReader implements ChunkReader {
   }
 
   private check(from: number, to: number): void {
-    if (this.closed) throw new LogError("unavailable", `reader of chunk ${this.chunk.id} is closed`);
-    if (!(from >= 0 && from <= to && to <= this.count())) {
-      throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${this.chunk.id} of ${this.count()} records`);
-    }
+    checkReadRange(this.chunk.id, this.closed, from, to, this.count());
   }
 }

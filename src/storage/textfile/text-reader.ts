@@ -4,12 +4,12 @@
  * output need it, a plain text match does not). Read-only: nothing here writes.
  */
 
-import { LogError } from "../../core/errors.ts";
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import { BATCH_MAX_RAW_BYTES } from "../column-batch.ts";
 import { ChunkCursor } from "../cursor.ts";
 import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
 import { TS_BLOCK, type Region } from "./region.ts";
+import { checkReadRange } from "../reader-checks.ts";
 
 /** A run of records of one region; never crosses a timestamp block. */
 class TextBatch implements RecordBatch {
@@ -101,9 +101,6 @@ export class TextChunkReader implements ChunkReader {
   }
 
   private check(from: number, to: number): void {
-    if (this.closed) throw new LogError("unavailable", `reader of chunk ${this.region.id} is closed`);
-    if (!(from >= 0 && from <= to && to <= this.count())) {
-      throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${this.region.id} of ${this.count()} records`);
-    }
+    checkReadRange(this.region.id, this.closed, from, to, this.count());
   }
 }

@@ -1,0 +1,21 @@
+/**
+ * Checks and shapes every ChunkReader implementation shares: the closed/range check of a
+ * batch request and the single pseudo-block an unsealed chunk reports.
+ */
+
+import { LogError } from "../core/errors.ts";
+import type { ChunkStats } from "./stats.ts";
+import type { BlockInfo } from "./types.ts";
+
+/** Throws unless the reader is open and [from, to) lies within its `count` records. */
+export function checkReadRange(chunk: string, closed: boolean, from: number, to: number, count: number): void {
+  if (closed) throw new LogError("unavailable", `reader of chunk ${chunk} is closed`);
+  if (!(from >= 0 && from <= to && to <= count)) {
+    throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${chunk} of ${count} records`);
+  }
+}
+
+/** The one block an active chunk of `count` records reports (its whole time ranges). */
+export function wholeChunkBlock(count: number, stats: ChunkStats): BlockInfo[] {
+  return count === 0 ? [] : [{ first: 0, count, writeTs: stats.writeRange(), eventTs: stats.eventRange() }];
+}
