@@ -120,3 +120,62 @@ test("client mode with nothing listening says so and exits 1", async () => {
   expect(http.code).toBe(1);
   expect(http.stderr).toContain("no GastroLog server answers at http://127.0.0.1:1");
 });
+
+test("config and retention in client mode against a served binary, and in embedded --data mode", async () => {
+  const client = await runBinary([
+    "repl",
+    srv.socket,
+    "-c",
+    "config set server.logLevel=warn -m quieter",
+    "-c",
+    "retention set default maxChunks=5",
+    "-c",
+    "config history 2",
+    "-c",
+    "retention",
+    "-c",
+    "retention sweep",
+    "-c",
+    "config diff 1 2",
+  ]);
+  expect({ code: client.code, err: client.stderr }).toEqual({ code: 0, err: "" });
+  const lines = client.stdout.split("\n");
+  expect({
+    set: lines.filter((l) => /^version \d+ · .* · local · /.test(l)).map((l) => l.replace(/ · .* UTC/, "")),
+    diff: lines.filter((l) => l.startsWith("~ ")),
+    history: lines.filter((l) => /^\s+\d+  /.test(l)).map((l) => l.trim().split(/\s{2,}/).slice(2)),
+    policy: lines.find((l) => l.startsWith("default ")),
+    sweep: lines.find((l) => l.includes("chunk(s) deleted")),
+  }).toEqual({
+    set: ['version 1 · local · "quieter"', 'version 2 · local · "retention set default maxChunks=5"'],
+    diff: ['~ server.logLevel: "info" -> "warn"', "~ stores[default].retention.maxChunks: 0 -> 5", "~ stores[default].retention.maxChunks: 0 -> 5"],
+    history: [["local", "apply", "1", "retention set default maxChunks=5"], ["local", "apply", "1", "quieter"]],
+    policy: "default  0        0          5",
+    sweep: "0 chunk(s) deleted in 0 store(s)",
+  });
+
+  const data = join(dir, "embedded-data");
+  const embedded = await runBinary(["repl", "--embedded", "--data", data, "-c", "config set stores[default].retention.maxAge=30d -m month", "-c", "config rollback 0", "-c", "config history"]);
+  expect({ code: embedded.code, err: embedded.stderr }).toEqual({ code: 0, err: "" });
+  expect(embedded.stdout.split("\n").filter((l) => l.startsWith("~ ") || /^\s+\d+  /.test(l)).map((l) => l.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/, "T"))).toEqual([
+    '~ stores[default].retention.maxAge: "0" -> "30d"',
+    '~ stores[default].retention.maxAge: "30d" -> "0"',
+    "      2  T  in-process  rollback→0  1        rollback to version 0",
+    "      1  T  in-process  apply       1        month",
+  ]);
+});
+
+test("analyze and indexes of one chunk work in client mode (GetIndexStats over the socket)", async () => {
+  const listed = await runBinary(["repl", srv.socket, "-c", "chunks"]);
+  const id = /([0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}) .*\[sealed\]/.exec(listed.stdout)?.[1];
+  expect(id).toBeDefined();
+  const r = await runBinary(["repl", srv.socket, "-c", `analyze ${id}`, "-c", `indexes ${id}`]);
+  expect({ code: r.code, err: r.stderr }).toEqual({ code: 0, err: "" });
+  const lines = r.stdout.split("\n");
+  expect({
+    records: lines.find((l) => l.startsWith("  Records:")),
+    coverage: lines.find((l) => l.includes("coverage:"))?.trim(),
+    topKeys: lines.filter((l) => l.includes("top keys:")).length,
+    token: lines.find((l) => l.startsWith("  token:  "))?.replace(/, [\d.]+ [KM]?B {2}/, " "),
+  }).toEqual({ records: "  Records:   40", coverage: "coverage:         100.0% of records (40 of 40)", topKeys: 2, token: expect.stringMatching(/^ {2}token: {2}\d+ tokens, \d+ positions \[complete\]$/) });
+});

@@ -3,22 +3,36 @@
  * API and a fixed fixture. UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
  */
 
-import { beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
 import { runLine } from "../src/repl/dispatch.ts";
-import { fixtureRecord, replFixture, stableIds, Transcript, type ReplFixture } from "./support/repl.ts";
+import { configFixture, fixtureRecord, replFixture, stableIds, Transcript, type ConfigFixture, type ReplFixture } from "./support/repl.ts";
 
 const GOLDEN = join(import.meta.dir, "golden");
 let fx: ReplFixture;
 let ids: string[];
+let cfx: ConfigFixture;
 
 beforeAll(async () => {
   fx = await replFixture();
   ids = fx.host.store("default")!.source.store.chunks().map((c) => c.id);
+  cfx = await configFixture();
 });
+
+afterAll(async () => {
+  await cfx.close();
+});
+
+/** Compares a transcript with test/golden/repl-<name>.txt (UPDATE_GOLDEN=1 rewrites it). */
+function golden(name: string, text: string): { file: string; got: string } {
+  const file = join(GOLDEN, `repl-${name}.txt`);
+  const got = stableIds(text);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, got);
+  return { file, got };
+}
 
 /** Each case: golden name, script lines ({c0} {c1} {c2} = chunk IDs of "default"), expected successes. */
 const CASES: [string, string[], boolean[]][] = [
@@ -32,8 +46,8 @@ const CASES: [string, string[], boolean[]][] = [
   ["reset", ["query info", "reset", "next"], [true, true, false]],
   ["chunks", ["chunks"], [true]],
   ["chunk", ["chunk {c0}", "chunk {c2}", "chunk", "chunk abc", "chunk 01950000-0000-7000-8000-000000000000"], [true, true, false, false, false]],
-  ["indexes", ["indexes {c0}", "indexes {c2}", "indexes"], [true, false, false]],
-  ["analyze", ["analyze", "analyze {c1}", "analyze zzz"], [true, true, false]],
+  ["indexes", ["indexes {c0}", "indexes {c2}", "indexes"], [true, true, false]],
+  ["analyze", ["analyze", "analyze {c1}", "analyze {c2}", "analyze zzz"], [true, true, true, false]],
   ["stats", ["stats"], [true]],
   ["status", ["status", "receivers"], [true, true]],
   ["help", ["help", "?"], [true, true]],
@@ -46,9 +60,53 @@ for (const [name, script, expected] of CASES) {
     const t = new Transcript(fx.transport);
     const lines = script.map((l) => l.replace(/\{c(\d)\}/g, (_, i) => ids[Number(i)]!));
     const ok = await t.run(lines);
-    const got = stableIds(t.text);
-    const file = join(GOLDEN, `repl-${name}.txt`);
-    if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, got);
+    const { file, got } = golden(name, t.text);
+    expect({ ok, text: got }).toEqual({ ok: expected, text: readFileSync(file, "utf8") });
+  });
+}
+
+/** Config and retention over the server's engine with a memory config store, in this order. */
+const CONFIG_CASES: [string, string[], boolean[]][] = [
+  [
+    "config",
+    [
+      "config history",
+      "config set server.logLevel=debug -m \"more logs\"",
+      "config set server.logLevel=debug",
+      'config set stores[tmp]={"type": "memory", "route": "env=test"}',
+      "config set server.logLevel=loud",
+      "config history",
+      "config diff 1",
+      "config diff 2 3",
+      "config rollback 1 -m undo",
+      "config show 2",
+      "config history 2",
+      "config diff x",
+      "config frobnicate",
+    ],
+    [true, true, true, true, false, true, true, true, true, true, true, false, false],
+  ],
+  [
+    "retention",
+    [
+      "retention",
+      "retention set default maxChunks=1 maxAge=7d -m \"keep one\"",
+      "retention set nope maxAge=1d",
+      "retention set default",
+      "retention sweep default",
+      "retention sweep nope",
+      "chunks",
+      "config export",
+    ],
+    [true, true, false, false, true, false, true, true],
+  ],
+];
+
+for (const [name, script, expected] of CONFIG_CASES) {
+  test(`repl ${name} matches test/golden/repl-${name}.txt`, async () => {
+    const t = new Transcript(cfx.transport);
+    const ok = await t.run(script);
+    const { file, got } = golden(name, t.text);
     expect({ ok, text: got }).toEqual({ ok: expected, text: readFileSync(file, "utf8") });
   });
 }
@@ -68,8 +126,6 @@ test("repl follow matches test/golden/repl-follow.txt: only new matching records
   await t.waitFor("and me too");
   abort.abort();
   expect(await running).toBe(true);
-  const file = join(GOLDEN, "repl-follow.txt");
-  const got = stableIds(t.text);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, got);
+  const { file, got } = golden("follow", t.text);
   expect(got).toBe(readFileSync(file, "utf8"));
 });

@@ -7,7 +7,7 @@
  */
 
 import { LogError } from "../core/errors.ts";
-import { decodePostings } from "./postings.ts";
+import { decodePostings, postingsCount } from "./postings.ts";
 import {
   decodeRegion,
   decodeTermSectionHeader,
@@ -19,6 +19,21 @@ import {
 import type { TermIndex } from "./types.ts";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Sequential access to one index's terms and their list sizes, for statistics and listings.
+ * Terms are in ascending byte order; `positions(i)` reads only a list's header.
+ */
+export interface TermListing {
+  readonly termCount: number;
+  /** Term i (0 <= i < termCount) as text. */
+  term(i: number): string;
+  /** How many positions term i's list holds, without decoding the list. */
+  positions(i: number): number;
+  /** Term i's positions, decoded. */
+  postings(i: number): Uint32Array;
+}
 
 /** An opened section: its header and its named indexes. */
 export class TermSection {
@@ -38,6 +53,12 @@ export class TermSection {
     return new SectionTermIndex(this, e, Math.round(this.bytes.length * share));
   }
 
+  /** Term-by-term access to index `name` (decompresses the body), or undefined when absent. */
+  listing(name: string): TermListing | undefined {
+    const e = this.header.indexes.find((x) => x.name === name);
+    return e === undefined ? undefined : new SectionTermIndex(this, e, 0);
+  }
+
   /** The decompressed body (decoded once, then cached). */
   decodedBody(): Uint8Array {
     this.body ??= decompressTermBody(this.bytes, this.header);
@@ -45,7 +66,7 @@ export class TermSection {
   }
 }
 
-class SectionTermIndex implements TermIndex {
+class SectionTermIndex implements TermIndex, TermListing {
   private region: DecodedRegion | undefined;
   readonly termCount: number;
 
@@ -58,25 +79,44 @@ class SectionTermIndex implements TermIndex {
     this.termCount = entry.termCount;
   }
 
+  private decoded(): DecodedRegion {
+    this.region ??= decodeRegion(this.section.decodedBody(), this.entry);
+    return this.region;
+  }
+
+  term(i: number): string {
+    const { termStarts } = this.decoded();
+    return decoder.decode(this.section.decodedBody().subarray(termStarts[i]!, termStarts[i + 1]!));
+  }
+
+  positions(i: number): number {
+    const { postingStarts } = this.decoded();
+    return postingsCount(this.section.decodedBody(), postingStarts[i]!, postingStarts[i + 1]!);
+  }
+
+  postings(i: number): Uint32Array {
+    const { postingStarts } = this.decoded();
+    return this.decodeList(this.section.decodedBody(), postingStarts[i]!, postingStarts[i + 1]!);
+  }
+
   get(term: string): Uint32Array | undefined {
     if (this.termCount === 0) return undefined;
     const body = this.section.decodedBody();
-    this.region ??= decodeRegion(body, this.entry);
-    const { termStarts, postingStarts } = this.region;
+    const { termStarts, postingStarts } = this.decoded();
     const q = encoder.encode(term);
     let lo = 0;
     let hi = this.termCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const c = compare(body, termStarts[mid]!, termStarts[mid + 1]!, q);
-      if (c === 0) return this.postings(body, postingStarts[mid]!, postingStarts[mid + 1]!);
+      if (c === 0) return this.decodeList(body, postingStarts[mid]!, postingStarts[mid + 1]!);
       if (c < 0) lo = mid + 1;
       else hi = mid;
     }
     return undefined;
   }
 
-  private postings(body: Uint8Array, start: number, end: number): Uint32Array {
+  private decodeList(body: Uint8Array, start: number, end: number): Uint32Array {
     const cur = { pos: start };
     const p = decodePostings(body, cur, end);
     if (cur.pos !== end) throw new LogError("corrupt", `term index "${this.entry.name}": posting list ends at ${cur.pos}, slot ends at ${end}`);

@@ -5,6 +5,7 @@
  */
 
 import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
+import { ConfigService } from "../api/gen/gastrolog/v1/config_pb.ts";
 import { LifecycleService } from "../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { QueryService } from "../api/gen/gastrolog/v1/query_pb.ts";
 import { StoreService } from "../api/gen/gastrolog/v1/store_pb.ts";
@@ -14,6 +15,7 @@ export interface ReplClient {
   query: Client<typeof QueryService>;
   store: Client<typeof StoreService>;
   lifecycle: Client<typeof LifecycleService>;
+  config: Client<typeof ConfigService>;
 }
 
 /** Clients of every REPL service over one transport. */
@@ -22,6 +24,7 @@ export function replClient(transport: Transport): ReplClient {
     query: createClient(QueryService, transport),
     store: createClient(StoreService, transport),
     lifecycle: createClient(LifecycleService, transport),
+    config: createClient(ConfigService, transport),
   };
 }
 

@@ -16,7 +16,7 @@ function session(): Session {
   return new Session(replClient(fx.transport), { out: () => {}, err: () => {} }, PLAIN, false);
 }
 
-test("completion: commands, settings, stores, chunk IDs and query keys sampled from the data", async () => {
+test("completion: commands, settings, stores, chunk IDs, subcommands and query keys", async () => {
   const c = new Completer(session());
   const ids = fx.host.stores().flatMap((s) => s.source.store.chunks().map((m) => m.id)).sort().reverse();
   const cases: [string, [string[], string]][] = [
@@ -31,8 +31,30 @@ test("completion: commands, settings, stores, chunk IDs and query keys sampled f
     ["help ne", [["next"], "ne"]],
     ["reset x", [[], "x"]],
     ["chunk ", [ids, ""]],
+    ["config h", [["history"], "h"]],
+    ["retention s", [["show", "set", "sweep"], "s"]],
+    ["retention sweep a", [["audit"], "a"]],
+    ["retention set default ma", [[], "ma"]],
+    ["config set x", [[], "x"]],
   ];
   for (const [line, want] of cases) expect(await c.complete(line)).toEqual(want);
+});
+
+test("query keys come from ListAttributeKeys per store, else from a search sample", async () => {
+  const s = session();
+  const c = new Completer(s);
+  const got = [await c.complete("query ")];
+  s.store = "audit";
+  got.push(await c.complete("query a"));
+  const broken = replClient(fx.transport);
+  broken.store = { ...broken.store, listAttributeKeys: () => Promise.reject(new Error("unimplemented")) };
+  const fallback = new Completer(new Session(broken, { out: () => {}, err: () => {} }, PLAIN, false));
+  got.push(await fallback.complete("query h"));
+  expect(got).toEqual([
+    [["start=", "end=", "last=", "limit=", "reverse=", "host=", "level="], ""],
+    [["actor="], "a"],
+    [["host="], "h"],
+  ]);
 });
 
 test("prompt shows the store and the open query, truncated past 30 characters", () => {

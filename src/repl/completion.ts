@@ -1,8 +1,10 @@
 /**
  * Tab completion: command names first; then per command its argument kind (commands.ts
- * `completion`): settings and their values, store names, chunk IDs (newest first), or for
- * queries the control arguments plus attribute keys seen in results (sampled once per store
- * with a small newest-first search when none were seen yet). RPC answers are cached briefly.
+ * `completion`): settings and their values, store names, chunk IDs (newest first),
+ * subcommands (and a store name after `retention set|sweep`), or for
+ * queries the control arguments plus attribute keys: the store's keys from
+ * StoreService.ListAttributeKeys (falling back to a small newest-first search when the server
+ * lacks it) and the keys seen in results. RPC answers are cached briefly.
  */
 
 import { commandWords, findCommand } from "./commands/index.ts";
@@ -12,7 +14,9 @@ import { SETTING_KEYS } from "./settings.ts";
 const CONTROL_ARGS = ["start=", "end=", "last=", "limit=", "reverse="];
 /** How long listed stores and chunks are reused, in ms. */
 const CACHE_MS = 2000;
-/** Records sampled for attribute keys. */
+/** How long a store's attribute keys are reused, in ms. */
+const KEYS_CACHE_MS = 10_000;
+/** Records sampled for attribute keys when ListAttributeKeys is not available. */
 const KEY_SAMPLE = "limit=200 reverse=true";
 
 type Listing = { at: number; items: string[] };
@@ -20,7 +24,7 @@ type Listing = { at: number; items: string[] };
 export class Completer {
   private stores: Listing | undefined;
   private chunks: Listing | undefined;
-  private readonly sampled = new Set<string>();
+  private readonly storeKeys = new Map<string, Listing>();
 
   constructor(
     private readonly s: Session,
@@ -48,10 +52,15 @@ export class Completer {
         return pick(await this.list("stores"));
       case "chunk":
         return pick(await this.list("chunks"));
+      case "subcommand": {
+        const before = line.slice(0, line.length - fragment.length).trim().split(/\s+/).slice(1);
+        if (before.length === 0) return pick(Object.keys(cmd.subcommands ?? {}));
+        if (before.length === 1 && cmd.subcommands?.[before[0]!] === "store") return pick(await this.list("stores"));
+        return [[], fragment];
+      }
       case "query":
         if (fragment.includes("=")) return [[], fragment];
-        await this.sampleKeys();
-        return pick([...CONTROL_ARGS, ...[...this.s.keys].sort().map((k) => `${k}=`)]);
+        return pick([...CONTROL_ARGS, ...(await this.keys()).map((k) => `${k}=`)]);
       default:
         return [[], fragment];
     }
@@ -73,16 +82,35 @@ export class Completer {
     return items;
   }
 
-  /** Fills the session's key set from the newest records of the store, once per store. */
-  private async sampleKeys(): Promise<void> {
-    if (this.s.keys.size > 0 || this.sampled.has(this.s.store)) return;
-    this.sampled.add(this.s.store);
+  /** The current store's attribute keys plus those seen in results, sorted. */
+  private async keys(): Promise<string[]> {
+    const store = this.s.store;
+    let cached = this.storeKeys.get(store);
+    if (!cached || this.now() - cached.at >= KEYS_CACHE_MS) {
+      cached = { at: this.now(), items: await this.fetchKeys(store) };
+      this.storeKeys.set(store, cached);
+    }
+    return [...new Set([...cached.items, ...this.s.keys])].sort();
+  }
+
+  private async fetchKeys(store: string): Promise<string[]> {
     try {
-      for await (const r of this.s.client.query.search({ query: { store: this.s.store, text: KEY_SAMPLE }, batchSize: 200 })) {
-        for (const h of r.hits) if (h.record) this.s.sawKeys(h.record.attrs);
+      return (await this.s.client.store.listAttributeKeys({ store })).keys;
+    } catch {
+      return this.sampleKeys(store);
+    }
+  }
+
+  /** Fallback: the keys of the store's newest records (servers without ListAttributeKeys). */
+  private async sampleKeys(store: string): Promise<string[]> {
+    const keys = new Set<string>();
+    try {
+      for await (const r of this.s.client.query.search({ query: { store, text: KEY_SAMPLE }, batchSize: 200 })) {
+        for (const h of r.hits) for (const k in h.record?.attrs ?? {}) keys.add(k);
       }
     } catch {
       // No keys is fine: completion still offers the control arguments.
     }
+    return [...keys];
   }
 }

@@ -1,15 +1,22 @@
 /**
  * REPL test support: a deterministic engine (fixed clock, fixed records, indexed memory
- * stores) behind the in-process transport, and a session whose output is captured as one
- * transcript with chunk IDs replaced by <chunk-N> so golden files stay stable.
+ * stores) behind the in-process transport, the server's engine over a memory config store
+ * (config and retention), and a session whose output is captured as one transcript with
+ * chunk IDs replaced by <chunk-N> so golden files stay stable.
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Transport } from "@connectrpc/connect";
 import type { HostStore, ReceiverView } from "../../src/api/host.ts";
 import { LocalHost } from "../../src/api/local-host.ts";
 import { createInProcessTransport } from "../../src/api/routes.ts";
 import type { RecordInput } from "../../src/core/record.ts";
 import { sectionBuilders } from "../../src/app/section-builders.ts";
+import { openEngine } from "../../src/app/server/engine.ts";
+import { MemoryConfigStore } from "../../src/config/memory-store.ts";
+import { createLogger } from "../../src/observability/logger.ts";
 import { searchSource } from "../../src/app/stores.ts";
 import { replClient } from "../../src/repl/client.ts";
 import { runLine } from "../../src/repl/dispatch.ts";
@@ -135,4 +142,35 @@ export function stableIds(text: string): string {
     if (!ids.has(id)) ids.set(id, `<chunk-${ids.size + 1}>`);
     return ids.get(id)!;
   });
+}
+
+export interface ConfigFixture {
+  transport: Transport;
+  /** Chunk IDs of store "default", oldest first. */
+  chunks(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The server's engine (openEngine) over a MemoryConfigStore with a fixed clock: version 1 makes
+ * "default" (6 records per chunk, holding the fixture) and "audit" memory stores. Config
+ * writes go through the real reconciler, retention sweeps through the real runner.
+ */
+export async function configFixture(): Promise<ConfigFixture> {
+  const dir = mkdtempSync(join(tmpdir(), "repl-config-"));
+  let tick = 0;
+  const config = new MemoryConfigStore({ clock: () => T0 + 60_000_000 * ++tick });
+  const store = (name: string, maxRecords: number, route: string) => ({ name, type: "memory", route, rotation: { maxRecords } });
+  config.apply({ stores: [store("default", 6, "*"), store("audit", 100, "")] }, { author: "test", reason: "fixture" });
+  const engine = await openEngine({ dataDir: dir, config, logger: createLogger({ level: "error", format: "text", write: () => {} }), retentionIntervalMs: 3_600_000 });
+  engine.start();
+  await engine.host.store("default")!.source.store.append(FIXTURE.map(([raw, attrs], i) => fixtureRecord(i, raw, attrs)));
+  return {
+    transport: createInProcessTransport(engine.host),
+    chunks: () => engine.host.store("default")!.source.store.chunks().map((c) => c.id),
+    async close() {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

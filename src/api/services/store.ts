@@ -7,6 +7,8 @@ import { StoreService } from "../gen/gastrolog/v1/store_pb.ts";
 import { i64 } from "../convert/int64.ts";
 import { toChunkInfoPb, toIndexSectionPb, toStoreSummaryPb } from "../convert/chunk.ts";
 import type { EngineHost } from "../host.ts";
+import { attributeKeys, MAX_KEYS } from "../../index/attr-keys.ts";
+import { getIndexStats } from "./index-stats.ts";
 import { requireChunk, requireStore, storesOf } from "./stores.ts";
 
 export function storeService(host: EngineHost): ServiceImpl<typeof StoreService> {
@@ -34,6 +36,15 @@ export function storeService(host: EngineHost): ServiceImpl<typeof StoreService>
       } finally {
         reader.close();
       }
+    },
+
+    async getIndexStats(req) {
+      return getIndexStats(host, req.chunk, req.store, req.topN);
+    },
+
+    async listAttributeKeys(req) {
+      const r = attributeKeys(requireStore(host, req.store).source.store, req.limit === 0 ? MAX_KEYS : Math.min(req.limit, MAX_KEYS));
+      return { keys: r.keys, chunksRead: r.chunks, truncated: r.truncated };
     },
 
     async getStats() {

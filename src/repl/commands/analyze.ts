@@ -1,11 +1,13 @@
 /**
- * `analyze [<chunk-id>]`: index health and sizes of every store's sealed chunks, or the
- * detailed report of one chunk. One GetIndexReport per sealed chunk (headers only, cheap).
+ * `analyze [<chunk-id>]`: index health and sizes of every store's sealed chunks (one
+ * GetIndexReport per sealed chunk, headers only, cheap), or the detailed report of one chunk
+ * with term statistics (GetIndexStats, which reads that chunk's index bodies).
  */
 
-import { GetIndexReportResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
+import { GetIndexReportResponseSchema, GetIndexStatsResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
 import { rpcMessage } from "../client.ts";
-import { renderChunkAnalysis, renderStoreAnalysis, type ChunkReport } from "../render/analyze.ts";
+import { renderStoreAnalysis, type ChunkReport } from "../render/analyze.ts";
+import { renderChunkAnalysis } from "../render/index-stats.ts";
 import type { Session } from "../session.ts";
 import { chunkArg, chunkError } from "./chunk-arg.ts";
 import { jsonLine } from "./json.ts";
@@ -53,8 +55,8 @@ export const analyzeCommand: ReplCommand = {
     const id = chunkArg(s, "analyze", args);
     if (!id) return false;
     try {
-      const r = await s.client.store.getIndexReport({ chunk: id }, { signal });
-      if (s.settings.output === "json") s.row(jsonLine(GetIndexReportResponseSchema, r));
+      const r = await s.client.store.getIndexStats({ chunk: id }, { signal });
+      if (s.settings.output === "json") s.row(jsonLine(GetIndexStatsResponseSchema, r));
       else for (const line of renderChunkAnalysis(r)) s.row(line);
       return true;
     } catch (err) {

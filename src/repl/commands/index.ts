@@ -3,6 +3,7 @@
 import { analyzeCommand } from "./analyze.ts";
 import { chunkCommand } from "./chunk.ts";
 import { chunksCommand } from "./chunks.ts";
+import { configCommand } from "./config.ts";
 import type { ReplCommand } from "./command.ts";
 import { exitCommand } from "./exit.ts";
 import { explainCommand } from "./explain.ts";
@@ -13,6 +14,7 @@ import { nextCommand } from "./next.ts";
 import { queryCommand } from "./query.ts";
 import { receiversCommand } from "./receivers.ts";
 import { resetCommand } from "./reset.ts";
+import { retentionCommand } from "./retention.ts";
 import { setCommand } from "./set.ts";
 import { statsCommand } from "./stats.ts";
 import { statusCommand } from "./status.ts";
@@ -33,6 +35,8 @@ export const COMMANDS: readonly ReplCommand[] = [
   statsCommand,
   statusCommand,
   receiversCommand,
+  configCommand,
+  retentionCommand,
   helpCommand(() => COMMANDS),
   exitCommand,
 ];

@@ -1,7 +1,7 @@
-/** `indexes <id>`: the index sections of a sealed chunk with their term counts. */
+/** `indexes <id>`: a sealed chunk's indexes with their term and position counts (GetIndexStats). */
 
-import { GetIndexReportResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
-import { renderIndexes } from "../render/chunks.ts";
+import { GetIndexStatsResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
+import { renderIndexes } from "../render/index-stats.ts";
 import { chunkArg, chunkError } from "./chunk-arg.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
@@ -15,8 +15,8 @@ export const indexesCommand: ReplCommand = {
     const id = chunkArg(s, "indexes", args);
     if (!id) return false;
     try {
-      const r = await s.client.store.getIndexReport({ chunk: id }, { signal });
-      if (s.settings.output === "json") s.row(jsonLine(GetIndexReportResponseSchema, r));
+      const r = await s.client.store.getIndexStats({ chunk: id }, { signal });
+      if (s.settings.output === "json") s.row(jsonLine(GetIndexStatsResponseSchema, r));
       else for (const line of renderIndexes(r)) s.row(line);
       return true;
     } catch (err) {

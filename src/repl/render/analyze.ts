@@ -1,12 +1,12 @@
 /**
- * `analyze` reports from index reports (spec A7.3): per store, bytes per index type over its
- * sealed chunks, an Issues block, one summary line per chunk; per chunk, a detailed report.
- * Only what StoreService.GetIndexReport carries is shown (sizes, statuses, term counts). Pure.
+ * `analyze` (no argument) from index reports (spec A7.3): per store, bytes per index type over
+ * its sealed chunks, an Issues block, one summary line per chunk. The one-chunk report is
+ * render/index-stats.ts. Pure.
  */
 
-import type { ChunkInfo, GetIndexReportResponse, IndexSection } from "../../api/gen/gastrolog/v1/store_pb.ts";
+import type { ChunkInfo, GetIndexReportResponse } from "../../api/gen/gastrolog/v1/store_pb.ts";
 import { sectionLabel } from "./chunks.ts";
-import { humanBytes, percent, shortTime } from "./units.ts";
+import { humanBytes, shortTime } from "./units.ts";
 
 const n = (b: bigint | undefined): number => Number(b ?? 0n);
 
@@ -49,41 +49,6 @@ export function renderStoreAnalysis(store: string, reports: readonly ChunkReport
   for (const r of reports) {
     const c = r.chunk;
     out.push(`    ${c.id}  ${shortTime(n(c.eventTs?.minUs))} - ${shortTime(n(c.eventTs?.maxUs))}  ${n(c.records)} records  ${humanBytes(indexBytes(r))}  [${chunkHealth(r)}]`);
-  }
-  return out;
-}
-
-function sectionStatus(s: IndexSection): string {
-  switch (s.status) {
-    case "complete":
-      return "enabled";
-    case "capped":
-      return "partial (budget_exhausted)";
-    case "missing":
-      return "disabled";
-    default:
-      return s.error ? `error (${s.error})` : "error";
-  }
-}
-
-/** `analyze <chunk-id>`: the detailed report of one sealed chunk. */
-export function renderChunkAnalysis(r: GetIndexReportResponse): string[] {
-  const c = r.chunk!;
-  const raw = n(c.rawBytes);
-  const total = r.sections.reduce((a, s) => a + n(s.bytes), 0);
-  const out = [
-    `Chunk ${c.id}`,
-    `  Store:     ${c.store}`,
-    `  Records:   ${n(c.records)}`,
-    `  Raw size:  ${humanBytes(raw)}`,
-    `  Sealed:    ${c.state === "sealed" ? "yes" : "no"}`,
-    `  Indexes:   ${humanBytes(total)} (${percent(total, raw)} of raw)`,
-  ];
-  for (const s of r.sections) {
-    out.push(`  ${sectionLabel(s.section)}:`);
-    out.push(`    bytes:   ${humanBytes(n(s.bytes))} (${percent(n(s.bytes), raw)} of raw), ${humanBytes(n(s.bodyBytes))} uncompressed`);
-    out.push(`    status:  ${sectionStatus(s)}`);
-    for (const x of s.indexes) out.push(`    ${`${x.name}:`.padEnd(8)} ${n(x.terms)} terms, ${humanBytes(n(x.bodyBytes))}`);
   }
   return out;
 }

@@ -1,9 +1,9 @@
 /**
- * Chunk listings and details for `chunks`, `chunk <id>` and `indexes <id>` (spec A7.3). Times
+ * Chunk listings and details for `chunks` and `chunk <id>` (spec A7.3). Times
  * are event times (the log's own timestamps), which is what queries filter on. Pure.
  */
 
-import type { ChunkInfo, GetIndexReportResponse, StoreSummary } from "../../api/gen/gastrolog/v1/store_pb.ts";
+import type { ChunkInfo, StoreSummary } from "../../api/gen/gastrolog/v1/store_pb.ts";
 import { humanBytes, longTime, shortTime } from "./units.ts";
 
 const n = (b: bigint | undefined): number => Number(b ?? 0n);
@@ -63,20 +63,4 @@ export function sectionLabel(section: string): string {
     default:
       return section;
   }
-}
-
-/** `indexes <id>`: one line per index section, then its named indexes with term counts. */
-export function renderIndexes(r: GetIndexReportResponse): string[] {
-  const out = [`Indexes for chunk ${r.chunk?.id ?? "?"}:`];
-  for (const s of r.sections) {
-    const label = `${sectionLabel(s.section)}:`.padEnd(7);
-    if (s.status === "missing" || s.status === "corrupt") {
-      out.push(`  ${label} not available (${s.error || s.status})`);
-      continue;
-    }
-    const terms = s.indexes.reduce((a, x) => a + n(x.terms), 0);
-    out.push(`  ${label} ${terms} terms, ${humanBytes(n(s.bytes))}  [${s.status}]`);
-    for (const x of s.indexes) out.push(`    ${x.name}: ${n(x.terms)} terms, ${humanBytes(n(x.bodyBytes))} uncompressed`);
-  }
-  return out;
 }

@@ -19,7 +19,7 @@ const KEYS_HELP = [
   "  Up/Down walk the history; Ctrl-C cancels a running query or follow; Ctrl-D exits.",
 ];
 
-const EXAMPLES = ["Examples:", "  query error host=web-1 last=1h", "  next 50", "  follow level=error", "  set pager=25 context=2", "  explain failed password"];
+const EXAMPLES = ["Examples:", "  query error host=web-1 last=1h", "  next 50", "  follow level=error", "  set pager=25 context=2", "  explain failed password", "  analyze <chunk-id>", '  config set server.logLevel=debug -m "chasing a bug"', "  retention set default maxAge=7d maxBytes=10GB"];
 
 export function renderHelp(commands: readonly ReplCommand[]): string[] {
   const rows = commands.map((c) => [[c.name, ...(c.aliases ?? [])].join(", ") + (c.usage ? ` ${c.usage}` : ""), c.summary] as const);

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/store.proto.
  */
 export const file_gastrolog_v1_store: GenFile = /*@__PURE__*/
-  fileDesc("ChhnYXN0cm9sb2cvdjEvc3RvcmUucHJvdG8SDGdhc3Ryb2xvZy52MSL/AQoMU3RvcmVTdW1tYXJ5EgwKBG5hbWUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZjaHVua3MYAyABKA0SFQoNc2VhbGVkX2NodW5rcxgEIAEoDRIPCgdyZWNvcmRzGAUgASgEEhEKCXJhd19ieXRlcxgGIAEoBBIUCgxzdG9yZWRfYnl0ZXMYByABKAQSEwoLaW5kZXhfYnl0ZXMYCCABKAQSFAoMYWN0aXZlX2NodW5rGAkgASgJEhwKFHBlbmRpbmdfaW5kZXhfY2h1bmtzGAogASgNEikKCGV2ZW50X3RzGAsgASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZSLCAgoJQ2h1bmtJbmZvEgoKAmlkGAEgASgJEg0KBXN0b3JlGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3JlY29yZHMYBCABKAQSEQoJcmF3X2J5dGVzGAUgASgEEhQKDHN0b3JlZF9ieXRlcxgGIAEoBBIVCg1jcmVhdGVkX2F0X3VzGAcgASgDEikKCHdyaXRlX3RzGAggASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRIqCglpbmdlc3RfdHMYCSABKAsyFy5nYXN0cm9sb2cudjEuVGltZVJhbmdlEikKCGV2ZW50X3RzGAogASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRINCgVjb2RlYxgLIAEoCRIUCgxpbmRleF9zdGF0dXMYDCABKAkSEwoLaW5kZXhfYnl0ZXMYDSABKAQiEwoRTGlzdFN0b3Jlc1JlcXVlc3QiQAoSTGlzdFN0b3Jlc1Jlc3BvbnNlEioKBnN0b3JlcxgBIAMoCzIaLmdhc3Ryb2xvZy52MS5TdG9yZVN1bW1hcnkiIgoRTGlzdENodW5rc1JlcXVlc3QSDQoFc3RvcmUYASABKAkiPQoSTGlzdENodW5rc1Jlc3BvbnNlEicKBmNodW5rcxgBIAMoCzIXLmdhc3Ryb2xvZy52MS5DaHVua0luZm8iLwoPR2V0Q2h1bmtSZXF1ZXN0Eg0KBWNodW5rGAEgASgJEg0KBXN0b3JlGAIgASgJIjoKEEdldENodW5rUmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvIjUKFUdldEluZGV4UmVwb3J0UmVxdWVzdBINCgVjaHVuaxgBIAEoCRINCgVzdG9yZRgCIAEoCSKMAQoMSW5kZXhTZWN0aW9uEg8KB3NlY3Rpb24YASABKAkSDQoFYnl0ZXMYAiABKAQSDgoGc3RhdHVzGAMgASgJEhIKCmJvZHlfYnl0ZXMYBCABKAQSKQoHaW5kZXhlcxgFIAMoCzIYLmdhc3Ryb2xvZy52MS5OYW1lZEluZGV4Eg0KBWVycm9yGAYgASgJIj0KCk5hbWVkSW5kZXgSDAoEbmFtZRgBIAEoCRINCgV0ZXJtcxgCIAEoBBISCgpib2R5X2J5dGVzGAMgASgEIm4KFkdldEluZGV4UmVwb3J0UmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvEiwKCHNlY3Rpb25zGAIgAygLMhouZ2FzdHJvbG9nLnYxLkluZGV4U2VjdGlvbiIRCg9HZXRTdGF0c1JlcXVlc3Qi1AEKEEdldFN0YXRzUmVzcG9uc2USDgoGc3RvcmVzGAEgASgNEg4KBmNodW5rcxgCIAEoDRIVCg1zZWFsZWRfY2h1bmtzGAMgASgNEhUKDWFjdGl2ZV9jaHVua3MYBCABKA0SDwoHcmVjb3JkcxgFIAEoBBIRCglyYXdfYnl0ZXMYBiABKAQSFAoMc3RvcmVkX2J5dGVzGAcgASgEEhMKC2luZGV4X2J5dGVzGAggASgEEhEKCXJlY2VpdmVycxgJIAEoDRIQCgh1bnJvdXRlZBgKIAEoBCIiChFTZWFsQWN0aXZlUmVxdWVzdBINCgVzdG9yZRgBIAEoCSIjChJTZWFsQWN0aXZlUmVzcG9uc2USDQoFY2h1bmsYASABKAky9AMKDFN0b3JlU2VydmljZRJPCgpMaXN0U3RvcmVzEh8uZ2FzdHJvbG9nLnYxLkxpc3RTdG9yZXNSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLkxpc3RTdG9yZXNSZXNwb25zZRJPCgpMaXN0Q2h1bmtzEh8uZ2FzdHJvbG9nLnYxLkxpc3RDaHVua3NSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLkxpc3RDaHVua3NSZXNwb25zZRJJCghHZXRDaHVuaxIdLmdhc3Ryb2xvZy52MS5HZXRDaHVua1JlcXVlc3QaHi5nYXN0cm9sb2cudjEuR2V0Q2h1bmtSZXNwb25zZRJbCg5HZXRJbmRleFJlcG9ydBIjLmdhc3Ryb2xvZy52MS5HZXRJbmRleFJlcG9ydFJlcXVlc3QaJC5nYXN0cm9sb2cudjEuR2V0SW5kZXhSZXBvcnRSZXNwb25zZRJJCghHZXRTdGF0cxIdLmdhc3Ryb2xvZy52MS5HZXRTdGF0c1JlcXVlc3QaHi5nYXN0cm9sb2cudjEuR2V0U3RhdHNSZXNwb25zZRJPCgpTZWFsQWN0aXZlEh8uZ2FzdHJvbG9nLnYxLlNlYWxBY3RpdmVSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLlNlYWxBY3RpdmVSZXNwb25zZWIGcHJvdG8z", [file_gastrolog_v1_common]);
+  fileDesc("ChhnYXN0cm9sb2cvdjEvc3RvcmUucHJvdG8SDGdhc3Ryb2xvZy52MSL/AQoMU3RvcmVTdW1tYXJ5EgwKBG5hbWUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZjaHVua3MYAyABKA0SFQoNc2VhbGVkX2NodW5rcxgEIAEoDRIPCgdyZWNvcmRzGAUgASgEEhEKCXJhd19ieXRlcxgGIAEoBBIUCgxzdG9yZWRfYnl0ZXMYByABKAQSEwoLaW5kZXhfYnl0ZXMYCCABKAQSFAoMYWN0aXZlX2NodW5rGAkgASgJEhwKFHBlbmRpbmdfaW5kZXhfY2h1bmtzGAogASgNEikKCGV2ZW50X3RzGAsgASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZSLCAgoJQ2h1bmtJbmZvEgoKAmlkGAEgASgJEg0KBXN0b3JlGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3JlY29yZHMYBCABKAQSEQoJcmF3X2J5dGVzGAUgASgEEhQKDHN0b3JlZF9ieXRlcxgGIAEoBBIVCg1jcmVhdGVkX2F0X3VzGAcgASgDEikKCHdyaXRlX3RzGAggASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRIqCglpbmdlc3RfdHMYCSABKAsyFy5nYXN0cm9sb2cudjEuVGltZVJhbmdlEikKCGV2ZW50X3RzGAogASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRINCgVjb2RlYxgLIAEoCRIUCgxpbmRleF9zdGF0dXMYDCABKAkSEwoLaW5kZXhfYnl0ZXMYDSABKAQiEwoRTGlzdFN0b3Jlc1JlcXVlc3QiQAoSTGlzdFN0b3Jlc1Jlc3BvbnNlEioKBnN0b3JlcxgBIAMoCzIaLmdhc3Ryb2xvZy52MS5TdG9yZVN1bW1hcnkiIgoRTGlzdENodW5rc1JlcXVlc3QSDQoFc3RvcmUYASABKAkiPQoSTGlzdENodW5rc1Jlc3BvbnNlEicKBmNodW5rcxgBIAMoCzIXLmdhc3Ryb2xvZy52MS5DaHVua0luZm8iLwoPR2V0Q2h1bmtSZXF1ZXN0Eg0KBWNodW5rGAEgASgJEg0KBXN0b3JlGAIgASgJIjoKEEdldENodW5rUmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvIjUKFUdldEluZGV4UmVwb3J0UmVxdWVzdBINCgVjaHVuaxgBIAEoCRINCgVzdG9yZRgCIAEoCSKMAQoMSW5kZXhTZWN0aW9uEg8KB3NlY3Rpb24YASABKAkSDQoFYnl0ZXMYAiABKAQSDgoGc3RhdHVzGAMgASgJEhIKCmJvZHlfYnl0ZXMYBCABKAQSKQoHaW5kZXhlcxgFIAMoCzIYLmdhc3Ryb2xvZy52MS5OYW1lZEluZGV4Eg0KBWVycm9yGAYgASgJIj0KCk5hbWVkSW5kZXgSDAoEbmFtZRgBIAEoCRINCgV0ZXJtcxgCIAEoBBISCgpib2R5X2J5dGVzGAMgASgEIm4KFkdldEluZGV4UmVwb3J0UmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvEiwKCHNlY3Rpb25zGAIgAygLMhouZ2FzdHJvbG9nLnYxLkluZGV4U2VjdGlvbiIRCg9HZXRTdGF0c1JlcXVlc3Qi1AEKEEdldFN0YXRzUmVzcG9uc2USDgoGc3RvcmVzGAEgASgNEg4KBmNodW5rcxgCIAEoDRIVCg1zZWFsZWRfY2h1bmtzGAMgASgNEhUKDWFjdGl2ZV9jaHVua3MYBCABKA0SDwoHcmVjb3JkcxgFIAEoBBIRCglyYXdfYnl0ZXMYBiABKAQSFAoMc3RvcmVkX2J5dGVzGAcgASgEEhMKC2luZGV4X2J5dGVzGAggASgEEhEKCXJlY2VpdmVycxgJIAEoDRIQCgh1bnJvdXRlZBgKIAEoBCIiChFTZWFsQWN0aXZlUmVxdWVzdBINCgVzdG9yZRgBIAEoCSIjChJTZWFsQWN0aXZlUmVzcG9uc2USDQoFY2h1bmsYASABKAkiQwoUR2V0SW5kZXhTdGF0c1JlcXVlc3QSDQoFY2h1bmsYASABKAkSDQoFc3RvcmUYAiABKAkSDQoFdG9wX24YAyABKA0iKAoJVGVybUNvdW50EgwKBHRlcm0YASABKAkSDQoFY291bnQYAiABKAQikAEKElRlcm1GcmVxdWVuY3lTdGF0cxINCgV0ZXJtcxgBIAEoBBIRCglwb3NpdGlvbnMYAiABKAQSCwoDYXZnGAMgASgBEgsKA3A1MBgEIAEoBBILCgNwOTUYBSABKAQSCwoDbWF4GAYgASgEEiQKA3RvcBgHIAMoCzIXLmdhc3Ryb2xvZy52MS5UZXJtQ291bnQinAEKE0F0dHJpYnV0ZUluZGV4U3RhdHMSDAoEa2V5cxgBIAEoBBIOCgZ2YWx1ZXMYAiABKAQSDQoFcGFpcnMYAyABKAQSEQoJcG9zaXRpb25zGAQgASgEEhoKEnJlY29yZHNfd2l0aF9hdHRycxgFIAEoBBIpCgh0b3Bfa2V5cxgGIAMoCzIXLmdhc3Ryb2xvZy52MS5UZXJtQ291bnQivQEKE01lc3NhZ2VLdkluZGV4U3RhdHMSDAoEa2V5cxgBIAEoBBIOCgZ2YWx1ZXMYAiABKAQSDQoFcGFpcnMYAyABKAQSEQoJcG9zaXRpb25zGAQgASgEEg4KBnN0YXR1cxgFIAEoCRIXCg9vdmVyZmxvd2VkX2tleXMYBiABKAQSEgoKb3ZlcmZsb3dlZBgHIAMoCRIpCgh0b3Bfa2V5cxgIIAMoCzIXLmdhc3Ryb2xvZy52MS5UZXJtQ291bnQioAIKFUdldEluZGV4U3RhdHNSZXNwb25zZRImCgVjaHVuaxgBIAEoCzIXLmdhc3Ryb2xvZy52MS5DaHVua0luZm8SDgoGc2VhbGVkGAIgASgIEiwKCHNlY3Rpb25zGAMgAygLMhouZ2FzdHJvbG9nLnYxLkluZGV4U2VjdGlvbhIwCgZ0b2tlbnMYBCABKAsyIC5nYXN0cm9sb2cudjEuVGVybUZyZXF1ZW5jeVN0YXRzEjAKBWF0dHJzGAUgASgLMiEuZ2FzdHJvbG9nLnYxLkF0dHJpYnV0ZUluZGV4U3RhdHMSLQoCa3YYBiABKAsyIS5nYXN0cm9sb2cudjEuTWVzc2FnZUt2SW5kZXhTdGF0cxIOCgZlcnJvcnMYByADKAkiOAoYTGlzdEF0dHJpYnV0ZUtleXNSZXF1ZXN0Eg0KBXN0b3JlGAEgASgJEg0KBWxpbWl0GAIgASgNIlEKGUxpc3RBdHRyaWJ1dGVLZXlzUmVzcG9uc2USDAoEa2V5cxgBIAMoCRITCgtjaHVua3NfcmVhZBgCIAEoDRIRCgl0cnVuY2F0ZWQYAyABKAgytAUKDFN0b3JlU2VydmljZRJPCgpMaXN0U3RvcmVzEh8uZ2FzdHJvbG9nLnYxLkxpc3RTdG9yZXNSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLkxpc3RTdG9yZXNSZXNwb25zZRJPCgpMaXN0Q2h1bmtzEh8uZ2FzdHJvbG9nLnYxLkxpc3RDaHVua3NSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLkxpc3RDaHVua3NSZXNwb25zZRJJCghHZXRDaHVuaxIdLmdhc3Ryb2xvZy52MS5HZXRDaHVua1JlcXVlc3QaHi5nYXN0cm9sb2cudjEuR2V0Q2h1bmtSZXNwb25zZRJbCg5HZXRJbmRleFJlcG9ydBIjLmdhc3Ryb2xvZy52MS5HZXRJbmRleFJlcG9ydFJlcXVlc3QaJC5nYXN0cm9sb2cudjEuR2V0SW5kZXhSZXBvcnRSZXNwb25zZRJYCg1HZXRJbmRleFN0YXRzEiIuZ2FzdHJvbG9nLnYxLkdldEluZGV4U3RhdHNSZXF1ZXN0GiMuZ2FzdHJvbG9nLnYxLkdldEluZGV4U3RhdHNSZXNwb25zZRJkChFMaXN0QXR0cmlidXRlS2V5cxImLmdhc3Ryb2xvZy52MS5MaXN0QXR0cmlidXRlS2V5c1JlcXVlc3QaJy5nYXN0cm9sb2cudjEuTGlzdEF0dHJpYnV0ZUtleXNSZXNwb25zZRJJCghHZXRTdGF0cxIdLmdhc3Ryb2xvZy52MS5HZXRTdGF0c1JlcXVlc3QaHi5nYXN0cm9sb2cudjEuR2V0U3RhdHNSZXNwb25zZRJPCgpTZWFsQWN0aXZlEh8uZ2FzdHJvbG9nLnYxLlNlYWxBY3RpdmVSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLlNlYWxBY3RpdmVSZXNwb25zZWIGcHJvdG8z", [file_gastrolog_v1_common]);
 
 /**
  * @generated from message gastrolog.v1.StoreSummary
@@ -509,6 +509,324 @@ export const SealActiveResponseSchema: GenMessage<SealActiveResponse> = /*@__PUR
   messageDesc(file_gastrolog_v1_store, 15);
 
 /**
+ * @generated from message gastrolog.v1.GetIndexStatsRequest
+ */
+export type GetIndexStatsRequest = Message<"gastrolog.v1.GetIndexStatsRequest"> & {
+  /**
+   * @generated from field: string chunk = 1;
+   */
+  chunk: string;
+
+  /**
+   * "" = search every store.
+   *
+   * @generated from field: string store = 2;
+   */
+  store: string;
+
+  /**
+   * Top terms/keys to list; 0 = 5, at most 100.
+   *
+   * @generated from field: uint32 top_n = 3;
+   */
+  topN: number;
+};
+
+/**
+ * Describes the message gastrolog.v1.GetIndexStatsRequest.
+ * Use `create(GetIndexStatsRequestSchema)` to create a new message.
+ */
+export const GetIndexStatsRequestSchema: GenMessage<GetIndexStatsRequest> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 16);
+
+/**
+ * @generated from message gastrolog.v1.TermCount
+ */
+export type TermCount = Message<"gastrolog.v1.TermCount"> & {
+  /**
+   * @generated from field: string term = 1;
+   */
+  term: string;
+
+  /**
+   * Records holding the term.
+   *
+   * @generated from field: uint64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message gastrolog.v1.TermCount.
+ * Use `create(TermCountSchema)` to create a new message.
+ */
+export const TermCountSchema: GenMessage<TermCount> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 17);
+
+/**
+ * List sizes over the terms of one index.
+ *
+ * @generated from message gastrolog.v1.TermFrequencyStats
+ */
+export type TermFrequencyStats = Message<"gastrolog.v1.TermFrequencyStats"> & {
+  /**
+   * @generated from field: uint64 terms = 1;
+   */
+  terms: bigint;
+
+  /**
+   * Sum of all list sizes.
+   *
+   * @generated from field: uint64 positions = 2;
+   */
+  positions: bigint;
+
+  /**
+   * @generated from field: double avg = 3;
+   */
+  avg: number;
+
+  /**
+   * @generated from field: uint64 p50 = 4;
+   */
+  p50: bigint;
+
+  /**
+   * @generated from field: uint64 p95 = 5;
+   */
+  p95: bigint;
+
+  /**
+   * @generated from field: uint64 max = 6;
+   */
+  max: bigint;
+
+  /**
+   * Most frequent first.
+   *
+   * @generated from field: repeated gastrolog.v1.TermCount top = 7;
+   */
+  top: TermCount[];
+};
+
+/**
+ * Describes the message gastrolog.v1.TermFrequencyStats.
+ * Use `create(TermFrequencyStatsSchema)` to create a new message.
+ */
+export const TermFrequencyStatsSchema: GenMessage<TermFrequencyStats> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 18);
+
+/**
+ * @generated from message gastrolog.v1.AttributeIndexStats
+ */
+export type AttributeIndexStats = Message<"gastrolog.v1.AttributeIndexStats"> & {
+  /**
+   * @generated from field: uint64 keys = 1;
+   */
+  keys: bigint;
+
+  /**
+   * @generated from field: uint64 values = 2;
+   */
+  values: bigint;
+
+  /**
+   * @generated from field: uint64 pairs = 3;
+   */
+  pairs: bigint;
+
+  /**
+   * Attribute occurrences (sum of the pairs' list sizes).
+   *
+   * @generated from field: uint64 positions = 4;
+   */
+  positions: bigint;
+
+  /**
+   * Records holding at least one attribute.
+   *
+   * @generated from field: uint64 records_with_attrs = 5;
+   */
+  recordsWithAttrs: bigint;
+
+  /**
+   * @generated from field: repeated gastrolog.v1.TermCount top_keys = 6;
+   */
+  topKeys: TermCount[];
+};
+
+/**
+ * Describes the message gastrolog.v1.AttributeIndexStats.
+ * Use `create(AttributeIndexStatsSchema)` to create a new message.
+ */
+export const AttributeIndexStatsSchema: GenMessage<AttributeIndexStats> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 19);
+
+/**
+ * @generated from message gastrolog.v1.MessageKvIndexStats
+ */
+export type MessageKvIndexStats = Message<"gastrolog.v1.MessageKvIndexStats"> & {
+  /**
+   * @generated from field: uint64 keys = 1;
+   */
+  keys: bigint;
+
+  /**
+   * @generated from field: uint64 values = 2;
+   */
+  values: bigint;
+
+  /**
+   * @generated from field: uint64 pairs = 3;
+   */
+  pairs: bigint;
+
+  /**
+   * @generated from field: uint64 positions = 4;
+   */
+  positions: bigint;
+
+  /**
+   * "complete", "capped" (hard cap hit, nothing indexed) or "budget" (entries dropped).
+   *
+   * @generated from field: string status = 5;
+   */
+  status: string;
+
+  /**
+   * Keys with more distinct values than the per-key cap (their pairs are not indexed).
+   *
+   * @generated from field: uint64 overflowed_keys = 6;
+   */
+  overflowedKeys: bigint;
+
+  /**
+   * The first of them (up to top_n).
+   *
+   * @generated from field: repeated string overflowed = 7;
+   */
+  overflowed: string[];
+
+  /**
+   * @generated from field: repeated gastrolog.v1.TermCount top_keys = 8;
+   */
+  topKeys: TermCount[];
+};
+
+/**
+ * Describes the message gastrolog.v1.MessageKvIndexStats.
+ * Use `create(MessageKvIndexStatsSchema)` to create a new message.
+ */
+export const MessageKvIndexStatsSchema: GenMessage<MessageKvIndexStats> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 20);
+
+/**
+ * @generated from message gastrolog.v1.GetIndexStatsResponse
+ */
+export type GetIndexStatsResponse = Message<"gastrolog.v1.GetIndexStatsResponse"> & {
+  /**
+   * @generated from field: gastrolog.v1.ChunkInfo chunk = 1;
+   */
+  chunk?: ChunkInfo | undefined;
+
+  /**
+   * @generated from field: bool sealed = 2;
+   */
+  sealed: boolean;
+
+  /**
+   * @generated from field: repeated gastrolog.v1.IndexSection sections = 3;
+   */
+  sections: IndexSection[];
+
+  /**
+   * Absent when the chunk has no such index.
+   *
+   * @generated from field: gastrolog.v1.TermFrequencyStats tokens = 4;
+   */
+  tokens?: TermFrequencyStats | undefined;
+
+  /**
+   * @generated from field: gastrolog.v1.AttributeIndexStats attrs = 5;
+   */
+  attrs?: AttributeIndexStats | undefined;
+
+  /**
+   * @generated from field: gastrolog.v1.MessageKvIndexStats kv = 6;
+   */
+  kv?: MessageKvIndexStats | undefined;
+
+  /**
+   * Sections whose bodies could not be read.
+   *
+   * @generated from field: repeated string errors = 7;
+   */
+  errors: string[];
+};
+
+/**
+ * Describes the message gastrolog.v1.GetIndexStatsResponse.
+ * Use `create(GetIndexStatsResponseSchema)` to create a new message.
+ */
+export const GetIndexStatsResponseSchema: GenMessage<GetIndexStatsResponse> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 21);
+
+/**
+ * @generated from message gastrolog.v1.ListAttributeKeysRequest
+ */
+export type ListAttributeKeysRequest = Message<"gastrolog.v1.ListAttributeKeysRequest"> & {
+  /**
+   * "" = the default store.
+   *
+   * @generated from field: string store = 1;
+   */
+  store: string;
+
+  /**
+   * Most keys to return; 0 = 1000.
+   *
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message gastrolog.v1.ListAttributeKeysRequest.
+ * Use `create(ListAttributeKeysRequestSchema)` to create a new message.
+ */
+export const ListAttributeKeysRequestSchema: GenMessage<ListAttributeKeysRequest> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 22);
+
+/**
+ * @generated from message gastrolog.v1.ListAttributeKeysResponse
+ */
+export type ListAttributeKeysResponse = Message<"gastrolog.v1.ListAttributeKeysResponse"> & {
+  /**
+   * Sorted.
+   *
+   * @generated from field: repeated string keys = 1;
+   */
+  keys: string[];
+
+  /**
+   * @generated from field: uint32 chunks_read = 2;
+   */
+  chunksRead: number;
+
+  /**
+   * @generated from field: bool truncated = 3;
+   */
+  truncated: boolean;
+};
+
+/**
+ * Describes the message gastrolog.v1.ListAttributeKeysResponse.
+ * Use `create(ListAttributeKeysResponseSchema)` to create a new message.
+ */
+export const ListAttributeKeysResponseSchema: GenMessage<ListAttributeKeysResponse> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 23);
+
+/**
  * @generated from service gastrolog.v1.StoreService
  */
 export const StoreService: GenService<{
@@ -549,6 +867,29 @@ export const StoreService: GenService<{
     methodKind: "unary";
     input: typeof GetIndexReportRequestSchema;
     output: typeof GetIndexReportResponseSchema;
+  },
+  /**
+   * Term statistics of a chunk's indexes (analyze): token frequencies, attribute and message
+   * key=value stats, plus the section sizes. Decompresses the index bodies. A chunk that is not
+   * sealed answers with its metadata only (`sealed` false).
+   *
+   * @generated from rpc gastrolog.v1.StoreService.GetIndexStats
+   */
+  getIndexStats: {
+    methodKind: "unary";
+    input: typeof GetIndexStatsRequestSchema;
+    output: typeof GetIndexStatsResponseSchema;
+  },
+  /**
+   * Attribute keys seen in a store (completion): the attribute index keys of the newest sealed
+   * chunks plus a sample of the newest records of the active chunk. Bounded work.
+   *
+   * @generated from rpc gastrolog.v1.StoreService.ListAttributeKeys
+   */
+  listAttributeKeys: {
+    methodKind: "unary";
+    input: typeof ListAttributeKeysRequestSchema;
+    output: typeof ListAttributeKeysResponseSchema;
   },
   /**
    * Totals across stores.

@@ -1,0 +1,87 @@
+/**
+ * Attribute keys seen in a store, for completion: the "keys" term list of the attribute index
+ * of the newest sealed chunks, plus the attrs of the newest records of the active chunk (and of
+ * sealed chunks without an attribute index). Bounded work: a few chunks, a few hundred records.
+ */
+
+import { errorMessage } from "../core/errors.ts";
+import type { ChunkMeta, ChunkReader, ChunkStore } from "../storage/types.ts";
+import { ATTR_SECTION, KEYS_INDEX } from "./attr-builder.ts";
+import { TermSection } from "./term-section-reader.ts";
+
+/** Newest sealed chunks whose keys are read. */
+export const KEY_CHUNKS = 8;
+/** Newest records sampled from a chunk without an attribute index. */
+export const KEY_SAMPLE_RECORDS = 256;
+/** Most keys returned. */
+export const MAX_KEYS = 1000;
+
+export interface AttributeKeys {
+  /** Sorted; index keys are lowercased, sampled keys keep their case (one form per key). */
+  keys: string[];
+  /** Chunks read. */
+  chunks: number;
+  /** True when more than `limit` keys were found. */
+  truncated: boolean;
+  /** Chunks that could not be read (skipped). */
+  errors: string[];
+}
+
+/** Keys of the attribute index of `reader`'s chunk, or undefined when it has none. */
+function indexedKeys(reader: ChunkReader): string[] | undefined {
+  const bytes = reader.section(ATTR_SECTION);
+  if (bytes === undefined) return undefined;
+  const keys = new TermSection(bytes).listing(KEYS_INDEX);
+  if (keys === undefined) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < keys.termCount; i++) out.push(keys.term(i));
+  return out;
+}
+
+/** Keys of the newest `n` records of `reader`'s chunk. */
+function sampledKeys(reader: ChunkReader, n: number): string[] {
+  const out = new Set<string>();
+  const end = reader.count();
+  for (let pos = Math.max(0, end - n); pos < end; pos++) for (const k of Object.keys(reader.record(pos).attrs)) out.add(k);
+  return [...out];
+}
+
+/** The chunks to read, newest first: the active chunk and the newest KEY_CHUNKS sealed ones. */
+function newestChunks(store: ChunkStore): ChunkMeta[] {
+  const all = store.chunks();
+  const picked: ChunkMeta[] = [];
+  let sealed = 0;
+  for (let i = all.length - 1; i >= 0 && sealed < KEY_CHUNKS; i--) {
+    const m = all[i]!;
+    if (m.state === "active") picked.push(m);
+    else if (m.state === "sealed") {
+      picked.push(m);
+      sealed++;
+    }
+  }
+  return picked;
+}
+
+/** Attribute keys of `store` (at most `limit`, default MAX_KEYS). Never throws for a bad chunk. */
+export function attributeKeys(store: ChunkStore, limit = MAX_KEYS): AttributeKeys {
+  const byLower = new Map<string, string>();
+  const errors: string[] = [];
+  let chunks = 0;
+  for (const m of newestChunks(store)) {
+    let reader: ChunkReader | undefined;
+    try {
+      reader = store.open(m.id);
+      const indexed = m.state === "sealed" ? indexedKeys(reader) : undefined;
+      for (const k of indexed ?? []) if (!byLower.has(k)) byLower.set(k, k);
+      if (indexed === undefined) for (const k of sampledKeys(reader, KEY_SAMPLE_RECORDS)) byLower.set(k.toLowerCase(), k);
+      chunks++;
+    } catch (err) {
+      errors.push(`chunk ${m.id}: ${errorMessage(err)}`);
+    } finally {
+      reader?.close();
+    }
+  }
+  const keys = [...byLower.values()].sort();
+  const max = Math.max(0, limit);
+  return { keys: keys.slice(0, max), chunks, truncated: keys.length > max, errors };
+}
