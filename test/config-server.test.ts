@@ -117,6 +117,9 @@ test("retention by count and TTL deletes sealed chunks while queries run", async
   const c = api(srv);
   for (let i = 0; i < 10; i++) await c.ingest.append({ store: "default", records: [{ raw: enc.encode(`fill ${i}`) }] });
   const sealed = async () => (await c.stores.listChunks({ store: "default" })).chunks.filter((x) => x.state === "sealed").length;
+  // Seals finish in the worker after the appends returned: wait (bounded) for them.
+  const deadline = Date.now() + 10_000;
+  while ((await sealed()) < 5 && Date.now() < deadline) await Bun.sleep(20);
   expect(await sealed()).toBeGreaterThanOrEqual(5);
   const queries = Array.from({ length: 4 }, () => texts(c.query.search({ query: { store: "default", text: "fill" } })));
   const count = await c.config.setRetention({ store: "default", assignments: ["maxChunks=2"] });
