@@ -94,7 +94,8 @@ describe("rfc5424 properties", () => {
   });
 
   const name = fc.stringMatching(/^[!#-<>-\\^-~]{1,32}$/);
-  const printable = fc.stringMatching(/^[!-~]{1,40}$/);
+  // "-" alone is the NILVALUE (an empty hostname), so it cannot round-trip as a host name.
+  const printable = fc.stringMatching(/^[!-~]{1,40}$/).filter((h) => h !== "-");
   test("generated valid messages round-trip", () => {
     fc.assert(
       fc.property(
