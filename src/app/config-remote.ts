@@ -4,51 +4,25 @@
  * --data (found through `<data>/server.json`), else the SQLite file of --data.
  */
 
-import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { createClient, type Transport } from "@connectrpc/connect";
 import { fromDiffPb, fromVersionInfoPb } from "../api/convert/config.ts";
 import { ConfigService, type ConfigChange } from "../api/gen/gastrolog/v1/config_pb.ts";
-import { httpTransport, socketTransport } from "../api/transports.ts";
 import type { GastroConfig } from "../config/schema.ts";
-import { LogError, type ErrorCode } from "../core/errors.ts";
 import { localTarget, type ChangeOutcome, type ConfigTarget } from "./config-target.ts";
-import { runningServer } from "./server/server-info.ts";
-
-/** A transport for an --addr value. */
-export function addrTransport(addr: string): Transport {
-  if (/^https?:\/\//.test(addr)) return httpTransport(addr.replace(/\/+$/, ""), "connect");
-  if (addr.startsWith("unix:")) return socketTransport(addr.slice("unix:".length));
-  if (addr.includes("/") || addr.endsWith(".sock")) return socketTransport(addr);
-  throw new LogError("invalid_argument", `--addr '${addr}' is not a socket path, unix:PATH or http(s)://host:port`);
-}
+import { remoteError, serverLink } from "./server-client.ts";
 
 /** The target for a command line: --addr, the running server of `dataDir`, or the file. */
 export function configTarget(dataDir: string, addr: string | undefined): ConfigTarget {
-  if (addr !== undefined) return remoteTarget(addrTransport(addr), addr);
-  const server = runningServer(dataDir);
-  if (server && (server.socket !== "" || server.http !== "")) {
-    return remoteTarget(server.socket !== "" ? socketTransport(server.socket) : httpTransport(`http://${server.http}`, "connect"), `server pid ${server.pid}`);
-  }
-  return localTarget(dataDir);
+  const link = serverLink(dataDir, addr);
+  return link ? remoteTarget(link.transport, link.where) : localTarget(dataDir);
 }
-
-const CODES: Partial<Record<Code, ErrorCode>> = {
-  [Code.InvalidArgument]: "invalid_argument",
-  [Code.NotFound]: "not_found",
-  [Code.Unavailable]: "unavailable",
-  [Code.FailedPrecondition]: "locked",
-  [Code.PermissionDenied]: "permission_denied",
-};
 
 /** Runs a call, turning Connect errors back into LogErrors (same exit codes as local work). */
 async function call<T>(where: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    const e = ConnectError.from(err);
-    if (e.code === Code.Unavailable && /ECONNREFUSED|ENOENT|connect/i.test(e.rawMessage)) {
-      throw new LogError("unavailable", `cannot reach the server at ${where}: ${e.rawMessage}`);
-    }
-    throw new LogError(CODES[e.code] ?? "internal", e.rawMessage);
+    throw remoteError(err, where);
   }
 }
 

@@ -1,0 +1,98 @@
+/**
+ * Proto -> engine shapes for `gastrolog query` against a server: hits for record-output.ts and
+ * plans for --explain JSON, plus planJson, the one serializer both modes print, so remote and
+ * local output are byte-identical (key order is fixed here, not by how a plan was built).
+ */
+
+import type { Hit } from "../api/gen/gastrolog/v1/common_pb.ts";
+import type { BranchPlan, ChunkPlan, PlanStep, QueryPlan as EnginePlan, SearchHit } from "../query/engine/types.ts";
+import type { ChunkPlan as ChunkPb, QueryPlan as PlanPb } from "../api/gen/gastrolog/v1/query_pb.ts";
+
+/** A streamed hit as the engine yields it (raw bytes are not copied). */
+export function fromHitPb(h: Hit): SearchHit {
+  const r = h.record;
+  return {
+    store: h.ref?.store ?? "",
+    ref: { chunk: h.ref?.chunk ?? "", pos: h.ref?.pos ?? 0 },
+    record: {
+      raw: r?.raw ?? new Uint8Array(0),
+      attrs: r?.attrs ?? {},
+      sourceTs: Number(r?.sourceTsUs ?? 0n),
+      ingestTs: Number(r?.ingestTsUs ?? 0n),
+      writeTs: Number(r?.writeTsUs ?? 0n),
+    },
+    context: h.context,
+  };
+}
+
+function chunk(c: ChunkPb): ChunkPlan {
+  const plan: ChunkPlan = {
+    store: c.store,
+    chunk: c.chunk,
+    sealed: c.sealed,
+    records: Number(c.records),
+    eventStart: Number(c.eventStartUs),
+    eventEnd: Number(c.eventEndUs),
+    timeOverlap: c.timeOverlap as ChunkPlan["timeOverlap"],
+    branches: c.branches.map(
+      (b): BranchPlan => ({
+        expression: b.expression,
+        steps: b.steps.map(
+          (s): PlanStep => ({
+            index: s.index as PlanStep["index"],
+            predicate: s.predicate,
+            before: Number(s.before),
+            after: Number(s.after),
+            action: s.action as PlanStep["action"],
+            reason: s.reason as PlanStep["reason"],
+            details: s.details,
+          }),
+        ),
+        skipped: b.skipped,
+        skipReason: b.skipReason,
+        estimate: Number(b.estimate),
+      }),
+    ),
+    scanMode: c.scanMode as ChunkPlan["scanMode"],
+    skipReason: c.skipReason,
+    runtimeFilter: c.runtimeFilter,
+    estimatedScan: Number(c.estimatedScan),
+  };
+  if (c.actual) plan.actual = { scanned: Number(c.actual.scanned), matched: Number(c.actual.matched), millis: c.actual.millis };
+  return plan;
+}
+
+/** A plan from ExplainResponse as the engine's QueryPlan. */
+export function fromQueryPlanPb(p: PlanPb | undefined): EnginePlan {
+  const plan: EnginePlan = {
+    direction: p?.direction === "reverse" ? "reverse" : "forward",
+    expression: p?.expression ?? "",
+    dnfBranches: p?.dnfBranches ?? [],
+    limit: p?.limit ?? 0,
+    totalChunks: p?.totalChunks ?? 0,
+    chunks: p?.chunks.map(chunk) ?? [],
+  };
+  if (p?.startUs !== undefined) plan.start = Number(p.startUs);
+  if (p?.endUs !== undefined) plan.end = Number(p.endUs);
+  return plan;
+}
+
+const STEP_KEYS = ["index", "predicate", "before", "after", "action", "reason", "details"] as const;
+const BRANCH_KEYS = ["expression", "steps", "skipped", "skipReason", "estimate"] as const;
+const CHUNK_KEYS = ["store", "chunk", "sealed", "records", "eventStart", "eventEnd", "timeOverlap", "branches", "scanMode", "skipReason", "runtimeFilter", "estimatedScan", "actual"] as const;
+const PLAN_KEYS = ["direction", "start", "end", "expression", "dnfBranches", "limit", "totalChunks", "chunks"] as const;
+
+function pick<T extends object>(o: T, keys: readonly (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** One line of JSON for a plan with a fixed key order (absent optional fields omitted). */
+export function planJson(p: EnginePlan): string {
+  const chunks = p.chunks.map((c) => ({
+    ...pick(c, CHUNK_KEYS),
+    branches: c.branches.map((b) => ({ ...pick(b, BRANCH_KEYS), steps: b.steps.map((s) => pick(s, STEP_KEYS)) })),
+  }));
+  return JSON.stringify({ ...pick(p, PLAN_KEYS), chunks });
+}

@@ -1,0 +1,54 @@
+/**
+ * Which running server a CLI command talks to (an explicit --addr, else the server recorded
+ * in `<data>/server.json` while it is alive) and how Connect errors come back as LogErrors with
+ * the exit codes local work would give. No RPCs here; callers build their own clients.
+ */
+
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { httpTransport, socketTransport } from "../api/transports.ts";
+import { LogError, type ErrorCode } from "../core/errors.ts";
+import { runningServer } from "./server/server-info.ts";
+
+/** A transport for an --addr value: a socket path, `unix:PATH` or `http(s)://host:port`. */
+export function addrTransport(addr: string): Transport {
+  if (/^https?:\/\//.test(addr)) return httpTransport(addr.replace(/\/+$/, ""), "connect");
+  if (addr.startsWith("unix:")) return socketTransport(addr.slice("unix:".length));
+  if (addr.includes("/") || addr.endsWith(".sock")) return socketTransport(addr);
+  throw new LogError("invalid_argument", `--addr '${addr}' is not a socket path, unix:PATH or http(s)://host:port`);
+}
+
+/** A transport to a server and how to name it in errors. */
+export interface ServerLink {
+  transport: Transport;
+  where: string;
+}
+
+/** The server for `--addr` (when given) or the live server holding `dataDir`; undefined = none. */
+export function serverLink(dataDir: string, addr: string | undefined): ServerLink | undefined {
+  if (addr !== undefined) return { transport: addrTransport(addr), where: addr };
+  const s = runningServer(dataDir);
+  if (!s) return undefined;
+  if (s.socket !== "") return { transport: socketTransport(s.socket), where: `server pid ${s.pid} (${s.socket})` };
+  if (s.http !== "") return { transport: httpTransport(`http://${s.http}`, "connect"), where: `server pid ${s.pid} (http://${s.http})` };
+  return undefined;
+}
+
+const CODES: Partial<Record<Code, ErrorCode>> = {
+  [Code.InvalidArgument]: "invalid_argument",
+  [Code.NotFound]: "not_found",
+  [Code.Unavailable]: "unavailable",
+  [Code.FailedPrecondition]: "locked",
+  [Code.PermissionDenied]: "permission_denied",
+  [Code.ResourceExhausted]: "limit",
+};
+
+/** A thrown RPC failure as a LogError; "nothing listening" says which address was tried. */
+export function remoteError(err: unknown, where: string): LogError {
+  if (err instanceof LogError) return err;
+  const e = ConnectError.from(err);
+  // A missing socket file surfaces as INTERNAL ("connect ENOENT path"), a closed port as UNAVAILABLE.
+  if ((e.code === Code.Unavailable || e.code === Code.Internal) && /^connect (ECONNREFUSED|ENOENT|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/.test(e.rawMessage)) {
+    return new LogError("unavailable", `cannot reach the server at ${where}: ${e.rawMessage}`);
+  }
+  return new LogError(CODES[e.code] ?? "internal", e.rawMessage);
+}
