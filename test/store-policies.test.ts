@@ -14,24 +14,11 @@ import { parseQueryArgs } from "../src/query/lang/controls.ts";
 import { search } from "../src/query/engine/search.ts";
 import type { SearchSource } from "../src/query/engine/source.ts";
 import { RetentionRunner } from "../src/storage/retention/runner.ts";
+import { fill, H, manualClock } from "../src/storage/retention/test-support.ts";
 
 const enc = new TextEncoder();
-const H = 3_600_000_000;
 
-/** Appends `chunks` chunks of `per` records each, sealing after each, at clock hours 0,1,2... */
-async function fill(store: ChunkStore, chunks: number, per: number, setHour: (h: number) => void): Promise<void> {
-  for (let c = 0; c < chunks; c++) {
-    setHour(c);
-    const batch = Array.from({ length: per }, (_, i) => ({ raw: enc.encode(`chunk ${c} record ${i} level=info`), attrs: { c: String(c) }, sourceTs: 0, ingestTs: c * H + i + 1 }));
-    await store.append(batch);
-    await store.seal();
-  }
-}
 
-function manualClock(): { now: () => number; setHour: (h: number) => void } {
-  let t = 0;
-  return { now: () => t, setHour: (h) => (t = 10 * H + h * H) };
-}
 
 async function count(src: SearchSource, query: string): Promise<number> {
   let n = 0;

@@ -8,24 +8,9 @@ import { describe, expect, test } from "bun:test";
 import { createMemoryStore } from "../memory/memory-store.ts";
 import type { ChunkStore } from "../types.ts";
 import { RetentionRunner } from "./runner.ts";
+import { fill, H, manualClock } from "./test-support.ts";
 
-const enc = new TextEncoder();
-const H = 3_600_000_000;
 
-/** Appends `chunks` chunks of `per` records each, sealing after each, at clock hours 0,1,2... */
-async function fill(store: ChunkStore, chunks: number, per: number, setHour: (h: number) => void): Promise<void> {
-  for (let c = 0; c < chunks; c++) {
-    setHour(c);
-    const batch = Array.from({ length: per }, (_, i) => ({ raw: enc.encode(`chunk ${c} record ${i} level=info`), attrs: { c: String(c) }, sourceTs: 0, ingestTs: c * H + i + 1 }));
-    await store.append(batch);
-    await store.seal();
-  }
-}
-
-function manualClock(): { now: () => number; setHour: (h: number) => void } {
-  let t = 0;
-  return { now: () => t, setHour: (h) => (t = 10 * H + h * H) };
-}
 
 describe("RetentionRunner", () => {
   test("TTL deletes chunks by last write time; counters and logs say what went", async () => {
