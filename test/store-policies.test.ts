@@ -8,7 +8,6 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChunkStore } from "../src/storage/types.ts";
 import { openFileStore } from "../src/storage/file/open-store.ts";
 import { parseQueryArgs } from "../src/query/lang/controls.ts";
 import { search } from "../src/query/engine/search.ts";

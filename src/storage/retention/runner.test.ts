@@ -6,7 +6,6 @@
 
 import { describe, expect, test } from "bun:test";
 import { createMemoryStore } from "../memory/memory-store.ts";
-import type { ChunkStore } from "../types.ts";
 import { RetentionRunner } from "./runner.ts";
 import { fill, H, manualClock } from "./test-support.ts";
 
