@@ -17,6 +17,8 @@ export interface BranchOutcome {
   plan: BranchPlan;
   /** Candidate positions (ascending) when some positive predicate used an index. */
   candidates?: Uint32Array;
+  /** True when the indexes answered every predicate: the candidates are exactly the matches. */
+  exact: boolean;
 }
 
 type Lookup = { kind: "positions"; positions: Uint32Array; details: string } | { kind: "runtime"; step: Omit<PlanStep, "before" | "after"> };
@@ -26,10 +28,12 @@ export function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: n
   const steps: PlanStep[] = [];
   let candidates: Uint32Array | undefined;
   let count = records;
+  let exact = branch.negative.length === 0;
   for (const p of branch.positive) {
     const found = lookup(p, idx);
     if (found.kind === "runtime") {
       steps.push({ ...found.step, before: count, after: count });
+      exact = false;
       continue;
     }
     const next = candidates === undefined ? found.positions : intersectPositions(candidates, found.positions);
@@ -48,13 +52,13 @@ export function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: n
     count = next.length;
     if (empty) {
       const why = reason === "no_match" ? `no match (${p.text})` : `empty intersection (${p.text})`;
-      return { plan: { expression: branch.text, steps, skipped: true, skipReason: why, estimate: 0 } };
+      return { plan: { expression: branch.text, steps, skipped: true, skipReason: why, estimate: 0 }, exact: true };
     }
   }
   for (const p of branch.negative) {
     steps.push({ index: "runtime", predicate: `NOT ${p.text}`, before: count, after: count, action: "runtime", reason: "negative_predicate", details: "NOT cannot use index" });
   }
-  return { plan: { expression: branch.text, steps, skipped: false, skipReason: "", estimate: count }, candidates };
+  return { plan: { expression: branch.text, steps, skipped: false, skipReason: "", estimate: count }, candidates, exact: exact && candidates !== undefined };
 }
 
 function runtime(p: Predicate, index: PlanStep["index"], reason: PlanStep["reason"], details: string): Lookup {

@@ -21,8 +21,10 @@ export interface TimeBounds {
 
 export interface ChunkWork {
   plan: ChunkPlan;
-  /** Index-driven: ascending positions to read and verify. */
+  /** Index-driven: ascending positions to read (and verify unless `exact`). */
   candidates?: Uint32Array;
+  /** The candidates are exactly the matching positions (every predicate answered by an index). */
+  exact?: boolean;
   /** Sequential: ascending, disjoint [from, to) position ranges to scan. */
   ranges?: Array<[number, number]>;
 }
@@ -110,7 +112,9 @@ export function planChunk(store: string, meta: ChunkMeta, reader: ChunkReader, i
     const dense = `${filter.expression}${timeNote} (index hits too dense: scan)`;
     return { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter: dense, estimatedScan: kept }, ranges };
   }
-  return { plan: { ...base, branches, scanMode: "index-driven", skipReason: "", runtimeFilter, estimatedScan: candidates.length }, candidates };
+  const exact = live.every((o) => o.exact);
+  const checked = exact ? (hasBounds ? "time bounds" : "none") : runtimeFilter;
+  return { plan: { ...base, branches, scanMode: "index-driven", skipReason: "", runtimeFilter: checked, estimatedScan: candidates.length }, candidates, exact };
 }
 
 function runtimeDescription(b: BranchPlan, hasBounds: boolean): string {

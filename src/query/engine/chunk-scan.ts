@@ -5,8 +5,8 @@
  */
 
 import type { LogRecord } from "../../core/record.ts";
-import { recordAt } from "../../storage/segment/batch.ts";
-import type { ChunkReader, RecordBatch } from "../../storage/types.ts";
+import { recordAt, sliceBatch } from "../../storage/segment/batch.ts";
+import type { BlockInfo, ChunkReader, RecordBatch } from "../../storage/types.ts";
 import { BatchMatcher } from "./batch-matcher.ts";
 import type { ChunkWork, TimeBounds } from "./chunk-planner.ts";
 import { matchesFilter, type CompiledFilter } from "./compile.ts";
@@ -49,18 +49,7 @@ export function* scanChunk(
 ): Generator<ChunkMatch> {
   const timed = isTimed(bounds);
   if (work.candidates) {
-    const c = work.candidates;
-    for (let k = 0; k < c.length; k++) {
-      const pos = c[reverse ? c.length - 1 - k : k]!;
-      if (after !== undefined && (reverse ? pos >= after : pos <= after)) continue;
-      for (const batch of reader.batches(pos, pos + 1)) {
-        stats.scanned++;
-        if ((!timed || inTime(batch, 0, bounds)) && matchesFilter(filter, new BatchMatcher(batch), 0)) {
-          stats.matched++;
-          yield { pos, record: recordAt(batch, 0) };
-        }
-      }
-    }
+    yield* scanCandidates(reader, work.candidates, work.exact ? undefined : filter, bounds, reverse, after, stats);
     return;
   }
   const ranges = work.ranges ?? [];
@@ -80,6 +69,70 @@ export function* scanChunk(
       for (let b = batches.length - 1; b >= 0; b--) yield* scanBatch(batches[b]!, filter, bounds, true, stats);
     }
   }
+}
+
+/**
+ * Reads candidate positions block by block (one batch request per block's candidates). With
+ * `filter` undefined the candidates are exact index answers and only time bounds are checked.
+ */
+function* scanCandidates(
+  reader: ChunkReader,
+  c: Uint32Array,
+  filter: CompiledFilter | undefined,
+  bounds: TimeBounds,
+  reverse: boolean,
+  after: number | undefined,
+  stats: ScanStats,
+): Generator<ChunkMatch> {
+  const timed = isTimed(bounds);
+  const blocks = reader.blocks();
+  let lo = 0;
+  let hi = c.length; // candidates [lo, hi) still to visit
+  if (after !== undefined) {
+    if (reverse) hi = lowerBound(c, after);
+    else lo = lowerBound(c, after + 1);
+  }
+  while (lo < hi) {
+    // The block holding the next candidate in iteration order, and its candidates.
+    const pos = c[reverse ? hi - 1 : lo]!;
+    const b = blocks[blockIndex(blocks, pos)]!;
+    const [gLo, gHi] = reverse ? [lowerBound(c, b.first, lo, hi), hi] : [lo, lowerBound(c, b.first + b.count, lo, hi)];
+    const batches = [...reader.batches(c[gLo]!, c[gHi - 1]! + 1)];
+    for (let k = 0; k < gHi - gLo; k++) {
+      const p = c[reverse ? gHi - 1 - k : gLo + k]!;
+      const batch = batches.find((x) => p >= x.first && p < x.first + x.count)!;
+      const i = p - batch.first;
+      stats.scanned++;
+      if ((!timed || inTime(batch, i, bounds)) && (filter === undefined || matchesFilter(filter, new BatchMatcher(sliceBatch(batch, i, i + 1)), 0))) {
+        stats.matched++;
+        yield { pos: p, record: recordAt(batch, i) };
+      }
+    }
+    if (reverse) hi = gLo;
+    else lo = gHi;
+  }
+}
+
+/** First index in c[lo, hi) whose value is >= v. */
+function lowerBound(c: Uint32Array, v: number, lo = 0, hi = c.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the block holding position `pos` (blocks are ascending and contiguous). */
+function blockIndex(blocks: readonly BlockInfo[], pos: number): number {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (blocks[mid]!.first <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function* scanBatch(batch: RecordBatch, filter: CompiledFilter, bounds: TimeBounds, reverse: boolean, stats: ScanStats): Generator<ChunkMatch> {
