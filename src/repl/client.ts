@@ -44,8 +44,3 @@ export function isCancel(err: unknown): boolean {
 export function rpcCode(err: unknown): Code | undefined {
   return err instanceof ConnectError ? err.code : undefined;
 }
-
-/** Plain number of a wire int64/uint64 (counts and epoch µs are far below 2^53). */
-export function num(b: bigint): number {
-  return Number(b);
-}
