@@ -13,7 +13,7 @@ import { parseQueryArgs } from "../src/query/lang/controls.ts";
 import { search } from "../src/query/engine/search.ts";
 import type { SearchSource } from "../src/query/engine/source.ts";
 import { RetentionRunner } from "../src/storage/retention/runner.ts";
-import { fill, H, manualClock } from "../src/storage/retention/test-support.ts";
+import { fill, manualClock } from "../src/storage/retention/test-support.ts";
 
 const enc = new TextEncoder();
 

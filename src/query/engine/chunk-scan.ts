@@ -47,7 +47,6 @@ export function* scanChunk(
   after: number | undefined,
   stats: ScanStats,
 ): Generator<ChunkMatch> {
-  const timed = isTimed(bounds);
   if (work.candidates) {
     yield* scanCandidates(reader, work.candidates, work.exact ? undefined : filter, bounds, reverse, after, stats);
     return;
