@@ -1,6 +1,7 @@
 /**
- * Checks and shapes every ChunkReader implementation shares: the closed/range check of a
- * batch request and the single pseudo-block an unsealed chunk reports.
+ * Checks and shapes every ChunkReader implementation (and its users) share: the closed/range
+ * check of a batch request, the single pseudo-block an unsealed chunk reports, and finding the
+ * block that holds a position.
  */
 
 import { LogError } from "../core/errors.ts";
@@ -18,4 +19,16 @@ export function checkReadRange(chunk: string, closed: boolean, from: number, to:
 /** The one block an active chunk of `count` records reports (its whole time ranges). */
 export function wholeChunkBlock(count: number, stats: ChunkStats): BlockInfo[] {
   return count === 0 ? [] : [{ first: 0, count, writeTs: stats.writeRange(), eventTs: stats.eventRange() }];
+}
+
+/** Index of the block holding position `pos` (blocks ascending and contiguous, at least one). */
+export function blockIndexOf(blocks: readonly Pick<BlockInfo, "first">[], pos: number): number {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (blocks[mid]!.first <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

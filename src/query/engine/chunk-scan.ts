@@ -6,7 +6,8 @@
 
 import type { LogRecord } from "../../core/record.ts";
 import { recordAt, sliceBatch } from "../../storage/segment/batch.ts";
-import type { BlockInfo, ChunkReader, RecordBatch } from "../../storage/types.ts";
+import { blockIndexOf } from "../../storage/reader-checks.ts";
+import type { ChunkReader, RecordBatch } from "../../storage/types.ts";
 import { BatchMatcher } from "./batch-matcher.ts";
 import type { ChunkWork, TimeBounds } from "./chunk-planner.ts";
 import { matchesFilter, type CompiledFilter } from "./compile.ts";
@@ -94,7 +95,7 @@ function* scanCandidates(
   while (lo < hi) {
     // The block holding the next candidate in iteration order, and its candidates.
     const pos = c[reverse ? hi - 1 : lo]!;
-    const b = blocks[blockIndex(blocks, pos)]!;
+    const b = blocks[blockIndexOf(blocks, pos)]!;
     const [gLo, gHi] = reverse ? [lowerBound(c, b.first, lo, hi), hi] : [lo, lowerBound(c, b.first + b.count, lo, hi)];
     const batches = [...reader.batches(c[gLo]!, c[gHi - 1]! + 1)];
     for (let k = 0; k < gHi - gLo; k++) {
@@ -118,18 +119,6 @@ function lowerBound(c: Uint32Array, v: number, lo = 0, hi = c.length): number {
     const mid = (lo + hi) >>> 1;
     if (c[mid]! < v) lo = mid + 1;
     else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the block holding position `pos` (blocks are ascending and contiguous). */
-function blockIndex(blocks: readonly BlockInfo[], pos: number): number {
-  let lo = 0;
-  let hi = blocks.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (blocks[mid]!.first <= pos) lo = mid;
-    else hi = mid - 1;
   }
   return lo;
 }

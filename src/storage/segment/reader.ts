@@ -12,6 +12,7 @@ import type { RecordBatch } from "../types.ts";
 import { recordAt, sliceBatch } from "./batch.ts";
 import { decodeBlock, type DecodedBlock } from "./block.ts";
 import { BlockCache } from "./block-cache.ts";
+import { blockIndexOf } from "../reader-checks.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock } from "./directory.ts";
 import { decompressBlockBody } from "./codecs.ts";
 import { type CodecName, decodeFooter, decodeHeader, MIN_FILE_SIZE } from "./format.ts";
@@ -101,7 +102,7 @@ export class SegmentReader {
     const end = Math.min(to, this.count());
     let pos = Math.max(0, from);
     while (pos < end) {
-      const bi = this.blockIndexOf(pos);
+      const bi = blockIndexOf(this.blockList, pos);
       const b = this.blockList[bi]!;
       const stop = Math.min(end, b.first + b.count);
       yield sliceBatch(this.block(bi), pos - b.first, stop - b.first);
@@ -114,7 +115,7 @@ export class SegmentReader {
     if (!Number.isInteger(pos) || pos < 0 || pos >= this.count()) {
       throw new LogError("invalid_argument", `record position ${pos} out of range [0, ${this.count()}) in ${this.path}`);
     }
-    const bi = this.blockIndexOf(pos);
+    const bi = blockIndexOf(this.blockList, pos);
     return recordAt(this.block(bi), pos - this.blockList[bi]!.first);
   }
 
@@ -179,18 +180,6 @@ export class SegmentReader {
   private mapped(): Uint8Array {
     if (this.file.length === 0) throw new LogError("invalid_argument", `segment ${this.path} is closed`);
     return this.file;
-  }
-
-  private blockIndexOf(pos: number): number {
-    const blocks = this.blockList;
-    let lo = 0;
-    let hi = blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (blocks[mid]!.first <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
   }
 
   private block(i: number): DecodedBlock {
