@@ -2,6 +2,7 @@
 
 import type { Command } from "../cli/command.ts";
 import { configCommand } from "./config.ts";
+import { healthCommand } from "./health.ts";
 import { importCommand } from "./import.ts";
 import { queryCommand } from "./query.ts";
 import { replCommand } from "./repl.ts";
@@ -9,4 +10,4 @@ import { retentionCommand } from "./retention.ts";
 import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
-export const commands: readonly Command[] = [configCommand, importCommand, queryCommand, replCommand, retentionCommand, serveCommand, versionCommand];
+export const commands: readonly Command[] = [configCommand, healthCommand, importCommand, queryCommand, replCommand, retentionCommand, serveCommand, versionCommand];
