@@ -5,10 +5,12 @@
  *   bun scripts/release-manifest.ts DIR VERSION COMMIT COMMIT_TIME TARGET,TARGET...
  */
 
+import { join } from "node:path";
+
 const [dir, version, commit, commitTime, targets] = process.argv.slice(2);
 if (!targets) throw new Error("usage: release-manifest.ts DIR VERSION COMMIT COMMIT_TIME TARGETS");
 const sums = new Map(
-  (await Bun.file(`${dir}/SHA256SUMS`).text())
+  (await Bun.file(join(dir!, "SHA256SUMS")).text())
     .trim()
     .split("\n")
     .map((line) => {
@@ -24,7 +26,7 @@ const manifest = {
   bun: Bun.version,
   targets: targets.split(",").map((target) => {
     const file = `gastrolog-${version}-${target}`;
-    return { target, file, sha256: sums.get(file), bytes: Bun.file(`${dir}/${file}`).size };
+    return { target, file, sha256: sums.get(file), bytes: Bun.file(join(dir!, file)).size };
   }),
 };
-await Bun.write(`${dir}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
+await Bun.write(join(dir!, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
