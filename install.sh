@@ -196,7 +196,12 @@ main() {
     actual=$(sha256_of "$part")
     [ "$actual" = "$expected" ] || die "checksum mismatch for $file (expected $expected, got $actual): refusing to install it"
     chmod 0755 "$part"
-    "$part" version >/dev/null 2>&1 || die "the downloaded $file does not run on this machine"
+    if ! "$part" version >/dev/null 2>&1; then
+      case "$target" in
+        *-musl) die "the downloaded $file does not run on this machine (Alpine: apk add libstdc++ libgcc)" ;;
+        *) die "the downloaded $file does not run on this machine" ;;
+      esac
+    fi
     mv -f "$part" "$dest"
     part=""
     say "installed $dest"

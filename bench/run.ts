@@ -12,6 +12,7 @@ import { runQueryBench } from "./query.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
 import { runReceiverBench } from "./receivers/receivers.bench.ts";
 import { runCodecBench } from "./storage/codecs.bench.ts";
+import { runFootprintBench } from "./server/footprint.bench.ts";
 import { runServerStartupBench } from "./server/startup.bench.ts";
 
 export interface BenchOptions {
@@ -27,6 +28,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["receivers", runReceiverBench],
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],
+  ["server/footprint", runFootprintBench],
 ];
 
 const options: BenchOptions = { quick: process.argv.includes("--quick") };
