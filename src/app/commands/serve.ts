@@ -2,6 +2,7 @@
  * `gastrolog serve`: runs the engine as a long-lived service (see app/server/server.ts) until
  * SIGTERM/SIGINT or a Shutdown RPC, then shuts down gracefully and returns 0; a second signal
  * returns 1 at once (main exits, recovery on the next start repairs anything unfinished).
+ * Under systemd (Type=notify) it sends READY=1 once /readyz would say ready, STOPPING=1 on drain.
  */
 
 import { errorMessage } from "../../core/errors.ts";
@@ -14,6 +15,7 @@ import { defaultDataDir } from "../paths.ts";
 import type { ReceiverConfig } from "../../config/schema.ts";
 import { DEFAULT_LISTEN } from "../server/defaults.ts";
 import { receiverFlagConfigs } from "../server/receiver-config.ts";
+import { sdNotify } from "../server/sd-notify.ts";
 import { startServer, type RunningServer } from "../server/server.ts";
 
 export const serveCommand: Command = {
@@ -69,14 +71,20 @@ export const serveCommand: Command = {
     let signals = 0;
     let exit!: (code: number) => void;
     const exited = new Promise<number>((r) => (exit = r));
-    const stop = (reason: string) =>
-      server!.shutdown(reason).then(
+    const notify = (state: string) => {
+      const err = sdNotify(state, io.env);
+      if (err) log.warn(`systemd notification ${state} not sent: ${err}`);
+    };
+    const stop = (reason: string) => {
+      notify("STOPPING=1");
+      return server!.shutdown(reason).then(
         () => exit(0),
         (err) => {
           log.error(`shutdown failed: ${errorMessage(err)}`);
           exit(1);
         },
       );
+    };
     const onSignal = (sig: string) => {
       if (++signals > 1) {
         log.warn(`second ${sig}: exiting without finishing the shutdown`);
@@ -105,6 +113,7 @@ export const serveCommand: Command = {
       log.error(`cannot start: ${errorMessage(err)}`);
       return 1;
     }
+    notify(`READY=1\nMAINPID=${process.pid}`);
     if (pending) void stop(pending);
     void server.stopped.then(() => exit(0));
     return exited;
