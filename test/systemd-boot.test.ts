@@ -32,7 +32,7 @@ beforeAll(async () => {
   const tar = Bun.spawn(["tar", "-C", rootfs, "-c", "."], { stdout: "pipe" });
   const imp = Bun.spawn([DOCKER!, "import", "-", IMAGE], { stdin: tar.stdout, env: { ...process.env, DOCKER_HOST: `unix://${engine.dir}/d.sock` }, stdout: "ignore", stderr: "pipe" });
   if ((await imp.exited) !== 0) throw new Error(`docker import: ${await new Response(imp.stderr).text()}`);
-});
+}, 180_000); // a dockerd, the shared release build and an image import, on a busy machine
 
 afterAll(async () => {
   await engine?.stop();

@@ -7,12 +7,10 @@ set -euo pipefail
 DIR=$1
 base="$DIR/base"
 mkdir -p "$base"
-for p in libc6 ca-certificates tzdata netbase base-files; do dpkg -L "$p"; done | sort -u | while read -r f; do
-  [ -d "$f" ] && [ ! -L "$f" ] && continue
-  [ -e "$f" ] || [ -L "$f" ] || continue
-  [ "$(dirname "$f")" = / ] && continue   # the merged-/usr links, made below
-  cp -P --parents "$(readlink -f "$(dirname "$f")")/$(basename "$f")" "$base/"
-done
+# One tar pass (not a process per file): merged-/usr paths (/lib/x86_64-linux-gnu/...) are
+# stored under usr/, and the top-level links are made below.
+for p in libc6 ca-certificates tzdata netbase base-files; do dpkg -L "$p"; done | sort -u | awk -F/ 'NF > 2' >"$DIR/files"
+tar -c --no-recursion --ignore-failed-read -T "$DIR/files" --transform 's,^/?(bin|sbin|lib|lib64)/,usr/\1/,xS' 2>/dev/null | tar -x -C "$base"
 for l in bin lib lib64 sbin; do ln -s "usr/$l" "$base/$l"; done
 cp -rL --parents /etc/ssl/certs "$base/"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$base/etc/passwd"
