@@ -56,6 +56,15 @@ export async function tempStore(prefix = "gastrolog-ingest-"): Promise<TempStore
   };
 }
 
+/**
+ * fast-check runs for a decoder fuzz test: `n` by default; GASTROLOG_FUZZ_RUNS=N for a long
+ * run (e.g. `GASTROLOG_FUZZ_RUNS=200000 FC_SEED=random bun test fuzz`).
+ */
+export function fuzzRuns(n: number): number {
+  const env = Number(process.env.GASTROLOG_FUZZ_RUNS);
+  return Number.isInteger(env) && env > 0 ? env : n;
+}
+
 const utf8 = new TextDecoder();
 /** Raw payload as text. */
 export function text(r: { raw: Uint8Array }): string {

@@ -123,6 +123,15 @@ export class IngestPipeline {
     });
   }
 
+  /**
+   * True if an append of any record in `first..last` failed. Meaningful once `whenDurable(last)`
+   * resolved (a range can span batches; the last 64 failed batches are remembered).
+   */
+  failedWithin(first: number, last: number): boolean {
+    for (const [a, b] of this.failed) if (a <= last && b >= first) return true;
+    return false;
+  }
+
   /** Resolves when every record pushed so far has been appended (or failed). */
   async drain(): Promise<void> {
     await this.whenDurable(this.lastSeq);

@@ -25,6 +25,14 @@ export function boolOption(c: ReceiverConfig, key: string, def: boolean): boolea
   return v;
 }
 
+/** A string option (non-empty unless `allowEmpty`). */
+export function stringOption(c: ReceiverConfig, key: string, def: string, allowEmpty = false): string {
+  const v = c.options?.[key];
+  if (v === undefined) return def;
+  if (typeof v !== "string" || (!allowEmpty && v === "")) throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} must be a${allowEmpty ? "" : " non-empty"} string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** Rejects options this receiver type does not know (typos must not pass silently). */
 export function checkOptionKeys(c: ReceiverConfig, known: readonly string[]): void {
   for (const k of Object.keys(c.options ?? {})) {

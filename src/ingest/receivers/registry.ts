@@ -4,6 +4,7 @@
  */
 
 import { LogError } from "../../core/errors.ts";
+import { createFluentReceiver } from "./fluent/receiver.ts";
 import { createGelfReceiver } from "./gelf/receiver.ts";
 import { createHttpReceiver } from "./http/receiver.ts";
 import type { Receiver, ReceiverConfig, ReceiverContext, ReceiverFactory } from "./receiver.ts";
@@ -16,6 +17,7 @@ export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
   relp: createRelpReceiver,
   gelf: createGelfReceiver,
   http: createHttpReceiver,
+  fluent: createFluentReceiver,
 };
 
 /** Builds a receiver; throws LogError("invalid_argument") for an unknown type or bad config. */
