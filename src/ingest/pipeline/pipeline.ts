@@ -105,6 +105,11 @@ export class IngestPipeline {
     return this.nextSeq++;
   }
 
+  /** Every record with a sequence number up to this one has been appended or has failed. */
+  get settled(): number {
+    return this.settledSeq;
+  }
+
   /** Resolves once the queue has room again (at or below half its bounds). */
   whenSpace(): Promise<void> {
     if (!this.full) return Promise.resolve();

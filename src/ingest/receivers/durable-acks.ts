@@ -2,8 +2,8 @@
  * Acknowledgements that follow durability, for protocols whose client waits for an ack per
  * unit (a Fluent Forward chunk, a Beats event): units are queued in arrival order with the
  * pipeline sequence range of their records, and handed back in the same order once their
- * records are durable (one durability wait at a time, so acks come in bursts per group commit,
- * and a big unit still being written lets the earlier ones through: partial acks).
+ * records are durable — in one burst per group commit that completes any, so a long run of
+ * units (a big Beats window) is acknowledged piece by piece while it is still being written.
  */
 
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
@@ -54,8 +54,9 @@ export class DurableAcks<T> {
   private wait(): void {
     if (this.waiting || this.closed || this.head === this.queue.length) return;
     this.waiting = true;
-    const last = this.queue[this.queue.length - 1]!.last;
-    void this.pipeline.whenDurable(last).then(() => this.release(last));
+    // Wake at the first settle that completes the oldest unit, then release all that settled:
+    // one burst per group commit, so a long run of units gets partial acks as it is written.
+    void this.pipeline.whenDurable(this.queue[this.head]!.last).then(() => this.release(this.pipeline.settled));
   }
 
   /** Everything up to pipeline seq `last` has settled: hand back the units it completes. */

@@ -4,6 +4,7 @@
  */
 
 import { LogError } from "../../core/errors.ts";
+import { createBeatsReceiver } from "./beats/receiver.ts";
 import { createFluentReceiver } from "./fluent/receiver.ts";
 import { createGelfReceiver } from "./gelf/receiver.ts";
 import { createHttpReceiver } from "./http/receiver.ts";
@@ -18,6 +19,7 @@ export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
   gelf: createGelfReceiver,
   http: createHttpReceiver,
   fluent: createFluentReceiver,
+  beats: createBeatsReceiver,
 };
 
 /** Builds a receiver; throws LogError("invalid_argument") for an unknown type or bad config. */
