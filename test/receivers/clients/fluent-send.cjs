@@ -1,4 +1,4 @@
-// Sends events with npm fluent-logger (the real client): node fluent-send.cjs MODE PORT COUNT [ack] [evt] [key=SHAREDKEY]
+// Sends events with npm fluent-logger (the real client): node fluent-send.cjs MODE PORT COUNT [ack] [evt] [tls] [key=SHAREDKEY]
 // MODE: Message | PackedForward | CompressedPackedForward. Waits for every emit callback (with
 // ack: the server's {"ack": chunk}), prints "sent N", exits 0; any client error exits 1.
 const logger = require("fluent-logger");
@@ -14,6 +14,7 @@ const sender = logger.createFluentSender("app", {
   ackResponseTimeout: 10000,
   flushInterval: 20,
   ...(key ? { security: { clientHostname: "fluent-client", sharedKey: key } } : {}),
+  ...(flags.includes("tls") ? { tls: true, tlsOptions: { rejectUnauthorized: false } } : {}),
 });
 sender.on("error", (e) => {
   console.error("client error", e.message);
