@@ -48,6 +48,11 @@ export function encodeAck(seq: number): Uint8Array {
 }
 
 const latin1 = new TextDecoder("latin1");
+
+/** Big-endian u32 at `i` (no DataView per frame: this runs once per event). */
+function u32(b: Uint8Array, i: number): number {
+  return ((b[i]! << 24) >>> 0) + (b[i + 1]! << 16) + (b[i + 2]! << 8) + b[i + 3]!;
+}
 const utf8 = new TextDecoder();
 
 /** Result of parsing at an offset: bytes consumed, 0 = need more (see `need`), -1 = error. */
@@ -122,26 +127,25 @@ export class LumberjackParser {
       const what = version === V1 ? "Lumberjack v1 is not supported (use v2: Beats output.logstash)" : `bad version byte 0x${version.toString(16).padStart(2, "0")}`;
       return this.fail(sink, what, avail);
     }
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     switch (type) {
       case WINDOW:
         if (avail < 6) return wait(6);
-        sink.window(view.getUint32(i + 2));
+        sink.window(u32(b, i + 2));
         return 6;
       case JSON_FRAME: {
         if (avail < 10) return wait(10);
-        const len = view.getUint32(i + 6);
+        const len = u32(b, i + 6);
         if (len > this.limits.maxFrameBytes) return this.fail(sink, `JSON frame of ${len} bytes is over maxFrameBytes ${this.limits.maxFrameBytes}`, avail);
         if (avail < 10 + len) return wait(10 + len);
-        sink.json(view.getUint32(i + 2), b, i + 10, i + 10 + len);
+        sink.json(u32(b, i + 2), b, i + 10, i + 10 + len);
         return 10 + len;
       }
       case DATA:
-        return this.dataFrame(b, view, i, sink, wait);
+        return this.dataFrame(b, i, sink, wait);
       case COMPRESSED: {
         if (inner) return this.fail(sink, "compressed frame inside a compressed frame", avail);
         if (avail < 6) return wait(6);
-        const len = view.getUint32(i + 2);
+        const len = u32(b, i + 2);
         if (len > this.limits.maxFrameBytes) return this.fail(sink, `compressed frame of ${len} bytes is over maxFrameBytes ${this.limits.maxFrameBytes}`, avail);
         if (avail < 6 + len) return wait(6 + len);
         let plain: Uint8Array;
@@ -164,18 +168,18 @@ export class LumberjackParser {
     }
   }
 
-  private dataFrame(b: Uint8Array, view: DataView, i: number, sink: LumberjackSink, wait: (n: number) => Step): Step {
+  private dataFrame(b: Uint8Array, i: number, sink: LumberjackSink, wait: (n: number) => Step): Step {
     const avail = b.length - i;
     if (avail < 10) return wait(10);
-    const seq = view.getUint32(i + 2);
-    const count = view.getUint32(i + 6);
+    const seq = u32(b, i + 2);
+    const count = u32(b, i + 6);
     const pairs: [string, string][] = [];
     let j = i + 10;
     for (let k = 0; k < count; k++) {
       const parts: string[] = [];
       for (let f = 0; f < 2; f++) {
         if (j + 4 > b.length) return wait(j + 4 - i);
-        const len = view.getUint32(j);
+        const len = u32(b, j);
         if (j + 4 + len - i > this.limits.maxFrameBytes) return this.fail(sink, `data frame over maxFrameBytes ${this.limits.maxFrameBytes}`, avail);
         if (j + 4 + len > b.length) return wait(j + 4 + len - i);
         parts.push(utf8.decode(b.subarray(j + 4, j + 4 + len)));
