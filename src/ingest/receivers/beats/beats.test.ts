@@ -11,9 +11,8 @@
 import { describe, expect, test } from "bun:test";
 import { deflateSync } from "node:zlib";
 import { storeAppender } from "../../pipeline/appender.ts";
-import { ReceiverCounters } from "../../pipeline/counters.ts";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
-import { capture, tempStore, text, until } from "../../test-support.ts";
+import { capture, sessionProbe, tempStore, text, until } from "../../test-support.ts";
 import { BeatsSession } from "./session.ts";
 
 const enc = new TextEncoder();
@@ -47,14 +46,11 @@ function acks(writes: Uint8Array[]): number[] {
 
 async function session(opts: { maxWindowSize?: number; maxFrameBytes?: number; maxDecodedBytes?: number; maxBatchRecords?: number } = {}) {
   const temp = await tempStore();
-  const counters = new ReceiverCounters();
-  const drops: string[] = [];
-  counters.onDrop = (reason, n, _b, detail) => drops.push(`${reason} ${n}: ${detail}`);
+  const probe = sessionProbe();
+  const { counters, drops, writes } = probe;
   const pipeline = new IngestPipeline(storeAppender(temp.store), { maxBatchRecords: opts.maxBatchRecords });
-  const writes: Uint8Array[] = [];
-  let ended = false;
   const s = new BeatsSession({
-    io: { write: (b) => writes.push(b.slice()), end: () => (ended = true) },
+    io: probe.io,
     pipeline,
     counters,
     base: { receiver: "b1", remote_ip: "127.0.0.1" },
@@ -67,7 +63,7 @@ async function session(opts: { maxWindowSize?: number; maxFrameBytes?: number; m
     for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
   };
   const protocolErrors = () => drops.filter((d) => d.startsWith("protocol")).map((d) => d.replace(/^protocol 1: Beats connection from 127.0.0.1: (.*); closing it$/, "$1"));
-  return { s, temp, counters, drops, protocolErrors, writes, pipeline, ended: () => ended, settle, raws: () => temp.records().map(text) };
+  return { s, temp, counters, drops, protocolErrors, writes, pipeline, ended: probe.ended, settle, raws: () => temp.records().map(text) };
 }
 
 describe("client captures", () => {

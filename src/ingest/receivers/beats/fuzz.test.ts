@@ -11,9 +11,8 @@ import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { deflateSync } from "node:zlib";
 import type { RecordInput } from "../../../core/record.ts";
-import { ReceiverCounters } from "../../pipeline/counters.ts";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
-import { capture, fuzzRuns } from "../../test-support.ts";
+import { capture, cutAt, fuzzRuns, sessionProbe } from "../../test-support.ts";
 import { BeatsSession } from "./session.ts";
 
 const enc = new TextEncoder();
@@ -58,15 +57,11 @@ interface Outcome {
 }
 
 async function feed(pipeline: IngestPipeline, stored: RecordInput[], id: string, chunks: Uint8Array[]): Promise<Outcome> {
-  const counters = new ReceiverCounters();
-  const drops: string[] = [];
-  counters.onDrop = (reason, n) => drops.push(`${reason} ${n}`);
-  const writes: Uint8Array[] = [];
-  let ended = false;
+  const probe = sessionProbe();
   const s = new BeatsSession({
-    io: { write: (b) => writes.push(b.slice()), end: () => (ended = true) },
+    io: probe.io,
     pipeline,
-    counters,
+    counters: probe.counters,
     base: { session: id },
     remote: "fuzz",
     limits: { maxWindowSize: 5, maxFrameBytes: 4096, maxDecodedBytes: 4096 },
@@ -76,7 +71,7 @@ async function feed(pipeline: IngestPipeline, stored: RecordInput[], id: string,
   await pipeline.drain();
   for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
   const records = stored.filter((r) => r.attrs.session === id).map((r) => `${new TextDecoder().decode(r.raw)} ${JSON.stringify({ ...r.attrs, session: undefined })} ${r.sourceTs}`);
-  return { records, acks: Buffer.concat(writes).toString("hex"), ended, drops };
+  return { records, acks: Buffer.concat(probe.writes).toString("hex"), ended: probe.ended(), drops: probe.drops };
 }
 
 /** The acks a client reading them would see: which seqs were acknowledged, in order. */
@@ -92,13 +87,7 @@ test("fuzz: sessions never throw, fail with one counted protocol error, split or
   const good = cat([enc.encode("2W"), u32(1), enc.encode("2J"), u32(1), u32(2), enc.encode("{}")]);
   await fc.assert(
     fc.asyncProperty(input, fc.array(fc.nat(), { maxLength: 5 }), async (bytes, cutSeeds) => {
-      const cuts = [...new Set(cutSeeds.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-      const pieces: Uint8Array[] = [];
-      let prev = 0;
-      for (const at of [...cuts, bytes.length]) {
-        pieces.push(bytes.subarray(prev, at));
-        prev = at;
-      }
+      const pieces = cutAt(bytes, cutSeeds);
       stored = [];
       const [whole, split, bystander] = await Promise.all([feed(pipeline, stored, "whole", [bytes]), feed(pipeline, stored, "split", pieces), feed(pipeline, stored, "good", [good])]);
       // Split input may be acked in more, partial steps; the records, the errors and the last ack of each window agree.

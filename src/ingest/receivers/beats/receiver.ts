@@ -36,13 +36,7 @@ export class BeatsReceiver extends SocketReceiver {
       limits: this.limits,
       clock: this.clock,
     });
-    return {
-      data: (chunk) => {
-        session.data(chunk);
-        if (this.pipeline.full) conn.pauseForSpace();
-      },
-      closed: () => session.closed(),
-    };
+    return this.sessionHandler(conn, session);
   }
 }
 

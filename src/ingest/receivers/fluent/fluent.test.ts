@@ -8,26 +8,21 @@
 import { describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
-import { ReceiverCounters } from "../../pipeline/counters.ts";
 import { storeAppender } from "../../pipeline/appender.ts";
-import { capture, tempStore, text } from "../../test-support.ts";
+import { capture, sessionProbe, tempStore, text } from "../../test-support.ts";
 import { sha512Hex } from "./handshake.ts";
 import { encodeEventTime, packMsgpack, unpackAll } from "./msgpack.ts";
 import { FluentSession } from "./session.ts";
 
-/** A session on a temp store; `writes` holds what the server sent, decoded. */
+/** A session on a temp store; `writes()` is what the server sent, decoded. */
 async function session(opts: { sharedKey?: string; maxMessageBytes?: number } = {}) {
   const temp = await tempStore();
-  const counters = new ReceiverCounters();
-  const drops: string[] = [];
-  counters.onDrop = (reason, n, _b, detail) => drops.push(`${reason} ${n}: ${detail}`);
+  const probe = sessionProbe();
   const pipeline = new IngestPipeline(storeAppender(temp.store));
-  const writes: unknown[] = [];
-  let ended = false;
   const s = new FluentSession({
-    io: { write: (b) => writes.push(...unpackAll(b)), end: () => (ended = true) },
+    io: probe.io,
     pipeline,
-    counters,
+    counters: probe.counters,
     base: { receiver: "f1", remote_ip: "127.0.0.1" },
     remote: "127.0.0.1",
     limits: { maxMessageBytes: opts.maxMessageBytes ?? 1 << 20, maxDecodedBytes: 1 << 20 },
@@ -39,7 +34,7 @@ async function session(opts: { sharedKey?: string; maxMessageBytes?: number } = 
     await new Promise((r) => setImmediate(r));
   };
   const records = () => temp.records().map((r) => ({ raw: text(r), attrs: r.attrs, ts: r.sourceTs }));
-  return { s, temp, counters, drops, writes, ended: () => ended, settle, records };
+  return { s, temp, counters: probe.counters, drops: probe.drops, writes: () => unpackAll(Buffer.concat(probe.writes)), ended: probe.ended, settle, records };
 }
 
 /** A MessagePack fixarray of already-encoded parts (for EventTime, which msgpackr cannot pack). */
@@ -63,7 +58,7 @@ describe("client captures", () => {
       const bytes = capture(`fluent/${name}.conn0.bin`);
       for (let i = 0; i < bytes.length; i += 37) t.s.data(bytes.subarray(i, i + 37));
       await t.settle();
-      expect({ records: t.records().length, acks: t.writes, drops: t.drops, ended: t.ended() }).toEqual({
+      expect({ records: t.records().length, acks: t.writes(), drops: t.drops, ended: t.ended() }).toEqual({
         records: n,
         acks: unpackAll(capture(`fluent/${name}.conn0.server-acks.bin`)),
         drops: [],
@@ -110,7 +105,7 @@ describe("hand-built frames", () => {
       { raw: "gz2", attrs: { ...base, tag: "gz" }, ts: 1795726046000000 },
       { raw: "gz3", attrs: { ...base, tag: "gz" }, ts: 1795726047000000 },
     ]);
-    expect([t.writes, t.drops, t.counters.acked]).toEqual([[{ ack: "c1" }, { ack: "c2" }], [], 7]);
+    expect([t.writes(), t.drops, t.counters.acked]).toEqual([[{ ack: "c1" }, { ack: "c2" }], [], 7]);
   });
 
   test("entries that are not [time, map] are dropped and counted; the rest is stored and acked", async () => {
@@ -118,7 +113,7 @@ describe("hand-built frames", () => {
     await using _ = t.temp;
     t.s.data(p(["t", [[1, { message: "good" }], [1, "not a map"], [1], [-5, { message: "negative time" }], [2, { message: "good too" }]], { chunk: "x" }]));
     await t.settle();
-    expect([t.records().map((r) => r.raw), t.writes, t.drops, t.counters.dropped("decode_failed")]).toEqual([
+    expect([t.records().map((r) => r.raw), t.writes(), t.drops, t.counters.dropped("decode_failed")]).toEqual([
       ["good", "good too"],
       [{ ack: "x" }],
       ['decode_failed 3: Fluent message from 127.0.0.1 (tag t): 3 entries rejected: record must be a map, got "not a map"'],
@@ -146,7 +141,7 @@ describe("hand-built frames", () => {
       t.s.data(bytes);
       t.s.data(p(["after", 1, { message: "ignored after the error" }, { chunk: "late" }]));
       await t.settle();
-      got.push({ name, drops: t.drops.map((d) => d.replace(/^protocol 1: Fluent connection from 127.0.0.1: (.*); closing it$/, "$1")), ended: t.ended(), acks: t.writes.length, records: t.records().length });
+      got.push({ name, drops: t.drops.map((d) => d.replace(/^protocol 1: Fluent connection from 127.0.0.1: (.*); closing it$/, "$1")), ended: t.ended(), acks: t.writes().length, records: t.records().length });
     }
     expect(got).toEqual(cases.map(([name, , reason]) => ({ name, drops: [reason], ended: true, acks: 0, records: 0 })));
   });
@@ -159,12 +154,12 @@ describe("shared-key handshake", () => {
   test("HELO first; a PING with the right key gets a PONG proving the server knows it, then events flow", async () => {
     const t = await session({ sharedKey: key });
     await using _ = t.temp;
-    const [hello] = t.writes as [["HELO", { nonce: Uint8Array; auth: string; keepalive: boolean }]];
+    const [hello] = t.writes() as [["HELO", { nonce: Uint8Array; auth: string; keepalive: boolean }]];
     expect([hello[0], hello[1].nonce.length, hello[1].auth, hello[1].keepalive]).toEqual(["HELO", 16, "", true]);
     t.s.data(ping(hello[1].nonce, key));
     t.s.data(p(["t", 1795726040, { message: "after handshake" }, { chunk: "k" }]));
     await t.settle();
-    expect([t.writes.slice(1), t.records().map((r) => r.raw), t.ended()]).toEqual([
+    expect([t.writes().slice(1), t.records().map((r) => r.raw), t.ended()]).toEqual([
       [["PONG", true, "", "gastrolog-test", sha512Hex("salty", "gastrolog-test", hello[1].nonce, key)], { ack: "k" }],
       ["after handshake"],
       false,
@@ -174,13 +169,13 @@ describe("shared-key handshake", () => {
   test("a wrong key gets PONG false and the connection ends; events before PING are refused", async () => {
     const wrong = await session({ sharedKey: key });
     await using _w = wrong.temp;
-    wrong.s.data(ping((wrong.writes[0] as [string, { nonce: Uint8Array }])[1].nonce, "guess"));
+    wrong.s.data(ping((wrong.writes()[0] as [string, { nonce: Uint8Array }])[1].nonce, "guess"));
     const early = await session({ sharedKey: key });
     await using _e = early.temp;
     early.s.data(p(["t", 1, { message: "no handshake" }]));
     await wrong.settle();
     await early.settle();
-    expect([wrong.writes[1], wrong.ended(), wrong.drops, early.writes[1], early.ended(), early.records().length]).toEqual([
+    expect([wrong.writes()[1], wrong.ended(), wrong.drops, early.writes()[1], early.ended(), early.records().length]).toEqual([
       ["PONG", false, "shared key mismatch", "", ""],
       true,
       ["protocol 1: Fluent connection from 127.0.0.1: handshake refused: shared key mismatch; closing it"],

@@ -9,9 +9,8 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
 import type { RecordInput } from "../../../core/record.ts";
-import { ReceiverCounters } from "../../pipeline/counters.ts";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
-import { capture, fuzzRuns } from "../../test-support.ts";
+import { capture, cutAt, fuzzRuns, sessionProbe } from "../../test-support.ts";
 import { encodeEventTime, packMsgpack, unpackAll } from "./msgpack.ts";
 import { FluentSession } from "./session.ts";
 
@@ -44,15 +43,11 @@ interface Outcome {
 
 /** Runs `chunks` through a fresh session `id` on the shared pipeline; resolves with what came out. */
 async function feed(pipeline: IngestPipeline, stored: RecordInput[], id: string, chunks: Uint8Array[]): Promise<Outcome> {
-  const counters = new ReceiverCounters();
-  const drops: string[] = [];
-  counters.onDrop = (reason, n) => drops.push(`${reason} ${n}`);
-  const writes: unknown[] = [];
-  let ended = false;
+  const probe = sessionProbe();
   const s = new FluentSession({
-    io: { write: (b) => writes.push(...unpackAll(b)), end: () => (ended = true) },
+    io: probe.io,
     pipeline,
-    counters,
+    counters: probe.counters,
     base: { session: id },
     remote: "fuzz",
     limits: { maxMessageBytes: 4096, maxDecodedBytes: 4096 },
@@ -62,7 +57,7 @@ async function feed(pipeline: IngestPipeline, stored: RecordInput[], id: string,
   await pipeline.drain();
   await new Promise((r) => setImmediate(r));
   const records = stored.filter((r) => r.attrs.session === id).map((r) => `${new TextDecoder().decode(r.raw)} ${JSON.stringify({ ...r.attrs, session: undefined })} ${r.sourceTs}`);
-  return { records, writes, ended, drops };
+  return { records, writes: unpackAll(Buffer.concat(probe.writes)), ended: probe.ended(), drops: probe.drops };
 }
 
 test("fuzz: sessions never throw, fail with one counted protocol error, split or whole alike", async () => {
@@ -74,13 +69,7 @@ test("fuzz: sessions never throw, fail with one counted protocol error, split or
   });
   await fc.assert(
     fc.asyncProperty(input, fc.array(fc.nat(), { maxLength: 5 }), async (bytes, cutSeeds) => {
-      const cuts = [...new Set(cutSeeds.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-      const pieces: Uint8Array[] = [];
-      let prev = 0;
-      for (const at of [...cuts, bytes.length]) {
-        pieces.push(bytes.subarray(prev, at));
-        prev = at;
-      }
+      const pieces = cutAt(bytes, cutSeeds);
       const good = packMsgpack(["good", 1795726040, { message: "unaffected" }, { chunk: "g" }]);
       stored = [];
       const [whole, split, bystander] = await Promise.all([feed(pipeline, stored, "whole", [bytes]), feed(pipeline, stored, "split", pieces), feed(pipeline, stored, "good", [good])]);

@@ -50,7 +50,7 @@ export function packMsgpack(v: unknown): Uint8Array {
 
 /** Every value in `b`, which must hold whole values only; throws on anything else. */
 export function unpackAll(b: Uint8Array): unknown[] {
-  return unpackr.unpackMultiple(b);
+  return b.length === 0 ? [] : unpackr.unpackMultiple(b);
 }
 
 /** Receives whole values from a MessagePackStream. */
@@ -71,12 +71,15 @@ export class MessagePackStream {
   private pending: Uint8Array | undefined;
   private retryAt = 0;
   private failed = false;
+  /** Bytes pushed so far (error messages give positions in the whole stream). */
+  private seen = 0;
 
   /** `maxValueBytes`: the most bytes one value may take; more is an error. */
   constructor(private readonly maxValueBytes: number) {}
 
   push(chunk: Uint8Array, sink: ValueSink): void {
     if (this.failed) return;
+    this.seen += chunk.length;
     let data = chunk;
     if (this.pending) {
       data = Buffer.concat([this.pending, chunk]);
@@ -100,7 +103,7 @@ export class MessagePackStream {
       const e = err as { incomplete?: boolean; lastPosition?: number; missingBytes?: number; message?: string };
       consumed = e.lastPosition ?? 0;
       missing = e.missingBytes ?? 0;
-      if (!e.incomplete) problem = `undecodable MessagePack at byte ${consumed}: ${e.message ?? String(err)}`;
+      if (!e.incomplete) problem = `undecodable MessagePack at byte ${this.seen - data.length + consumed}: ${e.message ?? String(err)}`;
     }
     for (let i = 0; i < values.length && !this.failed; i++) sink.value(values[i], sizes[i]!);
     if (this.failed) return;

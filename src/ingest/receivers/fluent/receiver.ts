@@ -71,13 +71,7 @@ export class FluentReceiver extends SocketReceiver {
       handshake: this.handshake,
       clock: this.clock,
     });
-    return {
-      data: (chunk) => {
-        session.data(chunk);
-        if (this.pipeline.full) conn.pauseForSpace();
-      },
-      closed: () => session.closed(),
-    };
+    return this.sessionHandler(conn, session);
   }
 }
 
