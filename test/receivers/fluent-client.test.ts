@@ -49,10 +49,12 @@ describe("fluent-logger", () => {
         await h.appender.waitFor(N);
         await h.pipeline.drain();
         const s = h.receiver.stats();
-        expect({ out: out.trim(), records: stored(h), acked: s.acked, dropped: s.dropped }).toEqual({
+        // Without requireAckResponse the client does not wait for acks (fluent-logger still sends
+        // option.chunk in PackedForward), so how many it got before closing is up to timing.
+        expect({ out: out.trim(), records: stored(h), acked: ack ? s.acked : "not awaited", dropped: s.dropped }).toEqual({
           out: `sent ${N}`,
           records: Array.from({ length: N }, (_, i) => expected(i, evt)),
-          acked: ack ? N : 0,
+          acked: ack ? N : "not awaited",
           dropped: {},
         });
       });

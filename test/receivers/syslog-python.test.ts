@@ -27,6 +27,7 @@ test.skipIf(!hasPython)("SysLogHandler over TCP (NUL-terminated) and UDP: one re
   await h.appender.waitFor(tcp, 30_000);
   await send("udp", h.port("udp"), udp);
   await h.appender.waitFor(tcp + udp, 30_000);
+  await h.pipeline.drain();
   const raws = h.records().map((r) => dec.decode(r.raw));
   const expected = [...Array.from({ length: tcp }, (_, i) => `<12>python tcp message ${i}`), ...Array.from({ length: udp }, (_, i) => `<12>python udp message ${i}`)];
   expect(raws.length).toBe(expected.length);
