@@ -50,6 +50,7 @@ test.skipIf(!hasPython)("oversize SysLogHandler messages are cut to maxFrameByte
   await h.appender.waitFor(5);
   await send("udp", h.port("udp"), 1, 6000);
   await h.appender.waitFor(6);
+  await h.pipeline.drain();
   await h.receiver.stop();
   const got = h.records().map((r) => ({ len: r.raw.length, head: dec.decode(r.raw.subarray(0, 26)) }));
   expect(got).toEqual([
