@@ -29,11 +29,6 @@ export class DurableAcks<T> {
     private readonly settled: (units: T[], ok: boolean) => void,
   ) {}
 
-  /** Units waiting for durability. */
-  get pending(): number {
-    return this.queue.length - this.head;
-  }
-
   /**
    * Queues a unit whose records are pipeline sequences `first..last`; a unit without records
    * passes `first = last + 1` (it is acked once everything queued before it is).

@@ -10,6 +10,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { deflateSync } from "node:zlib";
+import type { RecordInput } from "../../../core/record.ts";
 import { storeAppender } from "../../pipeline/appender.ts";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
 import { capture, sessionProbe, tempStore, text, until } from "../../test-support.ts";
@@ -44,11 +45,14 @@ function acks(writes: Uint8Array[]): number[] {
   return out;
 }
 
-async function session(opts: { maxWindowSize?: number; maxFrameBytes?: number; maxDecodedBytes?: number; maxBatchRecords?: number } = {}) {
+async function session(opts: { maxWindowSize?: number; maxFrameBytes?: number; maxDecodedBytes?: number; maxBatchRecords?: number; failWhen?: (raw: string) => boolean } = {}) {
   const temp = await tempStore();
   const probe = sessionProbe();
   const { counters, drops, writes } = probe;
-  const pipeline = new IngestPipeline(storeAppender(temp.store), { maxBatchRecords: opts.maxBatchRecords });
+  const store = storeAppender(temp.store);
+  const fail = opts.failWhen;
+  const appender = fail ? { append: (rs: RecordInput[]) => (rs.some((r) => fail(text(r))) ? Promise.reject(new Error("disk full")) : store.append(rs)) } : store;
+  const pipeline = new IngestPipeline(appender, { maxBatchRecords: opts.maxBatchRecords });
   const s = new BeatsSession({
     io: probe.io,
     pipeline,
@@ -128,6 +132,15 @@ describe("windows and acks", () => {
     });
     expect(all.slice(early.length).at(-1)).toBe(5000);
     expect(all.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test("events whose append failed are never acked: the durable prefix is, then the connection ends", async () => {
+    const t = await session({ maxBatchRecords: 2, failWhen: (raw) => raw === "m3" });
+    await using _ = t.temp;
+    t.s.data(cat(W(6), ...events(6)));
+    await until(() => t.ended());
+    await t.settle();
+    expect({ acks: acks(t.writes), ended: t.ended(), failed: t.counters.dropped("append_failed"), stored: t.raws() }).toEqual({ acks: [2], ended: true, failed: 2, stored: ["m1", "m2", "m5", "m6"] });
   });
 
   test("JSON that is not one object is kept raw with parse_error and acked (a malformed event is data)", async () => {

@@ -15,10 +15,10 @@ import { encodeEventTime, packMsgpack, unpackAll } from "./msgpack.ts";
 import { FluentSession } from "./session.ts";
 
 /** A session on a temp store; `writes()` is what the server sent, decoded. */
-async function session(opts: { sharedKey?: string; maxMessageBytes?: number } = {}) {
+async function session(opts: { sharedKey?: string; maxMessageBytes?: number; failAppends?: boolean } = {}) {
   const temp = await tempStore();
   const probe = sessionProbe();
-  const pipeline = new IngestPipeline(storeAppender(temp.store));
+  const pipeline = new IngestPipeline(opts.failAppends ? { append: () => Promise.reject(new Error("disk full")) } : storeAppender(temp.store));
   const s = new FluentSession({
     io: probe.io,
     pipeline,
@@ -145,6 +145,14 @@ describe("hand-built frames", () => {
     }
     expect(got).toEqual(cases.map(([name, , reason]) => ({ name, drops: [reason], ended: true, acks: 0, records: 0 })));
   });
+});
+
+test("a chunk whose records could not be stored is not acked, and the connection ends so the client resends", async () => {
+  const t = await session({ failAppends: true });
+  await using _ = t.temp;
+  t.s.data(p(["t", [[1, { message: "a" }], [2, { message: "b" }]], { chunk: "never" }]));
+  await t.settle();
+  expect([t.writes(), t.ended(), t.counters.dropped("append_failed"), t.counters.acked]).toEqual([[], true, 2, 0]);
 });
 
 describe("shared-key handshake", () => {
