@@ -3,7 +3,7 @@
  * full speed: a Fluent sink that splits MessagePack values and acks each chunk at once (nothing
  * decoded into records, nothing stored), a Lumberjack sink that reads only window counts and
  * compressed-frame lengths and acks each window at once (nothing inflated), and a TCP sink that
- * discards bytes and reports when the client closed.
+ * discards bytes.
  */
 
 import type { TCPSocketListener } from "bun";
@@ -11,14 +11,10 @@ import { MessagePackStream, packMsgpack } from "../../src/ingest/receivers/fluen
 
 export interface Sink {
   port: number;
-  /** Resolves when a client connection closed (discard sink). */
-  closed: Promise<void>;
   stop(): void;
 }
 
 function listen<T>(open: () => T, data: (state: T, d: Uint8Array, write: (b: Uint8Array) => void) => void): Sink {
-  let onClose: () => void = () => {};
-  const closed = new Promise<void>((r) => (onClose = r));
   const server: TCPSocketListener<{ state: T }> = Bun.listen<{ state: T }>({
     hostname: "127.0.0.1",
     port: 0,
@@ -29,12 +25,9 @@ function listen<T>(open: () => T, data: (state: T, d: Uint8Array, write: (b: Uin
       data(s, d) {
         data(s.data.state, d, (b) => s.write(b));
       },
-      close() {
-        onClose();
-      },
     },
   });
-  return { port: server.port, closed, stop: () => server.stop(true) };
+  return { port: server.port, stop: () => server.stop(true) };
 }
 
 /** Acks every Fluent chunk the moment its message is complete. */
@@ -78,7 +71,7 @@ export function beatsAckSink(): Sink {
   );
 }
 
-/** Discards everything; `closed` resolves when the client hangs up. */
+/** Discards everything. */
 export function discardSink(): Sink {
   return listen(
     () => undefined,

@@ -6,6 +6,8 @@
  * 20k-event batches) and npm lumberjack-client (one window per event, acks never read: timed
  * until the server stored everything), plus fluent-bit-like and Filebeat-like senders
  * (forward-load.ts: 2048-event units, two in flight per connection) timed to the last ack.
+ * A last row feeds the same binary's syslog TCP receiver (receivers.bench's octet-counted
+ * sender) as a same-run reference for the store path every receiver shares.
  * Targets: Fluent >= 200k events/s, Beats >= 150k events/s, or the client's ceiling.
  */
 
@@ -26,6 +28,7 @@ const BEATS_TARGET = 150_000;
 interface Server {
   fluent: number;
   beats: number;
+  syslog: number;
   stored(id: string): Promise<number>;
   stop(): Promise<void>;
 }
@@ -39,9 +42,9 @@ function freePort(): number {
 
 async function startServer(bin: string): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), "gastrolog-bench-fwd-"));
-  const [fluent, beats] = [freePort(), freePort()];
+  const [fluent, beats, syslog] = [freePort(), freePort(), freePort()];
   const socket = join(dir, "s.sock");
-  const p = Bun.spawn([bin, "serve", "--data", join(dir, "data"), "--socket", socket, "--listen", "off", "--log-format", "json", "--receiver", `fluent=tcp://127.0.0.1:${fluent}`, "--receiver", `beats=tcp://127.0.0.1:${beats}`], { stdout: "ignore", stderr: "pipe" });
+  const p = Bun.spawn([bin, "serve", "--data", join(dir, "data"), "--socket", socket, "--listen", "off", "--log-format", "json", "--receiver", `fluent=tcp://127.0.0.1:${fluent}`, "--receiver", `beats=tcp://127.0.0.1:${beats}`, "--receiver", `syslog=tcp://127.0.0.1:${syslog}`], { stdout: "ignore", stderr: "pipe" });
   const dec = new TextDecoder();
   let buf = "";
   for await (const chunk of p.stderr) {
@@ -52,6 +55,7 @@ async function startServer(bin: string): Promise<Server> {
   return {
     fluent,
     beats,
+    syslog,
     async stored(id) {
       const r = (await life.status({})).receivers.find((x) => x.name === id);
       return Number(r?.stored ?? 0);
@@ -70,6 +74,11 @@ async function client(cmd: string[]): Promise<{ sent: number; seconds: number }>
   const out = await new Response(p.stdout).text();
   if ((await p.exited) !== 0) throw new Error(`${cmd.join(" ")} failed`);
   return JSON.parse(out);
+}
+
+/** receivers.bench's load generator (octet-counted RFC 5424 over one TCP connection). */
+function syslogSender(port: number, count: number): Promise<{ sent: number; seconds: number }> {
+  return client([process.execPath, join(import.meta.dir, "sender.ts"), "tcp-octet", String(port), String(count)]);
 }
 
 async function withSink<T>(sink: Sink, f: (port: number) => Promise<T>): Promise<T> {
@@ -93,6 +102,7 @@ export async function runForwardBench(o: BenchOptions): Promise<void> {
     { label: "Filebeat-like windows (2048, zlib), 1 conn -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => client(load("beats-windows", p, n, 1)) },
     { label: "Filebeat-like windows, 4 conns (worker: 4) -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => client(load("beats-windows", p, n, 4)) },
     { label: "npm lumberjack-client (1 event/window) -> beats", count: slowN, target: BEATS_TARGET, ref: discardSink, run: (p) => client(load("lumberjack-client", p, slowN)) },
+    { label: "store-path reference: syslog TCP octet sender -> syslog", count: n, target: 0, ref: discardSink, run: (p) => syslogSender(p, n) },
   ];
   const ref = cases.map(() => [] as number[]);
   const ours = cases.map(() => [] as number[]);
@@ -101,9 +111,10 @@ export async function runForwardBench(o: BenchOptions): Promise<void> {
     const srv = await startServer(bin);
     try {
       for (const [k, c] of cases.entries()) {
-        const id = c.label.endsWith("fluent") ? `fluent-tcp-${srv.fluent}` : `beats-tcp-${srv.beats}`;
+        const type = c.label.slice(c.label.lastIndexOf(" ") + 1) as "fluent" | "beats" | "syslog";
+        const id = `${type}-tcp-${srv[type]}`;
         const before = await srv.stored(id);
-        const report = await c.run(c.label.endsWith("fluent") ? srv.fluent : srv.beats);
+        const report = await c.run(srv[type]);
         // Acked loads are durable when the client finishes; lumberjack-client never reads acks, so wait for the store.
         const t0 = performance.now();
         while ((await srv.stored(id)) < before + c.count) await Bun.sleep(10);
@@ -116,10 +127,11 @@ export async function runForwardBench(o: BenchOptions): Promise<void> {
   const rows = cases.map((c, k) => {
     const oursRate = c.count / median(ours[k]!);
     const refRate = c.count / median(ref[k]!);
-    const verdict = oursRate >= c.target ? `PASS >=${c.target / 1000}k` : oursRate >= 0.9 * refRate ? "client ceiling (>=90% of ref)" : `MISS <${c.target / 1000}k`;
-    return [c.label, fmt(c.count, 0), fmt(refRate / 1000, 1) + "k", fmt(oursRate / 1000, 1) + "k", fmt(oursRate / refRate, 2), verdict];
+    const verdict = c.target === 0 ? "-" : oursRate >= c.target ? `PASS >=${c.target / 1000}k` : oursRate >= 0.9 * refRate ? "client ceiling (>=90% of ref)" : `MISS <${c.target / 1000}k`;
+    const storePath = c.count / median(ours[cases.length - 1]!);
+    return [c.label, fmt(c.count, 0), fmt(refRate / 1000, 1) + "k", fmt(oursRate / 1000, 1) + "k", fmt(oursRate / refRate, 2), fmt(oursRate / storePath, 2), verdict];
   });
-  printTable([`client -> server (events/s, median of ${runs})`, "events", "reference sink", "gastrolog serve", "ours / ref", "target"], rows);
+  printTable([`client -> server (events/s, median of ${runs})`, "events", "reference sink", "gastrolog serve", "ours / ref", "ours / syslog TCP", "target"], rows);
 }
 
 interface Case {
