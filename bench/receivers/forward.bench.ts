@@ -7,12 +7,14 @@
  * until the server stored everything), plus fluent-bit-like and Filebeat-like senders
  * (forward-load.ts: 2048-event units, two in flight per connection) timed to the last ack.
  * A last row feeds the same binary's syslog TCP receiver (receivers.bench's octet-counted
- * sender) as a same-run reference for the store path every receiver shares.
+ * sender) as a same-run reference for the store path every receiver shares. The server's CPU
+ * time per event (/proc/PID/stat) is printed too: on a shared, loaded machine it says more
+ * about capacity than wall-clock rates (1e6 / µs per event = events/s one core can take).
  * Targets: Fluent >= 200k events/s, Beats >= 150k events/s, or the client's ceiling.
  */
 
 import { createClient } from "@connectrpc/connect";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
@@ -23,6 +25,8 @@ import type { BenchOptions } from "../run.ts";
 import { beatsAckSink, discardSink, fluentAckSink, type Sink } from "./forward-refs.ts";
 
 const FLUENT_TARGET = 200_000;
+/** USER_HZ of /proc/PID/stat times (100 on Linux). */
+const CLOCK_TICKS = 100;
 const BEATS_TARGET = 150_000;
 
 interface Server {
@@ -30,6 +34,8 @@ interface Server {
   beats: number;
   syslog: number;
   stored(id: string): Promise<number>;
+  /** user + system CPU seconds the server process used so far (Linux /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -56,6 +62,10 @@ async function startServer(bin: string): Promise<Server> {
     fluent,
     beats,
     syslog,
+    cpuSeconds() {
+      const fields = readFileSync(`/proc/${p.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
     async stored(id) {
       const r = (await life.status({})).receivers.find((x) => x.name === id);
       return Number(r?.stored ?? 0);
@@ -106,6 +116,7 @@ export async function runForwardBench(o: BenchOptions): Promise<void> {
   ];
   const ref = cases.map(() => [] as number[]);
   const ours = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => [] as number[]);
   for (let r = 0; r < runs; r++) {
     for (const [k, c] of cases.entries()) ref[k]!.push((await withSink(c.ref(), (p) => c.run(p))).seconds);
     const srv = await startServer(bin);
@@ -114,11 +125,13 @@ export async function runForwardBench(o: BenchOptions): Promise<void> {
         const type = c.label.slice(c.label.lastIndexOf(" ") + 1) as "fluent" | "beats" | "syslog";
         const id = `${type}-tcp-${srv[type]}`;
         const before = await srv.stored(id);
+        const cpu0 = srv.cpuSeconds();
         const report = await c.run(srv[type]);
         // Acked loads are durable when the client finishes; lumberjack-client never reads acks, so wait for the store.
         const t0 = performance.now();
         while ((await srv.stored(id)) < before + c.count) await Bun.sleep(10);
         ours[k]!.push(report.seconds + (performance.now() - t0) / 1000);
+        cpu[k]!.push(((srv.cpuSeconds() - cpu0) * 1e6) / c.count);
       }
     } finally {
       await srv.stop();
@@ -129,9 +142,10 @@ export async function runForwardBench(o: BenchOptions): Promise<void> {
     const refRate = c.count / median(ref[k]!);
     const verdict = c.target === 0 ? "-" : oursRate >= c.target ? `PASS >=${c.target / 1000}k` : oursRate >= 0.9 * refRate ? "client ceiling (>=90% of ref)" : `MISS <${c.target / 1000}k`;
     const storePath = c.count / median(ours[cases.length - 1]!);
-    return [c.label, fmt(c.count, 0), fmt(refRate / 1000, 1) + "k", fmt(oursRate / 1000, 1) + "k", fmt(oursRate / refRate, 2), fmt(oursRate / storePath, 2), verdict];
+    const us = median(cpu[k]!);
+    return [c.label, fmt(c.count, 0), fmt(refRate / 1000, 1) + "k", fmt(oursRate / 1000, 1) + "k", fmt(oursRate / refRate, 2), fmt(oursRate / storePath, 2), fmt(us, 1), fmt(1e6 / us / 1000, 0) + "k", verdict];
   });
-  printTable([`client -> server (events/s, median of ${runs})`, "events", "reference sink", "gastrolog serve", "ours / ref", "ours / syslog TCP", "target"], rows);
+  printTable([`client -> server (events/s, median of ${runs})`, "events", "reference sink", "gastrolog serve", "ours / ref", "ours / syslog TCP", "server CPU µs/event", "per core", "target"], rows);
 }
 
 interface Case {
