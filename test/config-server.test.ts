@@ -20,6 +20,7 @@ import { socketTransport } from "../src/api/transports.ts";
 import { configDbPath, openSqliteConfigStore } from "../src/config/sqlite-store.ts";
 import { runBinary } from "./support/binary.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
+import { until } from "./support/until.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -118,9 +119,7 @@ test("retention by count and TTL deletes sealed chunks while queries run", async
   for (let i = 0; i < 10; i++) await c.ingest.append({ store: "default", records: [{ raw: enc.encode(`fill ${i}`) }] });
   const sealed = async () => (await c.stores.listChunks({ store: "default" })).chunks.filter((x) => x.state === "sealed").length;
   // Seals finish in the worker after the appends returned: wait (bounded) for them.
-  const deadline = Date.now() + 10_000;
-  while ((await sealed()) < 5 && Date.now() < deadline) await Bun.sleep(20);
-  expect(await sealed()).toBeGreaterThanOrEqual(5);
+  await until(async () => (await sealed()) >= 5, { what: "5 sealed chunks", pollMs: 20 });
   const queries = Array.from({ length: 4 }, () => texts(c.query.search({ query: { store: "default", text: "fill" } })));
   const count = await c.config.setRetention({ store: "default", assignments: ["maxChunks=2"] });
   expect(count.change?.applyError).toBe("");

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gastrologBinary } from "./support/binary.ts";
+import { until } from "./support/until.ts";
 
 const TMUX = Bun.which("tmux");
 const SESSION = `repl-test-${process.pid}`;
@@ -25,14 +26,14 @@ const pane = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", SESSION)
 const keys = (...k: string[]) => tmux("send-keys", "-t", SESSION, ...k);
 
 /** Polls the pane until `pred` holds (every 25 ms, at most 15 s); returns the pane text. */
-async function until(what: string, pred: (text: string) => boolean): Promise<string> {
-  const deadline = performance.now() + 15_000;
-  for (;;) {
-    const text = pane();
-    if (pred(text)) return text;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}; pane:\n${text}`);
-    await Bun.sleep(25);
-  }
+function paneShows(what: string, pred: (text: string) => boolean): Promise<string> {
+  return until(
+    () => {
+      const text = pane();
+      return pred(text) && text;
+    },
+    { what, timeoutMs: 15_000, pollMs: 25, detail: () => `pane:\n${pane()}` },
+  );
 }
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
@@ -45,7 +46,7 @@ beforeAll(async () => {
   if (!TMUX) return;
   const cmd = `GASTROLOG_HISTORY=${join(dir, "history")} NO_COLOR=1 ${bin} repl --embedded; echo REPL-EXITED=$?; sleep 600`;
   tmux("new-session", "-d", "-s", SESSION, "-x", "200", "-y", "50", cmd);
-  await until("the banner", (t) => t.includes("Type 'help' for commands."));
+  await paneShows("the banner", (t) => t.includes("Type 'help' for commands."));
 });
 
 afterAll(() => {
@@ -55,33 +56,33 @@ afterAll(() => {
 
 test.skipIf(!TMUX)("interactive: completion, pager, Ctrl-C in follow, history, Ctrl-D", async () => {
   keys("expl", "Tab");
-  expect(lastLine(await until("command completion", (t) => lastLine(t).endsWith("explain")))).toBe("[default] > explain");
+  expect(lastLine(await paneShows("command completion", (t) => lastLine(t).endsWith("explain")))).toBe("[default] > explain");
   keys("C-u", "query ho", "Tab");
-  expect(lastLine(await until("key completion", (t) => lastLine(t).endsWith("host=")))).toBe("[default] > query host=");
+  expect(lastLine(await paneShows("key completion", (t) => lastLine(t).endsWith("host=")))).toBe("[default] > query host=");
   keys("web", "Enter");
-  await until("the empty answer", (t) => t.includes("No more results."));
+  await paneShows("the empty answer", (t) => t.includes("No more results."));
 
   keys("set pager=2", "Enter");
   // Typing before the next prompt is drawn loses keys on a busy machine: wait for it.
   await until("the pager setting", (t) => t.includes("Pager set to 2.") && lastLine(t) === "[default] >");
   keys("query", "Enter");
-  await until("a page of 2", (t) => t.includes("--- 2 records shown. Use 'next' for more. ---"));
+  await paneShows("a page of 2", (t) => t.includes("--- 2 records shown. Use 'next' for more. ---"));
   expect(lastLine(pane())).toBe("[default|query] >");
   keys("next", "Enter");
-  await until("the second page", (t) => count(t, "--- 2 records shown.") === 2);
+  await paneShows("the second page", (t) => count(t, "--- 2 records shown.") === 2);
 
   keys("follow", "Enter");
-  await until("follow to start", (t) => t.includes("--- Following (press any key to stop) ---"));
+  await paneShows("follow to start", (t) => t.includes("--- Following (press any key to stop) ---"));
   keys("C-c");
-  const stopped = await until("follow to stop", (t) => t.includes("--- Follow stopped ---") && lastLine(t).startsWith("[default"));
+  const stopped = await paneShows("follow to stop", (t) => t.includes("--- Follow stopped ---") && lastLine(t).startsWith("[default"));
   expect(lastLine(stopped)).toBe("[default|query] >");
 
   keys("Up");
-  expect(lastLine(await until("history recall", (t) => lastLine(t).endsWith("follow")))).toBe("[default|query] > follow");
+  expect(lastLine(await paneShows("history recall", (t) => lastLine(t).endsWith("follow")))).toBe("[default|query] > follow");
   keys("Up");
-  await until("older history", (t) => lastLine(t).endsWith("> next"));
+  await paneShows("older history", (t) => lastLine(t).endsWith("> next"));
   keys("C-u", "C-d");
-  const done = await until("exit", (t) => t.includes("REPL-EXITED="));
+  const done = await paneShows("exit", (t) => t.includes("REPL-EXITED="));
   expect(done).toContain("REPL-EXITED=0");
   const history = join(dir, "history");
   expect({ lines: readFileSync(history, "utf8"), mode: statSync(history).mode & 0o777 }).toEqual({

@@ -12,6 +12,7 @@ import { LifecycleService } from "../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { socketTransport } from "../src/api/transports.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
+import { until } from "./support/until.ts";
 import { haveOmrelp, haveRsyslog, startRsyslog } from "./receivers/rsyslog.ts";
 import { freePort } from "./receivers/support.ts";
 
@@ -79,7 +80,7 @@ test.skipIf(!haveRsyslog() || !haveOmrelp()).each(relpSignals)("%s mid-stream fr
     await using rs = await startRsyslog(`module(load="omrelp")\naction(type="omrelp" target="127.0.0.1" port="${relpPort}" template="RSYSLOG_SyslogProtocol23Format" action.resumeRetryCount="-1" action.resumeInterval="1")`);
     rs.send(Array.from({ length: N }, (_, i) => `seq=${String(i).padStart(6, "0")}`));
     const life = createClient(LifecycleService, socketTransport(srv.socket));
-    while (Number((await life.status({})).receivers[0]!.stored) < N / 10) await Bun.sleep(5);
+    await until(async () => Number((await life.status({})).receivers[0]!.stored) >= N / 10, { what: "a tenth of the messages stored", pollMs: 5 });
     const storedAtStop = Number((await life.status({})).receivers[0]!.stored);
     if (signal === "SIGTERM") expect(await stop(srv)).toBe(0);
     else {
@@ -89,16 +90,16 @@ test.skipIf(!haveRsyslog() || !haveOmrelp()).each(relpSignals)("%s mid-stream fr
     }
     srv = await startServe(dir, flag);
     const seen = new Map<string, number>();
-    const deadline = performance.now() + 20_000;
-    for (;;) {
+    const tally = async () => {
       seen.clear();
       for (const r of await raws(srv)) {
         const m = /seq=\d+/.exec(r)?.[0];
         if (m) seen.set(m, (seen.get(m) ?? 0) + 1);
       }
-      if (seen.size === N || performance.now() > deadline) break;
-      await Bun.sleep(100);
-    }
+      return seen.size === N;
+    };
+    // A shortfall is reported by the expect below, with the counts.
+    await until(tally, { what: `all ${N} messages after the restart`, timeoutMs: 20_000, pollMs: 100 }).catch(() => {});
     const onDisk = [...seen.values()].reduce((a, b) => a + b, 0);
     console.log(`RELP ${signal}: after ${storedAtStop} stored; after restart ${seen.size}/${N} distinct, ${onDisk - N} resent duplicates on disk`);
     expect(seen.size).toBe(N);

@@ -16,6 +16,7 @@ import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { socketTransport } from "../src/api/transports.ts";
 import { runBinary } from "./support/binary.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
+import { until } from "./support/until.ts";
 import { haveOmrelp, haveRsyslog, startRsyslog } from "./receivers/rsyslog.ts";
 import { hasCommand, run } from "./receivers/support.ts";
 
@@ -35,15 +36,6 @@ let srv: ServeProc;
 function api(s: ServeProc) {
   const t = socketTransport(s.socket);
   return { life: createClient(LifecycleService, t), query: createClient(QueryService, t) };
-}
-
-/** Polls `pred` (a Status read) until it holds; fails with `what` after `ms`. */
-async function until(pred: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await pred())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
 }
 
 async function receivers(s: ServeProc): Promise<Map<string, ReceiverStatus>> {
@@ -91,10 +83,10 @@ test.skipIf(!hasCommand("logger") || !hasCommand("curl"))("every protocol throug
   if (relp) {
     await using rs = await startRsyslog(`module(load="omrelp")\naction(type="omrelp" target="127.0.0.1" port="${await port(srv, "relp-tcp-0", "tcp")}" template="RSYSLOG_SyslogProtocol23Format")`);
     rs.send(Array.from({ length: relpN }, (_, i) => `relp message ${i}`));
-    await until(async () => Number((await receivers(srv)).get("relp-tcp-0")!.acked) === relpN, "RELP acks");
+    await until(async () => Number((await receivers(srv)).get("relp-tcp-0")!.acked) === relpN, { what: "RELP acks", pollMs: 20 });
   }
   const want: Record<string, number> = { "syslog-udp-0": 1, "syslog-tcp-0": 1, "relp-tcp-0": relpN, "gelf-udp-0": 2, "gelf-tcp-0": 2, "http-http-0": 3 };
-  await until(async () => [...(await receivers(srv)).values()].every((r) => Number(r.stored) === want[r.name]), "every record stored");
+  await until(async () => [...(await receivers(srv)).values()].every((r) => Number(r.stored) === want[r.name]), { what: "every record stored", pollMs: 20 });
 
   const syslog = (await records(srv, "syslog")).filter((r) => !r.raw.includes("relp message"));
   const norm = (a: Record<string, string>): Record<string, string | undefined> => {

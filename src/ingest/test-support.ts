@@ -105,17 +105,3 @@ const utf8 = new TextDecoder();
 export function text(r: { raw: Uint8Array }): string {
   return utf8.decode(r.raw);
 }
-
-/**
- * Yields to the event loop until `pred()` holds; throws after `timeoutMs` (fsyncs on a busy CI
- * machine can take many event-loop turns, so the bound is time, not a turn count).
- */
-export async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (let turn = 0; performance.now() < deadline; turn++) {
-    if (pred()) return;
-    if (turn < 100) await new Promise((r) => setImmediate(r));
-    else await Bun.sleep(1);
-  }
-  if (!pred()) throw new Error(`condition not reached within ${timeoutMs} ms`);
-}

@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { until } from "../support/until.ts";
 
 export interface Rsyslog extends AsyncDisposable {
   dir: string;
@@ -44,10 +45,8 @@ export async function startRsyslog(actions: string): Promise<Rsyslog> {
   );
   const rsyslogd = rsyslogdPath()!;
   const proc = Bun.spawn([rsyslogd, "-n", "-f", conf, "-i", join(dir, "rsyslogd.pid")], { stdout: "ignore", stderr: "pipe" });
-  for (let i = 0; i < 500 && !existsSync(sock); i++) {
-    if (proc.exitCode !== null) break;
-    await Bun.sleep(10);
-  }
+  // A start failure is reported just below, with rsyslogd's stderr.
+  await until(() => existsSync(sock) || proc.exitCode !== null, { what: "rsyslogd's socket", timeoutMs: 5000, pollMs: 10 }).catch(() => {});
   if (!existsSync(sock)) {
     proc.kill();
     const err = await new Response(proc.stderr).text();

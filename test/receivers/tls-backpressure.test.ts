@@ -6,16 +6,16 @@
 
 import { expect, test } from "bun:test";
 import type { RecordInput } from "../../src/core/record.ts";
-import { until } from "../../src/ingest/test-support.ts";
+import { until } from "../support/until.ts";
 import { hasCommand, selfSigned, startHarness } from "./support.ts";
 
 const dec = new TextDecoder();
 
 /**
  * Opens a TLS connection, writes `data` once the handshake is done (Bun drops earlier writes),
- * and resolves with what the server answered once `until` holds or the server closes.
+ * and resolves with what the server answered once `answered` holds or the server closes.
  */
-async function tlsExchange(port: number, data: string, until: (got: string) => boolean): Promise<string> {
+async function tlsExchange(port: number, data: string, answered: (got: string) => boolean): Promise<string> {
   let got = "";
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => (done = r));
@@ -26,11 +26,11 @@ async function tlsExchange(port: number, data: string, until: (got: string) => b
     socket: {
       handshake(sock) {
         sock.write(data);
-        if (until(got)) sock.end();
+        if (answered(got)) sock.end();
       },
       data(sock, d) {
         got += dec.decode(d);
-        if (until(got)) {
+        if (answered(got)) {
           sock.end();
           done();
         }
@@ -82,7 +82,7 @@ test("TCP reads pause while the queue is full; every message arrives afterwards"
     },
   });
   off += sock.write(payload);
-  await until(() => h.pipeline.full);
+  await until(() => h.pipeline.full, { what: "the pipeline to fill" });
   let maxQueued = 0;
   for (let turn = 0; turn < 200; turn++) {
     await new Promise((r) => setImmediate(r));
@@ -90,7 +90,7 @@ test("TCP reads pause while the queue is full; every message arrives afterwards"
   }
   const taken = h.receiver.stats().messages;
   release();
-  await until(() => off >= payload.length, 100_000);
+  await until(() => off >= payload.length, { what: "the whole payload written", timeoutMs: 100_000 });
   sock.end();
   await h.appender.waitFor(N);
   await h.pipeline.drain();
