@@ -13,7 +13,7 @@
 
 import { LogError } from "../core/errors.ts";
 import type { ByteWriter } from "../core/bytes/growable.ts";
-import { varintSize } from "../core/bytes/varint.ts";
+import { readVarint, varintSize } from "../core/bytes/varint.ts";
 
 export const POSTINGS_DELTA = 0;
 export const POSTINGS_BITMAP = 1;
@@ -85,27 +85,27 @@ export interface PostingsCursor {
   pos: number;
 }
 
+/** A list-header or gap varint: at most 5 bytes, at most MAX_POSITION (RangeError past the end). */
 function readU32Varint(buf: Uint8Array, cur: PostingsCursor, end: number): number {
-  let v = 0;
-  let mul = 1;
-  for (let i = 0; i < 5; i++) {
-    if (cur.pos >= end) throw corrupt(`truncated varint at offset ${cur.pos}`);
-    const b = buf[cur.pos++]!;
-    v += (b & 0x7f) * mul;
-    if (b < 0x80) {
-      if (v > MAX_POSITION) throw corrupt(`value ${v} exceeds u32 at offset ${cur.pos}`);
-      return v;
-    }
-    mul *= 128;
+  const v = readVarint(buf, cur, end, 5);
+  if (v > MAX_POSITION) throw corrupt(`value ${v} exceeds u32 at offset ${cur.pos}`);
+  return v;
+}
+
+/** Runs a decoder, reporting a truncated or over-long varint as a corrupt list. */
+function checked<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    throw err instanceof RangeError ? corrupt(err.message) : err;
   }
-  throw corrupt(`varint longer than 5 bytes at offset ${cur.pos}`);
 }
 
 /** Number of positions in the list starting at `at`, read from its header without decoding. */
 export function postingsCount(buf: Uint8Array, at: number, end = buf.length): number {
   const cur = { pos: at + 1 };
   if (at >= end) throw corrupt(`list starts past its section (offset ${at})`);
-  return readU32Varint(buf, cur, end);
+  return checked(() => readU32Varint(buf, cur, end));
 }
 
 /**
@@ -113,6 +113,10 @@ export function postingsCount(buf: Uint8Array, at: number, end = buf.length): nu
  * bounds, ordering and the count; throws LogError("corrupt") naming the offset otherwise.
  */
 export function decodePostings(buf: Uint8Array, cur: PostingsCursor, end = buf.length): Uint32Array {
+  return checked(() => decodeList(buf, cur, end));
+}
+
+function decodeList(buf: Uint8Array, cur: PostingsCursor, end: number): Uint32Array {
   if (cur.pos >= end) throw corrupt(`list starts past its section (offset ${cur.pos})`);
   const kind = buf[cur.pos++]!;
   const count = readU32Varint(buf, cur, end);

@@ -20,8 +20,8 @@
  */
 
 import { ByteWriter } from "../core/bytes/growable.ts";
-import { varintSize } from "../core/bytes/varint.ts";
-import { LogError } from "../core/errors.ts";
+import { readVarint, varintSize } from "../core/bytes/varint.ts";
+import { errorMessage, LogError } from "../core/errors.ts";
 
 export const TERM_SECTION_MAGIC = new Uint8Array([0x47, 0x4c, 0x54, 0x58]); // "GLTX"
 export const TERM_SECTION_VERSION = 1;
@@ -190,24 +190,15 @@ export interface DecodedRegion {
   readonly postingStarts: Uint32Array;
 }
 
-function readLength(body: Uint8Array, cur: { pos: number }, end: number): number {
-  let v = 0;
-  let mul = 1;
-  for (let i = 0; i < 5; i++) {
-    if (cur.pos >= end) throw corrupt(`truncated length at body offset ${cur.pos}`);
-    const c = body[cur.pos++]!;
-    v += (c & 0x7f) * mul;
-    if (c < 0x80) return v;
-    mul *= 128;
-  }
-  throw corrupt(`length varint too long at body offset ${cur.pos}`);
-}
-
 /** Fills out[1..n] with running sums of n lengths, none past the region's size. */
 function readEnds(body: Uint8Array, cur: { pos: number }, end: number, out: Uint32Array, e: TermIndexEntry): void {
   let sum = 0;
   for (let i = 1; i < out.length; i++) {
-    sum += readLength(body, cur, end);
+    try {
+      sum += readVarint(body, cur, end, 5);
+    } catch (err) {
+      throw corrupt(`index "${e.name}": length ${errorMessage(err)}`);
+    }
     if (sum > e.regionLength) throw corrupt(`index "${e.name}": lengths exceed its ${e.regionLength}-byte region`);
     out[i] = sum;
   }

@@ -11,7 +11,8 @@ import { decodeAttrs, encodeAttrsInto } from "../../core/attrs-codec.ts";
 import type { Attrs } from "../../core/record.ts";
 import type { RecordBatch } from "../types.ts";
 import { view } from "./format.ts";
-import { decodeTsColumn, encodeTsColumn, readUvarint } from "./ts-column.ts";
+import { readVarint } from "../../core/bytes/varint.ts";
+import { decodeTsColumn, encodeTsColumn } from "./ts-column.ts";
 
 /** count u32 │ dataLen u32 │ columnsLen u32. */
 export const BLOCK_HEADER_SIZE = 12;
@@ -171,7 +172,7 @@ export function decodeBlock(body: Uint8Array, first: number, count: number): Dec
   const cur = { pos: BLOCK_HEADER_SIZE };
   const rawOffsets = new Uint32Array(n + 1);
   let off = 0;
-  for (let i = 0; i < n; i++) rawOffsets[i + 1] = off += readUvarint(body, cur, colsEnd);
+  for (let i = 0; i < n; i++) rawOffsets[i + 1] = off += readVarint(body, cur, colsEnd);
   if (off !== dataLen) throw new RangeError(`record lengths sum to ${off}, data holds ${dataLen}`);
   const writeTs = new Float64Array(n);
   const ingestTs = new Float64Array(n);
@@ -179,17 +180,17 @@ export function decodeBlock(body: Uint8Array, first: number, count: number): Dec
   cur.pos = decodeTsColumn(body, cur.pos, colsEnd, writeTs);
   cur.pos = decodeTsColumn(body, cur.pos, colsEnd, ingestTs, writeTs);
   cur.pos = decodeTsColumn(body, cur.pos, colsEnd, sourceTs, ingestTs);
-  const distinct = readUvarint(body, cur, colsEnd);
+  const distinct = readVarint(body, cur, colsEnd);
   if (distinct > n) throw new RangeError(`${distinct} attribute maps for ${n} records`);
   const mapBounds = new Uint32Array(distinct + 1);
   let mapEnd = 0;
-  for (let k = 0; k < distinct; k++) mapBounds[k + 1] = mapEnd += readUvarint(body, cur, colsEnd);
+  for (let k = 0; k < distinct; k++) mapBounds[k + 1] = mapEnd += readVarint(body, cur, colsEnd);
   for (let k = 0; k <= distinct; k++) mapBounds[k] += cur.pos;
   cur.pos += mapEnd;
   if (cur.pos > colsEnd) throw new RangeError("attribute maps run past the columns");
   const attrIndex = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const k = readUvarint(body, cur, colsEnd);
+    const k = readVarint(body, cur, colsEnd);
     if (k >= distinct) throw new RangeError(`record ${i} uses attribute map ${k} of ${distinct}`);
     attrIndex[i] = k;
   }

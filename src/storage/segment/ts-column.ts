@@ -13,7 +13,7 @@
  */
 
 import type { ByteWriter } from "../../core/bytes/growable.ts";
-import { varintSize } from "../../core/bytes/varint.ts";
+import { readVarint, varintSize } from "../../core/bytes/varint.ts";
 
 export const MODE_DELTA = 0;
 export const MODE_ZIGZAG = 1;
@@ -84,46 +84,18 @@ export function decodeTsColumn(buf: Uint8Array, pos: number, end: number, out: F
   const mode = buf[pos++]!;
   if (mode > MODE_REF || (mode === MODE_REF && ref === undefined)) throw new RangeError(`invalid timestamp column mode ${mode}`);
   const cur = { pos };
-  const base = readUvarint(buf, cur, end);
+  const base = readVarint(buf, cur, end);
   const n = out.length;
   if (mode === MODE_BASE) {
-    for (let i = 0; i < n; i++) out[i] = base + readUvarint(buf, cur, end);
+    for (let i = 0; i < n; i++) out[i] = base + readVarint(buf, cur, end);
   } else if (mode === MODE_REF) {
-    for (let i = 0; i < n; i++) out[i] = ref![i]! - unzigzag(readUvarint(buf, cur, end));
+    for (let i = 0; i < n; i++) out[i] = ref![i]! - unzigzag(readVarint(buf, cur, end));
   } else if (mode === MODE_DELTA) {
     let prev = base;
-    for (let i = 0; i < n; i++) out[i] = prev += readUvarint(buf, cur, end);
+    for (let i = 0; i < n; i++) out[i] = prev += readVarint(buf, cur, end);
   } else {
     let prev = base;
-    for (let i = 0; i < n; i++) out[i] = prev += unzigzag(readUvarint(buf, cur, end));
+    for (let i = 0; i < n; i++) out[i] = prev += unzigzag(readVarint(buf, cur, end));
   }
   return cur.pos;
-}
-
-/**
- * Reads an unsigned varint bounded by `end`, advancing `cur.pos`. One-byte values (the common
- * case for deltas, lengths and attr indexes) take the fast path. Throws RangeError when
- * truncated or longer than 8 bytes (values stay below 2^56).
- */
-export function readUvarint(buf: Uint8Array, cur: { pos: number }, end: number): number {
-  let p = cur.pos;
-  if (p >= end) throw new RangeError("varint truncated");
-  let b = buf[p++]!;
-  if (b < 0x80) {
-    cur.pos = p;
-    return b;
-  }
-  let result = b & 0x7f;
-  let mul = 128;
-  for (let i = 1; i < 8; i++) {
-    if (p >= end) throw new RangeError("varint truncated");
-    b = buf[p++]!;
-    result += (b & 0x7f) * mul;
-    if (b < 0x80) {
-      cur.pos = p;
-      return result;
-    }
-    mul *= 128;
-  }
-  throw new RangeError("varint too long");
 }

@@ -8,7 +8,8 @@
  * Pure; throws ParseError on truncated or malformed input.
  */
 
-import { ParseError } from "../../../core/errors.ts";
+import { readVarint } from "../../../core/bytes/varint.ts";
+import { errorMessage, ParseError } from "../../../core/errors.ts";
 
 /** One decoded log line. `line` is a view into the request body. */
 export interface LokiEntry {
@@ -35,17 +36,13 @@ class Reader {
     this.pos = start;
   }
 
+  /** A protobuf varint (up to 10 bytes; values past 2^53 lose precision, none used here do). */
   varint(): number {
-    let v = 0;
-    let mul = 1;
-    for (let k = 0; k < 10; k++) {
-      if (this.pos >= this.end) throw new ParseError(this.pos, "truncated varint");
-      const byte = this.b[this.pos++]!;
-      v += (byte & 0x7f) * mul;
-      if (byte < 0x80) return v;
-      mul *= 128;
+    try {
+      return readVarint(this.b, this, this.end, 10);
+    } catch (err) {
+      throw new ParseError(this.pos, errorMessage(err));
     }
-    throw new ParseError(this.pos, "varint longer than 10 bytes");
   }
 
   /** Returns [start, end) of a length-delimited field. */
