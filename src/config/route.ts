@@ -5,6 +5,7 @@
  * ingest/route/ matches without allocating. Token (bare word) predicates are rejected.
  */
 
+import { asciiLower } from "../core/ascii.ts";
 import { LogError } from "../core/errors.ts";
 import type { Predicate } from "../query/lang/ast.ts";
 import { toDnf } from "../query/lang/dnf.ts";
@@ -50,11 +51,3 @@ function term(p: Predicate): RouteTerm {
   }
 }
 
-/** ASCII-only lowercase (spec convention): other characters are left unchanged. */
-export function asciiLower(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  }
-  return s;
-}

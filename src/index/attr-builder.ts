@@ -6,13 +6,13 @@
  * per distinct Attrs object — and reused.
  */
 
+import { ASCII_LOWER, asciiLower } from "../core/ascii.ts";
 import { crc32 } from "../core/bytes/checksum.ts";
 import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import type { Attrs } from "../core/record.ts";
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { encodeTermSection } from "./term-section-format.ts";
 import { TermTable } from "./term-table.ts";
-import { asciiLower } from "./tokenizer.ts";
 
 export const ATTR_SECTION = "idx.attrs";
 export const KEYS_INDEX = "keys";
@@ -85,9 +85,9 @@ export class AttrIndexBuilder implements SectionBuilder {
       // key NUL value, ASCII-lowercased bytewise (what asciiLower + UTF-8 encoding give).
       if (this.scratch.length < kl + vl + 1) this.scratch = new Uint8Array(2 * (kl + vl + 1));
       const s = this.scratch;
-      for (let j = 0; j < kl; j++) s[j] = LOWER[bytes[ks + j]!]!;
+      for (let j = 0; j < kl; j++) s[j] = ASCII_LOWER[bytes[ks + j]!]!;
       s[kl] = 0;
-      for (let j = 0; j < vl; j++) s[kl + 1 + j] = LOWER[bytes[vs + j]!]!;
+      for (let j = 0; j < vl; j++) s[kl + 1 + j] = ASCII_LOWER[bytes[vs + j]!]!;
       ids[3 * k] = this.keys.intern(s, 0, kl);
       ids[3 * k + 1] = this.values.intern(s, kl + 1, kl + 1 + vl);
       ids[3 * k + 2] = this.pairs.intern(s, 0, kl + 1 + vl);
@@ -117,10 +117,6 @@ export class AttrIndexBuilder implements SectionBuilder {
     return ids;
   }
 }
-
-/** Byte -> ASCII-lowercased byte. */
-const LOWER = new Uint8Array(256);
-for (let c = 0; c < 256; c++) LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -8,7 +8,8 @@
 import type { Attrs } from "../core/record.ts";
 import type { ChunkReader, RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { extractKv } from "./kv-extract.ts";
-import { asciiLower, tokenize } from "./tokenizer.ts";
+import { asciiLower } from "../core/ascii.ts";
+import { tokenize } from "./tokenizer.ts";
 import { PAIR_SEPARATOR, type TermIndex } from "./types.ts";
 
 export interface TestRecord {

@@ -5,6 +5,7 @@
  * index builder lowercases values itself, A4.5 fix). It must not decide index policy or caps.
  */
 
+import { ASCII_LOWER } from "../core/ascii.ts";
 import { asciiText } from "./tokenizer.ts";
 
 /** Longest key or value accepted, in bytes. */
@@ -20,9 +21,7 @@ const KEY_BOUNDARY = 4; // may precede a key: whitespace , ; : ( ) [ ] { }
 const VALUE_END = 8; // ends a value: whitespace , ; ) ] }
 const VALUE_BAD = 16; // rejects a value: > 0x7f or { } [ ] " ' = &
 const CLASS = new Uint8Array(256);
-const KEY_LOWER = new Uint8Array(256);
 
-for (let c = 0; c < 256; c++) KEY_LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 for (let c = 0x30; c <= 0x39; c++) CLASS[c] |= KEY_CHAR;
 for (let c = 0x41; c <= 0x5a; c++) CLASS[c] |= KEY_CHAR | KEY_START;
 for (let c = 0x61; c <= 0x7a; c++) CLASS[c] |= KEY_CHAR | KEY_START;
@@ -109,7 +108,7 @@ export class KvScanner {
       this.pos = ve;
       const vlen = ve - (e + 1);
       if (bad || vlen < 1 || vlen > KV_MAX_LEN) continue;
-      for (let i = ks; i < e; i++) this.key[i - ks] = KEY_LOWER[buf[i]!]!;
+      for (let i = ks; i < e; i++) this.key[i - ks] = ASCII_LOWER[buf[i]!]!;
       this.keyLength = e - ks;
       this.keyStart = ks;
       this.keyEnd = e;

@@ -8,6 +8,7 @@
  * then need a scan). Otherwise the budget (A4.4) may drop entries, recorded as status "budget".
  */
 
+import { ASCII_LOWER } from "../core/ascii.ts";
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { KvScanner, KV_MAX_LEN } from "./kv-extract.ts";
 import { admitByBudget, type KvTermKind } from "./msgkv-budget.ts";
@@ -25,10 +26,6 @@ export const MAX_UNIQUE_KEYS = 10_000;
 export const MAX_VALUES_PER_KEY = 1_000;
 /** A4.3: visiting any pair when this many distinct pairs exist caps the index. */
 export const MAX_TOTAL_ENTRIES = 100_000;
-
-/** ASCII lowercase table (values may hold only bytes <= 0x7f after A4.1 validation). */
-const LOWER = new Uint8Array(256);
-for (let c = 0; c < 256; c++) LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 
 /**
  * SectionBuilder for "idx.msgkv". finish() reports "capped" both for a hard cap and for budget
@@ -67,7 +64,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
         s.set(sc.key.subarray(0, kl), 0);
         s[kl] = 0;
         let end = kl + 1;
-        for (let j = sc.valueStart; j < sc.valueEnd; j++) s[end++] = LOWER[data[j]!]!;
+        for (let j = sc.valueStart; j < sc.valueEnd; j++) s[end++] = ASCII_LOWER[data[j]!]!;
         if (!this.visit(kl, end)) {
           this.cap();
           break;

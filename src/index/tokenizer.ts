@@ -5,6 +5,8 @@
  * It must not change behaviour without a format version bump: indexes store its output.
  */
 
+import { ASCII_LOWER, asciiLower } from "../core/ascii.ts";
+
 /** Longest token kept; longer runs are cut to this prefix and the rest of the run discarded. */
 export const TOKEN_MAX_LEN = 16;
 /** Shortest token kept. */
@@ -143,14 +145,6 @@ export function tokenize(text: string | Uint8Array): string[] {
   return out;
 }
 
-/** ASCII-only lowercase (the spec's "lowercase"): `A`–`Z` -> `a`–`z`, nothing else changes. */
-export function asciiLower(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  }
-  return s;
-}
 
 /**
  * True iff `tokens(word)` is exactly `[lowercase(word)]` (the A5.6 fix rule): such a word can be
@@ -177,7 +171,7 @@ export function classifyTokenMiss(word: string): TokenMissReason {
   const bytes = encoder.encode(word);
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i]! > 0x7f) return "non_ascii";
-    bytes[i] = LOWER[bytes[i]!]! || bytes[i]!;
+    bytes[i] = ASCII_LOWER[bytes[i]!]!;
   }
   if (bytes.length < TOKEN_MIN_LEN) return "too_short";
   return isNumeric(bytes, bytes.length) ? "numeric" : "not_indexed";

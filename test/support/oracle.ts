@@ -6,7 +6,8 @@
  */
 
 import type { Expr } from "../../src/query/lang/ast.ts";
-import { asciiLower, isIndexableWord, tokenize } from "../../src/index/tokenizer.ts";
+import { asciiLower } from "../../src/core/ascii.ts";
+import { isIndexableWord, tokenize } from "../../src/index/tokenizer.ts";
 import { extractKv } from "../../src/index/kv-extract.ts";
 import type { LogRecord } from "../../src/core/record.ts";
 

@@ -8,7 +8,8 @@
 
 import type { Attrs } from "../../core/record.ts";
 import { LogError, errorMessage } from "../../core/errors.ts";
-import { asciiLower, parseRoute, type RouteBranch, type RouteSpec, type RouteTerm } from "../../config/route.ts";
+import { asciiLower } from "../../core/ascii.ts";
+import { parseRoute, type RouteBranch, type RouteSpec, type RouteTerm } from "../../config/route.ts";
 
 /** One store and its route text, in config order (the order of route() results). */
 export interface RouteEntry {

@@ -6,6 +6,7 @@
  * extracted key=value pairs.
  */
 
+import { ASCII_LOWER } from "../../core/ascii.ts";
 import { KvScanner } from "../../index/kv-extract.ts";
 import type { Attrs } from "../../core/record.ts";
 import type { RecordBatch } from "../../storage/types.ts";
@@ -131,11 +132,7 @@ export class BatchMatcher {
   private bytesEqualFolded(needle: Uint8Array, h: number): boolean {
     const data = this.batch.data;
     const at = this.base + h;
-    for (let i = 0; i < needle.length; i++) {
-      let b = data[at + i]!;
-      if (b >= 0x41 && b <= 0x5a) b += 0x20;
-      if (b !== needle[i]) return false;
-    }
+    for (let i = 0; i < needle.length; i++) if (ASCII_LOWER[data[at + i]!] !== needle[i]) return false;
     return true;
   }
 
@@ -160,10 +157,6 @@ function sameAscii(b: Uint8Array, start: number, end: number, s: string): boolea
 
 function sameAsciiFolded(b: Uint8Array, start: number, end: number, lower: string): boolean {
   if (end - start !== lower.length) return false;
-  for (let i = 0; i < lower.length; i++) {
-    let c = b[start + i]!;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c !== lower.charCodeAt(i)) return false;
-  }
+  for (let i = 0; i < lower.length; i++) if (ASCII_LOWER[b[start + i]!] !== lower.charCodeAt(i)) return false;
   return true;
 }

@@ -4,7 +4,8 @@
  * indexable token becomes a case-insensitive substring predicate that never uses the token index.
  */
 
-import { asciiLower, isIndexableWord } from "../../index/tokenizer.ts";
+import { asciiLower, asciiLowerBytes } from "../../core/ascii.ts";
+import { isIndexableWord } from "../../index/tokenizer.ts";
 import type { Attrs } from "../../core/record.ts";
 import type { Predicate as PredicateNode } from "../lang/ast.ts";
 import { describeExpr } from "../lang/printer.ts";
@@ -39,20 +40,12 @@ export interface Predicate {
 
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
 
-const encoder = new TextEncoder();
-
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
-function lowerBytes(s: string): Uint8Array {
-  const b = encoder.encode(s);
-  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x41 && b[i]! <= 0x5a) b[i]! += 0x20;
-  return b;
-}
-
 function make(kind: PredicateKind, text: string, word: string, key: string, value: string, needleSource: string): Predicate {
-  const needleBytes = lowerBytes(needleSource);
+  const needleBytes = asciiLowerBytes(needleSource);
   let ascii = true;
   for (const b of needleBytes) if (b > 0x7f) ascii = false;
   // The batch text is lowered by latin1 toLowerCase (which also folds bytes 0xC0-0xDE), so the

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
-import { asciiLower, findTerms, highlightTerms } from "./highlight.ts";
+import { asciiLower } from "../../core/ascii.ts";
+import { findTerms, highlightTerms } from "./highlight.ts";
 
 test("highlightTerms keeps positive words, phrases and key=value values", () => {
   const cases: [string, string[]][] = [

@@ -4,6 +4,8 @@
  * only: the server decides what matches; this only marks where the terms appear.
  */
 
+import { asciiLower } from "../../core/ascii.ts";
+
 /** Lowercased terms worth highlighting in records matched by `expression`. */
 export function highlightTerms(expression: string): string[] {
   const terms = new Set<string>();
@@ -27,10 +29,6 @@ export function highlightTerms(expression: string): string[] {
   return [...terms].sort((a, b) => b.length - a.length);
 }
 
-/** ASCII-only lowercase, so string offsets stay the same. */
-export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (x) => x.toLowerCase());
-}
 
 /** Non-overlapping [start, end) ranges of `terms` in `text`, ascending. */
 export function findTerms(text: string, terms: readonly string[]): [number, number][] {
