@@ -48,6 +48,11 @@ describe("gastrolog executable", () => {
     expect(await runBinary(["frobnicate"])).toMatchObject({ code: 2, stderr: "gastrolog: unknown command 'frobnicate'. Run 'gastrolog --help' for the list.\n" });
     expect((await runBinary(["query", "--bogus"])).code).toBe(2);
     expect((await runBinary(["import", "--data", data])).stderr).toContain("no FILE given");
+    const timeout = await runBinary(["serve", "--data", data, "--shutdown-timeout", "1.5s"]);
+    expect({ code: timeout.code, first: timeout.stderr.split("\n")[0] }).toEqual({
+      code: 2,
+      first: "gastrolog serve: invalid flag --shutdown-timeout '1.5s': expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m",
+    });
   });
 
   test("import reads files, .gz and stdin, seals and reports", async () => {

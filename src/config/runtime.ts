@@ -5,7 +5,8 @@
  */
 
 import type { Codec, GastroConfig, StoreConfig } from "./schema.ts";
-import { parseDuration, parseSize } from "./units.ts";
+import { parseDuration } from "../core/duration.ts";
+import { parseSize } from "./units.ts";
 
 /** A store's settings as numbers: what openFileStore / createMemoryStore and retention need. */
 export interface StoreRuntime {

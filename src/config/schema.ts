@@ -2,7 +2,7 @@
  * The whole running configuration of a GastroLog server, as stored in every config version:
  * server settings, stores (type, route, rotation, retention, compression, durability) and
  * receivers. This is the NORMALIZED form validate.ts produces: every field present, sizes and
- * durations in canonical text (units.ts), object keys in a fixed order, so two equal configs
+ * durations in canonical text (config/units.ts, core/duration.ts), object keys in a fixed order, so two equal configs
  * print the same JSON. runtime.ts turns the text values into numbers for components.
  */
 

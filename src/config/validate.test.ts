@@ -49,7 +49,7 @@ describe("validateConfig", () => {
         '$.server.listen: expected host:port (port 0-65535) or "", got "nohost"',
         "$.server.socket: expected a string, got 5",
         '$.server.logLevel: must be one of debug, info, warn, error, got "loud"',
-        '$.server.shutdownTimeout: expected a duration like "90s", "1h30m", "7d" (must be > 0), got "0"',
+        '$.server.shutdownTimeout: expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m (must be > 0), got "0"',
       ],
     },
     { name: "port out of range", input: { server: { listen: "[::1]:70000" } }, want: ['$.server.listen: expected host:port (port 0-65535) or "", got "[::1]:70000"'] },
@@ -67,7 +67,7 @@ describe("validateConfig", () => {
       want: [
         '$.stores[0].rotation.maxBytes: expected a size like "64MB" (B, KB, MB, GB, TB) or a byte count, got "1.5GB"',
         "$.stores[0].rotation.maxRecords: expected an integer in 0..9007199254740991, got -1",
-        '$.stores[0].rotation.maxAge: expected a duration like "90s", "1h30m", "7d" ("0" to disable), got "1 hour"',
+        '$.stores[0].rotation.maxAge: expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m ("0" to disable), got "1 hour"',
         '$.stores[0].retention.maxBytes: expected a size like "64MB" (B, KB, MB, GB, TB) or a byte count, got true',
         "$.stores[0].retention.maxChunks: expected an integer in 0..9007199254740991, got 1.5",
       ],

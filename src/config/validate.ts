@@ -26,7 +26,8 @@ import {
   type ServerConfig,
   type StoreConfig,
 } from "./schema.ts";
-import { formatDuration, formatSize, parseDuration, parseSize } from "./units.ts";
+import { DURATION_FORMS, formatDuration, parseDuration } from "../core/duration.ts";
+import { formatSize, parseSize } from "./units.ts";
 import { validateReceivers, type ReceiverValidator } from "./validate-receivers.ts";
 
 export interface ValidateOptions {
@@ -153,7 +154,7 @@ function duration(p: Problems, o: Record<string, unknown>, key: string, path: st
   const n = typeof v === "string" ? parseDuration(v) : undefined;
   if (n === undefined || (n === 0 && !zeroOk)) {
     const hint = zeroOk ? `"0" to disable` : "must be > 0";
-    p.add(`${path}.${key}`, `expected a duration like "90s", "1h30m", "7d" (${hint}), got ${JSON.stringify(v)}`);
+    p.add(`${path}.${key}`, `expected ${DURATION_FORMS} (${hint}), got ${JSON.stringify(v)}`);
     return fallback;
   }
   return formatDuration(n);

@@ -6,7 +6,7 @@
  */
 
 import { errorMessage } from "../../core/errors.ts";
-import { parseGoDuration } from "../../core/duration.ts";
+import { durationError, parseDuration } from "../../core/duration.ts";
 import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from "../../observability/logger.ts";
 import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
@@ -52,8 +52,8 @@ export const serveCommand: Command = {
     const format = stringFlag(args, "log-format", "text")!;
     if (format !== "text" && format !== "json") throw new UsageError(`flag --log-format must be text or json (got '${format}')`);
     const timeoutFlag = stringFlag(args, "shutdown-timeout");
-    const timeout = timeoutFlag === undefined ? undefined : parseGoDuration(timeoutFlag);
-    if (timeoutFlag !== undefined && timeout === undefined) throw new UsageError(`flag --shutdown-timeout needs a duration like 10s or 500ms`);
+    const timeout = timeoutFlag === undefined ? undefined : parseDuration(timeoutFlag);
+    if (timeoutFlag !== undefined && timeout === undefined) throw new UsageError(durationError("flag --shutdown-timeout", timeoutFlag));
     let receivers: ReceiverConfig[];
     try {
       receivers = receiverFlagConfigs((args.flags.receiver as string[] | undefined) ?? []);

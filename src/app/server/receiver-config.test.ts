@@ -33,7 +33,7 @@ describe("receiverValidators", () => {
     ["relp on udp", entry("relp", ["udp://127.0.0.1:1"]), [{ path: "listen", message: "relp listens on tcp:// or tls:// only" }]],
     ["https without tls", entry("http", ["https://127.0.0.1:1"]), [{ path: "listen", message: "https:// needs tls.cert and tls.key" }]],
     ["no listen", entry("syslog", []), [{ path: "listen", message: "needs at least one listen address" }]],
-    ["bad chatterbox param", entry("chatterbox", [], { minInterval: "soon" }), [{ path: "options", message: "chatterbox: invalid minInterval 'soon': expected a duration like 100ms, 1s or 1m30s" }]],
+    ["bad chatterbox param", entry("chatterbox", [], { minInterval: "soon" }), [{ path: "options", message: "chatterbox: invalid minInterval 'soon': expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m" }]],
   ];
   for (const [name, r, want] of CASES) test(name, () => expect(v[r.type]!(r)).toEqual(want));
   test("every type of this build is known", () => expect(Object.keys(v).sort()).toEqual(["beats", "chatterbox", "fluent", "gelf", "http", "relp", "syslog"]));

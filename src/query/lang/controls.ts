@@ -8,7 +8,8 @@
 import type { Expr } from "./ast.ts";
 import { isQuerySpace, parseErrorAt } from "./lexer.ts";
 import { parseExpr } from "./parser.ts";
-import { TIME_FORMS, parseDuration, parseTimeArg } from "./time-arg.ts";
+import { DURATION_FORMS, parseDuration } from "../../core/duration.ts";
+import { TIME_FORMS, parseTimeArg } from "./time-arg.ts";
 
 /** A parsed query line. Times are epoch µs; bounds are half-open `[start, end)`. */
 export interface QueryArgs {
@@ -124,7 +125,7 @@ function timeValue(line: string, key: string, value: string, pos: number, now: n
 function lastValue(line: string, value: string, pos: number): number {
   const d = value === "all" ? -1 : parseDuration(value);
   if (d === undefined) {
-    throw parseErrorAt(line, pos, `Invalid last duration: ${JSON.stringify(value)} (expected e.g. 30s, 15m, 2h, 7d or all)`);
+    throw parseErrorAt(line, pos, `Invalid last duration: ${JSON.stringify(value)} (expected ${DURATION_FORMS}, or all)`);
   }
   return d;
 }

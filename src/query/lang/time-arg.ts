@@ -4,29 +4,15 @@
  * it does not accept, so the caller can report which argument was wrong.
  */
 
+import { parseDuration } from "../../core/duration.ts";
 import { MICROS_PER_SECOND } from "../../core/time.ts";
-
-const UNIT_MICROS: Record<string, number> = {
-  s: MICROS_PER_SECOND,
-  m: 60 * MICROS_PER_SECOND,
-  h: 3600 * MICROS_PER_SECOND,
-  d: 86400 * MICROS_PER_SECOND,
-};
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 const UNIX_SECONDS = /^(?:0|[1-9]\d{0,9})$/;
 const UNIX_MILLIS = /^[1-9]\d{12}$/;
-const DURATION = /^(\d{1,9})([smhd])$/;
 
 /** Accepted forms, for error messages. */
-export const TIME_FORMS = "RFC 3339 with zone, unix seconds (≤10 digits) or millis (13 digits), -30s/-15m/-2h/-7d, now";
-
-/** A duration like `30s`, `15m`, `2h`, `7d` in µs; undefined if malformed. */
-export function parseDuration(text: string): number | undefined {
-  const m = DURATION.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * UNIT_MICROS[m[2]!]!;
-}
+export const TIME_FORMS = "RFC 3339 with zone, unix seconds (≤10 digits) or millis (13 digits), -<duration> like -30s or -1h30m, now";
 
 /** RFC 3339 with a required zone and optional fraction (digits past µs are truncated). */
 export function parseRfc3339(text: string): number | undefined {
@@ -56,7 +42,7 @@ export function parseRfc3339(text: string): number | undefined {
 
 /**
  * A `start=`/`end=` value: RFC 3339, unix seconds (≤10 digits, no leading zeros) or millis
- * (13 digits), `now`, or `-<n><s|m|h|d>` relative to `now`. Undefined if not accepted.
+ * (13 digits), `now`, or `-<duration>` (core/duration.ts) relative to `now`. Undefined if not accepted.
  */
 export function parseTimeArg(text: string, now: number): number | undefined {
   if (text === "now") return now;

@@ -3,7 +3,7 @@
  * Errors name the parameter and quote the bad value.
  */
 
-import { parseGoDuration } from "../../../core/duration.ts";
+import { DURATION_FORMS, parseDuration } from "../../../core/duration.ts";
 import { LogError } from "../../../core/errors.ts";
 
 export const FORMATS = ["plain", "kv", "json", "access", "syslog", "weird"] as const;
@@ -26,8 +26,8 @@ function bad(param: string, value: string, want: string): LogError {
 
 function duration(p: Record<string, string>, key: string, def: string): number {
   const v = p[key] ?? def;
-  const d = parseGoDuration(v);
-  if (d === undefined) throw bad(key, v, "expected a duration like 100ms, 1s or 1m30s");
+  const d = parseDuration(v);
+  if (d === undefined) throw bad(key, v, `expected ${DURATION_FORMS}`);
   return d;
 }
 
