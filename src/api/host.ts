@@ -76,7 +76,8 @@ export interface IngestQueueView {
   appendErrors: number;
 }
 
-export interface VersionInfo {
+/** Identity of the running build (Lifecycle Status, `version`). */
+export interface BuildInfo {
   version: string;
   commit: string;
   /** e.g. "bun 1.4.4". */
@@ -118,7 +119,7 @@ export interface EngineHost {
   receivers(): readonly ReceiverView[];
   /** The receivers' shared ingest queue, when the host runs one. */
   ingestQueue(): IngestQueueView | undefined;
-  version(): VersionInfo;
+  version(): BuildInfo;
   phase(): HostPhase;
   /** Epoch µs when the host started. */
   readonly startedAt: number;

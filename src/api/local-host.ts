@@ -10,11 +10,11 @@ import { LogError } from "../core/errors.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import { nowMicros } from "../core/time.ts";
 import type { Router, RouterStats } from "../ingest/route/router.ts";
-import type { ConfigControl, EngineHost, HostPhase, HostStore, IngestQueueView, ReceiverView, RetentionControl, RoutedAppend, VersionInfo } from "./host.ts";
+import type { ConfigControl, EngineHost, HostPhase, HostStore, IngestQueueView, ReceiverView, RetentionControl, RoutedAppend, BuildInfo } from "./host.ts";
 
 export interface LocalHostOptions {
   stores: readonly HostStore[];
-  version: VersionInfo;
+  version: BuildInfo;
   /** Current receivers (default none). */
   receivers?: () => readonly ReceiverView[];
   /** The receivers' shared ingest queue (default none). */
@@ -96,7 +96,7 @@ export class LocalHost implements EngineHost {
     return this.opts.ingestQueue?.();
   }
 
-  version(): VersionInfo {
+  version(): BuildInfo {
     return this.opts.version;
   }
 

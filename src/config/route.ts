@@ -7,7 +7,7 @@
 
 import { asciiLower } from "../core/ascii.ts";
 import { LogError } from "../core/errors.ts";
-import type { Predicate } from "../query/lang/ast.ts";
+import type { PredicateNode } from "../query/lang/ast.ts";
 import { toDnf } from "../query/lang/dnf.ts";
 import { parseExpr } from "../query/lang/parser.ts";
 
@@ -35,7 +35,7 @@ export function parseRoute(text: string): RouteSpec {
   return { kind: "expr", branches };
 }
 
-function term(p: Predicate): RouteTerm {
+function term(p: PredicateNode): RouteTerm {
   switch (p.kind) {
     case "kv":
       return { kind: "kv", key: asciiLower(p.key), value: asciiLower(p.value) };

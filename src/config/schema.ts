@@ -6,15 +6,14 @@
  * print the same JSON. runtime.ts turns the text values into numbers for components.
  */
 
+import type { LogLevel } from "../observability/logger.ts";
+
 export const STORE_TYPES = ["file", "memory"] as const;
 export type StoreType = (typeof STORE_TYPES)[number];
 
 /** Segment codecs a store may use (mirrors storage's codec names; config imports no storage). */
 export const CODECS = ["zstd", "lz4", "none"] as const;
 export type Codec = (typeof CODECS)[number];
-
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DURABILITY_MODES = ["batch", "interval", "never"] as const;
 export type DurabilityMode = (typeof DURABILITY_MODES)[number];
@@ -81,9 +80,10 @@ export interface TlsConfig {
   clientAuth: (typeof CLIENT_AUTH)[number];
 }
 
-export interface ReceiverConfig {
+/** One receiver of the config (ingest builds a running receiver from it: its ReceiverConfig). */
+export interface ReceiverEntry {
   id: string;
-  /** Receiver kind (syslog-udp, otlp-http, ...); per-type option checks plug in via validate.ts. */
+  /** Receiver type (`syslog`, `relp`, `gelf`, `http`, `chatterbox`); per-type option checks plug in via validate.ts. */
   type: string;
   enabled: boolean;
   /** Listen URLs: `udp://host:port`, `tcp://`, `http://`, `https://`, `grpc://`, `unix:///path`. */
@@ -96,7 +96,7 @@ export interface ReceiverConfig {
 export interface GastroConfig {
   server: ServerConfig;
   stores: StoreConfig[];
-  receivers: ReceiverConfig[];
+  receivers: ReceiverEntry[];
 }
 
 export const DEFAULT_SERVER: Readonly<ServerConfig> = { listen: "127.0.0.1:4564", socket: "", logLevel: "info", shutdownTimeout: "30s" };

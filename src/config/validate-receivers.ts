@@ -5,13 +5,13 @@
  */
 
 import type { Problems, ConfigProblem } from "./problems.ts";
-import { CLIENT_AUTH, type ReceiverConfig, type TlsConfig } from "./schema.ts";
+import { CLIENT_AUTH, type ReceiverEntry, type TlsConfig } from "./schema.ts";
 
 /**
  * Checks one receiver's type-specific settings (normally `options`); returns problems with paths
  * relative to the receiver, e.g. `{ path: "options.port", message: "..." }`.
  */
-export type ReceiverValidator = (receiver: Readonly<ReceiverConfig>) => ConfigProblem[];
+export type ReceiverValidator = (receiver: Readonly<ReceiverEntry>) => ConfigProblem[];
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TYPE_RE = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -19,7 +19,7 @@ const TYPE_RE = /^[a-z][a-z0-9_-]{0,63}$/;
 export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:"] as const;
 
 /** Validates `$.receivers`, recording problems in `p`. */
-export function validateReceivers(p: Problems, v: unknown, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverConfig[] {
+export function validateReceivers(p: Problems, v: unknown, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverEntry[] {
   const out = p.array(v, "$.receivers").map((r, i) => receiver(p, r, `$.receivers[${i}]`, types));
   const ids = new Map<string, number>();
   const addresses = new Map<string, string>();
@@ -37,16 +37,16 @@ export function validateReceivers(p: Problems, v: unknown, types: Readonly<Recor
   return out;
 }
 
-function receiver(p: Problems, v: unknown, path: string, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverConfig {
+function receiver(p: Problems, v: unknown, path: string, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverEntry {
   const o = p.object(v, path, ["id", "type", "enabled", "listen", "tls", "options"]);
   const id = p.string(o, "id", path, "");
   if (!ID_RE.test(id)) p.add(`${path}.id`, `receiver id must be 1-64 letters, digits, '_', '.', '-', got "${id}"`);
   const type = p.string(o, "type", path, "");
-  if (!TYPE_RE.test(type)) p.add(`${path}.type`, `receiver type must be a lowercase name like "syslog-udp", got "${type}"`);
+  if (!TYPE_RE.test(type)) p.add(`${path}.type`, `receiver type must be a lowercase name like "syslog", got "${type}"`);
   else if (types && !Object.hasOwn(types, type)) p.add(`${path}.type`, `unknown receiver type "${type}" (known: ${Object.keys(types).sort().join(", ")})`);
   const listen = p.array(o.listen, `${path}.listen`).map((u, j) => listenUrl(p, u, `${path}.listen[${j}]`));
   const options = p.object(o.options, `${path}.options`, Object.keys(isRecord(o.options) ? o.options : {}));
-  const r: ReceiverConfig = { id, type, enabled: p.boolean(o, "enabled", path, true), listen, options: sortKeys(options) as Record<string, unknown> };
+  const r: ReceiverEntry = { id, type, enabled: p.boolean(o, "enabled", path, true), listen, options: sortKeys(options) as Record<string, unknown> };
   if (o.tls !== undefined && o.tls !== null) r.tls = tls(p, o.tls, `${path}.tls`);
   const check = types?.[type];
   if (check) for (const q of check(r)) p.add(`${path}.${q.path}`, q.message);

@@ -17,7 +17,7 @@ function problems(input: unknown, receiverTypes?: Record<string, ReceiverValidat
 }
 
 const store = (extra: Record<string, unknown>) => ({ stores: [{ name: "s", route: "*", ...extra }] });
-const recv = (extra: Record<string, unknown>) => ({ receivers: [{ id: "r", type: "syslog-udp", listen: ["udp://0.0.0.0:5514"], ...extra }] });
+const recv = (extra: Record<string, unknown>) => ({ receivers: [{ id: "r", type: "syslog", listen: ["udp://0.0.0.0:5514"], ...extra }] });
 
 describe("validateConfig", () => {
   test("the default config is valid and normalizes to itself; {} is a config without stores", () => {
@@ -28,7 +28,7 @@ describe("validateConfig", () => {
   test("normalizes a full receiver entry (options keys sorted, tls filled)", () => {
     const c = validateConfig(recv({ enabled: false, tls: { cert: "c.pem", key: "k.pem" }, options: { z: 1, a: { y: 2, b: 3 } } }));
     expect(c.receivers).toEqual([
-      { id: "r", type: "syslog-udp", enabled: false, listen: ["udp://0.0.0.0:5514"], tls: { cert: "c.pem", key: "k.pem", ca: "", clientAuth: "none" }, options: { a: { b: 3, y: 2 }, z: 1 } },
+      { id: "r", type: "syslog", enabled: false, listen: ["udp://0.0.0.0:5514"], tls: { cert: "c.pem", key: "k.pem", ca: "", clientAuth: "none" }, options: { a: { b: 3, y: 2 }, z: 1 } },
     ]);
     expect(JSON.stringify(c.receivers[0]!.options)).toBe('{"a":{"b":3,"y":2},"z":1}');
   });
@@ -88,7 +88,7 @@ describe("validateConfig", () => {
       input: { receivers: [{ id: "", type: "Syslog", listen: ["ftp://x:1", "udp://h", "not a url", 7, "unix:///"], tls: { cert: "c" , clientAuth: "require" } }] },
       want: [
         '$.receivers[0].id: receiver id must be 1-64 letters, digits, \'_\', \'.\', \'-\', got ""',
-        '$.receivers[0].type: receiver type must be a lowercase name like "syslog-udp", got "Syslog"',
+        '$.receivers[0].type: receiver type must be a lowercase name like "syslog", got "Syslog"',
         '$.receivers[0].listen[0]: scheme must be one of udp, tcp, tls, http, https, grpc, unix, got "ftp"',
         '$.receivers[0].listen[1]: URL needs a host and a port: "udp://h"',
         '$.receivers[0].listen[2]: not a URL: "not a url" (e.g. "udp://0.0.0.0:514")',
@@ -111,12 +111,12 @@ describe("validateConfig", () => {
 
   test("receiver type hooks check options and make unknown types errors", () => {
     const types: Record<string, ReceiverValidator> = {
-      "syslog-udp": (r) => (typeof r.options.maxMessage === "number" ? [] : [{ path: "options.maxMessage", message: "required number" }]),
-      "otlp-http": () => [],
+      syslog: (r) => (typeof r.options.maxMessage === "number" ? [] : [{ path: "options.maxMessage", message: "required number" }]),
+      http: () => [],
     };
     expect(problems(recv({ options: { maxMessage: 8192 } }), types)).toEqual([]);
     expect(problems(recv({ options: {} }), types)).toEqual(["$.receivers[0].options.maxMessage: required number"]);
-    expect(problems(recv({ type: "gelf" }), types)).toEqual(['$.receivers[0].type: unknown receiver type "gelf" (known: otlp-http, syslog-udp)']);
+    expect(problems(recv({ type: "gelf" }), types)).toEqual(['$.receivers[0].type: unknown receiver type "gelf" (known: http, syslog)']);
   });
 
   test("a ConfigError message lists every problem on its own line", () => {

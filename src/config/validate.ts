@@ -16,7 +16,6 @@ import {
   DEFAULT_ROTATION,
   DEFAULT_SERVER,
   DURABILITY_MODES,
-  LOG_LEVELS,
   STORE_TYPES,
   type CompressionConfig,
   type DurabilityConfig,
@@ -26,6 +25,7 @@ import {
   type ServerConfig,
   type StoreConfig,
 } from "./schema.ts";
+import { LOG_LEVELS } from "../observability/logger.ts";
 import { DURATION_FORMS, formatDuration, parseDuration } from "../core/duration.ts";
 import { formatSize, parseSize } from "./units.ts";
 import { validateReceivers, type ReceiverValidator } from "./validate-receivers.ts";

@@ -6,12 +6,13 @@
 
 import { formatRfc3339Micros, systemClock, type Clock } from "../core/time.ts";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+/** Levels from the most verbose; `server.logLevel` and `--log-level` take one of them. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = "json" | "text";
 /** Extra key/value pairs of one line. */
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
 
-export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export interface Logger {

@@ -12,7 +12,7 @@ import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
 import { defaultDataDir } from "../paths.ts";
-import type { ReceiverConfig } from "../../config/schema.ts";
+import type { ReceiverEntry } from "../../config/schema.ts";
 import { DEFAULT_LISTEN } from "../server/defaults.ts";
 import { receiverFlagConfigs } from "../server/receiver-config.ts";
 import { sdNotify } from "../server/sd-notify.ts";
@@ -54,7 +54,7 @@ export const serveCommand: Command = {
     const timeoutFlag = stringFlag(args, "shutdown-timeout");
     const timeout = timeoutFlag === undefined ? undefined : parseDuration(timeoutFlag);
     if (timeoutFlag !== undefined && timeout === undefined) throw new UsageError(durationError("flag --shutdown-timeout", timeoutFlag));
-    let receivers: ReceiverConfig[];
+    let receivers: ReceiverEntry[];
     try {
       receivers = receiverFlagConfigs((args.flags.receiver as string[] | undefined) ?? []);
     } catch (err) {

@@ -14,7 +14,7 @@
 
 import { LocalHost } from "../../api/local-host.ts";
 import { storeRuntime, type StoreRuntime } from "../../config/runtime.ts";
-import type { ReceiverConfig } from "../../config/schema.ts";
+import type { ReceiverEntry } from "../../config/schema.ts";
 import type { ConfigStore } from "../../config/store.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
@@ -23,7 +23,7 @@ import { buildCommit, VERSION } from "../build-info.ts";
 import { openMemoryStore, openStore } from "../stores.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
-import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
+import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ManagedReceiverFactory } from "./receivers.ts";
 
 /** How often stores with a rotation maxAge are checked for an over-age active chunk. */
 const AGE_SWEEP_MS = 1000;
@@ -38,12 +38,12 @@ export interface EngineOptions {
   /** Called when a client asks for shutdown (LifecycleService.Shutdown). */
   onShutdownRequest?: (reason: string) => void;
   /** Receiver types by name (default: chatterbox and the network receivers, serverReceiverTypes). */
-  receiverTypes?: Readonly<Record<string, ReceiverFactory>>;
+  receiverTypes?: Readonly<Record<string, ManagedReceiverFactory>>;
   /**
    * Receivers outside the versioned config (`serve --receiver`): started with the engine, never
    * stored as config versions, shown with origin "flag". Validated by the caller.
    */
-  fixedReceivers?: readonly ReceiverConfig[];
+  fixedReceivers?: readonly ReceiverEntry[];
   /** Background retention period (default 60 s). */
   retentionIntervalMs?: number;
   /** Told after each applied version (server settings such as the log level). */

@@ -6,16 +6,16 @@
 
 import { describe, expect, test } from "bun:test";
 import { MemoryConfigStore } from "../../config/memory-store.ts";
-import type { ReceiverConfig } from "../../config/schema.ts";
+import type { ReceiverEntry } from "../../config/schema.ts";
 import { configStoreOptions } from "../config-access.ts";
 import { toIngestReceiverConfig } from "./receiver-factories.ts";
 import { receiverFlagConfigs, receiverValidators } from "./receiver-config.ts";
 
-const entry = (type: string, listen: string[], options: Record<string, unknown> = {}): ReceiverConfig => ({ id: "r", type, enabled: true, listen, options });
+const entry = (type: string, listen: string[], options: Record<string, unknown> = {}): ReceiverEntry => ({ id: "r", type, enabled: true, listen, options });
 
 describe("receiverValidators", () => {
   const v = receiverValidators();
-  const CASES: [string, ReceiverConfig, { path: string; message: string }[]][] = [
+  const CASES: [string, ReceiverEntry, { path: string; message: string }[]][] = [
     ["syslog ok", entry("syslog", ["udp://0.0.0.0:514", "tcp://127.0.0.1:0"], { proxyProtocol: true }), []],
     ["relp ok", entry("relp", ["tcp://127.0.0.1:2514"]), []],
     ["gelf ok", entry("gelf", ["udp://127.0.0.1:12201"], { chunkTimeoutMs: 100 }), []],
@@ -66,7 +66,7 @@ describe("receiverFlagConfigs", () => {
 });
 
 test("toIngestReceiverConfig maps TLS names and client auth", () => {
-  const c: ReceiverConfig = { ...entry("syslog", ["tls://127.0.0.1:6514"], { proxyProtocol: true }), tls: { cert: "c.pem", key: "k.pem", ca: "ca.pem", clientAuth: "require" } };
+  const c: ReceiverEntry = { ...entry("syslog", ["tls://127.0.0.1:6514"], { proxyProtocol: true }), tls: { cert: "c.pem", key: "k.pem", ca: "ca.pem", clientAuth: "require" } };
   expect(toIngestReceiverConfig(c)).toEqual({ type: "syslog", id: "r", listen: ["tls://127.0.0.1:6514"], options: { proxyProtocol: true }, tls: { certFile: "c.pem", keyFile: "k.pem", caFile: "ca.pem", requireClientCert: true } });
   expect(toIngestReceiverConfig({ ...c, tls: { cert: "c", key: "k", ca: "", clientAuth: "none" } }).tls).toEqual({ certFile: "c", keyFile: "k", requireClientCert: false });
 });

@@ -6,7 +6,7 @@
  */
 
 import type { ConfigProblem } from "../../config/problems.ts";
-import type { ReceiverConfig } from "../../config/schema.ts";
+import type { ReceiverEntry } from "../../config/schema.ts";
 import type { ReceiverValidator } from "../../config/validate-receivers.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
 import { parseChatterboxParams } from "../../ingest/receivers/chatterbox/params.ts";
@@ -59,14 +59,14 @@ export function receiverValidators(): Record<string, ReceiverValidator> {
  * --demo. Throws LogError("invalid_argument") quoting the flag for a bad value, an unknown type
  * or a listen URL the type refuses.
  */
-export function receiverFlagConfigs(values: readonly string[]): ReceiverConfig[] {
+export function receiverFlagConfigs(values: readonly string[]): ReceiverEntry[] {
   const validators = receiverValidators();
   const seen = new Map<string, number>();
   return values.map((value) => {
     const f = parseReceiverFlag(value);
     const n = (seen.get(f.id) ?? 0) + 1;
     seen.set(f.id, n);
-    const c: ReceiverConfig = { id: n === 1 ? f.id : `${f.id}-${n}`, type: f.type, enabled: true, listen: f.listen, options: {} };
+    const c: ReceiverEntry = { id: n === 1 ? f.id : `${f.id}-${n}`, type: f.type, enabled: true, listen: f.listen, options: {} };
     if (!Object.hasOwn(RECEIVER_TYPES, c.type)) {
       throw new LogError("invalid_argument", `--receiver ${JSON.stringify(value)}: unknown type "${c.type}" (known: ${Object.keys(RECEIVER_TYPES).join(", ")}; the demo receiver is --demo)`);
     }

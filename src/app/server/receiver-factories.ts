@@ -1,26 +1,26 @@
 /**
  * The network receivers of ingest/receivers (syslog, relp, gelf, http, fluent, beats) as server receivers:
- * config entries are adapted to ingest's ReceiverConfig, every receiver feeds the server's ONE
+ * config entries (ReceiverEntry) are adapted to ingest's ReceiverConfig, every receiver feeds the server's ONE
  * IngestPipeline (group commit across receivers; its Appender is the routed ingest), and each
  * Receiver is wrapped as a ManagedReceiver whose view() comes from stats(). Chatterbox stays in
  * receivers.ts. Events (bind failures, crashes, decode errors) go to the receiver's logger.
  */
 
 import type { ReceiverView } from "../../api/host.ts";
-import type { ReceiverConfig } from "../../config/schema.ts";
+import type { ReceiverEntry } from "../../config/schema.ts";
 import { IngestPipeline, type PipelineOptions } from "../../ingest/pipeline/pipeline.ts";
-import type { Receiver, ReceiverConfig as IngestReceiverConfig, ReceiverEvent, ReceiverStats } from "../../ingest/receivers/receiver.ts";
+import type { Receiver, ReceiverConfig, ReceiverEvent, ReceiverStats } from "../../ingest/receivers/receiver.ts";
 import { RECEIVER_TYPES } from "../../ingest/receivers/registry.ts";
 import type { Logger } from "../../observability/logger.ts";
-import { BUILTIN_RECEIVERS, stringParams, type IngestFn, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
+import { BUILTIN_RECEIVERS, stringParams, type IngestFn, type ManagedReceiver, type ManagedReceiverFactory } from "./receivers.ts";
 
 /**
  * A config entry in ingest's terms. TLS: cert/key/ca map to certFile/keyFile/caFile;
  * clientAuth "require" demands a client certificate signed by `ca`, "request" and "none" do not
  * ask for one (ingest's TLS has no "ask but accept without").
  */
-export function toIngestReceiverConfig(c: Readonly<ReceiverConfig>): IngestReceiverConfig {
-  const out: IngestReceiverConfig = { type: c.type, id: c.id, listen: [...c.listen], options: c.options };
+export function toIngestReceiverConfig(c: Readonly<ReceiverEntry>): ReceiverConfig {
+  const out: ReceiverConfig = { type: c.type, id: c.id, listen: [...c.listen], options: c.options };
   if (c.tls) {
     out.tls = { certFile: c.tls.cert, keyFile: c.tls.key, requireClientCert: c.tls.clientAuth === "require" };
     if (c.tls.ca !== "") out.tls.caFile = c.tls.ca;
@@ -44,8 +44,8 @@ export function routedPipeline(ingest: IngestFn, logger: Logger, options: Pipeli
 }
 
 /** Every receiver type this build runs: chatterbox plus the network receivers on `pipeline`. */
-export function serverReceiverTypes(pipeline: IngestPipeline): Record<string, ReceiverFactory> {
-  const out: Record<string, ReceiverFactory> = { ...BUILTIN_RECEIVERS };
+export function serverReceiverTypes(pipeline: IngestPipeline): Record<string, ManagedReceiverFactory> {
+  const out: Record<string, ManagedReceiverFactory> = { ...BUILTIN_RECEIVERS };
   for (const [type, create] of Object.entries(RECEIVER_TYPES)) {
     out[type] = (c, _ingest, logger) => {
       const config = toIngestReceiverConfig(c);

@@ -10,7 +10,7 @@
 
 import { errorMessage, LogError } from "../../core/errors.ts";
 import type { ReceiverView } from "../../api/host.ts";
-import type { ReceiverConfig } from "../../config/schema.ts";
+import type { ReceiverEntry } from "../../config/schema.ts";
 import type { RecordInput } from "../../core/record.ts";
 import { ChatterboxReceiver } from "../../ingest/receivers/chatterbox/receiver.ts";
 import type { Logger } from "../../observability/logger.ts";
@@ -28,7 +28,7 @@ export interface ManagedReceiver {
 }
 
 /** Builds a receiver of one type from its config entry; throws LogError for bad options. */
-export type ReceiverFactory = (config: Readonly<ReceiverConfig>, ingest: IngestFn, logger: Logger) => ManagedReceiver;
+export type ManagedReceiverFactory = (config: Readonly<ReceiverEntry>, ingest: IngestFn, logger: Logger) => ManagedReceiver;
 
 /** A receiver entry that could not be started (reported by apply, kept out of the running set). */
 export interface ReceiverProblem {
@@ -39,14 +39,14 @@ export interface ReceiverProblem {
 /** What reconcile asks of receivers. */
 export interface ReceiverManager {
   /** Makes the running receivers match `wanted`; problems are returned, never thrown. */
-  apply(wanted: readonly ReceiverConfig[]): Promise<ReceiverProblem[]>;
+  apply(wanted: readonly ReceiverEntry[]): Promise<ReceiverProblem[]>;
   views(): ReceiverView[];
   /** Stops every receiver (shutdown). */
   stop(): Promise<void>;
 }
 
 /** Factories of the receiver types this build runs from config. */
-export const BUILTIN_RECEIVERS: Readonly<Record<string, ReceiverFactory>> = {
+export const BUILTIN_RECEIVERS: Readonly<Record<string, ManagedReceiverFactory>> = {
   chatterbox: (c, ingest, logger) => chatterbox(c.id, stringParams(c.options), ingest, logger),
 };
 
@@ -70,13 +70,13 @@ export class FactoryReceiverManager implements ReceiverManager {
   private fixedStarted = false;
 
   constructor(
-    private readonly factories: Readonly<Record<string, ReceiverFactory>>,
+    private readonly factories: Readonly<Record<string, ManagedReceiverFactory>>,
     private readonly ingest: IngestFn,
     private readonly logger: Logger,
     private readonly fixed: readonly ManagedReceiver[] = [],
   ) {}
 
-  async apply(wanted: readonly ReceiverConfig[]): Promise<ReceiverProblem[]> {
+  async apply(wanted: readonly ReceiverEntry[]): Promise<ReceiverProblem[]> {
     if (!this.fixedStarted) {
       this.fixedStarted = true;
       for (const f of this.fixed) {

@@ -24,7 +24,7 @@ import { peerValues } from "../../api/peer.ts";
 import { registerServices, routerOptions } from "../../api/routes.ts";
 import { applyFileIfChanged, watchConfigFile } from "../../config/file.ts";
 import { shutdownTimeoutMs } from "../../config/runtime.ts";
-import type { ReceiverConfig, ServerConfig } from "../../config/schema.ts";
+import type { ReceiverEntry, ServerConfig } from "../../config/schema.ts";
 import { configDbPath, openSqliteConfigStore, type SqliteConfigStore } from "../../config/sqlite-store.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
@@ -47,7 +47,7 @@ export interface ServeOptions {
   listen?: string;
   demo: boolean;
   /** Receivers from `--receiver` flags: run beside the config's, never stored in it. */
-  receivers?: readonly ReceiverConfig[];
+  receivers?: readonly ReceiverEntry[];
   /** undefined = the config's server.shutdownTimeout. */
   shutdownTimeoutMs?: number;
   logger: Logger;

@@ -7,7 +7,7 @@
 import { asciiLower, asciiLowerBytes } from "../../core/ascii.ts";
 import { isIndexableWord } from "../../index/tokenizer.ts";
 import type { Attrs } from "../../core/record.ts";
-import type { Predicate as PredicateNode } from "../lang/ast.ts";
+import type { PredicateNode } from "../lang/ast.ts";
 import { describeExpr } from "../lang/printer.ts";
 
 export type PredicateKind = "token" | "substring" | "kv" | "key_exists" | "value_exists";

@@ -32,7 +32,7 @@ export interface ValueExistsPred {
 }
 
 /** A leaf of the tree: what DNF branches hold and what the engine evaluates. */
-export type Predicate = TokenPred | KvPred | KeyExistsPred | ValueExistsPred;
+export type PredicateNode = TokenPred | KvPred | KeyExistsPred | ValueExistsPred;
 
 export interface AndExpr {
   kind: "and";
@@ -49,7 +49,7 @@ export interface NotExpr {
   child: Expr;
 }
 
-export type Expr = AndExpr | OrExpr | NotExpr | Predicate;
+export type Expr = AndExpr | OrExpr | NotExpr | PredicateNode;
 
 /**
  * Builds an AND (or OR) node, splicing in children of the same kind so chains stay flat
@@ -66,6 +66,6 @@ export function joinExprs(kind: "and" | "or", parts: Expr[]): Expr {
 }
 
 /** True for the four leaf kinds. */
-export function isPredicate(e: Expr): e is Predicate {
+export function isPredicate(e: Expr): e is PredicateNode {
   return e.kind !== "and" && e.kind !== "or" && e.kind !== "not";
 }

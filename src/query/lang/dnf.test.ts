@@ -1,13 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { LogError } from "../../core/errors.ts";
-import type { Expr, Predicate } from "./ast.ts";
+import type { Expr, PredicateNode } from "./ast.ts";
 import { type Branch, MAX_DNF_BRANCHES, describeBranch, toDnf } from "./dnf.ts";
 import { parseExpr } from "./parser.ts";
 
 /** Branches rendered as "a b !c" (positives, then negatives with !) for compact tables. */
 function show(branches: Branch[]): string[] {
-  const w = (p: Predicate) => (p.kind === "token" ? p.word : JSON.stringify(p));
+  const w = (p: PredicateNode) => (p.kind === "token" ? p.word : JSON.stringify(p));
   return branches.map((b) => [...b.positive.map(w), ...b.negative.map((p) => `!${w(p)}`)].join(" "));
 }
 
@@ -89,7 +89,7 @@ describe("toDnf", () => {
           expect((err as LogError).code).toBe("limit");
           return;
         }
-        const holds = (p: Predicate) => v[(p as { word: string }).word as "a"];
+        const holds = (p: PredicateNode) => v[(p as { word: string }).word as "a"];
         const dnf = branches.some((b) => b.positive.every(holds) && !b.negative.some(holds));
         expect(dnf).toBe(evalTree(e, v));
       }),

@@ -6,13 +6,13 @@
  */
 
 import { LogError } from "../../core/errors.ts";
-import type { Expr, Predicate } from "./ast.ts";
+import type { Expr, PredicateNode } from "./ast.ts";
 import { describeExpr } from "./printer.ts";
 
 /** One conjunction: every positive must match and no negative may match. */
 export interface Branch {
-  positive: Predicate[];
-  negative: Predicate[];
+  positive: PredicateNode[];
+  negative: PredicateNode[];
 }
 
 /** Most branches a query may expand to before it is rejected with code `limit`. */

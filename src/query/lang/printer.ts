@@ -4,7 +4,7 @@
  * canonical explain/REPL form of spec A5.2 (`token(error)`, `level=error`, `(A AND B)`).
  */
 
-import type { Expr, Predicate } from "./ast.ts";
+import type { Expr, PredicateNode } from "./ast.ts";
 import { endsBareWord, isKeyword } from "./lexer.ts";
 import { isDashNot } from "./parser.ts";
 
@@ -30,7 +30,7 @@ export function printWord(word: string): string {
   return needsQuotes(word) ? quoteWord(word) : word;
 }
 
-function printPredicate(p: Predicate): string {
+function printPredicate(p: PredicateNode): string {
   switch (p.kind) {
     case "token":
       return p.quoted ? quoteWord(p.word) : printWord(p.word);
