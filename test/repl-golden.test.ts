@@ -1,14 +1,14 @@
 /**
  * Golden transcripts of every REPL command (test/golden/repl-<name>.txt) over the in-process
- * API and a fixed fixture. UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
+ * API and a fixed fixture. A missing one fails; UPDATE_GOLDEN=1 rewrites them (review the diff).
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
 import { runLine } from "../src/repl/dispatch.ts";
+import { golden } from "./support/golden.ts";
 import { configFixture, fixtureRecord, replFixture, stableIds, Transcript, type ConfigFixture, type ReplFixture } from "./support/repl.ts";
 
 const GOLDEN = join(import.meta.dir, "golden");
@@ -26,12 +26,10 @@ afterAll(async () => {
   await cfx.close();
 });
 
-/** Compares a transcript with test/golden/repl-<name>.txt (UPDATE_GOLDEN=1 rewrites it). */
-function golden(name: string, text: string): { file: string; got: string } {
-  const file = join(GOLDEN, `repl-${name}.txt`);
+/** A transcript (chunk ids made stable) and its golden text from test/golden/repl-<name>.txt. */
+function transcriptGolden(name: string, text: string): { got: string; want: string } {
   const got = stableIds(text);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, got);
-  return { file, got };
+  return { got, want: golden(join(GOLDEN, `repl-${name}.txt`), got) };
 }
 
 /** Each case: golden name, script lines ({c0} {c1} {c2} = chunk IDs of "default"), expected successes. */
@@ -60,8 +58,8 @@ for (const [name, script, expected] of CASES) {
     const t = new Transcript(fx.transport);
     const lines = script.map((l) => l.replace(/\{c(\d)\}/g, (_, i) => ids[Number(i)]!));
     const ok = await t.run(lines);
-    const { file, got } = golden(name, t.text);
-    expect({ ok, text: got }).toEqual({ ok: expected, text: readFileSync(file, "utf8") });
+    const { got, want } = transcriptGolden(name, t.text);
+    expect({ ok, text: got }).toEqual({ ok: expected, text: want });
   });
 }
 
@@ -106,8 +104,8 @@ for (const [name, script, expected] of CONFIG_CASES) {
   test(`repl ${name} matches test/golden/repl-${name}.txt`, async () => {
     const t = new Transcript(cfx.transport);
     const ok = await t.run(script);
-    const { file, got } = golden(name, t.text);
-    expect({ ok, text: got }).toEqual({ ok: expected, text: readFileSync(file, "utf8") });
+    const { got, want } = transcriptGolden(name, t.text);
+    expect({ ok, text: got }).toEqual({ ok: expected, text: want });
   });
 }
 
@@ -126,6 +124,6 @@ test("repl follow matches test/golden/repl-follow.txt: only new matching records
   await t.waitFor("and me too");
   abort.abort();
   expect(await running).toBe(true);
-  const { file, got } = golden("follow", t.text);
-  expect(got).toBe(readFileSync(file, "utf8"));
+  const { got, want } = transcriptGolden("follow", t.text);
+  expect(got).toBe(want);
 });

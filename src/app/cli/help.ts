@@ -1,4 +1,4 @@
-/** Renders the top-level and per-command help text (pure; golden-tested). */
+/** Renders the top-level and per-command help text (pure). */
 
 import { withCommonFlags } from "./args.ts";
 import type { Command, FlagSpec } from "./command.ts";

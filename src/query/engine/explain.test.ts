@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { golden } from "../../../test/support/golden.ts";
 import { resolve } from "node:path";
 import { indexSectionBuilders } from "../../index/builders.ts";
 import { openChunkIndexes } from "../../index/open.ts";
@@ -61,8 +61,7 @@ const QUERIES = [
 test("explain output matches the golden file", () => {
   const text = QUERIES.map((q) => `### ${q}\n${renderExplain(explain(src, { ...parseQueryArgs(q, 0), contextBefore: 0, contextAfter: 0 }))}`).join("\n");
   const got = stable(text);
-  if (process.env.UPDATE_GOLDEN || !existsSync(GOLDEN)) writeFileSync(GOLDEN, got);
-  expect(got).toBe(readFileSync(GOLDEN, "utf8"));
+  expect(got).toBe(golden(GOLDEN, got));
 });
 
 test("analyze reports actual counts equal to the matches", async () => {
