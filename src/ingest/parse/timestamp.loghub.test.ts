@@ -71,7 +71,7 @@ function scan(file: string, layout: string): FileResult {
   return { layout, lines, timestampedFraction: hits / lines, first, min, max };
 }
 
-describe.skipIf(!present)("loghub samples", () => {
+describe.skipIf(!present)("loghub samples (needs ../shared/data/loghub)", () => {
   test("the expectation table names every sample file", () => {
     const files = readdirSync(DATA).filter((f) => f.endsWith(".log")).sort();
     expect(files).toEqual(Object.keys(EXPECTED).sort());
