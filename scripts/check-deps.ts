@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 export const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   observability: ["core"],
-  // config validates route expressions (spec A1.8: query language over attrs) with the pure parser.
+  // config validates route expressions (query language over attributes) with the pure parser.
   config: ["core", "observability", "query/lang"],
   security: ["core", "config", "observability"],
   storage: ["core", "observability"],

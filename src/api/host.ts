@@ -21,7 +21,7 @@ export interface StoreSettings {
   dir: string;
   rotation: RotationPolicy;
   durability: DurabilityPolicy;
-  /** Route expression (spec A1.8): "" none, "*" all, "+" the rest, or an attribute expression. */
+  /** Route expression: "" none, "*" all, "+" the rest, or an attribute expression. */
   route: string;
   /** Codec of newly sealed chunks ("" when the store does not compress). */
   codec?: string;

@@ -1,5 +1,5 @@
 /**
- * Route expressions (spec A1.8), the part of the config language that picks stores for a
+ * Route expressions (attribute predicates only: `k=v`, `k=*`, `*=v` with AND/OR/NOT), the part of the config language that picks stores for a
  * message: "" nothing, `*` all, `+` catch-rest, else a query expression over ATTRIBUTES only.
  * parseRoute checks and compiles one to DNF with terms pre-lowercased (ASCII) so the router in
  * ingest/route/ matches without allocating. Token (bare word) predicates are rejected.

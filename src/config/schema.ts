@@ -30,14 +30,14 @@ export interface ServerConfig {
   shutdownTimeout: string;
 }
 
-/** When the active chunk seals (spec A1.7); "0" / 0 disables a condition. */
+/** When the active chunk seals (checked before each record); "0" / 0 disables a condition. */
 export interface RotationConfig {
   maxBytes: string;
   maxRecords: number;
   maxAge: string;
 }
 
-/** Which sealed chunks are deleted (spec B5), union of the conditions; "0" / 0 disables. */
+/** Which sealed chunks are deleted: any condition selects a chunk; "0" / 0 disables. */
 export interface RetentionConfig {
   /** TTL by the chunk's last write time. */
   maxAge: string;
@@ -63,7 +63,7 @@ export interface StoreConfig {
   /** Identifier: 1-64 of letters, digits, `_`, `.`, `-`, starting with a letter or digit. */
   name: string;
   type: StoreType;
-  /** Route (spec A1.8): "" nothing, `*` all, `+` catch-rest, or an attribute expression. */
+  /** Route: "" nothing, `*` all, `+` catch-rest, or an attribute expression. */
   route: string;
   rotation: RotationConfig;
   retention: RetentionConfig;
@@ -102,8 +102,8 @@ export interface GastroConfig {
 export const DEFAULT_SERVER: Readonly<ServerConfig> = { listen: "127.0.0.1:4564", socket: "", logLevel: "info", shutdownTimeout: "30s" };
 
 /**
- * Rotation defaults per store type (file: 32 MiB chunks — half the spec's 64 MiB, which keeps a
- * seal's working set, and so peak memory, small on edge boxes; memory: 10 000 records, A1.7).
+ * Rotation defaults per store type (file: 32 MiB chunks — half the original's 64 MiB, which keeps a
+ * seal's working set, and so peak memory, small on edge boxes; memory: 10 000 records).
  */
 export const DEFAULT_ROTATION: Readonly<Record<StoreType, RotationConfig>> = {
   file: { maxBytes: "32MB", maxRecords: 0, maxAge: "0" },

@@ -1,6 +1,6 @@
 /**
  * Builds the attribute index section ("idx.attrs": indexes "keys", "values", "pairs") from
- * record attributes (spec A4.2): keys and values ASCII-lowercased, pairs as key NUL value,
+ * record attributes: keys and values ASCII-lowercased, pairs as key NUL value,
  * each term once per record. Always complete, no limits. Term ids are worked out once per
  * distinct map — from its encoded bytes when the batch has them (no object per record), else
  * per distinct Attrs object — and reused.

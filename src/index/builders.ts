@@ -11,7 +11,7 @@ import { MessageKvIndexBuilder } from "./msgkv-builder.ts";
 import { TokenIndexBuilder } from "./token-builder.ts";
 
 export interface IndexBuildOptions {
-  /** Message-KV budget in bytes (spec A4.4); default 10 MiB; must be a positive integer. */
+  /** Message-KV budget in bytes (greedy, most frequent terms first); default 10 MiB; must be a positive integer. */
   kvBudget?: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Term statistics of a sealed chunk's index sections for `analyze <chunk>` (spec A7.3): token
+ * Term statistics of a sealed chunk's index sections for `analyze <chunk>`: token
  * frequencies (p50/p95/max, top terms), attribute keys/values/pairs with record coverage, and
  * the message key=value index with its loss status. Pure over opened TermSections; reads list
  * sizes from their headers and decodes only the attribute key lists (for coverage).

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { KV_MAX_LEN, KvScanner, extractKv } from "./kv-extract.ts";
 
-/** Every example row of spec A4.1, verbatim. */
+/** Example lines and their extracted pairs (key shapes, quoting, delimiters, rejects). */
 const A41_ROWS: Array<[string, Array<[string, string]>]> = [
   [
     'level=INFO msg="user created" method=PUT path=/v2/accounts status=201',

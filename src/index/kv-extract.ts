@@ -1,8 +1,8 @@
 /**
- * Heuristic key=value extraction from a record's raw bytes (spec A4.1, kept exactly). Feeds the
+ * Heuristic key=value extraction from a record's raw bytes (the original heuristic, kept exactly). Feeds the
  * message-KV index builder and the runtime KV predicates. The scanner is allocation-free and
  * reports offsets; keys come back lowercased in a scratch buffer, values keep their case (the
- * index builder lowercases values itself, A4.5 fix). It must not decide index policy or caps.
+ * index builder lowercases values itself). It must not decide index policy or caps.
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
@@ -31,7 +31,7 @@ for (const ch of " \t\r\n,;)]}") CLASS[ch.charCodeAt(0)] |= VALUE_END;
 for (const ch of "{}[]\"'=&") CLASS[ch.charCodeAt(0)] |= VALUE_BAD;
 for (let c = 0x80; c < 256; c++) CLASS[c] |= VALUE_BAD;
 
-/** A4.1 step 2: 1–64 bytes, `segment ("." segment)*`, `segment = [A-Za-z_][A-Za-z0-9_]*`. */
+/** A key: 1–64 bytes, `segment ("." segment)*`, `segment = [A-Za-z_][A-Za-z0-9_]*`. */
 function validKey(buf: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
   if (n < 1 || n > KV_MAX_LEN) return false;
@@ -53,7 +53,7 @@ function validKey(buf: Uint8Array, start: number, end: number): boolean {
  * Reusable scanner over `buf[start, end)`. After `next()` returns true: the lowercased key is
  * `key[0, keyLength)` (raw bytes at `[keyStart, keyEnd)`), the value is `buf[valueStart,
  * valueEnd)` in original case. Every occurrence is reported, duplicates included; consumers
- * that need the A4.1 per-message de-duplication do it themselves (see `extractKv`).
+ * that need per-message de-duplication do it themselves (see `extractKv`).
  */
 export class KvScanner {
   /** Scratch holding the current key, ASCII-lowercased. */
@@ -125,7 +125,7 @@ const encoder = new TextEncoder();
 const shared = new KvScanner();
 
 /**
- * All A4.1 pairs of `text` as `[lowercase key, value]`, de-duplicated on the exact pair in
+ * All pairs of `text` as `[lowercase key, value]`, de-duplicated on the exact pair in
  * order of first occurrence. Allocates; for tests, runtime filters and the query side.
  */
 export function extractKv(text: string | Uint8Array): Array<[string, string]> {

@@ -1,5 +1,5 @@
 /**
- * Budget admission for the message key=value index (spec A4.4 with its [FIX]): per candidate
+ * Budget admission for the message key=value index: per candidate
  * set, greedy by record frequency descending, encoded cost ascending, then term bytes
  * ascending; admit while the running total (starting at the 9-byte upstream header) plus the
  * entry's cost fits the budget, and stop at the first entry that does not fit.
@@ -16,7 +16,7 @@ export const KV_BUDGET_HEADER_COST = 9;
 export type KvTermKind = "single" | "pair";
 
 /**
- * A4.4 cost of term `id`: key/value `2 + len + 4 + 4 + 4n`, pair `2 + len(key) + 2 + len(value)
+ * Estimated cost of term `id`: key/value `2 + len + 4 + 4 + 4n`, pair `2 + len(key) + 2 + len(value)
  * + 8 + 4n` (n = records holding it).
  */
 export function kvEntryCost(table: TermTable, id: number, kind: KvTermKind): number {

@@ -28,7 +28,7 @@ const range = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: 
 const values = (n: number, key = "k") => range(n, (i) => `${key}=v${i}`);
 const grid = (keys: number, vals: number) => range(keys, (k) => values(vals, `key${k}`)).flat();
 
-describe("message KV hard caps (A4.3)", () => {
+describe("message KV hard caps", () => {
   const capped = { status: "capped", lossReason: "capped" as const, lossless: false, counts: [0, 0, 0] };
   const cases: [string, string[], ReturnType<typeof buildKv>][] = [
     ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", lossReason: "" as const, lossless: true, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
@@ -61,7 +61,7 @@ describe("message KV hard caps (A4.3)", () => {
   });
 });
 
-/** A4.4 greedy prefix computed independently from the oracle map. */
+/** The budget's greedy prefix computed independently from the oracle map. */
 function greedy(m: TermMap, pair: boolean, budget: number): TermMap {
   const cost = (term: string, n: number) => {
     if (!pair) return 2 + utf8Len(term) + 4 + 4 + 4 * n;
@@ -80,7 +80,7 @@ function greedy(m: TermMap, pair: boolean, budget: number): TermMap {
   return out;
 }
 
-describe("message KV budget (A4.4)", () => {
+describe("message KV budget", () => {
   const pairArb = fc.tuple(fc.constantFrom("a", "bb", "Level", "x.y", "status"), fc.constantFrom("1", "OK", "ok", "info", "Warn", "longer-value-here")).map(([k, v]) => `${k}=${v}`);
   const recordArb = fc.array(pairArb, { maxLength: 6 }).map((ps) => ({ raw: encoder.encode(ps.join(" ")), attrs: {} }));
 

@@ -1,11 +1,11 @@
 /**
  * Builds the message key=value index section ("idx.msgkv": "keys", "values", "pairs") from
- * A4.1 pairs extracted from raw, keys and values ASCII-lowercased (A4.5 fix), each term once
- * per record. The key and total-pair caps (A4.3) stop collection and write every index empty
+ * key=value pairs extracted from raw (kv-extract.ts), keys and values ASCII-lowercased, each term once
+ * per record. The key and total-pair caps stop collection and write every index empty
  * with status "capped". The per-key value cap is applied per key instead of capping everything:
  * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
  * and is listed in the "overflow" index (its key=value lookups, and value lookups in general,
- * then need a scan). Otherwise the budget (A4.4) may drop entries, recorded as status "budget".
+ * then need a scan). Otherwise the byte budget may drop entries, recorded as status "budget".
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
@@ -20,11 +20,11 @@ import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 export const OVERFLOW_INDEX = "overflow";
 
 export const MSGKV_SECTION = "idx.msgkv";
-/** A4.3: a new key when this many distinct keys exist caps the index. */
+/** A new key when this many distinct keys exist caps the index. */
 export const MAX_UNIQUE_KEYS = 10_000;
-/** A4.3 (applied per key): a key with this many distinct values indexes no further pairs. */
+/** Per key: a key with this many distinct values indexes no further pairs. */
 export const MAX_VALUES_PER_KEY = 1_000;
-/** A4.3: visiting any pair when this many distinct pairs exist caps the index. */
+/** Visiting any pair when this many distinct pairs exist caps the index. */
 export const MAX_TOTAL_ENTRIES = 100_000;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Builds the token index section ("idx.tokens", one index "tokens") from every record's raw
- * bytes with the A3 tokenizer: each token once per record, positions ascending. Exact by
+ * bytes with the one tokenizer (tokenizer.ts): each token once per record, positions ascending. Exact by
  * design (no caps): the engine skips a chunk when a token is absent here.
  */
 

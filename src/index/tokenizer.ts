@@ -1,5 +1,5 @@
 /**
- * The one tokenizer (spec A3), used to build the token index from `raw` and by the query engine
+ * The one tokenizer (runs of [A-Za-z0-9_-], 2-16 bytes, lowercased, numbers left out), used to build the token index from `raw` and by the query engine
  * to evaluate and classify token predicates. Byte-level, table-driven, allocation-free in its
  * scanner; the string helpers below it allocate and are for tests and the query side only.
  * It must not change behaviour without a format version bump: indexes store its output.
@@ -40,7 +40,7 @@ const CH_O = 0x6f;
 const CH_B = 0x62;
 
 /**
- * A3 rule 5 on a lowercased candidate: `0x`/`0o`/`0b` + one or more valid digits is numeric
+ * The numeric rule on a lowercased candidate: `0x`/`0o`/`0b` + one or more valid digits is numeric
  * (a bare or invalid prefix keeps the candidate and skips the generic rule); otherwise a
  * candidate of only hex digits and `-` with at least one hex digit is numeric. Rule 6 (a
  * canonical UUID) is a special case of the hex+hyphen rule, so it needs no code of its own.
@@ -136,7 +136,7 @@ export function asciiText(b: Uint8Array, start: number, end: number): string {
 const encoder = new TextEncoder();
 const shared = new TokenScanner();
 
-/** All tokens of `text` in order, duplicates kept (A3 rule 7). Allocates; not for hot loops. */
+/** All tokens of `text` in order, duplicates kept. Allocates; not for hot loops. */
 export function tokenize(text: string | Uint8Array): string[] {
   const bytes = typeof text === "string" ? encoder.encode(text) : text;
   const out: string[] = [];
@@ -147,7 +147,7 @@ export function tokenize(text: string | Uint8Array): string[] {
 
 
 /**
- * True iff `tokens(word)` is exactly `[lowercase(word)]` (the A5.6 fix rule): such a word can be
+ * True iff `tokens(word)` is exactly `[lowercase(word)]`: such a word can be
  * answered from the token index and by token equality. Any other word (numbers, hex words,
  * dotted names, phrases, single characters, non-ASCII, over-long words) must be matched as a
  * case-insensitive substring of raw and never looked up in the token index.
@@ -158,13 +158,13 @@ export function isIndexableWord(word: string): boolean {
   return toks.length === 1 && toks[0] === asciiLower(word);
 }
 
-/** Why a token lookup found nothing, for explain (A6.9). */
+/** Why a token lookup found nothing, for explain. */
 export type TokenMissReason = "non_ascii" | "too_short" | "numeric" | "not_indexed";
 
 /**
- * The A6.9 miss classifier: a byte > 127 -> non_ascii; shorter than 2 bytes -> too_short;
- * numeric by A3 rule 5 (only `0-9a-f-` with a hex digit, or `0x`/`0o`/`0b` + digits) ->
- * numeric; otherwise not_indexed. Refines the spec's "only `0-9a-f-`" so that `--` (a real
+ * The explain miss classifier: a byte > 127 -> non_ascii; shorter than 2 bytes -> too_short;
+ * numeric (only `0-9a-f-` with a hex digit, or `0x`/`0o`/`0b` + digits) ->
+ * numeric; otherwise not_indexed. Refines a plain "only `0-9a-f-`" rule so that `--` (a real
  * token) is not called numeric and `0x1f` is.
  */
 export function classifyTokenMiss(word: string): TokenMissReason {

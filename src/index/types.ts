@@ -18,7 +18,7 @@ export interface TermIndex {
   readonly bytes: number;
 }
 
-/** The message key=value index (spec A4.3-A4.5): usable for exact answers only when lossless. */
+/** The message key=value index (capped, budgeted): usable for exact answers only when lossless. */
 export interface MessageKvIndex {
   /** False when the budget or a hard cap dropped anything: lookups then prove nothing. */
   readonly lossless: boolean;

@@ -1,5 +1,5 @@
 /**
- * Persistent command history (spec A7.3): ~/.gastrolog_history or $GASTROLOG_HISTORY, loaded at
+ * Persistent command history: ~/.gastrolog_history or $GASTROLOG_HISTORY, loaded at
  * start, one line per command, consecutive duplicates skipped, the last 1000 kept, file mode
  * 0600. A history file that cannot be read or written never stops the REPL.
  */

@@ -1,5 +1,5 @@
 /**
- * Prints one page of the open result stream (spec A7.3 paging): up to N records, then either
+ * Prints one page of the open result stream: up to N records, then either
  * `--- n records shown. Use 'next' for more. ---` or the end-of-results line, after which the
  * stream is closed. Ctrl-C (the signal) cancels the query and closes the stream.
  */

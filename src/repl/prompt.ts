@@ -1,4 +1,4 @@
-/** The prompt (spec A7.2): `[store] > `, or `[store|desc] > ` while a query stream is open. */
+/** The prompt: `[store] > `, or `[store|desc] > ` while a query stream is open. */
 
 import type { Session } from "./session.ts";
 

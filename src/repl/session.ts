@@ -1,6 +1,6 @@
 /**
  * The state of one REPL session: the RPC clients, current store, settings, the one open result
- * stream (spec A7.3: the REPL keeps one live iterator and pages through it with `next`), the
+ * stream (the REPL keeps one live iterator and pages through it with `next`), the
  * attribute keys seen so far (for completion) and where output goes.
  */
 

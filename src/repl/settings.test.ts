@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { applySetting, DEFAULT_SETTINGS, describeSettings } from "./settings.ts";
 
-test("applySetting validates and reports like spec A7.3", () => {
+test("applySetting validates each setting and reports the new value or the problem", () => {
   const cases: [string, { ok: boolean; message: string }][] = [
     ["pager=25", { ok: true, message: "Pager set to 25." }],
     ["pager=0", { ok: true, message: "Pager disabled (showing all results)." }],

@@ -6,7 +6,7 @@
 export type OutputFormat = "text" | "json";
 
 export interface Settings {
-  /** Records per page for query/next; 0 shows everything (spec A7.3, default 10). */
+  /** Records per page for query/next; 0 shows everything (default 10). */
   pager: number;
   output: OutputFormat;
   /** Records shown before and after every match. */

@@ -1,7 +1,7 @@
 /**
  * The one ChunkStore conformance suite (hono-style): every store implementation runs it via a
  * StoreHarness (memory.test.ts, file.test.ts). This file holds the harness contract, helpers
- * and the read-path tests (append, seal, cursors A1.5, seeks, batches); lifecycle tests
+ * and the read-path tests (append, seal, bidirectional cursors, seeks, batches); lifecycle tests
  * (rotation, reopen, delete, events, concurrency) live in conformance-lifecycle.suite.ts.
  */
 
@@ -232,7 +232,7 @@ export function chunkStoreConformance(kind: string, makeHarness: () => Promise<S
       { name: "independent indexes", ops: ["n", "n", "p", "n"], want: ["r0", "r1", "r4", "r2"] },
     ];
     for (const sealed of [false, true]) {
-      test(`cursor follows A1.5 (${sealed ? "sealed" : "active"})`, async () => {
+      test(`cursor: seek(p) then next() gives p, prev() gives p-1 (${sealed ? "sealed" : "active"})`, async () => {
         const s = await setup();
         const [ref] = await s.append(Array.from({ length: 5 }, (_, i) => rec(`r${i}`)));
         if (sealed) await s.seal();

@@ -1,5 +1,5 @@
 /**
- * The bidirectional cursor of spec A1.5, shared by every ChunkReader: a forward index (what
+ * The bidirectional cursor, shared by every ChunkReader: a forward index (what
  * next() returns) and a reverse index (prev() returns the record before it). next() re-reads
  * the count each call, so a cursor over an active chunk sees later appends; the reverse index
  * starts at the count observed when the cursor was made.
@@ -15,7 +15,7 @@ export interface CursorSource {
   lowerBoundWriteTs(ts: number): number;
 }
 
-/** Cursor over any CursorSource; see the file header for the A1.5 rules. */
+/** Cursor over any CursorSource; see the file header for its rules. */
 export class ChunkCursor implements Cursor {
   private fwd = 0;
   private rev: number;

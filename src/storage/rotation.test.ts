@@ -1,4 +1,4 @@
-/** Table tests of the rotation rules (spec A1.7 with the [FIX]es). */
+/** Table tests of the rotation rules (projected size, record count, age, the u32 hard limit). */
 
 import { expect, test } from "bun:test";
 import { ageExceeded, HARD_LIMIT_BYTES, mustRotate, RECORD_OVERHEAD_BYTES, recordSize } from "./rotation.ts";

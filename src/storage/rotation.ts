@@ -1,5 +1,5 @@
 /**
- * Rotation decisions (spec A1.7 with its [FIX]es): checked before each record with the
+ * Rotation decisions: checked before each record with the
  * projected size, always OR-ed with the format hard limit that keeps u32 offsets valid, and
  * never firing for an empty chunk (so an oversized record lands in the current chunk instead
  * of leaving an empty one behind). Pure functions; stores call them on the hot path.

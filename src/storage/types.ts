@@ -114,7 +114,7 @@ export interface ChunkReader {
   close(): void;
 }
 
-/** Bidirectional cursor (spec A1.5): seek(p) then next() yields p, prev() yields p-1. */
+/** Bidirectional cursor: seek(p) then next() yields p, prev() yields p-1. */
 export interface Cursor {
   next(): LogRecord | undefined;
   prev(): LogRecord | undefined;

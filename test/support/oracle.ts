@@ -1,6 +1,6 @@
 /**
  * The naive oracle the differential tests compare the engine against: evaluates the query AST
- * on every record directly from the spec's definitions (A5.6 with fixes) — tokenize the raw
+ * on every record directly from the predicate definitions — tokenize the raw
  * text, extract key=value pairs, compare attributes — with no indexes, batches or needles.
  * Slow by design; shared by the engine tests and the differential tests.
  */
@@ -60,7 +60,7 @@ function needle(e: Expr): { word: string; text: string; key: string; value: stri
   return n;
 }
 
-/** True when `r` satisfies `e` by the spec's definitions. */
+/** True when `r` satisfies `e` by the predicate definitions (evaluated naively). */
 export function oracleMatches(e: Expr, r: LogRecord): boolean {
   switch (e.kind) {
     case "and":

@@ -1,6 +1,6 @@
 /**
  * `gastrolog retention`: per-store retention policies (max age by last write, max bytes of
- * sealed chunks, max chunk count; spec B5) — show them, change them (a new config version),
+ * sealed chunks, max chunk count; any one selects a chunk) — show them, change them (a new config version),
  * or sweep now and print what was deleted. Talks to a running server like `gastrolog config`
  * (--addr, or the one holding --data), else works on the data directory directly.
  */

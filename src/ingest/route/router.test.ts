@@ -1,5 +1,5 @@
 /**
- * Router: the spec A1.8 example table, catch-rest and unrouted counting, counters carried
+ * Router: an example table (attribute routes, `*`, `+`, none), catch-rest and unrouted counting, counters carried
  * across recompiles, and a property test against a naive evaluator of generated route trees.
  */
 
@@ -17,7 +17,7 @@ const SPEC_STORES: RouteEntry[] = [
 ];
 
 describe("Router", () => {
-  test("spec A1.8 example", () => {
+  test("routes by attributes: all, catch-rest, none and expressions", () => {
     const r = Router.compile(SPEC_STORES);
     const rows: [Attrs, string[]][] = [
       [{ env: "prod", level: "error" }, ["errs", "all"]],
@@ -111,7 +111,7 @@ function print(n: Node): string {
   }
 }
 
-/** Spec A1.8 directly: evaluate each route tree per message, then the catch-rest rule. */
+/** The routing rule directly: evaluate each route tree per message, then catch-rest (`+` gets what nothing else took). */
 function naiveRoute(routes: Node[], attrs: Attrs): string[] {
   const entries = Object.entries(attrs).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]);
   const evalNode = (n: Node): boolean => {

@@ -1,5 +1,5 @@
 /**
- * Routing (spec A1.8): which stores receive a message, decided from its attributes only. Each
+ * Routing: which stores receive a message, decided from its attributes only. Each
  * store's route is compiled once (config/route.ts: "" none, `*` all, `+` catch-rest, or an
  * expression in DNF with lowercased terms). Per message, attribute keys and values are ASCII-
  * lowercased once, expression routes are evaluated, and catch-rest stores get the message only

@@ -136,7 +136,7 @@ export class BatchMatcher {
     return true;
   }
 
-  /** Runs A4.1 extraction on the record and compares lowercased key and/or value. */
+  /** Runs key=value extraction (index/kv-extract.ts) on the record and compares lowercased key and/or value. */
   private messagePairMatches(p: Predicate, rs: number, re: number): boolean {
     const data = this.batch.data;
     kvScanner.reset(data, this.base + rs, this.base + re);

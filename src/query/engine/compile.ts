@@ -1,5 +1,5 @@
 /**
- * Turns a query expression into the engine's filter: DNF branches (spec A5.5) over compiled
+ * Turns a query expression into the engine's filter: DNF branches (OR of ANDs of possibly negated predicates) over compiled
  * predicates, with equal predicates shared across branches so each is evaluated once per batch.
  * A record matches iff some branch has all positives and no negatives; no expression = all.
  */

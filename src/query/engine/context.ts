@@ -1,5 +1,5 @@
 /**
- * Context windows (spec A6.8 with the [FIX]): up to N records before and after each match in
+ * Context windows: up to N records before and after each match in
  * storage iteration order, across chunk boundaries, unfiltered, each record shown once (windows
  * that overlap or reach a match are merged), marked as context. Context does not count toward
  * the limit.

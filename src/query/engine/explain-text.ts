@@ -1,5 +1,5 @@
 /**
- * Renders a QueryPlan as the text people read (spec A6.9 layout, extended with event-time
+ * Renders a QueryPlan as the text people read (per chunk: header, steps per DNF branch, runtime filter; with event-time
  * bounds, index reasons and, after analyze, actual counts). Pure: plan in, text out.
  */
 

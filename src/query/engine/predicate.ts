@@ -1,5 +1,5 @@
 /**
- * Compiled query predicates (spec A5.6 with its fixes) and their per-record test. A predicate is
+ * Compiled query predicates and their per-record test. A predicate is
  * compiled once per query: needles are lowercased, and a bare word that is not exactly one
  * indexable token becomes a case-insensitive substring predicate that never uses the token index.
  */

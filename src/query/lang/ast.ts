@@ -1,5 +1,5 @@
 /**
- * The query expression tree (spec A5.2). Pure data: words keep their case and their quoting
+ * The query expression tree. Pure data: words keep their case and their quoting
  * so the printer can reproduce them; matching semantics (token vs substring, case folding)
  * belong to the engine. AND/OR nodes are n-ary, flattened and have at least two children.
  */

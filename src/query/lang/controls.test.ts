@@ -72,7 +72,7 @@ describe("parseQueryArgs", () => {
     ["", ok()],
     ["   ", ok()],
     ["error", ok("error")],
-    // A5.7 #24-27
+    // control arguments anywhere in the line, last one of each kind an error
     [
       "start=2025-01-01T00:00:00Z end=2025-01-02T00:00:00Z error limit=50",
       ok("error", { start: JAN1, end: JAN1 + 86400 * S, limit: 50 }),

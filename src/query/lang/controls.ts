@@ -1,5 +1,5 @@
 /**
- * Query control arguments (spec A5.4 + B2 directives): `start=`, `end=`, `last=`, `limit=`,
+ * Query control arguments (pulled out of the line before the filter is parsed): `start=`, `end=`, `last=`, `limit=`,
  * `reverse=` are pulled out of the query line before the filter is parsed. Unlike upstream,
  * the line is split respecting quotes and the arguments are blanked in place, so quoted
  * phrases keep their spacing and parse errors point at the user's original text. Pure.
@@ -77,7 +77,7 @@ interface Pending {
  * Parses a query line: control arguments anywhere (exact lowercase key before the first `=`),
  * the rest as a filter expression. `now` (epoch µs) resolves `now`, `-15m` and `last=15m`.
  * Direction: `reverse=true|false` if given; otherwise reverse iff both bounds are given with
- * end < start (legacy A6.2). Bounds given backwards are swapped in either case. Throws
+ * end < start (as the original REPL did). Bounds given backwards are swapped in either case. Throws
  * ParseError for bad control values, duplicates, `last=` with `start=`, or a bad filter.
  */
 export function parseQueryArgs(line: string, now: number): QueryArgs {

@@ -1,8 +1,8 @@
 /**
- * Disjunctive normal form (spec A5.5): an Expr becomes a list of branches, each a conjunction
+ * Disjunctive normal form: an Expr becomes a list of branches, each a conjunction
  * of positive and negated predicates. NOT is pushed down by De Morgan, double negation
  * cancels, OR concatenates, AND takes the cross product. No simplification or de-duplication
- * (`a OR a` gives two branches). The branch count is capped ([FIX]) to bound planning cost.
+ * (`a OR a` gives two branches). The branch count is capped to bound planning cost.
  */
 
 import { LogError } from "../../core/errors.ts";

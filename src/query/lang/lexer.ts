@@ -1,5 +1,5 @@
 /**
- * Query lexer (spec A5.1). Whitespace is space, tab, CR, LF only. A bare word is a maximal run
+ * Query lexer. Whitespace is space, tab, CR, LF only. A bare word is a maximal run
  * of anything but whitespace and `( ) = * " '`; quoted words use `"` or `'` with the escapes
  * `\\ \" \' \n \t \r`. Bare `and`/`or`/`not` in any case are keywords. Positions are UTF-16
  * indexes here; errors convert them to byte offsets (ParseError carries bytes).

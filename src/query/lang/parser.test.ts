@@ -10,7 +10,7 @@ const not = (child: Expr): Expr => ({ kind: "not", child });
 const and = (...children: Expr[]): Expr => ({ kind: "and", children });
 const or = (...children: Expr[]): Expr => ({ kind: "or", children });
 
-/** Spec A5.7 rows that parse (control-argument rows 24–27 live in controls.test.ts). */
+/** Example queries that parse (control arguments are tested in controls.test.ts). */
 const A57_ROWS: Array<[string, Expr]> = [
   ["error", t("error")],
   ["error timeout", and(t("error"), t("timeout"))],
@@ -37,7 +37,7 @@ const A57_ROWS: Array<[string, Expr]> = [
   ["status>=500", kv("status>", "500")],
 ];
 
-/** Grammar details beyond the spec rows: flattening, keywords, case, NOT shorthand. */
+/** Grammar details beyond the examples: flattening, keywords, case, NOT shorthand. */
 const EXTRA_ROWS: Array<[string, Expr]> = [
   ["a AND (b AND c)", and(t("a"), t("b"), t("c"))],
   ["(a OR b) OR (c OR d)", or(t("a"), t("b"), t("c"), t("d"))],
@@ -71,7 +71,7 @@ describe("parseExpr", () => {
   });
 });
 
-/** Every A5.3 error row plus neighbours: [input, byte position, message]. */
+/** Every parse error, with neighbours: [input, byte position, message]. */
 const ERROR_ROWS: Array<[string, number, string]> = [
   ["", 0, "empty query"],
   ["   ", 0, "empty query"],

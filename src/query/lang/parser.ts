@@ -1,5 +1,5 @@
 /**
- * Recursive-descent parser for the filter expression (spec A5.2/A5.3). Pure: text in, Expr or
+ * Recursive-descent parser for the filter expression. Pure: text in, Expr or
  * ParseError (byte position + what was expected) out. Control arguments (start=, limit=, ...)
  * are split off before this runs (controls.ts).
  *

@@ -1,7 +1,7 @@
 /**
  * Two renderings of an Expr: `printExpr` gives query text that parses back to the same tree
  * (quotes words that need it, parenthesises by precedence), and `describeExpr` gives the
- * canonical explain/REPL form of spec A5.2 (`token(error)`, `level=error`, `(A AND B)`).
+ * canonical explain/REPL form (`token(error)`, `level=error`, `(A AND B)`).
  */
 
 import type { Expr, PredicateNode } from "./ast.ts";
@@ -74,7 +74,7 @@ export function printExpr(e: Expr): string {
 }
 
 /**
- * Canonical explain string (A5.2): `token(w)`, `k=v`, `k=*`, `*=v`, `NOT X`, `(A AND B)`,
+ * Canonical explain string: `token(w)`, `k=v`, `k=*`, `*=v`, `NOT X`, `(A AND B)`,
  * `(A OR B)`. Words appear verbatim (unquoted): it is for people, not for re-parsing.
  */
 export function describeExpr(e: Expr): string {

@@ -1,4 +1,4 @@
-/** `explain [args]`: the query plan for the current store, as the server renders it (spec A6.9). */
+/** `explain [args]`: the query plan for the current store, as the server renders it. */
 
 import { toJsonString } from "@bufbuild/protobuf";
 import { QueryPlanSchema } from "../../api/gen/gastrolog/v1/query_pb.ts";

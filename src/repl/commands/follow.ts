@@ -1,6 +1,6 @@
 /**
  * `follow [args]` (alias `tail`): live tail of the current store through QueryService.Follow,
- * with the engine's filter semantics across rotations (spec A7.4 with its [FIX]es). Stops on
+ * with the engine's filter semantics across rotations (the same predicates as `query`, not a looser substring test). Stops on
  * any key (interactive), Ctrl-C, or when the server ends the stream.
  */
 

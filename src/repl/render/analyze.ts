@@ -1,5 +1,5 @@
 /**
- * `analyze` (no argument) from index reports (spec A7.3): per store, bytes per index type over
+ * `analyze` (no argument) from index reports: per store, bytes per index type over
  * its sealed chunks, an Issues block, one summary line per chunk. The one-chunk report is
  * render/index-stats.ts. Pure.
  */

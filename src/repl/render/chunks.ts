@@ -1,5 +1,5 @@
 /**
- * Chunk listings and details for `chunks` and `chunk <id>` (spec A7.3). Times
+ * Chunk listings and details for `chunks` and `chunk <id>`. Times
  * are event times (the log's own timestamps), which is what queries filter on. Pure.
  */
 

@@ -1,5 +1,5 @@
 /**
- * `analyze <chunk>` and `indexes <chunk>` from StoreService.GetIndexStats (spec A7.3): per
+ * `analyze <chunk>` and `indexes <chunk>` from StoreService.GetIndexStats: per
  * index section its bytes, share of raw size and status; token frequencies and top tokens;
  * attribute keys/values/pairs with coverage; message key=value counts with loss warnings. Pure.
  */

@@ -1,4 +1,4 @@
-/** `stats`, `status` and `receivers` blocks (spec A7.3) from GetStats and Status. Pure. */
+/** `stats`, `status` and `receivers` blocks from GetStats and Status. Pure. */
 
 import type { StatusResponse } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import type { GetStatsResponse } from "../../api/gen/gastrolog/v1/store_pb.ts";

@@ -1,5 +1,5 @@
 /**
- * The store directory lock (spec A1.6): `<dir>/.lock` holds {pid, host, startedAt}. It is
+ * The store directory lock (one process per store): `<dir>/.lock` holds {pid, host, startedAt}. It is
  * created atomically with its content (write a private temp file, then hard-link it to .lock,
  * which fails if .lock exists — O_EXCL semantics without a half-written window). A lock whose
  * pid is dead on this host is stale and taken over; the takeover is reported.

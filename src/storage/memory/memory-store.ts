@@ -1,6 +1,6 @@
 /**
  * The memory ChunkStore: same semantics as the file store (rotation with real byte sizes, the
- * hard limit, A1.5 cursors, events), nothing persisted. Sealing flips the state and builds the
+ * hard limit, bidirectional cursors, events), nothing persisted. Sealing flips the state and builds the
  * index sections inline. Appends resolve synchronously-fast; there is no durability.
  */
 

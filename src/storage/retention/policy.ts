@@ -1,5 +1,5 @@
 /**
- * Retention selection (spec B5), pure: which SEALED chunks a policy deletes. maxAge is a TTL on
+ * Retention selection, pure: which SEALED chunks a policy deletes. maxAge is a TTL on
  * the chunk's last write time (writeTs.max); maxBytes keeps the newest sealed chunks whose
  * stored bytes fit the budget (once one does not fit, it and every older chunk go); maxChunks
  * keeps the newest N. Union of the three; 0 disables each. Active, sealing and corrupt chunks

@@ -1,7 +1,8 @@
 /**
- * Reads a sealed segment file through a read-only private `Bun.mmap`. open() checks header,
- * footer and directory only (O(blocks)); blocks are CRC-checked and decoded on demand into a
- * small LRU; sections are zero-copy views checked on first access. Never writes the file.
+ * Reads a sealed segment file through a private (copy-on-write) `Bun.mmap`: the mapping is
+ * writable memory, but nothing here writes to it and a write would never reach the file. open()
+ * checks header, footer and directory only (O(blocks)); blocks are CRC-checked and decoded on
+ * demand into a small LRU; sections are zero-copy views checked on first access.
  */
 
 import { statSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * The chatterbox message formats (spec A8): plain, kv, json, access, syslog and weird. Each
+ * The chatterbox message formats: plain, kv, json, access, syslog and weird. Each
  * is a pure function of a seeded Rng, the attribute pools and the clock, returning the raw
  * line and the format's attributes.
  */

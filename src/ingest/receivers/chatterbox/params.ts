@@ -1,5 +1,5 @@
 /**
- * Chatterbox parameters (spec A8): all strings, validated into a config with defaults.
+ * Chatterbox parameters: all strings, validated into a config with defaults.
  * Errors name the parameter and quote the bad value.
  */
 

@@ -1,4 +1,4 @@
-/** The chatterbox "weird" format (spec A8): eight kinds of hostile payloads as raw bytes. */
+/** The chatterbox "weird" format: eight kinds of hostile payloads as raw bytes. */
 
 import type { Rng } from "./rng.ts";
 

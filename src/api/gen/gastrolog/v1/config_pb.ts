@@ -60,7 +60,7 @@ export type StoreConfig = Message<"gastrolog.v1.StoreConfig"> & {
   durability: string;
 
   /**
-   * Route expression (A1.8): "" none, "*" all, "+" the rest, or an attribute expression.
+   * Route expression: "" none, "*" all, "+" the rest, or an attribute expression.
    *
    * @generated from field: string route = 6;
    */
