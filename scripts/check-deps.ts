@@ -1,13 +1,21 @@
 /**
  * Dependency-direction check (GUIDE.md §3): reads the import lines of every src/ file and fails
- * when a module imports one it may not. Run: `bun scripts/check-deps.ts` (exit 1 on violations).
- * Also exported for test/deps.test.ts.
+ * when a module imports one it may not. Sub-modules (a folder inside a module, e.g. the segment
+ * backend storage/segment) are private to their module: another module may import one only
+ * when the table names it, so "the engine sees storage interfaces, never a backend's helpers"
+ * is checked too. Tests and test support beside the code may use any sub-module (a test builds
+ * a concrete store). Run: `bun scripts/check-deps.ts` (exit 1 on violations); also exported for
+ * test/deps.test.ts.
  */
 
 import { Glob } from "bun";
 import { dirname, join, relative, resolve } from "node:path";
 
-/** Which src/ modules each module may import (besides itself). */
+/**
+ * Which src/ modules each module may import (besides itself). For the modules in
+ * PRIVATE_SUBMODULES a module name allows only its top-level files; each sub-module
+ * ("storage/retention") must be named to be allowed.
+ */
 export const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   observability: ["core"],
@@ -20,7 +28,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   "query/engine": ["core", "observability", "query/lang", "index", "storage"],
   // ingest/route evaluates the compiled routes of config/route.ts (as security reads config).
   ingest: ["core", "observability", "security", "storage", "config"],
-  api: ["core", "observability", "config", "security", "storage", "index", "query/lang", "query/engine", "ingest", "api/gen"],
+  // api reports retention sweeps (storage/retention's result types) and routing counters (ingest/route).
+  api: ["core", "observability", "config", "security", "storage", "storage/retention", "index", "query/lang", "query/engine", "ingest", "ingest/route", "api/gen"],
   "api/gen": [],
   repl: ["core", "api/gen"],
   app: ["*"],
@@ -33,6 +42,28 @@ export function moduleOf(relPath: string): string {
   const parts = relPath.split("/");
   if (parts[0] === "query" || (parts[0] === "api" && parts[1] === "gen")) return `${parts[0]}/${parts[1]}`;
   return parts[0]!;
+}
+
+/**
+ * Modules whose folders are private to them: storage's backends (file, memory, segment,
+ * textfile) and retention, ingest's receivers, parsers, pipeline and router. (core's bytes/
+ * helpers and the generated api/gen tree are shared as a whole.)
+ */
+export const PRIVATE_SUBMODULES: readonly string[] = ["storage", "ingest"];
+
+/**
+ * The sub-module of `module` that holds `relPath` ("storage/segment" for
+ * storage/segment/batch.ts), or undefined for the module's top-level files.
+ */
+export function subModuleOf(relPath: string, module: string): string | undefined {
+  if (!PRIVATE_SUBMODULES.includes(module)) return undefined;
+  const rest = relPath.slice(module.length + 1).split("/");
+  return rest.length > 1 ? `${module}/${rest[0]}` : undefined;
+}
+
+/** Unit tests and test support beside the code: exempt from the sub-module rule. */
+function isTestFile(relPath: string): boolean {
+  return /\.test\.ts$|\.suite\.ts$|test-support\.ts$/.test(relPath);
 }
 
 const IMPORT_RE = /^\s*(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
@@ -57,12 +88,14 @@ export async function checkDependencies(root: string): Promise<Violation[]> {
       const target = relative(src, resolve(dirname(join(src, rel)), spec));
       if (target.startsWith("..")) continue; // package.json and other files outside src/
       const to = moduleOf(target);
-      if (to === from || allowed === undefined || allowed.includes("*") || allowed.includes(to)) continue;
-      violations.push({ file: `src/${rel}`, imports: spec, from, to });
+      if (to === from || allowed === undefined || allowed.includes("*")) continue;
+      const sub = subModuleOf(target, to);
+      if (!allowed.includes(to)) violations.push({ file: `src/${rel}`, imports: spec, from, to });
+      else if (sub !== undefined && !allowed.includes(sub) && !isTestFile(rel)) violations.push({ file: `src/${rel}`, imports: spec, from, to: sub });
     }
     if (allowed === undefined) violations.push({ file: `src/${rel}`, imports: "(module not in GUIDE §3 table)", from, to: "?" });
   }
-  return violations;
+  return violations.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 if (import.meta.main) {

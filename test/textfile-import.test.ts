@@ -13,7 +13,7 @@ import { MAX_RAW_BYTES } from "../src/core/limits.ts";
 import { importFiles, importTimestampContext } from "../src/ingest/import/import-files.ts";
 import { parseLeadingTimestamp } from "../src/ingest/parse/timestamp.ts";
 import { createMemoryStore } from "../src/storage/memory/memory-store.ts";
-import { recordAt } from "../src/storage/segment/batch.ts";
+import { recordAt } from "../src/storage/record-batch.ts";
 import { openTextFileStore } from "../src/storage/textfile/text-store.ts";
 import type { ChunkStore } from "../src/storage/types.ts";
 

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { batchFromRecords } from "../../src/storage/segment/batch.ts";
+import { batchFromRecords } from "../../src/storage/record-batch.ts";
 import type { CodecName } from "../../src/storage/segment/format.ts";
 import { SegmentReader } from "../../src/storage/segment/reader.ts";
 import { DEFAULT_SEGMENT_OPTIONS, writeSegment } from "../../src/storage/segment/writer.ts";

@@ -5,7 +5,7 @@
  */
 
 import type { LogRecord } from "../../core/record.ts";
-import { recordAt, sliceBatch } from "../../storage/segment/batch.ts";
+import { recordAt, sliceBatch } from "../../storage/record-batch.ts";
 import { blockIndexOf } from "../../storage/reader-checks.ts";
 import type { ChunkReader, RecordBatch } from "../../storage/types.ts";
 import { BatchMatcher } from "./batch-matcher.ts";

@@ -7,7 +7,7 @@
 import { LogError } from "../../core/errors.ts";
 import { BatchMatcher } from "./batch-matcher.ts";
 import type { TimeBounds } from "./chunk-planner.ts";
-import { recordAt } from "../../storage/segment/batch.ts";
+import { recordAt } from "../../storage/record-batch.ts";
 import { compileFilter, matchesFilter } from "./compile.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
 import type { SearchHit, SearchRequest } from "./types.ts";

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { LogRecord } from "../../core/record.ts";
-import { batchFromRecords, recordAt } from "./batch.ts";
+import { batchFromRecords, recordAt } from "../record-batch.ts";
 import { BlockEncoder, decodeBlock } from "./block.ts";
 import { recordsArb } from "./test-support.ts";
 

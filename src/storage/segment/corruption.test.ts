@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
-import { batchFromRecords, recordAt } from "./batch.ts";
+import { batchFromRecords, recordAt } from "../record-batch.ts";
 import { FOOTER_SIZE } from "./format.ts";
 import { SegmentReader } from "./reader.ts";
 import { simpleRecords, tempDir } from "./test-support.ts";

@@ -10,7 +10,7 @@ import { crc32 } from "../../core/bytes/checksum.ts";
 import { CorruptError, LogError, errorMessage } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import type { RecordBatch } from "../types.ts";
-import { recordAt, sliceBatch } from "./batch.ts";
+import { recordAt, sliceBatch } from "../record-batch.ts";
 import { decodeBlock, type DecodedBlock } from "./block.ts";
 import { BlockCache } from "./block-cache.ts";
 import { blockIndexOf } from "../reader-checks.ts";

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { LogError } from "../../core/errors.ts";
 import { eventTime, type LogRecord } from "../../core/record.ts";
 import type { RecordBatch, SectionBuilder } from "../types.ts";
-import { batchFromRecords, recordAt } from "./batch.ts";
+import { batchFromRecords, recordAt } from "../record-batch.ts";
 import { SegmentReader } from "./reader.ts";
 import { recordsArb, simpleRecords, tempDir } from "./test-support.ts";
 import { DEFAULT_SEGMENT_OPTIONS, writeSegment, type SegmentWriteOptions } from "./writer.ts";

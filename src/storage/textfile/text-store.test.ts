@@ -6,7 +6,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { LogError } from "../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../core/limits.ts";
-import { recordAt } from "../segment/batch.ts";
+import { recordAt } from "../record-batch.ts";
 import { tempDir } from "../file/test-helpers.ts";
 import type { ChunkStore } from "../types.ts";
 import { openTextFileStore, type TextFileStoreOptions } from "./text-store.ts";

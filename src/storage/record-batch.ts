@@ -1,11 +1,12 @@
 /**
- * RecordBatch helpers: build a batch from LogRecord objects (memory store, tests) and take a
- * sub-range of a batch without copying (segment reader). Payloads are copied once into one
- * contiguous buffer by batchFromRecords; slices share the parent's buffers.
+ * RecordBatch helpers for every store and the engine: build a batch from LogRecord objects
+ * (memory store, tests), take a sub-range of a batch without copying (segment reader, candidate
+ * scans) and copy one record out. batchFromRecords copies payloads once into one contiguous
+ * buffer; slices share the parent's buffers.
  */
 
-import type { Attrs, LogRecord } from "../../core/record.ts";
-import type { RecordBatch } from "../types.ts";
+import type { Attrs, LogRecord } from "../core/record.ts";
+import type { RecordBatch } from "./types.ts";
 
 /** Packs `records` (positions first, first+1, ...) into one RecordBatch. */
 export function batchFromRecords(first: number, records: readonly LogRecord[]): RecordBatch {

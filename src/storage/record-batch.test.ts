@@ -2,9 +2,9 @@
 
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import type { RecordBatch } from "../types.ts";
-import { batchFromRecords, recordAt, sliceBatch } from "./batch.ts";
-import { recordsArb } from "./test-support.ts";
+import type { RecordBatch } from "./types.ts";
+import { batchFromRecords, recordAt, sliceBatch } from "./record-batch.ts";
+import { recordsArb } from "./segment/test-support.ts";
 
 function unpack(b: RecordBatch) {
   return { first: b.first, records: Array.from({ length: b.count }, (_, i) => recordAt(b, i)) };
