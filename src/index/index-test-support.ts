@@ -93,6 +93,8 @@ export function sectionReader(sections: Map<string, { bytes: Uint8Array }>): Chu
     batches: notHere,
     blocks: notHere,
     lowerBoundWriteTs: notHere,
+    sectionSize: notHere,
+    readSection: notHere,
     section: (name) => sections.get(name)?.bytes,
     cursor: notHere,
     close: () => {},

@@ -1,7 +1,9 @@
 /**
- * The ChunkStore contract shared by the memory and file implementations (one conformance
- * suite runs against both: storage/conformance.suite.ts). Query and ingest code depend on these
- * types only, never on a concrete store.
+ * The storage contracts: ChunkSource/ChunkView, the read side queries use (async-capable; a
+ * remote tier may implement only these), and ChunkStore/ChunkReader, the local stores (memory,
+ * file) that also append. Conformance suites: storage/conformance.suite.ts for ChunkStores,
+ * storage/source-conformance.suite.ts for every ChunkSource. Query and ingest code depend on
+ * these types only, never on a concrete store.
  *
  * Positions are 0-based record indexes within a chunk. Time is epoch microseconds.
  */
@@ -95,23 +97,61 @@ export interface BlockInfo {
   eventTs: TimeRange;
 }
 
-/** Reads one chunk. Active chunk readers see records appended after they were opened. */
-export interface ChunkReader {
+/** A value now (local stores) or later (a remote tier): callers always await it. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Read-only, async-capable access to one chunk: all a query needs. Data is read by range —
+ * records by position range (`batches`, one or more per block), sections by byte range — so a
+ * remote tier (object storage) can fetch only what is read. Local readers (ChunkReader) answer
+ * at once; callers must still await `record`, `readSection` and iterate `batches` with
+ * `for await`.
+ */
+export interface ChunkView {
   readonly meta: ChunkMeta;
   /** Current record count (grows for an active chunk). */
   count(): number;
-  record(pos: number): LogRecord;
-  /** Records [from, to) grouped into one or more batches, in order. */
-  batches(from: number, to: number): Iterable<RecordBatch>;
   /** Block layout for pruning; an active chunk reports one block covering all records. */
   blocks(): readonly BlockInfo[];
+  /** Records [from, to) grouped into one or more batches, in order. */
+  batches(from: number, to: number): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+  record(pos: number): MaybePromise<LogRecord>;
+  /** Byte length of the named section of a sealed chunk; undefined when it has none. */
+  sectionSize(name: string): number | undefined;
+  /**
+   * Bytes [offset, offset + length) of the named section. Throws LogError("not_found") for an
+   * absent section, ("invalid_argument") for a range outside it, CorruptError for damage.
+   */
+  readSection(name: string, offset: number, length: number): MaybePromise<Uint8Array>;
+  /** Releases mapped memory, file handles or connections. */
+  close(): void;
+}
+
+/**
+ * The read side of a store: what queries, explain and follow use. Every ChunkStore is one;
+ * a read-only source (text files today, an object-storage tier later) need implement only this.
+ */
+export interface ChunkSource {
+  readonly name: string;
+  /** All chunks, oldest first (by ID = creation order). */
+  chunks(): ChunkMeta[];
+  chunk(id: ChunkId): ChunkMeta | undefined;
+  /** Opens a view; rejects/throws LogError("not_found") for an unknown or deleted chunk. */
+  open(id: ChunkId): MaybePromise<ChunkView>;
+  /** Subscribes to appends/seals/deletes; returns an unsubscribe function. */
+  subscribe(listener: (e: StoreEvent) => void): () => void;
+}
+
+/** A local, synchronous ChunkView (every store's reader). Active chunk readers see later appends. */
+export interface ChunkReader extends ChunkView {
+  record(pos: number): LogRecord;
+  batches(from: number, to: number): Iterable<RecordBatch>;
+  readSection(name: string, offset: number, length: number): Uint8Array;
   /** First position whose writeTs >= ts (binary search over fixed-width entries). */
   lowerBoundWriteTs(ts: number): number;
-  /** A named index section of a sealed segment, or undefined. */
+  /** A named index section of a sealed segment as one view, or undefined (local fast path). */
   section(name: string): Uint8Array | undefined;
   cursor(): Cursor;
-  /** Releases mapped memory or file handles. */
-  close(): void;
 }
 
 /** Bidirectional cursor: seek(p) then next() yields p, prev() yields p-1. */
@@ -133,8 +173,7 @@ export type StoreEvent =
   | { kind: "deleted"; chunk: ChunkId };
 
 /** A named set of chunks with one active chunk; memory and file implementations. */
-export interface ChunkStore {
-  readonly name: string;
+export interface ChunkStore extends ChunkSource {
   /**
    * Appends a batch in order and returns where each record went. Resolves once the batch is
    * durable under the store's durability policy. Rotation is checked before each record.
@@ -142,15 +181,10 @@ export interface ChunkStore {
   append(batch: readonly RecordInput[]): Promise<RecordRef[]>;
   /** Seals the active chunk now (no-op when there is none). Resolves when sealed. */
   seal(): Promise<ChunkId | undefined>;
-  /** All chunks, oldest first (by ID = creation order). */
-  chunks(): ChunkMeta[];
-  chunk(id: ChunkId): ChunkMeta | undefined;
   /** Opens a reader; throws LogError("not_found") for an unknown or deleted chunk. */
   open(id: ChunkId): ChunkReader;
   /** Deletes a sealed chunk (retention). Readers already open keep working until closed. */
   delete(id: ChunkId): Promise<void>;
-  /** Subscribes to appends/seals/deletes; returns an unsubscribe function. */
-  subscribe(listener: (e: StoreEvent) => void): () => void;
   /** Waits for in-flight seals. */
   idle(): Promise<void>;
   /** Flushes, fsyncs and releases the store (and its lock). The active chunk stays active. */

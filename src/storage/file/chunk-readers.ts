@@ -6,15 +6,15 @@
 
 import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
-import { ChunkCursor } from "../cursor.ts";
 import type { SegmentReader } from "../segment/reader.ts";
-import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
+import { LocalChunkReader } from "../reader-base.ts";
+import type { BlockInfo, ChunkMeta, RecordBatch } from "../types.ts";
 import type { ActiveChunk } from "./active-chunk.ts";
 import { ActiveData } from "./active-data.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
 
 /** Reader of an active or sealing chunk; count() follows commits. */
-export class ActiveChunkReader implements ChunkReader {
+export class ActiveChunkReader extends LocalChunkReader {
   private readonly data: ActiveData;
   private closed = false;
 
@@ -22,6 +22,7 @@ export class ActiveChunkReader implements ChunkReader {
     private readonly chunk: ActiveChunk,
     private readonly metaOf: () => ChunkMeta,
   ) {
+    super();
     this.data = new ActiveData(chunk.dir, () => chunk.entries);
   }
 
@@ -55,10 +56,6 @@ export class ActiveChunkReader implements ChunkReader {
     return undefined;
   }
 
-  cursor(): Cursor {
-    return new ChunkCursor(this);
-  }
-
   close(): void {
     this.closed = true;
     this.data.close();
@@ -70,12 +67,14 @@ export class ActiveChunkReader implements ChunkReader {
 }
 
 /** Reader of a sealed segment; reports corruption to the store. */
-export class SealedChunkReader implements ChunkReader {
+export class SealedChunkReader extends LocalChunkReader {
   constructor(
     private readonly seg: SegmentReader,
     readonly meta: ChunkMeta,
     private readonly onCorrupt: (err: CorruptError) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   count(): number {
     return this.seg.count();
@@ -115,8 +114,9 @@ export class SealedChunkReader implements ChunkReader {
     return this.seg.section(name);
   }
 
-  cursor(): Cursor {
-    return new ChunkCursor(this);
+  /** From the directory: no checksum pass over the section. */
+  override sectionSize(name: string): number | undefined {
+    return this.seg.sectionLength(name);
   }
 
   /** The segment itself stays open in the store's SegmentCache for the next reader. */

@@ -5,14 +5,12 @@
 
 import type { ChunkId } from "../../core/ids.ts";
 import type { LogRecord } from "../../core/record.ts";
-import { ChunkCursor } from "../cursor.ts";
+import { LocalChunkReader } from "../reader-base.ts";
 import { ChunkStats } from "../stats.ts";
 import type {
   BlockInfo,
   ChunkMeta,
-  ChunkReader,
   ChunkState,
-  Cursor,
   IndexStatus,
   RecordBatch,
   SectionBuilderFactory,
@@ -80,10 +78,12 @@ export class MemoryChunk {
 }
 
 /** Reader of a memory chunk (active readers see later appends). */
-export class MemoryChunkReader implements ChunkReader {
+export class MemoryChunkReader extends LocalChunkReader {
   private closed = false;
 
-  constructor(private readonly chunk: MemoryChunk) {}
+  constructor(private readonly chunk: MemoryChunk) {
+    super();
+  }
 
   get meta(): ChunkMeta {
     return this.chunk.meta();
@@ -113,10 +113,6 @@ export class MemoryChunkReader implements ChunkReader {
 
   section(name: string): Uint8Array | undefined {
     return this.chunk.sections.get(name);
-  }
-
-  cursor(): Cursor {
-    return new ChunkCursor(this);
   }
 
   close(): void {

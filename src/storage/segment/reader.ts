@@ -142,6 +142,11 @@ export class SegmentReader {
     return blocks[lo]!.first + a;
   }
 
+  /** Byte length of section `name` (from the directory), or undefined when absent. */
+  sectionLength(name: string): number | undefined {
+    return this.sectionsByName.get(name)?.length;
+  }
+
   /** A zero-copy view of section `name` (8-aligned in the file), CRC-checked on first access. */
   section(name: string): Uint8Array | undefined {
     const s = this.sectionsByName.get(name);

@@ -6,8 +6,8 @@
 
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import { BATCH_MAX_RAW_BYTES } from "../column-batch.ts";
-import { ChunkCursor } from "../cursor.ts";
-import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
+import { LocalChunkReader } from "../reader-base.ts";
+import type { BlockInfo, ChunkMeta, RecordBatch } from "../types.ts";
 import { TS_BLOCK, type Region } from "./region.ts";
 import { checkReadRange } from "../reader-checks.ts";
 
@@ -37,13 +37,15 @@ class TextBatch implements RecordBatch {
 }
 
 /** Reader of one region; `stamps` is TS_BLOCK copies of the store's open time. */
-export class TextChunkReader implements ChunkReader {
+export class TextChunkReader extends LocalChunkReader {
   private closed = false;
 
   constructor(
     private readonly region: Region,
     private readonly stamps: Float64Array,
-  ) {}
+  ) {
+    super();
+  }
 
   get meta(): ChunkMeta {
     return this.region.meta();
@@ -90,10 +92,6 @@ export class TextChunkReader implements ChunkReader {
 
   section(): Uint8Array | undefined {
     return undefined;
-  }
-
-  cursor(): Cursor {
-    return new ChunkCursor(this);
   }
 
   close(): void {
