@@ -76,8 +76,8 @@ function timeRg(cmd: string, file: string, runs: number): { ms: number; out: str
   return { ms: median(times), out };
 }
 
-function planSummary(o: OpenedStore, req: SearchRequest): string {
-  const plan = explain(o.source, req);
+async function planSummary(o: OpenedStore, req: SearchRequest): Promise<string> {
+  const plan = await explain(o.source, req);
   const modes = new Map<string, number>();
   for (const c of plan.chunks) modes.set(c.scanMode, (modes.get(c.scanMode) ?? 0) + 1);
   return [...modes].map(([m, n]) => (plan.chunks.length > 1 ? `${m}×${n}` : m)).join(",");
@@ -102,7 +102,7 @@ export async function runQueryBench(o: BenchOptions): Promise<void> {
   const rgRuns = o.quick ? 1 : 3;
   const cases = queryCases(file);
   const opened = await openStore(dataDir, "default");
-  const plans = cases.map((c) => planSummary(opened, request(c, 0)));
+  const plans = await Promise.all(cases.map((c) => planSummary(opened, request(c, 0))));
   await opened.close();
 
   const caseRows: string[][] = [];

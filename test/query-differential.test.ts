@@ -158,12 +158,12 @@ function expected(s: Setup, expr: Expr, reverse: boolean, start?: number, end?: 
 }
 
 describe("indexed engine equals the scan oracle", () => {
-  test("indexed words are answered from indexes, unindexable ones by scanning", () => {
+  test("indexed words are answered from indexes, unindexable ones by scanning", async () => {
     const word = vocab.words.find((w) => /^[a-z]{5,}$/.test(w) && w !== "error")!;
     for (const s of setups) {
-      const modes = explain(s.source, { expr: parseExpr(word), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }).chunks.map((c) => c.scanMode);
+      const modes = (await explain(s.source, { expr: parseExpr(word), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 })).chunks.map((c) => c.scanMode);
       expect(modes.filter((m) => m === "index-driven" || m === "skipped").length).toBeGreaterThanOrEqual(3);
-      const scan = explain(s.source, { expr: parseExpr("404"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }).chunks;
+      const scan = (await explain(s.source, { expr: parseExpr("404"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 })).chunks;
       expect(scan.every((c) => c.scanMode === "sequential")).toBe(true);
     }
   });

@@ -9,7 +9,7 @@ import type { RecordInput, RecordRef } from "../core/record.ts";
 import type { RouterStats } from "../ingest/route/router.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import type { RetentionStats, SweepResult } from "../storage/retention/runner.ts";
-import type { DurabilityPolicy, RotationPolicy } from "../storage/types.ts";
+import type { ChunkStore, DurabilityPolicy, RotationPolicy } from "../storage/types.ts";
 
 /** "starting": stores opening; "draining": shutdown under way (not ready, appends refused). */
 export type HostPhase = "starting" | "ready" | "draining" | "stopped";
@@ -30,7 +30,7 @@ export interface StoreSettings {
 /** One open store: its search source (source.store is the ChunkStore) and settings. */
 export interface HostStore {
   readonly name: string;
-  readonly source: SearchSource;
+  readonly source: SearchSource<ChunkStore>;
   readonly settings: StoreSettings;
 }
 

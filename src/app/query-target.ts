@@ -55,7 +55,7 @@ async function localQueryTarget(dataDir: string, store: string): Promise<QueryTa
   return {
     search: (spec, onWarning) => search(opened.source, spec.req, { onWarning }),
     async explain(spec, analyze) {
-      const plan = analyze ? await explainAnalyze(opened.source, spec.req) : explain(opened.source, spec.req);
+      const plan = analyze ? await explainAnalyze(opened.source, spec.req) : await explain(opened.source, spec.req);
       return { plan, text: renderExplain(plan) };
     },
     close: () => opened.close(),

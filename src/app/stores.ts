@@ -26,7 +26,7 @@ const INDEX_CACHE_CHUNKS = 64;
 
 export interface OpenedStore {
   store: ChunkStore;
-  source: SearchSource;
+  source: SearchSource<ChunkStore>;
   /** Takes over changed policies without reopening (see LivePolicy). */
   reconfigure(p: LivePolicy): Promise<void>;
   close(): Promise<void>;
@@ -52,13 +52,13 @@ export function openMemoryStore(name: string, options: MemoryStoreOptions = {}):
   return { store, source: searchSource(name, store), reconfigure: (p) => store.reconfigure(p), close: () => store.close() };
 }
 
-/** A SearchSource over `store` with an LRU of opened chunk indexes. */
-export function searchSource(name: string, store: ChunkStore): SearchSource {
+/** A SearchSource over `store` with an LRU of opened chunk indexes (read from the chunk's local reader). */
+export function searchSource(name: string, store: ChunkStore): SearchSource<ChunkStore> {
   const cache = new Map<string, ChunkIndexes>();
   return {
     name,
     store,
-    indexes(reader, meta) {
+    indexes(meta) {
       const hit = cache.get(meta.id);
       if (hit) {
         cache.delete(meta.id);
@@ -66,7 +66,13 @@ export function searchSource(name: string, store: ChunkStore): SearchSource {
         return hit;
       }
       if (meta.indexStatus === "none" || meta.indexStatus === "missing") return undefined;
-      const idx = openChunkIndexes(reader, meta.indexStatus);
+      const reader = store.open(meta.id);
+      let idx: ChunkIndexes;
+      try {
+        idx = openChunkIndexes(reader, meta.indexStatus);
+      } finally {
+        reader.close();
+      }
       cache.set(meta.id, idx);
       if (cache.size > INDEX_CACHE_CHUNKS) cache.delete(cache.keys().next().value!);
       return idx;

@@ -7,7 +7,7 @@ import { LogError } from "../../core/errors.ts";
 import type { RecordRef } from "../../core/record.ts";
 import { orderedChunks, type SearchSource } from "../../query/engine/source.ts";
 import type { SearchHit } from "../../query/engine/types.ts";
-import type { ChunkMeta, ChunkReader } from "../../storage/types.ts";
+import type { ChunkMeta, ChunkReader, ChunkStore } from "../../storage/types.ts";
 
 /** Most records asked for on either side of the anchor. */
 export const MAX_CONTEXT = 10_000;
@@ -18,7 +18,7 @@ export interface ContextResult {
   after: SearchHit[];
 }
 
-export function contextAround(src: SearchSource, ref: RecordRef, before: number, after: number): ContextResult {
+export function contextAround(src: SearchSource<ChunkStore>, ref: RecordRef, before: number, after: number): ContextResult {
   if (before > MAX_CONTEXT || after > MAX_CONTEXT) {
     throw new LogError("invalid_argument", `context of ${Math.max(before, after)} records asked; at most ${MAX_CONTEXT} on each side`);
   }

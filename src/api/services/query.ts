@@ -64,7 +64,7 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
     async explain(req, ctx) {
       const sreq = toSearchRequest(req.query);
       const plans: QueryPlan[] = [];
-      for (const src of querySources(host, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, ctx.signal) : explain(src, sreq));
+      for (const src of querySources(host, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, ctx.signal) : await explain(src, sreq, ctx.signal));
       const plan = plans.length === 1 ? plans[0]! : combinePlans(plans, sreq.reverse);
       return { plan: toQueryPlanPb(plan), text: renderExplain(plan) };
     },

@@ -24,7 +24,7 @@ const kvScanner = new KvScanner();
 
 export class BatchMatcher {
   private latin1: string | undefined;
-  private readonly flags = new Map<Predicate, Uint8Array>();
+  private readonly memo = new Map<Predicate, Uint8Array>();
   private readonly base: number;
 
   constructor(readonly batch: RecordBatch) {
@@ -33,12 +33,17 @@ export class BatchMatcher {
 
   /** True when record i (batch-relative) satisfies `p`. */
   test(p: Predicate, i: number): boolean {
-    let f = this.flags.get(p);
+    return this.flags(p)[i] === 1;
+  }
+
+  /** Per record of the batch, 1 when it satisfies `p` (computed in one pass, then kept). */
+  flags(p: Predicate): Uint8Array {
+    let f = this.memo.get(p);
     if (f === undefined) {
       f = this.compute(p);
-      this.flags.set(p, f);
+      this.memo.set(p, f);
     }
-    return f[i] === 1;
+    return f;
   }
 
   private text(): string {

@@ -6,7 +6,7 @@
 
 import type { ChunkIndexes } from "../../index/types.ts";
 import { unionPositions } from "../../index/postings.ts";
-import type { ChunkMeta, ChunkReader, TimeRange } from "../../storage/types.ts";
+import type { ChunkMeta, ChunkView, TimeRange } from "../../storage/types.ts";
 import { planBranch } from "./branch-planner.ts";
 import type { CompiledFilter } from "./compile.ts";
 import type { BranchPlan, ChunkPlan, PlanStep } from "./types.ts";
@@ -46,7 +46,7 @@ function skipped(base: Omit<ChunkPlan, "scanMode" | "skipReason" | "estimatedSca
   return { plan: { ...base, branches, scanMode: "skipped", skipReason: reason, runtimeFilter: "none", estimatedScan: 0 } };
 }
 
-export function planChunk(store: string, meta: ChunkMeta, reader: ChunkReader, indexes: ChunkIndexes | undefined, filter: CompiledFilter, bounds: TimeBounds): ChunkWork {
+export function planChunk(store: string, meta: ChunkMeta, reader: ChunkView, indexes: ChunkIndexes | undefined, filter: CompiledFilter, bounds: TimeBounds): ChunkWork {
   const records = reader.count();
   const sealed = meta.state === "sealed";
   const base = {

@@ -1,11 +1,11 @@
 /**
- * Context windows: up to N records before and after each match in
- * storage iteration order, across chunk boundaries, unfiltered, each record shown once (windows
- * that overlap or reach a match are merged), marked as context. Context does not count toward
- * the limit.
+ * Context windows: up to N records before and after each match in storage iteration order,
+ * across chunk boundaries, unfiltered, each record shown once (windows that overlap or reach a
+ * match are merged), marked as context. Context does not count toward the limit. Chunks are
+ * opened (through ChunkView, possibly asynchronously) only when a window steps into them.
  */
 
-import type { ChunkMeta, ChunkReader } from "../../storage/types.ts";
+import type { ChunkMeta, ChunkView } from "../../storage/types.ts";
 import type { SearchSource } from "./source.ts";
 import type { SearchHit, SearchRequest } from "./types.ts";
 
@@ -16,7 +16,7 @@ export interface SeqPoint {
 }
 
 export class ContextWindow {
-  private readonly readers = new Map<number, ChunkReader>();
+  private readonly readers = new Map<number, ChunkView>();
   /** Last point yielded (match or context), in iteration order. */
   private last: SeqPoint | undefined;
   private afterLeft = 0;
@@ -28,16 +28,16 @@ export class ContextWindow {
   ) {}
 
   /** Yields pending after-context up to the match at `m`, then its before-context. */
-  *before(m: SeqPoint): Generator<SearchHit> {
+  async *before(m: SeqPoint): AsyncGenerator<SearchHit> {
     yield* this.after(m);
     const start: SeqPoint[] = [];
     let p: SeqPoint | undefined = m;
     for (let k = 0; k < this.req.contextBefore; k++) {
-      p = this.step(p, -1);
+      p = await this.step(p, -1);
       if (!p || (this.last && this.compare(p, this.last) <= 0)) break;
       start.push(p);
     }
-    for (let k = start.length - 1; k >= 0; k--) yield this.hit(start[k]!);
+    for (let k = start.length - 1; k >= 0; k--) yield await this.hit(start[k]!);
   }
 
   /** Notes that the match at `m` was yielded. */
@@ -47,8 +47,8 @@ export class ContextWindow {
   }
 
   /** Yields the after-context still owed to the last match. */
-  *flush(): Generator<SearchHit> {
-    yield* this.after(undefined);
+  flush(): AsyncGenerator<SearchHit> {
+    return this.after(undefined);
   }
 
   close(): void {
@@ -56,26 +56,26 @@ export class ContextWindow {
     this.readers.clear();
   }
 
-  private *after(limit: SeqPoint | undefined): Generator<SearchHit> {
+  private async *after(limit: SeqPoint | undefined): AsyncGenerator<SearchHit> {
     while (this.afterLeft > 0 && this.last) {
-      const next = this.step(this.last, 1);
+      const next = await this.step(this.last, 1);
       if (!next || (limit && this.compare(next, limit) >= 0)) break;
       this.afterLeft--;
-      yield this.hit(next);
+      yield await this.hit(next);
     }
     this.afterLeft = 0;
   }
 
-  private hit(p: SeqPoint): SearchHit {
+  private async hit(p: SeqPoint): Promise<SearchHit> {
     this.last = p;
     const meta = this.chunks[p.ci]!;
-    return { store: this.src.name, ref: { chunk: meta.id, pos: p.pos }, record: this.reader(p.ci).record(p.pos), context: true };
+    return { store: this.src.name, ref: { chunk: meta.id, pos: p.pos }, record: await (await this.reader(p.ci)).record(p.pos), context: true };
   }
 
-  private reader(ci: number): ChunkReader {
+  private async reader(ci: number): Promise<ChunkView> {
     let r = this.readers.get(ci);
     if (!r) {
-      r = this.src.store.open(this.chunks[ci]!.id);
+      r = await this.src.store.open(this.chunks[ci]!.id);
       this.readers.set(ci, r);
     }
     return r;
@@ -88,21 +88,21 @@ export class ContextWindow {
   }
 
   /** The neighbour of `p` in iteration order (dir 1 = next, -1 = previous), crossing chunks. */
-  private step(p: SeqPoint, dir: 1 | -1): SeqPoint | undefined {
+  private async step(p: SeqPoint, dir: 1 | -1): Promise<SeqPoint | undefined> {
     const storageDir = this.req.reverse ? -dir : dir;
     let ci = p.ci;
     let pos = p.pos + storageDir;
     for (;;) {
-      if (pos >= 0 && pos < this.count(ci)) return { ci, pos };
+      if (pos >= 0 && pos < (await this.count(ci))) return { ci, pos };
       ci += dir;
       if (ci < 0 || ci >= this.chunks.length) return undefined;
-      pos = storageDir > 0 ? 0 : this.count(ci) - 1;
+      pos = storageDir > 0 ? 0 : (await this.count(ci)) - 1;
     }
   }
 
-  private count(ci: number): number {
+  private async count(ci: number): Promise<number> {
     try {
-      return this.reader(ci).count();
+      return (await this.reader(ci)).count();
     } catch {
       return 0; // a chunk deleted meanwhile has no neighbours to show
     }

@@ -7,6 +7,7 @@
 import { toDnf, describeBranch } from "../lang/dnf.ts";
 import { planChunk } from "./chunk-planner.ts";
 import { compileFilter } from "./compile.ts";
+import { Pacer } from "./pacer.ts";
 import { search } from "./search.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
 import type { ChunkMeta } from "../../storage/types.ts";
@@ -42,23 +43,28 @@ function corruptPlan(store: string, meta: ChunkMeta): ChunkPlan {
   };
 }
 
-/** Plans every chunk of the store without reading record data. */
-export function explain(src: SearchSource, req: SearchRequest): QueryPlan {
+/**
+ * Plans every chunk of the store without reading record data (index lookups may still be
+ * costly, so it yields between chunks and stops when `signal` aborts).
+ */
+export async function explain(src: SearchSource, req: SearchRequest, signal?: AbortSignal): Promise<QueryPlan> {
   const filter = compileFilter(req.expr);
+  const pacer = new Pacer(signal);
   const plans: ChunkPlan[] = [];
   for (const meta of orderedChunks(src, req.reverse)) {
+    if (pacer.due()) await pacer.pause();
     if (meta.state === "corrupt") {
       plans.push(corruptPlan(src.name, meta));
       continue;
     }
     let reader;
     try {
-      reader = src.store.open(meta.id);
+      reader = await src.store.open(meta.id);
     } catch {
       continue; // deleted since listing
     }
     try {
-      const idx = meta.state === "sealed" ? src.indexes(reader, meta) : undefined;
+      const idx = meta.state === "sealed" ? await src.indexes(meta) : undefined;
       plans.push(planChunk(src.name, meta, reader, idx, filter, { start: req.start, end: req.end }).plan);
     } finally {
       reader.close();

@@ -1,20 +1,23 @@
 /**
  * Follow (live tail): yields records appended after the call that match the query, across
  * rotations and seals (an old chunk is drained to its end before the next one), until the
- * signal aborts. Uses the same compiled filter as search, so follow and query agree.
+ * signal aborts. New records go through the same filter as search (pipeline/filter.ts), paced
+ * the same way, so follow and query agree and a burst of appends does not stall the server.
  */
 
 import { LogError } from "../../core/errors.ts";
-import { BatchMatcher } from "./batch-matcher.ts";
-import type { TimeBounds } from "./chunk-planner.ts";
 import { recordAt } from "../../storage/record-batch.ts";
-import { compileFilter, matchesFilter } from "./compile.ts";
+import type { TimeBounds } from "./chunk-planner.ts";
+import { compileFilter } from "./compile.ts";
+import { Pacer } from "./pacer.ts";
+import { keepRows } from "./pipeline/filter.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
 import type { SearchHit, SearchRequest } from "./types.ts";
 
 export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr" | "start" | "end">, signal: AbortSignal): AsyncGenerator<SearchHit> {
   const filter = compileFilter(req.expr);
   const bounds: TimeBounds = { start: req.start, end: req.end };
+  const pacer = new Pacer();
   /** Next position to examine per chunk; chunks that appear later start at 0. */
   const next = new Map<string, number>();
   for (const c of orderedChunks(src, false)) next.set(c.id, c.records);
@@ -35,7 +38,7 @@ export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr"
         if (meta.id < floor) continue;
         let reader;
         try {
-          reader = src.store.open(meta.id);
+          reader = await src.store.open(meta.id);
         } catch (err) {
           if (err instanceof LogError && err.code === "not_found") continue;
           throw err;
@@ -44,16 +47,13 @@ export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr"
           const from = next.get(meta.id) ?? 0;
           const to = reader.count();
           if (to <= from) continue;
-          for (const batch of reader.batches(from, to)) {
-            const m = new BatchMatcher(batch);
-            for (let i = 0; i < batch.count; i++) {
-              const t = batch.sourceTs[i] !== 0 ? batch.sourceTs[i]! : batch.ingestTs[i]!;
-              if (bounds.start !== undefined && t < bounds.start) continue;
-              if (bounds.end !== undefined && t >= bounds.end) continue;
-              if (!matchesFilter(filter, m, i)) continue;
+          for await (const batch of reader.batches(from, to)) {
+            const rows = await keepRows(filter, bounds, batch, Uint32Array.from({ length: batch.count }, (_, i) => i), pacer);
+            for (const i of rows) {
               yield { store: src.name, ref: { chunk: meta.id, pos: batch.first + i }, record: recordAt(batch, i), context: false };
               if (signal.aborted) return;
             }
+            if (pacer.due()) await pacer.pause();
           }
           next.set(meta.id, to);
         } finally {

@@ -6,6 +6,7 @@ import { parseQueryArgs } from "../lang/controls.ts";
 import { followAll } from "./follow-all.ts";
 import { searchMerged } from "./merge.ts";
 import { encodeMergeToken } from "./merge-token.ts";
+import type { ChunkStore } from "../../storage/types.ts";
 import type { SearchSource } from "./source.ts";
 import type { SearchHit, SearchRequest } from "./types.ts";
 
@@ -14,8 +15,8 @@ const dec = new TextDecoder();
 const BASE: SearchRequest = { limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 };
 
 /** Memory stores holding `times[store]` (event times, in order) as records "store@time". */
-async function stores(times: Record<string, number[]>, sealEvery = 3): Promise<SearchSource[]> {
-  const out: SearchSource[] = [];
+async function stores(times: Record<string, number[]>, sealEvery = 3): Promise<SearchSource<ChunkStore>[]> {
+  const out: SearchSource<ChunkStore>[] = [];
   for (const [name, ts] of Object.entries(times)) {
     const store = createMemoryStore(name, { rotation: { maxRecords: sealEvery } });
     for (const t of ts) await store.append([{ raw: enc.encode(`${name}@${t}`), attrs: {}, sourceTs: t, ingestTs: 1 }]);

@@ -10,9 +10,9 @@
 import { eventTime } from "../../core/record.ts";
 import { decodeMergeToken, encodeMergeToken, type StorePosition } from "./merge-token.ts";
 import { encodeResume } from "./resume.ts";
-import { search, type SearchDone, type SearchOptions } from "./search.ts";
+import { search, type SearchOptions } from "./search.ts";
 import type { SearchSource } from "./source.ts";
-import type { SearchHit, SearchRequest } from "./types.ts";
+import type { SearchDone, SearchHit, SearchRequest } from "./types.ts";
 
 /** One store's search stream with its next group (context-before, match, context-after). */
 interface Stream {

@@ -1,17 +1,17 @@
 /**
- * What the engine searches: a named store plus a way to open a sealed chunk's indexes. The
- * composition root supplies the index opener (with whatever caching it wants), so the engine
- * never cares how index sections are decoded.
+ * What the engine searches: a named ChunkSource (any store's read side) plus a way to get a
+ * sealed chunk's indexes. The composition root supplies the index opener (with whatever caching
+ * it wants, possibly asynchronous), so the engine never cares how index sections are decoded.
  */
 
 import type { ChunkIndexes } from "../../index/types.ts";
-import type { ChunkMeta, ChunkReader, ChunkStore } from "../../storage/types.ts";
+import type { ChunkMeta, ChunkSource, MaybePromise } from "../../storage/types.ts";
 
-export interface SearchSource {
+export interface SearchSource<S extends ChunkSource = ChunkSource> {
   readonly name: string;
-  readonly store: ChunkStore;
+  readonly store: S;
   /** Index sections of a sealed chunk, or undefined when it has none usable. */
-  indexes(reader: ChunkReader, meta: ChunkMeta): ChunkIndexes | undefined;
+  indexes(meta: ChunkMeta): MaybePromise<ChunkIndexes | undefined>;
 }
 
 /** The store's chunks in iteration order: oldest first, or newest first when reversed. */

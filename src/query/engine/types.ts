@@ -30,6 +30,12 @@ export interface SearchHit {
   context: boolean;
 }
 
+/** How a search ended. */
+export interface SearchDone {
+  /** Present when the search stopped at the limit: pass it back to continue. */
+  resume?: string;
+}
+
 export type StepIndex = "time" | "token" | "kv" | "runtime";
 export type StepAction = "seek" | "indexed" | "runtime" | "skipped";
 export type StepReason =
