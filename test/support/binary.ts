@@ -1,6 +1,8 @@
 /**
  * Builds the single executable once per test process (scripts/build into a temp dir) so
  * whole-binary tests always run the current sources, and runs it with captured output.
+ * GASTROLOG_TEST_BINARY=PATH tests that executable instead (e.g. an older build, to see a
+ * test fail without a fix).
  */
 
 import { mkdtempSync } from "node:fs";
@@ -12,6 +14,8 @@ let built: Promise<string> | undefined;
 
 /** Path of a freshly compiled gastrolog executable. */
 export function gastrologBinary(): Promise<string> {
+  const given = process.env.GASTROLOG_TEST_BINARY;
+  if (given) return Promise.resolve(resolve(given));
   built ??= (async () => {
     const out = join(mkdtempSync(join(tmpdir(), "gastrolog-bin-")), "gastrolog");
     const proc = Bun.spawn(["bash", "scripts/build"], { cwd: ROOT, env: { ...process.env, GASTROLOG_OUT: out }, stdout: "pipe", stderr: "pipe" });
