@@ -5,10 +5,11 @@
  */
 
 import { describeBranch, toDnf } from "../lang/dnf.ts";
-import type { Expr } from "../lang/ast.ts";
+import type { Expr, PredicateNode } from "../lang/ast.ts";
 import { describeExpr } from "../lang/printer.ts";
 import type { BatchMatcher } from "./batch-matcher.ts";
-import { compilePredicate, type Predicate } from "./predicate.ts";
+import { compilePredicate } from "./predicates/registry.ts";
+import type { Predicate } from "./predicates/types.ts";
 
 export interface CompiledBranch {
   readonly text: string;
@@ -25,9 +26,9 @@ export interface CompiledFilter {
 export function compileFilter(expr: Expr | undefined): CompiledFilter {
   if (expr === undefined) return { branches: undefined, expression: "" };
   const shared = new Map<string, Predicate>();
-  const intern = (node: Parameters<typeof compilePredicate>[0]): Predicate => {
+  const intern = (node: PredicateNode): Predicate => {
     const p = compilePredicate(node);
-    const key = `${p.kind}\u0000${p.text}`;
+    const key = `${p.kind.name}\u0000${p.text}`;
     const existing = shared.get(key);
     if (existing) return existing;
     shared.set(key, p);

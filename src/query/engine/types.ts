@@ -36,31 +36,22 @@ export interface SearchDone {
   resume?: string;
 }
 
-export type StepIndex = "time" | "token" | "kv" | "runtime";
 export type StepAction = "seek" | "indexed" | "runtime" | "skipped";
-export type StepReason =
-  | "binary_search"
-  | "block_minmax"
-  | "indexed"
-  | "index_missing"
-  | "non_ascii"
-  | "too_short"
-  | "numeric"
-  | "not_indexed"
-  | "empty_intersection"
-  | "no_match"
-  | "budget_exhausted"
-  | "value_not_indexed"
-  | "negative_predicate";
 
 export interface PlanStep {
-  index: StepIndex;
+  /** Which index family the step used or wanted: "time", "runtime", or a predicate kind's (e.g. "token", "kv"). */
+  index: string;
   predicate: string;
   /** Candidate count before and after this step. */
   before: number;
   after: number;
   action: StepAction;
-  reason: StepReason;
+  /**
+   * Why, as a snake_case word: "binary_search", "block_minmax", "indexed", "no_match",
+   * "empty_intersection", "negative_predicate", or a predicate kind's own (e.g. "index_missing",
+   * "non_ascii", "too_short", "numeric", "not_indexed", "budget_exhausted", "value_not_indexed").
+   */
+  reason: string;
   details: string;
 }
 

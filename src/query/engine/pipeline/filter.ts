@@ -12,7 +12,7 @@ import { BatchMatcher } from "../batch-matcher.ts";
 import type { TimeBounds } from "../chunk-planner.ts";
 import { matchesFilter, type CompiledFilter } from "../compile.ts";
 import type { Pacer } from "../pacer.ts";
-import type { Predicate } from "../predicate.ts";
+import type { Predicate } from "../predicates/types.ts";
 import type { RowBatch, Stage } from "./types.ts";
 
 /** Rows at most 1/SPARSE of the batch are checked one by one instead of scanning the batch. */

@@ -1,0 +1,106 @@
+/**
+ * What the three key=value predicate kinds share (kv.ts `k=v`, key-exists.ts `k=*`,
+ * value-exists.ts `*=v`): a record matches through an attribute, or through a key=value pair
+ * extracted from its raw text (index/kv-extract.ts), keys and values compared
+ * ASCII-case-insensitively; the attribute and message key=value indexes answer them when
+ * lossless. `part` says which side the predicate constrains.
+ */
+
+import { ASCII_LOWER, asciiLower } from "../../../core/ascii.ts";
+import type { Attrs } from "../../../core/record.ts";
+import { KvScanner } from "../../../index/kv-extract.ts";
+import { unionPositions } from "../../../index/postings.ts";
+import { PAIR_SEPARATOR, type ChunkIndexes, type TermIndex } from "../../../index/types.ts";
+import type { PredicateNode } from "../../lang/ast.ts";
+import { describeExpr } from "../../lang/printer.ts";
+import type { BatchMatcher } from "../batch-matcher.ts";
+import { compileNeedle, type Needle } from "./needle.ts";
+import { runtimeStep, type Lookup, type Predicate, type PredicateKind } from "./types.ts";
+
+/** "pair": key and value; "key": the key exists; "value": some key has the value. */
+export type PairPart = "pair" | "key" | "value";
+
+export interface PairPredicate extends Predicate {
+  /** Lowercased key ("" for part "value"). */
+  readonly key: string;
+  /** Lowercased value ("" for part "key"). */
+  readonly value: string;
+  /** `key=value`, `key=` or `=value`: found in the text before the pair is extracted and checked. */
+  readonly needle: Needle;
+}
+
+const kvScanner = new KvScanner();
+const EMPTY = new Uint32Array(0);
+
+/** A key=value kind: `leaf` picks the key and value out of the nodes this kind handles. */
+export function pairKind(name: string, part: PairPart, leaf: (node: PredicateNode) => { key: string; value: string } | undefined): PredicateKind<PairPredicate> {
+  const kind: PredicateKind<PairPredicate> = {
+    name,
+    stepIndex: "kv",
+    compile(node) {
+      const kv = leaf(node);
+      if (kv === undefined) return undefined;
+      const key = asciiLower(kv.key);
+      const value = asciiLower(kv.value);
+      const needle = part === "pair" ? `${key}=${value}` : part === "key" ? `${key}=` : `=${value}`;
+      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle) };
+    },
+    evaluate(p, m, out) {
+      m.markAttrs((attrs) => attrsMatch(part, p, attrs), out);
+      m.markNeedle(p.needle, out, (_h, rs, re) => messageMatches(part, p, m, rs, re));
+    },
+    lookup: (p, idx) => lookupPair(part, p, idx),
+  };
+  return kind;
+}
+
+function attrsMatch(part: PairPart, p: PairPredicate, attrs: Attrs): boolean {
+  for (const k in attrs) {
+    if (part !== "value" && asciiLower(k) !== p.key) continue;
+    if (part === "key" || asciiLower(attrs[k]!) === p.value) return true;
+  }
+  return false;
+}
+
+/** Runs key=value extraction on the record at text offsets [rs, re) and compares. */
+function messageMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: number, re: number): boolean {
+  const data = m.batch.data;
+  kvScanner.reset(data, m.base + rs, m.base + re);
+  while (kvScanner.next()) {
+    if (part !== "value" && !sameBytes(kvScanner.key, 0, kvScanner.keyLength, p.key, false)) continue;
+    if (part === "key" || sameBytes(data, kvScanner.valueStart, kvScanner.valueEnd, p.value, true)) return true;
+  }
+  return false;
+}
+
+/** b[start, end) equals the ASCII string `s` (after ASCII lowering when `fold`). */
+function sameBytes(b: Uint8Array, start: number, end: number, s: string, fold: boolean): boolean {
+  if (end - start !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if ((fold ? ASCII_LOWER[b[start + i]!] : b[start + i]) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+function lookupPair(part: PairPart, p: PairPredicate, idx: ChunkIndexes): Lookup {
+  const [attrIndex, msgIndex, label, term] =
+    part === "pair"
+      ? [idx.attrPairs, idx.message?.pairs, "kv", p.key + PAIR_SEPARATOR + p.value]
+      : part === "key"
+        ? [idx.attrKeys, idx.message?.keys, "key", p.key]
+        : [idx.attrValues, idx.message?.values, "val", p.value];
+  if (!attrIndex || !msgIndex || !idx.message) return runtimeStep(p, "index_missing", "no attribute or message key=value index");
+  const attr = get(attrIndex, term);
+  if (!idx.message.lossless) return runtimeStep(p, "budget_exhausted", `attr_${label}=${attr.length} msg_${label}=${idx.message.lossReason}`);
+  if (part === "pair" && idx.message.valuesOverflowed(p.key)) {
+    return runtimeStep(p, "value_not_indexed", `attr_kv=${attr.length} msg_kv=key '${p.key}' has too many values to index`);
+  }
+  if (part === "value" && !idx.message.valuesComplete) {
+    return runtimeStep(p, "value_not_indexed", `attr_val=${attr.length} msg_val=incomplete (a key has too many values)`);
+  }
+  const msg = get(msgIndex, term);
+  return { kind: "positions", positions: unionPositions(attr, msg), details: `attr_${label}=${attr.length} msg_${label}=${msg.length}` };
+}
+
+function get(index: TermIndex, term: string): Uint32Array {
+  return index.get(term) ?? EMPTY;
+}
+
