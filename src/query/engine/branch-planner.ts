@@ -34,6 +34,7 @@ export function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: n
       exact = false;
       continue;
     }
+    if (found.narrowed) exact = false;
     const next = candidates === undefined ? found.positions : intersectPositions(candidates, found.positions);
     const empty = next.length === 0;
     const reason = found.positions.length === 0 ? "no_match" : "empty_intersection";

@@ -17,8 +17,14 @@ export interface Predicate {
   readonly text: string;
 }
 
-/** What an index says about one positive predicate: its positions, or why a scan must check it. */
-export type Lookup = { kind: "positions"; positions: Uint32Array; details: string } | { kind: "runtime"; step: Omit<PlanStep, "before" | "after"> };
+/**
+ * What an index says about one positive predicate: the positions that can match (exactly the
+ * matches unless `narrowed`: then only candidates the scan still checks, e.g. records having
+ * the key of a comparison), or why a scan must check every record.
+ */
+export type Lookup =
+  | { kind: "positions"; positions: Uint32Array; details: string; narrowed?: boolean }
+  | { kind: "runtime"; step: Omit<PlanStep, "before" | "after"> };
 
 export interface PredicateKind<P extends Predicate = Predicate> {
   /** Unique name (a kind may compile several leaf shapes; `text` tells them apart). */
