@@ -2,7 +2,8 @@
  * The one ChunkStore conformance suite (hono-style): every store implementation runs it via a
  * StoreHarness (memory.test.ts, file.test.ts). This file holds the harness contract, helpers
  * and the read-path tests (append, seal, bidirectional cursors, seeks, batches); lifecycle tests
- * (rotation, reopen, delete, events, concurrency) live in conformance-lifecycle.suite.ts.
+ * (rotation, reopen, delete, events, concurrency) live in conformance-lifecycle.suite.ts, and
+ * every store also runs the read-side ChunkSource suite (source-conformance.suite.ts).
  */
 
 import { afterEach, describe, expect, test } from "bun:test";
@@ -10,6 +11,7 @@ import type { ChunkId } from "../core/ids.ts";
 import type { LogRecord, RecordInput } from "../core/record.ts";
 import type { Clock } from "../core/time.ts";
 import { lifecycleConformance } from "./conformance-lifecycle.suite.ts";
+import { chunkSourceConformance, type SourceHarness } from "./source-conformance.suite.ts";
 import type { ChunkReader, ChunkStore, RotationPolicy, SectionBuilderFactory } from "./types.ts";
 
 /** Store options every harness must honour. */
@@ -219,6 +221,8 @@ export function chunkStoreConformance(kind: string, makeHarness: () => Promise<S
         "complete",
         1,
       ]);
+      expect([r.sectionSize("count"), r.readSection("count", 0, 1), r.readSection("count", 1, 0)]).toEqual([1, new Uint8Array([7]), new Uint8Array(0)]);
+      expect(() => r.readSection("count", 0, 2)).toThrow(expect.objectContaining({ code: "invalid_argument" }));
       r.close();
     });
 
@@ -303,4 +307,19 @@ export function chunkStoreConformance(kind: string, makeHarness: () => Promise<S
 
     lifecycleConformance(setup, h, persistent);
   });
+  chunkSourceConformance(kind, async () => appendedSource(await makeHarness()));
+}
+
+/** A SourceHarness over a store: lines appended across several chunks (the last one active). */
+function appendedSource(h: StoreHarness): SourceHarness {
+  return {
+    async load(lines) {
+      const s = await h.open({ clock: fakeClock(5_000_000).clock, rotation: { maxRecords: 120 }, blockRawBytes: 512 });
+      const inputs = lines.map((l, i) => rec(l, { n: String(i % 3) }, 1_000 + i, i % 4 === 0 ? 0 : 500 + i));
+      await s.append(inputs);
+      await s.idle();
+      return { source: s, expected: inputs.map((i) => stored(i, 5_000_000)) };
+    },
+    cleanup: () => h.cleanup(),
+  };
 }

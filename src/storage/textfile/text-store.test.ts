@@ -8,6 +8,7 @@ import { LogError } from "../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../core/limits.ts";
 import { recordAt } from "../record-batch.ts";
 import { tempDir } from "../file/test-helpers.ts";
+import { chunkSourceConformance } from "../source-conformance.suite.ts";
 import type { ChunkStore } from "../types.ts";
 import { openTextFileStore, type TextFileStoreOptions } from "./text-store.ts";
 
@@ -78,6 +79,29 @@ function write(dir: string, name: string, content: string | Uint8Array): string 
 }
 
 const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+chunkSourceConformance("text files", async () => {
+  const dir = tempDir();
+  let store: ChunkStore | undefined;
+  return {
+    async load(lines) {
+      const half = lines.length >> 1;
+      const files = [lines.slice(0, half), lines.slice(half)].map((part, k) => {
+        const path = join(dir.path, `part${k}.log`);
+        writeFileSync(path, part.map((l) => `${l}\n`).join(""));
+        return { path, part, name: `part${k}.log` };
+      });
+      store = openTextFileStore("t", files.map((f) => f.path), { clock: () => OPEN, regionBytes: 2000 });
+      const enc = new TextEncoder();
+      const expected = files.flatMap((f) => f.part.map((l) => ({ raw: enc.encode(l), attrs: { file: f.name }, sourceTs: 0, ingestTs: OPEN, writeTs: OPEN })));
+      return { source: store, expected };
+    },
+    async cleanup() {
+      await store?.close();
+      dir[Symbol.dispose]();
+    },
+  };
+});
 
 describe("text file store records", () => {
   const cases: [string, string][] = [
