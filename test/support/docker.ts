@@ -6,6 +6,7 @@
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { until } from "./until.ts";
 
 /** Debian's docker.io binaries (another docker client may come first on PATH). */
 const SYSTEM_PATH = "/usr/bin:/usr/sbin:/bin:/sbin";
@@ -24,14 +25,9 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-/** Polls `check` until it holds; throws after `timeoutMs` naming `what`. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    if (await check()) return;
-    await Bun.sleep(200);
-  }
-  throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+/** Polls a slow check (a docker or systemctl command) until it holds, naming `what`; 30 s bound. */
+export function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+  return until(check, { what, timeoutMs, pollMs: 200 });
 }
 
 async function spawn(argv: string[], env: Record<string, string>): Promise<Run> {
