@@ -28,8 +28,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   "query/engine": ["core", "observability", "query/lang", "index", "storage"],
   // ingest/route evaluates the compiled routes of config/route.ts (as security reads config).
   ingest: ["core", "observability", "security", "storage", "config"],
-  // api reports retention sweeps (storage/retention's result types) and routing counters (ingest/route).
-  api: ["core", "observability", "config", "security", "storage", "storage/retention", "index", "query/lang", "query/engine", "ingest", "ingest/route", "api/gen"],
+  // api reports retention sweeps (storage/retention's result types), routing counters
+  // (ingest/route) and the ingest queue's figures (ingest/pipeline).
+  api: ["core", "observability", "config", "security", "storage", "storage/retention", "index", "query/lang", "query/engine", "ingest", "ingest/route", "ingest/pipeline", "api/gen"],
   "api/gen": [],
   repl: ["core", "api/gen"],
   app: ["*"],

@@ -6,12 +6,13 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { resolve } from "node:path";
 import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
 import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { httpTransport, socketTransport } from "../src/api/transports.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
+import { codeOf } from "./support/rpc.ts";
 
 const BUF = resolve(import.meta.dir, "../node_modules/.bin/buf");
 const enc = new TextEncoder();
@@ -26,15 +27,6 @@ async function bufCurl(args: string[], data?: string): Promise<{ code: number; o
 }
 
 const unixArgs = () => ["--unix-socket", srv.socket, "--http2-prior-knowledge", "--protocol", "grpc"];
-
-async function codeOf(p: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-}
 
 async function texts<T extends { hits: { record?: { raw: Uint8Array } }[] }>(it: AsyncIterable<T>): Promise<string[]> {
   const out: string[] = [];

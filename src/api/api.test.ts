@@ -12,6 +12,7 @@ import { StoreService } from "./gen/gastrolog/v1/store_pb.ts";
 import { ConfigService } from "./gen/gastrolog/v1/config_pb.ts";
 import { LifecycleService } from "./gen/gastrolog/v1/lifecycle_pb.ts";
 import { clientFor, memoryHost } from "./test-support.ts";
+import { codeOf } from "../../test/support/rpc.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -29,15 +30,6 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
 }
 
 const LINES = Array.from({ length: 10 }, (_, i) => `line ${i} ${i % 3 === 0 ? "error" : "ok"}`);

@@ -6,6 +6,7 @@
 
 import type { ConfigStore } from "../config/store.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
+import type { PipelineStats } from "../ingest/pipeline/pipeline.ts";
 import type { RouterStats } from "../ingest/route/router.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import type { RetentionStats, SweepResult } from "../storage/retention/runner.ts";
@@ -66,15 +67,8 @@ export interface ReceiverNetView {
   lastErrorAt?: number;
 }
 
-/** The receivers' shared ingest queue (ingest/pipeline PipelineStats). */
-export interface IngestQueueView {
-  queued: number;
-  queuedBytes: number;
-  appending: number;
-  batches: number;
-  appended: number;
-  appendErrors: number;
-}
+/** The receivers' shared ingest queue. */
+export type IngestQueueView = PipelineStats;
 
 /** Identity of the running build (Lifecycle Status, `version`). */
 export interface BuildInfo {

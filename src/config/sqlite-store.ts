@@ -9,24 +9,11 @@
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { nowMicros } from "../core/time.ts";
-import { diffConfigs, type DiffEntry } from "./diff.ts";
+import type { DiffEntry } from "./diff.ts";
 import { migrate } from "./migrations.ts";
 import { configJson, type GastroConfig } from "./schema.ts";
-import {
-  infoOf,
-  initialVersion,
-  nextVersion,
-  noSuchVersion,
-  notify,
-  type ChangeKind,
-  type ChangeMeta,
-  type ConfigListener,
-  type ConfigStore,
-  type ConfigStoreOptions,
-  type ConfigVersion,
-  type VersionInfo,
-} from "./store.ts";
+import { VersionedConfigStore } from "./store-base.ts";
+import { infoOf, initialVersion, nextVersion, noSuchVersion, notify, type ChangeKind, type ChangeMeta, type ConfigListener, type ConfigStoreOptions, type ConfigVersion, type VersionInfo } from "./store.ts";
 
 /** File name of the config database inside a data directory. */
 export const CONFIG_DB_FILE = "config.sqlite";
@@ -70,27 +57,21 @@ export function openSqliteConfigStore(path: string, options: SqliteConfigStoreOp
   return new SqliteConfigStore(db, options);
 }
 
-export class SqliteConfigStore implements ConfigStore {
-  private readonly listeners = new Set<ConfigListener>();
-  private readonly clock: () => number;
+export class SqliteConfigStore extends VersionedConfigStore {
   private timer: ReturnType<typeof setInterval> | undefined;
   private seenVersion = 0;
   private dataVersion = -1;
 
   constructor(
     private readonly db: Database,
-    private readonly options: SqliteConfigStoreOptions,
+    protected override readonly options: SqliteConfigStoreOptions,
   ) {
-    this.clock = options.clock ?? nowMicros;
+    super(options);
   }
 
   current(): ConfigVersion {
     const row = this.db.query("SELECT * FROM versions ORDER BY version DESC LIMIT 1").get() as Row | null;
     return row ? fromRow(row) : initialVersion();
-  }
-
-  apply(config: unknown, meta: ChangeMeta): ConfigVersion {
-    return this.store(() => config, meta, "apply");
   }
 
   history(limit = -1): VersionInfo[] {
@@ -103,18 +84,6 @@ export class SqliteConfigStore implements ConfigStore {
     const row = this.db.query("SELECT * FROM versions WHERE version = ?").get(version) as Row | null;
     if (!Number.isInteger(version) || !row) throw noSuchVersion(version, this.current().version);
     return fromRow(row);
-  }
-
-  diff(a: number, b?: number): DiffEntry[] {
-    return diffConfigs(this.get(a).config, (b === undefined ? this.current() : this.get(b)).config);
-  }
-
-  rollback(version: number, meta: ChangeMeta): ConfigVersion {
-    return this.store(() => this.get(version).config, meta, "rollback", version);
-  }
-
-  export(): string {
-    return configJson(this.current().config, 2) + "\n";
   }
 
   watch(listener: ConfigListener): () => void {
@@ -146,7 +115,7 @@ export class SqliteConfigStore implements ConfigStore {
     this.emitNewer();
   }
 
-  private store(input: () => unknown, meta: ChangeMeta, kind: ChangeKind, rollbackOf?: number): ConfigVersion {
+  protected commit(input: () => unknown, meta: ChangeMeta, kind: ChangeKind, rollbackOf?: number): ConfigVersion {
     const result = this.db
       .transaction(() => {
         const cur = this.current();
