@@ -1,7 +1,9 @@
 /**
- * RecordBatch implementations over plain columns, used by the memory store and the active
- * file chunk reader. Attributes come either as the objects the caller appended or as the
- * attrs-codec encoding, decoded only when asked for.
+ * The one RecordBatch implementation: plain columns, a sourceTs column given or computed on
+ * first use, and an attribute column. Every reader builds its batches with it (memory store,
+ * active file chunks, sealed blocks, text files, slices); attributes come as the objects the
+ * caller appended, as the attrs-codec encoding decoded only when asked for, or as a reader's
+ * own column.
  */
 
 import { decodeAttrs } from "../core/attrs-codec.ts";
@@ -71,8 +73,10 @@ export class EncodedAttrs implements AttrsColumn {
   }
 }
 
-/** A RecordBatch over caller-built columns (rawOffsets[0] is always 0). */
+/** A RecordBatch over columns (record i is data[rawOffsets[i], rawOffsets[i+1])). */
 export class ColumnBatch implements RecordBatch {
+  private ts: Float64Array | undefined;
+
   constructor(
     readonly first: number,
     readonly count: number,
@@ -80,7 +84,8 @@ export class ColumnBatch implements RecordBatch {
     readonly rawOffsets: Uint32Array,
     readonly writeTs: Float64Array,
     readonly ingestTs: Float64Array,
-    readonly sourceTs: Float64Array,
+    /** The sourceTs column, or how to compute it on first use (text files parse timestamps lazily). */
+    private readonly source: Float64Array | (() => Float64Array),
     private readonly attrsColumn: AttrsColumn,
   ) {
     const col = attrsColumn;
@@ -88,6 +93,10 @@ export class ColumnBatch implements RecordBatch {
   }
 
   readonly attrBytes?: (i: number) => Uint8Array;
+
+  get sourceTs(): Float64Array {
+    return (this.ts ??= typeof this.source === "function" ? this.source() : this.source);
+  }
 
   attrs(i: number): Attrs {
     if (i < 0 || i >= this.count) throw new RangeError(`batch record ${i} out of range [0, ${this.count})`);

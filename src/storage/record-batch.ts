@@ -6,6 +6,7 @@
  */
 
 import type { Attrs, LogRecord } from "../core/record.ts";
+import { ColumnBatch, ObjectAttrs, type AttrsColumn } from "./column-batch.ts";
 import type { RecordBatch } from "./types.ts";
 
 /** Packs `records` (positions first, first+1, ...) into one RecordBatch. */
@@ -27,41 +28,28 @@ export function batchFromRecords(first: number, records: readonly LogRecord[]): 
     ingestTs[i] = r.ingestTs;
     sourceTs[i] = r.sourceTs;
   }
-  return { first, count: n, data, rawOffsets, writeTs, ingestTs, sourceTs, attrs: (i) => records[i]!.attrs };
+  return new ColumnBatch(first, n, data, rawOffsets, writeTs, ingestTs, sourceTs, new ObjectAttrs(records.map((r) => r.attrs), 0));
 }
 
 /** Records [from, to) of `batch` (batch-relative), as a batch viewing the same memory. */
 export function sliceBatch(batch: RecordBatch, from: number, to: number): RecordBatch {
   if (from === 0 && to === batch.count) return batch;
-  return new BatchSlice(batch, from, to);
+  const p = batch;
+  return new ColumnBatch(p.first + from, to - from, p.data, p.rawOffsets.subarray(from, to + 1), p.writeTs.subarray(from, to), p.ingestTs.subarray(from, to), () => p.sourceTs.subarray(from, to), new SliceAttrs(p, from));
 }
 
-class BatchSlice implements RecordBatch {
-  readonly first: number;
-  readonly count: number;
-  readonly data: Uint8Array;
-  readonly rawOffsets: Uint32Array;
-  readonly writeTs: Float64Array;
-  readonly ingestTs: Float64Array;
-  readonly sourceTs: Float64Array;
-  readonly attrBytes?: (i: number) => Uint8Array;
+/** The attributes of a slice: the parent's, shifted by `from`. */
+class SliceAttrs implements AttrsColumn {
+  readonly bytes?: (i: number) => Uint8Array;
 
   constructor(
     private readonly parent: RecordBatch,
     private readonly from: number,
-    to: number,
   ) {
-    this.first = parent.first + from;
-    this.count = to - from;
-    this.data = parent.data;
-    this.rawOffsets = parent.rawOffsets.subarray(from, to + 1);
-    this.writeTs = parent.writeTs.subarray(from, to);
-    this.ingestTs = parent.ingestTs.subarray(from, to);
-    this.sourceTs = parent.sourceTs.subarray(from, to);
-    if (parent.attrBytes !== undefined) this.attrBytes = (i) => parent.attrBytes!(from + i);
+    if (parent.attrBytes !== undefined) this.bytes = (i) => parent.attrBytes!(from + i);
   }
 
-  attrs(i: number): Attrs {
+  get(i: number): Attrs {
     return this.parent.attrs(this.from + i);
   }
 }

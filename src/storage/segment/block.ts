@@ -9,6 +9,7 @@ import { crc32 } from "../../core/bytes/checksum.ts";
 import { ByteWriter } from "../../core/bytes/growable.ts";
 import { decodeAttrs, encodeAttrsInto } from "../../core/attrs-codec.ts";
 import type { Attrs } from "../../core/record.ts";
+import { ColumnBatch, type AttrsColumn } from "../column-batch.ts";
 import type { RecordBatch } from "../types.ts";
 import { view } from "./format.ts";
 import { readVarint } from "../../core/bytes/varint.ts";
@@ -126,18 +127,14 @@ export class BlockEncoder {
   }
 }
 
-/** A decoded block: typed columns plus lazily decoded attribute maps. */
-export class DecodedBlock implements RecordBatch {
+/** A decoded block: typed columns plus lazily decoded attribute maps (a ColumnBatch). */
+export type DecodedBlock = ColumnBatch;
+
+/** A block's attributes: distinct encoded maps, each decoded once, and a map index per record. */
+class BlockAttrs implements AttrsColumn {
   private readonly mapCache: (Attrs | undefined)[];
 
   constructor(
-    readonly first: number,
-    readonly count: number,
-    readonly data: Uint8Array,
-    readonly rawOffsets: Uint32Array,
-    readonly writeTs: Float64Array,
-    readonly ingestTs: Float64Array,
-    readonly sourceTs: Float64Array,
     private readonly body: Uint8Array,
     /** distinct + 1 offsets into body: map k is body[mapBounds[k], mapBounds[k+1]). */
     private readonly mapBounds: Uint32Array,
@@ -146,12 +143,12 @@ export class DecodedBlock implements RecordBatch {
     this.mapCache = new Array(mapBounds.length - 1);
   }
 
-  attrBytes(i: number): Uint8Array {
+  bytes(i: number): Uint8Array {
     const k = this.attrIndex[i]!;
     return this.body.subarray(this.mapBounds[k]!, this.mapBounds[k + 1]!);
   }
 
-  attrs(i: number): Attrs {
+  get(i: number): Attrs {
     const k = this.attrIndex[i]!;
     return (this.mapCache[k] ??= decodeAttrs(this.body, this.mapBounds[k]!, this.mapBounds[k + 1]!));
   }
@@ -196,5 +193,5 @@ export function decodeBlock(body: Uint8Array, first: number, count: number): Dec
   }
   if (cur.pos !== colsEnd) throw new RangeError(`${colsEnd - cur.pos} trailing column bytes`);
   const data = body.subarray(colsEnd, colsEnd + dataLen);
-  return new DecodedBlock(first, n, data, rawOffsets, writeTs, ingestTs, sourceTs, body, mapBounds, attrIndex);
+  return new ColumnBatch(first, n, data, rawOffsets, writeTs, ingestTs, sourceTs, new BlockAttrs(body, mapBounds, attrIndex));
 }

@@ -5,33 +5,20 @@
  */
 
 import type { Attrs, LogRecord } from "../../core/record.ts";
-import { BATCH_MAX_RAW_BYTES } from "../column-batch.ts";
+import { BATCH_MAX_RAW_BYTES, ColumnBatch, type AttrsColumn } from "../column-batch.ts";
 import { LocalChunkReader } from "../reader-base.ts";
 import type { BlockInfo, ChunkMeta, RecordBatch } from "../types.ts";
 import { TS_BLOCK, type Region } from "./region.ts";
 import { checkReadRange } from "../reader-checks.ts";
 
-/** A run of records of one region; never crosses a timestamp block. */
-class TextBatch implements RecordBatch {
-  private ts: Float64Array | undefined;
-
+/** The attributes of a run of a region's records starting at `first`. */
+class RegionAttrs implements AttrsColumn {
   constructor(
-    readonly first: number,
-    readonly count: number,
-    readonly data: Uint8Array,
-    readonly rawOffsets: Uint32Array,
-    /** The store's open time, repeated (writeTs and ingestTs are the same for every record). */
-    readonly writeTs: Float64Array,
-    readonly ingestTs: Float64Array,
     private readonly region: Region,
+    private readonly first: number,
   ) {}
 
-  get sourceTs(): Float64Array {
-    return (this.ts ??= this.region.sourceTs(this.first, this.first + this.count));
-  }
-
-  attrs(i: number): Attrs {
-    if (i < 0 || i >= this.count) throw new RangeError(`batch record ${i} out of range [0, ${this.count})`);
+  get(i: number): Attrs {
     return this.region.attrs(this.first + i);
   }
 }
@@ -75,8 +62,11 @@ export class TextChunkReader extends LocalChunkReader {
       let j = i + 1;
       while (j < limit && offsets[j + 1]! - base <= BATCH_MAX_RAW_BYTES) j++;
       const n = j - i;
+      // writeTs and ingestTs are the store's open time for every record; sourceTs is parsed on first use.
       const stamps = this.stamps.subarray(0, n);
-      yield new TextBatch(i, n, data, offsets.subarray(i, j + 1), stamps, stamps, this.region);
+      const start = i;
+      const region = this.region;
+      yield new ColumnBatch(start, n, data, offsets.subarray(start, j + 1), stamps, stamps, () => region.sourceTs(start, start + n), new RegionAttrs(region, start));
       i = j;
     }
   }
