@@ -5,10 +5,10 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { LogError } from "../core/errors.ts";
 import { ConfigError } from "./problems.ts";
 import { defaultConfig, type GastroConfig } from "./schema.ts";
 import type { ConfigStore, ConfigStoreOptions, ConfigVersion } from "./store.ts";
+import { thrownCode } from "../../test/support/outcome.ts";
 
 export interface ConfigStoreHarness {
   /** A fresh, empty store. */
@@ -148,16 +148,8 @@ export function configStoreConformance(name: string, h: ConfigStoreHarness): voi
       const s = fresh();
       try {
         s.apply(sampleConfig(), AUTHOR);
-        const code = (f: () => unknown) => {
-          try {
-            f();
-            return "ok";
-          } catch (e) {
-            return (e as LogError).code;
-          }
-        };
-        expect([code(() => s.get(9)), code(() => s.rollback(9, AUTHOR)), code(() => s.diff(1, 7)), code(() => s.get(1.5))]).toEqual(["not_found", "not_found", "not_found", "not_found"]);
-        expect(code(() => s.apply(withLevel("debug"), { ...AUTHOR, ifVersion: 0 }))).toBe("unavailable");
+        expect([thrownCode(() => s.get(9)), thrownCode(() => s.rollback(9, AUTHOR)), thrownCode(() => s.diff(1, 7)), thrownCode(() => s.get(1.5))]).toEqual(["not_found", "not_found", "not_found", "not_found"]);
+        expect(thrownCode(() => s.apply(withLevel("debug"), { ...AUTHOR, ifVersion: 0 }))).toBe("unavailable");
         expect(s.current().version).toBe(1);
         expect(s.apply(withLevel("debug"), { ...AUTHOR, ifVersion: 1 }).version).toBe(2);
       } finally {

@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { diffConfigs, renderDiff } from "./diff.ts";
 import { getPath, parsePath, parseValue, setPath } from "./json-path.ts";
+import { thrownMessage } from "../../test/support/outcome.ts";
 
 describe("diffConfigs", () => {
   test("keyed arrays match by name/id; other arrays compare whole", () => {
@@ -54,15 +55,7 @@ describe("config paths", () => {
   });
 
   test("bad paths and missing entries are clear errors", () => {
-    const msg = (f: () => unknown) => {
-      try {
-        f();
-        return "ok";
-      } catch (e) {
-        return (e as Error).message;
-      }
-    };
-    expect([msg(() => parsePath("stores..x")), msg(() => parsePath("a b")), msg(() => setPath(doc, "stores[x].route", "*")), msg(() => setPath(doc, "stores[x]", null))]).toEqual([
+    expect([thrownMessage(() => parsePath("stores..x")), thrownMessage(() => parsePath("a b")), thrownMessage(() => setPath(doc, "stores[x].route", "*")), thrownMessage(() => setPath(doc, "stores[x]", null))]).toEqual([
       'bad config path "stores..x" at position 7: expected a name like stores[prod].route',
       `bad config path "a b" at position 1: expected '.'`,
       'no entry "x" in stores (known: prod.eu)',

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Attrs } from "../core/record.ts";
 import { indexSectionBuilders } from "./builders.ts";
-import { expectedAll, lookupAll, oracle, runBuilders, sectionReader, type TestRecord } from "./index-test-support.ts";
+import { everyExpected, everyLookup, oracle, runBuilders, sectionReader, type TestRecord } from "./index-test-support.ts";
 import { openChunkIndexes } from "./open.ts";
 import { PAIR_SEPARATOR } from "./types.ts";
 
@@ -49,25 +49,13 @@ describe("index builders versus the oracle", () => {
           statuses: [...sections.values()].map((s) => s.status),
           errors: idx.errors,
           lossReason: idx.message!.lossReason,
-          tokens: lookupAll(idx.tokens!, o.tokens),
-          attrKeys: lookupAll(idx.attrKeys!, o.attrKeys),
-          attrValues: lookupAll(idx.attrValues!, o.attrValues),
-          attrPairs: lookupAll(idx.attrPairs!, o.attrPairs),
-          kvKeys: lookupAll(idx.message!.keys, o.kvKeys),
-          kvValues: lookupAll(idx.message!.values, o.kvValues),
-          kvPairs: lookupAll(idx.message!.pairs, o.kvPairs),
+          ...everyLookup(idx, o),
           foundAbsent: [idx.tokens!, idx.attrKeys!, idx.attrPairs!, idx.message!.pairs].flatMap((t, i) => absent.filter((a) => !all[i]!.has(a) && t.get(a) !== undefined)),
         }).toEqual({
           statuses: ["complete", "complete", "complete"],
           errors: [],
           lossReason: "",
-          tokens: expectedAll(o.tokens),
-          attrKeys: expectedAll(o.attrKeys),
-          attrValues: expectedAll(o.attrValues),
-          attrPairs: expectedAll(o.attrPairs),
-          kvKeys: expectedAll(o.kvKeys),
-          kvValues: expectedAll(o.kvValues),
-          kvPairs: expectedAll(o.kvPairs),
+          ...everyExpected(o),
           foundAbsent: [],
         });
       }),

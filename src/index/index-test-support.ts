@@ -10,7 +10,7 @@ import type { ChunkReader, RecordBatch, SectionBuilder } from "../storage/types.
 import { extractKv } from "./kv-extract.ts";
 import { asciiLower } from "../core/ascii.ts";
 import { tokenize } from "./tokenizer.ts";
-import { PAIR_SEPARATOR, type TermIndex } from "./types.ts";
+import { PAIR_SEPARATOR, type ChunkIndexes, type TermIndex } from "./types.ts";
 
 export interface TestRecord {
   raw: Uint8Array;
@@ -113,4 +113,30 @@ export function lookupAll(idx: TermIndex, expected: TermMap): { termCount: numbe
 /** The oracle map in lookupAll's shape. */
 export function expectedAll(expected: TermMap): { termCount: number; terms: Record<string, number[] | undefined> } {
   return { termCount: expected.size, terms: Object.fromEntries(expected) };
+}
+
+/** Every index's answers for the oracle's terms, by index (see everyExpected). */
+export function everyLookup(idx: ChunkIndexes, o: Oracle) {
+  return {
+    tokens: lookupAll(idx.tokens!, o.tokens),
+    attrKeys: lookupAll(idx.attrKeys!, o.attrKeys),
+    attrValues: lookupAll(idx.attrValues!, o.attrValues),
+    attrPairs: lookupAll(idx.attrPairs!, o.attrPairs),
+    kvKeys: lookupAll(idx.message!.keys, o.kvKeys),
+    kvValues: lookupAll(idx.message!.values, o.kvValues),
+    kvPairs: lookupAll(idx.message!.pairs, o.kvPairs),
+  };
+}
+
+/** What everyLookup must return: the oracle in the same shape. */
+export function everyExpected(o: Oracle): ReturnType<typeof everyLookup> {
+  return {
+    tokens: expectedAll(o.tokens),
+    attrKeys: expectedAll(o.attrKeys),
+    attrValues: expectedAll(o.attrValues),
+    attrPairs: expectedAll(o.attrPairs),
+    kvKeys: expectedAll(o.kvKeys),
+    kvValues: expectedAll(o.kvValues),
+    kvPairs: expectedAll(o.kvPairs),
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexSectionBuilders } from "./builders.ts";
-import { expectedAll, lookupAll, oracle, runBuilders, sectionReader, type TestRecord } from "./index-test-support.ts";
+import { everyExpected, everyLookup, oracle, runBuilders, sectionReader, type TestRecord } from "./index-test-support.ts";
 import { openChunkIndexes } from "./open.ts";
 
 const DIR = join(import.meta.dir, "../../../shared/data/loghub");
@@ -29,23 +29,11 @@ describe("loghub files", () => {
     expect({
       errors: idx.errors,
       lossReason: idx.message!.lossReason,
-      tokens: lookupAll(idx.tokens!, o.tokens),
-      attrKeys: lookupAll(idx.attrKeys!, o.attrKeys),
-      attrValues: lookupAll(idx.attrValues!, o.attrValues),
-      attrPairs: lookupAll(idx.attrPairs!, o.attrPairs),
-      kvKeys: lookupAll(idx.message!.keys, o.kvKeys),
-      kvValues: lookupAll(idx.message!.values, o.kvValues),
-      kvPairs: lookupAll(idx.message!.pairs, o.kvPairs),
+      ...everyLookup(idx, o),
     }).toEqual({
       errors: [],
       lossReason: "",
-      tokens: expectedAll(o.tokens),
-      attrKeys: expectedAll(o.attrKeys),
-      attrValues: expectedAll(o.attrValues),
-      attrPairs: expectedAll(o.attrPairs),
-      kvKeys: expectedAll(o.kvKeys),
-      kvValues: expectedAll(o.kvValues),
-      kvPairs: expectedAll(o.kvPairs),
+      ...everyExpected(o),
     });
   });
 });

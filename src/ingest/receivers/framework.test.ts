@@ -4,12 +4,12 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { errorMessage } from "../../core/errors.ts";
 import { IngestPipeline } from "../pipeline/pipeline.ts";
 import { parseReceiverFlag } from "./flag.ts";
 import { parseListenUrl } from "./listen-url.ts";
 import type { ReceiverConfig, ReceiverEvent } from "./receiver.ts";
 import { createReceiver } from "./registry.ts";
+import { thrownMessage } from "../../../test/support/outcome.ts";
 
 const pipeline = new IngestPipeline({ append: async () => {} });
 
@@ -21,14 +21,7 @@ describe("listen URLs and flags", () => {
       { transport: "http", tls: false, hostname: "0.0.0.0", port: 3100 },
       { transport: "tcp", tls: false, hostname: "localhost", port: 0 },
     ]);
-    const bad = ["5514", "ftp://h:1", "udp://h", "udp://h:1/x", "udp://:1"].map((u) => {
-      try {
-        parseListenUrl(u);
-        return "ok";
-      } catch (e) {
-        return errorMessage(e);
-      }
-    });
+    const bad = ["5514", "ftp://h:1", "udp://h", "udp://h:1/x", "udp://:1"].map((u) => thrownMessage(() => parseListenUrl(u)));
     expect(bad).toEqual([
       'listen address "5514" is not a URL like udp://127.0.0.1:5514',
       'listen address "ftp://h:1": scheme must be udp, tcp, tls, http or https',

@@ -10,6 +10,7 @@ import { batchFromRecords, recordAt } from "../record-batch.ts";
 import { SegmentReader } from "./reader.ts";
 import { recordsArb, simpleRecords, tempDir } from "./test-support.ts";
 import { DEFAULT_SEGMENT_OPTIONS, writeSegment, type SegmentWriteOptions } from "./writer.ts";
+import { thrownCode } from "../../../test/support/outcome.ts";
 
 const HEADER = { chunkId: "0195b2c4-7d10-7aa0-8f00-3c2e1b9a0d11", createdAt: 1_700_000_000_000_000 };
 
@@ -165,7 +166,7 @@ describe("segment positions and time", () => {
   });
 
   test("record() rejects positions out of range", () => {
-    expect([-1, 300, 1.5].map((p) => { try { r.record(p); return "ok"; } catch (e) { return (e as LogError).code; } })).toEqual(["invalid_argument", "invalid_argument", "invalid_argument"]);
+    expect([-1, 300, 1.5].map((p) => thrownCode(() => r.record(p)))).toEqual(["invalid_argument", "invalid_argument", "invalid_argument"]);
   });
 });
 

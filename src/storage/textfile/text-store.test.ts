@@ -11,6 +11,7 @@ import { tempDir } from "../file/test-helpers.ts";
 import { chunkSourceConformance } from "../source-conformance.suite.ts";
 import type { ChunkStore } from "../types.ts";
 import { openTextFileStore, type TextFileStoreOptions } from "./text-store.ts";
+import { thrownCode } from "../../../test/support/outcome.ts";
 
 const OPEN = 1_700_000_000_000_000;
 const latin1 = new TextDecoder("latin1");
@@ -255,33 +256,18 @@ describe("text file store lifecycle", () => {
     const s = open([write(d.path, "x.log", "1 a\n2 b\n")]);
     const r = s.open(s.chunks()[0]!.id);
     await s.close();
-    const codes = [() => s.open(s.chunks()[0]!.id), () => r.record(0)].map((f) => {
-      try {
-        f();
-        return "ok";
-      } catch (e) {
-        return (e as LogError).code;
-      }
-    });
+    const codes = [() => s.open(s.chunks()[0]!.id), () => r.record(0)].map(thrownCode);
     expect(codes).toEqual(["unavailable", "unavailable"]);
   });
 
   test("open errors name the path; a file truncated after open fails its read", () => {
     using d = tempDir("gl-text-");
     mkdirSync(join(d.path, "dir"));
-    const code = (f: () => unknown) => {
-      try {
-        f();
-        return "ok";
-      } catch (e) {
-        return (e as LogError).code;
-      }
-    };
-    expect([code(() => open([join(d.path, "missing.log")])), code(() => open([join(d.path, "dir")]))]).toEqual(["not_found", "invalid_argument"]);
+    expect([thrownCode(() => open([join(d.path, "missing.log")])), thrownCode(() => open([join(d.path, "dir")]))]).toEqual(["not_found", "invalid_argument"]);
     const p = write(d.path, "t.log", "1 a\n2 b\n");
     const s = open([p]);
     truncateSync(p, 2);
-    expect(code(() => s.open(s.chunks()[0]!.id).count())).toBe("unavailable");
+    expect(thrownCode(() => s.open(s.chunks()[0]!.id).count())).toBe("unavailable");
   });
 
   test("an evicted region whose bytes changed fails its reload instead of returning other lines", () => {
