@@ -9,7 +9,7 @@ import { rpcMessage } from "../client.ts";
 import { renderStoreAnalysis, type ChunkReport } from "../render/analyze.ts";
 import { renderChunkAnalysis } from "../render/index-stats.ts";
 import type { Session } from "../session.ts";
-import { chunkArg, chunkError } from "./chunk-arg.ts";
+import { showChunk } from "./chunk-arg.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
 
@@ -52,15 +52,6 @@ export const analyzeCommand: ReplCommand = {
         return s.fail(`Error: ${rpcMessage(err)}`);
       }
     }
-    const id = chunkArg(s, "analyze", args);
-    if (!id) return false;
-    try {
-      const r = await s.client.store.getIndexStats({ chunk: id }, { signal });
-      if (s.settings.output === "json") s.row(jsonLine(GetIndexStatsResponseSchema, r));
-      else for (const line of renderChunkAnalysis(r)) s.row(line);
-      return true;
-    } catch (err) {
-      return chunkError(s, id, err);
-    }
+    return showChunk(s, "analyze", args, GetIndexStatsResponseSchema, (id) => s.client.store.getIndexStats({ chunk: id }, { signal }), renderChunkAnalysis);
   },
 };

@@ -2,8 +2,7 @@
 
 import { GetIndexStatsResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
 import { renderIndexes } from "../render/index-stats.ts";
-import { chunkArg, chunkError } from "./chunk-arg.ts";
-import { jsonLine } from "./json.ts";
+import { showChunk } from "./chunk-arg.ts";
 import type { ReplCommand } from "./command.ts";
 
 export const indexesCommand: ReplCommand = {
@@ -11,16 +10,5 @@ export const indexesCommand: ReplCommand = {
   usage: "<chunk-id>",
   summary: "Show a sealed chunk's indexes.",
   completion: "chunk",
-  async run(s, args, signal) {
-    const id = chunkArg(s, "indexes", args);
-    if (!id) return false;
-    try {
-      const r = await s.client.store.getIndexStats({ chunk: id }, { signal });
-      if (s.settings.output === "json") s.row(jsonLine(GetIndexStatsResponseSchema, r));
-      else for (const line of renderIndexes(r)) s.row(line);
-      return true;
-    } catch (err) {
-      return chunkError(s, id, err);
-    }
-  },
+  run: (s, args, signal) => showChunk(s, "indexes", args, GetIndexStatsResponseSchema, (id) => s.client.store.getIndexStats({ chunk: id }, { signal }), renderIndexes),
 };
