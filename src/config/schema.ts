@@ -83,7 +83,7 @@ export interface TlsConfig {
 /** One receiver of the config (ingest builds a running receiver from it: its ReceiverConfig). */
 export interface ReceiverEntry {
   id: string;
-  /** Receiver type (`syslog`, `relp`, `gelf`, `http`, `chatterbox`); per-type option checks plug in via validate.ts. */
+  /** Receiver type: a key of ingest/receivers/registry.ts RECEIVER_TYPES, or `chatterbox`; per-type option checks plug in via validate.ts. */
   type: string;
   enabled: boolean;
   /** Listen URLs: `udp://host:port`, `tcp://`, `http://`, `https://`, `grpc://`, `unix:///path`. */

@@ -1,7 +1,7 @@
 /** Drop reports: the first drop at once with its detail, a flood tallied into one line a second. */
 
 import { expect, test } from "bun:test";
-import { until } from "../test-support.ts";
+import { until } from "../../../test/support/until.ts";
 import { DROP_REPORT_MS, DropReport } from "./drop-report.ts";
 
 test("first drop at once, then one tallied line per second; flush reports the rest", () => {
@@ -30,6 +30,6 @@ test("a tally is reported by its timer without further drops", async () => {
   r.add("protocol", 1, 5, "bad frame");
   r.add("protocol", 1, 6);
   expect(lines).toEqual(["dropped input: protocol 1 (5 bytes): bad frame"]);
-  await until(() => lines.length === 2, 5000);
+  await until(() => lines.length === 2, { what: "two drop report lines", timeoutMs: 5000 });
   expect(lines[1]).toBe("dropped input since the last report: protocol 1 (6 bytes)");
 });

@@ -13,7 +13,8 @@ import { deflateSync } from "node:zlib";
 import type { RecordInput } from "../../../core/record.ts";
 import { storeAppender } from "../../pipeline/appender.ts";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
-import { capture, sessionProbe, tempStore, text, until } from "../../test-support.ts";
+import { until } from "../../../../test/support/until.ts";
+import { capture, sessionProbe, tempStore, text } from "../../test-support.ts";
 import { BeatsSession } from "./session.ts";
 
 const enc = new TextEncoder();
