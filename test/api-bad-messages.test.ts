@@ -6,23 +6,13 @@
  * these bytes), so each protocol's own error encoding is checked.
  */
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import http2 from "node:http2";
-import { serverDir, startServe, type ServeProc } from "./support/server.ts";
+import { serveDuringTests, type ServeProc } from "./support/server.ts";
 
 let srv: ServeProc;
-let cleanup: () => void;
-
-beforeAll(async () => {
-  const d = serverDir();
-  cleanup = d.cleanup;
-  srv = await startServe(d.dir);
-});
-
-afterAll(async () => {
-  srv.proc.kill("SIGTERM");
-  expect(await srv.exited).toBe(0);
-  cleanup();
+serveDuringTests([], (s) => {
+  srv = s;
 });
 
 /** A gRPC length-prefixed message. */

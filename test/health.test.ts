@@ -4,20 +4,14 @@
  * with a message, never a hang.
  */
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { runBinary } from "./support/binary.ts";
-import { serverDir, startServe, type ServeProc } from "./support/server.ts";
+import { serveDuringTests, type ServeProc } from "./support/server.ts";
 
 let srv: ServeProc;
-let cleanup: () => void;
-
-beforeAll(async () => {
-  const d = serverDir();
-  cleanup = d.cleanup;
-  srv = await startServe(d.dir);
+serveDuringTests([], (s) => {
+  srv = s;
 });
-
-afterAll(() => cleanup());
 
 test("a running server is ready and alive over every way of naming it", async () => {
   const cases = [

@@ -5,20 +5,19 @@
  * the server stays healthy.
  */
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Code, createClient } from "@connectrpc/connect";
 import { resolve } from "node:path";
 import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
 import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { httpTransport, socketTransport } from "../src/api/transports.ts";
-import { serverDir, startServe, type ServeProc } from "./support/server.ts";
+import { serveDuringTests, type ServeProc } from "./support/server.ts";
 import { codeOf } from "./support/rpc.ts";
 
 const BUF = resolve(import.meta.dir, "../node_modules/.bin/buf");
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 let srv: ServeProc;
-let cleanup: () => void;
 
 async function bufCurl(args: string[], data?: string): Promise<{ code: number; out: string; err: string }> {
   const p = Bun.spawn([BUF, "curl", ...(data === undefined ? [] : ["-d", data]), ...args], { stdout: "pipe", stderr: "pipe" });
@@ -34,19 +33,11 @@ async function texts<T extends { hits: { record?: { raw: Uint8Array } }[] }>(it:
   return out;
 }
 
-beforeAll(async () => {
-  const d = serverDir();
-  cleanup = d.cleanup;
-  srv = await startServe(d.dir);
+serveDuringTests([], async (s) => {
+  srv = s;
   const ingest = createClient(IngestService, socketTransport(srv.socket));
   const lines = ["boot ok", "disk error on sda", "request ok status=200", "timeout error talking to db", "shutdown ok"];
   await ingest.append({ records: lines.map((l, i) => ({ raw: enc.encode(l), attrs: { i: String(i) } })) });
-});
-
-afterAll(async () => {
-  srv.proc.kill("SIGTERM");
-  expect(await srv.exited).toBe(0);
-  cleanup();
 });
 
 describe("own clients", () => {

@@ -4,6 +4,7 @@
  * "ready" line (no sleeps), and helpers to signal it and collect its exit.
  */
 
+import { afterAll, beforeAll, expect } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,4 +75,28 @@ export async function startServe(dir: string, extra: string[] = []): Promise<Ser
   const listening = await waitLog((l) => l.msg === "listening");
   await waitLog((l) => l.msg === "ready");
   return { proc, dataDir, socket, http: String(listening.http), logs, waitLog, exited };
+}
+
+/**
+ * One server for a whole test file: started before its tests (then `started` runs, e.g. to
+ * keep it and load data), stopped after them with SIGTERM (exit 0 expected) and its directory
+ * removed.
+ */
+export function serveDuringTests(extra: string[], started: (s: ServeProc) => void | Promise<void>): void {
+  const { dir, cleanup } = serverDir();
+  let srv: ServeProc | undefined;
+  beforeAll(async () => {
+    srv = await startServe(dir, extra);
+    await started(srv);
+  });
+  afterAll(async () => {
+    try {
+      if (srv) {
+        srv.proc.kill("SIGTERM");
+        expect(await srv.exited).toBe(0);
+      }
+    } finally {
+      cleanup();
+    }
+  });
 }
