@@ -4,7 +4,7 @@
  * bench run so the measured binary is the current tree. Also small statistics helpers.
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dir, "..");
@@ -89,6 +89,13 @@ export function quantile(xs: number[], q: number): number {
 /** Median (upper median for even counts, by nearest rank). */
 export function median(xs: number[]): number {
   return quantile(xs, 0.5);
+}
+
+/** CPU seconds (user + system, all threads) a live process has used so far: /proc, in 10 ms ticks (Linux). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 /** "PASS" or "MISS" for a figure against a target. */

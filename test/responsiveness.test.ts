@@ -12,8 +12,9 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createClient } from "@connectrpc/connect";
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { cpuSeconds, quantile } from "../bench/proc.ts";
 import { generateCorpus } from "../scripts/gen-corpus.ts";
 import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { LifecycleService } from "../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
@@ -65,12 +66,7 @@ afterAll(async () => {
   cleanup();
 });
 
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.min(s.length - 1, Math.ceil(s.length * q) - 1))]!;
-}
-
-const p99 = (xs: readonly number[]) => quantile(xs, 0.99);
+const p99 = (xs: number[]) => quantile(xs, 0.99);
 
 
 /** Runs `probe` every PACE_MS for `ms` and returns each call's latency (ms). */
@@ -149,11 +145,7 @@ async function scanPhase(target: Target): Promise<{ health: number[]; acks: numb
 }
 
 /** Server process CPU time (user + system) in ms, from /proc (clock ticks of 10 ms). */
-function cpuMillis(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+const cpuMillis = (pid: number) => Math.round(cpuSeconds(pid) * 1000);
 
 describe("a heavy query does not stall the server (compiled binary)", () => {
   test(`/healthz and RELP acks stay within ${STALL_MS} ms (p99) of a busy reference during zero-match full scans`, async () => {

@@ -14,19 +14,17 @@
  */
 
 import { createClient } from "@connectrpc/connect";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { socketTransport } from "../../src/api/transports.ts";
 import { fmt, printTable } from "../corpus.ts";
-import { ensureBinary, median } from "../proc.ts";
+import { cpuSeconds, ensureBinary, median } from "../proc.ts";
 import type { BenchOptions } from "../run.ts";
 import { beatsAckSink, discardSink, fluentAckSink, type Sink } from "./forward-refs.ts";
 
 const FLUENT_TARGET = 200_000;
-/** USER_HZ of /proc/PID/stat times (100 on Linux). */
-const CLOCK_TICKS = 100;
 const BEATS_TARGET = 150_000;
 
 interface Server {
@@ -62,10 +60,7 @@ async function startServer(bin: string): Promise<Server> {
     fluent,
     beats,
     syslog,
-    cpuSeconds() {
-      const fields = readFileSync(`/proc/${p.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    },
+    cpuSeconds: () => cpuSeconds(p.pid),
     async stored(id) {
       const r = (await life.status({})).receivers.find((x) => x.name === id);
       return Number(r?.stored ?? 0);

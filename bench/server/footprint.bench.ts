@@ -14,7 +14,7 @@ import { createClient } from "@connectrpc/connect";
 import { StoreService } from "../../src/api/gen/gastrolog/v1/store_pb.ts";
 import { socketTransport } from "../../src/api/transports.ts";
 import { fmt, printTable } from "../corpus.ts";
-import { ensureBinary, measureOk } from "../proc.ts";
+import { cpuSeconds, ensureBinary, measureOk } from "../proc.ts";
 import type { BenchOptions } from "../run.ts";
 
 const SENDER = join(import.meta.dir, "../receivers/sender.ts");
@@ -24,13 +24,6 @@ function rss(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)![1]) * 1024;
   return { now: kb("VmRSS"), peak: kb("VmHWM") };
-}
-
-/** CPU seconds (user + sys, all threads) of a live process. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 async function freePort(): Promise<number> {
