@@ -9,7 +9,7 @@
 import { LogError } from "../../core/errors.ts";
 
 /** Milliseconds of work per slice before yielding to the event loop. */
-export const SLICE_MS = 4;
+export const SLICE_MS = 2;
 
 export class Pacer {
   private sliceStart = performance.now();
