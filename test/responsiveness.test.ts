@@ -6,8 +6,9 @@
  * to its event loop in between; test/support/busy-reference.ts), probed the same way, in
  * alternating phases. So machine load from elsewhere, which delays any busy process, counts on
  * both sides; a server that scans without yielding stalls for whole chunk scans (hundreds of
- * milliseconds) and fails. A cancelled query stops using CPU within 100 ms (process CPU time
- * from /proc). The test prints its measurements.
+ * milliseconds) and fails. Probes run from a small process of their own (support/prober.ts),
+ * away from the test runner's heap. A cancelled query stops using CPU within 100 ms (process
+ * CPU time from /proc). The test prints its measurements.
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -20,7 +21,6 @@ import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { LifecycleService } from "../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { socketTransport } from "../src/api/transports.ts";
 import { runBinary } from "./support/binary.ts";
-import { RelpClient } from "./support/relp-client.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
 import { until } from "./support/until.ts";
 
@@ -31,8 +31,6 @@ const HEAVY = Array.from({ length: 200 }, (_, i) => `q${i}.zz`).join(" OR ");
 /** Probing phases: reference and server alternate this many times, each phase this long. */
 const ROUNDS = 4;
 const PHASE_MS = 1000;
-/** Pause between probes, so they measure the server rather than load it. */
-const PACE_MS = 10;
 /** Allowed p99 latency beyond the reference's p99, and how fast a cancelled query must go quiet. */
 const STALL_MS = 50;
 const CANCEL_MS = 100;
@@ -69,51 +67,27 @@ afterAll(async () => {
 const p99 = (xs: number[]) => quantile(xs, 0.99);
 
 
-/** Runs `probe` every PACE_MS for `ms` and returns each call's latency (ms). */
-async function latencies(ms: number, probe: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    const t = performance.now();
-    await probe();
-    out.push(performance.now() - t);
-    await Bun.sleep(PACE_MS);
-  }
-  return out;
+interface Latencies {
+  health: number[];
+  acks: number[];
 }
 
-interface Target {
-  http: string;
-  relp: RelpClient;
-}
-
-/** /healthz and RELP ack latencies of `t` over `ms`, probed side by side. */
-async function probes(ms: number, t: Target): Promise<{ health: number[]; acks: number[] }> {
-  let n = 0;
-  const health = latencies(ms, async () => {
-    const r = await fetch(`http://${t.http}/healthz`);
-    if ((await r.text()) !== "ok\n") throw new Error(`healthz answered ${r.status}`);
-  });
-  const acks = latencies(ms, async () => {
-    const rsp = await t.relp.send(`<13>1 2025-03-01T10:00:00Z host app - - - probe ${n++}`);
-    if (!rsp.startsWith("200")) throw new Error(`RELP answered ${rsp}`);
-  });
-  return { health: await health, acks: await acks };
+/** /healthz and RELP ack latencies of a server over `ms`, measured by a separate small process. */
+async function probes(ms: number, http: string, relpPort: number): Promise<Latencies> {
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "support/prober.ts"), http, String(relpPort), String(ms)], { stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`prober failed (${code}): ${err}`);
+  return JSON.parse(out) as Latencies;
 }
 
 /** Probes the busy reference process (started for the phase, killed after). */
-async function referencePhase(): Promise<{ health: number[]; acks: number[] }> {
+async function referencePhase(): Promise<Latencies> {
   const proc = Bun.spawn([process.execPath, join(import.meta.dir, "support/busy-reference.ts")], { stdout: "pipe", stderr: "inherit" });
   try {
     const line = (await proc.stdout.getReader().read()).value;
     const m = /http=(\d+) relp=(\d+)/.exec(new TextDecoder().decode(line));
     if (!m) throw new Error("the reference process did not start");
-    const relp = await RelpClient.connect(Number(m[2]));
-    try {
-      return await probes(PHASE_MS, { http: `127.0.0.1:${m[1]}`, relp });
-    } finally {
-      relp.close();
-    }
+    return await probes(PHASE_MS, `127.0.0.1:${m[1]}`, Number(m[2]));
   } finally {
     proc.kill();
     await proc.exited;
@@ -121,7 +95,7 @@ async function referencePhase(): Promise<{ health: number[]; acks: number[] }> {
 }
 
 /** Probes the server while zero-match full scans run back to back; returns the scans' durations too. */
-async function scanPhase(target: Target): Promise<{ health: number[]; acks: number[]; scans: number[] }> {
+async function scanPhase(): Promise<Latencies & { scans: number[] }> {
   const client = createClient(QueryService, socketTransport(srv.socket));
   const scans: number[] = [];
   const stop = new AbortController();
@@ -137,7 +111,7 @@ async function scanPhase(target: Target): Promise<{ health: number[]; acks: numb
     }
   })();
   try {
-    return { ...(await probes(PHASE_MS, target)), scans };
+    return { ...(await probes(PHASE_MS, srv.http, relpPort)), scans };
   } finally {
     stop.abort();
     await load;
@@ -149,35 +123,29 @@ const cpuMillis = (pid: number) => Math.round(cpuSeconds(pid) * 1000);
 
 describe("a heavy query does not stall the server (compiled binary)", () => {
   test(`/healthz and RELP acks stay within ${STALL_MS} ms (p99) of a busy reference during zero-match full scans`, async () => {
-    const relp = await RelpClient.connect(relpPort);
-    try {
-      const server: Target = { http: srv.http, relp };
-      const idle = await probes(PHASE_MS / 2, server);
-      const ref = { health: [] as number[], acks: [] as number[] };
-      const busy = { health: [] as number[], acks: [] as number[], scans: [] as number[] };
-      for (let round = 0; round < ROUNDS; round++) {
-        const r = await referencePhase();
-        ref.health.push(...r.health);
-        ref.acks.push(...r.acks);
-        const b = await scanPhase(server);
-        busy.health.push(...b.health);
-        busy.acks.push(...b.acks);
-        busy.scans.push(...b.scans);
-      }
-      const got = {
-        idle: { health: p99(idle.health), acks: p99(idle.acks) },
-        reference: { health: p99(ref.health), acks: p99(ref.acks) },
-        scanning: { health: p99(busy.health), acks: p99(busy.acks) },
-      };
-      const spread = (xs: number[]) => [0.5, 0.9, 1].map((q) => quantile(xs, q).toFixed(0)).join("/");
-      console.log(`responsiveness, p99 ms: ${JSON.stringify(got)}; p50/p90/max health ${spread(ref.health)} vs ${spread(busy.health)}, acks ${spread(ref.acks)} vs ${spread(busy.acks)}; probes ${busy.health.length}+${busy.acks.length} while scanning; completed scans ${busy.scans.map((x) => x.toFixed(0)).join(", ")} ms`);
-      expect(busy.health.length).toBeGreaterThan(20);
-      expect(busy.acks.length).toBeGreaterThan(20);
-      expect(got.scanning.health).toBeLessThanOrEqual(got.reference.health + STALL_MS);
-      expect(got.scanning.acks).toBeLessThanOrEqual(got.reference.acks + STALL_MS);
-    } finally {
-      relp.close();
+    const idle = await probes(PHASE_MS / 2, srv.http, relpPort);
+    const ref: Latencies = { health: [], acks: [] };
+    const busy: Latencies & { scans: number[] } = { health: [], acks: [], scans: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const r = await referencePhase();
+      ref.health.push(...r.health);
+      ref.acks.push(...r.acks);
+      const b = await scanPhase();
+      busy.health.push(...b.health);
+      busy.acks.push(...b.acks);
+      busy.scans.push(...b.scans);
     }
+    const got = {
+      idle: { health: p99(idle.health), acks: p99(idle.acks) },
+      reference: { health: p99(ref.health), acks: p99(ref.acks) },
+      scanning: { health: p99(busy.health), acks: p99(busy.acks) },
+    };
+    const spread = (xs: number[]) => [0.5, 0.9, 1].map((q) => quantile(xs, q).toFixed(0)).join("/");
+    console.log(`responsiveness, p99 ms: ${JSON.stringify(got)}; p50/p90/max health ${spread(ref.health)} vs ${spread(busy.health)}, acks ${spread(ref.acks)} vs ${spread(busy.acks)}; probes ${busy.health.length}+${busy.acks.length} while scanning; completed scans ${busy.scans.map((x) => x.toFixed(0)).join(", ")} ms`);
+    expect(busy.health.length).toBeGreaterThan(20);
+    expect(busy.acks.length).toBeGreaterThan(20);
+    expect(got.scanning.health).toBeLessThanOrEqual(got.reference.health + STALL_MS);
+    expect(got.scanning.acks).toBeLessThanOrEqual(got.reference.acks + STALL_MS);
   }, 60_000);
 
   test(`a cancelled query stops using CPU within ${CANCEL_MS} ms`, async () => {
