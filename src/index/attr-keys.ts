@@ -6,8 +6,9 @@
 
 import { errorMessage } from "../core/errors.ts";
 import type { ChunkMeta, ChunkReader, ChunkStore } from "../storage/types.ts";
+import { ByteCache } from "../storage/byte-cache.ts";
 import { ATTR_SECTION, KEYS_INDEX } from "./attr-builder.ts";
-import { TermSection } from "./term-section-reader.ts";
+import { openTermSection } from "./section.ts";
 
 /** Newest sealed chunks whose keys are read. */
 export const KEY_CHUNKS = 8;
@@ -27,14 +28,18 @@ export interface AttributeKeys {
   errors: string[];
 }
 
+/** Cache of one listing (the key dictionary is read once, block by block). */
+const LISTING_CACHE_BYTES = 1 << 20;
+
 /** Keys of the attribute index of `reader`'s chunk, or undefined when it has none. */
 function indexedKeys(reader: ChunkReader): string[] | undefined {
-  const bytes = reader.section(ATTR_SECTION);
-  if (bytes === undefined) return undefined;
-  const keys = new TermSection(bytes).listing(KEYS_INDEX);
+  const source = reader.section(ATTR_SECTION);
+  if (source === undefined) return undefined;
+  const section = openTermSection({ source, cache: new ByteCache(LISTING_CACHE_BYTES), key: "", stats: { bytes: 0, reads: 0 } });
+  const keys = section.index(KEYS_INDEX);
   if (keys === undefined) return undefined;
   const out: string[] = [];
-  for (let i = 0; i < keys.termCount; i++) out.push(keys.term(i));
+  for (const e of keys.prefix("")) out.push(e.term);
   return out;
 }
 

@@ -1,13 +1,22 @@
 /**
  * Test-only helpers for the index builders: a naive oracle (tokenize / extractKv / attrs per
  * record -> Map term -> positions), a runner that feeds records to builders in batches, a fake
- * ChunkReader exposing the built sections, and a comparison of an index with an oracle map.
+ * ChunkReader exposing the built sections, openers for built sections, and a comparison of an
+ * index with an oracle map.
  * Not imported by production code.
  */
 
 import type { Attrs } from "../core/record.ts";
+import { ByteCache } from "../storage/byte-cache.ts";
+import { memorySection } from "../storage/section-source.ts";
 import type { ChunkReader, RecordBatch, SectionBuilder } from "../storage/types.ts";
+import { ATTR_SECTION, KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { extractKv } from "./kv-extract.ts";
+import { MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
+import { TOKEN_INDEX, TOKEN_SECTION } from "./token-builder.ts";
+import type { IndexCacheScope } from "./open.ts";
+import type { TermSection } from "./section-context.ts";
+import { openTermSection } from "./section.ts";
 import { asciiLower, tokenize } from "./tokenizer.ts";
 import { PAIR_SEPARATOR, type TermIndex } from "./types.ts";
 
@@ -92,10 +101,35 @@ export function sectionReader(sections: Map<string, { bytes: Uint8Array }>): Chu
     batches: notHere,
     blocks: notHere,
     lowerBoundWriteTs: notHere,
-    section: (name) => sections.get(name)?.bytes,
+    section: (name) => {
+      const s = sections.get(name);
+      return s === undefined ? undefined : memorySection(name, s.bytes);
+    },
     cursor: notHere,
     close: () => {},
   };
+}
+
+/** Opens built section `name` through a private cache (undefined when it was not built). */
+export function openBuilt(sections: Map<string, { bytes: Uint8Array }>, name: string): TermSection | undefined {
+  const s = sections.get(name);
+  return s === undefined ? undefined : openTermSection({ source: memorySection(name, s.bytes), cache: new ByteCache(), key: `${name}#`, stats: { bytes: 0, reads: 0 } });
+}
+
+/** The term indexes of built sections, by type: tokens, attribute and message key=value. */
+export function openBuiltIndexes(sections: Map<string, { bytes: Uint8Array }>) {
+  const kv = openBuilt(sections, MSGKV_SECTION);
+  const index = (section: string, name: string): TermIndex => openBuilt(sections, section)!.index(name)!;
+  return {
+    tokens: index(TOKEN_SECTION, TOKEN_INDEX),
+    attr: { keys: index(ATTR_SECTION, KEYS_INDEX), values: index(ATTR_SECTION, VALUES_INDEX), pairs: index(ATTR_SECTION, PAIRS_INDEX) },
+    kv: { status: kv?.status, keys: kv?.index(KEYS_INDEX), values: kv?.index(VALUES_INDEX), pairs: kv?.index(PAIRS_INDEX), overflow: kv?.index(OVERFLOW_INDEX) },
+  };
+}
+
+/** A cache scope for openChunkIndexes in tests (a private cache). */
+export function testScope(): IndexCacheScope {
+  return { cache: new ByteCache(), key: "test/" };
 }
 
 /** Every term of `expected` looked up in `idx` (plus its term count), for one toEqual. */

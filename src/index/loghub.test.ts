@@ -2,8 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexSectionBuilders } from "./builders.ts";
-import { expectedAll, lookupAll, oracle, runBuilders, sectionReader, type TestRecord } from "./index-test-support.ts";
-import { openChunkIndexes } from "./open.ts";
+import { expectedAll, lookupAll, openBuiltIndexes, oracle, runBuilders, type TestRecord } from "./index-test-support.ts";
 
 const DIR = join(import.meta.dir, "../../../shared/data/loghub");
 const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith(".log")).sort() : [];
@@ -24,21 +23,18 @@ describe("loghub files", () => {
   test.each(files)("%s: every index answers like the oracle", (file) => {
     const recs = records(file);
     const o = oracle(recs);
-    const sections = runBuilders(indexSectionBuilders()(), recs, 500);
-    const idx = openChunkIndexes(sectionReader(sections), "complete");
+    const { tokens, attr, kv } = openBuiltIndexes(runBuilders(indexSectionBuilders()(), recs, 500));
     expect({
-      errors: idx.errors,
-      lossReason: idx.message!.lossReason,
-      tokens: lookupAll(idx.tokens!, o.tokens),
-      attrKeys: lookupAll(idx.attrKeys!, o.attrKeys),
-      attrValues: lookupAll(idx.attrValues!, o.attrValues),
-      attrPairs: lookupAll(idx.attrPairs!, o.attrPairs),
-      kvKeys: lookupAll(idx.message!.keys, o.kvKeys),
-      kvValues: lookupAll(idx.message!.values, o.kvValues),
-      kvPairs: lookupAll(idx.message!.pairs, o.kvPairs),
+      status: kv.status,
+      tokens: lookupAll(tokens, o.tokens),
+      attrKeys: lookupAll(attr.keys, o.attrKeys),
+      attrValues: lookupAll(attr.values, o.attrValues),
+      attrPairs: lookupAll(attr.pairs, o.attrPairs),
+      kvKeys: lookupAll(kv.keys!, o.kvKeys),
+      kvValues: lookupAll(kv.values!, o.kvValues),
+      kvPairs: lookupAll(kv.pairs!, o.kvPairs),
     }).toEqual({
-      errors: [],
-      lossReason: "",
+      status: "complete",
       tokens: expectedAll(o.tokens),
       attrKeys: expectedAll(o.attrKeys),
       attrValues: expectedAll(o.attrValues),

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { indexSectionBuilders } from "./builders.ts";
-import { expectedAll, lookupAll, oracle, runBuilders, sectionReader, type TermMap, type TestRecord } from "./index-test-support.ts";
-import { MAX_TOTAL_ENTRIES, MAX_UNIQUE_KEYS, MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder } from "./msgkv-builder.ts";
+import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
+import { expectedAll, lookupAll, openBuilt, oracle, runBuilders, type TermMap, type TestRecord } from "./index-test-support.ts";
+import { MAX_TOTAL_ENTRIES, MAX_UNIQUE_KEYS, MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
-import { openChunkIndexes } from "./open.ts";
 import { PAIR_SEPARATOR } from "./types.ts";
 
 const encoder = new TextEncoder();
@@ -17,11 +17,17 @@ function pairRecords(pairs: string[], perRecord = 100): TestRecord[] {
   return out;
 }
 
+/** The message key=value index of `sections` as the tests read it. */
+function kvOf(sections: Map<string, { bytes: Uint8Array }>) {
+  const s = openBuilt(sections, MSGKV_SECTION)!;
+  const index = (name: string) => s.index(name)!;
+  return { status: s.status, keys: index(KEYS_INDEX), values: index(VALUES_INDEX), pairs: index(PAIRS_INDEX), overflow: index(OVERFLOW_INDEX) };
+}
+
 function buildKv(records: TestRecord[], budget = 10 * 1024 * 1024) {
   const sections = runBuilders([new MessageKvIndexBuilder(budget)], records, 64);
-  const idx = openChunkIndexes(sectionReader(sections), "complete");
-  const m = idx.message!;
-  return { status: sections.get(MSGKV_SECTION)!.status, lossReason: m.lossReason, lossless: m.lossless, counts: [m.keys.termCount, m.values.termCount, m.pairs.termCount] };
+  const m = kvOf(sections);
+  return { status: sections.get(MSGKV_SECTION)!.status, sectionStatus: m.status, counts: [m.keys.termCount, m.values.termCount, m.pairs.termCount] };
 }
 
 const range = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
@@ -29,15 +35,15 @@ const values = (n: number, key = "k") => range(n, (i) => `${key}=v${i}`);
 const grid = (keys: number, vals: number) => range(keys, (k) => values(vals, `key${k}`)).flat();
 
 describe("message KV hard caps (A4.3)", () => {
-  const capped = { status: "capped", lossReason: "capped" as const, lossless: false, counts: [0, 0, 0] };
+  const capped = { status: "capped", sectionStatus: "capped" as const, counts: [0, 0, 0] };
   const cases: [string, string[], ReturnType<typeof buildKv>][] = [
-    ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", lossReason: "" as const, lossless: true, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
+    ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", sectionStatus: "complete" as const, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
     ["one key more", range(MAX_UNIQUE_KEYS + 1, (i) => `key${i}=v`), capped],
-    ["exactly MaxValuesPerKey values", values(MAX_VALUES_PER_KEY), { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
+    ["exactly MaxValuesPerKey values", values(MAX_VALUES_PER_KEY), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
     // Past the per-key cap only that key's pairs go (listed as overflowed), not the whole index.
-    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, 0] }],
-    ["case variants are the same value", [...values(MAX_VALUES_PER_KEY), ...range(MAX_VALUES_PER_KEY, (i) => `K=V${i}`)], { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
-    ["exactly MaxTotalEntries pairs", grid(100, MAX_TOTAL_ENTRIES / 100), { status: "complete", lossReason: "" as const, lossless: true, counts: [100, 1000, MAX_TOTAL_ENTRIES] }],
+    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, 0] }],
+    ["case variants are the same value", [...values(MAX_VALUES_PER_KEY), ...range(MAX_VALUES_PER_KEY, (i) => `K=V${i}`)], { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
+    ["exactly MaxTotalEntries pairs", grid(100, MAX_TOTAL_ENTRIES / 100), { status: "complete", sectionStatus: "complete" as const, counts: [100, 1000, MAX_TOTAL_ENTRIES] }],
     ["then a known pair visited again", [...grid(100, MAX_TOTAL_ENTRIES / 100), "key0=v0"], capped],
   ];
   for (const [name, pairs, want] of cases) {
@@ -46,8 +52,8 @@ describe("message KV hard caps (A4.3)", () => {
 
   test("an overflowed key is listed; other keys keep exact pairs; value lookups become incomplete", () => {
     const sections = runBuilders([new MessageKvIndexBuilder(DEFAULT_KV_BUDGET)], pairRecords([...values(MAX_VALUES_PER_KEY + 5), "level=warn", "level=info"], 1), 64);
-    const m = openChunkIndexes(sectionReader(sections), "complete").message!;
-    expect({ k: m.valuesOverflowed("k"), level: m.valuesOverflowed("level"), valuesComplete: m.valuesComplete }).toEqual({ k: true, level: false, valuesComplete: false });
+    const m = kvOf(sections);
+    expect({ overflowed: [...m.overflow.prefix("")].map((e) => e.term), level: m.overflow.get("level") }).toEqual({ overflowed: ["k"], level: undefined });
     expect(m.pairs.get("level\u0000warn")).toEqual(new Uint32Array([MAX_VALUES_PER_KEY + 5]));
     expect(m.pairs.get("k\u0000v1")).toBeUndefined();
     expect(m.keys.get("k")!.length).toBe(MAX_VALUES_PER_KEY + 5);
@@ -91,12 +97,12 @@ describe("message KV budget (A4.4)", () => {
         const want = { keys: greedy(o.kvKeys, false, budget), values: greedy(o.kvValues, false, budget), pairs: greedy(o.kvPairs, true, budget) };
         const dropped = want.keys.size < o.kvKeys.size || want.values.size < o.kvValues.size || want.pairs.size < o.kvPairs.size;
         const sections = runBuilders(indexSectionBuilders({ kvBudget: budget })(), records, 7);
-        const m = openChunkIndexes(sectionReader(sections), "complete").message!;
-        const got = { status: sections.get(MSGKV_SECTION)!.status, lossReason: m.lossReason, keys: lookupAll(m.keys, o.kvKeys), values: lookupAll(m.values, o.kvValues), pairs: lookupAll(m.pairs, o.kvPairs) };
+        const m = kvOf(sections);
+        const got = { status: sections.get(MSGKV_SECTION)!.status, sectionStatus: m.status, keys: lookupAll(m.keys, o.kvKeys), values: lookupAll(m.values, o.kvValues), pairs: lookupAll(m.pairs, o.kvPairs) };
         const expectOnly = (admitted: TermMap, all: TermMap) => ({ termCount: admitted.size, terms: Object.fromEntries([...all.keys()].map((t) => [t, admitted.get(t)])) });
         expect(got).toEqual({
           status: dropped ? "capped" : "complete",
-          lossReason: dropped ? "budget" : "",
+          sectionStatus: dropped ? "budget" : "complete",
           keys: expectOnly(want.keys, o.kvKeys),
           values: expectOnly(want.values, o.kvValues),
           pairs: expectOnly(want.pairs, o.kvPairs),
@@ -108,7 +114,7 @@ describe("message KV budget (A4.4)", () => {
 
   test("default budget keeps a small chunk whole", () => {
     const records = pairRecords(values(50), 5);
-    const m = openChunkIndexes(sectionReader(runBuilders(indexSectionBuilders()(), records, 4)), "complete").message!;
-    expect([m.lossReason, lookupAll(m.pairs, oracle(records).kvPairs)]).toEqual(["", expectedAll(oracle(records).kvPairs)]);
+    const m = kvOf(runBuilders(indexSectionBuilders()(), records, 4));
+    expect([m.status, lookupAll(m.pairs, oracle(records).kvPairs)]).toEqual(["complete", expectedAll(oracle(records).kvPairs)]);
   });
 });

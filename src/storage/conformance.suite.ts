@@ -213,7 +213,8 @@ export function chunkStoreConformance(kind: string, makeHarness: () => Promise<S
       const [ref] = await s.append(Array.from({ length: 7 }, (_, i) => rec(`r${i}`)));
       await s.seal();
       const r = s.open(ref!.chunk);
-      expect([r.section("count"), r.section("absent"), r.meta.indexStatus, r.meta.indexBytes]).toEqual([
+      expect([r.section("count")?.bytes(), r.section("count")?.read(0, 1), r.section("absent"), r.meta.indexStatus, r.meta.indexBytes]).toEqual([
+        new Uint8Array([7]),
         new Uint8Array([7]),
         undefined,
         "complete",

@@ -2,7 +2,7 @@
 
 import type { ServiceImpl } from "@connectrpc/connect";
 import { LogError } from "../../core/errors.ts";
-import { indexSizeReport } from "../../index/size-report.ts";
+import { indexSizeReport } from "../../index/reports.ts";
 import { StoreService } from "../gen/gastrolog/v1/store_pb.ts";
 import { i64 } from "../convert/int64.ts";
 import { toChunkInfoPb, toIndexSectionPb, toStoreSummaryPb } from "../convert/chunk.ts";

@@ -7,8 +7,8 @@
 
 import { errorMessage } from "../../core/errors.ts";
 import { classifyTokenMiss } from "../../index/tokenizer.ts";
-import { PAIR_SEPARATOR, type ChunkIndexes, type TermIndex } from "../../index/types.ts";
-import { intersectPositions, unionPositions } from "../../index/postings.ts";
+import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "../../index/types.ts";
+import { intersectPositions } from "../../index/postings.ts";
 import type { CompiledBranch } from "./compile.ts";
 import type { Predicate } from "./predicate.ts";
 import type { BranchPlan, PlanStep } from "./types.ts";
@@ -67,52 +67,27 @@ function runtime(p: Predicate, index: PlanStep["index"], reason: PlanStep["reaso
 
 /** Index lookup for one positive predicate; a section that fails to decode means "scan". */
 function lookup(p: Predicate, idx: ChunkIndexes): Lookup {
+  const index = p.kind === "token" ? "token" : "kv";
+  if (p.kind === "substring") return runtime(p, "token", classifyTokenMiss(p.word), `'${p.word}' not indexed: substring scan`);
+  let a: ProbeAnswer;
   try {
-    return lookupUnchecked(p, idx);
+    a = idx.probe(probeOf(p));
   } catch (err) {
-    return runtime(p, p.kind === "token" ? "token" : "kv", "index_missing", `index unreadable: ${errorMessage(err)}`);
+    return runtime(p, index, "index_missing", `index unreadable: ${errorMessage(err)}`);
   }
+  return a.kind === "runtime" ? runtime(p, index, a.reason, a.detail) : { kind: "positions", positions: a.positions, details: a.detail };
 }
 
-function lookupUnchecked(p: Predicate, idx: ChunkIndexes): Lookup {
+/** The index probe of an indexable predicate (keys and values are already lowercased). */
+function probeOf(p: Predicate): IndexProbe {
   switch (p.kind) {
-    case "substring":
-      return runtime(p, "token", classifyTokenMiss(p.word), `'${p.word}' not indexed: substring scan`);
-    case "token": {
-      if (!idx.tokens) return runtime(p, "token", "index_missing", "no token index");
-      const positions = idx.tokens.get(p.needle) ?? EMPTY;
-      return { kind: "positions", positions, details: `token=${positions.length}` };
-    }
+    case "token":
+      return { kind: "token", token: p.needle };
+    case "kv":
+      return { kind: "kv", key: p.key, value: p.value };
+    case "key_exists":
+      return { kind: "key_exists", key: p.key };
     default:
-      return kvLookup(p, idx);
+      return { kind: "value_exists", value: p.value };
   }
-}
-
-const EMPTY = new Uint32Array(0);
-
-function kvLookup(p: Predicate, idx: ChunkIndexes): Lookup {
-  const [attrIndex, msgIndex, label] =
-    p.kind === "kv"
-      ? [idx.attrPairs, idx.message?.pairs, "kv"]
-      : p.kind === "key_exists"
-        ? [idx.attrKeys, idx.message?.keys, "key"]
-        : [idx.attrValues, idx.message?.values, "val"];
-  const term = p.kind === "kv" ? p.key + PAIR_SEPARATOR + p.value : p.kind === "key_exists" ? p.key : p.value;
-  if (!attrIndex || !msgIndex || !idx.message) return runtime(p, "kv", "index_missing", "no attribute or message key=value index");
-  const attr = get(attrIndex, term);
-  if (!idx.message.lossless) {
-    return runtime(p, "kv", "budget_exhausted", `attr_${label}=${attr.length} msg_${label}=${idx.message.lossReason}`);
-  }
-  if (p.kind === "kv" && idx.message.valuesOverflowed(p.key)) {
-    return runtime(p, "kv", "value_not_indexed", `attr_kv=${attr.length} msg_kv=key '${p.key}' has too many values to index`);
-  }
-  if (p.kind === "value_exists" && !idx.message.valuesComplete) {
-    return runtime(p, "kv", "value_not_indexed", `attr_val=${attr.length} msg_val=incomplete (a key has too many values)`);
-  }
-  const msg = get(msgIndex, term);
-  return { kind: "positions", positions: unionPositions(attr, msg), details: `attr_${label}=${attr.length} msg_${label}=${msg.length}` };
-}
-
-function get(index: TermIndex, term: string): Uint32Array {
-  return index.get(term) ?? EMPTY;
 }

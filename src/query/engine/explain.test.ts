@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { indexSectionBuilders } from "../../index/builders.ts";
 import { openChunkIndexes } from "../../index/open.ts";
 import { createMemoryStore } from "../../storage/memory/memory-store.ts";
+import { ByteCache } from "../../storage/byte-cache.ts";
 import type { ChunkStore } from "../../storage/types.ts";
 import { parseQueryArgs } from "../lang/controls.ts";
 import { explain, explainAnalyze } from "./explain.ts";
@@ -35,7 +36,7 @@ beforeAll(async () => {
     const ts = Date.UTC(2025, 2, 1, 10) * 1000 + i * 60_000_000;
     await store.append([{ raw: enc.encode(LINES[i % LINES.length]!), attrs: { service: i % 2 ? "api" : "db" }, sourceTs: ts, ingestTs: ts }]);
   }
-  src = { name: "default", store, indexes: (r, m) => openChunkIndexes(r, m.indexStatus) };
+  src = { name: "default", store, indexes: (r, m) => openChunkIndexes(r, m.indexStatus, { cache: new ByteCache(), key: `${m.id}/` }) };
 });
 
 /** Replaces chunk IDs with stable names in order of appearance. */

@@ -8,7 +8,7 @@ import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import { ChunkCursor } from "../cursor.ts";
 import type { SegmentReader } from "../segment/reader.ts";
-import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
+import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch, SectionSource } from "../types.ts";
 import type { ActiveChunk } from "./active-chunk.ts";
 import { ActiveData } from "./active-data.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
@@ -51,7 +51,7 @@ export class ActiveChunkReader implements ChunkReader {
     return this.chunk.entries.lowerBoundWriteTs(this.count(), ts);
   }
 
-  section(): Uint8Array | undefined {
+  section(): SectionSource | undefined {
     return undefined;
   }
 
@@ -69,12 +69,15 @@ export class ActiveChunkReader implements ChunkReader {
   }
 }
 
-/** Reader of a sealed segment; reports corruption to the store. */
+/** Reader of a sealed segment; reports corruption to the store and returns its lease on close. */
 export class SealedChunkReader implements ChunkReader {
+  private closed = false;
+
   constructor(
     private readonly seg: SegmentReader,
     readonly meta: ChunkMeta,
     private readonly onCorrupt: (err: CorruptError) => void,
+    private readonly onClose: (seg: SegmentReader) => void,
   ) {}
 
   count(): number {
@@ -90,7 +93,7 @@ export class SealedChunkReader implements ChunkReader {
   }
 
   *batches(from: number, to: number): Iterable<RecordBatch> {
-    checkReadRange(this.meta.id, false, from, to, this.count());
+    checkReadRange(this.meta.id, this.closed, from, to, this.count());
     try {
       yield* this.seg.batches(from, to);
     } catch (err) {
@@ -111,7 +114,7 @@ export class SealedChunkReader implements ChunkReader {
   }
 
   /** A damaged section throws CorruptError but does not mark the chunk: its data is intact. */
-  section(name: string): Uint8Array | undefined {
+  section(name: string): SectionSource | undefined {
     return this.seg.section(name);
   }
 
@@ -119,8 +122,12 @@ export class SealedChunkReader implements ChunkReader {
     return new ChunkCursor(this);
   }
 
-  /** The segment itself stays open in the store's SegmentCache for the next reader. */
-  close(): void {}
+  /** Ends this reader's lease; the segment stays open in the store's SegmentCache for the next one. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(this.seg);
+  }
 
   private report(err: unknown): unknown {
     if (err instanceof CorruptError) this.onCorrupt(err);

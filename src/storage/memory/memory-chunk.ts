@@ -16,9 +16,11 @@ import type {
   IndexStatus,
   RecordBatch,
   SectionBuilderFactory,
+  SectionSource,
 } from "../types.ts";
 import { MemoryColumns } from "./columns.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
+import { memorySection } from "../section-source.ts";
 
 /** One memory chunk and its metadata. */
 export class MemoryChunk {
@@ -111,8 +113,9 @@ export class MemoryChunkReader implements ChunkReader {
     return this.chunk.cols.lowerBoundWriteTs(ts);
   }
 
-  section(name: string): Uint8Array | undefined {
-    return this.chunk.sections.get(name);
+  section(name: string): SectionSource | undefined {
+    const bytes = this.chunk.sections.get(name);
+    return bytes === undefined ? undefined : memorySection(name, bytes);
   }
 
   cursor(): Cursor {

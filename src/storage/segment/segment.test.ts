@@ -170,13 +170,13 @@ describe("segment positions and time", () => {
 });
 
 describe("sections and builders", () => {
-  test("sections round-trip, 8-aligned, zero-copy, fed every record", () => {
+  test("sections round-trip, 8-aligned, read whole or by range, fed every record", () => {
     using dir = tempDir();
     const records = simpleRecords(40);
     const builders = [countingBuilder("tokens"), countingBuilder("attrs", "capped"), { name: "empty", add: () => {}, finish: () => ({ bytes: new Uint8Array(0), status: "complete" as const }) }];
     const s = writeSegment(dir.file("s.seg"), HEADER, batches(records, 9), DEFAULT_SEGMENT_OPTIONS, builders);
     const r = SegmentReader.open(dir.file("s.seg"));
-    const text = (name: string) => new TextDecoder().decode(r.section(name));
+    const text = (name: string) => new TextDecoder().decode(r.section(name)!.bytes());
     expect({
       status: s.indexStatus,
       errors: s.sectionErrors,
@@ -184,9 +184,11 @@ describe("sections and builders", () => {
       names: r.sectionNames(),
       tokens: text("tokens"),
       attrs: text("attrs"),
-      empty: r.section("empty"),
+      empty: r.section("empty")!.bytes(),
+      range: new TextDecoder().decode(r.section("tokens")!.read(2, 5)),
+      outside: (() => { try { return r.section("tokens")!.read(5, 20); } catch (e) { return (e as LogError).code; } })(),
       missing: r.section("nope"),
-      aligned: ["tokens", "attrs", "empty"].map((n) => r.section(n)!.byteOffset % 8),
+      aligned: ["tokens", "attrs", "empty"].map((n) => r.sectionOffset(n)! % 8),
       readerStatus: r.summary.indexStatus,
     }).toEqual({
       status: "capped",
@@ -196,6 +198,8 @@ describe("sections and builders", () => {
       tokens: "tokens:40",
       attrs: "attrs:40",
       empty: new Uint8Array(0),
+      range: "kens:",
+      outside: "invalid_argument",
       missing: undefined,
       aligned: [0, 0, 0],
       readerStatus: "capped",
@@ -212,7 +216,7 @@ describe("sections and builders", () => {
     const builders = [throwsInAdd, countingBuilder("good"), throwsInFinish, countingBuilder("bad\nname"), countingBuilder("good")];
     const s = writeSegment(dir.file("f.seg"), HEADER, batches(records, 3), DEFAULT_SEGMENT_OPTIONS, builders);
     const r = SegmentReader.open(dir.file("f.seg"));
-    expect({ status: s.indexStatus, errors: s.sectionErrors, names: r.sectionNames(), good: new TextDecoder().decode(r.section("good")), all: readAll(r), readerStatus: r.summary.indexStatus }).toEqual({
+    expect({ status: s.indexStatus, errors: s.sectionErrors, names: r.sectionNames(), good: new TextDecoder().decode(r.section("good")!.bytes()), all: readAll(r), readerStatus: r.summary.indexStatus }).toEqual({
       status: "failed",
       errors: [
         'section "bad\nname": name must be 1-64 printable ASCII characters',

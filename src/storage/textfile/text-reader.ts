@@ -7,7 +7,7 @@
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import { BATCH_MAX_RAW_BYTES } from "../column-batch.ts";
 import { ChunkCursor } from "../cursor.ts";
-import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
+import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch, SectionSource } from "../types.ts";
 import { TS_BLOCK, type Region } from "./region.ts";
 import { checkReadRange } from "../reader-checks.ts";
 
@@ -88,7 +88,7 @@ export class TextChunkReader implements ChunkReader {
     return ts <= this.region.file.openTime ? 0 : this.count();
   }
 
-  section(): Uint8Array | undefined {
+  section(): SectionSource | undefined {
     return undefined;
   }
 

@@ -1,0 +1,184 @@
+/** The version-2 term section: round trips at every block size, encoder limits, and damage. */
+
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { ByteWriter } from "../core/bytes/growable.ts";
+import { LogError } from "../core/errors.ts";
+import { ByteCache } from "../storage/byte-cache.ts";
+import { memorySection } from "../storage/section-source.ts";
+import { indexSectionBuilders } from "./builders.ts";
+import { decodeHead, HEADER_SIZE, TERM_STATUSES } from "./format.ts";
+import { runBuilders, sectionReader, testScope } from "./index-test-support.ts";
+import { openChunkIndexes } from "./open.ts";
+import { encodePostings } from "./postings.ts";
+import { indexSizeReport } from "./reports.ts";
+import type { ReadStats } from "./section-context.ts";
+import { openTermSection } from "./section.ts";
+import { encodeTermSection, type TermIndexInput } from "./term-writer.ts";
+
+const encoder = new TextEncoder();
+
+/** Encodes a term -> positions map (terms any strings) as one index input. */
+function input(name: string, entries: [string, number[]][]): TermIndexInput {
+  const sorted = entries.map(([t, p]) => [encoder.encode(t), p] as const).sort((a, b) => Buffer.compare(a[0], b[0]));
+  const tw = new ByteWriter();
+  const pw = new ByteWriter();
+  const termEnds = new Uint32Array(sorted.length);
+  const postingEnds = new Uint32Array(sorted.length);
+  sorted.forEach(([t, p], i) => {
+    tw.bytes(t);
+    termEnds[i] = tw.length;
+    encodePostings(p, pw);
+    postingEnds[i] = pw.length;
+  });
+  return { name, count: sorted.length, terms: tw.finish(), termEnds, postings: pw.finish(), postingEnds };
+}
+
+function open(bytes: Uint8Array, stats: ReadStats = { bytes: 0, reads: 0 }) {
+  return openTermSection({ source: memorySection("s", bytes), cache: new ByteCache(), key: "s#", stats });
+}
+
+/** Short lists stay inline, long ones (over 48 encoded bytes) go to the lists area. */
+const positionsArb = fc.oneof(
+  fc.uniqueArray(fc.nat(5000), { minLength: 1, maxLength: 30 }),
+  fc.uniqueArray(fc.nat(200_000), { minLength: 40, maxLength: 400 }),
+).map((a) => a.sort((x, y) => x - y));
+const termMapArb = fc.uniqueArray(fc.tuple(fc.string({ maxLength: 20, unit: "binary" }), positionsArb), { maxLength: 40, selector: (e) => e[0] });
+const nameArb = fc.stringMatching(/^[a-z][a-z0-9.]{0,31}$/);
+
+describe("term section format", () => {
+  test("round trip at any block size: every term found with its positions, others absent, counts from the head", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(nameArb, termMapArb), { minLength: 1, maxLength: 4, selector: (e) => e[0] }),
+        fc.constantFrom(...TERM_STATUSES),
+        fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }),
+        fc.constantFrom(1, 16, 200, 4096),
+        (indexes, status, probes, blockBytes) => {
+          const s = open(encodeTermSection(status, indexes.map(([n, m]) => input(n, m)), { blockBytes }));
+          const got = indexes.map(([n, m]) => {
+            const idx = s.index(n)!;
+            const known = new Set(m.map(([t]) => t));
+            return { count: idx.termCount, terms: m.map(([t]) => Array.from(idx.get(t) ?? [])), absent: probes.filter((p) => !known.has(p)).map((p) => idx.get(p)), all: [...idx.prefix("")].length };
+          });
+          expect({ status: s.status, names: s.indexes.map((x) => x.name), got, missing: s.index("no-such-index") }).toEqual({
+            status,
+            names: indexes.map(([n]) => n),
+            got: indexes.map(([, m]) => ({ count: m.length, terms: m.map(([, p]) => p), absent: probes.filter((p) => !m.some(([t]) => t === p)).map(() => undefined), all: m.length })),
+            missing: undefined,
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test("a lookup reads the head once, then one block (and one list), however large the index", () => {
+    const terms: [string, number[]][] = Array.from({ length: 20_000 }, (_, i) => [`term${String(i).padStart(6, "0")}`, [i, i + 1]]);
+    terms.push(["zz-long", Array.from({ length: 5000 }, (_, i) => i * 3)]);
+    const bytes = encodeTermSection("complete", [input("tokens", terms)]);
+    const stats: ReadStats = { bytes: 0, reads: 0 };
+    const step = (f: () => unknown) => {
+      const before = { ...stats };
+      f();
+      return { reads: stats.reads - before.reads, small: stats.bytes - before.bytes < 8192 };
+    };
+    let idx = open(bytes, stats).index("tokens")!;
+    const opened = { ...stats };
+    expect({
+      opened: { reads: opened.reads, small: opened.bytes < 8192 },
+      hit: step(() => expect(Array.from(idx.get("term012345")!)).toEqual([12345, 12346])),
+      sameBlock: step(() => expect(Array.from(idx.get("term012346")!)).toEqual([12346, 12347])),
+      absent: step(() => expect(idx.get("term0123450")).toBeUndefined()),
+      longList: step(() => (idx = open(bytes, stats).index("tokens")!).get("zz-long")),
+      sectionBytes: bytes.length > 40_000,
+    }).toEqual({
+      opened: { reads: 1, small: true },
+      hit: { reads: 1, small: true },
+      sameBlock: { reads: 0, small: true },
+      absent: { reads: 0, small: true },
+      longList: { reads: 3, small: true }, // a fresh open: head, block, list
+      sectionBytes: true,
+    });
+  });
+
+  test("encoder rejects bad index lists, names and block sizes", () => {
+    const attempts: [string, () => unknown][] = [
+      ["no indexes", () => encodeTermSection("complete", [])],
+      ["17 indexes", () => encodeTermSection("complete", Array.from({ length: 17 }, (_, i) => input(`i${i}`, [])))],
+      ["space in name", () => encodeTermSection("complete", [input("a b", [])])],
+      ["empty name", () => encodeTermSection("complete", [input("", [])])],
+      ["zero block size", () => encodeTermSection("complete", [input("a", [])], { blockBytes: 0 })],
+    ];
+    expect(attempts.map(([n, f]) => { try { f(); return [n, "ok"]; } catch (e) { return [n, (e as LogError).code]; } })).toEqual(attempts.map(([n]) => [n, "invalid_argument"]));
+  });
+});
+
+describe("corrupt sections", () => {
+  const records = [{ raw: encoder.encode("error disk full level=warn"), attrs: { host: "a" } }];
+  const good = () => runBuilders(indexSectionBuilders()(), records, 1);
+  const mutate = (f: (b: Uint8Array) => Uint8Array) => {
+    const s = good();
+    const tok = s.get("idx.tokens")!;
+    s.set("idx.tokens", { ...tok, bytes: f(tok.bytes.slice()) });
+    return openChunkIndexes(sectionReader(s), "complete", testScope());
+  };
+  const set = (at: number, v: number) => (b: Uint8Array) => ((b[at] = v), b);
+  /** The token probe's outcome: its answer, or the code and message it threw. */
+  const probe = (f: (b: Uint8Array) => Uint8Array) => {
+    try {
+      const a = mutate(f).probe({ kind: "token", token: "error" });
+      return a.kind === "positions" ? Array.from(a.positions) : a.reason;
+    } catch (e) {
+      return `${(e as LogError).code}: ${(e as LogError).message}`;
+    }
+  };
+  const cases: [string, (b: Uint8Array) => Uint8Array, string][] = [
+    ["empty", () => new Uint8Array(0), "bad magic"],
+    ["bad magic", set(0, 0x58), "bad magic"],
+    ["unknown version", set(4, 9), "unknown version 9"],
+    ["unknown status", set(5, 3), "unknown status 3"],
+    ["zero indexes", set(6, 0), "index count 0 out of range 1..16"],
+    ["reserved byte", set(7, 1), "reserved byte is 1"],
+    ["head too long", (b) => (new DataView(b.buffer).setUint32(8, 0x7fff_ffff, true), b), "exceeds"],
+    ["head past the end", (b) => (new DataView(b.buffer).setUint32(8, 0x7fff, true), b), "overruns"],
+    ["head checksum", (b) => ((b[HEADER_SIZE + 2] ^= 1), b), "head checksum mismatch"],
+    ["truncated", (b) => b.subarray(0, b.length - 3), "out of place"],
+    ["damaged block", (b) => ((b[b.length - 2] ^= 1), b), "checksum mismatch"],
+  ];
+  test.each(cases)("%s: the probe throws LogError('corrupt'), never answers absent", (_name, f, message) => {
+    const got = String(probe(f));
+    expect({ corrupt: got.startsWith("corrupt: "), message: got.includes(message) }).toEqual({ corrupt: true, message: true });
+  });
+
+  test("any single-byte change: the lookup answers exactly or throws corrupt", () => {
+    const bytes = good().get("idx.tokens")!.bytes;
+    fc.assert(
+      fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), (at, x) => {
+        const got = probe((b) => ((b[at] ^= x), b));
+        expect(typeof got === "string" ? got.startsWith("corrupt: ") : got).toEqual(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("decodeHead rejects blocks that do not tile the data area", () => {
+    const bytes = encodeTermSection("complete", [input("t", [["a", [1]], ["b", [2]]])], { blockBytes: 1 });
+    const reason = (b: Uint8Array) => { try { decodeHead(b, b.length); return "ok"; } catch (e) { return (e as LogError).message; } };
+    const longer = new Uint8Array(bytes.length + 1);
+    longer.set(bytes);
+    expect([reason(bytes), reason(longer)]).toEqual(["ok", expect.stringContaining("blocks end at")]);
+  });
+
+  test("size report reads heads only and flags a corrupt section", () => {
+    const s = good();
+    s.set("idx.msgkv", { bytes: new Uint8Array(3), status: "complete" });
+    s.delete("idx.attrs");
+    const r = indexSizeReport(sectionReader(s));
+    expect(r.map((x) => [x.name, x.section, x.status, x.indexes.map((i) => [i.name, i.terms])])).toEqual([
+      ["token", "idx.tokens", "complete", [["tokens", 5]]],
+      ["attr", "idx.attrs", "missing", []],
+      ["kv", "idx.msgkv", "corrupt", []],
+    ]);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * The body of one dictionary block (layout in format.ts): front-coded terms, each with its
+ * position count and either its posting list inline or a reference to an external list stored
+ * after the block. BlockBodyWriter builds a body; BlockScanner walks one entry at a time with
+ * no allocation per entry (the current term lives in a reused scratch buffer). No I/O here.
+ */
+
+import { crc32 } from "../core/bytes/checksum.ts";
+import { ByteWriter } from "../core/bytes/growable.ts";
+import { LogError } from "../core/errors.ts";
+import { CODEC_PLAIN, COMPRESS_LIST_BYTES, encodeStored, INLINE_LIST_BYTES, MAX_TERM_BYTES } from "./format.ts";
+
+function corrupt(detail: string): LogError {
+  return new LogError("corrupt", `term index block: ${detail}`);
+}
+
+/** Accumulates the entries of one block and the external lists that follow it. */
+export class BlockBodyWriter {
+  readonly body = new ByteWriter(8192);
+  readonly lists = new ByteWriter(1024);
+  terms = 0;
+  private prev = new Uint8Array(64);
+  private prevLength = 0;
+
+  /** Appends term `t[ts, te)` holding `count` positions with encoded list `l[ls, le)`. */
+  add(t: Uint8Array, ts: number, te: number, count: number, l: Uint8Array, ls: number, le: number): void {
+    const len = te - ts;
+    let shared = 0;
+    const max = Math.min(len, this.prevLength);
+    while (shared < max && this.prev[shared] === t[ts + shared]) shared++;
+    const w = this.body;
+    w.varint(shared);
+    w.varint(len - shared);
+    w.bytes(t, ts + shared, te);
+    w.varint(count);
+    const listLen = le - ls;
+    if (listLen <= INLINE_LIST_BYTES) {
+      w.varint(listLen * 2);
+      w.bytes(l, ls, le);
+    } else {
+      const raw = l.subarray(ls, le);
+      const { stored, codec } = listLen >= COMPRESS_LIST_BYTES ? encodeStored(raw) : { stored: raw, codec: CODEC_PLAIN };
+      const start = this.lists.length;
+      this.lists.u8(codec);
+      this.lists.bytes(stored);
+      const out = this.lists.finish();
+      w.varint((out.length - start) * 2 + 1);
+      w.u32(crc32(out.subarray(start)));
+    }
+    if (this.prev.length < len) this.prev = new Uint8Array(len * 2);
+    this.prev.set(t.subarray(ts, te));
+    this.prevLength = len;
+    this.terms++;
+  }
+
+  reset(): void {
+    this.body.reset();
+    this.lists.reset();
+    this.terms = 0;
+    this.prevLength = 0;
+  }
+}
+
+/** Where an entry's posting list is: inline in the body, or external after the block. */
+export interface ListRef {
+  readonly external: boolean;
+  /** Inline: body[listStart, listEnd). */
+  readonly listStart: number;
+  readonly listEnd: number;
+  /** External: listLength bytes at listOffset of the block's lists area, CRC listCrc. */
+  readonly listOffset: number;
+  readonly listLength: number;
+  readonly listCrc: number;
+}
+
+/**
+ * Walks the entries of a decoded block body. After next() returns true: the term is
+ * term[0, termLength); `count` its positions; an inline list is body[listStart, listEnd);
+ * an external list is `listLength` bytes at `listOffset` within the block's lists area, with
+ * CRC `listCrc`. Validates every length against the body and the lists area.
+ */
+export class BlockScanner implements ListRef {
+  term = new Uint8Array(64);
+  termLength = 0;
+  count = 0;
+  external = false;
+  listStart = 0;
+  listEnd = 0;
+  listOffset = 0;
+  listLength = 0;
+  listCrc = 0;
+  private body: Uint8Array = this.term;
+  private pos = 0;
+  private left = 0;
+  private listsLen = 0;
+  private nextListOffset = 0;
+
+  /** Starts over at the first of the `terms` entries of `body`, whose lists area is `listsLen` bytes. */
+  reset(body: Uint8Array, terms: number, listsLen: number): void {
+    this.body = body;
+    this.pos = 0;
+    this.left = terms;
+    this.listsLen = listsLen;
+    this.nextListOffset = 0;
+    this.termLength = 0;
+  }
+
+  next(): boolean {
+    if (this.left === 0) {
+      if (this.pos !== this.body.length) throw corrupt(`${this.body.length - this.pos} bytes after the last entry`);
+      if (this.nextListOffset !== this.listsLen) throw corrupt(`lists cover ${this.nextListOffset} of ${this.listsLen} bytes`);
+      return false;
+    }
+    this.left--;
+    const shared = this.varint();
+    const suffix = this.varint();
+    const len = shared + suffix;
+    if (shared > this.termLength || len > MAX_TERM_BYTES || this.pos + suffix > this.body.length) throw corrupt(`entry at ${this.pos}: ${shared}+${suffix} term bytes`);
+    if (this.term.length < len) {
+      const t = new Uint8Array(len * 2);
+      t.set(this.term.subarray(0, shared));
+      this.term = t;
+    }
+    this.term.set(this.body.subarray(this.pos, this.pos + suffix), shared);
+    this.termLength = len;
+    this.pos += suffix;
+    this.count = this.varint();
+    const ref = this.varint();
+    const listLen = Math.floor(ref / 2);
+    this.external = ref % 2 === 1;
+    if (this.external) {
+      if (this.pos + 4 > this.body.length || this.nextListOffset + listLen > this.listsLen) throw corrupt(`external list of ${listLen} bytes at ${this.nextListOffset} overruns the lists area`);
+      this.listCrc = new DataView(this.body.buffer, this.body.byteOffset + this.pos, 4).getUint32(0, true);
+      this.pos += 4;
+      this.listOffset = this.nextListOffset;
+      this.listLength = listLen;
+      this.nextListOffset += listLen;
+    } else {
+      if (this.pos + listLen > this.body.length) throw corrupt(`inline list of ${listLen} bytes overruns the block`);
+      this.listStart = this.pos;
+      this.listEnd = this.pos + listLen;
+      this.pos += listLen;
+    }
+    return true;
+  }
+
+  private varint(): number {
+    let v = 0;
+    let mul = 1;
+    const b = this.body;
+    for (let i = 0; i < 5; i++) {
+      if (this.pos >= b.length) throw corrupt(`truncated varint at ${this.pos}`);
+      const c = b[this.pos++]!;
+      v += (c & 0x7f) * mul;
+      if (c < 0x80) return v;
+      mul *= 128;
+    }
+    throw corrupt(`varint too long at ${this.pos}`);
+  }
+}
