@@ -73,6 +73,18 @@ test("analyze reports actual counts equal to the matches", async () => {
   expect(plan.chunks.filter((c) => c.scanMode === "index-driven").length).toBeGreaterThan(0);
 });
 
+test("analyze counts planning and index lookups: index bytes are read cold, none warm", async () => {
+  const cache = new ByteCache();
+  const shared: SearchSource = { ...src, indexes: (r, m) => openChunkIndexes(r, m.indexStatus, { cache, key: `${m.id}/` }) };
+  const run = async () => (await explainAnalyze(shared, { ...parseQueryArgs("error", 0), contextBefore: 0, contextAfter: 0 })).chunks.filter((c) => c.sealed).map((c) => c.actual!);
+  const cold = await run();
+  const warm = await run();
+  expect({
+    cold: cold.map((a) => a.indexBytes > 0 && a.indexReads > 0 && a.planMillis >= 0 && a.planMillis <= a.millis),
+    warm: warm.map((a) => [a.indexBytes, a.indexReads]),
+  }).toEqual({ cold: cold.map(() => true), warm: warm.map(() => [0, 0]) });
+});
+
 test("explain and execution share the plan: skipped chunks yield nothing", async () => {
   const plan = await explainAnalyze(src, { ...parseQueryArgs("nosuchword", 0), contextBefore: 0, contextAfter: 0 });
   for (const c of plan.chunks) if (c.sealed) expect(c.scanMode).toBe("skipped");

@@ -12,7 +12,7 @@ import { compileFilter } from "./compile.ts";
 import { ContextWindow } from "./context.ts";
 import { decodeResume, encodeResume, type ResumePoint } from "./resume.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
-import type { ChunkPlan, SearchHit, SearchRequest } from "./types.ts";
+import type { ChunkActual, ChunkPlan, SearchHit, SearchRequest } from "./types.ts";
 
 export interface SearchDone {
   /** Present when the search stopped at the limit: pass it back to continue. */
@@ -21,7 +21,7 @@ export interface SearchDone {
 
 export interface SearchOptions {
   signal?: AbortSignal;
-  /** Called after each chunk with its plan and actual counts (explain analyze). */
+  /** Called after each chunk with its plan and actual counts, times and index reads (explain analyze). */
   onChunk?: (plan: ChunkPlan) => void;
   /** Told about chunks that could not be searched (corrupt data); the search goes on. */
   onWarning?: (message: string) => void;
@@ -68,9 +68,12 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
       throw err;
     }
     try {
-      const work = planChunk(src.name, meta, reader, meta.state === "sealed" ? src.indexes(reader, meta) : undefined, filter, bounds);
-      const stats: ScanStats = { scanned: 0, matched: 0 };
       const t0 = performance.now();
+      const indexes = meta.state === "sealed" ? src.indexes(reader, meta) : undefined;
+      const work = planChunk(src.name, meta, reader, indexes, filter, bounds);
+      const stats: ScanStats = { scanned: 0, matched: 0 };
+      const planMillis = performance.now() - t0;
+      const actual = (): ChunkActual => ({ ...stats, millis: performance.now() - t0, planMillis, indexBytes: indexes?.read.bytes ?? 0, indexReads: indexes?.read.reads ?? 0 });
       const after = resume && ci === startAt ? resume.pos : undefined;
       if (work.plan.scanMode !== "skipped") {
         for (const m of scanChunk(reader, work, filter, bounds, req.reverse, after, stats)) {
@@ -83,7 +86,7 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
               yield* context.flush();
               context.close();
             }
-            opts.onChunk?.({ ...work.plan, actual: { ...stats, millis: performance.now() - t0 } });
+            opts.onChunk?.({ ...work.plan, actual: actual() });
             return { resume: encodeResume(last) };
           }
           if (performance.now() - sliceStart > SLICE_MS) {
@@ -92,7 +95,7 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
           }
         }
       }
-      opts.onChunk?.({ ...work.plan, actual: { ...stats, millis: performance.now() - t0 } });
+      opts.onChunk?.({ ...work.plan, actual: actual() });
     } catch (err) {
       if (!(err instanceof CorruptError)) throw err;
       opts.onWarning?.(`chunk ${meta.id} of store ${src.name} stopped at damaged data: ${err.message}`);
