@@ -2,9 +2,10 @@
  * Byte layout of a term-index section, version 2 ("idx.tokens", "idx.attrs", "idx.msgkv"): a
  * small CRC-checked HEAD naming the section's term indexes with a sparse first-term table per
  * index, then the dictionary blocks (a few KB of sorted, front-coded terms each, zstd when that
- * shrinks them) with the posting lists too large to inline stored right after their block. A
- * lookup reads the head once (cached), binary-searches the first terms, reads ONE block and, for
- * a long list, that list: kilobytes, whatever the section's size. Prefix lookups are range scans
+ * shrinks them), each preceded by the posting lists too large to inline that it introduces
+ * (identical lists are stored once: tokens that always occur together share one). A lookup
+ * reads the head once (cached), binary-searches the first terms, reads ONE block and, for a
+ * long list, that list: kilobytes, whatever the section's size. Prefix lookups are range scans
  * over consecutive blocks. This file owns the header and head codecs; term-block.ts the block
  * body; term-writer.ts and term-reader.ts put them together. Version 1 (one zstd frame per
  * section) is read by v1/term-section.ts.
@@ -16,20 +17,21 @@
  *     │ HEAD (headLength bytes), `count` index entries:                                │
  *     │   nameLen u8 │ name (ASCII) │ termCount varint │ bytes varint │ blockCount     │
  *     │   varint, then blockCount first-term entries, in term order:                   │
- *     │     firstLen varint │ first term │ terms varint │ offset varint │ storedLen    │
- *     │     varint │ listsLen varint │ rawLen varint │ codec u8 │ crc u32 (of the      │
+ *     │     firstLen varint │ first term │ terms varint │ offset varint │ listsLen     │
+ *     │     varint │ storedLen varint │ rawLen varint │ codec u8 │ crc u32 (of the     │
  *     │     stored block)                                                              │
  *  16 + headLength = dataStart ────────────────────────────────────────────────────────┤
- *     │ BLOCK (storedLen bytes at dataStart + offset): codec 0 = the body as is,       │
+ *     │ LISTS (listsLen bytes at dataStart + offset): the external lists this block is  │
+ *     │   the first to use, each: codec u8 (0 plain, 1 zstd) │ the postings.ts          │
+ *     │   encoding (or a zstd frame of it)                                             │
+ *     │ BLOCK (storedLen bytes right after its lists): codec 0 = the body as is,       │
  *     │   codec 1 = a zstd frame of it; rawLen = body bytes (term-block.ts):           │
  *     │     per term: shared varint │ suffixLen varint │ suffix │ count varint         │
  *     │               │ ref varint = listLen × 2 + external                            │
  *     │               │ inline (external 0): listLen bytes, the postings.ts encoding   │
- *     │               │ external (1): crc u32 of the stored list                       │
- *     │ LISTS (listsLen bytes, right after the block): its external lists in term      │
- *     │   order, each listLen bytes: codec u8 (0 plain, 1 zstd) │ the postings.ts      │
- *     │   encoding (or a zstd frame of it)                                             │
- *     │ ... next block and its lists ... (indexes in head order, blocks in term order) │
+ *     │               │ external (1): listOffset varint (from dataStart; in this or an │
+ *     │               │   earlier LISTS area) │ crc u32 of the stored list           │
+ *     │ ... next lists and block ... (indexes in head order, blocks in term order)     │
  *     └────────────────────────────────────────────────────────────────────────────────┘
  *
  * Little-endian; terms are bytes compared unsigned, strictly ascending within an index; `shared`
@@ -68,7 +70,7 @@ export const ZSTD_LEVEL = 3;
 export const CODEC_PLAIN = 0;
 export const CODEC_ZSTD = 1;
 /** Bytes read first when opening a section: the header and, usually, the whole head. */
-export const HEAD_PROBE_BYTES = 4096;
+export const HEAD_PROBE_BYTES = 8192;
 
 export const TERM_STATUSES = ["complete", "capped", "budget"] as const;
 /** complete: exact; capped: a hard cap hit, written empty; budget: entries dropped. */
@@ -79,10 +81,10 @@ export interface BlockEntry {
   /** Its first term's bytes. */
   readonly first: Uint8Array;
   readonly terms: number;
-  /** Offset of the stored block from the end of the head (SectionHead.dataStart); its lists follow it. */
+  /** Offset of its lists area from the end of the head (SectionHead.dataStart); the block follows it. */
   readonly offset: number;
-  readonly storedLen: number;
   readonly listsLen: number;
+  readonly storedLen: number;
   readonly rawLen: number;
   readonly codec: number;
   readonly crc: number;
@@ -135,8 +137,8 @@ export function encodeHead(status: TermSectionStatus, indexes: readonly IndexEnt
       w.bytes(b.first);
       w.varint(b.terms);
       w.varint(b.offset);
-      w.varint(b.storedLen);
       w.varint(b.listsLen);
+      w.varint(b.storedLen);
       w.varint(b.rawLen);
       w.u8(b.codec);
       w.u32(b.crc);
@@ -239,8 +241,8 @@ function decodeBlockEntry(head: Uint8Array, cur: VarintCursor, name: string, k: 
   cur.pos += firstLen;
   const terms = varint(head, cur, "block term count");
   const offset = varint(head, cur, "block offset");
-  const storedLen = varint(head, cur, "block length");
   const listsLen = varint(head, cur, "block lists length");
+  const storedLen = varint(head, cur, "block length");
   const rawLen = varint(head, cur, "block raw length");
   if (cur.pos + 5 > head.length) fail(`index "${name}" block ${k}: truncated entry`);
   const codec = head[cur.pos]!;
@@ -248,7 +250,7 @@ function decodeBlockEntry(head: Uint8Array, cur: VarintCursor, name: string, k: 
   cur.pos += 5;
   if (terms < 1 || rawLen > MAX_BLOCK_RAW_BYTES || (codec !== CODEC_PLAIN && codec !== CODEC_ZSTD)) fail(`index "${name}" block ${k}: ${terms} terms, ${rawLen} raw bytes, codec ${codec}`);
   if (codec === CODEC_PLAIN && storedLen !== rawLen) fail(`index "${name}" block ${k}: plain block of ${storedLen} bytes, raw ${rawLen}`);
-  return { first, terms, offset, storedLen, listsLen, rawLen, codec, crc };
+  return { first, terms, offset, listsLen, storedLen, rawLen, codec, crc };
 }
 
 function fail(detail: string): never {

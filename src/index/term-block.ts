@@ -14,13 +14,29 @@ function corrupt(detail: string): LogError {
   return new LogError("corrupt", `term index block: ${detail}`);
 }
 
-/** Accumulates the entries of one block and the external lists that follow it. */
+/** An external list already written in this section. */
+interface WrittenList {
+  raw: Uint8Array;
+  offset: number;
+  length: number;
+  crc: number;
+}
+
+/**
+ * Accumulates the entries of one block and the new external lists that precede it. Lists are
+ * deduplicated across the whole section: a list equal to one written before is referenced, not
+ * written again.
+ */
 export class BlockBodyWriter {
   readonly body = new ByteWriter(8192);
   readonly lists = new ByteWriter(1024);
   terms = 0;
+  /** Data-area offset where this block's lists area starts (set by the section writer). */
+  base = 0;
   private prev = new Uint8Array(64);
   private prevLength = 0;
+  /** Lists written in this section, bucketed by CRC-32 of their encoding. */
+  private readonly written = new Map<number, WrittenList[]>();
 
   /** Appends term `t[ts, te)` holding `count` positions with encoded list `l[ls, le)`. */
   add(t: Uint8Array, ts: number, te: number, count: number, l: Uint8Array, ls: number, le: number): void {
@@ -33,19 +49,14 @@ export class BlockBodyWriter {
     w.varint(len - shared);
     w.bytes(t, ts + shared, te);
     w.varint(count);
-    const listLen = le - ls;
-    if (listLen <= INLINE_LIST_BYTES) {
-      w.varint(listLen * 2);
+    if (le - ls <= INLINE_LIST_BYTES) {
+      w.varint((le - ls) * 2);
       w.bytes(l, ls, le);
     } else {
-      const raw = l.subarray(ls, le);
-      const { stored, codec } = listLen >= COMPRESS_LIST_BYTES ? encodeStored(raw) : { stored: raw, codec: CODEC_PLAIN };
-      const start = this.lists.length;
-      this.lists.u8(codec);
-      this.lists.bytes(stored);
-      const out = this.lists.finish();
-      w.varint((out.length - start) * 2 + 1);
-      w.u32(crc32(out.subarray(start)));
+      const list = this.external(l.subarray(ls, le));
+      w.varint(list.length * 2 + 1);
+      w.varint(list.offset);
+      w.u32(list.crc);
     }
     if (this.prev.length < len) this.prev = new Uint8Array(len * 2);
     this.prev.set(t.subarray(ts, te));
@@ -53,12 +64,36 @@ export class BlockBodyWriter {
     this.terms++;
   }
 
-  reset(): void {
+  /** Starts the next block, whose lists area begins at data-area offset `base`. */
+  reset(base: number): void {
     this.body.reset();
     this.lists.reset();
     this.terms = 0;
     this.prevLength = 0;
+    this.base = base;
   }
+
+  /** The stored copy of external list `raw`: an earlier identical one, or a new one in this block's area. */
+  private external(raw: Uint8Array): WrittenList {
+    const key = crc32(raw);
+    let bucket = this.written.get(key);
+    if (bucket === undefined) this.written.set(key, (bucket = []));
+    for (const e of bucket) if (sameBytes(e.raw, raw)) return e;
+    const { stored, codec } = raw.length >= COMPRESS_LIST_BYTES ? encodeStored(raw) : { stored: raw, codec: CODEC_PLAIN };
+    const start = this.lists.length;
+    this.lists.u8(codec);
+    this.lists.bytes(stored);
+    const bytes = this.lists.finish().subarray(start);
+    const e: WrittenList = { raw, offset: this.base + start, length: bytes.length, crc: crc32(bytes) };
+    bucket.push(e);
+    return e;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Where an entry's posting list is: inline in the body, or external after the block. */
@@ -67,7 +102,7 @@ export interface ListRef {
   /** Inline: body[listStart, listEnd). */
   readonly listStart: number;
   readonly listEnd: number;
-  /** External: listLength bytes at listOffset of the block's lists area, CRC listCrc. */
+  /** External: listLength bytes at data-area offset listOffset, CRC listCrc. */
   readonly listOffset: number;
   readonly listLength: number;
   readonly listCrc: number;
@@ -76,8 +111,8 @@ export interface ListRef {
 /**
  * Walks the entries of a decoded block body. After next() returns true: the term is
  * term[0, termLength); `count` its positions; an inline list is body[listStart, listEnd);
- * an external list is `listLength` bytes at `listOffset` within the block's lists area, with
- * CRC `listCrc`. Validates every length against the body and the lists area.
+ * an external list is `listLength` bytes at data-area offset `listOffset`, with CRC `listCrc`.
+ * Validates every length against the body, and that external lists lie before the block.
  */
 export class BlockScanner implements ListRef {
   term = new Uint8Array(64);
@@ -92,23 +127,23 @@ export class BlockScanner implements ListRef {
   private body: Uint8Array = this.term;
   private pos = 0;
   private left = 0;
-  private listsLen = 0;
-  private nextListOffset = 0;
+  private blockStart = 0;
 
-  /** Starts over at the first of the `terms` entries of `body`, whose lists area is `listsLen` bytes. */
-  reset(body: Uint8Array, terms: number, listsLen: number): void {
+  /**
+   * Starts over at the first of the `terms` entries of `body`, a block stored at data-area
+   * offset `blockStart` (its external lists all end at or before it).
+   */
+  reset(body: Uint8Array, terms: number, blockStart: number): void {
     this.body = body;
     this.pos = 0;
     this.left = terms;
-    this.listsLen = listsLen;
-    this.nextListOffset = 0;
+    this.blockStart = blockStart;
     this.termLength = 0;
   }
 
   next(): boolean {
     if (this.left === 0) {
       if (this.pos !== this.body.length) throw corrupt(`${this.body.length - this.pos} bytes after the last entry`);
-      if (this.nextListOffset !== this.listsLen) throw corrupt(`lists cover ${this.nextListOffset} of ${this.listsLen} bytes`);
       return false;
     }
     this.left--;
@@ -129,12 +164,12 @@ export class BlockScanner implements ListRef {
     const listLen = Math.floor(ref / 2);
     this.external = ref % 2 === 1;
     if (this.external) {
-      if (this.pos + 4 > this.body.length || this.nextListOffset + listLen > this.listsLen) throw corrupt(`external list of ${listLen} bytes at ${this.nextListOffset} overruns the lists area`);
+      const offset = this.varint();
+      if (this.pos + 4 > this.body.length || listLen === 0 || offset + listLen > this.blockStart) throw corrupt(`external list of ${listLen} bytes at ${offset} does not lie before its block`);
       this.listCrc = new DataView(this.body.buffer, this.body.byteOffset + this.pos, 4).getUint32(0, true);
       this.pos += 4;
-      this.listOffset = this.nextListOffset;
+      this.listOffset = offset;
       this.listLength = listLen;
-      this.nextListOffset += listLen;
     } else {
       if (this.pos + listLen > this.body.length) throw corrupt(`inline list of ${listLen} bytes overruns the block`);
       this.listStart = this.pos;
@@ -148,7 +183,7 @@ export class BlockScanner implements ListRef {
     let v = 0;
     let mul = 1;
     const b = this.body;
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       if (this.pos >= b.length) throw corrupt(`truncated varint at ${this.pos}`);
       const c = b[this.pos++]!;
       v += (c & 0x7f) * mul;

@@ -24,7 +24,12 @@ const decoder = new TextDecoder();
 export function loadHead(ctx: SectionContext, probe: Uint8Array): SectionHead {
   const need = HEADER_SIZE + decodeHeaderLength(probe);
   if (need > ctx.source.length) throw new LogError("corrupt", `term index section: head of ${need} bytes overruns the ${ctx.source.length}-byte section`);
-  const b = need > probe.length ? readCounted(ctx, 0, need) : probe;
+  let b = probe;
+  if (need > probe.length) {
+    b = new Uint8Array(need);
+    b.set(probe);
+    b.set(readCounted(ctx, probe.length, need - probe.length), probe.length);
+  }
   const head = decodeHead(b, ctx.source.length);
   ctx.cache.set(`${ctx.key}head`, head, need * 2);
   return head;
@@ -114,7 +119,7 @@ class BlockTermIndex implements TermIndex {
   private scanner(b: number): BlockScanner {
     const block = this.e.blocks[b]!;
     const sc = new BlockScanner();
-    sc.reset(this.body(b), block.terms, block.listsLen);
+    sc.reset(this.body(b), block.terms, block.offset + block.listsLen);
     return sc;
   }
 
@@ -124,7 +129,7 @@ class BlockTermIndex implements TermIndex {
     const hit = this.ctx.cache.get<Uint8Array>(key);
     if (hit !== undefined) return hit;
     const block = this.e.blocks[b]!;
-    const stored = readCounted(this.ctx, this.dataStart + block.offset, block.storedLen);
+    const stored = readCounted(this.ctx, this.dataStart + block.offset + block.listsLen, block.storedLen);
     if (crc32(stored) !== block.crc) throw this.corrupt(`block ${b} checksum mismatch`);
     const body = decodeStored(stored, block.codec, block.rawLen, `index "${this.e.name}" block ${b}`);
     this.ctx.cache.set(key, body, body.length);
@@ -139,8 +144,7 @@ class BlockTermIndex implements TermIndex {
   /** The posting list `sc` refers to (block b's current entry). */
   private list(b: number, sc: ListRef): Uint32Array {
     if (!sc.external) return this.decodeList(this.body(b), sc.listStart, sc.listEnd);
-    const block = this.e.blocks[b]!;
-    const stored = readCounted(this.ctx, this.dataStart + block.offset + block.storedLen + sc.listOffset, sc.listLength);
+    const stored = readCounted(this.ctx, this.dataStart + sc.listOffset, sc.listLength);
     if (crc32(stored) !== sc.listCrc) throw this.corrupt(`block ${b}: posting list checksum mismatch`);
     if (stored.length === 0) throw this.corrupt(`block ${b}: empty external list`);
     const raw = decodeStored(stored.subarray(1), stored[0]!, -1, `index "${this.e.name}" block ${b} list`);

@@ -60,14 +60,14 @@ export function encodeTermSection(status: TermSectionStatus, indexes: readonly T
   return out;
 }
 
-/** Writes the pending block and its lists to `data`; returns its head entry. */
+/** Writes the pending block's lists, then the block, to `data`; returns its head entry. */
 function flushBlock(body: BlockBodyWriter, data: ByteWriter, first: Uint8Array): BlockEntry {
   const raw = body.body.finish();
   const { stored, codec } = encodeStored(raw);
   const lists = body.lists.finish();
-  const entry: BlockEntry = { first, terms: body.terms, offset: data.length, storedLen: stored.length, listsLen: lists.length, rawLen: raw.length, codec, crc: crc32(stored) };
-  data.bytes(stored);
+  const entry: BlockEntry = { first, terms: body.terms, offset: data.length, listsLen: lists.length, storedLen: stored.length, rawLen: raw.length, codec, crc: crc32(stored) };
   data.bytes(lists);
-  body.reset();
+  data.bytes(stored);
+  body.reset(data.length);
   return entry;
 }
