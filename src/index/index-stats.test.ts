@@ -41,54 +41,26 @@ const LOG = [
 describe("chunkIndexStats", () => {
   test("a small chunk: one block per index type, in registry order", () => {
     const f = naive(oracle(LOG).tokens, 2);
-    expect(statsOf(LOG, 2)).toEqual({
+    /** A stats block as title, summary, label -> value, warnings. */
+    const flat = (t: IndexTypeStats) => [t.name, t.section, t.title, t.summary, Object.fromEntries(t.fields.map(({ label, kind, ...v }) => [`${label} (${kind})`, Object.values(v)[0]])), t.warnings];
+    const { stats, errors } = statsOf(LOG, 2);
+    expect({ errors, stats: stats.map(flat) }).toEqual({
       errors: [],
       stats: [
-        {
-          name: "token",
-          section: "idx.tokens",
-          title: "Token stats",
-          summary: `${f.terms} tokens, ${f.positions} positions`,
-          fields: [
-            { label: "unique tokens", kind: "count", count: f.terms },
-            { label: "total positions", kind: "count", count: f.positions },
-            { label: "avg frequency", kind: "text", text: f.avg.toFixed(1) },
-            { label: "frequency", kind: "text", text: `p50 ${f.p50}, p95 ${f.p95}, max ${f.max}` },
-            { label: "top tokens", kind: "terms", terms: [{ term: "user", count: 3 }, { term: "bob", count: 2 }] },
-          ],
-          warnings: [],
-        },
-        {
-          name: "attr",
-          section: "idx.attrs",
-          title: "Attribute stats",
-          summary: "2 keys, 3 values, 3 pairs, 4 positions",
-          fields: [
-            { label: "unique keys", kind: "count", count: 2 },
-            { label: "unique values", kind: "count", count: 3 },
-            { label: "unique pairs", kind: "count", count: 3 },
-            { label: "positions", kind: "count", count: 4 },
-            { label: "coverage", kind: "ratio", part: 3, whole: 4, of: "records" },
-            { label: "top keys", kind: "terms", terms: [{ term: "host", count: 3 }, { term: "env", count: 1 }] },
-          ],
-          warnings: [],
-        },
-        {
-          name: "kv",
-          section: "idx.msgkv",
-          title: "Message KV stats",
-          summary: "1 keys, 2 values, 2 pairs, 3 positions",
-          fields: [
-            { label: "keys indexed", kind: "count", count: 1 },
-            { label: "values indexed", kind: "count", count: 2 },
-            { label: "pairs indexed", kind: "count", count: 2 },
-            { label: "positions", kind: "count", count: 3 },
-            { label: "top keys", kind: "terms", terms: [{ term: "user", count: 3 }] },
-          ],
-          warnings: [],
-        },
+        ["token", "idx.tokens", "Token stats", `${f.terms} tokens, ${f.positions} positions`, {
+          "unique tokens (count)": f.terms, "total positions (count)": f.positions, "avg frequency (text)": f.avg.toFixed(1),
+          "frequency (text)": `p50 ${f.p50}, p95 ${f.p95}, max ${f.max}`, "top tokens (terms)": [{ term: "user", count: 3 }, { term: "bob", count: 2 }],
+        }, []],
+        ["attr", "idx.attrs", "Attribute stats", "2 keys, 3 values, 3 pairs, 4 positions", {
+          "unique keys (count)": 2, "unique values (count)": 3, "unique pairs (count)": 3, "positions (count)": 4,
+          "coverage (ratio)": 3, "top keys (terms)": [{ term: "host", count: 3 }, { term: "env", count: 1 }],
+        }, []],
+        ["kv", "idx.msgkv", "Message KV stats", "1 keys, 2 values, 2 pairs, 3 positions", {
+          "keys indexed (count)": 1, "values indexed (count)": 2, "pairs indexed (count)": 2, "positions (count)": 3, "top keys (terms)": [{ term: "user", count: 3 }],
+        }, []],
       ],
     });
+    expect(stats[1]!.fields.find((x) => x.kind === "ratio")).toEqual({ label: "coverage", kind: "ratio", part: 3, whole: 4, of: "records" });
   });
 
   test("no records: empty indexes give zeros", () => {

@@ -7,10 +7,9 @@
  */
 
 import type { IndexType } from "./index-type.ts";
-import { firstTerms, frequencyStats, sumPositions } from "./index-stats.ts";
-import { kvProbeTerm } from "./kv-probe.ts";
+import { firstTerms, frequencyStats } from "./index-stats.ts";
+import { kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
 import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
-import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { requireIndex } from "./section-context.ts";
 
 const EMPTY = new Uint32Array(0);
@@ -35,11 +34,8 @@ export const msgkvIndex: IndexType = {
     return { kind: "positions", positions, detail: `msg_${label}=${positions.length}` };
   },
   stats(section, _records, topN) {
-    const keys = requireIndex(section, KEYS_INDEX);
-    const values = requireIndex(section, VALUES_INDEX);
-    const pairs = requireIndex(section, PAIRS_INDEX);
+    const c = kvCounts(section);
     const overflow = section.index(OVERFLOW_INDEX);
-    const positions = sumPositions(pairs);
     const warnings: string[] = [];
     if (section.status === "capped") warnings.push("capped — a hard limit was hit, nothing is indexed (key=value queries scan)");
     if (section.status === "budget") warnings.push("lossy — the size budget dropped entries (key=value queries verify by scanning)");
@@ -53,14 +49,8 @@ export const msgkvIndex: IndexType = {
       name: "kv",
       section: MSGKV_SECTION,
       title: "Message KV stats",
-      summary: `${keys.termCount} keys, ${values.termCount} values, ${pairs.termCount} pairs, ${positions} positions`,
-      fields: [
-        { label: "keys indexed", kind: "count", count: keys.termCount },
-        { label: "values indexed", kind: "count", count: values.termCount },
-        { label: "pairs indexed", kind: "count", count: pairs.termCount },
-        { label: "positions", kind: "count", count: positions },
-        { label: "top keys", kind: "terms", terms: frequencyStats(keys, topN).top },
-      ],
+      summary: kvSummary(c),
+      fields: [...kvCountFields(c, "indexed"), { label: "top keys", kind: "terms", terms: frequencyStats(c.keys, topN).top }],
       warnings,
     };
   },

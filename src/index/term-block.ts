@@ -7,6 +7,7 @@
 
 import { crc32 } from "../core/bytes/checksum.ts";
 import { ByteWriter } from "../core/bytes/growable.ts";
+import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import { LogError } from "../core/errors.ts";
 import { CODEC_PLAIN, COMPRESS_LIST_BYTES, encodeStored, INLINE_LIST_BYTES, MAX_TERM_BYTES } from "./format.ts";
 
@@ -125,7 +126,7 @@ export class BlockScanner implements ListRef {
   listLength = 0;
   listCrc = 0;
   private body: Uint8Array = this.term;
-  private pos = 0;
+  private readonly cur: VarintCursor = { pos: 0 };
   private left = 0;
   private blockStart = 0;
 
@@ -135,7 +136,7 @@ export class BlockScanner implements ListRef {
    */
   reset(body: Uint8Array, terms: number, blockStart: number): void {
     this.body = body;
-    this.pos = 0;
+    this.cur.pos = 0;
     this.left = terms;
     this.blockStart = blockStart;
     this.termLength = 0;
@@ -143,53 +144,48 @@ export class BlockScanner implements ListRef {
 
   next(): boolean {
     if (this.left === 0) {
-      if (this.pos !== this.body.length) throw corrupt(`${this.body.length - this.pos} bytes after the last entry`);
+      if (this.cur.pos !== this.body.length) throw corrupt(`${this.body.length - this.cur.pos} bytes after the last entry`);
       return false;
     }
     this.left--;
     const shared = this.varint();
     const suffix = this.varint();
     const len = shared + suffix;
-    if (shared > this.termLength || len > MAX_TERM_BYTES || this.pos + suffix > this.body.length) throw corrupt(`entry at ${this.pos}: ${shared}+${suffix} term bytes`);
+    if (shared > this.termLength || len > MAX_TERM_BYTES || this.cur.pos + suffix > this.body.length) throw corrupt(`entry at ${this.cur.pos}: ${shared}+${suffix} term bytes`);
     if (this.term.length < len) {
       const t = new Uint8Array(len * 2);
       t.set(this.term.subarray(0, shared));
       this.term = t;
     }
-    this.term.set(this.body.subarray(this.pos, this.pos + suffix), shared);
+    this.term.set(this.body.subarray(this.cur.pos, this.cur.pos + suffix), shared);
     this.termLength = len;
-    this.pos += suffix;
+    this.cur.pos += suffix;
     this.count = this.varint();
     const ref = this.varint();
     const listLen = Math.floor(ref / 2);
     this.external = ref % 2 === 1;
     if (this.external) {
       const offset = this.varint();
-      if (this.pos + 4 > this.body.length || listLen === 0 || offset + listLen > this.blockStart) throw corrupt(`external list of ${listLen} bytes at ${offset} does not lie before its block`);
-      this.listCrc = new DataView(this.body.buffer, this.body.byteOffset + this.pos, 4).getUint32(0, true);
-      this.pos += 4;
+      if (this.cur.pos + 4 > this.body.length || listLen === 0 || offset + listLen > this.blockStart) throw corrupt(`external list of ${listLen} bytes at ${offset} does not lie before its block`);
+      this.listCrc = new DataView(this.body.buffer, this.body.byteOffset + this.cur.pos, 4).getUint32(0, true);
+      this.cur.pos += 4;
       this.listOffset = offset;
       this.listLength = listLen;
     } else {
-      if (this.pos + listLen > this.body.length) throw corrupt(`inline list of ${listLen} bytes overruns the block`);
-      this.listStart = this.pos;
-      this.listEnd = this.pos + listLen;
-      this.pos += listLen;
+      if (this.cur.pos + listLen > this.body.length) throw corrupt(`inline list of ${listLen} bytes overruns the block`);
+      this.listStart = this.cur.pos;
+      this.listEnd = this.cur.pos + listLen;
+      this.cur.pos += listLen;
     }
     return true;
   }
 
   private varint(): number {
-    let v = 0;
-    let mul = 1;
-    const b = this.body;
-    for (let i = 0; i < 7; i++) {
-      if (this.pos >= b.length) throw corrupt(`truncated varint at ${this.pos}`);
-      const c = b[this.pos++]!;
-      v += (c & 0x7f) * mul;
-      if (c < 0x80) return v;
-      mul *= 128;
+    try {
+      return readVarint(this.body, this.cur);
+    } catch (err) {
+      throw corrupt(`${err instanceof Error ? err.message : String(err)} at ${this.cur.pos}`);
     }
-    throw corrupt(`varint too long at ${this.pos}`);
   }
+
 }
