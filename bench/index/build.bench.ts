@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveBuildOptions } from "../../src/index/builders.ts";
-import { decodeHead } from "../../src/index/format.ts";
+import { decodeHead } from "../../src/index/head.ts";
 import { INDEX_TYPES } from "../../src/index/registry.ts";
 import { TokenScanner } from "../../src/index/tokenizer.ts";
 import type { RecordBatch, SectionBuilder } from "../../src/storage/types.ts";

@@ -7,7 +7,8 @@ import { LogError } from "../core/errors.ts";
 import { ByteCache } from "../storage/byte-cache.ts";
 import { memorySection } from "../storage/section-source.ts";
 import { indexSectionBuilders } from "./builders.ts";
-import { decodeHead, HEADER_SIZE, TERM_STATUSES } from "./format.ts";
+import { HEADER_SIZE, TERM_STATUSES } from "./format.ts";
+import { blockAt, decodeHead, encodeHead } from "./head.ts";
 import { runBuilders, sectionReader, testScope } from "./index-test-support.ts";
 import { openChunkIndexes } from "./open.ts";
 import { encodePostings } from "./postings.ts";
@@ -164,12 +165,13 @@ describe("corrupt sections", () => {
     ["bad magic", set(0, 0x58), "bad magic"],
     ["unknown version", set(4, 9), "unknown version 9"],
     ["unknown status", set(5, 3), "unknown status 3"],
+    ["another status", set(5, 2), "head checksum mismatch"],
     ["zero indexes", set(6, 0), "index count 0 out of range 1..16"],
     ["reserved byte", set(7, 1), "reserved byte is 1"],
     ["head too long", (b) => (new DataView(b.buffer).setUint32(8, 0x7fff_ffff, true), b), "exceeds"],
     ["head past the end", (b) => (new DataView(b.buffer).setUint32(8, 0x7fff, true), b), "overruns"],
     ["head checksum", (b) => ((b[HEADER_SIZE + 2] ^= 1), b), "head checksum mismatch"],
-    ["truncated", (b) => b.subarray(0, b.length - 3), "out of place"],
+    ["truncated", (b) => b.subarray(0, b.length - 3), "data area"],
     ["damaged block", (b) => ((b[b.length - 2] ^= 1), b), "checksum mismatch"],
   ];
   test.each(cases)("%s: the probe throws LogError('corrupt'), never answers absent", (_name, f, message) => {
@@ -182,18 +184,34 @@ describe("corrupt sections", () => {
     fc.assert(
       fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), (at, x) => {
         const got = probe((b) => ((b[at] ^= x), b));
-        expect(typeof got === "string" ? got.startsWith("corrupt: ") : got).toEqual(true);
+        expect(typeof got === "string" ? got.startsWith("corrupt: ") : got).toEqual(typeof got === "string" ? true : [0]);
       }),
       { numRuns: 200 },
     );
   });
 
-  test("decodeHead rejects blocks that do not tile the data area", () => {
+  test("a block entry is range-checked when it is used", () => {
+    const entry = { first: encoder.encode("a"), terms: 1, offset: 100, listsLen: 0, storedLen: 10, rawLen: 10, codec: 0, crc: 0 };
+    const headOf = (e: typeof entry) => {
+      const b = encodeHead("complete", [{ name: "t", termCount: 1, bytes: 0, blocks: [e] }]);
+      return decodeHead(b, b.length);
+    };
+    const head = headOf(entry);
+    const bad = [entry, { ...entry, offset: 0, codec: 7 }, { ...entry, offset: 0, terms: 0 }, { ...entry, offset: 0, rawLen: 11 }];
+    expect([head.indexes[0]!.blockCount, ...bad.map((e) => {
+      try {
+        blockAt(headOf(e).indexes[0]!, 0, e === entry ? 0 : 10);
+        return "accepted";
+      } catch (err) {
+        return (err as LogError).code;
+      }
+    })]).toEqual([1, "corrupt", "corrupt", "corrupt", "corrupt"]);
+  });
+
+  test("a head whose blocks do not fit the data area is rejected", () => {
     const bytes = encodeTermSection("complete", [input("t", [["a", [1]], ["b", [2]]])], { blockBytes: 1 });
-    const reason = (b: Uint8Array) => { try { decodeHead(b, b.length); return "ok"; } catch (e) { return (e as LogError).message; } };
-    const longer = new Uint8Array(bytes.length + 1);
-    longer.set(bytes);
-    expect([reason(bytes), reason(longer)]).toEqual(["ok", expect.stringContaining("blocks end at")]);
+    const opened = (b: Uint8Array) => { try { decodeHead(b, b.length); return "ok"; } catch (e) { return (e as LogError).message; } };
+    expect([opened(bytes), opened(bytes.subarray(0, bytes.length - 1))]).toEqual(["ok", expect.stringContaining("bytes in a")]);
   });
 
   test("size report reads heads only and flags a corrupt section", () => {

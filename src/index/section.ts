@@ -6,7 +6,8 @@
  */
 
 import { LogError } from "../core/errors.ts";
-import { HEAD_PROBE_BYTES, sectionVersion, TERM_SECTION_VERSION, type SectionHead } from "./format.ts";
+import { HEAD_PROBE_BYTES, sectionVersion, TERM_SECTION_VERSION } from "./format.ts";
+import type { SectionHead } from "./head.ts";
 import { BlockTermSection, loadHead } from "./term-reader.ts";
 import { readCounted, type SectionContext, type TermSection } from "./section-context.ts";
 import { V1_VERSION, V1TermSection } from "./v1/term-section.ts";

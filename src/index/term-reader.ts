@@ -1,14 +1,16 @@
 /**
  * Reads a version-2 term section (format.ts) by range: the head is decoded once and cached;
  * a lookup binary-searches the first-term table, reads and decodes one dictionary block
- * (cached too) and, for an external list, reads that list. Prefix lookups walk consecutive
- * blocks. Every read is CRC-checked and counted in the caller's ReadStats; a block that fails
- * to decode throws LogError("corrupt") — it never answers "absent" for a term it could not check.
+ * (cached too), binary-searches its restarts and scans at most 16 terms, and for an external
+ * list reads that list. Prefix lookups walk consecutive blocks. Every read is CRC-checked and
+ * counted in the caller's ReadStats; a block that fails to decode throws LogError("corrupt") —
+ * it never answers "absent" for a term it could not check.
  */
 
 import { crc32 } from "../core/bytes/checksum.ts";
 import { LogError } from "../core/errors.ts";
-import { compareBytes, decodeHead, decodeHeaderLength, decodeStored, HEADER_SIZE, type IndexEntry, type SectionHead } from "./format.ts";
+import { compareBytes, decodeHeaderLength, decodeStored, HEADER_SIZE } from "./format.ts";
+import { blockAt, compareFirst, decodeHead, type BlockEntry, type HeadIndex, type SectionHead } from "./head.ts";
 import { decodePostings } from "./postings.ts";
 import { readCounted, type SectionContext, type TermSection } from "./section-context.ts";
 import { BlockScanner, type ListRef } from "./term-block.ts";
@@ -50,13 +52,18 @@ export class BlockTermSection implements TermSection {
 
   index(name: string): TermIndex | undefined {
     const e = this.head.indexes.find((x) => x.name === name);
-    return e === undefined ? undefined : new BlockTermIndex(this.ctx, this.head.dataStart, e);
+    return e === undefined ? undefined : new BlockTermIndex(this.ctx, this.head, e);
   }
 
   /** Block body bytes plus list bytes: what the dictionary holds decoded (reports). */
   get decodedBytes(): number {
     let n = 0;
-    for (const e of this.head.indexes) for (const b of e.blocks) n += b.rawLen + b.listsLen;
+    for (const e of this.head.indexes) {
+      for (let k = 0; k < e.blockCount; k++) {
+        const b = blockAt(e, k, this.head.dataLength);
+        n += b.rawLen + b.listsLen;
+      }
+    }
     return n;
   }
 }
@@ -67,8 +74,8 @@ class BlockTermIndex implements TermIndex {
 
   constructor(
     private readonly ctx: SectionContext,
-    private readonly dataStart: number,
-    private readonly e: IndexEntry,
+    private readonly head: SectionHead,
+    private readonly e: HeadIndex,
   ) {
     this.termCount = e.termCount;
     this.bytes = e.bytes;
@@ -79,6 +86,7 @@ class BlockTermIndex implements TermIndex {
     const b = this.blockFor(q);
     if (b < 0) return undefined;
     const sc = this.scanner(b);
+    sc.seek(q);
     while (sc.next()) {
       const c = compareBytes(sc.term, 0, sc.termLength, q);
       if (c === 0) return this.list(b, sc);
@@ -89,8 +97,9 @@ class BlockTermIndex implements TermIndex {
 
   *prefix(prefix: string): Generator<TermEntry> {
     const q = encoder.encode(prefix);
-    for (let b = Math.max(0, this.blockFor(q)); b < this.e.blocks.length; b++) {
+    for (let b = Math.max(0, this.blockFor(q)); b < this.e.blockCount; b++) {
       const sc = this.scanner(b);
+      sc.seek(q);
       while (sc.next()) {
         // Compares the term's first |q| bytes: < 0 before the range (a shorter equal term
         // included), 0 inside it, > 0 past it.
@@ -104,32 +113,29 @@ class BlockTermIndex implements TermIndex {
 
   /** Index of the last block whose first term is <= q, or -1 when q precedes them all. */
   private blockFor(q: Uint8Array): number {
-    const blocks = this.e.blocks;
     let lo = 0;
-    let hi = blocks.length;
+    let hi = this.e.blockCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const f = blocks[mid]!.first;
-      if (compareBytes(f, 0, f.length, q) <= 0) lo = mid + 1;
+      if (compareFirst(this.e, mid, q) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return lo - 1;
   }
 
   private scanner(b: number): BlockScanner {
-    const block = this.e.blocks[b]!;
+    const block = blockAt(this.e, b, this.head.dataLength);
     const sc = new BlockScanner();
-    sc.reset(this.body(b), block.terms, block.offset + block.listsLen);
+    sc.reset(this.body(b, block), block.terms, block.offset + block.listsLen);
     return sc;
   }
 
   /** Block b's decoded body, from the cache or read, CRC-checked and decompressed. */
-  private body(b: number): Uint8Array {
+  private body(b: number, block: BlockEntry = blockAt(this.e, b, this.head.dataLength)): Uint8Array {
     const key = `${this.ctx.key}${this.e.name}/${b}`;
     const hit = this.ctx.cache.get<Uint8Array>(key);
     if (hit !== undefined) return hit;
-    const block = this.e.blocks[b]!;
-    const stored = readCounted(this.ctx, this.dataStart + block.offset + block.listsLen, block.storedLen);
+    const stored = readCounted(this.ctx, this.head.dataStart + block.offset + block.listsLen, block.storedLen);
     if (crc32(stored) !== block.crc) throw this.corrupt(`block ${b} checksum mismatch`);
     const body = decodeStored(stored, block.codec, block.rawLen, `index "${this.e.name}" block ${b}`);
     this.ctx.cache.set(key, body, body.length);
@@ -144,7 +150,7 @@ class BlockTermIndex implements TermIndex {
   /** The posting list `sc` refers to (block b's current entry). */
   private list(b: number, sc: ListRef): Uint32Array {
     if (!sc.external) return this.decodeList(this.body(b), sc.listStart, sc.listEnd);
-    const stored = readCounted(this.ctx, this.dataStart + sc.listOffset, sc.listLength);
+    const stored = readCounted(this.ctx, this.head.dataStart + sc.listOffset, sc.listLength);
     if (crc32(stored) !== sc.listCrc) throw this.corrupt(`block ${b}: posting list checksum mismatch`);
     if (stored.length === 0) throw this.corrupt(`block ${b}: empty external list`);
     const raw = decodeStored(stored.subarray(1), stored[0]!, -1, `index "${this.e.name}" block ${b} list`);

@@ -1,6 +1,6 @@
 /**
  * Encodes term indexes into one version-2 term section (format.ts): cuts each index's sorted
- * terms into dictionary blocks of about `blockBytes` body bytes, compresses each block (and
+ * terms into dictionary blocks of about `blockBytes` body bytes with restart points, compresses each block (and
  * each long external list) when that pays, and writes the head with the first-term table. The
  * builders hand it sorted terms with encoded posting lists (term-table.ts); it knows nothing
  * about tokens, attributes or budgets.
@@ -10,7 +10,8 @@ import { crc32 } from "../core/bytes/checksum.ts";
 import { ByteWriter } from "../core/bytes/growable.ts";
 import { LogError } from "../core/errors.ts";
 import { postingsCount } from "./postings.ts";
-import { type BlockEntry, checkBlockBytes, DEFAULT_BLOCK_BYTES, encodeHead, encodeStored, type IndexEntry, MAX_TERM_BYTES, type TermSectionStatus } from "./format.ts";
+import { checkBlockBytes, DEFAULT_BLOCK_BYTES, encodeStored, MAX_TERM_BYTES, type TermSectionStatus } from "./format.ts";
+import { type BlockEntry, encodeHead, type IndexEntry } from "./head.ts";
 import { BlockBodyWriter } from "./term-block.ts";
 
 /** One named index ready to encode: `count` terms sorted ascending by bytes. */
@@ -62,7 +63,7 @@ export function encodeTermSection(status: TermSectionStatus, indexes: readonly T
 
 /** Writes the pending block's lists, then the block, to `data`; returns its head entry. */
 function flushBlock(body: BlockBodyWriter, data: ByteWriter, first: Uint8Array): BlockEntry {
-  const raw = body.body.finish();
+  const raw = body.finishBody();
   const { stored, codec } = encodeStored(raw);
   const lists = body.lists.finish();
   const entry: BlockEntry = { first, terms: body.terms, offset: data.length, listsLen: lists.length, storedLen: stored.length, rawLen: raw.length, codec, crc: crc32(stored) };
