@@ -3,14 +3,16 @@
  * `gastrolog query` processes (each fresh: empty process cache, OS page cache warm) against
  * `rg -c` on the raw file in the same run, with peak RSS and `gastrolog version` as the
  * process-start reference; the index bytes a cold lookup reads per chunk (`--analyze`); and a
- * freshly started `gastrolog serve`: its first needle query over the Unix socket against warm
- * ones, and its RSS afterwards. Medians of RUNS alternating runs.
+ * freshly started `gastrolog serve` (as soon as it logs "ready"): its first needle query over the
+ * Unix socket against warm ones (after one Health RPC, so connection setup is not counted as
+ * query time), and its RSS afterwards. Medians of RUNS alternating runs.
  */
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
+import { LifecycleService } from "../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { socketTransport } from "../src/api/transports.ts";
 import type { BenchOptions } from "./run.ts";
@@ -48,6 +50,8 @@ function rssOf(pid: number): number {
 }
 
 interface ServerRun {
+  /** The connection's first RPC (Health): HTTP/2 setup and both sides' RPC code, no query. */
+  healthMs: number;
   firstMs: number;
   warmMs: number;
   rssAfterFirst: number;
@@ -70,7 +74,11 @@ async function serverRun(bin: string, dataDir: string): Promise<ServerRun> {
     }
     reader.releaseLock();
     void p.stderr.pipeTo(new WritableStream());
-    const client = createClient(QueryService, socketTransport(socket));
+    const transport = socketTransport(socket);
+    const t0 = performance.now();
+    await createClient(LifecycleService, transport).health({});
+    const healthMs = performance.now() - t0;
+    const client = createClient(QueryService, transport);
     const once = async (): Promise<number> => {
       const t = performance.now();
       for await (const _ of client.search({ query: { text: NEEDLE, limit: 1000 } }));
@@ -80,7 +88,7 @@ async function serverRun(bin: string, dataDir: string): Promise<ServerRun> {
     const rssAfterFirst = rssOf(p.pid);
     const warm: number[] = [];
     for (let i = 0; i < WARM_RPCS; i++) warm.push(await once());
-    return { firstMs, warmMs: median(warm), rssAfterFirst, rssAfterWarm: rssOf(p.pid) };
+    return { healthMs, firstMs, warmMs: median(warm), rssAfterFirst, rssAfterWarm: rssOf(p.pid) };
   } finally {
     p.kill("SIGTERM");
     await p.exited;
@@ -131,6 +139,7 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
   printTable(
     ["serve (fresh per run)", "ms / MB"],
     [
+      ["first RPC on the connection (Health)", fmt(median(server.map((s) => s.healthMs)), 2)],
       ["first needle query over the socket", fmt(first, 2)],
       [`warm needle query (median of ${WARM_RPCS})`, fmt(warm, 2)],
       ["server RSS after the queries (max)", mb(serverRss)],

@@ -5,13 +5,14 @@
  * decoded blocks there.
  */
 
-import { openChunkIndexes } from "../index/open.ts";
+import { openChunkIndexes, type IndexCacheScope } from "../index/open.ts";
+import { prewarmIndexes, type PrewarmResult } from "../index/prewarm.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
 import { WorkerSealer } from "../storage/file/sealer.ts";
 import { createMemoryStore, type MemoryStoreOptions } from "../storage/memory/memory-store.ts";
 import type { LivePolicy } from "../storage/options.ts";
-import type { ChunkStore } from "../storage/types.ts";
+import type { ChunkMeta, ChunkStore } from "../storage/types.ts";
 import { storeDir } from "./paths.ts";
 import { DEFAULT_ROTATION as DEFAULT_STORE_ROTATION } from "../config/schema.ts";
 import { parseSize } from "../config/units.ts";
@@ -50,6 +51,11 @@ export function openMemoryStore(name: string, options: MemoryStoreOptions = {}):
   return { store, source: searchSource(name, store), reconfigure: (p) => store.reconfigure(p), close: () => store.close() };
 }
 
+/** Where the indexes of chunk `meta` of store `name` keep their decoded parts: the process cache. */
+function indexScope(name: string, meta: ChunkMeta): IndexCacheScope {
+  return { cache: processCache(), key: `idx:${name}/${meta.id}/` };
+}
+
 /** A SearchSource over `store` whose index parts are cached in the process cache. */
 export function searchSource(name: string, store: ChunkStore): SearchSource {
   return {
@@ -57,7 +63,18 @@ export function searchSource(name: string, store: ChunkStore): SearchSource {
     store,
     indexes(reader, meta) {
       if (meta.indexStatus === "none" || meta.indexStatus === "missing") return undefined;
-      return openChunkIndexes(reader, meta.indexStatus, { cache: processCache(), key: `idx:${name}/${meta.id}/` });
+      return openChunkIndexes(reader, meta.indexStatus, indexScope(name, meta));
     },
   };
+}
+
+/** Share of the process cache a store's prewarm may fill with index heads. */
+const PREWARM_CACHE_SHARE = 0.25;
+
+/**
+ * Opens the index heads of `o`'s newest sealed chunks in the background (a server calls this
+ * once per store after it starts), so its first query does not open them; see index/prewarm.ts.
+ */
+export function prewarmStore(o: OpenedStore, signal: AbortSignal): Promise<PrewarmResult> {
+  return prewarmIndexes(o.store, (meta) => indexScope(o.source.name, meta), processCache().maxBytes * PREWARM_CACHE_SHARE, signal);
 }

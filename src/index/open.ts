@@ -10,7 +10,7 @@ import type { ByteCache } from "../storage/byte-cache.ts";
 import type { ChunkReader, IndexStatus } from "../storage/types.ts";
 import { unionPositions } from "./postings.ts";
 import { INDEX_TYPES } from "./registry.ts";
-import type { ReadStats, TermSection } from "./section-context.ts";
+import type { ReadStats, SectionContext, TermSection } from "./section-context.ts";
 import { openTermSection } from "./section.ts";
 import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "./types.ts";
 
@@ -21,6 +21,12 @@ export interface IndexCacheScope {
   readonly key: string;
 }
 
+/** The read context of `reader`'s section `name` in `scope`, or undefined when the chunk has none. */
+export function sectionContext(reader: ChunkReader, name: string, scope: IndexCacheScope, stats: ReadStats): SectionContext | undefined {
+  const source = reader.section(name);
+  return source === undefined ? undefined : { source, cache: scope.cache, key: `${scope.key}${name}#`, stats };
+}
+
 /** The chunk's indexes as the engine probes them; `status` is the chunk's index status. */
 export function openChunkIndexes(reader: ChunkReader, status: IndexStatus, scope: IndexCacheScope): ChunkIndexes {
   const read: ReadStats = { bytes: 0, reads: 0 };
@@ -29,8 +35,8 @@ export function openChunkIndexes(reader: ChunkReader, status: IndexStatus, scope
   const section = (name: string): TermSection | null => {
     let s = opened.get(name);
     if (s !== undefined) return s;
-    const source = reader.section(name);
-    s = source === undefined ? null : openTermSection({ source, cache: scope.cache, key: `${scope.key}${name}#`, stats: read });
+    const ctx = sectionContext(reader, name, scope, read);
+    s = ctx === undefined ? null : openTermSection(ctx);
     opened.set(name, s);
     return s;
   };

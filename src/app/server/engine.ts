@@ -20,7 +20,7 @@ import { errorMessage, LogError } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { buildCommit, VERSION } from "../build-info.ts";
-import { openMemoryStore, openStore } from "../stores.ts";
+import { openMemoryStore, openStore, prewarmStore } from "../stores.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
 import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
@@ -101,6 +101,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   o.onApplied?.(cur.version);
   let unwatch: (() => void) | undefined;
   let ageTimer: ReturnType<typeof setInterval> | undefined;
+  const prewarm = new AbortController();
   return {
     host,
     start() {
@@ -117,8 +118,14 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       }, AGE_SWEEP_MS);
       ageTimer.unref?.();
       host.markReady();
+      // The first query should not have to open every sealed chunk's index heads itself.
+      for (const s of reconciler.opened()) {
+        const t0 = performance.now();
+        void prewarmStore(s, prewarm.signal).then((r) => log.debug(`store ${s.source.name}: opened the index heads of ${r.chunks} chunks (${r.bytes} bytes) in ${Math.round(performance.now() - t0)} ms`));
+      }
     },
     async close() {
+      prewarm.abort();
       unwatch?.();
       if (ageTimer) clearInterval(ageTimer);
       if (host.phase() !== "draining") host.beginDrain();
