@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { searchSource } from "../src/app/stores.ts";
+import { HEAD_PROBE_BYTES } from "../src/index/format.ts";
 import type { LogRecord } from "../src/core/record.ts";
 import { explainAnalyze } from "../src/query/engine/explain.ts";
 import { search } from "../src/query/engine/search.ts";
@@ -78,10 +79,10 @@ describe("version-1 segments", () => {
       r.close();
       return n;
     };
-    // A version-1 section is read whole (its CRC covers only the whole), after the 4 KiB probe
+    // A version-1 section is read whole (its CRC covers only the whole), after the first read
     // that tells its version.
     expect(plan.chunks.map((c) => [c.scanMode === "index-driven" || c.scanMode === "skipped", c.actual?.indexBytes])).toEqual(
-      plan.chunks.map((c) => [true, Math.min(4096, tokenSection(c.chunk)) + tokenSection(c.chunk)]),
+      plan.chunks.map((c) => [true, Math.min(HEAD_PROBE_BYTES, tokenSection(c.chunk)) + tokenSection(c.chunk)]),
     );
   });
 
