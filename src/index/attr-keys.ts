@@ -8,6 +8,7 @@ import { errorMessage } from "../core/errors.ts";
 import type { ChunkMeta, ChunkReader, ChunkStore } from "../storage/types.ts";
 import { ByteCache } from "../storage/byte-cache.ts";
 import { ATTR_SECTION, KEYS_INDEX } from "./attr-builder.ts";
+import { readerSection } from "./section-context.ts";
 import { openTermSection } from "./section.ts";
 
 /** Newest sealed chunks whose keys are read. */
@@ -33,7 +34,7 @@ const LISTING_CACHE_BYTES = 1 << 20;
 
 /** Keys of the attribute index of `reader`'s chunk, or undefined when it has none. */
 function indexedKeys(reader: ChunkReader): string[] | undefined {
-  const source = reader.section(ATTR_SECTION);
+  const source = readerSection(reader, ATTR_SECTION);
   if (source === undefined) return undefined;
   const section = openTermSection({ source, cache: new ByteCache(LISTING_CACHE_BYTES), key: "", stats: { bytes: 0, reads: 0 } });
   const keys = section.index(KEYS_INDEX);

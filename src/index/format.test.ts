@@ -5,7 +5,6 @@ import fc from "fast-check";
 import { ByteWriter } from "../core/bytes/growable.ts";
 import { LogError } from "../core/errors.ts";
 import { ByteCache } from "../storage/byte-cache.ts";
-import { memorySection } from "../storage/section-source.ts";
 import { indexSectionBuilders } from "./builders.ts";
 import { HEADER_SIZE, TERM_STATUSES } from "./format.ts";
 import { blockAt, decodeHead, encodeHead } from "./head.ts";
@@ -13,7 +12,7 @@ import { runBuilders, sectionReader, testScope } from "./index-test-support.ts";
 import { openChunkIndexes } from "./open.ts";
 import { encodePostings } from "./postings.ts";
 import { indexSizeReport } from "./reports.ts";
-import type { ReadStats } from "./section-context.ts";
+import { bytesSection, type ReadStats } from "./section-context.ts";
 import { openTermSection } from "./section.ts";
 import { encodeTermSection, type TermIndexInput } from "./term-writer.ts";
 
@@ -36,7 +35,7 @@ function input(name: string, entries: [string, number[]][]): TermIndexInput {
 }
 
 function open(bytes: Uint8Array, stats: ReadStats = { bytes: 0, reads: 0 }) {
-  return openTermSection({ source: memorySection("s", bytes), cache: new ByteCache(), key: "s#", stats });
+  return openTermSection({ source: bytesSection(bytes), cache: new ByteCache(), key: "s#", stats });
 }
 
 /** Short lists stay inline, long ones (over 48 encoded bytes) go to the lists area. */

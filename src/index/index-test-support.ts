@@ -8,14 +8,14 @@
 
 import type { Attrs } from "../core/record.ts";
 import { ByteCache } from "../storage/byte-cache.ts";
-import { memorySection } from "../storage/section-source.ts";
+import { readHeldSection } from "../storage/section-source.ts";
 import type { ChunkReader, RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { ATTR_SECTION, KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { extractKv } from "./kv-extract.ts";
 import { MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { TOKEN_INDEX, TOKEN_SECTION } from "./token-builder.ts";
 import type { IndexCacheScope } from "./open.ts";
-import type { TermSection } from "./section-context.ts";
+import { bytesSection, type TermSection } from "./section-context.ts";
 import { openTermSection } from "./section.ts";
 import { asciiLower, tokenize } from "./tokenizer.ts";
 import { PAIR_SEPARATOR, type TermIndex } from "./types.ts";
@@ -101,10 +101,9 @@ export function sectionReader(sections: Map<string, { bytes: Uint8Array }>): Chu
     batches: notHere,
     blocks: notHere,
     lowerBoundWriteTs: notHere,
-    section: (name) => {
-      const s = sections.get(name);
-      return s === undefined ? undefined : memorySection(name, s.bytes);
-    },
+    section: (name) => sections.get(name)?.bytes,
+    sectionSize: (name) => sections.get(name)?.bytes.length,
+    readSection: (name, offset, length) => readHeldSection("test", name, sections.get(name)?.bytes, offset, length),
     cursor: notHere,
     close: () => {},
   };
@@ -113,7 +112,7 @@ export function sectionReader(sections: Map<string, { bytes: Uint8Array }>): Chu
 /** Opens built section `name` through a private cache (undefined when it was not built). */
 export function openBuilt(sections: Map<string, { bytes: Uint8Array }>, name: string): TermSection | undefined {
   const s = sections.get(name);
-  return s === undefined ? undefined : openTermSection({ source: memorySection(name, s.bytes), cache: new ByteCache(), key: `${name}#`, stats: { bytes: 0, reads: 0 } });
+  return s === undefined ? undefined : openTermSection({ source: bytesSection(s.bytes), cache: new ByteCache(), key: `${name}#`, stats: { bytes: 0, reads: 0 } });
 }
 
 /** The term indexes of built sections, by type: tokens, attribute and message key=value. */

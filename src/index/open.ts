@@ -10,7 +10,7 @@ import type { ByteCache } from "../storage/byte-cache.ts";
 import type { ChunkReader, IndexStatus } from "../storage/types.ts";
 import { unionPositions } from "./postings.ts";
 import { INDEX_TYPES } from "./registry.ts";
-import type { ReadStats, SectionContext, TermSection } from "./section-context.ts";
+import { readerSection, type ReadStats, type SectionContext, type TermSection } from "./section-context.ts";
 import { openTermSection } from "./section.ts";
 import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "./types.ts";
 
@@ -23,7 +23,7 @@ export interface IndexCacheScope {
 
 /** The read context of `reader`'s section `name` in `scope`, or undefined when the chunk has none. */
 export function sectionContext(reader: ChunkReader, name: string, scope: IndexCacheScope, stats: ReadStats): SectionContext | undefined {
-  const source = reader.section(name);
+  const source = readerSection(reader, name);
   return source === undefined ? undefined : { source, cache: scope.cache, key: `${scope.key}${name}#`, stats };
 }
 

@@ -12,7 +12,7 @@ import type { TermSectionStatus } from "./format.ts";
 import type { IndexTypeStats } from "./index-type.ts";
 import { INDEX_TYPES } from "./registry.ts";
 import { openTermSection } from "./section.ts";
-import type { TermSection } from "./section-context.ts";
+import { readerSection, type TermSection } from "./section-context.ts";
 
 /** Most top terms a report may ask for. */
 export const MAX_TOP_N = 100;
@@ -35,7 +35,7 @@ export interface IndexSectionSize {
 
 /** Opens `t`'s section of `reader` through a private cache, or undefined when absent. */
 function openReportSection(reader: ChunkReader, section: string, cache: ByteCache): TermSection | undefined {
-  const source = reader.section(section);
+  const source = readerSection(reader, section);
   return source === undefined ? undefined : openTermSection({ source, cache, key: `${section}#`, stats: { bytes: 0, reads: 0 } });
 }
 
@@ -43,7 +43,7 @@ function openReportSection(reader: ChunkReader, section: string, cache: ByteCach
 export function indexSizeReport(reader: ChunkReader): IndexSectionSize[] {
   const cache = new ByteCache(REPORT_CACHE_BYTES);
   return INDEX_TYPES.map(({ name, section }) => {
-    const bytes = reader.section(section)?.length ?? 0;
+    const bytes = reader.sectionSize(section) ?? 0;
     try {
       const s = openReportSection(reader, section, cache);
       if (s === undefined) return { name, section, bytes: 0, status: "missing", bodyBytes: 0, indexes: [] };

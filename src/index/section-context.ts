@@ -6,9 +6,39 @@
 
 import { LogError } from "../core/errors.ts";
 import type { ByteCache } from "../storage/byte-cache.ts";
-import type { SectionSource } from "../storage/types.ts";
+import type { ChunkReader } from "../storage/types.ts";
 import type { TermSectionStatus } from "./format.ts";
 import type { TermIndex } from "./types.ts";
+
+/** One section of a chunk: read by range, or whole (checked against the segment's CRC). */
+export interface SectionSource {
+  readonly length: number;
+  read(offset: number, length: number): Uint8Array;
+  bytes(): Uint8Array;
+}
+
+/** Section `name` of `reader`, or undefined when the chunk has none. */
+export function readerSection(reader: ChunkReader, name: string): SectionSource | undefined {
+  const length = reader.sectionSize(name);
+  if (length === undefined) return undefined;
+  return {
+    length,
+    read: (offset, n) => reader.readSection(name, offset, n),
+    bytes: () => reader.section(name) ?? new Uint8Array(0),
+  };
+}
+
+/** A SectionSource over bytes in memory (tests, and sections built in this process). */
+export function bytesSection(bytes: Uint8Array): SectionSource {
+  return {
+    length: bytes.length,
+    read(offset, n) {
+      if (!(offset >= 0 && n >= 0 && offset + n <= bytes.length)) throw new LogError("invalid_argument", `range [${offset}, +${n}) is outside a ${bytes.length}-byte section`);
+      return bytes.subarray(offset, offset + n);
+    },
+    bytes: () => bytes,
+  };
+}
 
 /** Bytes and reads an index opener took from storage (explain analyze reports them). */
 export interface ReadStats {

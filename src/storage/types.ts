@@ -107,24 +107,19 @@ export interface ChunkReader {
   blocks(): readonly BlockInfo[];
   /** First position whose writeTs >= ts (binary search over fixed-width entries). */
   lowerBoundWriteTs(ts: number): number;
-  /** A named index section of a sealed segment, read by range, or undefined. */
-  section(name: string): SectionSource | undefined;
+  /** A named index section of a sealed segment as one array (checked against its directory CRC), or undefined. */
+  section(name: string): Uint8Array | undefined;
+  /** Byte length of the named section; undefined when the chunk has none. */
+  sectionSize(name: string): number | undefined;
+  /**
+   * Bytes [offset, offset + length) of the named section, read alone: not checked against the
+   * directory's CRC of the whole section (formats read this way carry a CRC per block). Throws
+   * LogError("not_found") for an absent section, ("invalid_argument") for a range outside it.
+   */
+  readSection(name: string, offset: number, length: number): Uint8Array;
   cursor(): Cursor;
   /** Releases mapped memory or file handles. */
   close(): void;
-}
-
-/**
- * One named section of a sealed chunk, read by byte range so an index lookup touches only the
- * blocks it needs. Range reads are not checked against the segment directory's section CRC
- * (formats read this way carry a CRC per block); `bytes()` is, and reads the whole section.
- */
-export interface SectionSource {
-  readonly length: number;
-  /** Bytes [offset, offset + length) of the section; treat as read-only. Throws when out of range. */
-  read(offset: number, length: number): Uint8Array;
-  /** The whole section, checked against its directory CRC (CorruptError when damaged). */
-  bytes(): Uint8Array;
 }
 
 /** Bidirectional cursor (spec A1.5): seek(p) then next() yields p, prev() yields p-1. */

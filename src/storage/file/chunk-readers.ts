@@ -8,7 +8,8 @@ import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import { ChunkCursor } from "../cursor.ts";
 import type { SegmentReader } from "../segment/reader.ts";
-import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch, SectionSource } from "../types.ts";
+import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
+import { readHeldSection } from "../section-source.ts";
 import type { ActiveChunk } from "./active-chunk.ts";
 import { ActiveData } from "./active-data.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
@@ -51,8 +52,16 @@ export class ActiveChunkReader implements ChunkReader {
     return this.chunk.entries.lowerBoundWriteTs(this.count(), ts);
   }
 
-  section(): SectionSource | undefined {
+  section(): Uint8Array | undefined {
     return undefined;
+  }
+
+  sectionSize(): number | undefined {
+    return undefined;
+  }
+
+  readSection(name: string, offset: number, length: number): Uint8Array {
+    return readHeldSection(this.chunk.id, name, undefined, offset, length);
   }
 
   cursor(): Cursor {
@@ -114,8 +123,18 @@ export class SealedChunkReader implements ChunkReader {
   }
 
   /** A damaged section throws CorruptError but does not mark the chunk: its data is intact. */
-  section(name: string): SectionSource | undefined {
+  section(name: string): Uint8Array | undefined {
     return this.seg.section(name);
+  }
+
+  /** From the directory: no checksum pass over the section. */
+  sectionSize(name: string): number | undefined {
+    return this.seg.sectionLength(name);
+  }
+
+  /** One positioned read; the section's format checks its own blocks. */
+  readSection(name: string, offset: number, length: number): Uint8Array {
+    return this.seg.readSection(name, offset, length);
   }
 
   cursor(): Cursor {

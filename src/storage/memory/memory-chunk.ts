@@ -16,11 +16,10 @@ import type {
   IndexStatus,
   RecordBatch,
   SectionBuilderFactory,
-  SectionSource,
 } from "../types.ts";
 import { MemoryColumns } from "./columns.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
-import { memorySection } from "../section-source.ts";
+import { readHeldSection } from "../section-source.ts";
 
 /** One memory chunk and its metadata. */
 export class MemoryChunk {
@@ -113,9 +112,16 @@ export class MemoryChunkReader implements ChunkReader {
     return this.chunk.cols.lowerBoundWriteTs(ts);
   }
 
-  section(name: string): SectionSource | undefined {
-    const bytes = this.chunk.sections.get(name);
-    return bytes === undefined ? undefined : memorySection(name, bytes);
+  section(name: string): Uint8Array | undefined {
+    return this.chunk.sections.get(name);
+  }
+
+  sectionSize(name: string): number | undefined {
+    return this.chunk.sections.get(name)?.length;
+  }
+
+  readSection(name: string, offset: number, length: number): Uint8Array {
+    return readHeldSection(this.chunk.id, name, this.chunk.sections.get(name), offset, length);
   }
 
   cursor(): Cursor {

@@ -132,8 +132,8 @@ describe("corruption detected on read", () => {
     const stored = new Uint8Array(64).fill(7);
     stored[10] ^= 0xff;
     expect({
-      section: damage(() => r.section("idx")!.bytes()),
-      range: r.section("idx")!.read(0, 64),
+      section: damage(() => r.section("idx")),
+      range: r.readSection("idx", 0, 64),
       verify: damage(() => r.verify()),
       data: readAll(r, 0, records.length),
     }).toEqual({ section: where, range: stored, verify: where, data: records });

@@ -1,8 +1,8 @@
 /**
  * Reads a sealed segment file through a read-only descriptor (segment-file.ts): open() reads
  * header, footer and directory only (O(blocks)); blocks are read, CRC-checked and decoded on
- * demand into the shared ByteCache; sections are read by range (their formats check their own
- * blocks) or whole and CRC-checked. Never writes the file; reads version 1 and 2 segments.
+ * demand into the shared ByteCache; sections are read whole and CRC-checked, or by range (their
+ * formats check their own blocks). Never writes the file; reads version 1 and 2 segments.
  */
 
 import { crc32 } from "../../core/bytes/checksum.ts";
@@ -10,7 +10,7 @@ import { CorruptError, LogError, errorMessage } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import { ByteCache } from "../byte-cache.ts";
 import { checkSectionRange } from "../section-source.ts";
-import type { RecordBatch, SectionSource } from "../types.ts";
+import type { RecordBatch } from "../types.ts";
 import { recordAt, sliceBatch } from "./batch.ts";
 import { decodeBlock, type DecodedBlock } from "./block.ts";
 import { blockIndexOf } from "../reader-checks.ts";
@@ -154,18 +154,26 @@ export class SegmentReader {
     return blocks[lo]!.first + a;
   }
 
-  /** Section `name` read by range, or undefined when the segment has none of that name. */
-  section(name: string): SectionSource | undefined {
+  /** Section `name` read whole and checked against its directory CRC, or undefined when absent. */
+  section(name: string): Uint8Array | undefined {
     const s = this.sectionsByName.get(name);
-    if (s === undefined) return undefined;
-    return {
-      length: s.length,
-      read: (offset, length) => {
-        checkSectionRange(name, s.length, offset, length);
-        return this.file.read(s.offset + offset, length);
-      },
-      bytes: () => this.sectionBytes(s),
-    };
+    return s === undefined ? undefined : this.sectionBytes(s);
+  }
+
+  /** Byte length of section `name` (from the directory), or undefined when absent. */
+  sectionLength(name: string): number | undefined {
+    return this.sectionsByName.get(name)?.length;
+  }
+
+  /**
+   * Bytes [offset, offset + length) of section `name` in one positioned read, not checked
+   * against the section's CRC (formats read by range carry a CRC per block).
+   */
+  readSection(name: string, offset: number, length: number): Uint8Array {
+    const s = this.sectionsByName.get(name);
+    if (s === undefined) throw new LogError("not_found", `segment ${this.path} has no section "${name}"`);
+    checkSectionRange(this.chunkId, name, s.length, offset, length);
+    return this.file.read(s.offset + offset, length);
   }
 
   /** File offset of section `name` (tests and tools that damage or inspect files). */

@@ -176,7 +176,7 @@ describe("sections and builders", () => {
     const builders = [countingBuilder("tokens"), countingBuilder("attrs", "capped"), { name: "empty", add: () => {}, finish: () => ({ bytes: new Uint8Array(0), status: "complete" as const }) }];
     const s = writeSegment(dir.file("s.seg"), HEADER, batches(records, 9), DEFAULT_SEGMENT_OPTIONS, builders);
     const r = SegmentReader.open(dir.file("s.seg"));
-    const text = (name: string) => new TextDecoder().decode(r.section(name)!.bytes());
+    const text = (name: string) => new TextDecoder().decode(r.section(name));
     expect({
       status: s.indexStatus,
       errors: s.sectionErrors,
@@ -184,9 +184,9 @@ describe("sections and builders", () => {
       names: r.sectionNames(),
       tokens: text("tokens"),
       attrs: text("attrs"),
-      empty: r.section("empty")!.bytes(),
-      range: new TextDecoder().decode(r.section("tokens")!.read(2, 5)),
-      outside: (() => { try { return r.section("tokens")!.read(5, 20); } catch (e) { return (e as LogError).code; } })(),
+      empty: r.section("empty"),
+      range: new TextDecoder().decode(r.readSection("tokens", 2, 5)),
+      outside: (() => { try { return r.readSection("tokens", 5, 20); } catch (e) { return (e as LogError).code; } })(),
       missing: r.section("nope"),
       aligned: ["tokens", "attrs", "empty"].map((n) => r.sectionOffset(n)! % 8),
       readerStatus: r.summary.indexStatus,
@@ -216,7 +216,7 @@ describe("sections and builders", () => {
     const builders = [throwsInAdd, countingBuilder("good"), throwsInFinish, countingBuilder("bad\nname"), countingBuilder("good")];
     const s = writeSegment(dir.file("f.seg"), HEADER, batches(records, 3), DEFAULT_SEGMENT_OPTIONS, builders);
     const r = SegmentReader.open(dir.file("f.seg"));
-    expect({ status: s.indexStatus, errors: s.sectionErrors, names: r.sectionNames(), good: new TextDecoder().decode(r.section("good")!.bytes()), all: readAll(r), readerStatus: r.summary.indexStatus }).toEqual({
+    expect({ status: s.indexStatus, errors: s.sectionErrors, names: r.sectionNames(), good: new TextDecoder().decode(r.section("good")), all: readAll(r), readerStatus: r.summary.indexStatus }).toEqual({
       status: "failed",
       errors: [
         'section "bad\nname": name must be 1-64 printable ASCII characters',

@@ -7,7 +7,8 @@
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import { BATCH_MAX_RAW_BYTES } from "../column-batch.ts";
 import { ChunkCursor } from "../cursor.ts";
-import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch, SectionSource } from "../types.ts";
+import type { BlockInfo, ChunkMeta, ChunkReader, Cursor, RecordBatch } from "../types.ts";
+import { readHeldSection } from "../section-source.ts";
 import { TS_BLOCK, type Region } from "./region.ts";
 import { checkReadRange } from "../reader-checks.ts";
 
@@ -88,8 +89,16 @@ export class TextChunkReader implements ChunkReader {
     return ts <= this.region.file.openTime ? 0 : this.count();
   }
 
-  section(): SectionSource | undefined {
+  section(): Uint8Array | undefined {
     return undefined;
+  }
+
+  sectionSize(): number | undefined {
+    return undefined;
+  }
+
+  readSection(name: string, offset: number, length: number): Uint8Array {
+    return readHeldSection(this.meta.id, name, undefined, offset, length);
   }
 
   cursor(): Cursor {
