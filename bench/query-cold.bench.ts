@@ -5,7 +5,9 @@
  * process-start reference; the index bytes a cold lookup reads per chunk (`--analyze`); and a
  * freshly started `gastrolog serve` (as soon as it logs "ready"): its first needle query over the
  * Unix socket against warm ones (after one Health RPC, so connection setup is not counted as
- * query time), and its RSS afterwards. Medians of RUNS alternating runs.
+ * query time), and, on another fresh server, the same after a first Search of another word
+ * (which separates the RPC path's first use from the needle's cold index blocks); its RSS
+ * afterwards. Medians of RUNS alternating runs.
  */
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -52,14 +54,22 @@ function rssOf(pid: number): number {
 interface ServerRun {
   /** The connection's first RPC (Health): HTTP/2 setup and both sides' RPC code, no query. */
   healthMs: number;
+  /** The first Search of another word, when asked: the RPC path's first use, without the needle's index blocks. */
+  otherMs: number;
   firstMs: number;
   warmMs: number;
   rssAfterFirst: number;
   rssAfterWarm: number;
 }
 
-/** Starts `serve` on `dataDir`, waits for "ready", runs the needle query once cold then warm. */
-async function serverRun(bin: string, dataDir: string): Promise<ServerRun> {
+/** A word the corpus lacks whose dictionary blocks differ from the needle's. */
+const OTHER = "zz_absent_word";
+
+/**
+ * Starts `serve` on `dataDir`, waits for "ready" and one Health RPC, optionally searches another
+ * word first (`other`), then runs the needle query once (its index blocks cold) and warm.
+ */
+async function serverRun(bin: string, dataDir: string, other: boolean): Promise<ServerRun> {
   const tmp = mkdtempSync(join(tmpdir(), "bench-cold-"));
   const socket = join(tmp, "s.sock");
   const p = Bun.spawn([bin, "serve", "--data", dataDir, "--socket", socket, "--listen", "off", "--log-format", "json"], { stdout: "ignore", stderr: "pipe" });
@@ -79,16 +89,17 @@ async function serverRun(bin: string, dataDir: string): Promise<ServerRun> {
     await createClient(LifecycleService, transport).health({});
     const healthMs = performance.now() - t0;
     const client = createClient(QueryService, transport);
-    const once = async (): Promise<number> => {
+    const once = async (text = NEEDLE): Promise<number> => {
       const t = performance.now();
-      for await (const _ of client.search({ query: { text: NEEDLE, limit: 1000 } }));
+      for await (const _ of client.search({ query: { text, limit: 1000 } }));
       return performance.now() - t;
     };
+    const otherMs = other ? await once(OTHER) : NaN;
     const firstMs = await once();
     const rssAfterFirst = rssOf(p.pid);
     const warm: number[] = [];
     for (let i = 0; i < WARM_RPCS; i++) warm.push(await once());
-    return { healthMs, firstMs, warmMs: median(warm), rssAfterFirst, rssAfterWarm: rssOf(p.pid) };
+    return { healthMs, otherMs, firstMs, warmMs: median(warm), rssAfterFirst, rssAfterWarm: rssOf(p.pid) };
   } finally {
     p.kill("SIGTERM");
     await p.exited;
@@ -120,12 +131,16 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
   }
   const reads = analyzeReads(bin, dataDir);
   const server: ServerRun[] = [];
-  for (let i = 0; i < (o.quick ? 1 : 3); i++) server.push(await serverRun(bin, dataDir));
+  const afterOther: ServerRun[] = [];
+  for (let i = 0; i < (o.quick ? 1 : 3); i++) {
+    server.push(await serverRun(bin, dataDir, false));
+    afterOther.push(await serverRun(bin, dataDir, true));
+  }
   const oursMs = median(ours.wall);
   const rgMs = median(rg.wall);
   const first = median(server.map((s) => s.firstMs));
   const warm = median(server.map((s) => s.warmMs));
-  const serverRss = Math.max(...server.map((s) => Math.max(s.rssAfterFirst, s.rssAfterWarm)));
+  const serverRss = Math.max(...[...server, ...afterOther].map((s) => Math.max(s.rssAfterFirst, s.rssAfterWarm)));
   console.log(`store: ${sizes.records} records in ${sizes.chunks} chunks, ${mb(sizes.indexBytes)} MB of indexes; corpus ${mb(sizes.rawBytes)} MB; medians of ${runs} runs`);
   printTable(
     ["command", "wall ms", "peak RSS MB"],
@@ -140,8 +155,10 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
     ["serve (fresh per run)", "ms / MB"],
     [
       ["first RPC on the connection (Health)", fmt(median(server.map((s) => s.healthMs)), 2)],
-      ["first needle query over the socket", fmt(first, 2)],
+      ["first needle query over the socket (first Search)", fmt(first, 2)],
       [`warm needle query (median of ${WARM_RPCS})`, fmt(warm, 2)],
+      [`other server: first Search, '${OTHER}'`, fmt(median(afterOther.map((s) => s.otherMs)), 2)],
+      ["  then the needle (its index blocks still cold)", fmt(median(afterOther.map((s) => s.firstMs)), 2)],
       ["server RSS after the queries (max)", mb(serverRss)],
     ],
   );

@@ -6,7 +6,6 @@
  */
 
 import { openChunkIndexes, type IndexCacheScope } from "../index/open.ts";
-import { prewarmIndexes, type PrewarmResult } from "../index/prewarm.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
 import { WorkerSealer } from "../storage/file/sealer.ts";
@@ -52,7 +51,7 @@ export function openMemoryStore(name: string, options: MemoryStoreOptions = {}):
 }
 
 /** Where the indexes of chunk `meta` of store `name` keep their decoded parts: the process cache. */
-function indexScope(name: string, meta: ChunkMeta): IndexCacheScope {
+export function indexScope(name: string, meta: ChunkMeta): IndexCacheScope {
   return { cache: processCache(), key: `idx:${name}/${meta.id}/` };
 }
 
@@ -66,15 +65,4 @@ export function searchSource(name: string, store: ChunkStore): SearchSource {
       return openChunkIndexes(reader, meta.indexStatus, indexScope(name, meta));
     },
   };
-}
-
-/** Share of the process cache a store's prewarm may fill with index heads. */
-const PREWARM_CACHE_SHARE = 0.25;
-
-/**
- * Opens the index heads of `o`'s newest sealed chunks in the background (a server calls this
- * once per store after it starts), so its first query does not open them; see index/prewarm.ts.
- */
-export function prewarmStore(o: OpenedStore, signal: AbortSignal): Promise<PrewarmResult> {
-  return prewarmIndexes(o.store, (meta) => indexScope(o.source.name, meta), processCache().maxBytes * PREWARM_CACHE_SHARE, signal);
 }

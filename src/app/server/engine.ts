@@ -20,7 +20,8 @@ import { errorMessage, LogError } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { buildCommit, VERSION } from "../build-info.ts";
-import { openMemoryStore, openStore, prewarmStore } from "../stores.ts";
+import { openMemoryStore, openStore } from "../stores.ts";
+import { warmStore } from "./warmup.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
 import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
@@ -118,10 +119,13 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       }, AGE_SWEEP_MS);
       ageTimer.unref?.();
       host.markReady();
-      // The first query should not have to open every sealed chunk's index heads itself.
+      // The first query after a start should not have to open every chunk's index heads.
       for (const s of reconciler.opened()) {
-        const t0 = performance.now();
-        void prewarmStore(s, prewarm.signal).then((r) => log.debug(`store ${s.source.name}: opened the index heads of ${r.chunks} chunks (${r.bytes} bytes) in ${Math.round(performance.now() - t0)} ms`));
+        void warmStore(s, prewarm.signal).then((r) =>
+          r.error === undefined
+            ? log.debug(`store ${s.source.name}: warmed up in ${Math.round(r.millis)} ms (index heads of ${r.chunks} chunks, ${r.bytes} bytes)`)
+            : log.warn(`store ${s.source.name}: warm-up stopped: ${r.error}`),
+        );
       }
     },
     async close() {
