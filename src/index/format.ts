@@ -1,8 +1,8 @@
 /**
  * Byte layout of a term-index section, version 2 ("idx.tokens", "idx.attrs", "idx.msgkv"): a
  * small CRC-checked HEAD naming the section's term indexes with a sparse first-term table per
- * index (fixed-width entries, binary-searched in place), then the dictionary blocks (a few KB
- * of sorted, front-coded terms each, zstd when that shrinks them, restart points every 16
+ * index (fixed-width entries, binary-searched in place), then the dictionary blocks (8 KB
+ * of sorted, front-coded terms each before compression, zstd when that shrinks them, restart points every 16
  * terms), each preceded by the posting lists too large to inline that it introduces (identical
  * lists are stored once: tokens that always occur together share one). A lookup reads the head
  * once (cached), binary-searches the first terms, reads ONE block, binary-searches its restarts,
@@ -29,11 +29,13 @@
  *     │   encoding (or a zstd frame of it)                                             │
  *     │ BLOCK (storedLen bytes right after its lists): codec 0 = the body as is,       │
  *     │   codec 1 = a zstd frame of it; rawLen = body bytes (term-block.ts):           │
- *     │     per term: shared varint │ suffixLen varint │ suffix │ count varint         │
- *     │               │ ref varint = listLen × 2 + external                            │
- *     │               │ inline (external 0): listLen bytes, the postings.ts encoding   │
- *     │               │ external (1): listOffset varint (from dataStart; in this or an │
- *     │               │   earlier LISTS area) │ crc u32 of the stored list           │
+ *     │     per term: shared varint │ suffixLen varint │ suffix │ ref varint = v × 4 + │
+ *     │               kind, then by kind:                                              │
+ *     │       0 inline: v = listLen; listLen bytes, the postings.ts encoding (its     │
+ *     │         header holds the position count)                                       │
+ *     │       1 external: v = listLen; count varint │ listOffset varint (from         │
+ *     │         dataStart; in this or an earlier LISTS area) │ crc u32 of the list   │
+ *     │       2 single: v = the one position (nothing follows)                         │
  *     │     then the restart table: ceil(terms / 16) × u32 (body offset of terms 0,    │
  *     │     16, 32, ..., each stored with shared = 0) │ restartCount u32               │
  *     │ ... next lists and block ... (indexes in head order, blocks in term order)     │
@@ -66,8 +68,8 @@ export const RESTART_INTERVAL = 16;
 export const MAX_BLOCK_RAW_BYTES = 1 << 20;
 /** Largest term (tokens are ≤ 16 bytes; attribute pairs ≤ 128 + 1 + 4096). */
 export const MAX_TERM_BYTES = 8192;
-/** Block body target: a block is closed once its body reaches this many bytes. */
-export const DEFAULT_BLOCK_BYTES = 4096;
+/** Block body target: a block is closed once its body reaches this many bytes (~5 KB stored). */
+export const DEFAULT_BLOCK_BYTES = 8192;
 /** Posting lists up to this many encoded bytes are stored inside the dictionary block. */
 export const INLINE_LIST_BYTES = 48;
 /** External lists at least this long are zstd-compressed when that saves an eighth. */

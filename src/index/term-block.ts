@@ -10,6 +10,7 @@ import { crc32 } from "../core/bytes/checksum.ts";
 import { ByteWriter } from "../core/bytes/growable.ts";
 import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import { LogError } from "../core/errors.ts";
+import { decodePostings, postingsCount } from "./postings.ts";
 import { CODEC_PLAIN, compareBytes, COMPRESS_LIST_BYTES, encodeStored, INLINE_LIST_BYTES, MAX_TERM_BYTES, RESTART_INTERVAL } from "./format.ts";
 
 function corrupt(detail: string): LogError {
@@ -54,13 +55,16 @@ export class BlockBodyWriter {
     w.varint(shared);
     w.varint(len - shared);
     w.bytes(t, ts + shared, te);
-    w.varint(count);
-    if (le - ls <= INLINE_LIST_BYTES) {
-      w.varint((le - ls) * 2);
+    if (count === 1) {
+      w.varint(decodePostings(l, { pos: ls }, le)[0]! * 4 + LIST_SINGLE);
+    } else if (le - ls <= INLINE_LIST_BYTES) {
+      // The count is the list's own header (postingsCount reads it).
+      w.varint((le - ls) * 4 + LIST_INLINE);
       w.bytes(l, ls, le);
     } else {
       const list = this.external(l.subarray(ls, le));
-      w.varint(list.length * 2 + 1);
+      w.varint(list.length * 4 + LIST_EXTERNAL);
+      w.varint(count);
       w.varint(list.offset);
       w.u32(list.crc);
     }
@@ -110,10 +114,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Where an entry's posting list is: inline in the body, or external after the block. */
+/** An entry's list kind, the low two bits of its ref varint (format.ts). */
+export const LIST_INLINE = 0;
+export const LIST_EXTERNAL = 1;
+export const LIST_SINGLE = 2;
+
+/** Where an entry's posting list is: inline in the body, external before the block, or one position. */
 export interface ListRef {
-  readonly external: boolean;
-  /** Inline: body[listStart, listEnd). */
+  readonly listKind: number;
+  /** Inline: body[listStart, listEnd); single: listStart is the position. */
   readonly listStart: number;
   readonly listEnd: number;
   /** External: listLength bytes at data-area offset listOffset, CRC listCrc. */
@@ -124,15 +133,16 @@ export interface ListRef {
 
 /**
  * Walks the entries of a decoded block body. After next() returns true: the term is
- * term[0, termLength); `count` its positions; an inline list is body[listStart, listEnd);
- * an external list is `listLength` bytes at data-area offset `listOffset`, with CRC `listCrc`.
+ * term[0, termLength); `count` its positions; an inline list is body[listStart, listEnd), a
+ * single position is listStart; an external list is `listLength` bytes at data-area offset
+ * `listOffset`, with CRC `listCrc`.
  * Validates every length against the body, and that external lists lie before the block.
  */
 export class BlockScanner implements ListRef {
   term = new Uint8Array(64);
   termLength = 0;
   count = 0;
-  external = false;
+  listKind = LIST_INLINE;
   listStart = 0;
   listEnd = 0;
   listOffset = 0;
@@ -198,22 +208,30 @@ export class BlockScanner implements ListRef {
     for (let i = 0, p = this.cur.pos; i < suffix; i++) term[shared + i] = body[p + i]!;
     this.termLength = len;
     this.cur.pos += suffix;
-    this.count = this.varint();
     const ref = this.varint();
-    const listLen = Math.floor(ref / 2);
-    this.external = ref % 2 === 1;
-    if (this.external) {
+    const value = Math.floor(ref / 4);
+    this.listKind = ref % 4;
+    if (this.listKind === LIST_SINGLE) {
+      this.count = 1;
+      this.listStart = value;
+    } else if (this.listKind === LIST_EXTERNAL) {
+      const listLen = value;
+      this.count = this.varint();
       const offset = this.varint();
       if (this.cur.pos + 4 > this.entriesEnd || listLen === 0 || offset + listLen > this.blockStart) throw corrupt(`external list of ${listLen} bytes at ${offset} does not lie before its block`);
       this.listCrc = this.u32(this.body, this.cur.pos);
       this.cur.pos += 4;
       this.listOffset = offset;
       this.listLength = listLen;
-    } else {
-      if (this.cur.pos + listLen > this.entriesEnd) throw corrupt(`inline list of ${listLen} bytes overruns the block`);
+    } else if (this.listKind === LIST_INLINE) {
+      const listLen = value;
+      if (listLen === 0 || this.cur.pos + listLen > this.entriesEnd) throw corrupt(`inline list of ${listLen} bytes overruns the block`);
+      this.count = postingsCount(this.body, this.cur.pos, this.cur.pos + listLen);
       this.listStart = this.cur.pos;
       this.listEnd = this.cur.pos + listLen;
       this.cur.pos += listLen;
+    } else {
+      throw corrupt(`unknown list kind ${this.listKind} at ${this.cur.pos}`);
     }
     return true;
   }

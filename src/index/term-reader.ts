@@ -13,7 +13,7 @@ import { compareBytes, decodeHeaderLength, decodeStored, HEADER_SIZE } from "./f
 import { blockAt, compareFirst, decodeHead, type BlockEntry, type HeadIndex, type SectionHead } from "./head.ts";
 import { decodePostings } from "./postings.ts";
 import { readCounted, type SectionContext, type TermSection } from "./section-context.ts";
-import { BlockScanner, type ListRef } from "./term-block.ts";
+import { BlockScanner, LIST_INLINE, LIST_SINGLE, type ListRef } from "./term-block.ts";
 import type { TermEntry, TermIndex } from "./types.ts";
 
 const encoder = new TextEncoder();
@@ -143,13 +143,14 @@ class BlockTermIndex implements TermIndex {
   }
 
   private entry(b: number, sc: BlockScanner): TermEntry {
-    const ref: ListRef = { external: sc.external, listStart: sc.listStart, listEnd: sc.listEnd, listOffset: sc.listOffset, listLength: sc.listLength, listCrc: sc.listCrc };
+    const ref: ListRef = { listKind: sc.listKind, listStart: sc.listStart, listEnd: sc.listEnd, listOffset: sc.listOffset, listLength: sc.listLength, listCrc: sc.listCrc };
     return { term: decoder.decode(sc.term.subarray(0, sc.termLength)), count: sc.count, positions: () => this.list(b, ref) };
   }
 
   /** The posting list `sc` refers to (block b's current entry). */
   private list(b: number, sc: ListRef): Uint32Array {
-    if (!sc.external) return this.decodeList(this.body(b), sc.listStart, sc.listEnd);
+    if (sc.listKind === LIST_SINGLE) return Uint32Array.of(sc.listStart);
+    if (sc.listKind === LIST_INLINE) return this.decodeList(this.body(b), sc.listStart, sc.listEnd);
     const stored = readCounted(this.ctx, this.head.dataStart + sc.listOffset, sc.listLength);
     if (crc32(stored) !== sc.listCrc) throw this.corrupt(`block ${b}: posting list checksum mismatch`);
     if (stored.length === 0) throw this.corrupt(`block ${b}: empty external list`);
