@@ -79,7 +79,7 @@ export const ZSTD_LEVEL = 3;
 export const CODEC_PLAIN = 0;
 export const CODEC_ZSTD = 1;
 /** Bytes read first when opening a section: the header and, usually, the whole head. */
-export const HEAD_PROBE_BYTES = 8192;
+export const HEAD_PROBE_BYTES = 4096;
 
 export const TERM_STATUSES = ["complete", "capped", "budget"] as const;
 /** complete: exact; capped: a hard cap hit, written empty; budget: entries dropped. */
