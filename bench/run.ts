@@ -9,6 +9,7 @@ import { runImportBench } from "./import.bench.ts";
 import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
 import { runQueryBench } from "./query.bench.ts";
+import { runQueryColdBench } from "./query-cold.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
 import { runForwardBench } from "./receivers/forward.bench.ts";
 import { runReceiverBench } from "./receivers/receivers.bench.ts";
@@ -25,6 +26,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["index/build", runIndexBuildBench],
   ["import", runImportBench],
   ["query", runQueryBench],
+  ["query-cold", runQueryColdBench],
   ["repl", runReplBench],
   ["receivers", runReceiverBench],
   ["receivers/forward", runForwardBench],

@@ -1,7 +1,8 @@
 /**
  * Differential test: for generated queries over loghub and generated data, the engine (with
- * indexes, over memory and file stores, sealed and active chunks) returns exactly the records a
- * naive scan oracle returns, in the same order, forward and reverse, paged or not.
+ * indexes, over memory and file stores, sealed and active chunks, default and tiny dictionary
+ * blocks) returns exactly the records a naive scan oracle returns, in the same order, forward
+ * and reverse, paged or not.
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -11,10 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LOGHUB_DIR, generatedRecords, loghubRecords } from "./support/corpus.ts";
 import { oracleInTime, oracleMatches } from "./support/oracle.ts";
+import { dnfBranches, queryArb, vocabulary } from "./support/query-gen.ts";
 import { searchSource } from "../src/app/stores.ts";
 import { indexSectionBuilders } from "../src/index/builders.ts";
-import { tokenize } from "../src/index/tokenizer.ts";
-import { extractKv } from "../src/index/kv-extract.ts";
 import type { Expr } from "../src/query/lang/ast.ts";
 import { parseExpr } from "../src/query/lang/parser.ts";
 import { printExpr } from "../src/query/lang/printer.ts";
@@ -31,21 +31,6 @@ import type { ChunkStore } from "../src/storage/types.ts";
 
 const RUNS = Number(process.env.DIFF_RUNS ?? 400);
 
-/** Branch count of the DNF of `e`, computed without building it. */
-function dnfBranches(e: Expr, negated = false): number {
-  switch (e.kind) {
-    case "not":
-      return dnfBranches(e.child, !negated);
-    case "and":
-    case "or": {
-      const counts = e.children.map((c) => dnfBranches(c, negated));
-      const sum = (e.kind === "or") !== negated;
-      return sum ? counts.reduce((a, b) => a + b, 0) : counts.reduce((a, b) => a * b, 1);
-    }
-    default:
-      return 1;
-  }
-}
 const loghub = loghubRecords(3);
 const input: RecordInput[] = [...loghub, ...generatedRecords(11, 10000)];
 
@@ -54,43 +39,8 @@ test.skipIf(loghub.length === 0)("the corpus holds every loghub sample (needs ..
   expect(new Set(loghub.map((r) => r.attrs!.file)).size).toBe(readdirSync(LOGHUB_DIR).filter((f) => f.endsWith(".log")).length);
 });
 
-/** Words users type: indexed tokens of the data, plus words the tokenizer never indexes. */
-function vocabulary(records: RecordInput[]): { words: string[]; pairs: Array<[string, string]> } {
-  const words = new Set<string>();
-  const pairs = new Map<string, [string, string]>();
-  records.forEach((r, i) => {
-    if (i % 7 !== 0) return;
-    const toks = tokenize(r.raw);
-    for (const t of toks.slice(0, 3)) words.add(t);
-    for (const [k, v] of extractKv(r.raw).slice(0, 2)) pairs.set(`${k}=${v}`, [k, v]);
-    for (const [k, v] of Object.entries(r.attrs)) pairs.set(`${k}=${v}`, [k, v]);
-  });
-  for (const w of ["cafe", "bad", "dead", "404", "200", "1", "x", "a", "127.0.0.1", "java.lang", "org.apache", "ERROR", "Error", "zzzq", "groß", "é", "connection refused", "failed to", "supercalifragilisticexpialidocious", "blk_", "-"]) words.add(w);
-  return { words: [...words], pairs: [...pairs.values()] };
-}
-
 const vocab = vocabulary(input);
-
-function flipCase(s: string, mask: number): string {
-  return [...s].map((c, i) => ((mask >> i % 30) & 1 ? c.toUpperCase() : c)).join("");
-}
-
-const leaf: fc.Arbitrary<Expr> = fc.oneof(
-  { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...vocab.words), fc.nat()).map(([w, m]): Expr => ({ kind: "token", word: flipCase(w, m), quoted: /\s|^-/.test(w) || /^(and|or|not)$/i.test(w) })) },
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...vocab.pairs), fc.nat()).map(([[k, v], m]): Expr => ({ kind: "kv", key: flipCase(k, m), value: flipCase(v, m >> 3) })) },
-  { weight: 1, arbitrary: fc.constantFrom(...vocab.pairs).map(([k]): Expr => ({ kind: "key_exists", key: k })) },
-  { weight: 1, arbitrary: fc.constantFrom(...vocab.pairs).map(([, v]): Expr => ({ kind: "value_exists", value: v })) },
-);
-
-const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
-  e: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    leaf,
-    fc.array(tie("e"), { minLength: 2, maxLength: 3 }).map((children): Expr => ({ kind: "and", children })),
-    fc.array(tie("e"), { minLength: 2, maxLength: 3 }).map((children): Expr => ({ kind: "or", children })),
-    tie("e").map((child): Expr => ({ kind: "not", child })),
-  ),
-})).e;
+const exprArb = queryArb(vocab);
 
 interface Setup {
   name: string;
@@ -116,8 +66,9 @@ const setups: Setup[] = [];
 let dir = "";
 
 beforeAll(async () => {
-  const mem = createMemoryStore("default", { rotation: { maxRecords: 2500 }, sectionBuilders: indexSectionBuilders() });
-  setups.push({ name: "memory", store: mem, source: searchSource("default", mem), all: await load(mem, input), cleanup: () => mem.close() });
+  // Tiny dictionary blocks here (a few terms each) exercise multi-block lookups and range scans.
+  const mem = createMemoryStore("default", { rotation: { maxRecords: 2500 }, sectionBuilders: indexSectionBuilders({ blockBytes: 64 }) });
+  setups.push({ name: "memory, 64-byte dictionary blocks", store: mem, source: searchSource("default", mem), all: await load(mem, input), cleanup: () => mem.close() });
   dir = mkdtempSync(join(tmpdir(), "diff-"));
   const file = await openFileStore(join(dir, "s"), { rotation: { maxRecords: 3000 }, sectionBuilders: indexSectionBuilders(), durability: { kind: "never" } });
   setups.push({ name: "file", store: file, source: searchSource("default", file), all: await load(file, input), cleanup: () => file.close() });

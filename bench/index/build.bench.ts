@@ -8,12 +8,10 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AttrIndexBuilder } from "../../src/index/attr-builder.ts";
-import { DEFAULT_KV_BUDGET } from "../../src/index/msgkv-budget.ts";
-import { MessageKvIndexBuilder } from "../../src/index/msgkv-builder.ts";
-import { TokenIndexBuilder } from "../../src/index/token-builder.ts";
+import { resolveBuildOptions } from "../../src/index/builders.ts";
+import { decodeHead } from "../../src/index/head.ts";
+import { INDEX_TYPES } from "../../src/index/registry.ts";
 import { TokenScanner } from "../../src/index/tokenizer.ts";
-import { decodeTermSectionHeader } from "../../src/index/term-section-format.ts";
 import type { RecordBatch, SectionBuilder } from "../../src/storage/types.ts";
 import { DATA_DIR, fmt, printTable } from "../corpus.ts";
 import type { BenchOptions } from "../run.ts";
@@ -75,7 +73,7 @@ function runBuilder(make: () => SectionBuilder, chunks: RecordBatch[][]): Result
     const out = b.finish();
     finishing += performance.now() - f;
     bytes += out.bytes.length;
-    statuses.add(decodeTermSectionHeader(out.bytes).status);
+    statuses.add(decodeHead(out.bytes, out.bytes.length).status);
   }
   return { seconds: (performance.now() - t) / 1000, finishShare: finishing / (performance.now() - t), bytes, statuses: [...statuses].join(",") };
 }
@@ -99,11 +97,8 @@ function scanOnly(chunks: RecordBatch[][]): number {
 function report(label: string, chunks: RecordBatch[][]): void {
   const records = chunks.reduce((n, c) => n + c.reduce((m, b) => m + b.count, 0), 0);
   const rawBytes = chunks.reduce((n, c) => n + c.reduce((m, b) => m + (b.rawOffsets[b.count]! - b.rawOffsets[0]!), 0), 0);
-  const builders: [string, () => SectionBuilder][] = [
-    ["idx.tokens", () => new TokenIndexBuilder()],
-    ["idx.attrs", () => new AttrIndexBuilder()],
-    ["idx.msgkv", () => new MessageKvIndexBuilder(DEFAULT_KV_BUDGET)],
-  ];
+  const options = resolveBuildOptions();
+  const builders: [string, () => SectionBuilder][] = INDEX_TYPES.map((t) => [t.section, () => t.builder(options)]);
   const rows = builders.map(([name, make]) => {
     runBuilder(make, chunks.slice(0, 1));
     const r = runBuilder(make, chunks);

@@ -58,7 +58,10 @@ function chunk(c: ChunkPb): ChunkPlan {
     runtimeFilter: c.runtimeFilter,
     estimatedScan: Number(c.estimatedScan),
   };
-  if (c.actual) plan.actual = { scanned: Number(c.actual.scanned), matched: Number(c.actual.matched), millis: c.actual.millis };
+  if (c.actual) {
+    const a = c.actual;
+    plan.actual = { scanned: Number(a.scanned), matched: Number(a.matched), millis: a.millis, planMillis: a.planMillis, indexBytes: Number(a.indexBytes), indexReads: Number(a.indexReads) };
+  }
   return plan;
 }
 

@@ -11,7 +11,7 @@ import { crc32 } from "../core/bytes/checksum.ts";
 import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import type { Attrs } from "../core/record.ts";
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
-import { encodeTermSection } from "./term-section-format.ts";
+import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 
 export const ATTR_SECTION = "idx.attrs";
@@ -31,6 +31,9 @@ export class AttrIndexBuilder implements SectionBuilder {
   /** Encoded map -> term ids, bucketed by CRC-32 of the encoding. */
   private readonly byBytes = new Map<number, { bytes: Uint8Array; ids: Int32Array }[]>();
   private scratch = new Uint8Array(256);
+
+  /** `blockBytes`: dictionary block target (term-writer.ts); default the format's. */
+  constructor(private readonly blockBytes?: number) {}
 
   add(batch: RecordBatch): void {
     let last: Attrs | undefined;
@@ -63,7 +66,7 @@ export class AttrIndexBuilder implements SectionBuilder {
       this.values.build(VALUES_INDEX, this.values.sortedIds()),
       this.pairs.build(PAIRS_INDEX, this.pairs.sortedIds()),
     ];
-    return { bytes: encodeTermSection("complete", built), status: "complete" };
+    return { bytes: encodeTermSection("complete", built, { blockBytes: this.blockBytes }), status: "complete" };
   }
 
   /** Term ids of an encoded map (attrs-codec layout), memoised by its bytes. */

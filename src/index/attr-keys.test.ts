@@ -12,8 +12,8 @@ describe("attributeKeys", () => {
   test("indexed sealed chunks give lowercased keys; the active chunk is sampled with its case", async () => {
     const store = createMemoryStore("s", { rotation: { maxRecords: 2 }, sectionBuilders: indexSectionBuilders({}) });
     await store.append([rec(0, { Host: "a" }), rec(1, { env: "prod" }), rec(2, { host: "b", zone: "eu" }), rec(3, {}), rec(4, { Service: "api", requestId: "7" })]);
-    expect(attributeKeys(store)).toEqual({ keys: ["Service", "env", "host", "requestId", "zone"], chunks: 3, truncated: false, errors: [] });
-    expect(attributeKeys(store, 2)).toEqual({ keys: ["Service", "env"], chunks: 3, truncated: true, errors: [] });
+    expect(await attributeKeys(store)).toEqual({ keys: ["Service", "env", "host", "requestId", "zone"], chunks: 3, truncated: false, errors: [] });
+    expect(await attributeKeys(store, 2)).toEqual({ keys: ["Service", "env"], chunks: 3, truncated: true, errors: [] });
   });
 
   test("unindexed sealed chunks are sampled; only the active and the newest sealed chunks are read", async () => {
@@ -21,10 +21,10 @@ describe("attributeKeys", () => {
     const n = KEY_CHUNKS + 3;
     await store.append(Array.from({ length: n }, (_, i) => rec(i, { [`k${String(i).padStart(2, "0")}`]: "v" })));
     const want = Array.from({ length: n }, (_, i) => `k${String(i).padStart(2, "0")}`).slice(n - KEY_CHUNKS - 1);
-    expect(attributeKeys(store)).toEqual({ keys: want, chunks: KEY_CHUNKS + 1, truncated: false, errors: [] });
+    expect(await attributeKeys(store)).toEqual({ keys: want, chunks: KEY_CHUNKS + 1, truncated: false, errors: [] });
   });
 
-  test("an empty store has no keys", () => {
-    expect(attributeKeys(createMemoryStore("s", {}))).toEqual({ keys: [], chunks: 0, truncated: false, errors: [] });
+  test("an empty store has no keys", async () => {
+    expect(await attributeKeys(createMemoryStore("s", {}))).toEqual({ keys: [], chunks: 0, truncated: false, errors: [] });
   });
 });

@@ -5,9 +5,11 @@
  */
 
 import { errorMessage } from "../core/errors.ts";
-import type { ChunkMeta, ChunkReader, ChunkStore } from "../storage/types.ts";
+import type { ChunkMeta, ChunkSource, ChunkView } from "../storage/types.ts";
+import { ByteCache } from "../storage/byte-cache.ts";
 import { ATTR_SECTION, KEYS_INDEX } from "./attr-builder.ts";
-import { TermSection } from "./term-section-reader.ts";
+import { viewSection } from "./section-context.ts";
+import { openTermSection } from "./section.ts";
 
 /** Newest sealed chunks whose keys are read. */
 export const KEY_CHUNKS = 8;
@@ -27,27 +29,33 @@ export interface AttributeKeys {
   errors: string[];
 }
 
-/** Keys of the attribute index of `reader`'s chunk, or undefined when it has none. */
-function indexedKeys(reader: ChunkReader): string[] | undefined {
-  const bytes = reader.section(ATTR_SECTION);
-  if (bytes === undefined) return undefined;
-  const keys = new TermSection(bytes).listing(KEYS_INDEX);
+/** Cache of one listing (the key dictionary is read once, block by block). */
+const LISTING_CACHE_BYTES = 1 << 20;
+
+/** Keys of the attribute index of `view`'s chunk, or undefined when it has none. */
+async function indexedKeys(view: ChunkView): Promise<string[] | undefined> {
+  const source = viewSection(view, ATTR_SECTION);
+  if (source === undefined) return undefined;
+  const section = await openTermSection({ source, cache: new ByteCache(LISTING_CACHE_BYTES), key: "", stats: { bytes: 0, reads: 0 } });
+  const keys = section.index(KEYS_INDEX);
   if (keys === undefined) return undefined;
   const out: string[] = [];
-  for (let i = 0; i < keys.termCount; i++) out.push(keys.term(i));
+  for await (const e of keys.prefix("")) out.push(e.term);
   return out;
 }
 
-/** Keys of the newest `n` records of `reader`'s chunk. */
-function sampledKeys(reader: ChunkReader, n: number): string[] {
+/** Keys of the newest `n` records of `view`'s chunk. */
+async function sampledKeys(view: ChunkView, n: number): Promise<string[]> {
   const out = new Set<string>();
-  const end = reader.count();
-  for (let pos = Math.max(0, end - n); pos < end; pos++) for (const k of Object.keys(reader.record(pos).attrs)) out.add(k);
+  const end = view.count();
+  for await (const batch of view.batches(Math.max(0, end - n), end)) {
+    for (let i = 0; i < batch.count; i++) for (const k of Object.keys(batch.attrs(i))) out.add(k);
+  }
   return [...out];
 }
 
 /** The chunks to read, newest first: the active chunk and the newest KEY_CHUNKS sealed ones. */
-function newestChunks(store: ChunkStore): ChunkMeta[] {
+function newestChunks(store: ChunkSource): ChunkMeta[] {
   const all = store.chunks();
   const picked: ChunkMeta[] = [];
   let sealed = 0;
@@ -63,22 +71,22 @@ function newestChunks(store: ChunkStore): ChunkMeta[] {
 }
 
 /** Attribute keys of `store` (at most `limit`, default MAX_KEYS). Never throws for a bad chunk. */
-export function attributeKeys(store: ChunkStore, limit = MAX_KEYS): AttributeKeys {
+export async function attributeKeys(store: ChunkSource, limit = MAX_KEYS): Promise<AttributeKeys> {
   const byLower = new Map<string, string>();
   const errors: string[] = [];
   let chunks = 0;
   for (const m of newestChunks(store)) {
-    let reader: ChunkReader | undefined;
+    let view: ChunkView | undefined;
     try {
-      reader = store.open(m.id);
-      const indexed = m.state === "sealed" ? indexedKeys(reader) : undefined;
+      view = await store.open(m.id);
+      const indexed = m.state === "sealed" ? await indexedKeys(view) : undefined;
       for (const k of indexed ?? []) if (!byLower.has(k)) byLower.set(k, k);
-      if (indexed === undefined) for (const k of sampledKeys(reader, KEY_SAMPLE_RECORDS)) byLower.set(k.toLowerCase(), k);
+      if (indexed === undefined) for (const k of await sampledKeys(view, KEY_SAMPLE_RECORDS)) byLower.set(k.toLowerCase(), k);
       chunks++;
     } catch (err) {
       errors.push(`chunk ${m.id}: ${errorMessage(err)}`);
     } finally {
-      reader?.close();
+      view?.close();
     }
   }
   const keys = [...byLower.values()].sort();

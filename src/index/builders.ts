@@ -1,25 +1,29 @@
 /**
- * The index section builders a seal runs (tokens, attributes, message key=value), as one
- * SectionBuilderFactory the composition root hands to the stores. Validates options once.
+ * The index section builders a seal runs — one per registered index type (registry.ts) — as
+ * one SectionBuilderFactory the composition root hands to the stores. Validates options once.
  */
 
 import { LogError } from "../core/errors.ts";
 import type { SectionBuilderFactory } from "../storage/types.ts";
-import { AttrIndexBuilder } from "./attr-builder.ts";
+import { checkBlockBytes, DEFAULT_BLOCK_BYTES } from "./format.ts";
+import type { IndexBuildOptions } from "./index-type.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
-import { MessageKvIndexBuilder } from "./msgkv-builder.ts";
-import { TokenIndexBuilder } from "./token-builder.ts";
+import { INDEX_TYPES } from "./registry.ts";
 
-export interface IndexBuildOptions {
-  /** Message-KV budget in bytes (greedy, most frequent terms first); default 10 MiB; must be a positive integer. */
-  kvBudget?: number;
+export type { IndexBuildOptions } from "./index-type.ts";
+
+/** `options` with defaults filled in; LogError("invalid_argument") for a bad value. */
+export function resolveBuildOptions(options: IndexBuildOptions = {}): Required<IndexBuildOptions> {
+  const o: Required<IndexBuildOptions> = { kvBudget: options.kvBudget ?? DEFAULT_KV_BUDGET, blockBytes: options.blockBytes ?? DEFAULT_BLOCK_BYTES };
+  if (!Number.isSafeInteger(o.kvBudget) || o.kvBudget <= 0) {
+    throw new LogError("invalid_argument", `kvBudget must be a positive integer number of bytes, got ${o.kvBudget}`);
+  }
+  checkBlockBytes(o.blockBytes);
+  return o;
 }
 
-/** Fresh token, attribute and message-KV builders for every seal. */
+/** Fresh builders of every registered index type for every seal. */
 export function indexSectionBuilders(options: IndexBuildOptions = {}): SectionBuilderFactory {
-  const budget = options.kvBudget ?? DEFAULT_KV_BUDGET;
-  if (!Number.isSafeInteger(budget) || budget <= 0) {
-    throw new LogError("invalid_argument", `kvBudget must be a positive integer number of bytes, got ${budget}`);
-  }
-  return () => [new TokenIndexBuilder(), new AttrIndexBuilder(), new MessageKvIndexBuilder(budget)];
+  const o = resolveBuildOptions(options);
+  return () => INDEX_TYPES.map((t) => t.builder(o));
 }

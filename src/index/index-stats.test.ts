@@ -2,11 +2,11 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { ATTR_SECTION } from "./attr-builder.ts";
 import { indexSectionBuilders } from "./builders.ts";
-import { indexStats, openStatSections, type FrequencyStats } from "./index-stats.ts";
-import { oracle, runBuilders, type TermMap, type TestRecord } from "./index-test-support.ts";
+import { frequencyStats, type FrequencyStats } from "./index-stats.ts";
+import type { IndexTypeStats } from "./index-type.ts";
+import { openBuilt, oracle, runBuilders, sectionReader, type TermMap, type TestRecord } from "./index-test-support.ts";
 import { MAX_VALUES_PER_KEY, MSGKV_SECTION } from "./msgkv-builder.ts";
-import { INDEX_SECTIONS } from "./size-report.ts";
-import { TermSection } from "./term-section-reader.ts";
+import { chunkIndexStats } from "./reports.ts";
 import { TOKEN_INDEX, TOKEN_SECTION } from "./token-builder.ts";
 
 const enc = new TextEncoder();
@@ -14,10 +14,11 @@ const rec = (raw: string, attrs: Record<string, string> = {}): TestRecord => ({ 
 
 function statsOf(records: TestRecord[], topN: number, kvBudget?: number) {
   const built = runBuilders(indexSectionBuilders({ kvBudget })(), records, 4);
-  const errors: string[] = [];
-  const sections = openStatSections((n) => built.get(n)?.bytes, INDEX_SECTIONS, errors);
-  return { stats: indexStats(sections, records.length, topN), errors };
+  return chunkIndexStats(sectionReader(built), records.length, topN);
 }
+
+/** One type's stats block by name. */
+const block = (s: { stats: IndexTypeStats[] }, name: string) => s.stats.find((x) => x.name === name);
 
 /** The naive frequency stats of a term map (nearest-rank percentiles). */
 function naive(m: TermMap, topN: number): FrequencyStats {
@@ -37,70 +38,68 @@ const LOG = [
   rec("INFO login user=bob", { host: "a" }),
 ];
 
-describe("indexStats", () => {
-  test("a small chunk: tokens, attributes and message key=value", () => {
-    expect(statsOf(LOG, 2)).toEqual({
+describe("chunkIndexStats", () => {
+  test("a small chunk: one block per index type, in registry order", async () => {
+    const f = naive(oracle(LOG).tokens, 2);
+    /** A stats block as title, summary, label -> value, warnings. */
+    const flat = (t: IndexTypeStats) => [t.name, t.section, t.title, t.summary, Object.fromEntries(t.fields.map(({ label, kind, ...v }) => [`${label} (${kind})`, Object.values(v)[0]])), t.warnings];
+    const { stats, errors } = await statsOf(LOG, 2);
+    expect({ errors, stats: stats.map(flat) }).toEqual({
       errors: [],
-      stats: {
-        tokens: naive(oracle(LOG).tokens, 2),
-        attrs: { keys: 2, values: 3, pairs: 3, positions: 4, recordsWithAttrs: 3, topKeys: [{ term: "host", count: 3 }, { term: "env", count: 1 }] },
-        kv: { keys: 1, values: 2, pairs: 2, positions: 3, status: "complete", overflowedKeys: 0, overflowed: [], topKeys: [{ term: "user", count: 3 }] },
-      },
+      stats: [
+        ["token", "idx.tokens", "Token stats", `${f.terms} tokens, ${f.positions} positions`, {
+          "unique tokens (count)": f.terms, "total positions (count)": f.positions, "avg frequency (text)": f.avg.toFixed(1),
+          "frequency (text)": `p50 ${f.p50}, p95 ${f.p95}, max ${f.max}`, "top tokens (terms)": [{ term: "user", count: 3 }, { term: "bob", count: 2 }],
+        }, []],
+        ["attr", "idx.attrs", "Attribute stats", "2 keys, 3 values, 3 pairs, 4 positions", {
+          "unique keys (count)": 2, "unique values (count)": 3, "unique pairs (count)": 3, "positions (count)": 4,
+          "coverage (ratio)": 3, "top keys (terms)": [{ term: "host", count: 3 }, { term: "env", count: 1 }],
+        }, []],
+        ["kv", "idx.msgkv", "Message KV stats", "1 keys, 2 values, 2 pairs, 3 positions", {
+          "keys indexed (count)": 1, "values indexed (count)": 2, "pairs indexed (count)": 2, "positions (count)": 3, "top keys (terms)": [{ term: "user", count: 3 }],
+        }, []],
+      ],
     });
-    expect(statsOf(LOG, 2).stats.tokens!.top).toEqual([{ term: "user", count: 3 }, { term: "bob", count: 2 }]);
+    expect(stats[1]!.fields.find((x) => x.kind === "ratio")).toEqual({ label: "coverage", kind: "ratio", part: 3, whole: 4, of: "records" });
   });
 
-  test("no records: empty indexes give zeros", () => {
-    const { stats } = statsOf([], 5);
-    expect(stats.tokens).toEqual({ terms: 0, positions: 0, avg: 0, p50: 0, p95: 0, max: 0, top: [] });
-    expect(stats.attrs).toEqual({ keys: 0, values: 0, pairs: 0, positions: 0, recordsWithAttrs: 0, topKeys: [] });
+  test("no records: empty indexes give zeros", async () => {
+    const s = await statsOf([], 5);
+    expect([block(s, "token")!.summary, block(s, "attr")!.summary, block(s, "kv")!.summary]).toEqual(["0 tokens, 0 positions", "0 keys, 0 values, 0 pairs, 0 positions", "0 keys, 0 values, 0 pairs, 0 positions"]);
   });
 
-  test("a kv budget of 1 byte marks the message index lossy", () => {
-    expect(statsOf(LOG, 1, 1).stats.kv).toEqual({ keys: 0, values: 0, pairs: 0, positions: 0, status: "budget", overflowedKeys: 0, overflowed: [], topKeys: [] });
+  test("a kv budget of 1 byte marks the message index lossy", async () => {
+    const kv = block(await statsOf(LOG, 1, 1), "kv")!;
+    expect([kv.summary, kv.warnings]).toEqual(["0 keys, 0 values, 0 pairs, 0 positions", ["lossy — the size budget dropped entries (key=value queries verify by scanning)"]]);
   });
 
-  test("a key past the per-key value cap is reported as overflowed", () => {
+  test("a key past the per-key value cap is reported as overflowed", async () => {
     const many = Array.from({ length: MAX_VALUES_PER_KEY + 1 }, (_, i) => rec(`req id=${i} ok=1`));
-    const kv = statsOf(many, 2).stats.kv!;
-    expect(kv).toEqual({
-      keys: 2,
-      values: MAX_VALUES_PER_KEY,
-      pairs: 1,
-      positions: many.length,
-      status: "complete",
-      overflowedKeys: 1,
-      overflowed: ["id"],
-      topKeys: [{ term: "id", count: many.length }, { term: "ok", count: many.length }],
-    });
+    const kv = block(await statsOf(many, 2), "kv")!;
+    expect([kv.summary, kv.fields.at(-1), kv.warnings]).toEqual([
+      `2 keys, ${MAX_VALUES_PER_KEY} values, 1 pairs, ${many.length} positions`,
+      { label: "top keys", kind: "terms", terms: [{ term: "id", count: many.length }, { term: "ok", count: many.length }] },
+      ["1 key(s) overflowed the per-key value cap, their pairs are not indexed: id"],
+    ]);
   });
 
-  test("missing sections are skipped; a corrupt header is reported", () => {
+  test("missing sections are skipped; a corrupt head is reported", async () => {
     const built = runBuilders(indexSectionBuilders({})(), LOG, 4);
-    const errors: string[] = [];
-    const sections = openStatSections((n) => (n === TOKEN_SECTION ? new Uint8Array([1, 2, 3]) : n === MSGKV_SECTION ? undefined : built.get(n)?.bytes), INDEX_SECTIONS, errors);
-    expect({ names: [...sections.keys()], errors: errors.length, stats: Object.keys(indexStats(sections, LOG.length, 1)) }).toEqual({ names: [ATTR_SECTION], errors: 1, stats: ["attrs"] });
+    built.set(TOKEN_SECTION, { bytes: new Uint8Array([1, 2, 3]), status: "complete" });
+    built.delete(MSGKV_SECTION);
+    const s = await chunkIndexStats(sectionReader(built), LOG.length, 1);
+    expect({ names: s.stats.map((x) => x.section), errors: s.errors.map((e) => e.startsWith(`section "${TOKEN_SECTION}": `)) }).toEqual({ names: [ATTR_SECTION], errors: [true] });
   });
 
-  test("random records: token stats equal the naive computation", () => {
+  test("random records, any block size: token frequency stats equal the naive computation", async () => {
     const word = fc.constantFrom("a", "b", "error", "warn", "host", "x1", "zz", "k=v", "user=bob", "dead");
     const record = fc.record({ raw: fc.array(word, { maxLength: 8 }).map((ws) => enc.encode(ws.join(" "))), attrs: fc.constant({}) });
-    fc.assert(
-      fc.property(fc.array(record, { maxLength: 30 }), fc.integer({ min: 0, max: 6 }), (records, topN) => {
-        expect(statsOf(records, topN).stats.tokens).toEqual(naive(oracle(records).tokens, topN));
+    await fc.assert(
+      fc.asyncProperty(fc.array(record, { maxLength: 30 }), fc.integer({ min: 0, max: 6 }), fc.constantFrom(1, 20, 4096), async (records, topN, blockBytes) => {
+        const built = runBuilders(indexSectionBuilders({ blockBytes })(), records, 4);
+        expect(await frequencyStats((await openBuilt(built, TOKEN_SECTION))!.index(TOKEN_INDEX)!, topN)).toEqual(naive(oracle(records).tokens, topN));
       }),
       { numRuns: 60 },
     );
-  });
-});
-
-describe("TermSection.listing", () => {
-  test("terms in byte order with list sizes and postings", () => {
-    const built = runBuilders(indexSectionBuilders({})(), LOG, 2);
-    const l = new TermSection(built.get(TOKEN_SECTION)!.bytes).listing(TOKEN_INDEX)!;
-    const rows = Array.from({ length: l.termCount }, (_, i) => [l.term(i), l.positions(i), Array.from(l.postings(i))]);
-    const want = [...oracle(LOG).tokens.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([t, p]) => [t, p.length, p]);
-    expect(rows).toEqual(want);
-    expect(new TermSection(built.get(TOKEN_SECTION)!.bytes).listing("nope")).toBeUndefined();
   });
 });

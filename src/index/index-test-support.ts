@@ -1,16 +1,25 @@
 /**
  * Test-only helpers for the index builders: a naive oracle (tokenize / extractKv / attrs per
  * record -> Map term -> positions), a runner that feeds records to builders in batches, a fake
- * ChunkReader exposing the built sections, and a comparison of an index with an oracle map.
+ * ChunkView exposing the built sections, openers for built sections, and a comparison of an
+ * index with an oracle map.
  * Not imported by production code.
  */
 
 import type { Attrs } from "../core/record.ts";
-import type { ChunkReader, RecordBatch, SectionBuilder } from "../storage/types.ts";
+import { ByteCache } from "../storage/byte-cache.ts";
+import { LogError } from "../core/errors.ts";
+import type { ChunkMeta, ChunkView, RecordBatch, SectionBuilder } from "../storage/types.ts";
+import { ATTR_SECTION, KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { extractKv } from "./kv-extract.ts";
+import { MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
+import { TOKEN_INDEX, TOKEN_SECTION } from "./token-builder.ts";
+import type { IndexCacheScope } from "./open.ts";
+import { bytesSection, type TermSection } from "./section-context.ts";
+import { openTermSection } from "./section.ts";
 import { asciiLower } from "../core/ascii.ts";
 import { tokenize } from "./tokenizer.ts";
-import { PAIR_SEPARATOR, type ChunkIndexes, type TermIndex } from "./types.ts";
+import { PAIR_SEPARATOR, type TermIndex } from "./types.ts";
 
 export interface TestRecord {
   raw: Uint8Array;
@@ -81,32 +90,66 @@ export function runBuilders(builders: readonly SectionBuilder[], records: readon
   return new Map(builders.map((b) => [b.name, b.finish()]));
 }
 
-/** A ChunkReader whose only working part is section(). */
-export function sectionReader(sections: Map<string, { bytes: Uint8Array }>): ChunkReader {
+/** A ChunkView whose only working parts are its sections (the built ones, held in memory). */
+export function sectionReader(sections: Map<string, { bytes: Uint8Array }>): ChunkView {
   const notHere = (): never => {
     throw new Error("not used by index tests");
   };
   return {
-    meta: undefined as never,
+    meta: { id: "test" } as ChunkMeta,
     count: notHere,
     record: notHere,
     batches: notHere,
     blocks: notHere,
-    lowerBoundWriteTs: notHere,
-    sectionSize: notHere,
-    readSection: notHere,
-    section: (name) => sections.get(name)?.bytes,
-    cursor: notHere,
+    sectionSize: (name) => sections.get(name)?.bytes.length,
+    readSection(name, offset, length) {
+      const s = sections.get(name);
+      if (s === undefined) throw new LogError("not_found", `no section "${name}"`);
+      return bytesSection(s.bytes).read(offset, length);
+    },
     close: () => {},
   };
 }
 
+/** Opens built section `name` through a private cache (undefined when it was not built). */
+export async function openBuilt(sections: Map<string, { bytes: Uint8Array }>, name: string): Promise<TermSection | undefined> {
+  const s = sections.get(name);
+  return s === undefined ? undefined : openTermSection({ source: bytesSection(s.bytes), cache: new ByteCache(), key: `${name}#`, stats: { bytes: 0, reads: 0 } });
+}
+
+/** The message key=value section of built sections: its status and term indexes (undefined when not built). */
+export async function openBuiltKv(sections: Map<string, { bytes: Uint8Array }>) {
+  const kv = await openBuilt(sections, MSGKV_SECTION);
+  return { status: kv?.status, keys: kv?.index(KEYS_INDEX), values: kv?.index(VALUES_INDEX), pairs: kv?.index(PAIRS_INDEX), overflow: kv?.index(OVERFLOW_INDEX) };
+}
+
+/** The term indexes of built sections, by type: tokens, attribute and message key=value. */
+export async function openBuiltIndexes(sections: Map<string, { bytes: Uint8Array }>) {
+  const attr = (await openBuilt(sections, ATTR_SECTION))!;
+  return {
+    tokens: (await openBuilt(sections, TOKEN_SECTION))!.index(TOKEN_INDEX)!,
+    attr: { keys: attr.index(KEYS_INDEX)!, values: attr.index(VALUES_INDEX)!, pairs: attr.index(PAIRS_INDEX)! },
+    kv: await openBuiltKv(sections),
+  };
+}
+
+export type BuiltIndexes = Awaited<ReturnType<typeof openBuiltIndexes>>;
+
+/** A cache scope for openChunkIndexes in tests (a private cache). */
+export function testScope(): IndexCacheScope {
+  return { cache: new ByteCache(), key: "test/" };
+}
+
+/** The positions `idx` holds for `term` as an array, or undefined when absent. */
+export async function termPositions(idx: TermIndex, term: string): Promise<number[] | undefined> {
+  const p = await idx.get(term);
+  return p === undefined ? undefined : Array.from(p);
+}
+
 /** Every term of `expected` looked up in `idx` (plus its term count), for one toEqual. */
-export function lookupAll(idx: TermIndex, expected: TermMap): { termCount: number; terms: Record<string, number[] | undefined> } {
-  const terms = [...expected.keys()].map((term) => {
-    const p = idx.get(term);
-    return [term, p === undefined ? undefined : Array.from(p)] as const;
-  });
+export async function lookupAll(idx: TermIndex, expected: TermMap): Promise<{ termCount: number; terms: Record<string, number[] | undefined> }> {
+  const terms: [string, number[] | undefined][] = [];
+  for (const term of expected.keys()) terms.push([term, await termPositions(idx, term)]);
   return { termCount: idx.termCount, terms: Object.fromEntries(terms) };
 }
 
@@ -115,21 +158,21 @@ export function expectedAll(expected: TermMap): { termCount: number; terms: Reco
   return { termCount: expected.size, terms: Object.fromEntries(expected) };
 }
 
-/** Every index's answers for the oracle's terms, by index (see everyExpected). */
-export function everyLookup(idx: ChunkIndexes, o: Oracle) {
+/** Every built index's answers for the oracle's terms, by index (see everyExpected). */
+export async function everyLookup(b: BuiltIndexes, o: Oracle) {
   return {
-    tokens: lookupAll(idx.tokens!, o.tokens),
-    attrKeys: lookupAll(idx.attrKeys!, o.attrKeys),
-    attrValues: lookupAll(idx.attrValues!, o.attrValues),
-    attrPairs: lookupAll(idx.attrPairs!, o.attrPairs),
-    kvKeys: lookupAll(idx.message!.keys, o.kvKeys),
-    kvValues: lookupAll(idx.message!.values, o.kvValues),
-    kvPairs: lookupAll(idx.message!.pairs, o.kvPairs),
+    tokens: await lookupAll(b.tokens, o.tokens),
+    attrKeys: await lookupAll(b.attr.keys, o.attrKeys),
+    attrValues: await lookupAll(b.attr.values, o.attrValues),
+    attrPairs: await lookupAll(b.attr.pairs, o.attrPairs),
+    kvKeys: await lookupAll(b.kv.keys!, o.kvKeys),
+    kvValues: await lookupAll(b.kv.values!, o.kvValues),
+    kvPairs: await lookupAll(b.kv.pairs!, o.kvPairs),
   };
 }
 
 /** What everyLookup must return: the oracle in the same shape. */
-export function everyExpected(o: Oracle): ReturnType<typeof everyLookup> {
+export function everyExpected(o: Oracle): Awaited<ReturnType<typeof everyLookup>> {
   return {
     tokens: expectedAll(o.tokens),
     attrKeys: expectedAll(o.attrKeys),

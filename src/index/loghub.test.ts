@@ -2,8 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexSectionBuilders } from "./builders.ts";
-import { everyExpected, everyLookup, oracle, runBuilders, sectionReader, type TestRecord } from "./index-test-support.ts";
-import { openChunkIndexes } from "./open.ts";
+import { everyExpected, everyLookup, openBuiltIndexes, oracle, runBuilders, type TestRecord } from "./index-test-support.ts";
 
 const DIR = join(import.meta.dir, "../../../shared/data/loghub");
 const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith(".log")).sort() : [];
@@ -21,19 +20,10 @@ describe("loghub files", () => {
     test.skip(`every index answers like the oracle (needs ../shared/data/loghub; absent at ${DIR})`, () => {});
     return;
   }
-  test.each(files)("%s: every index answers like the oracle", (file) => {
+  test.each(files)("%s: every index answers like the oracle", async (file) => {
     const recs = records(file);
     const o = oracle(recs);
-    const sections = runBuilders(indexSectionBuilders()(), recs, 500);
-    const idx = openChunkIndexes(sectionReader(sections), "complete");
-    expect({
-      errors: idx.errors,
-      lossReason: idx.message!.lossReason,
-      ...everyLookup(idx, o),
-    }).toEqual({
-      errors: [],
-      lossReason: "",
-      ...everyExpected(o),
-    });
+    const built = await openBuiltIndexes(runBuilders(indexSectionBuilders()(), recs, 500));
+    expect({ status: built.kv.status, ...(await everyLookup(built, o)) }).toEqual({ status: "complete", ...everyExpected(o) });
   });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { indexSectionBuilders } from "./builders.ts";
-import { expectedAll, lookupAll, oracle, runBuilders, sectionReader, type TermMap, type TestRecord } from "./index-test-support.ts";
+import { expectedAll, lookupAll, openBuiltKv, oracle, runBuilders, termPositions, type TermMap, type TestRecord } from "./index-test-support.ts";
 import { MAX_TOTAL_ENTRIES, MAX_UNIQUE_KEYS, MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder } from "./msgkv-builder.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
-import { openChunkIndexes } from "./open.ts";
 import { PAIR_SEPARATOR } from "./types.ts";
 
 const encoder = new TextEncoder();
@@ -17,11 +16,16 @@ function pairRecords(pairs: string[], perRecord = 100): TestRecord[] {
   return out;
 }
 
-function buildKv(records: TestRecord[], budget = 10 * 1024 * 1024) {
+/** The message key=value index of `sections` as the tests read it. */
+async function kvOf(sections: Map<string, { bytes: Uint8Array }>) {
+  const kv = await openBuiltKv(sections);
+  return { status: kv.status!, keys: kv.keys!, values: kv.values!, pairs: kv.pairs!, overflow: kv.overflow! };
+}
+
+async function buildKv(records: TestRecord[], budget = 10 * 1024 * 1024) {
   const sections = runBuilders([new MessageKvIndexBuilder(budget)], records, 64);
-  const idx = openChunkIndexes(sectionReader(sections), "complete");
-  const m = idx.message!;
-  return { status: sections.get(MSGKV_SECTION)!.status, lossReason: m.lossReason, lossless: m.lossless, counts: [m.keys.termCount, m.values.termCount, m.pairs.termCount] };
+  const m = await kvOf(sections);
+  return { status: sections.get(MSGKV_SECTION)!.status, sectionStatus: m.status, counts: [m.keys.termCount, m.values.termCount, m.pairs.termCount] };
 }
 
 const range = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
@@ -29,35 +33,40 @@ const values = (n: number, key = "k") => range(n, (i) => `${key}=v${i}`);
 const grid = (keys: number, vals: number) => range(keys, (k) => values(vals, `key${k}`)).flat();
 
 describe("message KV hard caps", () => {
-  const capped = { status: "capped", lossReason: "capped" as const, lossless: false, counts: [0, 0, 0] };
-  const cases: [string, string[], ReturnType<typeof buildKv>][] = [
-    ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", lossReason: "" as const, lossless: true, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
+  const capped = { status: "capped", sectionStatus: "capped" as const, counts: [0, 0, 0] };
+  const cases: [string, string[], Awaited<ReturnType<typeof buildKv>>][] = [
+    ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", sectionStatus: "complete" as const, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
     ["one key more", range(MAX_UNIQUE_KEYS + 1, (i) => `key${i}=v`), capped],
-    ["exactly MaxValuesPerKey values", values(MAX_VALUES_PER_KEY), { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
+    ["exactly MaxValuesPerKey values", values(MAX_VALUES_PER_KEY), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
     // Past the per-key cap only that key's pairs go (listed as overflowed), not the whole index.
-    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, 0] }],
-    ["case variants are the same value", [...values(MAX_VALUES_PER_KEY), ...range(MAX_VALUES_PER_KEY, (i) => `K=V${i}`)], { status: "complete", lossReason: "" as const, lossless: true, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
-    ["exactly MaxTotalEntries pairs", grid(100, MAX_TOTAL_ENTRIES / 100), { status: "complete", lossReason: "" as const, lossless: true, counts: [100, 1000, MAX_TOTAL_ENTRIES] }],
+    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, 0] }],
+    ["case variants are the same value", [...values(MAX_VALUES_PER_KEY), ...range(MAX_VALUES_PER_KEY, (i) => `K=V${i}`)], { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
+    ["exactly MaxTotalEntries pairs", grid(100, MAX_TOTAL_ENTRIES / 100), { status: "complete", sectionStatus: "complete" as const, counts: [100, 1000, MAX_TOTAL_ENTRIES] }],
     ["then a known pair visited again", [...grid(100, MAX_TOTAL_ENTRIES / 100), "key0=v0"], capped],
   ];
   for (const [name, pairs, want] of cases) {
-    test(name, () => expect(buildKv(pairRecords(pairs))).toEqual(want));
+    test(name, async () => expect(await buildKv(pairRecords(pairs))).toEqual(want));
   }
 
-  test("an overflowed key is listed; other keys keep exact pairs; value lookups become incomplete", () => {
+  test("an overflowed key is listed; other keys keep exact pairs; value lookups become incomplete", async () => {
     const sections = runBuilders([new MessageKvIndexBuilder(DEFAULT_KV_BUDGET)], pairRecords([...values(MAX_VALUES_PER_KEY + 5), "level=warn", "level=info"], 1), 64);
-    const m = openChunkIndexes(sectionReader(sections), "complete").message!;
-    expect({ k: m.valuesOverflowed("k"), level: m.valuesOverflowed("level"), valuesComplete: m.valuesComplete }).toEqual({ k: true, level: false, valuesComplete: false });
-    expect(m.pairs.get("level\u0000warn")).toEqual(new Uint32Array([MAX_VALUES_PER_KEY + 5]));
-    expect(m.pairs.get("k\u0000v1")).toBeUndefined();
-    expect(m.keys.get("k")!.length).toBe(MAX_VALUES_PER_KEY + 5);
+    const m = await kvOf(sections);
+    const overflowed: string[] = [];
+    for await (const e of m.overflow.prefix("")) overflowed.push(e.term);
+    expect({
+      overflowed,
+      level: await termPositions(m.overflow, "level"),
+      levelWarn: await termPositions(m.pairs, "level\u0000warn"),
+      kv1: await termPositions(m.pairs, "k\u0000v1"),
+      k: (await termPositions(m.keys, "k"))!.length,
+    }).toEqual({ overflowed: ["k"], level: undefined, levelWarn: [MAX_VALUES_PER_KEY + 5], kv1: undefined, k: MAX_VALUES_PER_KEY + 5 });
   });
 
-  test("a repeat inside the record that reached MaxTotalEntries is not a new visit", () => {
+  test("a repeat inside the record that reached MaxTotalEntries is not a new visit", async () => {
     const pairs = grid(100, MAX_TOTAL_ENTRIES / 100);
     const records = pairRecords(pairs);
     records[records.length - 1] = { raw: encoder.encode(`${pairs.slice(-100).join(" ")} ${pairs[pairs.length - 1]}`), attrs: {} };
-    expect(buildKv(records).status).toEqual("complete");
+    expect((await buildKv(records)).status).toEqual("complete");
   });
 });
 
@@ -84,19 +93,19 @@ describe("message KV budget", () => {
   const pairArb = fc.tuple(fc.constantFrom("a", "bb", "Level", "x.y", "status"), fc.constantFrom("1", "OK", "ok", "info", "Warn", "longer-value-here")).map(([k, v]) => `${k}=${v}`);
   const recordArb = fc.array(pairArb, { maxLength: 6 }).map((ps) => ({ raw: encoder.encode(ps.join(" ")), attrs: {} }));
 
-  test("admitted entries are the greedy prefix; drops make the index lossy", () => {
-    fc.assert(
-      fc.property(fc.array(recordArb, { maxLength: 30 }), fc.integer({ min: 1, max: 700 }), (records, budget) => {
+  test("admitted entries are the greedy prefix; drops make the index lossy", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordArb, { maxLength: 30 }), fc.integer({ min: 1, max: 700 }), async (records, budget) => {
         const o = oracle(records);
         const want = { keys: greedy(o.kvKeys, false, budget), values: greedy(o.kvValues, false, budget), pairs: greedy(o.kvPairs, true, budget) };
         const dropped = want.keys.size < o.kvKeys.size || want.values.size < o.kvValues.size || want.pairs.size < o.kvPairs.size;
         const sections = runBuilders(indexSectionBuilders({ kvBudget: budget })(), records, 7);
-        const m = openChunkIndexes(sectionReader(sections), "complete").message!;
-        const got = { status: sections.get(MSGKV_SECTION)!.status, lossReason: m.lossReason, keys: lookupAll(m.keys, o.kvKeys), values: lookupAll(m.values, o.kvValues), pairs: lookupAll(m.pairs, o.kvPairs) };
+        const m = await kvOf(sections);
+        const got = { status: sections.get(MSGKV_SECTION)!.status, sectionStatus: m.status, keys: await lookupAll(m.keys, o.kvKeys), values: await lookupAll(m.values, o.kvValues), pairs: await lookupAll(m.pairs, o.kvPairs) };
         const expectOnly = (admitted: TermMap, all: TermMap) => ({ termCount: admitted.size, terms: Object.fromEntries([...all.keys()].map((t) => [t, admitted.get(t)])) });
         expect(got).toEqual({
           status: dropped ? "capped" : "complete",
-          lossReason: dropped ? "budget" : "",
+          sectionStatus: dropped ? "budget" : "complete",
           keys: expectOnly(want.keys, o.kvKeys),
           values: expectOnly(want.values, o.kvValues),
           pairs: expectOnly(want.pairs, o.kvPairs),
@@ -106,9 +115,9 @@ describe("message KV budget", () => {
     );
   });
 
-  test("default budget keeps a small chunk whole", () => {
+  test("default budget keeps a small chunk whole", async () => {
     const records = pairRecords(values(50), 5);
-    const m = openChunkIndexes(sectionReader(runBuilders(indexSectionBuilders()(), records, 4)), "complete").message!;
-    expect([m.lossReason, lookupAll(m.pairs, oracle(records).kvPairs)]).toEqual(["", expectedAll(oracle(records).kvPairs)]);
+    const m = await kvOf(runBuilders(indexSectionBuilders()(), records, 4));
+    expect([m.status, await lookupAll(m.pairs, oracle(records).kvPairs)]).toEqual(["complete", expectedAll(oracle(records).kvPairs)]);
   });
 });

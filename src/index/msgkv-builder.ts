@@ -12,7 +12,8 @@ import { ASCII_LOWER } from "../core/ascii.ts";
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { KvScanner, KV_MAX_LEN } from "./kv-extract.ts";
 import { admitByBudget, type KvTermKind } from "./msgkv-budget.ts";
-import { encodeTermSection, type TermSectionStatus } from "./term-section-format.ts";
+import type { TermSectionStatus } from "./format.ts";
+import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 
@@ -47,7 +48,11 @@ export class MessageKvIndexBuilder implements SectionBuilder {
   /** key NUL value, lowercased. */
   private readonly scratch = new Uint8Array(2 * KV_MAX_LEN + 1);
 
-  constructor(private readonly budget: number) {}
+  /** `budget`: bytes of the greedy budget (msgkv-budget.ts); `blockBytes`: dictionary block target (term-writer.ts). */
+  constructor(
+    private readonly budget: number,
+    private readonly blockBytes?: number,
+  ) {}
 
   add(batch: RecordBatch): void {
     const { data, rawOffsets } = batch;
@@ -76,7 +81,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
   finish(): { bytes: Uint8Array; status: "complete" | "capped" } {
     if (this.capped) {
       const empty = new TermTable();
-      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])));
+      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
       return { bytes, status: "capped" };
     }
     const keepPair = (pid: number): boolean => this.overflowed[this.pairKey[pid]!] === 0;
@@ -94,7 +99,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
     // The overflowed keys with their (exact) key postings.
     built.push(this.keys.build(OVERFLOW_INDEX, this.keys.sortedIds().filter((kid) => this.overflowed[kid] === 1)));
     const status: TermSectionStatus = dropped ? "budget" : "complete";
-    return { bytes: encodeTermSection(status, built), status: dropped ? "capped" : "complete" };
+    return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "capped" : "complete" };
   }
 
   /** Records the pair in scratch (key = [0, kl), value = [kl+1, end)); false when a cap hits. */

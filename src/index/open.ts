@@ -1,66 +1,66 @@
 /**
- * Opens a sealed chunk's index sections for the query engine (the ChunkIndexes contract in
- * types.ts). Only headers are read here; bodies decompress on first lookup. A section that is
- * missing leaves its fields undefined; one whose header fails to decode does too, with the
- * reason in `errors`. Never throws.
+ * Opens a sealed chunk's indexes for one query (the ChunkIndexes contract in types.ts): a probe
+ * asks every registered index type that serves its kind and unites their answers. Sections
+ * open lazily on the first probe that needs them (a head read, or a cache hit), so a token
+ * query never touches the attribute sections. Decoded parts live in the process cache under
+ * the chunk's key, so making this object per query is cheap.
  */
 
-import { errorMessage } from "../core/errors.ts";
-import type { ChunkReader, IndexStatus } from "../storage/types.ts";
-import { ATTR_SECTION, KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
-import { MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
-import { TermSection } from "./term-section-reader.ts";
-import { TOKEN_INDEX, TOKEN_SECTION } from "./token-builder.ts";
-import type { ChunkIndexes, MessageKvIndex, TermIndex } from "./types.ts";
+import type { ByteCache } from "../storage/byte-cache.ts";
+import type { ChunkView, IndexStatus } from "../storage/types.ts";
+import { unionPositions } from "./postings.ts";
+import { INDEX_TYPES } from "./registry.ts";
+import { viewSection, type ReadStats, type SectionContext, type TermSection } from "./section-context.ts";
+import { openTermSection } from "./section.ts";
+import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "./types.ts";
 
-/** Opens section `name` and picks `names` from it; undefined (with an error) on any problem. */
-function openIndexes(reader: ChunkReader, section: string, names: readonly string[], errors: string[]): { section: TermSection; indexes: TermIndex[] } | undefined {
-  const bytes = reader.section(section);
-  if (bytes === undefined) return undefined;
-  try {
-    const s = new TermSection(bytes);
-    const indexes: TermIndex[] = [];
-    for (const n of names) {
-      const idx = s.index(n);
-      if (idx === undefined) throw new Error(`term index section: no index named "${n}"`);
-      indexes.push(idx);
-    }
-    return { section: s, indexes };
-  } catch (err) {
-    errors.push(`section "${section}": ${errorMessage(err)}`);
-    return undefined;
-  }
+/** Where a chunk's decoded index parts are cached: the process cache and a key unique to the chunk. */
+export interface IndexCacheScope {
+  readonly cache: ByteCache;
+  /** e.g. "idx:<store>/<chunk>/"; every section key of the chunk starts with it. */
+  readonly key: string;
 }
 
-/** The chunk's indexes as the engine reads them; `status` is the chunk's index status. */
-export function openChunkIndexes(reader: ChunkReader, status: IndexStatus): ChunkIndexes {
-  const errors: string[] = [];
-  const tokens = openIndexes(reader, TOKEN_SECTION, [TOKEN_INDEX], errors);
-  const attrs = openIndexes(reader, ATTR_SECTION, [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX], errors);
-  const kv = openIndexes(reader, MSGKV_SECTION, [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX], errors);
-  let message: MessageKvIndex | undefined;
-  if (kv !== undefined) {
-    const s = kv.section.header.status;
-    const lossReason = s === "complete" ? "" : s;
-    const overflow = kv.section.index(OVERFLOW_INDEX);
-    const overflowed = overflow === undefined || overflow.termCount === 0 ? undefined : overflow;
-    message = {
-      lossless: lossReason === "",
-      lossReason,
-      keys: kv.indexes[0]!,
-      values: kv.indexes[1]!,
-      pairs: kv.indexes[2]!,
-      valuesOverflowed: (key) => overflowed?.get(key) !== undefined,
-      valuesComplete: overflowed === undefined,
-    };
-  }
+/** The read context of `view`'s section `name` in `scope`, or undefined when the chunk has none. */
+export function sectionContext(view: ChunkView, name: string, scope: IndexCacheScope, stats: ReadStats): SectionContext | undefined {
+  const source = viewSection(view, name);
+  return source === undefined ? undefined : { source, cache: scope.cache, key: `${scope.key}${name}#`, stats };
+}
+
+/**
+ * The chunk's indexes as the engine probes them, read through `view` (which must stay open
+ * while they are probed); `status` is the chunk's index status.
+ */
+export function openChunkIndexes(view: ChunkView, status: IndexStatus, scope: IndexCacheScope): ChunkIndexes {
+  const read: ReadStats = { bytes: 0, reads: 0 };
+  const opened = new Map<string, TermSection | null>();
+  /** The section of index type section `name`, or null when the chunk has none. Throws when damaged. */
+  const section = async (name: string): Promise<TermSection | null> => {
+    let s = opened.get(name);
+    if (s !== undefined) return s;
+    const ctx = sectionContext(view, name, scope, read);
+    s = ctx === undefined ? null : await openTermSection(ctx);
+    opened.set(name, s);
+    return s;
+  };
   return {
     status,
-    tokens: tokens?.indexes[0],
-    attrKeys: attrs?.indexes[0],
-    attrValues: attrs?.indexes[1],
-    attrPairs: attrs?.indexes[2],
-    message,
-    errors,
+    read,
+    async probe(p: IndexProbe): Promise<ProbeAnswer> {
+      const serving = INDEX_TYPES.filter((t) => t.answers.includes(p.kind));
+      const sections: (TermSection | null)[] = [];
+      for (const t of serving) sections.push(await section(t.section));
+      if (serving.length === 0 || sections.some((s) => s === null)) {
+        return { kind: "runtime", reason: "index_missing", detail: `no ${serving.map((t) => t.title).join(" or ") || p.kind} index` };
+      }
+      const answers: ProbeAnswer[] = [];
+      for (let i = 0; i < serving.length; i++) answers.push(await serving[i]!.probe(sections[i]!, p));
+      const detail = answers.map((a) => a.detail).join(" ");
+      const miss = answers.find((a) => a.kind === "runtime");
+      if (miss !== undefined) return { kind: "runtime", reason: miss.reason, detail };
+      let positions: Uint32Array = new Uint32Array(0);
+      for (const a of answers) if (a.kind === "positions") positions = unionPositions(positions, a.positions);
+      return { kind: "positions", positions, detail };
+    },
   };
 }

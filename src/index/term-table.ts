@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { ByteWriter } from "../core/bytes/growable.ts";
 import { encodePostings } from "./postings.ts";
-import type { TermIndexInput } from "./term-section-format.ts";
+import type { TermIndexInput } from "./term-writer.ts";
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

@@ -5,7 +5,7 @@
  */
 
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
-import { encodeTermSection } from "./term-section-format.ts";
+import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { TokenScanner } from "./tokenizer.ts";
 
@@ -17,6 +17,9 @@ export class TokenIndexBuilder implements SectionBuilder {
   readonly name = TOKEN_SECTION;
   private readonly table = new TermTable();
   private readonly scanner = new TokenScanner();
+
+  /** `blockBytes`: dictionary block target (term-writer.ts); default the format's. */
+  constructor(private readonly blockBytes?: number) {}
 
   add(batch: RecordBatch): void {
     const { data, rawOffsets } = batch;
@@ -32,6 +35,6 @@ export class TokenIndexBuilder implements SectionBuilder {
 
   finish(): { bytes: Uint8Array; status: "complete" } {
     const t = this.table;
-    return { bytes: encodeTermSection("complete", [t.build(TOKEN_INDEX, t.sortedIds())]), status: "complete" };
+    return { bytes: encodeTermSection("complete", [t.build(TOKEN_INDEX, t.sortedIds())], { blockBytes: this.blockBytes }), status: "complete" };
   }
 }

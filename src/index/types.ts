@@ -1,49 +1,66 @@
 /**
- * What the query engine reads from a sealed chunk's index sections. Terms are lowercased
- * (ASCII) on both build and lookup; positions are ascending record indexes within the chunk.
- * Attribute pairs and message pairs are keyed as `key + PAIR_SEPARATOR + value`.
+ * What the query engine reads from a sealed chunk's indexes: probes (one kind per indexable
+ * predicate family) answered by every registered index type that serves that kind, and the
+ * term-index lookup shapes the index types share. Terms are lowercased (ASCII) on both build
+ * and lookup; positions are ascending record indexes within the chunk.
  */
 
-import type { IndexStatus } from "../storage/types.ts";
+import type { IndexStatus, MaybePromise } from "../storage/types.ts";
 
 /** Joins a key and a value into one pair term (a byte that never occurs in either). */
 export const PAIR_SEPARATOR = "\u0000";
 
+/** One term of a dictionary with its position count; positions decode on demand. */
+export interface TermEntry {
+  readonly term: string;
+  /** Records holding the term (from the dictionary, without decoding the list). */
+  readonly count: number;
+  positions(): MaybePromise<Uint32Array>;
+}
+
 export interface TermIndex {
   /** Positions of records holding `term` (lowercased by the caller), or undefined when absent. */
-  get(term: string): Uint32Array | undefined;
+  get(term: string): MaybePromise<Uint32Array | undefined>;
+  /**
+   * Terms starting with `prefix`, ascending by bytes: a range scan of the sorted dictionary
+   * (reads only the blocks the range covers). "" lists every term.
+   */
+  prefix(prefix: string): Iterable<TermEntry> | AsyncIterable<TermEntry>;
   /** Number of distinct terms. */
   readonly termCount: number;
-  /** Section bytes (for reports). */
+  /** Bytes stored for this index (reports). */
   readonly bytes: number;
 }
 
-/** The message key=value index (capped, budgeted): usable for exact answers only when lossless. */
-export interface MessageKvIndex {
-  /** False when the budget or a hard cap dropped anything: lookups then prove nothing. */
-  readonly lossless: boolean;
-  /** Why it is lossy: "capped" (hard cap hit, empty) or "budget" (entries dropped). */
-  readonly lossReason: "" | "capped" | "budget";
-  readonly keys: TermIndex;
-  readonly values: TermIndex;
-  readonly pairs: TermIndex;
-  /**
-   * True when `key` had more distinct values than the per-key cap: its pairs are not indexed,
-   * so `key=value` must be checked by scanning (its key postings are still exact).
-   */
-  valuesOverflowed(key: string): boolean;
-  /** False when any key overflowed: the values index then misses values. */
-  readonly valuesComplete: boolean;
-}
+/** What the planner asks the indexes of a chunk; keys and values lowercased by the caller. */
+export type IndexProbe =
+  | { readonly kind: "token"; readonly token: string }
+  | { readonly kind: "kv"; readonly key: string; readonly value: string }
+  | { readonly kind: "key_exists"; readonly key: string }
+  | { readonly kind: "value_exists"; readonly value: string };
 
+export type ProbeKind = IndexProbe["kind"];
+
+/** Why an index cannot answer a probe exactly (the records then need a runtime check). */
+export type ProbeMiss = "index_missing" | "budget_exhausted" | "value_not_indexed";
+
+/**
+ * An answer to a probe: the positions that may hold it (exact for what the index covers), or
+ * why it must be checked at runtime. `detail` is the explain note (e.g. "token=12").
+ */
+export type ProbeAnswer =
+  | { readonly kind: "positions"; readonly positions: Uint32Array; readonly detail: string }
+  | { readonly kind: "runtime"; readonly reason: ProbeMiss; readonly detail: string };
+
+/** A sealed chunk's indexes for one query (cheap to make: decoded parts are cached). */
 export interface ChunkIndexes {
   readonly status: IndexStatus;
-  /** undefined when the section is missing or failed to decode: callers fall back to scanning. */
-  readonly tokens?: TermIndex;
-  readonly attrKeys?: TermIndex;
-  readonly attrValues?: TermIndex;
-  readonly attrPairs?: TermIndex;
-  readonly message?: MessageKvIndex;
-  /** Problems met while opening sections (reported by explain, never thrown). */
-  readonly errors: readonly string[];
+  /**
+   * The union of the answers of every index type serving `probe.kind`; "runtime" when any of
+   * them is absent, lossy for this probe, or none serves it. Throws LogError("corrupt") when a
+   * section cannot be read (callers scan instead).
+   */
+  probe(probe: IndexProbe): Promise<ProbeAnswer>;
+  /** Bytes and reads this object took from storage so far (explain analyze). */
+  readonly read: { readonly bytes: number; readonly reads: number };
 }

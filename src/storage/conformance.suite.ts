@@ -215,8 +215,13 @@ export function chunkStoreConformance(kind: string, makeHarness: () => Promise<S
       const [ref] = await s.append(Array.from({ length: 7 }, (_, i) => rec(`r${i}`)));
       await s.seal();
       const r = s.open(ref!.chunk);
-      expect([r.section("count"), r.section("absent"), r.meta.indexStatus, r.meta.indexBytes]).toEqual([
+      const absentRead = (() => { try { return r.readSection("absent", 0, 1); } catch (e) { return (e as { code: string }).code; } })();
+      const outside = (() => { try { return r.readSection("count", 1, 1); } catch (e) { return (e as { code: string }).code; } })();
+      expect([r.sectionSize("count"), r.readSection("count", 0, 1), absentRead, outside, r.sectionSize("absent"), r.meta.indexStatus, r.meta.indexBytes]).toEqual([
+        1,
         new Uint8Array([7]),
+        "not_found",
+        "invalid_argument",
         undefined,
         "complete",
         1,

@@ -1,6 +1,6 @@
 /**
  * Checks and shapes every ChunkReader implementation (and its users) share: the closed/range
- * check of a batch request, the single pseudo-block an unsealed chunk reports, and finding the
+ * check of a batch request, the range check of a section read, the single pseudo-block an unsealed chunk reports, and finding the
  * block that holds a position.
  */
 
@@ -13,6 +13,13 @@ export function checkReadRange(chunk: string, closed: boolean, from: number, to:
   if (closed) throw new LogError("unavailable", `reader of chunk ${chunk} is closed`);
   if (!(from >= 0 && from <= to && to <= count)) {
     throw new LogError("invalid_argument", `range [${from}, ${to}) is outside chunk ${chunk} of ${count} records`);
+  }
+}
+
+/** Throws unless [offset, offset + length) lies within section `name` (`size` bytes) of `chunk`. */
+export function checkSectionRange(chunk: string, name: string, size: number, offset: number, length: number): void {
+  if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= size)) {
+    throw new LogError("invalid_argument", `range [${offset}, ${offset + length}) is outside section "${name}" (${size} bytes) of chunk ${chunk}`);
   }
 }
 

@@ -119,8 +119,10 @@ export interface ChunkView {
   /** Byte length of the named section of a sealed chunk; undefined when it has none. */
   sectionSize(name: string): number | undefined;
   /**
-   * Bytes [offset, offset + length) of the named section. Throws LogError("not_found") for an
-   * absent section, ("invalid_argument") for a range outside it, CorruptError for damage.
+   * Bytes [offset, offset + length) of the named section. A read of the whole section is
+   * checked against the store's checksum of it, where the store keeps one; a part is not (formats
+   * read by range carry a CRC per block). Throws LogError("not_found") for an absent section,
+   * ("invalid_argument") for a range outside it, CorruptError for damage.
    */
   readSection(name: string, offset: number, length: number): MaybePromise<Uint8Array>;
   /** Releases mapped memory, file handles or connections. */
@@ -149,8 +151,6 @@ export interface ChunkReader extends ChunkView {
   readSection(name: string, offset: number, length: number): Uint8Array;
   /** First position whose writeTs >= ts (binary search over fixed-width entries). */
   lowerBoundWriteTs(ts: number): number;
-  /** A named index section of a sealed segment as one view, or undefined (local fast path). */
-  section(name: string): Uint8Array | undefined;
   cursor(): Cursor;
 }
 

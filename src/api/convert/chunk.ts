@@ -1,7 +1,7 @@
 /** Chunk metadata, store summaries and index reports -> proto. */
 
 import { create } from "@bufbuild/protobuf";
-import type { IndexSectionSize } from "../../index/size-report.ts";
+import type { IndexSectionSize } from "../../index/reports.ts";
 import type { ChunkMeta } from "../../storage/types.ts";
 import { ChunkInfoSchema, IndexSectionSchema, StoreSummarySchema, type ChunkInfo, type IndexSection, type StoreSummary } from "../gen/gastrolog/v1/store_pb.ts";
 import type { HostStore } from "../host.ts";
@@ -64,6 +64,7 @@ export function toStoreSummaryPb(s: HostStore): StoreSummary {
 export function toIndexSectionPb(s: IndexSectionSize): IndexSection {
   return create(IndexSectionSchema, {
     section: s.section,
+    name: s.name,
     bytes: i64(s.bytes),
     status: s.status,
     bodyBytes: i64(s.bodyBytes),

@@ -27,7 +27,7 @@ function chunk(c: ChunkPlan) {
     skipReason: c.skipReason,
     runtimeFilter: c.runtimeFilter,
     estimatedScan: i64(c.estimatedScan),
-    actual: c.actual ? { scanned: i64(c.actual.scanned), matched: i64(c.actual.matched), millis: c.actual.millis } : undefined,
+    actual: c.actual ? { scanned: i64(c.actual.scanned), matched: i64(c.actual.matched), millis: c.actual.millis, planMillis: c.actual.planMillis, indexBytes: i64(c.actual.indexBytes), indexReads: i64(c.actual.indexReads) } : undefined,
   };
 }
 

@@ -29,23 +29,27 @@ test("GetIndexStats: term statistics of a sealed chunk, metadata only for the ac
   const { host, ids } = await indexedHost();
   const stores = clientFor(StoreService, host);
   const sealed = await stores.getIndexStats({ chunk: ids[0]!, topN: 2 });
+  const fields = (name: string) => {
+    const t = sealed.stats.find((x) => x.name === name)!;
+    return [t.title, t.summary, Object.fromEntries(t.fields.map((f) => [f.label, f.value.case === "terms" ? f.value.value.terms.map((x) => [x.term, x.count]) : f.value.value])), t.warnings];
+  };
   expect({
     sealed: sealed.sealed,
-    sections: sealed.sections.map((s) => s.status),
-    tokens: [sealed.tokens?.terms, sealed.tokens?.positions, sealed.tokens?.max, sealed.tokens?.top.map((t) => [t.term, t.count])],
-    attrs: [sealed.attrs?.keys, sealed.attrs?.recordsWithAttrs, sealed.attrs?.topKeys.map((t) => t.term)],
-    kv: [sealed.kv?.keys, sealed.kv?.pairs, sealed.kv?.status],
+    sections: sealed.sections.map((s) => [s.name, s.section, s.status]),
+    token: fields("token"),
+    attr: fields("attr"),
+    kv: fields("kv"),
     errors: sealed.errors,
   }).toEqual({
     sealed: true,
-    sections: ["complete", "complete", "complete"],
-    tokens: [9n, 11n, 2n, [["error", 2n], ["user", 2n]]],
-    attrs: [1n, 2n, ["host"]],
-    kv: [1n, 2n, "complete"],
+    sections: [["token", "idx.tokens", "complete"], ["attr", "idx.attrs", "complete"], ["kv", "idx.msgkv", "complete"]],
+    token: ["Token stats", "9 tokens, 11 positions", { "unique tokens": 9n, "total positions": 11n, "avg frequency": "1.2", frequency: "p50 1, p95 2, max 2", "top tokens": [["error", 2n], ["user", 2n]] }, []],
+    attr: ["Attribute stats", "1 keys, 2 values, 2 pairs, 2 positions", { "unique keys": 1n, "unique values": 2n, "unique pairs": 2n, positions: 2n, coverage: expect.objectContaining({ part: 2n, whole: 3n, of: "records" }), "top keys": [["host", 2n]] }, []],
+    kv: ["Message KV stats", "1 keys, 2 values, 2 pairs, 2 positions", { "keys indexed": 1n, "values indexed": 2n, "pairs indexed": 2n, positions: 2n, "top keys": [["user", 2n]] }, []],
     errors: [],
   });
   const active = await stores.getIndexStats({ chunk: ids[1]! });
-  expect([active.sealed, active.chunk?.state, active.tokens, active.sections]).toEqual([false, "active", undefined, []]);
+  expect([active.sealed, active.chunk?.state, active.stats, active.sections]).toEqual([false, "active", [], []]);
   const missing = await stores.getIndexStats({ chunk: "01950000-0000-7000-8000-000000000000" }).catch((e) => ConnectError.from(e).code);
   expect(missing).toBe(Code.NotFound);
 });

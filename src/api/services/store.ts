@@ -2,7 +2,7 @@
 
 import type { ServiceImpl } from "@connectrpc/connect";
 import { LogError } from "../../core/errors.ts";
-import { indexSizeReport } from "../../index/size-report.ts";
+import { indexSizeReport } from "../../index/reports.ts";
 import { StoreService } from "../gen/gastrolog/v1/store_pb.ts";
 import { i64 } from "../convert/int64.ts";
 import { toChunkInfoPb, toIndexSectionPb, toStoreSummaryPb } from "../convert/chunk.ts";
@@ -32,7 +32,7 @@ export function storeService(host: EngineHost): ServiceImpl<typeof StoreService>
       }
       const reader = store.source.store.open(meta.id);
       try {
-        return { chunk: toChunkInfoPb(meta), sections: indexSizeReport(reader).map(toIndexSectionPb) };
+        return { chunk: toChunkInfoPb(meta), sections: (await indexSizeReport(reader)).map(toIndexSectionPb) };
       } finally {
         reader.close();
       }
@@ -43,7 +43,7 @@ export function storeService(host: EngineHost): ServiceImpl<typeof StoreService>
     },
 
     async listAttributeKeys(req) {
-      const r = attributeKeys(requireStore(host, req.store).source.store, req.limit === 0 ? MAX_KEYS : Math.min(req.limit, MAX_KEYS));
+      const r = await attributeKeys(requireStore(host, req.store).source.store, req.limit === 0 ? MAX_KEYS : Math.min(req.limit, MAX_KEYS));
       return { keys: r.keys, chunksRead: r.chunks, truncated: r.truncated };
     },
 

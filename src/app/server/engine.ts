@@ -21,6 +21,7 @@ import type { Logger } from "../../observability/logger.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { buildCommit, VERSION } from "../build-info.ts";
 import { openMemoryStore, openStore } from "../stores.ts";
+import { warmStore } from "./warmup.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
 import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ManagedReceiverFactory } from "./receivers.ts";
@@ -101,6 +102,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   o.onApplied?.(cur.version);
   let unwatch: (() => void) | undefined;
   let ageTimer: ReturnType<typeof setInterval> | undefined;
+  const prewarm = new AbortController();
   return {
     host,
     start() {
@@ -117,8 +119,17 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       }, AGE_SWEEP_MS);
       ageTimer.unref?.();
       host.markReady();
+      // The first query after a start should not have to open every chunk's index heads.
+      for (const s of reconciler.opened()) {
+        void warmStore(s, prewarm.signal).then((r) =>
+          r.error === undefined
+            ? log.debug(`store ${s.source.name}: warmed up in ${Math.round(r.millis)} ms (index heads of ${r.chunks} chunks, ${r.bytes} bytes)`)
+            : log.warn(`store ${s.source.name}: warm-up stopped: ${r.error}`),
+        );
+      }
     },
     async close() {
+      prewarm.abort();
       unwatch?.();
       if (ageTimer) clearInterval(ageTimer);
       if (host.phase() !== "draining") host.beginDrain();

@@ -22,13 +22,13 @@ export interface BranchOutcome {
 }
 
 /** Plans `branch` for a chunk of `records` records whose indexes are `idx`. */
-export function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: number): BranchOutcome {
+export async function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: number): Promise<BranchOutcome> {
   const steps: PlanStep[] = [];
   let candidates: Uint32Array | undefined;
   let count = records;
   let exact = branch.negative.length === 0;
   for (const p of branch.positive) {
-    const found = lookup(p, idx);
+    const found = await lookup(p, idx);
     if (found.kind === "runtime") {
       steps.push({ ...found.step, before: count, after: count });
       exact = false;
@@ -61,9 +61,9 @@ export function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: n
 }
 
 /** The kind's index lookup for one positive predicate; a section that fails to decode means "scan". */
-function lookup(p: Predicate, idx: ChunkIndexes): Lookup {
+async function lookup(p: Predicate, idx: ChunkIndexes): Promise<Lookup> {
   try {
-    return p.kind.lookup(p, idx);
+    return await p.kind.lookup(p, idx);
   } catch (err) {
     return runtimeStep(p, "index_missing", `index unreadable: ${errorMessage(err)}`);
   }

@@ -7,7 +7,7 @@
 import type { ChunkIndexes } from "../../index/types.ts";
 import { unionPositions } from "../../index/postings.ts";
 import type { ChunkMeta, ChunkView, TimeRange } from "../../storage/types.ts";
-import { planBranch } from "./branch-planner.ts";
+import { planBranch, type BranchOutcome } from "./branch-planner.ts";
 import type { CompiledFilter } from "./compile.ts";
 import type { BranchPlan, ChunkPlan, PlanStep } from "./types.ts";
 
@@ -46,7 +46,7 @@ function skipped(base: Omit<ChunkPlan, "scanMode" | "skipReason" | "estimatedSca
   return { plan: { ...base, branches, scanMode: "skipped", skipReason: reason, runtimeFilter: "none", estimatedScan: 0 } };
 }
 
-export function planChunk(store: string, meta: ChunkMeta, reader: ChunkView, indexes: ChunkIndexes | undefined, filter: CompiledFilter, bounds: TimeBounds): ChunkWork {
+export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkView, indexes: ChunkIndexes | undefined, filter: CompiledFilter, bounds: TimeBounds): Promise<ChunkWork> {
   const records = reader.count();
   const sealed = meta.state === "sealed";
   const base = {
@@ -96,7 +96,8 @@ export function planChunk(store: string, meta: ChunkMeta, reader: ChunkView, ind
     return { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter, estimatedScan: kept }, ranges };
   }
 
-  const outcomes = filter.branches.map((b) => planBranch(b, indexes, records));
+  const outcomes: BranchOutcome[] = [];
+  for (const b of filter.branches) outcomes.push(await planBranch(b, indexes, records));
   const branches = outcomes.map((o) => ({ ...o.plan, steps: [...timeSteps, ...o.plan.steps] }));
   const live = outcomes.filter((o) => !o.plan.skipped);
   if (live.length === 0) return skipped(base, filter.branches.length === 1 ? branches[0]!.skipReason : "all branches empty", branches);

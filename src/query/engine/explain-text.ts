@@ -34,7 +34,10 @@ function chunkLines(c: ChunkPlan, n: number): string[] {
   } else {
     out.push("", `  Scan: ${c.scanMode}`, `  Estimated Records Scanned: ~${c.estimatedScan}`, `  Runtime Filter: ${c.runtimeFilter}`);
   }
-  if (c.actual) out.push(`  Actual: scanned ${c.actual.scanned}, matched ${c.actual.matched}, ${c.actual.millis.toFixed(2)} ms`);
+  if (c.actual) {
+    const a = c.actual;
+    out.push(`  Actual: scanned ${a.scanned}, matched ${a.matched}, ${a.millis.toFixed(2)} ms (planning and index lookups ${a.planMillis.toFixed(2)} ms, index read ${a.indexBytes} bytes in ${a.indexReads} reads)`);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { indexSectionBuilders } from "../../index/builders.ts";
 import { openChunkIndexes } from "../../index/open.ts";
 import { createMemoryStore } from "../../storage/memory/memory-store.ts";
+import { ByteCache } from "../../storage/byte-cache.ts";
 import type { ChunkStore } from "../../storage/types.ts";
 import { parseQueryArgs } from "../lang/controls.ts";
 import { explain, explainAnalyze } from "./explain.ts";
@@ -35,7 +36,7 @@ beforeAll(async () => {
     const ts = Date.UTC(2025, 2, 1, 10) * 1000 + i * 60_000_000;
     await store.append([{ raw: enc.encode(LINES[i % LINES.length]!), attrs: { service: i % 2 ? "api" : "db" }, sourceTs: ts, ingestTs: ts }]);
   }
-  src = { name: "default", store, indexes: (m) => openChunkIndexes(store.open(m.id), m.indexStatus) };
+  src = { name: "default", store, indexes: (v, m) => openChunkIndexes(v, m.indexStatus, { cache: new ByteCache(), key: `${m.id}/` }) };
 });
 
 /** Replaces chunk IDs with stable names in order of appearance. */
@@ -70,6 +71,18 @@ test("analyze reports actual counts equal to the matches", async () => {
   const matched = plan.chunks.reduce((n, c) => n + (c.actual?.matched ?? 0), 0);
   expect(matched).toBe(30);
   expect(plan.chunks.filter((c) => c.scanMode === "index-driven").length).toBeGreaterThan(0);
+});
+
+test("analyze counts planning and index lookups: index bytes are read cold, none warm", async () => {
+  const cache = new ByteCache();
+  const shared: SearchSource = { ...src, indexes: (v, m) => openChunkIndexes(v, m.indexStatus, { cache, key: `${m.id}/` }) };
+  const run = async () => (await explainAnalyze(shared, { ...parseQueryArgs("error", 0), contextBefore: 0, contextAfter: 0 })).chunks.filter((c) => c.sealed).map((c) => c.actual!);
+  const cold = await run();
+  const warm = await run();
+  expect({
+    cold: cold.map((a) => a.indexBytes > 0 && a.indexReads > 0 && a.planMillis >= 0 && a.planMillis <= a.millis),
+    warm: warm.map((a) => [a.indexBytes, a.indexReads]),
+  }).toEqual({ cold: cold.map(() => true), warm: warm.map(() => [0, 0]) });
 });
 
 test("explain and execution share the plan: skipped chunks yield nothing", async () => {

@@ -64,8 +64,8 @@ export async function explain(src: SearchSource, req: SearchRequest, signal?: Ab
       continue; // deleted since listing
     }
     try {
-      const idx = meta.state === "sealed" ? await src.indexes(meta) : undefined;
-      plans.push(planChunk(src.name, meta, reader, idx, filter, { start: req.start, end: req.end }).plan);
+      const idx = meta.state === "sealed" ? await src.indexes(reader, meta) : undefined;
+      plans.push((await planChunk(src.name, meta, reader, idx, filter, { start: req.start, end: req.end })).plan);
     } finally {
       reader.close();
     }

@@ -19,7 +19,7 @@ import type { ChunkPlan, SearchDone, SearchHit, SearchRequest } from "./types.ts
 export interface SearchOptions {
   /** Aborts the search (client gone, deadline): it throws LogError("cancelled") within a slice. */
   signal?: AbortSignal;
-  /** Called after each chunk with its plan and actual counts (explain analyze). */
+  /** Called after each chunk with its plan and actual counts, times and index reads (explain analyze). */
   onChunk?: (plan: ChunkPlan) => void;
   /** Told about chunks that could not be searched (corrupt data); the search goes on. */
   onWarning?: (message: string) => void;

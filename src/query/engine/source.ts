@@ -5,13 +5,16 @@
  */
 
 import type { ChunkIndexes } from "../../index/types.ts";
-import type { ChunkMeta, ChunkSource, MaybePromise } from "../../storage/types.ts";
+import type { ChunkMeta, ChunkSource, ChunkView, MaybePromise } from "../../storage/types.ts";
 
 export interface SearchSource<S extends ChunkSource = ChunkSource> {
   readonly name: string;
   readonly store: S;
-  /** Index sections of a sealed chunk, or undefined when it has none usable. */
-  indexes(meta: ChunkMeta): MaybePromise<ChunkIndexes | undefined>;
+  /**
+   * The indexes of sealed chunk `meta`, read through `view` (the engine's open view of it, kept
+   * open while they are probed), or undefined when it has none usable.
+   */
+  indexes(view: ChunkView, meta: ChunkMeta): MaybePromise<ChunkIndexes | undefined>;
 }
 
 /** The store's chunks in iteration order: oldest first, or newest first when reversed. */

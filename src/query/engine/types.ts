@@ -81,7 +81,20 @@ export interface ChunkPlan {
   runtimeFilter: string;
   estimatedScan: number;
   /** Set by explain analyze. */
-  actual?: { scanned: number; matched: number; millis: number };
+  actual?: ChunkActual;
+}
+
+/** What running a chunk cost (explain analyze). */
+export interface ChunkActual {
+  scanned: number;
+  matched: number;
+  /** Whole chunk: planning, index lookups and the scan. */
+  millis: number;
+  /** Of millis: planning and index lookups. */
+  planMillis: number;
+  /** Bytes and reads the index lookups took from storage (0 when cached). */
+  indexBytes: number;
+  indexReads: number;
 }
 
 export interface QueryPlan {

@@ -32,7 +32,7 @@ export function renderStoreAnalysis(store: string, reports: readonly ChunkReport
   const out = [`[${store}] Index Analysis (${reports.length} chunks):`];
   if (reports.length === 0) return [...out, "  (no sealed chunks)"];
   const perType = new Map<string, number>();
-  for (const r of reports) for (const s of r.report?.sections ?? []) perType.set(sectionLabel(s.section), (perType.get(sectionLabel(s.section)) ?? 0) + n(s.bytes));
+  for (const r of reports) for (const s of r.report?.sections ?? []) perType.set(sectionLabel(s), (perType.get(sectionLabel(s)) ?? 0) + n(s.bytes));
   for (const [label, bytes] of perType) out.push(`  ${`${label}:`.padEnd(7)} ${humanBytes(bytes)}`);
   const count = (pred: (h: string) => boolean): number => reports.filter((r) => pred(chunkHealth(r))).length;
   const issues: [string, number][] = [

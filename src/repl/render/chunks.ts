@@ -3,7 +3,7 @@
  * are event times (the log's own timestamps), which is what queries filter on. Pure.
  */
 
-import type { ChunkInfo, StoreSummary } from "../../api/gen/gastrolog/v1/store_pb.ts";
+import type { ChunkInfo, IndexSection, StoreSummary } from "../../api/gen/gastrolog/v1/store_pb.ts";
 import { humanBytes, longTime, shortTime } from "./units.ts";
 
 const n = (b: bigint | undefined): number => Number(b ?? 0n);
@@ -51,16 +51,7 @@ export function renderChunk(c: ChunkInfo): string[] {
   ];
 }
 
-/** Short section names: idx.tokens -> token, idx.attrs -> attr, idx.msgkv -> kv. */
-export function sectionLabel(section: string): string {
-  switch (section) {
-    case "idx.tokens":
-      return "token";
-    case "idx.attrs":
-      return "attr";
-    case "idx.msgkv":
-      return "kv";
-    default:
-      return section;
-  }
+/** A section's label: its index type's name as the server reports it, else the section name. */
+export function sectionLabel(s: Pick<IndexSection, "name" | "section">): string {
+  return s.name || s.section;
 }

@@ -52,10 +52,6 @@ export class ActiveChunkReader extends LocalChunkReader {
     return this.chunk.entries.lowerBoundWriteTs(this.count(), ts);
   }
 
-  section(): Uint8Array | undefined {
-    return undefined;
-  }
-
   close(): void {
     this.closed = true;
     this.data.close();
@@ -66,12 +62,15 @@ export class ActiveChunkReader extends LocalChunkReader {
   }
 }
 
-/** Reader of a sealed segment; reports corruption to the store. */
+/** Reader of a sealed segment; reports corruption to the store and returns its lease on close. */
 export class SealedChunkReader extends LocalChunkReader {
+  private closed = false;
+
   constructor(
     private readonly seg: SegmentReader,
     readonly meta: ChunkMeta,
     private readonly onCorrupt: (err: CorruptError) => void,
+    private readonly onClose: (seg: SegmentReader) => void,
   ) {
     super();
   }
@@ -89,7 +88,7 @@ export class SealedChunkReader extends LocalChunkReader {
   }
 
   *batches(from: number, to: number): Iterable<RecordBatch> {
-    checkReadRange(this.meta.id, false, from, to, this.count());
+    checkReadRange(this.meta.id, this.closed, from, to, this.count());
     try {
       yield* this.seg.batches(from, to);
     } catch (err) {
@@ -109,18 +108,25 @@ export class SealedChunkReader extends LocalChunkReader {
     }
   }
 
-  /** A damaged section throws CorruptError but does not mark the chunk: its data is intact. */
-  section(name: string): Uint8Array | undefined {
-    return this.seg.section(name);
-  }
-
   /** From the directory: no checksum pass over the section. */
   override sectionSize(name: string): number | undefined {
     return this.seg.sectionLength(name);
   }
 
-  /** The segment itself stays open in the store's SegmentCache for the next reader. */
-  close(): void {}
+  /**
+   * One positioned read (a whole-section read is checked against the directory's CRC). A damaged
+   * section throws CorruptError but does not mark the chunk: its data is intact.
+   */
+  override readSection(name: string, offset: number, length: number): Uint8Array {
+    return this.seg.readSection(name, offset, length);
+  }
+
+  /** Ends this reader's lease; the segment stays open in the store's SegmentCache for the next one. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(this.seg);
+  }
 
   private report(err: unknown): unknown {
     if (err instanceof CorruptError) this.onCorrupt(err);

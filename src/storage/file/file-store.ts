@@ -27,7 +27,7 @@ import { activeMeta, summaryMeta } from "./meta.ts";
 import type { RecoveryReport } from "./recovery.ts";
 import type { Sealer } from "./sealer.ts";
 import { SegmentCache } from "./segment-cache.ts";
-import { BlockCache } from "../segment/block-cache.ts";
+import type { ByteCache } from "../byte-cache.ts";
 
 /** Chunks that may be sealing at once before appends wait (bounds memory and disk backlog). */
 export const MAX_PENDING_SEALS = 2;
@@ -40,7 +40,8 @@ export interface FileStoreConfig extends ResolvedStoreOptions {
   sealer: Sealer;
   ownsSealer: boolean;
   catalogRefreshMs: number;
-  blockCacheBytes: number;
+  /** Decoded blocks, shared with the rest of the process. */
+  cache: ByteCache;
 }
 
 /** A chunk as the store tracks it: `active` while unsealed, else its sealed/corrupt meta. */
@@ -59,8 +60,6 @@ export class FileStore implements ChunkStore {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastCatalogPut = 0;
   private readonly segments = new SegmentCache();
-  /** Decoded blocks shared by this store's segment readers. */
-  private readonly blocks: BlockCache;
   private closed = false;
 
   /** @internal use openFileStore. */
@@ -75,7 +74,6 @@ export class FileStore implements ChunkStore {
     readonly recovery: RecoveryReport,
   ) {
     this.name = o.name;
-    this.blocks = new BlockCache(o.blockCacheBytes);
     this.events = new StoreEvents(o.logger);
     if (active) active.onCommit = (c) => this.committed(c);
     for (const c of reseal) this.track(this.sealChunk(c));
@@ -182,12 +180,12 @@ export class FileStore implements ChunkStore {
     if (e.error) throw e.error;
     let seg: SegmentReader;
     try {
-      seg = this.segments.get(id, () => SegmentReader.open(this.segmentPath(id), this.blocks));
+      seg = this.segments.acquire(id, () => SegmentReader.open(this.segmentPath(id), this.o.cache));
     } catch (err) {
       if (err instanceof CorruptError) this.markCorrupt(id, err);
       throw err;
     }
-    return new SealedChunkReader(seg, e.meta, (err) => this.markCorrupt(id, err));
+    return new SealedChunkReader(seg, e.meta, (err) => this.markCorrupt(id, err), (s) => this.segments.release(s));
   }
 
   async delete(id: ChunkId): Promise<void> {
@@ -196,7 +194,7 @@ export class FileStore implements ChunkStore {
     if (!e) throw new LogError("not_found", `chunk ${id} not found in store ${this.name}`);
     if (e.active) throw new LogError("invalid_argument", `chunk ${id} is ${e.active.state}; only sealed chunks can be deleted`);
     this.segments.evict(id);
-    this.blocks.evictSegment(this.segmentPath(id));
+    this.o.cache.evictPrefix(SegmentReader.cacheKeyPrefix(this.segmentPath(id)));
     rmSync(this.segmentPath(id), { force: true });
     this.map.delete(id);
     this.catalog.remove(id);
@@ -315,7 +313,7 @@ export class FileStore implements ChunkStore {
     e.error = err;
     e.meta = { ...e.meta, state: "corrupt" };
     this.segments.evict(id);
-    this.blocks.evictSegment(this.segmentPath(id));
+    this.o.cache.evictPrefix(SegmentReader.cacheKeyPrefix(this.segmentPath(id)));
     this.o.logger("error", `store ${this.name}: chunk ${id} is corrupt and skipped: ${err.message}`);
     if (this.closed) return;
     try {

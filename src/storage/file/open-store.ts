@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { ChunkId } from "../../core/ids.ts";
 import { resolveStoreOptions, type StoreOptions } from "../options.ts";
 import type { CodecName } from "../segment/format.ts";
-import { DEFAULT_BLOCK_CACHE_BYTES } from "../segment/block-cache.ts";
+import { ByteCache } from "../byte-cache.ts";
 import { DEFAULT_SEGMENT_OPTIONS, type SegmentWriteOptions } from "../segment/writer.ts";
 import type { ChunkMeta, DurabilityPolicy } from "../types.ts";
 import { ActiveChunk } from "./active-chunk.ts";
@@ -38,8 +38,11 @@ export interface FileStoreOptions extends StoreOptions {
   sealer?: Sealer;
   /** Minimum ms between catalog refreshes of the active chunk's row. Default 5000. */
   catalogRefreshMs?: number;
-  /** Bytes of decoded sealed blocks kept for warm queries (default 64 MiB). */
-  blockCacheBytes?: number;
+  /**
+   * Decoded sealed blocks kept for warm queries. The composition root passes the process-wide
+   * cache; default: a cache of this store's own (DEFAULT_CACHE_BYTES).
+   */
+  cache?: ByteCache;
 }
 
 /** Opens the store at `dir` (created when missing). Throws LogError("locked") if in use. */
@@ -75,7 +78,7 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
       sealer: options.sealer ?? new InlineSealer(base.sectionBuilders),
       ownsSealer: options.sealer === undefined,
       catalogRefreshMs: options.catalogRefreshMs ?? 5000,
-      blockCacheBytes: options.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES,
+      cache: options.cache ?? new ByteCache(),
     };
     for (const n of notes) base.logger(n.kind === "corrupt" ? "error" : "warn", `store ${base.name} recovery: ${n.kind} ${n.path}: ${n.detail}`);
     const sorted = new Map([...chunks].sort((a, b) => (a[0] < b[0] ? -1 : 1)));

@@ -1,7 +1,8 @@
 /**
- * Keeps recently used sealed segments open (mapped, with their decoded-block caches) across
- * queries, so a warm query does not re-map files or re-decompress blocks. Evicted readers are
- * only dropped, never closed: a query may still hold them, and the mapping goes with the GC.
+ * Keeps recently used sealed segments open (descriptor and directory) across queries, so a
+ * warm query does not re-open files. Readers are leased: a segment evicted (or its chunk
+ * deleted) while a query still reads it stays open until that query releases it, and is closed
+ * then — so open readers keep working after a delete, and no descriptor outlives its users.
  */
 
 import type { ChunkId } from "../../core/ids.ts";
@@ -10,29 +11,64 @@ import type { SegmentReader } from "../segment/reader.ts";
 /** Segments kept open per store. */
 export const OPEN_SEGMENTS = 64;
 
+interface Lease {
+  seg: SegmentReader;
+  users: number;
+  cached: boolean;
+}
+
 export class SegmentCache {
-  private readonly open = new Map<ChunkId, SegmentReader>();
+  private readonly open = new Map<ChunkId, Lease>();
+  private readonly leases = new Map<SegmentReader, Lease>();
 
   constructor(private readonly capacity = OPEN_SEGMENTS) {}
 
-  /** The cached reader of `id`, or a new one from `load` (which may throw). */
-  get(id: ChunkId, load: () => SegmentReader): SegmentReader {
-    let seg = this.open.get(id);
-    if (seg) {
+  /** Leases the cached reader of `id`, or a new one from `load` (which may throw). */
+  acquire(id: ChunkId, load: () => SegmentReader): SegmentReader {
+    let lease = this.open.get(id);
+    if (lease) {
       this.open.delete(id);
     } else {
-      seg = load();
-      if (this.open.size >= this.capacity) this.open.delete(this.open.keys().next().value!);
+      const seg = load();
+      lease = { seg, users: 0, cached: true };
+      this.leases.set(seg, lease);
+      if (this.open.size >= this.capacity) this.evict(this.open.keys().next().value!);
     }
-    this.open.set(id, seg);
-    return seg;
+    this.open.set(id, lease);
+    lease.users++;
+    return lease.seg;
   }
 
+  /** Ends one lease of `seg`; closes it when it was evicted and this was the last user. */
+  release(seg: SegmentReader): void {
+    const lease = this.leases.get(seg);
+    if (!lease) return;
+    lease.users--;
+    this.closeIfUnused(lease);
+  }
+
+  /** Drops `id` from the cache; it closes once no lease holds it. */
   evict(id: ChunkId): void {
+    const lease = this.open.get(id);
+    if (!lease) return;
     this.open.delete(id);
+    lease.cached = false;
+    this.closeIfUnused(lease);
   }
 
+  /** Evicts every segment. */
   clear(): void {
-    this.open.clear();
+    for (const id of [...this.open.keys()]) this.evict(id);
+  }
+
+  /** Segments open now (cached or still leased). */
+  get openCount(): number {
+    return this.leases.size;
+  }
+
+  private closeIfUnused(lease: Lease): void {
+    if (lease.cached || lease.users > 0) return;
+    this.leases.delete(lease.seg);
+    lease.seg.close();
   }
 }

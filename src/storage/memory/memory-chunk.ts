@@ -111,7 +111,7 @@ export class MemoryChunkReader extends LocalChunkReader {
     return this.chunk.cols.lowerBoundWriteTs(ts);
   }
 
-  section(name: string): Uint8Array | undefined {
+  protected override heldSection(name: string): Uint8Array | undefined {
     return this.chunk.sections.get(name);
   }
 

@@ -26,7 +26,7 @@ beforeAll(() => {
   bytes = new Uint8Array(readFileSync(good));
   const r = SegmentReader.open(good);
   const blocks = r.blocks().map((b) => ({ offset: b.offset, first: b.first, count: b.count }));
-  const sectionOffset = r.section("idx")!.byteOffset;
+  const sectionOffset = r.sectionOffset("idx")!;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   layout = { blocks, section: sectionOffset, dirOffset: Number(v.getBigUint64(bytes.length - FOOTER_SIZE, true)) };
   r.close();
@@ -80,7 +80,7 @@ describe("corruption detected at open()", () => {
 
   test("unknown version", () => {
     const b = bytes.slice();
-    b[4] = 2;
+    b[4] = 3;
     writeFileSync(dir.file("v.seg"), b);
     expect(damage(() => SegmentReader.open(dir.file("v.seg")))).toEqual({ path: dir.file("v.seg"), offset: 4 });
   });
@@ -125,11 +125,19 @@ describe("corruption detected on read", () => {
     r.close();
   });
 
-  test("a damaged section fails section() and verify(), data still reads", () => {
+  test("a damaged section fails its whole read and verify(), partial range reads return its bytes as stored, data still reads", () => {
     const path = flipped(layout.section + 10);
     const r = SegmentReader.open(path);
     const where = { path, offset: layout.section };
-    expect({ section: damage(() => r.section("idx")), verify: damage(() => r.verify()), data: readAll(r, 0, records.length) }).toEqual({ section: where, verify: where, data: records });
+    const stored = new Uint8Array(64).fill(7);
+    stored[10] ^= 0xff;
+    expect({
+      section: damage(() => r.section("idx")),
+      wholeRange: damage(() => r.readSection("idx", 0, 64)),
+      range: r.readSection("idx", 0, 63),
+      verify: damage(() => r.verify()),
+      data: readAll(r, 0, records.length),
+    }).toEqual({ section: where, wholeRange: where, range: stored.subarray(0, 63), verify: where, data: records });
     r.close();
   });
 

@@ -108,25 +108,25 @@ function writeRanges(w: ByteWriter, a: TimeRange, b: TimeRange, c: TimeRange): v
 }
 
 /**
- * Decodes the directory at `file[dirOffset, dirOffset+dirLength)`. Blocks must tile
+ * Decodes the directory `dir`, which the file holds at `dirOffset`. Blocks must tile
  * [dataStart, ...) in order with consecutive record ranges; sections must lie between the last
  * block and the directory. `path` and file offsets go into every CorruptError.
  */
-export function decodeDirectory(path: string, file: Uint8Array, dataStart: number, dirOffset: number, dirLength: number): Directory {
-  const end = dirOffset + dirLength;
+export function decodeDirectory(path: string, dir: Uint8Array, dataStart: number, dirOffset: number): Directory {
+  const end = dir.length;
   const fail = (at: number, detail: string): never => {
-    throw new CorruptError(path, at, `directory: ${detail}`);
+    throw new CorruptError(path, dirOffset + at, `directory: ${detail}`);
   };
-  if (dirLength < SUMMARY_SIZE) fail(dirOffset, `length ${dirLength} shorter than the summary`);
-  const v = view(file);
-  const records = v.getUint32(dirOffset, true);
-  const blockCount = v.getUint32(dirOffset + 4, true);
-  const sectionCount = v.getUint32(dirOffset + 8, true);
-  const codec = CODEC_NAMES[v.getUint8(dirOffset + 12)] ?? fail(dirOffset + 12, "unknown codec");
-  const indexStatus = INDEX_STATUSES[v.getUint8(dirOffset + 13)] ?? fail(dirOffset + 13, "unknown index status");
-  if (dirOffset + SUMMARY_SIZE + blockCount * BLOCK_ENTRY_SIZE > end) fail(dirOffset + 4, `block count ${blockCount} exceeds directory`);
+  if (end < SUMMARY_SIZE) fail(0, `length ${end} shorter than the summary`);
+  const v = view(dir);
+  const records = v.getUint32(0, true);
+  const blockCount = v.getUint32(4, true);
+  const sectionCount = v.getUint32(8, true);
+  const codec = CODEC_NAMES[v.getUint8(12)] ?? fail(12, "unknown codec");
+  const indexStatus = INDEX_STATUSES[v.getUint8(13)] ?? fail(13, "unknown index status");
+  if (SUMMARY_SIZE + blockCount * BLOCK_ENTRY_SIZE > end) fail(4, `block count ${blockCount} exceeds directory`);
   const blocks: SegmentBlock[] = new Array(blockCount);
-  let at = dirOffset + SUMMARY_SIZE;
+  let at = SUMMARY_SIZE;
   let nextOffset = dataStart;
   let nextFirst = 0;
   for (let i = 0; i < blockCount; i++, at += BLOCK_ENTRY_SIZE) {
@@ -138,13 +138,13 @@ export function decodeDirectory(path: string, file: Uint8Array, dataStart: numbe
     nextFirst = b.first + b.count;
     blocks[i] = b;
   }
-  if (nextFirst !== records) fail(dirOffset, `blocks hold ${nextFirst} records, summary says ${records}`);
+  if (nextFirst !== records) fail(0, `blocks hold ${nextFirst} records, summary says ${records}`);
   const sections: SectionEntry[] = [];
   for (let i = 0; i < sectionCount; i++) {
     if (at + 1 > end) fail(at, `section table truncated at entry ${i}`);
-    const nameLen = file[at]!;
+    const nameLen = dir[at]!;
     if (nameLen === 0 || nameLen > MAX_SECTION_NAME_BYTES || at + 1 + nameLen + 20 > end) fail(at, `section ${i} name length ${nameLen} out of range`);
-    const name = asciiName(file, at + 1, at + 1 + nameLen) ?? fail(at + 1, `section ${i} name is not printable ASCII`);
+    const name = asciiName(dir, at + 1, at + 1 + nameLen) ?? fail(at + 1, `section ${i} name is not printable ASCII`);
     at += 1 + nameLen;
     const offset = Number(v.getBigUint64(at, true));
     const length = Number(v.getBigUint64(at + 8, true));
@@ -155,8 +155,8 @@ export function decodeDirectory(path: string, file: Uint8Array, dataStart: numbe
     at += 20;
   }
   if (at !== end) fail(at, `${end - at} trailing bytes`);
-  const [writeTs, ingestTs, eventTs] = readRanges(v, dirOffset + 24);
-  return { records, rawBytes: v.getFloat64(dirOffset + 16, true), codec, indexStatus, writeTs, ingestTs, eventTs, blocks, sections };
+  const [writeTs, ingestTs, eventTs] = readRanges(v, 24);
+  return { records, rawBytes: v.getFloat64(16, true), codec, indexStatus, writeTs, ingestTs, eventTs, blocks, sections };
 }
 
 function readBlockEntry(v: DataView, at: number): SegmentBlock {

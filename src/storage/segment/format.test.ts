@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { CorruptError, LogError } from "../../core/errors.ts";
 import type { TimeRange } from "../types.ts";
 import { decodeDirectory, encodeDirectory, INDEX_STATUSES, SUMMARY_SIZE, type Directory } from "./directory.ts";
-import { CODEC_NAMES, decodeFooter, decodeHeader, encodeFooter, encodeHeader, FOOTER_SIZE, MAX_CHUNK_ID_BYTES } from "./format.ts";
+import { CODEC_NAMES, decodeFooter, decodeHeader, encodeFooter, encodeHeader, FOOTER_SIZE, MAX_CHUNK_ID_BYTES, SEGMENT_VERSION } from "./format.ts";
 
 const P = "/seg/x.seg";
 const rangeArb: fc.Arbitrary<TimeRange> = fc.record({ min: fc.nat(), max: fc.nat() });
@@ -24,7 +24,7 @@ describe("header", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), fc.nat(), (chunkId, createdAt) => {
         const bytes = encodeHeader({ chunkId, createdAt });
-        expect(decodeHeader(P, bytes)).toEqual({ header: { chunkId, createdAt }, end: bytes.length });
+        expect(decodeHeader(P, bytes)).toEqual({ header: { chunkId, createdAt }, version: SEGMENT_VERSION, end: bytes.length });
       }),
       { numRuns: 200 },
     );
@@ -37,7 +37,7 @@ describe("header", () => {
   const good = encodeHeader({ chunkId: "abc", createdAt: 42 });
   test.each([
     { name: "bad magic", at: 0, value: 0x00, offset: 0 },
-    { name: "unknown version", at: 4, value: 2, offset: 4 },
+    { name: "unknown version", at: 4, value: 3, offset: 4 },
     { name: "unknown flags", at: 6, value: 1, offset: 6 },
     { name: "ID length beyond limit", at: 16, value: 200, offset: 16 },
     { name: "damaged createdAt", at: 9, value: 0x55, offset: 21 },
@@ -55,8 +55,14 @@ describe("footer", () => {
     return f;
   };
 
+  const footer = (f: Uint8Array, version = SEGMENT_VERSION) => decodeFooter(P, f.subarray(f.length - FOOTER_SIZE), f.length, 50, version);
+
   test("round-trips", () => {
-    expect(decodeFooter(P, file(100, 28, 160), 50)).toEqual({ dirOffset: 100, dirLength: 28, dirCrc: 0xdeadbeef });
+    expect(footer(file(100, 28, 160))).toEqual({ dirOffset: 100, dirLength: 28, dirCrc: 0xdeadbeef });
+  });
+
+  test("rejects a footer whose version differs from the header's", () => {
+    expect(corruptAt(() => footer(file(100, 28, 160), 1))).toEqual({ offset: 144, path: P });
   });
 
   test.each([
@@ -65,7 +71,7 @@ describe("footer", () => {
     { name: "bad magic", f: withByte(file(100, 28, 160), 159, 0), offset: 156 },
     { name: "damaged field", f: withByte(file(100, 28, 160), 130, 7), offset: 128 },
   ])("rejects $name", ({ f, offset }) => {
-    expect(corruptAt(() => decodeFooter(P, f, 50))).toEqual({ offset, path: P });
+    expect(corruptAt(() => footer(f))).toEqual({ offset, path: P });
   });
 });
 
@@ -99,9 +105,7 @@ describe("directory", () => {
       fc.property(dirArb, (d) => {
         const enc = encodeDirectory(d);
         const dataEnd = d.blocks.reduce((o, b) => o + b.storedLen, 30) + d.sections.length * 8;
-        const file = new Uint8Array(dataEnd + enc.length);
-        file.set(enc, dataEnd);
-        expect(decodeDirectory(P, file, 30, dataEnd, enc.length)).toEqual(d);
+        expect(decodeDirectory(P, enc, 30, dataEnd)).toEqual(d);
       }),
       { numRuns: 150 },
     );
@@ -127,17 +131,15 @@ describe("directory", () => {
   ];
   test.each(cases)("rejects $name", ({ d, patch, offset }) => {
     const enc = encodeDirectory(d);
-    const file = new Uint8Array(at + enc.length);
-    file.set(enc, at);
-    if (patch) file[patch[0]] = patch[1];
-    expect(corruptAt(() => decodeDirectory(P, file, 30, at, enc.length))).toEqual({ offset, path: P });
+    if (patch) enc[patch[0] - at] = patch[1];
+    expect(corruptAt(() => decodeDirectory(P, enc, 30, at))).toEqual({ offset, path: P });
   });
 
   test("rejects trailing bytes", () => {
     const enc = encodeDirectory({ ...base, sections: [] });
-    const file = new Uint8Array(at + enc.length + 3);
-    file.set(enc, at);
-    expect(corruptAt(() => decodeDirectory(P, file, 30, at, enc.length + 3))).toEqual({ offset: at + enc.length, path: P });
+    const dir = new Uint8Array(enc.length + 3);
+    dir.set(enc);
+    expect(corruptAt(() => decodeDirectory(P, dir, 30, at))).toEqual({ offset: at + enc.length, path: P });
   });
 });
 

@@ -42,9 +42,15 @@ import { CorruptError, LogError } from "../../core/errors.ts";
 export const SEGMENT_MAGIC = 0x4753_4c47;
 /** "GLSF": last four bytes of every segment file. */
 export const FOOTER_MAGIC = 0x4653_4c47;
-/** The only format version this code reads and writes. */
-export const SEGMENT_VERSION = 1;
-/** No header or footer flags are defined in version 1; any set bit is rejected. */
+/**
+ * The version this code writes. Version 2 changed no byte of this container: it marks index
+ * sections written in the blocked term format (index/term-format.ts, a CRC per block, read by
+ * range), where version 1 segments hold one-frame term sections. Both are read.
+ */
+export const SEGMENT_VERSION = 2;
+/** Versions the reader accepts. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
+/** No header or footer flags are defined; any set bit is rejected. */
 export const KNOWN_FLAGS = 0;
 /** Header bytes before the chunk ID (magic, version, flags, createdAt, idLen). */
 export const HEADER_FIXED_SIZE = 18;
@@ -102,11 +108,11 @@ export function encodeHeader(h: SegmentHeader): Uint8Array {
 }
 
 /** Decodes the header at the start of `file`; returns it and the offset where blocks start. */
-export function decodeHeader(path: string, file: Uint8Array): { header: SegmentHeader; end: number } {
+export function decodeHeader(path: string, file: Uint8Array): { header: SegmentHeader; version: number; end: number } {
   const v = view(file);
   if (v.getUint32(0, true) !== SEGMENT_MAGIC) throw new CorruptError(path, 0, "bad magic: not a segment file");
   const version = v.getUint16(4, true);
-  if (version !== SEGMENT_VERSION) throw new CorruptError(path, 4, `unknown segment version ${version}`);
+  if (!READABLE_VERSIONS.includes(version)) throw new CorruptError(path, 4, `unknown segment version ${version}`);
   const flags = v.getUint16(6, true);
   if (flags !== KNOWN_FLAGS) throw new CorruptError(path, 6, `unknown header flags 0x${flags.toString(16)}`);
   const idLen = v.getUint16(16, true);
@@ -123,7 +129,7 @@ export function decodeHeader(path: string, file: Uint8Array): { header: SegmentH
   } catch {
     throw new CorruptError(path, HEADER_FIXED_SIZE, "chunk ID is not valid UTF-8");
   }
-  return { header: { chunkId, createdAt: v.getFloat64(8, true) }, end: end + 4 };
+  return { header: { chunkId, createdAt: v.getFloat64(8, true) }, version, end: end + 4 };
 }
 
 export interface Footer {
@@ -148,28 +154,29 @@ export function encodeFooter(f: Footer): Uint8Array {
 }
 
 /**
- * Decodes the footer at the end of `file` and checks that the directory it points to lies
+ * Decodes the footer (the FOOTER_SIZE bytes `f` at the end of a `fileSize`-byte file), checks
+ * that its version is `version` (the header's) and that the directory it points to lies
  * between `dataStart` (end of header) and the footer.
  */
-export function decodeFooter(path: string, file: Uint8Array, dataStart: number): Footer {
-  const at = file.length - FOOTER_SIZE;
-  const v = view(file);
-  if (v.getUint32(at + 28, true) !== FOOTER_MAGIC) {
+export function decodeFooter(path: string, f: Uint8Array, fileSize: number, dataStart: number, version: number): Footer {
+  const at = fileSize - FOOTER_SIZE;
+  const v = view(f);
+  if (v.getUint32(28, true) !== FOOTER_MAGIC) {
     throw new CorruptError(path, at + 28, "bad footer magic (truncated or incomplete file?)");
   }
-  if (crc32(file.subarray(at, at + 24)) !== v.getUint32(at + 24, true)) {
+  if (crc32(f.subarray(0, 24)) !== v.getUint32(24, true)) {
     throw new CorruptError(path, at, "footer checksum mismatch");
   }
-  const version = v.getUint16(at + 16, true);
-  if (version !== SEGMENT_VERSION) throw new CorruptError(path, at + 16, `unknown footer version ${version}`);
-  const flags = v.getUint16(at + 18, true);
+  const footerVersion = v.getUint16(16, true);
+  if (footerVersion !== version) throw new CorruptError(path, at + 16, `footer version ${footerVersion} differs from header version ${version}`);
+  const flags = v.getUint16(18, true);
   if (flags !== KNOWN_FLAGS) throw new CorruptError(path, at + 18, `unknown footer flags 0x${flags.toString(16)}`);
-  const dirOffset = Number(v.getBigUint64(at, true));
-  const dirLength = v.getUint32(at + 8, true);
+  const dirOffset = Number(v.getBigUint64(0, true));
+  const dirLength = v.getUint32(8, true);
   if (dirOffset < dataStart || dirOffset + dirLength !== at) {
     throw new CorruptError(path, at, `directory [${dirOffset}, +${dirLength}) does not end at the footer (${at})`);
   }
-  return { dirOffset, dirLength, dirCrc: v.getUint32(at + 12, true) };
+  return { dirOffset, dirLength, dirCrc: v.getUint32(12, true) };
 }
 
 /** A DataView over exactly the bytes of `b`. */

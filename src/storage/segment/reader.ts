@@ -1,72 +1,78 @@
 /**
- * Reads a sealed segment file through a private (copy-on-write) `Bun.mmap`: the mapping is
- * writable memory, but nothing here writes to it and a write would never reach the file. open()
- * checks header, footer and directory only (O(blocks)); blocks are CRC-checked and decoded on
- * demand into a small LRU; sections are zero-copy views checked on first access.
+ * Reads a sealed segment file through a read-only descriptor (segment-file.ts): open() reads
+ * header, footer and directory only (O(blocks)); blocks are read, CRC-checked and decoded on
+ * demand into the shared ByteCache; sections are read whole and CRC-checked, or by range (their
+ * formats check their own blocks). Never writes the file; reads version 1 and 2 segments.
  */
 
-import { statSync } from "node:fs";
 import { crc32 } from "../../core/bytes/checksum.ts";
 import { CorruptError, LogError, errorMessage } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
+import { ByteCache } from "../byte-cache.ts";
 import type { RecordBatch } from "../types.ts";
 import { recordAt, sliceBatch } from "../record-batch.ts";
 import { decodeBlock, type DecodedBlock } from "./block.ts";
-import { BlockCache } from "./block-cache.ts";
-import { blockIndexOf } from "../reader-checks.ts";
+import { blockIndexOf, checkSectionRange } from "../reader-checks.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock } from "./directory.ts";
 import { decompressBlockBody } from "./codecs.ts";
-import { type CodecName, decodeFooter, decodeHeader, MIN_FILE_SIZE } from "./format.ts";
+import { type CodecName, decodeFooter, decodeHeader, FOOTER_SIZE, HEADER_FIXED_SIZE, MAX_CHUNK_ID_BYTES, MIN_FILE_SIZE } from "./format.ts";
+import { SegmentFile } from "./segment-file.ts";
 import type { SegmentSummary } from "./writer.ts";
 
-/** Decoded blocks kept per reader; random access within a few blocks stays cheap. */
 /** Budget of a reader's own block cache when no shared one is given: a few blocks. */
 export const PRIVATE_BLOCK_CACHE_BYTES = 8 << 20;
+/** Bytes read from the end of the file at open: the footer and, usually, the whole directory. */
+const TAIL_READ_BYTES = 16 << 10;
 
 /** What the directory says about the whole segment: the writer's summary plus the codec. */
 export type SegmentFileSummary = Omit<SegmentSummary, "sectionErrors"> & { codec: CodecName };
 
 export class SegmentReader {
-  private file: Uint8Array;
   private readonly sectionsByName = new Map<string, SectionEntry>();
   private readonly verifiedSections = new Set<string>();
 
   private constructor(
-    readonly path: string,
-    file: Uint8Array,
+    private readonly file: SegmentFile,
     readonly chunkId: string,
     readonly createdAt: number,
+    /** Format version of the file (1 or 2, format.ts). */
+    readonly version: number,
     readonly summary: SegmentFileSummary,
     private readonly blockList: readonly SegmentBlock[],
     sections: readonly SectionEntry[],
     /** [start, end) file ranges of alignment padding, which must be zero. */
     private readonly gaps: readonly (readonly [number, number])[],
-    private readonly cache: BlockCache,
+    private readonly cache: ByteCache,
   ) {
-    this.file = file;
     for (const s of sections) this.sectionsByName.set(s.name, s);
   }
 
   /**
-   * Maps `path` and validates magic, version, footer and directory (checksums included).
-   * Throws CorruptError(path, offset, detail) for a damaged file, LogError not_found if absent.
-   * Decoded blocks go to `cache` (shared by a store's readers) or a small private one.
+   * Opens `path` read-only and validates magic, version, footer and directory (checksums
+   * included). Throws CorruptError(path, offset, detail) for a damaged file, LogError not_found
+   * (absent) or permission_denied (unreadable). Decoded blocks go to `cache` (shared by the
+   * process) or a small private one.
    */
-  static open(path: string, cache: BlockCache = new BlockCache(PRIVATE_BLOCK_CACHE_BYTES)): SegmentReader {
-    let size: number;
+  static open(path: string, cache: ByteCache = new ByteCache(PRIVATE_BLOCK_CACHE_BYTES)): SegmentReader {
+    const file = SegmentFile.open(path);
     try {
-      size = statSync(path).size;
+      return SegmentReader.load(file, cache);
     } catch (err) {
-      throw new LogError("not_found", `cannot open segment ${path}: ${errorMessage(err)}`, { cause: err });
+      file.close();
+      throw err;
     }
+  }
+
+  private static load(file: SegmentFile, cache: ByteCache): SegmentReader {
+    const { path, size } = file;
     if (size < MIN_FILE_SIZE) throw new CorruptError(path, size, `file is ${size} bytes, smaller than any segment (${MIN_FILE_SIZE})`);
-    const file = Bun.mmap(path, { shared: false });
-    const { header, end } = decodeHeader(path, file);
-    const footer = decodeFooter(path, file, end);
-    if (crc32(file.subarray(footer.dirOffset, footer.dirOffset + footer.dirLength)) !== footer.dirCrc) {
-      throw new CorruptError(path, footer.dirOffset, "directory checksum mismatch");
-    }
-    const dir = decodeDirectory(path, file, end, footer.dirOffset, footer.dirLength);
+    const { header, version, end } = decodeHeader(path, file.read(0, Math.min(size, HEADER_FIXED_SIZE + MAX_CHUNK_ID_BYTES + 4)));
+    const tailStart = Math.max(end, size - TAIL_READ_BYTES);
+    const tail = file.read(tailStart, size - tailStart);
+    const footer = decodeFooter(path, tail.subarray(tail.length - FOOTER_SIZE), size, end, version);
+    const dirBytes = footer.dirOffset >= tailStart ? tail.subarray(footer.dirOffset - tailStart, footer.dirOffset - tailStart + footer.dirLength) : file.read(footer.dirOffset, footer.dirLength);
+    if (crc32(dirBytes) !== footer.dirCrc) throw new CorruptError(path, footer.dirOffset, "directory checksum mismatch");
+    const dir = decodeDirectory(path, dirBytes, end, footer.dirOffset);
     const summary: SegmentFileSummary = {
       records: dir.records,
       rawBytes: dir.rawBytes,
@@ -81,7 +87,12 @@ export class SegmentReader {
     };
     const last = dir.blocks[dir.blocks.length - 1];
     const gaps = paddingGaps(last === undefined ? end : last.offset + last.storedLen, dir.sections, footer.dirOffset);
-    return new SegmentReader(path, file, header.chunkId, header.createdAt, summary, dir.blocks, dir.sections, gaps, cache);
+    return new SegmentReader(file, header.chunkId, header.createdAt, version, summary, dir.blocks, dir.sections, gaps, cache);
+  }
+
+  /** The file's path. */
+  get path(): string {
+    return this.file.path;
   }
 
   count(): number {
@@ -142,21 +153,33 @@ export class SegmentReader {
     return blocks[lo]!.first + a;
   }
 
+  /** Section `name` read whole and checked against its directory CRC, or undefined when absent. */
+  section(name: string): Uint8Array | undefined {
+    const s = this.sectionsByName.get(name);
+    return s === undefined ? undefined : this.sectionBytes(s);
+  }
+
   /** Byte length of section `name` (from the directory), or undefined when absent. */
   sectionLength(name: string): number | undefined {
     return this.sectionsByName.get(name)?.length;
   }
 
-  /** A zero-copy view of section `name` (8-aligned in the file), CRC-checked on first access. */
-  section(name: string): Uint8Array | undefined {
+  /**
+   * Bytes [offset, offset + length) of section `name` in one positioned read. The whole section
+   * is checked against its directory CRC (section()); a part is not (formats read by range carry
+   * a CRC per block).
+   */
+  readSection(name: string, offset: number, length: number): Uint8Array {
     const s = this.sectionsByName.get(name);
-    if (s === undefined) return undefined;
-    const bytes = this.mapped().subarray(s.offset, s.offset + s.length);
-    if (!this.verifiedSections.has(name)) {
-      if (crc32(bytes) !== s.crc) throw new CorruptError(this.path, s.offset, `section "${name}" checksum mismatch`);
-      this.verifiedSections.add(name);
-    }
-    return bytes;
+    if (s === undefined) throw new LogError("not_found", `segment ${this.path} has no section "${name}"`);
+    checkSectionRange(this.chunkId, name, s.length, offset, length);
+    if (offset === 0 && length === s.length) return this.sectionBytes(s);
+    return this.file.read(s.offset + offset, length);
+  }
+
+  /** File offset of section `name` (tests and tools that damage or inspect files). */
+  sectionOffset(name: string): number | undefined {
+    return this.sectionsByName.get(name)?.offset;
   }
 
   /**
@@ -165,40 +188,53 @@ export class SegmentReader {
    */
   verify(): void {
     for (let i = 0; i < this.blockList.length; i++) this.decode(i);
-    for (const name of this.sectionsByName.keys()) {
-      this.verifiedSections.delete(name);
-      this.section(name);
+    for (const s of this.sectionsByName.values()) {
+      this.verifiedSections.delete(s.name);
+      this.sectionBytes(s);
     }
-    const file = this.mapped();
     for (const [start, end] of this.gaps) {
-      for (let i = start; i < end; i++) {
-        if (file[i] !== 0) throw new CorruptError(this.path, i, "non-zero byte in section padding");
-      }
+      const pad = this.file.read(start, end - start);
+      const bad = pad.findIndex((b) => b !== 0);
+      if (bad >= 0) throw new CorruptError(this.path, start + bad, "non-zero byte in section padding");
     }
   }
 
-  /** Drops the mapping reference and cached blocks; batches already handed out stay valid. */
+  /**
+   * Closes the file; later reads throw. Its decoded blocks stay cached for a reopen (the store
+   * evicts them when it deletes the chunk); batches already handed out stay valid.
+   */
   close(): void {
-    this.cache.evictSegment(this.path);
-    this.file = new Uint8Array(0);
+    this.file.close();
   }
 
-  private mapped(): Uint8Array {
-    if (this.file.length === 0) throw new LogError("invalid_argument", `segment ${this.path} is closed`);
-    return this.file;
+  /** The cache key prefix of this segment's blocks, for evicting them. */
+  static cacheKeyPrefix(path: string): string {
+    return `${path}#`;
+  }
+
+  /** The whole section, CRC-checked against the directory on its first read. */
+  private sectionBytes(s: SectionEntry): Uint8Array {
+    const bytes = this.file.read(s.offset, s.length);
+    if (!this.verifiedSections.has(s.name)) {
+      if (crc32(bytes) !== s.crc) throw new CorruptError(this.path, s.offset, `section "${s.name}" checksum mismatch`);
+      this.verifiedSections.add(s.name);
+    }
+    return bytes;
   }
 
   private block(i: number): DecodedBlock {
-    const hit = this.cache.get(this.path, i);
+    this.file.checkOpen();
+    const key = `${SegmentReader.cacheKeyPrefix(this.path)}${i}`;
+    const hit = this.cache.get<DecodedBlock>(key);
     if (hit !== undefined) return hit;
     const decoded = this.decode(i);
-    this.cache.set(this.path, i, decoded, this.blockList[i]!.rawLen);
+    this.cache.set(key, decoded, this.blockList[i]!.rawLen);
     return decoded;
   }
 
   private decode(i: number): DecodedBlock {
     const b = this.blockList[i]!;
-    const stored = this.mapped().subarray(b.offset, b.offset + b.storedLen);
+    const stored = this.file.read(b.offset, b.storedLen);
     if (crc32(stored) !== b.crc) throw new CorruptError(this.path, b.offset, `block ${i} checksum mismatch`);
     try {
       const body = asBytes(decompressBlockBody(stored, b.codec, b.rawLen));

@@ -171,7 +171,7 @@ describe("segment positions and time", () => {
 });
 
 describe("sections and builders", () => {
-  test("sections round-trip, 8-aligned, zero-copy, fed every record", () => {
+  test("sections round-trip, 8-aligned, read whole or by range, fed every record", () => {
     using dir = tempDir();
     const records = simpleRecords(40);
     const builders = [countingBuilder("tokens"), countingBuilder("attrs", "capped"), { name: "empty", add: () => {}, finish: () => ({ bytes: new Uint8Array(0), status: "complete" as const }) }];
@@ -186,8 +186,10 @@ describe("sections and builders", () => {
       tokens: text("tokens"),
       attrs: text("attrs"),
       empty: r.section("empty"),
+      range: new TextDecoder().decode(r.readSection("tokens", 2, 5)),
+      outside: (() => { try { return r.readSection("tokens", 5, 20); } catch (e) { return (e as LogError).code; } })(),
       missing: r.section("nope"),
-      aligned: ["tokens", "attrs", "empty"].map((n) => r.section(n)!.byteOffset % 8),
+      aligned: ["tokens", "attrs", "empty"].map((n) => r.sectionOffset(n)! % 8),
       readerStatus: r.summary.indexStatus,
     }).toEqual({
       status: "capped",
@@ -197,6 +199,8 @@ describe("sections and builders", () => {
       tokens: "tokens:40",
       attrs: "attrs:40",
       empty: new Uint8Array(0),
+      range: "kens:",
+      outside: "invalid_argument",
       missing: undefined,
       aligned: [0, 0, 0],
       readerStatus: "capped",

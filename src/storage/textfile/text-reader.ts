@@ -80,10 +80,6 @@ export class TextChunkReader extends LocalChunkReader {
     return ts <= this.region.file.openTime ? 0 : this.count();
   }
 
-  section(): Uint8Array | undefined {
-    return undefined;
-  }
-
   close(): void {
     this.closed = true;
   }

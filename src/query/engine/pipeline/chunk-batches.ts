@@ -26,7 +26,7 @@ export interface ChunkBatchesOptions {
   /** Index into `chunks` to start at, and (resume) the position in that chunk to continue after. */
   startAt: number;
   after?: number;
-  /** Called with each chunk's plan and actual counts and time (explain analyze). */
+  /** Called with each chunk's plan and actual counts, times and index reads (explain analyze). */
   onChunk?: (plan: ChunkPlan) => void;
   /** Told about chunks that could not be searched (corrupt data); the search goes on. */
   onWarning?: (message: string) => void;
@@ -45,10 +45,13 @@ export async function* chunkBatches(src: SearchSource, chunks: readonly ChunkMet
     if (reader === undefined) continue;
     let report: (() => void) | undefined;
     try {
-      const work = planChunk(src.name, meta, reader, meta.state === "sealed" ? await src.indexes(meta) : undefined, o.filter, o.bounds);
-      const stats: ScanStats = { scanned: 0, matched: 0 };
       const t0 = performance.now();
-      report = () => o.onChunk?.({ ...work.plan, actual: { ...stats, millis: performance.now() - t0 } });
+      const indexes = meta.state === "sealed" ? await src.indexes(reader, meta) : undefined;
+      const work = await planChunk(src.name, meta, reader, indexes, o.filter, o.bounds);
+      const planMillis = performance.now() - t0;
+      const stats: ScanStats = { scanned: 0, matched: 0 };
+      const read = indexes?.read;
+      report = () => o.onChunk?.({ ...work.plan, actual: { ...stats, millis: performance.now() - t0, planMillis, indexBytes: read?.bytes ?? 0, indexReads: read?.reads ?? 0 } });
       const after = ci === o.startAt ? o.after : undefined;
       if (work.plan.scanMode !== "skipped") {
         const base = { chunkIndex: ci, chunk: meta, stats };

@@ -7,7 +7,10 @@
 import { describe, expect, test } from "bun:test";
 import { LogError } from "../../../core/errors.ts";
 import { createMemoryStore } from "../../../storage/memory/memory-store.ts";
-import type { ChunkSource, ChunkStore, ChunkView, RecordBatch } from "../../../storage/types.ts";
+import { ByteCache } from "../../../storage/byte-cache.ts";
+import type { ChunkSource, ChunkStore, ChunkView, RecordBatch, SectionBuilderFactory } from "../../../storage/types.ts";
+import { indexSectionBuilders } from "../../../index/builders.ts";
+import { openChunkIndexes } from "../../../index/open.ts";
 import { parseQueryArgs } from "../../lang/controls.ts";
 import { explain } from "../explain.ts";
 import { search, type SearchOptions } from "../search.ts";
@@ -18,8 +21,8 @@ import type { RowBatch, Stage } from "./types.ts";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-async function filled(lines: number, sealEvery: number): Promise<ChunkStore> {
-  const store = createMemoryStore("default", { rotation: { maxRecords: sealEvery } });
+async function filled(lines: number, sealEvery: number, sectionBuilders?: SectionBuilderFactory): Promise<ChunkStore> {
+  const store = createMemoryStore("default", { rotation: { maxRecords: sealEvery }, sectionBuilders });
   const words = ["error disk full", "info request done", "warn slow reply", "debug tick"];
   for (let i = 0; i < lines; i += 100) {
     await store.append(Array.from({ length: Math.min(100, lines - i) }, (_, k) => ({ raw: enc.encode(`${words[(i + k) % 4]} n=${i + k}`), attrs: { n: String(i + k) }, sourceTs: 0, ingestTs: 1_000 + i + k })));
@@ -70,16 +73,21 @@ describe("query pipeline", () => {
     expect(piped).toEqual(all.filter((t) => Number(/n=(\d+)/.exec(t)![1]) % 2 === 0).slice(0, 50));
   });
 
-  test("an asynchronous ChunkSource gives the same hits, context and plans as the local store", async () => {
-    const store = await filled(700, 200);
-    const local: SearchSource = { name: "default", store, indexes: () => undefined };
-    const far: SearchSource = { name: "default", store: remote(store), indexes: async () => undefined };
+  test("an asynchronous ChunkSource gives the same hits, context and plans (index sections read through it) as the local store", async () => {
+    const store = await filled(700, 200, indexSectionBuilders());
+    const withIndexes = (s: ChunkSource): SearchSource => {
+      const cache = new ByteCache();
+      return { name: "default", store: s, indexes: (view, meta) => openChunkIndexes(view, meta.indexStatus, { cache, key: `${meta.id}/` }) };
+    };
+    const local = withIndexes(store);
+    const far = withIndexes(remote(store));
     for (const q of ["warn", "n=5 OR slow", "NOT debug reverse=true", "info limit=7"]) {
       expect(await texts(far, req(q))).toEqual(await texts(local, req(q)));
     }
     const ctx: SearchRequest = { ...req("n=350"), contextBefore: 2, contextAfter: 2 };
     expect(await texts(far, ctx)).toEqual(await texts(local, ctx));
-    expect(await explain(far, req("error"))).toEqual(await explain(local, req("error")));
+    const plan = await explain(far, req("error"));
+    expect({ plan, indexDriven: plan.chunks.some((c) => c.scanMode === "index-driven") }).toEqual({ plan: await explain(local, req("error")), indexDriven: true });
   });
 
   test("an aborted search stops with a cancelled error", async () => {

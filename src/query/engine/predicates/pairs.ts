@@ -2,20 +2,19 @@
  * What the three key=value predicate kinds share (kv.ts `k=v`, key-exists.ts `k=*`,
  * value-exists.ts `*=v`): a record matches through an attribute, or through a key=value pair
  * extracted from its raw text (index/kv-extract.ts), keys and values compared
- * ASCII-case-insensitively; the attribute and message key=value indexes answer them when
- * lossless. `part` says which side the predicate constrains.
+ * ASCII-case-insensitively; the index types serving key=value probes (attribute and message
+ * key=value) answer them when lossless. `part` says which side the predicate constrains.
  */
 
 import { ASCII_LOWER, asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
 import { KvScanner } from "../../../index/kv-extract.ts";
-import { unionPositions } from "../../../index/postings.ts";
-import { PAIR_SEPARATOR, type ChunkIndexes, type TermIndex } from "../../../index/types.ts";
+import type { IndexProbe } from "../../../index/types.ts";
 import type { PredicateNode } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import type { BatchMatcher } from "../batch-matcher.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
-import { runtimeStep, type Lookup, type Predicate, type PredicateKind } from "./types.ts";
+import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
 /** "pair": key and value; "key": the key exists; "value": some key has the value. */
 export type PairPart = "pair" | "key" | "value";
@@ -30,7 +29,6 @@ export interface PairPredicate extends Predicate {
 }
 
 const kvScanner = new KvScanner();
-const EMPTY = new Uint32Array(0);
 
 /** A key=value kind: `leaf` picks the key and value out of the nodes this kind handles. */
 export function pairKind(name: string, part: PairPart, leaf: (node: PredicateNode) => { key: string; value: string } | undefined): PredicateKind<PairPredicate> {
@@ -49,7 +47,7 @@ export function pairKind(name: string, part: PairPart, leaf: (node: PredicateNod
       m.markAttrs((attrs) => attrsMatch(part, p, attrs), out);
       m.markNeedle(p.needle, out, (_h, rs, re) => messageMatches(part, p, m, rs, re));
     },
-    lookup: (p, idx) => lookupPair(part, p, idx),
+    lookup: (p, idx) => probeLookup(p, idx, probeOf(part, p)),
   };
   return kind;
 }
@@ -80,27 +78,8 @@ function sameBytes(b: Uint8Array, start: number, end: number, s: string, fold: b
   return true;
 }
 
-function lookupPair(part: PairPart, p: PairPredicate, idx: ChunkIndexes): Lookup {
-  const [attrIndex, msgIndex, label, term] =
-    part === "pair"
-      ? [idx.attrPairs, idx.message?.pairs, "kv", p.key + PAIR_SEPARATOR + p.value]
-      : part === "key"
-        ? [idx.attrKeys, idx.message?.keys, "key", p.key]
-        : [idx.attrValues, idx.message?.values, "val", p.value];
-  if (!attrIndex || !msgIndex || !idx.message) return runtimeStep(p, "index_missing", "no attribute or message key=value index");
-  const attr = get(attrIndex, term);
-  if (!idx.message.lossless) return runtimeStep(p, "budget_exhausted", `attr_${label}=${attr.length} msg_${label}=${idx.message.lossReason}`);
-  if (part === "pair" && idx.message.valuesOverflowed(p.key)) {
-    return runtimeStep(p, "value_not_indexed", `attr_kv=${attr.length} msg_kv=key '${p.key}' has too many values to index`);
-  }
-  if (part === "value" && !idx.message.valuesComplete) {
-    return runtimeStep(p, "value_not_indexed", `attr_val=${attr.length} msg_val=incomplete (a key has too many values)`);
-  }
-  const msg = get(msgIndex, term);
-  return { kind: "positions", positions: unionPositions(attr, msg), details: `attr_${label}=${attr.length} msg_${label}=${msg.length}` };
+/** The index probe of a key=value predicate (key and value already lowercased). */
+function probeOf(part: PairPart, p: PairPredicate): IndexProbe {
+  if (part === "pair") return { kind: "kv", key: p.key, value: p.value };
+  return part === "key" ? { kind: "key_exists", key: p.key } : { kind: "value_exists", value: p.value };
 }
-
-function get(index: TermIndex, term: string): Uint32Array {
-  return index.get(term) ?? EMPTY;
-}
-

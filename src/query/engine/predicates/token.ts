@@ -1,14 +1,14 @@
 /**
  * Token predicates: a bare or quoted word that is exactly one indexable token (`error`,
  * `"Timeout"`) matches records holding that token — a case-insensitive hit with no token
- * character just before or after it — and is answered exactly by the token index.
+ * character just before or after it — and is answered exactly by the token index (token probes).
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
 import { isIndexableWord, TOKEN_MAX_LEN } from "../../../index/tokenizer.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
-import { runtimeStep, type Predicate, type PredicateKind } from "./types.ts";
+import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
 /** Latin1 char code -> 1 for token chars [A-Za-z0-9_-]. */
 const TOKEN_CHAR = new Uint8Array(256);
@@ -40,9 +40,5 @@ export const tokenKind: PredicateKind<TokenPredicate> = {
       return len >= TOKEN_MAX_LEN || after >= re || TOKEN_CHAR[m.byteAt(after)] !== 1;
     });
   },
-  lookup(p, idx) {
-    if (!idx.tokens) return runtimeStep(p, "index_missing", "no token index");
-    const positions = idx.tokens.get(p.token) ?? new Uint32Array(0);
-    return { kind: "positions", positions, details: `token=${positions.length}` };
-  },
+  lookup: (p, idx) => probeLookup(p, idx, { kind: "token", token: p.token }),
 };

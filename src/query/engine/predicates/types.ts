@@ -1,11 +1,14 @@
 /**
  * The predicate plug-in contract (after VictoriaLogs' filter_*.go): a kind compiles the AST
  * leaves it handles, evaluates its compiled predicates over a whole batch in one pass, and
- * answers them from a sealed chunk's indexes when it can. Each kind lives in its own file and
- * is listed once in registry.ts; the engine dispatches through `p.kind` and knows no kind.
+ * answers them from a sealed chunk's indexes when it can (by asking them an IndexProbe, which
+ * every index type serving that probe kind answers: index/registry.ts). Each kind lives in its
+ * own file and is listed once in registry.ts; the engine dispatches through `p.kind` and knows
+ * no kind.
  */
 
-import type { ChunkIndexes } from "../../../index/types.ts";
+import type { ChunkIndexes, IndexProbe } from "../../../index/types.ts";
+import type { MaybePromise } from "../../../storage/types.ts";
 import type { PredicateNode } from "../../lang/ast.ts";
 import type { BatchMatcher } from "../batch-matcher.ts";
 import type { PlanStep } from "../types.ts";
@@ -36,7 +39,13 @@ export interface PredicateKind<P extends Predicate = Predicate> {
   /** Sets out[i] = 1 for every record i of the matcher's batch that satisfies `p`. */
   evaluate(p: P, m: BatchMatcher, out: Uint8Array): void;
   /** The index answer for a positive `p` on a sealed chunk; may throw when a section is damaged. */
-  lookup(p: P, idx: ChunkIndexes): Lookup;
+  lookup(p: P, idx: ChunkIndexes): MaybePromise<Lookup>;
+}
+
+/** The chunk's answer to `probe` as `p`'s lookup: the positions, or a runtime step saying why not. */
+export async function probeLookup(p: Predicate, idx: ChunkIndexes, probe: IndexProbe): Promise<Lookup> {
+  const a = await idx.probe(probe);
+  return a.kind === "runtime" ? runtimeStep(p, a.reason, a.detail) : { kind: "positions", positions: a.positions, details: a.detail };
 }
 
 /** A runtime step: the predicate is checked while scanning, for the reason given. */

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/store.proto.
  */
 export const file_gastrolog_v1_store: GenFile = /*@__PURE__*/
-  fileDesc("ChhnYXN0cm9sb2cvdjEvc3RvcmUucHJvdG8SDGdhc3Ryb2xvZy52MSL/AQoMU3RvcmVTdW1tYXJ5EgwKBG5hbWUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZjaHVua3MYAyABKA0SFQoNc2VhbGVkX2NodW5rcxgEIAEoDRIPCgdyZWNvcmRzGAUgASgEEhEKCXJhd19ieXRlcxgGIAEoBBIUCgxzdG9yZWRfYnl0ZXMYByABKAQSEwoLaW5kZXhfYnl0ZXMYCCABKAQSFAoMYWN0aXZlX2NodW5rGAkgASgJEhwKFHBlbmRpbmdfaW5kZXhfY2h1bmtzGAogASgNEikKCGV2ZW50X3RzGAsgASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZSLCAgoJQ2h1bmtJbmZvEgoKAmlkGAEgASgJEg0KBXN0b3JlGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3JlY29yZHMYBCABKAQSEQoJcmF3X2J5dGVzGAUgASgEEhQKDHN0b3JlZF9ieXRlcxgGIAEoBBIVCg1jcmVhdGVkX2F0X3VzGAcgASgDEikKCHdyaXRlX3RzGAggASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRIqCglpbmdlc3RfdHMYCSABKAsyFy5nYXN0cm9sb2cudjEuVGltZVJhbmdlEikKCGV2ZW50X3RzGAogASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRINCgVjb2RlYxgLIAEoCRIUCgxpbmRleF9zdGF0dXMYDCABKAkSEwoLaW5kZXhfYnl0ZXMYDSABKAQiEwoRTGlzdFN0b3Jlc1JlcXVlc3QiQAoSTGlzdFN0b3Jlc1Jlc3BvbnNlEioKBnN0b3JlcxgBIAMoCzIaLmdhc3Ryb2xvZy52MS5TdG9yZVN1bW1hcnkiIgoRTGlzdENodW5rc1JlcXVlc3QSDQoFc3RvcmUYASABKAkiPQoSTGlzdENodW5rc1Jlc3BvbnNlEicKBmNodW5rcxgBIAMoCzIXLmdhc3Ryb2xvZy52MS5DaHVua0luZm8iLwoPR2V0Q2h1bmtSZXF1ZXN0Eg0KBWNodW5rGAEgASgJEg0KBXN0b3JlGAIgASgJIjoKEEdldENodW5rUmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvIjUKFUdldEluZGV4UmVwb3J0UmVxdWVzdBINCgVjaHVuaxgBIAEoCRINCgVzdG9yZRgCIAEoCSKMAQoMSW5kZXhTZWN0aW9uEg8KB3NlY3Rpb24YASABKAkSDQoFYnl0ZXMYAiABKAQSDgoGc3RhdHVzGAMgASgJEhIKCmJvZHlfYnl0ZXMYBCABKAQSKQoHaW5kZXhlcxgFIAMoCzIYLmdhc3Ryb2xvZy52MS5OYW1lZEluZGV4Eg0KBWVycm9yGAYgASgJIj0KCk5hbWVkSW5kZXgSDAoEbmFtZRgBIAEoCRINCgV0ZXJtcxgCIAEoBBISCgpib2R5X2J5dGVzGAMgASgEIm4KFkdldEluZGV4UmVwb3J0UmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvEiwKCHNlY3Rpb25zGAIgAygLMhouZ2FzdHJvbG9nLnYxLkluZGV4U2VjdGlvbiIRCg9HZXRTdGF0c1JlcXVlc3Qi1AEKEEdldFN0YXRzUmVzcG9uc2USDgoGc3RvcmVzGAEgASgNEg4KBmNodW5rcxgCIAEoDRIVCg1zZWFsZWRfY2h1bmtzGAMgASgNEhUKDWFjdGl2ZV9jaHVua3MYBCABKA0SDwoHcmVjb3JkcxgFIAEoBBIRCglyYXdfYnl0ZXMYBiABKAQSFAoMc3RvcmVkX2J5dGVzGAcgASgEEhMKC2luZGV4X2J5dGVzGAggASgEEhEKCXJlY2VpdmVycxgJIAEoDRIQCgh1bnJvdXRlZBgKIAEoBCIiChFTZWFsQWN0aXZlUmVxdWVzdBINCgVzdG9yZRgBIAEoCSIjChJTZWFsQWN0aXZlUmVzcG9uc2USDQoFY2h1bmsYASABKAkiQwoUR2V0SW5kZXhTdGF0c1JlcXVlc3QSDQoFY2h1bmsYASABKAkSDQoFc3RvcmUYAiABKAkSDQoFdG9wX24YAyABKA0iKAoJVGVybUNvdW50EgwKBHRlcm0YASABKAkSDQoFY291bnQYAiABKAQikAEKElRlcm1GcmVxdWVuY3lTdGF0cxINCgV0ZXJtcxgBIAEoBBIRCglwb3NpdGlvbnMYAiABKAQSCwoDYXZnGAMgASgBEgsKA3A1MBgEIAEoBBILCgNwOTUYBSABKAQSCwoDbWF4GAYgASgEEiQKA3RvcBgHIAMoCzIXLmdhc3Ryb2xvZy52MS5UZXJtQ291bnQinAEKE0F0dHJpYnV0ZUluZGV4U3RhdHMSDAoEa2V5cxgBIAEoBBIOCgZ2YWx1ZXMYAiABKAQSDQoFcGFpcnMYAyABKAQSEQoJcG9zaXRpb25zGAQgASgEEhoKEnJlY29yZHNfd2l0aF9hdHRycxgFIAEoBBIpCgh0b3Bfa2V5cxgGIAMoCzIXLmdhc3Ryb2xvZy52MS5UZXJtQ291bnQivQEKE01lc3NhZ2VLdkluZGV4U3RhdHMSDAoEa2V5cxgBIAEoBBIOCgZ2YWx1ZXMYAiABKAQSDQoFcGFpcnMYAyABKAQSEQoJcG9zaXRpb25zGAQgASgEEg4KBnN0YXR1cxgFIAEoCRIXCg9vdmVyZmxvd2VkX2tleXMYBiABKAQSEgoKb3ZlcmZsb3dlZBgHIAMoCRIpCgh0b3Bfa2V5cxgIIAMoCzIXLmdhc3Ryb2xvZy52MS5UZXJtQ291bnQioAIKFUdldEluZGV4U3RhdHNSZXNwb25zZRImCgVjaHVuaxgBIAEoCzIXLmdhc3Ryb2xvZy52MS5DaHVua0luZm8SDgoGc2VhbGVkGAIgASgIEiwKCHNlY3Rpb25zGAMgAygLMhouZ2FzdHJvbG9nLnYxLkluZGV4U2VjdGlvbhIwCgZ0b2tlbnMYBCABKAsyIC5nYXN0cm9sb2cudjEuVGVybUZyZXF1ZW5jeVN0YXRzEjAKBWF0dHJzGAUgASgLMiEuZ2FzdHJvbG9nLnYxLkF0dHJpYnV0ZUluZGV4U3RhdHMSLQoCa3YYBiABKAsyIS5nYXN0cm9sb2cudjEuTWVzc2FnZUt2SW5kZXhTdGF0cxIOCgZlcnJvcnMYByADKAkiOAoYTGlzdEF0dHJpYnV0ZUtleXNSZXF1ZXN0Eg0KBXN0b3JlGAEgASgJEg0KBWxpbWl0GAIgASgNIlEKGUxpc3RBdHRyaWJ1dGVLZXlzUmVzcG9uc2USDAoEa2V5cxgBIAMoCRITCgtjaHVua3NfcmVhZBgCIAEoDRIRCgl0cnVuY2F0ZWQYAyABKAgytAUKDFN0b3JlU2VydmljZRJPCgpMaXN0U3RvcmVzEh8uZ2FzdHJvbG9nLnYxLkxpc3RTdG9yZXNSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLkxpc3RTdG9yZXNSZXNwb25zZRJPCgpMaXN0Q2h1bmtzEh8uZ2FzdHJvbG9nLnYxLkxpc3RDaHVua3NSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLkxpc3RDaHVua3NSZXNwb25zZRJJCghHZXRDaHVuaxIdLmdhc3Ryb2xvZy52MS5HZXRDaHVua1JlcXVlc3QaHi5nYXN0cm9sb2cudjEuR2V0Q2h1bmtSZXNwb25zZRJbCg5HZXRJbmRleFJlcG9ydBIjLmdhc3Ryb2xvZy52MS5HZXRJbmRleFJlcG9ydFJlcXVlc3QaJC5nYXN0cm9sb2cudjEuR2V0SW5kZXhSZXBvcnRSZXNwb25zZRJYCg1HZXRJbmRleFN0YXRzEiIuZ2FzdHJvbG9nLnYxLkdldEluZGV4U3RhdHNSZXF1ZXN0GiMuZ2FzdHJvbG9nLnYxLkdldEluZGV4U3RhdHNSZXNwb25zZRJkChFMaXN0QXR0cmlidXRlS2V5cxImLmdhc3Ryb2xvZy52MS5MaXN0QXR0cmlidXRlS2V5c1JlcXVlc3QaJy5nYXN0cm9sb2cudjEuTGlzdEF0dHJpYnV0ZUtleXNSZXNwb25zZRJJCghHZXRTdGF0cxIdLmdhc3Ryb2xvZy52MS5HZXRTdGF0c1JlcXVlc3QaHi5nYXN0cm9sb2cudjEuR2V0U3RhdHNSZXNwb25zZRJPCgpTZWFsQWN0aXZlEh8uZ2FzdHJvbG9nLnYxLlNlYWxBY3RpdmVSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLlNlYWxBY3RpdmVSZXNwb25zZWIGcHJvdG8z", [file_gastrolog_v1_common]);
+  fileDesc("ChhnYXN0cm9sb2cvdjEvc3RvcmUucHJvdG8SDGdhc3Ryb2xvZy52MSL/AQoMU3RvcmVTdW1tYXJ5EgwKBG5hbWUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZjaHVua3MYAyABKA0SFQoNc2VhbGVkX2NodW5rcxgEIAEoDRIPCgdyZWNvcmRzGAUgASgEEhEKCXJhd19ieXRlcxgGIAEoBBIUCgxzdG9yZWRfYnl0ZXMYByABKAQSEwoLaW5kZXhfYnl0ZXMYCCABKAQSFAoMYWN0aXZlX2NodW5rGAkgASgJEhwKFHBlbmRpbmdfaW5kZXhfY2h1bmtzGAogASgNEikKCGV2ZW50X3RzGAsgASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZSLCAgoJQ2h1bmtJbmZvEgoKAmlkGAEgASgJEg0KBXN0b3JlGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3JlY29yZHMYBCABKAQSEQoJcmF3X2J5dGVzGAUgASgEEhQKDHN0b3JlZF9ieXRlcxgGIAEoBBIVCg1jcmVhdGVkX2F0X3VzGAcgASgDEikKCHdyaXRlX3RzGAggASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRIqCglpbmdlc3RfdHMYCSABKAsyFy5nYXN0cm9sb2cudjEuVGltZVJhbmdlEikKCGV2ZW50X3RzGAogASgLMhcuZ2FzdHJvbG9nLnYxLlRpbWVSYW5nZRINCgVjb2RlYxgLIAEoCRIUCgxpbmRleF9zdGF0dXMYDCABKAkSEwoLaW5kZXhfYnl0ZXMYDSABKAQiEwoRTGlzdFN0b3Jlc1JlcXVlc3QiQAoSTGlzdFN0b3Jlc1Jlc3BvbnNlEioKBnN0b3JlcxgBIAMoCzIaLmdhc3Ryb2xvZy52MS5TdG9yZVN1bW1hcnkiIgoRTGlzdENodW5rc1JlcXVlc3QSDQoFc3RvcmUYASABKAkiPQoSTGlzdENodW5rc1Jlc3BvbnNlEicKBmNodW5rcxgBIAMoCzIXLmdhc3Ryb2xvZy52MS5DaHVua0luZm8iLwoPR2V0Q2h1bmtSZXF1ZXN0Eg0KBWNodW5rGAEgASgJEg0KBXN0b3JlGAIgASgJIjoKEEdldENodW5rUmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvIjUKFUdldEluZGV4UmVwb3J0UmVxdWVzdBINCgVjaHVuaxgBIAEoCRINCgVzdG9yZRgCIAEoCSKaAQoMSW5kZXhTZWN0aW9uEg8KB3NlY3Rpb24YASABKAkSDQoFYnl0ZXMYAiABKAQSDgoGc3RhdHVzGAMgASgJEhIKCmJvZHlfYnl0ZXMYBCABKAQSKQoHaW5kZXhlcxgFIAMoCzIYLmdhc3Ryb2xvZy52MS5OYW1lZEluZGV4Eg0KBWVycm9yGAYgASgJEgwKBG5hbWUYByABKAkiPQoKTmFtZWRJbmRleBIMCgRuYW1lGAEgASgJEg0KBXRlcm1zGAIgASgEEhIKCmJvZHlfYnl0ZXMYAyABKAQibgoWR2V0SW5kZXhSZXBvcnRSZXNwb25zZRImCgVjaHVuaxgBIAEoCzIXLmdhc3Ryb2xvZy52MS5DaHVua0luZm8SLAoIc2VjdGlvbnMYAiADKAsyGi5nYXN0cm9sb2cudjEuSW5kZXhTZWN0aW9uIhEKD0dldFN0YXRzUmVxdWVzdCLUAQoQR2V0U3RhdHNSZXNwb25zZRIOCgZzdG9yZXMYASABKA0SDgoGY2h1bmtzGAIgASgNEhUKDXNlYWxlZF9jaHVua3MYAyABKA0SFQoNYWN0aXZlX2NodW5rcxgEIAEoDRIPCgdyZWNvcmRzGAUgASgEEhEKCXJhd19ieXRlcxgGIAEoBBIUCgxzdG9yZWRfYnl0ZXMYByABKAQSEwoLaW5kZXhfYnl0ZXMYCCABKAQSEQoJcmVjZWl2ZXJzGAkgASgNEhAKCHVucm91dGVkGAogASgEIiIKEVNlYWxBY3RpdmVSZXF1ZXN0Eg0KBXN0b3JlGAEgASgJIiMKElNlYWxBY3RpdmVSZXNwb25zZRINCgVjaHVuaxgBIAEoCSJDChRHZXRJbmRleFN0YXRzUmVxdWVzdBINCgVjaHVuaxgBIAEoCRINCgVzdG9yZRgCIAEoCRINCgV0b3BfbhgDIAEoDSIoCglUZXJtQ291bnQSDAoEdGVybRgBIAEoCRINCgVjb3VudBgCIAEoBCI0CglTdGF0UmF0aW8SDAoEcGFydBgBIAEoBBINCgV3aG9sZRgCIAEoBBIKCgJvZhgDIAEoCSIzCglTdGF0VGVybXMSJgoFdGVybXMYASADKAsyFy5nYXN0cm9sb2cudjEuVGVybUNvdW50Ip0BCg5JbmRleFN0YXRGaWVsZBINCgVsYWJlbBgBIAEoCRIPCgVjb3VudBgCIAEoBEgAEg4KBHRleHQYAyABKAlIABIoCgVyYXRpbxgEIAEoCzIXLmdhc3Ryb2xvZy52MS5TdGF0UmF0aW9IABIoCgV0ZXJtcxgFIAEoCzIXLmdhc3Ryb2xvZy52MS5TdGF0VGVybXNIAEIHCgV2YWx1ZSKPAQoOSW5kZXhUeXBlU3RhdHMSDAoEbmFtZRgBIAEoCRIPCgdzZWN0aW9uGAIgASgJEg0KBXRpdGxlGAMgASgJEg8KB3N1bW1hcnkYBCABKAkSLAoGZmllbGRzGAUgAygLMhwuZ2FzdHJvbG9nLnYxLkluZGV4U3RhdEZpZWxkEhAKCHdhcm5pbmdzGAYgAygJIt8BChVHZXRJbmRleFN0YXRzUmVzcG9uc2USJgoFY2h1bmsYASABKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtJbmZvEg4KBnNlYWxlZBgCIAEoCBIsCghzZWN0aW9ucxgDIAMoCzIaLmdhc3Ryb2xvZy52MS5JbmRleFNlY3Rpb24SDgoGZXJyb3JzGAcgAygJEisKBXN0YXRzGAggAygLMhwuZ2FzdHJvbG9nLnYxLkluZGV4VHlwZVN0YXRzSgQIBBAFSgQIBRAGSgQIBhAHUgZ0b2tlbnNSBWF0dHJzUgJrdiI4ChhMaXN0QXR0cmlidXRlS2V5c1JlcXVlc3QSDQoFc3RvcmUYASABKAkSDQoFbGltaXQYAiABKA0iUQoZTGlzdEF0dHJpYnV0ZUtleXNSZXNwb25zZRIMCgRrZXlzGAEgAygJEhMKC2NodW5rc19yZWFkGAIgASgNEhEKCXRydW5jYXRlZBgDIAEoCDK0BQoMU3RvcmVTZXJ2aWNlEk8KCkxpc3RTdG9yZXMSHy5nYXN0cm9sb2cudjEuTGlzdFN0b3Jlc1JlcXVlc3QaIC5nYXN0cm9sb2cudjEuTGlzdFN0b3Jlc1Jlc3BvbnNlEk8KCkxpc3RDaHVua3MSHy5nYXN0cm9sb2cudjEuTGlzdENodW5rc1JlcXVlc3QaIC5nYXN0cm9sb2cudjEuTGlzdENodW5rc1Jlc3BvbnNlEkkKCEdldENodW5rEh0uZ2FzdHJvbG9nLnYxLkdldENodW5rUmVxdWVzdBoeLmdhc3Ryb2xvZy52MS5HZXRDaHVua1Jlc3BvbnNlElsKDkdldEluZGV4UmVwb3J0EiMuZ2FzdHJvbG9nLnYxLkdldEluZGV4UmVwb3J0UmVxdWVzdBokLmdhc3Ryb2xvZy52MS5HZXRJbmRleFJlcG9ydFJlc3BvbnNlElgKDUdldEluZGV4U3RhdHMSIi5nYXN0cm9sb2cudjEuR2V0SW5kZXhTdGF0c1JlcXVlc3QaIy5nYXN0cm9sb2cudjEuR2V0SW5kZXhTdGF0c1Jlc3BvbnNlEmQKEUxpc3RBdHRyaWJ1dGVLZXlzEiYuZ2FzdHJvbG9nLnYxLkxpc3RBdHRyaWJ1dGVLZXlzUmVxdWVzdBonLmdhc3Ryb2xvZy52MS5MaXN0QXR0cmlidXRlS2V5c1Jlc3BvbnNlEkkKCEdldFN0YXRzEh0uZ2FzdHJvbG9nLnYxLkdldFN0YXRzUmVxdWVzdBoeLmdhc3Ryb2xvZy52MS5HZXRTdGF0c1Jlc3BvbnNlEk8KClNlYWxBY3RpdmUSHy5nYXN0cm9sb2cudjEuU2VhbEFjdGl2ZVJlcXVlc3QaIC5nYXN0cm9sb2cudjEuU2VhbEFjdGl2ZVJlc3BvbnNlYgZwcm90bzM", [file_gastrolog_v1_common]);
 
 /**
  * @generated from message gastrolog.v1.StoreSummary
@@ -310,20 +310,22 @@ export type IndexSection = Message<"gastrolog.v1.IndexSection"> & {
   section: string;
 
   /**
-   * Bytes as stored (header + compressed body); 0 when absent.
+   * Bytes as stored; 0 when absent.
    *
    * @generated from field: uint64 bytes = 2;
    */
   bytes: bigint;
 
   /**
-   * "complete", "capped", "missing" or "corrupt".
+   * "complete", "capped", "budget", "missing" or "corrupt".
    *
    * @generated from field: string status = 3;
    */
   status: string;
 
   /**
+   * Bytes of its dictionaries and posting lists decoded.
+   *
    * @generated from field: uint64 body_bytes = 4;
    */
   bodyBytes: bigint;
@@ -337,6 +339,13 @@ export type IndexSection = Message<"gastrolog.v1.IndexSection"> & {
    * @generated from field: string error = 6;
    */
   error: string;
+
+  /**
+   * The index type's short name ("token", "attr", "kv").
+   *
+   * @generated from field: string name = 7;
+   */
+  name: string;
 };
 
 /**
@@ -564,161 +573,152 @@ export const TermCountSchema: GenMessage<TermCount> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_store, 17);
 
 /**
- * List sizes over the terms of one index.
+ * `part` of `whole`, e.g. records holding an attribute of all records.
  *
- * @generated from message gastrolog.v1.TermFrequencyStats
+ * @generated from message gastrolog.v1.StatRatio
  */
-export type TermFrequencyStats = Message<"gastrolog.v1.TermFrequencyStats"> & {
+export type StatRatio = Message<"gastrolog.v1.StatRatio"> & {
   /**
-   * @generated from field: uint64 terms = 1;
+   * @generated from field: uint64 part = 1;
    */
-  terms: bigint;
+  part: bigint;
 
   /**
-   * Sum of all list sizes.
+   * @generated from field: uint64 whole = 2;
+   */
+  whole: bigint;
+
+  /**
+   * What is counted ("records").
    *
-   * @generated from field: uint64 positions = 2;
+   * @generated from field: string of = 3;
    */
-  positions: bigint;
-
-  /**
-   * @generated from field: double avg = 3;
-   */
-  avg: number;
-
-  /**
-   * @generated from field: uint64 p50 = 4;
-   */
-  p50: bigint;
-
-  /**
-   * @generated from field: uint64 p95 = 5;
-   */
-  p95: bigint;
-
-  /**
-   * @generated from field: uint64 max = 6;
-   */
-  max: bigint;
-
-  /**
-   * Most frequent first.
-   *
-   * @generated from field: repeated gastrolog.v1.TermCount top = 7;
-   */
-  top: TermCount[];
+  of: string;
 };
 
 /**
- * Describes the message gastrolog.v1.TermFrequencyStats.
- * Use `create(TermFrequencyStatsSchema)` to create a new message.
+ * Describes the message gastrolog.v1.StatRatio.
+ * Use `create(StatRatioSchema)` to create a new message.
  */
-export const TermFrequencyStatsSchema: GenMessage<TermFrequencyStats> = /*@__PURE__*/
+export const StatRatioSchema: GenMessage<StatRatio> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_store, 18);
 
 /**
- * @generated from message gastrolog.v1.AttributeIndexStats
+ * @generated from message gastrolog.v1.StatTerms
  */
-export type AttributeIndexStats = Message<"gastrolog.v1.AttributeIndexStats"> & {
+export type StatTerms = Message<"gastrolog.v1.StatTerms"> & {
   /**
-   * @generated from field: uint64 keys = 1;
+   * @generated from field: repeated gastrolog.v1.TermCount terms = 1;
    */
-  keys: bigint;
-
-  /**
-   * @generated from field: uint64 values = 2;
-   */
-  values: bigint;
-
-  /**
-   * @generated from field: uint64 pairs = 3;
-   */
-  pairs: bigint;
-
-  /**
-   * Attribute occurrences (sum of the pairs' list sizes).
-   *
-   * @generated from field: uint64 positions = 4;
-   */
-  positions: bigint;
-
-  /**
-   * Records holding at least one attribute.
-   *
-   * @generated from field: uint64 records_with_attrs = 5;
-   */
-  recordsWithAttrs: bigint;
-
-  /**
-   * @generated from field: repeated gastrolog.v1.TermCount top_keys = 6;
-   */
-  topKeys: TermCount[];
+  terms: TermCount[];
 };
 
 /**
- * Describes the message gastrolog.v1.AttributeIndexStats.
- * Use `create(AttributeIndexStatsSchema)` to create a new message.
+ * Describes the message gastrolog.v1.StatTerms.
+ * Use `create(StatTermsSchema)` to create a new message.
  */
-export const AttributeIndexStatsSchema: GenMessage<AttributeIndexStats> = /*@__PURE__*/
+export const StatTermsSchema: GenMessage<StatTerms> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_store, 19);
 
 /**
- * @generated from message gastrolog.v1.MessageKvIndexStats
+ * One line of an index type's statistics.
+ *
+ * @generated from message gastrolog.v1.IndexStatField
  */
-export type MessageKvIndexStats = Message<"gastrolog.v1.MessageKvIndexStats"> & {
+export type IndexStatField = Message<"gastrolog.v1.IndexStatField"> & {
   /**
-   * @generated from field: uint64 keys = 1;
+   * @generated from field: string label = 1;
    */
-  keys: bigint;
+  label: string;
 
   /**
-   * @generated from field: uint64 values = 2;
+   * @generated from oneof gastrolog.v1.IndexStatField.value
    */
-  values: bigint;
-
-  /**
-   * @generated from field: uint64 pairs = 3;
-   */
-  pairs: bigint;
-
-  /**
-   * @generated from field: uint64 positions = 4;
-   */
-  positions: bigint;
-
-  /**
-   * "complete", "capped" (hard cap hit, nothing indexed) or "budget" (entries dropped).
-   *
-   * @generated from field: string status = 5;
-   */
-  status: string;
-
-  /**
-   * Keys with more distinct values than the per-key cap (their pairs are not indexed).
-   *
-   * @generated from field: uint64 overflowed_keys = 6;
-   */
-  overflowedKeys: bigint;
-
-  /**
-   * The first of them (up to top_n).
-   *
-   * @generated from field: repeated string overflowed = 7;
-   */
-  overflowed: string[];
-
-  /**
-   * @generated from field: repeated gastrolog.v1.TermCount top_keys = 8;
-   */
-  topKeys: TermCount[];
+  value: {
+    /**
+     * @generated from field: uint64 count = 2;
+     */
+    value: bigint;
+    case: "count";
+  } | {
+    /**
+     * @generated from field: string text = 3;
+     */
+    value: string;
+    case: "text";
+  } | {
+    /**
+     * @generated from field: gastrolog.v1.StatRatio ratio = 4;
+     */
+    value: StatRatio;
+    case: "ratio";
+  } | {
+    /**
+     * @generated from field: gastrolog.v1.StatTerms terms = 5;
+     */
+    value: StatTerms;
+    case: "terms";
+  } | { case: undefined; value?: undefined };
 };
 
 /**
- * Describes the message gastrolog.v1.MessageKvIndexStats.
- * Use `create(MessageKvIndexStatsSchema)` to create a new message.
+ * Describes the message gastrolog.v1.IndexStatField.
+ * Use `create(IndexStatFieldSchema)` to create a new message.
  */
-export const MessageKvIndexStatsSchema: GenMessage<MessageKvIndexStats> = /*@__PURE__*/
+export const IndexStatFieldSchema: GenMessage<IndexStatField> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_store, 20);
+
+/**
+ * One index type's statistics of a chunk (every index type reports in this one shape).
+ *
+ * @generated from message gastrolog.v1.IndexTypeStats
+ */
+export type IndexTypeStats = Message<"gastrolog.v1.IndexTypeStats"> & {
+  /**
+   * The index type's short name ("token", "attr", "kv").
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string section = 2;
+   */
+  section: string;
+
+  /**
+   * Heading of its block in a report ("Token stats").
+   *
+   * @generated from field: string title = 3;
+   */
+  title: string;
+
+  /**
+   * Its counts in one line ("30 tokens, 38 positions").
+   *
+   * @generated from field: string summary = 4;
+   */
+  summary: string;
+
+  /**
+   * @generated from field: repeated gastrolog.v1.IndexStatField fields = 5;
+   */
+  fields: IndexStatField[];
+
+  /**
+   * What a reader must know (lossy, capped, overflowed keys).
+   *
+   * @generated from field: repeated string warnings = 6;
+   */
+  warnings: string[];
+};
+
+/**
+ * Describes the message gastrolog.v1.IndexTypeStats.
+ * Use `create(IndexTypeStatsSchema)` to create a new message.
+ */
+export const IndexTypeStatsSchema: GenMessage<IndexTypeStats> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_store, 21);
 
 /**
  * @generated from message gastrolog.v1.GetIndexStatsResponse
@@ -740,28 +740,18 @@ export type GetIndexStatsResponse = Message<"gastrolog.v1.GetIndexStatsResponse"
   sections: IndexSection[];
 
   /**
-   * Absent when the chunk has no such index.
-   *
-   * @generated from field: gastrolog.v1.TermFrequencyStats tokens = 4;
-   */
-  tokens?: TermFrequencyStats | undefined;
-
-  /**
-   * @generated from field: gastrolog.v1.AttributeIndexStats attrs = 5;
-   */
-  attrs?: AttributeIndexStats | undefined;
-
-  /**
-   * @generated from field: gastrolog.v1.MessageKvIndexStats kv = 6;
-   */
-  kv?: MessageKvIndexStats | undefined;
-
-  /**
    * Sections whose bodies could not be read.
    *
    * @generated from field: repeated string errors = 7;
    */
   errors: string[];
+
+  /**
+   * One entry per index type the chunk has, in the server's index registry order.
+   *
+   * @generated from field: repeated gastrolog.v1.IndexTypeStats stats = 8;
+   */
+  stats: IndexTypeStats[];
 };
 
 /**
@@ -769,7 +759,7 @@ export type GetIndexStatsResponse = Message<"gastrolog.v1.GetIndexStatsResponse"
  * Use `create(GetIndexStatsResponseSchema)` to create a new message.
  */
 export const GetIndexStatsResponseSchema: GenMessage<GetIndexStatsResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_store, 21);
+  messageDesc(file_gastrolog_v1_store, 22);
 
 /**
  * @generated from message gastrolog.v1.ListAttributeKeysRequest
@@ -795,7 +785,7 @@ export type ListAttributeKeysRequest = Message<"gastrolog.v1.ListAttributeKeysRe
  * Use `create(ListAttributeKeysRequestSchema)` to create a new message.
  */
 export const ListAttributeKeysRequestSchema: GenMessage<ListAttributeKeysRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_store, 22);
+  messageDesc(file_gastrolog_v1_store, 23);
 
 /**
  * @generated from message gastrolog.v1.ListAttributeKeysResponse
@@ -824,7 +814,7 @@ export type ListAttributeKeysResponse = Message<"gastrolog.v1.ListAttributeKeysR
  * Use `create(ListAttributeKeysResponseSchema)` to create a new message.
  */
 export const ListAttributeKeysResponseSchema: GenMessage<ListAttributeKeysResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_store, 23);
+  messageDesc(file_gastrolog_v1_store, 24);
 
 /**
  * @generated from service gastrolog.v1.StoreService

@@ -1,0 +1,33 @@
+import { expect, test } from "bun:test";
+import { ByteCache, ENTRY_OVERHEAD_BYTES } from "./byte-cache.ts";
+
+const cost = (payload: number) => payload + ENTRY_OVERHEAD_BYTES;
+
+test("keeps the most recently used entries within the byte budget", () => {
+  const c = new ByteCache(3 * cost(100));
+  c.set("a#0", "a0", 100);
+  c.set("a#1", "a1", 100);
+  c.set("b#0", "b0", 100);
+  expect(c.get("a#0")).toBe("a0"); // touch a#0: order is a#1, b#0, a#0
+  c.set("b#1", "b1", 100); // evicts the least recently used: a#1
+  expect(["a#0", "a#1", "b#0", "b#1"].map((k) => c.get<string>(k))).toEqual(["a0", undefined, "b0", "b1"]);
+  expect([c.bytes, c.size]).toEqual([3 * cost(100), 3]);
+});
+
+test("an entry larger than the budget is still kept alone; a prefix can be evicted whole", () => {
+  const c = new ByteCache(50);
+  c.set("a#0", 0, 100);
+  expect(c.get("a#0")).toBe(0);
+  c.set("a#1", 1, 10);
+  expect(c.get("a#0")).toBeUndefined();
+  c.set("b#0", 2, 10);
+  c.evictPrefix("b#");
+  expect([c.get("a#1"), c.get("b#0"), c.bytes]).toEqual([undefined, undefined, 0]);
+});
+
+test("replacing a key charges only the new size", () => {
+  const c = new ByteCache(1 << 20);
+  c.set("k", "old", 500);
+  c.set("k", "new", 20);
+  expect([c.get("k"), c.bytes, c.size]).toEqual(["new", cost(20), 1]);
+});

@@ -1,0 +1,73 @@
+/**
+ * One byte-budgeted LRU for everything decoded from sealed chunks that later queries reuse:
+ * data blocks (segment readers) and index heads and dictionary blocks (index readers). The
+ * composition root makes one per process and hands it to every store and index opener, so the
+ * whole process stays within one budget however many stores it serves. Owners namespace their
+ * keys (a segment path, a store/chunk prefix); an evicted value stays valid for whoever holds it.
+ */
+
+/** Default process budget: 64 MiB (about 64 one-MiB data blocks, or many small index blocks). */
+export const DEFAULT_CACHE_BYTES = 64 << 20;
+
+/** Bookkeeping charged per entry on top of its payload (key, map slot, wrapper objects). */
+export const ENTRY_OVERHEAD_BYTES = 128;
+
+interface Entry {
+  value: unknown;
+  bytes: number;
+}
+
+export class ByteCache {
+  private readonly entries = new Map<string, Entry>();
+  private used = 0;
+
+  constructor(readonly maxBytes = DEFAULT_CACHE_BYTES) {}
+
+  /**
+   * The value stored under `key` (and marks it most recently used). Callers own their key
+   * namespace, so the value has the type they stored there.
+   */
+  get<T>(key: string): T | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.value as T;
+  }
+
+  /** Stores `value`, costing `bytes` (+ overhead), then evicts least recently used entries. */
+  set(key: string, value: unknown, bytes: number): void {
+    const old = this.entries.get(key);
+    if (old !== undefined) {
+      this.used -= old.bytes;
+      this.entries.delete(key);
+    }
+    const cost = bytes + ENTRY_OVERHEAD_BYTES;
+    this.entries.set(key, { value, bytes: cost });
+    this.used += cost;
+    for (const [k, e] of this.entries) {
+      if (this.used <= this.maxBytes || this.entries.size === 1) break;
+      this.entries.delete(k);
+      this.used -= e.bytes;
+    }
+  }
+
+  /** Drops every entry whose key starts with `prefix` (a deleted or corrupt segment). */
+  evictPrefix(prefix: string): void {
+    for (const [k, e] of this.entries) {
+      if (!k.startsWith(prefix)) continue;
+      this.entries.delete(k);
+      this.used -= e.bytes;
+    }
+  }
+
+  /** Bytes charged for the entries held. */
+  get bytes(): number {
+    return this.used;
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Read-only access to one segment file by byte range: an O_RDONLY descriptor and positioned
+ * reads (pread). Bun.mmap always opens its file O_RDWR (even with `shared: false`), so a 0444
+ * segment or one owned by another user could not be mapped at all, and a writable mapping would
+ * let stray writes change verified bytes unnoticed; reads into fresh buffers have neither
+ * problem and count exactly the bytes a query touches.
+ */
+
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { CorruptError, LogError, errorMessage } from "../../core/errors.ts";
+
+export class SegmentFile {
+  private fd: number;
+  /** File size at open (segments are immutable). */
+  readonly size: number;
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+  ) {
+    this.fd = fd;
+    this.size = fstatSync(fd).size;
+  }
+
+  /** Opens `path` read-only; LogError not_found / permission_denied when it cannot be opened. */
+  static open(path: string): SegmentFile {
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const kind = code === "EACCES" || code === "EPERM" ? "permission_denied" : "not_found";
+      throw new LogError(kind, `cannot open segment ${path}: ${errorMessage(err)}`, { cause: err });
+    }
+    try {
+      return new SegmentFile(path, fd);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** Throws LogError("unavailable") once the file is closed. */
+  checkOpen(): void {
+    if (this.fd < 0) throw new LogError("unavailable", `segment ${this.path} is closed`);
+  }
+
+  /** Bytes [offset, offset + length) in a new buffer; CorruptError when the file is shorter. */
+  read(offset: number, length: number): Uint8Array {
+    this.checkOpen();
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, out, done, length - done, offset + done);
+      if (n === 0) throw new CorruptError(this.path, offset + done, `file ends inside a read of ${length} bytes at ${offset}`);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Closes the descriptor; later reads throw. Idempotent. */
+  close(): void {
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+}
