@@ -3,8 +3,9 @@
  * when a module imports one it may not. Sub-modules (a folder inside a module, e.g. the segment
  * backend storage/segment) are private to their module: another module may import one only
  * when the table names it, so "the engine sees storage interfaces, never a backend's helpers"
- * is checked too. Tests and test support beside the code may use any sub-module (a test builds
- * a concrete store). Run: `bun scripts/check-deps.ts` (exit 1 on violations); also exported for
+ * is checked too, and so are the few edges limited to some files of a module (the engine sees
+ * the index's interfaces, not its readers). Tests and test support beside the code may use any
+ * sub-module or file (a test builds a concrete store). Run: `bun scripts/check-deps.ts` (exit 1 on violations); also exported for
  * test/deps.test.ts.
  */
 
@@ -62,6 +63,16 @@ export function subModuleOf(relPath: string, module: string): string | undefined
   return rest.length > 1 ? `${module}/${rest[0]}` : undefined;
 }
 
+/**
+ * Files of a module that another may import, when not all: the engine sees the index through
+ * its interfaces (types.ts: probes, answers) and the pure helpers its predicates evaluate with
+ * (positions, tokens, key=value extraction); opening and reading index sections (open.ts,
+ * registry.ts, section readers) is the composition root's business.
+ */
+export const LIMITED_FILES: Record<string, Record<string, readonly string[]>> = {
+  "query/engine": { index: ["index/types.ts", "index/postings.ts", "index/tokenizer.ts", "index/kv-extract.ts"] },
+};
+
 /** Unit tests and test support beside the code: exempt from the sub-module rule. */
 function isTestFile(relPath: string): boolean {
   return /\.test\.ts$|\.suite\.ts$|test-support\.ts$/.test(relPath);
@@ -91,8 +102,10 @@ export async function checkDependencies(root: string): Promise<Violation[]> {
       const to = moduleOf(target);
       if (to === from || allowed === undefined || allowed.includes("*")) continue;
       const sub = subModuleOf(target, to);
+      const limited = LIMITED_FILES[from]?.[to];
       if (!allowed.includes(to)) violations.push({ file: `src/${rel}`, imports: spec, from, to });
       else if (sub !== undefined && !allowed.includes(sub) && !isTestFile(rel)) violations.push({ file: `src/${rel}`, imports: spec, from, to: sub });
+      else if (limited !== undefined && !limited.includes(target) && !isTestFile(rel)) violations.push({ file: `src/${rel}`, imports: spec, from, to: target });
     }
     if (allowed === undefined) violations.push({ file: `src/${rel}`, imports: "(module not in GUIDE §3 table)", from, to: "?" });
   }

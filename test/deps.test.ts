@@ -41,12 +41,17 @@ test("a forbidden import is reported", async () => {
     writeFileSync(resolve(root, "src/storage/b.ts"), 'import { x } from "../core/x.ts";\nexport const b = x;\n');
     mkdirSync(resolve(root, "src/storage/segment"), { recursive: true });
     mkdirSync(resolve(root, "src/query/engine"), { recursive: true });
+    mkdirSync(resolve(root, "src/index"), { recursive: true });
+    writeFileSync(resolve(root, "src/index/types.ts"), "export type T = number;\n");
+    writeFileSync(resolve(root, "src/index/open.ts"), "export const open = 1;\n");
+    writeFileSync(resolve(root, "src/query/engine/e.ts"), 'import type { T } from "../../index/types.ts";\nimport { open } from "../../index/open.ts";\nexport const e: T = open;\n');
     writeFileSync(resolve(root, "src/storage/segment/c.ts"), "export const c = 1;\n");
     writeFileSync(resolve(root, "src/query/engine/d.ts"), 'import { c } from "../../storage/segment/c.ts";\nimport { b } from "../../storage/b.ts";\nexport const d = b + c;\n');
     writeFileSync(resolve(root, "src/query/engine/d.test.ts"), 'import { c } from "../../storage/segment/c.ts";\nexport const e = c;\n');
     expect(await checkDependencies(root)).toEqual([
       { file: "src/core/a.ts", imports: "../storage/b.ts", from: "core", to: "storage" },
       { file: "src/query/engine/d.ts", imports: "../../storage/segment/c.ts", from: "query/engine", to: "storage/segment" },
+      { file: "src/query/engine/e.ts", imports: "../../index/open.ts", from: "query/engine", to: "index/open.ts" },
     ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
