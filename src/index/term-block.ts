@@ -9,7 +9,7 @@
 import { crc32 } from "../core/bytes/checksum.ts";
 import { ByteWriter } from "../core/bytes/growable.ts";
 import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
-import { LogError } from "../core/errors.ts";
+import { errorMessage, LogError } from "../core/errors.ts";
 import { decodePostings, postingsCount } from "./postings.ts";
 import { CODEC_PLAIN, compareBytes, COMPRESS_LIST_BYTES, encodeStored, INLINE_LIST_BYTES, MAX_TERM_BYTES, RESTART_INTERVAL } from "./format.ts";
 
@@ -264,12 +264,12 @@ export class BlockScanner implements ListRef {
     return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
   }
 
+  /** A varint of the entries area (never read into the restart table). */
   private varint(): number {
     try {
-      return readVarint(this.body, this.cur);
+      return readVarint(this.body, this.cur, this.entriesEnd);
     } catch (err) {
-      throw corrupt(`${err instanceof Error ? err.message : String(err)} at ${this.cur.pos}`);
+      throw corrupt(errorMessage(err));
     }
   }
-
 }
