@@ -2,9 +2,10 @@
  * Reads a version-2 term section (format.ts) by range: the head is decoded once and cached;
  * a lookup binary-searches the first-term table, reads and decodes one dictionary block
  * (cached too), binary-searches its restarts and scans at most 16 terms, and for an external
- * list reads that list. Prefix lookups walk consecutive blocks. Every read is CRC-checked and
- * counted in the caller's ReadStats; a block that fails to decode throws LogError("corrupt") —
- * it never answers "absent" for a term it could not check.
+ * list reads that list. Prefix lookups walk consecutive blocks. Every read is awaited (the
+ * section may come from a remote tier), CRC-checked and counted in the caller's ReadStats; a
+ * block that fails to decode throws LogError("corrupt") — it never answers "absent" for a term
+ * it could not check.
  */
 
 import { crc32 } from "../core/bytes/checksum.ts";

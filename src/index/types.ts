@@ -2,7 +2,8 @@
  * What the query engine reads from a sealed chunk's indexes: probes (one kind per indexable
  * predicate family) answered by every registered index type that serves that kind, and the
  * term-index lookup shapes the index types share. Terms are lowercased (ASCII) on both build
- * and lookup; positions are ascending record indexes within the chunk.
+ * and lookup; positions are ascending record indexes within the chunk. Whatever may read
+ * storage is awaited (sections come through a ChunkView, possibly a remote tier's).
  */
 
 import type { IndexStatus, MaybePromise } from "../storage/types.ts";
