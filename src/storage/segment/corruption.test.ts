@@ -132,12 +132,11 @@ describe("corruption detected on read", () => {
     const stored = new Uint8Array(64).fill(7);
     stored[10] ^= 0xff;
     expect({
-      section: damage(() => r.section("idx")),
-      wholeRange: damage(() => r.readSection("idx", 0, 64)),
+      whole: damage(() => r.readSection("idx", 0, 64)),
       range: r.readSection("idx", 0, 63),
       verify: damage(() => r.verify()),
       data: readAll(r, 0, records.length),
-    }).toEqual({ section: where, wholeRange: where, range: stored.subarray(0, 63), verify: where, data: records });
+    }).toEqual({ whole: where, range: stored.subarray(0, 63), verify: where, data: records });
     r.close();
   });
 

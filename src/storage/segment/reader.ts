@@ -153,12 +153,6 @@ export class SegmentReader {
     return blocks[lo]!.first + a;
   }
 
-  /** Section `name` read whole and checked against its directory CRC, or undefined when absent. */
-  section(name: string): Uint8Array | undefined {
-    const s = this.sectionsByName.get(name);
-    return s === undefined ? undefined : this.sectionBytes(s);
-  }
-
   /** Byte length of section `name` (from the directory), or undefined when absent. */
   sectionLength(name: string): number | undefined {
     return this.sectionsByName.get(name)?.length;
@@ -166,8 +160,8 @@ export class SegmentReader {
 
   /**
    * Bytes [offset, offset + length) of section `name` in one positioned read. The whole section
-   * is checked against its directory CRC (section()); a part is not (formats read by range carry
-   * a CRC per block).
+   * is checked against its directory CRC; a part is not (formats read by range carry a CRC per
+   * block). LogError not_found for an absent section, invalid_argument for a range outside it.
    */
   readSection(name: string, offset: number, length: number): Uint8Array {
     const s = this.sectionsByName.get(name);

@@ -177,7 +177,7 @@ describe("sections and builders", () => {
     const builders = [countingBuilder("tokens"), countingBuilder("attrs", "capped"), { name: "empty", add: () => {}, finish: () => ({ bytes: new Uint8Array(0), status: "complete" as const }) }];
     const s = writeSegment(dir.file("s.seg"), HEADER, batches(records, 9), DEFAULT_SEGMENT_OPTIONS, builders);
     const r = SegmentReader.open(dir.file("s.seg"));
-    const text = (name: string) => new TextDecoder().decode(r.section(name));
+    const text = (name: string) => new TextDecoder().decode(r.readSection(name, 0, r.sectionLength(name)!));
     expect({
       status: s.indexStatus,
       errors: s.sectionErrors,
@@ -185,10 +185,10 @@ describe("sections and builders", () => {
       names: r.sectionNames(),
       tokens: text("tokens"),
       attrs: text("attrs"),
-      empty: r.section("empty"),
+      empty: r.readSection("empty", 0, 0),
       range: new TextDecoder().decode(r.readSection("tokens", 2, 5)),
       outside: (() => { try { return r.readSection("tokens", 5, 20); } catch (e) { return (e as LogError).code; } })(),
-      missing: r.section("nope"),
+      missing: [r.sectionLength("nope"), (() => { try { return r.readSection("nope", 0, 0); } catch (e) { return (e as LogError).code; } })()],
       aligned: ["tokens", "attrs", "empty"].map((n) => r.sectionOffset(n)! % 8),
       readerStatus: r.summary.indexStatus,
     }).toEqual({
@@ -201,7 +201,7 @@ describe("sections and builders", () => {
       empty: new Uint8Array(0),
       range: "kens:",
       outside: "invalid_argument",
-      missing: undefined,
+      missing: [undefined, "not_found"],
       aligned: [0, 0, 0],
       readerStatus: "capped",
     });
@@ -217,7 +217,7 @@ describe("sections and builders", () => {
     const builders = [throwsInAdd, countingBuilder("good"), throwsInFinish, countingBuilder("bad\nname"), countingBuilder("good")];
     const s = writeSegment(dir.file("f.seg"), HEADER, batches(records, 3), DEFAULT_SEGMENT_OPTIONS, builders);
     const r = SegmentReader.open(dir.file("f.seg"));
-    expect({ status: s.indexStatus, errors: s.sectionErrors, names: r.sectionNames(), good: new TextDecoder().decode(r.section("good")), all: readAll(r), readerStatus: r.summary.indexStatus }).toEqual({
+    expect({ status: s.indexStatus, errors: s.sectionErrors, names: r.sectionNames(), good: new TextDecoder().decode(r.readSection("good", 0, r.sectionLength("good")!)), all: readAll(r), readerStatus: r.summary.indexStatus }).toEqual({
       status: "failed",
       errors: [
         'section "bad\nname": name must be 1-64 printable ASCII characters',
