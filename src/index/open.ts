@@ -7,7 +7,7 @@
  */
 
 import type { ByteCache } from "../storage/byte-cache.ts";
-import type { ChunkView, IndexStatus } from "../storage/types.ts";
+import type { ChunkView, IndexStatus, MaybePromise } from "../storage/types.ts";
 import { unionPositions } from "./postings.ts";
 import { INDEX_TYPES } from "./registry.ts";
 import { viewSection, type ReadStats, type SectionContext, type TermSection } from "./section-context.ts";
@@ -35,11 +35,12 @@ export function openChunkIndexes(view: ChunkView, status: IndexStatus, scope: In
   const read: ReadStats = { bytes: 0, reads: 0 };
   const opened = new Map<string, TermSection | null>();
   /** The section of index type section `name`, or null when the chunk has none. Throws when damaged. */
-  const section = async (name: string): Promise<TermSection | null> => {
-    let s = opened.get(name);
-    if (s !== undefined) return s;
+  const section = (name: string): MaybePromise<TermSection | null> => {
+    const known = opened.get(name);
+    if (known !== undefined) return known;
     const ctx = sectionContext(view, name, scope, read);
-    s = ctx === undefined ? null : await openTermSection(ctx);
+    const s = ctx === undefined ? null : openTermSection(ctx);
+    if (s instanceof Promise) return s.then((o) => (opened.set(name, o), o));
     opened.set(name, s);
     return s;
   };
@@ -49,7 +50,10 @@ export function openChunkIndexes(view: ChunkView, status: IndexStatus, scope: In
     async probe(p: IndexProbe): Promise<ProbeAnswer> {
       const serving = INDEX_TYPES.filter((t) => t.answers.includes(p.kind));
       const sections: (TermSection | null)[] = [];
-      for (const t of serving) sections.push(await section(t.section));
+      for (const t of serving) {
+        const s = section(t.section);
+        sections.push(s instanceof Promise ? await s : s);
+      }
       if (serving.length === 0 || sections.some((s) => s === null)) {
         return { kind: "runtime", reason: "index_missing", detail: `no ${serving.map((t) => t.title).join(" or ") || p.kind} index` };
       }

@@ -7,18 +7,22 @@
  */
 
 import { LogError } from "../core/errors.ts";
+import type { MaybePromise } from "../storage/types.ts";
 import { HEAD_PROBE_BYTES, sectionVersion, TERM_SECTION_VERSION } from "./format.ts";
 import type { SectionHead } from "./head.ts";
 import { BlockTermSection, loadHead } from "./term-reader.ts";
 import { readCounted, type SectionContext, type TermSection } from "./section-context.ts";
 import { V1_VERSION, V1TermSection } from "./v1/term-section.ts";
 
-/** Opens the section in `ctx`: its head from the cache, else read (a version-1 section whole). */
-export async function openTermSection(ctx: SectionContext): Promise<TermSection> {
+/** Opens the section in `ctx`: at once from the cached head, else read (a version-1 section whole). */
+export function openTermSection(ctx: SectionContext): MaybePromise<TermSection> {
   const v1 = ctx.cache.get<V1TermSection>(`${ctx.key}v1`);
   if (v1 !== undefined) return v1;
   const head = ctx.cache.get<SectionHead>(`${ctx.key}head`);
-  if (head !== undefined) return new BlockTermSection(ctx, head);
+  return head !== undefined ? new BlockTermSection(ctx, head) : readTermSection(ctx);
+}
+
+async function readTermSection(ctx: SectionContext): Promise<TermSection> {
   const length = ctx.source.length;
   const probe = await readCounted(ctx, 0, Math.min(length, HEAD_PROBE_BYTES));
   const version = sectionVersion(probe);

@@ -11,10 +11,11 @@
 import { crc32 } from "../core/bytes/checksum.ts";
 import { LogError } from "../core/errors.ts";
 import { compareBytes, decodeHeaderLength, decodeStored, HEADER_SIZE } from "./format.ts";
-import { blockAt, compareFirst, decodeHead, type BlockEntry, type HeadIndex, type SectionHead } from "./head.ts";
+import { blockAt, compareFirst, decodeHead, type HeadIndex, type SectionHead } from "./head.ts";
 import { decodePostings } from "./postings.ts";
 import { readCounted, type SectionContext, type TermSection } from "./section-context.ts";
 import { BlockScanner, LIST_INLINE, LIST_SINGLE, type ListRef } from "./term-block.ts";
+import type { MaybePromise } from "../storage/types.ts";
 import type { TermEntry, TermIndex } from "./types.ts";
 
 const encoder = new TextEncoder();
@@ -82,15 +83,22 @@ class BlockTermIndex implements TermIndex {
     this.bytes = e.bytes;
   }
 
-  async get(term: string): Promise<Uint32Array | undefined> {
+  /** Answers at once when the block is cached (the usual warm lookup), else after reading it. */
+  get(term: string): MaybePromise<Uint32Array | undefined> {
     const q = encoder.encode(term);
     const b = this.blockFor(q);
     if (b < 0) return undefined;
-    const sc = await this.scanner(b);
+    const body = this.body(b);
+    return body instanceof Promise ? body.then((read) => this.find(b, read, q)) : this.find(b, body, q);
+  }
+
+  /** The list of term q in block b (decoded `body`), or undefined when the block lacks it. */
+  private find(b: number, body: Uint8Array, q: Uint8Array): MaybePromise<Uint32Array | undefined> {
+    const sc = this.scanner(b, body);
     sc.seek(q);
     while (sc.next()) {
       const c = compareBytes(sc.term, 0, sc.termLength, q);
-      if (c === 0) return this.list(b, sc);
+      if (c === 0) return this.list(b, sc, body);
       if (c > 0) return undefined;
     }
     return undefined;
@@ -99,7 +107,8 @@ class BlockTermIndex implements TermIndex {
   async *prefix(prefix: string): AsyncGenerator<TermEntry> {
     const q = encoder.encode(prefix);
     for (let b = Math.max(0, this.blockFor(q)); b < this.e.blockCount; b++) {
-      const sc = await this.scanner(b);
+      const body = this.body(b);
+      const sc = this.scanner(b, body instanceof Promise ? await body : body);
       sc.seek(q);
       while (sc.next()) {
         // Compares the term's first |q| bytes: < 0 before the range (a shorter equal term
@@ -124,18 +133,26 @@ class BlockTermIndex implements TermIndex {
     return lo - 1;
   }
 
-  private async scanner(b: number): Promise<BlockScanner> {
+  /** A scanner over block b, whose decoded body is `body`. */
+  private scanner(b: number, body: Uint8Array): BlockScanner {
     const block = blockAt(this.e, b, this.head.dataLength);
     const sc = new BlockScanner();
-    sc.reset(await this.body(b, block), block.terms, block.offset + block.listsLen);
+    sc.reset(body, block.terms, block.offset + block.listsLen);
     return sc;
   }
 
-  /** Block b's decoded body, from the cache or read, CRC-checked and decompressed. */
-  private async body(b: number, block: BlockEntry = blockAt(this.e, b, this.head.dataLength)): Promise<Uint8Array> {
-    const key = `${this.ctx.key}${this.e.name}/${b}`;
-    const hit = this.ctx.cache.get<Uint8Array>(key);
-    if (hit !== undefined) return hit;
+  /** Block b's decoded body: from the cache at once, or read (CRC-checked, decompressed). */
+  private body(b: number): MaybePromise<Uint8Array> {
+    const key = this.blockKey(b);
+    return this.ctx.cache.get<Uint8Array>(key) ?? this.readBody(b, key);
+  }
+
+  private blockKey(b: number): string {
+    return `${this.ctx.key}${this.e.name}/${b}`;
+  }
+
+  private async readBody(b: number, key: string): Promise<Uint8Array> {
+    const block = blockAt(this.e, b, this.head.dataLength);
     const stored = await readCounted(this.ctx, this.head.dataStart + block.offset + block.listsLen, block.storedLen);
     if (crc32(stored) !== block.crc) throw this.corrupt(`block ${b} checksum mismatch`);
     const body = decodeStored(stored, block.codec, block.rawLen, `index "${this.e.name}" block ${b}`);
@@ -148,12 +165,20 @@ class BlockTermIndex implements TermIndex {
     return { term: decoder.decode(sc.term.subarray(0, sc.termLength)), count: sc.count, positions: () => this.list(b, ref) };
   }
 
-  /** The posting list `sc` refers to (block b's current entry). */
-  private async list(b: number, sc: ListRef): Promise<Uint32Array> {
+  /** The posting list `sc` refers to (block b's current entry; `body` when at hand). */
+  private list(b: number, sc: ListRef, body?: Uint8Array): MaybePromise<Uint32Array> {
     if (sc.listKind === LIST_SINGLE) return Uint32Array.of(sc.listStart);
-    if (sc.listKind === LIST_INLINE) return this.decodeList(await this.body(b), sc.listStart, sc.listEnd);
+    if (sc.listKind !== LIST_INLINE) return this.externalList(b, sc);
+    const { listStart, listEnd } = sc;
+    const held = body ?? this.body(b);
+    return held instanceof Promise ? held.then((read) => this.decodeList(read, listStart, listEnd)) : this.decodeList(held, listStart, listEnd);
+  }
+
+  /** A list stored before its block: read, CRC-checked and decompressed. */
+  private async externalList(b: number, sc: ListRef): Promise<Uint32Array> {
+    const crc = sc.listCrc; // `sc` may be a scanner that moves on while the read is awaited
     const stored = await readCounted(this.ctx, this.head.dataStart + sc.listOffset, sc.listLength);
-    if (crc32(stored) !== sc.listCrc) throw this.corrupt(`block ${b}: posting list checksum mismatch`);
+    if (crc32(stored) !== crc) throw this.corrupt(`block ${b}: posting list checksum mismatch`);
     if (stored.length === 0) throw this.corrupt(`block ${b}: empty external list`);
     const raw = decodeStored(stored.subarray(1), stored[0]!, -1, `index "${this.e.name}" block ${b} list`);
     return this.decodeList(raw, 0, raw.length);
