@@ -9,6 +9,7 @@ import { createHttpReceiver } from "./http/receiver.ts";
 import type { Receiver, ReceiverConfig, ReceiverContext, ReceiverFactory } from "./receiver.ts";
 import { createRelpReceiver } from "./relp/receiver.ts";
 import { createSyslogReceiver } from "./syslog/receiver.ts";
+import { createTailReceiver } from "./tail/receiver.ts";
 
 /** Receiver factories by config `type`. */
 export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
@@ -16,6 +17,7 @@ export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
   relp: createRelpReceiver,
   gelf: createGelfReceiver,
   http: createHttpReceiver,
+  tail: createTailReceiver,
 };
 
 /** Builds a receiver; throws LogError("invalid_argument") for an unknown type or bad config. */
