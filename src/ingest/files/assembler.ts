@@ -10,7 +10,10 @@ import type { Attrs } from "../../core/record.ts";
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Draft } from "../checkpoint/checkpointer.ts";
 
-/** Receives decoded entries: `raw` starts at file offset `at`; the next entry starts at `next`. */
+/**
+ * Receives decoded entries: `raw` starts at file offset `at`; the next line starts at `next`
+ * (-1 for an entry released by a flush rather than by reading a line).
+ */
 export interface EntrySink {
   entry(raw: Uint8Array, sourceTs: number, attrs: Attrs, at: number, next: number): void;
 }
@@ -61,7 +64,7 @@ export class RecordAssembler implements EntrySink {
   }
 
   entry(raw: Uint8Array, sourceTs: number, attrs: Attrs, at: number, next: number): void {
-    this.lastNext = next;
+    if (next >= 0) this.lastNext = next;
     if (this.startPattern === undefined) {
       this.emit(raw, sourceTs, attrs, at);
       return;
