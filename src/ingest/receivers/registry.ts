@@ -4,8 +4,11 @@
  */
 
 import { LogError } from "../../core/errors.ts";
+import { createDockerReceiver } from "./docker/receiver.ts";
 import { createGelfReceiver } from "./gelf/receiver.ts";
 import { createHttpReceiver } from "./http/receiver.ts";
+import { createJournaldReceiver } from "./journald/receiver.ts";
+import { createKubernetesReceiver } from "./kubernetes/receiver.ts";
 import type { Receiver, ReceiverConfig, ReceiverContext, ReceiverFactory } from "./receiver.ts";
 import { createRelpReceiver } from "./relp/receiver.ts";
 import { createSyslogReceiver } from "./syslog/receiver.ts";
@@ -18,6 +21,9 @@ export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
   gelf: createGelfReceiver,
   http: createHttpReceiver,
   tail: createTailReceiver,
+  docker: createDockerReceiver,
+  kubernetes: createKubernetesReceiver,
+  journald: createJournaldReceiver,
 };
 
 /** Builds a receiver; throws LogError("invalid_argument") for an unknown type or bad config. */
