@@ -1,7 +1,8 @@
 /**
  * Turns decoded log entries of one file into records: one entry per record, or with a start
  * pattern (multi-line rule) an entry that matches it starts a record and the following ones
- * that do not are appended with "\n" (stack traces). Tracks where reading must resume so the
+ * that do not are appended with "\n" (stack traces); a non-matching entry with no record open
+ * is a record of its own (fluent-bit's first-line rule). Tracks where reading must resume so the
  * records handed out are never read twice: the earliest offset still held back (here or in
  * the decoder before it) plus how many records after it were already handed out.
  */
@@ -69,7 +70,12 @@ export class RecordAssembler implements EntrySink {
       this.emit(raw, sourceTs, attrs, at);
       return;
     }
-    const starts = this.group.length === 0 || this.startPattern.test(decoder.decode(raw.length > PATTERN_WINDOW ? raw.subarray(0, PATTERN_WINDOW) : raw));
+    const starts = this.startPattern.test(decoder.decode(raw.length > PATTERN_WINDOW ? raw.subarray(0, PATTERN_WINDOW) : raw));
+    if (!starts && this.group.length === 0) {
+      // Before any first line (or right after a flush): nothing to continue, a record of its own.
+      this.emit(raw, sourceTs, attrs, at);
+      return;
+    }
     if (starts) {
       this.flush();
       this.groupAt = at;

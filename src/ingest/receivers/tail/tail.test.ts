@@ -233,10 +233,10 @@ describe("content", () => {
     await using t = await tail("*.log", { start: "beginning", maxLineBytes: 100 }, (d) => writeFileSync(join(d, "l.log"), `short\n${"x".repeat(5000)}\nafter\n`));
     await settledAt(t, 3);
     const rs = t.records();
-    expect(rs.map((r) => ({ len: r.raw.length, truncated: r.attrs._truncated }))).toEqual([
-      { len: 5, truncated: undefined },
+    expect(rs.map((r) => ({ len: r.raw.length, truncated: Object.hasOwn(r.attrs, "_truncated") ? r.attrs._truncated : "-" }))).toEqual([
+      { len: 5, truncated: "-" },
       { len: 100, truncated: "5000" },
-      { len: 5, truncated: undefined },
+      { len: 5, truncated: "-" },
     ]);
     expect(t.receiver.stats().limits.rawTruncated).toBe(1);
     expect(t.receiver.stats().droppedBytes).toBe(4900);
