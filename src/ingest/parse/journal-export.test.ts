@@ -38,8 +38,9 @@ describe("captured journalctl -o export (5 sources, one binary MESSAGE)", () => 
 
   test("records: MESSAGE raw (binary-safe), realtime -> sourceTs, PRIORITY -> level, address fields left out", () => {
     const rs = parse(bytes).map((e) => journalRecord(e, { receiver: "j" }));
-    expect(rs.map((r) => [dec.decode(r.raw), r.attrs.level ?? "-", r.attrs.SYSLOG_IDENTIFIER, r.sourceTs])).toEqual(
-      json.map((o) => [typeof o.MESSAGE === "string" ? o.MESSAGE : String.fromCharCode(...o.MESSAGE!), o.PRIORITY === undefined ? "-" : ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"][Number(o.PRIORITY)], o.SYSLOG_IDENTIFIER, Number(o.__REALTIME_TIMESTAMP)]),
+    const levels = ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"];
+    expect(rs.map((r) => [dec.decode(r.raw), r.attrs.level ?? "-", r.attrs.SYSLOG_IDENTIFIER ?? "", String(r.sourceTs)])).toEqual(
+      json.map((o) => [typeof o.MESSAGE === "string" ? o.MESSAGE : String.fromCharCode(...o.MESSAGE!), o.PRIORITY === undefined ? "-" : levels[Number(o.PRIORITY)]!, String(o.SYSLOG_IDENTIFIER), String(o.__REALTIME_TIMESTAMP)]),
     );
     expect(Object.keys(rs[0]!.attrs).filter((k) => k.startsWith("__") || k === "MESSAGE")).toEqual([]);
     expect(rs[0]!.attrs).toMatchObject({ receiver: "j", PRIORITY: "4", _TRANSPORT: "stdout", SYSLOG_IDENTIFIER: "jdtest", _COMM: "cat" });

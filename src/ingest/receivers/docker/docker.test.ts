@@ -26,7 +26,7 @@ const enc = new TextEncoder();
 /** Records of a json-file log: raw text, stream, sourceTs and extra attrs. */
 function decodeJsonFile(bytes: Uint8Array, multiline?: RegExp): { raw: string; attrs: Record<string, string>; sourceTs: number }[] {
   const assembler = new RecordAssembler(multiline, 1 << 20);
-  const decoder = new DockerJsonDecoder(assembler, (stream) => (stream === "" ? {} : { stream }), new ReceiverCounters());
+  const decoder = new DockerJsonDecoder(assembler, (stream): Record<string, string> => (stream === "" ? {} : { stream }), new ReceiverCounters());
   const feeder = lineFeeder(decoder, 1 << 20, "utf-8");
   feeder.push(bytes, 0);
   feeder.end();
@@ -60,7 +60,7 @@ describe("json-file lines from a real engine", () => {
     const counters = new ReceiverCounters();
     const assembler = new RecordAssembler(undefined, 1 << 20);
     const decoder = new DockerJsonDecoder(assembler, () => ({}), counters);
-    decoder.line(enc.encode("garbage"), 0, 7, 0, 8, 7);
+    decoder.line(enc.encode("garbage"), 0, 7, 0, 8);
     expect({ out: assembler.out.map((r) => [dec.decode(r.raw), r.attrs.parse_error]), parseErrors: counters.parseErrors }).toEqual({ out: [["garbage", "not a Docker json-file line"]], parseErrors: 1 });
   });
 });

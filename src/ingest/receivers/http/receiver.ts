@@ -22,7 +22,7 @@ import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { loadTls } from "../tls.ts";
 import { lokiJsonRecords, lokiProtoRecords } from "./loki.ts";
-import { JOURNAL_UPLOAD_PATH, journalUpload } from "./journal-upload.ts";
+import { JOURNAL_UPLOAD_PATH, journalUpload, UploadSequence } from "./journal-upload.ts";
 import { ndjsonRecords, textRecords } from "./lines.ts";
 
 const OPTIONS = ["maxBodyBytes", "maxDecodedBytes", "tzOffsetMinutes"] as const;
@@ -35,6 +35,7 @@ export class HttpReceiver extends BaseReceiver {
   private readonly maxBody: number;
   private readonly maxDecoded: number;
   private readonly tzOffsetMinutes: number;
+  private readonly uploads = new UploadSequence();
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx);
@@ -88,6 +89,7 @@ export class HttpReceiver extends BaseReceiver {
         now: this.clock,
         inflate: (b, e) => this.inflate(b, e),
         onDecodeError: (m) => this.decodeError(`${m} from ${remote}`),
+        seen: this.uploads,
       });
     }
     const c = this.counters;

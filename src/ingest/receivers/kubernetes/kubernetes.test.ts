@@ -122,7 +122,7 @@ test("lines that are not CRI are kept with parse_error and counted", () => {
   const d = new CriDecoder(a, (s) => ({ s }), counters);
   for (const line of ["garbage", "2026-11-26T20:52:50Z stdout", "2026-11-26T20:52:50Z stdout F", "2026-11-26T20:52:50Z stdout F "]) {
     const b = new TextEncoder().encode(line);
-    d.line(b, 0, b.length, 0, b.length + 1, b.length);
+    d.line(b, 0, b.length, 0, b.length + 1);
   }
   expect({ out: a.out.map((r) => [dec.decode(r.raw), r.attrs.parse_error ?? ""]), parseErrors: counters.parseErrors }).toEqual({
     out: [
