@@ -207,7 +207,7 @@ export class FileFollower {
     for (const p of this.o.patterns) {
       if (this.watchers.has(p.base)) continue;
       try {
-        const w = watch(p.base, { recursive: true }, (_event, name) => this.onEvent(p.base, name));
+        const w = watch(p.base, { recursive: true }, (event, name) => this.onEvent(p.base, event, name));
         w.on("error", () => {
           w.close();
           this.watchers.delete(p.base);
@@ -220,11 +220,12 @@ export class FileFollower {
     }
   }
 
-  private onEvent(base: string, name: string | Buffer | null): void {
+  /** A change to a followed file is read at once; anything else (creation, rename) rescans. */
+  private onEvent(base: string, event: string, name: string | Buffer | null): void {
     if (this.stopped) return;
     const f = name === null ? undefined : this.byPath.get(join(base, String(name)));
     if (f) void this.drain(f);
-    else this.requestScan(SCAN_DEBOUNCE_MS);
+    if (!f || event === "rename") this.requestScan(SCAN_DEBOUNCE_MS);
   }
 
   private pollAll(): void {

@@ -62,7 +62,7 @@ export class RotationHandler {
     const row = cp.row(key);
     const meta = row ? parseFileMeta(row.meta) : undefined;
     if (row && meta && !meta.retired && this.sameContent(r, key, st.size, st.mtimeMs, meta)) {
-      if (meta.done) return key;
+      if (meta.done || row.pending.length > 0) return key;
       const from = resumePoint(row);
       if (r.gz) this.startGz(r.path, key, meta, from);
       else if (st.size > from.o || from.k > 0) this.open(r.path, key, meta, from);
@@ -129,7 +129,8 @@ export class RotationHandler {
       const row = cp.row(s)!;
       const meta = parseFileMeta(row.meta);
       if (!meta || meta.fpLen < MIN_MATCH_BYTES || !headMatches(head, meta)) continue;
-      if (this.files.has(s) || this.gzActive.has(s)) return "busy";
+      // Still read, or its last records not yet durable: its position is not final yet.
+      if (this.files.has(s) || this.gzActive.has(s) || row.pending.length > 0) return "busy";
       const o = parsePosition(row.position).o;
       if (!best || o > best.o) best = { row, meta, o };
     }

@@ -110,41 +110,61 @@ export class DockerApiSource {
   }
 
   private async read(id: string, follow: boolean, onlyNew: boolean, signal: AbortSignal): Promise<void> {
-    const cp = this.o.checkpointer;
-    const row = cp.row(id);
-    const from = row ? parseLogPosition(row.position) : undefined;
-    const startAtEnd = !from && onlyNew && this.o.start === "end";
+    const row = this.o.checkpointer.row(id);
+    let from = row ? parseLogPosition(row.position) : undefined;
+    let skip = row?.skip ?? 0;
+    let tail0 = !from && onlyNew && this.o.start === "end";
     // Ask for the logs before inspecting: a short-lived container may be gone a moment later.
-    const bodyP = this.api.logs(id, { follow, since: from ? sinceOf(from) : undefined, onlyNew: startAtEnd }, signal);
+    let bodyP = this.api.logs(id, { follow, since: from ? sinceOf(from) : undefined, onlyNew: tail0 }, signal);
     bodyP.catch(() => {});
     const info = containerInfo(await this.api.inspect(id));
-    const body = await bodyP;
     if (!matchesFilter(this.o.filter, info)) {
-      await body.cancel();
+      await (await bodyP).cancel();
       return;
     }
-    const parser = new DockerLogParser(info.tty, streamAttrs(this.o.receiver, info), from, row?.skip ?? 0);
     const meta = JSON.stringify({ name: info.name, image: info.image });
-    const p = this.o.pipeline;
-    let malformed = 0;
-    const flush = () => {
-      const records = parser.out;
-      parser.out = [];
-      if (parser.malformed > malformed) {
-        this.o.counters.parseErrors += parser.malformed - malformed;
-        malformed = parser.malformed;
+    for (;;) {
+      const parser = new DockerLogParser(info.tty, streamAttrs(this.o.receiver, info), from, skip);
+      await this.stream(id, await bodyP, parser, meta);
+      if (signal.aborted) return;
+      if (!follow) {
+        parser.end();
+        this.take(id, parser, meta);
+        return;
       }
-      if (records.length > 0) cp.push(id, records, formatLogPosition(parser.position()), meta);
-    };
+      // A follow ends when the container stops — or early, at a log rotation (Docker 20.10):
+      // follow again while it runs, else read what is left once without following.
+      follow = (await this.api.inspect(id)).State.Running;
+      const at = parser.position();
+      if (at.us >= 0) {
+        from = at;
+        tail0 = false;
+      }
+      skip = 0;
+      bodyP = this.api.logs(id, { follow, since: from ? sinceOf(from) : undefined, onlyNew: tail0 }, signal);
+    }
+  }
+
+  private async stream(id: string, body: ReadableStream<Uint8Array>, parser: DockerLogParser, meta: string): Promise<void> {
+    const p = this.o.pipeline;
     for await (const chunk of body) {
       this.o.counters.bytes += chunk.length;
       parser.push(chunk);
-      flush();
+      this.take(id, parser, meta);
       if (p.full) await p.whenSpace();
     }
-    if (signal.aborted) return;
-    parser.end();
-    flush();
+  }
+
+  /** Hands the parser's finished records to the checkpointer, with its counts. */
+  private take(id: string, parser: DockerLogParser, meta: string): void {
+    const c = this.o.counters;
+    c.parseErrors += parser.malformed;
+    c.duplicates += parser.duplicates;
+    parser.malformed = 0;
+    parser.duplicates = 0;
+    const records = parser.out;
+    parser.out = [];
+    if (records.length > 0) this.o.checkpointer.push(id, records, formatLogPosition(parser.position()), meta);
   }
 }
 

@@ -114,6 +114,14 @@ describe("API log streams", () => {
     for (const cut of [0, 1, 31, 16400, 16420, raw.length - 3]) expect(parseAll([raw.subarray(0, cut), raw.subarray(cut)], true)).toEqual([`stdout:${"b".repeat(16394)}`, "stdout:done"]);
   });
 
+  test("lines the daemon sends again after a rotation (same stream, time and text) are dropped and counted", () => {
+    const a = "2026-12-02T14:42:23.656032500Z rot 184\n";
+    const b = "2026-12-02T14:42:23.656032600Z rot 185\n";
+    const p = new DockerLogParser(false, (s) => ({ stream: s }), undefined, 0);
+    for (const f of [frame(1, a), frame(1, b), frame(1, a), frame(1, b), frame(2, a), frame(1, "2026-12-02T14:42:23.656032500Z other text\n")]) p.push(f);
+    expect({ out: p.out.map((r) => `${r.attrs.stream}:${dec.decode(r.raw)}`), duplicates: p.duplicates }).toEqual({ out: ["stdout:rot 184", "stdout:rot 185", "stderr:rot 184", "stdout:other text"], duplicates: 2 });
+  });
+
   test("property: stop anywhere, resume from the position with an inclusive since, every record once", () => {
     const msg = fc.record({ dt: fc.integer({ min: 0, max: 2 }), stream: fc.constantFrom(1, 2), parts: fc.integer({ min: 1, max: 3 }) });
     fc.assert(

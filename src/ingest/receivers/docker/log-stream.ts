@@ -5,7 +5,10 @@
  * comes as parts (same timestamp, no trailing newline — in TTY mode a part is exactly 16 KiB)
  * that are joined per stream. Positions are resume points for Docker's inclusive `since`: the
  * earliest time still needed (a held part's, else the last record's) and how many records
- * already handed out will be read again from there. Pure; frames may straddle chunks.
+ * already handed out will be read again from there. Docker 20.10 sends lines again when a
+ * follow crosses a json-file rotation: a message whose stream, nanosecond time and text (CRC-32)
+ * equal one of the last RECENT_PER_STREAM of that stream is dropped and counted. Pure; frames
+ * may straddle chunks.
  */
 
 import type { Attrs } from "../../../core/record.ts";
@@ -18,6 +21,37 @@ export interface LogPosition {
   us: number;
   ns: number;
   n: number;
+}
+
+/** Messages per stream remembered to recognise ones the daemon sends again. */
+const RECENT_PER_STREAM = 4096;
+
+/** The last RECENT_PER_STREAM messages (time, text CRC) of one stream, and the newest time. */
+class RecentMessages {
+  private readonly us = new Float64Array(RECENT_PER_STREAM);
+  private readonly ns = new Int32Array(RECENT_PER_STREAM);
+  private readonly crc = new Uint32Array(RECENT_PER_STREAM);
+  private next = 0;
+  private size = 0;
+  private maxUs = -1;
+  private maxNs = 0;
+
+  /** True when this message was seen already; otherwise remembers it. */
+  seen(us: number, ns: number, raw: Uint8Array): boolean {
+    const crc = Bun.hash.crc32(raw);
+    if (!before(this.maxUs, this.maxNs, us, ns)) {
+      for (let i = 0; i < this.size; i++) if (this.us[i] === us && this.ns[i] === ns && this.crc[i] === crc) return true;
+    } else {
+      this.maxUs = us;
+      this.maxNs = ns;
+    }
+    this.us[this.next] = us;
+    this.ns[this.next] = ns;
+    this.crc[this.next] = crc;
+    this.next = (this.next + 1) % RECENT_PER_STREAM;
+    this.size = Math.min(this.size + 1, RECENT_PER_STREAM);
+    return false;
+  }
 }
 
 /** Size of a part of a long message (Docker's log buffer). */
@@ -61,6 +95,9 @@ export class DockerLogParser {
   out: Draft[] = [];
   /** Frames or messages that could not be parsed (counted by the owner). */
   malformed = 0;
+  /** Messages the daemon sent twice (dropped). */
+  duplicates = 0;
+  private readonly recent = new Map<number, RecentMessages>();
   private carry: Uint8Array | undefined;
   private readonly held = new Map<number, Held>();
   /** Times of records handed out that a resume from position() would read again. */
@@ -198,6 +235,12 @@ export class DockerLogParser {
   }
 
   private emit(stream: number, raw: Uint8Array, us: number, ns: number): void {
+    let seen = this.recent.get(stream);
+    if (!seen) this.recent.set(stream, (seen = new RecentMessages()));
+    if (seen.seen(us, ns, raw)) {
+      this.duplicates++;
+      return;
+    }
     if (!before(us, ns, this.lastUs, this.lastNs)) {
       this.lastUs = us;
       this.lastNs = ns;
