@@ -1,7 +1,7 @@
 /** Text file store: records against a line model, regions, batches, cursors, caching, read-only refusals. */
 
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { LogError } from "../../core/errors.ts";
@@ -268,5 +268,72 @@ describe("text file store lifecycle", () => {
     expect([a!.count(), b!.count()]).toEqual([2, 2]);
     writeFileSync(p, "1 a\na\n2 bb\n3 cc\n4 dd\n".slice(0, 20));
     expect(() => a!.record(0)).toThrow("changed after it was opened");
+  });
+});
+
+describe("follow: the files keep being read while the store is open", () => {
+  /** Waits (bounded) until the store has `n` records. */
+  async function records(s: ChunkStore, n: number): Promise<Rec[]> {
+    const deadline = performance.now() + 5000;
+    while (readAll(s).length < n && performance.now() < deadline) await Bun.sleep(10);
+    return readAll(s);
+  }
+
+  test("appended lines become new chunks (a partial line waits for its newline) and subscribers hear of them", async () => {
+    using d = tempDir();
+    const p = join(d.path, "app.log");
+    writeFileSync(p, "1 first\n");
+    const s = open([p], { follow: true });
+    const events: string[] = [];
+    s.subscribe((e) => events.push(e.kind));
+    try {
+      appendFileSync(p, "2 second\n3 thi");
+      await records(s, 2);
+      appendFileSync(p, "rd\n");
+      expect((await records(s, 3)).map((r) => r.raw)).toEqual(["1 first", "2 second", "3 third"]);
+      expect(events.filter((k) => k === "appended").length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("rename rotation: the old file's last lines, then the new file from its start", async () => {
+    using d = tempDir();
+    const p = join(d.path, "app.log");
+    writeFileSync(p, "1 a\n");
+    const s = open([p], { follow: true });
+    try {
+      appendFileSync(p, "2 b\n");
+      renameSync(p, `${p}.1`);
+      appendFileSync(`${p}.1`, "3 c\n");
+      writeFileSync(p, "4 d\n");
+      expect((await records(s, 4)).map((r) => r.raw)).toEqual(["1 a", "2 b", "3 c", "4 d"]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("truncated in place: the old chunks go, the new content is read", async () => {
+    using d = tempDir();
+    const p = join(d.path, "app.log");
+    writeFileSync(p, "1 old line\n2 old line\n");
+    const s = open([p], { follow: true });
+    try {
+      truncateSync(p, 0);
+      appendFileSync(p, "3 new\n");
+      // Until the store notices, reading the old chunk fails (its bytes are gone).
+      const raws = () => {
+        try {
+          return readAll(s).map((r) => r.raw);
+        } catch (err) {
+          return [(err as Error).message];
+        }
+      };
+      const deadline = performance.now() + 5000;
+      while (raws().join() !== "3 new" && performance.now() < deadline) await Bun.sleep(10);
+      expect(raws()).toEqual(["3 new"]);
+    } finally {
+      await s.close();
+    }
   });
 });
