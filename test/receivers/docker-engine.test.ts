@@ -11,62 +11,23 @@
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { run, startHarness, type Harness } from "./support.ts";
+import { BUSYBOX_IMAGE, startDockerEngine, type DockerEngine } from "../support/docker-engine.ts";
+import { startHarness, type Harness } from "./support.ts";
 
 const dec = new TextDecoder();
-const IMAGE = "gastrolog-busybox:test";
-
-interface Engine {
-  socket: string;
-  dataRoot: string;
-  proc: Bun.Subprocess;
-  docker(...args: string[]): Promise<string>;
-}
+const IMAGE = BUSYBOX_IMAGE;
 
 let dir = "";
-let engine: Engine | undefined;
+let engine: DockerEngine | undefined;
 let unavailable = "";
-
-/** Starts dockerd with the flags of ../shared/fixtures/README.md and imports the busybox image. */
-async function startEngine(): Promise<Engine> {
-  const dockerd = Bun.which("dockerd");
-  const cli = Bun.which("docker");
-  const busybox = ["/bin/busybox", "/usr/bin/busybox"].find((p) => Bun.file(p).size > 0);
-  if (process.getuid?.() !== 0) throw new Error("not root");
-  if (!dockerd || !cli || !busybox) throw new Error(`missing ${[!dockerd && "dockerd", !cli && "docker", !busybox && "busybox-static"].filter(Boolean).join(", ")}`);
-  const socket = join(dir, "d.sock");
-  const dataRoot = join(dir, "data");
-  const proc = Bun.spawn(
-    [dockerd, "--data-root", dataRoot, "--exec-root", join(dir, "exec"), "--pidfile", join(dir, "docker.pid"), "-H", `unix://${socket}`, "--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs"],
-    { stdout: "ignore", stderr: "pipe" },
-  );
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    const up = await fetch("http://docker/_ping", { unix: socket }).then((r) => r.ok, () => false);
-    if (up) break;
-    if (proc.exitCode !== null || performance.now() > deadline) {
-      proc.kill();
-      throw new Error(`dockerd did not come up: ${(await new Response(proc.stderr).text()).trim().split("\n").slice(-3).join(" / ")}`);
-    }
-    await Bun.sleep(100);
-  }
-  const docker = (...args: string[]) => run([cli, "-H", `unix://${socket}`, ...args]);
-  const rootfs = join(dir, "rootfs");
-  mkdirSync(join(rootfs, "bin"), { recursive: true });
-  cpSync(busybox, join(rootfs, "bin/busybox"));
-  chmodSync(join(rootfs, "bin/busybox"), 0o755);
-  for (const c of ["sh", "echo", "head", "tr", "usleep", "seq", "printf", "sleep"]) symlinkSync("busybox", join(rootfs, "bin", c));
-  await run(["sh", "-c", `tar -C ${rootfs} -c . | ${cli} -H unix://${socket} import - ${IMAGE}`]);
-  return { socket, dataRoot, proc, docker };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "dk-"));
   try {
-    engine = await startEngine();
+    engine = await startDockerEngine(dir);
   } catch (err) {
     unavailable = (err as Error).message;
     console.log(`docker engine test: the engine could not start (${unavailable}); falling back to the captured json-file files`);
@@ -74,11 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (engine) {
-    await engine.docker("rm", "-f", ...(await engine.docker("ps", "-aq")).split("\n").filter((x) => x !== "")).catch(() => "");
-    engine.proc.kill("SIGTERM");
-    await engine.proc.exited;
-  }
+  await engine?.stop();
   rmSync(dir, { recursive: true, force: true });
   console.log(engine ? "docker engine test: ran against a real dockerd (API and json-file modes)" : `docker engine test: ran on captured files only (${unavailable})`);
 });

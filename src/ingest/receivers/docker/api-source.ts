@@ -4,8 +4,10 @@
  * Each container is a checkpointed source: its position is a Docker `since` time plus the
  * records to drop, committed once durable, so a restart resumes each container where it was —
  * also a container that stopped meanwhile (its remaining logs are read once). On the first run
- * with start=end, containers already running are read from now on; containers seen for the
- * first time later are read from their first line. Rows of removed containers are forgotten.
+ * with start=end, containers already running are read from now on; with start=beginning, every
+ * container's log is read, stopped ones too. Containers seen for the first time later are read
+ * from their first line. A container that started and stopped entirely while the receiver was
+ * not running is not read. Rows of removed containers are forgotten.
  */
 
 import { errorMessage } from "../../../core/errors.ts";
@@ -58,7 +60,9 @@ export class DockerApiSource {
     for (const s of cp.sources()) if (!ids.has(s)) cp.forget(s);
     for (const c of list) {
       const running = c.State === "running";
-      if (running || cp.row(c.Id) !== undefined) this.attach(c.Id, running, this.firstRun && running);
+      // Stopped containers: the rest of those read before; on a first run from the beginning, all.
+      const wanted = running || cp.row(c.Id) !== undefined || (this.firstRun && this.o.start === "beginning");
+      if (wanted) this.attach(c.Id, running, this.firstRun && running);
     }
     this.events = this.watch(events, first);
   }
