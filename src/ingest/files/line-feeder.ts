@@ -8,6 +8,8 @@
  * carried until its LF arrives, or handed out by end().
  */
 
+import { concatBytes } from "../../core/bytes/concat.ts";
+
 /** Text encodings a followed file may have (a BOM selects one under "auto"). */
 export type Encoding = "utf-8" | "utf-16le" | "utf-16be";
 
@@ -154,14 +156,8 @@ class Utf16Feeder implements LineFeeder {
   }
 
   push(chunk: Uint8Array, offset: number): void {
-    let bytes = chunk;
-    let base = offset;
-    if (this.tail.length > 0) {
-      bytes = new Uint8Array(this.tail.length + chunk.length);
-      bytes.set(this.tail);
-      bytes.set(chunk, this.tail.length);
-      base = offset - this.tail.length;
-    }
+    const bytes = this.tail.length > 0 ? concatBytes([this.tail, chunk]) : chunk;
+    const base = offset - this.tail.length;
     let usable = bytes.length & ~1;
     if (usable >= 2) {
       const unit = this.le ? bytes[usable - 2]! | (bytes[usable - 1]! << 8) : (bytes[usable - 2]! << 8) | bytes[usable - 1]!;

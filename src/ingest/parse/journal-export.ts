@@ -8,6 +8,7 @@
  * __SEQNUM_ID describe the transport, not the entry, and are left out. Pure.
  */
 
+import { concatBytes } from "../../core/bytes/concat.ts";
 import { LogError } from "../../core/errors.ts";
 import type { Attrs } from "../../core/record.ts";
 
@@ -30,13 +31,8 @@ export class JournalExportParser {
 
   /** Parses `chunk`, calling `entry` for each complete entry. Throws LogError on garbage. */
   push(chunk: Uint8Array, entry: (e: JournalEntry) => void): void {
-    let buf = chunk;
-    if (this.carry) {
-      buf = new Uint8Array(this.carry.length + chunk.length);
-      buf.set(this.carry);
-      buf.set(chunk, this.carry.length);
-      this.carry = undefined;
-    }
+    const buf = this.carry ? concatBytes([this.carry, chunk]) : chunk;
+    this.carry = undefined;
     let pos = 0;
     while (pos < buf.length) {
       if (buf[pos] === LF) {

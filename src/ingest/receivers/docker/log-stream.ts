@@ -11,6 +11,7 @@
  * may straddle chunks.
  */
 
+import { concatBytes } from "../../../core/bytes/concat.ts";
 import type { Attrs } from "../../../core/record.ts";
 import { MAX_RAW_BYTES } from "../../../core/limits.ts";
 import type { Draft } from "../../checkpoint/checkpointer.ts";
@@ -124,13 +125,8 @@ export class DockerLogParser {
   }
 
   push(chunk: Uint8Array): void {
-    let buf = chunk;
-    if (this.carry) {
-      buf = new Uint8Array(this.carry.length + chunk.length);
-      buf.set(this.carry);
-      buf.set(chunk, this.carry.length);
-      this.carry = undefined;
-    }
+    const buf = this.carry ? concatBytes([this.carry, chunk]) : chunk;
+    this.carry = undefined;
     const pos = this.tty ? this.raw(buf) : this.frames(buf);
     if (pos < buf.length) this.carry = buf.slice(pos);
   }
@@ -145,7 +141,7 @@ export class DockerLogParser {
     }
     for (const [stream, h] of [...this.held]) {
       this.held.delete(stream);
-      this.emit(stream, join(h.parts, h.length), h.us, h.ns);
+      this.emit(stream, concatBytes(h.parts), h.us, h.ns);
     }
   }
 
@@ -216,7 +212,7 @@ export class DockerLogParser {
         h.length += part.length;
         if (h.length >= MAX_RAW_BYTES) {
           this.held.delete(stream);
-          this.emit(stream, join(h.parts, h.length), h.us, h.ns);
+          this.emit(stream, concatBytes(h.parts), h.us, h.ns);
         }
       } else {
         this.held.set(stream, { parts: [part], length: part.length, us, ns });
@@ -231,7 +227,7 @@ export class DockerLogParser {
     }
     this.held.delete(stream);
     h.parts.push(content.subarray(0, end));
-    this.emit(stream, join(h.parts, h.length + end), h.us, h.ns);
+    this.emit(stream, concatBytes(h.parts), h.us, h.ns);
   }
 
   private emit(stream: number, raw: Uint8Array, us: number, ns: number): void {
@@ -255,14 +251,3 @@ export class DockerLogParser {
   }
 }
 
-function join(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let p = 0;
-  for (const x of parts) {
-    out.set(x.subarray(0, Math.min(x.length, length - p)), p);
-    p += x.length;
-    if (p >= length) break;
-  }
-  return out;
-}

@@ -18,12 +18,13 @@ import type { Checkpointer } from "../../checkpoint/checkpointer.ts";
 import type { SourceRow } from "../../checkpoint/positions.ts";
 import { RecordAssembler } from "../../files/assembler.ts";
 import { compilePattern } from "../../files/discovery.ts";
-import { FileFollower, type FollowerOptions } from "../../files/follower.ts";
+import type { FollowerOptions } from "../../files/follower.ts";
 import type { Chain } from "../../files/stream.ts";
 import { FILE_OPTIONS, fileSettings } from "../file-options.ts";
 import { checkOptionKeys, regexOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
-import { SourceReceiver, type RunningSource } from "../source-receiver.ts";
+import { FileReceiver } from "../file-receiver.ts";
+import type { RunningSource } from "../source-receiver.ts";
 import { DockerApi } from "./api.ts";
 import { DockerApiSource } from "./api-source.ts";
 import { containerAttrs, containerFilter, matchesFilter, readContainerConfig, type ContainerFilter, type ContainerInfo } from "./containers.ts";
@@ -33,12 +34,11 @@ const OPTIONS = { ...FILE_OPTIONS, name: "string", image: "string", label: "stri
 /** Options that only make sense for json-file files. */
 const FILE_ONLY = Object.keys(FILE_OPTIONS).filter((k) => k !== "start");
 
-export class DockerReceiver extends SourceReceiver {
+export class DockerReceiver extends FileReceiver {
   private readonly filter: ContainerFilter;
   private readonly settings: Omit<FollowerOptions, "chain" | "accept" | "patterns" | "encoding">;
   private readonly multiline: RegExp | undefined;
   private api: DockerApiSource | undefined;
-  private follower: FileFollower | undefined;
   private readonly infos = new Map<string, ContainerInfo | undefined>();
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
@@ -70,24 +70,18 @@ export class DockerReceiver extends SourceReceiver {
       return { stop: () => src.stop() };
     }
     this.infos.clear();
-    const f = new FileFollower(
-      {
-        ...this.settings,
-        patterns: [compilePattern(join(a.path, "*", "*-json.log"))],
-        encoding: "utf-8",
-        chain: (path) => this.chain(path),
-        accept: (path) => matchesFilter(this.filter, this.info(path)),
-      },
-      { checkpointer: cp, pipeline: this.pipeline, counters: this.counters, onError: (m) => this.decodeError(m), clock: this.clock },
-    );
-    await f.start();
-    this.follower = f;
-    return { stop: () => f.stop() };
+    return this.follow(cp, {
+      ...this.settings,
+      patterns: [compilePattern(join(a.path, "*", "*-json.log"))],
+      encoding: "utf-8",
+      chain: (path) => this.chain(path),
+      accept: (path) => matchesFilter(this.filter, this.info(path)),
+    });
   }
 
   protected override rewind(row: Readonly<SourceRow>): void {
-    this.api?.rewind(row.source);
-    this.follower?.rewind(row.source);
+    if (this.api) this.api.rewind(row.source);
+    else super.rewind(row);
   }
 
   /** The container a json-file log belongs to (config.v2.json, else its directory name). */

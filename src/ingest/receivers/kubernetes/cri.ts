@@ -7,6 +7,7 @@
  * A line that does not parse is stored as it is with `parse_error` and counted.
  */
 
+import { concatBytes } from "../../../core/bytes/concat.ts";
 import type { Attrs } from "../../../core/record.ts";
 import { MAX_RAW_BYTES } from "../../../core/limits.ts";
 import type { EntrySink } from "../../files/assembler.ts";
@@ -85,15 +86,6 @@ export class CriDecoder implements Decoder {
   }
 
   private emit(stream: string, h: Held, next: number): void {
-    let raw = h.parts[0]!;
-    if (h.parts.length > 1) {
-      raw = new Uint8Array(h.length);
-      let p = 0;
-      for (const x of h.parts) {
-        raw.set(x, p);
-        p += x.length;
-      }
-    }
-    this.sink.entry(raw, h.ts, this.attrs(stream), h.at, next);
+    this.sink.entry(concatBytes(h.parts), h.ts, this.attrs(stream), h.at, next);
   }
 }

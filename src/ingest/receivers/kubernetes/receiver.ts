@@ -11,26 +11,25 @@
 import { basename, dirname, join } from "node:path";
 import type { Attrs } from "../../../core/record.ts";
 import type { Checkpointer } from "../../checkpoint/checkpointer.ts";
-import type { SourceRow } from "../../checkpoint/positions.ts";
 import { RecordAssembler } from "../../files/assembler.ts";
 import { compilePattern } from "../../files/discovery.ts";
-import { FileFollower, type FollowerOptions } from "../../files/follower.ts";
+import type { FollowerOptions } from "../../files/follower.ts";
 import type { Chain } from "../../files/stream.ts";
 import { FILE_OPTIONS, fileSettings } from "../file-options.ts";
 import { checkOptionKeys, regexOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
-import { SourceReceiver, type RunningSource } from "../source-receiver.ts";
+import { FileReceiver } from "../file-receiver.ts";
+import type { RunningSource } from "../source-receiver.ts";
 import { CriDecoder } from "./cri.ts";
 import { ContainerIds, containersLinkAttrs, podsPathAttrs, type PodAttrs } from "./paths.ts";
 
 const OPTIONS = { ...FILE_OPTIONS, multilineStart: "string" } as const;
 
-export class KubernetesReceiver extends SourceReceiver {
+export class KubernetesReceiver extends FileReceiver {
   private readonly settings: Omit<FollowerOptions, "chain" | "accept">;
   private readonly multiline: RegExp | undefined;
   /** Set when the sources are /var/log/pods trees (ids come from their containers/ links). */
   private readonly ids = new Map<string, ContainerIds>();
-  private follower: FileFollower | undefined;
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx, { schemes: ["file"], expected: "file:///var/log/pods or file:///var/log/containers", options: OPTIONS });
@@ -44,18 +43,8 @@ export class KubernetesReceiver extends SourceReceiver {
     this.multiline = regexOption(this.config, "multilineStart");
   }
 
-  protected override async startSource(cp: Checkpointer): Promise<RunningSource> {
-    const f = new FileFollower(
-      { ...this.settings, chain: (path) => this.chain(path) },
-      { checkpointer: cp, pipeline: this.pipeline, counters: this.counters, onError: (m) => this.decodeError(m), clock: this.clock },
-    );
-    await f.start();
-    this.follower = f;
-    return { stop: () => f.stop() };
-  }
-
-  protected override rewind(row: Readonly<SourceRow>): void {
-    this.follower?.rewind(row.source);
+  protected override startSource(cp: Checkpointer): Promise<RunningSource> {
+    return this.follow(cp, { ...this.settings, chain: (path) => this.chain(path) });
   }
 
   private podAttrs(path: string): PodAttrs {

@@ -9,25 +9,24 @@
  */
 
 import type { Checkpointer } from "../../checkpoint/checkpointer.ts";
-import type { SourceRow } from "../../checkpoint/positions.ts";
 import { RecordAssembler } from "../../files/assembler.ts";
 import { PlainTextDecoder } from "../../files/decoder.ts";
 import { compilePattern, type FilePattern } from "../../files/discovery.ts";
-import { FileFollower, type FollowerOptions } from "../../files/follower.ts";
+import type { FollowerOptions } from "../../files/follower.ts";
 import type { Chain } from "../../files/stream.ts";
 import { FILE_OPTIONS, fileSettings } from "../file-options.ts";
 import { checkOptionKeys, enumOption, intOption, regexOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
-import { SourceReceiver, type RunningSource } from "../source-receiver.ts";
+import { FileReceiver } from "../file-receiver.ts";
+import type { RunningSource } from "../source-receiver.ts";
 
 const OPTIONS = { ...FILE_OPTIONS, encoding: "string", multilineStart: "string", tzOffsetMinutes: "int" } as const;
 const ENCODINGS = ["auto", "utf-8", "utf-16le", "utf-16be"] as const;
 
-export class TailReceiver extends SourceReceiver {
+export class TailReceiver extends FileReceiver {
   private readonly settings: Omit<FollowerOptions, "chain" | "accept">;
   private readonly multiline: RegExp | undefined;
   private readonly tzOffsetMinutes: number;
-  private follower: FileFollower | undefined;
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx, { schemes: ["file"], expected: "file:///path/or/glob", options: OPTIONS });
@@ -39,23 +38,8 @@ export class TailReceiver extends SourceReceiver {
     this.tzOffsetMinutes = intOption(c, "tzOffsetMinutes", 0, -1440, 1440);
   }
 
-  /** Paths being read now (for status and tests). */
-  openFiles(): string[] {
-    return this.follower?.openFiles() ?? [];
-  }
-
-  protected override async startSource(cp: Checkpointer): Promise<RunningSource> {
-    const f = new FileFollower(
-      { ...this.settings, chain: (path) => this.chain(path) },
-      { checkpointer: cp, pipeline: this.pipeline, counters: this.counters, onError: (m) => this.decodeError(m), clock: this.clock },
-    );
-    await f.start();
-    this.follower = f;
-    return { stop: () => f.stop() };
-  }
-
-  protected override rewind(row: Readonly<SourceRow>): void {
-    this.follower?.rewind(row.source);
+  protected override startSource(cp: Checkpointer): Promise<RunningSource> {
+    return this.follow(cp, { ...this.settings, chain: (path) => this.chain(path) });
   }
 
   private chain(path: string): Chain {
