@@ -60,13 +60,12 @@ export interface FollowerContext {
 
 export class FileFollower {
   private readonly files = new Map<string, TrackedFile>();
+  /** Live files by the path they are at now (directory events name paths). */
   private readonly byPath = new Map<string, TrackedFile>();
   private readonly watchers = new Map<string, FSWatcher>();
   private readonly rotation: RotationHandler;
   private timers: ReturnType<typeof setInterval>[] = [];
   private scanTimer: ReturnType<typeof setTimeout> | undefined;
-  private scanning: Promise<void> | undefined;
-  private rescan = false;
   private stopped = false;
   private firstScan = true;
   private lastForget = 0;
@@ -86,7 +85,7 @@ export class FileFollower {
 
   /** Scans once (files present now are opened), then watches and polls until stop(). */
   async start(): Promise<void> {
-    await this.scan();
+    this.scan();
     this.timers.push(setInterval(() => this.pollAll(), this.o.pollMs));
     this.timers.push(setInterval(() => this.requestScan(0), this.o.scanMs));
   }
@@ -99,7 +98,6 @@ export class FileFollower {
     clearTimeout(this.scanTimer);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
-    await this.scanning;
     await this.rotation.idle();
     while ([...this.files.values()].some((f) => f.busy)) await new Promise((r) => setTimeout(r, 5));
     for (const f of this.files.values()) f.close();
@@ -114,37 +112,24 @@ export class FileFollower {
     this.requestScan(this.o.pollMs);
   }
 
-  /** Paths of the files open now (live and draining rotated ones). */
-  openFiles(): string[] {
-    return [...this.byPath.keys()].sort();
-  }
-
   private requestScan(delay: number): void {
-    if (this.stopped) return;
-    if (this.scanning) {
-      this.rescan = true;
-      return;
-    }
-    if (this.scanTimer !== undefined) return;
+    if (this.stopped || this.scanTimer !== undefined) return;
     this.scanTimer = setTimeout(() => {
       this.scanTimer = undefined;
-      void this.scan();
+      this.scan();
     }, delay);
   }
 
-  private async scan(): Promise<void> {
+  private scan(): void {
     if (this.stopped) return;
-    const run = this.scanOnce().catch((err) => this.ctx.onError(`scan failed: ${errorMessage(err)}`));
-    this.scanning = run;
-    await run;
-    this.scanning = undefined;
-    if (this.rescan) {
-      this.rescan = false;
-      this.requestScan(SCAN_DEBOUNCE_MS);
+    try {
+      this.scanOnce();
+    } catch (err) {
+      this.ctx.onError(`scan failed: ${errorMessage(err)}`);
     }
   }
 
-  private async scanOnce(): Promise<void> {
+  private scanOnce(): void {
     this.ensureWatches();
     const live = liveFiles(this.o.patterns).filter((p) => this.o.accept?.(p) ?? true);
     const seen = new Set<string>();
@@ -155,23 +140,26 @@ export class FileFollower {
       seen.add(f.key);
       liveKeys.add(f.key);
       if (f.tracked) this.track(f.tracked);
-      const t = this.files.get(f.key);
-      if (t && t.meta.path !== path) this.repath(t, path);
-      if (t) t.live = true;
+      const t = this.files.get(f.key)!;
+      if (t.meta.path !== path) t.meta = { ...t.meta, path };
+      t.live = true;
+      this.byPath.set(path, t);
     }
     for (const t of this.files.values()) {
       if (t.live && !liveKeys.has(t.key)) {
         t.live = false;
         t.lastData = performance.now();
+        if (this.byPath.get(t.meta.path) === t) this.byPath.delete(t.meta.path);
       }
     }
-    const dirs = new Set(live);
+    // Rotated siblings of the live files, and of files known from earlier runs.
+    const names = new Set(live);
     for (const s of this.ctx.checkpointer.sources()) {
       const m = parseFileMeta(this.ctx.checkpointer.row(s)?.meta ?? "");
-      if (m && !m.retired) dirs.add(m.path);
+      if (m && !m.retired) names.add(m.path);
     }
-    for (const r of rotatedFiles([...dirs])) {
-      const key = await this.rotation.consider(r);
+    for (const r of rotatedFiles([...names])) {
+      const key = this.rotation.consider(r);
       if (key !== undefined) seen.add(key);
     }
     this.firstScan = false;
@@ -193,13 +181,6 @@ export class FileFollower {
 
   private track(f: TrackedFile): void {
     this.files.set(f.key, f);
-    this.byPath.set(f.meta.path, f);
-  }
-
-  private repath(t: TrackedFile, path: string): void {
-    if (this.byPath.get(t.meta.path) === t) this.byPath.delete(t.meta.path);
-    t.meta = { ...t.meta, path };
-    this.byPath.set(path, t);
   }
 
   private ensureWatches(): void {

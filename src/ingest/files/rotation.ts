@@ -20,6 +20,9 @@ import { openRotated, resumePoint, retire } from "./open-file.ts";
 import { formatPosition, FileStream, parsePosition } from "./stream.ts";
 import { fileEncoding, type FileSetup, type TrackedFile } from "./tracked-file.ts";
 
+/** First-bytes cache entries kept before the cache starts over. */
+const MAX_HEADS = 256;
+
 export interface RotationOptions extends FileSetup {
   readRotated: boolean;
 }
@@ -49,7 +52,7 @@ export class RotationHandler {
   }
 
   /** Decides about one rotated file; returns its key when it is (now) a known source. */
-  async consider(r: RotatedFile): Promise<string | undefined> {
+  consider(r: RotatedFile): string | undefined {
     let st;
     try {
       st = statSync(r.path);
@@ -85,7 +88,6 @@ export class RotationHandler {
     }
     const own: FileMeta = { path, dev: st.dev, ino: st.ino, fp: fingerprint(head, head.length), fpLen: head.length, ...(r.gz ? { gz: true } : {}) };
     cp.set(key, formatPosition(from), JSON.stringify(own));
-    this.heads.clear();
     if (r.gz) this.startGz(r.path, key, own, from);
     else this.open(r.path, key, own, from);
     return key;
@@ -106,7 +108,6 @@ export class RotationHandler {
     retire(this.ctx.checkpointer, f.key, old, pos);
     f.restart();
     this.ctx.checkpointer.set(f.key, formatPosition({ o: f.bom, k: 0 }), JSON.stringify(f.meta));
-    this.heads.clear();
   }
 
   /** A known inode still holds the content its row was about (inodes are reused). */
@@ -152,6 +153,7 @@ export class RotationHandler {
           closeSync(fd);
         }
       }
+      if (this.heads.size >= MAX_HEADS) this.heads.clear();
       this.heads.set(id, head);
       return head;
     } catch (err) {

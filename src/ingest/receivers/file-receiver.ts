@@ -13,11 +13,6 @@ import { SourceReceiver, type RunningSource } from "./source-receiver.ts";
 export abstract class FileReceiver extends SourceReceiver {
   private follower: FileFollower | undefined;
 
-  /** Paths being read now (for status and tests). */
-  openFiles(): string[] {
-    return this.follower?.openFiles() ?? [];
-  }
-
   /** Starts following files with `options`; records go through `cp`. */
   protected async follow(cp: Checkpointer, options: FollowerOptions): Promise<RunningSource> {
     const f = new FileFollower(options, { checkpointer: cp, pipeline: this.pipeline, counters: this.counters, onError: (m) => this.decodeError(m), clock: this.clock });
