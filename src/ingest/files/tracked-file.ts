@@ -68,8 +68,9 @@ export class TrackedFile {
     const size = fstatSync(this.fd).size;
     // A rotated copy shorter than where its original was read holds nothing new.
     if (size < this.readPos) return this.live ? REPLACED : 0;
-    if (this.live && this.meta.fpLen > 0 && !headMatches(readHead(this.fd), this.meta)) return REPLACED;
     if (size === this.readPos) return 0;
+    // New bytes: make sure they continue what was read (not a file rewritten in place).
+    if (this.live && this.meta.fpLen > 0 && !headMatches(readHead(this.fd), this.meta)) return REPLACED;
     const buf = new Uint8Array(Math.min(size - this.readPos, maxBytes));
     const got = readSync(this.fd, buf, 0, buf.length, this.readPos);
     if (got === 0) return 0;
