@@ -125,6 +125,8 @@ test.skipIf(LOGROTATE === undefined)("logrotate create+compress+delaycompress an
     await Bun.sleep(800);
     await rotate(writer);
     srv = await startServe(dir, flag);
+    const resumed = srv.logs.find((l) => l.event === "resumed");
+    console.log(`after SIGKILL: ${resumed ? String(resumed.msg) : "no window was in flight"}`);
     for (let i = 0; i < 2; i++) {
       await Bun.sleep(1100);
       await rotate(writer);

@@ -52,19 +52,26 @@ export class Checkpointer {
     private readonly onRewind: RewindFn = () => {},
   ) {}
 
-  /** Loads the saved rows and settles windows left pending by a crash (see the header). */
-  async recover(recall: Recall | undefined): Promise<void> {
+  /**
+   * Loads the saved rows and settles windows left pending by a crash (see the header); returns
+   * how many windows were pending and how many of their records the stores already held.
+   */
+  async recover(recall: Recall | undefined): Promise<{ pending: number; stored: number }> {
     const rows = this.positions.rows();
     const open = rows.filter((r) => r.pending.some((w) => w.n > 0));
     const since = Math.min(...open.map((r) => r.pending.find((w) => w.n > 0)!.t0));
     const stored = open.length > 0 && recall ? await recall(this.positions.receiver, since) : 0;
+    const summary = { pending: 0, stored: 0 };
     for (const r of rows) {
       if (r.pending.length > 0) {
+        summary.pending += r.pending.length;
+        summary.stored += storedIn(r.pending, stored);
         settle(r, stored);
         this.positions.put(r);
       }
       this.rows.set(r.source, { ...r, generation: 0 });
     }
+    return summary;
   }
 
   /** A source's saved state (after recover), or undefined for one never seen. */
@@ -178,6 +185,13 @@ export class Checkpointer {
     this.wakeSource(row.source);
     this.onRewind(row);
   }
+}
+
+/** Records of `windows` at or before the newest stored ingestTs. */
+function storedIn(windows: readonly PendingWindow[], stored: number): number {
+  let n = 0;
+  for (const w of windows) if (w.n > 0 && stored >= w.t0) n += Math.min(w.n, stored - w.t0 + 1);
+  return n;
 }
 
 /** Applies the stores' answer to a row's pending windows (recovery; exported for tests). */

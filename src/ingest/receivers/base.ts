@@ -117,6 +117,11 @@ export abstract class BaseReceiver implements Receiver {
     this.emit("warn", "decode", message + more);
   }
 
+  /** Something worth an info log line (e.g. where a local source resumed). */
+  protected info(kind: ReceiverEvent["kind"], message: string): void {
+    this.emit("info", kind, message);
+  }
+
   /** True between a successful bind and stop() or a crash. */
   protected get running(): boolean {
     return this.state === "running";

@@ -57,7 +57,7 @@ export interface ReceiverStats extends CounterSnapshot {
 export interface ReceiverEvent {
   receiver: string;
   level: "info" | "warn" | "error";
-  kind: "started" | "bind" | "crash" | "decode" | "restart" | "stopped";
+  kind: "started" | "bind" | "crash" | "decode" | "restart" | "stopped" | "resumed";
   message: string;
 }
 

@@ -75,7 +75,7 @@ export class DockerReceiver extends FileReceiver {
       patterns: [compilePattern(join(a.path, "*", "*-json.log"))],
       encoding: "utf-8",
       chain: (path) => this.chain(path),
-      accept: (path) => matchesFilter(this.filter, this.info(path)),
+      accept: (path) => matchesFilter(this.filter, this.container(path)),
     });
   }
 
@@ -85,7 +85,7 @@ export class DockerReceiver extends FileReceiver {
   }
 
   /** The container a json-file log belongs to (config.v2.json, else its directory name). */
-  private info(path: string): ContainerInfo {
+  private container(path: string): ContainerInfo {
     const dir = dirname(path);
     let i = this.infos.get(dir);
     if (i === undefined) {
@@ -96,7 +96,7 @@ export class DockerReceiver extends FileReceiver {
   }
 
   private chain(path: string): Chain {
-    const info = this.info(path);
+    const info = this.container(path);
     const cache = new Map<string, Attrs>();
     const attrs = (stream: string) => {
       let x = cache.get(stream);
