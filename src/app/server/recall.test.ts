@@ -83,7 +83,7 @@ test("a kill -9 after the store committed but before the ack: the restarted rece
     await store.close();
     expect({ stored, resumed: events.filter((e) => e.startsWith("resumed")) }).toEqual({
       stored: lines,
-      resumed: ["resumed: resuming after an unclean stop: 1 windows were in flight, the stores held 100 of their records (read again: the rest)"],
+      resumed: ["resumed: resuming after an unclean stop: 1 read window(s) were in flight, the stores held 100 of their records (read again: the rest)"],
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

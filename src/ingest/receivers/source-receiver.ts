@@ -62,7 +62,7 @@ export abstract class SourceReceiver extends BaseReceiver {
     const positions = this.ctx.positions ?? (this.ownPositions ??= new PositionStore(":memory:"));
     const cp = new Checkpointer(positions.receiver(this.id), this.pipeline, this.counters, this.clock, (row) => this.rewind(row));
     const r = await cp.recover(this.ctx.recall);
-    if (r.pending > 0) this.info("resumed", `resuming after an unclean stop: ${r.pending} windows were in flight, the stores held ${r.stored} of their records (read again: the rest)`);
+    if (r.pending > 0) this.info("resumed", `resuming after an unclean stop: ${r.pending} read window(s) were in flight, the stores held ${r.stored} of their records (read again: the rest)`);
     this.checkpointer = cp;
     const src = await this.startSource(cp);
     let closed = false;
