@@ -10,6 +10,7 @@ import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
 import { runQueryBench } from "./query.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
+import { runForwardBench } from "./receivers/forward.bench.ts";
 import { runLocalReceiverBench } from "./receivers/local.bench.ts";
 import { runReceiverBench } from "./receivers/receivers.bench.ts";
 import { runCodecBench } from "./storage/codecs.bench.ts";
@@ -28,6 +29,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["repl", runReplBench],
   ["receivers", runReceiverBench],
   ["receivers/local", runLocalReceiverBench],
+  ["receivers/forward", runForwardBench],
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],
   ["server/footprint", runFootprintBench],

@@ -2,12 +2,14 @@
  * The ONE mapping from GastroLog error codes (core/errors.ts) to Connect codes, and the router
  * interceptor that applies it to every RPC (unary and streaming), so services just throw
  * LogError. A rejected config also carries every problem as a ConfigProblems detail.
- * Unexpected exceptions become INTERNAL with the message kept for the operator.
+ * Unexpected exceptions become INTERNAL with the message kept for the operator; requests the
+ * server cannot decode are INVALID_ARGUMENT (decode-errors.ts).
  */
 
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ConfigError } from "../config/problems.ts";
 import { errorMessage, LogError, type ErrorCode } from "../core/errors.ts";
+import { mapInputErrors, markInvoked } from "./decode-errors.ts";
 import { ConfigProblemsSchema } from "./gen/gastrolog/v1/config_pb.ts";
 
 const CODES: Record<ErrorCode, Code> = {
@@ -43,10 +45,14 @@ async function* mapStreamErrors<T>(it: AsyncIterable<T>): AsyncIterable<T> {
   }
 }
 
-/** Router interceptor applying toConnectError to thrown errors and failing response streams. */
+/**
+ * Router interceptor applying toConnectError to thrown errors and failing response streams;
+ * a streaming request's input that fails to decode is INVALID_ARGUMENT.
+ */
 export const errorInterceptor: Interceptor = (next) => async (req) => {
+  markInvoked(req.contextValues);
   try {
-    const res = await next(req);
+    const res = await next(req.stream ? { ...req, message: mapInputErrors(req.message) } : req);
     return res.stream ? { ...res, message: mapStreamErrors(res.message) } : res;
   } catch (err) {
     throw toConnectError(err);

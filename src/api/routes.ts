@@ -1,6 +1,7 @@
 /**
  * The API in one place: registerServices() puts every service (and reflection) on a
- * ConnectRouter; routerOptions() holds the limits and the error interceptor; and
+ * ConnectRouter; routerOptions() holds the limits, strict JSON (unknown fields are an error,
+ * not silently ignored), the error interceptor and the decode probe gate; and
  * createInProcessTransport() serves the same routes without a network, for the REPL's
  * embedded mode and tests.
  */
@@ -12,6 +13,7 @@ import { IngestService } from "./gen/gastrolog/v1/ingest_pb.ts";
 import { LifecycleService } from "./gen/gastrolog/v1/lifecycle_pb.ts";
 import { QueryService } from "./gen/gastrolog/v1/query_pb.ts";
 import { StoreService } from "./gen/gastrolog/v1/store_pb.ts";
+import { decodeProbeGate, wrapUnaryHandlers } from "./decode-errors.ts";
 import { errorInterceptor } from "./errors.ts";
 import type { EngineHost } from "./host.ts";
 import { registerReflection } from "./reflection.ts";
@@ -35,11 +37,18 @@ export function registerServices(router: ConnectRouter, host: EngineHost): void 
   router.service(LifecycleService, lifecycleService(host));
   router.service(IngestService, ingestService(host));
   registerReflection(router, API_SERVICES);
+  wrapUnaryHandlers(router.handlers);
 }
 
 /** Router options shared by the server and the in-process transport. */
 export function routerOptions(shutdownSignal?: AbortSignal): Partial<ConnectRouterOptions> {
-  return { interceptors: [errorInterceptor], readMaxBytes: READ_MAX_BYTES, shutdownSignal };
+  return {
+    interceptors: [errorInterceptor],
+    requestGate: decodeProbeGate,
+    jsonOptions: { ignoreUnknownFields: false },
+    readMaxBytes: READ_MAX_BYTES,
+    shutdownSignal,
+  };
 }
 
 /**

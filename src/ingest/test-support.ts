@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { openFileStore } from "../storage/file/open-store.ts";
 import type { FileStore } from "../storage/file/file-store.ts";
 import type { LogRecord } from "../core/record.ts";
+import { ReceiverCounters } from "./pipeline/counters.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 
@@ -54,6 +55,49 @@ export async function tempStore(prefix = "gastrolog-ingest-"): Promise<TempStore
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * fast-check runs for a decoder fuzz test: `n` by default; GASTROLOG_FUZZ_RUNS=N for a long
+ * run (e.g. `GASTROLOG_FUZZ_RUNS=200000 FC_SEED=random bun test fuzz`).
+ */
+export function fuzzRuns(n: number): number {
+  const env = Number(process.env.GASTROLOG_FUZZ_RUNS);
+  return Number.isInteger(env) && env > 0 ? env : n;
+}
+
+/** What a protocol session did, for session tests: its drops, its writes, whether it ended. */
+export interface SessionProbe {
+  counters: ReceiverCounters;
+  /** One "reason n: detail" per counted drop. */
+  drops: string[];
+  /** Bytes the session wrote to its peer, in order. */
+  writes: Uint8Array[];
+  /** The session's io (write and end). */
+  io: { write(b: Uint8Array): void; end(): void };
+  ended(): boolean;
+}
+
+/** Fresh counters and an io that records writes and the end of the connection. */
+export function sessionProbe(): SessionProbe {
+  const counters = new ReceiverCounters();
+  const drops: string[] = [];
+  counters.onDrop = (reason, n, _bytes, detail) => drops.push(`${reason} ${n}: ${detail}`);
+  const writes: Uint8Array[] = [];
+  let ended = false;
+  return { counters, drops, writes, io: { write: (b) => writes.push(b.slice()), end: () => (ended = true) }, ended: () => ended };
+}
+
+/** `bytes` cut at the distinct positions `seeds` (mod length + 1) give, in order (fuzzing splits). */
+export function cutAt(bytes: Uint8Array, seeds: readonly number[]): Uint8Array[] {
+  const cuts = [...new Set(seeds.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const pieces: Uint8Array[] = [];
+  let prev = 0;
+  for (const at of [...cuts, bytes.length]) {
+    pieces.push(bytes.subarray(prev, at));
+    prev = at;
+  }
+  return pieces;
 }
 
 const utf8 = new TextDecoder();

@@ -66,6 +66,51 @@ describe.skipIf(!hasCommand("curl"))("curl (needs curl)", () => {
     expect({ acked: s.acked, stored: s.stored, dropped: s.dropped }).toEqual({ acked: 2, stored: 4, dropped: { decode_failed: 2 } });
   });
 
+  test("Loki timestamps: what Loki refuses is refused with the position, counted, and nothing of that push stored", async () => {
+    await using h = await startHarness({ type: "http", listen: ["http://127.0.0.1:0"] });
+    const url = `http://127.0.0.1:${h.port("http")}/loki/api/v1/push`;
+    const push = (values: unknown[]) => run(["curl", "-sS", "-w", " %{http_code}", "-H", "Content-Type: application/json", "--data-binary", JSON.stringify({ streams: [{ stream: { app: "t" }, values }] }), url]);
+    const cases: [unknown[], string][] = [
+      [[["1795726040877000001", "ok line"], ["notanumber", "line"]], 'Loki push: streams[0].values[1]: timestamp must be integer nanoseconds since the epoch (0..9223372036854775807), got "notanumber"\n 400'],
+      [[[1795726040877000000, "line"]], "Loki push: streams[0].values[0]: timestamp must be a string of integer nanoseconds since the epoch, got the JSON number 1795726040877000000\n 400"],
+      [[["1.5e18", "line"]], 'Loki push: streams[0].values[0]: timestamp must be integer nanoseconds since the epoch (0..9223372036854775807), got "1.5e18"\n 400'],
+      [[["-5", "line"]], 'Loki push: streams[0].values[0]: timestamp must be integer nanoseconds since the epoch (0..9223372036854775807), got "-5"\n 400'],
+      [[["9223372036854775808", "line"]], 'Loki push: streams[0].values[0]: timestamp must be integer nanoseconds since the epoch (0..9223372036854775807), got "9223372036854775808"\n 400'],
+      [[[null, "line"]], "Loki push: streams[0].values[0]: timestamp must be a string of integer nanoseconds since the epoch, got the JSON null null\n 400"],
+      [[["1795726040877000001", "good"], ["+1795726040877999999", "plus sign, as strconv.ParseInt takes it"]], " 204"],
+    ];
+    const got: string[] = [];
+    for (const [values] of cases) got.push(await push(values));
+    expect(got).toEqual(cases.map((c) => c[1]));
+    await h.appender.waitFor(2);
+    await h.pipeline.drain();
+    expect(h.records().map((r) => [dec.decode(r.raw), r.sourceTs])).toEqual([
+      ["good", 1795726040877000],
+      ["plus sign, as strconv.ParseInt takes it", 1795726040877999],
+    ]);
+    expect(h.receiver.stats().dropped).toEqual({ decode_failed: 6 });
+  });
+
+  test("a body over maxBodyBytes answers 413 saying the limit, with or without Content-Length, and is counted", async () => {
+    await using h = await startHarness({ type: "http", listen: ["http://127.0.0.1:0"], options: { maxBodyBytes: 1024 } });
+    const url = `http://127.0.0.1:${h.port("http")}/ingest/text`;
+    const file = join(h.temp.dir, "big.txt");
+    await Bun.write(file, "x".repeat(5000) + "\n");
+    const curl = (...args: string[]) => run(["curl", "-sS", "-w", " %{http_code}", ...args, url]);
+    const sized = await curl("--data-binary", `@${file}`);
+    const chunked = await curl("-H", "Transfer-Encoding: chunked", "--data-binary", `@${file}`);
+    const small = await curl("--data-binary", "fits\n");
+    expect([sized, chunked.replace(/of \d+\+ bytes/, "of N+ bytes"), small]).toEqual([
+      "request body of 5001 bytes is over the receiver's limit maxBodyBytes=1024; send smaller batches or raise the option\n 413",
+      "request body of N+ bytes is over the receiver's limit maxBodyBytes=1024; send smaller batches or raise the option\n 413",
+      " 204",
+    ]);
+    await h.appender.waitFor(1);
+    await h.pipeline.drain();
+    const s = h.receiver.stats();
+    expect({ dropped: s.dropped, stored: s.stored, logged: h.events.filter((e) => e.kind === "drop").length > 0 }).toEqual({ dropped: { oversize: 2 }, stored: 1, logged: true });
+  });
+
   test("a full queue answers 429 with Retry-After", async () => {
     let release = () => {};
     const gate = new Promise<void>((r) => (release = r));

@@ -4,6 +4,7 @@
  * (no sleeps). Dispose stops the receiver, drains the pipeline and removes the store.
  */
 
+import { join } from "node:path";
 import type { LogRecord, RecordInput } from "../../src/core/record.ts";
 import { storeAppender, type Appender } from "../../src/ingest/pipeline/appender.ts";
 import { IngestPipeline, type PipelineOptions } from "../../src/ingest/pipeline/pipeline.ts";
@@ -113,6 +114,14 @@ export function simplify(rs: LogRecord[]): { raw: string; attrs: Record<string, 
     const { remote_ip: _ip, ...attrs } = r.attrs;
     return { raw: dec.decode(r.raw), attrs, sourceTs: r.sourceTs };
   });
+}
+
+/** A self-signed certificate for 127.0.0.1 made by openssl in `dir` (receiver TLS tests). */
+export async function selfSigned(dir: string): Promise<{ certFile: string; keyFile: string }> {
+  const certFile = join(dir, "cert.pem");
+  const keyFile = join(dir, "key.pem");
+  await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1"]);
+  return { certFile, keyFile };
 }
 
 /** A TCP port that was free a moment ago (for listeners that must rebind the same port). */

@@ -5,19 +5,11 @@
  */
 
 import { expect, test } from "bun:test";
-import { join } from "node:path";
 import type { RecordInput } from "../../src/core/record.ts";
 import { until } from "../../src/ingest/test-support.ts";
-import { hasCommand, run, startHarness } from "./support.ts";
+import { hasCommand, selfSigned, startHarness } from "./support.ts";
 
 const dec = new TextDecoder();
-
-async function selfSigned(dir: string) {
-  const certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1"]);
-  return { certFile, keyFile };
-}
 
 /**
  * Opens a TLS connection, writes `data` once the handshake is done (Bun drops earlier writes),

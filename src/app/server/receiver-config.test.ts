@@ -21,6 +21,13 @@ describe("receiverValidators", () => {
     ["gelf ok", entry("gelf", ["udp://127.0.0.1:12201"], { chunkTimeoutMs: 100 }), []],
     ["http ok", entry("http", ["http://127.0.0.1:3100"]), []],
     ["chatterbox ok", entry("chatterbox", [], { formats: "kv,json" }), []],
+    ["fluent ok", entry("fluent", ["tcp://127.0.0.1:24224"], { sharedKey: "k", heartbeat: false }), []],
+    ["beats ok", entry("beats", ["tcp://127.0.0.1:5044"], { maxWindowSize: 4096 }), []],
+    ["fluent on udp", entry("fluent", ["udp://127.0.0.1:24224"]), [{ path: "listen", message: "fluent listens on tcp:// or tls:// only" }]],
+    ["fluent empty shared key", entry("fluent", ["tcp://127.0.0.1:1"], { sharedKey: "" }), [{ path: "options.sharedKey", message: 'option sharedKey must be a non-empty string, got ""' }]],
+    ["beats window option", entry("beats", ["tcp://127.0.0.1:1"], { maxWindowSize: 0 }), [{ path: "options.maxWindowSize", message: "option maxWindowSize must be an integer in 1..9007199254740991, got 0" }]],
+    ["beats unknown option", entry("beats", ["tcp://127.0.0.1:1"], { window: 1 }), [{ path: "options.window", message: 'unknown option "window"; known: maxWindowSize, maxFrameBytes, maxDecodedBytes' }]],
+    ["beats tls without certificate", entry("beats", ["tls://127.0.0.1:1"]), [{ path: "listen", message: "tls:// needs tls.cert and tls.key" }]],
     ["wrong option type", entry("syslog", ["udp://127.0.0.1:1"], { maxFrameBytes: "x" }), [{ path: "options.maxFrameBytes", message: 'option maxFrameBytes must be an integer in 64..9007199254740991, got "x"' }]],
     ["unknown option", entry("gelf", ["udp://127.0.0.1:1"], { nope: 1 }), [{ path: "options.nope", message: 'unknown option "nope"; known: chunkTimeoutMs, maxChunkSets, maxMessageBytes, recvBufferBytes' }]],
     ["relp on udp", entry("relp", ["udp://127.0.0.1:1"]), [{ path: "listen", message: "relp listens on tcp:// or tls:// only" }]],
@@ -29,7 +36,7 @@ describe("receiverValidators", () => {
     ["bad chatterbox param", entry("chatterbox", [], { minInterval: "soon" }), [{ path: "options", message: "chatterbox: invalid minInterval 'soon': expected a duration like 100ms, 1s or 1m30s" }]],
   ];
   for (const [name, r, want] of CASES) test(name, () => expect(v[r.type]!(r)).toEqual(want));
-  test("every type of this build is known", () => expect(Object.keys(v).sort()).toEqual(["chatterbox", "docker", "gelf", "http", "journald", "kubernetes", "relp", "syslog", "tail"]));
+  test("every type of this build is known", () => expect(Object.keys(v).sort()).toEqual(["beats", "chatterbox", "docker", "fluent", "gelf", "http", "journald", "kubernetes", "relp", "syslog", "tail"]));
 });
 
 describe("receiverFlagConfigs", () => {
@@ -48,13 +55,21 @@ describe("receiverFlagConfigs", () => {
       { id: "syslog-udp-5514-2", type: "syslog", enabled: true, listen: ["udp://0.0.0.0:5514"], options: {} },
     ]);
   });
+  test("fluent and beats flag forms", () => {
+    expect(receiverFlagConfigs(["fluent=tcp://127.0.0.1:24224", "beats=tcp://0.0.0.0:5044"])).toEqual([
+      { id: "fluent-tcp-24224", type: "fluent", enabled: true, listen: ["tcp://127.0.0.1:24224"], options: {} },
+      { id: "beats-tcp-5044", type: "beats", enabled: true, listen: ["tcp://0.0.0.0:5044"], options: {} },
+    ]);
+  });
   const BAD: [string, string][] = [
-    ["bogus=udp://127.0.0.1:1", '--receiver "bogus=udp://127.0.0.1:1": unknown type "bogus" (known: syslog, relp, gelf, http, tail, docker, kubernetes, journald; the demo receiver is --demo)'],
+    ["bogus=udp://127.0.0.1:1", '--receiver "bogus=udp://127.0.0.1:1": unknown type "bogus" (known: syslog, relp, gelf, http, fluent, beats, tail, docker, kubernetes, journald; the demo receiver is --demo)'],
     ["tail=udp://127.0.0.1:1", '--receiver "tail=udp://127.0.0.1:1": "udp://127.0.0.1:1" is not a source like file:///var/log/app/*.log'],
     ["docker=file://relative/dir", '"file://relative/dir" is not a source like'],
     ["kubernetes=unix:///var/run/x.sock", "kubernetes reads file:///var/log/pods or file:///var/log/containers only"],
     ["journald=file:///var/log/journal?start=middle", "option start must be one of end, beginning"],
     ["tail=file:///var/log/*.log?encoding=latin1", "option encoding must be one of auto, utf-8, utf-16le, utf-16be"],
+    ["beats=udp://127.0.0.1:1", '--receiver "beats=udp://127.0.0.1:1": beats listens on tcp:// or tls:// only'],
+    ["fluent=tls://127.0.0.1:1", '--receiver "fluent=tls://127.0.0.1:1": tls:// needs tls.cert and tls.key'],
     ["relp=udp://127.0.0.1:1", '--receiver "relp=udp://127.0.0.1:1": relp listens on tcp:// or tls:// only'],
     ["syslog", '--receiver "syslog": expected TYPE=URL, e.g. syslog=udp://127.0.0.1:5514'],
     ["gelf=udp://127.0.0.1", 'listen address "udp://127.0.0.1" needs an explicit port'],
@@ -82,7 +97,7 @@ test("the config store rejects bad receivers with every problem and stores nothi
     [
       "invalid config (3 problems):",
       "  $.receivers[0].options.maxFrameBytes: option maxFrameBytes must be an integer in 64..9007199254740991, got 1",
-      '  $.receivers[1].type: unknown receiver type "snmp" (known: chatterbox, docker, gelf, http, journald, kubernetes, relp, syslog, tail)',
+      '  $.receivers[1].type: unknown receiver type "snmp" (known: beats, chatterbox, docker, fluent, gelf, http, journald, kubernetes, relp, syslog, tail)',
       "  $.receivers[2].listen: relp listens on tcp:// or tls:// only",
     ].join("\n"),
   );

@@ -1,5 +1,5 @@
 /**
- * The network receivers of ingest/receivers (syslog, relp, gelf, http) as server receivers:
+ * The network receivers of ingest/receivers (syslog, relp, gelf, http, fluent, beats) as server receivers:
  * config entries are adapted to ingest's ReceiverConfig, every receiver feeds the server's ONE
  * IngestPipeline (group commit across receivers; its Appender is the routed ingest), and each
  * Receiver is wrapped as a ManagedReceiver whose view() comes from stats(). Chatterbox stays in

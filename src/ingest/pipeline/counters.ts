@@ -1,6 +1,7 @@
 /**
  * Per-receiver counters: plain mutable numbers bumped on hot paths (no closures, no maps per
- * record) and a `snapshot()` for status. Drop reasons are a small open set of strings.
+ * record) and a `snapshot()` for status. Drop reasons are a small open set of strings; every
+ * drop is also told to `onDrop` (the receiver logs them, rate-limited).
  */
 
 import { noViolations, type LimitViolations } from "../../core/limits.ts";
@@ -16,7 +17,11 @@ export type DropReason =
   | "evicted"
   | "duplicate_chunk"
   | "protocol"
-  | "unsupported";
+  | "unsupported"
+  | "truncated";
+
+/** Told about every drop; `detail` says what was wrong and from whom, when the caller knows. */
+export type DropListener = (reason: DropReason, n: number, bytes: number, detail?: string) => void;
 
 /** A point-in-time copy of a receiver's counters. */
 export interface CounterSnapshot {
@@ -26,7 +31,10 @@ export interface CounterSnapshot {
   bytes: number;
   /** Records stored with a `parse_error` attr, plus undecodable frames. */
   parseErrors: number;
-  /** Input dropped, by reason (counts of messages, or of frames/chunks where no message exists). */
+  /**
+   * Input dropped, by reason: counts of messages, or of frames/chunks where no message exists;
+   * `truncated` counts messages stored cut short (their cut-off bytes are in droppedBytes).
+   */
   dropped: Record<string, number>;
   /** Bytes discarded by drops (oversize tails, malformed frames, incomplete GELF sets). */
   droppedBytes: number;
@@ -56,12 +64,18 @@ export class ReceiverCounters {
   queueWaitMicros = 0;
   connections = 0;
   readonly limits: LimitViolations = noViolations();
+  /** Told about every drop (set by the receiver that owns these counters). */
+  onDrop: DropListener | undefined;
   private readonly drops = new Map<string, number>();
 
-  /** Counts `n` dropped items (and optionally the bytes they held). */
-  drop(reason: DropReason, n = 1, bytes = 0): void {
+  /**
+   * Counts `n` dropped items and the bytes they held. `n` is 0 only for more bytes of an item
+   * already counted (the rest of an oversize frame arriving later).
+   */
+  drop(reason: DropReason, n = 1, bytes = 0, detail?: string): void {
     this.drops.set(reason, (this.drops.get(reason) ?? 0) + n);
     this.droppedBytes += bytes;
+    this.onDrop?.(reason, n, bytes, detail);
   }
 
   /** Total drops of one reason (0 when none). */

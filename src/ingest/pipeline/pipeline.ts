@@ -105,6 +105,11 @@ export class IngestPipeline {
     return this.nextSeq++;
   }
 
+  /** Every record with a sequence number up to this one has been appended or has failed. */
+  get settled(): number {
+    return this.settledSeq;
+  }
+
   /** Resolves once the queue has room again (at or below half its bounds). */
   whenSpace(): Promise<void> {
     if (!this.full) return Promise.resolve();
@@ -121,6 +126,15 @@ export class IngestPipeline {
       if (i === ws.length) ws.push({ seq, resolve });
       else ws.splice(i, 0, { seq, resolve });
     });
+  }
+
+  /**
+   * True if an append of any record in `first..last` failed. Meaningful once `whenDurable(last)`
+   * resolved (a range can span batches; the last 64 failed batches are remembered).
+   */
+  failedWithin(first: number, last: number): boolean {
+    for (const [a, b] of this.failed) if (a <= last && b >= first) return true;
+    return false;
   }
 
   /** Resolves when every record pushed so far has been appended (or failed). */

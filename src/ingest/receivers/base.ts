@@ -2,13 +2,15 @@
  * BaseReceiver: the lifecycle every network receiver shares — bind all listeners, report and
  * count errors, restart with exponential backoff after a bind failure or a listener crash, and
  * expose counters plus state. Subclasses implement `open()` (bind sockets) only; they call
- * `crashed()` for a listener-level failure and `decodeError()` for bad input.
+ * `crashed()` for a listener-level failure; bad input is a counted drop (counters.drop with a
+ * detail), which is logged here through a DropReport (rate-limited).
  */
 
 import { errorMessage } from "../../core/errors.ts";
 import { systemClock, type Clock } from "../../core/time.ts";
 import { ReceiverCounters } from "../pipeline/counters.ts";
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
+import { DropReport } from "./drop-report.ts";
 import type { Receiver, ReceiverConfig, ReceiverContext, ReceiverEvent, ReceiverState, ReceiverStats } from "./receiver.ts";
 
 /** A bound socket or server. */
@@ -21,8 +23,6 @@ export interface Listener {
 /** First restart delay; doubles per consecutive failure up to BACKOFF_MAX_MS. */
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
-/** At most one decode-error event per receiver per this many ms (counters see every one). */
-const DECODE_REPORT_MS = 1000;
 
 export abstract class BaseReceiver implements Receiver {
   readonly id: string;
@@ -39,8 +39,7 @@ export abstract class BaseReceiver implements Receiver {
   private errors = 0;
   private lastError: string | undefined;
   private lastErrorAt: number | undefined;
-  private lastDecodeReport = 0;
-  private suppressedDecodes = 0;
+  private readonly drops = new DropReport((m) => this.emit("warn", "drop", m));
 
   constructor(
     protected readonly config: ReceiverConfig,
@@ -51,6 +50,7 @@ export abstract class BaseReceiver implements Receiver {
     this.pipeline = ctx.pipeline;
     this.clock = ctx.clock ?? systemClock;
     this.onEvent = ctx.onEvent ?? (() => {});
+    this.counters.onDrop = (reason, n, bytes, detail) => this.drops.add(reason, n, bytes, detail);
   }
 
   /** Binds every listener; on failure closes what was bound and throws. */
@@ -71,6 +71,7 @@ export abstract class BaseReceiver implements Receiver {
     const wasActive = this.state !== "stopped";
     this.state = "stopped";
     this.closeAll();
+    this.drops.flush();
     if (wasActive) this.emit("info", "stopped", "stopped");
   }
 
@@ -104,22 +105,9 @@ export abstract class BaseReceiver implements Receiver {
     this.emit("error", "crash", `${where}: ${errorMessage(err)}`);
   }
 
-  /** Bad input: always counted by the caller; reported at most once a second with a tally. */
-  protected decodeError(message: string): void {
-    const now = Date.now();
-    if (now - this.lastDecodeReport < DECODE_REPORT_MS) {
-      this.suppressedDecodes++;
-      return;
-    }
-    const more = this.suppressedDecodes > 0 ? ` (+${this.suppressedDecodes} more since last report)` : "";
-    this.lastDecodeReport = now;
-    this.suppressedDecodes = 0;
-    this.emit("warn", "decode", message + more);
-  }
-
-  /** Something worth an info log line (e.g. where a local source resumed). */
-  protected info(kind: ReceiverEvent["kind"], message: string): void {
-    this.emit("info", kind, message);
+  /** An event of a subclass's own (where a local source resumed, a source it cannot read). */
+  protected report(level: ReceiverEvent["level"], kind: ReceiverEvent["kind"], message: string): void {
+    this.emit(level, kind, message);
   }
 
   /** True between a successful bind and stop() or a crash. */

@@ -15,7 +15,7 @@ export abstract class FileReceiver extends SourceReceiver {
 
   /** Starts following files with `options`; records go through `cp`. */
   protected async follow(cp: Checkpointer, options: FollowerOptions): Promise<RunningSource> {
-    const f = new FileFollower(options, { checkpointer: cp, pipeline: this.pipeline, counters: this.counters, onError: (m) => this.decodeError(m), clock: this.clock });
+    const f = new FileFollower(options, { checkpointer: cp, pipeline: this.pipeline, counters: this.counters, onError: (m) => this.readProblem(m), clock: this.clock });
     await f.start();
     this.follower = f;
     return { stop: () => f.stop() };

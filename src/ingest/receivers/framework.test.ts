@@ -49,7 +49,7 @@ describe("listen URLs and flags", () => {
 
   test("createReceiver rejects bad configs with the reason", () => {
     const cases: [ReceiverConfig, string][] = [
-      [{ type: "nope", id: "x", listen: [] }, 'receiver x: unknown type "nope"; known: syslog, relp, gelf, http'],
+      [{ type: "nope", id: "x", listen: [] }, 'receiver x: unknown type "nope"; known: syslog, relp, gelf, http, fluent, beats'],
       [{ type: "relp", id: "x", listen: ["udp://127.0.0.1:1"] }, "receiver x: relp listens on tcp:// or tls:// only"],
       [{ type: "http", id: "x", listen: ["https://127.0.0.1:1"] }, "receiver x: https:// needs tls.certFile and tls.keyFile"],
       [{ type: "syslog", id: "x", listen: ["udp://127.0.0.1:1"], options: { proxy: true } }, 'receiver x (syslog): unknown option "proxy"; known: proxyProtocol, maxFrameBytes, recvBufferBytes, tzOffsetMinutes'],

@@ -25,6 +25,14 @@ export function boolOption(c: ReceiverConfig, key: string, def: boolean): boolea
   return v;
 }
 
+/** A string option (non-empty unless `allowEmpty`). */
+export function stringOption(c: ReceiverConfig, key: string, def: string, allowEmpty = false): string {
+  const v = c.options?.[key];
+  if (v === undefined) return def;
+  if (typeof v !== "string" || (!allowEmpty && v === "")) throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} must be a${allowEmpty ? "" : " non-empty"} string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** Rejects options this receiver type does not know (typos must not pass silently). */
 export function checkOptionKeys(c: ReceiverConfig, known: readonly string[]): void {
   for (const k of Object.keys(c.options ?? {})) {
@@ -32,24 +40,16 @@ export function checkOptionKeys(c: ReceiverConfig, known: readonly string[]): vo
   }
 }
 
-/** A string option. */
-export function stringOption(c: ReceiverConfig, key: string, def: string): string {
-  const v = c.options?.[key];
-  if (v === undefined) return def;
-  if (typeof v !== "string") throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} must be a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
 /** A string option restricted to `values`. */
 export function enumOption<T extends string>(c: ReceiverConfig, key: string, values: readonly T[], def: T): T {
-  const v = stringOption(c, key, def);
+  const v = stringOption(c, key, def, true);
   if (!(values as readonly string[]).includes(v)) throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} must be one of ${values.join(", ")}, got ${JSON.stringify(v)}`);
   return v as T;
 }
 
 /** A regular expression option (compiled; a bad pattern is an error naming it). */
 export function regexOption(c: ReceiverConfig, key: string): RegExp | undefined {
-  const v = stringOption(c, key, "");
+  const v = stringOption(c, key, "", true);
   if (v === "") return undefined;
   try {
     return new RegExp(v);

@@ -1,7 +1,7 @@
 /**
  * The Receiver contract: a configured listener with start/stop, counters and a status, built
  * from a ReceiverConfig by the registry (registry.ts). Receivers hand records to the shared
- * IngestPipeline and report bind failures, crashes and (throttled) decode errors through the
+ * IngestPipeline and report bind failures, crashes and (rate-limited) dropped input through the
  * context's onEvent; nothing they do may throw out of a socket handler.
  */
 
@@ -46,18 +46,21 @@ export interface ReceiverStats extends CounterSnapshot {
   listening: string[];
   /** Restarts after a failure since start(). */
   restarts: number;
-  /** Error events reported (bind failures, crashes, decode errors). */
+  /** Error events reported (bind failures, crashes, drop reports). */
   errors: number;
   lastError?: string;
   /** Epoch µs of lastError. */
   lastErrorAt?: number;
 }
 
-/** Something the server should log and show: bind failure, crash, restart, decode errors. */
+/**
+ * Something the server should log and show: bind failure, crash, restart, dropped input; for
+ * local sources where they resumed and a source they cannot read.
+ */
 export interface ReceiverEvent {
   receiver: string;
   level: "info" | "warn" | "error";
-  kind: "started" | "bind" | "crash" | "decode" | "restart" | "stopped" | "resumed";
+  kind: "started" | "bind" | "crash" | "drop" | "restart" | "stopped" | "resumed" | "read";
   message: string;
 }
 

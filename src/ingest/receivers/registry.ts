@@ -4,7 +4,9 @@
  */
 
 import { LogError } from "../../core/errors.ts";
+import { createBeatsReceiver } from "./beats/receiver.ts";
 import { createDockerReceiver } from "./docker/receiver.ts";
+import { createFluentReceiver } from "./fluent/receiver.ts";
 import { createGelfReceiver } from "./gelf/receiver.ts";
 import { createHttpReceiver } from "./http/receiver.ts";
 import { createJournaldReceiver } from "./journald/receiver.ts";
@@ -20,6 +22,8 @@ export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
   relp: createRelpReceiver,
   gelf: createGelfReceiver,
   http: createHttpReceiver,
+  fluent: createFluentReceiver,
+  beats: createBeatsReceiver,
   tail: createTailReceiver,
   docker: createDockerReceiver,
   kubernetes: createKubernetesReceiver,

@@ -30,6 +30,20 @@ export abstract class SocketReceiver extends BaseReceiver {
   /** Handles one accepted TCP/TLS connection. */
   protected abstract connection(conn: TcpConnection): ConnectionHandler;
 
+  /**
+   * The handler of a connection driven by a protocol session: bytes go to `session.data`,
+   * reads pause while the ingest queue is full, `session.closed` runs when the peer is gone.
+   */
+  protected sessionHandler(conn: TcpConnection, session: { data(chunk: Uint8Array): void; closed(): void }): ConnectionHandler {
+    return {
+      data: (chunk) => {
+        session.data(chunk);
+        if (this.pipeline.full) conn.pauseForSpace();
+      },
+      closed: () => session.closed(),
+    };
+  }
+
   /** Binds a UDP address (types that accept udp:// override this). */
   protected openUdp(a: ListenAddress): Promise<Listener[]> {
     return Promise.reject(new LogError("invalid_argument", `receiver ${this.id}: no UDP listener for ${formatListenUrl(a)}`));

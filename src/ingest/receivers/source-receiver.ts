@@ -14,6 +14,9 @@ import { BaseReceiver, type Listener } from "./base.ts";
 import type { ReceiverConfig, ReceiverContext } from "./receiver.ts";
 import { parseSourceUrl, withUrlOptions, type OptionKind, type SourceAddress } from "./source-url.ts";
 
+/** At most one read-problem warning per receiver per this many ms. */
+const PROBLEM_REPORT_MS = 1000;
+
 /** What a subclass started; stop() resolves once nothing more will be pushed. */
 export interface RunningSource {
   stop(): Promise<void>;
@@ -41,6 +44,8 @@ export abstract class SourceReceiver extends BaseReceiver {
   private readonly ctx: ReceiverContext;
   private ownPositions: PositionStore | undefined;
   private stopping: Promise<void> = Promise.resolve();
+  private lastProblemAt = -Infinity;
+  private unreportedProblems = 0;
   /** The checkpointer of the current run (set before startSource). */
   protected checkpointer: Checkpointer | undefined;
 
@@ -54,6 +59,22 @@ export abstract class SourceReceiver extends BaseReceiver {
   /** Starts reading; records go through `cp.push`. Throws to report a failed start (retried). */
   protected abstract startSource(cp: Checkpointer): Promise<RunningSource>;
 
+  /**
+   * A source could not be read (a file unreadable, a container's stream failed): a warning, at
+   * most one a second; those in between are tallied into the next one.
+   */
+  protected readProblem(message: string): void {
+    const now = Date.now();
+    if (now - this.lastProblemAt < PROBLEM_REPORT_MS) {
+      this.unreportedProblems++;
+      return;
+    }
+    const more = this.unreportedProblems > 0 ? ` (+${this.unreportedProblems} more since the last report)` : "";
+    this.lastProblemAt = now;
+    this.unreportedProblems = 0;
+    this.report("warn", "read", message + more);
+  }
+
   /** An append failed: re-read the source from `row` (default: nothing to do). */
   protected rewind(_row: Readonly<SourceRow>): void {}
 
@@ -62,7 +83,7 @@ export abstract class SourceReceiver extends BaseReceiver {
     const positions = this.ctx.positions ?? (this.ownPositions ??= new PositionStore(":memory:"));
     const cp = new Checkpointer(positions.receiver(this.id), this.pipeline, this.counters, this.clock, (row) => this.rewind(row));
     const r = await cp.recover(this.ctx.recall);
-    if (r.pending > 0) this.info("resumed", `resuming after an unclean stop: ${r.pending} read window(s) were in flight, the stores held ${r.stored} of their records (read again: the rest)`);
+    if (r.pending > 0) this.report("info", "resumed", `resuming after an unclean stop: ${r.pending} read window(s) were in flight, the stores held ${r.stored} of their records (read again: the rest)`);
     this.checkpointer = cp;
     const src = await this.startSource(cp);
     let closed = false;

@@ -14,8 +14,8 @@ export const DEFAULT_UDP_RECV_BUFFER = 8 << 20;
 export interface UdpListenOptions {
   address: ListenAddress;
   recvBufferBytes?: number;
-  /** One datagram; `remote` is the sender's IP. */
-  message(datagram: Uint8Array, remote: string): void;
+  /** One datagram; `remote` is the sender's IP, `port` its port. */
+  message(datagram: Uint8Array, remote: string, port: number): void;
   /** The socket failed after binding. */
   onCrash(err: unknown): void;
 }
@@ -23,6 +23,8 @@ export interface UdpListenOptions {
 /** A bound UDP socket; `recvBufferBytes` is what the kernel granted. */
 export interface UdpListener extends Listener {
   readonly recvBufferBytes: number;
+  /** Sends one datagram (replies such as Fluent's heartbeat answer); errors are ignored. */
+  send(data: Uint8Array, port: number, address: string): void;
 }
 
 /** Binds a UDP socket; rejects when the bind fails. */
@@ -37,7 +39,7 @@ export function listenUdp(o: UdpListenOptions): Promise<UdpListener> {
         reject(err);
       } else o.onCrash(err);
     });
-    socket.on("message", (msg, rinfo) => o.message(msg, rinfo.address));
+    socket.on("message", (msg, rinfo) => o.message(msg, rinfo.address, rinfo.port));
     socket.bind(o.address.port, o.address.hostname, () => {
       bound = true;
       const port = socket.address().port;
@@ -50,6 +52,9 @@ export function listenUdp(o: UdpListenOptions): Promise<UdpListener> {
       resolve({
         address: formatListenUrl({ ...o.address, port }),
         recvBufferBytes: granted,
+        send(data, port, address) {
+          socket.send(data, port, address, () => {});
+        },
         close() {
           socket.removeAllListeners("message");
           socket.close();

@@ -28,7 +28,7 @@ export interface ContainerFilter {
 
 /** The filter options of a docker receiver (throws LogError for a bad regex). */
 export function containerFilter(c: ReceiverConfig): ContainerFilter {
-  const labels = stringOption(c, "label", "")
+  const labels = stringOption(c, "label", "", true)
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "")

@@ -62,7 +62,7 @@ export class DockerReceiver extends FileReceiver {
         checkpointer: cp,
         pipeline: this.pipeline,
         counters: this.counters,
-        onError: (m) => this.decodeError(m),
+        onError: (m) => this.readProblem(m),
         onLost: (err) => this.crashed(err),
       });
       await src.start();

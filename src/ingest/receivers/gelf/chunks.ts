@@ -16,8 +16,8 @@ export const CHUNK_HEADER = 12;
 /** Most chunks per message (GELF spec). */
 export const MAX_CHUNKS = 128;
 
-/** Receives drops: `messages` is 1 for a lost message, 0 for a lost chunk of a live set. */
-export type DropSink = (reason: DropReason, messages: number, bytes: number) => void;
+/** Receives drops: `n` is 1 for a lost message or a rejected chunk (the set may still complete). */
+export type DropSink = (reason: DropReason, n: number, bytes: number) => void;
 
 interface ChunkSet {
   parts: (Uint8Array | undefined)[];
@@ -72,11 +72,11 @@ export class GelfChunkAssembler {
       set = { parts: new Array<Uint8Array | undefined>(count), received: 0, bytes: 0, firstSeen: now };
       this.sets.set(id, set);
     } else if (set.parts.length !== count) {
-      drop("protocol", 0, d.length);
+      drop("protocol", 1, d.length);
       return undefined;
     }
     if (set.parts[seq] !== undefined) {
-      drop("duplicate_chunk", 0, d.length);
+      drop("duplicate_chunk", 1, d.length);
       return undefined;
     }
     set.parts[seq] = data;

@@ -34,7 +34,7 @@ export class GelfReceiver extends SocketReceiver {
     this.maxMessage = intOption(config, "maxMessageBytes", 8 << 20, 64);
     this.recvBuffer = intOption(config, "recvBufferBytes", DEFAULT_UDP_RECV_BUFFER, 0);
     const c = this.counters;
-    this.dropSink = (reason, messages, bytes) => c.drop(reason, messages, bytes);
+    this.dropSink = (reason, n, bytes) => c.drop(reason, n, bytes, DROP_WHY[reason]);
   }
 
   /** The UDP socket plus a timer expiring incomplete chunk sets. */
@@ -47,7 +47,7 @@ export class GelfReceiver extends SocketReceiver {
       onCrash: (err) => this.crashed(err),
       message: (d, remote) => {
         c.bytes += d.length;
-        if (this.pipeline.full) return c.drop("queue_full", 1, d.length);
+        if (this.pipeline.full) return c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);
         try {
           if (d.length >= 2 && d[0] === CHUNK_MAGIC_0 && d[1] === CHUNK_MAGIC_1) {
             const whole = assembler.add(d, this.clock(), this.dropSink);
@@ -75,9 +75,10 @@ export class GelfReceiver extends SocketReceiver {
   protected override connection(conn: TcpConnection): ConnectionHandler {
     const framer = new NulFramer(this.maxMessage);
     const remote = conn.remoteAddress;
+    const c = this.counters;
     const sink: NulFrameSink = {
       frame: (buf, start, end) => this.payload(buf.subarray(start, end), remote),
-      dropped: this.dropSink,
+      dropped: (reason, n, bytes) => c.drop(reason, n, bytes, `${DROP_WHY[reason] ?? reason} on the connection from ${remote}`),
     };
     return {
       data: (chunk) => {
@@ -94,8 +95,7 @@ export class GelfReceiver extends SocketReceiver {
     try {
       json = inflatePayload(p, this.maxMessage);
     } catch (err) {
-      this.counters.drop("decode_failed", 1, p.length);
-      this.decodeError(`GELF message from ${remote}: cannot decompress: ${errorMessage(err)}`);
+      this.counters.drop("decode_failed", 1, p.length, `GELF message from ${remote}: cannot decompress: ${errorMessage(err)}`);
       return;
     }
     const r = gelfRecord(json, { receiver: this.id, remote_ip: remote });
@@ -106,6 +106,15 @@ export class GelfReceiver extends SocketReceiver {
     this.pipeline.push({ raw: r.raw, attrs: r.attrs, sourceTs: r.sourceTs, ingestTs: this.clock() }, this.counters);
   }
 }
+
+/** What a framing or chunking drop means, for the log line. */
+const DROP_WHY: Partial<Record<string, string>> = {
+  oversize: "message longer than maxMessageBytes",
+  incomplete: "message not complete (chunks missing after chunkTimeoutMs, or no NUL before the connection closed)",
+  evicted: "chunk set evicted: more than maxChunkSets open",
+  duplicate_chunk: "chunk received twice",
+  protocol: "malformed chunk header",
+};
 
 /** Registry entry. */
 export function createGelfReceiver(config: ReceiverConfig, ctx: ReceiverContext): GelfReceiver {

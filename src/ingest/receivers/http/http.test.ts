@@ -11,7 +11,7 @@ import { jsonTimeMicros, ndjsonRecord } from "../../parse/ndjson.ts";
 import { capture } from "../../test-support.ts";
 import { parseLabels } from "./labels.ts";
 import { ndjsonRecords, textRecords } from "./lines.ts";
-import { lokiJsonRecords, lokiProtoRecords } from "./loki.ts";
+import { lokiJsonRecords, lokiProtoRecords, lokiTimestampMicros } from "./loki.ts";
 import { decodeLokiPush } from "./loki-proto.ts";
 
 const dec = new TextDecoder();
@@ -44,6 +44,34 @@ describe("Loki push", () => {
     expect(() => lokiJsonRecords("{}", {}, 1)).toThrow('Loki push: expected {"streams": [...]}');
     expect(() => lokiJsonRecords('{"streams":[{"stream":{},"values":[[1]]}]}', {}, 1)).toThrow("each value must be [timestamp, line, metadata?]");
     expect(() => decodeLokiPush(Uint8Array.of(0x0a, 0x05, 0x01))).toThrow("length 5 runs past the end");
+  });
+
+  test("JSON timestamps follow Loki: a string of int64 nanoseconds, else the push is refused", () => {
+    const cases: [unknown, number | string][] = [
+      ["1795726040877123456", 1795726040877123],
+      ["+1795726040877123456", 1795726040877123],
+      ["999", 0],
+      ["0", 0],
+      ["9223372036854775807", 9223372036854775],
+      ["9223372036854775808", "0..9223372036854775807), got \"9223372036854775808\""],
+      ["notanumber", 'got "notanumber"'],
+      ["-1", 'got "-1"'],
+      [" 1", 'got " 1"'],
+      ["", 'got ""'],
+      [1795726040877123456, "got the JSON number 1795726040877123600"],
+      [null, "got the JSON null null"],
+      [["1"], 'got the JSON object ["1"]'],
+    ];
+    const got = cases.map(([v]) => {
+      try {
+        return lokiTimestampMicros(v, "x");
+      } catch (e) {
+        return (e as Error).message;
+      }
+    });
+    expect(got.map((g, i) => (typeof g === "number" ? g : g.endsWith(String(cases[i]![1])) && g.startsWith("Loki push: x: timestamp must be")))).toEqual(
+      cases.map(([, want]) => (typeof want === "number" ? want : true)),
+    );
   });
 
   test("labels", () => {

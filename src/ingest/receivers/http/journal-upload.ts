@@ -26,7 +26,6 @@ export interface UploadContext {
   now: () => number;
   /** Reads a compressed body whole and inflates it (Content-Encoding gzip/deflate). */
   inflate: (body: Uint8Array, encoding: string) => Uint8Array;
-  onDecodeError: (message: string) => void;
   /** Last stored sequence number per journal (cursor `s=`), shared by the receiver's requests. */
   seen: UploadSequence;
 }
@@ -66,7 +65,7 @@ export async function journalUpload(req: Request, ctx: UploadContext): Promise<R
   if (!type.startsWith(JOURNAL_TYPE)) return new Response(`Content-Type must be ${JOURNAL_TYPE}\n`, { status: 415 });
   const { pipeline, counters: c } = ctx;
   if (pipeline.full) {
-    c.drop("queue_full", 1, Number(req.headers.get("content-length") ?? 0));
+    c.drop("queue_full", 1, Number(req.headers.get("content-length") ?? 0), `ingest queue full, ${JOURNAL_UPLOAD_PATH} from ${ctx.base.remote_ip} answered 429`);
     return new Response("ingest queue full, retry later\n", { status: 429, headers: { "retry-after": "1" } });
   }
   const parser = new JournalExportParser();
@@ -99,9 +98,8 @@ export async function journalUpload(req: Request, ctx: UploadContext): Promise<R
     }
     parser.end(onEntry);
   } catch (err) {
-    c.drop("decode_failed");
     c.parseErrors++;
-    ctx.onDecodeError(`${JOURNAL_UPLOAD_PATH}: ${errorMessage(err)} (after ${n} entries)`);
+    c.drop("decode_failed", 1, 0, `${JOURNAL_UPLOAD_PATH} from ${ctx.base.remote_ip}: ${errorMessage(err)} (after ${n} entries)`);
     return new Response(`${errorMessage(err)}\n`, { status: 400 });
   }
   if (n > 0 && !(await pipeline.whenDurable(seq))) return new Response("entries were not stored\n", { status: 503, headers: { "retry-after": "1" } });

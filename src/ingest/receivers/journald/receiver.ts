@@ -33,7 +33,7 @@ export class JournaldReceiver extends SourceReceiver {
     if (this.addresses.length > 1) throw new LogError("invalid_argument", `receiver ${c.id}: journald takes one source`);
     checkOptionKeys(c, Object.keys(OPTIONS));
     this.start_ = enumOption(c, "start", ["end", "beginning"] as const, "end");
-    this.matches = stringOption(c, "match", "").split(/\s+/).filter((m) => m !== "");
+    this.matches = stringOption(c, "match", "", true).split(/\s+/).filter((m) => m !== "");
     for (const m of this.matches) if (!/^[A-Z0-9_]+=/.test(m)) throw new LogError("invalid_argument", `receiver ${c.id}: option match needs FIELD=value words, got ${JSON.stringify(m)}`);
     this.binary = stringOption(c, "journalctl", "journalctl");
   }

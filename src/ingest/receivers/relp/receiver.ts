@@ -40,7 +40,6 @@ export class RelpReceiver extends SocketReceiver {
       software: RELP_SOFTWARE,
       maxData: this.maxData,
       clock: this.clock,
-      onProtocolError: (detail) => this.decodeError(detail),
     });
     return {
       data: (chunk) => {

@@ -75,6 +75,8 @@ describe("RELP frames", () => {
 async function session(appender?: (a: Appender) => Appender) {
   const temp = await tempStore();
   const counters = new ReceiverCounters();
+  const drops: string[] = [];
+  counters.onDrop = (reason, n, _bytes, detail) => drops.push(`${reason} ${n}: ${detail}`);
   const pipeline = new IngestPipeline(appender ? appender(storeAppender(temp.store)) : storeAppender(temp.store));
   const out: string[] = [];
   let ended = false;
@@ -90,9 +92,8 @@ async function session(appender?: (a: Appender) => Appender) {
       software: "gastrolog,test,x",
       maxData: 1 << 20,
       clock: () => 1,
-      onProtocolError: (d) => out.push(`ERROR ${d}`),
     });
-  return { temp, counters, pipeline, out, mk, ended: () => ended, resends };
+  return { temp, counters, pipeline, out, drops, mk, ended: () => ended, resends };
 }
 
 describe("RELP session", () => {
@@ -124,10 +125,9 @@ describe("RELP session", () => {
     const s = await session();
     await using _t = s.temp;
     s.mk().data(enc.encode("1 syslog 3 abc\n"));
-    expect([s.out, s.ended()]).toEqual([["ERROR RELP session from 127.0.0.1: command \"syslog\" before open"], true]);
-    s.out.length = 0;
+    expect([s.out, s.ended(), s.drops]).toEqual([[], true, ['protocol 1: RELP session from 127.0.0.1: command "syslog" before open']]);
     s.mk().data(enc.encode("1 open 15 commands=syslog\n2 starttls 0\n"));
-    expect(s.out[1]).toBe("2 rsp 34 500 command starttls not supported\n");
+    expect([s.out[1], s.drops[1]]).toEqual(["2 rsp 34 500 command starttls not supported\n", 'unsupported 1: RELP session from 127.0.0.1: command "starttls" not supported']);
   });
 
   test("messages stored but possibly unacked when the connection dies are counted when resent", async () => {

@@ -30,8 +30,6 @@ export interface RelpSessionDeps {
   software: string;
   maxData: number;
   clock: () => number;
-  /** Protocol violations end the session; reported here. */
-  onProtocolError(detail: string): void;
 }
 
 const latin1 = new TextDecoder("latin1");
@@ -77,13 +75,13 @@ export class RelpSession implements RelpFrameSink {
       return;
     }
     if (!this.opened) return this.error(`command ${JSON.stringify(command)} before open`);
-    this.d.counters.drop("unsupported", 1, end - start);
+    this.d.counters.drop("unsupported", 1, end - start, `RELP session from ${this.d.remote}: command ${JSON.stringify(command)} not supported`);
     this.d.io.write(encodeRsp(txnr, `500 command ${command} not supported`));
   }
 
+  /** A protocol violation: counted (with the reason, for the log) and the session ends. */
   error(detail: string): void {
-    this.d.counters.drop("protocol", 1, this.parser.buffered);
-    this.d.onProtocolError(`RELP session from ${this.d.remote}: ${detail}`);
+    this.d.counters.drop("protocol", 1, this.parser.buffered, `RELP session from ${this.d.remote}: ${detail}`);
     this.closed = true;
     this.d.io.end();
   }

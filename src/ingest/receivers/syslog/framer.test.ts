@@ -22,7 +22,7 @@ function frame(input: Uint8Array, opts: { max?: number; proxy?: boolean; cuts?: 
       frames.push(dec.decode(b.subarray(s, e)));
       bytes += e - s;
     },
-    dropped: (reason, n, messages) => {
+    dropped: (reason, messages, n) => {
       const d = (drops[reason] ??= [0, 0]);
       d[0] += n;
       d[1] += messages;
@@ -76,7 +76,30 @@ describe("syslog stream framing", () => {
     const big = frame(enc.encode(`20 ${"x".repeat(20)}<1>after\n${"y".repeat(30)}\n<2>z\n15 short`), { max: 8 });
     expect(big).toEqual({
       frames: ["xxxxxxxx", "<1>after", "yyyyyyyy", "<2>z"],
-      drops: { oversize: [35, 0], incomplete: [8, 1] },
+      drops: { truncated: [35, 2], incomplete: [8, 1] },
+      proxy: undefined,
+      accounted: true,
+    });
+  });
+
+  test("NUL ends a frame like LF (Python's SysLogHandler over TCP); trailing NUL in octet frames is framing", () => {
+    const cases: [string, string[]][] = [
+      ["<14>one\0<14>two\0<14>three\0", ["<14>one", "<14>two", "<14>three"]],
+      ["<14>a\n\0<14>b\r\n<14>c\0\n\0", ["<14>a", "<14>b", "<14>c"]],
+      ["8 <14>one\0<14>two\0", ["<14>one", "<14>two"]],
+      ["<14>tail without delimiter", ["<14>tail without delimiter"]],
+    ];
+    for (const [input, frames] of cases) {
+      for (const cuts of [[], [1], [5, 6, 7]]) {
+        expect(frame(enc.encode(input), { cuts })).toEqual({ frames, drops: {}, proxy: undefined, accounted: true });
+      }
+    }
+  });
+
+  test("an oversize NUL-terminated message is cut, counted once as truncated, and the next one survives", () => {
+    expect(frame(enc.encode(`<14>${"x".repeat(20)}\0<14>next\0`), { max: 8, cuts: [3, 10] })).toEqual({
+      frames: ["<14>xxxx", "<14>next"],
+      drops: { truncated: [17, 1] },
       proxy: undefined,
       accounted: true,
     });
@@ -89,7 +112,7 @@ describe("syslog stream framing", () => {
       for (const [i, v] of m) b[i % b.length] = v;
       return b;
     });
-    const alphabet = fc.uint8Array({ maxLength: 120 }).map((b) => b.map((x) => [0x0a, 0x0d, 0x20, 0x31, 0x35, 0x39, 0x30, 0x3c, 0x41][x % 9]!));
+    const alphabet = fc.uint8Array({ maxLength: 120 }).map((b) => b.map((x) => [0x0a, 0x0d, 0x20, 0x31, 0x35, 0x39, 0x30, 0x3c, 0x41, 0x00][x % 10]!));
     fc.assert(
       fc.property(fc.oneof(mutated, alphabet, fc.uint8Array({ maxLength: 80 })), fc.array(fc.nat(), { maxLength: 5 }), fc.boolean(), (input, cutSeeds, proxy) => {
         const cuts = [...new Set(cutSeeds.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);

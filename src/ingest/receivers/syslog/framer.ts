@@ -1,10 +1,12 @@
 /**
  * RFC 6587 stream framing for syslog over TCP, both methods on one connection: a frame that
- * starts with a digit 1-9 is octet-counted (`LEN SP MSG`), anything else runs to LF
- * (non-transparent framing). One trailing LF (and CR) inside an octet-counted frame is framing
- * (rsyslog counts it); CR before LF is framing too; empty lines are skipped. An optional
- * PROXY v1 line is accepted first. A frame longer than `maxFrame` is cut to it (the tail is
- * dropped as "oversize"; keep maxFrame above MAX_RAW_BYTES so the record is marked truncated).
+ * starts with a digit 1-9 is octet-counted (`LEN SP MSG`), anything else runs to LF or NUL
+ * (non-transparent framing; NUL ends a frame too, as in syslog-ng and rsyslog, because C
+ * senders such as Python's SysLogHandler end each message with NUL and send no LF). A trailing
+ * NUL, LF and CR inside a frame are framing (rsyslog counts its LF in the octet count); empty
+ * frames are skipped. An optional PROXY v1 line is accepted first. A frame longer than
+ * `maxFrame` is cut to it and its tail dropped as "truncated" (counted once per message; keep
+ * maxFrame above MAX_RAW_BYTES so the record is marked truncated too).
  * Pure: bytes in, frames out; every input byte ends up in a frame, in `overhead`, or in a
  * counted drop.
  */
@@ -14,8 +16,8 @@ import type { DropReason } from "../../pipeline/counters.ts";
 /** Receives frames and drops. `buf` is never modified afterwards (subarrays may be kept). */
 export interface FrameSink {
   frame(buf: Uint8Array, start: number, end: number): void;
-  /** `messages` is how many messages the drop stands for (0 for the tail of one already counted). */
-  dropped(reason: DropReason, bytes: number, messages: number): void;
+  /** `messages` is how many messages the drop stands for (0 for more of one already counted). */
+  dropped(reason: DropReason, messages: number, bytes: number): void;
 }
 
 /** The PROXY v1 header of a connection. */
@@ -29,6 +31,7 @@ export interface ProxyInfo {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const NUL = 0x00;
 const SP = 0x20;
 /** Longest PROXY v1 line including CRLF (HAProxy spec). */
 const PROXY_MAX = 107;
@@ -49,8 +52,11 @@ export class SyslogStreamFramer {
   private expectProxy: boolean;
   /** Bytes of an oversize octet-counted frame still to discard. */
   private skip = 0;
-  /** Discarding the rest of an oversize LF line. */
-  private skipToLf = false;
+  /** Discarding the rest of an oversize LF/NUL-terminated frame. */
+  private skipToDelim = false;
+  /** Next LF / NUL at or after the scan position in the buffer being processed (-1: none left). */
+  private nextLf = -1;
+  private nextNul = -1;
 
   constructor(
     private readonly maxFrame: number,
@@ -67,7 +73,7 @@ export class SyslogStreamFramer {
     }
     this.pending.push(chunk);
     this.pendingLen += chunk.length;
-    const ready = this.need >= 0 ? this.pendingLen >= this.need : chunk.indexOf(LF) >= 0 || this.pendingLen > this.maxFrame;
+    const ready = this.need >= 0 ? this.pendingLen >= this.need : chunk.indexOf(LF) >= 0 || chunk.indexOf(NUL) >= 0 || this.pendingLen > this.maxFrame;
     if (!ready) return;
     const data = Buffer.concat(this.pending, this.pendingLen);
     this.pending = [];
@@ -81,31 +87,33 @@ export class SyslogStreamFramer {
     const data = Buffer.concat(this.pending, this.pendingLen);
     this.pending = [];
     this.pendingLen = 0;
-    if (this.need >= 0) sink.dropped("incomplete", data.length, 1);
+    if (this.need >= 0) sink.dropped("incomplete", 1, data.length);
     else this.emitLine(data, 0, data.length, sink);
   }
 
   private process(data: Uint8Array, sink: FrameSink): void {
     const end = data.length;
     let i = 0;
+    this.nextLf = -2;
+    this.nextNul = -2;
     while (i < end) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, end - i);
-        sink.dropped("oversize", n, 0);
+        sink.dropped("truncated", 0, n);
         this.skip -= n;
         i += n;
         continue;
       }
-      if (this.skipToLf) {
-        const lf = data.indexOf(LF, i);
-        const stop = lf < 0 ? end : lf + 1;
-        sink.dropped("oversize", stop - i, 0);
+      if (this.skipToDelim) {
+        const d = this.delimiter(data, i);
+        const stop = d < 0 ? end : d + 1;
+        sink.dropped("truncated", 0, stop - i);
         i = stop;
-        if (lf >= 0) this.skipToLf = false;
+        if (d >= 0) this.skipToDelim = false;
         continue;
       }
       const b = data[i]!;
-      if (b === LF || b === CR) {
+      if (b === LF || b === CR || b === NUL) {
         this.overhead++;
         i++;
         continue;
@@ -124,25 +132,38 @@ export class SyslogStreamFramer {
           continue;
         }
       }
-      const lf = data.indexOf(LF, i);
-      if (lf < 0) {
+      const d = this.delimiter(data, i);
+      if (d < 0) {
         if (end - i > this.maxFrame) {
           this.emitLine(data, i, i + this.maxFrame, sink);
-          sink.dropped("oversize", end - i - this.maxFrame, 0);
-          this.skipToLf = true;
+          sink.dropped("truncated", 1, end - i - this.maxFrame);
+          this.skipToDelim = true;
           return;
         }
         return this.keep(data, i, -1);
       }
-      if (lf - i > this.maxFrame) {
+      if (d - i > this.maxFrame) {
         this.emitLine(data, i, i + this.maxFrame, sink);
-        sink.dropped("oversize", lf + 1 - i - this.maxFrame, 0);
+        sink.dropped("truncated", 1, d + 1 - i - this.maxFrame);
       } else {
-        this.emitLine(data, i, lf, sink);
+        this.emitLine(data, i, d, sink);
         this.overhead++;
       }
-      i = lf + 1;
+      i = d + 1;
     }
+  }
+
+  /**
+   * Index of the first LF or NUL at or after i, or -1. Each delimiter kind is searched once per
+   * position it can next occur at, so a buffer without NULs (or LFs) costs one scan, not one
+   * per frame.
+   */
+  private delimiter(data: Uint8Array, i: number): number {
+    if (this.nextLf !== -1 && this.nextLf < i) this.nextLf = data.indexOf(LF, i);
+    if (this.nextNul !== -1 && this.nextNul < i) this.nextNul = data.indexOf(NUL, i);
+    if (this.nextLf < 0) return this.nextNul;
+    if (this.nextNul < 0) return this.nextLf;
+    return Math.min(this.nextLf, this.nextNul);
   }
 
   /**
@@ -169,10 +190,12 @@ export class SyslogStreamFramer {
     this.overhead += start - i;
     let e = start + take;
     if (take === len) {
-      if (e > start && data[e - 1] === LF) e--;
-      if (e > start && data[e - 1] === CR) e--;
+      e = trimFrameEnd(data, start, e);
       this.overhead += start + len - e;
-    } else this.skip = len - take;
+    } else {
+      this.skip = len - take;
+      sink.dropped("truncated", 1, 0);
+    }
     if (e > start) sink.frame(data, start, e);
     return start + take;
   }
@@ -202,14 +225,13 @@ export class SyslogStreamFramer {
     } else if (p[1] === "UNKNOWN") {
       this.overhead += lf + 1 - i;
     } else {
-      sink.dropped("protocol", lf + 1 - i, 1);
+      sink.dropped("protocol", 1, lf + 1 - i);
     }
     return lf + 1;
   }
 
   private emitLine(data: Uint8Array, start: number, end: number, sink: FrameSink): void {
-    let e = end;
-    if (e > start && data[e - 1] === CR) e--;
+    const e = trimFrameEnd(data, start, end);
     this.overhead += end - e;
     if (e > start) sink.frame(data, start, e);
   }
@@ -221,4 +243,16 @@ export class SyslogStreamFramer {
     this.pending = [rest];
     this.pendingLen = rest.length;
   }
+}
+
+/**
+ * End of a message without its framing: one trailing NUL, then one LF, then one CR (C senders
+ * append NUL to a message that may end in a line break). Shared by TCP frames and datagrams.
+ */
+export function trimFrameEnd(buf: Uint8Array, start: number, end: number): number {
+  let e = end;
+  if (e > start && buf[e - 1] === NUL) e--;
+  if (e > start && buf[e - 1] === LF) e--;
+  if (e > start && buf[e - 1] === CR) e--;
+  return e;
 }

@@ -1,6 +1,7 @@
 /**
- * Syslog receiver: RFC 3164 and RFC 5424 over UDP (one datagram = one message), TCP and TLS
- * (RFC 5425/6587: octet counting and LF framing on the same port, optional PROXY v1 line).
+ * Syslog receiver: RFC 3164 and RFC 5424 over UDP (one datagram = one message; a trailing NUL,
+ * LF, CR is framing), TCP and TLS (RFC 5425/6587: octet counting and LF or NUL framing on the
+ * same port, optional PROXY v1 line). Datagrams over maxFrameBytes are cut and counted.
  * Options: proxyProtocol (false), maxFrameBytes (MAX_RAW_BYTES + 1 KiB), recvBufferBytes
  * (UDP SO_RCVBUF, 8 MiB), tzOffsetMinutes for zone-less timestamps (0 = UTC).
  */
@@ -13,12 +14,10 @@ import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { SocketReceiver } from "../socket-receiver.ts";
 import type { ConnectionHandler, TcpConnection } from "../tcp.ts";
 import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
-import { SyslogStreamFramer, type FrameSink } from "./framer.ts";
+import { SyslogStreamFramer, trimFrameEnd, type FrameSink } from "./framer.ts";
 import { SyslogRecords } from "./records.ts";
 
 const OPTIONS = ["proxyProtocol", "maxFrameBytes", "recvBufferBytes", "tzOffsetMinutes"] as const;
-const LF = 0x0a;
-const CR = 0x0d;
 
 export class SyslogReceiver extends SocketReceiver {
   private readonly proxyProtocol: boolean;
@@ -45,20 +44,19 @@ export class SyslogReceiver extends SocketReceiver {
       message: (d, remote) => {
         c.bytes += d.length;
         if (this.pipeline.full) {
-          c.drop("queue_full", 1, d.length);
+          c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);
           return;
         }
-        let e = d.length;
-        if (e > 0 && d[e - 1] === LF) e--;
-        if (e > 0 && d[e - 1] === CR) e--;
+        const e = trimFrameEnd(d, 0, d.length);
         if (e === 0) {
-          c.drop("empty", 1, d.length);
+          c.drop("empty", 1, d.length, `empty datagram from ${remote}`);
           return;
         }
         try {
           const now = this.clock();
           this.records.refresh(now);
           this.records.add(d, 0, Math.min(e, this.maxFrame), remote, now);
+          if (e > this.maxFrame) c.drop("truncated", 1, e - this.maxFrame, `datagram of ${e} bytes from ${remote} cut to maxFrameBytes ${this.maxFrame}`);
         } catch (err) {
           c.drop("decode_failed", 1, d.length);
           this.handlerCrashed(`datagram from ${remote}`, err);
@@ -80,8 +78,8 @@ export class SyslogReceiver extends SocketReceiver {
         if (framer.proxy && remote !== framer.proxy.source) remote = framer.proxy.source;
         records.add(buf, start, end, remote, now);
       },
-      dropped(reason, bytes, messages) {
-        counters.drop(reason, messages, bytes);
+      dropped(reason, messages, bytes) {
+        counters.drop(reason, messages, bytes, `${DROP_WHY[reason] ?? reason} on the connection from ${remote}`);
       },
     };
     return {
@@ -98,6 +96,13 @@ export class SyslogReceiver extends SocketReceiver {
     };
   }
 }
+
+/** What a framer drop means, for the log line. */
+const DROP_WHY: Partial<Record<string, string>> = {
+  truncated: "message longer than maxFrameBytes cut short",
+  incomplete: "connection closed inside an octet-counted frame",
+  protocol: "malformed PROXY line",
+};
 
 /** Registry entry. */
 export function createSyslogReceiver(config: ReceiverConfig, ctx: ReceiverContext): SyslogReceiver {

@@ -1,0 +1,157 @@
+/**
+ * Fluent Forward and Beats throughput through the compiled server (`dist/gastrolog serve
+ * --receiver fluent=... --receiver beats=...`, file store, fsync per group commit), each client
+ * beside the same client against a trivial reference listener in the same run (forward-refs.ts),
+ * so the client's own ceiling is visible: npm fluent-logger (PackedForward, requireAckResponse,
+ * 20k-event batches) and npm lumberjack-client (one window per event, acks never read: timed
+ * until the server stored everything), plus fluent-bit-like and Filebeat-like senders
+ * (forward-load.ts: 2048-event units, two in flight per connection) timed to the last ack.
+ * A last row feeds the same binary's syslog TCP receiver (receivers.bench's octet-counted
+ * sender) as a same-run reference for the store path every receiver shares. The server's CPU
+ * time per event (/proc/PID/stat) is printed too: on a shared, loaded machine it says more
+ * about capacity than wall-clock rates (1e6 / µs per event = events/s one core can take).
+ * Targets: Fluent >= 200k events/s, Beats >= 150k events/s, or the client's ceiling.
+ */
+
+import { createClient } from "@connectrpc/connect";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
+import { socketTransport } from "../../src/api/transports.ts";
+import { fmt, printTable } from "../corpus.ts";
+import { ensureBinary, median } from "../proc.ts";
+import type { BenchOptions } from "../run.ts";
+import { beatsAckSink, discardSink, fluentAckSink, type Sink } from "./forward-refs.ts";
+
+const FLUENT_TARGET = 200_000;
+/** USER_HZ of /proc/PID/stat times (100 on Linux). */
+const CLOCK_TICKS = 100;
+const BEATS_TARGET = 150_000;
+
+interface Server {
+  fluent: number;
+  beats: number;
+  syslog: number;
+  stored(id: string): Promise<number>;
+  /** user + system CPU seconds the server process used so far (Linux /proc). */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const p = l.port;
+  l.stop(true);
+  return p;
+}
+
+async function startServer(bin: string): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), "gastrolog-bench-fwd-"));
+  const [fluent, beats, syslog] = [freePort(), freePort(), freePort()];
+  const socket = join(dir, "s.sock");
+  const p = Bun.spawn([bin, "serve", "--data", join(dir, "data"), "--socket", socket, "--listen", "off", "--log-format", "json", "--receiver", `fluent=tcp://127.0.0.1:${fluent}`, "--receiver", `beats=tcp://127.0.0.1:${beats}`, "--receiver", `syslog=tcp://127.0.0.1:${syslog}`], { stdout: "ignore", stderr: "pipe" });
+  const dec = new TextDecoder();
+  let buf = "";
+  for await (const chunk of p.stderr) {
+    buf += dec.decode(chunk, { stream: true });
+    if (buf.includes('"msg":"ready"')) break;
+  }
+  const life = createClient(LifecycleService, socketTransport(socket));
+  return {
+    fluent,
+    beats,
+    syslog,
+    cpuSeconds() {
+      const fields = readFileSync(`/proc/${p.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
+    async stored(id) {
+      const r = (await life.status({})).receivers.find((x) => x.name === id);
+      return Number(r?.stored ?? 0);
+    },
+    async stop() {
+      p.kill("SIGTERM");
+      await p.exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a load client; resolves with its JSON report. */
+async function client(cmd: string[]): Promise<{ sent: number; seconds: number }> {
+  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
+  const out = await new Response(p.stdout).text();
+  if ((await p.exited) !== 0) throw new Error(`${cmd.join(" ")} failed`);
+  return JSON.parse(out);
+}
+
+/** receivers.bench's load generator (octet-counted RFC 5424 over one TCP connection). */
+function syslogSender(port: number, count: number): Promise<{ sent: number; seconds: number }> {
+  return client([process.execPath, join(import.meta.dir, "sender.ts"), "tcp-octet", String(port), String(count)]);
+}
+
+async function withSink<T>(sink: Sink, f: (port: number) => Promise<T>): Promise<T> {
+  try {
+    return await f(sink.port);
+  } finally {
+    sink.stop();
+  }
+}
+
+export async function runForwardBench(o: BenchOptions): Promise<void> {
+  const bin = ensureBinary();
+  const runs = o.quick ? 1 : 3;
+  const n = o.quick ? 20_000 : 400_000;
+  const slowN = o.quick ? 5_000 : 60_000;
+  const load = (mode: string, port: number, count: number, conns = 1) => [process.execPath, join(import.meta.dir, "forward-load.ts"), mode, String(port), String(count), String(conns)];
+  const fluentLogger = (port: number) => [process.execPath, join(import.meta.dir, "fluent-load.cjs"), String(port), String(slowN), "20000"];
+  const cases: Case[] = [
+    { label: "fluent-logger PackedForward+ack, 1 conn -> fluent", count: slowN, target: FLUENT_TARGET, ref: fluentAckSink, run: (p) => client(fluentLogger(p)) },
+    { label: "fluent-bit-like chunks (2048, ack), 2 conns -> fluent", count: n, target: FLUENT_TARGET, ref: fluentAckSink, run: (p) => client(load("fluent-chunks", p, n, 2)) },
+    { label: "Filebeat-like windows (2048, zlib), 1 conn -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => client(load("beats-windows", p, n, 1)) },
+    { label: "Filebeat-like windows, 4 conns (worker: 4) -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => client(load("beats-windows", p, n, 4)) },
+    { label: "npm lumberjack-client (1 event/window) -> beats", count: slowN, target: BEATS_TARGET, ref: discardSink, run: (p) => client(load("lumberjack-client", p, slowN)) },
+    { label: "store-path reference: syslog TCP octet sender -> syslog", count: n, target: 0, ref: discardSink, run: (p) => syslogSender(p, n) },
+  ];
+  const ref = cases.map(() => [] as number[]);
+  const ours = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) {
+    for (const [k, c] of cases.entries()) ref[k]!.push((await withSink(c.ref(), (p) => c.run(p))).seconds);
+    const srv = await startServer(bin);
+    try {
+      for (const [k, c] of cases.entries()) {
+        const type = c.label.slice(c.label.lastIndexOf(" ") + 1) as "fluent" | "beats" | "syslog";
+        const id = `${type}-tcp-${srv[type]}`;
+        const before = await srv.stored(id);
+        const cpu0 = srv.cpuSeconds();
+        const report = await c.run(srv[type]);
+        // Acked loads are durable when the client finishes; lumberjack-client never reads acks, so wait for the store.
+        const t0 = performance.now();
+        while ((await srv.stored(id)) < before + c.count) await Bun.sleep(10);
+        ours[k]!.push(report.seconds + (performance.now() - t0) / 1000);
+        cpu[k]!.push(((srv.cpuSeconds() - cpu0) * 1e6) / c.count);
+      }
+    } finally {
+      await srv.stop();
+    }
+  }
+  const rows = cases.map((c, k) => {
+    const oursRate = c.count / median(ours[k]!);
+    const refRate = c.count / median(ref[k]!);
+    const verdict = c.target === 0 ? "-" : oursRate >= c.target ? `PASS >=${c.target / 1000}k` : oursRate >= 0.9 * refRate ? "client ceiling (>=90% of ref)" : `MISS <${c.target / 1000}k`;
+    const storePath = c.count / median(ours[cases.length - 1]!);
+    const us = median(cpu[k]!);
+    return [c.label, fmt(c.count, 0), fmt(refRate / 1000, 1) + "k", fmt(oursRate / 1000, 1) + "k", fmt(oursRate / refRate, 2), fmt(oursRate / storePath, 2), fmt(us, 1), fmt(1e6 / us / 1000, 0) + "k", verdict];
+  });
+  printTable([`client -> server (events/s, median of ${runs})`, "events", "reference sink", "gastrolog serve", "ours / ref", "ours / syslog TCP", "server CPU µs/event", "per core", "target"], rows);
+}
+
+interface Case {
+  label: string;
+  count: number;
+  target: number;
+  ref: () => Sink;
+  run: (port: number) => Promise<{ sent: number; seconds: number }>;
+}
