@@ -3,7 +3,8 @@
  * one file and hand out log entries. The text decoder (plain log files) passes each line on
  * with the timestamp found at its start (a line without one inherits the previous line's);
  * envelope formats (Docker json-file, CRI) implement the same interface in their receivers.
- * Lines cut to the length limit get `_truncated` (their full length) and are counted.
+ * Lines cut to the length limit get `_truncated` (their full length) and are counted as
+ * `truncated` drops of their cut-off bytes, like every receiver's messages stored cut short.
  */
 
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
@@ -21,10 +22,10 @@ export interface Decoder extends LineSink {
   heldFrom(): number;
 }
 
-/** Counts a cut line: one truncation and the bytes dropped. */
-export function countTruncation(counters: ReceiverCounters, kept: number, full: number): void {
+/** Counts a cut line: one truncation, and a `truncated` drop of its cut-off bytes (`where` names the source). */
+export function countTruncation(counters: ReceiverCounters, kept: number, full: number, where: string): void {
   counters.limits.rawTruncated++;
-  counters.droppedBytes += full - kept;
+  counters.drop("truncated", 1, full - kept, `${where}: a line of ${full} bytes cut to ${kept} (maxLineBytes)`);
 }
 
 /** Attrs of a cut line: the file's attrs plus `_truncated` = full length. */
@@ -48,7 +49,7 @@ export class PlainTextDecoder implements Decoder {
     if (parsed !== 0) this.lastTs = parsed;
     let attrs = this.attrs;
     if (full > end - start) {
-      countTruncation(this.counters, end - start, full);
+      countTruncation(this.counters, end - start, full, this.attrs.file ?? "a file");
       attrs = truncatedAttrs(attrs, full);
     }
     this.sink.entry(buf.subarray(start, end), this.lastTs, attrs, at, next);

@@ -14,7 +14,7 @@ import { PositionStore } from "../../checkpoint/positions.ts";
 import { storeAppender } from "../../pipeline/appender.ts";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
 import { tempStore, type TempStore } from "../../test-support.ts";
-import type { Receiver } from "../receiver.ts";
+import type { Receiver, ReceiverEvent } from "../receiver.ts";
 import { createReceiver } from "../registry.ts";
 import type { LogRecord } from "../../../core/record.ts";
 
@@ -24,6 +24,8 @@ interface Tail extends AsyncDisposable {
   dir: string;
   temp: TempStore;
   receiver: Receiver;
+  /** Every event the receivers reported. */
+  events: ReceiverEvent[];
   /** Raw text of every stored record, in store order. */
   lines(): string[];
   records(): LogRecord[];
@@ -39,6 +41,7 @@ async function tail(glob: string, options: Record<string, unknown>, prepare: (di
   const temp = await tempStore("tail-store-");
   const positions = new PositionStore(join(temp.dir, "positions.sqlite"));
   let appended = 0;
+  const events: ReceiverEvent[] = [];
   const inner = storeAppender(temp.store);
   const pipeline = new IngestPipeline({
     async append(rs) {
@@ -46,12 +49,13 @@ async function tail(glob: string, options: Record<string, unknown>, prepare: (di
       appended += rs.length;
     },
   });
-  const make = () => createReceiver({ id: "t1", type: "tail", listen: [`file://${join(dir, glob)}`], options: { pollMs: 20, scanMs: 50, rotateWaitMs: 100, flushMs: 100, ...options } }, { pipeline, positions });
+  const make = () => createReceiver({ id: "t1", type: "tail", listen: [`file://${join(dir, glob)}`], options: { pollMs: 20, scanMs: 50, rotateWaitMs: 100, flushMs: 100, ...options } }, { pipeline, positions, onEvent: (e) => events.push(e) });
   let receiver = make();
   await receiver.start();
   const h: Tail = {
     dir,
     temp,
+    events,
     get receiver() {
       return receiver;
     },
@@ -238,8 +242,11 @@ describe("content", () => {
       { len: 100, truncated: "5000" },
       { len: 5, truncated: "-" },
     ]);
-    expect(t.receiver.stats().limits.rawTruncated).toBe(1);
-    expect(t.receiver.stats().droppedBytes).toBe(4900);
+    const s = t.receiver.stats();
+    expect({ rawTruncated: s.limits.rawTruncated, dropped: s.dropped, droppedBytes: s.droppedBytes }).toEqual({ rawTruncated: 1, dropped: { truncated: 1 }, droppedBytes: 4900 });
+    expect(t.events.filter((e) => e.kind === "drop")).toEqual([
+      { receiver: "t1", level: "warn", kind: "drop", message: `dropped input: truncated 1 (4900 bytes): ${join(t.dir, "l.log")}: a line of 5000 bytes cut to 100 (maxLineBytes)` },
+    ]);
   });
 });
 
