@@ -2,7 +2,8 @@
  * The tail receiver on real files in a temp dir, with a real file store behind the pipeline:
  * where a first run starts, inotify and polling, rotation by rename, truncation in place with
  * the copy read from where the original stopped, deletion and re-creation, rotated .gz files,
- * `**` globs, multi-line records, UTF-16 with BOM, the line limit, and resuming after a stop.
+ * `**` globs, multi-line records, UTF-16 with BOM, the line limit, a corrupt rotated .gz, and
+ * resuming after a stop.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -194,6 +195,18 @@ describe("rotation", () => {
       expect((await settledAt(t, want.length + 1)).sort()).toEqual([...want, "live b"].sort());
     });
   }
+
+  test("a corrupt rotated .gz is a warning at most once a second (it is retried every scan); the live file is read", async () => {
+    const started = performance.now();
+    await using t = await tail("app.log", { start: "beginning", readRotated: true }, (d) => {
+      writeFileSync(join(d, "app.log.1.gz"), Buffer.concat([gzipSync("old\n").subarray(0, 10), Buffer.from("not deflate data at all")]));
+      writeFileSync(join(d, "app.log"), "live a\n");
+    });
+    expect(await settledAt(t, 1)).toEqual(["live a"]);
+    const warnings = t.events.filter((e) => e.kind === "read");
+    expect(warnings[0]).toEqual({ receiver: "t1", level: "warn", kind: "read", message: expect.stringMatching(new RegExp(`^cannot read ${join(t.dir, "app.log.1.gz")}: .+`)) });
+    expect(warnings.length).toBeLessThanOrEqual(Math.ceil((performance.now() - started) / 1000));
+  });
 
   test("a file compressed after it was read is not read again; its unread tail is", async () => {
     await using t = await tail("app.log", { start: "beginning" });
