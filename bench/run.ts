@@ -12,6 +12,7 @@ import { runQueryBench } from "./query.bench.ts";
 import { runQueryColdBench } from "./query-cold.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
 import { runForwardBench } from "./receivers/forward.bench.ts";
+import { runLocalReceiverBench } from "./receivers/local.bench.ts";
 import { runReceiverBench } from "./receivers/receivers.bench.ts";
 import { runCodecBench } from "./storage/codecs.bench.ts";
 import { runFootprintBench } from "./server/footprint.bench.ts";
@@ -29,6 +30,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["query-cold", runQueryColdBench],
   ["repl", runReplBench],
   ["receivers", runReceiverBench],
+  ["receivers/local", runLocalReceiverBench],
   ["receivers/forward", runForwardBench],
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],

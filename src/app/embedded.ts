@@ -1,7 +1,8 @@
 /**
  * `repl --embedded` composed: the engine in this process behind the in-process transport, so
  * the REPL talks to exactly the services a server offers. Plain FILEs are read in place by a
- * text file store "default" (no import: the first answer comes from a scan); .gz/.zst/stdin
+ * text file store "default" (no import: the first answer comes from a scan) that keeps
+ * reading them as they grow or rotate, so `follow` is live; .gz/.zst/stdin
  * or --index import them into a memory store instead; --data uses that directory's file
  * stores; with neither files nor --data, the chatterbox demo fills a memory store.
  * close() stops receivers, then stores.
@@ -139,13 +140,13 @@ const readOnlySettings = (files: string[]): HostStore["settings"] => ({
 function openInPlace(o: EmbeddedOptions): EmbeddedEngine {
   const now = systemClock();
   const ctx = importTimestampContext(now);
-  const store = openTextFileStore("default", o.files, { clock: () => now, parseTimestamp: (buf, start, end) => parseLeadingTimestamp(buf, start, end, ctx) });
+  const store = openTextFileStore("default", o.files, { clock: systemClock, follow: true, parseTimestamp: (buf, start, end) => parseLeadingTimestamp(buf, start, end, ctx) });
   const host = new LocalHost({ stores: [{ name: "default", source: searchSource("default", store), settings: readOnlySettings(o.files) }], version: version() });
   host.markReady();
   const mb = (store.bytes / 1e6).toFixed(1);
   return {
     transport: createInProcessTransport(host),
-    banner: [`embedded, reading ${o.files.length} file(s) in place (${mb} MB) as store 'default': no import, no indexes (--index imports and indexes them)`],
+    banner: [`embedded, reading ${o.files.length} file(s) in place (${mb} MB) as store 'default', following them as they grow ('follow'): no import, no indexes (--index imports and indexes them)`],
     async close() {
       host.beginDrain();
       await store.close();

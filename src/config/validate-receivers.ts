@@ -15,8 +15,10 @@ export type ReceiverValidator = (receiver: Readonly<ReceiverConfig>) => ConfigPr
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TYPE_RE = /^[a-z][a-z0-9_-]{0,63}$/;
-/** URL schemes a receiver may listen on. */
-export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:"] as const;
+/** URL schemes a receiver may listen on (file: for local sources such as tail). */
+export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:", "file:"] as const;
+/** Sources named by a word instead of a URL (the local journal through journalctl). */
+export const SOURCE_WORDS = ["journalctl"] as const;
 
 /** Validates `$.receivers`, recording problems in `p`. */
 export function validateReceivers(p: Problems, v: unknown, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverConfig[] {
@@ -59,6 +61,7 @@ function listenUrl(p: Problems, v: unknown, path: string): string {
     p.add(path, `expected a URL string, got ${JSON.stringify(v)}`);
     return "";
   }
+  if ((SOURCE_WORDS as readonly string[]).includes(v)) return v;
   let u: URL;
   try {
     u = new URL(v);
@@ -68,8 +71,8 @@ function listenUrl(p: Problems, v: unknown, path: string): string {
   }
   if (!(LISTEN_SCHEMES as readonly string[]).includes(u.protocol)) {
     p.add(path, `scheme must be one of ${LISTEN_SCHEMES.map((s) => s.slice(0, -1)).join(", ")}, got "${u.protocol.slice(0, -1)}"`);
-  } else if (u.protocol === "unix:" ? u.pathname === "" || u.pathname === "/" : u.hostname === "" || u.port === "") {
-    p.add(path, u.protocol === "unix:" ? `unix URL needs a socket path: "${v}"` : `URL needs a host and a port: "${v}"`);
+  } else if (u.protocol === "unix:" || u.protocol === "file:" ? u.pathname === "" || u.pathname === "/" : u.hostname === "" || u.port === "") {
+    p.add(path, u.protocol === "unix:" ? `unix URL needs a socket path: "${v}"` : u.protocol === "file:" ? `file URL needs a path: "${v}"` : `URL needs a host and a port: "${v}"`);
   }
   return v;
 }

@@ -34,13 +34,17 @@ export const serveCommand: Command = {
     "  --receiver syslog=udp://127.0.0.1:5514 --receiver syslog=tcp://127.0.0.1:5514\n" +
     "  --receiver relp=tcp://127.0.0.1:2514 --receiver gelf=udp://127.0.0.1:12201\n" +
     "  --receiver http=http://127.0.0.1:3100 --receiver fluent=tcp://127.0.0.1:24224\n" +
-    "  --receiver beats=tcp://127.0.0.1:5044   (types: syslog, relp, gelf, http, fluent, beats; port 0 = any)",
+    "  --receiver beats=tcp://127.0.0.1:5044   (port 0 = any)\n" +
+    "and local sources (query parameters are options):\n" +
+    "  --receiver 'tail=file:///var/log/app/*.log?start=beginning'\n" +
+    "  --receiver docker=unix:///var/run/docker.sock  --receiver 'docker=file:///var/lib/docker/containers'\n" +
+    "  --receiver 'kubernetes=file:///var/log/pods'  --receiver journald=journalctl  --receiver 'journald=file:///var/log/journal'",
   flags: [
     { name: "config", short: "c", kind: "string", value: "FILE", description: "Config file (JSON or TOML, docs/config.md): applied at start when it differs, then re-applied whenever it changes." },
     DATA_FLAG,
     { name: "socket", kind: "string", value: "PATH", description: "Unix socket for gRPC (the CLI and REPL); 'off' disables.", default: "config server.socket, else <data>/gastrolog.sock" },
     { name: "listen", short: "l", kind: "string", value: "HOST:PORT", description: "HTTP listener (port 0 picks a free port); 'off' disables.", default: `config server.listen, else ${DEFAULT_LISTEN}` },
-    { name: "receiver", kind: "list", value: "TYPE=URL", description: "Run a receiver (syslog, relp, gelf, http, fluent, beats) on URL (udp://, tcp://, tls://, http://, https://; several joined by commas); not stored in the config." },
+    { name: "receiver", kind: "list", value: "TYPE=URL", description: "Run a receiver (syslog, relp, gelf, http, fluent, beats on udp://, tcp://, tls://, http://, https://; tail, docker, kubernetes, journald on file://, unix:// or journalctl; several URLs joined by commas); not stored in the config." },
     { name: "demo", kind: "boolean", description: "Add the chatterbox demo receiver (its records are routed like any receiver's)." },
     { name: "log-level", kind: "string", value: "LEVEL", description: `One of ${LOG_LEVELS.join(", ")}.`, default: "config server.logLevel (info)" },
     { name: "log-format", kind: "string", value: "text|json", description: "Log line format on stderr.", default: "text" },

@@ -8,15 +8,18 @@
  * through the router; the host is ready once every receiver's first bind attempt finished.
  *
  * Close order: config watch stops -> receivers stop (listeners close) -> the ingest pipeline
- * drains (every queued record durable or counted failed) -> appends in flight settle ->
+ * drains (every queued record durable or counted failed) -> the receivers' read positions
+ * close (their last commits are written) -> appends in flight settle ->
  * retention stops -> stores flush, fsync and finish seals -> seal workers stop.
  */
 
+import { join } from "node:path";
 import { LocalHost } from "../../api/local-host.ts";
 import { storeRuntime, type StoreRuntime } from "../../config/runtime.ts";
 import type { ReceiverConfig } from "../../config/schema.ts";
 import type { ConfigStore } from "../../config/store.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
+import { PositionStore } from "../../ingest/checkpoint/positions.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { buildCommit, VERSION } from "../build-info.ts";
@@ -25,6 +28,10 @@ import { warmStore } from "./warmup.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
 import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
+import { storeRecall } from "./recall.ts";
+
+/** Read positions of the local-source receivers (tail, docker, kubernetes, journald), in the data dir. */
+export const POSITIONS_FILE = "receiver-positions.sqlite";
 
 /** How often stores with a rotation maxAge are checked for an over-age active chunk. */
 const AGE_SWEEP_MS = 1000;
@@ -67,7 +74,9 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   const receiverLog = o.logger.child("receiver");
   const ingest = (batch: Parameters<LocalHost["ingestRouted"]>[0]) => host.ingestRouted(batch);
   const pipeline = routedPipeline(ingest, o.logger.child("ingest"));
-  const types = o.receiverTypes ?? serverReceiverTypes(pipeline);
+  const positions = new PositionStore(join(o.dataDir, POSITIONS_FILE));
+  const recall = storeRecall(() => host.stores().map((s) => s.source.store));
+  const types = o.receiverTypes ?? serverReceiverTypes(pipeline, { positions, recall });
   const fixed: ManagedReceiver[] = o.demo ? [chatterbox("demo", {}, ingest, receiverLog.child("demo"))] : [];
   for (const c of o.fixedReceivers ?? []) {
     const factory = Object.hasOwn(types, c.type) ? types[c.type] : undefined;
@@ -96,6 +105,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   if (reconciler.opened().length < cur.config.stores.length) {
     await receivers.stop();
     await pipeline.drain();
+    positions.close();
     await reconciler.close();
     throw new LogError("unavailable", `cannot apply config version ${cur.version}: ${reconciler.lastError()}`);
   }
@@ -135,6 +145,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       if (host.phase() !== "draining") host.beginDrain();
       await receivers.stop();
       await pipeline.drain();
+      positions.close();
       await host.appendsSettled();
       await retention.stop();
       await reconciler.close();

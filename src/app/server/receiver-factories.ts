@@ -9,7 +9,7 @@
 import type { ReceiverView } from "../../api/host.ts";
 import type { ReceiverConfig } from "../../config/schema.ts";
 import { IngestPipeline, type PipelineOptions } from "../../ingest/pipeline/pipeline.ts";
-import type { Receiver, ReceiverConfig as IngestReceiverConfig, ReceiverEvent, ReceiverStats } from "../../ingest/receivers/receiver.ts";
+import type { Receiver, ReceiverConfig as IngestReceiverConfig, ReceiverContext, ReceiverEvent, ReceiverStats } from "../../ingest/receivers/receiver.ts";
 import { RECEIVER_TYPES } from "../../ingest/receivers/registry.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { BUILTIN_RECEIVERS, stringParams, type IngestFn, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
@@ -43,13 +43,19 @@ export function routedPipeline(ingest: IngestFn, logger: Logger, options: Pipeli
   );
 }
 
-/** Every receiver type this build runs: chatterbox plus the network receivers on `pipeline`. */
-export function serverReceiverTypes(pipeline: IngestPipeline): Record<string, ReceiverFactory> {
+/** What local-source receivers (files, containers, journal) get for their checkpoints. */
+export type SourceState = Pick<ReceiverContext, "positions" | "recall">;
+
+/**
+ * Every receiver type this build runs: chatterbox plus the ingest receivers on `pipeline`;
+ * `state` holds the read positions of local sources and the stores' recall.
+ */
+export function serverReceiverTypes(pipeline: IngestPipeline, state: SourceState = {}): Record<string, ReceiverFactory> {
   const out: Record<string, ReceiverFactory> = { ...BUILTIN_RECEIVERS };
   for (const [type, create] of Object.entries(RECEIVER_TYPES)) {
     out[type] = (c, _ingest, logger) => {
       const config = toIngestReceiverConfig(c);
-      const r = create(config, { pipeline, onEvent: (e) => logEvent(logger, e) });
+      const r = create(config, { pipeline, onEvent: (e) => logEvent(logger, e), ...state });
       return managedReceiver(r, pipeline, stringParams({ listen: c.listen.join(","), ...c.options }));
     };
   }

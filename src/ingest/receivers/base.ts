@@ -105,6 +105,11 @@ export abstract class BaseReceiver implements Receiver {
     this.emit("error", "crash", `${where}: ${errorMessage(err)}`);
   }
 
+  /** An event of a subclass's own (where a local source resumed, a source it cannot read). */
+  protected report(level: ReceiverEvent["level"], kind: ReceiverEvent["kind"], message: string): void {
+    this.emit(level, kind, message);
+  }
+
   /** True between a successful bind and stop() or a crash. */
   protected get running(): boolean {
     return this.state === "running";

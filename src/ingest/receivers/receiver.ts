@@ -6,6 +6,8 @@
  */
 
 import type { Clock } from "../../core/time.ts";
+import type { Recall } from "../checkpoint/checkpointer.ts";
+import type { PositionStore } from "../checkpoint/positions.ts";
 import type { CounterSnapshot } from "../pipeline/counters.ts";
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
 
@@ -21,7 +23,8 @@ export interface ReceiverTlsConfig {
 
 /**
  * How one receiver is configured. `listen` holds URLs: `udp://host:port`, `tcp://host:port`,
- * `tls://host:port` (TCP + TLS), `http://host:port`, `https://host:port`; which schemes a type
+ * `tls://host:port` (TCP + TLS), `http://host:port`, `https://host:port`, or for local
+ * sources `file:///path`, `unix:///path` and `journalctl` (source-url.ts); which schemes a type
  * accepts is checked by its factory. `options` are type-specific (see each receiver's file).
  */
 export interface ReceiverConfig {
@@ -50,11 +53,14 @@ export interface ReceiverStats extends CounterSnapshot {
   lastErrorAt?: number;
 }
 
-/** Something the server should log and show: bind failure, crash, restart, dropped input. */
+/**
+ * Something the server should log and show: bind failure, crash, restart, dropped input; for
+ * local sources where they resumed and a source they cannot read.
+ */
 export interface ReceiverEvent {
   receiver: string;
   level: "info" | "warn" | "error";
-  kind: "started" | "bind" | "crash" | "drop" | "restart" | "stopped";
+  kind: "started" | "bind" | "crash" | "drop" | "restart" | "stopped" | "resumed" | "read";
   message: string;
 }
 
@@ -64,6 +70,13 @@ export interface ReceiverContext {
   /** Receives every event; default: ignored (counters and status still record them). */
   onEvent?: (e: ReceiverEvent) => void;
   clock?: Clock;
+  /**
+   * Where local-source receivers (files, containers, journal) keep their read positions;
+   * default: an in-memory database (positions last as long as the process).
+   */
+  positions?: PositionStore;
+  /** Asks the stores what a receiver already stored (exactly-once resume after a crash). */
+  recall?: Recall;
 }
 
 /** A running (or startable) receiver. */

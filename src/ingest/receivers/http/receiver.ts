@@ -3,6 +3,7 @@
  *   POST /loki/api/v1/push, /api/prom/push  Loki push, JSON or protobuf+Snappy (204)
  *   POST /ingest/ndjson                     one JSON object per line (parse/ndjson.ts)
  *   POST /ingest/text                       one record per line
+ *   POST /upload                            systemd-journal-upload (journal-upload.ts)
  *   GET  /ready                             200 while running
  * gzip/deflate bodies are inflated; query parameters of /ingest/* and X-Scope-OrgID (`tenant`)
  * become attrs. A full queue answers 429 with Retry-After, a body over maxBodyBytes 413 naming
@@ -23,6 +24,7 @@ import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { loadTls } from "../tls.ts";
 import { readLimitedBody } from "./body.ts";
 import { lokiJsonRecords, lokiProtoRecords } from "./loki.ts";
+import { JOURNAL_UPLOAD_PATH, journalUpload, UploadSequence } from "./journal-upload.ts";
 import { ndjsonRecords, textRecords } from "./lines.ts";
 
 const OPTIONS = ["maxBodyBytes", "maxDecodedBytes", "tzOffsetMinutes"] as const;
@@ -35,6 +37,7 @@ export class HttpReceiver extends BaseReceiver {
   private readonly maxBody: number;
   private readonly maxDecoded: number;
   private readonly tzOffsetMinutes: number;
+  private readonly uploads = new UploadSequence();
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx);
@@ -79,8 +82,18 @@ export class HttpReceiver extends BaseReceiver {
     const url = new URL(req.url);
     if (req.method === "GET" && url.pathname === "/ready") return new Response("ready\n");
     const handler = this.route(url.pathname);
-    if (!handler) return new Response(`no such endpoint: ${url.pathname}\n`, { status: 404 });
+    if (!handler && url.pathname !== JOURNAL_UPLOAD_PATH) return new Response(`no such endpoint: ${url.pathname}\n`, { status: 404 });
     if (req.method !== "POST") return new Response("use POST\n", { status: 405, headers: { allow: "POST" } });
+    if (!handler) {
+      return journalUpload(req, {
+        pipeline: this.pipeline,
+        counters: this.counters,
+        base: { receiver: this.id, remote_ip: remote },
+        now: this.clock,
+        inflate: (b, e) => this.inflate(b, e),
+        seen: this.uploads,
+      });
+    }
     const c = this.counters;
     if (this.pipeline.full) {
       c.drop("queue_full", 1, Number(req.headers.get("content-length") ?? 0), `ingest queue full, ${url.pathname} from ${remote} answered 429`);
