@@ -12,8 +12,8 @@ import { localTarget, type ChangeOutcome, type ConfigTarget } from "./config-tar
 import { remoteError, serverLink } from "./server-client.ts";
 
 /** The target for a command line: --addr, the running server of `dataDir`, or the file. */
-export function configTarget(dataDir: string, addr: string | undefined): ConfigTarget {
-  const link = serverLink(dataDir, addr);
+export async function configTarget(dataDir: string, addr: string | undefined): Promise<ConfigTarget> {
+  const link = await serverLink(dataDir, addr);
   return link ? remoteTarget(link.transport, link.where) : localTarget(dataDir);
 }
 

@@ -16,7 +16,8 @@ import { createInProcessTransport } from "../api/routes.ts";
 import { configDbPath, openSqliteConfigStore } from "../config/sqlite-store.ts";
 import { LogError } from "../core/errors.ts";
 import { systemClock } from "../core/time.ts";
-import { importFiles, importTimestampContext, DEFAULT_STORE_BATCH, type ImportSummary } from "../ingest/import/import-files.ts";
+import { DEFAULT_STORE_BATCH } from "../ingest/import/defaults.ts";
+import { importFiles, importTimestampContext, type ImportSummary } from "../ingest/import/import-files.ts";
 import { compactCount } from "../ingest/import/render.ts";
 import { isPlainPath } from "../ingest/import/sources.ts";
 import { parseLeadingTimestamp } from "../ingest/parse/timestamp.ts";
@@ -25,7 +26,7 @@ import type { ChunkStore } from "../storage/types.ts";
 import { acquireLock } from "../storage/file/lock.ts";
 import { createMemoryStore } from "../storage/memory/memory-store.ts";
 import { openTextFileStore } from "../storage/textfile/text-store.ts";
-import { buildCommit, VERSION } from "./build-info.ts";
+import { versionInfo } from "./build-info.ts";
 import { startDemo, DEMO_ROTATION, type Demo } from "./embedded-demo.ts";
 import { importProgress } from "./import-progress.ts";
 import { sectionBuilders } from "./section-builders.ts";
@@ -59,8 +60,6 @@ export interface EmbeddedEngine {
   banner: string[];
   close(): Promise<void>;
 }
-
-const version = () => ({ version: VERSION, commit: buildCommit(), runtime: `bun ${Bun.version}` });
 
 async function load(store: ChunkStore, o: EmbeddedOptions, seal: boolean): Promise<ImportSummary> {
   const bar = o.progress ? importProgress(o.files) : undefined;
@@ -141,7 +140,7 @@ function openInPlace(o: EmbeddedOptions): EmbeddedEngine {
   const now = systemClock();
   const ctx = importTimestampContext(now);
   const store = openTextFileStore("default", o.files, { clock: systemClock, follow: true, parseTimestamp: (buf, start, end) => parseLeadingTimestamp(buf, start, end, ctx) });
-  const host = new LocalHost({ stores: [{ name: "default", source: searchSource("default", store), settings: readOnlySettings(o.files) }], version: version() });
+  const host = new LocalHost({ stores: [{ name: "default", source: searchSource("default", store), settings: readOnlySettings(o.files) }], version: versionInfo() });
   host.markReady();
   const mb = (store.bytes / 1e6).toFixed(1);
   return {
@@ -167,7 +166,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<EmbeddedEngine> 
     settings: { kind: "memory", dir: "", rotation: { maxBytes: 0, maxRecords: 0, maxAgeMicros: 0, ...(demo ? DEMO_ROTATION : MEMORY_ROTATION) }, durability: { kind: "never" }, route: "" },
   };
   const receivers: Demo[] = [];
-  const host = new LocalHost({ stores: [hs], version: version(), receivers: () => receivers.map((r) => r.view()) });
+  const host = new LocalHost({ stores: [hs], version: versionInfo(), receivers: () => receivers.map((r) => r.view()) });
   const banner: string[] = [];
   if (demo) {
     const d = await startDemo(host, store);

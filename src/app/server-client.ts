@@ -5,12 +5,13 @@
  */
 
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
-import { httpTransport, socketTransport } from "../api/transports.ts";
 import { LogError, type ErrorCode } from "../core/errors.ts";
 import { runningServer } from "./server/server-info.ts";
 
 /** A transport for an --addr value: a socket path, `unix:PATH` or `http(s)://host:port`. */
-export function addrTransport(addr: string): Transport {
+async function addrTransport(addr: string): Promise<Transport> {
+  // The network client (node:http2, node:net) is loaded only when a server is used.
+  const { httpTransport, socketTransport } = await import("../api/transports.ts");
   if (/^https?:\/\//.test(addr)) return httpTransport(addr.replace(/\/+$/, ""), "connect");
   if (addr.startsWith("unix:")) return socketTransport(addr.slice("unix:".length));
   if (addr.includes("/") || addr.endsWith(".sock")) return socketTransport(addr);
@@ -24,12 +25,12 @@ export interface ServerLink {
 }
 
 /** The server for `--addr` (when given) or the live server holding `dataDir`; undefined = none. */
-export function serverLink(dataDir: string, addr: string | undefined): ServerLink | undefined {
-  if (addr !== undefined) return { transport: addrTransport(addr), where: addr };
+export async function serverLink(dataDir: string, addr: string | undefined): Promise<ServerLink | undefined> {
+  if (addr !== undefined) return { transport: await addrTransport(addr), where: addr };
   const s = runningServer(dataDir);
   if (!s) return undefined;
-  if (s.socket !== "") return { transport: socketTransport(s.socket), where: `server pid ${s.pid} (${s.socket})` };
-  if (s.http !== "") return { transport: httpTransport(`http://${s.http}`, "connect"), where: `server pid ${s.pid} (http://${s.http})` };
+  if (s.socket !== "") return { transport: await addrTransport(`unix:${s.socket}`), where: `server pid ${s.pid} (${s.socket})` };
+  if (s.http !== "") return { transport: await addrTransport(`http://${s.http}`), where: `server pid ${s.pid} (http://${s.http})` };
   return undefined;
 }
 

@@ -5,6 +5,8 @@
  * decoded blocks there.
  */
 
+import type { HostStore } from "../api/host.ts";
+import type { StoreRuntime } from "../config/runtime.ts";
 import { openChunkIndexes, type IndexCacheScope } from "../index/open.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
@@ -41,6 +43,16 @@ export async function openStore(dataDir: string, name: string, options: FileStor
       await store.close();
       await sealer.close();
     },
+  };
+}
+
+/** An open store as the API host serves it: its search source and its configured settings. */
+export function hostStore(dataDir: string, rt: StoreRuntime, opened: OpenedStore): HostStore {
+  const file = rt.type === "file";
+  return {
+    name: rt.name,
+    source: opened.source,
+    settings: { kind: rt.type, dir: file ? storeDir(dataDir, rt.name) : "", rotation: rt.rotation, durability: rt.durability, route: rt.route, codec: file ? rt.codec : "" },
   };
 }
 

@@ -50,6 +50,17 @@ export class CorruptError extends LogError {
   }
 }
 
+/**
+ * Standard output was closed by its reader (`gastrolog query ... | head -1`): the command stops
+ * producing output and ends quietly with status 0, as ripgrep does. Not a failure.
+ */
+export class OutputClosedError extends LogError {
+  constructor() {
+    super("cancelled", "output closed by its reader");
+    this.name = "OutputClosedError";
+  }
+}
+
 /** Renders any thrown value as one line for logs and CLI output. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

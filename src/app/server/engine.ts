@@ -22,7 +22,7 @@ import { errorMessage, LogError } from "../../core/errors.ts";
 import { PositionStore } from "../../ingest/checkpoint/positions.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
-import { buildCommit, VERSION } from "../build-info.ts";
+import { versionInfo } from "../build-info.ts";
 import { openMemoryStore, openStore } from "../stores.ts";
 import { warmStore } from "./warmup.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
@@ -86,7 +86,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   const receivers = new FactoryReceiverManager(types, ingest, receiverLog, fixed);
   const host: LocalHost = new LocalHost({
     stores: [],
-    version: { version: VERSION, commit: buildCommit(), runtime: `bun ${Bun.version}` },
+    version: versionInfo(),
     receivers: () => receivers.views(),
     ingestQueue: () => pipeline.stats(),
     onShutdownRequest: o.onShutdownRequest,

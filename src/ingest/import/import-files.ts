@@ -18,8 +18,6 @@ import { openSource } from "./sources.ts";
 
 const DAY_MICROS = 86_400_000_000;
 
-/** Records per store.append call unless told otherwise. */
-export const DEFAULT_STORE_BATCH = 8192;
 /** Progress callbacks are spaced at least this far apart (clock µs), plus one per file end. */
 export const PROGRESS_EVERY_MICROS = 100_000;
 

@@ -27,7 +27,8 @@ export const followCommand: ReplCommand = {
         live = true;
         for (const h of r.hits) {
           if (h.record) s.sawKeys(h.record.attrs);
-          s.row(s.settings.output === "json" ? hitJson(h) : hitLine(h, q.terms, s.style));
+          const wait = s.row(s.settings.output === "json" ? hitJson(h) : hitLine(h, q.terms, s.style));
+          if (wait) await wait;
         }
       }
     } catch (err) {

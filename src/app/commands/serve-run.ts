@@ -1,0 +1,86 @@
+/** `gastrolog serve` at work (the command and its flags: serve.ts). */
+
+import { errorMessage } from "../../core/errors.ts";
+import { parseGoDuration } from "../../core/duration.ts";
+import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from "../../observability/logger.ts";
+import { stringFlag } from "../cli/args.ts";
+import { UsageError, type Command } from "../cli/command.ts";
+import { defaultDataDir } from "../paths.ts";
+import type { ReceiverConfig } from "../../config/schema.ts";
+import { receiverFlagConfigs } from "../server/receiver-config.ts";
+import { sdNotify } from "../server/sd-notify.ts";
+import { startServer, type RunningServer } from "../server/server.ts";
+
+export const run: Command["run"] = async (args, io) => {
+  const flagLevel = stringFlag(args, "log-level");
+  if (flagLevel !== undefined && !isLogLevel(flagLevel)) throw new UsageError(`flag --log-level must be one of ${LOG_LEVELS.join(", ")} (got '${flagLevel}')`);
+  const format = stringFlag(args, "log-format", "text")!;
+  if (format !== "text" && format !== "json") throw new UsageError(`flag --log-format must be text or json (got '${format}')`);
+  const timeoutFlag = stringFlag(args, "shutdown-timeout");
+  const timeout = timeoutFlag === undefined ? undefined : parseGoDuration(timeoutFlag);
+  if (timeoutFlag !== undefined && timeout === undefined) throw new UsageError(`flag --shutdown-timeout needs a duration like 10s or 500ms`);
+  let receivers: ReceiverConfig[];
+  try {
+    receivers = receiverFlagConfigs((args.flags.receiver as string[] | undefined) ?? []);
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+  const dataDir = stringFlag(args, "data") ?? defaultDataDir(io.env);
+  // The level follows the config's server.logLevel (live) unless --log-level pins it.
+  let level: LogLevel = (flagLevel as LogLevel | undefined) ?? "info";
+  const logger = createLogger({ level: () => level, format, write: io.stderr });
+  const log = logger.child("serve");
+  // Signals are handled from the start: one that arrives while the stores open shuts the
+  // server down right after it came up; a second one exits at once.
+  let server: RunningServer | undefined;
+  let pending: string | undefined;
+  let signals = 0;
+  let exit!: (code: number) => void;
+  const exited = new Promise<number>((r) => (exit = r));
+  const notify = (state: string) => {
+    const err = sdNotify(state, io.env);
+    if (err) log.warn(`systemd notification ${state} not sent: ${err}`);
+  };
+  const stop = (reason: string) => {
+    notify("STOPPING=1");
+    return server!.shutdown(reason).then(
+      () => exit(0),
+      (err) => {
+        log.error(`shutdown failed: ${errorMessage(err)}`);
+        exit(1);
+      },
+    );
+  };
+  const onSignal = (sig: string) => {
+    if (++signals > 1) {
+      log.warn(`second ${sig}: exiting without finishing the shutdown`);
+      return exit(1);
+    }
+    if (server) void stop(sig);
+    else pending = sig;
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  try {
+    server = await startServer({
+      dataDir,
+      configFile: stringFlag(args, "config"),
+      socket: stringFlag(args, "socket"),
+      listen: stringFlag(args, "listen"),
+      demo: args.flags.demo === true,
+      receivers,
+      shutdownTimeoutMs: timeout === undefined ? undefined : timeout / 1000,
+      logger,
+      onServerSettings: (s) => {
+        if (flagLevel === undefined) level = s.logLevel;
+      },
+    });
+  } catch (err) {
+    log.error(`cannot start: ${errorMessage(err)}`);
+    return 1;
+  }
+  notify(`READY=1\nMAINPID=${process.pid}`);
+  if (pending) void stop(pending);
+  void server.stopped.then(() => exit(0));
+  return exited;
+};
