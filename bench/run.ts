@@ -5,6 +5,7 @@
  * same run. The import bench keeps its store for the query bench (bench/.data/stores/).
  */
 
+import { runStartupBench } from "./cli/startup.bench.ts";
 import { runImportBench } from "./import.bench.ts";
 import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
@@ -35,6 +36,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],
   ["server/footprint", runFootprintBench],
+  ["cli/startup", runStartupBench],
 ];
 
 const options: BenchOptions = { quick: process.argv.includes("--quick") };

@@ -13,7 +13,7 @@ import { searchSource } from "../../src/app/stores.ts";
 import { systemClock, nowMicros } from "../../src/core/time.ts";
 import { search } from "../../src/query/engine/search.ts";
 import { parseQueryArgs } from "../../src/query/lang/controls.ts";
-import { importTimestampContext } from "../../src/ingest/import/import-files.ts";
+import { importTimestampContext } from "../../src/ingest/import/defaults.ts";
 import { parseLeadingTimestamp } from "../../src/ingest/parse/timestamp.ts";
 import { createMemoryStore } from "../../src/storage/memory/memory-store.ts";
 import { openTextFileStore } from "../../src/storage/textfile/text-store.ts";

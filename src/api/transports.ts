@@ -7,7 +7,7 @@
 import net from "node:net";
 import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { READ_MAX_BYTES } from "./routes.ts";
+import { READ_MAX_BYTES } from "./limits.ts";
 
 export type Protocol = "grpc" | "connect" | "grpcweb";
 

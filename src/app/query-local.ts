@@ -1,17 +1,16 @@
 /**
  * `gastrolog query` without a server: the data directory's stores opened in this process
- * behind the QueryService a server runs, over the in-process transport (as `repl --embedded`
+ * behind the QueryService a server runs, over an in-process transport (as `repl --embedded`
  * does). A named store is opened alone; "*" opens every configured file store found on disk,
  * which is what a server holding the directory would search.
  */
 
 import { existsSync } from "node:fs";
 import { LocalHost } from "../api/local-host.ts";
-import { createInProcessTransport } from "../api/routes.ts";
+import { createQueryTransport } from "../api/query-transport.ts";
 import { storeRuntime, type StoreRuntime } from "../config/runtime.ts";
 import { defaultConfig } from "../config/schema.ts";
 import { versionInfo } from "./build-info.ts";
-import { readConfig } from "./config-access.ts";
 import { storeDir } from "./paths.ts";
 import type { QueryLink } from "./query-target.ts";
 import { hostStore, openStore, type OpenedStore } from "./stores.ts";
@@ -24,8 +23,9 @@ function unconfigured(name: string): StoreRuntime {
   return storeRuntime({ ...defaultConfig().stores[0]!, name, route: "" });
 }
 
-function storesToOpen(dataDir: string, store: string): StoreRuntime[] {
+async function storesToOpen(dataDir: string, store: string): Promise<StoreRuntime[]> {
   if (store !== ALL_STORES) return [unconfigured(store)];
+  const { readConfig } = await import("./config-access.ts");
   const configured = readConfig(dataDir, (s) => s.current().config.stores);
   return configured.filter((s) => s.type === "file" && existsSync(storeDir(dataDir, s.name))).map(storeRuntime);
 }
@@ -37,14 +37,14 @@ export async function openLocalQuery(dataDir: string, store: string): Promise<Qu
     for (const o of opened.splice(0)) await o.close();
   };
   try {
-    const runtimes = storesToOpen(dataDir, store);
+    const runtimes = await storesToOpen(dataDir, store);
     for (const rt of runtimes) opened.push(await openStore(dataDir, rt.name));
     const host = new LocalHost({
       stores: runtimes.map((rt, i) => hostStore(dataDir, rt, opened[i]!)),
       version: versionInfo(),
     });
     host.markReady();
-    return { transport: createInProcessTransport(host), where: dataDir, close: closeAll };
+    return { transport: createQueryTransport(host), where: dataDir, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

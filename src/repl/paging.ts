@@ -24,8 +24,7 @@ export async function printPage(s: Session, count: number, signal: AbortSignal, 
       const h = await stream.next();
       if (!h) break;
       if (h.record) s.sawKeys(h.record.attrs);
-      const wait = s.row(s.settings.output === "json" ? hitJson(h) : hitLine(h, stream.terms, s.style));
-      if (wait) await wait;
+      s.row(s.settings.output === "json" ? hitJson(h) : hitLine(h, stream.terms, s.style));
       shown++;
     }
   } catch (err) {

@@ -1,8 +1,8 @@
 /**
  * The state of one REPL session: the RPC clients, current store, settings, the one open result
  * stream (spec A7.3: the REPL keeps one live iterator and pages through it with `next`), the
- * attribute keys seen so far (for completion) and where output goes — with backpressure, and
- * an abort signal that fires when the reader of the output went away.
+ * attribute keys seen so far (for completion) and where output goes, with an abort signal that
+ * fires when the reader of the output went away.
  */
 
 import { OutputClosedError } from "../core/errors.ts";
@@ -13,11 +13,10 @@ import type { Style } from "./render/style.ts";
 
 /**
  * Where a session writes: result rows and messages to `out`, errors and JSON-mode notes to
- * `err`. `out` may return a promise while its reader is behind, and throw OutputClosedError
- * once the reader is gone.
+ * `err`. `out` may throw OutputClosedError once its reader is gone.
  */
 export interface Sink {
-  out(text: string): Promise<void> | void;
+  out(text: string): void;
   err(text: string): void;
 }
 
@@ -47,21 +46,21 @@ export class Session {
     return this.gone.signal;
   }
 
-  /** A result row (record, table line, JSON object); await the promise it may return when printing many. */
-  row(line: string): Promise<void> | void {
-    return this.out(`${line}\n`);
+  /** A result row (record, table line, JSON object). */
+  row(line: string): void {
+    this.out(`${line}\n`);
   }
 
   /** A message about the results; with JSON output it goes to stderr so stdout stays JSON. */
   note(line: string): void {
     if (this.settings.output === "json") this.sink.err(`${line}\n`);
-    else void this.out(`${line}\n`);
+    else this.out(`${line}\n`);
   }
 
-  private out(text: string): Promise<void> | void {
+  private out(text: string): void {
     if (this.gone.signal.aborted) return;
     try {
-      return this.sink.out(text);
+      this.sink.out(text);
     } catch (err) {
       if (!(err instanceof OutputClosedError)) throw err;
       this.gone.abort(err);

@@ -1,16 +1,18 @@
 /**
  * ConfigService: the running stores and receivers, and the versioned config — every write maps
  * onto one ConfigStore call (validated, stored as a version, applied live before the call
- * answers). Authors come from the request or the peer (api/peer.ts).
+ * answers); a rejected config answers INVALID_ARGUMENT with every problem also as a
+ * ConfigProblems detail. Authors come from the request or the peer (api/peer.ts).
  */
 
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { applyAssignments, retentionAssignments, type ChangeResult } from "../../config/assign.ts";
 import { parseConfigText } from "../../config/file.ts";
+import { ConfigError } from "../../config/problems.ts";
 import { configJson } from "../../config/schema.ts";
 import { LogError } from "../../core/errors.ts";
 import type { DurabilityPolicy } from "../../storage/types.ts";
-import { ConfigService } from "../gen/gastrolog/v1/config_pb.ts";
+import { ConfigProblemsSchema, ConfigService } from "../gen/gastrolog/v1/config_pb.ts";
 import { toChangePb, toDiffPb, toSweepPb, toVersionInfoPb } from "../convert/config.ts";
 import { fromI64, i64 } from "../convert/int64.ts";
 import type { ConfigControl, EngineHost, RetentionControl } from "../host.ts";
@@ -42,11 +44,22 @@ function optionalVersion(v: bigint | undefined, field: string): number | undefin
   return v === undefined ? undefined : fromI64(v, field);
 }
 
+/** Runs `fn`; a ConfigError becomes INVALID_ARGUMENT carrying every problem as a ConfigProblems detail. */
+function withProblems<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const detail = { desc: ConfigProblemsSchema, value: { problems: err.problems.map((p) => ({ path: p.path, message: p.message })) } };
+    throw new ConnectError(err.message, Code.InvalidArgument, undefined, [detail], err);
+  }
+}
+
 export function configService(host: EngineHost): ServiceImpl<typeof ConfigService> {
   /** Runs a write, then waits until the server applied the version it created. */
   const write = async (fn: (c: ConfigControl) => ChangeResult) => {
     const c = control(host);
-    const r = fn(c);
+    const r = withProblems(() => fn(c));
     const applyError = r.changed ? await c.applied(r.version.version) : "";
     return { change: toChangePb(r, applyError) };
   };

@@ -27,11 +27,11 @@ export interface ParsedArgs {
 /** Streams and environment a command may use; injected so commands are testable. */
 export interface CommandIO {
   /**
-   * Queues output (bytes are written as they are). Returns a promise while the reader is
-   * behind: loops that print a lot await it, so memory stays flat. Throws OutputClosedError
-   * once the reader is gone (`| head -1`); runCli ends the command quietly then.
+   * Writes output (bytes as they are), returning once it is written, so a slow reader slows
+   * the command down rather than memory filling up. Throws OutputClosedError once the reader
+   * is gone (`| head -1`); runCli ends the command quietly then.
    */
-  stdout: (text: string | Uint8Array) => Promise<void> | void;
+  stdout: (text: string | Uint8Array) => void;
   stderr: (text: string) => void;
   stdin: ReadableStream<Uint8Array>;
   isTTY: boolean;

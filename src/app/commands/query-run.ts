@@ -2,7 +2,7 @@
  * `gastrolog query` at work: turns the flags and the query text into one QueryService request,
  * sends it where query-target.ts says (a server, or the stores of --data in this process) and
  * prints the hits — text with control characters escaped, --raw stored bytes, or JSON — or the
- * plan. Output goes out in 64 KiB pieces and waits while the reader is behind.
+ * plan. Output goes out in 64 KiB pieces.
  */
 
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -30,24 +30,24 @@ function rawLine(h: Hit): Uint8Array {
   return Buffer.concat([Buffer.from(`${hitHead(h, PLAIN, false)} `), h.record?.raw ?? new Uint8Array(), NEWLINE]);
 }
 
-/** Collects lines into pieces of PIECE_BYTES for `write`; add() returns its promise when it wrote. */
+/** Collects lines into pieces of PIECE_BYTES for `write` (fewer, larger writes). */
 class Pieces {
   private parts: (string | Uint8Array)[] = [];
   private size = 0;
   constructor(private readonly write: CommandIO["stdout"]) {}
 
-  add(line: string | Uint8Array): Promise<void> | void {
+  add(line: string | Uint8Array): void {
     this.parts.push(line);
     this.size += line.length;
-    if (this.size >= PIECE_BYTES) return this.flush();
+    if (this.size >= PIECE_BYTES) this.flush();
   }
 
-  flush(): Promise<void> | void {
+  flush(): void {
     if (this.parts.length === 0) return;
     const parts = this.parts;
     this.parts = [];
     this.size = 0;
-    return this.write(parts.every((p) => typeof p === "string") ? parts.join("") : Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p))));
+    this.write(parts.every((p) => typeof p === "string") ? parts.join("") : Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p))));
   }
 }
 
@@ -57,13 +57,10 @@ async function printHits(stream: AsyncIterable<SearchResponse>, format: (h: Hit)
   let resume = "";
   for await (const m of stream) {
     for (const w of m.warnings) io.stderr(`gastrolog query: warning: ${w}\n`);
-    for (const h of m.hits) {
-      const wait = out.add(format(h));
-      if (wait) await wait;
-    }
+    for (const h of m.hits) out.add(format(h));
     if (m.done) resume = m.resumeToken;
   }
-  await out.flush();
+  out.flush();
   return resume;
 }
 
@@ -92,7 +89,7 @@ export const run: Command["run"] = async (args, io) => {
     const client = createClient(QueryService, link.transport);
     if (args.flags.explain || args.flags.analyze) {
       const r = await client.explain({ query, analyze: args.flags.analyze === true });
-      await io.stdout(output === "json" ? planJson(fromQueryPlanPb(r.plan)) + "\n" : r.text);
+      io.stdout(output === "json" ? planJson(fromQueryPlanPb(r.plan)) + "\n" : r.text);
       return 0;
     }
     const format = output === "json" ? (h: Hit) => hitJson(h) + "\n" : raw ? rawLine : (h: Hit) => hitLine(h, [], PLAIN) + "\n";

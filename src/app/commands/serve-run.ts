@@ -5,6 +5,7 @@ import { parseGoDuration } from "../../core/duration.ts";
 import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from "../../observability/logger.ts";
 import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
+import { startupDone } from "../cli/jit.ts";
 import { defaultDataDir } from "../paths.ts";
 import type { ReceiverConfig } from "../../config/schema.ts";
 import { receiverFlagConfigs } from "../server/receiver-config.ts";
@@ -80,6 +81,7 @@ export const run: Command["run"] = async (args, io) => {
     return 1;
   }
   notify(`READY=1\nMAINPID=${process.pid}`);
+  startupDone();
   if (pending) void stop(pending);
   void server.stopped.then(() => exit(0));
   return exited;

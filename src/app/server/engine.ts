@@ -23,7 +23,9 @@ import { PositionStore } from "../../ingest/checkpoint/positions.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { versionInfo } from "../build-info.ts";
-import { openMemoryStore, openStore } from "../stores.ts";
+import { createMemoryStore, type MemoryStoreOptions } from "../../storage/memory/memory-store.ts";
+import { sectionBuilders } from "../section-builders.ts";
+import { openStore, searchSource, type OpenedStore } from "../stores.ts";
 import { warmStore } from "./warmup.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
@@ -64,6 +66,12 @@ export interface Engine {
   start(): void;
   /** Stops everything (see the header for the order). */
   close(): Promise<void>;
+}
+
+/** A memory store (nothing persisted) with indexes built inline when chunks seal. */
+export function openMemoryStore(name: string, options: MemoryStoreOptions = {}): OpenedStore {
+  const store = createMemoryStore(name, { sectionBuilders, ...options });
+  return { store, source: searchSource(name, store), reconfigure: (p) => store.reconfigure(p), close: () => store.close() };
 }
 
 /** Applies the current config (opening its stores); on failure closes what was opened and rethrows. */

@@ -7,9 +7,8 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryConfigStore } from "../../config/memory-store.ts";
 import type { ReceiverConfig } from "../../config/schema.ts";
-import { configStoreOptions } from "../config-access.ts";
 import { toIngestReceiverConfig } from "./receiver-factories.ts";
-import { receiverFlagConfigs, receiverValidators } from "./receiver-config.ts";
+import { configStoreOptions, receiverFlagConfigs, receiverValidators } from "./receiver-config.ts";
 
 const entry = (type: string, listen: string[], options: Record<string, unknown> = {}): ReceiverConfig => ({ id: "r", type, enabled: true, listen, options });
 

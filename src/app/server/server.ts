@@ -21,7 +21,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { LocalHost } from "../../api/local-host.ts";
 import { peerValues } from "../../api/peer.ts";
-import { registerServices, routerOptions } from "../../api/routes.ts";
+import { registerServices } from "../../api/routes.ts";
+import { routerOptions } from "../../api/router-options.ts";
 import { applyFileIfChanged, watchConfigFile } from "../../config/file.ts";
 import { shutdownTimeoutMs } from "../../config/runtime.ts";
 import type { ReceiverConfig, ServerConfig } from "../../config/schema.ts";
@@ -29,7 +30,7 @@ import { configDbPath, openSqliteConfigStore, type SqliteConfigStore } from "../
 import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { acquireLock, type DirLock } from "../../storage/file/lock.ts";
-import { configStoreOptions } from "../config-access.ts";
+import { configStoreOptions } from "./receiver-config.ts";
 import { defaultSocketPath } from "./defaults.ts";
 import { openEngine, type Engine } from "./engine.ts";
 import { Frontend, type RequestHandler } from "./frontend.ts";

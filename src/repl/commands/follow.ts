@@ -27,8 +27,7 @@ export const followCommand: ReplCommand = {
         live = true;
         for (const h of r.hits) {
           if (h.record) s.sawKeys(h.record.attrs);
-          const wait = s.row(s.settings.output === "json" ? hitJson(h) : hitLine(h, q.terms, s.style));
-          if (wait) await wait;
+          s.row(s.settings.output === "json" ? hitJson(h) : hitLine(h, q.terms, s.style));
         }
       }
     } catch (err) {

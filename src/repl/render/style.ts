@@ -1,19 +1,39 @@
 /**
- * Styling shared by the renderers: a picocolors palette that is a no-op when colour is off
- * (NO_COLOR, non-TTY) and level colours. Log text is escaped by core/display.ts, always.
+ * Styling shared by the renderers: the colours they use (picocolors when colour is on; plain
+ * text for NO_COLOR, pipes and files) and level colours. Log text is escaped by
+ * core/display.ts, always.
  */
 
-import pc from "picocolors";
-import type { Colors, Formatter } from "picocolors/types";
+/** Wraps text in a colour or attribute (identity when colour is off). */
+export type Formatter = (text: string) => string;
+
+/** The colours and attributes the renderers use. */
+export interface Palette {
+  isColorSupported: boolean;
+  bold: Formatter;
+  dim: Formatter;
+  inverse: Formatter;
+  red: Formatter;
+  yellow: Formatter;
+  green: Formatter;
+  blue: Formatter;
+  cyan: Formatter;
+}
 
 /** Colours (or none). */
 export interface Style {
-  c: Colors;
+  c: Palette;
 }
 
-/** A style with colour (a terminal) or without (NO_COLOR, pipes, files). */
+const plain: Formatter = (text) => text;
+const NO_COLOR: Palette = { isColorSupported: false, bold: plain, dim: plain, inverse: plain, red: plain, yellow: plain, green: plain, blue: plain, cyan: plain };
+
+/**
+ * A style with colour (a terminal) or without. picocolors is loaded only for colour: loading
+ * it reads process.stdout.isTTY, which builds Node's stdout stream (~10 ms at start).
+ */
 export function makeStyle(color: boolean): Style {
-  return { c: pc.createColors(color) };
+  return { c: color ? (require("picocolors") as typeof import("picocolors")).createColors(true) : NO_COLOR };
 }
 
 /** Plain text: no colour (tests, pipes). */
@@ -22,7 +42,7 @@ export const PLAIN: Style = makeStyle(false);
 const LEVEL_RE = /\b(fatal|panic|emerg(?:ency)?|alert|crit(?:ical)?|err(?:or)?|warn(?:ing)?|notice|info|debug|trace)\b/i;
 
 /** The colour of a log level word, or undefined when `word` is not a level. */
-export function levelColor(c: Colors, word: string): Formatter | undefined {
+export function levelColor(c: Palette, word: string): Formatter | undefined {
   switch (word.toLowerCase().slice(0, 4)) {
     case "fata": case "pani": case "emer": case "aler": case "crit": case "err": case "erro":
       return (s) => c.bold(c.red(s));
