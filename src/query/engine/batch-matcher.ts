@@ -1,15 +1,17 @@
 /**
- * Evaluates compiled predicates over a RecordBatch. The batch's raw bytes are viewed once as a
- * latin1 string; each predicate finds candidate records with a case-insensitive literal RegExp
- * (or a byte search when its needle has no letter) — one pass per predicate per batch, no
- * per-record strings — then verifies token boundaries, exact bytes for non-ASCII needles, and
- * extracted key=value pairs.
+ * Evaluates compiled predicates over a RecordBatch. Each predicate finds candidate records with
+ * a byte search when its needle has no letter, or has an anchor (anchor.ts: a run of digits or
+ * punctuation, checked with ASCII case folding where it is found), else with a case-insensitive
+ * literal RegExp over the batch's raw bytes viewed once as a latin1 string — one pass per
+ * predicate per batch, no per-record strings — then verifies token boundaries, exact bytes
+ * for non-ASCII needles, and extracted key=value pairs.
  */
 
 import { KvScanner } from "../../index/kv-extract.ts";
 import type { Attrs } from "../../core/record.ts";
 import type { RecordBatch } from "../../storage/types.ts";
 import { TOKEN_MAX_LEN } from "../../index/tokenizer.ts";
+import { anchorOf, type Anchor } from "./anchor.ts";
 import { attrsMatch, type Predicate } from "./predicate.ts";
 
 /** Latin1 char code -> 1 for token chars [A-Za-z0-9_-]. */
@@ -52,14 +54,33 @@ export class BatchMatcher {
   private find(p: Predicate, from: number): number {
     const re = p.pattern;
     if (re === undefined) {
-      const { data } = this.batch;
-      const end = this.batch.rawOffsets[this.batch.count]!;
-      const at = Buffer.from(data.buffer, data.byteOffset, end).indexOf(p.needleBytes, this.base + from);
+      const at = this.bytes().indexOf(p.needleBytes, this.base + from);
       return at < 0 ? -1 : at - this.base;
     }
+    const anchor = anchorOf(p);
+    if (anchor !== undefined) return this.findAnchored(p, anchor, from);
     re.lastIndex = from;
     const m = re.exec(this.text());
     return m === null ? -1 : m.index;
+  }
+
+  /** Like find, through the needle's anchor: native search for it, ASCII-folded check around it. */
+  private findAnchored(p: Predicate, anchor: Anchor, from: number): number {
+    const bytes = this.bytes();
+    const length = p.needleBytes.length;
+    for (let at = this.base + from + anchor.offset; ; ) {
+      const x = bytes.indexOf(anchor.bytes, at);
+      if (x < 0) return -1;
+      const h = x - anchor.offset - this.base;
+      if (this.base + h + length <= bytes.length && this.bytesEqualFolded(p.needleBytes, h)) return h;
+      at = x + 1;
+    }
+  }
+
+  /** The data up to the batch's last byte, as a Buffer (its indexOf is the native byte search). */
+  private bytes(): Buffer {
+    const { data } = this.batch;
+    return Buffer.from(data.buffer, data.byteOffset, this.batch.rawOffsets[this.batch.count]!);
   }
 
   private compute(p: Predicate): Uint8Array {
