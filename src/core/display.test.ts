@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
-import { displayText, escapeControls } from "./display.ts";
+import { displayText, escapeControls, jsonWithoutC1 } from "./display.ts";
 
 const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...new TextEncoder().encode(p)] : p)));
 
@@ -41,4 +41,10 @@ test("valid UTF-8 without controls is decoded unchanged; output never holds a co
       expect(/[\x00-\x08\x0a-\x1f\x7f-\x9f\ufffd]/.test(out)).toBe(false);
     }),
   );
+});
+
+test("jsonWithoutC1 writes C1 controls as \\u00NN and keeps the JSON value", () => {
+  const value = { raw: "csi \u009b31m, nel \u0085, é and \u001b" };
+  const json = jsonWithoutC1(JSON.stringify(value));
+  expect({ json, parsed: JSON.parse(json) }).toEqual({ json: '{"raw":"csi \\u009b31m, nel \\u0085, é and \\u001b"}', parsed: value });
 });

@@ -2,7 +2,8 @@
  * Stored text made safe to print: control characters (C0 except tab, DEL, C1) become `\xNN`
  * so a log line cannot move the cursor, retitle or recolour a terminal, and bytes that are not
  * UTF-8 become `\xNN` too instead of U+FFFD, so `caf\xe9` stays recognisable. The one escaping
- * used by every text output (CLI and REPL); JSON output needs none (JSON.stringify escapes C0).
+ * used by every text output (CLI and REPL); JSON output only needs C1 controls written as
+ * `\u00NN` (JSON.stringify escapes C0 but leaves C1 raw).
  */
 
 // C0 except tab, DEL and C1: each could start a terminal control sequence.
@@ -18,6 +19,14 @@ function hex(code: number): string {
 /** `text` with control characters shown as `\xNN`. */
 export function escapeControls(text: string): string {
   return HAS_CONTROL_RE.test(text) ? text.replace(CONTROL_RE, (ch) => hex(ch.charCodeAt(0))) : text;
+}
+
+const C1_RE = /[\x80-\x9f]/g;
+const HAS_C1_RE = /[\x80-\x9f]/;
+
+/** A JSON text with C1 control characters escaped as `\u00NN` (the same JSON value). */
+export function jsonWithoutC1(json: string): string {
+  return HAS_C1_RE.test(json) ? json.replace(C1_RE, (ch) => `\\u00${ch.charCodeAt(0).toString(16)}`) : json;
 }
 
 /** Length of the valid UTF-8 sequence starting at `b[i]` (a non-ASCII lead byte), 0 if invalid. */

@@ -6,7 +6,7 @@
  */
 
 import type { Hit } from "../../api/gen/gastrolog/v1/common_pb.ts";
-import { displayText, escapeControls } from "../../core/display.ts";
+import { displayText, escapeControls, jsonWithoutC1 } from "../../core/display.ts";
 import { formatRfc3339Micros } from "../../core/time.ts";
 import { findTerms } from "./highlight.ts";
 import { findLevel, levelColor, type Style } from "./style.ts";
@@ -71,7 +71,10 @@ function time(us: bigint): string | null {
   return us === 0n ? null : formatRfc3339Micros(Number(us));
 }
 
-/** One JSON object for a hit: time, source, ingest, write, raw (+raw_base64 when not UTF-8), attrs, store, chunk, position. */
+/**
+ * One JSON object for a hit: time, source, ingest, write, raw (+raw_base64, the exact bytes,
+ * when they are not valid UTF-8), attrs, store, chunk, position; no raw control characters.
+ */
 export function hitJson(h: Hit): string {
   const r = h.record;
   const bytes = r?.raw ?? new Uint8Array();
@@ -83,7 +86,7 @@ export function hitJson(h: Hit): string {
     raw = lossy.decode(bytes);
     rawBase64 = Buffer.from(bytes).toString("base64");
   }
-  return JSON.stringify({
+  return jsonWithoutC1(JSON.stringify({
     time: formatRfc3339Micros(hitTime(h)),
     source: time(r?.sourceTsUs ?? 0n),
     ingest: time(r?.ingestTsUs ?? 0n),
@@ -95,5 +98,5 @@ export function hitJson(h: Hit): string {
     chunk: h.ref?.chunk ?? "",
     position: h.ref?.pos ?? 0,
     ...(h.context ? { context: true } : {}),
-  });
+  }));
 }
