@@ -5,6 +5,7 @@
  * same run. The import bench keeps its store for the query bench (bench/.data/stores/).
  */
 
+import { runOutputBench } from "./cli/output.bench.ts";
 import { runStartupBench } from "./cli/startup.bench.ts";
 import { runImportBench } from "./import.bench.ts";
 import { runIndexBuildBench } from "./index/build.bench.ts";
@@ -37,6 +38,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["server/startup", runServerStartupBench],
   ["server/footprint", runFootprintBench],
   ["cli/startup", runStartupBench],
+  ["cli/output", runOutputBench],
 ];
 
 const options: BenchOptions = { quick: process.argv.includes("--quick") };

@@ -1,13 +1,14 @@
 /**
- * A deliberately slow reader for pipe tests: `cmd | bun test/support/slow-reader.ts [MS]`
- * reads its stdin 1 KiB at a time, pausing MS milliseconds (default 2) after each read, and
- * prints `{"bytes":N,"lines":N,"sha256":"..."}` of everything it got once the pipe closes.
+ * A deliberately slow reader for pipe tests and benches: `cmd | bun test/support/slow-reader.ts
+ * [MS] [BYTES]` reads its stdin BYTES (default 1024) at a time, pausing MS milliseconds
+ * (default 2) after each read, and prints `{"bytes":N,"lines":N,"sha256":"..."}` of everything
+ * it got once the pipe closes.
  */
 
 import { readSync } from "node:fs";
 
 const pauseMs = Number(process.argv[2] ?? 2);
-const buf = Buffer.alloc(1024);
+const buf = Buffer.alloc(Number(process.argv[3] ?? 1024));
 const hash = new Bun.CryptoHasher("sha256");
 let bytes = 0;
 let lines = 0;
