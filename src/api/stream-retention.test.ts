@@ -22,11 +22,13 @@ test("messages already read from a stream can be collected while it is still ope
   let read = 0;
   let alive = -1;
   for await (const m of createClient(QueryService, transport).search({})) {
-    if (read < 50) early.push(new WeakRef(m.hits[0]!));
+    if (read < 100) early.push(new WeakRef(m.hits[0]!));
     if (++read === 300) {
       Bun.gc(true);
       alive = early.filter((r) => r.deref() !== undefined).length;
     }
   }
-  expect({ read, alive }).toEqual({ read: 400, alive: 0 });
+  // JavaScriptCore scans the stack conservatively, so a stale pointer may keep one or two
+  // alive; the leak kept all 100.
+  expect({ read, mostlyCollected: alive <= 5 }).toEqual({ read: 400, mostlyCollected: true });
 });
