@@ -1,7 +1,8 @@
 /**
- * The API in one place: registerServices() puts every service (and reflection) on a
- * ConnectRouter (with routerOptions() from router-options.ts), and createInProcessTransport()
- * serves the same routes without a network, for the REPL's embedded mode and tests.
+ * The API in one place: registerServices() puts every GastroLog service on a ConnectRouter
+ * (with routerOptions() from router-options.ts; reflection.ts adds gRPC reflection for the
+ * server's listeners), and createInProcessTransport() serves the services without a network,
+ * for the REPL's embedded mode and tests.
  */
 
 import type { DescService } from "@bufbuild/protobuf";
@@ -13,7 +14,6 @@ import { QueryService } from "./gen/gastrolog/v1/query_pb.ts";
 import { StoreService } from "./gen/gastrolog/v1/store_pb.ts";
 import { wrapUnaryHandlers } from "./decode-errors.ts";
 import type { EngineHost } from "./host.ts";
-import { registerReflection } from "./reflection.ts";
 import { routerOptions } from "./router-options.ts";
 import { configService } from "./services/config.ts";
 import { ingestService } from "./services/ingest.ts";
@@ -24,21 +24,21 @@ import { storeService } from "./services/store.ts";
 /** The GastroLog services, in the order reflection lists them. */
 export const API_SERVICES: readonly DescService[] = [QueryService, StoreService, ConfigService, LifecycleService, IngestService];
 
-/** Registers every GastroLog service, backed by `host`, plus gRPC reflection. */
+/** Registers every GastroLog service, backed by `host`. */
 export function registerServices(router: ConnectRouter, host: EngineHost): void {
   router.service(QueryService, queryService(host));
   router.service(StoreService, storeService(host));
   router.service(ConfigService, configService(host));
   router.service(LifecycleService, lifecycleService(host));
   router.service(IngestService, ingestService(host));
-  registerReflection(router, API_SERVICES);
   wrapUnaryHandlers(router.handlers);
 }
 
 /**
  * A Transport that calls the services of `host` in-process (no sockets), for
  * `createClient(QueryService, createInProcessTransport(host))`. Requests and responses are
- * still serialized, so it behaves exactly like the network API.
+ * still serialized, so it behaves exactly like the network API (reflection aside: it serves
+ * tools on the network, and building its descriptors would slow every embedded start).
  */
 export function createInProcessTransport(host: EngineHost): Transport {
   return createRouterTransport((router) => registerServices(router, host), { router: routerOptions() });

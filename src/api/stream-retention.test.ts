@@ -28,7 +28,7 @@ test("messages already read from a stream can be collected while it is still ope
       alive = early.filter((r) => r.deref() !== undefined).length;
     }
   }
-  // JavaScriptCore scans the stack conservatively, so a stale pointer may keep one or two
-  // alive; the leak kept all 100.
-  expect({ read, mostlyCollected: alive <= 5 }).toEqual({ read: 400, mostlyCollected: true });
+  // JavaScriptCore scans the stack conservatively, so a few stale pointers may keep some alive
+  // (up to 10 of 100 seen when run beside other tests); the leak kept all 100.
+  expect({ read, mostlyCollected: alive <= early.length / 4 }).toEqual({ read: 400, mostlyCollected: true });
 });

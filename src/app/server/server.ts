@@ -21,7 +21,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { LocalHost } from "../../api/local-host.ts";
 import { peerValues } from "../../api/peer.ts";
-import { registerServices } from "../../api/routes.ts";
+import { registerServicesWithReflection } from "../../api/reflection.ts";
 import { routerOptions } from "../../api/router-options.ts";
 import { applyFileIfChanged, watchConfigFile } from "../../config/file.ts";
 import { shutdownTimeoutMs } from "../../config/runtime.ts";
@@ -176,7 +176,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     throw err;
   }
   const host = engine.host;
-  rpc = connectNodeAdapter({ routes: (router) => registerServices(router, host), ...routerOptions(cancel.signal), contextValues: (req) => peerValues(req.socket) });
+  rpc = connectNodeAdapter({ routes: (router) => registerServicesWithReflection(router, host), ...routerOptions(cancel.signal), contextValues: (req) => peerValues(req.socket) });
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
 
