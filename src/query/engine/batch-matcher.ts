@@ -34,12 +34,21 @@ export class BatchMatcher {
 
   /** True when record i (batch-relative) satisfies `p`. */
   test(p: Predicate, i: number): boolean {
+    return this.flagsOf(p)[i] === 1;
+  }
+
+  /** True when some record of the batch satisfies `p`. */
+  any(p: Predicate): boolean {
+    return this.flagsOf(p).indexOf(1) >= 0;
+  }
+
+  private flagsOf(p: Predicate): Uint8Array {
     let f = this.flags.get(p);
     if (f === undefined) {
       f = this.compute(p);
       this.flags.set(p, f);
     }
-    return f[i] === 1;
+    return f;
   }
 
   private text(): string {

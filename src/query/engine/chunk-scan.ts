@@ -10,7 +10,7 @@ import { blockIndexOf } from "../../storage/reader-checks.ts";
 import type { ChunkReader, RecordBatch } from "../../storage/types.ts";
 import { BatchMatcher } from "./batch-matcher.ts";
 import type { ChunkWork, TimeBounds } from "./chunk-planner.ts";
-import { matchesFilter, type CompiledFilter } from "./compile.ts";
+import { batchMayMatch, matchesFilter, type CompiledFilter } from "./compile.ts";
 
 /** Records per batch request when walking a range backwards. */
 const REVERSE_STEP = 4096;
@@ -128,6 +128,7 @@ function* scanBatch(batch: RecordBatch, filter: CompiledFilter, bounds: TimeBoun
   const n = batch.count;
   const timed = isTimed(bounds);
   stats.scanned += n;
+  if (!batchMayMatch(filter, m)) return;
   for (let k = 0; k < n; k++) {
     const i = reverse ? n - 1 - k : k;
     if ((!timed || inTime(batch, i, bounds)) && matchesFilter(filter, m, i)) {

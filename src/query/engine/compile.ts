@@ -41,6 +41,16 @@ export function compileFilter(expr: Expr | undefined): CompiledFilter {
   return { branches, expression: describeExpr(expr) };
 }
 
+/**
+ * False when no record of the matcher's batch can match: every branch needs a positive
+ * predicate that no record has (a rare needle in a batch without it), so the per-record loop
+ * can be skipped.
+ */
+export function batchMayMatch(filter: CompiledFilter, m: BatchMatcher): boolean {
+  const branches = filter.branches;
+  return branches === undefined || branches.some((b) => b.positive.every((p) => m.any(p)));
+}
+
 /** True when record i of the matcher's batch satisfies the filter. */
 export function matchesFilter(filter: CompiledFilter, m: BatchMatcher, i: number): boolean {
   const branches = filter.branches;
