@@ -7,6 +7,7 @@
 import type { ConfigStore } from "../config/store.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import type { RouterStats } from "../ingest/route/router.ts";
+import type { TelemetryView } from "../observability/telemetry.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import type { RetentionStats, SweepResult } from "../storage/retention/runner.ts";
 import type { DurabilityPolicy, RotationPolicy } from "../storage/types.ts";
@@ -138,6 +139,8 @@ export interface EngineHost {
   appendRouted(batch: readonly RecordInput[]): Promise<RoutedAppend>;
   /** Routing counters, or undefined when no router is configured. */
   routing(): RouterStats | undefined;
+  /** Message drops, index-build failures and query errors (status), one entry per kind. */
+  telemetry(): readonly TelemetryView[];
   /** The versioned config, when the host runs on one (servers do; bare test hosts do not). */
   readonly config?: ConfigControl;
   readonly retention?: RetentionControl;

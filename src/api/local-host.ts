@@ -10,6 +10,7 @@ import { LogError } from "../core/errors.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import { nowMicros } from "../core/time.ts";
 import type { Router, RouterStats } from "../ingest/route/router.ts";
+import type { TelemetryView } from "../observability/telemetry.ts";
 import type { ConfigControl, EngineHost, HostPhase, HostStore, IngestQueueView, ReceiverView, RetentionControl, RoutedAppend, VersionInfo } from "./host.ts";
 
 export interface LocalHostOptions {
@@ -23,6 +24,17 @@ export interface LocalHostOptions {
   onShutdownRequest?: (reason: string) => void;
   config?: ConfigControl;
   retention?: RetentionControl;
+  /** Telemetry for status (default: none). */
+  telemetry?: () => readonly TelemetryView[];
+  observer?: HostObserver;
+}
+
+/** Instrumentation hooks (metrics, telemetry); each must be cheap. */
+export interface HostObserver {
+  /** One store append resolved: records, their raw bytes and the time it took. */
+  appended?(store: string, records: number, rawBytes: number, millis: number): void;
+  /** Routed records that matched no store (`sample`: the attrs of the first of them). */
+  unrouted?(records: number, sample: Readonly<Record<string, string>>): void;
 }
 
 export class LocalHost implements EngineHost {
@@ -88,6 +100,10 @@ export class LocalHost implements EngineHost {
     return this.router?.stats();
   }
 
+  telemetry(): readonly TelemetryView[] {
+    return this.opts.telemetry?.() ?? [];
+  }
+
   receivers(): readonly ReceiverView[] {
     return this.opts.receivers?.() ?? [];
   }
@@ -137,13 +153,21 @@ export class LocalHost implements EngineHost {
     if (this.current === "stopped") throw new LogError("unavailable", `stores are closed; append to store '${store}' refused`);
     const s = this.byName.get(store);
     if (!s) throw new LogError("not_found", `unknown store '${store}'`);
+    const t0 = performance.now();
     const p = s.source.store.append(batch);
     let mine = this.perStore.get(store);
     if (!mine) this.perStore.set(store, (mine = new Set()));
     this.inFlight.add(p);
     mine.add(p);
     try {
-      return await p;
+      const refs = await p;
+      const appended = this.opts.observer?.appended;
+      if (appended) {
+        let bytes = 0;
+        for (let i = 0; i < batch.length; i++) bytes += batch[i]!.raw.length;
+        appended(store, batch.length, bytes, performance.now() - t0);
+      }
+      return refs;
     } finally {
       this.inFlight.delete(p);
       mine.delete(p);
@@ -163,9 +187,10 @@ export class LocalHost implements EngineHost {
     }
     const groups = new Map<string, { index: number[]; records: RecordInput[] }>();
     let unrouted = 0;
+    let sample: RecordInput | undefined;
     for (let i = 0; i < batch.length; i++) {
       const names = router.route(batch[i]!.attrs);
-      if (names.length === 0) unrouted++;
+      if (names.length === 0 && unrouted++ === 0) sample = batch[i];
       for (const n of names) {
         let g = groups.get(n);
         if (!g) groups.set(n, (g = { index: [], records: [] }));
@@ -173,6 +198,7 @@ export class LocalHost implements EngineHost {
         g.records.push(batch[i]!);
       }
     }
+    if (sample) this.opts.observer?.unrouted?.(unrouted, sample.attrs);
     const entries = [...groups];
     const results = await Promise.all(entries.map(([name, g]) => this.ingest(name, g.records)));
     const copies: RoutedAppend["copies"] = batch.map(() => []);

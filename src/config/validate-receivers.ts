@@ -49,7 +49,7 @@ function receiver(p: Problems, v: unknown, path: string, types: Readonly<Record<
   const listen = p.array(o.listen, `${path}.listen`).map((u, j) => listenUrl(p, u, `${path}.listen[${j}]`));
   const options = p.object(o.options, `${path}.options`, Object.keys(isRecord(o.options) ? o.options : {}));
   const r: ReceiverConfig = { id, type, enabled: p.boolean(o, "enabled", path, true), listen, options: sortKeys(options) as Record<string, unknown> };
-  if (o.tls !== undefined && o.tls !== null) r.tls = tls(p, o.tls, `${path}.tls`);
+  if (o.tls !== undefined && o.tls !== null) r.tls = validateTls(p, o.tls, `${path}.tls`);
   const check = types?.[type];
   if (check) for (const q of check(r)) p.add(`${path}.${q.path}`, q.message);
   // Key order of the normalized form: tls (optional) before options.
@@ -77,14 +77,15 @@ function listenUrl(p: Problems, v: unknown, path: string): string {
   return v;
 }
 
-function tls(p: Problems, v: unknown, path: string): TlsConfig {
+/** A TLS block (receivers and the server's HTTP listener); clientAuth needs a ca. */
+export function validateTls(p: Problems, v: unknown, path: string): TlsConfig {
   const o = p.object(v, path, ["cert", "key", "ca", "clientAuth"]);
   const cert = p.string(o, "cert", path, "");
   const key = p.string(o, "key", path, "");
   if (cert === "" || key === "") p.add(path, "tls needs both cert and key (PEM file paths)");
   const ca = p.string(o, "ca", path, "");
   const clientAuth = p.oneOf(o, "clientAuth", path, CLIENT_AUTH, "none");
-  if (clientAuth === "require" && ca === "") p.add(`${path}.ca`, `clientAuth "require" needs a ca bundle`);
+  if (clientAuth !== "none" && ca === "") p.add(`${path}.ca`, `clientAuth "${clientAuth}" needs a ca bundle (the CA that signs client certificates)`);
   return { cert, key, ca, clientAuth };
 }
 

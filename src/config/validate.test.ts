@@ -95,7 +95,7 @@ describe("validateConfig", () => {
         "$.receivers[0].listen[3]: expected a URL string, got 7",
         '$.receivers[0].listen[4]: unix URL needs a socket path: "unix:///"',
         "$.receivers[0].tls: tls needs both cert and key (PEM file paths)",
-        '$.receivers[0].tls.ca: clientAuth "require" needs a ca bundle',
+        '$.receivers[0].tls.ca: clientAuth "require" needs a ca bundle (the CA that signs client certificates)',
       ],
     },
     {

@@ -101,7 +101,7 @@ describe("message KV budget (A4.4)", () => {
         const got = { status: sections.get(MSGKV_SECTION)!.status, sectionStatus: m.status, keys: lookupAll(m.keys, o.kvKeys), values: lookupAll(m.values, o.kvValues), pairs: lookupAll(m.pairs, o.kvPairs) };
         const expectOnly = (admitted: TermMap, all: TermMap) => ({ termCount: admitted.size, terms: Object.fromEntries([...all.keys()].map((t) => [t, admitted.get(t)])) });
         expect(got).toEqual({
-          status: dropped ? "capped" : "complete",
+          status: dropped ? "lossy" : "complete",
           sectionStatus: dropped ? "budget" : "complete",
           keys: expectOnly(want.keys, o.kvKeys),
           values: expectOnly(want.values, o.kvValues),

@@ -8,7 +8,7 @@
  * then need a scan). Otherwise the budget (A4.4) may drop entries, recorded as status "budget".
  */
 
-import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
+import type { RecordBatch, SectionBuilder, SectionStatus } from "../storage/types.ts";
 import { KvScanner, KV_MAX_LEN } from "./kv-extract.ts";
 import { admitByBudget, type KvTermKind } from "./msgkv-budget.ts";
 import type { TermSectionStatus } from "./format.ts";
@@ -32,8 +32,8 @@ const LOWER = new Uint8Array(256);
 for (let c = 0; c < 256; c++) LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 
 /**
- * SectionBuilder for "idx.msgkv". finish() reports "capped" both for a hard cap and for budget
- * drops (SectionBuilder knows only complete|capped); the section status says which.
+ * SectionBuilder for "idx.msgkv". finish() reports "capped" for a hard cap and "lossy" for
+ * budget drops; the section's own status byte says the same ("capped" / "budget").
  */
 export class MessageKvIndexBuilder implements SectionBuilder {
   readonly name = MSGKV_SECTION;
@@ -81,7 +81,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
     }
   }
 
-  finish(): { bytes: Uint8Array; status: "complete" | "capped" } {
+  finish(): { bytes: Uint8Array; status: SectionStatus } {
     if (this.capped) {
       const empty = new TermTable();
       const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
@@ -102,7 +102,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
     // The overflowed keys with their (exact) key postings.
     built.push(this.keys.build(OVERFLOW_INDEX, this.keys.sortedIds().filter((kid) => this.overflowed[kid] === 1)));
     const status: TermSectionStatus = dropped ? "budget" : "complete";
-    return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "capped" : "complete" };
+    return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
   }
 
   /** Records the pair in scratch (key = [0, kl), value = [kl+1, end)); false when a cap hits. */

@@ -68,6 +68,7 @@ export const run: Command["run"] = async (args, io) => {
       configFile: stringFlag(args, "config"),
       socket: stringFlag(args, "socket"),
       listen: stringFlag(args, "listen"),
+      metricsListen: stringFlag(args, "metrics-listen"),
       demo: args.flags.demo === true,
       receivers,
       shutdownTimeoutMs: timeout === undefined ? undefined : timeout / 1000,

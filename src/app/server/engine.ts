@@ -21,12 +21,15 @@ import type { ConfigStore } from "../../config/store.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
 import { PositionStore } from "../../ingest/checkpoint/positions.ts";
 import type { Logger } from "../../observability/logger.ts";
+import type { Metrics } from "../../observability/metrics.ts";
+import { Telemetry } from "../../observability/telemetry.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { versionInfo } from "../build-info.ts";
 import { createMemoryStore, type MemoryStoreOptions } from "../../storage/memory/memory-store.ts";
 import { sectionBuilders } from "../section-builders.ts";
 import { openStore, searchSource, type OpenedStore } from "../stores.ts";
 import { warmStore } from "./warmup.ts";
+import { batchObserver, hostObserver, noteReceiverEvent, storeObserver, telemetryViews, type Observation } from "./observe.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
 import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ReceiverFactory } from "./receivers.ts";
@@ -58,10 +61,14 @@ export interface EngineOptions {
   retentionIntervalMs?: number;
   /** Told after each applied version (server settings such as the log level). */
   onApplied?: (version: number) => void;
+  /** Prometheus metrics the engine's parts update (serve); none by default. */
+  metrics?: Metrics;
 }
 
 export interface Engine {
   readonly host: LocalHost;
+  /** Message drops, index-build failures and query errors (the API reports query errors). */
+  readonly telemetry: Telemetry;
   /** Starts watching the config and background work, and marks the host ready. */
   start(): void;
   /** Stops everything (see the header for the order). */
@@ -81,10 +88,11 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   let reconciler!: Reconciler;
   const receiverLog = o.logger.child("receiver");
   const ingest = (batch: Parameters<LocalHost["ingestRouted"]>[0]) => host.ingestRouted(batch);
-  const pipeline = routedPipeline(ingest, o.logger.child("ingest"));
+  const obs: Observation = { metrics: o.metrics, telemetry: new Telemetry(o.logger.child("telemetry")) };
+  const pipeline = routedPipeline(ingest, o.logger.child("ingest"), { onBatch: batchObserver(obs) });
   const positions = new PositionStore(join(o.dataDir, POSITIONS_FILE));
   const recall = storeRecall(() => host.stores().map((s) => s.source.store));
-  const types = o.receiverTypes ?? serverReceiverTypes(pipeline, { positions, recall });
+  const types = o.receiverTypes ?? serverReceiverTypes(pipeline, { positions, recall }, (e) => noteReceiverEvent(obs, e));
   const fixed: ManagedReceiver[] = o.demo ? [chatterbox("demo", {}, ingest, receiverLog.child("demo"))] : [];
   for (const c of o.fixedReceivers ?? []) {
     const factory = Object.hasOwn(types, c.type) ? types[c.type] : undefined;
@@ -100,12 +108,15 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
     onShutdownRequest: o.onShutdownRequest,
     config: { store: o.config, applied: (v) => reconciler.whenApplied(v), appliedVersion: () => reconciler.appliedVersion(), lastError: () => reconciler.lastError() },
     retention: { sweep: (store) => sweep(retention, reconciler, o.config, store), stats: () => retention.stats() },
+    telemetry: () => telemetryViews(obs, receivers.views()),
+    observer: hostObserver(obs),
   });
   const open = (rt: StoreRuntime) => {
     const slog = o.logger.child(`store.${rt.name}`);
     const logger = (level: "info" | "warn" | "error", msg: string) => slog[level](msg);
     const p = livePolicy(rt);
-    return rt.type === "memory" ? Promise.resolve(openMemoryStore(rt.name, { rotation: p.rotation, logger })) : openStore(o.dataDir, rt.name, { ...p, logger });
+    const observer = storeObserver(rt.name, obs);
+    return rt.type === "memory" ? Promise.resolve(openMemoryStore(rt.name, { rotation: p.rotation, logger, observer })) : openStore(o.dataDir, rt.name, { ...p, logger, observer });
   };
   reconciler = new Reconciler({ dataDir: o.dataDir, host, receivers, retention, open, logger: o.logger });
   const cur = o.config.current();
@@ -123,6 +134,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   const prewarm = new AbortController();
   return {
     host,
+    telemetry: obs.telemetry,
     start() {
       unwatch = o.config.watch((v) => void reconciler.apply(v.config, v.version, v.diff).then(() => o.onApplied?.(v.version)));
       // Versions stored between opening and watching (another process) are applied now.

@@ -48,14 +48,22 @@ export type SourceState = Pick<ReceiverContext, "positions" | "recall">;
 
 /**
  * Every receiver type this build runs: chatterbox plus the ingest receivers on `pipeline`;
- * `state` holds the read positions of local sources and the stores' recall.
+ * `state` holds the read positions of local sources and the stores' recall. Receiver events
+ * are logged and also told to `onEvent` (telemetry, metrics).
  */
-export function serverReceiverTypes(pipeline: IngestPipeline, state: SourceState = {}): Record<string, ReceiverFactory> {
+export function serverReceiverTypes(pipeline: IngestPipeline, state: SourceState = {}, onEvent: (e: ReceiverEvent) => void = () => {}): Record<string, ReceiverFactory> {
   const out: Record<string, ReceiverFactory> = { ...BUILTIN_RECEIVERS };
   for (const [type, create] of Object.entries(RECEIVER_TYPES)) {
     out[type] = (c, _ingest, logger) => {
       const config = toIngestReceiverConfig(c);
-      const r = create(config, { pipeline, onEvent: (e) => logEvent(logger, e), ...state });
+      const r = create(config, {
+        pipeline,
+        onEvent: (e) => {
+          logEvent(logger, e);
+          onEvent(e);
+        },
+        ...state,
+      });
       return managedReceiver(r, pipeline, stringParams({ listen: c.listen.join(","), ...c.options }));
     };
   }

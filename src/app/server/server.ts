@@ -2,8 +2,9 @@
  * `gastrolog serve` composed: the data-dir lock is taken and held for the process lifetime
  * (CLI writes on --data are refused; the CLI talks to this server instead), the config store
  * `<data>/config.sqlite` opens (with --config FILE applied first when it differs, then
- * watched), listeners (TCP HTTP/1.1 + h2c, Unix socket) come up and answer /healthz at once
- * and /readyz with 503 while the stores open; then the Connect routes go live.
+ * watched), listeners (TCP HTTP/1.1 + h2c, Unix socket, the optional metrics listener) come up
+ * and answer /healthz at once and /readyz with 503 while the stores open; then the Connect
+ * routes go live. /metrics serves the server's Prometheus metrics (plain-endpoints.ts).
  *
  * Shutdown order (shutdown(), SIGTERM/SIGINT): draining (readyz 503, Follow streams end with
  * UNAVAILABLE, API appends refused) -> stop accepting connections, GOAWAY to HTTP/2 clients ->
@@ -21,20 +22,25 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { LocalHost } from "../../api/local-host.ts";
 import { peerValues } from "../../api/peer.ts";
+import { queryObserver } from "../../api/query-observer.ts";
 import { registerServicesWithReflection } from "../../api/reflection.ts";
 import { routerOptions } from "../../api/router-options.ts";
 import { applyFileIfChanged, watchConfigFile } from "../../config/file.ts";
 import { shutdownTimeoutMs } from "../../config/runtime.ts";
 import type { ReceiverConfig, ServerConfig } from "../../config/schema.ts";
 import { configDbPath, openSqliteConfigStore, type SqliteConfigStore } from "../../config/sqlite-store.ts";
-import { errorMessage } from "../../core/errors.ts";
+import { errorMessage, LogError } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
+import { Metrics } from "../../observability/metrics.ts";
+import { registerSources } from "../../observability/metrics-sources.ts";
 import { acquireLock, type DirLock } from "../../storage/file/lock.ts";
 import { configStoreOptions } from "./receiver-config.ts";
 import { defaultSocketPath } from "./defaults.ts";
 import { openEngine, type Engine } from "./engine.ts";
 import { Frontend, type RequestHandler } from "./frontend.ts";
 import { listenTcp, listenUnix } from "./listen.ts";
+import { hostSources } from "./observe.ts";
+import { plainEndpoints } from "./plain-endpoints.ts";
 import { RequestTracker } from "./requests.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
 
@@ -46,6 +52,8 @@ export interface ServeOptions {
   socket?: string;
   /** TCP HOST:PORT, "off" = none; undefined = the config's server.listen. */
   listen?: string;
+  /** A listener for /metrics only (HOST:PORT, "off" = none); undefined = server.metricsListen. */
+  metricsListen?: string;
   demo: boolean;
   /** Receivers from `--receiver` flags: run beside the config's, never stored in it. */
   receivers?: readonly ReceiverConfig[];
@@ -63,6 +71,8 @@ export interface RunningServer {
   readonly host: LocalHost;
   /** Bound "host:port" of the HTTP listener, when there is one. */
   readonly http?: string;
+  /** Bound "host:port" of the metrics listener, when there is one. */
+  readonly metrics?: string;
   readonly socket?: string;
   /** Graceful shutdown (see the header); idempotent, resolves when the stores are closed. */
   shutdown(reason: string): Promise<void>;
@@ -70,11 +80,10 @@ export interface RunningServer {
   readonly stopped: Promise<void>;
 }
 
-function text(res: Parameters<RequestHandler>[1], status: number, body: string): void {
-  res.statusCode = status;
+function notFound(res: Parameters<RequestHandler>[1]): void {
+  res.statusCode = 404;
   res.setHeader("content-type", "text/plain; charset=utf-8");
-  res.setHeader("cache-control", "no-store");
-  res.end(body);
+  res.end("this listener serves GET /metrics only\n");
 }
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
@@ -83,21 +92,31 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const tracker = new RequestTracker();
   let engine: Engine | undefined;
   let rpc: ReturnType<typeof connectNodeAdapter> | undefined;
+  let metrics: Metrics | undefined;
+  let metricsAccess: "open" | "token" | "off" = "off";
+  const plain = plainEndpoints({
+    phase: () => engine?.host.phase() ?? "starting",
+    get metrics() {
+      return metrics;
+    },
+    get metricsAccess() {
+      return metricsAccess;
+    },
+  });
   const handler: RequestHandler = (req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method === "GET" && path === "/healthz") return text(res, 200, "ok\n");
-    if (req.method === "GET" && path === "/readyz") {
-      const phase = engine?.host.phase() ?? "starting";
-      return text(res, phase === "ready" ? 200 : 503, `${phase}\n`);
+    if (plain(req, res)) return;
+    if (!rpc) {
+      res.statusCode = 503;
+      res.setHeader("content-type", "text/plain; charset=utf-8");
+      return void res.end("starting\n");
     }
-    if (!rpc) return text(res, 503, "starting\n");
     tracker.begin();
     res.once("close", tracker.end);
     rpc(req as never, res as never);
   };
   const frontend = new Frontend(handler);
   const servers: net.Server[] = [];
-  const listeners: { http?: string; socket?: string } = {};
+  const listeners: { http?: string; socket?: string; metrics?: string } = {};
   let shutting: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -137,6 +156,16 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     timeoutMs = o.shutdownTimeoutMs ?? shutdownTimeoutMs(store.current().config);
     const listen = o.listen ?? (settings.listen || "off");
     const socket = o.socket ?? (settings.socket || defaultSocketPath(o.dataDir));
+    metricsAccess = settings.metrics;
+    if (metricsAccess !== "off") metrics = new Metrics();
+    const metricsListen = o.metricsListen ?? (settings.metricsListen || "off");
+    if (metricsListen !== "off") {
+      if (!metrics) throw new LogError("invalid_argument", `a metrics listener (${metricsListen}) needs server.metrics "open" or "token", not "off"`);
+      const only = plainEndpoints({ phase: () => "", metrics, metricsAccess }, true);
+      const s = net.createServer(new Frontend((req, res) => void (only(req, res) || notFound(res))).accept);
+      servers.push(s);
+      listeners.metrics = await listenTcp(s, metricsListen);
+    }
     if (listen !== "off") {
       const s = net.createServer(frontend.accept);
       servers.push(s);
@@ -150,7 +179,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       listeners.socket = socket;
     }
     writeServerInfo(o.dataDir, { socket: listeners.socket ?? "", http: listeners.http ?? "" });
-    log.info("listening", { http: listeners.http, socket: listeners.socket });
+    log.info("listening", { http: listeners.http, socket: listeners.socket, metrics: listeners.metrics });
     engine = await openEngine({
       dataDir: o.dataDir,
       config: store,
@@ -160,7 +189,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       retentionIntervalMs: o.retentionIntervalMs,
       onShutdownRequest: (reason) => void shutdown(reason).then(resolveStopped),
       onApplied: () => o.onServerSettings?.(store.current().config.server),
+      metrics,
     });
+    if (metrics) registerSources(metrics, hostSources(engine.host));
     if (o.configFile !== undefined) {
       const file = o.configFile;
       stopFileWatch = watchConfigFile(store, file, {
@@ -176,7 +207,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     throw err;
   }
   const host = engine.host;
-  rpc = connectNodeAdapter({ routes: (router) => registerServicesWithReflection(router, host), ...routerOptions(cancel.signal), contextValues: (req) => peerValues(req.socket) });
+  const observer = queryObserver({ metrics, telemetry: engine.telemetry });
+  rpc = connectNodeAdapter({ routes: (router) => registerServicesWithReflection(router, host), ...routerOptions(cancel.signal, [observer]), contextValues: (req) => peerValues(req.socket) });
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
 

@@ -1,4 +1,7 @@
-/** `stats`, `status` and `receivers` blocks (spec A7.3) from GetStats and Status. Pure. */
+/**
+ * `stats`, `status` and `receivers` blocks (spec A7.3) from GetStats and Status (with the
+ * telemetry kinds that saw events). Pure.
+ */
 
 import type { StatusResponse } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import type { GetStatsResponse } from "../../api/gen/gastrolog/v1/store_pb.ts";
@@ -30,6 +33,13 @@ export function renderStatus(s: StatusResponse): string[] {
   for (const st of s.stores) {
     out.push(`    [${st.name}] ${st.activeChunk ? `active chunk: ${st.activeChunk}` : "no active chunk"}`);
     if (st.pendingIndexChunks > 0) out.push(`    [${st.name}] pending indexes: ${st.pendingIndexChunks} chunks`);
+  }
+  const trouble = s.telemetry.filter((t) => n(t.count) > 0);
+  if (trouble.length > 0) out.push("  Telemetry:");
+  for (const t of trouble) {
+    const context = Object.entries(t.context).map(([k, v]) => `${k}=${v}`).join(" ");
+    out.push(`    ${t.kind}: ${n(t.count)}${t.lastMessage ? `  last (${shortTime(n(t.lastAtUs))}): ${t.lastMessage}` : ""}`);
+    if (context !== "") out.push(`      ${context}`);
   }
   return out;
 }

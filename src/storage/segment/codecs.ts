@@ -5,6 +5,7 @@
  * codec does not make it smaller; the reader picks the decoder by the block's codec byte.
  */
 
+import { chargeDecompressedBlock } from "../../observability/query-cost.ts";
 import { CODEC_LZ4, CODEC_NONE, CODEC_ZSTD, type CodecName } from "./format.ts";
 
 type Lz4js = typeof import("lz4js");
@@ -49,8 +50,10 @@ export function compressBlockBody(body: Uint8Array, codec: CodecName, level: num
 /**
  * Decompresses stored block bytes to exactly `rawLen` bytes. Throws RangeError when the bytes
  * do not decode to that length (the reader turns it into a CorruptError with the file offset).
+ * Each call is charged to the query running now (observability/query-cost.ts).
  */
 export function decompressBlockBody(stored: Uint8Array, codec: number, rawLen: number): Uint8Array {
+  chargeDecompressedBlock(rawLen);
   switch (codec) {
     case CODEC_NONE:
       return stored;
