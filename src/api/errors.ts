@@ -18,6 +18,7 @@ const CODES: Record<ErrorCode, Code> = {
   limit: Code.ResourceExhausted,
   unavailable: Code.Unavailable,
   permission_denied: Code.PermissionDenied,
+  unauthenticated: Code.Unauthenticated,
   locked: Code.FailedPrecondition,
   cancelled: Code.Canceled,
   internal: Code.Internal,

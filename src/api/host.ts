@@ -8,6 +8,7 @@ import type { ConfigStore } from "../config/store.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import type { RouterStats } from "../ingest/route/router.ts";
 import type { TelemetryView } from "../observability/telemetry.ts";
+import type { TokenStore } from "../security/token-store.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import type { RetentionStats, SweepResult } from "../storage/retention/runner.ts";
 import type { DurabilityPolicy, RotationPolicy } from "../storage/types.ts";
@@ -134,9 +135,10 @@ export interface EngineHost {
   /**
    * Routes every record by its attributes (the stores' routes) and appends it to each store it
    * matches; records matching none are counted as unrouted. Without routing configured, every
-   * record goes to "default". Refused while draining, like append().
+   * record goes to "default". Refused while draining, like append(). With `mayWrite`, nothing is
+   * appended when a record would reach a store it refuses (LogError "permission_denied").
    */
-  appendRouted(batch: readonly RecordInput[]): Promise<RoutedAppend>;
+  appendRouted(batch: readonly RecordInput[], mayWrite?: (store: string) => boolean): Promise<RoutedAppend>;
   /** Routing counters, or undefined when no router is configured. */
   routing(): RouterStats | undefined;
   /** Message drops, index-build failures and query errors (status), one entry per kind. */
@@ -144,6 +146,8 @@ export interface EngineHost {
   /** The versioned config, when the host runs on one (servers do; bare test hosts do not). */
   readonly config?: ConfigControl;
   readonly retention?: RetentionControl;
+  /** API tokens (TokenService), when the host runs on a data directory's config database. */
+  readonly tokens?: TokenStore;
   /** Starts a graceful shutdown; false when one is already under way. */
   requestShutdown(reason: string): boolean;
 }

@@ -11,6 +11,7 @@ import type { RecordInput, RecordRef } from "../core/record.ts";
 import { nowMicros } from "../core/time.ts";
 import type { Router, RouterStats } from "../ingest/route/router.ts";
 import type { TelemetryView } from "../observability/telemetry.ts";
+import type { TokenStore } from "../security/token-store.ts";
 import type { ConfigControl, EngineHost, HostPhase, HostStore, IngestQueueView, ReceiverView, RetentionControl, RoutedAppend, VersionInfo } from "./host.ts";
 
 export interface LocalHostOptions {
@@ -24,6 +25,7 @@ export interface LocalHostOptions {
   onShutdownRequest?: (reason: string) => void;
   config?: ConfigControl;
   retention?: RetentionControl;
+  tokens?: TokenStore;
   /** Telemetry for status (default: none). */
   telemetry?: () => readonly TelemetryView[];
   observer?: HostObserver;
@@ -41,6 +43,7 @@ export class LocalHost implements EngineHost {
   readonly startedAt = nowMicros();
   readonly config: ConfigControl | undefined;
   readonly retention: RetentionControl | undefined;
+  readonly tokens: TokenStore | undefined;
   private current: HostPhase = "starting";
   private readonly drain = new AbortController();
   private sorted: HostStore[] = [];
@@ -55,6 +58,7 @@ export class LocalHost implements EngineHost {
     this.resort();
     this.config = opts.config;
     this.retention = opts.retention;
+    this.tokens = opts.tokens;
   }
 
   get drainSignal(): AbortSignal {
@@ -140,9 +144,9 @@ export class LocalHost implements EngineHost {
     return this.ingest(store, batch);
   }
 
-  async appendRouted(batch: readonly RecordInput[]): Promise<RoutedAppend> {
+  async appendRouted(batch: readonly RecordInput[], mayWrite?: (store: string) => boolean): Promise<RoutedAppend> {
     this.refuseWhileDraining("append");
-    return this.ingestRouted(batch);
+    return this.ingestRouted(batch, mayWrite);
   }
 
   /**
@@ -179,9 +183,10 @@ export class LocalHost implements EngineHost {
    * store's records in batch order. When one store's append fails the call fails, although
    * the other stores may have stored their copies.
    */
-  async ingestRouted(batch: readonly RecordInput[]): Promise<RoutedAppend> {
+  async ingestRouted(batch: readonly RecordInput[], mayWrite?: (store: string) => boolean): Promise<RoutedAppend> {
     const router = this.router;
     if (!router) {
+      if (mayWrite && !mayWrite("default")) throw refused("default", batch.length);
       const refs = await this.ingest("default", batch);
       return { copies: refs.map((ref) => [{ store: "default", ref }]), unrouted: 0 };
     }
@@ -200,6 +205,8 @@ export class LocalHost implements EngineHost {
     }
     if (sample) this.opts.observer?.unrouted?.(unrouted, sample.attrs);
     const entries = [...groups];
+    const denied = mayWrite && entries.find(([store]) => !mayWrite(store));
+    if (denied) throw refused(denied[0], denied[1].records.length);
     const results = await Promise.all(entries.map(([name, g]) => this.ingest(name, g.records)));
     const copies: RoutedAppend["copies"] = batch.map(() => []);
     entries.forEach(([store, g], k) => results[k]!.forEach((ref, j) => copies[g.index[j]!]!.push({ store, ref })));
@@ -227,4 +234,8 @@ export class LocalHost implements EngineHost {
   private resort(): void {
     this.sorted = [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+}
+
+function refused(store: string, records: number): LogError {
+  return new LogError("permission_denied", `${records} record(s) route to store '${store}', which this caller may not write to; nothing was appended (name a permitted store, or ask for ingest on '${store}')`);
 }

@@ -43,6 +43,7 @@ test("v1 and v1alpha answer list, file and symbol requests", async () => {
           "gastrolog.v1.ConfigService",
           "gastrolog.v1.LifecycleService",
           "gastrolog.v1.IngestService",
+          "gastrolog.v1.TokenService",
           "grpc.reflection.v1.ServerReflection",
           "grpc.reflection.v1alpha.ServerReflection",
         ],

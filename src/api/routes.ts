@@ -13,6 +13,7 @@ import { LifecycleService } from "./gen/gastrolog/v1/lifecycle_pb.ts";
 import { QueryService } from "./gen/gastrolog/v1/query_pb.ts";
 import { StoreService } from "./gen/gastrolog/v1/store_pb.ts";
 import { wrapUnaryHandlers } from "./decode-errors.ts";
+import { TokenService } from "./gen/gastrolog/v1/token_pb.ts";
 import type { EngineHost } from "./host.ts";
 import { routerOptions } from "./router-options.ts";
 import { configService } from "./services/config.ts";
@@ -20,9 +21,10 @@ import { ingestService } from "./services/ingest.ts";
 import { lifecycleService } from "./services/lifecycle.ts";
 import { queryService } from "./services/query.ts";
 import { storeService } from "./services/store.ts";
+import { tokenService } from "./services/token.ts";
 
 /** The GastroLog services, in the order reflection lists them. */
-export const API_SERVICES: readonly DescService[] = [QueryService, StoreService, ConfigService, LifecycleService, IngestService];
+export const API_SERVICES: readonly DescService[] = [QueryService, StoreService, ConfigService, LifecycleService, IngestService, TokenService];
 
 /** Registers every GastroLog service, backed by `host`. */
 export function registerServices(router: ConnectRouter, host: EngineHost): void {
@@ -31,6 +33,7 @@ export function registerServices(router: ConnectRouter, host: EngineHost): void 
   router.service(ConfigService, configService(host));
   router.service(LifecycleService, lifecycleService(host));
   router.service(IngestService, ingestService(host));
+  router.service(TokenService, tokenService(host));
   wrapUnaryHandlers(router.handlers);
 }
 

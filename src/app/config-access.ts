@@ -15,6 +15,7 @@ import { MemoryConfigStore } from "../config/memory-store.ts";
 import { configDbPath, openSqliteConfigStore } from "../config/sqlite-store.ts";
 import type { ConfigStore, ConfigStoreOptions, VersionInfo } from "../config/store.ts";
 import { acquireLock, type DirLock } from "../storage/file/lock.ts";
+import { renderTable } from "./cli/table.ts";
 
 /**
  * Runs `fn` with the data dir's config store for reading. Reads validate nothing, so no
@@ -79,8 +80,5 @@ export function versionLine(v: VersionInfo): string {
 export function renderHistory(versions: readonly VersionInfo[]): string {
   if (versions.length === 0) return "no config versions yet (the defaults apply)\n";
   const rows = versions.map((v) => [String(v.version), formatShort(v.at), v.author, v.kind === "rollback" ? `rollback→${v.rollbackOf}` : v.kind, String(v.diff.length), v.reason]);
-  const header = ["VERSION", "WHEN (UTC)", "AUTHOR", "KIND", "CHANGES", "REASON"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd() + "\n";
-  return line(header) + rows.map(line).join("");
+  return renderTable(["VERSION", "WHEN (UTC)", "AUTHOR", "KIND", "CHANGES", "REASON"], rows, [0]);
 }

@@ -6,6 +6,7 @@
  */
 
 import type { Transport } from "@connectrpc/connect";
+import type { ClientCredentials } from "../api/transports.ts";
 import { serverLink } from "./server-client.ts";
 
 /** A transport to a QueryService, how to name it in errors, and what to close afterwards. */
@@ -16,8 +17,8 @@ export interface QueryLink {
 }
 
 /** The server for `addr` or the one holding `dataDir`, else `store` of `dataDir` opened here ("*" = all). */
-export async function openQueryLink(dataDir: string, addr: string | undefined, store: string): Promise<QueryLink> {
-  const link = await serverLink(dataDir, addr);
+export async function openQueryLink(dataDir: string, addr: string | undefined, store: string, creds: ClientCredentials = {}): Promise<QueryLink> {
+  const link = await serverLink(dataDir, addr, creds);
   if (link) return { ...link, close: async () => {} };
   const { openLocalQuery } = await import("./query-local.ts");
   return openLocalQuery(dataDir, store);

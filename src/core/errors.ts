@@ -12,6 +12,7 @@ export type ErrorCode =
   | "limit"
   | "unavailable"
   | "permission_denied"
+  | "unauthenticated"
   | "locked"
   | "cancelled"
   | "internal";

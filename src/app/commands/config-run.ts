@@ -11,13 +11,14 @@ import { configJson } from "../../config/schema.ts";
 import { intFlag, stringFlag } from "../cli/args.ts";
 import { UsageError, type Command, type CommandIO, type ParsedArgs } from "../cli/command.ts";
 import { cliAuthor, renderHistory, versionLine } from "../config-access.ts";
+import { clientCredentials } from "../cli/credentials.ts";
 import { configTarget } from "../config-remote.ts";
 import type { ChangeOutcome, ConfigTarget } from "../config-target.ts";
 import { defaultDataDir } from "../paths.ts";
 
 /** The target of a config/retention command line (closed by the caller). */
 export function targetOf(args: ParsedArgs, io: CommandIO): Promise<ConfigTarget> {
-  return configTarget(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"));
+  return configTarget(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), clientCredentials(args, io.env));
 }
 
 export const run: Command["run"] = async (args, io) => {

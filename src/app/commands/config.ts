@@ -8,6 +8,7 @@
 
 import { lazyRun, type Command, type FlagSpec } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
+import { CLIENT_FLAGS } from "../cli/credentials.ts";
 
 /** Flags shared with `gastrolog retention`. */
 export const REASON_FLAG: FlagSpec = { name: "reason", short: "m", kind: "string", value: "TEXT", description: "Why the change is made (kept in the history)." };
@@ -39,6 +40,7 @@ export const configCommand: Command = {
   flags: [
     DATA_FLAG,
     ADDR_FLAG,
+    ...CLIENT_FLAGS,
     REASON_FLAG,
     OUTPUT_FLAG,
     { name: "version", kind: "string", value: "N", description: "show: print this version instead of the current one." },

@@ -17,6 +17,7 @@ import { intFlag, stringFlag } from "../cli/args.ts";
 import { UsageError, type Command, type CommandIO } from "../cli/command.ts";
 import { defaultDataDir } from "../paths.ts";
 import { fromQueryPlanPb, planJson } from "../query-convert.ts";
+import { clientCredentials } from "../cli/credentials.ts";
 import { openQueryLink } from "../query-target.ts";
 import { remoteError } from "../server-client.ts";
 
@@ -84,7 +85,7 @@ export const run: Command["run"] = async (args, io) => {
     contextAfter: intFlag(args, "after", context),
     resumeToken: stringFlag(args, "resume") ?? "",
   };
-  const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store);
+  const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store, clientCredentials(args, io.env));
   try {
     const client = createClient(QueryService, link.transport);
     if (args.flags.explain || args.flags.analyze) {

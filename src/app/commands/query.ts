@@ -7,6 +7,7 @@
 
 import { lazyRun, type Command } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
+import { CLIENT_FLAGS } from "../cli/credentials.ts";
 
 export const queryCommand: Command = {
   name: "query",
@@ -30,6 +31,7 @@ export const queryCommand: Command = {
       description: "Running server: socket path, unix:PATH or http(s)://host:port.",
       default: "the server holding --data, else --data's store files directly",
     },
+    ...CLIENT_FLAGS,
     { name: "store", short: "s", kind: "string", value: "NAME", description: "Store name; * = every store merged by event time.", default: "default" },
     { name: "output", short: "o", kind: "string", value: "text|json", description: "Record output format.", default: "text" },
     { name: "raw", kind: "boolean", description: "Text output: write records' stored bytes as they are (control characters included)." },

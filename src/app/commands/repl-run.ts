@@ -15,6 +15,7 @@ import { applySetting } from "../../repl/settings.ts";
 import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
 import { isPlainPath } from "../../ingest/import/defaults.ts";
+import { clientCredentials } from "../cli/credentials.ts";
 import { defaultDataDir } from "../paths.ts";
 
 /** `follow`, then the script's own lines (repl --embedded --follow FILE with -c or piped input). */
@@ -57,7 +58,7 @@ export const run: Command["run"] = async (args, io) => {
       banner = e.banner;
     } else {
       const { parseAddress, probeServer } = await import("../repl-address.ts");
-      const addr = parseAddress(args.positionals[0], stringFlag(args, "data") ?? defaultDataDir(io.env));
+      const addr = parseAddress(args.positionals[0], stringFlag(args, "data") ?? defaultDataDir(io.env), clientCredentials(args, io.env));
       await probeServer(addr);
       transport = addr.transport;
       banner = [`connected to ${addr.label}`];

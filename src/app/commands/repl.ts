@@ -5,6 +5,7 @@
 
 import { lazyRun, type Command } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
+import { CLIENT_FLAGS } from "../cli/credentials.ts";
 
 export const replCommand: Command = {
   name: "repl",
@@ -21,6 +22,7 @@ export const replCommand: Command = {
   flags: [
     { name: "embedded", short: "e", kind: "boolean", description: "Run the engine in this process instead of connecting to a server." },
     DATA_FLAG,
+    ...CLIENT_FLAGS,
     { name: "index", kind: "boolean", description: "With --embedded FILE...: import into an indexed memory store instead of searching in place (slower start, faster queries)." },
     { name: "follow", kind: "boolean", description: "With --embedded FILE...: start by following the files live, like tail -f (any key stops; then the prompt)." },
     { name: "command", short: "c", kind: "list", value: "COMMAND", description: "Run COMMAND and exit (repeatable, in order)." },

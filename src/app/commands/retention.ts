@@ -8,6 +8,7 @@
 
 import { lazyRun, type Command } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
+import { CLIENT_FLAGS } from "../cli/credentials.ts";
 import { ADDR_FLAG, OUTPUT_FLAG, REASON_FLAG } from "./config.ts";
 
 export const retentionCommand: Command = {
@@ -19,6 +20,6 @@ export const retentionCommand: Command = {
     "the newest sealed chunks within this size, e.g. 10GB), maxChunks (keep the newest N). 0\n" +
     "disables a key. Conditions combine: a chunk goes when any of them says so. Active chunks\n" +
     "are never deleted. `set` stores a new config version; `sweep` deletes now.",
-  flags: [DATA_FLAG, ADDR_FLAG, REASON_FLAG, OUTPUT_FLAG, { name: "store", short: "s", kind: "string", value: "NAME", description: "sweep: only this store." }],
+  flags: [DATA_FLAG, ADDR_FLAG, ...CLIENT_FLAGS, REASON_FLAG, OUTPUT_FLAG, { name: "store", short: "s", kind: "string", value: "NAME", description: "sweep: only this store." }],
   run: lazyRun(() => import("./retention-run.ts")),
 };

@@ -11,6 +11,11 @@ import type { ReceiverConfig } from "../../config/schema.ts";
 import { receiverFlagConfigs } from "../server/receiver-config.ts";
 import { sdNotify } from "../server/sd-notify.ts";
 import { startServer, type RunningServer } from "../server/server.ts";
+import { CLIENT_AUTH } from "../../config/schema.ts";
+
+function isClientAuth(s: string): s is (typeof CLIENT_AUTH)[number] {
+  return (CLIENT_AUTH as readonly string[]).includes(s);
+}
 
 export const run: Command["run"] = async (args, io) => {
   const flagLevel = stringFlag(args, "log-level");
@@ -27,6 +32,10 @@ export const run: Command["run"] = async (args, io) => {
     throw new UsageError(errorMessage(err));
   }
   const dataDir = stringFlag(args, "data") ?? defaultDataDir(io.env);
+  if (args.flags.auth === true && args.flags["insecure-no-auth"] === true) throw new UsageError("--auth and --insecure-no-auth contradict each other");
+  const clientAuth = stringFlag(args, "tls-client-auth");
+  if (clientAuth !== undefined && !isClientAuth(clientAuth)) throw new UsageError(`flag --tls-client-auth must be require, request or none (got '${clientAuth}')`);
+  const tls = { cert: stringFlag(args, "tls-cert"), key: stringFlag(args, "tls-key"), ca: stringFlag(args, "tls-client-ca"), clientAuth };
   // The level follows the config's server.logLevel (live) unless --log-level pins it.
   let level: LogLevel = (flagLevel as LogLevel | undefined) ?? "info";
   const logger = createLogger({ level: () => level, format, write: io.stderr });
@@ -69,6 +78,9 @@ export const run: Command["run"] = async (args, io) => {
       socket: stringFlag(args, "socket"),
       listen: stringFlag(args, "listen"),
       metricsListen: stringFlag(args, "metrics-listen"),
+      auth: args.flags.auth === true ? true : undefined,
+      insecureNoAuth: args.flags["insecure-no-auth"] === true,
+      tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)),
       demo: args.flags.demo === true,
       receivers,
       shutdownTimeoutMs: timeout === undefined ? undefined : timeout / 1000,

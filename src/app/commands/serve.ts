@@ -31,12 +31,22 @@ export const serveCommand: Command = {
     "and local sources (query parameters are options):\n" +
     "  --receiver 'tail=file:///var/log/app/*.log?start=beginning'\n" +
     "  --receiver docker=unix:///var/run/docker.sock  --receiver 'docker=file:///var/lib/docker/containers'\n" +
-    "  --receiver 'kubernetes=file:///var/log/pods'  --receiver journald=journalctl  --receiver 'journald=file:///var/log/journal'",
+    "  --receiver 'kubernetes=file:///var/log/pods'  --receiver journald=journalctl  --receiver 'journald=file:///var/log/journal'\n" +
+    "Security (docs/security.md): tokens are demanded on the HTTP listener with --auth, and by\n" +
+    "default when it is not loopback-only; serving beyond loopback without them needs\n" +
+    "--insecure-no-auth. --tls-cert/--tls-key serve HTTPS, --tls-client-ca adds mTLS.\n" +
+    "GET /metrics serves Prometheus metrics (server.metrics: open, token or off).",
   flags: [
     { name: "config", short: "c", kind: "string", value: "FILE", description: "Config file (JSON or TOML, docs/config.md): applied at start when it differs, then re-applied whenever it changes." },
     DATA_FLAG,
     { name: "socket", kind: "string", value: "PATH", description: "Unix socket for gRPC (the CLI and REPL); 'off' disables.", default: "config server.socket, else <data>/gastrolog.sock" },
     { name: "listen", short: "l", kind: "string", value: "HOST:PORT", description: "HTTP listener (port 0 picks a free port); 'off' disables.", default: `config server.listen, else ${DEFAULT_LISTEN}` },
+    { name: "auth", kind: "boolean", description: "Demand API tokens on the HTTP listener (server.auth: true; create them with 'gastrolog token create')." },
+    { name: "insecure-no-auth", kind: "boolean", description: "Serve the API beyond loopback without tokens (refused otherwise)." },
+    { name: "tls-cert", kind: "string", value: "FILE", description: "PEM certificate (chain) of the HTTP listener: serve HTTPS; reloaded when the file changes.", default: "config server.tls.cert" },
+    { name: "tls-key", kind: "string", value: "FILE", description: "PEM private key of --tls-cert.", default: "config server.tls.key" },
+    { name: "tls-client-ca", kind: "string", value: "FILE", description: "CA bundle for client certificates (mTLS; implies --tls-client-auth require).", default: "config server.tls.ca" },
+    { name: "tls-client-auth", kind: "string", value: "require|request|none", description: "require: refuse clients without a certificate signed by the CA; request: verify one when given.", default: "config server.tls.clientAuth (none)" },
     { name: "metrics-listen", kind: "string", value: "HOST:PORT", description: "Also serve GET /metrics (Prometheus) on a listener of its own; 'off' disables.", default: "config server.metricsListen (none; /metrics is on --listen)" },
     { name: "receiver", kind: "list", value: "TYPE=URL", description: "Run a receiver (syslog, relp, gelf, http, fluent, beats on udp://, tcp://, tls://, http://, https://; tail, docker, kubernetes, journald on file://, unix:// or journalctl; several URLs joined by commas); not stored in the config." },
     { name: "demo", kind: "boolean", description: "Add the chatterbox demo receiver (its records are routed like any receiver's)." },

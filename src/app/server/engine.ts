@@ -23,6 +23,7 @@ import { PositionStore } from "../../ingest/checkpoint/positions.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import { Telemetry } from "../../observability/telemetry.ts";
+import type { TokenStore } from "../../security/token-store.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { versionInfo } from "../build-info.ts";
 import { createMemoryStore, type MemoryStoreOptions } from "../../storage/memory/memory-store.ts";
@@ -63,6 +64,8 @@ export interface EngineOptions {
   onApplied?: (version: number) => void;
   /** Prometheus metrics the engine's parts update (serve); none by default. */
   metrics?: Metrics;
+  /** API tokens for TokenService (serve); none by default. */
+  tokens?: TokenStore;
 }
 
 export interface Engine {
@@ -109,6 +112,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
     config: { store: o.config, applied: (v) => reconciler.whenApplied(v), appliedVersion: () => reconciler.appliedVersion(), lastError: () => reconciler.lastError() },
     retention: { sweep: (store) => sweep(retention, reconciler, o.config, store), stats: () => retention.stats() },
     telemetry: () => telemetryViews(obs, receivers.views()),
+    tokens: o.tokens,
     observer: hostObserver(obs),
   });
   const open = (rt: StoreRuntime) => {
