@@ -152,7 +152,7 @@ export class TokenStore {
   private use(row: Row): TokenInfo | Refusal {
     const now = this.clock();
     if (row.expires_at !== 0 && now >= row.expires_at) return "expired";
-    if (now - row.last_used_at >= LAST_USED_EVERY_US) {
+    if (row.last_used_at === 0 || now - row.last_used_at >= LAST_USED_EVERY_US) {
       this.db.query("UPDATE api_tokens SET last_used_at = ? WHERE name = ?").run(now, row.name);
       row.last_used_at = now;
     }
