@@ -63,6 +63,8 @@ export interface ReceiverNetView {
   listening: readonly string[];
   restarts: number;
   connections: number;
+  /** TLS clients refused by the client-certificate policy. */
+  tlsRejected: number;
   lastError?: string;
   /** Epoch µs of lastError. */
   lastErrorAt?: number;

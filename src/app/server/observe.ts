@@ -69,9 +69,13 @@ export function batchObserver(o: Observation): ((records: number, waitMs: number
   return m ? (_records, waitMs) => m.ingestBatchWait.observe(waitMs / 1000) : undefined;
 }
 
-/** Receiver events telemetry remembers: dropped or undecodable input (the receiver logged it). */
+/**
+ * Receiver events: dropped or undecodable input is remembered by telemetry (the receiver
+ * logged it); refused TLS clients are counted by reason.
+ */
 export function noteReceiverEvent(o: Observation, e: ReceiverEvent): void {
-  if (e.kind === "decode") o.telemetry.note("message_drop", e.message, { receiver: e.receiver }, 0);
+  if (e.kind === "drop") o.telemetry.note("message_drop", e.message, { receiver: e.receiver }, 0);
+  if (e.kind === "tls") o.metrics?.tlsRejected.inc({ listener: e.receiver, reason: e.reason ?? "handshake_failed" });
 }
 
 /**

@@ -79,8 +79,8 @@ describe("receiverFlagConfigs", () => {
 
 test("toIngestReceiverConfig maps TLS names and client auth", () => {
   const c: ReceiverConfig = { ...entry("syslog", ["tls://127.0.0.1:6514"], { proxyProtocol: true }), tls: { cert: "c.pem", key: "k.pem", ca: "ca.pem", clientAuth: "require" } };
-  expect(toIngestReceiverConfig(c)).toEqual({ type: "syslog", id: "r", listen: ["tls://127.0.0.1:6514"], options: { proxyProtocol: true }, tls: { certFile: "c.pem", keyFile: "k.pem", caFile: "ca.pem", requireClientCert: true } });
-  expect(toIngestReceiverConfig({ ...c, tls: { cert: "c", key: "k", ca: "", clientAuth: "none" } }).tls).toEqual({ certFile: "c", keyFile: "k", requireClientCert: false });
+  expect(toIngestReceiverConfig(c)).toEqual({ type: "syslog", id: "r", listen: ["tls://127.0.0.1:6514"], options: { proxyProtocol: true }, tls: { certFile: "c.pem", keyFile: "k.pem", caFile: "ca.pem", clientAuth: "require" } });
+  expect(toIngestReceiverConfig({ ...c, tls: { cert: "c", key: "k", ca: "", clientAuth: "none" } }).tls).toEqual({ certFile: "c", keyFile: "k", clientAuth: "none" });
 });
 
 test("the config store rejects bad receivers with every problem and stores nothing", () => {

@@ -16,13 +16,13 @@ import { BUILTIN_RECEIVERS, stringParams, type IngestFn, type ManagedReceiver, t
 
 /**
  * A config entry in ingest's terms. TLS: cert/key/ca map to certFile/keyFile/caFile;
- * clientAuth "require" demands a client certificate signed by `ca`, "request" and "none" do not
- * ask for one (ingest's TLS has no "ask but accept without").
+ * clientAuth "require" demands a client certificate signed by `ca`, "request" asks for one and
+ * refuses one that does not verify, "none" asks for none.
  */
 export function toIngestReceiverConfig(c: Readonly<ReceiverConfig>): IngestReceiverConfig {
   const out: IngestReceiverConfig = { type: c.type, id: c.id, listen: [...c.listen], options: c.options };
   if (c.tls) {
-    out.tls = { certFile: c.tls.cert, keyFile: c.tls.key, requireClientCert: c.tls.clientAuth === "require" };
+    out.tls = { certFile: c.tls.cert, keyFile: c.tls.key, clientAuth: c.tls.clientAuth };
     if (c.tls.ca !== "") out.tls.caFile = c.tls.ca;
   }
   return out;
@@ -99,6 +99,7 @@ function statsView(s: ReceiverStats, params: Readonly<Record<string, string>>): 
     listening: s.listening,
     restarts: s.restarts,
     connections: s.connections,
+    tlsRejected: s.tlsRejected,
   };
   if (s.lastError !== undefined) {
     net.lastError = s.lastError;

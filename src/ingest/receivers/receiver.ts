@@ -10,6 +10,7 @@ import type { Recall } from "../checkpoint/checkpointer.ts";
 import type { PositionStore } from "../checkpoint/positions.ts";
 import type { CounterSnapshot } from "../pipeline/counters.ts";
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
+import type { ClientAuth } from "../../security/tls.ts";
 
 /** Certificate settings for TLS listeners (tls://, https://). Paths to PEM files. */
 export interface ReceiverTlsConfig {
@@ -17,8 +18,11 @@ export interface ReceiverTlsConfig {
   keyFile: string;
   /** CA bundle for client certificates (mTLS). */
   caFile?: string;
-  /** Reject clients without a certificate signed by caFile. */
-  requireClientCert?: boolean;
+  /**
+   * "require": refuse clients without a certificate signed by caFile; "request": ask for one
+   * and refuse one that does not verify; "none" (default): ask for none.
+   */
+  clientAuth?: ClientAuth;
 }
 
 /**
@@ -60,8 +64,10 @@ export interface ReceiverStats extends CounterSnapshot {
 export interface ReceiverEvent {
   receiver: string;
   level: "info" | "warn" | "error";
-  kind: "started" | "bind" | "crash" | "drop" | "restart" | "stopped" | "resumed" | "read";
+  kind: "started" | "bind" | "crash" | "drop" | "restart" | "stopped" | "resumed" | "read" | "tls";
   message: string;
+  /** kind "tls": why a client was refused (metric label: unknown_ca, expired, no_certificate, ...). */
+  reason?: string;
 }
 
 /** What every receiver is given by the composition root. */

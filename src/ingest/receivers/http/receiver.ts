@@ -1,5 +1,6 @@
 /**
- * HTTP receiver on Bun.serve (http:// or https://):
+ * HTTP receiver on Bun.serve (http://) or node:https (https://, with the shared mTLS policy;
+ * https-server.ts says why not Bun.serve):
  *   POST /loki/api/v1/push, /api/prom/push  Loki push, JSON or protobuf+Snappy (204)
  *   POST /ingest/ndjson                     one JSON object per line (parse/ndjson.ts)
  *   POST /ingest/text                       one record per line
@@ -21,7 +22,7 @@ import { BaseReceiver, type Listener } from "../base.ts";
 import { formatListenUrl, parseListenUrl, type ListenAddress } from "../listen-url.ts";
 import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
-import { loadTls } from "../tls.ts";
+import { listenHttps } from "../https-server.ts";
 import { readLimitedBody } from "./body.ts";
 import { lokiJsonRecords, lokiProtoRecords } from "./loki.ts";
 import { JOURNAL_UPLOAD_PATH, journalUpload, UploadSequence } from "./journal-upload.ts";
@@ -57,12 +58,23 @@ export class HttpReceiver extends BaseReceiver {
     const out: Listener[] = [];
     try {
       for (const a of this.addresses) {
+        if (a.tls) {
+          const l = await listenHttps({
+            hostname: a.hostname,
+            port: a.port,
+            tls: this.config.tls!,
+            fetch: (req, remote) => this.handle(req, remote),
+            onTlsReject: (r) => this.tlsRejected(r),
+            onError: (err) => this.handlerCrashed("HTTPS request", err),
+          });
+          out.push({ address: formatListenUrl({ ...a, port: l.port }), close: () => l.close() });
+          continue;
+        }
         const server: Server<undefined> = Bun.serve({
           hostname: a.hostname,
           port: a.port,
           // The limit is enforced in handle() so the client is told it (Bun's 413 is empty).
           maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-          ...(a.tls ? { tls: loadTls(this.config.tls!) } : {}),
           fetch: (req, srv) => this.handle(req, srv.requestIP(req)?.address ?? ""),
           error: (err) => {
             this.handlerCrashed("HTTP request", err);
