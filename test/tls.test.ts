@@ -155,6 +155,20 @@ describe.skipIf(!OPENSSL)("receivers (needs openssl)", () => {
     });
   }
 
+  test("every TCP receiver type honours clientAuth require: a wrong-CA client is refused and counted, a good one is let in", async () => {
+    const seen: Record<string, unknown> = {};
+    for (const type of ["syslog", "relp", "gelf", "fluent", "beats"]) {
+      await using h = await startHarness({ type, listen: ["tls://127.0.0.1:0"], tls: { certFile: certs.server.cert, keyFile: certs.server.key, caFile: certs.ca, clientAuth: "require" } });
+      await sendTls(h.port("tls"), certs.wrongCa, "x");
+      const sock = tls.connect({ host: "127.0.0.1", port: h.port("tls"), servername: "localhost", ca: pem(certs.ca), cert: pem(certs.good.cert), key: pem(certs.good.key) });
+      await waitUntil(() => h.receiver.stats().connections === 1, `${type} to accept the good client`, 10_000, () => h.receiver.stats());
+      sock.destroy();
+      seen[type] = { refused: h.receiver.stats().tlsRejected, reasons: h.events.filter((e) => e.kind === "tls").map((e) => e.reason) };
+    }
+    const want = { refused: 1, reasons: ["unknown_ca"] };
+    expect(seen).toEqual({ syslog: want, relp: want, gelf: want, fluent: want, beats: want });
+  });
+
   test("the HTTPS receiver under clientAuth require, with curl: a good certificate posts, others are refused and counted", async () => {
     await using h = await startHarness({ type: "http", listen: ["https://127.0.0.1:0"], tls: { certFile: certs.server.cert, keyFile: certs.server.key, caFile: certs.ca, clientAuth: "require" } });
     const url = `https://localhost:${h.port("https")}/ingest/text`;
