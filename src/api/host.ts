@@ -7,6 +7,7 @@
 import type { ConfigStore } from "../config/store.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import type { RouterStats } from "../ingest/route/router.ts";
+import type { ReceiverNetCounters } from "../observability/metrics-sources.ts";
 import type { TelemetryView } from "../observability/telemetry.ts";
 import type { TokenStore } from "../security/token-store.ts";
 import type { SearchSource } from "../query/engine/source.ts";
@@ -50,19 +51,13 @@ export interface ReceiverView {
   net?: ReceiverNetView;
 }
 
-/** The counters of a network receiver (ingest/receivers ReceiverStats, without protobuf). */
-export interface ReceiverNetView {
-  bytes: number;
-  parseErrors: number;
-  dropped: Readonly<Record<string, number>>;
-  droppedBytes: number;
-  stored: number;
-  acked: number;
-  duplicates: number;
-  queueWaitMicros: number;
+/**
+ * The counters of a network receiver (ingest/receivers ReceiverStats, without protobuf): the
+ * ones metrics export, plus socket state.
+ */
+export interface ReceiverNetView extends ReceiverNetCounters {
   listening: readonly string[];
   restarts: number;
-  connections: number;
   /** TLS clients refused by the client-certificate policy. */
   tlsRejected: number;
   lastError?: string;

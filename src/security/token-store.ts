@@ -5,10 +5,8 @@
  * every call, so a token created or revoked by another process counts at once.
  */
 
-import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { migrate } from "../config/migrations.ts";
+import type { Database } from "bun:sqlite";
+import { openConfigDb } from "../config/sqlite-store.ts";
 import { LogError } from "../core/errors.ts";
 import { systemClock, type Clock } from "../core/time.ts";
 import { checkLimits, type QueryLimits } from "./limits.ts";
@@ -73,17 +71,7 @@ export class TokenStore {
 
   /** Opens (creating and migrating when needed) the token table of the config database at `path`. */
   static open(path: string, clock?: Clock): TokenStore {
-    mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path, { create: true });
-    try {
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA busy_timeout = 5000");
-      migrate(db, path);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    return new TokenStore(db, clock);
+    return new TokenStore(openConfigDb(path), clock);
   }
 
   /** Stores a new token and returns its secret (shown once) with what was stored. */

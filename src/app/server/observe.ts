@@ -94,21 +94,7 @@ export function hostSources(host: LocalHost): MetricsSources {
     build: host.version(),
     startedAt: host.startedAt,
     now: nowMicros,
-    receivers: () =>
-      host.receivers().map((r) => ({
-        id: r.name,
-        type: r.type,
-        records: r.records,
-        bytes: r.net?.bytes ?? 0,
-        parseErrors: r.net?.parseErrors ?? 0,
-        dropped: r.net?.dropped ?? {},
-        droppedBytes: r.net?.droppedBytes ?? 0,
-        stored: r.net?.stored ?? 0,
-        acked: r.net?.acked ?? 0,
-        duplicates: r.net?.duplicates ?? 0,
-        queueWaitMicros: r.net?.queueWaitMicros ?? 0,
-        connections: r.net?.connections ?? 0,
-      })),
+    receivers: () => host.receivers().map((r) => ({ id: r.name, type: r.type, records: r.records, net: r.net })),
     routing: () => host.routing(),
     queue: () => host.ingestQueue(),
     stores: () =>
