@@ -65,8 +65,8 @@ test.skipIf(!TMUX)("interactive: completion, pager, Ctrl-C in follow, history, C
   // Typing before the next prompt is drawn loses keys on a busy machine: wait for it.
   await until("the pager setting", (t) => t.includes("Pager set to 2.") && lastLine(t) === "[default] >");
   keys("query", "Enter");
-  await until("a page of 2", (t) => t.includes("--- 2 records shown. Use 'next' for more. ---"));
-  expect(lastLine(pane())).toBe("[default|query] >");
+  // The prompt is drawn just after the page: wait for both.
+  await until("a page of 2 and the query prompt", (t) => t.includes("--- 2 records shown. Use 'next' for more. ---") && lastLine(t) === "[default|query] >");
   keys("next", "Enter");
   await until("the second page", (t) => count(t, "--- 2 records shown.") === 2);
 
