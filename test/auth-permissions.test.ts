@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
 import { StoreService } from "../src/api/gen/gastrolog/v1/store_pb.ts";
 import { ConfigService } from "../src/api/gen/gastrolog/v1/config_pb.ts";
-import { registerServices } from "../src/api/routes.ts";
+import { registerServicesWithReflection } from "../src/api/reflection.ts";
 import { httpTransport, socketTransport } from "../src/api/transports.ts";
 import { startServer, type RunningServer } from "../src/app/server/server.ts";
 import { configDbPath } from "../src/config/sqlite-store.ts";
@@ -82,7 +82,7 @@ const WRONG: Record<ScopeName, string> = { query: "ingest", ingest: "query", "co
 /** Every method the server's router serves, Shutdown last. */
 function routedMethods(): { service: DescService; method: DescMethod; path: string }[] {
   const router = createConnectRouter();
-  registerServices(router, srv.host);
+  registerServicesWithReflection(router, srv.host);
   const out = router.handlers.map((h) => ({ service: h.service, method: h.method, path: `${h.service.typeName}/${h.method.name}` }));
   return out.sort((a, b) => Number(a.path.endsWith("/Shutdown")) - Number(b.path.endsWith("/Shutdown")));
 }
