@@ -5,7 +5,8 @@
  * counts and this process's CPU time and peak RSS (all threads, from getrusage).
  */
 
-import { importFiles, DEFAULT_STORE_BATCH } from "../src/ingest/import/import-files.ts";
+import { DEFAULT_STORE_BATCH } from "../src/ingest/import/defaults.ts";
+import { importFiles } from "../src/ingest/import/import-files.ts";
 import { systemClock } from "../src/core/time.ts";
 import { openStore } from "../src/app/stores.ts";
 

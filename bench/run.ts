@@ -5,6 +5,8 @@
  * same run. The import bench keeps its store for the query bench (bench/.data/stores/).
  */
 
+import { runOutputBench } from "./cli/output.bench.ts";
+import { runStartupBench } from "./cli/startup.bench.ts";
 import { runImportBench } from "./import.bench.ts";
 import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
@@ -12,6 +14,7 @@ import { runQueryBench } from "./query.bench.ts";
 import { runQueryColdBench } from "./query-cold.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
 import { runForwardBench } from "./receivers/forward.bench.ts";
+import { runLocalReceiverBench } from "./receivers/local.bench.ts";
 import { runReceiverBench } from "./receivers/receivers.bench.ts";
 import { runCodecBench } from "./storage/codecs.bench.ts";
 import { runFootprintBench } from "./server/footprint.bench.ts";
@@ -29,10 +32,13 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["query-cold", runQueryColdBench],
   ["repl", runReplBench],
   ["receivers", runReceiverBench],
+  ["receivers/local", runLocalReceiverBench],
   ["receivers/forward", runForwardBench],
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],
   ["server/footprint", runFootprintBench],
+  ["cli/startup", runStartupBench],
+  ["cli/output", runOutputBench],
 ];
 
 const options: BenchOptions = { quick: process.argv.includes("--quick") };

@@ -2,7 +2,8 @@
  * `gastrolog query` against a running server (compiled binary): with `serve` holding the data
  * dir, `query --data DIR` (found through server.json), `--addr unix:SOCK` and `--addr http://`
  * print exactly what local mode prints on a copy of the same data (text, JSON, reverse, limit +
- * resume, context, explain, analyze); `--store '*'` merges stores; unreachable --addr exits 1.
+ * resume, context, explain, analyze, `--store '*'`, which merges stores); unreachable --addr
+ * exits 1.
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -35,9 +36,10 @@ beforeAll(async () => {
     const r = await runBinary(["import", "--data", data, "--store", store, "--quiet", ...extra, join(dir, file)]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
   }
-  cpSync(data, copy, { recursive: true });
   const config = join(dir, "gastrolog.json");
   writeFileSync(config, JSON.stringify({ stores: [{ name: "default", route: "+" }, { name: "web", route: "+" }] }));
+  expect(await runBinary(["config", "apply", "--data", data, config])).toMatchObject({ code: 0, stderr: "" });
+  cpSync(data, copy, { recursive: true });
   srv = await startServe(dir, ["--config", config]);
 });
 
@@ -71,6 +73,8 @@ const CASES: string[][] = [
   ["-C", "1", "timeout"],
   ["-B", "2", "--output", "json", "timeout"],
   ["--store", "web", "--output", "json", "start=2025-03-01T10:00:10Z end=2025-03-01T10:00:30Z"],
+  ["--store", "*", "--limit", "7", "request"],
+  ["--store", "*", "--explain", "timeout"],
   ["--explain", "error -timeout"],
   ["--explain", "--output", "json", "host=web-2 OR ab OR (timeout -warn)"],
   ["--analyze", "error"],
@@ -100,16 +104,15 @@ test("a resume token from either mode continues the same way in every mode", asy
   for (const flags of Object.values(modes())) expect(await runBinary(["query", ...flags, ...next])).toEqual(expected);
 });
 
-test("--store '*' merges every store by event time; local mode refuses it", async () => {
+test("--store '*' merges every store by event time, locally as through the server", async () => {
   const raws = (r: RunResult) => r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { time: string; store: string; raw: string });
   const perStore = [...raws(await runBinary(["query", "--data", copy, "-o", "json", "request"])), ...raws(await runBinary(["query", "--data", copy, "-s", "web", "-o", "json", "request"]))];
   const merged = perStore.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.store < b.store ? -1 : 1));
-  const all = await runBinary(["query", "--data", srv.dataDir, "--store", "*", "-o", "json", "request"]);
-  expect({ code: all.code, hits: raws(all) }).toEqual({ code: 0, hits: merged });
   expect(new Set(merged.map((h) => h.store))).toEqual(new Set(["default", "web"]));
-  const local = await runBinary(["query", "--data", copy, "--store", "*", "request"]);
-  expect({ code: local.code, stdout: local.stdout }).toEqual({ code: 2, stdout: "" });
-  expect(local.stderr).toContain("--store '*' needs a running server");
+  for (const data of [srv.dataDir, copy]) {
+    const all = await runBinary(["query", "--data", data, "--store", "*", "-o", "json", "request"]);
+    expect({ data, code: all.code, hits: raws(all) }).toEqual({ data, code: 0, hits: merged });
+  }
 });
 
 test("nothing listening at --addr is a clear error with exit code 1", async () => {

@@ -71,7 +71,7 @@ describe("own clients", () => {
 
 describe("buf curl (third-party client, reflection only)", () => {
   test("lists services over the socket and HTTP", async () => {
-    const want = ["gastrolog.v1.ConfigService", "gastrolog.v1.IngestService", "gastrolog.v1.LifecycleService", "gastrolog.v1.QueryService", "gastrolog.v1.StoreService", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
+    const want = ["gastrolog.v1.ConfigService", "gastrolog.v1.IngestService", "gastrolog.v1.LifecycleService", "gastrolog.v1.QueryService", "gastrolog.v1.StoreService", "gastrolog.v1.TokenService", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
     for (const args of [[...unixArgs(), "--list-services", "http://localhost"], ["--list-services", `http://${srv.http}`]]) {
       const r = await bufCurl(args);
       expect([r.code, r.err]).toEqual([0, ""]);

@@ -13,7 +13,7 @@ import { searchSource } from "../../src/app/stores.ts";
 import { systemClock, nowMicros } from "../../src/core/time.ts";
 import { search } from "../../src/query/engine/search.ts";
 import { parseQueryArgs } from "../../src/query/lang/controls.ts";
-import { importTimestampContext } from "../../src/ingest/import/import-files.ts";
+import { importTimestampContext } from "../../src/ingest/import/defaults.ts";
 import { parseLeadingTimestamp } from "../../src/ingest/parse/timestamp.ts";
 import { createMemoryStore } from "../../src/storage/memory/memory-store.ts";
 import { openTextFileStore } from "../../src/storage/textfile/text-store.ts";
@@ -26,7 +26,8 @@ import type { BenchOptions } from "../run.ts";
 const LINES = { full: 1_200_000, quick: 50_000 };
 /** A Spark block id: 10 lines in the 1.2M corpus (whole-word; rdd_10_17 must not match). */
 const TOKEN = "rdd_10_1";
-const TARGET = { vsRg: 3, lnavOver: 10 };
+/** Issue 11 part 4: at most 5x rg (goal 3x), at least 10x faster than lnav. */
+const TARGET = { vsRg: 5, vsRgGoal: 3, lnavOver: 10 };
 
 interface Tool {
   name: string;
@@ -78,19 +79,22 @@ export async function runReplBench(o: BenchOptions): Promise<void> {
   const file = corpus(o.quick ? LINES.quick : LINES.full);
   const mb = statSync(file).size / 1e6;
   const bin = ensureBinary();
-  const runs = o.quick ? 1 : 3;
+  const runs = o.quick ? 1 : 5;
   const startup = median(Array.from({ length: runs }, () => measureOk([bin, "version"], { discardStdout: true }).wallSeconds * 1000));
-  console.log(`file ${file} (${fmt(mb)} MB), token '${TOKEN}', median of ${runs} run(s); binary start ${fmt(startup, 0)} ms`);
+  console.log(`file ${file} (${fmt(mb)} MB), token '${TOKEN}', median of ${runs} interleaved run(s); binary start ${fmt(startup, 0)} ms`);
   measureOk(["cat", file], { discardStdout: true });
-  const results = tools(bin).map((t) => {
-    const times = Array.from({ length: runs }, () => {
+  // Round after round, every tool once: a machine whose load drifts affects them all alike.
+  const list = tools(bin);
+  const times = list.map((): number[] => []);
+  for (let r = 0; r < runs; r++) {
+    list.forEach((t, i) => {
       // rg exits 1 when nothing matches (the token may be absent from the --quick corpus).
       const m = measure(t.cmd(file), { discardStdout: true });
       if (m.exitCode > 1) throw new Error(`${t.name} exited ${m.exitCode}: ${m.stderr.trim().slice(-2000)}`);
-      return m.wallSeconds * 1000;
+      times[i]!.push(m.wallSeconds * 1000);
     });
-    return { name: t.name, ms: median(times) };
-  });
+  }
+  const results = list.map((t, i) => ({ name: t.name, ms: median(times[i]!) }));
   const ours = results[0]!.ms;
   const rg = results.find((r) => r.name.startsWith("rg"))?.ms;
   const lnav = results.find((r) => r.name.startsWith("lnav"))?.ms;
@@ -98,7 +102,7 @@ export async function runReplBench(o: BenchOptions): Promise<void> {
     ["tool", "first answer ms", "MB/s", "vs repl"],
     results.map((r) => [r.name, fmt(r.ms, 0), fmt(mb / (r.ms / 1000), 0), `${fmt(r.ms / ours, 2)}x`]),
   );
-  if (rg !== undefined) console.log(`repl / rg   = ${fmt(ours / rg, 1)}x  (target <= ${TARGET.vsRg}x): ${verdict(ours / rg <= TARGET.vsRg)}`);
+  if (rg !== undefined) console.log(`repl / rg   = ${fmt(ours / rg, 1)}x  (target <= ${TARGET.vsRg}x, goal ${TARGET.vsRgGoal}x): ${verdict(ours / rg <= TARGET.vsRg)}`);
   if (lnav !== undefined) console.log(`lnav / repl = ${fmt(lnav / ours, 1)}x  (target >= ${TARGET.lnavOver}x): ${verdict(lnav / ours >= TARGET.lnavOver)}`);
   console.log("\nwhere the REPL's time goes (in-process, same file):");
   printTable(["store", "open/import ms", "first query ms", "second query ms", "matches"], await breakdown(file));

@@ -1,16 +1,14 @@
 /**
  * The ONE mapping from GastroLog error codes (core/errors.ts) to Connect codes, and the router
  * interceptor that applies it to every RPC (unary and streaming), so services just throw
- * LogError. A rejected config also carries every problem as a ConfigProblems detail.
+ * LogError (or a ConnectError of their own, passed through: ConfigService adds details).
  * Unexpected exceptions become INTERNAL with the message kept for the operator; requests the
  * server cannot decode are INVALID_ARGUMENT (decode-errors.ts).
  */
 
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import { ConfigError } from "../config/problems.ts";
 import { errorMessage, LogError, type ErrorCode } from "../core/errors.ts";
 import { mapInputErrors, markInvoked } from "./decode-errors.ts";
-import { ConfigProblemsSchema } from "./gen/gastrolog/v1/config_pb.ts";
 
 const CODES: Record<ErrorCode, Code> = {
   invalid_argument: Code.InvalidArgument,
@@ -20,6 +18,7 @@ const CODES: Record<ErrorCode, Code> = {
   limit: Code.ResourceExhausted,
   unavailable: Code.Unavailable,
   permission_denied: Code.PermissionDenied,
+  unauthenticated: Code.Unauthenticated,
   locked: Code.FailedPrecondition,
   cancelled: Code.Canceled,
   internal: Code.Internal,
@@ -28,10 +27,6 @@ const CODES: Record<ErrorCode, Code> = {
 /** Maps any thrown value to a ConnectError with a code a client can act on. */
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
-  if (err instanceof ConfigError) {
-    const detail = { desc: ConfigProblemsSchema, value: { problems: err.problems.map((p) => ({ path: p.path, message: p.message })) } };
-    return new ConnectError(err.message, Code.InvalidArgument, undefined, [detail], err);
-  }
   if (err instanceof LogError) return new ConnectError(err.message, CODES[err.code], undefined, undefined, err);
   if (err instanceof Error && err.name === "AbortError") return new ConnectError("request cancelled", Code.Canceled, undefined, undefined, err);
   return new ConnectError(`internal error: ${errorMessage(err)}`, Code.Internal, undefined, undefined, err);

@@ -8,6 +8,9 @@ import type { ConfigStore } from "../config/store.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import type { PipelineStats } from "../ingest/pipeline/pipeline.ts";
 import type { RouterStats } from "../ingest/route/router.ts";
+import type { ReceiverNetCounters } from "../observability/metrics-sources.ts";
+import type { TelemetryView } from "../observability/telemetry.ts";
+import type { TokenStore } from "../security/token-store.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import type { RetentionStats, SweepResult } from "../storage/retention/runner.ts";
 import type { ChunkStore, DurabilityPolicy, RotationPolicy } from "../storage/types.ts";
@@ -49,19 +52,15 @@ export interface ReceiverView {
   net?: ReceiverNetView;
 }
 
-/** The counters of a network receiver (ingest/receivers ReceiverStats, without protobuf). */
-export interface ReceiverNetView {
-  bytes: number;
-  parseErrors: number;
-  dropped: Readonly<Record<string, number>>;
-  droppedBytes: number;
-  stored: number;
-  acked: number;
-  duplicates: number;
-  queueWaitMicros: number;
+/**
+ * The counters of a network receiver (ingest/receivers ReceiverStats, without protobuf): the
+ * ones metrics export, plus socket state.
+ */
+export interface ReceiverNetView extends ReceiverNetCounters {
   listening: readonly string[];
   restarts: number;
-  connections: number;
+  /** TLS clients refused by the client-certificate policy. */
+  tlsRejected: number;
   lastError?: string;
   /** Epoch µs of lastError. */
   lastErrorAt?: number;
@@ -128,14 +127,19 @@ export interface EngineHost {
   /**
    * Routes every record by its attributes (the stores' routes) and appends it to each store it
    * matches; records matching none are counted as unrouted. Without routing configured, every
-   * record goes to "default". Refused while draining, like append().
+   * record goes to "default". Refused while draining, like append(). With `mayWrite`, nothing is
+   * appended when a record would reach a store it refuses (LogError "permission_denied").
    */
-  appendRouted(batch: readonly RecordInput[]): Promise<RoutedAppend>;
+  appendRouted(batch: readonly RecordInput[], mayWrite?: (store: string) => boolean): Promise<RoutedAppend>;
   /** Routing counters, or undefined when no router is configured. */
   routing(): RouterStats | undefined;
+  /** Message drops, index-build failures and query errors (status), one entry per kind. */
+  telemetry(): readonly TelemetryView[];
   /** The versioned config, when the host runs on one (servers do; bare test hosts do not). */
   readonly config?: ConfigControl;
   readonly retention?: RetentionControl;
+  /** API tokens (TokenService), when the host runs on a data directory's config database. */
+  readonly tokens?: TokenStore;
   /** Starts a graceful shutdown; false when one is already under way. */
   requestShutdown(reason: string): boolean;
 }

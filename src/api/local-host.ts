@@ -10,7 +10,9 @@ import { LogError } from "../core/errors.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import { nowMicros } from "../core/time.ts";
 import type { Router, RouterStats } from "../ingest/route/router.ts";
-import type { ConfigControl, EngineHost, HostPhase, HostStore, IngestQueueView, ReceiverView, RetentionControl, RoutedAppend, BuildInfo } from "./host.ts";
+import type { TelemetryView } from "../observability/telemetry.ts";
+import type { TokenStore } from "../security/token-store.ts";
+import type { BuildInfo, ConfigControl, EngineHost, HostPhase, HostStore, IngestQueueView, ReceiverView, RetentionControl, RoutedAppend } from "./host.ts";
 
 export interface LocalHostOptions {
   stores: readonly HostStore[];
@@ -23,12 +25,25 @@ export interface LocalHostOptions {
   onShutdownRequest?: (reason: string) => void;
   config?: ConfigControl;
   retention?: RetentionControl;
+  tokens?: TokenStore;
+  /** Telemetry for status (default: none). */
+  telemetry?: () => readonly TelemetryView[];
+  observer?: HostObserver;
+}
+
+/** Instrumentation hooks (metrics, telemetry); each must be cheap. */
+export interface HostObserver {
+  /** One store append resolved: records, their raw bytes and the time it took. */
+  appended?(store: string, records: number, rawBytes: number, millis: number): void;
+  /** Routed records that matched no store (`sample`: the attrs of the first of them). */
+  unrouted?(records: number, sample: Readonly<Record<string, string>>): void;
 }
 
 export class LocalHost implements EngineHost {
   readonly startedAt = nowMicros();
   readonly config: ConfigControl | undefined;
   readonly retention: RetentionControl | undefined;
+  readonly tokens: TokenStore | undefined;
   private current: HostPhase = "starting";
   private readonly drain = new AbortController();
   private sorted: HostStore[] = [];
@@ -43,6 +58,7 @@ export class LocalHost implements EngineHost {
     this.resort();
     this.config = opts.config;
     this.retention = opts.retention;
+    this.tokens = opts.tokens;
   }
 
   get drainSignal(): AbortSignal {
@@ -88,6 +104,10 @@ export class LocalHost implements EngineHost {
     return this.router?.stats();
   }
 
+  telemetry(): readonly TelemetryView[] {
+    return this.opts.telemetry?.() ?? [];
+  }
+
   receivers(): readonly ReceiverView[] {
     return this.opts.receivers?.() ?? [];
   }
@@ -124,9 +144,9 @@ export class LocalHost implements EngineHost {
     return this.ingest(store, batch);
   }
 
-  async appendRouted(batch: readonly RecordInput[]): Promise<RoutedAppend> {
+  async appendRouted(batch: readonly RecordInput[], mayWrite?: (store: string) => boolean): Promise<RoutedAppend> {
     this.refuseWhileDraining("append");
-    return this.ingestRouted(batch);
+    return this.ingestRouted(batch, mayWrite);
   }
 
   /**
@@ -137,13 +157,21 @@ export class LocalHost implements EngineHost {
     if (this.current === "stopped") throw new LogError("unavailable", `stores are closed; append to store '${store}' refused`);
     const s = this.byName.get(store);
     if (!s) throw new LogError("not_found", `unknown store '${store}'`);
+    const t0 = performance.now();
     const p = s.source.store.append(batch);
     let mine = this.perStore.get(store);
     if (!mine) this.perStore.set(store, (mine = new Set()));
     this.inFlight.add(p);
     mine.add(p);
     try {
-      return await p;
+      const refs = await p;
+      const appended = this.opts.observer?.appended;
+      if (appended) {
+        let bytes = 0;
+        for (let i = 0; i < batch.length; i++) bytes += batch[i]!.raw.length;
+        appended(store, batch.length, bytes, performance.now() - t0);
+      }
+      return refs;
     } finally {
       this.inFlight.delete(p);
       mine.delete(p);
@@ -155,17 +183,19 @@ export class LocalHost implements EngineHost {
    * store's records in batch order. When one store's append fails the call fails, although
    * the other stores may have stored their copies.
    */
-  async ingestRouted(batch: readonly RecordInput[]): Promise<RoutedAppend> {
+  async ingestRouted(batch: readonly RecordInput[], mayWrite?: (store: string) => boolean): Promise<RoutedAppend> {
     const router = this.router;
     if (!router) {
+      if (mayWrite && !mayWrite("default")) throw refused("default", batch.length);
       const refs = await this.ingest("default", batch);
       return { copies: refs.map((ref) => [{ store: "default", ref }]), unrouted: 0 };
     }
     const groups = new Map<string, { index: number[]; records: RecordInput[] }>();
     let unrouted = 0;
+    let sample: RecordInput | undefined;
     for (let i = 0; i < batch.length; i++) {
       const names = router.route(batch[i]!.attrs);
-      if (names.length === 0) unrouted++;
+      if (names.length === 0 && unrouted++ === 0) sample = batch[i];
       for (const n of names) {
         let g = groups.get(n);
         if (!g) groups.set(n, (g = { index: [], records: [] }));
@@ -173,7 +203,10 @@ export class LocalHost implements EngineHost {
         g.records.push(batch[i]!);
       }
     }
+    if (sample) this.opts.observer?.unrouted?.(unrouted, sample.attrs);
     const entries = [...groups];
+    const denied = mayWrite && entries.find(([store]) => !mayWrite(store));
+    if (denied) throw refused(denied[0], denied[1].records.length);
     const results = await Promise.all(entries.map(([name, g]) => this.ingest(name, g.records)));
     const copies: RoutedAppend["copies"] = batch.map(() => []);
     entries.forEach(([store, g], k) => results[k]!.forEach((ref, j) => copies[g.index[j]!]!.push({ store, ref })));
@@ -201,4 +234,8 @@ export class LocalHost implements EngineHost {
   private resort(): void {
     this.sorted = [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+}
+
+function refused(store: string, records: number): LogError {
+  return new LogError("permission_denied", `${records} record(s) route to store '${store}', which this caller may not write to; nothing was appended (name a permitted store, or ask for ingest on '${store}')`);
 }

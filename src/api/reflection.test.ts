@@ -1,12 +1,13 @@
-/** Reflection over the in-process transport: services listed, files by name and by symbol. */
+/** Reflection as the server registers it: services listed, files by name and by symbol. */
 
 import { expect, test } from "bun:test";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
-import { createClient } from "@connectrpc/connect";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { ServerReflection } from "./gen/grpc/reflection/v1/reflection_pb.ts";
 import { ServerReflection as ServerReflectionAlpha } from "./gen/grpc/reflection/v1alpha/reflection_pb.ts";
-import { createInProcessTransport } from "./routes.ts";
+import { registerServicesWithReflection } from "./reflection.ts";
+import { routerOptions } from "./router-options.ts";
 import { memoryHost } from "./test-support.ts";
 
 async function* requests<T>(items: T[]): AsyncIterable<T> {
@@ -14,7 +15,8 @@ async function* requests<T>(items: T[]): AsyncIterable<T> {
 }
 
 test("v1 and v1alpha answer list, file and symbol requests", async () => {
-  const transport = createInProcessTransport(memoryHost(["default"]));
+  const host = memoryHost(["default"]);
+  const transport = createRouterTransport((router) => registerServicesWithReflection(router, host), { router: routerOptions() });
   for (const service of [ServerReflection, ServerReflectionAlpha]) {
     const client = createClient(service, transport);
     const answers: { case: string | undefined; names: string[]; error?: { errorCode: number; errorMessage: string } }[] = [];
@@ -41,6 +43,7 @@ test("v1 and v1alpha answer list, file and symbol requests", async () => {
           "gastrolog.v1.ConfigService",
           "gastrolog.v1.LifecycleService",
           "gastrolog.v1.IngestService",
+          "gastrolog.v1.TokenService",
           "grpc.reflection.v1.ServerReflection",
           "grpc.reflection.v1alpha.ServerReflection",
         ],

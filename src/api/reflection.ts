@@ -8,6 +8,8 @@
 import { toBinary, type DescFile, type DescMessage, type DescService } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import type { ConnectRouter } from "@connectrpc/connect";
+import type { EngineHost } from "./host.ts";
+import { API_SERVICES, registerServices } from "./routes.ts";
 import * as v1 from "./gen/grpc/reflection/v1/reflection_pb.ts";
 import * as v1alpha from "./gen/grpc/reflection/v1alpha/reflection_pb.ts";
 
@@ -111,4 +113,10 @@ export function registerReflection(router: ConnectRouter, services: readonly Des
       for await (const r of reqs) yield { validHost: r.host, originalRequest: r, messageResponse: answer(index, r.messageRequest) };
     },
   });
+}
+
+/** What the server's listeners serve: every GastroLog service backed by `host`, plus reflection. */
+export function registerServicesWithReflection(router: ConnectRouter, host: EngineHost): void {
+  registerServices(router, host);
+  registerReflection(router, API_SERVICES);
 }

@@ -13,6 +13,11 @@ export function buildCommit(): string {
   return typeof GASTROLOG_BUILD_COMMIT === "string" ? GASTROLOG_BUILD_COMMIT : "dev";
 }
 
+/** The build as the API reports it (LifecycleService, StoreService). */
+export function versionInfo(): { version: string; commit: string; runtime: string } {
+  return { version: VERSION, commit: buildCommit(), runtime: `bun ${Bun.version}` };
+}
+
 export function versionLine(): string {
   return `gastrolog ${VERSION} (bun ${Bun.version}, commit ${buildCommit()})`;
 }

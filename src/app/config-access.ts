@@ -15,21 +15,15 @@ import { MemoryConfigStore } from "../config/memory-store.ts";
 import { configDbPath, openSqliteConfigStore } from "../config/sqlite-store.ts";
 import type { ConfigStore, ConfigStoreOptions, VersionInfo } from "../config/store.ts";
 import { acquireLock, type DirLock } from "../storage/file/lock.ts";
-import { receiverValidators } from "./server/receiver-config.ts";
+import { renderTable } from "./cli/table.ts";
 
 /**
- * Options every config store of this binary gets: the receiver types this build runs with
- * their option checks (a receiver of another type, or with bad options, is rejected). The
- * server passes the same options.
+ * Runs `fn` with the data dir's config store for reading. Reads validate nothing, so no
+ * receiver validators (and no receiver code) are loaded for them.
  */
-export function configStoreOptions(): ConfigStoreOptions {
-  return { receiverTypes: receiverValidators() };
-}
-
-/** Runs `fn` with the data dir's config store for reading. */
 export function readConfig<T>(dataDir: string, fn: (store: ConfigStore) => T): T {
   const path = configDbPath(dataDir);
-  const store = existsSync(path) ? openSqliteConfigStore(path, configStoreOptions()) : new MemoryConfigStore(configStoreOptions());
+  const store = existsSync(path) ? openSqliteConfigStore(path) : new MemoryConfigStore();
   try {
     return fn(store);
   } finally {
@@ -37,15 +31,18 @@ export function readConfig<T>(dataDir: string, fn: (store: ConfigStore) => T): T
   }
 }
 
-/** Runs `fn` with the config store for writing, holding the data dir and store locks. */
-export function writeConfig<T>(dataDir: string, fn: (store: ConfigStore) => T): T {
+/**
+ * Runs `fn` with the config store for writing, holding the data dir and store locks;
+ * `options` carries the validators (configStoreOptions in server/receiver-config.ts).
+ */
+export function writeConfig<T>(dataDir: string, options: ConfigStoreOptions, fn: (store: ConfigStore) => T): T {
   const locks: DirLock[] = [];
   mkdirSync(dataDir, { recursive: true });
   try {
     locks.push(lockOrExplain(dataDir, dataDir));
     const stores = join(dataDir, "stores");
     for (const name of existsSync(stores) ? readdirSync(stores) : []) locks.push(lockOrExplain(join(stores, name), dataDir));
-    const store = openSqliteConfigStore(configDbPath(dataDir), configStoreOptions());
+    const store = openSqliteConfigStore(configDbPath(dataDir), options);
     try {
       return fn(store);
     } finally {
@@ -83,8 +80,5 @@ export function versionLine(v: VersionInfo): string {
 export function renderHistory(versions: readonly VersionInfo[]): string {
   if (versions.length === 0) return "no config versions yet (the defaults apply)\n";
   const rows = versions.map((v) => [String(v.version), formatShort(v.at), v.author, v.kind === "rollback" ? `rollback→${v.rollbackOf}` : v.kind, String(v.diff.length), v.reason]);
-  const header = ["VERSION", "WHEN (UTC)", "AUTHOR", "KIND", "CHANGES", "REASON"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd() + "\n";
-  return line(header) + rows.map(line).join("");
+  return renderTable(["VERSION", "WHEN (UTC)", "AUTHOR", "KIND", "CHANGES", "REASON"], rows, [0]);
 }

@@ -9,11 +9,12 @@ import { fromDiffPb, fromVersionInfoPb } from "../api/convert/config.ts";
 import { ConfigService, type ConfigChange } from "../api/gen/gastrolog/v1/config_pb.ts";
 import type { GastroConfig } from "../config/schema.ts";
 import { localTarget, type ChangeOutcome, type ConfigTarget } from "./config-target.ts";
+import type { ClientCredentials } from "../api/transports.ts";
 import { remoteError, serverLink } from "./server-client.ts";
 
 /** The target for a command line: --addr, the running server of `dataDir`, or the file. */
-export function configTarget(dataDir: string, addr: string | undefined): ConfigTarget {
-  const link = serverLink(dataDir, addr);
+export async function configTarget(dataDir: string, addr: string | undefined, creds: ClientCredentials = {}): Promise<ConfigTarget> {
+  const link = await serverLink(dataDir, addr, creds);
   return link ? remoteTarget(link.transport, link.where) : localTarget(dataDir);
 }
 

@@ -12,6 +12,7 @@ import { applyAssignments, retentionAssignments } from "../config/assign.ts";
 import { storeRuntime } from "../config/runtime.ts";
 import { RetentionRunner, type RetentionTarget, type SweepResult } from "../storage/retention/runner.ts";
 import { readConfig, writeConfig } from "./config-access.ts";
+import { configStoreOptions } from "./server/receiver-config.ts";
 import { storeDir } from "./paths.ts";
 import { openStore, type OpenedStore } from "./stores.ts";
 
@@ -45,7 +46,7 @@ export interface ConfigTarget {
 
 /** The data directory's config, used while no server holds it. */
 export function localTarget(dataDir: string): ConfigTarget {
-  const change = async (fn: (s: ConfigStore) => ChangeOutcome) => writeConfig(dataDir, fn);
+  const change = async (fn: (s: ConfigStore) => ChangeOutcome) => writeConfig(dataDir, configStoreOptions(), fn);
   return {
     get: async (n) => readConfig(dataDir, (s) => (n === undefined ? s.current() : s.get(n))),
     history: async (limit) => readConfig(dataDir, (s) => s.history(limit)),

@@ -1,29 +1,10 @@
 /**
- * Proto -> engine shapes for `gastrolog query` against a server: hits for record-output.ts and
- * plans for --explain JSON, plus planJson, the one serializer both modes print, so remote and
- * local output are byte-identical (key order is fixed here, not by how a plan was built).
+ * Proto -> engine plan for `gastrolog query --explain --output json`, and planJson, its one
+ * serializer (key order fixed here, not by how a plan was built).
  */
 
-import type { Hit } from "../api/gen/gastrolog/v1/common_pb.ts";
-import type { BranchPlan, ChunkPlan, PlanStep, QueryPlan as EnginePlan, SearchHit } from "../query/engine/types.ts";
+import type { BranchPlan, ChunkPlan, PlanStep, QueryPlan as EnginePlan } from "../query/engine/types.ts";
 import type { ChunkPlan as ChunkPb, QueryPlan as PlanPb } from "../api/gen/gastrolog/v1/query_pb.ts";
-
-/** A streamed hit as the engine yields it (raw bytes are not copied). */
-export function fromHitPb(h: Hit): SearchHit {
-  const r = h.record;
-  return {
-    store: h.ref?.store ?? "",
-    ref: { chunk: h.ref?.chunk ?? "", pos: h.ref?.pos ?? 0 },
-    record: {
-      raw: r?.raw ?? new Uint8Array(0),
-      attrs: r?.attrs ?? {},
-      sourceTs: Number(r?.sourceTsUs ?? 0n),
-      ingestTs: Number(r?.ingestTsUs ?? 0n),
-      writeTs: Number(r?.writeTsUs ?? 0n),
-    },
-    context: h.context,
-  };
-}
 
 function chunk(c: ChunkPb): ChunkPlan {
   const plan: ChunkPlan = {

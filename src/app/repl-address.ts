@@ -6,9 +6,9 @@
  */
 
 import { existsSync } from "node:fs";
-import { createClient, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { LifecycleService } from "../api/gen/gastrolog/v1/lifecycle_pb.ts";
-import { httpTransport, socketTransport } from "../api/transports.ts";
+import { httpTransport, socketTransport, type ClientCredentials } from "../api/transports.ts";
 import { LogError } from "../core/errors.ts";
 import { defaultSocketPath } from "./server/defaults.ts";
 
@@ -24,7 +24,7 @@ export interface ServerAddress {
 const PROBE_TIMEOUT_MS = 3000;
 
 /** Parses ADDRESS (or the default socket under `dataDir`). Throws invalid_argument for bad forms. */
-export function parseAddress(address: string | undefined, dataDir: string): ServerAddress {
+export function parseAddress(address: string | undefined, dataDir: string, creds: ClientCredentials = {}): ServerAddress {
   const a = address ?? defaultSocketPath(dataDir);
   if (/^https?:\/\//.test(a)) {
     let url: URL;
@@ -34,14 +34,14 @@ export function parseAddress(address: string | undefined, dataDir: string): Serv
       throw new LogError("invalid_argument", `invalid server address '${a}': expected http(s)://host:port, unix:PATH or a socket path`);
     }
     const base = `${url.protocol}//${url.host}`;
-    return { label: base, transport: httpTransport(base, "connect") };
+    return { label: base, transport: httpTransport(base, "connect", false, creds) };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) {
     throw new LogError("invalid_argument", `unsupported server address '${a}': use http(s)://host:port, unix:PATH or a socket path`);
   }
   const path = a.startsWith("unix:") ? a.slice("unix:".length) : a;
   if (path === "") throw new LogError("invalid_argument", "empty socket path in 'unix:'");
-  return { label: `unix:${path}`, socket: path, transport: socketTransport(path) };
+  return { label: `unix:${path}`, socket: path, transport: socketTransport(path, creds) };
 }
 
 /** Throws LogError("unavailable") with advice when no GastroLog server answers at `addr`. */
@@ -53,6 +53,9 @@ export async function probeServer(addr: ServerAddress): Promise<void> {
   try {
     await createClient(LifecycleService, addr.transport).health({}, { timeoutMs: PROBE_TIMEOUT_MS });
   } catch (err) {
+    if (err instanceof ConnectError && err.code === Code.Unauthenticated) {
+      throw new LogError("unauthenticated", `the server at ${addr.label} requires a token: ${err.rawMessage}`);
+    }
     const why = err instanceof Error ? err.message : String(err);
     throw new LogError("unavailable", `no GastroLog server answers at ${addr.label} (${why}). ${advice}`);
   }

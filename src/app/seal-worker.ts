@@ -5,9 +5,13 @@
  */
 
 import { handleSealRequest, type SealRequest } from "../storage/file/seal-job.ts";
+import { startupDone } from "./cli/jit.ts";
 import { sectionBuilders } from "./section-builders.ts";
 
 declare const self: Worker;
+
+// Sealing is all hot loops (compression, index builds): the normal JIT from the start.
+startupDone();
 
 self.onmessage = (e: MessageEvent<SealRequest>) => {
   self.postMessage(handleSealRequest(e.data, sectionBuilders));

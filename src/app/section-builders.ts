@@ -7,9 +7,10 @@
 import { indexSectionBuilders } from "../index/builders.ts";
 import type { SectionBuilder } from "../storage/types.ts";
 
-const factory = indexSectionBuilders();
+let factory: (() => SectionBuilder[]) | undefined;
 
-/** Fresh builders for one seal. */
+/** Fresh builders for one seal (the registry is read on the first seal, not at load). */
 export function sectionBuilders(): SectionBuilder[] {
+  factory ??= indexSectionBuilders();
   return factory();
 }

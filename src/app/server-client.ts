@@ -5,15 +5,17 @@
  */
 
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
-import { httpTransport, socketTransport } from "../api/transports.ts";
+import type { ClientCredentials } from "../api/transports.ts";
 import { LogError, type ErrorCode } from "../core/errors.ts";
-import { runningServer } from "./server/server-info.ts";
+import { httpBase, runningServer } from "./server/server-info.ts";
 
 /** A transport for an --addr value: a socket path, `unix:PATH` or `http(s)://host:port`. */
-export function addrTransport(addr: string): Transport {
-  if (/^https?:\/\//.test(addr)) return httpTransport(addr.replace(/\/+$/, ""), "connect");
-  if (addr.startsWith("unix:")) return socketTransport(addr.slice("unix:".length));
-  if (addr.includes("/") || addr.endsWith(".sock")) return socketTransport(addr);
+async function addrTransport(addr: string, creds: ClientCredentials): Promise<Transport> {
+  // The network client (node:http2, node:net) is loaded only when a server is used.
+  const { httpTransport, socketTransport } = await import("../api/transports.ts");
+  if (/^https?:\/\//.test(addr)) return httpTransport(addr.replace(/\/+$/, ""), "connect", false, creds);
+  if (addr.startsWith("unix:")) return socketTransport(addr.slice("unix:".length), creds);
+  if (addr.includes("/") || addr.endsWith(".sock")) return socketTransport(addr, creds);
   throw new LogError("invalid_argument", `--addr '${addr}' is not a socket path, unix:PATH or http(s)://host:port`);
 }
 
@@ -23,13 +25,16 @@ export interface ServerLink {
   where: string;
 }
 
-/** The server for `--addr` (when given) or the live server holding `dataDir`; undefined = none. */
-export function serverLink(dataDir: string, addr: string | undefined): ServerLink | undefined {
-  if (addr !== undefined) return { transport: addrTransport(addr), where: addr };
+/**
+ * The server for `--addr` (when given) or the live server holding `dataDir`; undefined = none.
+ * `creds` go with every call.
+ */
+export async function serverLink(dataDir: string, addr: string | undefined, creds: ClientCredentials = {}): Promise<ServerLink | undefined> {
+  if (addr !== undefined) return { transport: await addrTransport(addr, creds), where: addr };
   const s = runningServer(dataDir);
   if (!s) return undefined;
-  if (s.socket !== "") return { transport: socketTransport(s.socket), where: `server pid ${s.pid} (${s.socket})` };
-  if (s.http !== "") return { transport: httpTransport(`http://${s.http}`, "connect"), where: `server pid ${s.pid} (http://${s.http})` };
+  if (s.socket !== "") return { transport: await addrTransport(`unix:${s.socket}`, creds), where: `server pid ${s.pid} (${s.socket})` };
+  if (s.http !== "") return { transport: await addrTransport(httpBase(s), creds), where: `server pid ${s.pid} (${httpBase(s)})` };
   return undefined;
 }
 
@@ -39,6 +44,7 @@ const CODES: Partial<Record<Code, ErrorCode>> = {
   [Code.Unavailable]: "unavailable",
   [Code.FailedPrecondition]: "locked",
   [Code.PermissionDenied]: "permission_denied",
+  [Code.Unauthenticated]: "unauthenticated",
   [Code.ResourceExhausted]: "limit",
 };
 
@@ -50,5 +56,7 @@ export function remoteError(err: unknown, where: string): LogError {
   if ((e.code === Code.Unavailable || e.code === Code.Internal) && /^connect (ECONNREFUSED|ENOENT|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/.test(e.rawMessage)) {
     return new LogError("unavailable", `cannot reach the server at ${where}: ${e.rawMessage}`);
   }
+  if (e.code === Code.Unauthenticated) return new LogError("unauthenticated", `not authenticated by the server at ${where}: ${e.rawMessage}`);
+  if (e.code === Code.PermissionDenied) return new LogError("permission_denied", `not permitted by the server at ${where}: ${e.rawMessage}`);
   return new LogError(CODES[e.code] ?? "internal", e.rawMessage);
 }

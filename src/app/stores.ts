@@ -2,21 +2,21 @@
  * Opens the stores of a data directory for commands: a file store with seals in a Bun Worker
  * (compression and index builds off the ingest thread) and a SearchSource whose index opener
  * keeps decoded index parts in the process cache (process-cache.ts), as the stores keep their
- * decoded blocks there.
+ * decoded blocks there; hostStore() is how the API host serves one.
  */
 
+import type { HostStore } from "../api/host.ts";
+import type { StoreRuntime } from "../config/runtime.ts";
 import { openChunkIndexes, type IndexCacheScope } from "../index/open.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
 import { WorkerSealer } from "../storage/file/sealer.ts";
-import { createMemoryStore, type MemoryStoreOptions } from "../storage/memory/memory-store.ts";
 import type { LivePolicy } from "../storage/options.ts";
 import type { ChunkMeta, ChunkStore } from "../storage/types.ts";
 import { storeDir } from "./paths.ts";
 import { DEFAULT_ROTATION as DEFAULT_STORE_ROTATION } from "../config/schema.ts";
 import { parseSize } from "../config/units.ts";
 import { sealWorkerUrl } from "./seal-worker-url.ts";
-import { sectionBuilders } from "./section-builders.ts";
 import { processCache } from "./process-cache.ts";
 
 /** Default rotation of file stores (the config's default), so seals overlap ingest and stay small. */
@@ -44,10 +44,14 @@ export async function openStore(dataDir: string, name: string, options: FileStor
   };
 }
 
-/** A memory store (nothing persisted) with indexes built inline when chunks seal. */
-export function openMemoryStore(name: string, options: MemoryStoreOptions = {}): OpenedStore {
-  const store = createMemoryStore(name, { sectionBuilders, ...options });
-  return { store, source: searchSource(name, store), reconfigure: (p) => store.reconfigure(p), close: () => store.close() };
+/** An open store as the API host serves it: its search source and its configured settings. */
+export function hostStore(dataDir: string, rt: StoreRuntime, opened: OpenedStore): HostStore {
+  const file = rt.type === "file";
+  return {
+    name: rt.name,
+    source: opened.source,
+    settings: { kind: rt.type, dir: file ? storeDir(dataDir, rt.name) : "", rotation: rt.rotation, durability: rt.durability, route: rt.route, codec: file ? rt.codec : "" },
+  };
 }
 
 /** Where the indexes of chunk `meta` of store `name` keep their decoded parts: the process cache. */

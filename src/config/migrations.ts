@@ -19,6 +19,21 @@ export const MIGRATIONS: readonly string[] = [
      config      TEXT NOT NULL,
      diff        TEXT NOT NULL
    )`,
+  // API tokens (src/security/token-store.ts): never part of a config version; the secret is
+  // not stored, only HMAC-SHA256(salt, secret).
+  `CREATE TABLE api_tokens (
+     name          TEXT PRIMARY KEY,
+     id            TEXT NOT NULL UNIQUE,
+     salt          BLOB NOT NULL,
+     hash          BLOB NOT NULL,
+     scopes        TEXT NOT NULL,
+     limits        TEXT NOT NULL,
+     cert_subjects TEXT NOT NULL,
+     created_at    INTEGER NOT NULL,
+     created_by    TEXT NOT NULL,
+     expires_at    INTEGER NOT NULL,
+     last_used_at  INTEGER NOT NULL
+   )`,
 ];
 
 /** Brings `db` (at `path`, for messages) up to the newest schema. */

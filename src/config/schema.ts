@@ -19,6 +19,10 @@ export const DURABILITY_MODES = ["batch", "interval", "never"] as const;
 export type DurabilityMode = (typeof DURABILITY_MODES)[number];
 
 export const CLIENT_AUTH = ["none", "request", "require"] as const;
+/** Who may use the Unix socket: its owner without a token ("trust"), or token holders ("token"). */
+export const SOCKET_AUTH = ["trust", "token"] as const;
+/** GET /metrics: open, behind a Bearer token, or not served. */
+export const METRICS_ACCESS = ["open", "token", "off"] as const;
 
 export interface ServerConfig {
   /** HTTP listen address `host:port` (Connect, gRPC-Web, probes); "" disables it. */
@@ -28,6 +32,22 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** How long shutdown waits for receivers, queue and seals (duration). */
   shutdownTimeout: string;
+  /**
+   * API tokens on the HTTP listener: true, false, or "auto" — on unless the listener is
+   * loopback-only. `serve` refuses a non-loopback listener with auth false unless
+   * --insecure-no-auth is given.
+   */
+  auth: boolean | "auto";
+  /** The Unix socket (mode 0600): "trust" its owner as admin, or require tokens ("token"). */
+  socketAuth: (typeof SOCKET_AUTH)[number];
+  /** With socketAuth "token": peer uids (SO_PEERCRED) admitted as admin without a token. */
+  socketUids: number[];
+  /** GET /metrics on the HTTP listener (and metricsListen). */
+  metrics: (typeof METRICS_ACCESS)[number];
+  /** A listener of its own for /metrics (`host:port`, "" = none). */
+  metricsListen: string;
+  /** TLS of the HTTP listener (absent: plain HTTP); clientAuth adds mTLS. */
+  tls?: TlsConfig;
 }
 
 /** When the active chunk seals (checked before each record); "0" / 0 disables a condition. */
@@ -99,7 +119,17 @@ export interface GastroConfig {
   receivers: ReceiverEntry[];
 }
 
-export const DEFAULT_SERVER: Readonly<ServerConfig> = { listen: "127.0.0.1:4564", socket: "", logLevel: "info", shutdownTimeout: "30s" };
+export const DEFAULT_SERVER: Readonly<ServerConfig> = {
+  listen: "127.0.0.1:4564",
+  socket: "",
+  logLevel: "info",
+  shutdownTimeout: "30s",
+  auth: "auto",
+  socketAuth: "trust",
+  socketUids: [],
+  metrics: "open",
+  metricsListen: "",
+};
 
 /**
  * Rotation defaults per store type (file: 32 MiB chunks — half the original's 64 MiB, which keeps a
@@ -116,7 +146,7 @@ export const DEFAULT_DURABILITY: Readonly<DurabilityConfig> = { mode: "batch", i
 /** The configuration of a data directory that has never been configured: one file store. */
 export function defaultConfig(): GastroConfig {
   return {
-    server: { ...DEFAULT_SERVER },
+    server: { ...DEFAULT_SERVER, socketUids: [] },
     stores: [
       {
         name: "default",

@@ -41,8 +41,11 @@ export function configDbPath(dataDir: string): string {
   return join(dataDir, CONFIG_DB_FILE);
 }
 
-/** Opens (creating and migrating when needed) the config database at `path`. */
-export function openSqliteConfigStore(path: string, options: SqliteConfigStoreOptions = {}): SqliteConfigStore {
+/**
+ * A connection to the config database at `path`, created and migrated when needed (WAL, full
+ * sync, waits for other writers). Also used for its token table (security/token-store.ts).
+ */
+export function openConfigDb(path: string): Database {
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { create: true });
   try {
@@ -54,7 +57,12 @@ export function openSqliteConfigStore(path: string, options: SqliteConfigStoreOp
     db.close();
     throw err;
   }
-  return new SqliteConfigStore(db, options);
+  return db;
+}
+
+/** Opens (creating and migrating when needed) the config store at `path`. */
+export function openSqliteConfigStore(path: string, options: SqliteConfigStoreOptions = {}): SqliteConfigStore {
+  return new SqliteConfigStore(openConfigDb(path), options);
 }
 
 export class SqliteConfigStore extends VersionedConfigStore {

@@ -15,8 +15,10 @@ export type ReceiverValidator = (receiver: Readonly<ReceiverEntry>) => ConfigPro
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TYPE_RE = /^[a-z][a-z0-9_-]{0,63}$/;
-/** URL schemes a receiver may listen on. */
-export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:"] as const;
+/** URL schemes a receiver may listen on (file: for local sources such as tail). */
+export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:", "file:"] as const;
+/** Sources named by a word instead of a URL (the local journal through journalctl). */
+export const SOURCE_WORDS = ["journalctl"] as const;
 
 /** Validates `$.receivers`, recording problems in `p`. */
 export function validateReceivers(p: Problems, v: unknown, types: Readonly<Record<string, ReceiverValidator>> | undefined): ReceiverEntry[] {
@@ -47,7 +49,7 @@ function receiver(p: Problems, v: unknown, path: string, types: Readonly<Record<
   const listen = p.array(o.listen, `${path}.listen`).map((u, j) => listenUrl(p, u, `${path}.listen[${j}]`));
   const options = p.object(o.options, `${path}.options`, Object.keys(isRecord(o.options) ? o.options : {}));
   const r: ReceiverEntry = { id, type, enabled: p.boolean(o, "enabled", path, true), listen, options: sortKeys(options) as Record<string, unknown> };
-  if (o.tls !== undefined && o.tls !== null) r.tls = tls(p, o.tls, `${path}.tls`);
+  if (o.tls !== undefined && o.tls !== null) r.tls = validateTls(p, o.tls, `${path}.tls`);
   const check = types?.[type];
   if (check) for (const q of check(r)) p.add(`${path}.${q.path}`, q.message);
   // Key order of the normalized form: tls (optional) before options.
@@ -59,6 +61,7 @@ function listenUrl(p: Problems, v: unknown, path: string): string {
     p.add(path, `expected a URL string, got ${JSON.stringify(v)}`);
     return "";
   }
+  if ((SOURCE_WORDS as readonly string[]).includes(v)) return v;
   let u: URL;
   try {
     u = new URL(v);
@@ -68,20 +71,21 @@ function listenUrl(p: Problems, v: unknown, path: string): string {
   }
   if (!(LISTEN_SCHEMES as readonly string[]).includes(u.protocol)) {
     p.add(path, `scheme must be one of ${LISTEN_SCHEMES.map((s) => s.slice(0, -1)).join(", ")}, got "${u.protocol.slice(0, -1)}"`);
-  } else if (u.protocol === "unix:" ? u.pathname === "" || u.pathname === "/" : u.hostname === "" || u.port === "") {
-    p.add(path, u.protocol === "unix:" ? `unix URL needs a socket path: "${v}"` : `URL needs a host and a port: "${v}"`);
+  } else if (u.protocol === "unix:" || u.protocol === "file:" ? u.pathname === "" || u.pathname === "/" : u.hostname === "" || u.port === "") {
+    p.add(path, u.protocol === "unix:" ? `unix URL needs a socket path: "${v}"` : u.protocol === "file:" ? `file URL needs a path: "${v}"` : `URL needs a host and a port: "${v}"`);
   }
   return v;
 }
 
-function tls(p: Problems, v: unknown, path: string): TlsConfig {
+/** A TLS block (receivers and the server's HTTP listener); clientAuth needs a ca. */
+export function validateTls(p: Problems, v: unknown, path: string): TlsConfig {
   const o = p.object(v, path, ["cert", "key", "ca", "clientAuth"]);
   const cert = p.string(o, "cert", path, "");
   const key = p.string(o, "key", path, "");
   if (cert === "" || key === "") p.add(path, "tls needs both cert and key (PEM file paths)");
   const ca = p.string(o, "ca", path, "");
   const clientAuth = p.oneOf(o, "clientAuth", path, CLIENT_AUTH, "none");
-  if (clientAuth === "require" && ca === "") p.add(`${path}.ca`, `clientAuth "require" needs a ca bundle`);
+  if (clientAuth !== "none" && ca === "") p.add(`${path}.ca`, `clientAuth "${clientAuth}" needs a ca bundle (the CA that signs client certificates)`);
   return { cert, key, ca, clientAuth };
 }
 

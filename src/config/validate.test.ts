@@ -89,13 +89,13 @@ describe("validateConfig", () => {
       want: [
         '$.receivers[0].id: receiver id must be 1-64 letters, digits, \'_\', \'.\', \'-\', got ""',
         '$.receivers[0].type: receiver type must be a lowercase name like "syslog", got "Syslog"',
-        '$.receivers[0].listen[0]: scheme must be one of udp, tcp, tls, http, https, grpc, unix, got "ftp"',
+        '$.receivers[0].listen[0]: scheme must be one of udp, tcp, tls, http, https, grpc, unix, file, got "ftp"',
         '$.receivers[0].listen[1]: URL needs a host and a port: "udp://h"',
         '$.receivers[0].listen[2]: not a URL: "not a url" (e.g. "udp://0.0.0.0:514")',
         "$.receivers[0].listen[3]: expected a URL string, got 7",
         '$.receivers[0].listen[4]: unix URL needs a socket path: "unix:///"',
         "$.receivers[0].tls: tls needs both cert and key (PEM file paths)",
-        '$.receivers[0].tls.ca: clientAuth "require" needs a ca bundle',
+        '$.receivers[0].tls.ca: clientAuth "require" needs a ca bundle (the CA that signs client certificates)',
       ],
     },
     {

@@ -16,6 +16,8 @@ import {
   DEFAULT_ROTATION,
   DEFAULT_SERVER,
   DURABILITY_MODES,
+  METRICS_ACCESS,
+  SOCKET_AUTH,
   STORE_TYPES,
   type CompressionConfig,
   type DurabilityConfig,
@@ -28,7 +30,7 @@ import {
 import { LOG_LEVELS } from "../observability/logger.ts";
 import { DURATION_FORMS, formatDuration, parseDuration } from "../core/duration.ts";
 import { formatSize, parseSize } from "./units.ts";
-import { validateReceivers, type ReceiverValidator } from "./validate-receivers.ts";
+import { validateReceivers, validateTls, type ReceiverValidator } from "./validate-receivers.ts";
 
 export interface ValidateOptions {
   /**
@@ -65,16 +67,41 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
 
 function server(p: Problems, v: unknown): ServerConfig {
   const path = "$.server";
-  const o = p.object(v, path, ["listen", "socket", "logLevel", "shutdownTimeout"]);
-  const listen = p.string(o, "listen", path, DEFAULT_SERVER.listen);
-  const m = LISTEN_RE.exec(listen);
-  if (listen !== "" && (!m || Number(m[2]) > 65535)) p.add(`${path}.listen`, `expected host:port (port 0-65535) or "", got "${listen}"`);
-  return {
-    listen,
+  const o = p.object(v, path, ["listen", "socket", "logLevel", "shutdownTimeout", "auth", "socketAuth", "socketUids", "metrics", "metricsListen", "tls"]);
+  const s: ServerConfig = {
+    listen: hostPort(p, o, "listen", path, DEFAULT_SERVER.listen),
     socket: p.string(o, "socket", path, DEFAULT_SERVER.socket),
     logLevel: p.oneOf(o, "logLevel", path, LOG_LEVELS, DEFAULT_SERVER.logLevel),
     shutdownTimeout: duration(p, o, "shutdownTimeout", path, DEFAULT_SERVER.shutdownTimeout, false),
+    auth: authMode(p, o.auth, `${path}.auth`),
+    socketAuth: p.oneOf(o, "socketAuth", path, SOCKET_AUTH, DEFAULT_SERVER.socketAuth),
+    socketUids: p.array(o.socketUids, `${path}.socketUids`).map((u, i) => uid(p, u, `${path}.socketUids[${i}]`)),
+    metrics: p.oneOf(o, "metrics", path, METRICS_ACCESS, DEFAULT_SERVER.metrics),
+    metricsListen: hostPort(p, o, "metricsListen", path, DEFAULT_SERVER.metricsListen),
   };
+  if (o.tls !== undefined && o.tls !== null) s.tls = validateTls(p, o.tls, `${path}.tls`);
+  return s;
+}
+
+/** A `host:port` field ("" allowed: off). */
+function hostPort(p: Problems, o: Record<string, unknown>, key: string, path: string, fallback: string): string {
+  const v = p.string(o, key, path, fallback);
+  const m = LISTEN_RE.exec(v);
+  if (v !== "" && (!m || Number(m[2]) > 65535)) p.add(`${path}.${key}`, `expected host:port (port 0-65535) or "", got "${v}"`);
+  return v;
+}
+
+function authMode(p: Problems, v: unknown, path: string): boolean | "auto" {
+  if (v === undefined || v === null || v === "auto") return "auto";
+  if (typeof v === "boolean") return v;
+  p.add(path, `must be true, false or "auto", got ${JSON.stringify(v)}`);
+  return "auto";
+}
+
+function uid(p: Problems, v: unknown, path: string): number {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) return v;
+  p.add(path, `expected a user id (integer 0..4294967295), got ${JSON.stringify(v)}`);
+  return 0;
 }
 
 function store(p: Problems, v: unknown, path: string): StoreConfig {

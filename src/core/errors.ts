@@ -12,6 +12,7 @@ export type ErrorCode =
   | "limit"
   | "unavailable"
   | "permission_denied"
+  | "unauthenticated"
   | "locked"
   | "cancelled"
   | "internal";
@@ -47,6 +48,17 @@ export class CorruptError extends LogError {
   ) {
     super("corrupt", `${path}: corrupt at offset ${offset}: ${detail}`);
     this.name = "CorruptError";
+  }
+}
+
+/**
+ * Standard output was closed by its reader (`gastrolog query ... | head -1`): the command stops
+ * producing output and ends quietly with status 0, as ripgrep does. Not a failure.
+ */
+export class OutputClosedError extends LogError {
+  constructor() {
+    super("cancelled", "output closed by its reader");
+    this.name = "OutputClosedError";
   }
 }
 

@@ -104,7 +104,7 @@ describe("message KV budget", () => {
         const got = { status: sections.get(MSGKV_SECTION)!.status, sectionStatus: m.status, keys: await lookupAll(m.keys, o.kvKeys), values: await lookupAll(m.values, o.kvValues), pairs: await lookupAll(m.pairs, o.kvPairs) };
         const expectOnly = (admitted: TermMap, all: TermMap) => ({ termCount: admitted.size, terms: Object.fromEntries([...all.keys()].map((t) => [t, admitted.get(t)])) });
         expect(got).toEqual({
-          status: dropped ? "capped" : "complete",
+          status: dropped ? "lossy" : "complete",
           sectionStatus: dropped ? "budget" : "complete",
           keys: expectOnly(want.keys, o.kvKeys),
           values: expectOnly(want.values, o.kvValues),

@@ -9,7 +9,7 @@
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
-import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
+import type { RecordBatch, SectionBuilder, SectionStatus } from "../storage/types.ts";
 import { KvScanner, KV_MAX_LEN } from "./kv-extract.ts";
 import { admitByBudget, type KvTermKind } from "./msgkv-budget.ts";
 import type { TermSectionStatus } from "./format.ts";
@@ -29,8 +29,8 @@ export const MAX_VALUES_PER_KEY = 1_000;
 export const MAX_TOTAL_ENTRIES = 100_000;
 
 /**
- * SectionBuilder for "idx.msgkv". finish() reports "capped" both for a hard cap and for budget
- * drops (SectionBuilder knows only complete|capped); the section status says which.
+ * SectionBuilder for "idx.msgkv". finish() reports "capped" for a hard cap and "lossy" for
+ * budget drops; the section's own status byte says the same ("capped" / "budget").
  */
 export class MessageKvIndexBuilder implements SectionBuilder {
   readonly name = MSGKV_SECTION;
@@ -78,7 +78,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
     }
   }
 
-  finish(): { bytes: Uint8Array; status: "complete" | "capped" } {
+  finish(): { bytes: Uint8Array; status: SectionStatus } {
     if (this.capped) {
       const empty = new TermTable();
       const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
@@ -99,7 +99,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
     // The overflowed keys with their (exact) key postings.
     built.push(this.keys.build(OVERFLOW_INDEX, this.keys.sortedIds().filter((kid) => this.overflowed[kid] === 1)));
     const status: TermSectionStatus = dropped ? "budget" : "complete";
-    return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "capped" : "complete" };
+    return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
   }
 
   /** Records the pair in scratch (key = [0, kl), value = [kl+1, end)); false when a cap hits. */

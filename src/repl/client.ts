@@ -28,9 +28,16 @@ export function replClient(transport: Transport): ReplClient {
   };
 }
 
-/** The message of an RPC failure without Connect's `[code]` prefix. */
+/**
+ * The message of an RPC failure without Connect's `[code]` prefix; refusals by the server's
+ * authorization say so first ("not permitted: ...", "not authenticated: ...").
+ */
 export function rpcMessage(err: unknown): string {
-  if (err instanceof ConnectError) return err.rawMessage;
+  if (err instanceof ConnectError) {
+    if (err.code === Code.PermissionDenied) return `not permitted: ${err.rawMessage}`;
+    if (err.code === Code.Unauthenticated) return `not authenticated: ${err.rawMessage}`;
+    return err.rawMessage;
+  }
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -26,6 +26,8 @@ export interface InteractiveOptions {
   banner: readonly string[];
   /** Subscribes to process interrupts (SIGINT not typed at the terminal); returns unsubscribe. */
   onInterrupt?: (fn: () => void) => () => void;
+  /** Commands run before the first prompt (e.g. `follow` for `repl --embedded --follow FILE`). */
+  initial?: readonly string[];
 }
 
 const CTRL_C = 0x03;
@@ -129,6 +131,7 @@ export async function runInteractive(s: Session, o: InteractiveOptions): Promise
   const hist = o.history.newestFirst();
   const ahead = new TypeAhead(o.input);
   try {
+    for (const line of o.initial ?? []) await runWithKeys(s, o, line, ahead);
     while (!s.exiting) {
       const line = await readLine(s, o, completer, hist, ahead);
       if (line === undefined) break;

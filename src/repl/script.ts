@@ -1,7 +1,8 @@
 /**
  * Non-interactive runs: `-c COMMAND` lists and piped stdin, one command per line, until the
- * input ends or `exit`. Never waits for more input after EOF. The exit code is 1 when any
- * command failed, 130 when interrupted.
+ * input ends, `exit`, or the reader of the output goes away (`| head`: the running command is
+ * cancelled and the script ends quietly). Never waits for more input after EOF. The exit code
+ * is 1 when any command failed, 130 when interrupted.
  */
 
 import { runLine } from "./dispatch.ts";
@@ -10,13 +11,15 @@ import type { Session } from "./session.ts";
 /** Runs `lines` in order; `signal` (SIGINT) cancels the running command and stops the script. */
 export async function runScript(s: Session, lines: AsyncIterable<string> | Iterable<string>, signal: AbortSignal): Promise<number> {
   let failed = false;
+  const stop = AbortSignal.any([signal, s.outputGone]);
   for await (const line of lines) {
-    if (signal.aborted) break;
-    if (!(await runLine(s, line, signal))) failed = true;
-    if (s.exiting) break;
+    if (stop.aborted) break;
+    if (!(await runLine(s, line, stop))) failed = true;
+    if (s.exiting || s.outputGone.aborted) break;
   }
   s.closeStream();
   if (signal.aborted) return 130;
+  if (s.outputGone.aborted) return 0;
   return failed ? 1 : 0;
 }
 

@@ -1,15 +1,20 @@
 /**
  * The state of one REPL session: the RPC clients, current store, settings, the one open result
  * stream (the REPL keeps one live iterator and pages through it with `next`), the
- * attribute keys seen so far (for completion) and where output goes.
+ * attribute keys seen so far (for completion) and where output goes, with an abort signal that
+ * fires when the reader of the output went away.
  */
 
+import { OutputClosedError } from "../core/errors.ts";
 import type { ReplClient } from "./client.ts";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.ts";
 import type { ResultStream } from "./stream.ts";
 import type { Style } from "./render/style.ts";
 
-/** Where a session writes: result rows and messages to `out`, errors and JSON-mode notes to `err`. */
+/**
+ * Where a session writes: result rows and messages to `out`, errors and JSON-mode notes to
+ * `err`. `out` may throw OutputClosedError once its reader is gone.
+ */
 export interface Sink {
   out(text: string): void;
   err(text: string): void;
@@ -26,6 +31,7 @@ export class Session {
   readonly keys = new Set<string>();
   /** Set by `exit`/`quit`. */
   exiting = false;
+  private readonly gone = new AbortController();
 
   constructor(
     readonly client: ReplClient,
@@ -35,15 +41,30 @@ export class Session {
     readonly interactive: boolean,
   ) {}
 
+  /** Aborted once the reader of the output went away (`| head -1`): commands stop, a script ends. */
+  get outputGone(): AbortSignal {
+    return this.gone.signal;
+  }
+
   /** A result row (record, table line, JSON object). */
   row(line: string): void {
-    this.sink.out(`${line}\n`);
+    this.out(`${line}\n`);
   }
 
   /** A message about the results; with JSON output it goes to stderr so stdout stays JSON. */
   note(line: string): void {
     if (this.settings.output === "json") this.sink.err(`${line}\n`);
-    else this.sink.out(`${line}\n`);
+    else this.out(`${line}\n`);
+  }
+
+  private out(text: string): void {
+    if (this.gone.signal.aborted) return;
+    try {
+      this.sink.out(text);
+    } catch (err) {
+      if (!(err instanceof OutputClosedError)) throw err;
+      this.gone.abort(err);
+    }
   }
 
   /** An error message; always returns false so commands can `return s.fail(...)`. */

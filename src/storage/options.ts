@@ -6,13 +6,35 @@
 import { LogError } from "../core/errors.ts";
 import { systemClock, type Clock } from "../core/time.ts";
 import type { CodecName } from "./segment/format.ts";
-import type { DurabilityPolicy, RotationPolicy, SectionBuilderFactory } from "./types.ts";
+import type { DurabilityPolicy, RotationPolicy, SectionBuilderFactory, SectionOutcome } from "./types.ts";
 
 /** Severity of a store log line. */
 export type StoreLogLevel = "info" | "warn" | "error";
 
 /** Injected logger: stores never print; they report here (recovery notes, seal failures). */
 export type StoreLogger = (level: StoreLogLevel, message: string) => void;
+
+/** A finished seal as metrics see it. */
+export interface SealReport {
+  chunk: string;
+  millis: number;
+  /** Time spent in index builders. */
+  indexMillis: number;
+  sections: readonly SectionOutcome[];
+  /** Why sections failed (one line each). */
+  errors: readonly string[];
+}
+
+/**
+ * Injected instrumentation (metrics): stores call these on the events metrics count; every
+ * hook is optional and must be cheap (it runs on the store's path).
+ */
+export interface StoreObserver {
+  /** One group-commit cycle of the active chunk (fsyncs and the entries write) took `millis`. */
+  synced?(millis: number): void;
+  sealed?(report: SealReport): void;
+  sealFailed?(message: string): void;
+}
 
 /** Options every store accepts. */
 export interface StoreOptions {
@@ -25,6 +47,7 @@ export interface StoreOptions {
   logger?: StoreLogger;
   /** Index section builders run when a chunk seals. Default: none. */
   sectionBuilders?: SectionBuilderFactory;
+  observer?: StoreObserver;
 }
 
 /**
@@ -46,6 +69,7 @@ export interface ResolvedStoreOptions {
   clock: Clock;
   logger: StoreLogger;
   sectionBuilders: SectionBuilderFactory;
+  observer: StoreObserver;
 }
 
 const silent: StoreLogger = () => {};
@@ -69,5 +93,6 @@ export function resolveStoreOptions(o: StoreOptions): ResolvedStoreOptions {
     clock: o.clock ?? systemClock,
     logger: o.logger ?? silent,
     sectionBuilders: o.sectionBuilders ?? noBuilders,
+    observer: o.observer ?? {},
   };
 }

@@ -198,8 +198,20 @@ export interface ChunkStore extends ChunkSource {
 export interface SectionBuilder {
   readonly name: string;
   add(batch: RecordBatch): void;
-  /** "capped": the builder stopped early by a limit and the section is partial by design. */
-  finish(): { bytes: Uint8Array; status: "complete" | "capped" };
+  /**
+   * "capped": the builder stopped early by a hard limit; "lossy": a budget dropped entries. Both
+   * sections are partial by design (readers fall back to scanning).
+   */
+  finish(): { bytes: Uint8Array; status: SectionStatus };
+}
+
+/** How complete a finished index section is. */
+export type SectionStatus = "complete" | "capped" | "lossy";
+
+/** What became of one section builder during a seal ("failed": it threw; no section written). */
+export interface SectionOutcome {
+  name: string;
+  status: SectionStatus | "failed";
 }
 
 /** Makes fresh section builders for one seal. Supplied by the composition root. */

@@ -1,6 +1,7 @@
 /**
  * HTTP receiver against real clients: winston-loki (protobuf+Snappy and JSON), pino-loki (JSON)
- * and curl (NDJSON, text, gzip, wait-ack), plus status codes for a full queue and bad input.
+ * and curl (NDJSON, text, gzip, wait-ack, a malformed journal upload), plus status codes for a
+ * full queue and bad input.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -109,6 +110,21 @@ describe.skipIf(!hasCommand("curl"))("curl (needs curl)", () => {
     await h.pipeline.drain();
     const s = h.receiver.stats();
     expect({ dropped: s.dropped, stored: s.stored, logged: h.events.filter((e) => e.kind === "drop").length > 0 }).toEqual({ dropped: { oversize: 2 }, stored: 1, logged: true });
+  });
+
+  test("POST /upload with a malformed journal export body: 400 naming the fault, the entries before it kept, counted and logged with the sender", async () => {
+    await using h = await startHarness({ type: "http", listen: ["http://127.0.0.1:0"] });
+    const url = `http://127.0.0.1:${h.port("http")}/upload`;
+    const got = await run(["curl", "-sS", "-w", " %{http_code}", "-H", "Content-Type: application/vnd.fdo.journal", "--data-binary", "MESSAGE=first\n\n=bad\n\n", url]);
+    await h.pipeline.drain();
+    const s = h.receiver.stats();
+    expect({ got, stored: h.records().map((r) => dec.decode(r.raw)), dropped: s.dropped, parseErrors: s.parseErrors, logged: h.events.filter((e) => e.kind === "drop").map((e) => e.message) }).toEqual({
+      got: "journal export: bad field name at byte 15\n 400",
+      stored: ["first"],
+      dropped: { decode_failed: 1 },
+      parseErrors: 1,
+      logged: ["dropped input: decode_failed 1 (0 bytes): /upload from 127.0.0.1: journal export: bad field name at byte 15 (after 1 entries)"],
+    });
   });
 
   test("a full queue answers 429 with Retry-After", async () => {

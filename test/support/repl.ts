@@ -63,6 +63,7 @@ export const FIXTURE_RECEIVERS: readonly ReceiverView[] = [
       dropped: { queue_full: 7, oversize: 1 },
       droppedBytes: 2048,
       stored: 4200,
+      tlsRejected: 0,
       acked: 0,
       duplicates: 0,
       queueWaitMicros: 4_200_000,

@@ -25,6 +25,7 @@ export function toReceiverStatusPb(r: ReceiverView): MessageInitShape<typeof Rec
     lastError: n.lastError ?? "",
     lastErrorAtUs: i64(n.lastErrorAt ?? 0),
     connections: n.connections,
+    tlsRejected: i64(n.tlsRejected),
   };
 }
 

@@ -6,8 +6,8 @@ import { chunkIndexStats, indexSizeReport } from "../../index/reports.ts";
 import type { GetIndexStatsResponseSchema, IndexStatFieldSchema, IndexTypeStatsSchema } from "../gen/gastrolog/v1/store_pb.ts";
 import { toChunkInfoPb, toIndexSectionPb } from "../convert/chunk.ts";
 import { i64 } from "../convert/int64.ts";
-import type { EngineHost } from "../host.ts";
-import { requireChunk } from "./stores.ts";
+import type { ChunkMeta } from "../../storage/types.ts";
+import type { HostStore } from "../host.ts";
 
 type Response = MessageInitShape<typeof GetIndexStatsResponseSchema>;
 
@@ -31,9 +31,9 @@ function statsPb(s: IndexTypeStats): MessageInitShape<typeof IndexTypeStatsSchem
   return { name: s.name, section: s.section, title: s.title, summary: s.summary, fields: s.fields.map(fieldPb), warnings: s.warnings };
 }
 
-/** Stats of chunk `id` (in `store`, or any store when ""); metadata only when not sealed. */
-export async function getIndexStats(host: EngineHost, id: string, store: string, topN: number): Promise<Response> {
-  const { store: s, meta } = requireChunk(host, id, store);
+/** Stats of a found chunk (StoreService looked it up); metadata only when not sealed. */
+export async function getIndexStats(found: { store: HostStore; meta: ChunkMeta }, topN: number): Promise<Response> {
+  const { store: s, meta } = found;
   if (meta.state !== "sealed") return { chunk: toChunkInfoPb(meta), sealed: false };
   const reader = s.source.store.open(meta.id);
   try {

@@ -47,6 +47,7 @@ export function lifecycleService(host: EngineHost): ServiceImpl<typeof Lifecycle
         configVersion: i64(host.config?.store.current().version ?? 0),
         appliedConfigVersion: i64(host.config?.appliedVersion() ?? 0),
         ...(queue ? { ingestQueue: toIngestQueuePb(queue) } : {}),
+        telemetry: host.telemetry().map((t) => ({ kind: t.kind, count: i64(t.count), lastMessage: t.lastMessage, lastAtUs: i64(t.lastAt), context: { ...t.context } })),
       };
     },
 

@@ -1,8 +1,9 @@
 /**
  * QueryService: search (streamed in batches with a final message carrying the resume token),
  * explain, follow (ends with UNAVAILABLE when the host drains), context and validation. Store
- * "*" searches every store merged by event time (query/engine/merge.ts), explains each store
- * and follows all of them.
+ * "*" searches every store the caller may read merged by event time (query/engine/merge.ts),
+ * explains each store and follows all of them. The caller's token limits apply (access.ts;
+ * a follow is live, so only the row and range limits of searches apply to it, none to follows).
  */
 
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
@@ -24,6 +25,7 @@ import { queryStore, toSearchRequest } from "../convert/query.ts";
 import { toHitPb } from "../convert/record.ts";
 import type { EngineHost } from "../host.ts";
 import { contextAround } from "./context-walk.ts";
+import { limitQuery, limitSignal, maxContext } from "./access.ts";
 import { ALL_STORES, querySources, requireStore } from "./stores.ts";
 
 /** Hits per streamed message by default, and the most a client may ask for. */
@@ -39,9 +41,10 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       const name = queryStore(req.query);
       const size = req.batchSize || DEFAULT_BATCH;
       let warnings: string[] = [];
-      const opts = { signal: ctx.signal, onWarning: (w: string) => warnings.push(w) };
-      const sreq = toSearchRequest(req.query);
-      const it = name === ALL_STORES ? searchMerged(querySources(host, name), sreq, opts) : search(requireStore(host, name).source, sreq, opts);
+      const opts = { signal: limitSignal(ctx), onWarning: (w: string) => warnings.push(w) };
+      const now = nowMicros();
+      const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
+      const it = name === ALL_STORES ? searchMerged(querySources(host, ctx, name), sreq, opts) : search(requireStore(host, ctx, name).source, sreq, opts);
       let hits: Hit[] = [];
       let bytes = 0;
       for (;;) {
@@ -62,15 +65,17 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
     },
 
     async explain(req, ctx) {
-      const sreq = toSearchRequest(req.query);
+      const now = nowMicros();
+      const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
+      const signal = limitSignal(ctx);
       const plans: QueryPlan[] = [];
-      for (const src of querySources(host, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, ctx.signal) : await explain(src, sreq, ctx.signal));
+      for (const src of querySources(host, ctx, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, signal) : await explain(src, sreq, signal));
       const plan = plans.length === 1 ? plans[0]! : combinePlans(plans, sreq.reverse);
       return { plan: toQueryPlanPb(plan), text: renderExplain(plan) };
     },
 
     async *follow(req, ctx) {
-      const sources = querySources(host, queryStore(req.query));
+      const sources = querySources(host, ctx, queryStore(req.query));
       const sreq = toSearchRequest(req.query);
       const signal = AbortSignal.any([ctx.signal, host.drainSignal]);
       const it = followAll(sources, sreq, signal);
@@ -90,10 +95,10 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       if (host.drainSignal.aborted) throw new ConnectError("server is shutting down; follow again once it is back", Code.Unavailable);
     },
 
-    async getContext(req) {
+    async getContext(req, ctx) {
       if (!req.ref) throw new LogError("invalid_argument", "ref is required (store, chunk, pos)");
-      const store = requireStore(host, req.ref.store);
-      const c = contextAround(store.source, { chunk: req.ref.chunk, pos: req.ref.pos }, req.before, req.after);
+      const store = requireStore(host, ctx, req.ref.store);
+      const c = contextAround(store.source, { chunk: req.ref.chunk, pos: req.ref.pos }, maxContext(ctx, req.before), maxContext(ctx, req.after));
       return { before: c.before.map(toHitPb), anchor: toHitPb(c.anchor), after: c.after.map(toHitPb) };
     },
 

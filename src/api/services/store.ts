@@ -1,4 +1,7 @@
-/** StoreService: stores, chunk metadata, index reports, totals, and sealing on demand. */
+/**
+ * StoreService: stores, chunk metadata, index reports, totals, and sealing on demand — over the
+ * stores the caller may read (sealing needs config:write on the store).
+ */
 
 import type { ServiceImpl } from "@connectrpc/connect";
 import { LogError } from "../../core/errors.ts";
@@ -9,24 +12,24 @@ import { toChunkInfoPb, toIndexSectionPb, toStoreSummaryPb } from "../convert/ch
 import type { EngineHost } from "../host.ts";
 import { attributeKeys, MAX_KEYS } from "../../index/attr-keys.ts";
 import { getIndexStats } from "./index-stats.ts";
-import { requireChunk, requireStore, storesOf } from "./stores.ts";
+import { permittedStores, requireChunk, requireStore, storesOf } from "./stores.ts";
 
 export function storeService(host: EngineHost): ServiceImpl<typeof StoreService> {
   return {
-    async listStores() {
-      return { stores: host.stores().map(toStoreSummaryPb) };
+    async listStores(_req, ctx) {
+      return { stores: permittedStores(host, ctx).map(toStoreSummaryPb) };
     },
 
-    async listChunks(req) {
-      return { chunks: storesOf(host, req.store).flatMap((s) => s.source.store.chunks().map(toChunkInfoPb)) };
+    async listChunks(req, ctx) {
+      return { chunks: storesOf(host, ctx, req.store).flatMap((s) => s.source.store.chunks().map(toChunkInfoPb)) };
     },
 
-    async getChunk(req) {
-      return { chunk: toChunkInfoPb(requireChunk(host, req.chunk, req.store).meta) };
+    async getChunk(req, ctx) {
+      return { chunk: toChunkInfoPb(requireChunk(host, ctx, req.chunk, req.store).meta) };
     },
 
-    async getIndexReport(req) {
-      const { store, meta } = requireChunk(host, req.chunk, req.store);
+    async getIndexReport(req, ctx) {
+      const { store, meta } = requireChunk(host, ctx, req.chunk, req.store);
       if (meta.state !== "sealed") {
         throw new LogError("invalid_argument", `chunk '${meta.id}' is ${meta.state}; only sealed chunks have indexes (seal it with StoreService.SealActive)`);
       }
@@ -38,18 +41,19 @@ export function storeService(host: EngineHost): ServiceImpl<typeof StoreService>
       }
     },
 
-    async getIndexStats(req) {
-      return getIndexStats(host, req.chunk, req.store, req.topN);
+    async getIndexStats(req, ctx) {
+      return getIndexStats(requireChunk(host, ctx, req.chunk, req.store), req.topN);
     },
 
-    async listAttributeKeys(req) {
-      const r = await attributeKeys(requireStore(host, req.store).source.store, req.limit === 0 ? MAX_KEYS : Math.min(req.limit, MAX_KEYS));
+    async listAttributeKeys(req, ctx) {
+      const r = await attributeKeys(requireStore(host, ctx, req.store).source.store, req.limit === 0 ? MAX_KEYS : Math.min(req.limit, MAX_KEYS));
       return { keys: r.keys, chunksRead: r.chunks, truncated: r.truncated };
     },
 
-    async getStats() {
+    async getStats(_req, ctx) {
       let chunks = 0, sealed = 0, active = 0, records = 0, raw = 0, stored = 0, index = 0;
-      for (const s of host.stores()) {
+      const stores = permittedStores(host, ctx);
+      for (const s of stores) {
         for (const m of s.source.store.chunks()) {
           chunks++;
           if (m.state === "sealed") sealed++;
@@ -61,7 +65,7 @@ export function storeService(host: EngineHost): ServiceImpl<typeof StoreService>
         }
       }
       return {
-        stores: host.stores().length,
+        stores: stores.length,
         chunks,
         sealedChunks: sealed,
         activeChunks: active,
@@ -74,8 +78,8 @@ export function storeService(host: EngineHost): ServiceImpl<typeof StoreService>
       };
     },
 
-    async sealActive(req) {
-      return { chunk: (await requireStore(host, req.store).source.store.seal()) ?? "" };
+    async sealActive(req, ctx) {
+      return { chunk: (await requireStore(host, ctx, req.store, "config:write").source.store.seal()) ?? "" };
     },
   };
 }

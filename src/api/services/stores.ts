@@ -1,25 +1,44 @@
-/** Looks up stores by name for every service, with one actionable not-found message. */
+/**
+ * Looks up stores by name for every service, with one actionable not-found message, and only
+ * among the stores the caller may use: a store outside the caller's scope is refused
+ * (permission_denied) before its existence is told; listings and "*" leave it out.
+ */
 
+import type { HandlerContext } from "@connectrpc/connect";
 import { LogError } from "../../core/errors.ts";
 import type { SearchSource } from "../../query/engine/source.ts";
+import { may, requireAccess } from "../../security/access.ts";
+import type { ScopeName } from "../../security/scopes.ts";
 import type { ChunkMeta } from "../../storage/types.ts";
 import type { EngineHost, HostStore } from "../host.ts";
+import { principalOf } from "./access.ts";
 
-export function requireStore(host: EngineHost, name: string): HostStore {
-  const s = host.store(name || "default");
+const VERB: Record<ScopeName, string> = { query: "read", ingest: "write to", "config:read": "read the settings of", "config:write": "change", admin: "administer" };
+
+/** Store `name` ("" = default) after checking `scope` on it. */
+export function requireStore(host: EngineHost, ctx: HandlerContext, name: string, scope: ScopeName = "query"): HostStore {
+  const n = name || "default";
+  requireAccess(principalOf(ctx), scope, n, `${VERB[scope]} store '${n}'`);
+  const s = host.store(n);
   if (s) return s;
-  const names = host.stores().map((x) => x.name);
-  throw new LogError("not_found", `unknown store '${name || "default"}'; stores: ${names.length ? names.join(", ") : "(none)"}`);
+  const names = permittedStores(host, ctx, scope).map((x) => x.name);
+  throw new LogError("not_found", `unknown store '${n}'; stores: ${names.length ? names.join(", ") : "(none)"}`);
 }
 
-/** The stores a request names: one store, or all when `name` is empty. */
-export function storesOf(host: EngineHost, name: string): readonly HostStore[] {
-  return name ? [requireStore(host, name)] : host.stores();
+/** The open stores the caller holds `scope` on, by name. */
+export function permittedStores(host: EngineHost, ctx: HandlerContext, scope: ScopeName = "query"): HostStore[] {
+  const p = principalOf(ctx);
+  return host.stores().filter((s) => may(p, scope, s.name));
 }
 
-/** Finds a chunk by ID in one store or in all of them. */
-export function requireChunk(host: EngineHost, id: string, store: string): { store: HostStore; meta: ChunkMeta } {
-  for (const s of storesOf(host, store)) {
+/** The stores a request names: one store, or every permitted one when `name` is empty. */
+export function storesOf(host: EngineHost, ctx: HandlerContext, name: string): readonly HostStore[] {
+  return name ? [requireStore(host, ctx, name)] : permittedStores(host, ctx);
+}
+
+/** Finds a chunk by ID in one store or in every permitted one. */
+export function requireChunk(host: EngineHost, ctx: HandlerContext, id: string, store: string): { store: HostStore; meta: ChunkMeta } {
+  for (const s of storesOf(host, ctx, store)) {
     const meta = s.source.store.chunk(id);
     if (meta) return { store: s, meta };
   }
@@ -29,7 +48,7 @@ export function requireChunk(host: EngineHost, id: string, store: string): { sto
 /** The store name a query uses for "every store". */
 export const ALL_STORES = "*";
 
-/** The search sources of a query's store: all stores for "*", else the one named. */
-export function querySources(host: EngineHost, name: string): SearchSource[] {
-  return name === ALL_STORES ? host.stores().map((s) => s.source) : [requireStore(host, name).source];
+/** The search sources of a query's store: every readable store for "*", else the one named. */
+export function querySources(host: EngineHost, ctx: HandlerContext, name: string): SearchSource[] {
+  return name === ALL_STORES ? permittedStores(host, ctx).map((s) => s.source) : [requireStore(host, ctx, name).source];
 }

@@ -1,7 +1,9 @@
 /**
  * The command-line contract: each subcommand is one file under app/commands/ exporting a
- * Command, listed once in app/commands/index.ts. Flags are declared so `--help` can explain
- * every one and unknown flags are rejected with exit code 2.
+ * Command (name, flags, help), listed once in app/commands/index.ts; its implementation sits
+ * beside it in `<name>-run.ts`, loaded only when the command runs (lazyRun), so `--help`,
+ * `version` and every other command start without loading what they do not use. Flags are
+ * declared so `--help` can explain every one and unknown flags are rejected with exit code 2.
  */
 
 export interface FlagSpec {
@@ -24,7 +26,12 @@ export interface ParsedArgs {
 
 /** Streams and environment a command may use; injected so commands are testable. */
 export interface CommandIO {
-  stdout: (text: string) => void;
+  /**
+   * Writes output (bytes as they are), returning once it is written, so a slow reader slows
+   * the command down rather than memory filling up. Throws OutputClosedError once the reader
+   * is gone (`| head -1`); runCli ends the command quietly then.
+   */
+  stdout: (text: string | Uint8Array) => void;
   stderr: (text: string) => void;
   stdin: ReadableStream<Uint8Array>;
   isTTY: boolean;
@@ -42,6 +49,14 @@ export interface Command {
   flags: FlagSpec[];
   /** Returns the process exit code. */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
+}
+
+/**
+ * A Command.run that imports the command's implementation module on first use (with
+ * `bun build --splitting` each such module is its own chunk, read and run only then).
+ */
+export function lazyRun(load: () => Promise<{ run: Command["run"] }>): Command["run"] {
+  return async (args, io) => (await load()).run(args, io);
 }
 
 /** Thrown for bad command lines; main prints it with usage hints and exits 2. */

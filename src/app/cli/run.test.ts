@@ -6,7 +6,7 @@ function capture(): { io: CommandIO; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   const io: CommandIO = {
-    stdout: (t) => void out.push(t),
+    stdout: (t) => void out.push(typeof t === "string" ? t : new TextDecoder().decode(t)),
     stderr: (t) => void err.push(t),
     stdin: new Blob([]).stream(),
     isTTY: false,

@@ -1,9 +1,10 @@
 /**
- * Dispatches argv to a command: top-level help, per-command help, usage errors (exit 2) and
- * runtime errors (exit 1, one clear line). Returns the exit code; main.ts exits with it.
+ * Dispatches argv to a command: top-level help, per-command help, usage errors (exit 2),
+ * runtime errors (exit 1, one clear line) and a reader that closed the output (exit 0, quietly).
+ * Returns the exit code; main.ts exits with it.
  */
 
-import { errorMessage, LogError } from "../../core/errors.ts";
+import { errorMessage, LogError, OutputClosedError } from "../../core/errors.ts";
 import { parseArgs } from "./args.ts";
 import { UsageError, type Command, type CommandIO } from "./command.ts";
 import { renderCommandHelp, renderTopHelp } from "./help.ts";
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     }
     return await cmd.run(args, io);
   } catch (err) {
+    if (err instanceof OutputClosedError) return 0;
     if (err instanceof UsageError) {
       io.stderr(`gastrolog ${cmd.name}: ${err.message}\nUsage: ${`gastrolog ${cmd.name} ${cmd.usage}`.trimEnd()}\nRun 'gastrolog ${cmd.name} --help' for details.\n`);
       return 2;

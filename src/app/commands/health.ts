@@ -9,7 +9,7 @@ import { stringFlag } from "../cli/args.ts";
 import type { Command } from "../cli/command.ts";
 import { DATA_FLAG } from "../cli/common-flags.ts";
 import { defaultDataDir } from "../paths.ts";
-import { runningServer } from "../server/server-info.ts";
+import { httpBase, runningServer } from "../server/server-info.ts";
 
 /** A probe that takes longer than this counts as failed (Docker's own timeout is longer). */
 const PROBE_TIMEOUT_MS = 5000;
@@ -25,7 +25,7 @@ function targetOf(addr: string | undefined, dataDir: string): ProbeTarget {
   if (addr === undefined) {
     const s = runningServer(dataDir);
     if (!s) throw new LogError("unavailable", `no server is running on ${dataDir} (no live ${dataDir}/server.json); pass --addr`);
-    if (s.http !== "") return targetOf(`http://${s.http}`, dataDir);
+    if (s.http !== "") return targetOf(httpBase(s), dataDir);
     return targetOf(s.socket, dataDir);
   }
   if (/^https?:\/\//.test(addr)) {

@@ -1,17 +1,13 @@
 /**
  * `gastrolog import`: bulk-loads newline-delimited log files into a file store, one record
  * per line, with the line's own timestamp as sourceTs; progress bar on a TTY; a summary at the
- * end. Seals the last chunk by default so the data is compressed and indexed when it returns.
+ * end (implementation: import-run.ts). Seals the last chunk by default so the data is
+ * compressed and indexed when it returns.
  */
 
-import { importFiles, DEFAULT_STORE_BATCH } from "../../ingest/import/import-files.ts";
-import { renderProgress, renderSummary } from "../../ingest/import/render.ts";
-import { systemClock } from "../../core/time.ts";
-import { intFlag, stringFlag } from "../cli/args.ts";
-import { UsageError, type Command } from "../cli/command.ts";
+import { DEFAULT_STORE_BATCH } from "../../ingest/import/defaults.ts";
+import { lazyRun, type Command } from "../cli/command.ts";
 import { DATA_FLAG, STORE_FLAG } from "../cli/common-flags.ts";
-import { defaultDataDir } from "../paths.ts";
-import { openStore } from "../stores.ts";
 
 export const importCommand: Command = {
   name: "import",
@@ -29,28 +25,5 @@ export const importCommand: Command = {
     { name: "year", kind: "string", value: "YYYY", description: "Year for timestamps that omit it (syslog).", default: "current year" },
     { name: "quiet", short: "q", kind: "boolean", description: "No progress bar or summary." },
   ],
-  async run(args, io) {
-    if (args.positionals.length === 0) throw new UsageError("no FILE given (use '-' for standard input)");
-    const dataDir = stringFlag(args, "data") ?? defaultDataDir(io.env);
-    const storeBatch = intFlag(args, "batch", DEFAULT_STORE_BATCH);
-    if (storeBatch < 1) throw new UsageError("flag --batch needs a positive integer");
-    const year = args.flags.year === undefined ? undefined : intFlag(args, "year", 0);
-    const quiet = args.flags.quiet === true;
-    const opened = await openStore(dataDir, stringFlag(args, "store", "default")!);
-    const progress = !quiet && io.isTTY;
-    try {
-      const summary = await importFiles(opened.store, args.positionals, {
-        storeBatch,
-        clock: systemClock,
-        year,
-        onProgress: progress ? (p) => io.stderr(`\r\x1b[2K${renderProgress(p)}`) : undefined,
-        seal: args.flags["keep-active"] !== true,
-      });
-      if (progress) io.stderr("\r\x1b[2K");
-      if (!quiet) io.stdout(`${renderSummary(summary)}\n${"store".padEnd(12)}${opened.store.chunks().length} chunks in ${dataDir}\n`);
-    } finally {
-      await opened.close();
-    }
-    return 0;
-  },
+  run: lazyRun(() => import("./import-run.ts")),
 };

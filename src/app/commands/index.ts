@@ -8,6 +8,7 @@ import { queryCommand } from "./query.ts";
 import { replCommand } from "./repl.ts";
 import { retentionCommand } from "./retention.ts";
 import { serveCommand } from "./serve.ts";
+import { tokenCommand } from "./token.ts";
 import { versionCommand } from "./version.ts";
 
-export const commands: readonly Command[] = [configCommand, healthCommand, importCommand, queryCommand, replCommand, retentionCommand, serveCommand, versionCommand];
+export const commands: readonly Command[] = [configCommand, healthCommand, importCommand, queryCommand, replCommand, retentionCommand, serveCommand, tokenCommand, versionCommand];

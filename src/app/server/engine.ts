@@ -8,23 +8,36 @@
  * through the router; the host is ready once every receiver's first bind attempt finished.
  *
  * Close order: config watch stops -> receivers stop (listeners close) -> the ingest pipeline
- * drains (every queued record durable or counted failed) -> appends in flight settle ->
+ * drains (every queued record durable or counted failed) -> the receivers' read positions
+ * close (their last commits are written) -> appends in flight settle ->
  * retention stops -> stores flush, fsync and finish seals -> seal workers stop.
  */
 
+import { join } from "node:path";
 import { LocalHost } from "../../api/local-host.ts";
 import { storeRuntime, type StoreRuntime } from "../../config/runtime.ts";
 import type { ReceiverEntry } from "../../config/schema.ts";
 import type { ConfigStore } from "../../config/store.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
+import { PositionStore } from "../../ingest/checkpoint/positions.ts";
 import type { Logger } from "../../observability/logger.ts";
+import type { Metrics } from "../../observability/metrics.ts";
+import { Telemetry } from "../../observability/telemetry.ts";
+import type { TokenStore } from "../../security/token-store.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
-import { buildCommit, VERSION } from "../build-info.ts";
-import { openMemoryStore, openStore } from "../stores.ts";
+import { versionInfo } from "../build-info.ts";
+import { createMemoryStore, type MemoryStoreOptions } from "../../storage/memory/memory-store.ts";
+import { sectionBuilders } from "../section-builders.ts";
+import { openStore, searchSource, type OpenedStore } from "../stores.ts";
 import { warmStore } from "./warmup.ts";
+import { batchObserver, hostObserver, noteReceiverEvent, storeObserver, telemetryViews, type Observation } from "./observe.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
 import { chatterbox, FactoryReceiverManager, type ManagedReceiver, type ManagedReceiverFactory } from "./receivers.ts";
+import { storeRecall } from "./recall.ts";
+
+/** Read positions of the local-source receivers (tail, docker, kubernetes, journald), in the data dir. */
+export const POSITIONS_FILE = "receiver-positions.sqlite";
 
 /** How often stores with a rotation maxAge are checked for an over-age active chunk. */
 const AGE_SWEEP_MS = 1000;
@@ -49,14 +62,26 @@ export interface EngineOptions {
   retentionIntervalMs?: number;
   /** Told after each applied version (server settings such as the log level). */
   onApplied?: (version: number) => void;
+  /** Prometheus metrics the engine's parts update (serve); none by default. */
+  metrics?: Metrics;
+  /** API tokens for TokenService (serve); none by default. */
+  tokens?: TokenStore;
 }
 
 export interface Engine {
   readonly host: LocalHost;
+  /** Message drops, index-build failures and query errors (the API reports query errors). */
+  readonly telemetry: Telemetry;
   /** Starts watching the config and background work, and marks the host ready. */
   start(): void;
   /** Stops everything (see the header for the order). */
   close(): Promise<void>;
+}
+
+/** A memory store (nothing persisted) with indexes built inline when chunks seal. */
+export function openMemoryStore(name: string, options: MemoryStoreOptions = {}): OpenedStore {
+  const store = createMemoryStore(name, { sectionBuilders, ...options });
+  return { store, source: searchSource(name, store), reconfigure: (p) => store.reconfigure(p), close: () => store.close() };
 }
 
 /** Applies the current config (opening its stores); on failure closes what was opened and rethrows. */
@@ -66,8 +91,11 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   let reconciler!: Reconciler;
   const receiverLog = o.logger.child("receiver");
   const ingest = (batch: Parameters<LocalHost["ingestRouted"]>[0]) => host.ingestRouted(batch);
-  const pipeline = routedPipeline(ingest, o.logger.child("ingest"));
-  const types = o.receiverTypes ?? serverReceiverTypes(pipeline);
+  const obs: Observation = { metrics: o.metrics, telemetry: new Telemetry(o.logger.child("telemetry")) };
+  const pipeline = routedPipeline(ingest, o.logger.child("ingest"), { onBatch: batchObserver(obs) });
+  const positions = new PositionStore(join(o.dataDir, POSITIONS_FILE));
+  const recall = storeRecall(() => host.stores().map((s) => s.source.store));
+  const types = o.receiverTypes ?? serverReceiverTypes(pipeline, { positions, recall }, (e) => noteReceiverEvent(obs, e));
   const fixed: ManagedReceiver[] = o.demo ? [chatterbox("demo", {}, ingest, receiverLog.child("demo"))] : [];
   for (const c of o.fixedReceivers ?? []) {
     const factory = Object.hasOwn(types, c.type) ? types[c.type] : undefined;
@@ -77,18 +105,22 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   const receivers = new FactoryReceiverManager(types, ingest, receiverLog, fixed);
   const host: LocalHost = new LocalHost({
     stores: [],
-    version: { version: VERSION, commit: buildCommit(), runtime: `bun ${Bun.version}` },
+    version: versionInfo(),
     receivers: () => receivers.views(),
     ingestQueue: () => pipeline.stats(),
     onShutdownRequest: o.onShutdownRequest,
     config: { store: o.config, applied: (v) => reconciler.whenApplied(v), appliedVersion: () => reconciler.appliedVersion(), lastError: () => reconciler.lastError() },
     retention: { sweep: (store) => sweep(retention, reconciler, o.config, store), stats: () => retention.stats() },
+    telemetry: () => telemetryViews(obs, receivers.views()),
+    tokens: o.tokens,
+    observer: hostObserver(obs),
   });
   const open = (rt: StoreRuntime) => {
     const slog = o.logger.child(`store.${rt.name}`);
     const logger = (level: "info" | "warn" | "error", msg: string) => slog[level](msg);
     const p = livePolicy(rt);
-    return rt.type === "memory" ? Promise.resolve(openMemoryStore(rt.name, { rotation: p.rotation, logger })) : openStore(o.dataDir, rt.name, { ...p, logger });
+    const observer = storeObserver(rt.name, obs);
+    return rt.type === "memory" ? Promise.resolve(openMemoryStore(rt.name, { rotation: p.rotation, logger, observer })) : openStore(o.dataDir, rt.name, { ...p, logger, observer });
   };
   reconciler = new Reconciler({ dataDir: o.dataDir, host, receivers, retention, open, logger: o.logger });
   const cur = o.config.current();
@@ -96,6 +128,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   if (reconciler.opened().length < cur.config.stores.length) {
     await receivers.stop();
     await pipeline.drain();
+    positions.close();
     await reconciler.close();
     throw new LogError("unavailable", `cannot apply config version ${cur.version}: ${reconciler.lastError()}`);
   }
@@ -105,6 +138,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   const prewarm = new AbortController();
   return {
     host,
+    telemetry: obs.telemetry,
     start() {
       unwatch = o.config.watch((v) => void reconciler.apply(v.config, v.version, v.diff).then(() => o.onApplied?.(v.version)));
       // Versions stored between opening and watching (another process) are applied now.
@@ -135,6 +169,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       if (host.phase() !== "draining") host.beginDrain();
       await receivers.stop();
       await pipeline.drain();
+      positions.close();
       await host.appendsSettled();
       await retention.stop();
       await reconciler.close();

@@ -7,9 +7,8 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryConfigStore } from "../../config/memory-store.ts";
 import type { ReceiverEntry } from "../../config/schema.ts";
-import { configStoreOptions } from "../config-access.ts";
 import { toIngestReceiverConfig } from "./receiver-factories.ts";
-import { receiverFlagConfigs, receiverValidators } from "./receiver-config.ts";
+import { configStoreOptions, receiverFlagConfigs, receiverValidators } from "./receiver-config.ts";
 
 const entry = (type: string, listen: string[], options: Record<string, unknown> = {}): ReceiverEntry => ({ id: "r", type, enabled: true, listen, options });
 
@@ -36,10 +35,18 @@ describe("receiverValidators", () => {
     ["bad chatterbox param", entry("chatterbox", [], { minInterval: "soon" }), [{ path: "options", message: "chatterbox: invalid minInterval 'soon': expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m" }]],
   ];
   for (const [name, r, want] of CASES) test(name, () => expect(v[r.type]!(r)).toEqual(want));
-  test("every type of this build is known", () => expect(Object.keys(v).sort()).toEqual(["beats", "chatterbox", "fluent", "gelf", "http", "relp", "syslog"]));
+  test("every type of this build is known", () => expect(Object.keys(v).sort()).toEqual(["beats", "chatterbox", "docker", "fluent", "gelf", "http", "journald", "kubernetes", "relp", "syslog", "tail"]));
 });
 
 describe("receiverFlagConfigs", () => {
+  test("local sources: ids from type, scheme and a hash of the URL (stable across restarts)", () => {
+    const flags = ["tail=file:///var/log/app/*.log?start=beginning", "docker=unix:///var/run/docker.sock", "docker=file:///var/lib/docker/containers", "kubernetes=file:///var/log/pods", "journald=journalctl", "journald=file:///var/log/journal"];
+    const got = receiverFlagConfigs(flags);
+    expect(got.map((c) => c.id.replace(/-[0-9a-f]{8}$/, "-HASH"))).toEqual(["tail-file-HASH", "docker-unix-HASH", "docker-file-HASH", "kubernetes-file-HASH", "journald-journalctl-HASH", "journald-file-HASH"]);
+    expect(receiverFlagConfigs(flags).map((c) => c.id)).toEqual(got.map((c) => c.id));
+    expect(new Set(got.map((c) => c.id)).size).toBe(flags.length);
+  });
+
   test("ids from type, scheme and port; repeats suffixed", () => {
     expect(receiverFlagConfigs(["syslog=udp://127.0.0.1:5514", "syslog=tcp://127.0.0.1:5514", "syslog=udp://0.0.0.0:5514"])).toEqual([
       { id: "syslog-udp-5514", type: "syslog", enabled: true, listen: ["udp://127.0.0.1:5514"], options: {} },
@@ -54,7 +61,12 @@ describe("receiverFlagConfigs", () => {
     ]);
   });
   const BAD: [string, string][] = [
-    ["bogus=udp://127.0.0.1:1", '--receiver "bogus=udp://127.0.0.1:1": unknown type "bogus" (known: syslog, relp, gelf, http, fluent, beats; the demo receiver is --demo)'],
+    ["bogus=udp://127.0.0.1:1", '--receiver "bogus=udp://127.0.0.1:1": unknown type "bogus" (known: syslog, relp, gelf, http, fluent, beats, tail, docker, kubernetes, journald; the demo receiver is --demo)'],
+    ["tail=udp://127.0.0.1:1", '--receiver "tail=udp://127.0.0.1:1": "udp://127.0.0.1:1" is not a source like file:///var/log/app/*.log'],
+    ["docker=file://relative/dir", '"file://relative/dir" is not a source like'],
+    ["kubernetes=unix:///var/run/x.sock", "kubernetes reads file:///var/log/pods or file:///var/log/containers only"],
+    ["journald=file:///var/log/journal?start=middle", "option start must be one of end, beginning"],
+    ["tail=file:///var/log/*.log?encoding=latin1", "option encoding must be one of auto, utf-8, utf-16le, utf-16be"],
     ["beats=udp://127.0.0.1:1", '--receiver "beats=udp://127.0.0.1:1": beats listens on tcp:// or tls:// only'],
     ["fluent=tls://127.0.0.1:1", '--receiver "fluent=tls://127.0.0.1:1": tls:// needs tls.cert and tls.key'],
     ["relp=udp://127.0.0.1:1", '--receiver "relp=udp://127.0.0.1:1": relp listens on tcp:// or tls:// only'],
@@ -67,8 +79,8 @@ describe("receiverFlagConfigs", () => {
 
 test("toIngestReceiverConfig maps TLS names and client auth", () => {
   const c: ReceiverEntry = { ...entry("syslog", ["tls://127.0.0.1:6514"], { proxyProtocol: true }), tls: { cert: "c.pem", key: "k.pem", ca: "ca.pem", clientAuth: "require" } };
-  expect(toIngestReceiverConfig(c)).toEqual({ type: "syslog", id: "r", listen: ["tls://127.0.0.1:6514"], options: { proxyProtocol: true }, tls: { certFile: "c.pem", keyFile: "k.pem", caFile: "ca.pem", requireClientCert: true } });
-  expect(toIngestReceiverConfig({ ...c, tls: { cert: "c", key: "k", ca: "", clientAuth: "none" } }).tls).toEqual({ certFile: "c", keyFile: "k", requireClientCert: false });
+  expect(toIngestReceiverConfig(c)).toEqual({ type: "syslog", id: "r", listen: ["tls://127.0.0.1:6514"], options: { proxyProtocol: true }, tls: { certFile: "c.pem", keyFile: "k.pem", caFile: "ca.pem", clientAuth: "require" } });
+  expect(toIngestReceiverConfig({ ...c, tls: { cert: "c", key: "k", ca: "", clientAuth: "none" } }).tls).toEqual({ certFile: "c", keyFile: "k", clientAuth: "none" });
 });
 
 test("the config store rejects bad receivers with every problem and stores nothing", () => {
@@ -84,10 +96,27 @@ test("the config store rejects bad receivers with every problem and stores nothi
     [
       "invalid config (3 problems):",
       "  $.receivers[0].options.maxFrameBytes: option maxFrameBytes must be an integer in 64..9007199254740991, got 1",
-      '  $.receivers[1].type: unknown receiver type "snmp" (known: beats, chatterbox, fluent, gelf, http, relp, syslog)',
+      '  $.receivers[1].type: unknown receiver type "snmp" (known: beats, chatterbox, docker, fluent, gelf, http, journald, kubernetes, relp, syslog, tail)',
       "  $.receivers[2].listen: relp listens on tcp:// or tls:// only",
     ].join("\n"),
   );
   expect(store.current().version).toBe(0);
   expect(store.apply({ receivers: [{ id: "ok", type: "gelf", listen: ["udp://127.0.0.1:12201"] }] }, { author: "t", reason: "r" }).version).toBe(1);
+});
+
+test("local sources in the config: accepted as written, their options checked like the other types'", () => {
+  const store = new MemoryConfigStore(configStoreOptions());
+  const good = {
+    receivers: [
+      { id: "app", type: "tail", listen: ["file:///var/log/app/**/*.log"], options: { start: "beginning", multilineStart: "^\\d{4}-", readRotated: true } },
+      { id: "dk", type: "docker", listen: ["unix:///var/run/docker.sock"], options: { label: "app=web" } },
+      { id: "k8s", type: "kubernetes", listen: ["file:///var/log/pods"] },
+      { id: "jd", type: "journald", listen: ["journalctl"], options: { match: "_SYSTEMD_UNIT=ssh.service" } },
+    ],
+  };
+  expect(store.apply(good, { author: "t", reason: "r" }).version).toBe(1);
+  const bad = { receivers: [{ id: "t", type: "tail", listen: ["file:///var/log/*.log"], options: { pollMs: 1, start: 3 } }, { id: "d", type: "docker", listen: ["unix:///var/run/docker.sock"], options: { pollMs: 100 } }] };
+  expect(() => store.apply(bad, { author: "t", reason: "r" })).toThrow(
+    ["invalid config (2 problems):", "  $.receivers[0].options.start: option start must be a string, got 3", '  $.receivers[1].options.pollMs: unknown option "pollMs"; known: start, name, image, label, multilineStart'].join("\n"),
+  );
 });

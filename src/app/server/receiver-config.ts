@@ -7,6 +7,7 @@
 
 import type { ConfigProblem } from "../../config/problems.ts";
 import type { ReceiverEntry } from "../../config/schema.ts";
+import type { ConfigStoreOptions } from "../../config/store.ts";
 import type { ReceiverValidator } from "../../config/validate-receivers.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
 import { parseChatterboxParams } from "../../ingest/receivers/chatterbox/params.ts";
@@ -51,6 +52,15 @@ export function receiverValidators(): Record<string, ReceiverValidator> {
     };
   }
   return out;
+}
+
+/**
+ * Options every config store of this binary gets for writing: the receiver types this build
+ * runs with their option checks (a receiver of another type, or with bad options, is
+ * rejected). The server, `repl --embedded --data` and local config writes pass the same.
+ */
+export function configStoreOptions(): ConfigStoreOptions {
+  return { receiverTypes: receiverValidators() };
 }
 
 /**

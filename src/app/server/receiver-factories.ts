@@ -9,20 +9,20 @@
 import type { ReceiverView } from "../../api/host.ts";
 import type { ReceiverEntry } from "../../config/schema.ts";
 import { IngestPipeline, type PipelineOptions } from "../../ingest/pipeline/pipeline.ts";
-import type { Receiver, ReceiverConfig, ReceiverEvent, ReceiverStats } from "../../ingest/receivers/receiver.ts";
+import type { Receiver, ReceiverConfig, ReceiverContext, ReceiverEvent, ReceiverStats } from "../../ingest/receivers/receiver.ts";
 import { RECEIVER_TYPES } from "../../ingest/receivers/registry.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { BUILTIN_RECEIVERS, stringParams, type IngestFn, type ManagedReceiver, type ManagedReceiverFactory } from "./receivers.ts";
 
 /**
  * A config entry in ingest's terms. TLS: cert/key/ca map to certFile/keyFile/caFile;
- * clientAuth "require" demands a client certificate signed by `ca`, "request" and "none" do not
- * ask for one (ingest's TLS has no "ask but accept without").
+ * clientAuth "require" demands a client certificate signed by `ca`, "request" asks for one and
+ * refuses one that does not verify, "none" asks for none.
  */
 export function toIngestReceiverConfig(c: Readonly<ReceiverEntry>): ReceiverConfig {
   const out: ReceiverConfig = { type: c.type, id: c.id, listen: [...c.listen], options: c.options };
   if (c.tls) {
-    out.tls = { certFile: c.tls.cert, keyFile: c.tls.key, requireClientCert: c.tls.clientAuth === "require" };
+    out.tls = { certFile: c.tls.cert, keyFile: c.tls.key, clientAuth: c.tls.clientAuth };
     if (c.tls.ca !== "") out.tls.caFile = c.tls.ca;
   }
   return out;
@@ -43,13 +43,27 @@ export function routedPipeline(ingest: IngestFn, logger: Logger, options: Pipeli
   );
 }
 
-/** Every receiver type this build runs: chatterbox plus the network receivers on `pipeline`. */
-export function serverReceiverTypes(pipeline: IngestPipeline): Record<string, ManagedReceiverFactory> {
+/** What local-source receivers (files, containers, journal) get for their checkpoints. */
+export type SourceState = Pick<ReceiverContext, "positions" | "recall">;
+
+/**
+ * Every receiver type this build runs: chatterbox plus the ingest receivers on `pipeline`;
+ * `state` holds the read positions of local sources and the stores' recall. Receiver events
+ * are logged and also told to `onEvent` (telemetry, metrics).
+ */
+export function serverReceiverTypes(pipeline: IngestPipeline, state: SourceState = {}, onEvent: (e: ReceiverEvent) => void = () => {}): Record<string, ManagedReceiverFactory> {
   const out: Record<string, ManagedReceiverFactory> = { ...BUILTIN_RECEIVERS };
   for (const [type, create] of Object.entries(RECEIVER_TYPES)) {
     out[type] = (c, _ingest, logger) => {
       const config = toIngestReceiverConfig(c);
-      const r = create(config, { pipeline, onEvent: (e) => logEvent(logger, e) });
+      const r = create(config, {
+        pipeline,
+        onEvent: (e) => {
+          logEvent(logger, e);
+          onEvent(e);
+        },
+        ...state,
+      });
       return managedReceiver(r, pipeline, stringParams({ listen: c.listen.join(","), ...c.options }));
     };
   }
@@ -85,6 +99,7 @@ function statsView(s: ReceiverStats, params: Readonly<Record<string, string>>): 
     listening: s.listening,
     restarts: s.restarts,
     connections: s.connections,
+    tlsRejected: s.tlsRejected,
   };
   if (s.lastError !== undefined) {
     net.lastError = s.lastError;

@@ -18,7 +18,7 @@ import type { Logger } from "../../observability/logger.ts";
 import type { RetentionRunner } from "../../storage/retention/runner.ts";
 import type { LivePolicy } from "../../storage/options.ts";
 import { storeDir } from "../paths.ts";
-import type { OpenedStore } from "../stores.ts";
+import { hostStore, type OpenedStore } from "../stores.ts";
 import type { ReceiverManager } from "./receivers.ts";
 
 /** Opens one store as configured (file or memory). */
@@ -161,12 +161,7 @@ export class Reconciler {
 
   private hostStore(name: string): HostStore {
     const { rt, opened } = this.stores.get(name)!;
-    const file = rt.type === "file";
-    return {
-      name,
-      source: opened.source,
-      settings: { kind: rt.type, dir: file ? storeDir(this.o.dataDir, name) : "", rotation: rt.rotation, durability: rt.durability, route: rt.route, codec: file ? rt.codec : "" },
-    };
+    return hostStore(this.o.dataDir, rt, opened);
   }
 }
 

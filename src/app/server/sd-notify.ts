@@ -5,7 +5,8 @@
  * does nothing; failures are returned as text for the caller to log, never thrown.
  */
 
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { FFIType, ptr, type dlopen } from "bun:ffi";
+import { openLibc } from "../../core/libc.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -23,20 +24,6 @@ const SYMBOLS = {
 
 type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
 let libc: Libc | undefined;
-
-/** glibc's libc, else musl's (Alpine), else the unversioned name. */
-function openLibc(): Libc {
-  const arch = process.arch === "arm64" ? "aarch64" : "x86_64";
-  const errors: string[] = [];
-  for (const name of ["libc.so.6", `libc.musl-${arch}.so.1`, "libc.so"]) {
-    try {
-      return dlopen(name, SYMBOLS).symbols;
-    } catch (err) {
-      errors.push(`${name}: ${(err as Error).message}`);
-    }
-  }
-  throw new Error(`cannot load libc for sd_notify (${errors.join("; ")})`);
-}
 
 /** struct sockaddr_un for `address` and the length to pass to sendto. */
 function sockaddr(address: string): { addr: Uint8Array; len: number } {
@@ -59,7 +46,7 @@ export function sdNotify(state: string, env: Record<string, string | undefined>)
   if (!address) return undefined;
   if (!address.startsWith("/") && !address.startsWith("@")) return `unsupported NOTIFY_SOCKET ${JSON.stringify(address)} (a path or @name)`;
   try {
-    libc ??= openLibc();
+    libc ??= openLibc(SYMBOLS, "sd_notify");
     const { addr, len } = sockaddr(address);
     const fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return "sd_notify: socket() failed";

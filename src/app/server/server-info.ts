@@ -18,6 +18,13 @@ export interface ServerInfo {
   socket: string;
   /** HTTP "host:port", "" when the server has none. */
   http: string;
+  /** True when the HTTP listener speaks TLS (https://). */
+  tls?: boolean;
+}
+
+/** The base URL of a server's HTTP listener ("" when it has none). */
+export function httpBase(info: ServerInfo): string {
+  return info.http === "" ? "" : `${info.tls ? "https" : "http"}://${info.http}`;
 }
 
 /** Writes the info file atomically (temp file + rename). */

@@ -2,8 +2,12 @@
  * `gastrolog serve` composed: the data-dir lock is taken and held for the process lifetime
  * (CLI writes on --data are refused; the CLI talks to this server instead), the config store
  * `<data>/config.sqlite` opens (with --config FILE applied first when it differs, then
- * watched), listeners (TCP HTTP/1.1 + h2c, Unix socket) come up and answer /healthz at once
- * and /readyz with 503 while the stores open; then the Connect routes go live.
+ * watched), listeners (TCP HTTP/1.1 + h2c, Unix socket, the optional metrics listener) come up
+ * and answer /healthz at once and /readyz with 503 while the stores open; then the Connect
+ * routes go live. /metrics serves the server's Prometheus metrics (plain-endpoints.ts). Every
+ * RPC passes the auth interceptor (api/auth.ts): tokens from <data>/config.sqlite, the policy
+ * from auth-setup.ts, connection facts (listener, client certificate, socket uid) from
+ * api-listeners.ts.
  *
  * Shutdown order (shutdown(), SIGTERM/SIGINT): draining (readyz 503, Follow streams end with
  * UNAVAILABLE, API appends refused) -> stop accepting connections, GOAWAY to HTTP/2 clients ->
@@ -14,30 +18,38 @@
  * -> close the config store, remove server.json, release the data-dir lock.
  */
 
-import { mkdirSync, unlinkSync } from "node:fs";
-import { dirname } from "node:path";
-import net from "node:net";
+import { mkdirSync } from "node:fs";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { authInterceptor, connectionKey } from "../../api/auth.ts";
 import type { LocalHost } from "../../api/local-host.ts";
 import { peerValues } from "../../api/peer.ts";
-import { registerServices, routerOptions } from "../../api/routes.ts";
+import { queryObserver } from "../../api/query-observer.ts";
+import { registerServicesWithReflection } from "../../api/reflection.ts";
+import { routerOptions } from "../../api/router-options.ts";
 import { applyFileIfChanged, watchConfigFile } from "../../config/file.ts";
 import { shutdownTimeoutMs } from "../../config/runtime.ts";
 import type { ReceiverEntry, ServerConfig } from "../../config/schema.ts";
 import { configDbPath, openSqliteConfigStore, type SqliteConfigStore } from "../../config/sqlite-store.ts";
-import { errorMessage } from "../../core/errors.ts";
+import { errorMessage, LogError } from "../../core/errors.ts";
 import type { Logger } from "../../observability/logger.ts";
+import { Metrics } from "../../observability/metrics.ts";
+import { registerSources } from "../../observability/metrics-sources.ts";
+import { Authenticator, bearerToken } from "../../security/authenticate.ts";
+import { TokenStore } from "../../security/token-store.ts";
 import { acquireLock, type DirLock } from "../../storage/file/lock.ts";
-import { configStoreOptions } from "../config-access.ts";
+import { configStoreOptions } from "./receiver-config.ts";
+import { connectionOf, openApiListeners, type ApiListeners } from "./api-listeners.ts";
+import { apiTls, authPolicy, type AuthFlags } from "./auth-setup.ts";
 import { defaultSocketPath } from "./defaults.ts";
 import { openEngine, type Engine } from "./engine.ts";
-import { Frontend, type RequestHandler } from "./frontend.ts";
-import { listenTcp, listenUnix } from "./listen.ts";
+import type { RequestHandler } from "./frontend.ts";
+import { hostSources } from "./observe.ts";
+import { plainEndpoints } from "./plain-endpoints.ts";
 import { RequestTracker } from "./requests.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
 
-export interface ServeOptions {
+export interface ServeOptions extends AuthFlags {
   dataDir: string;
   /** Declarative config file applied at start (when it differs) and watched. */
   configFile?: string;
@@ -45,6 +57,8 @@ export interface ServeOptions {
   socket?: string;
   /** TCP HOST:PORT, "off" = none; undefined = the config's server.listen. */
   listen?: string;
+  /** A listener for /metrics only (HOST:PORT, "off" = none); undefined = server.metricsListen. */
+  metricsListen?: string;
   demo: boolean;
   /** Receivers from `--receiver` flags: run beside the config's, never stored in it. */
   receivers?: readonly ReceiverEntry[];
@@ -62,7 +76,13 @@ export interface RunningServer {
   readonly host: LocalHost;
   /** Bound "host:port" of the HTTP listener, when there is one. */
   readonly http?: string;
+  /** Bound "host:port" of the metrics listener, when there is one. */
+  readonly metrics?: string;
   readonly socket?: string;
+  /** True when the HTTP listener demands tokens. */
+  readonly auth: boolean;
+  /** True when the HTTP listener speaks TLS. */
+  readonly tls: boolean;
   /** Graceful shutdown (see the header); idempotent, resolves when the stores are closed. */
   shutdown(reason: string): Promise<void>;
   /** Resolves when a shutdown requested through the API (LifecycleService.Shutdown) finished. */
@@ -72,7 +92,6 @@ export interface RunningServer {
 function text(res: Parameters<RequestHandler>[1], status: number, body: string): void {
   res.statusCode = status;
   res.setHeader("content-type", "text/plain; charset=utf-8");
-  res.setHeader("cache-control", "no-store");
   res.end(body);
 }
 
@@ -82,21 +101,37 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const tracker = new RequestTracker();
   let engine: Engine | undefined;
   let rpc: ReturnType<typeof connectNodeAdapter> | undefined;
+  let metrics: Metrics | undefined;
+  let authenticator: Authenticator | undefined;
+  let tokens: TokenStore | undefined;
+  let metricsAccess: "open" | "token" | "off" = "off";
+  /** /metrics with server.metrics "token": any valid token. */
+  const authorizeMetrics = async (req: Parameters<RequestHandler>[0]): Promise<string | undefined> => {
+    const bearer = bearerToken(req.headers.authorization);
+    if (bearer === undefined) return "/metrics needs a token: Authorization: Bearer <token>";
+    const t = tokens?.verify(bearer) ?? "unknown";
+    return t === "unknown" ? "unknown or revoked token" : t === "expired" ? "expired token" : undefined;
+  };
+  const endpoints = {
+    phase: () => engine?.host.phase() ?? "starting",
+    get metrics() {
+      return metrics;
+    },
+    get metricsAccess() {
+      return metricsAccess;
+    },
+    authorize: authorizeMetrics,
+  };
+  const plain = plainEndpoints(endpoints);
+  const metricsOnly = plainEndpoints(endpoints, true);
   const handler: RequestHandler = (req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method === "GET" && path === "/healthz") return text(res, 200, "ok\n");
-    if (req.method === "GET" && path === "/readyz") {
-      const phase = engine?.host.phase() ?? "starting";
-      return text(res, phase === "ready" ? 200 : 503, `${phase}\n`);
-    }
+    if (plain(req, res)) return;
     if (!rpc) return text(res, 503, "starting\n");
     tracker.begin();
     res.once("close", tracker.end);
     rpc(req as never, res as never);
   };
-  const frontend = new Frontend(handler);
-  const servers: net.Server[] = [];
-  const listeners: { http?: string; socket?: string } = {};
+  let listeners: ApiListeners | undefined;
   let shutting: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -105,27 +140,19 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let stopFileWatch: (() => void) | undefined;
   const releaseAll = () => {
     stopFileWatch?.();
+    tokens?.close();
     cfg?.close();
     removeServerInfo(o.dataDir);
     lock?.release();
   };
 
-  const closeListeners = () => {
-    for (const s of servers) s.close();
-    if (listeners.socket) {
-      try {
-        unlinkSync(listeners.socket);
-      } catch {
-        // already gone
-      }
-    }
-  };
-
   let timeoutMs = 0;
+  let tlsOn = false;
   try {
     mkdirSync(o.dataDir, { recursive: true });
     lock = acquireLock(o.dataDir);
     cfg = openSqliteConfigStore(configDbPath(o.dataDir), { ...configStoreOptions(), pollMs: o.pollMs, onListenerError: (err) => log.error(`config listener failed: ${errorMessage(err)}`) });
+    tokens = TokenStore.open(configDbPath(o.dataDir));
     const store = cfg;
     if (o.configFile !== undefined) {
       const r = applyFileIfChanged(store, o.configFile, { author: `file:${o.configFile}` });
@@ -136,20 +163,29 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     timeoutMs = o.shutdownTimeoutMs ?? shutdownTimeoutMs(store.current().config);
     const listen = o.listen ?? (settings.listen || "off");
     const socket = o.socket ?? (settings.socket || defaultSocketPath(o.dataDir));
-    if (listen !== "off") {
-      const s = net.createServer(frontend.accept);
-      servers.push(s);
-      listeners.http = await listenTcp(s, listen);
-    }
-    if (socket !== "off") {
-      mkdirSync(dirname(socket), { recursive: true });
-      const s = net.createServer(frontend.accept);
-      servers.push(s);
-      await listenUnix(s, socket);
-      listeners.socket = socket;
-    }
-    writeServerInfo(o.dataDir, { socket: listeners.socket ?? "", http: listeners.http ?? "" });
-    log.info("listening", { http: listeners.http, socket: listeners.socket });
+    const policy = authPolicy(settings, o, listen);
+    authenticator = new Authenticator(tokens, policy);
+    const tls = listen === "off" ? undefined : apiTls(settings, o);
+    tlsOn = tls !== undefined;
+    metricsAccess = settings.metrics;
+    if (metricsAccess !== "off") metrics = new Metrics();
+    const metricsListen = o.metricsListen ?? (settings.metricsListen || "off");
+    if (metricsListen !== "off" && !metrics) throw new LogError("invalid_argument", `a metrics listener (${metricsListen}) needs server.metrics "open" or "token", not "off"`);
+    listeners = await openApiListeners({
+      http: listen === "off" ? undefined : listen,
+      tls,
+      socket: socket === "off" ? undefined : socket,
+      metrics: metricsListen === "off" ? undefined : metricsListen,
+      handler,
+      metricsHandler: (req, res) => void (metricsOnly(req, res) || text(res, 404, "this listener serves GET /metrics only\n")),
+      onTlsReject: (r) => {
+        metrics?.tlsRejected.inc({ listener: "api", reason: r.reason });
+        log.warn(`TLS client refused: ${r.message}`, { remote: r.remote, reason: r.reason });
+      },
+      log,
+    });
+    writeServerInfo(o.dataDir, { socket: listeners.socket ?? "", http: listeners.http ?? "", tls: tlsOn });
+    log.info("listening", { http: listeners.http, socket: listeners.socket, metrics: listeners.metrics, tls: tlsOn, auth: policy.http, socket_auth: policy.socket });
     engine = await openEngine({
       dataDir: o.dataDir,
       config: store,
@@ -159,7 +195,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       retentionIntervalMs: o.retentionIntervalMs,
       onShutdownRequest: (reason) => void shutdown(reason).then(resolveStopped),
       onApplied: () => o.onServerSettings?.(store.current().config.server),
+      metrics,
+      tokens,
     });
+    if (metrics) registerSources(metrics, hostSources(engine.host));
     if (o.configFile !== undefined) {
       const file = o.configFile;
       stopFileWatch = watchConfigFile(store, file, {
@@ -169,30 +208,36 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       });
     }
   } catch (err) {
-    closeListeners();
-    frontend.destroyAll();
+    listeners?.close();
+    listeners?.destroyAll();
     releaseAll();
     throw err;
   }
   const host = engine.host;
-  rpc = connectNodeAdapter({ routes: (router) => registerServices(router, host), ...routerOptions(cancel.signal), contextValues: (req) => peerValues(req.socket) });
+  const interceptors = [authInterceptor(authenticator, metrics), queryObserver({ metrics, telemetry: engine.telemetry })];
+  rpc = connectNodeAdapter({
+    routes: (router) => registerServicesWithReflection(router, host),
+    ...routerOptions(cancel.signal, interceptors),
+    contextValues: (req) => peerValues(req.socket).set(connectionKey, connectionOf(req)),
+  });
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
+  const open = listeners;
 
   function shutdown(reason: string): Promise<void> {
     shutting ??= (async () => {
       const t0 = performance.now();
       log.info("shutting down", { reason, timeout_ms: timeoutMs });
       host.beginDrain();
-      closeListeners();
-      frontend.drain();
+      open.close();
+      open.drain();
       stopFileWatch?.();
       if (!(await tracker.idle(timeoutMs))) {
         log.warn("cancelling requests still running at the shutdown deadline", { requests: tracker.count });
         cancel.abort(new ConnectError("server is shutting down", Code.Unavailable));
         await tracker.idle(1000);
       }
-      frontend.destroyAll();
+      open.destroyAll();
       await engine!.close();
       releaseAll();
       log.info("stopped", { shutdown_ms: Math.round(performance.now() - t0) });
@@ -200,5 +245,5 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     return shutting;
   }
 
-  return { host, ...listeners, shutdown, stopped };
+  return { host, http: open.http, socket: open.socket, metrics: open.metrics, auth: authenticator.policy.http, tls: tlsOn, shutdown, stopped };
 }

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { explainAnalyze } from "../../query/engine/explain.ts";
 import { parseExpr } from "../../query/lang/parser.ts";
-import { openMemoryStore } from "../stores.ts";
+import { openMemoryStore } from "./engine.ts";
 import { warmStore } from "./warmup.ts";
 
 const enc = new TextEncoder();

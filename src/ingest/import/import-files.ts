@@ -13,13 +13,10 @@ import type { Clock } from "../../core/time.ts";
 import type { ChunkStore } from "../../storage/types.ts";
 import { type LineCounts, RecordBatcher } from "./batcher.ts";
 import { LineSplitter } from "../../core/lines.ts";
-import type { TimestampContext } from "../parse/timestamp.ts";
+import { importTimestampContext } from "./defaults.ts";
 import { openSource } from "./sources.ts";
 
-const DAY_MICROS = 86_400_000_000;
 
-/** Records per store.append call unless told otherwise. */
-export const DEFAULT_STORE_BATCH = 8192;
 /** Progress callbacks are spaced at least this far apart (clock µs), plus one per file end. */
 export const PROGRESS_EVERY_MICROS = 100_000;
 
@@ -73,17 +70,6 @@ export interface ImportSummary extends LineCounts {
   indexBytes: number;
   /** storedBytes / inputBytes (0 for empty input). */
   ratio: number;
-}
-
-/**
- * How an import started at `started` (µs) reads timestamps: the given year, else the clock's
- * UTC year with later-than-tomorrow dates taken from the year before; zone-less times in
- * `tzOffsetMinutes` (default UTC). Shared with readers of files in place (text file store).
- */
-export function importTimestampContext(started: number, options: Pick<ImportOptions, "year" | "tzOffsetMinutes"> = {}): TimestampContext {
-  const year = options.year ?? new Date(started / 1000).getUTCFullYear();
-  const notAfter = options.year === undefined ? started + DAY_MICROS : undefined;
-  return { year, tzOffsetMinutes: options.tzOffsetMinutes ?? 0, notAfter };
 }
 
 /**

@@ -10,6 +10,7 @@ import { open } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import { createGunzip, createZstdDecompress } from "node:zlib";
 import { LogError, errorMessage } from "../../core/errors.ts";
+import { isPlainPath } from "./defaults.ts";
 
 /** Size of the blocks read from plain files, and the decompressor's output chunk size. */
 export const READ_BLOCK_BYTES = 1 << 20;
@@ -24,11 +25,6 @@ export interface ByteSource {
   readonly totalBytes: number | undefined;
   /** Bytes of the file on disk consumed so far (compressed bytes for .gz/.zst). */
   consumedBytes(): number;
-}
-
-/** True when `path` names a plain file (not `-`, `.gz` or `.zst`): one that can be read in place. */
-export function isPlainPath(path: string): boolean {
-  return path !== "-" && !path.endsWith(".gz") && !path.endsWith(".zst");
 }
 
 /**

@@ -50,6 +50,8 @@ export interface CounterSnapshot {
   limits: LimitViolations;
   /** Currently open connections (TCP-based protocols). */
   connections: number;
+  /** TLS clients refused by the client-certificate policy (mTLS). */
+  tlsRejected: number;
 }
 
 /** Mutable counters of one receiver. */
@@ -63,6 +65,7 @@ export class ReceiverCounters {
   duplicates = 0;
   queueWaitMicros = 0;
   connections = 0;
+  tlsRejected = 0;
   readonly limits: LimitViolations = noViolations();
   /** Told about every drop (set by the receiver that owns these counters). */
   onDrop: DropListener | undefined;
@@ -96,6 +99,7 @@ export class ReceiverCounters {
       queueWaitMicros: this.queueWaitMicros,
       limits: { ...this.limits },
       connections: this.connections,
+      tlsRejected: this.tlsRejected,
     };
   }
 }

@@ -23,6 +23,8 @@ export interface PipelineOptions {
   maxBatchRecords?: number;
   /** Told about every failed append (the records are counted as dropped "append_failed"). */
   onError?: (message: string) => void;
+  /** Told when a batch starts its append: its size and how long its oldest record waited (ms). */
+  onBatch?: (records: number, oldestWaitMillis: number) => void;
 }
 
 /** Pipeline-wide figures for status. */
@@ -50,6 +52,7 @@ export class IngestPipeline {
   private readonly maxBytes: number;
   private readonly maxBatch: number;
   private readonly onError: (message: string) => void;
+  private readonly onBatch: ((records: number, oldestWaitMillis: number) => void) | undefined;
   private queue: RecordInput[] = [];
   private owners: ReceiverCounters[] = [];
   private times: number[] = [];
@@ -75,6 +78,7 @@ export class IngestPipeline {
     this.maxBytes = options.maxQueuedBytes ?? 64 << 20;
     this.maxBatch = options.maxBatchRecords ?? 8192;
     this.onError = options.onError ?? (() => {});
+    this.onBatch = options.onBatch;
   }
 
   /** True while the queue is at its bound: TCP receivers pause, HTTP answers 429, UDP drops. */
@@ -179,6 +183,7 @@ export class IngestPipeline {
       bytes += batch[i]!.raw.length + RECORD_OVERHEAD;
     }
     this.queuedBytes -= bytes;
+    this.onBatch?.(n, now - times[0]!);
     this.appending = n;
     const last = this.settledSeq + n;
     this.appender.append(batch).then(

@@ -7,6 +7,7 @@
  */
 
 import { errorMessage } from "../../core/errors.ts";
+import type { Rejection } from "../../security/tls.ts";
 import { systemClock, type Clock } from "../../core/time.ts";
 import { ReceiverCounters } from "../pipeline/counters.ts";
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
@@ -105,6 +106,17 @@ export abstract class BaseReceiver implements Receiver {
     this.emit("error", "crash", `${where}: ${errorMessage(err)}`);
   }
 
+  /** An event of a subclass's own (where a local source resumed, a source it cannot read). */
+  protected report(level: ReceiverEvent["level"], kind: ReceiverEvent["kind"], message: string): void {
+    this.emit(level, kind, message);
+  }
+
+  /** A TLS client refused by the client-certificate policy: counted and reported with its reason. */
+  protected tlsRejected(r: Rejection): void {
+    this.counters.tlsRejected++;
+    this.emit("warn", "tls", `TLS client ${r.remote} refused: ${r.message}`, r.reason);
+  }
+
   /** True between a successful bind and stop() or a crash. */
   protected get running(): boolean {
     return this.state === "running";
@@ -154,14 +166,14 @@ export abstract class BaseReceiver implements Receiver {
     this.closeConnections();
   }
 
-  private emit(level: ReceiverEvent["level"], kind: ReceiverEvent["kind"], message: string): void {
+  private emit(level: ReceiverEvent["level"], kind: ReceiverEvent["kind"], message: string, reason?: string): void {
     if (level !== "info") {
       this.errors++;
       this.lastError = message;
       this.lastErrorAt = this.clock();
     }
     try {
-      this.onEvent({ receiver: this.id, level, kind, message });
+      this.onEvent(reason === undefined ? { receiver: this.id, level, kind, message } : { receiver: this.id, level, kind, message, reason });
     } catch {
       // A failing event sink must not take the receiver down; the counters above still hold.
     }

@@ -1,6 +1,9 @@
 /**
  * `gastrolog serve --receiver TYPE=URL[,URL...]` parsing: one flag value becomes one
- * ReceiverConfig with a generated id (`TYPE-SCHEME-PORT`). Pure; the serve command wires it.
+ * ReceiverConfig with a generated id — `TYPE-SCHEME-PORT` for network listeners,
+ * `TYPE-SCHEME-HASH` for local sources (file://, unix://, journalctl), where HASH (8 hex digits
+ * of the flag's URLs) keeps the id, and so the saved read positions, the same across restarts.
+ * Pure; the serve command wires it.
  */
 
 import { LogError } from "../../core/errors.ts";
@@ -24,7 +27,13 @@ export function parseReceiverFlag(value: string): ReceiverConfig {
     .map((s) => s.trim())
     .filter((s) => s !== "");
   if (listen.length === 0) throw new LogError("invalid_argument", `--receiver ${JSON.stringify(value)}: missing URL after '='`);
-  const first = parseListenUrl(listen[0]!);
-  const scheme = listen[0]!.slice(0, listen[0]!.indexOf(":"));
+  const url = listen[0]!;
+  if (url === "journalctl" || /^(file|unix):/.test(url)) {
+    const scheme = url === "journalctl" ? url : url.slice(0, url.indexOf(":"));
+    const hash = Bun.hash.crc32(listen.join(",")).toString(16).padStart(8, "0");
+    return { type, id: `${type}-${scheme}-${hash}`, listen };
+  }
+  const first = parseListenUrl(url);
+  const scheme = url.slice(0, url.indexOf(":"));
   return { type, id: `${type}-${scheme}-${first.port}`, listen };
 }

@@ -39,3 +39,21 @@ export function checkOptionKeys(c: ReceiverConfig, known: readonly string[]): vo
     if (!known.includes(k)) throw new LogError("invalid_argument", `receiver ${c.id} (${c.type}): unknown option ${JSON.stringify(k)}; known: ${known.join(", ")}`);
   }
 }
+
+/** A string option restricted to `values`. */
+export function enumOption<T extends string>(c: ReceiverConfig, key: string, values: readonly T[], def: T): T {
+  const v = stringOption(c, key, def, true);
+  if (!(values as readonly string[]).includes(v)) throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} must be one of ${values.join(", ")}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+/** A regular expression option (compiled; a bad pattern is an error naming it). */
+export function regexOption(c: ReceiverConfig, key: string): RegExp | undefined {
+  const v = stringOption(c, key, "", true);
+  if (v === "") return undefined;
+  try {
+    return new RegExp(v);
+  } catch (err) {
+    throw new LogError("invalid_argument", `receiver ${c.id}: option ${key} is not a valid regular expression (${(err as Error).message}): ${JSON.stringify(v)}`);
+  }
+}

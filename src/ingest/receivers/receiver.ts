@@ -6,8 +6,11 @@
  */
 
 import type { Clock } from "../../core/time.ts";
+import type { Recall } from "../checkpoint/checkpointer.ts";
+import type { PositionStore } from "../checkpoint/positions.ts";
 import type { CounterSnapshot } from "../pipeline/counters.ts";
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
+import type { ClientAuth } from "../../security/tls.ts";
 
 /** Certificate settings for TLS listeners (tls://, https://). Paths to PEM files. */
 export interface ReceiverTlsConfig {
@@ -15,13 +18,17 @@ export interface ReceiverTlsConfig {
   keyFile: string;
   /** CA bundle for client certificates (mTLS). */
   caFile?: string;
-  /** Reject clients without a certificate signed by caFile. */
-  requireClientCert?: boolean;
+  /**
+   * "require": refuse clients without a certificate signed by caFile; "request": ask for one
+   * and refuse one that does not verify; "none" (default): ask for none.
+   */
+  clientAuth?: ClientAuth;
 }
 
 /**
  * How one receiver is configured. `listen` holds URLs: `udp://host:port`, `tcp://host:port`,
- * `tls://host:port` (TCP + TLS), `http://host:port`, `https://host:port`; which schemes a type
+ * `tls://host:port` (TCP + TLS), `http://host:port`, `https://host:port`, or for local
+ * sources `file:///path`, `unix:///path` and `journalctl` (source-url.ts); which schemes a type
  * accepts is checked by its factory. `options` are type-specific (see each receiver's file).
  */
 export interface ReceiverConfig {
@@ -50,12 +57,17 @@ export interface ReceiverStats extends CounterSnapshot {
   lastErrorAt?: number;
 }
 
-/** Something the server should log and show: bind failure, crash, restart, dropped input. */
+/**
+ * Something the server should log and show: bind failure, crash, restart, dropped input; for
+ * local sources where they resumed and a source they cannot read.
+ */
 export interface ReceiverEvent {
   receiver: string;
   level: "info" | "warn" | "error";
-  kind: "started" | "bind" | "crash" | "drop" | "restart" | "stopped";
+  kind: "started" | "bind" | "crash" | "drop" | "restart" | "stopped" | "resumed" | "read" | "tls";
   message: string;
+  /** kind "tls": why a client was refused (metric label: unknown_ca, expired, no_certificate, ...). */
+  reason?: string;
 }
 
 /** What every receiver is given by the composition root. */
@@ -64,6 +76,13 @@ export interface ReceiverContext {
   /** Receives every event; default: ignored (counters and status still record them). */
   onEvent?: (e: ReceiverEvent) => void;
   clock?: Clock;
+  /**
+   * Where local-source receivers (files, containers, journal) keep their read positions;
+   * default: an in-memory database (positions last as long as the process).
+   */
+  positions?: PositionStore;
+  /** Asks the stores what a receiver already stored (exactly-once resume after a crash). */
+  recall?: Recall;
 }
 
 /** A running (or startable) receiver. */

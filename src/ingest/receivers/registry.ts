@@ -5,12 +5,16 @@
 
 import { LogError } from "../../core/errors.ts";
 import { createBeatsReceiver } from "./beats/receiver.ts";
+import { createDockerReceiver } from "./docker/receiver.ts";
 import { createFluentReceiver } from "./fluent/receiver.ts";
 import { createGelfReceiver } from "./gelf/receiver.ts";
 import { createHttpReceiver } from "./http/receiver.ts";
+import { createJournaldReceiver } from "./journald/receiver.ts";
+import { createKubernetesReceiver } from "./kubernetes/receiver.ts";
 import type { Receiver, ReceiverConfig, ReceiverContext, ReceiverFactory } from "./receiver.ts";
 import { createRelpReceiver } from "./relp/receiver.ts";
 import { createSyslogReceiver } from "./syslog/receiver.ts";
+import { createTailReceiver } from "./tail/receiver.ts";
 
 /** Receiver factories by config `type`. */
 export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
@@ -20,6 +24,10 @@ export const RECEIVER_TYPES: Readonly<Record<string, ReceiverFactory>> = {
   http: createHttpReceiver,
   fluent: createFluentReceiver,
   beats: createBeatsReceiver,
+  tail: createTailReceiver,
+  docker: createDockerReceiver,
+  kubernetes: createKubernetesReceiver,
+  journald: createJournaldReceiver,
 };
 
 /** Builds a receiver; throws LogError("invalid_argument") for an unknown type or bad config. */

@@ -61,6 +61,8 @@ export abstract class SocketReceiver extends BaseReceiver {
         const l = listenTcp({
           address: a,
           tls: a.tls ? loadTls(this.config.tls!) : undefined,
+          clientAuth: this.config.tls?.clientAuth,
+          onTlsReject: (r) => this.tlsRejected(r),
           pipeline: this.pipeline,
           counters: this.counters,
           open: (conn) => this.connection(conn),

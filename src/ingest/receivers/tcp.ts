@@ -2,7 +2,9 @@
  * Thin TCP (and TLS) glue on Bun.listen shared by the stream receivers: one handler object per
  * connection gets the received bytes; writes are queued across `drain`; reads pause while the
  * ingest queue is full and resume when it has room. A throwing handler closes only its own
- * connection. No framing or parsing here.
+ * connection. Under mTLS (clientAuth request/require) a connection gets its handler only after
+ * its handshake passed the policy (security/tls.ts); a refused one is reported and closed
+ * before any byte of it is read. No framing or parsing here.
  */
 
 import type { Socket, TCPSocketListener } from "bun";
@@ -10,8 +12,8 @@ import { errorMessage } from "../../core/errors.ts";
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
 import type { ReceiverCounters } from "../pipeline/counters.ts";
 import type { Listener } from "./base.ts";
+import { judgeClient, type ClientAuth, type Rejection, type TlsMaterial } from "../../security/tls.ts";
 import { formatListenUrl, type ListenAddress } from "./listen-url.ts";
-import type { BunTlsOptions } from "./tls.ts";
 
 /** What a connection handler can do with its connection. */
 export interface TcpConnection {
@@ -34,7 +36,11 @@ export interface ConnectionHandler {
 
 export interface TcpListenOptions {
   address: ListenAddress;
-  tls?: BunTlsOptions;
+  tls?: TlsMaterial;
+  /** Client-certificate policy of a TLS listener (default "none"). */
+  clientAuth?: ClientAuth;
+  /** A TLS client was refused by the policy (its connection is closed). */
+  onTlsReject?(r: Rejection): void;
   pipeline: IngestPipeline;
   counters: ReceiverCounters;
   open(conn: TcpConnection): ConnectionHandler;
@@ -115,23 +121,41 @@ export function listenTcp(o: TcpListenOptions): TcpListener {
       o.onHandlerError(`closing connection from ${c.remoteAddress}`, err);
     }
   };
+  const start = (s: Socket<Conn>, c: Conn) => {
+    try {
+      c.handler = o.open(c);
+    } catch (err) {
+      o.onHandlerError(`opening connection from ${c.remoteAddress}`, err);
+      s.end();
+    }
+  };
+  const mode = o.tls ? (o.clientAuth ?? "none") : "none";
   const server: TCPSocketListener<Conn> = Bun.listen<Conn>({
     hostname: o.address.hostname,
     port: o.address.port,
-    ...(o.tls ? { tls: o.tls } : {}),
+    ...(o.tls ? { tls: { cert: o.tls.cert, key: o.tls.key, ca: o.tls.ca, requestCert: o.tls.requestCert, rejectUnauthorized: false } } : {}),
     socket: {
       open(s) {
         const c = new Conn(s, s.remoteAddress, o.pipeline);
         s.data = c;
         live.add(c);
         o.counters.connections++;
-        try {
-          c.handler = o.open(c);
-        } catch (err) {
-          o.onHandlerError(`opening connection from ${c.remoteAddress}`, err);
-          s.end();
-        }
+        if (mode === "none") start(s, c);
       },
+      ...(mode === "none"
+        ? {}
+        : {
+            handshake(s: Socket<Conn>, _ok: boolean, error: Error | null) {
+              const c = s.data;
+              if (!c || c.closed) return;
+              const code = (error as (Error & { code?: string }) | null)?.code;
+              const v = judgeClient(mode, { authorized: s.authorized, error: error && { code, message: error.message }, peer: s.getPeerCertificate() });
+              if (v.ok) return start(s, c);
+              o.onTlsReject?.({ reason: v.reason, message: v.message, remote: c.remoteAddress });
+              s.terminate();
+              finish(c);
+            },
+          }),
       data(s, chunk) {
         const c = s.data;
         if (!c || c.closed || !c.handler) return;

@@ -1,14 +1,17 @@
 /**
  * Evaluates compiled predicates over a RecordBatch: each predicate's kind marks the records
  * that satisfy it in one pass over the batch, and the result is kept per predicate. The kinds
- * use the helpers here: the batch's raw bytes viewed once as a latin1 string (no per-record
- * strings), needle search that maps each hit to its record and verifies it there, and a
- * memoised per-attribute-map test.
+ * use the helpers here: needle search that maps each hit to its record and verifies it there
+ * (a native byte search when the needle has no letter or has an anchor — a run of digits or
+ * punctuation, checked with ASCII case folding where it is found — else a case-insensitive
+ * literal RegExp over the batch's raw bytes viewed once as a latin1 string, no per-record
+ * strings), and a memoised per-attribute-map test.
  */
 
 import { ASCII_LOWER } from "../../core/ascii.ts";
 import type { Attrs } from "../../core/record.ts";
 import type { RecordBatch } from "../../storage/types.ts";
+import type { Anchor } from "./anchor.ts";
 import type { Needle } from "./predicates/needle.ts";
 import type { Predicate } from "./predicates/types.ts";
 
@@ -39,6 +42,11 @@ export class BatchMatcher {
       this.memo.set(p, f);
     }
     return f;
+  }
+
+  /** True when some record of the batch satisfies `p`. */
+  any(p: Predicate): boolean {
+    return this.flags(p).indexOf(1) >= 0;
   }
 
   /** The byte at text offset `h`. */
@@ -99,14 +107,32 @@ export class BatchMatcher {
   private find(n: Needle, from: number): number {
     const re = n.pattern;
     if (re === undefined) {
-      const { data } = this.batch;
-      const end = this.batch.rawOffsets[this.batch.count]!;
-      const at = Buffer.from(data.buffer, data.byteOffset, end).indexOf(n.bytes, this.base + from);
+      const at = this.bytes().indexOf(n.bytes, this.base + from);
       return at < 0 ? -1 : at - this.base;
     }
+    if (n.anchor !== undefined) return this.findAnchored(n, n.anchor, from);
     re.lastIndex = from;
     const m = re.exec(this.text());
     return m === null ? -1 : m.index;
+  }
+
+  /** Like find, through the needle's anchor: native search for it, ASCII-folded check around it. */
+  private findAnchored(n: Needle, anchor: Anchor, from: number): number {
+    const bytes = this.bytes();
+    const length = n.bytes.length;
+    for (let at = this.base + from + anchor.offset; ; ) {
+      const x = bytes.indexOf(anchor.bytes, at);
+      if (x < 0) return -1;
+      const h = x - anchor.offset - this.base;
+      if (this.base + h + length <= bytes.length && this.bytesEqualFolded(n.bytes, h)) return h;
+      at = x + 1;
+    }
+  }
+
+  /** The data up to the batch's last byte, as a Buffer (its indexOf is the native byte search). */
+  private bytes(): Buffer {
+    const { data } = this.batch;
+    return Buffer.from(data.buffer, data.byteOffset, this.batch.rawOffsets[this.batch.count]!);
   }
 
   private bytesEqualFolded(needle: Uint8Array, h: number): boolean {

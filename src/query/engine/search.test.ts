@@ -138,3 +138,22 @@ test("regex metacharacters in words and phrases match literally, case-insensitiv
   expect(await found('"$5+tax?"')).toEqual(["cost $5+tax?", "COST $5+TAX? yes"]);
   expect(await found('"a|b"')).toEqual(["a|b ok"]);
 });
+
+test("needles with a digit or punctuation anchor match like the text scan: case-folded, whole tokens", async () => {
+  const lines = ["rdd_10_1 stored", "RDD_10_1 again", "Rdd_10_12 longer", "xrdd_10_1 glued", "_10_1 only the anchor", "rdd_10_1", "block rDd_10_1. end", "ab_10_1 rDD_10_1", "user_id=42 path=/a/b", "USER_ID=42x", "Path=/A/B", "rdd_1_01 rdd_10_"];
+  for (const sealEvery of [1000, 3]) {
+    const store = createMemoryStore("default", {});
+    for (let i = 0; i < lines.length; i++) {
+      await store.append([{ raw: enc.encode(lines[i]!), attrs: {}, sourceTs: 0, ingestTs: 1 }]);
+      if ((i + 1) % sealEvery === 0) await store.seal();
+    }
+    const all = await allRecords(store);
+    for (const q of ["rdd_10_1", "RDD_10_12", '"d_10_1"', '"_10_1 o"', "user_id=42", "path=/a/b", '"path=/a/b"', "rdd_10_", "zzz_10_1"]) {
+      const args = parseQueryArgs(q, 0);
+      const { hits } = await collect(source(store), { ...args, contextBefore: 0, contextAfter: 0 });
+      const expected = all.filter((r) => oracleMatches(args.expr!, r)).map((r) => new TextDecoder().decode(r.raw));
+      expect({ q, sealEvery, hits: hits.map((h) => new TextDecoder().decode(h.record.raw)) }).toEqual({ q, sealEvery, hits: expected });
+    }
+    await store.close();
+  }
+});

@@ -1,29 +1,48 @@
 /**
- * Styling shared by the renderers: a picocolors palette that is a no-op when colour is off
- * (NO_COLOR, non-TTY), level colours, and escaping of terminal control bytes in log text.
+ * Styling shared by the renderers: the colours they use (picocolors when colour is on; plain
+ * text for NO_COLOR, pipes and files) and level colours. Log text is escaped by
+ * core/display.ts, always.
  */
 
-import pc from "picocolors";
-import type { Colors, Formatter } from "picocolors/types";
+/** Wraps text in a colour or attribute (identity when colour is off). */
+export type Formatter = (text: string) => string;
 
-/** Colours (or none) plus whether text goes to a terminal (control bytes then escaped). */
+/** The colours and attributes the renderers use. */
+export interface Palette {
+  isColorSupported: boolean;
+  bold: Formatter;
+  dim: Formatter;
+  inverse: Formatter;
+  red: Formatter;
+  yellow: Formatter;
+  green: Formatter;
+  blue: Formatter;
+  cyan: Formatter;
+}
+
+/** Colours (or none). */
 export interface Style {
-  c: Colors;
-  tty: boolean;
+  c: Palette;
 }
 
-/** A style for a terminal with colour, a terminal without, or a pipe/file. */
-export function makeStyle(color: boolean, tty: boolean): Style {
-  return { c: pc.createColors(color), tty };
+const plain: Formatter = (text) => text;
+const NO_COLOR: Palette = { isColorSupported: false, bold: plain, dim: plain, inverse: plain, red: plain, yellow: plain, green: plain, blue: plain, cyan: plain };
+
+/**
+ * A style with colour (a terminal) or without. picocolors is loaded only for colour: loading
+ * it reads process.stdout.isTTY, which builds Node's stdout stream (~10 ms at start).
+ */
+export function makeStyle(color: boolean): Style {
+  return { c: color ? (require("picocolors") as typeof import("picocolors")).createColors(true) : NO_COLOR };
 }
 
-/** Plain text: no colour, no escaping (tests, pipes). */
-export const PLAIN: Style = makeStyle(false, false);
+/** Plain text: no colour (tests, pipes). */
+export const PLAIN: Style = makeStyle(false);
 
 const LEVEL_RE = /\b(fatal|panic|emerg(?:ency)?|alert|crit(?:ical)?|err(?:or)?|warn(?:ing)?|notice|info|debug|trace)\b/i;
 
 /** The colour of a log level word, or undefined when `word` is not a level. */
-export function levelColor(c: Colors, word: string): Formatter | undefined {
+export function levelColor(c: Palette, word: string): Formatter | undefined {
   switch (word.toLowerCase().slice(0, 4)) {
     case "fata": case "pani": case "emer": case "aler": case "crit": case "err": case "erro":
       return (s) => c.bold(c.red(s));
@@ -42,12 +61,4 @@ export function levelColor(c: Colors, word: string): Formatter | undefined {
 export function findLevel(text: string): [number, number] | undefined {
   const m = LEVEL_RE.exec(text);
   return m ? [m.index, m.index + m[0].length] : undefined;
-}
-
-// Control bytes (C0 except tab, DEL, C1) could move the cursor or recolour the terminal.
-const CONTROL_RE = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
-
-/** `text` with control characters shown as `\xNN` (for terminals only). */
-export function escapeControls(text: string): string {
-  return text.replace(CONTROL_RE, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }

@@ -1,4 +1,4 @@
-/** `stats`, `status` and `receivers` blocks from GetStats and Status. Pure. */
+/** `stats`, `status` and `receivers` blocks from GetStats and Status (with the telemetry kinds that saw events). Pure. */
 
 import type { StatusResponse } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import type { GetStatsResponse } from "../../api/gen/gastrolog/v1/store_pb.ts";
@@ -31,6 +31,13 @@ export function renderStatus(s: StatusResponse): string[] {
     out.push(`    [${st.name}] ${st.activeChunk ? `active chunk: ${st.activeChunk}` : "no active chunk"}`);
     if (st.pendingIndexChunks > 0) out.push(`    [${st.name}] pending indexes: ${st.pendingIndexChunks} chunks`);
   }
+  const trouble = s.telemetry.filter((t) => n(t.count) > 0);
+  if (trouble.length > 0) out.push("  Telemetry:");
+  for (const t of trouble) {
+    const context = Object.entries(t.context).map(([k, v]) => `${k}=${v}`).join(" ");
+    out.push(`    ${t.kind}: ${n(t.count)}${t.lastMessage ? `  last (${shortTime(n(t.lastAtUs))}): ${t.lastMessage}` : ""}`);
+    if (context !== "") out.push(`      ${context}`);
+  }
   return out;
 }
 
@@ -52,6 +59,7 @@ export function renderReceivers(s: StatusResponse): string[] {
     out.push(`      bytes=${humanBytes(n(r.bytes))}  stored=${stored}  acked=${n(r.acked)}  parse_errors=${n(r.parseErrors)}  duplicates=${n(r.duplicates)}  queue_wait_avg=${wait}  connections=${r.connections}  restarts=${r.restarts}`);
     const drops = Object.entries(r.dropped).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     if (drops.length > 0) out.push(`      dropped: ${drops.map(([k, v]) => `${k}=${n(v)}`).join("  ")}  (${humanBytes(n(r.droppedBytes))})`);
+    if (n(r.tlsRejected) > 0) out.push(`      tls clients refused: ${n(r.tlsRejected)}`);
     if (r.lastError !== "") out.push(`      last error: ${r.lastError} (${shortTime(n(r.lastErrorAtUs))})`);
   }
   const q = s.ingestQueue;

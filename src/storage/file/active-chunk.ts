@@ -44,6 +44,8 @@ export class ActiveChunk {
   readonly stats: ChunkStats;
   /** Called after each commit with the new committed count. */
   onCommit: (c: ActiveChunk) => void = () => {};
+  /** Told how long each group-commit cycle (fsyncs and the entries write) took, in ms. */
+  onSync: (millis: number) => void = () => {};
   private written: number;
   private rawEnd: number;
   private attrEnd: number;
@@ -195,11 +197,13 @@ export class ActiveChunk {
       const group = this.waiters;
       this.waiters = [];
       const upTo = this.staged;
+      const t0 = performance.now();
       try {
         await Promise.all([fsyncAsync(fds.raw), fsyncAsync(fds.attrs)]);
         if (this.failed) throw this.failed;
         this.writeEntries(upTo);
         await fsyncAsync(fds.entries);
+        this.onSync(performance.now() - t0);
       } catch (err) {
         const e = this.fail(err);
         for (const w of [...group, ...this.waiters]) w.reject(e);

@@ -89,9 +89,8 @@ function init(db: Database): Database {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     const version = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
-    if (version !== 0 && version !== SCHEMA_VERSION) {
-      throw new Error(`schema version ${version} is not ${SCHEMA_VERSION}`);
-    }
+    if (version === SCHEMA_VERSION) return db; // nothing to write: opening for a query stays read-only
+    if (version !== 0) throw new Error(`schema version ${version} is not ${SCHEMA_VERSION}`);
     db.exec(`CREATE TABLE IF NOT EXISTS chunks (
       id TEXT PRIMARY KEY, store TEXT NOT NULL, state TEXT NOT NULL, records INTEGER NOT NULL,
       raw_bytes INTEGER NOT NULL, stored_bytes INTEGER NOT NULL, index_bytes INTEGER NOT NULL,

@@ -75,7 +75,7 @@ export class FileStore implements ChunkStore {
   ) {
     this.name = o.name;
     this.events = new StoreEvents(o.logger);
-    if (active) active.onCommit = (c) => this.committed(c);
+    if (active) this.hook(active);
     for (const c of reseal) this.track(this.sealChunk(c));
     this.startSyncTimer();
   }
@@ -241,11 +241,17 @@ export class FileStore implements ChunkStore {
 
   private openChunk(now: number): ActiveChunk {
     const c = ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, this.o.durability);
-    c.onCommit = (x) => this.committed(x);
+    this.hook(c);
     this.map.set(c.id, { meta: activeMeta(c, this.name), active: c });
     this.catalog.put(activeMeta(c, this.name));
     this.active = c;
     return c;
+  }
+
+  private hook(c: ActiveChunk): void {
+    c.onCommit = (x) => this.committed(x);
+    const observer = this.o.observer;
+    if (observer.synced) c.onSync = (ms) => observer.synced!(ms);
   }
 
   private committed(c: ActiveChunk): void {
@@ -284,6 +290,7 @@ export class FileStore implements ChunkStore {
       }
       const path = this.segmentPath(c.id);
       const segment = this.o.segment;
+      const t0 = performance.now();
       const summary = await this.o.sealer.seal({
         chunkId: c.id,
         createdAt: c.createdAt,
@@ -298,11 +305,13 @@ export class FileStore implements ChunkStore {
       this.catalog.put(e.meta, st.size, st.mtimeMs);
       rmSync(c.dir, { recursive: true, force: true });
       for (const msg of summary.sectionErrors) this.o.logger("error", `store ${this.name}: chunk ${c.id} index section failed: ${msg}`);
+      this.o.observer.sealed?.({ chunk: c.id, millis: performance.now() - t0, indexMillis: summary.indexMillis, sections: summary.sections, errors: summary.sectionErrors });
       this.events.emit({ kind: "sealed", chunk: c.id });
       return undefined;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       this.o.logger("error", `store ${this.name}: sealing chunk ${c.id} failed (kept as active data, retried at next open): ${errorMessage(err)}`);
+      this.o.observer.sealFailed?.(errorMessage(err));
       return error;
     }
   }

@@ -14,6 +14,7 @@ import type {
   IndexStatus,
   RecordBatch,
   SectionBuilderFactory,
+  SectionOutcome,
 } from "../types.ts";
 import { MemoryColumns } from "./columns.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
@@ -52,28 +53,35 @@ export class MemoryChunk {
     };
   }
 
-  /** Freezes the chunk and runs the section builders; returns a builder's error, if any. */
-  seal(builders: SectionBuilderFactory): unknown {
+  /**
+   * Freezes the chunk and runs the section builders; returns a builder's error, if any (then no
+   * section is kept), and each builder's outcome.
+   */
+  seal(builders: SectionBuilderFactory): { failure: unknown; sections: SectionOutcome[] } {
     let failure: unknown;
     const list = builders();
+    const sections: SectionOutcome[] = [];
     let status: IndexStatus = list.length === 0 ? "none" : "complete";
     try {
       for (const b of this.cols.batches(0, this.cols.count)) for (const s of list) s.add(b);
       for (const s of list) {
         const out = s.finish();
-        if (out.status === "capped") status = "capped";
+        if (out.status !== "complete") status = "capped";
         this.sections.set(s.name, out.bytes);
         this.indexBytes += out.bytes.length;
+        sections.push({ name: s.name, status: out.status });
       }
     } catch (err) {
       failure = err ?? new Error("section builder failed");
       status = "failed";
       this.sections.clear();
       this.indexBytes = 0;
+      sections.length = 0;
+      for (const s of list) sections.push({ name: s.name, status: "failed" });
     }
     this.indexStatus = status;
     this.state = "sealed";
-    return failure;
+    return { failure, sections };
   }
 }
 

@@ -136,10 +136,13 @@ class MemoryStore implements SweepableStore {
     const c = this.active;
     if (!c) return undefined;
     this.active = undefined;
-    const failure = c.seal(this.o.sectionBuilders);
+    const t0 = performance.now();
+    const { failure, sections } = c.seal(this.o.sectionBuilders);
+    const millis = performance.now() - t0;
     if (failure !== undefined) {
       this.o.logger("error", `store ${this.name}: index sections of chunk ${c.id} failed: ${errorMessage(failure)}`);
     }
+    this.o.observer.sealed?.({ chunk: c.id, millis, indexMillis: millis, sections, errors: failure === undefined ? [] : [errorMessage(failure)] });
     this.events.emit({ kind: "sealed", chunk: c.id });
     return c.id;
   }

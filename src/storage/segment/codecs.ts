@@ -5,11 +5,21 @@
  * codec does not make it smaller; the reader picks the decoder by the block's codec byte.
  */
 
-import { compressBlock, decompressBlock } from "lz4js";
+import { chargeDecompressedBlock } from "../../observability/query-cost.ts";
 import { CODEC_LZ4, CODEC_NONE, CODEC_ZSTD, type CodecName } from "./format.ts";
 
-/** lz4js's match table: 2^16 slots, cleared before every block so no stale offsets leak in. */
-const lz4Table = new Uint32Array(1 << 16);
+type Lz4js = typeof import("lz4js");
+let lz4: { js: Lz4js; table: Uint32Array } | undefined;
+
+/**
+ * lz4js, loaded on the first lz4 block: it allocates ~5 MiB of buffers when loaded, which every
+ * process reading segments would otherwise pay at start. `table` is the match table: 2^16
+ * slots, cleared before every block so no stale offsets leak in.
+ */
+function lz4js(): { js: Lz4js; table: Uint32Array } {
+  lz4 ??= { js: require("lz4js") as Lz4js, table: new Uint32Array(1 << 16) };
+  return lz4;
+}
 
 /** LZ4's worst-case output size for `n` input bytes. */
 export function lz4Bound(n: number): number {
@@ -40,8 +50,10 @@ export function compressBlockBody(body: Uint8Array, codec: CodecName, level: num
 /**
  * Decompresses stored block bytes to exactly `rawLen` bytes. Throws RangeError when the bytes
  * do not decode to that length (the reader turns it into a CorruptError with the file offset).
+ * Each call is charged to the query running now (observability/query-cost.ts).
  */
 export function decompressBlockBody(stored: Uint8Array, codec: number, rawLen: number): Uint8Array {
+  chargeDecompressedBlock(rawLen);
   switch (codec) {
     case CODEC_NONE:
       return stored;
@@ -51,7 +63,7 @@ export function decompressBlockBody(stored: Uint8Array, codec: number, rawLen: n
     }
     case CODEC_LZ4: {
       const out = new Uint8Array(rawLen);
-      const n = decompressBlock(stored, out, 0, stored.length, 0);
+      const n = lz4js().js.decompressBlock(stored, out, 0, stored.length, 0);
       if (n !== rawLen) throw new RangeError(`lz4 block decoded to ${n} bytes, directory says ${rawLen}`);
       return out;
     }
@@ -62,8 +74,9 @@ export function decompressBlockBody(stored: Uint8Array, codec: number, rawLen: n
 
 /** Raw LZ4 block of `body`, or undefined when lz4js finds no match at all (incompressible). */
 function lz4Compress(body: Uint8Array): Uint8Array | undefined {
-  lz4Table.fill(0);
+  const { js, table } = lz4js();
+  table.fill(0);
   const dst = new Uint8Array(lz4Bound(body.length));
-  const n = compressBlock(body, dst, 0, body.length, lz4Table);
+  const n = js.compressBlock(body, dst, 0, body.length, table);
   return n === 0 ? undefined : dst.subarray(0, n);
 }

@@ -24,8 +24,8 @@ export const PRIVATE_BLOCK_CACHE_BYTES = 8 << 20;
 /** Bytes read from the end of the file at open: the footer and, usually, the whole directory. */
 const TAIL_READ_BYTES = 16 << 10;
 
-/** What the directory says about the whole segment: the writer's summary plus the codec. */
-export type SegmentFileSummary = Omit<SegmentSummary, "sectionErrors"> & { codec: CodecName };
+/** What the directory says about the whole segment: the writer's summary (without what only the seal saw) plus the codec. */
+export type SegmentFileSummary = Omit<SegmentSummary, "sectionErrors" | "sections" | "indexMillis"> & { codec: CodecName };
 
 export class SegmentReader {
   private readonly sectionsByName = new Map<string, SectionEntry>();

@@ -1,11 +1,12 @@
 /**
  * Runs SectionBuilders during a seal and isolates their failures: a builder that throws (in
  * add or finish) or names its section badly is dropped, its error recorded, and the segment is
- * still written without that section. Decides the segment's index status.
+ * still written without that section. Decides the segment's index status, and records each
+ * builder's outcome and the time spent in builders (for metrics).
  */
 
 import { errorMessage } from "../../core/errors.ts";
-import type { RecordBatch, SectionBuilder } from "../types.ts";
+import type { RecordBatch, SectionBuilder, SectionOutcome } from "../types.ts";
 import { isValidSectionName, type SegmentIndexStatus } from "./directory.ts";
 
 /** A finished section ready to be written. */
@@ -18,6 +19,10 @@ export class SectionRunner {
   private live: SectionBuilder[] = [];
   private capped = false;
   readonly errors: string[] = [];
+  /** One entry per builder that finished or failed, in that order. */
+  readonly outcomes: SectionOutcome[] = [];
+  /** Milliseconds spent inside builders (add and finish). */
+  millis = 0;
 
   constructor(private readonly builders: readonly SectionBuilder[]) {
     const seen = new Set<string>();
@@ -33,6 +38,7 @@ export class SectionRunner {
 
   /** Feeds `batch` to every builder still running. */
   add(batch: RecordBatch): void {
+    const t0 = performance.now();
     for (let i = 0; i < this.live.length; i++) {
       const b = this.live[i]!;
       try {
@@ -42,21 +48,26 @@ export class SectionRunner {
         i--;
       }
     }
+    this.millis += performance.now() - t0;
   }
 
   /** Finishes every builder still running; returns their sections in builder order. */
   finish(): FinishedSection[] {
+    const t0 = performance.now();
     const out: FinishedSection[] = [];
     for (const b of this.live) {
       try {
         const r = b.finish();
-        if (r.status === "capped") this.capped = true;
+        if (r.status !== "complete") this.capped = true;
         out.push({ name: b.name, bytes: r.bytes });
+        this.outcomes.push({ name: b.name, status: r.status });
       } catch (err) {
         this.errors.push(`section "${b.name}": ${errorMessage(err)}`);
+        this.outcomes.push({ name: b.name, status: "failed" });
       }
     }
     this.live = [];
+    this.millis += performance.now() - t0;
     return out;
   }
 
@@ -69,6 +80,7 @@ export class SectionRunner {
 
   private fail(b: SectionBuilder, err: unknown): void {
     this.errors.push(`section "${b.name}": ${errorMessage(err)}`);
+    this.outcomes.push({ name: b.name, status: "failed" });
     this.live.splice(this.live.indexOf(b), 1);
   }
 }

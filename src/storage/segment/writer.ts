@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "n
 import { dirname } from "node:path";
 import { crc32 } from "../../core/bytes/checksum.ts";
 import { LogError } from "../../core/errors.ts";
-import type { RecordBatch, SectionBuilder, TimeRange } from "../types.ts";
+import type { RecordBatch, SectionBuilder, SectionOutcome, TimeRange } from "../types.ts";
 import { BlockEncoder } from "./block.ts";
 import { encodeDirectory, type SectionEntry, type SegmentBlock, type SegmentIndexStatus } from "./directory.ts";
 import { compressBlockBody } from "./codecs.ts";
@@ -50,6 +50,10 @@ export interface SegmentSummary {
   /** "none" without builders; "failed" when a builder threw (its section is omitted). */
   indexStatus: SegmentIndexStatus;
   sectionErrors: string[];
+  /** Each section builder's outcome. */
+  sections: SectionOutcome[];
+  /** Time spent in section builders (index builds), ms. */
+  indexMillis: number;
 }
 
 /**
@@ -160,6 +164,8 @@ class SegmentFileWriter {
       eventTs: t.event(),
       indexStatus: runner.status(),
       sectionErrors: runner.errors,
+      sections: runner.outcomes,
+      indexMillis: runner.millis,
     };
   }
 

@@ -31,12 +31,12 @@ export interface RegionLines {
 }
 
 /**
- * Start offsets of line-aligned regions of about `target` bytes covering [0, size), plus
+ * Start offsets of line-aligned regions of about `target` bytes covering [start, size), plus
  * `size` at the end. Each region but the last ends just after a newline.
  */
-export function regionBounds(fd: number, size: number, target: number): number[] {
-  const bounds = [0];
-  let at = 0;
+export function regionBounds(fd: number, size: number, target: number, start = 0): number[] {
+  const bounds = [start];
+  let at = start;
   while (size - at > target) {
     const nl = nextNewline(fd, at + target - 1, size);
     if (nl < 0 || nl + 1 >= size) break;

@@ -1,7 +1,7 @@
 /** Text file store: records against a line model, regions, batches, cursors, caching, read-only refusals. */
 
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { LogError } from "../../core/errors.ts";
@@ -279,4 +279,63 @@ describe("text file store lifecycle", () => {
     writeFileSync(p, "1 a\na\n2 bb\n3 cc\n4 dd\n".slice(0, 20));
     expect(() => a!.record(0)).toThrow("changed after it was opened");
   });
+});
+
+describe("follow: the files keep being read while the store is open", () => {
+  /** Waits (bounded) until the store has `n` records. */
+  async function records(s: ChunkStore, n: number): Promise<Rec[]> {
+    const deadline = performance.now() + 5000;
+    while (readAll(s).length < n && performance.now() < deadline) await Bun.sleep(10);
+    return readAll(s);
+  }
+
+  /** A followed store over one file `app.log` that starts with `initial`. */
+  async function followed(initial: string, body: (path: string, s: ChunkStore) => Promise<void>): Promise<void> {
+    using d = tempDir();
+    const p = join(d.path, "app.log");
+    writeFileSync(p, initial);
+    const s = open([p], { follow: true });
+    try {
+      await body(p, s);
+    } finally {
+      await s.close();
+    }
+  }
+
+  test("appended lines become new chunks (a partial line waits for its newline) and subscribers hear of them", () =>
+    followed("1 first\n", async (p, s) => {
+      const events: string[] = [];
+      s.subscribe((e) => events.push(e.kind));
+      appendFileSync(p, "2 second\n3 thi");
+      await records(s, 2);
+      appendFileSync(p, "rd\n");
+      expect((await records(s, 3)).map((r) => r.raw)).toEqual(["1 first", "2 second", "3 third"]);
+      expect(events.filter((k) => k === "appended").length).toBeGreaterThanOrEqual(2);
+    }));
+
+  test("rename rotation: the old file's last lines, then the new file from its start", () =>
+    followed("1 a\n", async (p, s) => {
+      appendFileSync(p, "2 b\n");
+      renameSync(p, `${p}.1`);
+      appendFileSync(`${p}.1`, "3 c\n");
+      writeFileSync(p, "4 d\n");
+      expect((await records(s, 4)).map((r) => r.raw)).toEqual(["1 a", "2 b", "3 c", "4 d"]);
+    }));
+
+  test("truncated in place: the old chunks go, the new content is read", () =>
+    followed("1 old line\n2 old line\n", async (p, s) => {
+      truncateSync(p, 0);
+      appendFileSync(p, "3 new\n");
+      // Until the store notices, reading the old chunk fails (its bytes are gone).
+      const raws = () => {
+        try {
+          return readAll(s).map((r) => r.raw);
+        } catch (err) {
+          return [(err as Error).message];
+        }
+      };
+      const deadline = performance.now() + 5000;
+      while (raws().join() !== "3 new" && performance.now() < deadline) await Bun.sleep(10);
+      expect(raws()).toEqual(["3 new"]);
+    }));
 });

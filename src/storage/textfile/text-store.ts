@@ -4,7 +4,8 @@
  * indexes); records are its lines under the importer's rules (core/lines.ts), attrs `{file:
  * basename}`, ingestTs = writeTs = open time, sourceTs from the injected parser. Opening only
  * stats the files and finds region boundaries; lines load per region on first use and stay
- * in an LRU cache of `cacheBytes`. Appends and deletes are refused.
+ * in an LRU cache of `cacheBytes`. Appends and deletes are refused. With `follow`, lines
+ * written to the files later become new chunks (growth.ts) and subscribers hear of them.
  */
 
 import { closeSync, fstatSync, openSync } from "node:fs";
@@ -12,9 +13,10 @@ import { basename } from "node:path";
 import { errorMessage, LogError } from "../../core/errors.ts";
 import { newChunkId, type ChunkId } from "../../core/ids.ts";
 import { MAX_ATTR_VALUE_BYTES, truncateUtf8 } from "../../core/limits.ts";
-import type { RecordRef } from "../../core/record.ts";
+import type { Attrs, RecordRef } from "../../core/record.ts";
 import { systemClock, type Clock } from "../../core/time.ts";
-import type { ChunkMeta, ChunkReader, ChunkStore } from "../types.ts";
+import type { ChunkMeta, ChunkReader, ChunkStore, StoreEvent } from "../types.ts";
+import { TextTail, watchPaths, type TailHost } from "./growth.ts";
 import { regionBounds } from "./lines.ts";
 import { Region, TS_BLOCK, type ParseTimestamp, type RegionCache, type TextFile } from "./region.ts";
 import { TextChunkReader } from "./text-reader.ts";
@@ -31,6 +33,8 @@ export interface TextFileStoreOptions {
   clock?: Clock;
   /** Target region size in bytes (regions end at the next newline). */
   regionBytes?: number;
+  /** Keep reading the files as they grow, rotate or are truncated (live tail). */
+  follow?: boolean;
   /** Loaded regions beyond this many bytes are dropped, least recently used first (reloaded on use). */
   cacheBytes?: number;
 }
@@ -75,13 +79,20 @@ class LruCache implements RegionCache {
 const readOnly = (name: string, what: string): LogError =>
   new LogError("permission_denied", `store '${name}' is a read-only view of text files: ${what} is not possible`);
 
-class TextStore implements TextFileStore {
+class TextStore implements TextFileStore, TailHost {
   private readonly regions = new Map<ChunkId, Region>();
   private readonly cache: LruCache;
   private readonly fds: number[] = [];
   private readonly textFiles: TextFile[] = [];
-  private readonly stamps: Float64Array;
+  /** TS_BLOCK copies of each ingest time in use (open time; later, each growth's time). */
+  private readonly stamps = new Map<number, Float64Array>();
+  private readonly listeners = new Set<(e: StoreEvent) => void>();
+  private readonly tails: TextTail[] = [];
+  private readonly parseTs: ParseTimestamp;
+  private readonly clock: Clock;
+  private stopWatch: (() => void) | undefined;
   private closed = false;
+  readonly regionBytes: number;
   bytes = 0;
 
   constructor(
@@ -89,20 +100,22 @@ class TextStore implements TextFileStore {
     readonly files: readonly string[],
     o: TextFileStoreOptions,
   ) {
-    const openTime = (o.clock ?? systemClock)();
-    const parseTs = o.parseTimestamp ?? (() => 0);
-    const target = Math.max(1, o.regionBytes ?? DEFAULT_REGION_BYTES);
+    this.clock = o.clock ?? systemClock;
+    const openTime = this.clock();
+    const parseTs = (this.parseTs = o.parseTimestamp ?? (() => 0));
+    const target = (this.regionBytes = Math.max(1, o.regionBytes ?? DEFAULT_REGION_BYTES));
     this.cache = new LruCache(o.cacheBytes ?? DEFAULT_CACHE_BYTES);
-    this.stamps = new Float64Array(TS_BLOCK).fill(openTime);
     const spans: { file: TextFile; start: number; end: number; first: boolean }[] = [];
+    const sizes: { path: string; fd: number; size: number; file?: TextFile }[] = [];
     try {
       for (const path of files) {
         const fd = this.openFile(path);
         const size = fstatSync(fd).size;
         this.bytes += size;
+        sizes.push({ path, fd, size });
         if (size === 0) continue;
-        const attrs = Object.freeze({ file: truncateUtf8(basename(path), MAX_ATTR_VALUE_BYTES) });
-        const file: TextFile = { path, fd, attrs, parseTs, openTime, cache: this.cache };
+        const file: TextFile = { path, fd, attrs: fileAttrs(path), parseTs, openTime, cache: this.cache };
+        sizes[sizes.length - 1]!.file = file;
         this.textFiles.push(file);
         const b = regionBounds(fd, size, target);
         for (let i = 0; i + 1 < b.length; i++) spans.push({ file, start: b[i]!, end: b[i + 1]!, first: i === 0 });
@@ -113,11 +126,59 @@ class TextStore implements TextFileStore {
     }
     const ids = spans.map(() => newChunkId()).sort();
     let prev: Region | undefined;
+    const lastOf = new Map<TextFile, Region>();
     spans.forEach((s, i) => {
       const r = new Region(ids[i]!, name, s.file, s.first ? undefined : prev, s.start, s.end);
       this.regions.set(r.id, r);
+      lastOf.set(s.file, r);
       prev = r;
     });
+    if (o.follow) {
+      for (const f of sizes) {
+        const st = fstatSync(f.fd);
+        this.tails.push(new TextTail(f.path, st.dev, st.ino, f.fd, f.size, f.file && lastOf.get(f.file)));
+      }
+      this.stopWatch = watchPaths(files, () => this.refresh());
+    }
+  }
+
+  textFile(path: string, fd: number, time: number): TextFile {
+    if (!this.fds.includes(fd)) this.fds.push(fd);
+    const file: TextFile = { path, fd, attrs: fileAttrs(path), parseTs: this.parseTs, openTime: time, cache: this.cache };
+    this.textFiles.push(file);
+    return file;
+  }
+
+  add(r: Region): void {
+    this.regions.set(r.id, r);
+    this.emit({ kind: "appended", chunk: r.id, count: r.count() });
+  }
+
+  dropFd(fd: number): void {
+    for (const [id, r] of [...this.regions]) {
+      if (r.file.fd !== fd) continue;
+      this.regions.delete(id);
+      this.emit({ kind: "deleted", chunk: id });
+    }
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  private refresh(): void {
+    if (this.closed) return;
+    for (const t of this.tails) {
+      try {
+        t.refresh(this);
+      } catch {
+        // a file that cannot be read right now is tried again at the next change
+      }
+    }
+  }
+
+  private emit(e: StoreEvent): void {
+    for (const l of this.listeners) l(e);
   }
 
   private openFile(path: string): number {
@@ -157,16 +218,19 @@ class TextStore implements TextFileStore {
     if (this.closed) throw new LogError("unavailable", `store '${this.name}' is closed`);
     const r = this.regions.get(id);
     if (r === undefined) throw new LogError("not_found", `chunk ${id} not found in store '${this.name}'`);
-    return new TextChunkReader(r, this.stamps);
+    let stamps = this.stamps.get(r.file.openTime);
+    if (!stamps) this.stamps.set(r.file.openTime, (stamps = new Float64Array(TS_BLOCK).fill(r.file.openTime)));
+    return new TextChunkReader(r, stamps);
   }
 
   delete(): Promise<void> {
     return Promise.reject(readOnly(this.name, "deleting chunks"));
   }
 
-  /** No events: the files are read as they were at open. */
-  subscribe(): () => void {
-    return () => {};
+  /** Chunks added or dropped while following (no events without `follow`). */
+  subscribe(listener: (e: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async idle(): Promise<void> {}
@@ -174,10 +238,15 @@ class TextStore implements TextFileStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopWatch?.();
     this.cache.clear();
     for (const f of this.textFiles) f.fd = -1;
     this.closeFds();
   }
+}
+
+function fileAttrs(path: string): Attrs {
+  return Object.freeze({ file: truncateUtf8(basename(path), MAX_ATTR_VALUE_BYTES) });
 }
 
 /**

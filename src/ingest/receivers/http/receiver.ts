@@ -1,8 +1,10 @@
 /**
- * HTTP receiver on Bun.serve (http:// or https://):
+ * HTTP receiver on Bun.serve (http://) or node:https (https://, with the shared mTLS policy;
+ * https-server.ts says why not Bun.serve):
  *   POST /loki/api/v1/push, /api/prom/push  Loki push, JSON or protobuf+Snappy (204)
  *   POST /ingest/ndjson                     one JSON object per line (parse/ndjson.ts)
  *   POST /ingest/text                       one record per line
+ *   POST /upload                            systemd-journal-upload (journal-upload.ts)
  *   GET  /ready                             200 while running
  * gzip/deflate bodies are inflated; query parameters of /ingest/* and X-Scope-OrgID (`tenant`)
  * become attrs. A full queue answers 429 with Retry-After, a body over maxBodyBytes 413 naming
@@ -20,9 +22,10 @@ import { BaseReceiver, type Listener } from "../base.ts";
 import { formatListenUrl, parseListenUrl, type ListenAddress } from "../listen-url.ts";
 import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
-import { loadTls } from "../tls.ts";
+import { listenHttps } from "../https-server.ts";
 import { readLimitedBody } from "./body.ts";
 import { lokiJsonRecords, lokiProtoRecords } from "./loki.ts";
+import { JOURNAL_UPLOAD_PATH, journalUpload, UploadSequence } from "./journal-upload.ts";
 import { ndjsonRecords, textRecords } from "./lines.ts";
 
 const OPTIONS = ["maxBodyBytes", "maxDecodedBytes", "tzOffsetMinutes"] as const;
@@ -35,6 +38,7 @@ export class HttpReceiver extends BaseReceiver {
   private readonly maxBody: number;
   private readonly maxDecoded: number;
   private readonly tzOffsetMinutes: number;
+  private readonly uploads = new UploadSequence();
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx);
@@ -54,12 +58,23 @@ export class HttpReceiver extends BaseReceiver {
     const out: Listener[] = [];
     try {
       for (const a of this.addresses) {
+        if (a.tls) {
+          const l = await listenHttps({
+            hostname: a.hostname,
+            port: a.port,
+            tls: this.config.tls!,
+            fetch: (req, remote) => this.handle(req, remote),
+            onTlsReject: (r) => this.tlsRejected(r),
+            onError: (err) => this.handlerCrashed("HTTPS request", err),
+          });
+          out.push({ address: formatListenUrl({ ...a, port: l.port }), close: () => l.close() });
+          continue;
+        }
         const server: Server<undefined> = Bun.serve({
           hostname: a.hostname,
           port: a.port,
           // The limit is enforced in handle() so the client is told it (Bun's 413 is empty).
           maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-          ...(a.tls ? { tls: loadTls(this.config.tls!) } : {}),
           fetch: (req, srv) => this.handle(req, srv.requestIP(req)?.address ?? ""),
           error: (err) => {
             this.handlerCrashed("HTTP request", err);
@@ -79,8 +94,18 @@ export class HttpReceiver extends BaseReceiver {
     const url = new URL(req.url);
     if (req.method === "GET" && url.pathname === "/ready") return new Response("ready\n");
     const handler = this.route(url.pathname);
-    if (!handler) return new Response(`no such endpoint: ${url.pathname}\n`, { status: 404 });
+    if (!handler && url.pathname !== JOURNAL_UPLOAD_PATH) return new Response(`no such endpoint: ${url.pathname}\n`, { status: 404 });
     if (req.method !== "POST") return new Response("use POST\n", { status: 405, headers: { allow: "POST" } });
+    if (!handler) {
+      return journalUpload(req, {
+        pipeline: this.pipeline,
+        counters: this.counters,
+        base: { receiver: this.id, remote_ip: remote },
+        now: this.clock,
+        inflate: (b, e) => this.inflate(b, e),
+        seen: this.uploads,
+      });
+    }
     const c = this.counters;
     if (this.pipeline.full) {
       c.drop("queue_full", 1, Number(req.headers.get("content-length") ?? 0), `ingest queue full, ${url.pathname} from ${remote} answered 429`);

@@ -56,20 +56,25 @@ async function sparseMatches(filter: CompiledFilter, batch: RecordBatch, rows: U
   return out.subarray(0, n);
 }
 
+const NO_ROWS = new Uint32Array(0);
+
 /**
  * Branch by branch over the rows not yet decided: a branch's positives narrow its candidates,
  * its negatives remove some; what remains matches. A predicate's flags are computed (one pass
- * over the batch) only when some candidate still needs them.
+ * over the batch) only when some candidate still needs them; a positive no record of the batch
+ * satisfies (a rare word) ends its branch without a pass over the rows, and a batch where no
+ * branch matched returns without one.
  */
 async function denseMatches(branches: CompiledFilter["branches"] & object, m: BatchMatcher, rows: Uint32Array, pacer: Pacer): Promise<Uint32Array> {
   const matched = new Uint8Array(m.batch.count);
+  let any = false;
   let open = rows;
   for (const b of branches) {
     let cand = open;
     for (const p of b.positive) {
       if (cand.length === 0) break;
       const f = await flags(m, p, pacer);
-      cand = cand.filter((i) => f[i] === 1);
+      cand = m.any(p) ? cand.filter((i) => f[i] === 1) : NO_ROWS;
     }
     for (const p of b.negative) {
       if (cand.length === 0) break;
@@ -77,11 +82,12 @@ async function denseMatches(branches: CompiledFilter["branches"] & object, m: Ba
       cand = cand.filter((i) => f[i] !== 1);
     }
     if (cand.length === 0) continue;
+    any = true;
     for (const i of cand) matched[i] = 1;
     open = open.filter((i) => matched[i] !== 1);
     if (open.length === 0) break;
   }
-  return rows.filter((i) => matched[i] === 1);
+  return any ? rows.filter((i) => matched[i] === 1) : NO_ROWS;
 }
 
 async function flags(m: BatchMatcher, p: Predicate, pacer: Pacer): Promise<Uint8Array> {

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/lifecycle.proto.
  */
 export const file_gastrolog_v1_lifecycle: GenFile = /*@__PURE__*/
-  fileDesc("ChxnYXN0cm9sb2cvdjEvbGlmZWN5Y2xlLnByb3RvEgxnYXN0cm9sb2cudjEiDwoNSGVhbHRoUmVxdWVzdCIgCg5IZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkiDgoMUmVhZHlSZXF1ZXN0Ii0KDVJlYWR5UmVzcG9uc2USDQoFcmVhZHkYASABKAgSDQoFcGhhc2UYAiABKAkiEAoOVmVyc2lvblJlcXVlc3QiQwoPVmVyc2lvblJlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSDgoGY29tbWl0GAIgASgJEg8KB3J1bnRpbWUYAyABKAkiDwoNU3RhdHVzUmVxdWVzdCJwCgtTdG9yZVN0YXR1cxIMCgRuYW1lGAEgASgJEhQKDGFjdGl2ZV9jaHVuaxgCIAEoCRIOCgZjaHVua3MYAyABKA0SDwoHcmVjb3JkcxgEIAEoBBIcChRwZW5kaW5nX2luZGV4X2NodW5rcxgFIAEoDSLGAwoOUmVjZWl2ZXJTdGF0dXMSDAoEbmFtZRgBIAEoCRIMCgR0eXBlGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3JlY29yZHMYBCABKAQSDgoGZXJyb3JzGAUgASgEEg0KBWJ5dGVzGAYgASgEEhQKDHBhcnNlX2Vycm9ycxgHIAEoBBI6Cgdkcm9wcGVkGAggAygLMikuZ2FzdHJvbG9nLnYxLlJlY2VpdmVyU3RhdHVzLkRyb3BwZWRFbnRyeRIVCg1kcm9wcGVkX2J5dGVzGAkgASgEEg4KBnN0b3JlZBgKIAEoBBINCgVhY2tlZBgLIAEoBBISCgpkdXBsaWNhdGVzGAwgASgEEhUKDXF1ZXVlX3dhaXRfdXMYDSABKAQSEQoJbGlzdGVuaW5nGA4gAygJEhAKCHJlc3RhcnRzGA8gASgNEhIKCmxhc3RfZXJyb3IYECABKAkSGAoQbGFzdF9lcnJvcl9hdF91cxgRIAEoAxITCgtjb25uZWN0aW9ucxgSIAEoDRIOCgZvcmlnaW4YEyABKAkaLgoMRHJvcHBlZEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAEihgEKEUluZ2VzdFF1ZXVlU3RhdHVzEg4KBnF1ZXVlZBgBIAEoBBIUCgxxdWV1ZWRfYnl0ZXMYAiABKAQSEQoJYXBwZW5kaW5nGAMgASgEEg8KB2JhdGNoZXMYBCABKAQSEAoIYXBwZW5kZWQYBSABKAQSFQoNYXBwZW5kX2Vycm9ycxgGIAEoBCKgAQoNUm91dGluZ1N0YXR1cxIOCgZyb3V0ZWQYASABKAQSEAoIdW5yb3V0ZWQYAiABKAQSPAoJcGVyX3N0b3JlGAMgAygLMikuZ2FzdHJvbG9nLnYxLlJvdXRpbmdTdGF0dXMuUGVyU3RvcmVFbnRyeRovCg1QZXJTdG9yZUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAEi8gIKDlN0YXR1c1Jlc3BvbnNlEg0KBXBoYXNlGAEgASgJEhUKDXN0YXJ0ZWRfYXRfdXMYAiABKAMSEQoJdXB0aW1lX3VzGAMgASgDEi4KB3ZlcnNpb24YBCABKAsyHS5nYXN0cm9sb2cudjEuVmVyc2lvblJlc3BvbnNlEikKBnN0b3JlcxgFIAMoCzIZLmdhc3Ryb2xvZy52MS5TdG9yZVN0YXR1cxIvCglyZWNlaXZlcnMYBiADKAsyHC5nYXN0cm9sb2cudjEuUmVjZWl2ZXJTdGF0dXMSLAoHcm91dGluZxgHIAEoCzIbLmdhc3Ryb2xvZy52MS5Sb3V0aW5nU3RhdHVzEhYKDmNvbmZpZ192ZXJzaW9uGAggASgEEh4KFmFwcGxpZWRfY29uZmlnX3ZlcnNpb24YCSABKAQSNQoMaW5nZXN0X3F1ZXVlGAogASgLMh8uZ2FzdHJvbG9nLnYxLkluZ2VzdFF1ZXVlU3RhdHVzIiEKD1NodXRkb3duUmVxdWVzdBIOCgZyZWFzb24YASABKAkiJAoQU2h1dGRvd25SZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCDLxAgoQTGlmZWN5Y2xlU2VydmljZRJDCgZIZWFsdGgSGy5nYXN0cm9sb2cudjEuSGVhbHRoUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5IZWFsdGhSZXNwb25zZRJACgVSZWFkeRIaLmdhc3Ryb2xvZy52MS5SZWFkeVJlcXVlc3QaGy5nYXN0cm9sb2cudjEuUmVhZHlSZXNwb25zZRJGCgdWZXJzaW9uEhwuZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXNwb25zZRJDCgZTdGF0dXMSGy5nYXN0cm9sb2cudjEuU3RhdHVzUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5TdGF0dXNSZXNwb25zZRJJCghTaHV0ZG93bhIdLmdhc3Ryb2xvZy52MS5TaHV0ZG93blJlcXVlc3QaHi5nYXN0cm9sb2cudjEuU2h1dGRvd25SZXNwb25zZWIGcHJvdG8z");
+  fileDesc("ChxnYXN0cm9sb2cvdjEvbGlmZWN5Y2xlLnByb3RvEgxnYXN0cm9sb2cudjEiDwoNSGVhbHRoUmVxdWVzdCIgCg5IZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkiDgoMUmVhZHlSZXF1ZXN0Ii0KDVJlYWR5UmVzcG9uc2USDQoFcmVhZHkYASABKAgSDQoFcGhhc2UYAiABKAkiEAoOVmVyc2lvblJlcXVlc3QiQwoPVmVyc2lvblJlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSDgoGY29tbWl0GAIgASgJEg8KB3J1bnRpbWUYAyABKAkiDwoNU3RhdHVzUmVxdWVzdCJwCgtTdG9yZVN0YXR1cxIMCgRuYW1lGAEgASgJEhQKDGFjdGl2ZV9jaHVuaxgCIAEoCRIOCgZjaHVua3MYAyABKA0SDwoHcmVjb3JkcxgEIAEoBBIcChRwZW5kaW5nX2luZGV4X2NodW5rcxgFIAEoDSLcAwoOUmVjZWl2ZXJTdGF0dXMSDAoEbmFtZRgBIAEoCRIMCgR0eXBlGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3JlY29yZHMYBCABKAQSDgoGZXJyb3JzGAUgASgEEg0KBWJ5dGVzGAYgASgEEhQKDHBhcnNlX2Vycm9ycxgHIAEoBBI6Cgdkcm9wcGVkGAggAygLMikuZ2FzdHJvbG9nLnYxLlJlY2VpdmVyU3RhdHVzLkRyb3BwZWRFbnRyeRIVCg1kcm9wcGVkX2J5dGVzGAkgASgEEg4KBnN0b3JlZBgKIAEoBBINCgVhY2tlZBgLIAEoBBISCgpkdXBsaWNhdGVzGAwgASgEEhUKDXF1ZXVlX3dhaXRfdXMYDSABKAQSEQoJbGlzdGVuaW5nGA4gAygJEhAKCHJlc3RhcnRzGA8gASgNEhIKCmxhc3RfZXJyb3IYECABKAkSGAoQbGFzdF9lcnJvcl9hdF91cxgRIAEoAxITCgtjb25uZWN0aW9ucxgSIAEoDRIOCgZvcmlnaW4YEyABKAkSFAoMdGxzX3JlamVjdGVkGBQgASgEGi4KDERyb3BwZWRFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAQ6AjgBIoYBChFJbmdlc3RRdWV1ZVN0YXR1cxIOCgZxdWV1ZWQYASABKAQSFAoMcXVldWVkX2J5dGVzGAIgASgEEhEKCWFwcGVuZGluZxgDIAEoBBIPCgdiYXRjaGVzGAQgASgEEhAKCGFwcGVuZGVkGAUgASgEEhUKDWFwcGVuZF9lcnJvcnMYBiABKAQioAEKDVJvdXRpbmdTdGF0dXMSDgoGcm91dGVkGAEgASgEEhAKCHVucm91dGVkGAIgASgEEjwKCXBlcl9zdG9yZRgDIAMoCzIpLmdhc3Ryb2xvZy52MS5Sb3V0aW5nU3RhdHVzLlBlclN0b3JlRW50cnkaLwoNUGVyU3RvcmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAQ6AjgBIqQDCg5TdGF0dXNSZXNwb25zZRINCgVwaGFzZRgBIAEoCRIVCg1zdGFydGVkX2F0X3VzGAIgASgDEhEKCXVwdGltZV91cxgDIAEoAxIuCgd2ZXJzaW9uGAQgASgLMh0uZ2FzdHJvbG9nLnYxLlZlcnNpb25SZXNwb25zZRIpCgZzdG9yZXMYBSADKAsyGS5nYXN0cm9sb2cudjEuU3RvcmVTdGF0dXMSLwoJcmVjZWl2ZXJzGAYgAygLMhwuZ2FzdHJvbG9nLnYxLlJlY2VpdmVyU3RhdHVzEiwKB3JvdXRpbmcYByABKAsyGy5nYXN0cm9sb2cudjEuUm91dGluZ1N0YXR1cxIWCg5jb25maWdfdmVyc2lvbhgIIAEoBBIeChZhcHBsaWVkX2NvbmZpZ192ZXJzaW9uGAkgASgEEjUKDGluZ2VzdF9xdWV1ZRgKIAEoCzIfLmdhc3Ryb2xvZy52MS5Jbmdlc3RRdWV1ZVN0YXR1cxIwCgl0ZWxlbWV0cnkYCyADKAsyHS5nYXN0cm9sb2cudjEuVGVsZW1ldHJ5U3RhdHVzIsUBCg9UZWxlbWV0cnlTdGF0dXMSDAoEa2luZBgBIAEoCRINCgVjb3VudBgCIAEoBBIUCgxsYXN0X21lc3NhZ2UYAyABKAkSEgoKbGFzdF9hdF91cxgEIAEoAxI7Cgdjb250ZXh0GAUgAygLMiouZ2FzdHJvbG9nLnYxLlRlbGVtZXRyeVN0YXR1cy5Db250ZXh0RW50cnkaLgoMQ29udGV4dEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiIQoPU2h1dGRvd25SZXF1ZXN0Eg4KBnJlYXNvbhgBIAEoCSIkChBTaHV0ZG93blJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgIMvECChBMaWZlY3ljbGVTZXJ2aWNlEkMKBkhlYWx0aBIbLmdhc3Ryb2xvZy52MS5IZWFsdGhSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLkhlYWx0aFJlc3BvbnNlEkAKBVJlYWR5EhouZ2FzdHJvbG9nLnYxLlJlYWR5UmVxdWVzdBobLmdhc3Ryb2xvZy52MS5SZWFkeVJlc3BvbnNlEkYKB1ZlcnNpb24SHC5nYXN0cm9sb2cudjEuVmVyc2lvblJlcXVlc3QaHS5nYXN0cm9sb2cudjEuVmVyc2lvblJlc3BvbnNlEkMKBlN0YXR1cxIbLmdhc3Ryb2xvZy52MS5TdGF0dXNSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLlN0YXR1c1Jlc3BvbnNlEkkKCFNodXRkb3duEh0uZ2FzdHJvbG9nLnYxLlNodXRkb3duUmVxdWVzdBoeLmdhc3Ryb2xvZy52MS5TaHV0ZG93blJlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message gastrolog.v1.HealthRequest
@@ -308,6 +308,13 @@ export type ReceiverStatus = Message<"gastrolog.v1.ReceiverStatus"> & {
    * @generated from field: string origin = 19;
    */
   origin: string;
+
+  /**
+   * TLS clients refused by the client-certificate policy (mTLS: none, unknown CA, expired, ...).
+   *
+   * @generated from field: uint64 tls_rejected = 20;
+   */
+  tlsRejected: bigint;
 };
 
 /**
@@ -459,6 +466,13 @@ export type StatusResponse = Message<"gastrolog.v1.StatusResponse"> & {
    * @generated from field: gastrolog.v1.IngestQueueStatus ingest_queue = 10;
    */
   ingestQueue?: IngestQueueStatus | undefined;
+
+  /**
+   * Message drops, index-build failures and query errors: one entry per kind.
+   *
+   * @generated from field: repeated gastrolog.v1.TelemetryStatus telemetry = 11;
+   */
+  telemetry: TelemetryStatus[];
 };
 
 /**
@@ -467,6 +481,54 @@ export type StatusResponse = Message<"gastrolog.v1.StatusResponse"> & {
  */
 export const StatusResponseSchema: GenMessage<StatusResponse> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_lifecycle, 11);
+
+/**
+ * One kind of trouble the server tracks (each event is also logged once, rate-limited).
+ *
+ * @generated from message gastrolog.v1.TelemetryStatus
+ */
+export type TelemetryStatus = Message<"gastrolog.v1.TelemetryStatus"> & {
+  /**
+   * "message_drop", "index_build_failure" or "query_error".
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * Events since the server started: dropped messages (every receiver's drops plus unrouted
+   * records), failed index sections and seals, failed queries.
+   *
+   * @generated from field: uint64 count = 2;
+   */
+  count: bigint;
+
+  /**
+   * The last event reported ("" = none yet) and when it happened (epoch µs, 0 = never).
+   *
+   * @generated from field: string last_message = 3;
+   */
+  lastMessage: string;
+
+  /**
+   * @generated from field: int64 last_at_us = 4;
+   */
+  lastAtUs: bigint;
+
+  /**
+   * What the last event was about: receiver, store, method, query, code, ...
+   *
+   * @generated from field: map<string, string> context = 5;
+   */
+  context: { [key: string]: string };
+};
+
+/**
+ * Describes the message gastrolog.v1.TelemetryStatus.
+ * Use `create(TelemetryStatusSchema)` to create a new message.
+ */
+export const TelemetryStatusSchema: GenMessage<TelemetryStatus> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_lifecycle, 12);
 
 /**
  * @generated from message gastrolog.v1.ShutdownRequest
@@ -485,7 +547,7 @@ export type ShutdownRequest = Message<"gastrolog.v1.ShutdownRequest"> & {
  * Use `create(ShutdownRequestSchema)` to create a new message.
  */
 export const ShutdownRequestSchema: GenMessage<ShutdownRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 12);
+  messageDesc(file_gastrolog_v1_lifecycle, 13);
 
 /**
  * @generated from message gastrolog.v1.ShutdownResponse
@@ -504,7 +566,7 @@ export type ShutdownResponse = Message<"gastrolog.v1.ShutdownResponse"> & {
  * Use `create(ShutdownResponseSchema)` to create a new message.
  */
 export const ShutdownResponseSchema: GenMessage<ShutdownResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_lifecycle, 13);
+  messageDesc(file_gastrolog_v1_lifecycle, 14);
 
 /**
  * @generated from service gastrolog.v1.LifecycleService

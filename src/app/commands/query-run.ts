@@ -1,0 +1,105 @@
+/**
+ * `gastrolog query` at work: turns the flags and the query text into one QueryService request,
+ * sends it where query-target.ts says (a server, or the stores of --data in this process) and
+ * prints the hits — text with control characters escaped, --raw stored bytes, or JSON — or the
+ * plan. Output goes out in 64 KiB pieces.
+ */
+
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { createClient } from "@connectrpc/connect";
+import type { Hit } from "../../api/gen/gastrolog/v1/common_pb.ts";
+import { QueryService, type QuerySchema, type SearchResponse } from "../../api/gen/gastrolog/v1/query_pb.ts";
+import { nowMicros } from "../../core/time.ts";
+import { parseQueryArgs } from "../../query/lang/controls.ts";
+import { hitHead, hitJson, hitLine } from "../../repl/render/records.ts";
+import { PLAIN } from "../../repl/render/style.ts";
+import { intFlag, stringFlag } from "../cli/args.ts";
+import { UsageError, type Command, type CommandIO } from "../cli/command.ts";
+import { defaultDataDir } from "../paths.ts";
+import { fromQueryPlanPb, planJson } from "../query-convert.ts";
+import { clientCredentials } from "../cli/credentials.ts";
+import { openQueryLink } from "../query-target.ts";
+import { remoteError } from "../server-client.ts";
+
+/** Output is handed to stdout in pieces of about this many bytes. */
+const PIECE_BYTES = 1 << 16;
+
+const NEWLINE = new Uint8Array([0x0a]);
+
+/** One hit as the line `--raw` prints: the text head, then the stored raw bytes untouched. */
+function rawLine(h: Hit): Uint8Array {
+  return Buffer.concat([Buffer.from(`${hitHead(h, PLAIN, false)} `), h.record?.raw ?? new Uint8Array(), NEWLINE]);
+}
+
+/** Collects lines into pieces of PIECE_BYTES for `write` (fewer, larger writes). */
+class Pieces {
+  private parts: (string | Uint8Array)[] = [];
+  private size = 0;
+  constructor(private readonly write: CommandIO["stdout"]) {}
+
+  add(line: string | Uint8Array): void {
+    this.parts.push(line);
+    this.size += line.length;
+    if (this.size >= PIECE_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    const parts = this.parts;
+    this.parts = [];
+    this.size = 0;
+    this.write(parts.every((p) => typeof p === "string") ? parts.join("") : Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p))));
+  }
+}
+
+/** Prints every hit of a Search stream; returns the resume token ("" when the search ended). */
+async function printHits(stream: AsyncIterable<SearchResponse>, format: (h: Hit) => string | Uint8Array, io: CommandIO): Promise<string> {
+  const out = new Pieces(io.stdout);
+  let resume = "";
+  for await (const m of stream) {
+    for (const w of m.warnings) io.stderr(`gastrolog query: warning: ${w}\n`);
+    for (const h of m.hits) out.add(format(h));
+    if (m.done) resume = m.resumeToken;
+  }
+  out.flush();
+  return resume;
+}
+
+export const run: Command["run"] = async (args, io) => {
+  const output = stringFlag(args, "output", "text");
+  if (output !== "text" && output !== "json") throw new UsageError(`flag --output must be text or json (got '${output}')`);
+  const raw = args.flags.raw === true;
+  if (raw && output === "json") throw new UsageError("flag --raw is for text output (JSON carries the exact bytes in raw_base64)");
+  const text = args.positionals.join(" ");
+  const now = nowMicros();
+  const q = parseQueryArgs(text, now);
+  const context = intFlag(args, "context", 0);
+  const store = stringFlag(args, "store", "default")!;
+  const query: MessageInitShape<typeof QuerySchema> = {
+    store,
+    text,
+    nowUs: BigInt(now),
+    limit: q.limit > 0 ? q.limit : intFlag(args, "limit", 0),
+    reverse: q.reverse || args.flags.reverse === true,
+    contextBefore: intFlag(args, "before", context),
+    contextAfter: intFlag(args, "after", context),
+    resumeToken: stringFlag(args, "resume") ?? "",
+  };
+  const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store, clientCredentials(args, io.env));
+  try {
+    const client = createClient(QueryService, link.transport);
+    if (args.flags.explain || args.flags.analyze) {
+      const r = await client.explain({ query, analyze: args.flags.analyze === true });
+      io.stdout(output === "json" ? planJson(fromQueryPlanPb(r.plan)) + "\n" : r.text);
+      return 0;
+    }
+    const format = output === "json" ? (h: Hit) => hitJson(h) + "\n" : raw ? rawLine : (h: Hit) => hitLine(h, [], PLAIN) + "\n";
+    const resume = await printHits(client.search({ query }), format, io);
+    if (resume) io.stderr(`--- limit reached; continue with --resume ${resume}\n`);
+    return 0;
+  } catch (err) {
+    throw remoteError(err, link.where);
+  } finally {
+    await link.close();
+  }
+};

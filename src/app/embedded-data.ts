@@ -1,0 +1,55 @@
+/**
+ * `repl --embedded --data DIR`: the engine over the data dir's config and file stores, locked
+ * like a server would lock it; FILEs go into store "default" (else the first store) and are
+ * sealed, so they are indexed.
+ */
+
+import { mkdirSync } from "node:fs";
+import { createInProcessTransport } from "../api/routes.ts";
+import { configDbPath, openSqliteConfigStore } from "../config/sqlite-store.ts";
+import { LogError } from "../core/errors.ts";
+import { createLogger } from "../observability/logger.ts";
+import { acquireLock } from "../storage/file/lock.ts";
+import type { EmbeddedEngine, EmbeddedOptions } from "./embedded.ts";
+import { importInto, summaryLine } from "./embedded-import.ts";
+import { openEngine, type Engine } from "./server/engine.ts";
+import { configStoreOptions } from "./server/receiver-config.ts";
+
+export async function openDataDir(dataDir: string, o: EmbeddedOptions): Promise<EmbeddedEngine> {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = acquireLock(dataDir);
+  const cfg = openSqliteConfigStore(configDbPath(dataDir), configStoreOptions());
+  const release = () => {
+    cfg.close();
+    lock.release();
+  };
+  let engine: Engine;
+  try {
+    engine = await openEngine({ dataDir, config: cfg, logger: createLogger({ level: "warn", format: "text", write: o.stderr }) });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const banner = [`embedded, file stores in ${dataDir}`];
+  try {
+    const target = engine.host.store("default") ?? engine.host.stores()[0];
+    if (o.files.length > 0) {
+      if (!target) throw new LogError("not_found", `no store in ${dataDir} to import into`);
+      banner.push(summaryLine(await importInto(target.source.store, o, true), `store '${target.name}'`));
+    }
+  } catch (err) {
+    await engine.close();
+    release();
+    throw err;
+  }
+  engine.start();
+  return {
+    transport: createInProcessTransport(engine.host),
+    banner,
+    async close() {
+      await engine.close();
+      release();
+    },
+  };
+}
+

@@ -1,0 +1,78 @@
+/**
+ * What each command loads (not timed, so it cannot be flaky): runs src/main.ts with a preload
+ * that records every module imported, adds the built-in modules those files import statically,
+ * and checks that `version` and `--help` load no server, receivers, SQLite, storage or
+ * generated API, and that a local `query` loads no server, receivers or network client.
+ * A regression in start-up (issue 11 part 2) shows up here as a module name.
+ */
+
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dir, "..");
+const dir = mkdtempSync(join(tmpdir(), "graph-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const transpiler = new Bun.Transpiler({ loader: "ts" });
+
+/** Modules a run of `gastrolog ARGS` loads: src paths relative to the repo, packages and builtins by name. */
+async function loaded(args: string[]): Promise<string[]> {
+  const out = join(dir, "trace.txt");
+  const p = Bun.spawn([process.execPath, "--preload", join(ROOT, "test/support/trace-modules.ts"), join(ROOT, "src/main.ts"), ...args], {
+    env: { ...process.env, TRACE_OUT: out, NO_COLOR: "1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const code = await p.exited;
+  if (code !== 0) throw new Error(`gastrolog ${args.join(" ")} exited ${code}: ${await new Response(p.stderr).text()}`);
+  const mods = new Set<string>();
+  for (const m of readFileSync(out, "utf8").split("\n").filter(Boolean)) {
+    if (!m.startsWith("/")) {
+      mods.add(m);
+      continue;
+    }
+    mods.add(relative(ROOT, m));
+    if (!m.endsWith(".ts")) continue;
+    for (const imp of transpiler.scanImports(readFileSync(m, "utf8"))) {
+      if (imp.kind === "import-statement" && /^(bun|node):/.test(imp.path)) mods.add(imp.path);
+    }
+  }
+  return [...mods].sort();
+}
+
+/** Modules no start-up path should need, by pattern. */
+const HEAVY: Record<string, RegExp> = {
+  server: /^src\/app\/server\/(server|engine|reconcile|receivers|listen)\.ts$/,
+  receivers: /^src\/ingest\/receivers\//,
+  sqlite: /^bun:sqlite$/,
+  storage: /^src\/storage\//,
+  "generated API": /^src\/api\/gen\//,
+  "API services": /^src\/api\/services\//,
+  connect: /^@connectrpc\//,
+  protobuf: /^@bufbuild\/protobuf/,
+  "network client": /^(node:http2|node:net|src\/api\/transports\.ts)$/,
+  "node streams (process.stdout)": /^(node:tty|node:stream)$/,
+};
+
+const offenders = (mods: string[], names: string[]) => Object.fromEntries(names.map((n) => [n, mods.filter((m) => HEAVY[n]!.test(m))]));
+const none = (names: string[]) => Object.fromEntries(names.map((n) => [n, []]));
+
+test.each(["version", "--help", "query --help"])("`gastrolog %s` loads nothing heavy", async (cmd) => {
+  const names = Object.keys(HEAVY);
+  expect(offenders(await loaded(cmd.split(" ")), names)).toEqual(none(names));
+});
+
+test("a local query loads the engine and QueryService, not the server, receivers or network client", async () => {
+  const data = join(dir, "data");
+  const log = join(dir, "a.log");
+  writeFileSync(log, "2025-03-01T10:00:00Z error one\n2025-03-01T10:00:01Z info two\n");
+  const { gastrologBinary } = await import("./support/binary.ts");
+  expect((await Bun.spawn([await gastrologBinary(), "import", "--quiet", "--data", data, log]).exited)).toBe(0);
+  const mods = await loaded(["query", "--data", data, "error"]);
+  const names = ["server", "receivers", "network client", "node streams (process.stdout)"];
+  expect(offenders(mods, names)).toEqual(none(names));
+  expect(["src/api/services/query.ts", "src/api/gen/gastrolog/v1/query_pb.ts", "src/query/engine/search.ts"].filter((m) => !mods.includes(m))).toEqual([]);
+  expect(mods.filter((m) => /^src\/api\/services\/(store|config|lifecycle|ingest)\.ts$/.test(m))).toEqual([]);
+});
