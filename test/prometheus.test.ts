@@ -16,7 +16,7 @@ import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { socketTransport } from "../src/api/transports.ts";
 import { freePort, hasCommand } from "./receivers/support.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
-import { waitUntil } from "./support/wait.ts";
+import { until } from "./support/until.ts";
 
 const PROMETHEUS = hasCommand("prometheus");
 const RECORDS = 250;
@@ -66,7 +66,7 @@ beforeAll(async () => {
     stdout: "ignore",
     stderr: "pipe",
   });
-  await waitUntil(async () => (await fetch(`${promUrl}/-/ready`).catch(() => undefined))?.status === 200, "prometheus /-/ready", 30_000);
+  await until(async () => (await fetch(`${promUrl}/-/ready`).catch(() => undefined))?.status === 200, { what: "prometheus /-/ready", timeoutMs: 30_000, pollMs: 50 });
 }, 60_000);
 
 afterAll(async () => {
@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 test.skipIf(!PROMETHEUS)("prometheus scrapes the server: target up, ingest counters move by the records sent (needs prometheus)", async () => {
-  await waitUntil(async () => (await scalar('up{job="gastrolog"}')) === 1, "the scrape target to be up", 30_000);
+  await until(async () => (await scalar('up{job="gastrolog"}')) === 1, { what: "the scrape target to be up", timeoutMs: 30_000, pollMs: 50 });
   const targets = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; lastError: string; scrapeUrl: string }[] } };
   expect(targets.data.activeTargets.map((t) => ({ health: t.health, lastError: t.lastError, scrapeUrl: t.scrapeUrl }))).toEqual([{ health: "up", lastError: "", scrapeUrl: `http://${srv.http}/metrics` }]);
 
@@ -106,21 +106,19 @@ test.skipIf(!PROMETHEUS)("prometheus scrapes the server: target up, ingest count
     'gastrolog_store_append_duration_seconds_count{store="default"} > bool 0': 1,
   };
   const seen: Record<string, number | undefined> = {};
-  await waitUntil(
+  await until(
     async () => {
       for (const q of Object.keys(wanted)) seen[q] = await scalar(q);
       return Object.keys(wanted).every((q) => seen[q] === wanted[q]);
     },
-    "the scraped ingest counters to reach the records sent",
-    30_000,
-    () => seen,
+    { what: "the scraped ingest counters to reach the records sent", timeoutMs: 30_000, pollMs: 50, detail: () => `last seen: ${JSON.stringify(seen)}` },
   );
   expect(seen).toEqual(wanted);
 
   const hits = [];
   for await (const r of createClient(QueryService, socketTransport(srv.socket)).search({ query: { text: "probe" } })) hits.push(...r.hits);
   expect(hits.length).toBe(RECORDS);
-  await waitUntil(async () => (await scalar('gastrolog_queries_total{kind="search"}')) === 1, "the search to be counted", 30_000);
+  await until(async () => (await scalar('gastrolog_queries_total{kind="search"}')) === 1, { what: "the search to be counted", timeoutMs: 30_000, pollMs: 50 });
   expect(await scalar('gastrolog_query_duration_seconds_count{kind="search"}')).toBe(1);
   expect(await scalar('gastrolog_build_info{job="gastrolog"}')).toBe(1);
   expect((await scalar("process_resident_memory_bytes")) ?? 0).toBeGreaterThan(0);

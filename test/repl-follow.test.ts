@@ -10,6 +10,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gastrologBinary, runBinary } from "./support/binary.ts";
+import { until } from "./support/until.ts";
 
 async function withFile(body: (file: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "repl-follow-"));
@@ -25,18 +26,14 @@ async function withFile(body: (file: string) => Promise<void>): Promise<void> {
 /** Collects a stream's text; `waitFor` resolves once it contains `s` (bounded). */
 function collect(stream: ReadableStream<Uint8Array>): { text: () => string; waitFor: (s: string) => Promise<void> } {
   let text = "";
-  const done = (async () => {
+  void (async () => {
     const dec = new TextDecoder();
     for await (const c of stream) text += dec.decode(c, { stream: true });
   })();
   return {
     text: () => text,
     async waitFor(s) {
-      const deadline = performance.now() + 15_000;
-      while (!text.includes(s)) {
-        if (performance.now() > deadline) throw new Error(`never saw ${JSON.stringify(s)} in:\n${text}`);
-        await Promise.race([done, Bun.sleep(20)]);
-      }
+      await until(() => text.includes(s), { what: JSON.stringify(s), timeoutMs: 15_000, pollMs: 20, detail: () => `the output:\n${text}` });
     },
   };
 }

@@ -26,7 +26,7 @@ import type { ClientAuth } from "../src/security/tls.ts";
 import { hasCommand, run, startHarness } from "./receivers/support.ts";
 import { leaf, makeCerts, type CertSet } from "./support/certs.ts";
 import { serverDir } from "./support/server.ts";
-import { waitUntil } from "./support/wait.ts";
+import { until } from "./support/until.ts";
 
 const OPENSSL = hasCommand("openssl");
 const { dir, cleanup } = serverDir();
@@ -122,7 +122,7 @@ describe.skipIf(!OPENSSL)("HTTP API (needs openssl)", () => {
       copyFileSync(renewed.key, served.key);
       copyFileSync(renewed.cert, served.cert);
       let now = before;
-      await waitUntil(async () => (now = await serial()) !== before, "the renewed certificate to be served", 15_000, () => now);
+      await until(async () => (now = await serial()) !== before, { what: "the renewed certificate to be served", timeoutMs: 15_000, pollMs: 50, detail: () => `last seen: ${now}` });
       const want = (await run(["openssl", "x509", "-noout", "-serial", "-in", renewed.cert])).trim().replace(/^serial=/, "");
       expect({ serial: now.toUpperCase(), logged: s.logs.some((l) => l.msg === "TLS certificate reloaded") }).toEqual({ serial: want.toUpperCase(), logged: true });
     } finally {
@@ -149,7 +149,7 @@ describe.skipIf(!OPENSSL)("receivers (needs openssl)", () => {
       for (const [name, c] of Object.entries(sent)) await sendTls(port, c, `<13>1 2026-01-01T00:00:00Z host app - - - from ${name}\n`);
       const accepted = mode === "require" ? ["from good"] : ["from good", "from none"];
       await h.appender.waitFor(accepted.length);
-      await waitUntil(() => h.receiver.stats().tlsRejected === 4 - accepted.length, "the refusals to be counted", 10_000, () => h.receiver.stats().tlsRejected);
+      await until(() => h.receiver.stats().tlsRejected === 4 - accepted.length, { what: "the refusals to be counted", detail: () => `last seen: ${h.receiver.stats().tlsRejected}` });
       expect(h.records().map((r) => new TextDecoder().decode(r.raw).split(" - - - ")[1])).toEqual(accepted);
       expect(h.events.filter((e) => e.kind === "tls").map((e) => e.reason)).toEqual(mode === "require" ? ["unknown_ca", "expired", "no_certificate"] : ["unknown_ca", "expired"]);
     });
@@ -161,7 +161,7 @@ describe.skipIf(!OPENSSL)("receivers (needs openssl)", () => {
       await using h = await startHarness({ type, listen: ["tls://127.0.0.1:0"], tls: { certFile: certs.server.cert, keyFile: certs.server.key, caFile: certs.ca, clientAuth: "require" } });
       await sendTls(h.port("tls"), certs.wrongCa, "x");
       const sock = tls.connect({ host: "127.0.0.1", port: h.port("tls"), servername: "localhost", ca: pem(certs.ca), cert: pem(certs.good.cert), key: pem(certs.good.key) });
-      await waitUntil(() => h.receiver.stats().connections === 1, `${type} to accept the good client`, 10_000, () => h.receiver.stats());
+      await until(() => h.receiver.stats().connections === 1, { what: `${type} to accept the good client`, detail: () => `last seen: ${JSON.stringify(h.receiver.stats())}` });
       sock.destroy();
       seen[type] = { refused: h.receiver.stats().tlsRejected, reasons: h.events.filter((e) => e.kind === "tls").map((e) => e.reason) };
     }

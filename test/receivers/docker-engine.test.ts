@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BUSYBOX_IMAGE, startDockerEngine, type DockerEngine } from "../support/docker-engine.ts";
 import { startHarness, type Harness } from "./support.ts";
+import { until } from "../support/until.ts";
 
 const dec = new TextDecoder();
 const IMAGE = BUSYBOX_IMAGE;
@@ -50,14 +51,6 @@ function byContainer(h: Harness): Map<string, string[]> {
   return out;
 }
 
-async function until(pred: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!pred()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
-
 const loop = (name: string, n: number, sleepUs: number, pad = "") => `i=0; while [ $i -lt ${n} ]; do echo "${name} $i${pad}"; i=$((i+1)); usleep ${sleepUs}; done`;
 const seq = (name: string, n: number, pad = "") => Array.from({ length: n }, (_, i) => `${name} ${i}${pad}`);
 
@@ -88,7 +81,7 @@ test("real engine: API and json-file modes — before/after the receiver, TTY, 4
   ]);
   const count = [...want.values()].reduce((a, b) => a + b.length, 0);
   for (const [mode, h] of [["api", api], ["json-file", files]] as const) {
-    await until(() => h.records().length >= count, `${count} records in ${mode} mode`);
+    await until(() => h.records().length >= count, { what: `${count} records in ${mode} mode`, timeoutMs: 30_000, pollMs: 20 });
     await Bun.sleep(300);
     const got = byContainer(h);
     got.set("post", (got.get("post") ?? []).sort());
@@ -98,13 +91,13 @@ test("real engine: API and json-file modes — before/after the receiver, TTY, 4
 
   // Resume by timestamp: stop the API receiver while a container logs, start it again.
   await run_("resume", loop("resume", 150, 10_000), "--label", "app=web");
-  await until(() => (byContainer(api).get("resume") ?? []).length >= 30, "30 resume lines");
+  await until(() => (byContainer(api).get("resume") ?? []).length >= 30, { what: "30 resume lines", timeoutMs: 30_000, pollMs: 20 });
   await api.receiver.stop();
   await api.pipeline.drain();
   await Bun.sleep(300);
   await api.receiver.start();
   await e.docker("wait", "resume");
-  await until(() => (byContainer(api).get("resume") ?? []).length >= 150, "150 resume lines");
+  await until(() => (byContainer(api).get("resume") ?? []).length >= 150, { what: "150 resume lines", timeoutMs: 30_000, pollMs: 20 });
   await Bun.sleep(300);
   expect(byContainer(api).get("resume")).toEqual(seq("resume", 150));
 }, 120_000);
@@ -118,7 +111,7 @@ test("captured json-file rotations (read when the engine is absent, checked alwa
     ["rotation-compress", "a6805626ca7241157b58bfe3a59ce2f60eaa0daf8b69fedae9f685d3a1d6c1d3"],
   ]) cpSync(join(captures, sub!), join(root, id!), { recursive: true });
   await using h = await startHarness({ type: "docker", listen: [`file://${root}`], options: { start: "beginning", readRotated: true, pollMs: 20, scanMs: 50 } });
-  await until(() => h.records().length >= 48 + 49, "97 records");
+  await until(() => h.records().length >= 48 + 49, { what: "97 records", timeoutMs: 30_000, pollMs: 20 });
   await Bun.sleep(200);
   const per = new Map<string, string[]>();
   for (const r of h.records()) per.set(r.attrs.container_id!, [...(per.get(r.attrs.container_id!) ?? []), dec.decode(r.raw)]);

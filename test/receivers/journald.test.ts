@@ -13,6 +13,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, startHarness, type Harness } from "./support.ts";
+import { until } from "../support/until.ts";
 
 const JOURNALD = "/lib/systemd/systemd-journald";
 const UPLOAD = "/lib/systemd/systemd-journal-upload";
@@ -34,14 +35,6 @@ function inNs(cmd: string[], input?: string): Promise<string> {
   return run(["nsenter", "-t", String(ns!.pid), "-m", ...cmd], input);
 }
 
-async function until(pred: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await pred())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
-
 beforeAll(async () => {
   if (missing.length > 0) return;
   dir = mkdtempSync(join(tmpdir(), "journald-"));
@@ -54,7 +47,7 @@ beforeAll(async () => {
     `exec ${JOURNALD}`,
   ].join("\n");
   ns = Bun.spawn(["unshare", "-m", "--propagation", "private", "bash", "-c", script], { stdout: "ignore", stderr: "pipe", env: { ...process.env, SYSTEMD_LOG_LEVEL: "warning" } });
-  await until(async () => (await inNs(["sh", "-c", "test -S /run/systemd/journal/socket && echo ok || true"])).trim() === "ok", "journald's socket");
+  await until(async () => (await inNs(["sh", "-c", "test -S /run/systemd/journal/socket && echo ok || true"])).trim() === "ok", { what: "journald's socket", timeoutMs: 15_000, pollMs: 20 });
   // A wrapper so the receiver's `journalctl` (the local journal) runs inside the namespace.
   writeFileSync(join(dir, "journalctl"), `#!/bin/sh\nexec nsenter -t ${ns.pid} -m journalctl "$@"\n`);
   chmodSync(join(dir, "journalctl"), 0o755);
@@ -86,14 +79,14 @@ describe.skipIf(missing.length > 0)("systemd-journald in a private mount namespa
     await using h = await startHarness({ type: "journald", listen: [`file://${journalDir()}`], options: { start: "beginning" } });
     await feed("jdA", 5);
     await inNs(["sh", "-c", "printf 'MESSAGE=jdA binary\\001field\\nSYSLOG_IDENTIFIER=jdA\\n' | logger --journald"]);
-    await until(() => texts(h, "jdA").length === 7, "7 jdA entries");
+    await until(() => texts(h, "jdA").length === 7, { what: "7 jdA entries", timeoutMs: 15_000, pollMs: 20 });
     await h.receiver.stop();
     await h.pipeline.drain();
     await feed("jdB", 3);
     await h.receiver.start();
-    await until(() => texts(h, "jdB").length === 4, "4 jdB entries");
+    await until(() => texts(h, "jdB").length === 4, { what: "4 jdB entries", timeoutMs: 15_000, pollMs: 20 });
     await feed("jdC", 1);
-    await until(() => texts(h, "jdC").length === 2, "2 jdC entries");
+    await until(() => texts(h, "jdC").length === 2, { what: "2 jdC entries", timeoutMs: 15_000, pollMs: 20 });
     const all = h.records().map((r) => dec.decode(r.raw)).filter((t) => t.startsWith("jd"));
     const structured = h.records().find((r) => dec.decode(r.raw) === "jdA structured")!;
     expect({
@@ -118,10 +111,10 @@ describe.skipIf(missing.length > 0)("systemd-journald in a private mount namespa
     // journalctl positions itself at the end a moment after it starts: wait until it follows.
     for (let i = 0; texts(h, "jdReady").length === 0; i++) {
       await inNs(["systemd-cat", "-t", "jdReady"], `jdReady ${i}\n`);
-      await until(() => texts(h, "jdReady").length > 0, "a marker", 500).catch(() => {});
+      await until(() => texts(h, "jdReady").length > 0, { what: "a marker", timeoutMs: 500, pollMs: 20 }).catch(() => {});
     }
     await feed("jdNew", 2);
-    await until(() => texts(h, "jdNew").length === 3, "3 jdNew entries");
+    await until(() => texts(h, "jdNew").length === 3, { what: "3 jdNew entries", timeoutMs: 15_000, pollMs: 20 });
     expect({ old: texts(h, "jdOld"), fresh: texts(h, "jdNew") }).toEqual({ old: [], fresh: ["jdNew line 0", "jdNew line 1", "jdNew structured"] });
   }, 30_000);
 

@@ -18,6 +18,7 @@ import { QueryService } from "../../src/api/gen/gastrolog/v1/query_pb.ts";
 import { socketTransport } from "../../src/api/transports.ts";
 import { serverDir, startServe, type ServeProc } from "../support/server.ts";
 import { hasCommand, run } from "./support.ts";
+import { until } from "../support/until.ts";
 
 const LOGROTATE = ["/usr/sbin/logrotate", "logrotate"].find((c) => c.startsWith("/") ? existsSync(c) : hasCommand(c));
 const dec = new TextDecoder();
@@ -139,12 +140,16 @@ test.skipIf(LOGROTATE === undefined)("logrotate create+compress+delaycompress an
     const disk = seqs(files.flat());
     const inGap = copytruncateGaps(files);
     const diskSet = { create: new Set(disk.create), ct: new Set(disk.ct) };
-    let got = seqs(await stored(srv));
+    const live = srv;
+    let got = seqs(await stored(live));
     const complete = () => got.create.length >= written.create && [...diskSet.ct].every((s) => got.ct.includes(s));
-    for (const deadline = performance.now() + 20_000; !complete() && performance.now() < deadline; ) {
-      await Bun.sleep(200);
-      got = seqs(await stored(srv));
-    }
+    await until(
+      async () => {
+        got = seqs(await stored(live));
+        return complete();
+      },
+      { what: "every written line stored", timeoutMs: 20_000, pollMs: 200, detail: () => `stored ${got.create.length} of ${written.create} create-mode lines and ${got.ct.length} copytruncate lines` },
+    );
     const create = counts(got.create);
     const ct = counts(got.ct);
     const all = (n: number) => Array.from({ length: n }, (_, i) => i);

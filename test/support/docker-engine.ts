@@ -8,6 +8,7 @@
 
 import { chmodSync, cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { until } from "./until.ts";
 
 export const BUSYBOX_IMAGE = "gastrolog-busybox:test";
 /** busybox applets the image links (the scripts the tests and benches run need these). */
@@ -40,14 +41,11 @@ export async function startDockerEngine(dir: string): Promise<DockerEngine> {
     [dockerd, "--data-root", dataRoot, "--exec-root", join(dir, "exec"), "--pidfile", join(dir, "docker.pid"), "-H", `unix://${socket}`, "--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs"],
     { stdout: "ignore", stderr: "pipe" },
   );
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    if (await fetch("http://docker/_ping", { unix: socket }).then((r) => r.ok, () => false)) break;
-    if (proc.exitCode !== null || performance.now() > deadline) {
-      proc.kill();
-      throw new Error(`dockerd did not come up: ${(await new Response(proc.stderr).text()).trim().split("\n").slice(-3).join(" / ")}`);
-    }
-    await Bun.sleep(100);
+  const ping = () => fetch("http://docker/_ping", { unix: socket }).then((r) => r.ok, () => false);
+  const state = await until(async () => (proc.exitCode !== null ? "exited" : (await ping()) && "up"), { what: "dockerd to answer /_ping", timeoutMs: 30_000, pollMs: 100 }).catch(() => "not answering");
+  if (state !== "up") {
+    proc.kill();
+    throw new Error(`dockerd did not come up (${state}): ${(await new Response(proc.stderr).text()).trim().split("\n").slice(-3).join(" / ")}`);
   }
   const docker = (...args: string[]) => cmd([cli, "-H", `unix://${socket}`, ...args]);
   const rootfs = join(dir, "rootfs");

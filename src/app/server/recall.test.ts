@@ -15,16 +15,9 @@ import { createReceiver } from "../../ingest/receivers/registry.ts";
 import { tempStore } from "../../ingest/test-support.ts";
 import { openFileStore } from "../../storage/file/open-store.ts";
 import { storeRecall } from "./recall.ts";
+import { until } from "../../../test/support/until.ts";
 
 const dec = new TextDecoder();
-
-async function until(pred: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  while (!pred()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(5);
-  }
-}
 
 test("storeRecall: the newest ingestTs at or after `since` of the receiver's stored records", async () => {
   await using t = await tempStore("recall-");
@@ -49,9 +42,9 @@ test("a kill -9 after the store committed but before the ack: the restarted rece
     const reader = (async () => {
       for await (const c of child.stdout) out += dec.decode(c);
     })();
-    await until(() => out.split("\n").includes("100"), "the first 100 lines stored");
+    await until(() => out.split("\n").includes("100"), { what: "the first 100 lines stored" });
     appendFileSync(file, lines.slice(100, 200).join("\n") + "\n");
-    await until(() => out.split("\n").includes("200"), "100 more lines stored (never acknowledged)");
+    await until(() => out.split("\n").includes("200"), { what: "100 more lines stored (never acknowledged)" });
     child.kill("SIGKILL");
     await child.exited;
     await reader;
@@ -74,7 +67,7 @@ test("a kill -9 after the store committed but before the ack: the restarted rece
       }
       return out;
     };
-    await until(() => raws().length >= 300, "all 300 lines");
+    await until(() => raws().length >= 300, { what: "all 300 lines", pollMs: 5 });
     await Bun.sleep(100);
     await r.stop();
     await pipeline.drain();

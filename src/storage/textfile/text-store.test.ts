@@ -12,6 +12,7 @@ import { chunkSourceConformance } from "../source-conformance.suite.ts";
 import type { ChunkStore } from "../types.ts";
 import { openTextFileStore, type TextFileStoreOptions } from "./text-store.ts";
 import { thrownCode } from "../../../test/support/outcome.ts";
+import { until } from "../../../test/support/until.ts";
 
 const OPEN = 1_700_000_000_000_000;
 const latin1 = new TextDecoder("latin1");
@@ -284,9 +285,10 @@ describe("text file store lifecycle", () => {
 describe("follow: the files keep being read while the store is open", () => {
   /** Waits (bounded) until the store has `n` records. */
   async function records(s: ChunkStore, n: number): Promise<Rec[]> {
-    const deadline = performance.now() + 5000;
-    while (readAll(s).length < n && performance.now() < deadline) await Bun.sleep(10);
-    return readAll(s);
+    return until(() => {
+      const all = readAll(s);
+      return all.length >= n && all;
+    }, { what: `${n} records`, timeoutMs: 5000, pollMs: 10, detail: () => JSON.stringify(readAll(s).map((r) => r.raw)) });
   }
 
   /** A followed store over one file `app.log` that starts with `initial`. */
@@ -334,8 +336,7 @@ describe("follow: the files keep being read while the store is open", () => {
           return [(err as Error).message];
         }
       };
-      const deadline = performance.now() + 5000;
-      while (raws().join() !== "3 new" && performance.now() < deadline) await Bun.sleep(10);
+      await until(() => raws().join() === "3 new", { what: "only the new file's line", timeoutMs: 5000, pollMs: 10, detail: () => JSON.stringify(raws()) });
       expect(raws()).toEqual(["3 new"]);
     }));
 });

@@ -20,6 +20,7 @@ import { createReceiver } from "../registry.ts";
 import { CriDecoder } from "./cri.ts";
 import { RecordAssembler } from "../../files/assembler.ts";
 import { ReceiverCounters } from "../../pipeline/counters.ts";
+import { until } from "../../../../test/support/until.ts";
 
 const dec = new TextDecoder();
 const CAPTURES = resolve(import.meta.dir, "../../../../test/fixtures/captures/kubernetes/var-log-pods");
@@ -44,11 +45,7 @@ async function run(source: string, body: (records: () => LogRecord[], waitFor: (
     await body(
       () => temp.records(),
       async (n) => {
-        const deadline = performance.now() + 10_000;
-        while (temp.records().length < n) {
-          if (performance.now() > deadline) throw new Error(`${temp.records().length} of ${n} records: ${temp.records().map((x) => dec.decode(x.raw).slice(0, 40)).join(" | ")}`);
-          await Bun.sleep(10);
-        }
+        await until(() => temp.records().length >= n, { what: `${n} records`, detail: () => `${temp.records().length} stored: ${temp.records().map((x) => dec.decode(x.raw).slice(0, 40)).join(" | ")}` });
       },
     );
   } finally {

@@ -18,6 +18,7 @@ import { tempStore, type TempStore } from "../../test-support.ts";
 import type { Receiver, ReceiverEvent } from "../receiver.ts";
 import { createReceiver } from "../registry.ts";
 import type { LogRecord } from "../../../core/record.ts";
+import { until } from "../../../../test/support/until.ts";
 
 const dec = new TextDecoder();
 
@@ -63,11 +64,7 @@ async function tail(glob: string, options: Record<string, unknown>, prepare: (di
     lines: () => temp.records().map((r) => dec.decode(r.raw)),
     records: () => temp.records(),
     async waitFor(n, timeoutMs = 10_000) {
-      const deadline = performance.now() + timeoutMs;
-      while (appended < n) {
-        if (performance.now() > deadline) throw new Error(`stored ${appended} of ${n} records: ${JSON.stringify(h.lines())}`);
-        await Bun.sleep(5);
-      }
+      await until(() => appended >= n, { what: `${n} records`, timeoutMs, detail: () => `stored ${appended}: ${JSON.stringify(h.lines())}` });
     },
     async restart() {
       await receiver.stop();
