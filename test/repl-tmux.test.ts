@@ -54,7 +54,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test.skipIf(!TMUX)("interactive: completion, pager, Ctrl-C in follow, history, Ctrl-D", async () => {
+test.skipIf(!TMUX)("interactive: completion, pager, Ctrl-C in follow, history, Ctrl-D (needs tmux)", async () => {
   keys("expl", "Tab");
   expect(lastLine(await paneShows("command completion", (t) => lastLine(t).endsWith("explain")))).toBe("[default] > explain");
   keys("C-u", "query ho", "Tab");

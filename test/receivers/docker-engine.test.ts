@@ -6,8 +6,9 @@
  * (file://<data-root>/containers): one running before the receivers start, one started after,
  * a TTY container, a 40 KB line, a container rotating (and compressing) its log quickly, and
  * one the label filter leaves out; then the API receiver restarts mid-stream and resumes by
- * timestamp. Where the engine cannot start (no dockerd, no root), the test says so and reads
- * the captured json-file rotations instead; the closing line says which ran.
+ * timestamp. Without root, dockerd, docker or busybox-static the real-engine test is skipped
+ * (a failure under CI=true, which installs them) and only the captured json-file rotations are
+ * read; with them, an engine that does not start fails the test.
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -21,24 +22,26 @@ import { until } from "../support/until.ts";
 const dec = new TextDecoder();
 const IMAGE = BUSYBOX_IMAGE;
 
+/** What startDockerEngine needs; the real-engine test is skipped (named "needs") without it. */
+const CAN = process.getuid?.() === 0 && Bun.which("dockerd") !== null && Bun.which("docker") !== null && ["/bin/busybox", "/usr/bin/busybox"].some((p) => Bun.file(p).size > 0);
+
 let dir = "";
 let engine: DockerEngine | undefined;
 let unavailable = "";
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "dk-"));
+  if (!CAN) return;
   try {
     engine = await startDockerEngine(dir);
   } catch (err) {
     unavailable = (err as Error).message;
-    console.log(`docker engine test: the engine could not start (${unavailable}); falling back to the captured json-file files`);
   }
 }, 60_000);
 
 afterAll(async () => {
   await engine?.stop();
   rmSync(dir, { recursive: true, force: true });
-  console.log(engine ? "docker engine test: ran against a real dockerd (API and json-file modes)" : `docker engine test: ran on captured files only (${unavailable})`);
 });
 
 /** Raw texts per container name. */
@@ -54,8 +57,8 @@ function byContainer(h: Harness): Map<string, string[]> {
 const loop = (name: string, n: number, sleepUs: number, pad = "") => `i=0; while [ $i -lt ${n} ]; do echo "${name} $i${pad}"; i=$((i+1)); usleep ${sleepUs}; done`;
 const seq = (name: string, n: number, pad = "") => Array.from({ length: n }, (_, i) => `${name} ${i}${pad}`);
 
-test("real engine: API and json-file modes — before/after the receiver, TTY, 40 KB line, fast rotation with compression, label filter; API resumes after a restart", async () => {
-  if (!engine) return;
+test.skipIf(!CAN)("real engine: API and json-file modes — before/after the receiver, TTY, 40 KB line, fast rotation with compression, label filter; API resumes after a restart (needs root, docker.io, busybox-static)", async () => {
+  if (!engine) throw new Error(`the Docker engine did not start: ${unavailable}`);
   const e = engine;
   const run_ = (name: string, script: string, ...opts: string[]) => e.docker("run", "-d", "--network", "none", "--name", name, ...opts, IMAGE, "sh", "-c", script);
   const pad = " padding padding padding padding";
@@ -102,7 +105,7 @@ test("real engine: API and json-file modes — before/after the receiver, TTY, 4
   expect(byContainer(api).get("resume")).toEqual(seq("resume", 150));
 }, 120_000);
 
-test("captured json-file rotations (read when the engine is absent, checked always)", async () => {
+test("captured json-file rotations (with or without an engine)", async () => {
   const captures = resolve(import.meta.dir, "../fixtures/captures/docker");
   const root = join(dir, "captured");
   // Laid out as the daemon keeps them: one directory per container id.

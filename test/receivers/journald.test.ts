@@ -74,7 +74,7 @@ const texts = (h: Harness, tag: string) =>
     .sort();
 const journalDir = () => join(dir, "log", "journal");
 
-describe.skipIf(missing.length > 0)("systemd-journald in a private mount namespace", () => {
+describe.skipIf(missing.length > 0)("systemd-journald in a private mount namespace (needs root, systemd, systemd-journal-remote, util-linux)", () => {
   test("journalctl -D on its files: fields to attrs, binary-safe, resumed at the cursor after a restart", async () => {
     await using h = await startHarness({ type: "journald", listen: [`file://${journalDir()}`], options: { start: "beginning" } });
     await feed("jdA", 5);

@@ -66,7 +66,7 @@ describe("json-file lines from a real engine", () => {
 });
 
 const vectors = sharedFixture("vectors/fluent-bit-tail");
-describe.skipIf(!vectors)("fluent-bit docker-mode vectors (../shared/fixtures/vectors/fluent-bit-tail)", () => {
+describe.skipIf(!vectors)("fluent-bit docker-mode vectors (needs ../shared/fixtures/vectors/fluent-bit-tail)", () => {
   const names = vectors ? readdirSync(join(vectors, "log")).map((f) => f.replace(/\.log$/, "")) : [];
   for (const name of names) {
     test(name, () => {
