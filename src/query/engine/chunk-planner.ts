@@ -68,7 +68,9 @@ export function planChunk(store: string, meta: ChunkMeta, reader: ChunkReader, i
   for (const b of blocks) {
     if (sealed && !overlaps(b.eventTs, bounds)) continue;
     const last = ranges[ranges.length - 1];
-    const to = sealed ? b.first + b.count : records;
+    // Ranges never overlap, whatever the reader reports: an unsealed chunk's single block
+    // grows to the records counted above, a sealed chunk's blocks are taken as they are.
+    const to = sealed || b !== blocks[blocks.length - 1] ? b.first + b.count : records;
     if (last && last[1] === b.first) last[1] = to;
     else ranges.push([b.first, to]);
     kept += to - b.first;

@@ -58,8 +58,9 @@ export function explain(src: SearchSource, req: SearchRequest): QueryPlan {
       continue; // deleted since listing
     }
     try {
-      const idx = meta.state === "sealed" ? src.indexes(reader, meta) : undefined;
-      plans.push(planChunk(src.name, meta, reader, idx, filter, { start: req.start, end: req.end }).plan);
+      const now = reader.meta;
+      const idx = now.state === "sealed" ? src.indexes(reader, now) : undefined;
+      plans.push(planChunk(src.name, now, reader, idx, filter, { start: req.start, end: req.end }).plan);
     } finally {
       reader.close();
     }

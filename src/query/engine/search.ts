@@ -69,8 +69,10 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
     }
     try {
       const t0 = performance.now();
-      const indexes = meta.state === "sealed" ? src.indexes(reader, meta) : undefined;
-      const work = planChunk(src.name, meta, reader, indexes, filter, bounds);
+      // Plan from the reader's meta, not the listing: the chunk may have sealed since.
+      const now = reader.meta;
+      const indexes = now.state === "sealed" ? src.indexes(reader, now) : undefined;
+      const work = planChunk(src.name, now, reader, indexes, filter, bounds);
       const stats: ScanStats = { scanned: 0, matched: 0 };
       const planMillis = performance.now() - t0;
       const actual = (): ChunkActual => ({ ...stats, millis: performance.now() - t0, planMillis, indexBytes: indexes?.read.bytes ?? 0, indexReads: indexes?.read.reads ?? 0 });
