@@ -38,6 +38,7 @@ export function overlaps(range: TimeRange, b: TimeBounds): boolean {
 
 function timeOverlap(range: TimeRange, b: TimeBounds): ChunkPlan["timeOverlap"] {
   if (b.start === undefined && b.end === undefined) return "unbounded";
+  if (!overlaps(range, b)) return "outside";
   const inside = (b.start === undefined || range.min >= b.start) && (b.end === undefined || range.max < b.end);
   return inside ? "inside" : "overlaps";
 }

@@ -301,7 +301,7 @@ export type ChunkPlan = Message<"gastrolog.v1.ChunkPlan"> & {
   eventEndUs: bigint;
 
   /**
-   * "inside", "overlaps" or "unbounded".
+   * "inside", "overlaps", "outside" or "unbounded" (the chunk's event-time range vs. the query's).
    *
    * @generated from field: string time_overlap = 7;
    */
