@@ -70,10 +70,11 @@ export class ImportRun {
   /** Where the import stands and how to continue. */
   standing(): string {
     const p = this.position;
-    return (
-      `${this.stored} records stored; stored through line ${p.line} of ${this.fileName(p.file)} (byte ${p.byte})\n` +
-      `resume with: gastrolog import --data ${this.dataDir} --store ${this.store} --resume`
-    );
+    const where = `${this.stored} records stored; stored through line ${p.line} of ${this.fileName(p.file)} (byte ${p.byte})\n`;
+    if (this.files[p.file] === "-") {
+      return where + `standard input cannot be resumed: feed it again from line ${p.line + 1} (e.g. tail -n +${p.line + 1} FILE | gastrolog import --data ${this.dataDir} --store ${this.store} -)`;
+    }
+    return where + `resume with: gastrolog import --data ${this.dataDir} --store ${this.store} --resume`;
   }
 
   private fileName(i: number): string {

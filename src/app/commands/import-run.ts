@@ -33,6 +33,7 @@ export const run: Command["run"] = async (args, io) => {
     return 0;
   }
   using stop = interruptions();
+  stop.signal.addEventListener("abort", () => io.stderr(`gastrolog import: ${stop.received} received: storing what was read, then stopping (send it again to exit at once)\n`));
   const target = await importTarget(dataDir, store);
   const run = new ImportRun(dataDir, store, target, prior, resume ? prior!.files : args.positionals.map((f) => (f === "-" ? f : resolve(f))));
   const work = (async () => {

@@ -165,17 +165,15 @@ export async function importFiles(sink: ImportSink, files: string[], options: Im
         fileDone,
       });
     };
-    for await (const chunk of source.chunks) {
-      if (options.signal?.aborted) {
-        stopped = true;
-        break;
-      }
+    for await (const chunk of untilAborted(source.chunks, options.signal)) {
+      if (options.signal?.aborted) break;
       inputBytes += chunk.length;
       batcher.ingestTs = clock();
       splitter.push(chunk, batcher);
       while (batcher.ready.length > 0) await out.add(fileIndex, batcher.ready.shift()!);
       report(false);
     }
+    stopped = options.signal?.aborted === true;
     if (!stopped) splitter.finish(batcher);
     batcher.cut();
     for (const batch of batcher.ready.splice(0)) await out.add(fileIndex, batch);
@@ -256,6 +254,28 @@ class Appender {
   /** Waits for the append in flight. */
   settle(): Promise<void> {
     return this.inflight;
+  }
+}
+
+/**
+ * `chunks` until `signal` aborts — also while a read is pending (stdin waiting for input), so
+ * a stop never waits for more data. The abandoned read is left to finish on its own.
+ */
+async function* untilAborted(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  if (!signal) return yield* chunks;
+  const it = chunks[Symbol.asyncIterator]();
+  const aborted = new Promise<undefined>((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    else signal.addEventListener("abort", () => resolve(undefined), { once: true });
+  });
+  try {
+    for (;;) {
+      const r = await Promise.race([it.next(), aborted]);
+      if (r === undefined || r.done) return;
+      yield r.value;
+    }
+  } finally {
+    void it.return?.()?.catch(() => {});
   }
 }
 
