@@ -11,7 +11,7 @@ import { outputIsJson, report, targetOf } from "./config-run.ts";
 export const run: Command["run"] = async (args, io) => {
   const [sub, ...rest] = args.positionals;
   const json = outputIsJson(args);
-  const t = await targetOf(args, io);
+  const t = await targetOf(args, io, sub === "show" || sub === "sweep");
   try {
     switch (sub) {
       case "show": {
