@@ -59,6 +59,7 @@ export function remoteTarget(transport: Transport, where: string): ConfigTarget 
       call(where, async () => {
         const r = await c.sweepRetention({ store: store ?? "" });
         return {
+          stores: r.stores,
           deleted: r.deleted.map((d) => ({ store: d.store, id: d.chunk, reason: d.reason as "age" | "chunks" | "bytes", storedBytes: Number(d.storedBytes) })),
           errors: r.errors.map((e) => ({ store: e.store, id: e.chunk, message: e.message })),
         };

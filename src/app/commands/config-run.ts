@@ -30,7 +30,7 @@ const READS = new Set(["show", "history", "diff", "export"]);
 export const run: Command["run"] = async (args, io) => {
   const [sub, ...rest] = args.positionals;
   const json = outputIsJson(args);
-  const meta = (what: string) => ({ author: cliAuthor(io.env), reason: stringFlag(args, "reason") ?? what });
+  const meta = (what: string) => ({ author: cliAuthor(io.env), reason: stringFlag(args, "reason") ?? what, force: args.flags.force === true });
   const t = await targetOf(args, io, READS.has(sub ?? ""));
   try {
     switch (sub) {
