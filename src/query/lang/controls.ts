@@ -21,7 +21,7 @@ export interface QueryArgs {
   end?: number;
   /** 0 = unlimited. */
   limit: number;
-  /** Newest first. */
+  /** Reverse storage order (the last stored record first; not a sort by event time). */
   reverse: boolean;
 }
 
@@ -76,7 +76,7 @@ interface Pending {
 /**
  * Parses a query line: control arguments anywhere (exact lowercase key before the first `=`),
  * the rest as a filter expression. `now` (epoch µs) resolves `now`, `-15m` and `last=15m`.
- * Direction: `reverse=true` (newest first). Throws ParseError for bad control values,
+ * Direction: `reverse=true` (reverse storage order). Throws ParseError for bad control values,
  * duplicates, `last=` with `start=`, a lower bound not before the upper one (unlike legacy
  * A6.2, bounds given backwards are a mistake, not a request for reverse order), or a bad filter.
  */
@@ -105,7 +105,7 @@ export function parseQueryArgs(line: string, now: number): QueryArgs {
   const end = got.end;
   if (start !== undefined && end !== undefined && end <= start) {
     const lower = got.last !== undefined ? "last=" : "start=";
-    throw parseErrorAt(line, endPos, `end= ${formatRfc3339Micros(end)} is not after ${lower} ${formatRfc3339Micros(start)}: the range [start, end) is empty (reverse=true gives newest first)`);
+    throw parseErrorAt(line, endPos, `end= ${formatRfc3339Micros(end)} is not after ${lower} ${formatRfc3339Micros(start)}: the range [start, end) is empty (reverse=true reverses the order)`);
   }
   const out: QueryArgs = { limit: got.limit ?? 0, reverse: got.reverse ?? false };
   if (rest.trim() !== "") out.expr = parseExpr(rest);
