@@ -5,10 +5,10 @@
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runBinary } from "./support/binary.ts";
+import { gastrologBinary, runBinary } from "./support/binary.ts";
 
 let dir = "";
 let data = "";
@@ -40,8 +40,14 @@ test.each([
 });
 
 test("limit=0 and --limit 0 both mean unlimited", async () => {
-  const [text, flag] = await Promise.all([query("limit=0"), query("--limit", "0", "")]);
-  expect([text.stdout.trim().split("\n").length, flag.stdout.trim().split("\n").length]).toEqual([3, 3]);
+  // stdout to a file: what a pipe gets when the process exits is issue 9's business, not this test's
+  const lines = async (...args: string[]) => {
+    const out = join(dir, `out-${args.length}.txt`);
+    const p = Bun.spawn([await gastrologBinary(), "query", "--data", data, ...args], { stdout: Bun.file(out), stderr: "ignore" });
+    expect(await p.exited).toBe(0);
+    return readFileSync(out, "utf8").trim().split("\n").length;
+  };
+  expect([await lines("limit=0"), await lines("--limit", "0", "")]).toEqual([3, 3]);
 });
 
 test.each([
