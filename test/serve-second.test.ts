@@ -4,28 +4,25 @@
  * (issue 10, item 3). Compiled binary.
  */
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runBinary } from "./support/binary.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
 
-let srv: ServeProc;
-let cleanup: () => void;
-
-beforeAll(async () => {
-  const d = serverDir();
-  cleanup = d.cleanup;
-  srv = await startServe(d.dir);
-});
-
-afterAll(async () => {
-  srv.proc.kill("SIGTERM");
-  expect(await srv.exited).toBe(0);
-  cleanup();
-});
-
 test("a refused second serve keeps the first server's server.json; the CLI still reaches the server", async () => {
+  const d = serverDir();
+  const srv = await startServe(d.dir);
+  try {
+    await refusedSecond(srv);
+  } finally {
+    srv.proc.kill("SIGTERM");
+    expect(await srv.exited).toBe(0);
+    d.cleanup();
+  }
+});
+
+async function refusedSecond(srv: ServeProc): Promise<void> {
   const info = () => JSON.parse(readFileSync(join(srv.dataDir, "server.json"), "utf8")) as { pid: number; socket: string };
   const before = info();
   expect(before.pid).toBe(srv.proc.pid);
@@ -40,4 +37,4 @@ test("a refused second serve keeps the first server's server.json; the CLI still
     { code: 0, locked: false },
     { code: 0, locked: false },
   ]);
-});
+}
