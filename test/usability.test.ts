@@ -1,6 +1,6 @@
 /**
  * First-day usability through the compiled binary (issue 10, item 12): --reverse is documented
- * as storage order; `follow` on files read at start says so; a REPL whose server went away
+ * as storage order; `follow` on files imported at start says so; a REPL whose server went away
  * says "server at ... is not reachable"; removing the last store needs --force; one bad
  * receiver URL is one problem; config file parse errors give line and column; `retention
  * sweep` names the stores it swept.
@@ -41,12 +41,12 @@ test("query --help says --reverse is storage order, not event time", async () =>
   expect(line).toContain("Reverse storage order: the last stored record first (chunk by chunk, not sorted by event time).");
 });
 
-test("follow on files read at start says they were read at start", async () => {
-  const repl = await spawnCollecting(["repl", "--embedded", join(dir, "app.log"), "-c", "follow"]);
-  await until(() => repl.text().includes("app.log was read when the REPL started"), 30_000);
+test("follow on files imported at start says they were imported at start", async () => {
+  const repl = await spawnCollecting(["repl", "--embedded", "--index", join(dir, "app.log"), "-c", "follow"]);
+  await until(() => repl.text().includes("app.log was imported when the REPL started"), 30_000);
   repl.p.kill("SIGINT");
   await repl.done;
-  expect(repl.text()).toContain(`note: ${join(dir, "app.log")} was read when the REPL started: lines written to it since are not shown`);
+  expect(repl.text()).toContain(`note: ${join(dir, "app.log")} was imported when the REPL started: lines written to it since are not shown`);
 });
 
 test("a REPL whose server went away says the server is not reachable", async () => {
