@@ -11,7 +11,7 @@ import type { GastroConfig } from "../config/schema.ts";
 import { localTarget, type ChangeOutcome, type ConfigTarget } from "./config-target.ts";
 import type { ClientCredentials } from "../api/transports.ts";
 import { requireDataDir } from "./data-dir.ts";
-import { remoteError, serverLink } from "./server-client.ts";
+import { remoteCall as call, serverLink } from "./server-client.ts";
 
 /**
  * The target for a command line: --addr, the running server of `dataDir`, or the file. With
@@ -22,15 +22,6 @@ export async function configTarget(dataDir: string, addr: string | undefined, cr
   if (link) return remoteTarget(link.transport, link.where);
   if (readOnly) requireDataDir(dataDir, readOnly.env);
   return localTarget(dataDir);
-}
-
-/** Runs a call, turning Connect errors back into LogErrors (same exit codes as local work). */
-async function call<T>(where: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw remoteError(err, where);
-  }
 }
 
 function outcome(c: ConfigChange | undefined): ChangeOutcome {

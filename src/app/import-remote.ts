@@ -10,7 +10,7 @@ import { IngestService } from "../api/gen/gastrolog/v1/ingest_pb.ts";
 import { StoreService } from "../api/gen/gastrolog/v1/store_pb.ts";
 import type { RecordInput, RecordRef } from "../core/record.ts";
 import type { ImportSink } from "../ingest/import/import-files.ts";
-import { remoteError, type ServerLink } from "./server-client.ts";
+import { remoteCall, type ServerLink } from "./server-client.ts";
 
 /** Raw bytes per Append request (records are at most 1 MiB each, so one always fits). */
 export const REQUEST_BYTES = 4 << 20;
@@ -19,13 +19,7 @@ export const REQUEST_BYTES = 4 << 20;
 export function remoteSink(link: ServerLink, store: string): ImportSink {
   const ingest = createClient(IngestService, link.transport);
   const stores = createClient(StoreService, link.transport);
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      throw remoteError(err, link.where);
-    }
-  };
+  const call = <T>(fn: () => Promise<T>): Promise<T> => remoteCall(link.where, fn);
   const send = (records: readonly RecordInput[]) =>
     call(async () => {
       const r = await ingest.append({

@@ -16,6 +16,7 @@ import { localTarget, type ConfigTarget } from "./config-target.ts";
 import { remoteTarget } from "./config-remote.ts";
 import { remoteSink } from "./import-remote.ts";
 import { storeDir } from "./paths.ts";
+import type { ClientCredentials } from "../api/transports.ts";
 import { serverLink } from "./server-client.ts";
 import { openStore } from "./stores.ts";
 
@@ -41,10 +42,10 @@ export interface ImportTarget {
   close(): Promise<void>;
 }
 
-/** The import target for `store` of `dataDir` (see the file header). */
-export async function importTarget(dataDir: string, store: string): Promise<ImportTarget> {
+/** The import target for `store` of `dataDir` (see the file header); `creds` for a server that asks. */
+export async function importTarget(dataDir: string, store: string, creds: ClientCredentials = {}): Promise<ImportTarget> {
   storeDir(dataDir, store); // rejects a bad name before anything is written
-  const link = await serverLink(dataDir, undefined);
+  const link = await serverLink(dataDir, undefined, creds);
   if (link) {
     const { added } = await ensureStore(remoteTarget(link.transport, link.where), store);
     return { sink: remoteSink(link, store), via: "server", where: link.where, addedStore: added, close: async () => {} };

@@ -68,3 +68,12 @@ export function remoteError(err: unknown, where: string): LogError {
   if (e.code === Code.PermissionDenied) return new LogError("permission_denied", `not permitted by the server at ${where}: ${e.rawMessage}`);
   return new LogError(CODES[e.code] ?? "internal", e.rawMessage);
 }
+
+/** Runs an RPC, turning Connect errors back into LogErrors (same exit codes as local work). */
+export async function remoteCall<T>(where: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw remoteError(err, where);
+  }
+}

@@ -11,6 +11,7 @@ import { LogError } from "../../core/errors.ts";
 import { systemClock } from "../../core/time.ts";
 import { intFlag, stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
+import { clientCredentials } from "../cli/credentials.ts";
 import { interruptions, SIGNAL_EXIT } from "../cli/signals.ts";
 import { checkpointPath, readCheckpoint } from "../import-checkpoint.ts";
 import { ImportRun } from "../import-standing.ts";
@@ -34,7 +35,7 @@ export const run: Command["run"] = async (args, io) => {
   }
   using stop = interruptions();
   stop.signal.addEventListener("abort", () => io.stderr(`gastrolog import: ${stop.received} received: storing what was read, then stopping (send it again to exit at once)\n`));
-  const target = await importTarget(dataDir, store);
+  const target = await importTarget(dataDir, store, clientCredentials(args, io.env));
   const run = new ImportRun(dataDir, store, target, prior, resume ? prior!.files : args.positionals.map((f) => (f === "-" ? f : resolve(f))));
   const work = (async () => {
     if (resume) io.stderr(run.resumeNote());
