@@ -6,7 +6,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { acquireLock } from "../src/storage/file/lock.ts";
@@ -24,9 +24,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("gastrolog config / retention", () => {
-  test("a fresh directory shows the defaults without creating anything", async () => {
+  test("reading a directory that does not exist fails and creates nothing; a data directory without a config shows the defaults", async () => {
+    const missing = await cfg("show");
+    expect({ code: missing.code, said: missing.stderr.includes(`data directory ${data} does not exist`), created: existsSync(data) }).toEqual({ code: 1, said: true, created: false });
+    mkdirSync(join(data, "stores"), { recursive: true }); // as an import into the default store leaves it
     const r = await cfg("show", "--output", "json");
     expect(r.code).toBe(0);
+    expect(existsSync(join(data, "config.sqlite"))).toBe(false);
     expect(JSON.parse(r.stdout)).toMatchObject({ version: 0, config: { stores: [{ name: "default", route: "*", compression: { codec: "zstd", level: 3 } }], receivers: [] } });
     expect((await cfg("history")).stdout).toBe("no config versions yet (the defaults apply)\n");
   });

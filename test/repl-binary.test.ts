@@ -151,7 +151,7 @@ test("config and retention in client mode against a served binary, and in embedd
     diff: ['~ server.logLevel: "info" -> "warn"', "~ stores[default].retention.maxChunks: 0 -> 5", "~ stores[default].retention.maxChunks: 0 -> 5"],
     history: [["local", "apply", "1", "retention set default maxChunks=5"], ["local", "apply", "1", "quieter"]],
     policy: "default  0        0          5",
-    sweep: "0 chunk(s) deleted in 0 store(s)",
+    sweep: "swept 1 store(s) (default): 0 chunk(s) deleted",
   });
 
   const data = join(dir, "embedded-data");

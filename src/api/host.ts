@@ -29,6 +29,8 @@ export interface StoreSettings {
   route: string;
   /** Codec of newly sealed chunks ("" when the store does not compress). */
   codec?: string;
+  /** Why a follow of this store shows nothing new (its records were all read at start). */
+  followNote?: string;
 }
 
 /** One open store: its search source (source.store is the ChunkStore) and settings. */

@@ -10,21 +10,18 @@ import { ConfigService, type ConfigChange } from "../api/gen/gastrolog/v1/config
 import type { GastroConfig } from "../config/schema.ts";
 import { localTarget, type ChangeOutcome, type ConfigTarget } from "./config-target.ts";
 import type { ClientCredentials } from "../api/transports.ts";
-import { remoteError, serverLink } from "./server-client.ts";
+import { requireDataDir } from "./data-dir.ts";
+import { remoteCall as call, serverLink } from "./server-client.ts";
 
-/** The target for a command line: --addr, the running server of `dataDir`, or the file. */
-export async function configTarget(dataDir: string, addr: string | undefined, creds: ClientCredentials = {}): Promise<ConfigTarget> {
+/**
+ * The target for a command line: --addr, the running server of `dataDir`, or the file. With
+ * `readOnly` (the environment, for the message) a local data directory must exist already.
+ */
+export async function configTarget(dataDir: string, addr: string | undefined, creds: ClientCredentials = {}, readOnly?: { env: Record<string, string | undefined> }): Promise<ConfigTarget> {
   const link = await serverLink(dataDir, addr, creds);
-  return link ? remoteTarget(link.transport, link.where) : localTarget(dataDir);
-}
-
-/** Runs a call, turning Connect errors back into LogErrors (same exit codes as local work). */
-async function call<T>(where: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw remoteError(err, where);
-  }
+  if (link) return remoteTarget(link.transport, link.where);
+  if (readOnly) requireDataDir(dataDir, readOnly.env);
+  return localTarget(dataDir);
 }
 
 function outcome(c: ConfigChange | undefined): ChangeOutcome {
@@ -53,6 +50,7 @@ export function remoteTarget(transport: Transport, where: string): ConfigTarget 
       call(where, async () => {
         const r = await c.sweepRetention({ store: store ?? "" });
         return {
+          stores: r.stores,
           deleted: r.deleted.map((d) => ({ store: d.store, id: d.chunk, reason: d.reason as "age" | "chunks" | "bytes", storedBytes: Number(d.storedBytes) })),
           errors: r.errors.map((e) => ({ store: e.store, id: e.chunk, message: e.message })),
         };

@@ -10,12 +10,16 @@ import { configDbPath, openSqliteConfigStore } from "../config/sqlite-store.ts";
 import { LogError } from "../core/errors.ts";
 import { createLogger } from "../observability/logger.ts";
 import { acquireLock } from "../storage/file/lock.ts";
+import { isDataDir } from "./data-dir.ts";
 import type { EmbeddedEngine, EmbeddedOptions } from "./embedded.ts";
 import { importInto, summaryLine } from "./embedded-import.ts";
 import { openEngine, type Engine } from "./server/engine.ts";
 import { configStoreOptions } from "./server/receiver-config.ts";
 
 export async function openDataDir(dataDir: string, o: EmbeddedOptions): Promise<EmbeddedEngine> {
+  // Like serve, this runs the directory's engine (config writes included) and creates it when
+  // new; the banner says so, so a mistyped --data shows at once.
+  const fresh = !isDataDir(dataDir);
   mkdirSync(dataDir, { recursive: true });
   const lock = acquireLock(dataDir);
   const cfg = openSqliteConfigStore(configDbPath(dataDir), configStoreOptions());
@@ -30,7 +34,7 @@ export async function openDataDir(dataDir: string, o: EmbeddedOptions): Promise<
     release();
     throw err;
   }
-  const banner = [`embedded, file stores in ${dataDir}`];
+  const banner = [`embedded, file stores in ${dataDir}${fresh ? " (a new data directory: nothing stored yet)" : ""}`];
   try {
     const target = engine.host.store("default") ?? engine.host.stores()[0];
     if (o.files.length > 0) {

@@ -17,6 +17,12 @@ import { searchSource } from "./stores.ts";
 /** Memory chunks seal (and get indexed) at this size, as file stores do. */
 const MEMORY_ROTATION = { maxBytes: 64 << 20 };
 
+/** `follow` on FILEs imported at start: it cannot show lines written to them later. */
+function importedAtStart(files: readonly string[]): string {
+  const one = files.length === 1;
+  return `${files.join(", ")} ${one ? "was" : "were"} imported when the REPL started: lines written to ${one ? "it" : "them"} since are not shown (plain files without --index are read in place and followed as they grow)`;
+}
+
 /** Opens the memory store of `o`: FILEs imported (indexed with --index), or the demo. */
 export async function openMemory(o: EmbeddedOptions): Promise<EmbeddedEngine> {
   const demo = o.files.length === 0;
@@ -24,7 +30,14 @@ export async function openMemory(o: EmbeddedOptions): Promise<EmbeddedEngine> {
   const hs: HostStore = {
     name: "default",
     source: searchSource("default", store),
-    settings: { kind: "memory", dir: "", rotation: { maxBytes: 0, maxRecords: 0, maxAgeMicros: 0, ...(demo ? DEMO_ROTATION : MEMORY_ROTATION) }, durability: { kind: "never" }, route: "" },
+    settings: {
+      kind: "memory",
+      dir: "",
+      rotation: { maxBytes: 0, maxRecords: 0, maxAgeMicros: 0, ...(demo ? DEMO_ROTATION : MEMORY_ROTATION) },
+      durability: { kind: "never" },
+      route: "",
+      ...(demo ? {} : { followNote: importedAtStart(o.files) }),
+    },
   };
   const receivers: Demo[] = [];
   const host = new LocalHost({ stores: [hs], version: versionInfo(), receivers: () => receivers.map((r) => r.view()) });

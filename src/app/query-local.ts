@@ -13,7 +13,8 @@ import { defaultConfig } from "../config/schema.ts";
 import { versionInfo } from "./build-info.ts";
 import { storeDir } from "./paths.ts";
 import type { QueryLink } from "./query-target.ts";
-import { hostStore, openStore, type OpenedStore } from "./stores.ts";
+import { createMemoryStore } from "../storage/memory/memory-store.ts";
+import { hostStore, openStore, searchSource, type OpenedStore } from "./stores.ts";
 
 /** The store name that means every store. */
 const ALL_STORES = "*";
@@ -23,11 +24,25 @@ function unconfigured(name: string): StoreRuntime {
   return storeRuntime({ ...defaultConfig().stores[0]!, name, route: "" });
 }
 
-async function storesToOpen(dataDir: string, store: string): Promise<StoreRuntime[]> {
-  if (store !== ALL_STORES) return [unconfigured(store)];
+/**
+ * The stores to open; `empty` for a configured store that never stored a record (it has no
+ * directory, and none is created: it reads as an empty memory store). An unknown store is a
+ * not_found error naming the known ones.
+ */
+async function storesToOpen(dataDir: string, store: string): Promise<{ rt: StoreRuntime; empty: boolean }[]> {
+  if (store !== ALL_STORES) {
+    const { readableStore } = await import("./data-dir.ts");
+    return [{ rt: unconfigured(store), empty: readableStore(dataDir, store) === "empty" }];
+  }
   const { readConfig } = await import("./config-access.ts");
   const configured = readConfig(dataDir, (s) => s.current().config.stores);
-  return configured.filter((s) => s.type === "file" && existsSync(storeDir(dataDir, s.name))).map(storeRuntime);
+  return configured.filter((s) => s.type === "file" && existsSync(storeDir(dataDir, s.name))).map((s) => ({ rt: storeRuntime(s), empty: false }));
+}
+
+/** A store with no records that writes nothing anywhere (a configured store without a directory yet). */
+function emptyStore(name: string): OpenedStore {
+  const store = createMemoryStore(name);
+  return { store, source: searchSource(name, store), reconfigure: (p) => store.reconfigure(p), close: () => store.close() };
 }
 
 /** Opens `store` of `dataDir` ("*" = every configured file store) behind an in-process QueryService. */
@@ -37,10 +52,10 @@ export async function openLocalQuery(dataDir: string, store: string): Promise<Qu
     for (const o of opened.splice(0)) await o.close();
   };
   try {
-    const runtimes = await storesToOpen(dataDir, store);
-    for (const rt of runtimes) opened.push(await openStore(dataDir, rt.name));
+    const wanted = await storesToOpen(dataDir, store);
+    for (const { rt, empty } of wanted) opened.push(empty ? emptyStore(rt.name) : await openStore(dataDir, rt.name));
     const host = new LocalHost({
-      stores: runtimes.map((rt, i) => hostStore(dataDir, rt, opened[i]!)),
+      stores: wanted.map(({ rt }, i) => hostStore(dataDir, rt, opened[i]!)),
       version: versionInfo(),
     });
     host.markReady();

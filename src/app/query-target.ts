@@ -16,10 +16,16 @@ export interface QueryLink {
   close(): Promise<void>;
 }
 
-/** The server for `addr` or the one holding `dataDir`, else `store` of `dataDir` opened here ("*" = all). */
-export async function openQueryLink(dataDir: string, addr: string | undefined, store: string, creds: ClientCredentials = {}): Promise<QueryLink> {
+/**
+ * The server for `addr` or the one holding `dataDir`, else `store` of `dataDir` opened here
+ * ("*" = all). Creates nothing: an unknown data directory or store is a not_found error naming
+ * what exists (data-dir.ts).
+ */
+export async function openQueryLink(dataDir: string, addr: string | undefined, store: string, env: Record<string, string | undefined>, creds: ClientCredentials = {}): Promise<QueryLink> {
   const link = await serverLink(dataDir, addr, creds);
   if (link) return { ...link, close: async () => {} };
+  const { requireDataDir } = await import("./data-dir.ts");
+  requireDataDir(dataDir, env);
   const { openLocalQuery } = await import("./query-local.ts");
   return openLocalQuery(dataDir, store);
 }

@@ -10,6 +10,7 @@ import { Code, ConnectError, createClient, type Transport } from "@connectrpc/co
 import { LifecycleService } from "../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { httpTransport, socketTransport, type ClientCredentials } from "../api/transports.ts";
 import { LogError } from "../core/errors.ts";
+import { unreachable } from "./server-client.ts";
 import { defaultSocketPath } from "./server/defaults.ts";
 
 export interface ServerAddress {
@@ -34,14 +35,44 @@ export function parseAddress(address: string | undefined, dataDir: string, creds
       throw new LogError("invalid_argument", `invalid server address '${a}': expected http(s)://host:port, unix:PATH or a socket path`);
     }
     const base = `${url.protocol}//${url.host}`;
-    return { label: base, transport: httpTransport(base, "connect", false, creds) };
+    return { label: base, transport: sayingUnreachable(httpTransport(base, "connect", false, creds), base) };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) {
     throw new LogError("invalid_argument", `unsupported server address '${a}': use http(s)://host:port, unix:PATH or a socket path`);
   }
   const path = a.startsWith("unix:") ? a.slice("unix:".length) : a;
   if (path === "") throw new LogError("invalid_argument", "empty socket path in 'unix:'");
-  return { label: `unix:${path}`, socket: path, transport: socketTransport(path, creds) };
+  const label = `unix:${path}`;
+  return { label, socket: path, transport: sayingUnreachable(socketTransport(path, creds), label) };
+}
+
+/**
+ * `t` with "nothing answers" failures (server stopped, socket gone) turned into one UNAVAILABLE
+ * message naming the server, instead of the socket layer's "connect ENOENT ...".
+ */
+function sayingUnreachable(t: Transport, label: string): Transport {
+  const map = (err: unknown): unknown => {
+    const why = unreachable(err);
+    return why ? new ConnectError(`server at ${label} is not reachable (${why}): it stopped or moved; start it again (gastrolog serve) or reconnect`, Code.Unavailable, undefined, undefined, err) : err;
+  };
+  async function* messages<T>(it: AsyncIterable<T>): AsyncIterable<T> {
+    try {
+      yield* it;
+    } catch (err) {
+      throw map(err);
+    }
+  }
+  return {
+    unary: (...args) => t.unary(...args).catch((err: unknown) => Promise.reject(map(err))),
+    stream: async (...args) => {
+      try {
+        const r = await t.stream(...args);
+        return { ...r, message: messages(r.message) };
+      } catch (err) {
+        throw map(err);
+      }
+    },
+  };
 }
 
 /** Throws LogError("unavailable") with advice when no GastroLog server answers at `addr`. */
@@ -56,7 +87,8 @@ export async function probeServer(addr: ServerAddress): Promise<void> {
     if (err instanceof ConnectError && err.code === Code.Unauthenticated) {
       throw new LogError("unauthenticated", `the server at ${addr.label} requires a token: ${err.rawMessage}`);
     }
-    const why = err instanceof Error ? err.message : String(err);
+    const e = ConnectError.from(err);
+    const why = unreachable(e.cause) ?? e.message;
     throw new LogError("unavailable", `no GastroLog server answers at ${addr.label} (${why}). ${advice}`);
   }
 }

@@ -48,15 +48,32 @@ const CODES: Partial<Record<Code, ErrorCode>> = {
   [Code.ResourceExhausted]: "limit",
 };
 
+/**
+ * Why `err` means no server answers (e.g. "connect ENOENT /x.sock"), or undefined. A missing
+ * socket file surfaces as INTERNAL, a closed port as UNAVAILABLE.
+ */
+export function unreachable(err: unknown): string | undefined {
+  const e = ConnectError.from(err);
+  const nothing = /^connect (ECONNREFUSED|ENOENT|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/i.test(e.rawMessage);
+  return (e.code === Code.Unavailable || e.code === Code.Internal) && nothing ? e.rawMessage : undefined;
+}
+
 /** A thrown RPC failure as a LogError; "nothing listening" says which address was tried. */
 export function remoteError(err: unknown, where: string): LogError {
   if (err instanceof LogError) return err;
   const e = ConnectError.from(err);
-  // A missing socket file surfaces as INTERNAL ("connect ENOENT path"), a closed port as UNAVAILABLE.
-  if ((e.code === Code.Unavailable || e.code === Code.Internal) && /^connect (ECONNREFUSED|ENOENT|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/.test(e.rawMessage)) {
-    return new LogError("unavailable", `cannot reach the server at ${where}: ${e.rawMessage}`);
-  }
+  const why = unreachable(e);
+  if (why) return new LogError("unavailable", `cannot reach the server at ${where}: ${why}`);
   if (e.code === Code.Unauthenticated) return new LogError("unauthenticated", `not authenticated by the server at ${where}: ${e.rawMessage}`);
   if (e.code === Code.PermissionDenied) return new LogError("permission_denied", `not permitted by the server at ${where}: ${e.rawMessage}`);
   return new LogError(CODES[e.code] ?? "internal", e.rawMessage);
+}
+
+/** Runs an RPC, turning Connect errors back into LogErrors (same exit codes as local work). */
+export async function remoteCall<T>(where: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw remoteError(err, where);
+  }
 }

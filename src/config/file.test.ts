@@ -23,8 +23,27 @@ describe("config files", () => {
     writeFileSync(join(d.path, "c.toml"), TOML_TEXT);
     writeFileSync(join(d.path, "bad.json"), "{ nope");
     expect(loadConfigFile(join(d.path, "c.toml"))).toEqual(loadConfigFile(join(d.path, "c.json")));
-    expect(() => loadConfigFile(join(d.path, "bad.json"))).toThrow(`${join(d.path, "bad.json")} is not valid JSON`);
+    expect(() => loadConfigFile(join(d.path, "bad.json"))).toThrow(`${join(d.path, "bad.json")}:1:3: not valid JSON: invalid symbol`);
     expect(() => loadConfigFile(join(d.path, "missing.json"))).toThrow(`cannot read config file ${join(d.path, "missing.json")}`);
+  });
+
+  test.each([
+    ["trailing comma.json", '{\n  "server": {\n    "logLevel": "debug",\n  }\n}\n', "4:3: not valid JSON: property name expected"],
+    ["missing brace.json", '{\n  "server": { "logLevel": "debug" }\n', "3:1: not valid JSON: close brace expected"],
+    ["comment.json", '{\n  // no comments in JSON\n  "server": {}\n}\n', "2:3: not valid JSON: invalid comment token"],
+    ["unterminated.toml", '[server]\nlogLevel = "debug\n', "2:18: not valid TOML: control characters are not allowed in strings"],
+    ["duplicate.toml", '[server]\nlogLevel = "debug"\nlogLevel = "info"\n', "3:1: not valid TOML: "],
+  ])("%s: the error says line and column", (name, text, where) => {
+    using d = tempDir();
+    const path = join(d.path, name);
+    writeFileSync(path, text);
+    let message = "";
+    try {
+      loadConfigFile(path);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.slice(0, path.length + 1 + where.length)).toBe(`${path}:${where}`);
   });
 
   test("applyFileIfChanged stores a version only when the normalized config differs", () => {

@@ -6,6 +6,8 @@
  */
 
 import { readFileSync } from "node:fs";
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { parse as parseToml, TomlError } from "smol-toml";
 import { errorMessage, LogError } from "../core/errors.ts";
 import type { ChangeMeta, ConfigStore, ConfigVersion } from "./store.ts";
 
@@ -20,13 +22,42 @@ export function loadConfigFile(path: string): unknown {
   return parseConfigText(text, path.toLowerCase().endsWith(".toml") ? "toml" : "json", path);
 }
 
-/** Parses config text; `source` names it in errors. */
+/**
+ * Parses config text; `source` names it in errors, which say where the text went wrong
+ * (`source:LINE:COLUMN: what`): TOML by smol-toml (TOML 1.0, positions in its errors), JSON by
+ * JSON.parse with jsonc-parser (strict: no comments, no trailing commas) locating its failure.
+ */
 export function parseConfigText(text: string, format: "json" | "toml", source: string): unknown {
-  try {
-    return format === "toml" ? Bun.TOML.parse(text) : JSON.parse(text);
-  } catch (err) {
-    throw new LogError("invalid_argument", `${source} is not valid ${format.toUpperCase()}: ${errorMessage(err)}`);
+  if (format === "toml") {
+    try {
+      return parseToml(text);
+    } catch (err) {
+      const where = err instanceof TomlError ? `${err.line}:${err.column}: ` : "";
+      throw new LogError("invalid_argument", `${source}:${where}not valid TOML: ${errorMessage(err).split("\n")[0]!.replace(/^Invalid TOML document: /, "")}`);
+    }
   }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const found: ParseError[] = [];
+    parseJsonc(text, found, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = found[0];
+    if (!first) throw new LogError("invalid_argument", `${source}: not valid JSON: ${errorMessage(err)}`);
+    const { line, column } = lineColumn(text, first.offset);
+    const what = printParseErrorCode(first.error).replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase();
+    throw new LogError("invalid_argument", `${source}:${line}:${column}: not valid JSON: ${what}`);
+  }
+}
+
+/** 1-based line and column (in UTF-16 units) of `offset` in `text`. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
 }
 
 /** Outcome of applying a file: the version now current and whether the file created it. */

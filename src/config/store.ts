@@ -19,6 +19,8 @@ export interface ChangeMeta {
    * version is still this one (read-modify-write from a CLI or API client).
    */
   ifVersion?: number;
+  /** Allows a change that leaves no store (refused otherwise: every record would be dropped). */
+  force?: boolean;
 }
 
 /** How a version came to be. */
@@ -104,6 +106,10 @@ export function nextVersion(
   }
   const config = validateConfig(input, options);
   if (configJson(config) === configJson(cur.config)) return undefined;
+  if (config.stores.length === 0 && cur.config.stores.length > 0 && !meta.force) {
+    const names = cur.config.stores.map((s) => s.name).join(", ");
+    throw new LogError("invalid_argument", `this change removes the last store (${names}): no record could be kept, every one received would be dropped as unrouted; repeat it with --force to do it anyway`);
+  }
   const v: ConfigVersion = { version: cur.version + 1, at, author: meta.author, reason: meta.reason, kind, diff: diffConfigs(cur.config, config), config };
   if (rollbackOf !== undefined) v.rollbackOf = rollbackOf;
   return v;

@@ -46,19 +46,27 @@ function receiver(p: Problems, v: unknown, path: string, types: Readonly<Record<
   const type = p.string(o, "type", path, "");
   if (!TYPE_RE.test(type)) p.add(`${path}.type`, `receiver type must be a lowercase name like "syslog", got "${type}"`);
   else if (types && !Object.hasOwn(types, type)) p.add(`${path}.type`, `unknown receiver type "${type}" (known: ${Object.keys(types).sort().join(", ")})`);
-  const listen = p.array(o.listen, `${path}.listen`).map((u, j) => listenUrl(p, u, `${path}.listen[${j}]`));
+  const bad = new Set<number>();
+  const listen = p.array(o.listen, `${path}.listen`).map((u, j) => listenUrl(p, u, `${path}.listen[${j}]`, () => bad.add(j)));
   const options = p.object(o.options, `${path}.options`, Object.keys(isRecord(o.options) ? o.options : {}));
   const r: ReceiverEntry = { id, type, enabled: p.boolean(o, "enabled", path, true), listen, options: sortKeys(options) as Record<string, unknown> };
   if (o.tls !== undefined && o.tls !== null) r.tls = validateTls(p, o.tls, `${path}.tls`);
+  // The type sees only the URLs that passed the checks above, so one bad URL is one problem.
   const check = types?.[type];
-  if (check) for (const q of check(r)) p.add(`${path}.${q.path}`, q.message);
+  const good = listen.filter((_, j) => !bad.has(j));
+  if (check) for (const q of check({ ...r, listen: good })) if (!(good.length === 0 && bad.size > 0 && q.path === "listen")) p.add(`${path}.${q.path}`, q.message);
   // Key order of the normalized form: tls (optional) before options.
   return r.tls ? { id, type, enabled: r.enabled, listen, tls: r.tls, options: r.options } : r;
 }
 
-function listenUrl(p: Problems, v: unknown, path: string): string {
+/** Checks one listen URL; `rejected` is called when it has a problem. */
+function listenUrl(p: Problems, v: unknown, path: string, rejected: () => void): string {
+  const fail = (message: string) => {
+    p.add(path, message);
+    rejected();
+  };
   if (typeof v !== "string") {
-    p.add(path, `expected a URL string, got ${JSON.stringify(v)}`);
+    fail(`expected a URL string, got ${JSON.stringify(v)}`);
     return "";
   }
   if ((SOURCE_WORDS as readonly string[]).includes(v)) return v;
@@ -66,13 +74,13 @@ function listenUrl(p: Problems, v: unknown, path: string): string {
   try {
     u = new URL(v);
   } catch {
-    p.add(path, `not a URL: "${v}" (e.g. "udp://0.0.0.0:514")`);
+    fail(`not a URL: "${v}" (e.g. "udp://0.0.0.0:514")`);
     return v;
   }
   if (!(LISTEN_SCHEMES as readonly string[]).includes(u.protocol)) {
-    p.add(path, `scheme must be one of ${LISTEN_SCHEMES.map((s) => s.slice(0, -1)).join(", ")}, got "${u.protocol.slice(0, -1)}"`);
+    fail(`scheme must be one of ${LISTEN_SCHEMES.map((s) => s.slice(0, -1)).join(", ")}, got "${u.protocol.slice(0, -1)}"`);
   } else if (u.protocol === "unix:" || u.protocol === "file:" ? u.pathname === "" || u.pathname === "/" : u.hostname === "" || u.port === "") {
-    p.add(path, u.protocol === "unix:" ? `unix URL needs a socket path: "${v}"` : u.protocol === "file:" ? `file URL needs a path: "${v}"` : `URL needs a host and a port: "${v}"`);
+    fail(u.protocol === "unix:" ? `unix URL needs a socket path: "${v}"` : u.protocol === "file:" ? `file URL needs a path: "${v}"` : `URL needs a host and a port: "${v}"`);
   }
   return v;
 }

@@ -90,6 +90,43 @@ describe("LineSplitter", () => {
     ]);
   });
 
+  test("property: lineEnd is the offset after each line's terminator, and resuming there yields the rest", () => {
+    const bytes = fc.array(fc.constantFrom(0x61, 0x0a, 0x0d), { maxLength: 60 });
+    fc.assert(
+      fc.property(bytes, fc.array(fc.nat(60), { maxLength: 5 }), (data, cuts) => {
+        const all = new Uint8Array(data);
+        const run = (from: number): { ends: number[]; texts: string[] } => {
+          const ends: number[] = [];
+          const texts: string[] = [];
+          const s = new LineSplitter(8, from);
+          const sink: LineSink = {
+            line: (buf, start, end) => {
+              ends.push(s.lineEnd);
+              texts.push(dec.decode(buf.subarray(start, end)));
+            },
+          };
+          const points = [...new Set(cuts.map((c) => Math.min(Math.max(c, from), all.length)))].sort((a, b) => a - b);
+          let prev = from;
+          for (const p of [...points, all.length]) {
+            s.push(all.slice(prev, p), sink);
+            prev = p;
+          }
+          s.finish(sink);
+          return { ends, texts };
+        };
+        const whole = run(0);
+        const expected = [...all.keys()].filter((i) => all[i] === 0x0a).map((i) => i + 1);
+        if (all.length > 0 && all[all.length - 1] !== 0x0a) expected.push(all.length);
+        expect(whole.ends).toEqual(expected);
+        for (let k = 0; k < whole.ends.length; k++) {
+          const rest = run(whole.ends[k]!);
+          expect(rest).toEqual({ ends: whole.ends.slice(k + 1), texts: whole.texts.slice(k + 1) });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test("property: any chunking yields the lines of a simple reference model", () => {
     const bytes = fc.array(fc.constantFrom(0x61, 0x62, 0x0a, 0x0d, 0x00, 0xc3, 0xa9, 0xff), { maxLength: 80 });
     fc.assert(

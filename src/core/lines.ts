@@ -38,6 +38,13 @@ export function isBinary(buf: Uint8Array, start: number, end: number, cut: boole
  * bounded by the largest chunk plus one carried line of at most `maxLine` bytes.
  */
 export class LineSplitter {
+  /**
+   * Stream offset just past the terminator of the line being handed to the sink (read it
+   * inside `LineSink.line`): where a reader resumes to continue after that line.
+   */
+  lineEnd = 0;
+  /** Stream offset of the first byte of the chunk being split. */
+  private base = 0;
   private carry: Uint8Array;
   /** Bytes kept in `carry` (≤ maxLine). */
   private carryLen = 0;
@@ -46,8 +53,13 @@ export class LineSplitter {
   /** Last byte of the pending partial line, to strip a CR split from its LF. */
   private carryLast = -1;
 
-  constructor(private readonly maxLine: number = MAX_RAW_BYTES) {
+  /** `startOffset`: the stream offset of the first byte pushed (a resumed read), for lineEnd. */
+  constructor(
+    private readonly maxLine: number = MAX_RAW_BYTES,
+    startOffset = 0,
+  ) {
     this.carry = new Uint8Array(Math.min(maxLine, 64 * 1024));
+    this.base = this.lineEnd = startOffset;
   }
 
   /** Splits one chunk; `chunk` must not be modified afterwards (lines are views into it). */
@@ -57,9 +69,11 @@ export class LineSplitter {
       const nl = chunk.indexOf(NL);
       if (nl < 0) {
         this.append(chunk, 0, chunk.length);
+        this.base += chunk.length;
         return;
       }
       this.append(chunk, 0, nl);
+      this.lineEnd = this.base + nl + 1;
       this.emitCarry(sink);
       pos = nl + 1;
     }
@@ -69,15 +83,18 @@ export class LineSplitter {
       while (pos <= lastNl) {
         const nl = chunk.indexOf(NL, pos);
         const end = nl > pos && chunk[nl - 1] === CR ? nl - 1 : nl;
+        this.lineEnd = this.base + nl + 1;
         this.emit(chunk, pos, end, clean, sink);
         pos = nl + 1;
       }
     }
     if (pos < chunk.length) this.append(chunk, pos, chunk.length);
+    this.base += chunk.length;
   }
 
   /** Emits the final line when the input did not end with a newline. */
   finish(sink: LineSink): void {
+    this.lineEnd = this.base;
     if (this.carryTotal > 0) this.emitCarry(sink);
   }
 

@@ -41,6 +41,7 @@ export function toChangePb(r: ChangeResult, applyError: string): Init<typeof Con
 
 export function toSweepPb(r: SweepResult): Init<typeof SweepRetentionResponseSchema> {
   return {
+    stores: r.stores,
     deleted: r.deleted.map((d) => ({ store: d.store, chunk: d.id, reason: d.reason, storedBytes: BigInt(d.storedBytes) })),
     errors: r.errors.map((e) => ({ store: e.store, chunk: e.id, message: e.message })),
   };

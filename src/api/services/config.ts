@@ -107,7 +107,7 @@ export function configService(host: EngineHost): ServiceImpl<typeof ConfigServic
       return write((c) => {
         const before = c.store.current().version;
         const doc = parseConfigText(req.configJson, "json", "config_json");
-        const v = c.store.apply(doc, { author: author(req.author, ctx), reason: req.reason || "ApplyConfig", ifVersion: optionalVersion(req.ifVersion, "if_version") });
+        const v = c.store.apply(doc, { author: author(req.author, ctx), reason: req.reason || "ApplyConfig", ifVersion: optionalVersion(req.ifVersion, "if_version"), force: req.force });
         return { changed: v.version !== before, version: v };
       });
     },
@@ -115,7 +115,7 @@ export function configService(host: EngineHost): ServiceImpl<typeof ConfigServic
     setConfig(req, ctx) {
       checkAssignments(ctx, req.assignments);
       return write((c) =>
-        applyAssignments(c.store, req.assignments, { author: author(req.author, ctx), reason: req.reason || `set ${req.assignments.join(" ")}`, ifVersion: optionalVersion(req.ifVersion, "if_version") }),
+        applyAssignments(c.store, req.assignments, { author: author(req.author, ctx), reason: req.reason || `set ${req.assignments.join(" ")}`, ifVersion: optionalVersion(req.ifVersion, "if_version"), force: req.force }),
       );
     },
 
@@ -137,7 +137,7 @@ export function configService(host: EngineHost): ServiceImpl<typeof ConfigServic
       return write((c) => {
         const before = c.store.current().version;
         const target = fromI64(req.version, "version");
-        const v = c.store.rollback(target, { author: author(req.author, ctx), reason: req.reason || `rollback to version ${target}` });
+        const v = c.store.rollback(target, { author: author(req.author, ctx), reason: req.reason || `rollback to version ${target}`, force: req.force });
         return { changed: v.version !== before, version: v };
       });
     },

@@ -75,15 +75,17 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
     },
 
     async *follow(req, ctx) {
-      const sources = querySources(host, ctx, queryStore(req.query));
+      const name = queryStore(req.query);
+      const sources = querySources(host, ctx, name);
       const sreq = toSearchRequest(req.query);
       const signal = AbortSignal.any([ctx.signal, host.drainSignal]);
       const it = followAll(sources, sreq, signal);
+      const warnings = (name === ALL_STORES ? host.stores() : [requireStore(host, ctx, name)]).flatMap((s) => (s.settings.followNote ? [s.settings.followNote] : []));
       // The first next() takes the "appended after now" snapshot synchronously; the empty
       // message that follows tells the client the follow is live.
       let next = it.next();
       try {
-        yield { hits: [] };
+        yield { hits: [], warnings };
         for (let r = await next; !r.done; r = await next) {
           yield { hits: [toHitPb(r.value)] };
           next = it.next();

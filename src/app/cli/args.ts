@@ -4,6 +4,7 @@
  * Anything undeclared is a UsageError (exit code 2 in main).
  */
 
+import { parseCount } from "../../query/lang/controls.ts";
 import { UsageError, type FlagSpec, type ParsedArgs } from "./command.ts";
 
 const HELP_FLAG: FlagSpec = { name: "help", short: "h", kind: "boolean", description: "Show this help." };
@@ -72,11 +73,14 @@ export function stringFlag(args: ParsedArgs, name: string, fallback?: string): s
   return typeof v === "string" ? v : fallback;
 }
 
-/** Reads a positive integer flag, with a usage error naming the flag for bad values. */
+/**
+ * Reads a whole-number flag (digits only, as `limit=` in query text: no sign, fraction or
+ * exponent), with a usage error naming the flag for bad values.
+ */
 export function intFlag(args: ParsedArgs, name: string, fallback: number): number {
   const v = stringFlag(args, name);
   if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`flag --${name} needs a non-negative integer (got '${v}')`);
+  const n = parseCount(v);
+  if (n === undefined) throw new UsageError(`flag --${name} needs a whole number ≥ 0 (got '${v}')`);
   return n;
 }

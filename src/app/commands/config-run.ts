@@ -16,16 +16,22 @@ import { configTarget } from "../config-remote.ts";
 import type { ChangeOutcome, ConfigTarget } from "../config-target.ts";
 import { defaultDataDir } from "../paths.ts";
 
-/** The target of a config/retention command line (closed by the caller). */
-export function targetOf(args: ParsedArgs, io: CommandIO): Promise<ConfigTarget> {
-  return configTarget(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), clientCredentials(args, io.env));
+/**
+ * The target of a config/retention command line (closed by the caller). `readOnly`
+ * subcommands create nothing: a data directory that does not exist is an error.
+ */
+export function targetOf(args: ParsedArgs, io: CommandIO, readOnly: boolean): Promise<ConfigTarget> {
+  return configTarget(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), clientCredentials(args, io.env), readOnly ? { env: io.env } : undefined);
 }
+
+/** Subcommands of `config` that only read. */
+const READS = new Set(["show", "history", "diff", "export"]);
 
 export const run: Command["run"] = async (args, io) => {
   const [sub, ...rest] = args.positionals;
   const json = outputIsJson(args);
-  const meta = (what: string) => ({ author: cliAuthor(io.env), reason: stringFlag(args, "reason") ?? what });
-  const t = await targetOf(args, io);
+  const meta = (what: string) => ({ author: cliAuthor(io.env), reason: stringFlag(args, "reason") ?? what, force: args.flags.force === true });
+  const t = await targetOf(args, io, READS.has(sub ?? ""));
   try {
     switch (sub) {
       case "show": {

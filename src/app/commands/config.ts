@@ -29,7 +29,8 @@ export const configCommand: Command = {
     "show [--version N]   the current (or an older) config as JSON\n" +
     "set KEY=VALUE...     change fields; KEY is a path like server.logLevel or\n" +
     "                     stores[prod].retention.maxAge; VALUE is JSON or plain text;\n" +
-    "                     null deletes; stores[new]={...} adds a store\n" +
+    "                     null deletes; stores[new]={...} adds a store (removing the\n" +
+    "                     last store needs --force)\n" +
     "history [--limit N]  versions, newest first\n" +
     "diff V1 [V2]         what changed from V1 to V2 (default: current)\n" +
     "rollback V           store version V's config as a new version\n" +
@@ -45,6 +46,7 @@ export const configCommand: Command = {
     OUTPUT_FLAG,
     { name: "version", kind: "string", value: "N", description: "show: print this version instead of the current one." },
     { name: "limit", short: "n", kind: "string", value: "N", description: "history: most versions to list (0 = all).", default: "0" },
+    { name: "force", kind: "boolean", description: "set, rollback, apply: allow a config without stores (every record would be dropped)." },
   ],
   run: lazyRun(() => import("./config-run.ts")),
 };

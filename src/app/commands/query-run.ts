@@ -85,7 +85,7 @@ export const run: Command["run"] = async (args, io) => {
     contextAfter: intFlag(args, "after", context),
     resumeToken: stringFlag(args, "resume") ?? "",
   };
-  const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store, clientCredentials(args, io.env));
+  const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store, io.env, clientCredentials(args, io.env));
   try {
     const client = createClient(QueryService, link.transport);
     if (args.flags.explain || args.flags.analyze) {

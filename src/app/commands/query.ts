@@ -16,7 +16,10 @@ export const queryCommand: Command = {
   details:
     "QUERY is the query language: words, \"phrases\", key=value, key=*, *=value, AND/OR/NOT, -word,\n" +
     "parentheses, and control arguments start= end= last= limit= reverse=. Several QUERY\n" +
-    "arguments are joined with spaces. With no QUERY every record matches.\n" +
+    "arguments are joined with spaces. Results come in storage order (the order records were\n" +
+    "stored, chunk by chunk), or its reverse with --reverse / reverse=true; a store's order is\n" +
+    "event time only where records arrived in time order (--store '*' merges stores by time).\n" +
+    "With no QUERY every record matches.\n" +
     "While a server holds --data the query goes to it (its socket from <data>/server.json);\n" +
     "--addr names a server explicitly. Without a server the store files are read directly.\n" +
     "Text output shows control characters and bytes that are not UTF-8 as \\xNN (a stored\n" +
@@ -36,7 +39,7 @@ export const queryCommand: Command = {
     { name: "output", short: "o", kind: "string", value: "text|json", description: "Record output format.", default: "text" },
     { name: "raw", kind: "boolean", description: "Text output: write records' stored bytes as they are (control characters included)." },
     { name: "limit", short: "n", kind: "string", value: "N", description: "Most matches to print (0 = all); a limit= in QUERY wins when set.", default: "0" },
-    { name: "reverse", short: "r", kind: "boolean", description: "Newest first." },
+    { name: "reverse", short: "r", kind: "boolean", description: "Reverse storage order: the last stored record first (chunk by chunk, not sorted by event time)." },
     { name: "context", short: "C", kind: "string", value: "N", description: "Records of context before and after each match.", default: "0" },
     { name: "before", short: "B", kind: "string", value: "N", description: "Records of context before each match." },
     { name: "after", short: "A", kind: "string", value: "N", description: "Records of context after each match." },

@@ -5,13 +5,14 @@ import { formatShort } from "../../core/time.ts";
 import type { SweepResult } from "../../storage/retention/runner.ts";
 import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
+import { sweptLine } from "../../repl/render/config.ts";
 import { cliAuthor } from "../config-access.ts";
 import { outputIsJson, report, targetOf } from "./config-run.ts";
 
 export const run: Command["run"] = async (args, io) => {
   const [sub, ...rest] = args.positionals;
   const json = outputIsJson(args);
-  const t = await targetOf(args, io);
+  const t = await targetOf(args, io, sub === "show" || sub === "sweep");
   try {
     switch (sub) {
       case "show": {
@@ -53,6 +54,5 @@ function renderSweep(r: SweepResult): string {
   let out = "";
   for (const d of r.deleted) out += `deleted ${d.store}/${d.id} (${d.reason}, ${d.storedBytes} bytes)\n`;
   for (const e of r.errors) out += `FAILED ${e.store}/${e.id}: ${e.message}\n`;
-  const stores = new Set(r.deleted.map((d) => d.store)).size;
-  return out + `${r.deleted.length} chunk(s) deleted in ${stores} store(s) at ${formatShort(Date.now() * 1000)} UTC\n`;
+  return out + `${sweptLine(r.stores, r.deleted)} at ${formatShort(Date.now() * 1000)} UTC\n`;
 }

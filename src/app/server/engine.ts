@@ -26,6 +26,7 @@ import { Telemetry } from "../../observability/telemetry.ts";
 import type { TokenStore } from "../../security/token-store.ts";
 import { RetentionRunner, type SweepResult } from "../../storage/retention/runner.ts";
 import { versionInfo } from "../build-info.ts";
+import { storesOnDisk } from "../data-dir.ts";
 import { createMemoryStore, type MemoryStoreOptions } from "../../storage/memory/memory-store.ts";
 import { sectionBuilders } from "../section-builders.ts";
 import { openStore, searchSource, type OpenedStore } from "../stores.ts";
@@ -133,6 +134,10 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
     throw new LogError("unavailable", `cannot apply config version ${cur.version}: ${reconciler.lastError()}`);
   }
   o.onApplied?.(cur.version);
+  const unserved = storesOnDisk(o.dataDir).filter((n) => !cur.config.stores.some((s) => s.name === n));
+  if (unserved.length > 0) {
+    log.warn(`store directories not in the config are not served: ${unserved.join(", ")}; serve one with: gastrolog config set 'stores[NAME]={"type":"file","route":""}'`, { stores: unserved.join(",") });
+  }
   let unwatch: (() => void) | undefined;
   let ageTimer: ReturnType<typeof setInterval> | undefined;
   const prewarm = new AbortController();

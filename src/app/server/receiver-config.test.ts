@@ -101,7 +101,7 @@ test("the config store rejects bad receivers with every problem and stores nothi
     ].join("\n"),
   );
   expect(store.current().version).toBe(0);
-  expect(store.apply({ receivers: [{ id: "ok", type: "gelf", listen: ["udp://127.0.0.1:12201"] }] }, { author: "t", reason: "r" }).version).toBe(1);
+  expect(store.apply({ receivers: [{ id: "ok", type: "gelf", listen: ["udp://127.0.0.1:12201"] }] }, { author: "t", reason: "r", force: true }).version).toBe(1);
 });
 
 test("local sources in the config: accepted as written, their options checked like the other types'", () => {
@@ -114,7 +114,7 @@ test("local sources in the config: accepted as written, their options checked li
       { id: "jd", type: "journald", listen: ["journalctl"], options: { match: "_SYSTEMD_UNIT=ssh.service" } },
     ],
   };
-  expect(store.apply(good, { author: "t", reason: "r" }).version).toBe(1);
+  expect(store.apply(good, { author: "t", reason: "r", force: true }).version).toBe(1);
   const bad = { receivers: [{ id: "t", type: "tail", listen: ["file:///var/log/*.log"], options: { pollMs: 1, start: 3 } }, { id: "d", type: "docker", listen: ["unix:///var/run/docker.sock"], options: { pollMs: 100 } }] };
   expect(() => store.apply(bad, { author: "t", reason: "r" })).toThrow(
     ["invalid config (2 problems):", "  $.receivers[0].options.start: option start must be a string, got 3", '  $.receivers[1].options.pollMs: unknown option "pollMs"; known: start, name, image, label, multilineStart'].join("\n"),

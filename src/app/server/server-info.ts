@@ -2,7 +2,8 @@
  * `<data>/server.json`: where the server holding a data directory listens, written once its
  * listeners are up and removed at shutdown, so `gastrolog config` / `retention` without --addr
  * find a running server (and its socket, even a non-default one) instead of the SQLite file.
- * A file left by a crashed server is recognized by its dead pid and ignored.
+ * Only the holder of the data-dir lock writes or removes it. A file left by a crashed server
+ * is recognized by its dead pid and ignored.
  */
 
 import { readFileSync, rmSync, writeFileSync, renameSync } from "node:fs";
@@ -35,8 +36,19 @@ export function writeServerInfo(dataDir: string, info: Omit<ServerInfo, "pid" | 
   renameSync(tmp, path);
 }
 
+/**
+ * Removes the info file if this process wrote it. Only the lock holder writes it, and a
+ * process refused the lock must not delete the running server's file (issue 10, item 3).
+ */
 export function removeServerInfo(dataDir: string): void {
-  rmSync(join(dataDir, SERVER_INFO_FILE), { force: true });
+  const path = join(dataDir, SERVER_INFO_FILE);
+  try {
+    const info = JSON.parse(readFileSync(path, "utf8")) as Partial<ServerInfo>;
+    if (info.pid !== process.pid || info.host !== hostname()) return;
+  } catch {
+    return; // gone, or not ours to judge
+  }
+  rmSync(path, { force: true });
 }
 
 /** The running server of `dataDir` on this host, or undefined (no file, unreadable, dead pid). */

@@ -142,7 +142,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     stopFileWatch?.();
     tokens?.close();
     cfg?.close();
-    removeServerInfo(o.dataDir);
+    if (lock) removeServerInfo(o.dataDir);
     lock?.release();
   };
 

@@ -20,22 +20,48 @@ export interface LineCounts {
   timestamped: number;
 }
 
+/** Records cut from one file, with where in the file the last one ends. */
+export interface ImportBatch {
+  records: RecordInput[];
+  /** Lines of the file read through the batch's last record. */
+  line: number;
+  /** File offset (decompressed stream) just past that record's line: where to resume. */
+  byte: number;
+}
+
+/** Where a batcher starts in its file (a resumed import), and the timestamp lines inherit. */
+export interface BatcherStart {
+  line: number;
+  /** sourceTs of the last timestamped line before `line` (0 = none). */
+  sourceTs: number;
+}
+
 /** LineSink that builds records for one file and cuts them into batches of `batchSize`. */
 export class RecordBatcher implements LineSink {
   /** Full batches waiting to be appended, oldest first. */
-  readonly ready: RecordInput[][] = [];
+  readonly ready: ImportBatch[] = [];
   /** Set by the importer before each chunk: when the chunk was read. */
   ingestTs = 0;
   private current: RecordInput[] = [];
   /** sourceTs of the last line of this file that had one. */
-  private lastTs = 0;
+  private lastTs: number;
+  /** Lines of this file seen, counting from the start of the file. */
+  private fileLine: number;
+  /** File offset just past the last line seen. */
+  private endByte = 0;
 
+  /** `lineEnd` reports the file offset after the line being handed over (LineSplitter.lineEnd). */
   constructor(
     private readonly attrs: Attrs,
     private readonly batchSize: number,
     private readonly tsCtx: TimestampContext,
     readonly counts: LineCounts,
-  ) {}
+    private readonly lineEnd: () => number,
+    start: BatcherStart = { line: 0, sourceTs: 0 },
+  ) {
+    this.fileLine = start.line;
+    this.lastTs = start.sourceTs;
+  }
 
   line(buf: Uint8Array, start: number, end: number, fullLength: number, binary: boolean): void {
     const c = this.counts;
@@ -52,13 +78,15 @@ export class RecordBatcher implements LineSink {
     if (binary) c.binary++;
     if (parsed !== 0) c.timestamped++;
     this.current.push({ raw: buf.subarray(start, end), attrs, sourceTs, ingestTs: this.ingestTs });
+    this.fileLine++;
+    this.endByte = this.lineEnd();
     if (this.current.length >= this.batchSize) this.cut();
   }
 
-  /** Moves the partial batch (if any) to `ready`; call at end of input. */
+  /** Moves the partial batch (if any) to `ready`; call at end of input or when stopping. */
   cut(): void {
     if (this.current.length === 0) return;
-    this.ready.push(this.current);
+    this.ready.push({ records: this.current, line: this.fileLine, byte: this.endByte });
     this.current = [];
   }
 }

@@ -9,7 +9,7 @@ import { LogError } from "../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../core/limits.ts";
 import type { RecordInput, RecordRef } from "../../core/record.ts";
 import type { ChunkMeta, ChunkStore } from "../../storage/types.ts";
-import { importFiles, type ImportProgress } from "./import-files.ts";
+import { importFiles, type ImportCommit, type ImportProgress } from "./import-files.ts";
 
 /** Keeps every record as given (views, uncopied) and rotates every `perChunk` records. */
 class FakeStore {
@@ -44,6 +44,7 @@ class FakeStore {
   async idle(): Promise<void> {
     this.idled = true;
   }
+  async seal(): Promise<void> {}
   asStore(): ChunkStore {
     return this as unknown as ChunkStore;
   }
@@ -97,6 +98,9 @@ describe("importFiles", () => {
     expect({ ...summary, seconds: 0, recordsPerSec: 0, mbPerSec: 0 }).toEqual({
       files: 1,
       records: 7,
+      alreadyStored: 0,
+      stopped: false,
+      position: { file: 0, line: 7, byte: bytes.length, sourceTs: 1226262975000000 },
       lines: 7,
       inputBytes: bytes.length,
       rawBytes: bytes.length - 6 - 1 - 500,
@@ -158,5 +162,48 @@ describe("importFiles", () => {
     writeFileSync(bad, new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
     const err = await importFiles(new FakeStore(1).asStore(), [bad], { storeBatch: 10, clock: clock() }).catch((e) => e);
     expect([err instanceof LogError, (err as LogError).code]).toEqual([true, "corrupt"]);
+  });
+
+  test.each(["app.log", "app.log.gz", "app.log.zst"])("%s: resuming at any acknowledged position imports exactly the rest", async (name) => {
+    const path = join(dir, name);
+    const commits: ImportCommit[] = [];
+    await importFiles(new FakeStore(100).asStore(), [path], { storeBatch: 2, clock: clock(), year: 2024, onCommit: (c) => commits.push(c) });
+    expect(commits.map((c) => [c.position.line, c.records])).toEqual([
+      [2, 2],
+      [4, 4],
+      [6, 6],
+      [7, 7],
+    ]);
+    for (const c of commits) {
+      const rest = new FakeStore(100);
+      const summary = await importFiles(rest.asStore(), [path], { storeBatch: 2, clock: clock(), year: 2024, from: c.position });
+      expect(simplify(rest.records)).toEqual(expectedRecords(name).slice(c.position.line));
+      expect(summary.position).toEqual(commits.at(-1)!.position);
+    }
+  });
+
+  test("records the sink already holds are skipped, then everything after is appended", async () => {
+    const store = new FakeStore(100);
+    const held = ["2015-07-29T17:41:44.5Z first", "Jun 14 15:16:01 host sshd[1]: crlf line", "something else"];
+    let i = 0;
+    const summary = await importFiles(store.asStore(), [plain], { storeBatch: 1, clock: clock(), year: 2024, skipWhile: (r) => Buffer.from(r.raw).toString("latin1") === held[i++] });
+    expect({ appended: store.records.length, records: summary.records, alreadyStored: summary.alreadyStored, checked: i }).toEqual({ appended: 5, records: 5, alreadyStored: 2, checked: 3 });
+  });
+
+  test("an aborted signal stops reading: complete lines read so far are stored, the position says where to go on", async () => {
+    const store = new FakeStore(100);
+    const stop = new AbortController();
+    const enc = new TextEncoder();
+    const stdin = (async function* () {
+      yield enc.encode("one\ntwo\nthr");
+      stop.abort();
+      yield enc.encode("ee\nfour\n");
+    })();
+    const summary = await importFiles(store.asStore(), ["-", plain], { storeBatch: 10, clock: clock(), stdin, signal: stop.signal });
+    expect({ raws: store.records.map((r) => Buffer.from(r.raw).toString()), stopped: summary.stopped, position: summary.position }).toEqual({
+      raws: ["one", "two"],
+      stopped: true,
+      position: { file: 0, line: 2, byte: 8, sourceTs: 0 },
+    });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * `importFiles`: reads log files (plain, .gz, .zst or stdin), one record per line, into a
- * ChunkStore through its interface only. Reading and appending overlap: at most one append
- * is in flight while the next block is read and split. Never seals; stored bytes are read
- * from chunk metadata after `store.idle()`.
+ * `importFiles`: reads log files (plain, .gz, .zst or stdin), one record per line, into an
+ * ImportSink (a ChunkStore, or a running server's IngestService). Reading and appending
+ * overlap: at most one append is in flight while the next block is read and split. Reports
+ * every acknowledged append with the file position it covers, can start at such a position
+ * (resume), and stops cleanly when its signal aborts. Never seals unless asked.
  */
 
 import { basename } from "node:path";
@@ -10,15 +11,47 @@ import { LogError } from "../../core/errors.ts";
 import { MAX_ATTR_VALUE_BYTES, truncateUtf8 } from "../../core/limits.ts";
 import type { RecordInput, RecordRef } from "../../core/record.ts";
 import type { Clock } from "../../core/time.ts";
-import type { ChunkStore } from "../../storage/types.ts";
-import { type LineCounts, RecordBatcher } from "./batcher.ts";
+import type { ChunkMeta } from "../../storage/types.ts";
+import { type ImportBatch, type LineCounts, RecordBatcher } from "./batcher.ts";
 import { LineSplitter } from "../../core/lines.ts";
 import { importTimestampContext } from "./defaults.ts";
 import { openSource } from "./sources.ts";
 
-
 /** Progress callbacks are spaced at least this far apart (clock µs), plus one per file end. */
 export const PROGRESS_EVERY_MICROS = 100_000;
+
+/** Where an import stands in its list of files: everything before it is stored. */
+export interface ImportPosition {
+  /** Index of the file in the list. */
+  file: number;
+  /** Lines of that file already imported (records, empty lines included). */
+  line: number;
+  /** Offset in that file's (decompressed) content just past those lines. */
+  byte: number;
+  /** sourceTs of the last of those lines (the next lines without a timestamp inherit it). */
+  sourceTs: number;
+}
+
+/** One acknowledged append: every line before `position` is durably stored. */
+export interface ImportCommit {
+  position: ImportPosition;
+  /** Records this run appended so far. */
+  records: number;
+  /** Where the last of them went. */
+  last: RecordRef;
+}
+
+/** Where imported records go: a ChunkStore fits as it is. */
+export interface ImportSink {
+  /** Appends in order; resolves once the records are stored (durably, by the store's policy). */
+  append(batch: readonly RecordInput[]): Promise<RecordRef[]>;
+  /** Seals the chunk being appended to. */
+  seal(): Promise<unknown>;
+  /** Resolves when background work (seals) has finished. */
+  idle(): Promise<void>;
+  /** Sizes of a chunk appended to, for the summary; undefined when unknown. */
+  chunk(id: string): Pick<ChunkMeta, "storedBytes" | "indexBytes"> | undefined | Promise<Pick<ChunkMeta, "storedBytes" | "indexBytes"> | undefined>;
+}
 
 export interface ImportProgress {
   /** Path being read ("-" for stdin). */
@@ -52,13 +85,32 @@ export interface ImportOptions {
   seal?: boolean;
   /** Replaces process stdin for the path "-" (tests). */
   stdin?: AsyncIterable<Uint8Array>;
+  /** Start here instead of at the first line of the first file (resume). */
+  from?: ImportPosition;
+  /**
+   * Records the sink already holds, checked in order from the first record read: while it
+   * answers true the record is counted as stored and not appended; the first false ends the
+   * check for good (a resumed import skips what an interrupted one stored but never saw
+   * acknowledged).
+   */
+  skipWhile?: (r: RecordInput) => boolean;
+  /** Aborting stops reading at the next block; what was read is appended, then it returns. */
+  signal?: AbortSignal;
+  /** Told after each acknowledged append, in order. */
+  onCommit?(c: ImportCommit): void;
 }
 
 export interface ImportSummary extends LineCounts {
   files: number;
-  /** Records appended (= lines). */
+  /** Records appended by this run. */
   records: number;
-  /** Decompressed input bytes, line terminators included. */
+  /** Records found already stored (skipWhile) and not appended again. */
+  alreadyStored: number;
+  /** The signal stopped the import before the end of its input. */
+  stopped: boolean;
+  /** Where the import stands: the next line to import (resume point). */
+  position: ImportPosition;
+  /** Decompressed input bytes read, line terminators included. */
   inputBytes: number;
   seconds: number;
   recordsPerSec: number;
@@ -73,11 +125,11 @@ export interface ImportSummary extends LineCounts {
 }
 
 /**
- * Imports `files` in order, one record per line (empty lines included), attrs `{file:
- * basename}`. Errors opening or decompressing a file reject with a LogError naming it;
- * records appended before the error stay in the store.
+ * Imports `files` in order (from `options.from`), one record per line (empty lines included),
+ * attrs `{file: basename}`. Errors opening or decompressing a file reject with a LogError
+ * naming it; records appended before the error stay in the sink (and were reported).
  */
-export async function importFiles(store: ChunkStore, files: string[], options: ImportOptions): Promise<ImportSummary> {
+export async function importFiles(sink: ImportSink, files: string[], options: ImportOptions): Promise<ImportSummary> {
   const { clock } = options;
   if (!Number.isInteger(options.storeBatch) || options.storeBatch < 1) {
     throw new LogError("invalid_argument", `import: storeBatch must be a positive integer, got ${options.storeBatch}`);
@@ -85,24 +137,19 @@ export async function importFiles(store: ChunkStore, files: string[], options: I
   const started = clock();
   const tsCtx = importTimestampContext(started, options);
   const counts: LineCounts = { lines: 0, rawBytes: 0, truncated: 0, binary: 0, timestamped: 0 };
-  const chunkIds = new Set<string>();
+  const out = new Appender(sink, options, options.from ?? { file: 0, line: 0, byte: 0, sourceTs: 0 });
   let inputBytes = 0;
-  let inflight: Promise<void> = Promise.resolve();
   let lastProgress = -Infinity;
+  let stopped = false;
 
-  const appendBatch = (batch: RecordInput[]): Promise<void> => {
-    const p = store.append(batch).then((refs) => collectChunks(refs, chunkIds));
-    p.catch(() => {});
-    return p;
-  };
-
-  for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+  for (let fileIndex = out.position.file; fileIndex < files.length && !stopped; fileIndex++) {
     const path = files[fileIndex]!;
-    const source = openSource(path, options.stdin);
+    const at = fileIndex === out.position.file ? out.position : { file: fileIndex, line: 0, byte: 0, sourceTs: 0 };
+    const source = openSource(path, options.stdin, at.byte);
     const name = path === "-" ? "stdin" : basename(path);
     const attrs = Object.freeze({ file: truncateUtf8(name, MAX_ATTR_VALUE_BYTES) });
-    const batcher = new RecordBatcher(attrs, options.storeBatch, tsCtx, counts);
-    const splitter = new LineSplitter();
+    const splitter = new LineSplitter(undefined, at.byte);
+    const batcher = new RecordBatcher(attrs, options.storeBatch, tsCtx, counts, () => splitter.lineEnd, at);
     const report = (fileDone: boolean): void => {
       const now = clock();
       if (!options.onProgress || (!fileDone && now - lastProgress < PROGRESS_EVERY_MICROS)) return;
@@ -118,48 +165,118 @@ export async function importFiles(store: ChunkStore, files: string[], options: I
         fileDone,
       });
     };
-    for await (const chunk of source.chunks) {
+    for await (const chunk of untilAborted(source.chunks, options.signal)) {
+      if (options.signal?.aborted) break;
       inputBytes += chunk.length;
       batcher.ingestTs = clock();
       splitter.push(chunk, batcher);
-      while (batcher.ready.length > 0) {
-        await inflight;
-        inflight = appendBatch(batcher.ready.shift()!);
-      }
+      while (batcher.ready.length > 0) await out.add(fileIndex, batcher.ready.shift()!);
       report(false);
     }
-    splitter.finish(batcher);
+    stopped = options.signal?.aborted === true;
+    if (!stopped) splitter.finish(batcher);
     batcher.cut();
-    for (const batch of batcher.ready.splice(0)) {
-      await inflight;
-      inflight = appendBatch(batch);
-    }
-    await inflight;
+    for (const batch of batcher.ready.splice(0)) await out.add(fileIndex, batch);
+    await out.settle();
     report(true);
   }
 
-  if (options.seal) await store.seal();
-  await store.idle();
+  if (options.seal && !stopped) await sink.seal();
+  await sink.idle();
   const seconds = (clock() - started) / 1e6;
   let storedBytes = 0;
   let indexBytes = 0;
-  for (const id of chunkIds) {
-    const meta = store.chunk(id);
+  for (const id of out.chunkIds) {
+    const meta = await sink.chunk(id);
     storedBytes += (meta?.storedBytes ?? 0) - (meta?.indexBytes ?? 0);
     indexBytes += meta?.indexBytes ?? 0;
   }
   return {
     files: files.length,
-    records: counts.lines,
     ...counts,
+    records: out.appended,
+    alreadyStored: out.skipped,
+    stopped,
+    position: out.position,
     inputBytes,
     seconds,
-    recordsPerSec: seconds > 0 ? counts.lines / seconds : 0,
+    recordsPerSec: seconds > 0 ? out.appended / seconds : 0,
     mbPerSec: seconds > 0 ? inputBytes / 1e6 / seconds : 0,
     storedBytes,
     ratio: inputBytes > 0 ? storedBytes / inputBytes : 0,
     indexBytes,
   };
+}
+
+/** Appends batches one at a time in order, skipping what the sink already holds, and reports commits. */
+class Appender {
+  readonly chunkIds = new Set<string>();
+  appended = 0;
+  skipped = 0;
+  private inflight: Promise<void> = Promise.resolve();
+  private checking: boolean;
+
+  constructor(
+    private readonly sink: ImportSink,
+    private readonly o: Pick<ImportOptions, "skipWhile" | "onCommit">,
+    /** After the last acknowledged batch. */
+    public position: ImportPosition,
+  ) {
+    this.checking = o.skipWhile !== undefined;
+  }
+
+  /** Queues `batch` of file `file` behind the append in flight (waits for that one first). */
+  async add(file: number, batch: ImportBatch): Promise<void> {
+    let records = batch.records;
+    if (this.checking) {
+      let k = 0;
+      while (k < records.length && this.o.skipWhile!(records[k]!)) k++;
+      if (k < records.length) this.checking = false;
+      this.skipped += k;
+      records = records.slice(k);
+    }
+    await this.inflight;
+    const end: ImportPosition = { file, line: batch.line, byte: batch.byte, sourceTs: batch.records[batch.records.length - 1]!.sourceTs };
+    if (records.length === 0) {
+      this.position = end;
+      return;
+    }
+    const p = this.sink.append(records).then((refs) => {
+      this.appended += records.length;
+      this.position = end;
+      collectChunks(refs, this.chunkIds);
+      this.o.onCommit?.({ position: end, records: this.appended, last: refs[refs.length - 1]! });
+    });
+    p.catch(() => {});
+    this.inflight = p;
+  }
+
+  /** Waits for the append in flight. */
+  settle(): Promise<void> {
+    return this.inflight;
+  }
+}
+
+/**
+ * `chunks` until `signal` aborts — also while a read is pending (stdin waiting for input), so
+ * a stop never waits for more data. The abandoned read is left to finish on its own.
+ */
+async function* untilAborted(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  if (!signal) return yield* chunks;
+  const it = chunks[Symbol.asyncIterator]();
+  const aborted = new Promise<undefined>((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    else signal.addEventListener("abort", () => resolve(undefined), { once: true });
+  });
+  try {
+    for (;;) {
+      const r = await Promise.race([it.next(), aborted]);
+      if (r === undefined || r.done) return;
+      yield r.value;
+    }
+  } finally {
+    void it.return?.()?.catch(() => {});
+  }
 }
 
 function collectChunks(refs: RecordRef[], into: Set<string>): void {

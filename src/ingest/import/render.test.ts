@@ -30,6 +30,9 @@ describe("render", () => {
     const s: ImportSummary = {
       files: 2,
       records: 1000,
+      alreadyStored: 0,
+      stopped: false,
+      position: { file: 1, line: 10, byte: 100, sourceTs: 0 },
       lines: 1000,
       inputBytes: 150_000_000,
       rawBytes: 149_000_000,

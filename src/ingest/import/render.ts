@@ -60,6 +60,7 @@ export function renderSummary(s: ImportSummary): string {
   const rows: [string, string][] = [
     ["files", String(s.files)],
     ["records", `${s.records} (${compactCount(s.recordsPerSec)}/s)`],
+    ...(s.alreadyStored > 0 ? [["already", `${s.alreadyStored} (stored by the interrupted run, not appended again)`] as [string, string]] : []),
     ["input", `${mb(s.inputBytes)} in ${s.seconds.toFixed(2)}s (${s.mbPerSec.toFixed(1)} MB/s)`],
     ["stored", `${mb(s.storedBytes)} (${s.ratio.toFixed(3)} of input)`],
     ["index", `${mb(s.indexBytes)} (${s.inputBytes > 0 ? (s.indexBytes / s.inputBytes).toFixed(3) : "0.000"} of input)`],

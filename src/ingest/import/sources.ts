@@ -28,11 +28,16 @@ export interface ByteSource {
 }
 
 /**
- * Opens `path` for import; `stdin` replaces process stdin for `-` (tests). Throws
- * LogError("not_found"/"invalid_argument") naming the path when it cannot be read.
+ * Opens `path` for import; `stdin` replaces process stdin for `-` (tests). `from` skips that
+ * many bytes of the (decompressed) content: a seek for plain files, decompressed and dropped
+ * for .gz/.zst; stdin cannot skip. Throws LogError("not_found"/"invalid_argument") naming the
+ * path when it cannot be read.
  */
-export function openSource(path: string, stdin?: AsyncIterable<Uint8Array>): ByteSource {
-  if (path === "-") return stdinSource(stdin ?? (Bun.stdin.stream() as AsyncIterable<Uint8Array>));
+export function openSource(path: string, stdin?: AsyncIterable<Uint8Array>, from = 0): ByteSource {
+  if (path === "-") {
+    if (from > 0) throw new LogError("invalid_argument", "import: standard input cannot be resumed part way (its data is gone); import the rest by other means");
+    return stdinSource(stdin ?? (Bun.stdin.stream() as AsyncIterable<Uint8Array>));
+  }
   let size: number;
   try {
     const st = statSync(path);
@@ -42,8 +47,11 @@ export function openSource(path: string, stdin?: AsyncIterable<Uint8Array>): Byt
     if (err instanceof LogError) throw err;
     throw new LogError("not_found", `import: cannot open "${path}": ${errorMessage(err)}`, { cause: err });
   }
-  if (isPlainPath(path)) return plainSource(path, size);
-  return decompressed(path, path.endsWith(".gz") ? "gzip" : "zstd", size);
+  if (isPlainPath(path)) {
+    if (from > size) throw new LogError("invalid_argument", `import: "${path}" has ${size} bytes, fewer than the ${from} already imported (was it replaced?)`);
+    return plainSource(path, size, from);
+  }
+  return decompressed(path, path.endsWith(".gz") ? "gzip" : "zstd", size, from);
 }
 
 function stdinSource(input: AsyncIterable<Uint8Array>): ByteSource {
@@ -57,13 +65,13 @@ function stdinSource(input: AsyncIterable<Uint8Array>): ByteSource {
   return { name: "-", kind: "stdin", chunks: chunks(), totalBytes: undefined, consumedBytes: () => consumed };
 }
 
-function plainSource(path: string, size: number): ByteSource {
-  let consumed = 0;
+function plainSource(path: string, size: number, from: number): ByteSource {
+  let consumed = from;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     await using fh = await open(path, "r");
     for (;;) {
       const buf = Buffer.allocUnsafe(READ_BLOCK_BYTES);
-      const { bytesRead } = await fh.read(buf, 0, READ_BLOCK_BYTES, null);
+      const { bytesRead } = await fh.read(buf, 0, READ_BLOCK_BYTES, consumed);
       if (bytesRead === 0) return;
       consumed += bytesRead;
       yield bytesRead === READ_BLOCK_BYTES ? buf : buf.subarray(0, bytesRead);
@@ -72,16 +80,25 @@ function plainSource(path: string, size: number): ByteSource {
   return { name: path, kind: "plain", chunks: chunks(), totalBytes: size, consumedBytes: () => consumed };
 }
 
-function decompressed(path: string, kind: "gzip" | "zstd", size: number): ByteSource {
+function decompressed(path: string, kind: "gzip" | "zstd", size: number, from: number): ByteSource {
   const file = createReadStream(path, { highWaterMark: READ_BLOCK_BYTES });
   const inflate = kind === "gzip" ? createGunzip({ chunkSize: 256 * 1024 }) : createZstdDecompress({ chunkSize: 256 * 1024 });
   const out = pipeline(file, inflate, () => {});
   async function* chunks(): AsyncGenerator<Uint8Array> {
+    let skip = from;
     try {
-      for await (const chunk of out as AsyncIterable<Uint8Array>) yield chunk;
+      for await (const chunk of out as AsyncIterable<Uint8Array>) {
+        if (skip >= chunk.length) {
+          skip -= chunk.length;
+          continue;
+        }
+        yield skip > 0 ? chunk.subarray(skip) : chunk;
+        skip = 0;
+      }
     } catch (err) {
       throw new LogError("corrupt", `import: cannot decompress "${path}" (${kind}): ${errorMessage(err)}`, { cause: err });
     }
+    if (skip > 0) throw new LogError("invalid_argument", `import: "${path}" holds fewer bytes than the ${from} already imported (was it replaced?)`);
   }
   return { name: path, kind, chunks: chunks(), totalBytes: size, consumedBytes: () => file.bytesRead };
 }

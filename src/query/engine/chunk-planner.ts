@@ -38,6 +38,7 @@ export function overlaps(range: TimeRange, b: TimeBounds): boolean {
 
 function timeOverlap(range: TimeRange, b: TimeBounds): ChunkPlan["timeOverlap"] {
   if (b.start === undefined && b.end === undefined) return "unbounded";
+  if (!overlaps(range, b)) return "outside";
   const inside = (b.start === undefined || range.min >= b.start) && (b.end === undefined || range.max < b.end);
   return inside ? "inside" : "overlaps";
 }
@@ -68,7 +69,9 @@ export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkVie
   for (const b of blocks) {
     if (sealed && !overlaps(b.eventTs, bounds)) continue;
     const last = ranges[ranges.length - 1];
-    const to = sealed ? b.first + b.count : records;
+    // Ranges never overlap, whatever the reader reports: an unsealed chunk's single block
+    // grows to the records counted above, a sealed chunk's blocks are taken as they are.
+    const to = sealed || b !== blocks[blocks.length - 1] ? b.first + b.count : records;
     if (last && last[1] === b.first) last[1] = to;
     else ranges.push([b.first, to]);
     kept += to - b.first;

@@ -64,8 +64,9 @@ export async function explain(src: SearchSource, req: SearchRequest, signal?: Ab
       continue; // deleted since listing
     }
     try {
-      const idx = meta.state === "sealed" ? await src.indexes(reader, meta) : undefined;
-      plans.push((await planChunk(src.name, meta, reader, idx, filter, { start: req.start, end: req.end })).plan);
+      const now = reader.meta;
+      const idx = now.state === "sealed" ? await src.indexes(reader, now) : undefined;
+      plans.push((await planChunk(src.name, now, reader, idx, filter, { start: req.start, end: req.end })).plan);
     } finally {
       reader.close();
     }

@@ -73,8 +73,8 @@ export interface ChunkPlan {
   records: number;
   eventStart: number;
   eventEnd: number;
-  /** Whether the chunk lies fully inside, or only overlaps, the query time range. */
-  timeOverlap: "inside" | "overlaps" | "unbounded";
+  /** Whether the chunk lies fully inside, overlaps or lies outside the query time range. */
+  timeOverlap: "inside" | "overlaps" | "outside" | "unbounded";
   branches: BranchPlan[];
   scanMode: ScanMode;
   skipReason: string;

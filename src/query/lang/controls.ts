@@ -5,6 +5,7 @@
  * phrases keep their spacing and parse errors point at the user's original text. Pure.
  */
 
+import { formatRfc3339Micros } from "../../core/time.ts";
 import type { Expr } from "./ast.ts";
 import { isQuerySpace, parseErrorAt } from "./lexer.ts";
 import { parseExpr } from "./parser.ts";
@@ -21,7 +22,7 @@ export interface QueryArgs {
   end?: number;
   /** 0 = unlimited. */
   limit: number;
-  /** Newest first. */
+  /** Reverse storage order (the last stored record first; not a sort by event time). */
   reverse: boolean;
 }
 
@@ -76,12 +77,13 @@ interface Pending {
 /**
  * Parses a query line: control arguments anywhere (exact lowercase key before the first `=`),
  * the rest as a filter expression. `now` (epoch µs) resolves `now`, `-15m` and `last=15m`.
- * Direction: `reverse=true|false` if given; otherwise reverse iff both bounds are given with
- * end < start (as the original REPL did). Bounds given backwards are swapped in either case. Throws
- * ParseError for bad control values, duplicates, `last=` with `start=`, or a bad filter.
+ * Direction: `reverse=true` (reverse storage order). Throws ParseError for bad control values,
+ * duplicates, `last=` with `start=`, a lower bound not before the upper one (bounds given
+ * backwards are a mistake, not a request for reverse order), or a bad filter.
  */
 export function parseQueryArgs(line: string, now: number): QueryArgs {
   const got: Pending = {};
+  let endPos = 0;
   let rest = line;
   for (const arg of splitArgs(line)) {
     const m = CONTROL.exec(arg.text);
@@ -90,6 +92,7 @@ export function parseQueryArgs(line: string, now: number): QueryArgs {
     const valuePos = arg.start + key.length + 1;
     if (got[key] !== undefined) throw parseErrorAt(line, arg.start, `duplicate ${key}= argument`);
     const value = m[2]!;
+    if (key === "end") endPos = valuePos;
     if (key === "start" || key === "end") got[key] = timeValue(line, key, value, valuePos, now);
     else if (key === "last") got.last = lastValue(line, value, valuePos);
     else if (key === "limit") got.limit = limitValue(line, value, valuePos);
@@ -99,14 +102,13 @@ export function parseQueryArgs(line: string, now: number): QueryArgs {
   if (got.last !== undefined && got.start !== undefined) {
     throw parseErrorAt(line, 0, "last= and start= cannot be combined: give one lower bound");
   }
-  let start = got.last !== undefined ? (got.last < 0 ? undefined : now - got.last) : got.start;
-  let end = got.end;
-  let reverse = got.reverse ?? false;
-  if (start !== undefined && end !== undefined && end < start) {
-    [start, end] = [end, start];
-    if (got.reverse === undefined) reverse = true;
+  const start = got.last !== undefined ? (got.last < 0 ? undefined : now - got.last) : got.start;
+  const end = got.end;
+  if (start !== undefined && end !== undefined && end <= start) {
+    const lower = got.last !== undefined ? "last=" : "start=";
+    throw parseErrorAt(line, endPos, `end= ${formatRfc3339Micros(end)} is not after ${lower} ${formatRfc3339Micros(start)}: the range [start, end) is empty (reverse=true reverses the order)`);
   }
-  const out: QueryArgs = { limit: got.limit ?? 0, reverse };
+  const out: QueryArgs = { limit: got.limit ?? 0, reverse: got.reverse ?? false };
   if (rest.trim() !== "") out.expr = parseExpr(rest);
   if (start !== undefined) out.start = start;
   if (end !== undefined) out.end = end;
@@ -130,12 +132,23 @@ function lastValue(line: string, value: string, pos: number): number {
   return d;
 }
 
-/** `limit=N`: an integer; 0 or negative means unlimited (returned as 0). */
+/** `limit=N`: a whole number, 0 = unlimited (the same rule as `--limit` and the API field). */
 function limitValue(line: string, value: string, pos: number): number {
-  if (!/^-?\d{1,15}$/.test(value)) {
-    throw parseErrorAt(line, pos, `Invalid limit: ${JSON.stringify(value)} (expected an integer; 0 = unlimited)`);
-  }
-  return Math.max(0, Number(value));
+  const n = parseCount(value);
+  if (n === undefined) throw parseErrorAt(line, pos, `Invalid limit: ${JSON.stringify(value)} (${COUNT_RULE}; 0 = unlimited)`);
+  return n;
+}
+
+/** What parseCount accepts, for error messages. */
+export const COUNT_RULE = "expected a whole number ≥ 0";
+
+/**
+ * A count (limit, context size) written as decimal digits only: no sign, fraction, exponent,
+ * hex or blanks; undefined otherwise. Shared by query text and command-line flags so one
+ * rule holds everywhere.
+ */
+export function parseCount(text: string): number | undefined {
+  return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
 }
 
 function reverseValue(line: string, value: string, pos: number): boolean {

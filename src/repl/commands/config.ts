@@ -1,6 +1,6 @@
 /**
- * `config show [V] | set PATH=VALUE... [-m REASON] | history [N] | diff V1 [V2] | rollback V
- * [-m REASON] | export [FILE]`: the versioned configuration through ConfigService, printed like
+ * `config show [V] | set PATH=VALUE... [-m REASON] [--force] | history [N] | diff V1 [V2] |
+ * rollback V [-m REASON] [--force] | export [FILE]`: the versioned configuration through ConfigService, printed like
  * `gastrolog config`. Writes are validated and applied by the server before they answer.
  */
 
@@ -14,7 +14,12 @@ import { splitWords, takeReason } from "../words.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
 
-const USAGE = "config show [V] | set PATH=VALUE... [-m REASON] | history [N] | diff V1 [V2] | rollback V [-m REASON] | export [FILE]";
+const USAGE = "config show [V] | set PATH=VALUE... [-m REASON] [--force] | history [N] | diff V1 [V2] | rollback V [-m REASON] [--force] | export [FILE]";
+
+/** `--force` among `words` (allows a config without stores), and the words without it. */
+function takeForce(words: readonly string[]): { rest: string[]; force: boolean } {
+  return { rest: words.filter((w) => w !== "--force"), force: words.includes("--force") };
+}
 
 /** A version number argument. */
 export function versionArg(text: string | undefined, what: string): bigint {
@@ -46,9 +51,10 @@ async function run(s: Session, words: string[], signal: AbortSignal): Promise<bo
       return true;
     }
     case "set": {
-      const { rest, reason } = takeReason(args);
-      if (rest.length === 0) throw new LogError("invalid_argument", "Usage: config set PATH=VALUE... [-m REASON]");
-      return printChange(s, (await s.client.config.setConfig({ assignments: rest, reason }, { signal })).change);
+      const { rest: words, force } = takeForce(args);
+      const { rest, reason } = takeReason(words);
+      if (rest.length === 0) throw new LogError("invalid_argument", "Usage: config set PATH=VALUE... [-m REASON] [--force]");
+      return printChange(s, (await s.client.config.setConfig({ assignments: rest, reason, force }, { signal })).change);
     }
     case "history": {
       usage(args, 0, 1);
@@ -67,9 +73,10 @@ async function run(s: Session, words: string[], signal: AbortSignal): Promise<bo
       return true;
     }
     case "rollback": {
-      const { rest, reason } = takeReason(args);
+      const { rest: words, force } = takeForce(args);
+      const { rest, reason } = takeReason(words);
       usage(rest, 1, 1);
-      return printChange(s, (await s.client.config.rollbackConfig({ version: versionArg(rest[0], "rollback"), reason }, { signal })).change);
+      return printChange(s, (await s.client.config.rollbackConfig({ version: versionArg(rest[0], "rollback"), reason, force }, { signal })).change);
     }
     case "export": {
       usage(args, 0, 1);

@@ -23,7 +23,10 @@ export const followCommand: ReplCommand = {
     try {
       for await (const r of s.client.query.follow({ query: { store: s.store, text: q.text } }, { signal })) {
         // The first (empty) message says the follow is live: announce it only then.
-        if (!live) s.note(s.interactive ? "--- Following (press any key to stop) ---" : "--- Following (Ctrl-C to stop) ---");
+        if (!live) {
+          s.note(s.interactive ? "--- Following (press any key to stop) ---" : "--- Following (Ctrl-C to stop) ---");
+          for (const w of r.warnings) s.note(`note: ${w}`);
+        }
         live = true;
         for (const h of r.hits) {
           if (h.record) s.sawKeys(h.record.attrs);

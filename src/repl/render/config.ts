@@ -60,11 +60,17 @@ export function renderRetention(r: GetRetentionResponse): string[] {
   ];
 }
 
-/** One line per deleted or failed chunk, then a count. */
+/** `swept 2 store(s) (default, web): 3 chunk(s) deleted in 1 of them` (also for `gastrolog retention sweep`). */
+export function sweptLine(stores: readonly string[], deleted: readonly { store: string }[]): string {
+  const hit = new Set(deleted.map((d) => d.store)).size;
+  const swept = stores.length === 0 ? "swept no store (none of the config's stores holds data here)" : `swept ${stores.length} store(s) (${stores.join(", ")})`;
+  return `${swept}: ${deleted.length} chunk(s) deleted${deleted.length > 0 ? ` in ${hit} of them` : ""}`;
+}
+
+/** One line per deleted or failed chunk, then what was swept. */
 export function renderSweep(r: SweepRetentionResponse): string[] {
   const out = r.deleted.map((d) => `deleted ${d.store}/${d.chunk} (${d.reason}, ${d.storedBytes} bytes)`);
   for (const e of r.errors) out.push(`FAILED ${e.store}/${e.chunk}: ${e.message}`);
-  const stores = new Set(r.deleted.map((d) => d.store)).size;
-  out.push(`${r.deleted.length} chunk(s) deleted in ${stores} store(s)${r.errors.length ? `, ${r.errors.length} failed` : ""}`);
+  out.push(`${sweptLine(r.stores, r.deleted)}${r.errors.length ? `, ${r.errors.length} failed` : ""}`);
   return out;
 }

@@ -10,7 +10,7 @@ const QUERY_HELP = [
   "  level=error  level=*  *=error   attribute or message key=value",
   "  error -debug             AND is implicit; also OR, NOT, parentheses",
   "  start=-15m end=now last=1h      time bounds on event time, half-open [start, end)",
-  "  limit=50 reverse=true    control arguments",
+  "  limit=50 reverse=true    control arguments (reverse: last stored first)",
 ];
 
 const KEYS_HELP = [

@@ -13,7 +13,7 @@ import type { ActiveChunk } from "./active-chunk.ts";
 import { ActiveData } from "./active-data.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
 
-/** Reader of an active or sealing chunk; count() follows commits. */
+/** Reader of an active or sealing chunk; count() follows commits; meta is always unsealed. */
 export class ActiveChunkReader extends LocalChunkReader {
   private readonly data: ActiveData;
   private closed = false;

@@ -176,7 +176,10 @@ export class FileStore implements ChunkStore {
   open(id: ChunkId): ChunkReader {
     const e = this.map.get(id);
     if (!e) throw new LogError("not_found", `chunk ${id} not found in store ${this.name}`);
-    if (e.active) return new ActiveChunkReader(e.active, () => this.metaOf(e));
+    // The reader describes the chunk it reads: an active reader stays unsealed even after the
+    // seal finishes under it, so planners never pair sealed metadata with active data.
+    const c = e.active;
+    if (c) return new ActiveChunkReader(c, () => activeMeta(c, this.name));
     if (e.error) throw e.error;
     let seg: SegmentReader;
     try {

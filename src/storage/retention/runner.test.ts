@@ -22,7 +22,7 @@ describe("RetentionRunner", () => {
     const ids = before.map((c) => c.id);
     clock.setHour(5);
     const r = await runner.sweepNow();
-    expect(r).toEqual({ deleted: before.slice(0, 3).map((c) => ({ store: "m", id: c.id, reason: "age", storedBytes: c.storedBytes })), errors: [] });
+    expect(r).toEqual({ stores: ["m"], deleted: before.slice(0, 3).map((c) => ({ store: "m", id: c.id, reason: "age", storedBytes: c.storedBytes })), errors: [] });
     expect(store.chunks().map((c) => c.id)).toEqual(ids.slice(3));
     expect(runner.stats()).toEqual({ sweeps: 1, deleted: { age: 3, chunks: 0, bytes: 0 }, bytesFreed: r.deleted.reduce((n, d) => n + d.storedBytes, 0), errors: 0, lastSweepAt: clock.now() });
     expect(logs).toEqual(r.deleted.map((d) => `info retention: store m: deleted chunk ${d.id} (age, ${d.storedBytes} bytes)`));

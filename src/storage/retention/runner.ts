@@ -37,6 +37,8 @@ export interface Deletion {
 }
 
 export interface SweepResult {
+  /** The stores the sweep looked at (in sweep order), whether or not it deleted anything. */
+  stores: string[];
   deleted: Deletion[];
   /** Deletions that failed (the chunk stays; the next sweep tries again). */
   errors: { store: string; id: ChunkId; message: string }[];
@@ -133,7 +135,7 @@ export class RetentionRunner {
   }
 
   private async sweep(): Promise<SweepResult> {
-    const result: SweepResult = { deleted: [], errors: [] };
+    const result: SweepResult = { stores: this.targets.map((t) => t.name), deleted: [], errors: [] };
     const now = this.clock();
     for (const t of this.targets) {
       for (const x of selectExpired(t.store.chunks(), t.policy, now)) {

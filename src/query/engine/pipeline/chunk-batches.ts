@@ -46,8 +46,10 @@ export async function* chunkBatches(src: SearchSource, chunks: readonly ChunkMet
     let report: (() => void) | undefined;
     try {
       const t0 = performance.now();
-      const indexes = meta.state === "sealed" ? await src.indexes(reader, meta) : undefined;
-      const work = await planChunk(src.name, meta, reader, indexes, o.filter, o.bounds);
+      // Plan from the reader's meta, not the listing: the chunk may have sealed since.
+      const now = reader.meta;
+      const indexes = now.state === "sealed" ? await src.indexes(reader, now) : undefined;
+      const work = await planChunk(src.name, now, reader, indexes, o.filter, o.bounds);
       const planMillis = performance.now() - t0;
       const stats: ScanStats = { scanned: 0, matched: 0 };
       const read = indexes?.read;
