@@ -127,6 +127,26 @@ describe.skipIf(!hasCommand("curl"))("curl (needs curl)", () => {
     });
   });
 
+  test("POST /upload with a gzip body over maxBodyBytes: 413 saying the limit, counted, nothing stored (a compressed body is read whole)", async () => {
+    await using h = await startHarness({ type: "http", listen: ["http://127.0.0.1:0"], options: { maxBodyBytes: 1024 } });
+    const url = `http://127.0.0.1:${h.port("http")}/upload`;
+    const entries = Array.from({ length: 2000 }, (_, i) => `MESSAGE=entry ${i} ${crypto.randomUUID()}\n\n`).join("");
+    const file = join(h.temp.dir, "upload.gz");
+    await Bun.write(file, gzipSync(entries));
+    const post = (...args: string[]) =>
+      run(["curl", "-sS", "-w", " %{http_code}", "-H", "Content-Type: application/vnd.fdo.journal", "-H", "Content-Encoding: gzip", ...args, "--data-binary", `@${file}`, url]);
+    const sized = await post();
+    const chunked = await post("-H", "Transfer-Encoding: chunked");
+    await h.pipeline.drain();
+    const s = h.receiver.stats();
+    expect({ sized, chunked: chunked.replace(/of \d+\+ bytes/, "of N+ bytes"), stored: h.records().length, dropped: s.dropped }).toEqual({
+      sized: `request body of ${Bun.file(file).size} bytes is over the receiver's limit maxBodyBytes=1024; send smaller batches or raise the option\n 413`,
+      chunked: "request body of N+ bytes is over the receiver's limit maxBodyBytes=1024; send smaller batches or raise the option\n 413",
+      stored: 0,
+      dropped: { oversize: 2 },
+    });
+  });
+
   test("a full queue answers 429 with Retry-After", async () => {
     let release = () => {};
     const gate = new Promise<void>((r) => (release = r));

@@ -30,3 +30,8 @@ export async function readLimitedBody(req: Request, max: number): Promise<Limite
   }
   return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n) };
 }
+
+/** The 413 text: how big the body was (a "+" when it was cut off unsized) and the limit. */
+export function oversizeMessage(seen: number, sized: boolean, max: number): string {
+  return `request body of ${seen}${sized ? "" : "+"} bytes is over the receiver's limit maxBodyBytes=${max}; send smaller batches or raise the option`;
+}

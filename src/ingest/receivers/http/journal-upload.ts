@@ -2,8 +2,9 @@
  * `POST /upload` as systemd-journal-remote serves it, for systemd-journal-upload: a body in
  * the Journal Export Format (Content-Type application/vnd.fdo.journal), usually chunked and
  * streamed, parsed as it arrives (parse/journal-export.ts) so a long upload never sits in
- * memory. Answers 202 "OK." once every entry is durable (the client then saves its cursor),
- * 400 on a malformed body (entries before the fault are kept and counted), 415 for another
+ * memory; a gzip/deflate body is read whole, so it is held to maxBodyBytes (413 past it) and
+ * its inflated size to maxDecodedBytes. Answers 202 "OK." once every entry is durable (the
+ * client then saves its cursor), 400 on a malformed body (entries before the fault are kept and counted), 415 for another
  * content type, 429 while the ingest queue is full. systemd-journal-upload resends the last
  * entry it had uploaded when it starts again from its saved cursor: entries whose cursor
  * sequence number (`s=` id, `i=` number) is not past the last stored one of that journal are
@@ -15,6 +16,7 @@ import type { Attrs } from "../../../core/record.ts";
 import { JournalExportParser, journalCursor, journalRecord, type JournalEntry } from "../../parse/journal-export.ts";
 import type { ReceiverCounters } from "../../pipeline/counters.ts";
 import type { IngestPipeline } from "../../pipeline/pipeline.ts";
+import { oversizeMessage, readLimitedBody } from "./body.ts";
 
 export const JOURNAL_UPLOAD_PATH = "/upload";
 const JOURNAL_TYPE = "application/vnd.fdo.journal";
@@ -24,8 +26,10 @@ export interface UploadContext {
   counters: ReceiverCounters;
   base: Attrs;
   now: () => number;
-  /** Reads a compressed body whole and inflates it (Content-Encoding gzip/deflate). */
+  /** Inflates a compressed body read whole (Content-Encoding gzip/deflate). */
   inflate: (body: Uint8Array, encoding: string) => Uint8Array;
+  /** The receiver's maxBodyBytes: a compressed body, read whole, is refused (413) past it. */
+  maxBody: number;
   /** Last stored sequence number per journal (cursor `s=`), shared by the receiver's requests. */
   seen: UploadSequence;
 }
@@ -86,9 +90,15 @@ export async function journalUpload(req: Request, ctx: UploadContext): Promise<R
   try {
     const encoding = req.headers.get("content-encoding");
     if (encoding !== null && encoding !== "" && encoding !== "identity") {
-      const body = new Uint8Array(await req.arrayBuffer());
-      c.bytes += body.length;
-      parser.push(ctx.inflate(body, encoding), onEntry);
+      const read = await readLimitedBody(req, ctx.maxBody);
+      if (!read.ok) {
+        const msg = oversizeMessage(read.seen, req.headers.has("content-length"), ctx.maxBody);
+        c.bytes += read.seen;
+        c.drop("oversize", 1, read.seen, `${JOURNAL_UPLOAD_PATH} from ${ctx.base.remote_ip}: ${msg}`);
+        return new Response(`${msg}\n`, { status: 413, headers: { connection: "close" } });
+      }
+      c.bytes += read.bytes.length;
+      parser.push(ctx.inflate(read.bytes, encoding), onEntry);
     } else if (req.body) {
       for await (const chunk of req.body) {
         c.bytes += chunk.length;

@@ -23,7 +23,7 @@ import { formatListenUrl, parseListenUrl, type ListenAddress } from "../listen-u
 import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { listenHttps } from "../https-server.ts";
-import { readLimitedBody } from "./body.ts";
+import { oversizeMessage, readLimitedBody } from "./body.ts";
 import { lokiJsonRecords, lokiProtoRecords } from "./loki.ts";
 import { JOURNAL_UPLOAD_PATH, journalUpload, UploadSequence } from "./journal-upload.ts";
 import { ndjsonRecords, textRecords } from "./lines.ts";
@@ -103,6 +103,7 @@ export class HttpReceiver extends BaseReceiver {
         base: { receiver: this.id, remote_ip: remote },
         now: this.clock,
         inflate: (b, e) => this.inflate(b, e),
+        maxBody: this.maxBody,
         seen: this.uploads,
       });
     }
@@ -114,7 +115,7 @@ export class HttpReceiver extends BaseReceiver {
     const read = await readLimitedBody(req, this.maxBody);
     if (!read.ok) {
       c.bytes += read.seen;
-      const msg = `request body of ${read.seen}${req.headers.has("content-length") ? "" : "+"} bytes is over the receiver's limit maxBodyBytes=${this.maxBody}; send smaller batches or raise the option`;
+      const msg = oversizeMessage(read.seen, req.headers.has("content-length"), this.maxBody);
       c.drop("oversize", 1, read.seen, `${url.pathname} from ${remote}: ${msg}`);
       return new Response(`${msg}\n`, { status: 413, headers: { connection: "close" } });
     }
