@@ -58,3 +58,20 @@ test("unknown targets and arguments are refused", async () => {
     expect({ code, err }).toEqual({ code: 2, err: c.err });
   }
 });
+
+test("--out naming a directory of the user's (not empty, no manifest.json) is refused and left as it was", async () => {
+  const d = serverDir();
+  try {
+    const mine = join(d.dir, "mine.txt");
+    await Bun.write(mine, "keep me\n");
+    const p = Bun.spawn(["bash", "scripts/release", "--targets", "linux-x64", "--out", d.dir], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+    const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
+    expect({ code, err, kept: readFileSync(mine, "utf8") }).toEqual({
+      code: 2,
+      err: `release: ${d.dir} is not empty and holds no release (manifest.json); pass a new or empty --out\n`,
+      kept: "keep me\n",
+    });
+  } finally {
+    d.cleanup();
+  }
+});

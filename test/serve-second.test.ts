@@ -1,11 +1,12 @@
 /**
  * A second `serve` on a data directory a server holds is refused and leaves the running
  * server's DATA/server.json alone, so query, config and retention keep finding the server
- * (issue 10, item 3). Compiled binary.
+ * (issue 10, item 3). Also the modes of what a server creates: its API socket 0600, its data
+ * directories what the umask gives (the socket's narrow umask must not leak). Compiled binary.
  */
 
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runBinary } from "./support/binary.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
@@ -38,3 +39,17 @@ async function refusedSecond(srv: ServeProc): Promise<void> {
     { code: 0, locked: false },
   ]);
 }
+
+test("the API socket is 0600 and the data directories the server made have the modes the umask gives (searchable)", async () => {
+  const d = serverDir();
+  const srv = await startServe(d.dir);
+  try {
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    const dirMode = (0o777 & ~process.umask()).toString(8);
+    expect({ socket: mode(srv.socket), data: mode(srv.dataDir), stores: mode(join(srv.dataDir, "stores")) }).toEqual({ socket: "600", data: dirMode, stores: dirMode });
+  } finally {
+    srv.proc.kill("SIGTERM");
+    expect(await srv.exited).toBe(0);
+    d.cleanup();
+  }
+});

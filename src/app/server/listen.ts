@@ -59,13 +59,20 @@ export async function listenUnix(server: net.Server, path: string): Promise<void
     if (await socketAlive(path)) throw new LogError("already_exists", `another server is listening on ${path}; stop it or pass another --socket`);
     unlinkSync(path);
   }
+  // The umask is process-wide: it is narrowed only around listen(), which binds the socket file
+  // synchronously, and restored before awaiting, so nothing else the server creates meanwhile
+  // (store directories, segments) gets 0600 modes.
   const old = process.umask(0o177);
+  let listening: Promise<void>;
   try {
-    await listenOn(server, { path });
-  } catch (err) {
-    throw new LogError("unavailable", `cannot listen on ${path}: ${(err as Error).message}`);
+    listening = listenOn(server, { path });
   } finally {
     process.umask(old);
+  }
+  try {
+    await listening;
+  } catch (err) {
+    throw new LogError("unavailable", `cannot listen on ${path}: ${(err as Error).message}`);
   }
   chmodSync(path, 0o600);
 }
