@@ -4,7 +4,8 @@
  * ingest is refused whole when a record would reach a store the token may not write, query
  * limits (rows, time range, requests per minute, timeout) bend or refuse queries, config
  * changes are limited to the token's stores and carry its name as author; the Unix socket
- * demands tokens with socketAuth "token" and admits listed peer uids (SO_PEERCRED).
+ * demands tokens with socketAuth "token" and admits listed peer uids (SO_PEERCRED); health
+ * probes stay open.
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -132,6 +133,17 @@ describe("query limits", () => {
     const reason = await new Promise<unknown>((resolve) => signal.addEventListener("abort", () => resolve(signal.reason)));
     expect(String(reason)).toContain("query stopped after 20 ms, the timeout of token slow");
   });
+});
+
+test("with auth on, /healthz, /readyz and /metrics (server.metrics defaults to open, docs/security.md) answer without a token while the API refuses", async () => {
+  const status = async (path: string, init?: RequestInit) => (await fetch(`http://${srv.http}${path}`, init)).status;
+  const search = { method: "POST", headers: { "content-type": "application/json" }, body: "{}" };
+  expect({
+    healthz: await status("/healthz"),
+    readyz: await status("/readyz"),
+    metrics: await status("/metrics"),
+    api: await status("/gastrolog.v1.QueryService/Explain", search),
+  }).toEqual({ healthz: 200, readyz: 200, metrics: 200, api: 401 });
 });
 
 test("config changes: only the token's stores, authored by the token's name", async () => {

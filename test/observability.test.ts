@@ -2,7 +2,9 @@
  * Telemetry and metrics access on a running server (in process): a failed query and unrouted
  * records show up in Status telemetry with their context and in the log once; with
  * server.metrics "token", /metrics wants a valid token; the metrics listener serves /metrics
- * and nothing else.
+ * and nothing else; the series of /metrics move by what the server was asked to do (appends
+ * routed and unrouted, a search, a failed explain) and the process, build and config families
+ * are there.
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -67,4 +69,48 @@ test("server.metrics token: /metrics wants a token on both listeners; the metric
     listenerToken: await get(srv.metrics!, "/metrics", secret),
     listenerOther: await get(srv.metrics!, "/readyz", secret),
   }).toEqual({ api: 401, apiToken: 200, apiBad: 401, listener: 401, listenerToken: 200, listenerOther: 404 });
+});
+
+/** One scrape as "name{labels}" → value (text format; comments skipped). */
+async function scrape(token: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://${srv.http}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const series = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (m) series.set(m[1]!, Number(m[2]));
+  }
+  return series;
+}
+
+test("/metrics series move by what the server did: routed and unrouted appends, a search, a failed explain; process, build and config families present", async () => {
+  const tokens = TokenStore.open(configDbPath(join(dir, "data")));
+  const secret = tokens.create({ name: "scraper", scopes: [parseScope("query:store=web")], limits: NO_LIMITS, ttlUs: 0, createdBy: "test" }).secret;
+  tokens.close();
+  const t = socketTransport(join(dir, "s.sock"));
+  const before = await scrape(secret);
+  const web = Array.from({ length: 5 }, (_, i) => ({ raw: enc.encode(`metrics probe ${i}`), attrs: { app: "web" } }));
+  await createClient(IngestService, t).append({ records: [...web, { raw: enc.encode("nowhere"), attrs: { app: "db" } }, { raw: enc.encode("nowhere 2"), attrs: { app: "db" } }] });
+  const query = createClient(QueryService, t);
+  let hits = 0;
+  for await (const m of query.search({ query: { store: "web", text: "probe" } })) hits += m.hits.length;
+  const explained = await query.explain({ query: { store: "web", text: "level=" } }).then(() => "answered", (e: Error) => e.message);
+const after = await scrape(secret);
+  const delta = (k: string) => (after.get(k) ?? NaN) - (before.get(k) ?? 0);
+  expect({
+    hits,
+    explained: explained.split(":")[0],
+    ingested: delta('gastrolog_store_ingested_records_total{store="web"}'),
+    routed: delta('gastrolog_ingest_routed_records_total{store="web"}'),
+    unrouted: delta("gastrolog_ingest_unrouted_records_total"),
+    held: delta('gastrolog_store_records{store="web"}'),
+    searches: delta('gastrolog_queries_total{kind="search"}'),
+    searchLatencies: delta('gastrolog_query_duration_seconds_count{kind="search"}'),
+    explainErrors: delta('gastrolog_query_errors_total{kind="explain",code="invalid_argument"}'),
+    appendsTimed: delta('gastrolog_store_append_duration_seconds_count{store="web"}') > 0,
+    dropsTracked: delta('gastrolog_telemetry_events_total{kind="message_drop"}') > 0,
+  }).toEqual({ hits: 5, explained: "[invalid_argument] parse error at position 6", ingested: 5, routed: 5, unrouted: 2, held: 5, searches: 1, searchLatencies: 1, explainErrors: 1, appendsTimed: true, dropsTracked: true });
+  const present = (prefix: string) => [...after.keys()].some((k) => k.startsWith(prefix));
+  const families = ["gastrolog_build_info", "gastrolog_uptime_seconds", "gastrolog_config_version", "gastrolog_ingest_queue_records", "gastrolog_store_chunks", "process_resident_memory_bytes", "process_open_fds", "nodejs_eventloop_lag_seconds", "nodejs_heap_size_used_bytes"];
+  expect(families.filter((f) => !present(f))).toEqual([]);
+  expect(after.get("gastrolog_config_version")! >= 1 && after.get("process_resident_memory_bytes")! > 0).toBe(true);
 });
