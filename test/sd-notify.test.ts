@@ -2,11 +2,14 @@
  * sd_notify over a real Unix datagram socket (bound by Debian's python3, since Bun cannot bind
  * one): path and abstract addresses, the quiet no-socket case and clear errors; then the
  * compiled `serve` under NOTIFY_SOCKET sends READY=1 once /readyz answers 200 and STOPPING=1
- * when SIGTERM starts the drain.
+ * when the drain starts, by SIGTERM or by the Shutdown RPC.
  */
 
 import { afterAll, expect, test } from "bun:test";
+import { createClient } from "@connectrpc/connect";
 import { join } from "node:path";
+import { LifecycleService } from "../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
+import { socketTransport } from "../src/api/transports.ts";
 import { sdNotify } from "../src/app/server/sd-notify.ts";
 import { gastrologBinary } from "./support/binary.ts";
 import { serverDir } from "./support/server.ts";
@@ -61,20 +64,24 @@ test.skipIf(!PYTHON)("datagrams reach path and abstract sockets; no socket is qu
   for (const c of cases) expect({ env: c.env, result: sdNotify("READY=1", c.env) }).toEqual(c);
 });
 
-test.skipIf(!PYTHON)("serve notifies READY=1 when ready and STOPPING=1 on SIGTERM (needs python3)", async () => {
-  const address = join(dir.dir, "serve-notify.sock");
-  const l = await listen(address);
-  const p = Bun.spawn([await gastrologBinary(), "serve", "--data", join(dir.dir, "data"), "--socket", join(dir.dir, "s.sock"), "--listen", "off"], {
-    env: { ...process.env, NOTIFY_SOCKET: address },
-    stdout: "ignore",
-    stderr: "pipe",
+for (const how of ["SIGTERM", "the Shutdown RPC"] as const) {
+  test.skipIf(!PYTHON)(`serve notifies READY=1 when ready and STOPPING=1 when ${how} starts the drain (needs python3)`, async () => {
+    const address = join(dir.dir, `serve-notify-${how.length}.sock`);
+    const socket = join(dir.dir, `s-${how.length}.sock`);
+    const l = await listen(address);
+    const p = Bun.spawn([await gastrologBinary(), "serve", "--data", join(dir.dir, `data-${how.length}`), "--socket", socket, "--listen", "off"], {
+      env: { ...process.env, NOTIFY_SOCKET: address },
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    expect(await l.next()).toBe(`READY=1\nMAINPID=${p.pid}`);
+    const ready = await fetch("http://localhost/readyz", { unix: socket });
+    expect(ready.status).toBe(200);
+    if (how === "SIGTERM") p.kill("SIGTERM");
+    else await createClient(LifecycleService, socketTransport(socket)).shutdown({ reason: "test" });
+    expect(await l.next()).toBe("STOPPING=1");
+    expect(await p.exited).toBe(0);
+    expect(await new Response(p.stderr).text()).not.toContain("not sent");
+    l.stop();
   });
-  expect(await l.next()).toBe(`READY=1\nMAINPID=${p.pid}`);
-  const ready = await fetch("http://localhost/readyz", { unix: join(dir.dir, "s.sock") });
-  expect(ready.status).toBe(200);
-  p.kill("SIGTERM");
-  expect(await l.next()).toBe("STOPPING=1");
-  expect(await p.exited).toBe(0);
-  expect(await new Response(p.stderr).text()).not.toContain("not sent");
-  l.stop();
-});
+}

@@ -52,7 +52,6 @@ export const run: Command["run"] = async (args, io) => {
     if (err) log.warn(`systemd notification ${state} not sent: ${err}`);
   };
   const stop = (reason: string) => {
-    notify("STOPPING=1");
     return server!.shutdown(reason).then(
       () => exit(0),
       (err) => {
@@ -88,6 +87,7 @@ export const run: Command["run"] = async (args, io) => {
       onServerSettings: (s) => {
         if (flagLevel === undefined) level = s.logLevel;
       },
+      onShuttingDown: () => notify("STOPPING=1"),
     });
   } catch (err) {
     log.error(`cannot start: ${errorMessage(err)}`);

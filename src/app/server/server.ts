@@ -67,6 +67,8 @@ export interface ServeOptions extends AuthFlags {
   logger: Logger;
   /** Told the server settings of each applied config version (e.g. to follow logLevel). */
   onServerSettings?: (s: ServerConfig) => void;
+  /** Told once when a shutdown starts, whoever asked (signal, Shutdown RPC, a caller). */
+  onShuttingDown?: (reason: string) => void;
   /** Config watch poll period (default 500 ms; the file watch uses 1 s). */
   pollMs?: number;
   retentionIntervalMs?: number;
@@ -226,6 +228,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   function shutdown(reason: string): Promise<void> {
     shutting ??= (async () => {
+      o.onShuttingDown?.(reason);
       const t0 = performance.now();
       log.info("shutting down", { reason, timeout_ms: timeoutMs });
       host.beginDrain();
