@@ -21,6 +21,8 @@ export interface Run {
 
 export interface Engine {
   dir: string;
+  /** The engine's API socket. */
+  socket: string;
   docker(args: string[], env?: Record<string, string>): Promise<Run>;
   stop(): Promise<void>;
 }
@@ -36,10 +38,14 @@ async function spawn(argv: string[], env: Record<string, string>): Promise<Run> 
   return { code, stdout, stderr };
 }
 
-/** Starts dockerd in a fresh temp dir and waits until it answers (`docker info`). */
-export async function startEngine(): Promise<Engine> {
-  const dir = mkdtempSync("/tmp/gldk-");
-  const host = `unix://${dir}/d.sock`;
+/**
+ * Starts dockerd in `dir` (default: a fresh temp dir, removed by stop()) and waits until it
+ * answers (`docker info`); throws with dockerd's log when it exits first.
+ */
+export async function startEngine(given?: string): Promise<Engine> {
+  const dir = given ?? mkdtempSync("/tmp/gldk-");
+  const socket = join(dir, "d.sock");
+  const host = `unix://${socket}`;
   const log = Bun.file(join(dir, "dockerd.log"));
   const proc = Bun.spawn(
     [DOCKERD!, "--data-root", join(dir, "root"), "--exec-root", join(dir, "exec"), "--pidfile", join(dir, "pid"), "-H", host, "--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs"],
@@ -51,7 +57,7 @@ export async function startEngine(): Promise<Engine> {
     if (ids) await docker(["rm", "-f", ...ids.split("\n")]);
     proc.kill("SIGTERM");
     await proc.exited;
-    rmSync(dir, { recursive: true, force: true });
+    if (given === undefined) rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitFor("dockerd answering", async () => {
@@ -62,5 +68,5 @@ export async function startEngine(): Promise<Engine> {
     await stop();
     throw err;
   }
-  return { dir, docker, stop };
+  return { dir, socket, docker, stop };
 }
