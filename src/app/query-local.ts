@@ -7,6 +7,7 @@
 
 import { existsSync } from "node:fs";
 import { LocalHost } from "../api/local-host.ts";
+import { ALL_STORES } from "../api/services/stores.ts";
 import { createQueryTransport } from "../api/query-transport.ts";
 import { storeRuntime, type StoreRuntime } from "../config/runtime.ts";
 import { defaultConfig } from "../config/schema.ts";
@@ -15,9 +16,6 @@ import { storeDir } from "./paths.ts";
 import type { QueryLink } from "./query-target.ts";
 import { createMemoryStore } from "../storage/memory/memory-store.ts";
 import { hostStore, openStore, searchSource, type OpenedStore } from "./stores.ts";
-
-/** The store name that means every store. */
-const ALL_STORES = "*";
 
 /** Settings of a store the config does not name (the defaults of a file store). */
 function unconfigured(name: string): StoreRuntime {
