@@ -18,6 +18,8 @@ import { toCellPb, toColumnPb } from "../convert/table.ts";
 import type { QueryPlan } from "../../query/engine/types.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
 import { printExpr } from "../../query/lang/printer.ts";
+import { printStages } from "../../query/lang/pipe-printer.ts";
+import { isTablePipeline } from "../../query/lang/pipe-ast.ts";
 import { nowMicros } from "../../core/time.ts";
 import { LogError } from "../../core/errors.ts";
 import type { Hit } from "../gen/gastrolog/v1/common_pb.ts";
@@ -134,6 +136,8 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
         endUs: q.end === undefined ? undefined : i64(q.end),
         limit: q.limit,
         reverse: q.reverse,
+        pipeline: printStages(q.stages),
+        table: isTablePipeline(q.stages),
       };
     },
   };
