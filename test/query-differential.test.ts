@@ -22,6 +22,7 @@ import { printExpr } from "../src/query/lang/printer.ts";
 import { search } from "../src/query/engine/search.ts";
 import { tableQuery } from "../src/query/engine/aggregate/table-query.ts";
 import { parseQueryArgs } from "../src/query/lang/controls.ts";
+import { withQueryCost, type QueryCost } from "../src/observability/query-cost.ts";
 import { explain } from "../src/query/engine/explain.ts";
 import { compileFilter } from "../src/query/engine/compile.ts";
 import { MAX_DNF_BRANCHES } from "../src/query/lang/dnf.ts";
@@ -174,6 +175,18 @@ function statsOracle(s: Setup, match: (r: LogRecord) => boolean, by: "none" | "h
 }
 
 describe("pipelines equal the naive oracle", () => {
+  test("count() of an index-exact word, and of everything by hour, decompress no sealed block", async () => {
+    const word = vocab.words.find((w) => /^[a-z]{5,}$/.test(w) && w !== "error")!;
+    const file = setups.find((s) => s.name === "file")!;
+    for (const [line, match, by] of [[`${word} | stats count()`, (r: LogRecord) => oracleMatches(parseExpr(word), r), "none"], ["* | stats count() by bin(1h)", () => true, "bin"]] as const) {
+      const q = parseQueryArgs(line, 0);
+      const cost: QueryCost = { blocks: 0, bytes: 0 };
+      const { table } = await withQueryCost(cost, () => tableQuery([file.source], { expr: q.expr, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, q.stages));
+      const want = statsOracle(file, match, by, 3_600_000_000).map((row) => row.slice(0, by === "bin" ? 2 : 1));
+      expect({ line, rows: table.rows as unknown[][], blocks: cost.blocks }).toEqual({ line, rows: want, blocks: 0 });
+    }
+  });
+
   const WIDTHS = [60_000_000, 3_600_000_000, 86_400_000_000];
   test(`${Math.ceil(RUNS / 8)} generated stats pipelines (per-chunk partials merged) and | where stages`, async () => {
     const times = input.map((r) => (r.sourceTs !== 0 ? r.sourceTs : r.ingestTs)).sort((a, b) => a - b);
@@ -192,6 +205,10 @@ describe("pipelines equal the naive oracle", () => {
           const want = statsOracle(s, (r) => oracleInTime(r, start, end) && oracleMatches(reparsed, r) && oracleMatches(whereExpr, r), by, width);
           if (want.some((row) => (row[by === "none" ? 0 : 1] as number) > 0)) nonZero++;
           expect({ setup: s.name, line, rows: table.rows as unknown[][] }).toEqual({ setup: s.name, line, rows: want });
+          // count() alone (by bin or not) is counted from indexes and block summaries where they answer.
+          const counts = (await tableQuery([s.source], { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, parseQueryArgs(`x | stats count()${by === "bin" ? group : ""}`, 0).stages)).table.rows;
+          const want2 = statsOracle(s, (r) => oracleInTime(r, start, end) && oracleMatches(reparsed, r), by === "bin" ? "bin" : "none", width).map((row) => row.slice(0, by === "bin" ? 2 : 1));
+          expect({ setup: s.name, line, counts: counts as unknown[][] }).toEqual({ setup: s.name, line, counts: want2 });
           const hits = await run(s.source, { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0, stages: [{ kind: "where", expr: whereExpr }] });
           expect({ setup: s.name, line, hits }).toEqual({ setup: s.name, line, hits: expected(s, { kind: "and", children: [reparsed, whereExpr] }, false, start, end) });
         }

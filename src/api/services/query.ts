@@ -74,7 +74,7 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
     async *aggregate(req, ctx) {
       if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
       const now = nowMicros();
-      const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
+      const sreq = { ...limitQuery(ctx, toSearchRequest(req.query, now), now), resume: undefined, contextBefore: 0, contextAfter: 0 };
       const { table, done } = await tableQuery(querySources(host, ctx, queryStore(req.query)), sreq, sreq.stages ?? [], { signal: limitSignal(ctx) });
       const size = req.batchSize || DEFAULT_TABLE_BATCH;
       const columns = table.columns.map(toColumnPb);

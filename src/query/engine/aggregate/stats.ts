@@ -73,6 +73,15 @@ export class StatsState {
     }
   }
 
+  /**
+   * Adds `n` records that all fall into the group with these key values, without reading them
+   * (fast-count.ts); every aggregation must be count().
+   */
+  addRecords(values: Cell[], n: number): void {
+    const g = this.group(values.map(String).join("\u0000"), values);
+    for (const acc of g.accs) acc.addRecords!(n);
+  }
+
   /** The bucket start of time `t` for a bin() part. */
   bucketOf(width: number, t: number): number {
     const origin = this.opts.binOrigin ?? 0;

@@ -17,6 +17,7 @@ import type { SearchRequest } from "../types.ts";
 import { FieldReader } from "./fields.ts";
 import { recordStage, type HeadBudget } from "./record-stages.ts";
 import { StatsState } from "./stats.ts";
+import { countStore, countsOnly } from "./fast-count.ts";
 import { applyTableStage } from "./table-stages.ts";
 import type { Cell, Column, Table, TableDone } from "../../../core/table.ts";
 import { timechartPlan, fillBuckets } from "./timechart.ts";
@@ -48,14 +49,17 @@ export async function tableQuery(sources: readonly SearchSource[], req: SearchRe
     return through(matchingBatches(src, req, sopts, pacer).batches, before);
   };
   const done: TableDone = { warnings };
+  // Stats without record stages before it: counts may come from indexes and block summaries.
+  const statsOf = (stage: StatsStage, o: { binOrigin?: number; maxGroups?: number }) =>
+    at === 0 && countsOnly(stage) ? countTable(sources, req, stage, o, pacer, sopts) : statsTable(sources, batchesOf, stage, o);
   let table: Table;
   if (maker.kind === "fields") {
     table = await fieldsTable(sources, batchesOf, maker.names, opts.maxRows ?? DEFAULT_MAX_ROWS, done);
   } else if (maker.kind === "timechart") {
     const plan = timechartPlan(sources, req, maker);
-    table = fillBuckets(await statsTable(sources, batchesOf, plan.stats, { binOrigin: plan.start, maxGroups: opts.maxGroups }), plan);
+    table = fillBuckets(await statsOf(plan.stats, { binOrigin: plan.start, maxGroups: opts.maxGroups }), plan);
   } else {
-    table = await statsTable(sources, batchesOf, maker as StatsStage, { maxGroups: opts.maxGroups });
+    table = await statsOf(maker as StatsStage, { maxGroups: opts.maxGroups });
   }
   for (const s of stages.slice(at + 1)) table = applyTableStage(table, s);
   if (req.limit > 0 && table.rows.length > req.limit) {
@@ -83,6 +87,13 @@ async function statsTable(sources: readonly SearchSource[], batchesOf: BatchesOf
     }
     total.merge(part);
   }
+  return total.table();
+}
+
+/** count() [by bin()] over every store, counted without reading records where the indexes allow (fast-count.ts). */
+async function countTable(sources: readonly SearchSource[], req: SearchRequest, stage: StatsStage, o: { binOrigin?: number; maxGroups?: number }, pacer: Pacer, opts: SearchOptions): Promise<Table> {
+  const total = new StatsState(stage, o);
+  for (const src of sources) await countStore(src, req, total, pacer, opts);
   return total.table();
 }
 

@@ -8,6 +8,9 @@ export class CountAcc implements Accumulator {
   add(v: unknown): void {
     if (!this.needsField || v !== undefined) this.n++;
   }
+  addRecords(n: number): void {
+    this.n += n;
+  }
   merge(o: CountAcc): void {
     this.n += o.n;
   }

@@ -11,6 +11,8 @@ import type { Cell, ColumnType } from "../../../../core/table.ts";
 export interface Accumulator {
   /** One record's value of the field (undefined: the record has none; always so for count()). */
   add(value: FieldValue): void;
+  /** `n` records at once, none read (counts from indexes and block summaries); count() only. */
+  addRecords?(n: number): void;
   /** Folds in another accumulator of the same function and spec. */
   merge(other: Accumulator): void;
   result(): Cell;
