@@ -12,6 +12,7 @@ import { runIndexBuildBench } from "./index/build.bench.ts";
 import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
 import { runQueryBench } from "./query.bench.ts";
 import { runQueryColdBench } from "./query-cold.bench.ts";
+import { runAggregateBench } from "./query/aggregate.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
 import { runForwardBench } from "./receivers/forward.bench.ts";
 import { runLocalReceiverBench } from "./receivers/local.bench.ts";
@@ -30,6 +31,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["import", runImportBench],
   ["query", runQueryBench],
   ["query-cold", runQueryColdBench],
+  ["query/aggregate", runAggregateBench],
   ["repl", runReplBench],
   ["receivers", runReceiverBench],
   ["receivers/local", runLocalReceiverBench],

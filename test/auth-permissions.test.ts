@@ -41,6 +41,7 @@ interface Case {
 const CASES: Record<string, Case> = {
   "gastrolog.v1.QueryService/Search": { request: () => ({ query: { store: "default", text: "hello" } }), store: "default" },
   "gastrolog.v1.QueryService/Explain": { request: () => ({ query: { store: "default", text: "hello" } }), store: "default" },
+  "gastrolog.v1.QueryService/Aggregate": { request: () => ({ query: { store: "default", text: "hello | stats count() by host" } }), store: "default" },
   "gastrolog.v1.QueryService/Follow": { request: () => ({ query: { store: "default" } }), store: "default" },
   "gastrolog.v1.QueryService/GetContext": { request: () => ({ ref: { store: "default", chunk, pos: 0 }, before: 1, after: 1 }), store: "default" },
   "gastrolog.v1.QueryService/ValidateQuery": { request: () => ({ text: "error last=1h" }) },

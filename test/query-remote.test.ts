@@ -78,6 +78,10 @@ const CASES: string[][] = [
   ["--explain", "error -timeout"],
   ["--explain", "--output", "json", "host=web-2 OR ab OR (timeout -warn)"],
   ["--analyze", "error"],
+  ["error | stats count(), min(_time) by host"],
+  ["--output", "csv", "* | stats count() by bin(10s) | where count=5"],
+  ["--store", "*", "--output", "json", "| stats count(), count_distinct(host) by host | sort -count"],
+  ["--store", "*", "request | fields _time, host | head 3"],
   ["--analyze", "--output", "json", "--limit", "2", "error"],
   ["(error"],
 ];

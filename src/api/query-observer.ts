@@ -1,5 +1,5 @@
 /**
- * Router interceptor measuring queries (QueryService Search, Follow, Explain, GetContext): count,
+ * Router interceptor measuring queries (QueryService Search, Follow, Explain, GetContext, Aggregate): count,
  * latency and decompressed blocks/bytes per kind (metrics), and failed queries by code — each
  * also reported to telemetry with its context (method, store, query text), rate-limited.
  * Cancellation by the client (the normal end of a follow) is not an error.
@@ -11,8 +11,8 @@ import { meteredStream, withQueryCost, type QueryCost } from "../observability/q
 import type { Telemetry } from "../observability/telemetry.ts";
 import { QueryService } from "./gen/gastrolog/v1/query_pb.ts";
 
-/** QueryService methods that are queries, by kind (an Aggregate method adds one line here). */
-const KINDS: Readonly<Record<string, QueryKind>> = { Search: "search", Follow: "follow", Explain: "explain", GetContext: "context" };
+/** QueryService methods that are queries, by kind. */
+const KINDS: Readonly<Record<string, QueryKind>> = { Search: "search", Follow: "follow", Explain: "explain", GetContext: "context", Aggregate: "aggregate" };
 /** Query text kept in a telemetry context. */
 const MAX_QUERY_TEXT = 200;
 

@@ -13,6 +13,8 @@ export interface CheckedQuery {
   /** Canonical filter ("" when the text has none). */
   expression: string;
   terms: string[];
+  /** The pipeline makes a table: run it with Aggregate. */
+  table: boolean;
 }
 
 /** The message with its first letter capitalised ("parse error at ..." -> "Parse error at ..."). */
@@ -24,7 +26,7 @@ export function sentence(message: string): string {
 export async function checkQuery(s: Session, text: string, signal: AbortSignal): Promise<CheckedQuery | undefined> {
   try {
     const v = await s.client.query.validateQuery({ text }, { signal });
-    return { text, expression: v.expression, terms: highlightTerms(v.expression) };
+    return { text, expression: v.expression, terms: highlightTerms(v.expression), table: v.table };
   } catch (err) {
     s.fail(sentence(rpcMessage(err)));
     return undefined;

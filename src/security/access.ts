@@ -35,6 +35,7 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   "gastrolog.v1.QueryService/Search": any("query"),
   "gastrolog.v1.QueryService/Explain": any("query"),
   "gastrolog.v1.QueryService/Follow": any("query"),
+  "gastrolog.v1.QueryService/Aggregate": any("query"),
   "gastrolog.v1.QueryService/GetContext": any("query"),
   "gastrolog.v1.QueryService/ValidateQuery": any("query"),
   "gastrolog.v1.StoreService/ListStores": any("query"),

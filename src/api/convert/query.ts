@@ -25,6 +25,7 @@ export function toSearchRequest(q: Query | undefined, now = nowMicros()): Search
     reverse: args.reverse || (q?.reverse ?? false),
     contextBefore: q?.contextBefore ?? 0,
     contextAfter: q?.contextAfter ?? 0,
+    stages: args.stages,
   };
   if (q?.resumeToken) req.resume = q.resumeToken;
   return req;

@@ -1,6 +1,6 @@
 /**
  * QueryService: search (streamed in batches with a final message carrying the resume token),
- * explain, follow (ends with UNAVAILABLE when the host drains), context and validation. Store
+ * aggregate (table pipelines: typed columns, then rows in batches), explain, follow (ends with UNAVAILABLE when the host drains), context and validation. Store
  * "*" searches every store the caller may read merged by event time (query/engine/merge.ts),
  * explains each store and follows all of them. The caller's token limits apply (access.ts;
  * a follow is live, so only the row and range limits of searches apply to it, none to follows).
@@ -10,11 +10,16 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { explain, explainAnalyze } from "../../query/engine/explain.ts";
 import { renderExplain } from "../../query/engine/explain-text.ts";
 import { followAll } from "../../query/engine/follow-all.ts";
+import { followWheres } from "../../query/engine/follow.ts";
 import { searchMerged } from "../../query/engine/merge.ts";
 import { search } from "../../query/engine/search.ts";
+import { tableQuery } from "../../query/engine/aggregate/table-query.ts";
+import { toCellPb, toColumnPb } from "../convert/table.ts";
 import type { QueryPlan } from "../../query/engine/types.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
 import { printExpr } from "../../query/lang/printer.ts";
+import { printStages } from "../../query/lang/pipe-printer.ts";
+import { isTablePipeline } from "../../query/lang/pipe-ast.ts";
 import { nowMicros } from "../../core/time.ts";
 import { LogError } from "../../core/errors.ts";
 import type { Hit } from "../gen/gastrolog/v1/common_pb.ts";
@@ -31,6 +36,8 @@ import { ALL_STORES, querySources, requireStore } from "./stores.ts";
 /** Hits per streamed message by default, and the most a client may ask for. */
 export const DEFAULT_BATCH = 256;
 export const MAX_BATCH = 4096;
+/** Table rows per streamed message by default. */
+const DEFAULT_TABLE_BATCH = 1024;
 /** A batch is also sent once its raw payloads pass this many bytes. */
 const BATCH_BYTES = 1 << 20;
 
@@ -64,6 +71,22 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       }
     },
 
+    async *aggregate(req, ctx) {
+      if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
+      const now = nowMicros();
+      const sreq = { ...limitQuery(ctx, toSearchRequest(req.query, now), now), resume: undefined, contextBefore: 0, contextAfter: 0 };
+      const { table, done } = await tableQuery(querySources(host, ctx, queryStore(req.query)), sreq, sreq.stages ?? [], { signal: limitSignal(ctx) });
+      const size = req.batchSize || DEFAULT_TABLE_BATCH;
+      const columns = table.columns.map(toColumnPb);
+      const types = table.columns.map((c) => c.type);
+      for (let at = 0; ; at += size) {
+        const rows = table.rows.slice(at, at + size).map((r) => ({ cells: r.map((c, i) => toCellPb(c, types[i]!)) }));
+        const last = at + size >= table.rows.length;
+        yield { columns: at === 0 ? columns : [], rows, done: last, warnings: at === 0 ? done.warnings : [], truncated: last ? (done.truncated ?? "") : "" };
+        if (last) return;
+      }
+    },
+
     async explain(req, ctx) {
       const now = nowMicros();
       const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
@@ -78,6 +101,7 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       const name = queryStore(req.query);
       const sources = querySources(host, ctx, name);
       const sreq = toSearchRequest(req.query);
+      followWheres(sreq.stages ?? []); // refuses table and materializing stages before the stream opens
       const signal = AbortSignal.any([ctx.signal, host.drainSignal]);
       const it = followAll(sources, sreq, signal);
       const warnings = (name === ALL_STORES ? host.stores() : [requireStore(host, ctx, name)]).flatMap((s) => (s.settings.followNote ? [s.settings.followNote] : []));
@@ -112,6 +136,8 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
         endUs: q.end === undefined ? undefined : i64(q.end),
         limit: q.limit,
         reverse: q.reverse,
+        pipeline: printStages(q.stages),
+        table: isTablePipeline(q.stages),
       };
     },
   };

@@ -1,14 +1,17 @@
 /**
  * `gastrolog query` at work: turns the flags and the query text into one QueryService request,
  * sends it where query-target.ts says (a server, or the stores of --data in this process) and
- * prints the hits — text with control characters escaped, --raw stored bytes, or JSON — or the
- * plan. Output goes out in 64 KiB pieces.
+ * prints the hits — text with control characters escaped, --raw stored bytes, or JSON — a
+ * table (pipelines with | stats, | timechart, | fields: Aggregate; aligned text, CSV or JSON
+ * lines), or the plan. Output goes out in 64 KiB pieces.
  */
 
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import type { Hit } from "../../api/gen/gastrolog/v1/common_pb.ts";
-import { QueryService, type QuerySchema, type SearchResponse } from "../../api/gen/gastrolog/v1/query_pb.ts";
+import { QueryService, type AggregateResponse, type QuerySchema, type SearchResponse } from "../../api/gen/gastrolog/v1/query_pb.ts";
+import { isTablePipeline } from "../../query/lang/pipe-ast.ts";
+import { fromTablePb, tableCsv, tableJsonLines, tableText } from "../../repl/render/table.ts";
 import { nowMicros } from "../../core/time.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
 import { hitHead, hitJson, hitLine } from "../../repl/render/records.ts";
@@ -65,14 +68,27 @@ async function printHits(stream: AsyncIterable<SearchResponse>, format: (h: Hit)
   return resume;
 }
 
+/** Prints an Aggregate stream's table as aligned text, CSV or JSON lines; a cut table is noted on stderr. */
+async function printTable(stream: AsyncIterable<AggregateResponse>, output: string, io: CommandIO): Promise<number> {
+  const responses: AggregateResponse[] = [];
+  for await (const m of stream) responses.push(m);
+  const t = fromTablePb(responses);
+  for (const w of t.warnings) io.stderr(`gastrolog query: warning: ${w}\n`);
+  io.stdout(output === "json" ? tableJsonLines(t) : output === "csv" ? tableCsv(t) : tableText(t));
+  if (t.truncated) io.stderr(`--- table truncated: ${t.truncated}\n`);
+  return 0;
+}
+
 export const run: Command["run"] = async (args, io) => {
   const output = stringFlag(args, "output", "text");
-  if (output !== "text" && output !== "json") throw new UsageError(`flag --output must be text or json (got '${output}')`);
+  if (output !== "text" && output !== "json" && output !== "csv") throw new UsageError(`flag --output must be text, json or csv (got '${output}')`);
   const raw = args.flags.raw === true;
   if (raw && output === "json") throw new UsageError("flag --raw is for text output (JSON carries the exact bytes in raw_base64)");
   const text = args.positionals.join(" ");
   const now = nowMicros();
   const q = parseQueryArgs(text, now);
+  const table = isTablePipeline(q.stages);
+  if (output === "csv" && !table) throw new UsageError("flag --output csv is for table results (| stats, | timechart, | fields); records print as text or json");
   const context = intFlag(args, "context", 0);
   const store = stringFlag(args, "store", "default")!;
   const query: MessageInitShape<typeof QuerySchema> = {
@@ -93,6 +109,7 @@ export const run: Command["run"] = async (args, io) => {
       io.stdout(output === "json" ? planJson(fromQueryPlanPb(r.plan)) + "\n" : r.text);
       return 0;
     }
+    if (table) return await printTable(client.aggregate({ query }), output, io);
     const format = output === "json" ? (h: Hit) => hitJson(h) + "\n" : raw ? rawLine : (h: Hit) => hitLine(h, [], PLAIN) + "\n";
     const resume = await printHits(client.search({ query }), format, io);
     if (resume) io.stderr(`--- limit reached; continue with --resume ${resume}\n`);

@@ -15,7 +15,11 @@ export const queryCommand: Command = {
   usage: "[--data DIR | --addr ADDRESS] [--store NAME] [FLAGS] 'QUERY'",
   details:
     "QUERY is the query language: words, \"phrases\", key=value, key=*, *=value, AND/OR/NOT, -word,\n" +
-    "parentheses, and control arguments start= end= last= limit= reverse=. Several QUERY\n" +
+    "parentheses, and control arguments start= end= last= limit= reverse=, then pipe stages:\n" +
+    "| stats count(), count_distinct(f), min(f), max(f), sum(f), avg(f), quantile(q, f) [as NAME]\n" +
+    "[by f, g | by bin(5m)], | timechart N [by f], | where FILTER, | sort [-]f, | head N,\n" +
+    "| fields a, b, | rename a as b (README \"Pipelines\"); stats, timechart and fields print a\n" +
+    "table. Several QUERY\n" +
     "arguments are joined with spaces. Results come in storage order (the order records were\n" +
     "stored, chunk by chunk), or its reverse with --reverse / reverse=true; a store's order is\n" +
     "event time only where records arrived in time order (--store '*' merges stores by time).\n" +
@@ -36,7 +40,7 @@ export const queryCommand: Command = {
     },
     ...CLIENT_FLAGS,
     { name: "store", short: "s", kind: "string", value: "NAME", description: "Store name; * = every store merged by event time.", default: "default" },
-    { name: "output", short: "o", kind: "string", value: "text|json", description: "Record output format.", default: "text" },
+    { name: "output", short: "o", kind: "string", value: "text|json|csv", description: "Output format (csv: tables only; json: one object per record or row).", default: "text" },
     { name: "raw", kind: "boolean", description: "Text output: write records' stored bytes as they are (control characters included)." },
     { name: "limit", short: "n", kind: "string", value: "N", description: "Most matches to print (0 = all); a limit= in QUERY wins when set.", default: "0" },
     { name: "reverse", short: "r", kind: "boolean", description: "Reverse storage order: the last stored record first (chunk by chunk, not sorted by event time)." },

@@ -27,6 +27,12 @@ export interface ChunkWork {
   exact?: boolean;
   /** Sequential: ascending, disjoint [from, to) position ranges to scan. */
   ranges?: Array<[number, number]>;
+  /**
+   * Sequential because the index hits were too dense to read one by one, yet the indexes
+   * answered every predicate: the matching positions (within the time-pruned ranges), which a
+   * count needs without reading any record (aggregate/fast-count.ts).
+   */
+  exactHits?: Uint32Array;
 }
 
 /** True when [range.min, range.max] can hold a time in [start, end). */
@@ -114,7 +120,9 @@ export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkVie
   if (candidates.length * DENSE_FACTOR > kept) {
     // So many candidates that reading them one by one costs more than scanning the blocks.
     const dense = `${filter.expression}${timeNote} (index hits too dense: scan)`;
-    return { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter: dense, estimatedScan: kept }, ranges };
+    const work: ChunkWork = { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter: dense, estimatedScan: kept }, ranges };
+    if (live.every((o) => o.exact)) work.exactHits = candidates;
+    return work;
   }
   const exact = live.every((o) => o.exact);
   const checked = exact ? (hasBounds ? "time bounds" : "none") : runtimeFilter;

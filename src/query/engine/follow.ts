@@ -8,14 +8,25 @@
 import { LogError } from "../../core/errors.ts";
 import { recordAt } from "../../storage/record-batch.ts";
 import type { TimeBounds } from "./chunk-planner.ts";
-import { compileFilter } from "./compile.ts";
+import { compileFilter, type CompiledFilter } from "./compile.ts";
 import { Pacer } from "./pacer.ts";
 import { keepRows } from "./pipeline/filter.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
 import type { SearchHit, SearchRequest } from "./types.ts";
+import { materializes, type PipeStage } from "../lang/pipe-ast.ts";
 
-export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr" | "start" | "end">, signal: AbortSignal): AsyncGenerator<SearchHit> {
+/** The filters of a follow's `| where` stages; any other stage is refused (follow streams records as they come). */
+export function followWheres(stages: readonly PipeStage[]): CompiledFilter[] {
+  return stages.map((s) => {
+    if (s.kind === "where") return compileFilter(s.expr);
+    const why = materializes(s) ? "needs every record before it answers" : "is not available in follow";
+    throw new LogError("invalid_argument", `follow streams records as they arrive: | ${s.kind} ${why} (run it as a query); follow takes | where stages only`);
+  });
+}
+
+export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr" | "start" | "end" | "stages">, signal: AbortSignal): AsyncGenerator<SearchHit> {
   const filter = compileFilter(req.expr);
+  const wheres = followWheres(req.stages ?? []);
   const bounds: TimeBounds = { start: req.start, end: req.end };
   const pacer = new Pacer();
   /** Next position to examine per chunk; chunks that appear later start at 0. */
@@ -48,7 +59,8 @@ export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr"
           const to = reader.count();
           if (to <= from) continue;
           for await (const batch of reader.batches(from, to)) {
-            const rows = await keepRows(filter, bounds, batch, Uint32Array.from({ length: batch.count }, (_, i) => i), pacer);
+            let rows = await keepRows(filter, bounds, batch, Uint32Array.from({ length: batch.count }, (_, i) => i), pacer);
+            for (const w of wheres) rows = await keepRows(w, {}, batch, rows, pacer);
             for (const i of rows) {
               yield { store: src.name, ref: { chunk: meta.id, pos: batch.first + i }, record: recordAt(batch, i), context: false };
               if (signal.aborted) return;

@@ -1,6 +1,6 @@
 /**
  * Search as a pipeline: the chunk source (planned, time- and index-pruned batches) → the
- * filter stage → the request's pipe stages (none yet; aggregations add theirs) → the records
+ * filter stage → the request's record stages (where, head) and `pipes` → the records
  * sink (context, limit, resume token). One Pacer runs through all of it: the search yields to
  * the event loop every few milliseconds of work and stops promptly when `signal` aborts.
  */
@@ -13,7 +13,10 @@ import { filterStage } from "./pipeline/filter.ts";
 import { hitsSink } from "./pipeline/hits.ts";
 import { through, type RowBatch, type Stage } from "./pipeline/types.ts";
 import { decodeResume } from "./resume.ts";
+import { recordStage } from "./aggregate/record-stages.ts";
+import { isTablePipeline } from "../lang/pipe-ast.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
+import type { ChunkMeta } from "../../storage/types.ts";
 import type { ChunkPlan, SearchDone, SearchHit, SearchRequest } from "./types.ts";
 
 export interface SearchOptions {
@@ -28,6 +31,20 @@ export interface SearchOptions {
 }
 
 export async function* search(src: SearchSource, req: SearchRequest, opts: SearchOptions = {}): AsyncGenerator<SearchHit, SearchDone> {
+  const stages = req.stages ?? [];
+  if (isTablePipeline(stages)) throw new LogError("invalid_argument", "this query makes a table (| stats, | timechart or | fields): run it with QueryService.Aggregate");
+  const pacer = new Pacer(opts.signal);
+  const { chunks, batches } = matchingBatches(src, req, opts, pacer);
+  const pipes = [...stages.map((s) => recordStage(s, pacer)), ...(opts.pipes ?? [])];
+  return yield* hitsSink(src, chunks, req, through(batches, pipes), pacer);
+}
+
+/**
+ * The source and filter part of a search: the store's chunks in iteration order and the
+ * batches of rows matching `req` (from its resume point on). Searches feed them to the records
+ * sink, table queries (aggregate/) to their stages.
+ */
+export function matchingBatches(src: SearchSource, req: SearchRequest, opts: SearchOptions, pacer: Pacer): { chunks: ChunkMeta[]; batches: AsyncIterable<RowBatch> } {
   const filter = compileFilter(req.expr);
   const bounds = { start: req.start, end: req.end };
   const chunks = orderedChunks(src, req.reverse);
@@ -44,8 +61,6 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
     }
     after = resume.pos;
   }
-  const pacer = new Pacer(opts.signal);
   const batches = chunkBatches(src, chunks, { filter, bounds, reverse: req.reverse, startAt, after, onChunk: opts.onChunk, onWarning: opts.onWarning }, pacer);
-  const filtered = filterStage(filter, bounds, pacer)(batches);
-  return yield* hitsSink(src, chunks, req, through(filtered, opts.pipes ?? []), pacer);
+  return { chunks, batches: filterStage(filter, bounds, pacer)(batches) };
 }

@@ -5,6 +5,7 @@
 
 import type { LogRecord, RecordRef } from "../../core/record.ts";
 import type { Expr } from "../lang/ast.ts";
+import type { PipeStage } from "../lang/pipe-ast.ts";
 
 export interface SearchRequest {
   expr?: Expr;
@@ -20,6 +21,8 @@ export interface SearchRequest {
   contextAfter: number;
   /** Resume token from a previous page. */
   resume?: string;
+  /** The stages after `|`: a search runs record stages (where, head); table stages go to tableQuery. */
+  stages?: PipeStage[];
 }
 
 export interface SearchHit {

@@ -66,6 +66,7 @@ describe("parseQueryArgs", () => {
     ...(expr === undefined ? {} : { expr: parseExpr(expr) }),
     limit: 0,
     reverse: false,
+    stages: [],
     ...rest,
   });
   test.each<[string, QueryArgs]>([

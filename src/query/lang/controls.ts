@@ -11,6 +11,9 @@ import { isQuerySpace, parseErrorAt } from "./lexer.ts";
 import { parseExpr } from "./parser.ts";
 import { DURATION_FORMS, parseDuration } from "../../core/duration.ts";
 import { TIME_FORMS, parseTimeArg } from "./time-arg.ts";
+import type { PipeStage } from "./pipe-ast.ts";
+import { parseStages } from "./pipe-parser.ts";
+import { splitPipes } from "./pipe-split.ts";
 
 /** A parsed query line. Times are epoch µs; bounds are half-open `[start, end)`. */
 export interface QueryArgs {
@@ -24,6 +27,8 @@ export interface QueryArgs {
   limit: number;
   /** Reverse storage order (the last stored record first; not a sort by event time). */
   reverse: boolean;
+  /** The stages after `|`, in order (empty when the line has no pipe). */
+  stages: PipeStage[];
 }
 
 /** A whitespace-separated argument: `text` spans `[start, end)` of the line (UTF-16). */
@@ -75,8 +80,9 @@ interface Pending {
 }
 
 /**
- * Parses a query line: control arguments anywhere (exact lowercase key before the first `=`),
- * the rest as a filter expression. `now` (epoch µs) resolves `now`, `-15m` and `last=15m`.
+ * Parses a query line: the filter part (before the first pipe, pipe-split.ts) holds control
+ * arguments anywhere (exact lowercase key before the first `=`) and the filter expression (`*`
+ * alone: every record); the stages after it go to pipe-parser.ts. `now` (epoch µs) resolves `now`, `-15m` and `last=15m`.
  * Direction: `reverse=true` (reverse storage order). Throws ParseError for bad control values,
  * duplicates, `last=` with `start=`, a lower bound not before the upper one (bounds given
  * backwards are a mistake, not a request for reverse order), or a bad filter.
@@ -84,8 +90,9 @@ interface Pending {
 export function parseQueryArgs(line: string, now: number): QueryArgs {
   const got: Pending = {};
   let endPos = 0;
-  let rest = line;
-  for (const arg of splitArgs(line)) {
+  const parts = splitPipes(line);
+  let rest = parts.filter.text;
+  for (const arg of splitArgs(rest)) {
     const m = CONTROL.exec(arg.text);
     if (!m) continue;
     const key = m[1] as keyof Pending;
@@ -108,8 +115,8 @@ export function parseQueryArgs(line: string, now: number): QueryArgs {
     const lower = got.last !== undefined ? "last=" : "start=";
     throw parseErrorAt(line, endPos, `end= ${formatRfc3339Micros(end)} is not after ${lower} ${formatRfc3339Micros(start)}: the range [start, end) is empty (reverse=true reverses the order)`);
   }
-  const out: QueryArgs = { limit: got.limit ?? 0, reverse: got.reverse ?? false };
-  if (rest.trim() !== "") out.expr = parseExpr(rest);
+  const out: QueryArgs = { limit: got.limit ?? 0, reverse: got.reverse ?? false, stages: parseStages(line, parts.stages) };
+  if (rest.trim() !== "" && rest.trim() !== "*") out.expr = parseExpr(rest);
   if (start !== undefined) out.start = start;
   if (end !== undefined) out.end = end;
   return out;

@@ -74,7 +74,7 @@ export async function* chunkBatches(src: SearchSource, chunks: readonly ChunkMet
 }
 
 /** Opens a chunk, or undefined (with a warning for damage) when it vanished or is corrupt. */
-async function openChunk(src: SearchSource, meta: ChunkMeta, onWarning: ((m: string) => void) | undefined): Promise<ChunkView | undefined> {
+export async function openChunk(src: SearchSource, meta: ChunkMeta, onWarning: ((m: string) => void) | undefined): Promise<ChunkView | undefined> {
   try {
     return await src.store.open(meta.id);
   } catch (err) {

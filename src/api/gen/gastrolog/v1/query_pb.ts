@@ -6,8 +6,8 @@
 // @generated from file gastrolog/v1/query.proto (package gastrolog.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Hit, RecordRef } from "./common_pb.ts";
 import { file_gastrolog_v1_common } from "./common_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/query.proto.
  */
 export const file_gastrolog_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJnCg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCSJFCg5FeHBsYWluUmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeRIPCgdhbmFseXplGAIgASgIIkYKD0V4cGxhaW5SZXNwb25zZRIlCgRwbGFuGAEgASgLMhcuZ2FzdHJvbG9nLnYxLlF1ZXJ5UGxhbhIMCgR0ZXh0GAIgASgJItoBCglRdWVyeVBsYW4SEQoJZGlyZWN0aW9uGAEgASgJEhUKCHN0YXJ0X3VzGAIgASgDSACIAQESEwoGZW5kX3VzGAMgASgDSAGIAQESEgoKZXhwcmVzc2lvbhgEIAEoCRIUCgxkbmZfYnJhbmNoZXMYBSADKAkSDQoFbGltaXQYBiABKA0SFAoMdG90YWxfY2h1bmtzGAcgASgNEicKBmNodW5rcxgIIAMoCzIXLmdhc3Ryb2xvZy52MS5DaHVua1BsYW5CCwoJX3N0YXJ0X3VzQgkKB19lbmRfdXMizQIKCUNodW5rUGxhbhINCgVzdG9yZRgBIAEoCRINCgVjaHVuaxgCIAEoCRIOCgZzZWFsZWQYAyABKAgSDwoHcmVjb3JkcxgEIAEoBBIWCg5ldmVudF9zdGFydF91cxgFIAEoAxIUCgxldmVudF9lbmRfdXMYBiABKAMSFAoMdGltZV9vdmVybGFwGAcgASgJEioKCGJyYW5jaGVzGAggAygLMhguZ2FzdHJvbG9nLnYxLkJyYW5jaFBsYW4SEQoJc2Nhbl9tb2RlGAkgASgJEhMKC3NraXBfcmVhc29uGAogASgJEhYKDnJ1bnRpbWVfZmlsdGVyGAsgASgJEhYKDmVzdGltYXRlZF9zY2FuGAwgASgEEi4KBmFjdHVhbBgNIAEoCzIZLmdhc3Ryb2xvZy52MS5DaHVua0FjdHVhbEgAiAEBQgkKB19hY3R1YWwifgoLQ2h1bmtBY3R1YWwSDwoHc2Nhbm5lZBgBIAEoBBIPCgdtYXRjaGVkGAIgASgEEg4KBm1pbGxpcxgDIAEoARITCgtwbGFuX21pbGxpcxgEIAEoARITCgtpbmRleF9ieXRlcxgFIAEoBBITCgtpbmRleF9yZWFkcxgGIAEoBCJ/CgpCcmFuY2hQbGFuEhIKCmV4cHJlc3Npb24YASABKAkSJQoFc3RlcHMYAiADKAsyFi5nYXN0cm9sb2cudjEuUGxhblN0ZXASDwoHc2tpcHBlZBgDIAEoCBITCgtza2lwX3JlYXNvbhgEIAEoCRIQCghlc3RpbWF0ZRgFIAEoAyJ8CghQbGFuU3RlcBINCgVpbmRleBgBIAEoCRIRCglwcmVkaWNhdGUYAiABKAkSDgoGYmVmb3JlGAMgASgDEg0KBWFmdGVyGAQgASgDEg4KBmFjdGlvbhgFIAEoCRIOCgZyZWFzb24YBiABKAkSDwoHZGV0YWlscxgHIAEoCSIzCg1Gb2xsb3dSZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5IkMKDkZvbGxvd1Jlc3BvbnNlEh8KBGhpdHMYASADKAsyES5nYXN0cm9sb2cudjEuSGl0EhAKCHdhcm5pbmdzGAIgAygJIlgKEUdldENvbnRleHRSZXF1ZXN0EiQKA3JlZhgBIAEoCzIXLmdhc3Ryb2xvZy52MS5SZWNvcmRSZWYSDgoGYmVmb3JlGAIgASgNEg0KBWFmdGVyGAMgASgNInwKEkdldENvbnRleHRSZXNwb25zZRIhCgZiZWZvcmUYASADKAsyES5nYXN0cm9sb2cudjEuSGl0EiEKBmFuY2hvchgCIAEoCzIRLmdhc3Ryb2xvZy52MS5IaXQSIAoFYWZ0ZXIYAyADKAsyES5nYXN0cm9sb2cudjEuSGl0IjQKFFZhbGlkYXRlUXVlcnlSZXF1ZXN0EgwKBHRleHQYASABKAkSDgoGbm93X3VzGAIgASgDIo8BChVWYWxpZGF0ZVF1ZXJ5UmVzcG9uc2USEgoKZXhwcmVzc2lvbhgBIAEoCRIVCghzdGFydF91cxgCIAEoA0gAiAEBEhMKBmVuZF91cxgDIAEoA0gBiAEBEg0KBWxpbWl0GAQgASgNEg8KB3JldmVyc2UYBSABKAhCCwoJX3N0YXJ0X3VzQgkKB19lbmRfdXMyjwMKDFF1ZXJ5U2VydmljZRJFCgZTZWFyY2gSGy5nYXN0cm9sb2cudjEuU2VhcmNoUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5TZWFyY2hSZXNwb25zZTABEkYKB0V4cGxhaW4SHC5nYXN0cm9sb2cudjEuRXhwbGFpblJlcXVlc3QaHS5nYXN0cm9sb2cudjEuRXhwbGFpblJlc3BvbnNlEkUKBkZvbGxvdxIbLmdhc3Ryb2xvZy52MS5Gb2xsb3dSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLkZvbGxvd1Jlc3BvbnNlMAESTwoKR2V0Q29udGV4dBIfLmdhc3Ryb2xvZy52MS5HZXRDb250ZXh0UmVxdWVzdBogLmdhc3Ryb2xvZy52MS5HZXRDb250ZXh0UmVzcG9uc2USWAoNVmFsaWRhdGVRdWVyeRIiLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVxdWVzdBojLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVzcG9uc2ViBnByb3RvMw", [file_gastrolog_v1_common]);
+  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJnCg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCSJKChBBZ2dyZWdhdGVSZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5EhIKCmJhdGNoX3NpemUYAiABKA0iPgoGQ29sdW1uEgwKBG5hbWUYASABKAkSJgoEdHlwZRgCIAEoDjIYLmdhc3Ryb2xvZy52MS5Db2x1bW5UeXBlIkQKBENlbGwSDgoEdGV4dBgBIAEoCUgAEhAKBm51bWJlchgCIAEoAUgAEhEKB3RpbWVfdXMYAyABKANIAEIHCgV2YWx1ZSIoCgNSb3cSIQoFY2VsbHMYASADKAsyEi5nYXN0cm9sb2cudjEuQ2VsbCKOAQoRQWdncmVnYXRlUmVzcG9uc2USJQoHY29sdW1ucxgBIAMoCzIULmdhc3Ryb2xvZy52MS5Db2x1bW4SHwoEcm93cxgCIAMoCzIRLmdhc3Ryb2xvZy52MS5Sb3cSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCRIRCgl0cnVuY2F0ZWQYBSABKAkiRQoORXhwbGFpblJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSDwoHYW5hbHl6ZRgCIAEoCCJGCg9FeHBsYWluUmVzcG9uc2USJQoEcGxhbhgBIAEoCzIXLmdhc3Ryb2xvZy52MS5RdWVyeVBsYW4SDAoEdGV4dBgCIAEoCSLaAQoJUXVlcnlQbGFuEhEKCWRpcmVjdGlvbhgBIAEoCRIVCghzdGFydF91cxgCIAEoA0gAiAEBEhMKBmVuZF91cxgDIAEoA0gBiAEBEhIKCmV4cHJlc3Npb24YBCABKAkSFAoMZG5mX2JyYW5jaGVzGAUgAygJEg0KBWxpbWl0GAYgASgNEhQKDHRvdGFsX2NodW5rcxgHIAEoDRInCgZjaHVua3MYCCADKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtQbGFuQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIs0CCglDaHVua1BsYW4SDQoFc3RvcmUYASABKAkSDQoFY2h1bmsYAiABKAkSDgoGc2VhbGVkGAMgASgIEg8KB3JlY29yZHMYBCABKAQSFgoOZXZlbnRfc3RhcnRfdXMYBSABKAMSFAoMZXZlbnRfZW5kX3VzGAYgASgDEhQKDHRpbWVfb3ZlcmxhcBgHIAEoCRIqCghicmFuY2hlcxgIIAMoCzIYLmdhc3Ryb2xvZy52MS5CcmFuY2hQbGFuEhEKCXNjYW5fbW9kZRgJIAEoCRITCgtza2lwX3JlYXNvbhgKIAEoCRIWCg5ydW50aW1lX2ZpbHRlchgLIAEoCRIWCg5lc3RpbWF0ZWRfc2NhbhgMIAEoBBIuCgZhY3R1YWwYDSABKAsyGS5nYXN0cm9sb2cudjEuQ2h1bmtBY3R1YWxIAIgBAUIJCgdfYWN0dWFsIn4KC0NodW5rQWN0dWFsEg8KB3NjYW5uZWQYASABKAQSDwoHbWF0Y2hlZBgCIAEoBBIOCgZtaWxsaXMYAyABKAESEwoLcGxhbl9taWxsaXMYBCABKAESEwoLaW5kZXhfYnl0ZXMYBSABKAQSEwoLaW5kZXhfcmVhZHMYBiABKAQifwoKQnJhbmNoUGxhbhISCgpleHByZXNzaW9uGAEgASgJEiUKBXN0ZXBzGAIgAygLMhYuZ2FzdHJvbG9nLnYxLlBsYW5TdGVwEg8KB3NraXBwZWQYAyABKAgSEwoLc2tpcF9yZWFzb24YBCABKAkSEAoIZXN0aW1hdGUYBSABKAMifAoIUGxhblN0ZXASDQoFaW5kZXgYASABKAkSEQoJcHJlZGljYXRlGAIgASgJEg4KBmJlZm9yZRgDIAEoAxINCgVhZnRlchgEIAEoAxIOCgZhY3Rpb24YBSABKAkSDgoGcmVhc29uGAYgASgJEg8KB2RldGFpbHMYByABKAkiMwoNRm9sbG93UmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeSJDCg5Gb2xsb3dSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIQCgh3YXJuaW5ncxgCIAMoCSJYChFHZXRDb250ZXh0UmVxdWVzdBIkCgNyZWYYASABKAsyFy5nYXN0cm9sb2cudjEuUmVjb3JkUmVmEg4KBmJlZm9yZRgCIAEoDRINCgVhZnRlchgDIAEoDSJ8ChJHZXRDb250ZXh0UmVzcG9uc2USIQoGYmVmb3JlGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIhCgZhbmNob3IYAiABKAsyES5nYXN0cm9sb2cudjEuSGl0EiAKBWFmdGVyGAMgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdCI0ChRWYWxpZGF0ZVF1ZXJ5UmVxdWVzdBIMCgR0ZXh0GAEgASgJEg4KBm5vd191cxgCIAEoAyKwAQoVVmFsaWRhdGVRdWVyeVJlc3BvbnNlEhIKCmV4cHJlc3Npb24YASABKAkSFQoIc3RhcnRfdXMYAiABKANIAIgBARITCgZlbmRfdXMYAyABKANIAYgBARINCgVsaW1pdBgEIAEoDRIPCgdyZXZlcnNlGAUgASgIEhAKCHBpcGVsaW5lGAYgASgJEg0KBXRhYmxlGAcgASgIQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzKm8KCkNvbHVtblR5cGUSGwoXQ09MVU1OX1RZUEVfVU5TUEVDSUZJRUQQABIWChJDT0xVTU5fVFlQRV9TVFJJTkcQARIWChJDT0xVTU5fVFlQRV9OVU1CRVIQAhIUChBDT0xVTU5fVFlQRV9USU1FEAMy3wMKDFF1ZXJ5U2VydmljZRJFCgZTZWFyY2gSGy5nYXN0cm9sb2cudjEuU2VhcmNoUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5TZWFyY2hSZXNwb25zZTABEkYKB0V4cGxhaW4SHC5nYXN0cm9sb2cudjEuRXhwbGFpblJlcXVlc3QaHS5nYXN0cm9sb2cudjEuRXhwbGFpblJlc3BvbnNlEkUKBkZvbGxvdxIbLmdhc3Ryb2xvZy52MS5Gb2xsb3dSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLkZvbGxvd1Jlc3BvbnNlMAESTwoKR2V0Q29udGV4dBIfLmdhc3Ryb2xvZy52MS5HZXRDb250ZXh0UmVxdWVzdBogLmdhc3Ryb2xvZy52MS5HZXRDb250ZXh0UmVzcG9uc2USTgoJQWdncmVnYXRlEh4uZ2FzdHJvbG9nLnYxLkFnZ3JlZ2F0ZVJlcXVlc3QaHy5nYXN0cm9sb2cudjEuQWdncmVnYXRlUmVzcG9uc2UwARJYCg1WYWxpZGF0ZVF1ZXJ5EiIuZ2FzdHJvbG9nLnYxLlZhbGlkYXRlUXVlcnlSZXF1ZXN0GiMuZ2FzdHJvbG9nLnYxLlZhbGlkYXRlUXVlcnlSZXNwb25zZWIGcHJvdG8z", [file_gastrolog_v1_common]);
 
 /**
  * A query against one store or all of them. Fields left at their zero value fall back to the
@@ -163,6 +163,153 @@ export const SearchResponseSchema: GenMessage<SearchResponse> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_query, 2);
 
 /**
+ * @generated from message gastrolog.v1.AggregateRequest
+ */
+export type AggregateRequest = Message<"gastrolog.v1.AggregateRequest"> & {
+  /**
+   * limit caps the rows of the table; context and resume fields are ignored.
+   *
+   * @generated from field: gastrolog.v1.Query query = 1;
+   */
+  query?: Query | undefined;
+
+  /**
+   * Rows per streamed message; 0 = server default (1024).
+   *
+   * @generated from field: uint32 batch_size = 2;
+   */
+  batchSize: number;
+};
+
+/**
+ * Describes the message gastrolog.v1.AggregateRequest.
+ * Use `create(AggregateRequestSchema)` to create a new message.
+ */
+export const AggregateRequestSchema: GenMessage<AggregateRequest> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 3);
+
+/**
+ * @generated from message gastrolog.v1.Column
+ */
+export type Column = Message<"gastrolog.v1.Column"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: gastrolog.v1.ColumnType type = 2;
+   */
+  type: ColumnType;
+};
+
+/**
+ * Describes the message gastrolog.v1.Column.
+ * Use `create(ColumnSchema)` to create a new message.
+ */
+export const ColumnSchema: GenMessage<Column> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 4);
+
+/**
+ * One value of a row; no value set = null (the group or record has none).
+ *
+ * @generated from message gastrolog.v1.Cell
+ */
+export type Cell = Message<"gastrolog.v1.Cell"> & {
+  /**
+   * @generated from oneof gastrolog.v1.Cell.value
+   */
+  value: {
+    /**
+     * @generated from field: string text = 1;
+     */
+    value: string;
+    case: "text";
+  } | {
+    /**
+     * @generated from field: double number = 2;
+     */
+    value: number;
+    case: "number";
+  } | {
+    /**
+     * @generated from field: int64 time_us = 3;
+     */
+    value: bigint;
+    case: "timeUs";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message gastrolog.v1.Cell.
+ * Use `create(CellSchema)` to create a new message.
+ */
+export const CellSchema: GenMessage<Cell> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 5);
+
+/**
+ * @generated from message gastrolog.v1.Row
+ */
+export type Row = Message<"gastrolog.v1.Row"> & {
+  /**
+   * @generated from field: repeated gastrolog.v1.Cell cells = 1;
+   */
+  cells: Cell[];
+};
+
+/**
+ * Describes the message gastrolog.v1.Row.
+ * Use `create(RowSchema)` to create a new message.
+ */
+export const RowSchema: GenMessage<Row> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 6);
+
+/**
+ * @generated from message gastrolog.v1.AggregateResponse
+ */
+export type AggregateResponse = Message<"gastrolog.v1.AggregateResponse"> & {
+  /**
+   * Set on the first message only.
+   *
+   * @generated from field: repeated gastrolog.v1.Column columns = 1;
+   */
+  columns: Column[];
+
+  /**
+   * @generated from field: repeated gastrolog.v1.Row rows = 2;
+   */
+  rows: Row[];
+
+  /**
+   * True on the last message of the stream.
+   *
+   * @generated from field: bool done = 3;
+   */
+  done: boolean;
+
+  /**
+   * Chunks that could not be read (corrupt data); the query went on without them.
+   *
+   * @generated from field: repeated string warnings = 4;
+   */
+  warnings: string[];
+
+  /**
+   * On the last message: why the table was cut short (a row limit), "" when it is whole.
+   *
+   * @generated from field: string truncated = 5;
+   */
+  truncated: string;
+};
+
+/**
+ * Describes the message gastrolog.v1.AggregateResponse.
+ * Use `create(AggregateResponseSchema)` to create a new message.
+ */
+export const AggregateResponseSchema: GenMessage<AggregateResponse> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 7);
+
+/**
  * @generated from message gastrolog.v1.ExplainRequest
  */
 export type ExplainRequest = Message<"gastrolog.v1.ExplainRequest"> & {
@@ -184,7 +331,7 @@ export type ExplainRequest = Message<"gastrolog.v1.ExplainRequest"> & {
  * Use `create(ExplainRequestSchema)` to create a new message.
  */
 export const ExplainRequestSchema: GenMessage<ExplainRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 3);
+  messageDesc(file_gastrolog_v1_query, 8);
 
 /**
  * @generated from message gastrolog.v1.ExplainResponse
@@ -208,7 +355,7 @@ export type ExplainResponse = Message<"gastrolog.v1.ExplainResponse"> & {
  * Use `create(ExplainResponseSchema)` to create a new message.
  */
 export const ExplainResponseSchema: GenMessage<ExplainResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 4);
+  messageDesc(file_gastrolog_v1_query, 9);
 
 /**
  * Mirrors src/query/engine/types.ts QueryPlan.
@@ -264,7 +411,7 @@ export type QueryPlan = Message<"gastrolog.v1.QueryPlan"> & {
  * Use `create(QueryPlanSchema)` to create a new message.
  */
 export const QueryPlanSchema: GenMessage<QueryPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 5);
+  messageDesc(file_gastrolog_v1_query, 10);
 
 /**
  * @generated from message gastrolog.v1.ChunkPlan
@@ -347,7 +494,7 @@ export type ChunkPlan = Message<"gastrolog.v1.ChunkPlan"> & {
  * Use `create(ChunkPlanSchema)` to create a new message.
  */
 export const ChunkPlanSchema: GenMessage<ChunkPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 6);
+  messageDesc(file_gastrolog_v1_query, 11);
 
 /**
  * @generated from message gastrolog.v1.ChunkActual
@@ -395,7 +542,7 @@ export type ChunkActual = Message<"gastrolog.v1.ChunkActual"> & {
  * Use `create(ChunkActualSchema)` to create a new message.
  */
 export const ChunkActualSchema: GenMessage<ChunkActual> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 7);
+  messageDesc(file_gastrolog_v1_query, 12);
 
 /**
  * @generated from message gastrolog.v1.BranchPlan
@@ -434,7 +581,7 @@ export type BranchPlan = Message<"gastrolog.v1.BranchPlan"> & {
  * Use `create(BranchPlanSchema)` to create a new message.
  */
 export const BranchPlanSchema: GenMessage<BranchPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 8);
+  messageDesc(file_gastrolog_v1_query, 13);
 
 /**
  * @generated from message gastrolog.v1.PlanStep
@@ -487,7 +634,7 @@ export type PlanStep = Message<"gastrolog.v1.PlanStep"> & {
  * Use `create(PlanStepSchema)` to create a new message.
  */
 export const PlanStepSchema: GenMessage<PlanStep> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 9);
+  messageDesc(file_gastrolog_v1_query, 14);
 
 /**
  * @generated from message gastrolog.v1.FollowRequest
@@ -506,7 +653,7 @@ export type FollowRequest = Message<"gastrolog.v1.FollowRequest"> & {
  * Use `create(FollowRequestSchema)` to create a new message.
  */
 export const FollowRequestSchema: GenMessage<FollowRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 10);
+  messageDesc(file_gastrolog_v1_query, 15);
 
 /**
  * @generated from message gastrolog.v1.FollowResponse
@@ -531,7 +678,7 @@ export type FollowResponse = Message<"gastrolog.v1.FollowResponse"> & {
  * Use `create(FollowResponseSchema)` to create a new message.
  */
 export const FollowResponseSchema: GenMessage<FollowResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 11);
+  messageDesc(file_gastrolog_v1_query, 16);
 
 /**
  * @generated from message gastrolog.v1.GetContextRequest
@@ -558,7 +705,7 @@ export type GetContextRequest = Message<"gastrolog.v1.GetContextRequest"> & {
  * Use `create(GetContextRequestSchema)` to create a new message.
  */
 export const GetContextRequestSchema: GenMessage<GetContextRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 12);
+  messageDesc(file_gastrolog_v1_query, 17);
 
 /**
  * @generated from message gastrolog.v1.GetContextResponse
@@ -589,7 +736,7 @@ export type GetContextResponse = Message<"gastrolog.v1.GetContextResponse"> & {
  * Use `create(GetContextResponseSchema)` to create a new message.
  */
 export const GetContextResponseSchema: GenMessage<GetContextResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 13);
+  messageDesc(file_gastrolog_v1_query, 18);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryRequest
@@ -611,7 +758,7 @@ export type ValidateQueryRequest = Message<"gastrolog.v1.ValidateQueryRequest"> 
  * Use `create(ValidateQueryRequestSchema)` to create a new message.
  */
 export const ValidateQueryRequestSchema: GenMessage<ValidateQueryRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 14);
+  messageDesc(file_gastrolog_v1_query, 19);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryResponse
@@ -643,6 +790,20 @@ export type ValidateQueryResponse = Message<"gastrolog.v1.ValidateQueryResponse"
    * @generated from field: bool reverse = 5;
    */
   reverse: boolean;
+
+  /**
+   * The pipe stages printed back in canonical form (" | stats count() by host"; "" for none).
+   *
+   * @generated from field: string pipeline = 6;
+   */
+  pipeline: string;
+
+  /**
+   * True when the pipeline makes a table (| stats, | timechart, | fields): run it with Aggregate.
+   *
+   * @generated from field: bool table = 7;
+   */
+  table: boolean;
 };
 
 /**
@@ -650,7 +811,40 @@ export type ValidateQueryResponse = Message<"gastrolog.v1.ValidateQueryResponse"
  * Use `create(ValidateQueryResponseSchema)` to create a new message.
  */
 export const ValidateQueryResponseSchema: GenMessage<ValidateQueryResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 15);
+  messageDesc(file_gastrolog_v1_query, 20);
+
+/**
+ * @generated from enum gastrolog.v1.ColumnType
+ */
+export enum ColumnType {
+  /**
+   * @generated from enum value: COLUMN_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: COLUMN_TYPE_STRING = 1;
+   */
+  STRING = 1,
+
+  /**
+   * @generated from enum value: COLUMN_TYPE_NUMBER = 2;
+   */
+  NUMBER = 2,
+
+  /**
+   * Epoch microseconds (time_us cells); clients print RFC 3339.
+   *
+   * @generated from enum value: COLUMN_TYPE_TIME = 3;
+   */
+  TIME = 3,
+}
+
+/**
+ * Describes the enum gastrolog.v1.ColumnType.
+ */
+export const ColumnTypeSchema: GenEnum<ColumnType> = /*@__PURE__*/
+  enumDesc(file_gastrolog_v1_query, 0);
 
 /**
  * @generated from service gastrolog.v1.QueryService
@@ -698,6 +892,18 @@ export const QueryService: GenService<{
     methodKind: "unary";
     input: typeof GetContextRequestSchema;
     output: typeof GetContextResponseSchema;
+  },
+  /**
+   * Runs a query whose pipeline makes a table (`| stats`, `| timechart`, `| fields`): the first
+   * message carries the typed columns, the rows follow in batches, the last message has done =
+   * true. A query without a table stage is INVALID_ARGUMENT (use Search).
+   *
+   * @generated from rpc gastrolog.v1.QueryService.Aggregate
+   */
+  aggregate: {
+    methodKind: "server_streaming";
+    input: typeof AggregateRequestSchema;
+    output: typeof AggregateResponseSchema;
   },
   /**
    * Parses query text without running it; INVALID_ARGUMENT with the position when it is bad.

@@ -1,0 +1,109 @@
+/**
+ * Aggregation bench (issue 14's figures): table queries in-process (openStore + tableQuery) on
+ * the generated corpus imported by `gastrolog import`, each beside a reference measured in the
+ * same run on the same lines — `rg -c` on the raw file, `wc -l`, and DuckDB (node, @duckdb/node-api)
+ * grouping a table it has already loaded from the lines. Corpus size: AGG_LINES (default 1M;
+ * the issue's targets are stated for 10M; 50k with --quick).
+ */
+
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { openStore, type OpenedStore } from "../../src/app/stores.ts";
+import { tableQuery } from "../../src/query/engine/aggregate/table-query.ts";
+import { parseQueryArgs } from "../../src/query/lang/controls.ts";
+import type { Cell } from "../../src/core/table.ts";
+import type { BenchOptions } from "../run.ts";
+import { corpus, fmt, printTable } from "../corpus.ts";
+import { hasTool, measureOk, median, verdict } from "../proc.ts";
+import { ensureStore } from "../store-cache.ts";
+
+const TARGET = { countVsRg: 10, binMsPer10M: 100, byFieldVsDuckdb: 3, scanGBpsPerCore: 1.2 };
+
+interface Timed {
+  ms: number[];
+  cpuSeconds: number;
+  rows: Cell[][];
+}
+
+async function timeQuery(o: OpenedStore, text: string, runs: number): Promise<Timed> {
+  const q = parseQueryArgs(text, Date.now() * 1000);
+  const req = { expr: q.expr, start: q.start, end: q.end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 };
+  let rows: Cell[][] = [];
+  await tableQuery([o.source], req, q.stages); // warm the caches once
+  const ms: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    rows = (await tableQuery([o.source], req, q.stages)).table.rows;
+    ms.push(performance.now() - t);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows };
+}
+
+/** Median wall ms of a shell pipeline over `file`, and its output. */
+function timeShell(cmd: string, file: string, runs: number): { ms: number; out: string } {
+  const times: number[] = [];
+  let out = "";
+  for (let i = 0; i < runs; i++) {
+    const m = measureOk(["sh", "-c", cmd, "sh", file]);
+    times.push(m.wallSeconds * 1000);
+    out = m.stdout.trim();
+  }
+  return { ms: median(times), out };
+}
+
+const ms = (x: number): string => (x < 10 ? fmt(x, 2) : fmt(x, 0));
+
+export async function runAggregateBench(o: BenchOptions): Promise<void> {
+  if (!hasTool("rg")) throw new Error("rg (ripgrep) is needed for the aggregate bench references");
+  const lines = o.quick ? 50_000 : Number(process.env.AGG_LINES ?? 1_000_000);
+  const runs = o.quick ? 1 : 5;
+  const file = corpus(lines);
+  const rawBytes = statSync(file).size;
+  const dataDir = ensureStore(file, lines);
+  const opened = await openStore(dataDir, "default");
+  const rows: string[][] = [];
+  const targets: string[][] = [];
+  try {
+    // 1. count of a common token (about 43% of lines) vs rg -c.
+    const count = await timeQuery(opened, "info | stats count()", runs);
+    const rg = timeShell(`rg -c -i -w -- info "$1"`, file, runs);
+    const countP50 = median(count.ms);
+    rows.push(["info | stats count()", ms(countP50), String(count.rows[0]![0]), "rg -c -i -w info", ms(rg.ms), rg.out, fmt(rg.ms / countP50, 1)]);
+    targets.push(["common token count vs rg -c", `${fmt(rg.ms / countP50, 1)}x faster`, `≥${TARGET.countVsRg}x`, verdict(rg.ms / countP50 >= TARGET.countVsRg)]);
+
+    // 2. counts by 5-minute bucket over every record vs wc -l.
+    const bins = await timeQuery(opened, "* | stats count() by bin(5m)", runs);
+    const wc = timeShell(`wc -l < "$1"`, file, runs);
+    const binP50 = median(bins.ms);
+    const total = bins.rows.reduce((s, r) => s + (r[1] as number), 0);
+    rows.push(["* | stats count() by bin(5m)", ms(binP50), `${total} in ${bins.rows.length} buckets`, "wc -l", ms(wc.ms), wc.out, fmt(wc.ms / binP50, 1)]);
+    const per10M = (binP50 * 10_000_000) / lines;
+    targets.push([`bin(5m) count, ms per 10M records (scaled from ${lines})`, ms(per10M), `≤${TARGET.binMsPer10M} ms`, verdict(per10M <= TARGET.binMsPer10M)]);
+
+    // 3. count by a field vs DuckDB over a table it already loaded from the same lines.
+    const byField = await timeQuery(opened, "| stats count() by level", runs);
+    const duck = measureOk(["node", join(import.meta.dir, "duckdb-count.mjs"), file, "level", String(runs)]);
+    const d = JSON.parse(duck.stdout) as { loadMs: number; runs: number[]; groups: [string | null, number][] };
+    const duckP50 = median(d.runs);
+    const fieldP50 = median(byField.ms);
+    const same = JSON.stringify(d.groups) === JSON.stringify(byField.rows) ? "equal" : "DIFF";
+    rows.push(["| stats count() by level", ms(fieldP50), `${byField.rows.length} groups (${same})`, `DuckDB GROUP BY (load ${ms(d.loadMs)} ms)`, ms(duckP50), `${d.groups.length} groups`, fmt(duckP50 / fieldP50, 2)]);
+    targets.push(["count by field vs DuckDB (loaded table)", `${fmt(duckP50 / fieldP50, 2)}x`, `≥${TARGET.byFieldVsDuckdb}x`, verdict(duckP50 / fieldP50 >= TARGET.byFieldVsDuckdb)]);
+
+    // 4. a full scan (a substring no index answers) counted.
+    const scan = await timeQuery(opened, "4242 | stats count()", runs);
+    const rgScan = timeShell(`rg -c -i -F -- 4242 "$1"`, file, runs);
+    const scanP50 = median(scan.ms);
+    const perCore = (rawBytes * runs) / 1e9 / scan.cpuSeconds;
+    rows.push(["4242 | stats count()", ms(scanP50), String(scan.rows[0]![0]), "rg -c -F 4242", ms(rgScan.ms), rgScan.out, fmt(rgScan.ms / scanP50, 2)]);
+    targets.push(["full scan, raw GB/s per CPU-second", fmt(perCore, 3), `≥${TARGET.scanGBpsPerCore}`, verdict(perCore >= TARGET.scanGBpsPerCore)]);
+  } finally {
+    await opened.close();
+  }
+  console.log(`\ncorpus ${lines} lines, ${fmt(rawBytes / 1e6, 1)} MB; store ${dataDir}; p50 of ${runs} warm runs`);
+  printTable(["query", "ours ms", "our answer", "reference", "ref ms", "ref answer", "ref ÷ ours"], rows);
+  console.log("\ntargets:");
+  printTable(["figure", "measured", "target", "verdict"], targets);
+}

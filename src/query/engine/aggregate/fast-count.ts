@@ -1,0 +1,132 @@
+/**
+ * `stats count() [by bin(W)]` without reading records where it can: per chunk, when the indexes
+ * answered every predicate (or there is no filter), the matching positions (or the time-pruned
+ * ranges) are counted block by block; a sealed block whose event-time min/max lies inside the
+ * query range and inside one bucket adds its count at once, and only a block that a range or
+ * bucket boundary cuts is decompressed to read its timestamps. Chunks the indexes cannot answer
+ * exactly are read and filtered as a search would. Gives the same counts as stats over rows
+ * (the differential test checks it).
+ */
+
+import { CorruptError } from "../../../core/errors.ts";
+import type { StatsStage } from "../../lang/pipe-ast.ts";
+import type { BlockInfo, ChunkView } from "../../../storage/types.ts";
+import { planChunk, type TimeBounds } from "../chunk-planner.ts";
+import { compileFilter } from "../compile.ts";
+import type { Pacer } from "../pacer.ts";
+import { chunkBatches, openChunk } from "../pipeline/chunk-batches.ts";
+import { filterStage } from "../pipeline/filter.ts";
+import type { SearchOptions } from "../search.ts";
+import { orderedChunks, type SearchSource } from "../source.ts";
+import type { SearchRequest } from "../types.ts";
+import type { StatsState } from "./stats.ts";
+
+/** True when every aggregation is count() and the only grouping is an event-time bin (or none). */
+export function countsOnly(stage: StatsStage): boolean {
+  const g = stage.by[0];
+  return stage.aggs.every((a) => a.fn === "count" && a.field === undefined) && stage.by.length <= 1 && (g === undefined || (g.kind === "bin" && g.time === "_time"));
+}
+
+/** Positions [from, to) of one block, all of them or only `hits` (ascending, inside it). */
+interface Span {
+  block: BlockInfo;
+  from: number;
+  to: number;
+  hits?: Uint32Array;
+}
+
+/** Adds the counts of `src`'s records matching `req` to `total` (a countsOnly stage's state). */
+export async function countStore(src: SearchSource, req: SearchRequest, total: StatsState, pacer: Pacer, opts: SearchOptions): Promise<void> {
+  const filter = compileFilter(req.expr);
+  const bounds: TimeBounds = { start: req.start, end: req.end };
+  const g = total.stage.by[0];
+  const width = g?.kind === "bin" ? g.width : 0;
+  for (const meta of orderedChunks(src, false)) {
+    if (pacer.due()) await pacer.pause();
+    if (meta.state === "corrupt") {
+      opts.onWarning?.(`chunk ${meta.id} of store ${src.name} is corrupt and was not searched`);
+      continue;
+    }
+    const reader = await openChunk(src, meta, opts.onWarning);
+    if (reader === undefined) continue;
+    const part = total.fresh();
+    try {
+      const now = reader.meta;
+      const indexes = now.state === "sealed" ? await src.indexes(reader, now) : undefined;
+      const work = await planChunk(src.name, now, reader, indexes, filter, bounds);
+      if (work.plan.scanMode === "skipped") continue;
+      const hits = work.candidates !== undefined && work.exact === true ? work.candidates : work.exactHits;
+      const sealed = now.state === "sealed";
+      if (hits !== undefined) await countSpans(reader, hitSpans(reader.blocks(), hits), sealed, bounds, width, part, pacer);
+      else if (filter.branches === undefined) await countSpans(reader, rangeSpans(reader.blocks(), work.ranges ?? []), sealed, bounds, width, part, pacer);
+      else {
+        const batches = chunkBatches(src, [now], { filter, bounds, reverse: false, startAt: 0, onWarning: opts.onWarning }, pacer);
+        for await (const rb of filterStage(filter, bounds, pacer)(batches)) part.addRows(rb);
+      }
+      total.merge(part);
+    } catch (err) {
+      if (!(err instanceof CorruptError)) throw err;
+      opts.onWarning?.(`chunk ${meta.id} of store ${src.name} stopped at damaged data: ${err.message}`);
+    } finally {
+      reader.close();
+    }
+  }
+}
+
+/** Counts each span: from its block's summary when it can, else from the timestamps of its records. */
+async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: boolean, bounds: TimeBounds, width: number, part: StatsState, pacer: Pacer): Promise<void> {
+  const bucket = (t: number) => (width === 0 ? [] : [part.bucketOf(width, t)]);
+  for (const s of spans) {
+    if (pacer.due()) await pacer.pause();
+    const n = s.hits ? s.hits.length : s.to - s.from;
+    if (n === 0) continue;
+    const { min, max } = s.block.eventTs;
+    const inside = (bounds.start === undefined || min >= bounds.start) && (bounds.end === undefined || max < bounds.end);
+    if (sealed && inside && (width === 0 || part.bucketOf(width, min) === part.bucketOf(width, max))) {
+      part.addRecords(bucket(min), n);
+      continue;
+    }
+    const counts = new Map<number, number>();
+    let k = 0;
+    for await (const batch of reader.batches(s.hits ? s.hits[0]! : s.from, s.hits ? s.hits[s.hits.length - 1]! + 1 : s.to)) {
+      const end = batch.first + batch.count;
+      for (let p = s.hits ? s.hits[k]! : batch.first; p < end; p = s.hits ? s.hits[k]! : p + 1) {
+        const i = p - batch.first;
+        const t = batch.sourceTs[i] !== 0 ? batch.sourceTs[i]! : batch.ingestTs[i]!;
+        if ((bounds.start === undefined || t >= bounds.start) && (bounds.end === undefined || t < bounds.end)) {
+          const b = width === 0 ? 0 : part.bucketOf(width, t);
+          counts.set(b, (counts.get(b) ?? 0) + 1);
+        }
+        if (s.hits && ++k >= s.hits.length) break;
+      }
+    }
+    for (const [b, c] of counts) part.addRecords(width === 0 ? [] : [b], c);
+  }
+}
+
+/** The blocks' parts of the ranges. */
+function* rangeSpans(blocks: readonly BlockInfo[], ranges: ReadonlyArray<readonly [number, number]>): Generator<Span> {
+  let b = 0;
+  for (const [from, to] of ranges) {
+    while (b < blocks.length && blocks[b]!.first + blocks[b]!.count <= from) b++;
+    for (let k = b; k < blocks.length && blocks[k]!.first < to; k++) {
+      const block = blocks[k]!;
+      // An active chunk's one block may report fewer records than the range holds: the range wins.
+      const last = k === blocks.length - 1 ? to : Math.min(to, block.first + block.count);
+      yield { block, from: Math.max(from, block.first), to: last };
+    }
+  }
+}
+
+/** The hits grouped by the block holding them. */
+function* hitSpans(blocks: readonly BlockInfo[], hits: Uint32Array): Generator<Span> {
+  let at = 0;
+  for (let k = 0; k < blocks.length && at < hits.length; k++) {
+    const block = blocks[k]!;
+    const end = k === blocks.length - 1 ? Infinity : block.first + block.count;
+    let stop = at;
+    while (stop < hits.length && hits[stop]! < end) stop++;
+    if (stop > at) yield { block, from: hits[at]!, to: hits[stop - 1]! + 1, hits: hits.subarray(at, stop) };
+    at = stop;
+  }
+}
