@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { ByteCache, ENTRY_OVERHEAD_BYTES } from "./byte-cache.ts";
+import { ByteCache, ENTRY_OVERHEAD_BYTES, SEEN_KEYS } from "./byte-cache.ts";
 
 const cost = (payload: number) => payload + ENTRY_OVERHEAD_BYTES;
 
@@ -30,4 +30,26 @@ test("replacing a key charges only the new size", () => {
   c.set("k", "old", 500);
   c.set("k", "new", 20);
   expect([c.get("k"), c.bytes, c.size]).toEqual(["new", cost(20), 1]);
+});
+
+test("offer() caches a value from its second use on, so a one-pass scan keeps nothing", () => {
+  const c = new ByteCache(1 << 20);
+  for (let i = 0; i < 10; i++) c.offer(`s#${i}`, i, 1000);
+  expect([c.size, c.bytes, c.get("s#3")]).toEqual([0, 0, undefined]);
+  c.offer("s#3", 3, 1000);
+  expect([c.get("s#3"), c.size]).toEqual([3, 1]);
+});
+
+test("offer() remembers only the last SEEN_KEYS keys, and evictPrefix forgets them", () => {
+  const c = new ByteCache(1 << 30);
+  c.offer("old#0", 0, 10);
+  for (let i = 0; i < SEEN_KEYS; i++) c.offer(`n#${i}`, i, 10);
+  c.offer("old#0", 0, 10); // forgotten: counts as a first use again
+  expect(c.get("old#0")).toBeUndefined();
+  c.offer("n#5", 5, 10);
+  expect(c.get("n#5")).toBe(5);
+  c.offer("gone#0", 0, 10);
+  c.evictPrefix("gone#");
+  c.offer("gone#0", 0, 10);
+  expect(c.get("gone#0")).toBeUndefined();
 });

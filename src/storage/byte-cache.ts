@@ -4,6 +4,9 @@
  * composition root makes one per process and hands it to every store and index opener, so the
  * whole process stays within one budget however many stores it serves. Owners namespace their
  * keys (a segment path, a store/chunk prefix); an evicted value stays valid for whoever holds it.
+ * Data blocks come in through offer(), which caches a value only on its second use: a scan that
+ * decodes each block once streams through without filling the budget (and the process memory)
+ * with blocks nobody reads again, or pushing out what repeated queries reuse.
  */
 
 /** Default process budget: 64 MiB (about 64 one-MiB data blocks, or many small index blocks). */
@@ -11,6 +14,9 @@ export const DEFAULT_CACHE_BYTES = 64 << 20;
 
 /** Bookkeeping charged per entry on top of its payload (key, map slot, wrapper objects). */
 export const ENTRY_OVERHEAD_BYTES = 128;
+
+/** Keys offer() remembers (without values) to recognise a second use: a few KiB of strings. */
+export const SEEN_KEYS = 4096;
 
 interface Entry {
   value: unknown;
@@ -20,6 +26,8 @@ interface Entry {
 export class ByteCache {
   private readonly entries = new Map<string, Entry>();
   private used = 0;
+  /** Keys offered once and not cached yet, oldest first (no values held). */
+  private readonly seen = new Set<string>();
 
   constructor(readonly maxBytes = DEFAULT_CACHE_BYTES) {}
 
@@ -52,8 +60,19 @@ export class ByteCache {
     }
   }
 
+  /**
+   * Caches `value` like set() when `key` was offered before (among the last SEEN_KEYS offers),
+   * otherwise only remembers the key: what is used once is not kept.
+   */
+  offer(key: string, value: unknown, bytes: number): void {
+    if (this.seen.delete(key)) return this.set(key, value, bytes);
+    this.seen.add(key);
+    if (this.seen.size > SEEN_KEYS) this.seen.delete(this.seen.values().next().value!);
+  }
+
   /** Drops every entry whose key starts with `prefix` (a deleted or corrupt segment). */
   evictPrefix(prefix: string): void {
+    for (const k of this.seen) if (k.startsWith(prefix)) this.seen.delete(k);
     for (const [k, e] of this.entries) {
       if (!k.startsWith(prefix)) continue;
       this.entries.delete(k);

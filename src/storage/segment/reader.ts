@@ -1,8 +1,9 @@
 /**
  * Reads a sealed segment file through a read-only descriptor (segment-file.ts): open() reads
  * header, footer and directory only (O(blocks)); blocks are read, CRC-checked and decoded on
- * demand into the shared ByteCache; sections are read whole and CRC-checked, or by range (their
- * formats check their own blocks). Never writes the file; reads version 1 and 2 segments.
+ * demand into the shared ByteCache (kept from their second use on); sections are read whole
+ * and CRC-checked, or by range (their formats check their own blocks). Never writes the file;
+ * reads version 1 and 2 segments.
  */
 
 import { crc32 } from "../../core/bytes/checksum.ts";
@@ -222,7 +223,7 @@ export class SegmentReader {
     const hit = this.cache.get<DecodedBlock>(key);
     if (hit !== undefined) return hit;
     const decoded = this.decode(i);
-    this.cache.set(key, decoded, this.blockList[i]!.rawLen);
+    this.cache.offer(key, decoded, this.blockList[i]!.rawLen);
     return decoded;
   }
 
