@@ -2,7 +2,8 @@
  * What each command loads (not timed, so it cannot be flaky): runs src/main.ts with a preload
  * that records every module imported, adds the built-in modules those files import statically,
  * and checks that `version` and `--help` load no server, receivers, SQLite, storage or
- * generated API, and that a local `query` loads no server, receivers or network client.
+ * generated API, and that a local `query` loads no server, receivers, network client or
+ * AsyncLocalStorage (only a server meters queries).
  * A regression in start-up (issue 11 part 2) shows up here as a module name.
  */
 
@@ -54,6 +55,7 @@ const HEAVY: Record<string, RegExp> = {
   protobuf: /^@bufbuild\/protobuf/,
   "network client": /^(node:http2|node:net|src\/api\/transports\.ts)$/,
   "node streams (process.stdout)": /^(node:tty|node:stream)$/,
+  "async context tracking (AsyncLocalStorage)": /^node:async_hooks$/,
 };
 
 const offenders = (mods: string[], names: string[]) => Object.fromEntries(names.map((n) => [n, mods.filter((m) => HEAVY[n]!.test(m))]));
@@ -71,7 +73,7 @@ test("a local query loads the engine and QueryService, not the server, receivers
   const { gastrologBinary } = await import("./support/binary.ts");
   expect((await Bun.spawn([await gastrologBinary(), "import", "--quiet", "--data", data, log]).exited)).toBe(0);
   const mods = await loaded(["query", "--data", data, "error"]);
-  const names = ["server", "receivers", "network client", "node streams (process.stdout)"];
+  const names = ["server", "receivers", "network client", "node streams (process.stdout)", "async context tracking (AsyncLocalStorage)"];
   expect(offenders(mods, names)).toEqual(none(names));
   expect(["src/api/services/query.ts", "src/api/gen/gastrolog/v1/query_pb.ts", "src/query/engine/search.ts"].filter((m) => !mods.includes(m))).toEqual([]);
   expect(mods.filter((m) => /^src\/api\/services\/(store|config|lifecycle|ingest)\.ts$/.test(m))).toEqual([]);
