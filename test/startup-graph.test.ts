@@ -3,7 +3,8 @@
  * that records every module imported, adds the built-in modules those files import statically,
  * and checks that `version` and `--help` load no server, receivers, SQLite, storage or
  * generated API, and that a local `query` loads no server, receivers, network client or
- * AsyncLocalStorage (only a server meters queries).
+ * AsyncLocalStorage (only a server meters queries), and that a server loads a receiver
+ * protocol's module only when a receiver of that type is configured.
  * A regression in start-up (issue 11 part 2) shows up here as a module name.
  */
 
@@ -18,16 +19,30 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const transpiler = new Bun.Transpiler({ loader: "ts" });
 
-/** Modules a run of `gastrolog ARGS` loads: src paths relative to the repo, packages and builtins by name. */
-async function loaded(args: string[]): Promise<string[]> {
+/**
+ * Modules a run of `gastrolog ARGS` loads: src paths relative to the repo, packages and builtins
+ * by name. `untilReady`: a server, stopped with SIGTERM once it logs that it is ready.
+ */
+async function loaded(args: string[], untilReady = false): Promise<string[]> {
   const out = join(dir, "trace.txt");
   const p = Bun.spawn([process.execPath, "--preload", join(ROOT, "test/support/trace-modules.ts"), join(ROOT, "src/main.ts"), ...args], {
     env: { ...process.env, TRACE_OUT: out, NO_COLOR: "1" },
     stdout: "pipe",
     stderr: "pipe",
   });
+  const logs = p.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let stderr = "";
+  for (let stopping = !untilReady; ; ) {
+    const { value, done } = await logs.read();
+    if (done) break;
+    stderr += value;
+    if (!stopping && /\bready\b/.test(stderr)) {
+      stopping = true;
+      p.kill("SIGTERM");
+    }
+  }
   const code = await p.exited;
-  if (code !== 0) throw new Error(`gastrolog ${args.join(" ")} exited ${code}: ${await new Response(p.stderr).text()}`);
+  if (code !== 0) throw new Error(`gastrolog ${args.join(" ")} exited ${code}: ${stderr}`);
   const mods = new Set<string>();
   for (const m of readFileSync(out, "utf8").split("\n").filter(Boolean)) {
     if (!m.startsWith("/")) {
@@ -78,3 +93,13 @@ test("a local query loads the engine and QueryService, not the server, receivers
   expect(["src/api/services/query.ts", "src/api/gen/gastrolog/v1/query_pb.ts", "src/query/engine/search.ts"].filter((m) => !mods.includes(m))).toEqual([]);
   expect(mods.filter((m) => /^src\/api\/services\/(store|config|lifecycle|ingest)\.ts$/.test(m))).toEqual([]);
 });
+
+test("a server loads the module of a receiver type only when a receiver of that type is configured", async () => {
+  const receiverModules = (mods: string[]) => [...new Set(mods.filter((m) => HEAVY.receivers!.test(m)).map((m) => m.split("/")[3]!))].sort();
+  const serve = (name: string, extra: string[]) => ["serve", "--data", join(dir, name), "--socket", join(dir, `${name}.sock`), "--listen", "off", ...extra];
+  const none = receiverModules(await loaded(serve("none", []), true));
+  expect(none.filter((m) => !m.endsWith(".ts"))).toEqual([]);
+  const syslog = receiverModules(await loaded(serve("syslog", ["--receiver", "syslog=udp://127.0.0.1:0"]), true));
+  expect(syslog).toContain("syslog");
+  expect(syslog.filter((m) => !m.endsWith(".ts") && m !== "syslog")).toEqual([]);
+}, 30_000);

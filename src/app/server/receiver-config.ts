@@ -10,7 +10,6 @@ import type { ReceiverEntry } from "../../config/schema.ts";
 import type { ConfigStoreOptions } from "../../config/store.ts";
 import type { ReceiverValidator } from "../../config/validate-receivers.ts";
 import { errorMessage, LogError } from "../../core/errors.ts";
-import { parseChatterboxParams } from "../../ingest/receivers/chatterbox/params.ts";
 import { parseReceiverFlag } from "../../ingest/receivers/flag.ts";
 import { IngestPipeline } from "../../ingest/pipeline/pipeline.ts";
 import { RECEIVER_TYPES } from "../../ingest/receivers/registry.ts";
@@ -34,6 +33,7 @@ export function receiverValidators(): Record<string, ReceiverValidator> {
   const out: Record<string, ReceiverValidator> = {
     chatterbox: (r) => {
       try {
+        const { parseChatterboxParams } = require("../../ingest/receivers/chatterbox/params.ts") as typeof import("../../ingest/receivers/chatterbox/params.ts");
         parseChatterboxParams(stringParams(r.options));
         return [];
       } catch (err) {
@@ -44,7 +44,7 @@ export function receiverValidators(): Record<string, ReceiverValidator> {
   for (const [type, create] of Object.entries(RECEIVER_TYPES)) {
     out[type] = (r) => {
       try {
-        create(toIngestReceiverConfig(r), { pipeline: IDLE_PIPELINE });
+        create()(toIngestReceiverConfig(r), { pipeline: IDLE_PIPELINE });
         return [];
       } catch (err) {
         return [problem(err)];

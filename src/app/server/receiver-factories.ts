@@ -56,7 +56,7 @@ export function serverReceiverTypes(pipeline: IngestPipeline, state: SourceState
   for (const [type, create] of Object.entries(RECEIVER_TYPES)) {
     out[type] = (c, _ingest, logger) => {
       const config = toIngestReceiverConfig(c);
-      const r = create(config, {
+      const r = create()(config, {
         pipeline,
         onEvent: (e) => {
           logEvent(logger, e);

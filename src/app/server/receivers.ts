@@ -12,7 +12,6 @@ import { errorMessage, LogError } from "../../core/errors.ts";
 import type { ReceiverView } from "../../api/host.ts";
 import type { ReceiverEntry } from "../../config/schema.ts";
 import type { RecordInput } from "../../core/record.ts";
-import { ChatterboxReceiver } from "../../ingest/receivers/chatterbox/receiver.ts";
 import type { Logger } from "../../observability/logger.ts";
 
 /** Hands a batch to the stores (routed); resolves when stored. */
@@ -52,6 +51,7 @@ export const BUILTIN_RECEIVERS: Readonly<Record<string, ManagedReceiverFactory>>
 
 /** A ChatterboxReceiver (demo data) as a ManagedReceiver. */
 export function chatterbox(id: string, params: Record<string, string>, ingest: IngestFn, logger: Logger): ManagedReceiver {
+  const { ChatterboxReceiver } = require("../../ingest/receivers/chatterbox/receiver.ts") as typeof import("../../ingest/receivers/chatterbox/receiver.ts");
   const r = new ChatterboxReceiver({ name: id, params, append: ingest, onError: (m) => logger.warn(`append failed: ${m}`) });
   return { start: () => r.start(), stop: () => r.stop(), view: () => ({ name: r.name, type: r.type, params: r.params, state: r.state, records: r.records, errors: r.errors }) };
 }
