@@ -8,7 +8,7 @@ import { createRouterTransport, type Transport } from "@connectrpc/connect";
 import { wrapUnaryHandlers } from "./decode-errors.ts";
 import { QueryService } from "./gen/gastrolog/v1/query_pb.ts";
 import type { EngineHost } from "./host.ts";
-import { routerOptions } from "./router-options.ts";
+import { inProcessRouterOptions } from "./router-options.ts";
 import { queryService } from "./services/query.ts";
 
 /** A Transport for `createClient(QueryService, ...)` answered by `host` in this process. */
@@ -18,6 +18,6 @@ export function createQueryTransport(host: EngineHost): Transport {
       router.service(QueryService, queryService(host));
       wrapUnaryHandlers(router.handlers);
     },
-    { router: routerOptions() },
+    { router: inProcessRouterOptions() },
   );
 }

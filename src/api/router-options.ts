@@ -21,3 +21,12 @@ export function routerOptions(shutdownSignal?: AbortSignal, outer: readonly Inte
     shutdownSignal,
   };
 }
+
+/**
+ * Router options of the in-process transports: as routerOptions(), serving only the Connect
+ * protocol their client speaks, so no gRPC or gRPC-Web handler is built for every method of
+ * every service at each embedded start.
+ */
+export function inProcessRouterOptions(): Partial<ConnectRouterOptions> {
+  return { ...routerOptions(), grpc: false, grpcWeb: false };
+}

@@ -15,7 +15,7 @@ import { StoreService } from "./gen/gastrolog/v1/store_pb.ts";
 import { wrapUnaryHandlers } from "./decode-errors.ts";
 import { TokenService } from "./gen/gastrolog/v1/token_pb.ts";
 import type { EngineHost } from "./host.ts";
-import { routerOptions } from "./router-options.ts";
+import { inProcessRouterOptions } from "./router-options.ts";
 import { configService } from "./services/config.ts";
 import { ingestService } from "./services/ingest.ts";
 import { lifecycleService } from "./services/lifecycle.ts";
@@ -44,5 +44,5 @@ export function registerServices(router: ConnectRouter, host: EngineHost): void 
  * tools on the network, and building its descriptors would slow every embedded start).
  */
 export function createInProcessTransport(host: EngineHost): Transport {
-  return createRouterTransport((router) => registerServices(router, host), { router: routerOptions() });
+  return createRouterTransport((router) => registerServices(router, host), { router: inProcessRouterOptions() });
 }
