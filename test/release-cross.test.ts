@@ -3,7 +3,9 @@
  * once, then it is cached): two builds of one commit write the same SHA256SUMS, so every target
  * is reproducible, not only the native one; and the linux-arm64 binary runs, under
  * qemu-aarch64-static with Debian's arm64 glibc as its root (scripts/fetch-arm64-sysroot, from
- * .ci/install-deps), answering `version` and an embedded query exactly as the x64 binary does.
+ * .ci/install-deps), answering `version` and an embedded query exactly as the x64 binary does;
+ * so does the linux-x64-musl binary on musl's own loader with the libstdc++ that
+ * scripts/fetch-musl-root links for musl (Debian ships none).
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -17,6 +19,7 @@ const ROOT = resolve(import.meta.dir, "..");
 const TARGETS = ["linux-x64", "linux-arm64", "linux-x64-musl", "linux-arm64-musl"];
 const QEMU = Bun.which("qemu-aarch64-static");
 const SYSROOT = join(ROOT, ".tools/arm64-sysroot");
+const MUSL = join(ROOT, ".tools/musl-x64/lib");
 const BUILD_MS = 600_000;
 
 let tmp: { dir: string; cleanup: () => void };
@@ -41,25 +44,42 @@ test("two builds of one commit give the same sha256 for every target", () => {
   expect(sums(second)).toBe(sums(first));
 });
 
+const LOG_LINES = "Jan  1 00:00:01 host app: one error\nJan  1 00:00:02 host app[12]: two status=200\nJan  1 00:00:03 host app: three error code=7\n";
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const p = Bun.spawn(argv, { env: { PATH: process.env.PATH!, HOME: tmp.dir, NO_COLOR: "1", ...env }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+}
+
+/** `launch` (the argv that runs another target's binary) answers `version` and an embedded query exactly as the x64 binary does. */
+async function expectSameAnswersAsX64(launch: string[], env: Record<string, string> = {}) {
+  const log = join(tmp.dir, "app.log");
+  writeFileSync(log, LOG_LINES);
+  const args = ["repl", "--embedded", "-c", "stats", "-c", "query error", "-c", "query status=200 OR code=7", log];
+  const x64 = join(first, `gastrolog-${pkg.version}-linux-x64`);
+  const native = await run([x64, ...args]);
+  expect({ code: native.code, records: /Records: +3\n/.test(native.stdout), hits: native.stdout.match(/--- 2 records/g)?.length, stderr: native.stderr }).toEqual({ code: 0, records: true, hits: 2, stderr: "" });
+  expect(await run([...launch, ...args], env)).toEqual(native);
+  const version = await run([...launch, "version"], env);
+  expect(version).toEqual({ code: 0, stdout: (await run([x64, "version"])).stdout, stderr: "" });
+  expect(version.stdout).toStartWith(`gastrolog ${pkg.version} (bun ${Bun.version}, commit `);
+}
+
 test.skipIf(process.arch !== "x64" || !QEMU || !existsSync(join(SYSROOT, "lib/ld-linux-aarch64.so.1")))(
   "the linux-arm64 binary under qemu answers version and an embedded query like the x64 binary (needs qemu-aarch64-static, .tools/arm64-sysroot)",
+  () => expectSameAnswersAsX64([QEMU!, "-L", SYSROOT, join(first, `gastrolog-${pkg.version}-linux-arm64`)]),
+  120_000,
+);
+
+test.skipIf(process.arch !== "x64" || !existsSync(join(MUSL, "libstdc++.so.6")))(
+  "the linux-x64-musl binary on musl's loader answers version and an embedded query like the x64 binary (needs .tools/musl-x64)",
   async () => {
-    const log = join(tmp.dir, "app.log");
-    writeFileSync(log, "Jan  1 00:00:01 host app: one error\nJan  1 00:00:02 host app[12]: two status=200\nJan  1 00:00:03 host app: three error code=7\n");
-    const args = ["repl", "--embedded", "-c", "stats", "-c", "query error", "-c", "query status=200 OR code=7", log];
-    const run = async (argv: string[]) => {
-      const p = Bun.spawn(argv, { env: { PATH: process.env.PATH!, HOME: tmp.dir, NO_COLOR: "1" }, stdout: "pipe", stderr: "pipe" });
-      const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-      return { code, stdout, stderr };
-    };
-    const x64 = join(first, `gastrolog-${pkg.version}-linux-x64`);
-    const arm64 = [QEMU!, "-L", SYSROOT, join(first, `gastrolog-${pkg.version}-linux-arm64`)];
-    const native = await run([x64, ...args]);
-    expect({ code: native.code, records: /Records: +3\n/.test(native.stdout), stderr: native.stderr }).toEqual({ code: 0, records: true, stderr: "" });
-    expect(await run([...arm64, ...args])).toEqual(native);
-    const version = await run([...arm64, "version"]);
-    expect(version).toEqual({ code: 0, stdout: (await run([x64, "version"])).stdout, stderr: "" });
-    expect(version.stdout).toStartWith(`gastrolog ${pkg.version} (bun ${Bun.version}, commit `);
+    const binary = join(first, `gastrolog-${pkg.version}-linux-x64-musl`);
+    // Without a libstdc++ it cannot start: that is the one library it needs besides musl.
+    const bare = await run([join(MUSL, "ld-musl-x86_64.so.1"), binary, "version"]);
+    expect({ code: bare.code, err: bare.stderr.split("\n")[0] }).toEqual({ code: 127, err: `Error loading shared library libstdc++.so.6: No such file or directory (needed by ${binary})` });
+    await expectSameAnswersAsX64([join(MUSL, "ld-musl-x86_64.so.1"), binary], { LD_LIBRARY_PATH: MUSL });
   },
   120_000,
 );
