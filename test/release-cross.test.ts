@@ -2,10 +2,10 @@
  * scripts/release for all four targets (the cross-compiled ones fetch their Bun runtime from npm
  * once, then it is cached): two builds of one commit write the same SHA256SUMS, so every target
  * is reproducible, not only the native one; and the linux-arm64 binary runs, under
- * qemu-aarch64-static with Debian's arm64 glibc as its root (scripts/fetch-arm64-sysroot, from
- * .ci/install-deps), answering `version` and an embedded query exactly as the x64 binary does;
- * so does the linux-x64-musl binary on musl's own loader with the libstdc++ that
- * scripts/fetch-musl-root links for musl (Debian ships none).
+ * qemu-aarch64-static with Debian's arm64 glibc as its root, answering `version` and an embedded
+ * query exactly as the x64 binary does; so do both musl binaries, on musl's own loader with the
+ * libstdc++ linked for musl (Debian ships none). The roots come from scripts/fetch-cross-roots
+ * (.ci/install-deps).
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -19,7 +19,6 @@ const ROOT = resolve(import.meta.dir, "..");
 const TARGETS = ["linux-x64", "linux-arm64", "linux-x64-musl", "linux-arm64-musl"];
 const QEMU = Bun.which("qemu-aarch64-static");
 const SYSROOT = join(ROOT, ".tools/arm64-sysroot");
-const MUSL = join(ROOT, ".tools/musl-x64/lib");
 const BUILD_MS = 600_000;
 
 let tmp: { dir: string; cleanup: () => void };
@@ -72,14 +71,21 @@ test.skipIf(process.arch !== "x64" || !QEMU || !existsSync(join(SYSROOT, "lib/ld
   120_000,
 );
 
-test.skipIf(process.arch !== "x64" || !existsSync(join(MUSL, "libstdc++.so.6")))(
-  "the linux-x64-musl binary on musl's loader answers version and an embedded query like the x64 binary (needs .tools/musl-x64)",
-  async () => {
-    const binary = join(first, `gastrolog-${pkg.version}-linux-x64-musl`);
-    // Without a libstdc++ it cannot start: that is the one library it needs besides musl.
-    const bare = await run([join(MUSL, "ld-musl-x86_64.so.1"), binary, "version"]);
-    expect({ code: bare.code, err: bare.stderr.split("\n")[0] }).toEqual({ code: 127, err: `Error loading shared library libstdc++.so.6: No such file or directory (needed by ${binary})` });
-    await expectSameAnswersAsX64([join(MUSL, "ld-musl-x86_64.so.1"), binary], { LD_LIBRARY_PATH: MUSL });
-  },
-  120_000,
-);
+const MUSL_TARGETS = [
+  { target: "linux-x64-musl", root: join(ROOT, ".tools/musl-x64/lib"), loader: "ld-musl-x86_64.so.1", emulator: [] as string[], needs: ".tools/musl-x64" },
+  { target: "linux-arm64-musl", root: join(ROOT, ".tools/musl-arm64/lib"), loader: "ld-musl-aarch64.so.1", emulator: QEMU ? [QEMU] : [], needs: "qemu-aarch64-static, .tools/musl-arm64" },
+];
+for (const m of MUSL_TARGETS) {
+  test.skipIf(process.arch !== "x64" || !existsSync(join(m.root, "libstdc++.so.6")) || (m.target.includes("arm64") && !QEMU))(
+    `the ${m.target} binary on musl's loader answers version and an embedded query like the x64 binary (needs ${m.needs})`,
+    async () => {
+      const binary = join(first, `gastrolog-${pkg.version}-${m.target}`);
+      const launch = [...m.emulator, join(m.root, m.loader), binary];
+      // Without a libstdc++ it cannot start: that is the one library it needs besides musl.
+      const bare = await run([...launch, "version"]);
+      expect({ code: bare.code, err: bare.stderr.split("\n")[0] }).toEqual({ code: 127, err: `Error loading shared library libstdc++.so.6: No such file or directory (needed by ${binary})` });
+      await expectSameAnswersAsX64(launch, { LD_LIBRARY_PATH: m.root });
+    },
+    120_000,
+  );
+}

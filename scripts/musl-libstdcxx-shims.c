@@ -1,14 +1,15 @@
-/* Part of the test-only libstdc++.so.6 for musl that scripts/fetch-musl-root links from Debian's
- * libstdc++_pic.a and libgcc_eh.a (both built for glibc) so the linux-x64-musl release binary
- * can run here (Debian ships no musl libstdc++). These are the glibc-only symbols those archives
- * reference and musl 1.2.3 lacks (`ld --no-undefined` lists them), built against musl's headers.
- * Not shipped: on Alpine the binary uses Alpine's own libstdc++. */
+/* Part of the test-only libstdc++.so.6 for musl that scripts/fetch-cross-roots links from Debian's
+ * libstdc++_pic.a and libgcc_eh.a (both built for glibc) so the musl release binaries can run
+ * here (Debian ships no musl libstdc++): what those archives reference and neither they nor
+ * musl 1.2.3 define (`ld --no-undefined` lists them), built against musl's headers. Not
+ * shipped: on Alpine the binaries use Alpine's own libstdc++. */
 #define _GNU_SOURCE
 #include <link.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -24,6 +25,11 @@ uint32_t arc4random(void) {
 size_t __strftime_l(char *s, size_t n, const char *f, const struct tm *tm, locale_t loc) {
   return strftime_l(s, n, f, tm, loc);
 }
+
+#ifdef __aarch64__
+/* glibc's internal name of getauxval, used by aarch64 libgcc.a to detect LSE atomics. */
+unsigned long __getauxval(unsigned long type) { return getauxval(type); }
+#endif
 
 /* glibc 2.35's struct dl_find_object (x86_64/aarch64 layout) and _dl_find_object, the unwinder's
  * way to the .eh_frame_hdr of the object holding an address, done with dl_iterate_phdr. */
@@ -87,4 +93,14 @@ int __cxa_thread_atexit_impl(void (*fn)(void *), void *obj, void *dso) {
   d->next = pthread_getspecific(dtor_key);
   pthread_setspecific(dtor_key, d);
   return 0;
+}
+
+/* istream::ignore(streamsize) for char and wchar_t live in libstdc++'s compatibility.o, which
+ * Debian's libstdc++_pic.a does not carry: here as ignore(n, delim) with a delim no character
+ * equals (char: 256; wchar_t: 0x110000, past Unicode), which skips the same n characters. */
+void *_ZNSi6ignoreEli(void *in, long n, int delim);
+void *_ZNSi6ignoreEl(void *in, long n) { return _ZNSi6ignoreEli(in, n, 256); }
+void *_ZNSt13basic_istreamIwSt11char_traitsIwEE6ignoreElj(void *in, long n, unsigned delim);
+void *_ZNSt13basic_istreamIwSt11char_traitsIwEE6ignoreEl(void *in, long n) {
+  return _ZNSt13basic_istreamIwSt11char_traitsIwEE6ignoreElj(in, n, 0x110000);
 }
