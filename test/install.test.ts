@@ -3,12 +3,13 @@
  * 127.0.0.1, `curl -fsSL BASE/install.sh | sh` into a temporary HOME as an unprivileged user,
  * then the installed binary run for real. Also dash, busybox sh with only busybox's applets
  * (its wget), GNU wget when curl is missing, idempotence, --version/--prefix, an unknown version,
- * a corrupted binary, other machines' targets, --install-service and --uninstall, shellcheck, and
- * an upgrade that replaces the binary under a running `gastrolog serve`.
+ * a corrupted binary, other machines' targets, a glibc machine that also has musl's loader,
+ * --install-service and --uninstall, shellcheck, and an upgrade that replaces the binary under a
+ * running `gastrolog serve`.
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
@@ -66,6 +67,13 @@ function toolDir(name: string, commands: string[]): string {
   const d = join(tmp.dir, name);
   mkdirSync(d);
   for (const c of commands) symlinkSync(Bun.which(c)!, join(d, c));
+  return d;
+}
+
+/** A toolDir with every applet of busybox: a PATH of busybox alone. */
+async function busyboxDir(name: string): Promise<string> {
+  const d = toolDir(name, []);
+  for (const applet of (await run(["busybox", "--list"], { AS_ROOT: "1" })).stdout.trim().split("\n")) symlinkSync(Bun.which("busybox")!, join(d, applet));
   return d;
 }
 
@@ -149,8 +157,7 @@ describe("shells and downloaders", () => {
   for (const c of cases) {
     test.skipIf(!c.needs.every(has))(`${c.name} (needs ${c.needs.join(", ")})`, async () => {
       const slug = c.name.replace(/\W+/g, "-");
-      const path = toolDir(`${slug}-bin`, c.tools());
-      if (c.needs.includes("busybox")) for (const applet of (await run(["busybox", "--list"], { AS_ROOT: "1" })).stdout.trim().split("\n")) symlinkSync(Bun.which("busybox")!, join(path, applet));
+      const path = c.needs.includes("busybox") ? await busyboxDir(`${slug}-bin`) : toolDir(`${slug}-bin`, c.tools());
       const prefix = join(home(`${slug}-home`), "opt");
       const from = srv.requests.length;
       const r = await run([join(path, c.shell), "-c", `${c.fetch} ${srv.base}/install.sh | ${c.shell} -s -- --version ${rel.version} --prefix ${prefix}`], { PATH: path, GASTROLOG_BASE_URL: srv.base, HOME: prefix });
@@ -158,6 +165,23 @@ describe("shells and downloaders", () => {
       expect(binaryAgents(from)).toEqual([c.agent]);
     });
   }
+});
+
+test.skipIf(process.getuid?.() !== 0 || !has("unshare") || !has("busybox"))("a glibc machine that also has musl's loader (Debian's musl package) gets the glibc build, even with only busybox on PATH (needs root, unshare, busybox)", async () => {
+  // musl's loader appears in /lib only inside a private mount namespace (an overlay on the
+  // directory /lib resolves to), so the machine itself is left alone.
+  const lib = realpathSync("/lib");
+  const upper = join(tmp.dir, "musl-overlay/upper");
+  const work = join(tmp.dir, "musl-overlay/work");
+  mkdirSync(upper, { recursive: true });
+  mkdirSync(work);
+  writeFileSync(join(upper, `ld-musl-${process.arch === "arm64" ? "aarch64" : "x86_64"}.so.1`), "");
+  const path = await busyboxDir("glibc-with-musl-bin");
+  const prefix = join(home("glibc-with-musl-home"), "p");
+  const mount = `${Bun.which("mount")} -t overlay overlay -o lowerdir=${lib},upperdir=${upper},workdir=${work} ${lib} && ls ${lib}/ld-musl-* >&2 && exec "$@"`;
+  const install = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", join(path, "sh"), "-c", `wget -qO- ${srv.base}/install.sh | sh -s -- --prefix ${prefix}`];
+  const r = await run([Bun.which("unshare")!, "-m", "--propagation", "private", "/bin/sh", "-c", mount, "sh", ...install], { AS_ROOT: "1", PATH: path, GASTROLOG_BASE_URL: srv.base });
+  expect({ code: r.code, musl: r.stderr.includes(`${lib}/ld-musl-`), err: r.stderr.includes("error") ? r.stderr : false, installed: existsSync(join(prefix, "bin/gastrolog")) }).toEqual({ code: 0, musl: true, err: false, installed: true });
 });
 
 describe("refusals", () => {
