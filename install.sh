@@ -66,7 +66,9 @@ detect_target() {
     echo "linux-$arch-musl"
   elif getconf GNU_LIBC_VERSION >/dev/null 2>&1 || ldd --version 2>&1 | grep -qi -e glibc -e 'gnu libc'; then
     echo "linux-$arch"
-  elif ls /lib/ld-musl-* >/dev/null 2>&1; then
+  elif grep -q 'ld-musl-' /bin/sh 2>/dev/null; then
+    # No ldd or getconf to ask (e.g. busybox alone): the system's own shell names the loader of
+    # its C library. Not /lib/ld-musl-*: glibc machines can have it too (Debian's musl package).
     echo "linux-$arch-musl"
   else
     echo "linux-$arch"

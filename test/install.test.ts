@@ -3,14 +3,19 @@
  * 127.0.0.1, `curl -fsSL BASE/install.sh | sh` into a temporary HOME as an unprivileged user,
  * then the installed binary run for real. Also dash, busybox sh with only busybox's applets
  * (its wget), GNU wget when curl is missing, idempotence, --version/--prefix, an unknown version,
- * a corrupted binary, other machines' targets, --install-service and --uninstall, shellcheck.
+ * a corrupted binary, other machines' targets, a glibc machine that also has musl's loader,
+ * --install-service and --uninstall, shellcheck, and an upgrade that replaces the binary under a
+ * running `gastrolog serve`.
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
+import { socketTransport } from "../src/api/transports.ts";
 import { nativeRelease, serveDir, type FileServer, type Release } from "./support/release.ts";
-import { serverDir } from "./support/server.ts";
+import { serverDir, startServe, type ServeProc } from "./support/server.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const has = (c: string) => Bun.which(c) !== null;
@@ -65,11 +70,19 @@ function toolDir(name: string, commands: string[]): string {
   return d;
 }
 
+/** A toolDir with every applet of busybox: a PATH of busybox alone. */
+async function busyboxDir(name: string): Promise<string> {
+  const d = toolDir(name, []);
+  for (const applet of (await run(["busybox", "--list"], { AS_ROOT: "1" })).stdout.trim().split("\n")) symlinkSync(Bun.which("busybox")!, join(d, applet));
+  return d;
+}
+
 /** The agents that fetched the binary since request number `from`. */
 function binaryAgents(from: number): string[] {
   return srv.requests.slice(from).filter((r) => r.path === `/gastrolog-${rel.version}-${rel.target}`).map((r) => r.agent.split("/")[0]!);
 }
 
+const sha256 = (path: string) => new Bun.CryptoHasher("sha256").update(readFileSync(path)).digest("hex");
 const versionLine = () => `gastrolog ${rel.version} (bun ${Bun.version}, commit `;
 
 test.skipIf(!has("curl") || !has("setpriv"))("curl | sh into a temporary HOME, then the installed binary works; a second run changes nothing (needs curl, setpriv)", async () => {
@@ -92,6 +105,49 @@ test.skipIf(!has("curl") || !has("setpriv"))("curl | sh into a temporary HOME, t
   expect({ code: again.code, said: again.stderr.includes(`gastrolog ${rel.version} (${rel.target}) is already installed at ${bin}`), inode: statSync(bin).ino, downloads: binaryAgents(from).length }).toEqual({ code: 0, said: true, inode, downloads: 1 });
 });
 
+test.skipIf(!has("curl") || !has("setpriv") || !existsSync("/proc/self/exe"))("an upgrade while `gastrolog serve` runs from the installed file: the server keeps its old file and keeps serving, the new build is in place (needs curl, setpriv)", async () => {
+  // The second release: the same version, built with another commit label, so its bytes and its
+  // `version` line differ from the first one's.
+  const upgrade = join(tmp.dir, "upgrade-release");
+  cpSync(rel.dir, upgrade, { recursive: true });
+  const file = `gastrolog-${rel.version}-${rel.target}`;
+  const build = Bun.spawn(["bash", "scripts/build"], { cwd: ROOT, env: { ...process.env, GASTROLOG_OUT: join(upgrade, file), GASTROLOG_COMMIT: "upgrade-build" }, stdout: "ignore", stderr: "pipe" });
+  const [built, buildErr] = await Promise.all([build.exited, new Response(build.stderr).text()]);
+  expect({ code: built, err: built === 0 ? "" : buildErr }).toEqual({ code: 0, err: "" });
+  const newSum = sha256(join(upgrade, file));
+  const sums = readFileSync(join(upgrade, "SHA256SUMS"), "utf8").replace(`${sha256(rel.binary)}  ${file}`, `${newSum}  ${file}`);
+  writeFileSync(join(upgrade, "SHA256SUMS"), sums);
+  const upgradeSrv = serveDir(upgrade);
+
+  const prefix = join(home("upgrade-home"), "p");
+  const bin = join(prefix, "bin/gastrolog");
+  const install = (base: string) => run(["sh", "-c", `curl -fsSL ${base}/install.sh | sh -s -- --prefix ${prefix}`], { GASTROLOG_BASE_URL: base, HOME: prefix });
+  const data = serverDir();
+  let server: ServeProc | undefined;
+  try {
+    expect((await install(srv.base)).code).toBe(0);
+    const oldInode = statSync(bin).ino;
+    server = await startServe(data.dir, [], bin);
+    const ingest = createClient(IngestService, socketTransport(server.socket));
+    await ingest.append({ records: [{ raw: new TextEncoder().encode("before the upgrade: error one") }] });
+
+    const second = await install(upgradeSrv.base);
+    expect({ code: second.code, out: second.stdout }).toEqual({ code: 0, out: `gastrolog ${rel.version} (bun ${Bun.version}, commit upgrade-build)\n` });
+    expect({ replaced: statSync(bin).ino !== oldInode, sha256: sha256(bin), running: readlinkSync(`/proc/${server.proc.pid}/exe`) }).toEqual({ replaced: true, sha256: newSum, running: `${bin} (deleted)` });
+
+    await ingest.append({ records: [{ raw: new TextEncoder().encode("after the upgrade: error two") }] });
+    const q = await run([bin, "query", "--addr", server.socket, "error"], { AS_ROOT: "1" });
+    expect({ code: q.code, lines: q.stdout.trim().split("\n").map((l) => l.split(" ").slice(2).join(" ")) }).toEqual({ code: 0, lines: ["before the upgrade: error one", "after the upgrade: error two"] });
+    server.proc.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    server = undefined;
+  } finally {
+    server?.proc.kill("SIGKILL");
+    upgradeSrv.stop();
+    data.cleanup();
+  }
+}, 180_000);
+
 describe("shells and downloaders", () => {
   const cases = [
     { name: "dash with curl", shell: "dash", fetch: "curl -fsSL", tools: () => [...TOOLS, "dash", "curl"], agent: "curl", needs: ["dash", "curl"] },
@@ -101,8 +157,7 @@ describe("shells and downloaders", () => {
   for (const c of cases) {
     test.skipIf(!c.needs.every(has))(`${c.name} (needs ${c.needs.join(", ")})`, async () => {
       const slug = c.name.replace(/\W+/g, "-");
-      const path = toolDir(`${slug}-bin`, c.tools());
-      if (c.needs.includes("busybox")) for (const applet of (await run(["busybox", "--list"], { AS_ROOT: "1" })).stdout.trim().split("\n")) symlinkSync(Bun.which("busybox")!, join(path, applet));
+      const path = c.needs.includes("busybox") ? await busyboxDir(`${slug}-bin`) : toolDir(`${slug}-bin`, c.tools());
       const prefix = join(home(`${slug}-home`), "opt");
       const from = srv.requests.length;
       const r = await run([join(path, c.shell), "-c", `${c.fetch} ${srv.base}/install.sh | ${c.shell} -s -- --version ${rel.version} --prefix ${prefix}`], { PATH: path, GASTROLOG_BASE_URL: srv.base, HOME: prefix });
@@ -110,6 +165,23 @@ describe("shells and downloaders", () => {
       expect(binaryAgents(from)).toEqual([c.agent]);
     });
   }
+});
+
+test.skipIf(process.getuid?.() !== 0 || !has("unshare") || !has("busybox"))("a glibc machine that also has musl's loader (Debian's musl package) gets the glibc build, even with only busybox on PATH (needs root, unshare, busybox)", async () => {
+  // musl's loader appears in /lib only inside a private mount namespace (an overlay on the
+  // directory /lib resolves to), so the machine itself is left alone.
+  const lib = realpathSync("/lib");
+  const upper = join(tmp.dir, "musl-overlay/upper");
+  const work = join(tmp.dir, "musl-overlay/work");
+  mkdirSync(upper, { recursive: true });
+  mkdirSync(work);
+  writeFileSync(join(upper, `ld-musl-${process.arch === "arm64" ? "aarch64" : "x86_64"}.so.1`), "");
+  const path = await busyboxDir("glibc-with-musl-bin");
+  const prefix = join(home("glibc-with-musl-home"), "p");
+  const mount = `${Bun.which("mount")} -t overlay overlay -o lowerdir=${lib},upperdir=${upper},workdir=${work} ${lib} && ls ${lib}/ld-musl-* >&2 && exec "$@"`;
+  const install = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", join(path, "sh"), "-c", `wget -qO- ${srv.base}/install.sh | sh -s -- --prefix ${prefix}`];
+  const r = await run([Bun.which("unshare")!, "-m", "--propagation", "private", "/bin/sh", "-c", mount, "sh", ...install], { AS_ROOT: "1", PATH: path, GASTROLOG_BASE_URL: srv.base });
+  expect({ code: r.code, musl: r.stderr.includes(`${lib}/ld-musl-`), err: r.stderr.includes("error") ? r.stderr : false, installed: existsSync(join(prefix, "bin/gastrolog")) }).toEqual({ code: 0, musl: true, err: false, installed: true });
 });
 
 describe("refusals", () => {

@@ -26,15 +26,20 @@ export function nativeTarget(): string {
   return `linux-${process.arch === "arm64" ? "arm64" : "x64"}`;
 }
 
+/** `scripts/release --targets <targets> --out <dir>`; throws with its stderr when it fails. Returns the version. */
+export async function buildRelease(targets: string[], dir: string): Promise<string> {
+  const proc = Bun.spawn(["bash", "scripts/release", "--targets", targets.join(","), "--out", dir], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  if ((await proc.exited) !== 0) throw new Error(`scripts/release failed: ${await new Response(proc.stderr).text()}`);
+  return ((await Bun.file(join(dir, "manifest.json")).json()) as { version: string }).version;
+}
+
 /** `scripts/release --targets <native>` into a temp dir, once per test process. */
 export function nativeRelease(): Promise<Release> {
   built ??= (async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "gastrolog-release-")), "release");
     const target = nativeTarget();
-    const proc = Bun.spawn(["bash", "scripts/release", "--targets", target, "--out", dir], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-    if ((await proc.exited) !== 0) throw new Error(`scripts/release failed: ${await new Response(proc.stderr).text()}`);
-    const manifest = (await Bun.file(join(dir, "manifest.json")).json()) as { version: string };
-    return { dir, version: manifest.version, target, binary: join(dir, `gastrolog-${manifest.version}-${target}`) };
+    const version = await buildRelease([target], dir);
+    return { dir, version, target, binary: join(dir, `gastrolog-${version}-${target}`) };
   })();
   return built;
 }

@@ -29,11 +29,14 @@ export function serverDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts `serve` on `dir` (data in dir/data, socket dir/s.sock) and waits until ready. */
-export async function startServe(dir: string, extra: string[] = []): Promise<ServeProc> {
+/**
+ * Starts `serve` on `dir` (data in dir/data, socket dir/s.sock) and waits until ready; `binary`
+ * defaults to the test process's fresh build.
+ */
+export async function startServe(dir: string, extra: string[] = [], binary?: string): Promise<ServeProc> {
   const dataDir = join(dir, "data");
   const socket = join(dir, "s.sock");
-  const proc = Bun.spawn([await gastrologBinary(), "serve", "--data", dataDir, "--socket", socket, "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug", ...extra], {
+  const proc = Bun.spawn([binary ?? (await gastrologBinary()), "serve", "--data", dataDir, "--socket", socket, "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug", ...extra], {
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
