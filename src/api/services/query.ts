@@ -23,14 +23,17 @@ import { isTablePipeline } from "../../query/lang/pipe-ast.ts";
 import { nowMicros } from "../../core/time.ts";
 import { LogError } from "../../core/errors.ts";
 import type { Hit } from "../gen/gastrolog/v1/common_pb.ts";
-import { QueryService } from "../gen/gastrolog/v1/query_pb.ts";
+import { QueryService, type RowSchema } from "../gen/gastrolog/v1/query_pb.ts";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { formatSize } from "../../config/units.ts";
+import { queryGuards, querySignal } from "./guards.ts";
 import { fromI64, i64 } from "../convert/int64.ts";
 import { toQueryPlanPb } from "../convert/plan.ts";
 import { queryStore, toSearchRequest } from "../convert/query.ts";
 import { toHitPb } from "../convert/record.ts";
 import type { EngineHost } from "../host.ts";
 import { contextAround } from "./context-walk.ts";
-import { limitQuery, limitSignal, maxContext } from "./access.ts";
+import { limitQuery, maxContext } from "./access.ts";
 import { ALL_STORES, querySources, requireStore } from "./stores.ts";
 
 /** Hits per streamed message by default, and the most a client may ask for. */
@@ -38,8 +41,6 @@ export const DEFAULT_BATCH = 256;
 export const MAX_BATCH = 4096;
 /** Table rows per streamed message by default. */
 const DEFAULT_TABLE_BATCH = 1024;
-/** A batch is also sent once its raw payloads pass this many bytes. */
-const BATCH_BYTES = 1 << 20;
 
 export function queryService(host: EngineHost): ServiceImpl<typeof QueryService> {
   return {
@@ -47,22 +48,31 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
       const name = queryStore(req.query);
       const size = req.batchSize || DEFAULT_BATCH;
-      let warnings: string[] = [];
-      const opts = { signal: limitSignal(ctx), onWarning: (w: string) => warnings.push(w) };
+      const guards = queryGuards(host);
       const now = nowMicros();
       const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
+      const rowCap = guards.maxRows > 0 && (sreq.limit === 0 || sreq.limit > guards.maxRows);
+      if (rowCap) sreq.limit = guards.maxRows;
+      using q = querySignal(ctx, sreq, guards);
+      let warnings: string[] = [];
+      const opts = { signal: q.signal, onWarning: (w: string) => warnings.push(w) };
       const it = name === ALL_STORES ? searchMerged(querySources(host, ctx, name), sreq, opts) : search(requireStore(host, ctx, name).source, sreq, opts);
       let hits: Hit[] = [];
       let bytes = 0;
+      let total = 0;
       for (;;) {
         const r = await it.next();
-        if (r.done) {
-          yield { hits, done: true, resumeToken: r.value.resume ?? "", warnings };
+        if (r.done || (guards.maxBytes > 0 && total > guards.maxBytes)) {
+          const resume = r.done ? (r.value.resume ?? "") : "";
+          if (!r.done) await it.return({});
+          const truncated = !r.done ? `more than ${formatSize(guards.maxBytes)} of records (the server's query.maxBytes); narrow the query or page with limit=` : rowCap && resume ? `${guards.maxRows} matches (the server's query.maxRows); continue with the resume token` : "";
+          yield { hits, done: true, resumeToken: resume, warnings, truncated };
           return;
         }
         hits.push(toHitPb(r.value));
         bytes += r.value.record.raw.length;
-        if (hits.length >= size || bytes >= BATCH_BYTES) {
+        total += r.value.record.raw.length;
+        if (hits.length >= size || bytes >= guards.maxResponseBytes) {
           yield { hits, warnings };
           hits = [];
           warnings = [];
@@ -73,24 +83,42 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
 
     async *aggregate(req, ctx) {
       if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
+      const guards = queryGuards(host);
       const now = nowMicros();
       const sreq = { ...limitQuery(ctx, toSearchRequest(req.query, now), now), resume: undefined, contextBefore: 0, contextAfter: 0 };
-      const { table, done } = await tableQuery(querySources(host, ctx, queryStore(req.query)), sreq, sreq.stages ?? [], { signal: limitSignal(ctx) });
+      const rowCap = guards.maxRows > 0 && (sreq.limit === 0 || sreq.limit > guards.maxRows);
+      if (rowCap) sreq.limit = guards.maxRows;
+      using q = querySignal(ctx, sreq, guards);
+      const { table, done } = await tableQuery(querySources(host, ctx, queryStore(req.query)), sreq, sreq.stages ?? [], { signal: q.signal });
+      if (rowCap && done.truncated) done.truncated = `more than ${guards.maxRows} rows (the server's query.maxRows)`;
       const size = req.batchSize || DEFAULT_TABLE_BATCH;
       const columns = table.columns.map(toColumnPb);
       const types = table.columns.map((c) => c.type);
-      for (let at = 0; ; at += size) {
-        const rows = table.rows.slice(at, at + size).map((r) => ({ cells: r.map((c, i) => toCellPb(c, types[i]!)) }));
-        const last = at + size >= table.rows.length;
-        yield { columns: at === 0 ? columns : [], rows, done: last, warnings: at === 0 ? done.warnings : [], truncated: last ? (done.truncated ?? "") : "" };
-        if (last) return;
+      let rows: MessageInitShape<typeof RowSchema>[] = [];
+      let bytes = 0;
+      let first = true;
+      for (let at = 0; at <= table.rows.length; at++) {
+        const last = at === table.rows.length;
+        if (last || rows.length >= size || bytes >= guards.maxResponseBytes) {
+          const end = last && done.deadline === undefined;
+          yield { columns: first ? columns : [], rows, done: end, warnings: first ? done.warnings : [], truncated: last ? (done.truncated ?? "") : "" };
+          first = false;
+          rows = [];
+          bytes = 0;
+        }
+        if (last) break;
+        const cells = table.rows[at]!;
+        rows.push({ cells: cells.map((c, i) => toCellPb(c, types[i]!)) });
+        for (const c of cells) bytes += typeof c === "string" ? c.length + 2 : 10; // about its wire size
       }
+      if (done.deadline !== undefined) throw new LogError("deadline_exceeded", done.deadline);
     },
 
     async explain(req, ctx) {
       const now = nowMicros();
       const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
-      const signal = limitSignal(ctx);
+      using q = querySignal(ctx, sreq, queryGuards(host));
+      const signal = q.signal;
       const plans: QueryPlan[] = [];
       for (const src of querySources(host, ctx, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, signal) : await explain(src, sreq, signal));
       const plan = plans.length === 1 ? plans[0]! : combinePlans(plans, sreq.reverse);

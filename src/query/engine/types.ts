@@ -23,6 +23,10 @@ export interface SearchRequest {
   resume?: string;
   /** The stages after `|`: a search runs record stages (where, head); table stages go to tableQuery. */
   stages?: PipeStage[];
+  /** `timeout=` of the text (µs); the API turns it (or its default) into the abort signal. */
+  timeout?: number;
+  /** `force=true`: run even when the estimate is above the server's limit. */
+  force?: boolean;
 }
 
 export interface SearchHit {
