@@ -57,6 +57,7 @@ const maskMillis = (r: RunResult): RunResult => ({
   ...r,
   stdout: r.stdout
     .replace(/, \d+\.\d\d ms \(planning and index lookups \d+\.\d\d ms, index read \d+ bytes in \d+ reads\)/g, ", T ms (planning T, index reads N)")
+    .replace(/, \d+ index bytes read,/g, ", N index bytes read,")
     .replace(/"(millis|planMillis|indexBytes|indexReads)":[0-9.e-]+/g, '"$1":T'),
 });
 

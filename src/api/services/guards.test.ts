@@ -73,4 +73,17 @@ describe("query guards", () => {
       truncated: "more than 1KB of records (the server's query.maxBytes); narrow the query or page with limit=",
     });
   });
+
+  test("query.maxEstimate refuses a query explain estimates above it unless force=true; explain shows the estimate", async () => {
+    const client = createClient(QueryService, createInProcessTransport(await hostWith(3000, { maxEstimate: "1us" })));
+    const plan = (await client.explain({ query: { text: "info" } })).plan!;
+    const total = plan.cost!;
+    expect({ records: Number(total.records), blocks: Number(total.blocks) > 0, bytes: Number(total.bytes) > 3000 * 15, millis: total.millis > 0.001, chunks: plan.chunks.reduce((n, c) => n + Number(c.cost!.records), 0) }).toEqual({ records: 3000, blocks: true, bytes: true, millis: true, chunks: 3000 });
+    const refused = await collect<SearchResponse>(client.search({ query: { text: "info" } }));
+    expect({ code: refused.error?.code, message: refused.error?.rawMessage }).toEqual({ code: Code.ResourceExhausted, message: expect.stringMatching(/^query estimated at \d+ ms \(3000 records, .* to read at 500 MB\/s\) is above the server's query.maxEstimate 1us; narrow the time range or filter, or add force=true$/) });
+    const table = await collect<AggregateResponse>(client.aggregate({ query: { text: "| stats count()" } }));
+    expect(table.error?.code).toBe(Code.ResourceExhausted);
+    const forced = await collect<SearchResponse>(client.search({ query: { text: "info force=true" } }));
+    expect({ error: forced.error, hits: forced.messages.flatMap((m) => m.hits).length }).toEqual({ error: undefined, hits: 3000 });
+  });
 });

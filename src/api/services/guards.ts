@@ -7,10 +7,13 @@
 
 import type { HandlerContext } from "@connectrpc/connect";
 import { DEFAULT_QUERY } from "../../config/schema.ts";
-import { parseSize } from "../../config/units.ts";
 import { formatDuration, parseDuration } from "../../core/duration.ts";
 import { LogError } from "../../core/errors.ts";
-import type { SearchRequest } from "../../query/engine/types.ts";
+import type { ChunkPlan, SearchRequest } from "../../query/engine/types.ts";
+import { explain } from "../../query/engine/explain.ts";
+import type { ScanRate } from "../../query/engine/cost.ts";
+import type { SearchSource } from "../../query/engine/source.ts";
+import { formatSize, parseSize } from "../../config/units.ts";
 import type { EngineHost } from "../host.ts";
 import { limitSignal } from "./access.ts";
 
@@ -36,6 +39,33 @@ export function queryGuards(host: EngineHost): QueryGuards {
     maxResponseBytes: parseSize(q.maxResponseBytes) ?? 1 << 20,
     maxEstimate: parseDuration(q.maxEstimate) ?? 0,
   };
+}
+
+/**
+ * Refuses a query whose explain estimate (cost.ts, at `rate`) is above the server's
+ * query.maxEstimate, unless its text says force=true; plans every chunk first (no record read).
+ */
+export async function checkEstimate(sources: readonly SearchSource[], req: SearchRequest, guards: QueryGuards, rate: ScanRate, signal: AbortSignal): Promise<void> {
+  if (guards.maxEstimate <= 0 || req.force) return;
+  let millis = 0;
+  let records = 0;
+  let bytes = 0;
+  for (const src of sources) {
+    const c = (await explain(src, req, signal, rate.bytesPerMs)).cost;
+    millis += c?.millis ?? 0;
+    records += c?.records ?? 0;
+    bytes += c?.bytes ?? 0;
+  }
+  if (millis * 1000 > guards.maxEstimate) {
+    throw new LogError("limit", `query estimated at ${Math.ceil(millis)} ms (${records} records, ${formatSize(bytes)} to read at ${Math.round(rate.bytesPerMs / 1000)} MB/s) is above the server's query.maxEstimate ${formatDuration(guards.maxEstimate)}; narrow the time range or filter, or add force=true`);
+  }
+}
+
+/** Feeds `rate` from a scanned chunk's actual counts (sequential scans only: index-driven reads say little about the rate). */
+export function measureScan(host: EngineHost, rate: ScanRate, p: ChunkPlan): void {
+  const meta = host.store(p.store)?.source.store.chunk(p.chunk);
+  if (p.actual === undefined || p.scanMode !== "sequential" || meta === undefined || meta.records === 0) return;
+  rate.observe((p.actual.scanned * meta.rawBytes) / meta.records, p.actual.millis - p.actual.planMillis);
 }
 
 /** A query's signal and its timer, cleared when the query ends (`using`). */

@@ -15,7 +15,8 @@ import { searchMerged } from "../../query/engine/merge.ts";
 import { search } from "../../query/engine/search.ts";
 import { tableQuery } from "../../query/engine/aggregate/table-query.ts";
 import { toCellPb, toColumnPb } from "../convert/table.ts";
-import type { QueryPlan } from "../../query/engine/types.ts";
+import type { ChunkPlan, QueryPlan } from "../../query/engine/types.ts";
+import { ScanRate, totalCost } from "../../query/engine/cost.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
 import { printExpr } from "../../query/lang/printer.ts";
 import { printStages } from "../../query/lang/pipe-printer.ts";
@@ -26,7 +27,7 @@ import type { Hit } from "../gen/gastrolog/v1/common_pb.ts";
 import { QueryService, type RowSchema } from "../gen/gastrolog/v1/query_pb.ts";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { formatSize } from "../../config/units.ts";
-import { queryGuards, querySignal } from "./guards.ts";
+import { checkEstimate, measureScan, queryGuards, querySignal } from "./guards.ts";
 import { fromI64, i64 } from "../convert/int64.ts";
 import { toQueryPlanPb } from "../convert/plan.ts";
 import { queryStore, toSearchRequest } from "../convert/query.ts";
@@ -43,6 +44,8 @@ export const MAX_BATCH = 4096;
 const DEFAULT_TABLE_BATCH = 1024;
 
 export function queryService(host: EngineHost): ServiceImpl<typeof QueryService> {
+  const rate = new ScanRate();
+  const onChunk = (p: ChunkPlan) => measureScan(host, rate, p);
   return {
     async *search(req, ctx) {
       if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
@@ -55,8 +58,10 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       if (rowCap) sreq.limit = guards.maxRows;
       using q = querySignal(ctx, sreq, guards);
       let warnings: string[] = [];
-      const opts = { signal: q.signal, onWarning: (w: string) => warnings.push(w) };
-      const it = name === ALL_STORES ? searchMerged(querySources(host, ctx, name), sreq, opts) : search(requireStore(host, ctx, name).source, sreq, opts);
+      const opts = { signal: q.signal, onWarning: (w: string) => warnings.push(w), onChunk };
+      const sources = name === ALL_STORES ? querySources(host, ctx, name) : [requireStore(host, ctx, name).source];
+      await checkEstimate(sources, sreq, guards, rate, q.signal);
+      const it = name === ALL_STORES ? searchMerged(sources, sreq, opts) : search(sources[0]!, sreq, opts);
       let hits: Hit[] = [];
       let bytes = 0;
       let total = 0;
@@ -89,7 +94,9 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       const rowCap = guards.maxRows > 0 && (sreq.limit === 0 || sreq.limit > guards.maxRows);
       if (rowCap) sreq.limit = guards.maxRows;
       using q = querySignal(ctx, sreq, guards);
-      const { table, done } = await tableQuery(querySources(host, ctx, queryStore(req.query)), sreq, sreq.stages ?? [], { signal: q.signal });
+      const sources = querySources(host, ctx, queryStore(req.query));
+      await checkEstimate(sources, sreq, guards, rate, q.signal);
+      const { table, done } = await tableQuery(sources, sreq, sreq.stages ?? [], { signal: q.signal, onChunk });
       if (rowCap && done.truncated) done.truncated = `more than ${guards.maxRows} rows (the server's query.maxRows)`;
       const size = req.batchSize || DEFAULT_TABLE_BATCH;
       const columns = table.columns.map(toColumnPb);
@@ -120,7 +127,7 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       using q = querySignal(ctx, sreq, queryGuards(host));
       const signal = q.signal;
       const plans: QueryPlan[] = [];
-      for (const src of querySources(host, ctx, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, signal) : await explain(src, sreq, signal));
+      for (const src of querySources(host, ctx, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, signal) : await explain(src, sreq, signal, rate.bytesPerMs));
       const plan = plans.length === 1 ? plans[0]! : combinePlans(plans, sreq.reverse);
       return { plan: toQueryPlanPb(plan), text: renderExplain(plan) };
     },
@@ -175,5 +182,7 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
 function combinePlans(plans: readonly QueryPlan[], reverse: boolean): QueryPlan {
   const first = plans[0];
   const base: QueryPlan = first ?? { direction: reverse ? "reverse" : "forward", expression: "", dnfBranches: [], limit: 0, totalChunks: 0, chunks: [] };
-  return { ...base, totalChunks: plans.reduce((n, p) => n + p.totalChunks, 0), chunks: plans.flatMap((p) => p.chunks) };
+  const combined: QueryPlan = { ...base, totalChunks: plans.reduce((n, p) => n + p.totalChunks, 0), chunks: plans.flatMap((p) => p.chunks) };
+  if (base.cost) combined.cost = totalCost(plans.map((p) => p.cost ?? totalCost([])));
+  return combined;
 }

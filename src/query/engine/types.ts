@@ -87,8 +87,23 @@ export interface ChunkPlan {
   skipReason: string;
   runtimeFilter: string;
   estimatedScan: number;
+  /** Set by explain (not analyze): what running the chunk should cost. */
+  cost?: ChunkCost;
   /** Set by explain analyze. */
   actual?: ChunkActual;
+}
+
+/** Explain's estimate of running a chunk (or, summed, a query). */
+export interface ChunkCost {
+  /** Blocks to decompress and their raw bytes (each block's share of the chunk's raw bytes). */
+  blocks: number;
+  bytes: number;
+  /** Records to check. */
+  records: number;
+  /** Index bytes read to plan it (0 when the process cache held them). */
+  indexBytes: number;
+  /** Expected time of the scan at the measured scan rate. */
+  millis: number;
 }
 
 /** What running a chunk cost (explain analyze). */
@@ -113,4 +128,7 @@ export interface QueryPlan {
   limit: number;
   totalChunks: number;
   chunks: ChunkPlan[];
+  /** Set by explain (not analyze): the chunks' costs summed, and the scan rate used (raw bytes per ms). */
+  cost?: ChunkCost;
+  scanBytesPerMs?: number;
 }

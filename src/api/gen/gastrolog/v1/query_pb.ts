@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/query.proto.
  */
 export const file_gastrolog_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJ6Cg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCRIRCgl0cnVuY2F0ZWQYBSABKAkiSgoQQWdncmVnYXRlUmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeRISCgpiYXRjaF9zaXplGAIgASgNIj4KBkNvbHVtbhIMCgRuYW1lGAEgASgJEiYKBHR5cGUYAiABKA4yGC5nYXN0cm9sb2cudjEuQ29sdW1uVHlwZSJECgRDZWxsEg4KBHRleHQYASABKAlIABIQCgZudW1iZXIYAiABKAFIABIRCgd0aW1lX3VzGAMgASgDSABCBwoFdmFsdWUiKAoDUm93EiEKBWNlbGxzGAEgAygLMhIuZ2FzdHJvbG9nLnYxLkNlbGwijgEKEUFnZ3JlZ2F0ZVJlc3BvbnNlEiUKB2NvbHVtbnMYASADKAsyFC5nYXN0cm9sb2cudjEuQ29sdW1uEh8KBHJvd3MYAiADKAsyES5nYXN0cm9sb2cudjEuUm93EgwKBGRvbmUYAyABKAgSEAoId2FybmluZ3MYBCADKAkSEQoJdHJ1bmNhdGVkGAUgASgJIkUKDkV4cGxhaW5SZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5Eg8KB2FuYWx5emUYAiABKAgiRgoPRXhwbGFpblJlc3BvbnNlEiUKBHBsYW4YASABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlQbGFuEgwKBHRleHQYAiABKAki2gEKCVF1ZXJ5UGxhbhIRCglkaXJlY3Rpb24YASABKAkSFQoIc3RhcnRfdXMYAiABKANIAIgBARITCgZlbmRfdXMYAyABKANIAYgBARISCgpleHByZXNzaW9uGAQgASgJEhQKDGRuZl9icmFuY2hlcxgFIAMoCRINCgVsaW1pdBgGIAEoDRIUCgx0b3RhbF9jaHVua3MYByABKA0SJwoGY2h1bmtzGAggAygLMhcuZ2FzdHJvbG9nLnYxLkNodW5rUGxhbkILCglfc3RhcnRfdXNCCQoHX2VuZF91cyLNAgoJQ2h1bmtQbGFuEg0KBXN0b3JlGAEgASgJEg0KBWNodW5rGAIgASgJEg4KBnNlYWxlZBgDIAEoCBIPCgdyZWNvcmRzGAQgASgEEhYKDmV2ZW50X3N0YXJ0X3VzGAUgASgDEhQKDGV2ZW50X2VuZF91cxgGIAEoAxIUCgx0aW1lX292ZXJsYXAYByABKAkSKgoIYnJhbmNoZXMYCCADKAsyGC5nYXN0cm9sb2cudjEuQnJhbmNoUGxhbhIRCglzY2FuX21vZGUYCSABKAkSEwoLc2tpcF9yZWFzb24YCiABKAkSFgoOcnVudGltZV9maWx0ZXIYCyABKAkSFgoOZXN0aW1hdGVkX3NjYW4YDCABKAQSLgoGYWN0dWFsGA0gASgLMhkuZ2FzdHJvbG9nLnYxLkNodW5rQWN0dWFsSACIAQFCCQoHX2FjdHVhbCJ+CgtDaHVua0FjdHVhbBIPCgdzY2FubmVkGAEgASgEEg8KB21hdGNoZWQYAiABKAQSDgoGbWlsbGlzGAMgASgBEhMKC3BsYW5fbWlsbGlzGAQgASgBEhMKC2luZGV4X2J5dGVzGAUgASgEEhMKC2luZGV4X3JlYWRzGAYgASgEIn8KCkJyYW5jaFBsYW4SEgoKZXhwcmVzc2lvbhgBIAEoCRIlCgVzdGVwcxgCIAMoCzIWLmdhc3Ryb2xvZy52MS5QbGFuU3RlcBIPCgdza2lwcGVkGAMgASgIEhMKC3NraXBfcmVhc29uGAQgASgJEhAKCGVzdGltYXRlGAUgASgDInwKCFBsYW5TdGVwEg0KBWluZGV4GAEgASgJEhEKCXByZWRpY2F0ZRgCIAEoCRIOCgZiZWZvcmUYAyABKAMSDQoFYWZ0ZXIYBCABKAMSDgoGYWN0aW9uGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIPCgdkZXRhaWxzGAcgASgJIjMKDUZvbGxvd1JlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkiQwoORm9sbG93UmVzcG9uc2USHwoEaGl0cxgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSEAoId2FybmluZ3MYAiADKAkiWAoRR2V0Q29udGV4dFJlcXVlc3QSJAoDcmVmGAEgASgLMhcuZ2FzdHJvbG9nLnYxLlJlY29yZFJlZhIOCgZiZWZvcmUYAiABKA0SDQoFYWZ0ZXIYAyABKA0ifAoSR2V0Q29udGV4dFJlc3BvbnNlEiEKBmJlZm9yZRgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSIQoGYW5jaG9yGAIgASgLMhEuZ2FzdHJvbG9nLnYxLkhpdBIgCgVhZnRlchgDIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQiNAoUVmFsaWRhdGVRdWVyeVJlcXVlc3QSDAoEdGV4dBgBIAEoCRIOCgZub3dfdXMYAiABKAMisAEKFVZhbGlkYXRlUXVlcnlSZXNwb25zZRISCgpleHByZXNzaW9uGAEgASgJEhUKCHN0YXJ0X3VzGAIgASgDSACIAQESEwoGZW5kX3VzGAMgASgDSAGIAQESDQoFbGltaXQYBCABKA0SDwoHcmV2ZXJzZRgFIAEoCBIQCghwaXBlbGluZRgGIAEoCRINCgV0YWJsZRgHIAEoCEILCglfc3RhcnRfdXNCCQoHX2VuZF91cypvCgpDb2x1bW5UeXBlEhsKF0NPTFVNTl9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSQ09MVU1OX1RZUEVfU1RSSU5HEAESFgoSQ09MVU1OX1RZUEVfTlVNQkVSEAISFAoQQ09MVU1OX1RZUEVfVElNRRADMt8DCgxRdWVyeVNlcnZpY2USRQoGU2VhcmNoEhsuZ2FzdHJvbG9nLnYxLlNlYXJjaFJlcXVlc3QaHC5nYXN0cm9sb2cudjEuU2VhcmNoUmVzcG9uc2UwARJGCgdFeHBsYWluEhwuZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXNwb25zZRJFCgZGb2xsb3cSGy5nYXN0cm9sb2cudjEuRm9sbG93UmVxdWVzdBocLmdhc3Ryb2xvZy52MS5Gb2xsb3dSZXNwb25zZTABEk8KCkdldENvbnRleHQSHy5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlcXVlc3QaIC5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlc3BvbnNlEk4KCUFnZ3JlZ2F0ZRIeLmdhc3Ryb2xvZy52MS5BZ2dyZWdhdGVSZXF1ZXN0Gh8uZ2FzdHJvbG9nLnYxLkFnZ3JlZ2F0ZVJlc3BvbnNlMAESWAoNVmFsaWRhdGVRdWVyeRIiLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVxdWVzdBojLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVzcG9uc2ViBnByb3RvMw", [file_gastrolog_v1_common]);
+  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJ6Cg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCRIRCgl0cnVuY2F0ZWQYBSABKAkiSgoQQWdncmVnYXRlUmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeRISCgpiYXRjaF9zaXplGAIgASgNIj4KBkNvbHVtbhIMCgRuYW1lGAEgASgJEiYKBHR5cGUYAiABKA4yGC5nYXN0cm9sb2cudjEuQ29sdW1uVHlwZSJECgRDZWxsEg4KBHRleHQYASABKAlIABIQCgZudW1iZXIYAiABKAFIABIRCgd0aW1lX3VzGAMgASgDSABCBwoFdmFsdWUiKAoDUm93EiEKBWNlbGxzGAEgAygLMhIuZ2FzdHJvbG9nLnYxLkNlbGwijgEKEUFnZ3JlZ2F0ZVJlc3BvbnNlEiUKB2NvbHVtbnMYASADKAsyFC5nYXN0cm9sb2cudjEuQ29sdW1uEh8KBHJvd3MYAiADKAsyES5nYXN0cm9sb2cudjEuUm93EgwKBGRvbmUYAyABKAgSEAoId2FybmluZ3MYBCADKAkSEQoJdHJ1bmNhdGVkGAUgASgJIkUKDkV4cGxhaW5SZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5Eg8KB2FuYWx5emUYAiABKAgiRgoPRXhwbGFpblJlc3BvbnNlEiUKBHBsYW4YASABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlQbGFuEgwKBHRleHQYAiABKAkiqgIKCVF1ZXJ5UGxhbhIRCglkaXJlY3Rpb24YASABKAkSFQoIc3RhcnRfdXMYAiABKANIAIgBARITCgZlbmRfdXMYAyABKANIAYgBARISCgpleHByZXNzaW9uGAQgASgJEhQKDGRuZl9icmFuY2hlcxgFIAMoCRINCgVsaW1pdBgGIAEoDRIUCgx0b3RhbF9jaHVua3MYByABKA0SJwoGY2h1bmtzGAggAygLMhcuZ2FzdHJvbG9nLnYxLkNodW5rUGxhbhIqCgRjb3N0GAkgASgLMhcuZ2FzdHJvbG9nLnYxLlF1ZXJ5Q29zdEgCiAEBEhkKEXNjYW5fYnl0ZXNfcGVyX21zGAogASgBQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzQgcKBV9jb3N0ImAKCVF1ZXJ5Q29zdBIOCgZibG9ja3MYASABKAQSDQoFYnl0ZXMYAiABKAQSDwoHcmVjb3JkcxgDIAEoBBITCgtpbmRleF9ieXRlcxgEIAEoBBIOCgZtaWxsaXMYBSABKAEiggMKCUNodW5rUGxhbhINCgVzdG9yZRgBIAEoCRINCgVjaHVuaxgCIAEoCRIOCgZzZWFsZWQYAyABKAgSDwoHcmVjb3JkcxgEIAEoBBIWCg5ldmVudF9zdGFydF91cxgFIAEoAxIUCgxldmVudF9lbmRfdXMYBiABKAMSFAoMdGltZV9vdmVybGFwGAcgASgJEioKCGJyYW5jaGVzGAggAygLMhguZ2FzdHJvbG9nLnYxLkJyYW5jaFBsYW4SEQoJc2Nhbl9tb2RlGAkgASgJEhMKC3NraXBfcmVhc29uGAogASgJEhYKDnJ1bnRpbWVfZmlsdGVyGAsgASgJEhYKDmVzdGltYXRlZF9zY2FuGAwgASgEEi4KBmFjdHVhbBgNIAEoCzIZLmdhc3Ryb2xvZy52MS5DaHVua0FjdHVhbEgAiAEBEioKBGNvc3QYDiABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlDb3N0SAGIAQFCCQoHX2FjdHVhbEIHCgVfY29zdCJ+CgtDaHVua0FjdHVhbBIPCgdzY2FubmVkGAEgASgEEg8KB21hdGNoZWQYAiABKAQSDgoGbWlsbGlzGAMgASgBEhMKC3BsYW5fbWlsbGlzGAQgASgBEhMKC2luZGV4X2J5dGVzGAUgASgEEhMKC2luZGV4X3JlYWRzGAYgASgEIn8KCkJyYW5jaFBsYW4SEgoKZXhwcmVzc2lvbhgBIAEoCRIlCgVzdGVwcxgCIAMoCzIWLmdhc3Ryb2xvZy52MS5QbGFuU3RlcBIPCgdza2lwcGVkGAMgASgIEhMKC3NraXBfcmVhc29uGAQgASgJEhAKCGVzdGltYXRlGAUgASgDInwKCFBsYW5TdGVwEg0KBWluZGV4GAEgASgJEhEKCXByZWRpY2F0ZRgCIAEoCRIOCgZiZWZvcmUYAyABKAMSDQoFYWZ0ZXIYBCABKAMSDgoGYWN0aW9uGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIPCgdkZXRhaWxzGAcgASgJIjMKDUZvbGxvd1JlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkiQwoORm9sbG93UmVzcG9uc2USHwoEaGl0cxgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSEAoId2FybmluZ3MYAiADKAkiWAoRR2V0Q29udGV4dFJlcXVlc3QSJAoDcmVmGAEgASgLMhcuZ2FzdHJvbG9nLnYxLlJlY29yZFJlZhIOCgZiZWZvcmUYAiABKA0SDQoFYWZ0ZXIYAyABKA0ifAoSR2V0Q29udGV4dFJlc3BvbnNlEiEKBmJlZm9yZRgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSIQoGYW5jaG9yGAIgASgLMhEuZ2FzdHJvbG9nLnYxLkhpdBIgCgVhZnRlchgDIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQiNAoUVmFsaWRhdGVRdWVyeVJlcXVlc3QSDAoEdGV4dBgBIAEoCRIOCgZub3dfdXMYAiABKAMisAEKFVZhbGlkYXRlUXVlcnlSZXNwb25zZRISCgpleHByZXNzaW9uGAEgASgJEhUKCHN0YXJ0X3VzGAIgASgDSACIAQESEwoGZW5kX3VzGAMgASgDSAGIAQESDQoFbGltaXQYBCABKA0SDwoHcmV2ZXJzZRgFIAEoCBIQCghwaXBlbGluZRgGIAEoCRINCgV0YWJsZRgHIAEoCEILCglfc3RhcnRfdXNCCQoHX2VuZF91cypvCgpDb2x1bW5UeXBlEhsKF0NPTFVNTl9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSQ09MVU1OX1RZUEVfU1RSSU5HEAESFgoSQ09MVU1OX1RZUEVfTlVNQkVSEAISFAoQQ09MVU1OX1RZUEVfVElNRRADMt8DCgxRdWVyeVNlcnZpY2USRQoGU2VhcmNoEhsuZ2FzdHJvbG9nLnYxLlNlYXJjaFJlcXVlc3QaHC5nYXN0cm9sb2cudjEuU2VhcmNoUmVzcG9uc2UwARJGCgdFeHBsYWluEhwuZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXNwb25zZRJFCgZGb2xsb3cSGy5nYXN0cm9sb2cudjEuRm9sbG93UmVxdWVzdBocLmdhc3Ryb2xvZy52MS5Gb2xsb3dSZXNwb25zZTABEk8KCkdldENvbnRleHQSHy5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlcXVlc3QaIC5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlc3BvbnNlEk4KCUFnZ3JlZ2F0ZRIeLmdhc3Ryb2xvZy52MS5BZ2dyZWdhdGVSZXF1ZXN0Gh8uZ2FzdHJvbG9nLnYxLkFnZ3JlZ2F0ZVJlc3BvbnNlMAESWAoNVmFsaWRhdGVRdWVyeRIiLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVxdWVzdBojLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVzcG9uc2ViBnByb3RvMw", [file_gastrolog_v1_common]);
 
 /**
  * A query against one store or all of them. Fields left at their zero value fall back to the
@@ -413,6 +413,21 @@ export type QueryPlan = Message<"gastrolog.v1.QueryPlan"> & {
    * @generated from field: repeated gastrolog.v1.ChunkPlan chunks = 8;
    */
   chunks: ChunkPlan[];
+
+  /**
+   * Explain (not analyze): the chunks' costs summed.
+   *
+   * @generated from field: optional gastrolog.v1.QueryCost cost = 9;
+   */
+  cost?: QueryCost | undefined;
+
+  /**
+   * The scan rate the expected times assume: raw bytes per millisecond this server measured
+   * on finished scans (a default before any).
+   *
+   * @generated from field: double scan_bytes_per_ms = 10;
+   */
+  scanBytesPerMs: number;
 };
 
 /**
@@ -421,6 +436,53 @@ export type QueryPlan = Message<"gastrolog.v1.QueryPlan"> & {
  */
 export const QueryPlanSchema: GenMessage<QueryPlan> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_query, 10);
+
+/**
+ * Explain's estimate of running a chunk or a query.
+ *
+ * @generated from message gastrolog.v1.QueryCost
+ */
+export type QueryCost = Message<"gastrolog.v1.QueryCost"> & {
+  /**
+   * Blocks to decompress and their raw bytes.
+   *
+   * @generated from field: uint64 blocks = 1;
+   */
+  blocks: bigint;
+
+  /**
+   * @generated from field: uint64 bytes = 2;
+   */
+  bytes: bigint;
+
+  /**
+   * Records to check.
+   *
+   * @generated from field: uint64 records = 3;
+   */
+  records: bigint;
+
+  /**
+   * Index bytes read to plan it (0 when cached).
+   *
+   * @generated from field: uint64 index_bytes = 4;
+   */
+  indexBytes: bigint;
+
+  /**
+   * Expected time at the measured scan rate.
+   *
+   * @generated from field: double millis = 5;
+   */
+  millis: number;
+};
+
+/**
+ * Describes the message gastrolog.v1.QueryCost.
+ * Use `create(QueryCostSchema)` to create a new message.
+ */
+export const QueryCostSchema: GenMessage<QueryCost> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 11);
 
 /**
  * @generated from message gastrolog.v1.ChunkPlan
@@ -496,6 +558,13 @@ export type ChunkPlan = Message<"gastrolog.v1.ChunkPlan"> & {
    * @generated from field: optional gastrolog.v1.ChunkActual actual = 13;
    */
   actual?: ChunkActual | undefined;
+
+  /**
+   * Present without analyze: the estimate.
+   *
+   * @generated from field: optional gastrolog.v1.QueryCost cost = 14;
+   */
+  cost?: QueryCost | undefined;
 };
 
 /**
@@ -503,7 +572,7 @@ export type ChunkPlan = Message<"gastrolog.v1.ChunkPlan"> & {
  * Use `create(ChunkPlanSchema)` to create a new message.
  */
 export const ChunkPlanSchema: GenMessage<ChunkPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 11);
+  messageDesc(file_gastrolog_v1_query, 12);
 
 /**
  * @generated from message gastrolog.v1.ChunkActual
@@ -551,7 +620,7 @@ export type ChunkActual = Message<"gastrolog.v1.ChunkActual"> & {
  * Use `create(ChunkActualSchema)` to create a new message.
  */
 export const ChunkActualSchema: GenMessage<ChunkActual> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 12);
+  messageDesc(file_gastrolog_v1_query, 13);
 
 /**
  * @generated from message gastrolog.v1.BranchPlan
@@ -590,7 +659,7 @@ export type BranchPlan = Message<"gastrolog.v1.BranchPlan"> & {
  * Use `create(BranchPlanSchema)` to create a new message.
  */
 export const BranchPlanSchema: GenMessage<BranchPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 13);
+  messageDesc(file_gastrolog_v1_query, 14);
 
 /**
  * @generated from message gastrolog.v1.PlanStep
@@ -643,7 +712,7 @@ export type PlanStep = Message<"gastrolog.v1.PlanStep"> & {
  * Use `create(PlanStepSchema)` to create a new message.
  */
 export const PlanStepSchema: GenMessage<PlanStep> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 14);
+  messageDesc(file_gastrolog_v1_query, 15);
 
 /**
  * @generated from message gastrolog.v1.FollowRequest
@@ -662,7 +731,7 @@ export type FollowRequest = Message<"gastrolog.v1.FollowRequest"> & {
  * Use `create(FollowRequestSchema)` to create a new message.
  */
 export const FollowRequestSchema: GenMessage<FollowRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 15);
+  messageDesc(file_gastrolog_v1_query, 16);
 
 /**
  * @generated from message gastrolog.v1.FollowResponse
@@ -687,7 +756,7 @@ export type FollowResponse = Message<"gastrolog.v1.FollowResponse"> & {
  * Use `create(FollowResponseSchema)` to create a new message.
  */
 export const FollowResponseSchema: GenMessage<FollowResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 16);
+  messageDesc(file_gastrolog_v1_query, 17);
 
 /**
  * @generated from message gastrolog.v1.GetContextRequest
@@ -714,7 +783,7 @@ export type GetContextRequest = Message<"gastrolog.v1.GetContextRequest"> & {
  * Use `create(GetContextRequestSchema)` to create a new message.
  */
 export const GetContextRequestSchema: GenMessage<GetContextRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 17);
+  messageDesc(file_gastrolog_v1_query, 18);
 
 /**
  * @generated from message gastrolog.v1.GetContextResponse
@@ -745,7 +814,7 @@ export type GetContextResponse = Message<"gastrolog.v1.GetContextResponse"> & {
  * Use `create(GetContextResponseSchema)` to create a new message.
  */
 export const GetContextResponseSchema: GenMessage<GetContextResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 18);
+  messageDesc(file_gastrolog_v1_query, 19);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryRequest
@@ -767,7 +836,7 @@ export type ValidateQueryRequest = Message<"gastrolog.v1.ValidateQueryRequest"> 
  * Use `create(ValidateQueryRequestSchema)` to create a new message.
  */
 export const ValidateQueryRequestSchema: GenMessage<ValidateQueryRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 19);
+  messageDesc(file_gastrolog_v1_query, 20);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryResponse
@@ -820,7 +889,7 @@ export type ValidateQueryResponse = Message<"gastrolog.v1.ValidateQueryResponse"
  * Use `create(ValidateQueryResponseSchema)` to create a new message.
  */
 export const ValidateQueryResponseSchema: GenMessage<ValidateQueryResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 20);
+  messageDesc(file_gastrolog_v1_query, 21);
 
 /**
  * @generated from enum gastrolog.v1.ColumnType
