@@ -95,7 +95,7 @@ test("every mode against the server prints exactly what local mode prints on a c
     for (const [name, flags] of Object.entries(modes())) remote[name] = maskMillis(await runBinary(["query", ...flags, ...args]));
     expect({ args, ...remote } as Record<string, unknown>).toEqual({ args, auto: local, unix: local, http: local });
   }
-});
+}, 30_000);
 
 test("a resume token from either mode continues the same way in every mode", async () => {
   const first = await runBinary(["query", "--addr", srv.socket, "--limit", "5", "request"]);

@@ -61,6 +61,7 @@ export function fromQueryPlanPb(p: PlanPb | undefined): EnginePlan {
     totalChunks: p?.totalChunks ?? 0,
     chunks: p?.chunks.map(chunk) ?? [],
   };
+  if (p?.stages.length) plan.stages = p.stages.map((s) => ({ stage: s.stage, execution: s.execution }));
   if (p?.cost) {
     plan.cost = cost(p.cost);
     plan.scanBytesPerMs = p.scanBytesPerMs;
@@ -73,7 +74,7 @@ export function fromQueryPlanPb(p: PlanPb | undefined): EnginePlan {
 const STEP_KEYS = ["index", "predicate", "before", "after", "action", "reason", "details"] as const;
 const BRANCH_KEYS = ["expression", "steps", "skipped", "skipReason", "estimate"] as const;
 const CHUNK_KEYS = ["store", "chunk", "sealed", "records", "eventStart", "eventEnd", "timeOverlap", "branches", "scanMode", "skipReason", "runtimeFilter", "estimatedScan", "cost", "actual"] as const;
-const PLAN_KEYS = ["direction", "start", "end", "expression", "dnfBranches", "limit", "totalChunks", "cost", "scanBytesPerMs", "chunks"] as const;
+const PLAN_KEYS = ["direction", "start", "end", "expression", "dnfBranches", "limit", "stages", "totalChunks", "cost", "scanBytesPerMs", "chunks"] as const;
 
 function pick<T extends object>(o: T, keys: readonly (keyof T)[]): Partial<T> {
   const out: Partial<T> = {};

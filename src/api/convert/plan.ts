@@ -47,6 +47,7 @@ export function toQueryPlanPb(p: QueryPlan): QueryPlanPb {
     totalChunks: p.totalChunks,
     chunks: p.chunks.map(chunk),
     cost: cost(p.cost),
+    stages: p.stages ?? [],
     scanBytesPerMs: p.scanBytesPerMs ?? 0,
   });
 }

@@ -53,7 +53,7 @@ describe("query guards", () => {
     expect({ code: a.error?.code, columns: a.messages[0]?.columns.map((c) => c.name), someCounted: counted > 0, notAll: counted < 60_000 }).toEqual({ code: Code.DeadlineExceeded, columns: ["n", "count"], someCounted: true, notAll: true });
     const whole = await collect<AggregateResponse>(client.aggregate({ query: { text: "timeout=1h | stats count()" } }));
     expect({ error: whole.error, count: whole.messages[0]?.rows[0]?.cells[0]?.value.value }).toEqual({ error: undefined, count: 60_000 });
-  });
+  }, 30_000);
 
   test("query.maxRows cuts searches (with a resume token) and tables; maxBytes and maxResponseBytes bound bytes", async () => {
     const rows = createClient(QueryService, createInProcessTransport(await hostWith(3000, { maxRows: 25 })));

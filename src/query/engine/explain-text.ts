@@ -57,6 +57,10 @@ export function renderExplain(plan: QueryPlan): string {
     lines.push("  Mode: DNF (index-accelerated branches)");
   }
   if (plan.limit > 0) lines.push(`  Limit: ${plan.limit}`);
+  if (plan.stages) {
+    lines.push("  Pipeline:");
+    plan.stages.forEach((s, i) => lines.push(`    ${i + 1}. ${s.stage} [${s.execution}]`));
+  }
   const selected = plan.chunks.filter((c) => c.scanMode !== "skipped").length;
   lines.push("", `Chunks: ${selected} of ${plan.totalChunks} selected`);
   if (plan.chunks.length === 0) lines.push("", "No chunks match the query time range.");

@@ -5,6 +5,8 @@
  */
 
 import { toDnf, describeBranch } from "../lang/dnf.ts";
+import { executionClass } from "../lang/pipe-ast.ts";
+import { printStage } from "../lang/pipe-printer.ts";
 import { planChunk } from "./chunk-planner.ts";
 import { compileFilter } from "./compile.ts";
 import { chunkCost, DEFAULT_SCAN_BYTES_PER_MS, totalCost } from "./cost.ts";
@@ -24,6 +26,7 @@ function header(src: SearchSource, req: SearchRequest, chunks: ChunkPlan[]): Que
     limit: req.limit,
     totalChunks: src.store.chunks().length,
     chunks,
+    ...(req.stages?.length ? { stages: req.stages.map((s) => ({ stage: printStage(s), execution: executionClass(s) })) } : {}),
   };
 }
 

@@ -128,6 +128,8 @@ export interface QueryPlan {
   limit: number;
   totalChunks: number;
   chunks: ChunkPlan[];
+  /** The pipe stages after the filter, each with how it runs (pipe-ast.ts executionClass). */
+  stages?: { stage: string; execution: string }[];
   /** Set by explain (not analyze): the chunks' costs summed, and the scan rate used (raw bytes per ms). */
   cost?: ChunkCost;
   scanBytesPerMs?: number;

@@ -2,7 +2,7 @@
 
 import { expect, test } from "bun:test";
 import { batchFromRecords } from "../../../storage/record-batch.ts";
-import { FieldReader, numeric } from "./fields.ts";
+import { FieldReader, numeric, type FieldValue } from "./fields.ts";
 
 const enc = new TextEncoder();
 const batch = batchFromRecords(0, [
@@ -11,7 +11,7 @@ const batch = batchFromRecords(0, [
   { raw: enc.encode("plain text"), attrs: {}, sourceTs: 0, ingestTs: 3, writeTs: 4 },
 ]);
 
-test.each<[string, unknown[]]>([
+test.each<[string, FieldValue[]]>([
   ["_time", [5, 8, 3]],
   ["source_ts", [5, undefined, undefined]],
   ["write_ts", [9, 10, 4]],

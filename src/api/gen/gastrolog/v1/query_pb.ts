@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/query.proto.
  */
 export const file_gastrolog_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJ6Cg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCRIRCgl0cnVuY2F0ZWQYBSABKAkiSgoQQWdncmVnYXRlUmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeRISCgpiYXRjaF9zaXplGAIgASgNIj4KBkNvbHVtbhIMCgRuYW1lGAEgASgJEiYKBHR5cGUYAiABKA4yGC5nYXN0cm9sb2cudjEuQ29sdW1uVHlwZSJECgRDZWxsEg4KBHRleHQYASABKAlIABIQCgZudW1iZXIYAiABKAFIABIRCgd0aW1lX3VzGAMgASgDSABCBwoFdmFsdWUiKAoDUm93EiEKBWNlbGxzGAEgAygLMhIuZ2FzdHJvbG9nLnYxLkNlbGwijgEKEUFnZ3JlZ2F0ZVJlc3BvbnNlEiUKB2NvbHVtbnMYASADKAsyFC5nYXN0cm9sb2cudjEuQ29sdW1uEh8KBHJvd3MYAiADKAsyES5nYXN0cm9sb2cudjEuUm93EgwKBGRvbmUYAyABKAgSEAoId2FybmluZ3MYBCADKAkSEQoJdHJ1bmNhdGVkGAUgASgJIkUKDkV4cGxhaW5SZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5Eg8KB2FuYWx5emUYAiABKAgiRgoPRXhwbGFpblJlc3BvbnNlEiUKBHBsYW4YASABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlQbGFuEgwKBHRleHQYAiABKAkiqgIKCVF1ZXJ5UGxhbhIRCglkaXJlY3Rpb24YASABKAkSFQoIc3RhcnRfdXMYAiABKANIAIgBARITCgZlbmRfdXMYAyABKANIAYgBARISCgpleHByZXNzaW9uGAQgASgJEhQKDGRuZl9icmFuY2hlcxgFIAMoCRINCgVsaW1pdBgGIAEoDRIUCgx0b3RhbF9jaHVua3MYByABKA0SJwoGY2h1bmtzGAggAygLMhcuZ2FzdHJvbG9nLnYxLkNodW5rUGxhbhIqCgRjb3N0GAkgASgLMhcuZ2FzdHJvbG9nLnYxLlF1ZXJ5Q29zdEgCiAEBEhkKEXNjYW5fYnl0ZXNfcGVyX21zGAogASgBQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzQgcKBV9jb3N0ImAKCVF1ZXJ5Q29zdBIOCgZibG9ja3MYASABKAQSDQoFYnl0ZXMYAiABKAQSDwoHcmVjb3JkcxgDIAEoBBITCgtpbmRleF9ieXRlcxgEIAEoBBIOCgZtaWxsaXMYBSABKAEiggMKCUNodW5rUGxhbhINCgVzdG9yZRgBIAEoCRINCgVjaHVuaxgCIAEoCRIOCgZzZWFsZWQYAyABKAgSDwoHcmVjb3JkcxgEIAEoBBIWCg5ldmVudF9zdGFydF91cxgFIAEoAxIUCgxldmVudF9lbmRfdXMYBiABKAMSFAoMdGltZV9vdmVybGFwGAcgASgJEioKCGJyYW5jaGVzGAggAygLMhguZ2FzdHJvbG9nLnYxLkJyYW5jaFBsYW4SEQoJc2Nhbl9tb2RlGAkgASgJEhMKC3NraXBfcmVhc29uGAogASgJEhYKDnJ1bnRpbWVfZmlsdGVyGAsgASgJEhYKDmVzdGltYXRlZF9zY2FuGAwgASgEEi4KBmFjdHVhbBgNIAEoCzIZLmdhc3Ryb2xvZy52MS5DaHVua0FjdHVhbEgAiAEBEioKBGNvc3QYDiABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlDb3N0SAGIAQFCCQoHX2FjdHVhbEIHCgVfY29zdCJ+CgtDaHVua0FjdHVhbBIPCgdzY2FubmVkGAEgASgEEg8KB21hdGNoZWQYAiABKAQSDgoGbWlsbGlzGAMgASgBEhMKC3BsYW5fbWlsbGlzGAQgASgBEhMKC2luZGV4X2J5dGVzGAUgASgEEhMKC2luZGV4X3JlYWRzGAYgASgEIn8KCkJyYW5jaFBsYW4SEgoKZXhwcmVzc2lvbhgBIAEoCRIlCgVzdGVwcxgCIAMoCzIWLmdhc3Ryb2xvZy52MS5QbGFuU3RlcBIPCgdza2lwcGVkGAMgASgIEhMKC3NraXBfcmVhc29uGAQgASgJEhAKCGVzdGltYXRlGAUgASgDInwKCFBsYW5TdGVwEg0KBWluZGV4GAEgASgJEhEKCXByZWRpY2F0ZRgCIAEoCRIOCgZiZWZvcmUYAyABKAMSDQoFYWZ0ZXIYBCABKAMSDgoGYWN0aW9uGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIPCgdkZXRhaWxzGAcgASgJIjMKDUZvbGxvd1JlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkiQwoORm9sbG93UmVzcG9uc2USHwoEaGl0cxgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSEAoId2FybmluZ3MYAiADKAkiWAoRR2V0Q29udGV4dFJlcXVlc3QSJAoDcmVmGAEgASgLMhcuZ2FzdHJvbG9nLnYxLlJlY29yZFJlZhIOCgZiZWZvcmUYAiABKA0SDQoFYWZ0ZXIYAyABKA0ifAoSR2V0Q29udGV4dFJlc3BvbnNlEiEKBmJlZm9yZRgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSIQoGYW5jaG9yGAIgASgLMhEuZ2FzdHJvbG9nLnYxLkhpdBIgCgVhZnRlchgDIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQiNAoUVmFsaWRhdGVRdWVyeVJlcXVlc3QSDAoEdGV4dBgBIAEoCRIOCgZub3dfdXMYAiABKAMisAEKFVZhbGlkYXRlUXVlcnlSZXNwb25zZRISCgpleHByZXNzaW9uGAEgASgJEhUKCHN0YXJ0X3VzGAIgASgDSACIAQESEwoGZW5kX3VzGAMgASgDSAGIAQESDQoFbGltaXQYBCABKA0SDwoHcmV2ZXJzZRgFIAEoCBIQCghwaXBlbGluZRgGIAEoCRINCgV0YWJsZRgHIAEoCEILCglfc3RhcnRfdXNCCQoHX2VuZF91cypvCgpDb2x1bW5UeXBlEhsKF0NPTFVNTl9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSQ09MVU1OX1RZUEVfU1RSSU5HEAESFgoSQ09MVU1OX1RZUEVfTlVNQkVSEAISFAoQQ09MVU1OX1RZUEVfVElNRRADMt8DCgxRdWVyeVNlcnZpY2USRQoGU2VhcmNoEhsuZ2FzdHJvbG9nLnYxLlNlYXJjaFJlcXVlc3QaHC5nYXN0cm9sb2cudjEuU2VhcmNoUmVzcG9uc2UwARJGCgdFeHBsYWluEhwuZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXNwb25zZRJFCgZGb2xsb3cSGy5nYXN0cm9sb2cudjEuRm9sbG93UmVxdWVzdBocLmdhc3Ryb2xvZy52MS5Gb2xsb3dSZXNwb25zZTABEk8KCkdldENvbnRleHQSHy5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlcXVlc3QaIC5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlc3BvbnNlEk4KCUFnZ3JlZ2F0ZRIeLmdhc3Ryb2xvZy52MS5BZ2dyZWdhdGVSZXF1ZXN0Gh8uZ2FzdHJvbG9nLnYxLkFnZ3JlZ2F0ZVJlc3BvbnNlMAESWAoNVmFsaWRhdGVRdWVyeRIiLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVxdWVzdBojLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVzcG9uc2ViBnByb3RvMw", [file_gastrolog_v1_common]);
+  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJ6Cg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCRIRCgl0cnVuY2F0ZWQYBSABKAkiSgoQQWdncmVnYXRlUmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeRISCgpiYXRjaF9zaXplGAIgASgNIj4KBkNvbHVtbhIMCgRuYW1lGAEgASgJEiYKBHR5cGUYAiABKA4yGC5nYXN0cm9sb2cudjEuQ29sdW1uVHlwZSJECgRDZWxsEg4KBHRleHQYASABKAlIABIQCgZudW1iZXIYAiABKAFIABIRCgd0aW1lX3VzGAMgASgDSABCBwoFdmFsdWUiKAoDUm93EiEKBWNlbGxzGAEgAygLMhIuZ2FzdHJvbG9nLnYxLkNlbGwijgEKEUFnZ3JlZ2F0ZVJlc3BvbnNlEiUKB2NvbHVtbnMYASADKAsyFC5nYXN0cm9sb2cudjEuQ29sdW1uEh8KBHJvd3MYAiADKAsyES5nYXN0cm9sb2cudjEuUm93EgwKBGRvbmUYAyABKAgSEAoId2FybmluZ3MYBCADKAkSEQoJdHJ1bmNhdGVkGAUgASgJIkUKDkV4cGxhaW5SZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5Eg8KB2FuYWx5emUYAiABKAgiRgoPRXhwbGFpblJlc3BvbnNlEiUKBHBsYW4YASABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlQbGFuEgwKBHRleHQYAiABKAki1wIKCVF1ZXJ5UGxhbhIRCglkaXJlY3Rpb24YASABKAkSFQoIc3RhcnRfdXMYAiABKANIAIgBARITCgZlbmRfdXMYAyABKANIAYgBARISCgpleHByZXNzaW9uGAQgASgJEhQKDGRuZl9icmFuY2hlcxgFIAMoCRINCgVsaW1pdBgGIAEoDRIUCgx0b3RhbF9jaHVua3MYByABKA0SJwoGY2h1bmtzGAggAygLMhcuZ2FzdHJvbG9nLnYxLkNodW5rUGxhbhIqCgRjb3N0GAkgASgLMhcuZ2FzdHJvbG9nLnYxLlF1ZXJ5Q29zdEgCiAEBEisKBnN0YWdlcxgLIAMoCzIbLmdhc3Ryb2xvZy52MS5QaXBlbGluZVN0YWdlEhkKEXNjYW5fYnl0ZXNfcGVyX21zGAogASgBQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzQgcKBV9jb3N0IjEKDVBpcGVsaW5lU3RhZ2USDQoFc3RhZ2UYASABKAkSEQoJZXhlY3V0aW9uGAIgASgJImAKCVF1ZXJ5Q29zdBIOCgZibG9ja3MYASABKAQSDQoFYnl0ZXMYAiABKAQSDwoHcmVjb3JkcxgDIAEoBBITCgtpbmRleF9ieXRlcxgEIAEoBBIOCgZtaWxsaXMYBSABKAEiggMKCUNodW5rUGxhbhINCgVzdG9yZRgBIAEoCRINCgVjaHVuaxgCIAEoCRIOCgZzZWFsZWQYAyABKAgSDwoHcmVjb3JkcxgEIAEoBBIWCg5ldmVudF9zdGFydF91cxgFIAEoAxIUCgxldmVudF9lbmRfdXMYBiABKAMSFAoMdGltZV9vdmVybGFwGAcgASgJEioKCGJyYW5jaGVzGAggAygLMhguZ2FzdHJvbG9nLnYxLkJyYW5jaFBsYW4SEQoJc2Nhbl9tb2RlGAkgASgJEhMKC3NraXBfcmVhc29uGAogASgJEhYKDnJ1bnRpbWVfZmlsdGVyGAsgASgJEhYKDmVzdGltYXRlZF9zY2FuGAwgASgEEi4KBmFjdHVhbBgNIAEoCzIZLmdhc3Ryb2xvZy52MS5DaHVua0FjdHVhbEgAiAEBEioKBGNvc3QYDiABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlDb3N0SAGIAQFCCQoHX2FjdHVhbEIHCgVfY29zdCJ+CgtDaHVua0FjdHVhbBIPCgdzY2FubmVkGAEgASgEEg8KB21hdGNoZWQYAiABKAQSDgoGbWlsbGlzGAMgASgBEhMKC3BsYW5fbWlsbGlzGAQgASgBEhMKC2luZGV4X2J5dGVzGAUgASgEEhMKC2luZGV4X3JlYWRzGAYgASgEIn8KCkJyYW5jaFBsYW4SEgoKZXhwcmVzc2lvbhgBIAEoCRIlCgVzdGVwcxgCIAMoCzIWLmdhc3Ryb2xvZy52MS5QbGFuU3RlcBIPCgdza2lwcGVkGAMgASgIEhMKC3NraXBfcmVhc29uGAQgASgJEhAKCGVzdGltYXRlGAUgASgDInwKCFBsYW5TdGVwEg0KBWluZGV4GAEgASgJEhEKCXByZWRpY2F0ZRgCIAEoCRIOCgZiZWZvcmUYAyABKAMSDQoFYWZ0ZXIYBCABKAMSDgoGYWN0aW9uGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIPCgdkZXRhaWxzGAcgASgJIjMKDUZvbGxvd1JlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkiQwoORm9sbG93UmVzcG9uc2USHwoEaGl0cxgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSEAoId2FybmluZ3MYAiADKAkiWAoRR2V0Q29udGV4dFJlcXVlc3QSJAoDcmVmGAEgASgLMhcuZ2FzdHJvbG9nLnYxLlJlY29yZFJlZhIOCgZiZWZvcmUYAiABKA0SDQoFYWZ0ZXIYAyABKA0ifAoSR2V0Q29udGV4dFJlc3BvbnNlEiEKBmJlZm9yZRgBIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQSIQoGYW5jaG9yGAIgASgLMhEuZ2FzdHJvbG9nLnYxLkhpdBIgCgVhZnRlchgDIAMoCzIRLmdhc3Ryb2xvZy52MS5IaXQiNAoUVmFsaWRhdGVRdWVyeVJlcXVlc3QSDAoEdGV4dBgBIAEoCRIOCgZub3dfdXMYAiABKAMisAEKFVZhbGlkYXRlUXVlcnlSZXNwb25zZRISCgpleHByZXNzaW9uGAEgASgJEhUKCHN0YXJ0X3VzGAIgASgDSACIAQESEwoGZW5kX3VzGAMgASgDSAGIAQESDQoFbGltaXQYBCABKA0SDwoHcmV2ZXJzZRgFIAEoCBIQCghwaXBlbGluZRgGIAEoCRINCgV0YWJsZRgHIAEoCEILCglfc3RhcnRfdXNCCQoHX2VuZF91cypvCgpDb2x1bW5UeXBlEhsKF0NPTFVNTl9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSQ09MVU1OX1RZUEVfU1RSSU5HEAESFgoSQ09MVU1OX1RZUEVfTlVNQkVSEAISFAoQQ09MVU1OX1RZUEVfVElNRRADMt8DCgxRdWVyeVNlcnZpY2USRQoGU2VhcmNoEhsuZ2FzdHJvbG9nLnYxLlNlYXJjaFJlcXVlc3QaHC5nYXN0cm9sb2cudjEuU2VhcmNoUmVzcG9uc2UwARJGCgdFeHBsYWluEhwuZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXF1ZXN0Gh0uZ2FzdHJvbG9nLnYxLkV4cGxhaW5SZXNwb25zZRJFCgZGb2xsb3cSGy5nYXN0cm9sb2cudjEuRm9sbG93UmVxdWVzdBocLmdhc3Ryb2xvZy52MS5Gb2xsb3dSZXNwb25zZTABEk8KCkdldENvbnRleHQSHy5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlcXVlc3QaIC5nYXN0cm9sb2cudjEuR2V0Q29udGV4dFJlc3BvbnNlEk4KCUFnZ3JlZ2F0ZRIeLmdhc3Ryb2xvZy52MS5BZ2dyZWdhdGVSZXF1ZXN0Gh8uZ2FzdHJvbG9nLnYxLkFnZ3JlZ2F0ZVJlc3BvbnNlMAESWAoNVmFsaWRhdGVRdWVyeRIiLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVxdWVzdBojLmdhc3Ryb2xvZy52MS5WYWxpZGF0ZVF1ZXJ5UmVzcG9uc2ViBnByb3RvMw", [file_gastrolog_v1_common]);
 
 /**
  * A query against one store or all of them. Fields left at their zero value fall back to the
@@ -422,6 +422,13 @@ export type QueryPlan = Message<"gastrolog.v1.QueryPlan"> & {
   cost?: QueryCost | undefined;
 
   /**
+   * The pipe stages after the filter, each with how it runs.
+   *
+   * @generated from field: repeated gastrolog.v1.PipelineStage stages = 11;
+   */
+  stages: PipelineStage[];
+
+  /**
    * The scan rate the expected times assume: raw bytes per millisecond this server measured
    * on finished scans (a default before any).
    *
@@ -436,6 +443,32 @@ export type QueryPlan = Message<"gastrolog.v1.QueryPlan"> & {
  */
 export const QueryPlanSchema: GenMessage<QueryPlan> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_query, 10);
+
+/**
+ * @generated from message gastrolog.v1.PipelineStage
+ */
+export type PipelineStage = Message<"gastrolog.v1.PipelineStage"> & {
+  /**
+   * The stage as canonical query text ("stats count() by host").
+   *
+   * @generated from field: string stage = 1;
+   */
+  stage: string;
+
+  /**
+   * "streaming", "materializing" or "short-circuit".
+   *
+   * @generated from field: string execution = 2;
+   */
+  execution: string;
+};
+
+/**
+ * Describes the message gastrolog.v1.PipelineStage.
+ * Use `create(PipelineStageSchema)` to create a new message.
+ */
+export const PipelineStageSchema: GenMessage<PipelineStage> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 11);
 
 /**
  * Explain's estimate of running a chunk or a query.
@@ -482,7 +515,7 @@ export type QueryCost = Message<"gastrolog.v1.QueryCost"> & {
  * Use `create(QueryCostSchema)` to create a new message.
  */
 export const QueryCostSchema: GenMessage<QueryCost> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 11);
+  messageDesc(file_gastrolog_v1_query, 12);
 
 /**
  * @generated from message gastrolog.v1.ChunkPlan
@@ -572,7 +605,7 @@ export type ChunkPlan = Message<"gastrolog.v1.ChunkPlan"> & {
  * Use `create(ChunkPlanSchema)` to create a new message.
  */
 export const ChunkPlanSchema: GenMessage<ChunkPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 12);
+  messageDesc(file_gastrolog_v1_query, 13);
 
 /**
  * @generated from message gastrolog.v1.ChunkActual
@@ -620,7 +653,7 @@ export type ChunkActual = Message<"gastrolog.v1.ChunkActual"> & {
  * Use `create(ChunkActualSchema)` to create a new message.
  */
 export const ChunkActualSchema: GenMessage<ChunkActual> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 13);
+  messageDesc(file_gastrolog_v1_query, 14);
 
 /**
  * @generated from message gastrolog.v1.BranchPlan
@@ -659,7 +692,7 @@ export type BranchPlan = Message<"gastrolog.v1.BranchPlan"> & {
  * Use `create(BranchPlanSchema)` to create a new message.
  */
 export const BranchPlanSchema: GenMessage<BranchPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 14);
+  messageDesc(file_gastrolog_v1_query, 15);
 
 /**
  * @generated from message gastrolog.v1.PlanStep
@@ -712,7 +745,7 @@ export type PlanStep = Message<"gastrolog.v1.PlanStep"> & {
  * Use `create(PlanStepSchema)` to create a new message.
  */
 export const PlanStepSchema: GenMessage<PlanStep> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 15);
+  messageDesc(file_gastrolog_v1_query, 16);
 
 /**
  * @generated from message gastrolog.v1.FollowRequest
@@ -731,7 +764,7 @@ export type FollowRequest = Message<"gastrolog.v1.FollowRequest"> & {
  * Use `create(FollowRequestSchema)` to create a new message.
  */
 export const FollowRequestSchema: GenMessage<FollowRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 16);
+  messageDesc(file_gastrolog_v1_query, 17);
 
 /**
  * @generated from message gastrolog.v1.FollowResponse
@@ -756,7 +789,7 @@ export type FollowResponse = Message<"gastrolog.v1.FollowResponse"> & {
  * Use `create(FollowResponseSchema)` to create a new message.
  */
 export const FollowResponseSchema: GenMessage<FollowResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 17);
+  messageDesc(file_gastrolog_v1_query, 18);
 
 /**
  * @generated from message gastrolog.v1.GetContextRequest
@@ -783,7 +816,7 @@ export type GetContextRequest = Message<"gastrolog.v1.GetContextRequest"> & {
  * Use `create(GetContextRequestSchema)` to create a new message.
  */
 export const GetContextRequestSchema: GenMessage<GetContextRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 18);
+  messageDesc(file_gastrolog_v1_query, 19);
 
 /**
  * @generated from message gastrolog.v1.GetContextResponse
@@ -814,7 +847,7 @@ export type GetContextResponse = Message<"gastrolog.v1.GetContextResponse"> & {
  * Use `create(GetContextResponseSchema)` to create a new message.
  */
 export const GetContextResponseSchema: GenMessage<GetContextResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 19);
+  messageDesc(file_gastrolog_v1_query, 20);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryRequest
@@ -836,7 +869,7 @@ export type ValidateQueryRequest = Message<"gastrolog.v1.ValidateQueryRequest"> 
  * Use `create(ValidateQueryRequestSchema)` to create a new message.
  */
 export const ValidateQueryRequestSchema: GenMessage<ValidateQueryRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 20);
+  messageDesc(file_gastrolog_v1_query, 21);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryResponse
@@ -889,7 +922,7 @@ export type ValidateQueryResponse = Message<"gastrolog.v1.ValidateQueryResponse"
  * Use `create(ValidateQueryResponseSchema)` to create a new message.
  */
 export const ValidateQueryResponseSchema: GenMessage<ValidateQueryResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 21);
+  messageDesc(file_gastrolog_v1_query, 22);
 
 /**
  * @generated from enum gastrolog.v1.ColumnType
