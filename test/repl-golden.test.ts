@@ -110,7 +110,7 @@ for (const [name, script, expected] of CONFIG_CASES) {
   });
 }
 
-test("repl follow matches test/golden/repl-follow.txt: only new matching records, then stopped", async () => {
+test("repl follow matches test/golden/repl-follow.txt: only new matching records (also as rows of | fields), then stopped", async () => {
   const t = new Transcript(fx.transport);
   const abort = new AbortController();
   t.text += "> follow error\n";
@@ -125,6 +125,16 @@ test("repl follow matches test/golden/repl-follow.txt: only new matching records
   await t.waitFor("and me too");
   abort.abort();
   expect(await running).toBe(true);
+  // With | where and | fields: rows of the named fields, renamed, for new matches only.
+  const line = "follow error | where -too | fields _time, host, _raw | rename _raw as text";
+  t.text += `> ${line}\n`;
+  const abort2 = new AbortController();
+  const rows = runLine(t.session, line, abort2.signal);
+  await t.waitFor("_time  host  text");
+  await ingest.append({ store: "default", records: [later(3, "ERROR once more"), later(4, "ERROR me too"), later(5, "ERROR last one")] });
+  await t.waitFor("last one");
+  abort2.abort();
+  expect(await rows).toBe(true);
   const { got, want } = transcriptGolden("follow", t.text);
   expect(got).toBe(want);
 });

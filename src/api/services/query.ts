@@ -11,6 +11,7 @@ import { explain, explainAnalyze } from "../../query/engine/explain.ts";
 import { renderExplain } from "../../query/engine/explain-text.ts";
 import { followAll } from "../../query/engine/follow-all.ts";
 import { followWheres } from "../../query/engine/follow.ts";
+import { followRows } from "../../query/engine/aggregate/follow-rows.ts";
 import { searchMerged } from "../../query/engine/merge.ts";
 import { search } from "../../query/engine/search.ts";
 import { tableQuery } from "../../query/engine/aggregate/table-query.ts";
@@ -137,6 +138,8 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       const sources = querySources(host, ctx, name);
       const sreq = toSearchRequest(req.query);
       followWheres(sreq.stages ?? []); // refuses table and materializing stages before the stream opens
+      const shape = followRows(sreq.stages ?? []);
+      const types = shape?.columns.map((c) => c.type) ?? [];
       const signal = AbortSignal.any([ctx.signal, host.drainSignal]);
       const it = followAll(sources, sreq, signal);
       const warnings = (name === ALL_STORES ? host.stores() : [requireStore(host, ctx, name)]).flatMap((s) => (s.settings.followNote ? [s.settings.followNote] : []));
@@ -144,9 +147,9 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       // message that follows tells the client the follow is live.
       let next = it.next();
       try {
-        yield { hits: [], warnings };
+        yield { hits: [], warnings, columns: shape?.columns.map(toColumnPb) ?? [] };
         for (let r = await next; !r.done; r = await next) {
-          yield { hits: [toHitPb(r.value)] };
+          yield shape ? { rows: [{ cells: shape.row(r.value.record).map((c, i) => toCellPb(c, types[i]!)) }] } : { hits: [toHitPb(r.value)] };
           next = it.next();
         }
       } finally {
