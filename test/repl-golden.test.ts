@@ -38,7 +38,7 @@ const CASES: [string, string[], boolean[]][] = [
   ["next", ["next", "set pager=4", "query", "next", "next 2", "next", "next", "set pager=0", "query level=warn", "next"], [false, true, true, true, true, true, true, true, true, false]],
   ["context", ["set context=1", "query disk", "set context=2 pager=3", "query error"], [true, true, true, true]],
   ["reverse", ["query reverse=true limit=3 info"], [true]],
-  ["aggregate", ["query * | stats count(), min(_time), max(_time) by bin(1m)", "query | stats count() by level, host | sort -count | head 4", "set output=json", "query error | stats count(), count_distinct(host) as hosts", "set output=text", "query | timechart 3", "query | stats avg()", "query | sort level", "follow | stats count()"], [true, true, true, true, true, true, false, false, false]],
+  ["aggregate", ["query * | stats count(), min(_time), max(_time) by bin(1m)", "query | stats count() by level, host | sort -count | head 4", "set output=json", "query error | stats count(), count_distinct(host) as hosts", "set output=text", "query | timechart 3", "query | stats avg()", "query | sort level", "follow | stats count()", "explain error | stats count() by host | head 2"], [true, true, true, true, true, true, false, false, false, true]],
   ["explain", ["explain error", "explain user=alice start=2025-03-01T10:00:30Z", "explain ("], [true, true, false]],
   ["store", ["store", "store audit", "query", "store nope", "store default"], [true, true, true, false, true]],
   ["set", ["set", "set pager=5", "set pager=0", "set pager=-1", "set pager", "set color=on", "set output=json", "set output=xml", "set context=3", "set context=x", "set"], [true, true, true, false, false, false, true, false, true, false, true]],
@@ -110,7 +110,7 @@ for (const [name, script, expected] of CONFIG_CASES) {
   });
 }
 
-test("repl follow matches test/golden/repl-follow.txt: only new matching records, then stopped", async () => {
+test("repl follow matches test/golden/repl-follow.txt: only new matching records (also as rows of | fields), then stopped", async () => {
   const t = new Transcript(fx.transport);
   const abort = new AbortController();
   t.text += "> follow error\n";
@@ -125,6 +125,16 @@ test("repl follow matches test/golden/repl-follow.txt: only new matching records
   await t.waitFor("and me too");
   abort.abort();
   expect(await running).toBe(true);
+  // With | where and | fields: rows of the named fields, renamed, for new matches only.
+  const line = "follow error | where -too | fields _time, host, _raw | rename _raw as text";
+  t.text += `> ${line}\n`;
+  const abort2 = new AbortController();
+  const rows = runLine(t.session, line, abort2.signal);
+  await t.waitFor("_time  host  text");
+  await ingest.append({ store: "default", records: [later(3, "ERROR once more"), later(4, "ERROR me too"), later(5, "ERROR last one")] });
+  await t.waitFor("last one");
+  abort2.abort();
+  expect(await rows).toBe(true);
   const { got, want } = transcriptGolden("follow", t.text);
   expect(got).toBe(want);
 });

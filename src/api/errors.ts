@@ -21,6 +21,7 @@ const CODES: Record<ErrorCode, Code> = {
   unauthenticated: Code.Unauthenticated,
   locked: Code.FailedPrecondition,
   cancelled: Code.Canceled,
+  deadline_exceeded: Code.DeadlineExceeded,
   internal: Code.Internal,
 };
 

@@ -3,8 +3,12 @@
  * serializer (key order fixed here, not by how a plan was built).
  */
 
-import type { BranchPlan, ChunkPlan, PlanStep, QueryPlan as EnginePlan } from "../query/engine/types.ts";
-import type { ChunkPlan as ChunkPb, QueryPlan as PlanPb } from "../api/gen/gastrolog/v1/query_pb.ts";
+import type { BranchPlan, ChunkCost, ChunkPlan, PlanStep, QueryPlan as EnginePlan } from "../query/engine/types.ts";
+import type { ChunkPlan as ChunkPb, QueryCost as CostPb, QueryPlan as PlanPb } from "../api/gen/gastrolog/v1/query_pb.ts";
+
+function cost(c: CostPb): ChunkCost {
+  return { blocks: Number(c.blocks), bytes: Number(c.bytes), records: Number(c.records), indexBytes: Number(c.indexBytes), millis: c.millis };
+}
 
 function chunk(c: ChunkPb): ChunkPlan {
   const plan: ChunkPlan = {
@@ -39,6 +43,7 @@ function chunk(c: ChunkPb): ChunkPlan {
     runtimeFilter: c.runtimeFilter,
     estimatedScan: Number(c.estimatedScan),
   };
+  if (c.cost) plan.cost = cost(c.cost);
   if (c.actual) {
     const a = c.actual;
     plan.actual = { scanned: Number(a.scanned), matched: Number(a.matched), millis: a.millis, planMillis: a.planMillis, indexBytes: Number(a.indexBytes), indexReads: Number(a.indexReads) };
@@ -56,6 +61,11 @@ export function fromQueryPlanPb(p: PlanPb | undefined): EnginePlan {
     totalChunks: p?.totalChunks ?? 0,
     chunks: p?.chunks.map(chunk) ?? [],
   };
+  if (p?.stages.length) plan.stages = p.stages.map((s) => ({ stage: s.stage, execution: s.execution }));
+  if (p?.cost) {
+    plan.cost = cost(p.cost);
+    plan.scanBytesPerMs = p.scanBytesPerMs;
+  }
   if (p?.startUs !== undefined) plan.start = Number(p.startUs);
   if (p?.endUs !== undefined) plan.end = Number(p.endUs);
   return plan;
@@ -63,8 +73,8 @@ export function fromQueryPlanPb(p: PlanPb | undefined): EnginePlan {
 
 const STEP_KEYS = ["index", "predicate", "before", "after", "action", "reason", "details"] as const;
 const BRANCH_KEYS = ["expression", "steps", "skipped", "skipReason", "estimate"] as const;
-const CHUNK_KEYS = ["store", "chunk", "sealed", "records", "eventStart", "eventEnd", "timeOverlap", "branches", "scanMode", "skipReason", "runtimeFilter", "estimatedScan", "actual"] as const;
-const PLAN_KEYS = ["direction", "start", "end", "expression", "dnfBranches", "limit", "totalChunks", "chunks"] as const;
+const CHUNK_KEYS = ["store", "chunk", "sealed", "records", "eventStart", "eventEnd", "timeOverlap", "branches", "scanMode", "skipReason", "runtimeFilter", "estimatedScan", "cost", "actual"] as const;
+const PLAN_KEYS = ["direction", "start", "end", "expression", "dnfBranches", "limit", "stages", "totalChunks", "cost", "scanBytesPerMs", "chunks"] as const;
 
 function pick<T extends object>(o: T, keys: readonly (keyof T)[]): Partial<T> {
   const out: Partial<T> = {};

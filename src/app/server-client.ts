@@ -46,6 +46,7 @@ const CODES: Partial<Record<Code, ErrorCode>> = {
   [Code.PermissionDenied]: "permission_denied",
   [Code.Unauthenticated]: "unauthenticated",
   [Code.ResourceExhausted]: "limit",
+  [Code.DeadlineExceeded]: "deadline_exceeded",
 };
 
 /**

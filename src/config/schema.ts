@@ -113,11 +113,31 @@ export interface ReceiverEntry {
   options: Record<string, unknown>;
 }
 
+/**
+ * Query guards (README "Query guards"): absent from a config that never set them, which then
+ * runs with DEFAULT_QUERY. Durations and sizes are canonical text; "0" / 0 disables a guard.
+ */
+export interface QueryConfig {
+  /** Default timeout of a query without `timeout=` (search, aggregate, explain; not follow). */
+  timeout: string;
+  /** Most matches a search returns and rows a table returns before it is cut (truncated). */
+  maxRows: number;
+  /** Most raw record bytes one search returns before it is cut (truncated). */
+  maxBytes: string;
+  /** Most bytes one streamed response carries. */
+  maxResponseBytes: string;
+  /** Refuse queries whose explain estimate is longer than this, unless `force=true`. */
+  maxEstimate: string;
+}
+
 export interface GastroConfig {
   server: ServerConfig;
   stores: StoreConfig[];
   receivers: ReceiverEntry[];
+  query?: QueryConfig;
 }
+
+export const DEFAULT_QUERY: Readonly<QueryConfig> = { timeout: "5m", maxRows: 0, maxBytes: "0", maxResponseBytes: "1MB", maxEstimate: "0" };
 
 export const DEFAULT_SERVER: Readonly<ServerConfig> = {
   listen: "127.0.0.1:4564",

@@ -41,7 +41,18 @@ describe("validateConfig", () => {
   const cases: { name: string; input: unknown; want: string[] }[] = [
     { name: "not an object", input: [1], want: ["$: expected an object, got [1]"] },
     { name: "null", input: null, want: ["$: a config must be a JSON object, got nothing"] },
-    { name: "unknown top-level field", input: { storez: [] }, want: ["$.storez: unknown field (known: server, stores, receivers)"] },
+    { name: "unknown top-level field", input: { storez: [] }, want: ["$.storez: unknown field (known: server, stores, receivers, query)"] },
+    {
+      name: "query guards",
+      input: { query: { timeout: "soon", maxRows: -1, maxBytes: "lots", maxResponseBytes: 0, maxEstimate: "1h", extra: 1 } },
+      want: [
+        "$.query.extra: unknown field (known: timeout, maxRows, maxBytes, maxResponseBytes, maxEstimate)",
+        "$.query.timeout: expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m (\"0\" to disable), got \"soon\"",
+        "$.query.maxRows: expected an integer in 0..9007199254740991, got -1",
+        "$.query.maxBytes: expected a size like \"64MB\" (B, KB, MB, GB, TB) or a byte count, got \"lots\"",
+        "$.query.maxResponseBytes: must be > 0 (a response carries at least one record)",
+      ],
+    },
     {
       name: "server fields",
       input: { server: { listen: "nohost", logLevel: "loud", shutdownTimeout: "0", socket: 5 } },

@@ -14,6 +14,7 @@ import {
   DEFAULT_DURABILITY,
   DEFAULT_RETENTION,
   DEFAULT_ROTATION,
+  DEFAULT_QUERY,
   DEFAULT_SERVER,
   DURABILITY_MODES,
   METRICS_ACCESS,
@@ -22,6 +23,7 @@ import {
   type CompressionConfig,
   type DurabilityConfig,
   type GastroConfig,
+  type QueryConfig,
   type RetentionConfig,
   type RotationConfig,
   type ServerConfig,
@@ -48,13 +50,14 @@ const LISTEN_RE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/;
 /** Validates and normalizes a whole config; throws ConfigError (invalid_argument) on any problem. */
 export function validateConfig(input: unknown, options: ValidateOptions = {}): GastroConfig {
   const p = new Problems();
-  const top = p.object(input, "$", ["server", "stores", "receivers"]);
+  const top = p.object(input, "$", ["server", "stores", "receivers", "query"]);
   if (input === undefined || input === null) p.add("$", "a config must be a JSON object, got nothing");
   const config: GastroConfig = {
     server: server(p, top.server),
     stores: p.array(top.stores, "$.stores").map((s, i) => store(p, s, `$.stores[${i}]`)),
     receivers: validateReceivers(p, top.receivers, options.receiverTypes),
   };
+  if (top.query !== undefined && top.query !== null) config.query = queryGuards(p, top.query);
   const seen = new Map<string, number>();
   config.stores.forEach((s, i) => {
     const first = seen.get(s.name);
@@ -81,6 +84,20 @@ function server(p: Problems, v: unknown): ServerConfig {
   };
   if (o.tls !== undefined && o.tls !== null) s.tls = validateTls(p, o.tls, `${path}.tls`);
   return s;
+}
+
+function queryGuards(p: Problems, v: unknown): QueryConfig {
+  const path = "$.query";
+  const o = p.object(v, path, ["timeout", "maxRows", "maxBytes", "maxResponseBytes", "maxEstimate"]);
+  const q: QueryConfig = {
+    timeout: duration(p, o, "timeout", path, DEFAULT_QUERY.timeout, true),
+    maxRows: p.int(o, "maxRows", path, 0, Number.MAX_SAFE_INTEGER, DEFAULT_QUERY.maxRows),
+    maxBytes: size(p, o, "maxBytes", path, DEFAULT_QUERY.maxBytes),
+    maxResponseBytes: size(p, o, "maxResponseBytes", path, DEFAULT_QUERY.maxResponseBytes),
+    maxEstimate: duration(p, o, "maxEstimate", path, DEFAULT_QUERY.maxEstimate, true),
+  };
+  if (q.maxResponseBytes === "0") p.add(`${path}.maxResponseBytes`, `must be > 0 (a response carries at least one record)`);
+  return q;
 }
 
 /** A `host:port` field ("" allowed: off). */

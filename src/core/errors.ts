@@ -15,6 +15,7 @@ export type ErrorCode =
   | "unauthenticated"
   | "locked"
   | "cancelled"
+  | "deadline_exceeded"
   | "internal";
 
 export class LogError extends Error {

@@ -25,4 +25,6 @@ export interface TableDone {
   warnings: string[];
   /** Set when a row limit cut the table (the rows are the first ones). */
   truncated?: string;
+  /** Set when the query's time limit stopped it: the table holds what was counted until then. */
+  deadline?: string;
 }

@@ -1,7 +1,7 @@
 /** QueryPlan (src/query/engine/types.ts) -> proto, field for field. */
 
 import { create } from "@bufbuild/protobuf";
-import type { BranchPlan, ChunkPlan, PlanStep, QueryPlan } from "../../query/engine/types.ts";
+import type { BranchPlan, ChunkCost, ChunkPlan, PlanStep, QueryPlan } from "../../query/engine/types.ts";
 import { QueryPlanSchema, type QueryPlan as QueryPlanPb } from "../gen/gastrolog/v1/query_pb.ts";
 import { i64 } from "./int64.ts";
 
@@ -11,6 +11,10 @@ function step(s: PlanStep) {
 
 function branch(b: BranchPlan) {
   return { expression: b.expression, steps: b.steps.map(step), skipped: b.skipped, skipReason: b.skipReason, estimate: i64(b.estimate) };
+}
+
+function cost(c: ChunkCost | undefined) {
+  return c ? { blocks: i64(c.blocks), bytes: i64(c.bytes), records: i64(c.records), indexBytes: i64(c.indexBytes), millis: c.millis } : undefined;
 }
 
 function chunk(c: ChunkPlan) {
@@ -27,6 +31,7 @@ function chunk(c: ChunkPlan) {
     skipReason: c.skipReason,
     runtimeFilter: c.runtimeFilter,
     estimatedScan: i64(c.estimatedScan),
+    cost: cost(c.cost),
     actual: c.actual ? { scanned: i64(c.actual.scanned), matched: i64(c.actual.matched), millis: c.actual.millis, planMillis: c.actual.planMillis, indexBytes: i64(c.actual.indexBytes), indexReads: i64(c.actual.indexReads) } : undefined,
   };
 }
@@ -41,5 +46,8 @@ export function toQueryPlanPb(p: QueryPlan): QueryPlanPb {
     limit: p.limit,
     totalChunks: p.totalChunks,
     chunks: p.chunks.map(chunk),
+    cost: cost(p.cost),
+    stages: p.stages ?? [],
+    scanBytesPerMs: p.scanBytesPerMs ?? 0,
   });
 }

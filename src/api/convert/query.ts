@@ -27,6 +27,8 @@ export function toSearchRequest(q: Query | undefined, now = nowMicros()): Search
     contextAfter: q?.contextAfter ?? 0,
     stages: args.stages,
   };
+  if (args.timeout !== undefined) req.timeout = args.timeout;
+  if (args.force) req.force = true;
   if (q?.resumeToken) req.resume = q.resumeToken;
   return req;
 }

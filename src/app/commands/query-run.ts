@@ -63,6 +63,7 @@ async function printHits(stream: AsyncIterable<SearchResponse>, format: (h: Hit)
     for (const w of m.warnings) io.stderr(`gastrolog query: warning: ${w}\n`);
     for (const h of m.hits) out.add(format(h));
     if (m.done) resume = m.resumeToken;
+    if (m.truncated) io.stderr(`--- result truncated: ${m.truncated}\n`);
   }
   out.flush();
   return resume;
@@ -71,11 +72,19 @@ async function printHits(stream: AsyncIterable<SearchResponse>, format: (h: Hit)
 /** Prints an Aggregate stream's table as aligned text, CSV or JSON lines; a cut table is noted on stderr. */
 async function printTable(stream: AsyncIterable<AggregateResponse>, output: string, io: CommandIO): Promise<number> {
   const responses: AggregateResponse[] = [];
-  for await (const m of stream) responses.push(m);
+  let failure: unknown;
+  try {
+    for await (const m of stream) responses.push(m);
+  } catch (err) {
+    // A query stopped by its time limit sent the table counted so far: print it, then fail.
+    if (responses.length === 0) throw err;
+    failure = err;
+  }
   const t = fromTablePb(responses);
   for (const w of t.warnings) io.stderr(`gastrolog query: warning: ${w}\n`);
   io.stdout(output === "json" ? tableJsonLines(t) : output === "csv" ? tableCsv(t) : tableText(t));
   if (t.truncated) io.stderr(`--- table truncated: ${t.truncated}\n`);
+  if (failure !== undefined) throw failure;
   return 0;
 }
 

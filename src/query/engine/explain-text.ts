@@ -3,7 +3,7 @@
  * bounds, index reasons and, after analyze, actual counts). Pure: plan in, text out.
  */
 
-import type { BranchPlan, ChunkPlan, PlanStep, QueryPlan } from "./types.ts";
+import type { BranchPlan, ChunkCost, ChunkPlan, PlanStep, QueryPlan } from "./types.ts";
 
 function time(us: number): string {
   return new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
@@ -22,6 +22,10 @@ function branchLines(b: BranchPlan, multi: boolean, n: number): string[] {
   return out;
 }
 
+function costText(c: ChunkCost): string {
+  return `${c.blocks} blocks, ${c.bytes} bytes to decompress, ${c.records} records to scan, ${c.indexBytes} index bytes read, ~${c.millis.toFixed(1)} ms`;
+}
+
 function chunkLines(c: ChunkPlan, n: number): string[] {
   const out = [`Chunk ${n}: ${c.chunk} (${c.sealed ? "sealed" : "active"}${c.store !== "default" ? `, store ${c.store}` : ""})`];
   if (c.records > 0) out.push(`  Time Range: ${time(c.eventStart)} - ${time(c.eventEnd)} [${c.timeOverlap}]`);
@@ -33,6 +37,7 @@ function chunkLines(c: ChunkPlan, n: number): string[] {
     out.push("", `  Chunk skipped: ${c.skipReason}`);
   } else {
     out.push("", `  Scan: ${c.scanMode}`, `  Estimated Records Scanned: ~${c.estimatedScan}`, `  Runtime Filter: ${c.runtimeFilter}`);
+    if (c.cost) out.push(`  Estimated Cost: ${costText(c.cost)}`);
   }
   if (c.actual) {
     const a = c.actual;
@@ -52,9 +57,14 @@ export function renderExplain(plan: QueryPlan): string {
     lines.push("  Mode: DNF (index-accelerated branches)");
   }
   if (plan.limit > 0) lines.push(`  Limit: ${plan.limit}`);
+  if (plan.stages) {
+    lines.push("  Pipeline:");
+    plan.stages.forEach((s, i) => lines.push(`    ${i + 1}. ${s.stage} [${s.execution}]`));
+  }
   const selected = plan.chunks.filter((c) => c.scanMode !== "skipped").length;
   lines.push("", `Chunks: ${selected} of ${plan.totalChunks} selected`);
   if (plan.chunks.length === 0) lines.push("", "No chunks match the query time range.");
+  if (plan.cost) lines.push(`Estimated Cost: ${costText(plan.cost)} at ${((plan.scanBytesPerMs ?? 0) / 1000).toFixed(0)} MB/s`);
   plan.chunks.forEach((c, i) => lines.push("", ...chunkLines(c, i + 1)));
   return lines.join("\n") + "\n";
 }

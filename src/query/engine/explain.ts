@@ -1,12 +1,15 @@
 /**
  * Explain: the plan of a query per chunk, built by the SAME planner execution uses
- * (planChunk), so what explain says is what a search does. `analyze` runs the search and adds
+ * (planChunk), so what explain says is what a search does, with its cost estimate (cost.ts). `analyze` runs the search and adds
  * the actual records scanned, matched and time per chunk.
  */
 
 import { toDnf, describeBranch } from "../lang/dnf.ts";
+import { executionClass } from "../lang/pipe-ast.ts";
+import { printStage } from "../lang/pipe-printer.ts";
 import { planChunk } from "./chunk-planner.ts";
 import { compileFilter } from "./compile.ts";
+import { chunkCost, DEFAULT_SCAN_BYTES_PER_MS, totalCost } from "./cost.ts";
 import { Pacer } from "./pacer.ts";
 import { search } from "./search.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
@@ -23,6 +26,7 @@ function header(src: SearchSource, req: SearchRequest, chunks: ChunkPlan[]): Que
     limit: req.limit,
     totalChunks: src.store.chunks().length,
     chunks,
+    ...(req.stages?.length ? { stages: req.stages.map((s) => ({ stage: printStage(s), execution: executionClass(s) })) } : {}),
   };
 }
 
@@ -47,7 +51,7 @@ function corruptPlan(store: string, meta: ChunkMeta): ChunkPlan {
  * Plans every chunk of the store without reading record data (index lookups may still be
  * costly, so it yields between chunks and stops when `signal` aborts).
  */
-export async function explain(src: SearchSource, req: SearchRequest, signal?: AbortSignal): Promise<QueryPlan> {
+export async function explain(src: SearchSource, req: SearchRequest, signal?: AbortSignal, bytesPerMs = DEFAULT_SCAN_BYTES_PER_MS): Promise<QueryPlan> {
   const filter = compileFilter(req.expr);
   const pacer = new Pacer(signal);
   const plans: ChunkPlan[] = [];
@@ -66,12 +70,14 @@ export async function explain(src: SearchSource, req: SearchRequest, signal?: Ab
     try {
       const now = reader.meta;
       const idx = now.state === "sealed" ? await src.indexes(reader, now) : undefined;
-      plans.push((await planChunk(src.name, now, reader, idx, filter, { start: req.start, end: req.end })).plan);
+      const read = idx?.read.bytes ?? 0;
+      const work = await planChunk(src.name, now, reader, idx, filter, { start: req.start, end: req.end });
+      plans.push({ ...work.plan, cost: chunkCost(now, reader.blocks(), work, (idx?.read.bytes ?? 0) - read, bytesPerMs) });
     } finally {
       reader.close();
     }
   }
-  return header(src, req, plans);
+  return { ...header(src, req, plans), cost: totalCost(plans.map((p) => p.cost ?? totalCost([]))), scanBytesPerMs: bytesPerMs };
 }
 
 /** Runs the query (to its limit) and reports plans with actual counts and times. */

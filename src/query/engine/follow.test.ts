@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
 import { parseExpr } from "../lang/parser.ts";
 import { createMemoryStore } from "../../storage/memory/memory-store.ts";
-import { follow } from "./follow.ts";
+import { follow, followWheres } from "./follow.ts";
+import { parseQueryArgs } from "../lang/controls.ts";
 import type { SearchHit } from "./types.ts";
 
 const enc = new TextEncoder();
@@ -36,4 +37,24 @@ test("follow ends promptly when aborted while idle", async () => {
   const next = it.next();
   ac.abort();
   expect((await next).done).toBe(true);
+});
+
+test("follow takes | where, then | fields and | rename; other stages and orders are refused with why", () => {
+  const stages = (q: string) => parseQueryArgs(q, 0).stages;
+  expect(followWheres(stages("| where a | where b | fields x | rename x as y")).length).toBe(2);
+  const why = (q: string) => {
+    try {
+      followWheres(stages(q));
+      return "ok";
+    } catch (err) {
+      return (err as Error).message.split(": ")[1]!.split(" (")[0];
+    }
+  };
+  expect(["| sort x", "| head 3", "| rename a as b", "| fields a | where b", "| timechart 5"].map(why)).toEqual([
+    "| sort needs every record before it answers",
+    "| head is not available in follow",
+    "| rename needs | fields before it",
+    "| where must come before | fields",
+    "| timechart needs every record before it answers",
+  ]);
 });

@@ -15,13 +15,24 @@ import { orderedChunks, type SearchSource } from "./source.ts";
 import type { SearchHit, SearchRequest } from "./types.ts";
 import { materializes, type PipeStage } from "../lang/pipe-ast.ts";
 
-/** The filters of a follow's `| where` stages; any other stage is refused (follow streams records as they come). */
+/**
+ * The filters of a follow's `| where` stages. Follow streams records as they arrive: it takes
+ * `| where` (before any `| fields`), one `| fields` and `| rename` after it (follow-rows.ts shapes
+ * those rows); any other stage is refused with why.
+ */
 export function followWheres(stages: readonly PipeStage[]): CompiledFilter[] {
-  return stages.map((s) => {
-    if (s.kind === "where") return compileFilter(s.expr);
-    const why = materializes(s) ? "needs every record before it answers" : "is not available in follow";
-    throw new LogError("invalid_argument", `follow streams records as they arrive: | ${s.kind} ${why} (run it as a query); follow takes | where stages only`);
-  });
+  const wheres: CompiledFilter[] = [];
+  let fields = false;
+  for (const s of stages) {
+    if (s.kind === "where" && !fields) wheres.push(compileFilter(s.expr));
+    else if (s.kind === "fields" && !fields) fields = true;
+    else if (s.kind === "rename" && fields) continue;
+    else {
+      const why = materializes(s) ? "needs every record before it answers" : s.kind === "rename" ? "needs | fields before it" : s.kind === "where" ? "must come before | fields" : "is not available in follow";
+      throw new LogError("invalid_argument", `follow streams records as they arrive: | ${s.kind} ${why} (run it as a query); follow takes | where, then | fields and | rename`);
+    }
+  }
+  return wheres;
 }
 
 export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr" | "start" | "end" | "stages">, signal: AbortSignal): AsyncGenerator<SearchHit> {

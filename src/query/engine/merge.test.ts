@@ -51,6 +51,12 @@ async function pages(srcs: SearchSource[], req: SearchRequest): Promise<string[]
 }
 
 describe("searchMerged", () => {
+  test("a trailing | head N keeps the first N matches of the merged result, with no resume token", async () => {
+    const srcs = await stores({ a: [1, 4, 6, 9], b: [2, 3, 7, 8] });
+    const q = parseQueryArgs("| where -a@4 | head 4", 0);
+    expect(await run(srcs, { ...BASE, expr: q.expr, stages: q.stages })).toEqual({ hits: ["a@1", "b@2", "b@3", "a@6"], resume: undefined });
+  });
+
   test("orders by event time across stores, ties by store name, both directions", async () => {
     const srcs = await stores({ b: [10, 20, 30, 40], a: [15, 20, 45], c: [5, 50] });
     const forward = ["c@5", "b@10", "a@15", "a@20", "b@20", "b@30", "b@40", "a@45", "c@50"];

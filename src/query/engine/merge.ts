@@ -48,14 +48,17 @@ export async function* searchMerged(sources: readonly SearchSource[], req: Searc
   try {
     for (const s of streams) if (await fillGroup(s, req.contextAfter, req.reverse)) heap.push(s);
     let matches = 0;
-    for (let s = heap.pop(); s !== undefined; s = heap.pop()) {
+    // A trailing `| head N` keeps the first N matches of the merged result (each store's own head is only an upper bound).
+    const last = req.stages?.at(-1);
+    const head = last?.kind === "head" ? last.n : Infinity;
+    for (let s = heap.pop(); s !== undefined && matches < head; s = heap.pop()) {
       for (const hit of s.group) {
         yield hit;
         if (!hit.context) s.position = { kind: "after", token: encodeResume({ store: s.name, chunk: hit.ref.chunk, pos: hit.ref.pos, reverse: req.reverse }) };
       }
       if (await fillGroup(s, req.contextAfter, req.reverse)) heap.push(s);
       else done.add(s.name);
-      if (req.limit > 0 && ++matches >= req.limit) {
+      if (++matches < head && req.limit > 0 && matches >= req.limit) {
         if (heap.size() === 0) return {};
         const stores: Record<string, StorePosition> = {};
         for (const name of done) stores[name] = { kind: "done" };

@@ -1,8 +1,8 @@
 /**
  * Keeps a query from holding the event loop: work runs in slices of a few milliseconds, and
  * between slices the query yields so receivers, acks, health checks, follow streams and other
- * queries run. Also where a query notices its client went away: every check looks at the abort
- * signal, so a cancelled query stops within one slice. One Pacer per query, shared by its
+ * queries run. Also where a query notices its client went away or its timeout passed: every
+ * check looks at the abort signal, so a cancelled or timed-out query stops within one slice. One Pacer per query, shared by its
  * source, stages and sink.
  */
 
@@ -37,7 +37,10 @@ export class Pacer {
     if (this.due()) await this.pause();
   }
 
+  /** A query's own timeout (or a token's limit) aborts with a LogError saying so; anything else is a cancel. */
   private throwIfCancelled(): void {
-    if (this.signal?.aborted) throw new LogError("cancelled", "query cancelled");
+    if (!this.signal?.aborted) return;
+    const reason: unknown = this.signal.reason;
+    throw reason instanceof LogError ? reason : new LogError("cancelled", "query cancelled");
   }
 }

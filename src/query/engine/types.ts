@@ -23,6 +23,10 @@ export interface SearchRequest {
   resume?: string;
   /** The stages after `|`: a search runs record stages (where, head); table stages go to tableQuery. */
   stages?: PipeStage[];
+  /** `timeout=` of the text (µs); the API turns it (or its default) into the abort signal. */
+  timeout?: number;
+  /** `force=true`: run even when the estimate is above the server's limit. */
+  force?: boolean;
 }
 
 export interface SearchHit {
@@ -83,8 +87,23 @@ export interface ChunkPlan {
   skipReason: string;
   runtimeFilter: string;
   estimatedScan: number;
+  /** Set by explain (not analyze): what running the chunk should cost. */
+  cost?: ChunkCost;
   /** Set by explain analyze. */
   actual?: ChunkActual;
+}
+
+/** Explain's estimate of running a chunk (or, summed, a query). */
+export interface ChunkCost {
+  /** Blocks to decompress and their raw bytes (each block's share of the chunk's raw bytes). */
+  blocks: number;
+  bytes: number;
+  /** Records to check. */
+  records: number;
+  /** Index bytes read to plan it (0 when the process cache held them). */
+  indexBytes: number;
+  /** Expected time of the scan at the measured scan rate. */
+  millis: number;
 }
 
 /** What running a chunk cost (explain analyze). */
@@ -109,4 +128,9 @@ export interface QueryPlan {
   limit: number;
   totalChunks: number;
   chunks: ChunkPlan[];
+  /** The pipe stages after the filter, each with how it runs (pipe-ast.ts executionClass). */
+  stages?: { stage: string; execution: string }[];
+  /** Set by explain (not analyze): the chunks' costs summed, and the scan rate used (raw bytes per ms). */
+  cost?: ChunkCost;
+  scanBytesPerMs?: number;
 }

@@ -1,6 +1,6 @@
 /**
  * Query control arguments (pulled out of the line before the filter is parsed): `start=`, `end=`, `last=`, `limit=`,
- * `reverse=` are pulled out of the query line before the filter is parsed. Unlike upstream,
+ * `reverse=`, `timeout=`, `force=` are pulled out of the query line before the filter is parsed. Unlike upstream,
  * the line is split respecting quotes and the arguments are blanked in place, so quoted
  * phrases keep their spacing and parse errors point at the user's original text. Pure.
  */
@@ -29,6 +29,10 @@ export interface QueryArgs {
   reverse: boolean;
   /** The stages after `|`, in order (empty when the line has no pipe). */
   stages: PipeStage[];
+  /** `timeout=`: how long the query may run (µs); absent = the server's default. */
+  timeout?: number;
+  /** `force=true`: run even when the cost estimate is above the server's limit. */
+  force?: boolean;
 }
 
 /** A whitespace-separated argument: `text` spans `[start, end)` of the line (UTF-16). */
@@ -69,9 +73,11 @@ export function splitArgs(line: string): ArgSpan[] {
   return out;
 }
 
-const CONTROL = /^(start|end|last|limit|reverse)=(.*)$/s;
+const CONTROL = /^(start|end|last|limit|reverse|timeout|force)=(.*)$/s;
 
 interface Pending {
+  timeout?: number;
+  force?: boolean;
   start?: number;
   end?: number;
   last?: number;
@@ -103,7 +109,8 @@ export function parseQueryArgs(line: string, now: number): QueryArgs {
     if (key === "start" || key === "end") got[key] = timeValue(line, key, value, valuePos, now);
     else if (key === "last") got.last = lastValue(line, value, valuePos);
     else if (key === "limit") got.limit = limitValue(line, value, valuePos);
-    else got.reverse = reverseValue(line, value, valuePos);
+    else if (key === "timeout") got.timeout = timeoutValue(line, value, valuePos);
+    else got[key] = booleanValue(line, key, value, valuePos);
     rest = rest.slice(0, arg.start) + " ".repeat(arg.end - arg.start) + rest.slice(arg.end);
   }
   if (got.last !== undefined && got.start !== undefined) {
@@ -119,6 +126,8 @@ export function parseQueryArgs(line: string, now: number): QueryArgs {
   if (rest.trim() !== "" && rest.trim() !== "*") out.expr = parseExpr(rest);
   if (start !== undefined) out.start = start;
   if (end !== undefined) out.end = end;
+  if (got.timeout !== undefined) out.timeout = got.timeout;
+  if (got.force) out.force = true;
   return out;
 }
 
@@ -158,9 +167,16 @@ export function parseCount(text: string): number | undefined {
   return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
 }
 
-function reverseValue(line: string, value: string, pos: number): boolean {
+function booleanValue(line: string, key: string, value: string, pos: number): boolean {
   if (value !== "true" && value !== "false") {
-    throw parseErrorAt(line, pos, `Invalid reverse: ${JSON.stringify(value)} (expected true or false)`);
+    throw parseErrorAt(line, pos, `Invalid ${key}: ${JSON.stringify(value)} (expected true or false)`);
   }
   return value === "true";
+}
+
+/** `timeout=<duration>` in µs, more than 0. */
+function timeoutValue(line: string, value: string, pos: number): number {
+  const d = parseDuration(value);
+  if (d === undefined || d <= 0) throw parseErrorAt(line, pos, `Invalid timeout: ${JSON.stringify(value)} (expected ${DURATION_FORMS}, more than 0)`);
+  return d;
 }

@@ -79,6 +79,15 @@ export function materializes(s: PipeStage): boolean {
   return s.kind === "stats" || s.kind === "timechart" || s.kind === "sort";
 }
 
+/**
+ * How a stage runs (explain): `streaming` passes rows on as they come, `materializing` needs
+ * all of its input first, `short-circuit` stops the scan once satisfied.
+ */
+export function executionClass(s: PipeStage): "streaming" | "materializing" | "short-circuit" {
+  if (s.kind === "head") return "short-circuit";
+  return materializes(s) ? "materializing" : "streaming";
+}
+
 /** The column an aggregation fills: its alias, `count`, or `<fn>_<field>`. */
 export function aggColumn(a: AggSpec): string {
   if (a.alias !== undefined) return a.alias;

@@ -1,12 +1,15 @@
 /**
  * `follow [args]` (alias `tail`): live tail of the current store through QueryService.Follow,
- * with the engine's filter semantics across rotations (the same predicates as `query`, not a looser substring test). Stops on
+ * with the engine's filter semantics across rotations (the same predicates as `query`, not a looser substring test);
+ * `| where` filters further and `| fields` prints rows of the named fields. Stops on
  * any key (interactive), Ctrl-C, or when the server ends the stream.
  */
 
 import { isCancel, rpcMessage } from "../client.ts";
 import { checkQuery } from "../query-text.ts";
 import { hitJson, hitLine } from "../render/records.ts";
+import { cellText, fromTablePb, tableJsonLines } from "../render/table.ts";
+import type { Column } from "../../core/table.ts";
 import type { ReplCommand } from "./command.ts";
 
 export const followCommand: ReplCommand = {
@@ -20,14 +23,22 @@ export const followCommand: ReplCommand = {
     const q = await checkQuery(s, args, signal);
     if (!q) return false;
     let live = false;
+    let columns: Column[] = [];
     try {
       for await (const r of s.client.query.follow({ query: { store: s.store, text: q.text } }, { signal })) {
         // The first (empty) message says the follow is live: announce it only then.
         if (!live) {
           s.note(s.interactive ? "--- Following (press any key to stop) ---" : "--- Following (Ctrl-C to stop) ---");
           for (const w of r.warnings) s.note(`note: ${w}`);
+          columns = fromTablePb([r]).columns;
+          if (columns.length > 0 && s.settings.output !== "json") s.row(columns.map((c) => c.name).join("  "));
         }
         live = true;
+        // With | fields, rows come instead of records: one line each (not aligned: they stream).
+        for (const row of fromTablePb([{ ...r, columns: [] }]).rows) {
+          const t = { columns, rows: [row] };
+          s.row(s.settings.output === "json" ? tableJsonLines(t).trimEnd() : row.map((c, i) => cellText(c, columns[i]!.type)).join("  "));
+        }
         for (const h of r.hits) {
           if (h.record) s.sawKeys(h.record.attrs);
           s.row(s.settings.output === "json" ? hitJson(h) : hitLine(h, q.terms, s.style));

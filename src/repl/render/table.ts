@@ -28,8 +28,11 @@ function fromCell(c: Row["cells"][number]): Cell {
 
 const TYPES: Record<number, Column["type"]> = { [ColumnType.TIME]: "time", [ColumnType.NUMBER]: "number" };
 
+/** Messages carrying table pieces: Aggregate's, and Follow's with `| fields`. */
+type TablePieces = Pick<AggregateResponse, "columns" | "rows" | "warnings"> & { truncated?: string };
+
 /** The table streamed in `responses` (columns from the first, rows from all). */
-export function fromTablePb(responses: readonly AggregateResponse[]): TableResult {
+export function fromTablePb(responses: readonly TablePieces[]): TableResult {
   const columns: Column[] = (responses[0]?.columns ?? []).map((c) => ({ name: c.name, type: TYPES[c.type] ?? "string" }));
   const rows = responses.flatMap((r) => r.rows.map((row) => row.cells.map(fromCell)));
   return { columns, rows, truncated: responses.at(-1)?.truncated ?? "", warnings: responses.flatMap((r) => r.warnings) };

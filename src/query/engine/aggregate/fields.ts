@@ -3,8 +3,10 @@
  * (`_time` = event time, `write_ts`, `ingest_ts`, `source_ts`, as epoch µs), `_raw` (the text),
  * else the record's attribute (exact name, then ASCII-case-insensitive), else the first
  * key=value pair of the text with that key (index/kv-extract.ts, case-insensitive), else a
- * field of a JSON object body (dotted names reach into nested objects). Attributes win on
- * collisions. Reads one record of a batch; allocates only the value it returns.
+ * field of a JSON object body (dotted names reach into nested objects; a body is parsed only
+ * when it holds the key as a plain JSON string, so a key written with \u escapes is not
+ * found). Attributes win on collisions. Reads one record of a batch; allocates only the value
+ * it returns.
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
@@ -26,11 +28,14 @@ export class FieldReader {
   private readonly lower: string;
   private readonly keyBytes: Uint8Array;
   private readonly path: string[];
+  /** The last path segment as a JSON string literal, looked for before a body is parsed. */
+  private readonly quotedLeaf: Uint8Array;
 
   constructor(readonly name: string) {
     this.lower = asciiLower(name);
     this.keyBytes = encoder.encode(this.lower);
     this.path = name.split(".");
+    this.quotedLeaf = encoder.encode(JSON.stringify(this.path[this.path.length - 1]));
   }
 
   /** True when values are timestamps (µs). */
@@ -56,6 +61,9 @@ export class FieldReader {
   }
 
   private fromAttrs(batch: RecordBatch, i: number): string | undefined {
+    // An empty map encodes as the single byte 0 (attrs-codec.ts): no object to build.
+    const encoded = batch.attrBytes?.(i);
+    if (encoded !== undefined && encoded.length === 1 && encoded[0] === 0) return undefined;
     const attrs = batch.attrs(i);
     const exact = attrs[this.name];
     if (exact !== undefined) return exact;
@@ -77,7 +85,10 @@ export class FieldReader {
     }
     let s = start;
     while (s < end && data[s]! <= 0x20) s++;
-    return data[s] === OPEN_BRACE ? this.fromJson(data.subarray(s, end)) : undefined;
+    if (data[s] !== OPEN_BRACE) return undefined;
+    // Parse only bodies that hold the (last) key in quotes: most records of a mixed store do not.
+    const body = data.subarray(s, end);
+    return indexOfBytes(body, this.quotedLeaf) < 0 ? undefined : this.fromJson(body);
   }
 
   private fromJson(bytes: Uint8Array): string | undefined {
@@ -94,6 +105,17 @@ export class FieldReader {
     if (v === undefined || v === null) return undefined;
     return typeof v === "object" ? JSON.stringify(v) : String(v);
   }
+}
+
+/** First index of `needle` in `hay`, or -1 (a byte-wise search anchored on its first byte). */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0]!;
+  for (let at = hay.indexOf(first); at >= 0 && at + needle.length <= hay.length; at = hay.indexOf(first, at + 1)) {
+    let k = 1;
+    while (k < needle.length && hay[at + k] === needle[k]) k++;
+    if (k === needle.length) return at;
+  }
+  return -1;
 }
 
 /** A value as a number: numbers as they are, numeric text parsed; undefined otherwise. */

@@ -19,7 +19,7 @@ import { recordStage, type HeadBudget } from "./record-stages.ts";
 import { StatsState } from "./stats.ts";
 import { countStore, countsOnly } from "./fast-count.ts";
 import { applyTableStage } from "./table-stages.ts";
-import type { Cell, Column, Table, TableDone } from "../../../core/table.ts";
+import type { Cell, Table, TableDone } from "../../../core/table.ts";
 import { timechartPlan, fillBuckets } from "./timechart.ts";
 
 export interface TableQueryOptions extends SearchOptions {
@@ -49,17 +49,22 @@ export async function tableQuery(sources: readonly SearchSource[], req: SearchRe
     return through(matchingBatches(src, req, sopts, pacer).batches, before);
   };
   const done: TableDone = { warnings };
-  // Stats without record stages before it: counts may come from indexes and block summaries.
-  const statsOf = (stage: StatsStage, o: { binOrigin?: number; maxGroups?: number }) =>
-    at === 0 && countsOnly(stage) ? countTable(sources, req, stage, o, pacer, sopts) : statsTable(sources, batchesOf, stage, o);
   let table: Table;
   if (maker.kind === "fields") {
-    table = await fieldsTable(sources, batchesOf, maker.names, opts.maxRows ?? DEFAULT_MAX_ROWS, done);
-  } else if (maker.kind === "timechart") {
-    const plan = timechartPlan(sources, req, maker);
-    table = fillBuckets(await statsOf(plan.stats, { binOrigin: plan.start, maxGroups: opts.maxGroups }), plan);
+    const readers = maker.names.map((n) => new FieldReader(n));
+    const rows: Cell[][] = [];
+    await untilDeadline(() => fieldsRows(sources, batchesOf, readers, opts.maxRows ?? DEFAULT_MAX_ROWS, rows, done), done);
+    table = { columns: readers.map((r) => ({ name: r.name, type: r.isTime ? "time" : "string" })), rows };
   } else {
-    table = await statsOf(maker as StatsStage, { maxGroups: opts.maxGroups });
+    const plan = maker.kind === "timechart" ? timechartPlan(sources, req, maker) : undefined;
+    const stage = plan?.stats ?? (maker as StatsStage);
+    const total = new StatsState(stage, { binOrigin: plan?.start, maxGroups: opts.maxGroups });
+    // Stats without record stages before it: counts may come from indexes and block summaries.
+    const fast = at === 0 && countsOnly(stage);
+    await untilDeadline(async () => {
+      for (const src of sources) await (fast ? countStore(src, req, total, pacer, sopts) : statsInto(batchesOf(src), total));
+    }, done);
+    table = plan ? fillBuckets(total.table(), plan) : total.table();
   }
   for (const s of stages.slice(at + 1)) table = applyTableStage(table, s);
   if (req.limit > 0 && table.rows.length > req.limit) {
@@ -69,15 +74,25 @@ export async function tableQuery(sources: readonly SearchSource[], req: SearchRe
   return { table, done };
 }
 
-type BatchesOf = (src: SearchSource) => AsyncIterable<RowBatch>;
+/**
+ * Runs `fill`; a query stopped by its time limit keeps what it computed so far, with the
+ * reason in `done.deadline` (the API sends the partial table, then DEADLINE_EXCEEDED).
+ */
+async function untilDeadline(fill: () => Promise<void>, done: TableDone): Promise<void> {
+  try {
+    await fill();
+  } catch (err) {
+    if (!(err instanceof LogError) || err.code !== "deadline_exceeded") throw err;
+    done.deadline = err.message;
+  }
+}
 
-/** Stats over every store: one partial per chunk, merged in. */
-async function statsTable(sources: readonly SearchSource[], batchesOf: BatchesOf, stage: StatsStage, o: { binOrigin?: number; maxGroups?: number }): Promise<Table> {
-  const total = new StatsState(stage, o);
-  for (const src of sources) {
-    let part = total.fresh();
-    let chunk = -1;
-    for await (const rb of batchesOf(src)) {
+/** One store's batches into `total`: one partial per chunk, merged in when the chunk is done. */
+async function statsInto(batches: AsyncIterable<RowBatch>, total: StatsState): Promise<void> {
+  let part = total.fresh();
+  let chunk = -1;
+  try {
+    for await (const rb of batches) {
       if (rb.chunkIndex !== chunk) {
         total.merge(part);
         part = total.fresh();
@@ -85,33 +100,24 @@ async function statsTable(sources: readonly SearchSource[], batchesOf: BatchesOf
       }
       part.addRows(rb);
     }
+  } finally {
     total.merge(part);
   }
-  return total.table();
 }
 
-/** count() [by bin()] over every store, counted without reading records where the indexes allow (fast-count.ts). */
-async function countTable(sources: readonly SearchSource[], req: SearchRequest, stage: StatsStage, o: { binOrigin?: number; maxGroups?: number }, pacer: Pacer, opts: SearchOptions): Promise<Table> {
-  const total = new StatsState(stage, o);
-  for (const src of sources) await countStore(src, req, total, pacer, opts);
-  return total.table();
-}
+type BatchesOf = (src: SearchSource) => AsyncIterable<RowBatch>;
 
-/** One row per record with the named fields, in store order, cut at `maxRows`. */
-async function fieldsTable(sources: readonly SearchSource[], batchesOf: BatchesOf, names: readonly string[], maxRows: number, done: TableDone): Promise<Table> {
-  const readers = names.map((n) => new FieldReader(n));
-  const columns: Column[] = readers.map((r) => ({ name: r.name, type: r.isTime ? "time" : "string" }));
-  const rows: Cell[][] = [];
+/** One row per record with the named fields into `rows`, in store order, cut at `maxRows`. */
+async function fieldsRows(sources: readonly SearchSource[], batchesOf: BatchesOf, readers: readonly FieldReader[], maxRows: number, rows: Cell[][], done: TableDone): Promise<void> {
   for (const src of sources) {
     for await (const rb of batchesOf(src)) {
       for (const i of rb.rows) {
         if (rows.length >= maxRows) {
           done.truncated = `more than ${maxRows} rows; narrow the query or add | head N`;
-          return { columns, rows };
+          return;
         }
         rows.push(readers.map((r) => r.read(rb.batch, i) ?? null));
       }
     }
   }
-  return { columns, rows };
 }

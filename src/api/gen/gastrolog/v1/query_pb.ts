@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gastrolog/v1/query.proto.
  */
 export const file_gastrolog_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJnCg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCSJKChBBZ2dyZWdhdGVSZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5EhIKCmJhdGNoX3NpemUYAiABKA0iPgoGQ29sdW1uEgwKBG5hbWUYASABKAkSJgoEdHlwZRgCIAEoDjIYLmdhc3Ryb2xvZy52MS5Db2x1bW5UeXBlIkQKBENlbGwSDgoEdGV4dBgBIAEoCUgAEhAKBm51bWJlchgCIAEoAUgAEhEKB3RpbWVfdXMYAyABKANIAEIHCgV2YWx1ZSIoCgNSb3cSIQoFY2VsbHMYASADKAsyEi5nYXN0cm9sb2cudjEuQ2VsbCKOAQoRQWdncmVnYXRlUmVzcG9uc2USJQoHY29sdW1ucxgBIAMoCzIULmdhc3Ryb2xvZy52MS5Db2x1bW4SHwoEcm93cxgCIAMoCzIRLmdhc3Ryb2xvZy52MS5Sb3cSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCRIRCgl0cnVuY2F0ZWQYBSABKAkiRQoORXhwbGFpblJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSDwoHYW5hbHl6ZRgCIAEoCCJGCg9FeHBsYWluUmVzcG9uc2USJQoEcGxhbhgBIAEoCzIXLmdhc3Ryb2xvZy52MS5RdWVyeVBsYW4SDAoEdGV4dBgCIAEoCSLaAQoJUXVlcnlQbGFuEhEKCWRpcmVjdGlvbhgBIAEoCRIVCghzdGFydF91cxgCIAEoA0gAiAEBEhMKBmVuZF91cxgDIAEoA0gBiAEBEhIKCmV4cHJlc3Npb24YBCABKAkSFAoMZG5mX2JyYW5jaGVzGAUgAygJEg0KBWxpbWl0GAYgASgNEhQKDHRvdGFsX2NodW5rcxgHIAEoDRInCgZjaHVua3MYCCADKAsyFy5nYXN0cm9sb2cudjEuQ2h1bmtQbGFuQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIs0CCglDaHVua1BsYW4SDQoFc3RvcmUYASABKAkSDQoFY2h1bmsYAiABKAkSDgoGc2VhbGVkGAMgASgIEg8KB3JlY29yZHMYBCABKAQSFgoOZXZlbnRfc3RhcnRfdXMYBSABKAMSFAoMZXZlbnRfZW5kX3VzGAYgASgDEhQKDHRpbWVfb3ZlcmxhcBgHIAEoCRIqCghicmFuY2hlcxgIIAMoCzIYLmdhc3Ryb2xvZy52MS5CcmFuY2hQbGFuEhEKCXNjYW5fbW9kZRgJIAEoCRITCgtza2lwX3JlYXNvbhgKIAEoCRIWCg5ydW50aW1lX2ZpbHRlchgLIAEoCRIWCg5lc3RpbWF0ZWRfc2NhbhgMIAEoBBIuCgZhY3R1YWwYDSABKAsyGS5nYXN0cm9sb2cudjEuQ2h1bmtBY3R1YWxIAIgBAUIJCgdfYWN0dWFsIn4KC0NodW5rQWN0dWFsEg8KB3NjYW5uZWQYASABKAQSDwoHbWF0Y2hlZBgCIAEoBBIOCgZtaWxsaXMYAyABKAESEwoLcGxhbl9taWxsaXMYBCABKAESEwoLaW5kZXhfYnl0ZXMYBSABKAQSEwoLaW5kZXhfcmVhZHMYBiABKAQifwoKQnJhbmNoUGxhbhISCgpleHByZXNzaW9uGAEgASgJEiUKBXN0ZXBzGAIgAygLMhYuZ2FzdHJvbG9nLnYxLlBsYW5TdGVwEg8KB3NraXBwZWQYAyABKAgSEwoLc2tpcF9yZWFzb24YBCABKAkSEAoIZXN0aW1hdGUYBSABKAMifAoIUGxhblN0ZXASDQoFaW5kZXgYASABKAkSEQoJcHJlZGljYXRlGAIgASgJEg4KBmJlZm9yZRgDIAEoAxINCgVhZnRlchgEIAEoAxIOCgZhY3Rpb24YBSABKAkSDgoGcmVhc29uGAYgASgJEg8KB2RldGFpbHMYByABKAkiMwoNRm9sbG93UmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeSJDCg5Gb2xsb3dSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIQCgh3YXJuaW5ncxgCIAMoCSJYChFHZXRDb250ZXh0UmVxdWVzdBIkCgNyZWYYASABKAsyFy5nYXN0cm9sb2cudjEuUmVjb3JkUmVmEg4KBmJlZm9yZRgCIAEoDRINCgVhZnRlchgDIAEoDSJ8ChJHZXRDb250ZXh0UmVzcG9uc2USIQoGYmVmb3JlGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIhCgZhbmNob3IYAiABKAsyES5nYXN0cm9sb2cudjEuSGl0EiAKBWFmdGVyGAMgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdCI0ChRWYWxpZGF0ZVF1ZXJ5UmVxdWVzdBIMCgR0ZXh0GAEgASgJEg4KBm5vd191cxgCIAEoAyKwAQoVVmFsaWRhdGVRdWVyeVJlc3BvbnNlEhIKCmV4cHJlc3Npb24YASABKAkSFQoIc3RhcnRfdXMYAiABKANIAIgBARITCgZlbmRfdXMYAyABKANIAYgBARINCgVsaW1pdBgEIAEoDRIPCgdyZXZlcnNlGAUgASgIEhAKCHBpcGVsaW5lGAYgASgJEg0KBXRhYmxlGAcgASgIQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzKm8KCkNvbHVtblR5cGUSGwoXQ09MVU1OX1RZUEVfVU5TUEVDSUZJRUQQABIWChJDT0xVTU5fVFlQRV9TVFJJTkcQARIWChJDT0xVTU5fVFlQRV9OVU1CRVIQAhIUChBDT0xVTU5fVFlQRV9USU1FEAMy3wMKDFF1ZXJ5U2VydmljZRJFCgZTZWFyY2gSGy5nYXN0cm9sb2cudjEuU2VhcmNoUmVxdWVzdBocLmdhc3Ryb2xvZy52MS5TZWFyY2hSZXNwb25zZTABEkYKB0V4cGxhaW4SHC5nYXN0cm9sb2cudjEuRXhwbGFpblJlcXVlc3QaHS5nYXN0cm9sb2cudjEuRXhwbGFpblJlc3BvbnNlEkUKBkZvbGxvdxIbLmdhc3Ryb2xvZy52MS5Gb2xsb3dSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLkZvbGxvd1Jlc3BvbnNlMAESTwoKR2V0Q29udGV4dBIfLmdhc3Ryb2xvZy52MS5HZXRDb250ZXh0UmVxdWVzdBogLmdhc3Ryb2xvZy52MS5HZXRDb250ZXh0UmVzcG9uc2USTgoJQWdncmVnYXRlEh4uZ2FzdHJvbG9nLnYxLkFnZ3JlZ2F0ZVJlcXVlc3QaHy5nYXN0cm9sb2cudjEuQWdncmVnYXRlUmVzcG9uc2UwARJYCg1WYWxpZGF0ZVF1ZXJ5EiIuZ2FzdHJvbG9nLnYxLlZhbGlkYXRlUXVlcnlSZXF1ZXN0GiMuZ2FzdHJvbG9nLnYxLlZhbGlkYXRlUXVlcnlSZXNwb25zZWIGcHJvdG8z", [file_gastrolog_v1_common]);
+  fileDesc("ChhnYXN0cm9sb2cvdjEvcXVlcnkucHJvdG8SDGdhc3Ryb2xvZy52MSLdAQoFUXVlcnkSDQoFc3RvcmUYASABKAkSDAoEdGV4dBgCIAEoCRIVCghzdGFydF91cxgDIAEoA0gAiAEBEhMKBmVuZF91cxgEIAEoA0gBiAEBEg0KBWxpbWl0GAUgASgNEg8KB3JldmVyc2UYBiABKAgSFgoOY29udGV4dF9iZWZvcmUYByABKA0SFQoNY29udGV4dF9hZnRlchgIIAEoDRIUCgxyZXN1bWVfdG9rZW4YCSABKAkSDgoGbm93X3VzGAogASgDQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzIkcKDVNlYXJjaFJlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkSEgoKYmF0Y2hfc2l6ZRgCIAEoDSJ6Cg5TZWFyY2hSZXNwb25zZRIfCgRoaXRzGAEgAygLMhEuZ2FzdHJvbG9nLnYxLkhpdBIUCgxyZXN1bWVfdG9rZW4YAiABKAkSDAoEZG9uZRgDIAEoCBIQCgh3YXJuaW5ncxgEIAMoCRIRCgl0cnVuY2F0ZWQYBSABKAkiSgoQQWdncmVnYXRlUmVxdWVzdBIiCgVxdWVyeRgBIAEoCzITLmdhc3Ryb2xvZy52MS5RdWVyeRISCgpiYXRjaF9zaXplGAIgASgNIj4KBkNvbHVtbhIMCgRuYW1lGAEgASgJEiYKBHR5cGUYAiABKA4yGC5nYXN0cm9sb2cudjEuQ29sdW1uVHlwZSJECgRDZWxsEg4KBHRleHQYASABKAlIABIQCgZudW1iZXIYAiABKAFIABIRCgd0aW1lX3VzGAMgASgDSABCBwoFdmFsdWUiKAoDUm93EiEKBWNlbGxzGAEgAygLMhIuZ2FzdHJvbG9nLnYxLkNlbGwijgEKEUFnZ3JlZ2F0ZVJlc3BvbnNlEiUKB2NvbHVtbnMYASADKAsyFC5nYXN0cm9sb2cudjEuQ29sdW1uEh8KBHJvd3MYAiADKAsyES5nYXN0cm9sb2cudjEuUm93EgwKBGRvbmUYAyABKAgSEAoId2FybmluZ3MYBCADKAkSEQoJdHJ1bmNhdGVkGAUgASgJIkUKDkV4cGxhaW5SZXF1ZXN0EiIKBXF1ZXJ5GAEgASgLMhMuZ2FzdHJvbG9nLnYxLlF1ZXJ5Eg8KB2FuYWx5emUYAiABKAgiRgoPRXhwbGFpblJlc3BvbnNlEiUKBHBsYW4YASABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlQbGFuEgwKBHRleHQYAiABKAki1wIKCVF1ZXJ5UGxhbhIRCglkaXJlY3Rpb24YASABKAkSFQoIc3RhcnRfdXMYAiABKANIAIgBARITCgZlbmRfdXMYAyABKANIAYgBARISCgpleHByZXNzaW9uGAQgASgJEhQKDGRuZl9icmFuY2hlcxgFIAMoCRINCgVsaW1pdBgGIAEoDRIUCgx0b3RhbF9jaHVua3MYByABKA0SJwoGY2h1bmtzGAggAygLMhcuZ2FzdHJvbG9nLnYxLkNodW5rUGxhbhIqCgRjb3N0GAkgASgLMhcuZ2FzdHJvbG9nLnYxLlF1ZXJ5Q29zdEgCiAEBEisKBnN0YWdlcxgLIAMoCzIbLmdhc3Ryb2xvZy52MS5QaXBlbGluZVN0YWdlEhkKEXNjYW5fYnl0ZXNfcGVyX21zGAogASgBQgsKCV9zdGFydF91c0IJCgdfZW5kX3VzQgcKBV9jb3N0IjEKDVBpcGVsaW5lU3RhZ2USDQoFc3RhZ2UYASABKAkSEQoJZXhlY3V0aW9uGAIgASgJImAKCVF1ZXJ5Q29zdBIOCgZibG9ja3MYASABKAQSDQoFYnl0ZXMYAiABKAQSDwoHcmVjb3JkcxgDIAEoBBITCgtpbmRleF9ieXRlcxgEIAEoBBIOCgZtaWxsaXMYBSABKAEiggMKCUNodW5rUGxhbhINCgVzdG9yZRgBIAEoCRINCgVjaHVuaxgCIAEoCRIOCgZzZWFsZWQYAyABKAgSDwoHcmVjb3JkcxgEIAEoBBIWCg5ldmVudF9zdGFydF91cxgFIAEoAxIUCgxldmVudF9lbmRfdXMYBiABKAMSFAoMdGltZV9vdmVybGFwGAcgASgJEioKCGJyYW5jaGVzGAggAygLMhguZ2FzdHJvbG9nLnYxLkJyYW5jaFBsYW4SEQoJc2Nhbl9tb2RlGAkgASgJEhMKC3NraXBfcmVhc29uGAogASgJEhYKDnJ1bnRpbWVfZmlsdGVyGAsgASgJEhYKDmVzdGltYXRlZF9zY2FuGAwgASgEEi4KBmFjdHVhbBgNIAEoCzIZLmdhc3Ryb2xvZy52MS5DaHVua0FjdHVhbEgAiAEBEioKBGNvc3QYDiABKAsyFy5nYXN0cm9sb2cudjEuUXVlcnlDb3N0SAGIAQFCCQoHX2FjdHVhbEIHCgVfY29zdCJ+CgtDaHVua0FjdHVhbBIPCgdzY2FubmVkGAEgASgEEg8KB21hdGNoZWQYAiABKAQSDgoGbWlsbGlzGAMgASgBEhMKC3BsYW5fbWlsbGlzGAQgASgBEhMKC2luZGV4X2J5dGVzGAUgASgEEhMKC2luZGV4X3JlYWRzGAYgASgEIn8KCkJyYW5jaFBsYW4SEgoKZXhwcmVzc2lvbhgBIAEoCRIlCgVzdGVwcxgCIAMoCzIWLmdhc3Ryb2xvZy52MS5QbGFuU3RlcBIPCgdza2lwcGVkGAMgASgIEhMKC3NraXBfcmVhc29uGAQgASgJEhAKCGVzdGltYXRlGAUgASgDInwKCFBsYW5TdGVwEg0KBWluZGV4GAEgASgJEhEKCXByZWRpY2F0ZRgCIAEoCRIOCgZiZWZvcmUYAyABKAMSDQoFYWZ0ZXIYBCABKAMSDgoGYWN0aW9uGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIPCgdkZXRhaWxzGAcgASgJIjMKDUZvbGxvd1JlcXVlc3QSIgoFcXVlcnkYASABKAsyEy5nYXN0cm9sb2cudjEuUXVlcnkiiwEKDkZvbGxvd1Jlc3BvbnNlEh8KBGhpdHMYASADKAsyES5nYXN0cm9sb2cudjEuSGl0EhAKCHdhcm5pbmdzGAIgAygJEiUKB2NvbHVtbnMYAyADKAsyFC5nYXN0cm9sb2cudjEuQ29sdW1uEh8KBHJvd3MYBCADKAsyES5nYXN0cm9sb2cudjEuUm93IlgKEUdldENvbnRleHRSZXF1ZXN0EiQKA3JlZhgBIAEoCzIXLmdhc3Ryb2xvZy52MS5SZWNvcmRSZWYSDgoGYmVmb3JlGAIgASgNEg0KBWFmdGVyGAMgASgNInwKEkdldENvbnRleHRSZXNwb25zZRIhCgZiZWZvcmUYASADKAsyES5nYXN0cm9sb2cudjEuSGl0EiEKBmFuY2hvchgCIAEoCzIRLmdhc3Ryb2xvZy52MS5IaXQSIAoFYWZ0ZXIYAyADKAsyES5nYXN0cm9sb2cudjEuSGl0IjQKFFZhbGlkYXRlUXVlcnlSZXF1ZXN0EgwKBHRleHQYASABKAkSDgoGbm93X3VzGAIgASgDIrABChVWYWxpZGF0ZVF1ZXJ5UmVzcG9uc2USEgoKZXhwcmVzc2lvbhgBIAEoCRIVCghzdGFydF91cxgCIAEoA0gAiAEBEhMKBmVuZF91cxgDIAEoA0gBiAEBEg0KBWxpbWl0GAQgASgNEg8KB3JldmVyc2UYBSABKAgSEAoIcGlwZWxpbmUYBiABKAkSDQoFdGFibGUYByABKAhCCwoJX3N0YXJ0X3VzQgkKB19lbmRfdXMqbwoKQ29sdW1uVHlwZRIbChdDT0xVTU5fVFlQRV9VTlNQRUNJRklFRBAAEhYKEkNPTFVNTl9UWVBFX1NUUklORxABEhYKEkNPTFVNTl9UWVBFX05VTUJFUhACEhQKEENPTFVNTl9UWVBFX1RJTUUQAzLfAwoMUXVlcnlTZXJ2aWNlEkUKBlNlYXJjaBIbLmdhc3Ryb2xvZy52MS5TZWFyY2hSZXF1ZXN0GhwuZ2FzdHJvbG9nLnYxLlNlYXJjaFJlc3BvbnNlMAESRgoHRXhwbGFpbhIcLmdhc3Ryb2xvZy52MS5FeHBsYWluUmVxdWVzdBodLmdhc3Ryb2xvZy52MS5FeHBsYWluUmVzcG9uc2USRQoGRm9sbG93EhsuZ2FzdHJvbG9nLnYxLkZvbGxvd1JlcXVlc3QaHC5nYXN0cm9sb2cudjEuRm9sbG93UmVzcG9uc2UwARJPCgpHZXRDb250ZXh0Eh8uZ2FzdHJvbG9nLnYxLkdldENvbnRleHRSZXF1ZXN0GiAuZ2FzdHJvbG9nLnYxLkdldENvbnRleHRSZXNwb25zZRJOCglBZ2dyZWdhdGUSHi5nYXN0cm9sb2cudjEuQWdncmVnYXRlUmVxdWVzdBofLmdhc3Ryb2xvZy52MS5BZ2dyZWdhdGVSZXNwb25zZTABElgKDVZhbGlkYXRlUXVlcnkSIi5nYXN0cm9sb2cudjEuVmFsaWRhdGVRdWVyeVJlcXVlc3QaIy5nYXN0cm9sb2cudjEuVmFsaWRhdGVRdWVyeVJlc3BvbnNlYgZwcm90bzM", [file_gastrolog_v1_common]);
 
 /**
  * A query against one store or all of them. Fields left at their zero value fall back to the
@@ -153,6 +153,14 @@ export type SearchResponse = Message<"gastrolog.v1.SearchResponse"> & {
    * @generated from field: repeated string warnings = 4;
    */
   warnings: string[];
+
+  /**
+   * On the last message: why the server cut the result short (its query.maxRows or
+   * query.maxBytes), "" when it is whole.
+   *
+   * @generated from field: string truncated = 5;
+   */
+  truncated: string;
 };
 
 /**
@@ -295,7 +303,8 @@ export type AggregateResponse = Message<"gastrolog.v1.AggregateResponse"> & {
   warnings: string[];
 
   /**
-   * On the last message: why the table was cut short (a row limit), "" when it is whole.
+   * On the last message: why the table was cut short (a row limit), "" when it is whole. A query
+   * stopped by its time limit sends the table counted so far, then fails with DEADLINE_EXCEEDED.
    *
    * @generated from field: string truncated = 5;
    */
@@ -404,6 +413,28 @@ export type QueryPlan = Message<"gastrolog.v1.QueryPlan"> & {
    * @generated from field: repeated gastrolog.v1.ChunkPlan chunks = 8;
    */
   chunks: ChunkPlan[];
+
+  /**
+   * Explain (not analyze): the chunks' costs summed.
+   *
+   * @generated from field: optional gastrolog.v1.QueryCost cost = 9;
+   */
+  cost?: QueryCost | undefined;
+
+  /**
+   * The pipe stages after the filter, each with how it runs.
+   *
+   * @generated from field: repeated gastrolog.v1.PipelineStage stages = 11;
+   */
+  stages: PipelineStage[];
+
+  /**
+   * The scan rate the expected times assume: raw bytes per millisecond this server measured
+   * on finished scans (a default before any).
+   *
+   * @generated from field: double scan_bytes_per_ms = 10;
+   */
+  scanBytesPerMs: number;
 };
 
 /**
@@ -412,6 +443,79 @@ export type QueryPlan = Message<"gastrolog.v1.QueryPlan"> & {
  */
 export const QueryPlanSchema: GenMessage<QueryPlan> = /*@__PURE__*/
   messageDesc(file_gastrolog_v1_query, 10);
+
+/**
+ * @generated from message gastrolog.v1.PipelineStage
+ */
+export type PipelineStage = Message<"gastrolog.v1.PipelineStage"> & {
+  /**
+   * The stage as canonical query text ("stats count() by host").
+   *
+   * @generated from field: string stage = 1;
+   */
+  stage: string;
+
+  /**
+   * "streaming", "materializing" or "short-circuit".
+   *
+   * @generated from field: string execution = 2;
+   */
+  execution: string;
+};
+
+/**
+ * Describes the message gastrolog.v1.PipelineStage.
+ * Use `create(PipelineStageSchema)` to create a new message.
+ */
+export const PipelineStageSchema: GenMessage<PipelineStage> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 11);
+
+/**
+ * Explain's estimate of running a chunk or a query.
+ *
+ * @generated from message gastrolog.v1.QueryCost
+ */
+export type QueryCost = Message<"gastrolog.v1.QueryCost"> & {
+  /**
+   * Blocks to decompress and their raw bytes.
+   *
+   * @generated from field: uint64 blocks = 1;
+   */
+  blocks: bigint;
+
+  /**
+   * @generated from field: uint64 bytes = 2;
+   */
+  bytes: bigint;
+
+  /**
+   * Records to check.
+   *
+   * @generated from field: uint64 records = 3;
+   */
+  records: bigint;
+
+  /**
+   * Index bytes read to plan it (0 when cached).
+   *
+   * @generated from field: uint64 index_bytes = 4;
+   */
+  indexBytes: bigint;
+
+  /**
+   * Expected time at the measured scan rate.
+   *
+   * @generated from field: double millis = 5;
+   */
+  millis: number;
+};
+
+/**
+ * Describes the message gastrolog.v1.QueryCost.
+ * Use `create(QueryCostSchema)` to create a new message.
+ */
+export const QueryCostSchema: GenMessage<QueryCost> = /*@__PURE__*/
+  messageDesc(file_gastrolog_v1_query, 12);
 
 /**
  * @generated from message gastrolog.v1.ChunkPlan
@@ -487,6 +591,13 @@ export type ChunkPlan = Message<"gastrolog.v1.ChunkPlan"> & {
    * @generated from field: optional gastrolog.v1.ChunkActual actual = 13;
    */
   actual?: ChunkActual | undefined;
+
+  /**
+   * Present without analyze: the estimate.
+   *
+   * @generated from field: optional gastrolog.v1.QueryCost cost = 14;
+   */
+  cost?: QueryCost | undefined;
 };
 
 /**
@@ -494,7 +605,7 @@ export type ChunkPlan = Message<"gastrolog.v1.ChunkPlan"> & {
  * Use `create(ChunkPlanSchema)` to create a new message.
  */
 export const ChunkPlanSchema: GenMessage<ChunkPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 11);
+  messageDesc(file_gastrolog_v1_query, 13);
 
 /**
  * @generated from message gastrolog.v1.ChunkActual
@@ -542,7 +653,7 @@ export type ChunkActual = Message<"gastrolog.v1.ChunkActual"> & {
  * Use `create(ChunkActualSchema)` to create a new message.
  */
 export const ChunkActualSchema: GenMessage<ChunkActual> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 12);
+  messageDesc(file_gastrolog_v1_query, 14);
 
 /**
  * @generated from message gastrolog.v1.BranchPlan
@@ -581,7 +692,7 @@ export type BranchPlan = Message<"gastrolog.v1.BranchPlan"> & {
  * Use `create(BranchPlanSchema)` to create a new message.
  */
 export const BranchPlanSchema: GenMessage<BranchPlan> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 13);
+  messageDesc(file_gastrolog_v1_query, 15);
 
 /**
  * @generated from message gastrolog.v1.PlanStep
@@ -634,7 +745,7 @@ export type PlanStep = Message<"gastrolog.v1.PlanStep"> & {
  * Use `create(PlanStepSchema)` to create a new message.
  */
 export const PlanStepSchema: GenMessage<PlanStep> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 14);
+  messageDesc(file_gastrolog_v1_query, 16);
 
 /**
  * @generated from message gastrolog.v1.FollowRequest
@@ -653,7 +764,7 @@ export type FollowRequest = Message<"gastrolog.v1.FollowRequest"> & {
  * Use `create(FollowRequestSchema)` to create a new message.
  */
 export const FollowRequestSchema: GenMessage<FollowRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 15);
+  messageDesc(file_gastrolog_v1_query, 17);
 
 /**
  * @generated from message gastrolog.v1.FollowResponse
@@ -671,6 +782,18 @@ export type FollowResponse = Message<"gastrolog.v1.FollowResponse"> & {
    * @generated from field: repeated string warnings = 2;
    */
   warnings: string[];
+
+  /**
+   * With `| fields` in the query: the columns (first message only), then rows instead of hits.
+   *
+   * @generated from field: repeated gastrolog.v1.Column columns = 3;
+   */
+  columns: Column[];
+
+  /**
+   * @generated from field: repeated gastrolog.v1.Row rows = 4;
+   */
+  rows: Row[];
 };
 
 /**
@@ -678,7 +801,7 @@ export type FollowResponse = Message<"gastrolog.v1.FollowResponse"> & {
  * Use `create(FollowResponseSchema)` to create a new message.
  */
 export const FollowResponseSchema: GenMessage<FollowResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 16);
+  messageDesc(file_gastrolog_v1_query, 18);
 
 /**
  * @generated from message gastrolog.v1.GetContextRequest
@@ -705,7 +828,7 @@ export type GetContextRequest = Message<"gastrolog.v1.GetContextRequest"> & {
  * Use `create(GetContextRequestSchema)` to create a new message.
  */
 export const GetContextRequestSchema: GenMessage<GetContextRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 17);
+  messageDesc(file_gastrolog_v1_query, 19);
 
 /**
  * @generated from message gastrolog.v1.GetContextResponse
@@ -736,7 +859,7 @@ export type GetContextResponse = Message<"gastrolog.v1.GetContextResponse"> & {
  * Use `create(GetContextResponseSchema)` to create a new message.
  */
 export const GetContextResponseSchema: GenMessage<GetContextResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 18);
+  messageDesc(file_gastrolog_v1_query, 20);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryRequest
@@ -758,7 +881,7 @@ export type ValidateQueryRequest = Message<"gastrolog.v1.ValidateQueryRequest"> 
  * Use `create(ValidateQueryRequestSchema)` to create a new message.
  */
 export const ValidateQueryRequestSchema: GenMessage<ValidateQueryRequest> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 19);
+  messageDesc(file_gastrolog_v1_query, 21);
 
 /**
  * @generated from message gastrolog.v1.ValidateQueryResponse
@@ -811,7 +934,7 @@ export type ValidateQueryResponse = Message<"gastrolog.v1.ValidateQueryResponse"
  * Use `create(ValidateQueryResponseSchema)` to create a new message.
  */
 export const ValidateQueryResponseSchema: GenMessage<ValidateQueryResponse> = /*@__PURE__*/
-  messageDesc(file_gastrolog_v1_query, 20);
+  messageDesc(file_gastrolog_v1_query, 22);
 
 /**
  * @generated from enum gastrolog.v1.ColumnType
