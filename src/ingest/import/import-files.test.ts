@@ -190,6 +190,29 @@ describe("importFiles", () => {
     expect({ appended: store.records.length, records: summary.records, alreadyStored: summary.alreadyStored, checked: i }).toEqual({ appended: 5, records: 5, alreadyStored: 2, checked: 3 });
   });
 
+  test("a signal that never fires holds no listener per block read (each read's block is released)", async () => {
+    const store = new FakeStore(1000);
+    const signal = new AbortController().signal;
+    let listening = 0;
+    let most = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((type: string, fn: EventListener, o?: AddEventListenerOptions) => {
+      most = Math.max(most, ++listening);
+      add(type, fn, o);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, fn: EventListener) => {
+      listening--;
+      remove(type, fn);
+    }) as typeof signal.removeEventListener;
+    const enc = new TextEncoder();
+    const stdin = (async function* () {
+      for (let b = 0; b < 50; b++) yield enc.encode(`block ${b} a\nblock ${b} b\n`);
+    })();
+    const summary = await importFiles(store.asStore(), ["-"], { storeBatch: 10, clock: clock(), stdin, signal });
+    expect({ records: summary.records, listening, most }).toEqual({ records: 100, listening: 0, most: 1 });
+  });
+
   test("an aborted signal stops reading: complete lines read so far are stored, the position says where to go on", async () => {
     const store = new FakeStore(100);
     const stop = new AbortController();

@@ -259,23 +259,35 @@ class Appender {
 
 /**
  * `chunks` until `signal` aborts — also while a read is pending (stdin waiting for input), so
- * a stop never waits for more data. The abandoned read is left to finish on its own.
+ * a stop never waits for more data. The abandoned read is left to finish on its own. Each read
+ * races a promise of its own, dropped after it: racing one long-lived promise would attach a
+ * reaction per read that holds the read's block until the import ends (the whole input).
  */
 async function* untilAborted(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
   if (!signal) return yield* chunks;
   const it = chunks[Symbol.asyncIterator]();
-  const aborted = new Promise<undefined>((resolve) => {
-    if (signal.aborted) resolve(undefined);
-    else signal.addEventListener("abort", () => resolve(undefined), { once: true });
-  });
   try {
-    for (;;) {
-      const r = await Promise.race([it.next(), aborted]);
+    while (!signal.aborted) {
+      const r = await nextUnlessAborted(it, signal);
       if (r === undefined || r.done) return;
       yield r.value;
     }
   } finally {
     void it.return?.()?.catch(() => {});
+  }
+}
+
+/** The next item of `it`, or undefined once `signal` aborts first. */
+async function nextUnlessAborted<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | undefined> {
+  let onAbort = (): void => {};
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+  });
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await Promise.race([it.next(), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
 
