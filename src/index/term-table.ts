@@ -17,7 +17,7 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const INITIAL_TERMS = 1024;
 /** Occurrences collected before they are spilled as a run (4 bytes each while collected). */
-export const RUN_OCCURRENCES = 1 << 19;
+export const RUN_OCCURRENCES = 1 << 21;
 
 /** Spilled occurrences: for term ids below offsets.length - 1, positions as delta varints. */
 interface Run {
