@@ -9,7 +9,6 @@
 
 import { Buffer } from "node:buffer";
 import { ByteWriter } from "../core/bytes/growable.ts";
-import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import { encodePostings } from "./postings.ts";
 import type { TermIndexInput } from "./term-writer.ts";
 
@@ -17,7 +16,7 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const INITIAL_TERMS = 1024;
 /** Occurrences collected before they are spilled as a run (4 bytes each while collected). */
-export const RUN_OCCURRENCES = 1 << 21;
+export const RUN_OCCURRENCES = 1 << 19;
 
 /** Spilled occurrences: for term ids below offsets.length - 1, positions as delta varints. */
 interface Run {
@@ -49,6 +48,9 @@ export class TermTable {
   private occ = new Uint32Array(1 << 14);
   private occLength = 0;
   private readonly runs: Run[] = [];
+  /** Scratch of spill(), kept from run to run. */
+  private grouped = new Uint32Array(0);
+  private readonly runWriter = new ByteWriter(1 << 16);
   /** Records with at least one occurrence: their position and first occurrence index. */
   private recPos = new Uint32Array(1024);
   private recFirst = new Uint32Array(1024);
@@ -146,9 +148,10 @@ export class TermTable {
     const terms = new Uint8Array(termBytes);
     const termEnds = new Uint32Array(n);
     const postingEnds = new Uint32Array(n);
-    const w = new ByteWriter(4096);
+    let runBytes = 0;
+    for (const run of this.runs) runBytes += run.bytes.length;
+    const w = new ByteWriter(runBytes + 2 * n + 64);
     let positions = new Uint32Array(1024);
-    const cur: VarintCursor = { pos: 0 };
     let t = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
@@ -160,8 +163,23 @@ export class TermTable {
       for (const run of this.runs) {
         if (id + 1 >= run.offsets.length) continue;
         const end = run.offsets[id + 1]!;
+        const b = run.bytes;
         let pos = 0;
-        for (cur.pos = run.offsets[id]!; cur.pos < end; ) positions[k++] = pos += readVarint(run.bytes, cur, end);
+        for (let p = run.offsets[id]!; p < end; ) {
+          // Inline varint read (our own bytes, written by spill()): the merge's inner loop.
+          let v = b[p++]!;
+          if (v >= 0x80) {
+            v &= 0x7f;
+            let mul = 128;
+            let c: number;
+            do {
+              c = b[p++]!;
+              v += (c & 0x7f) * mul;
+              mul *= 128;
+            } while (c >= 0x80);
+          }
+          positions[k++] = pos += v;
+        }
       }
       encodePostings(positions.subarray(0, k), w);
       postingEnds[i] = w.length;
@@ -177,14 +195,16 @@ export class TermTable {
     const start = new Uint32Array(size + 1);
     for (let k = 0; k < this.occLength; k++) start[this.occ[k]! + 1]++;
     for (let i = 0; i < size; i++) start[i + 1] += start[i]!;
-    const grouped = new Uint32Array(this.occLength);
+    if (this.grouped.length < this.occLength) this.grouped = new Uint32Array(this.occLength);
+    const grouped = this.grouped;
     const fill = start.slice(0, size);
     for (let r = 0; r < this.recs; r++) {
       const end = r + 1 < this.recs ? this.recFirst[r + 1]! : this.occLength;
       const pos = this.recPos[r]!;
       for (let k = this.recFirst[r]!; k < end; k++) grouped[fill[this.occ[k]!]!++] = pos;
     }
-    const w = new ByteWriter(this.occLength * 2);
+    const w = this.runWriter;
+    w.reset();
     for (let id = 0; id < size; id++) {
       let prev = 0;
       for (let k = start[id]!; k < start[id + 1]!; k++) {
