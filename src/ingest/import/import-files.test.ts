@@ -164,10 +164,25 @@ describe("importFiles", () => {
     expect([err instanceof LogError, (err as LogError).code]).toEqual([true, "corrupt"]);
   });
 
+  test("the next append waits for the promise onCommit returned; its rejection fails the import", async () => {
+    const store = new FakeStore(100);
+    const events: string[] = [];
+    const append = store.append.bind(store);
+    store.append = (batch) => {
+      events.push(`append ${batch.length}`);
+      return append(batch);
+    };
+    const slowCommit = (c: ImportCommit) => Bun.sleep(5).then(() => void events.push(`committed ${c.records}`));
+    await importFiles(store.asStore(), [plain], { storeBatch: 3, clock: clock(), year: 2024, onCommit: slowCommit });
+    expect(events).toEqual(["append 3", "committed 3", "append 3", "committed 6", "append 1", "committed 7"]);
+    const failing = importFiles(new FakeStore(100).asStore(), [plain], { storeBatch: 3, clock: clock(), onCommit: () => Promise.reject(new LogError("unavailable", "disk full")) });
+    expect(await failing.catch((e: LogError) => e.message)).toBe("disk full");
+  });
+
   test.each(["app.log", "app.log.gz", "app.log.zst"])("%s: resuming at any acknowledged position imports exactly the rest", async (name) => {
     const path = join(dir, name);
     const commits: ImportCommit[] = [];
-    await importFiles(new FakeStore(100).asStore(), [path], { storeBatch: 2, clock: clock(), year: 2024, onCommit: (c) => commits.push(c) });
+    await importFiles(new FakeStore(100).asStore(), [path], { storeBatch: 2, clock: clock(), year: 2024, onCommit: (c) => void commits.push(c) });
     expect(commits.map((c) => [c.position.line, c.records])).toEqual([
       [2, 2],
       [4, 4],

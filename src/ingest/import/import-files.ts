@@ -96,8 +96,11 @@ export interface ImportOptions {
   skipWhile?: (r: RecordInput) => boolean;
   /** Aborting stops reading at the next block; what was read is appended, then it returns. */
   signal?: AbortSignal;
-  /** Told after each acknowledged append, in order. */
-  onCommit?(c: ImportCommit): void;
+  /**
+   * Told after each acknowledged append, in order. When it returns a promise, the next append
+   * waits for it (reading and splitting go on meanwhile); a rejection fails the import.
+   */
+  onCommit?(c: ImportCommit): void | Promise<void>;
 }
 
 export interface ImportSummary extends LineCounts {
@@ -245,7 +248,7 @@ class Appender {
       this.appended += records.length;
       this.position = end;
       collectChunks(refs, this.chunkIds);
-      this.o.onCommit?.({ position: end, records: this.appended, last: refs[refs.length - 1]! });
+      return this.o.onCommit?.({ position: end, records: this.appended, last: refs[refs.length - 1]! });
     });
     p.catch(() => {});
     this.inflight = p;
