@@ -1,9 +1,11 @@
 /**
- * Import benchmark: the 1M and 10M-line corpora (50k with --quick) imported into the real file
- * store with worker sealing and index builds, two ways: the compiled `gastrolog import` as a
- * child (the user's path; its store is kept for the query bench) and an openStore child with
- * 64 MiB rotation. Prints wall and CPU throughput, peak RSS, data and index bytes per raw byte,
- * PASS/MISS against the targets, ratios to same-run references, and 1M→10M flatness.
+ * Import benchmark: the 1M and 10M-line corpora (50k with --quick, N with --lines=N) and the
+ * resampled loghub corpus (corpus-loghub.ts, 1M or N lines) imported into the real file store
+ * with worker sealing and index builds, two ways: the compiled `gastrolog import` as a child
+ * (the user's path; its store is kept for the query bench) and an openStore child with 64 MiB
+ * rotation. Prints wall and CPU throughput, kernel time, peak RSS, data and index bytes per raw
+ * byte, PASS/MISS against the targets (issue 19's against the naive prototype of
+ * import-naive.ts and zstd -3 over 1 MiB blocks, same file, same run), and 1M→10M flatness.
  */
 
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -13,6 +15,8 @@ import type { BenchOptions } from "./run.ts";
 import { corpus, fmt, printTable } from "./corpus.ts";
 import type { ChildResult } from "./import-child.ts";
 import { runReferences, type RefResult } from "./import-refs.ts";
+import { loghubCorpus } from "./corpus-loghub.ts";
+import { ISSUE19, issue19Row, runNaive, type NaiveResult } from "./import-naive-ref.ts";
 import { measureOk, verdict } from "./proc.ts";
 import { CORPUS_YEAR, importWithBinary, keepStore, scratchDataDir, storeSizes } from "./store-cache.ts";
 
@@ -23,13 +27,14 @@ const MIB = 2 ** 20;
 /** Targets from the project's issues. */
 const TARGET = { linesPerCpuSecond: 300_000, dataPerRaw: 0.15, peakRssMiB: 256, indexPerRaw: 0.05 };
 
-interface Row {
+export interface Row {
   corpus: string;
   variant: string;
   lines: number;
   rawBytes: number;
   wallSeconds: number;
   cpuSeconds: number;
+  sysSeconds: number;
   maxRssBytes: number;
   dataBytes: number;
   indexBytes: number;
@@ -49,6 +54,7 @@ async function viaBinary(label: string, path: string, lines: number, rawBytes: n
     rawBytes,
     wallSeconds: run.wallSeconds,
     cpuSeconds: run.cpuSeconds,
+    sysSeconds: run.sysSeconds,
     maxRssBytes: run.maxRssBytes,
     dataBytes: sizes.dataBytes,
     indexBytes: sizes.indexBytes,
@@ -70,6 +76,7 @@ function viaOpenStore(label: string, path: string, lines: number, rawBytes: numb
       rawBytes,
       wallSeconds: m.wallSeconds,
       cpuSeconds: m.cpuSeconds,
+      sysSeconds: m.sysSeconds,
       maxRssBytes: m.maxRssBytes,
       dataBytes: r.summary.storedBytes,
       indexBytes: r.summary.indexBytes,
@@ -100,6 +107,7 @@ function resultRow(r: Row): string[] {
     fmt(r.lines / r.wallSeconds / 1e3, 0),
     fmt(r.rawBytes / 1e6 / r.wallSeconds, 1),
     fmt(r.cpuSeconds, 2),
+    fmt(r.sysSeconds, 2),
     fmt(r.lines / r.cpuSeconds / 1e3, 0),
     fmt(r.rawBytes / 1e6 / r.cpuSeconds, 1),
     fmt(r.maxRssBytes / MIB, 0),
@@ -160,32 +168,51 @@ function flatRows(rows: Row[]): string[][] {
   return out;
 }
 
+/** Corpora of this run: [label, path, lines]. */
+function corpora(o: BenchOptions): [string, string, number][] {
+  const given = process.argv.find((a) => a.startsWith("--lines="));
+  const sizes = given ? [Number(given.slice("--lines=".length))] : o.quick ? [50_000] : [1_000_000, 10_000_000];
+  const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+  const out: [string, string, number][] = sizes.map((n) => [label(n), corpus(n), n]);
+  const loghubLines = Math.min(...sizes, 1_000_000);
+  const loghub = loghubCorpus(loghubLines);
+  if (loghub) out.push([`loghub ${label(loghubLines)}`, loghub, loghubLines]);
+  return out;
+}
+
 /** Runs the benchmark and prints its tables. */
 export async function runImportBench(o: BenchOptions): Promise<void> {
-  const sizes = o.quick ? [50_000] : [1_000_000, 10_000_000];
   const refTable: string[][] = [];
   const rows: Row[] = [];
   const ratios: string[][] = [];
-  for (const lines of sizes) {
-    const path = corpus(lines);
+  const issue19: string[][] = [];
+  for (const [label, path, lines] of corpora(o)) {
     const bytes = statSync(path).size;
-    const label = lines >= 1e6 ? `${lines / 1e6}M` : `${lines / 1e3}k`;
     const refs = runReferences(path);
+    const naive: NaiveResult = runNaive(path);
     refTable.push(...refRows(label, bytes, refs));
-    const mine = [await viaBinary(label, path, lines, bytes), viaOpenStore(label, path, lines, bytes)];
+    refTable.push([label, "naive prototype (import-naive.ts)", fmt(naive.lines / naive.wallSeconds / 1e3, 0), fmt(bytes / 1e6 / naive.wallSeconds, 0), fmt(naive.stored / bytes, 4), String(naive.lines)]);
+    const binary = await viaBinary(label, path, lines, bytes);
+    const mine = [binary, viaOpenStore(label, path, lines, bytes)];
     rows.push(...mine);
     ratios.push(...mine.map((r) => ratioRow(r, refs)));
+    issue19.push(issue19Row(label, binary, naive, refs[2]!));
     if (refs[0]!.lines !== lines || refs[1]!.lines !== lines) console.log(`WARNING: ${label}: line counts read ${refs[0]!.lines}, wc ${refs[1]!.lines}`);
   }
   console.log("\nreferences (same files, same run):");
   printTable(["corpus", "reference", "k lines/s", "MB/s", "bytes/raw", "lines"], refTable);
   console.log("\nimport into the file store (worker sealer + index builders; CPU = user+sys of the child, all threads):");
   printTable(
-    ["corpus", "variant", "chunks", "wall s", "k lines/s", "MB/s", "CPU s", "k lines/CPU-s", "MB/CPU-s", "peak RSS MiB", "data/raw", "index/raw"],
+    ["corpus", "variant", "chunks", "wall s", "k lines/s", "MB/s", "CPU s", "sys s", "k lines/CPU-s", "MB/CPU-s", "peak RSS MiB", "data/raw", "index/raw"],
     rows.map(resultRow),
   );
   console.log(`\ntargets: ≥${TARGET.linesPerCpuSecond / 1e3}k lines per CPU-second, data ≤${TARGET.dataPerRaw}/raw byte, peak RSS ≤${TARGET.peakRssMiB} MiB, index ≤${TARGET.indexPerRaw}/raw byte`);
   printTable(["corpus", "variant", "lines/CPU-s", "data/raw", "peak RSS MiB", "index/raw"], rows.map(targetRow));
+  console.log(
+    `\nissue 19 targets, gastrolog import (binary) vs same-run references: lines/s ≥${ISSUE19.speedRatio}x the naive prototype, ` +
+      `peak RSS ≤${ISSUE19.peakRssMiB} MiB (goal ${ISSUE19.goalRssMiB}), data+index ≤${ISSUE19.sizeRatio}x zstd -3 over 1 MiB blocks (goal 1.0x):`,
+  );
+  printTable(["corpus", "k lines/s", "naive k lines/s", "÷ naive", "sys s", "peak RSS MiB", "naive RSS MiB", "RSS", "stored/raw", "zstd blocks/raw", "÷ zstd blocks"], issue19);
   console.log("\nratios, ours / reference (throughput: wall MB/s; size: data bytes per raw byte):");
   printTable(["corpus", "variant", "MB/s ÷ plain read", "MB/s ÷ wc -l", "MB/s ÷ zstd blocks", "data ÷ zstd blocks", "data ÷ zstd CLI"], ratios);
   const flat = flatRows(rows);

@@ -1,8 +1,9 @@
 /**
  * Load generator for the receiver bench, run as a separate process so senders and receivers
  * do not share an event loop: `bun sender.ts MODE PORT COUNT [RATE]`. Modes: tcp-octet (RFC
- * 6587 octet-counted syslog), tcp-lf (the same messages LF-framed, for the reference sink),
- * http-ndjson (POSTs of 1000 lines, 4 in flight), udp (datagrams paced to RATE per second).
+ * 6587 octet-counted syslog, as fast as the socket takes it or, with RATE, paced to RATE per
+ * second), tcp-lf (the same messages LF-framed, for the reference sink), http-ndjson (POSTs of
+ * 1000 lines, 4 in flight), udp (datagrams paced to RATE per second).
  * Prints `{"sent":N,"seconds":S}`.
  */
 
@@ -16,13 +17,25 @@ export function message(i: number): string {
   return `<134>1 2026-01-15T10:00:00.${String(i % 1_000_000).padStart(6, "0")}Z web-01 nginx 1234 ID47 [origin ip="10.0.0.${i % 200}"] GET /api/v1/items/${i % 977} 200 1534 0.012 "Mozilla/5.0"`;
 }
 
-async function tcp(octet: boolean): Promise<void> {
+async function tcp(octet: boolean, rate: number): Promise<void> {
   const parts: string[] = [];
+  const ends: number[] = [];
+  let bytes = 0;
   for (let i = 0; i < count; i++) {
     const m = message(i);
-    parts.push(octet ? `${Buffer.byteLength(m)} ${m}` : `${m}\n`);
+    const framed = octet ? `${Buffer.byteLength(m)} ${m}` : `${m}\n`;
+    parts.push(framed);
+    ends.push((bytes += framed.length));
   }
   const payload = Buffer.from(parts.join(""));
+  // Paced: the socket is offered the messages due so far, in ticks of about a millisecond.
+  const t0 = performance.now();
+  let offered = rate > 0 ? 0 : payload.length;
+  const offer = (): number => {
+    if (rate <= 0) return payload.length;
+    const due = Math.min(count, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    return due > 0 ? ends[due - 1]! : 0;
+  };
   let off = 0;
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => (done = r));
@@ -31,13 +44,18 @@ async function tcp(octet: boolean): Promise<void> {
     port,
     socket: {
       drain(s) {
-        if (off < payload.length) off += s.write(payload.subarray(off));
+        if (off < offered) off += s.write(payload.subarray(off, offered));
         if (off >= payload.length) done();
       },
       data() {},
     },
   });
-  off += sock.write(payload);
+  while (offered < payload.length) {
+    offered = offer();
+    if (off < offered) off += sock.write(payload.subarray(off, offered));
+    await Bun.sleep(1);
+  }
+  off += sock.write(payload.subarray(off));
   if (off >= payload.length) done();
   await finished;
   sock.end();
@@ -83,8 +101,8 @@ async function udp(rate: number): Promise<void> {
 }
 
 const t0 = performance.now();
-if (mode === "tcp-octet") await tcp(true);
-else if (mode === "tcp-lf") await tcp(false);
+if (mode === "tcp-octet") await tcp(true, Number(rateArg ?? 0));
+else if (mode === "tcp-lf") await tcp(false, 0);
 else if (mode === "http-ndjson") await http();
 else if (mode === "udp") await udp(Number(rateArg));
 else throw new Error(`unknown mode ${mode}`);

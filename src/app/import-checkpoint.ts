@@ -6,6 +6,7 @@
  */
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LogError, errorMessage } from "../core/errors.ts";
 import type { RecordRef } from "../core/record.ts";
@@ -61,11 +62,31 @@ export function readCheckpoint(dataDir: string, store: string): ImportCheckpoint
   }
 }
 
+type CheckpointFields = Omit<ImportCheckpoint, "version" | "updatedAt">;
+
 /** Replaces the checkpoint atomically. */
-export function writeCheckpoint(dataDir: string, c: Omit<ImportCheckpoint, "version" | "updatedAt">): void {
-  const path = checkpointPath(dataDir, c.store);
-  mkdirSync(join(dataDir, "imports"), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ version: 1, ...c, updatedAt: new Date().toISOString() }, null, 1) + "\n");
+export function writeCheckpoint(dataDir: string, c: CheckpointFields): void {
+  const [path, tmp] = checkpointFiles(dataDir, c.store);
+  writeFileSync(tmp, checkpointText(c));
   renameSync(tmp, path);
+}
+
+/**
+ * writeCheckpoint off the event loop: a rename over the old file can wait on a disk busy with
+ * the store's fsyncs for tens of milliseconds. One at a time (they share the temp file).
+ */
+export async function writeCheckpointAsync(dataDir: string, c: CheckpointFields): Promise<void> {
+  const [path, tmp] = checkpointFiles(dataDir, c.store);
+  await writeFile(tmp, checkpointText(c));
+  await rename(tmp, path);
+}
+
+function checkpointFiles(dataDir: string, store: string): [path: string, tmp: string] {
+  const path = checkpointPath(dataDir, store);
+  mkdirSync(join(dataDir, "imports"), { recursive: true });
+  return [path, `${path}.${process.pid}.tmp`];
+}
+
+function checkpointText(c: CheckpointFields): string {
+  return JSON.stringify({ version: 1, ...c, updatedAt: new Date().toISOString() }, null, 1) + "\n";
 }

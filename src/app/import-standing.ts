@@ -6,7 +6,7 @@
 
 import type { ImportPosition } from "../ingest/import/import-files.ts";
 import type { RecordRef } from "../core/record.ts";
-import { writeCheckpoint, type ImportCheckpoint } from "./import-checkpoint.ts";
+import { writeCheckpoint, writeCheckpointAsync, type ImportCheckpoint } from "./import-checkpoint.ts";
 import type { ImportTarget } from "./import-target.ts";
 
 /** The state of one import run, kept in its checkpoint after every acknowledged append. */
@@ -29,11 +29,16 @@ export class ImportRun {
     this.save("running");
   }
 
-  committed(position: ImportPosition, last: RecordRef, records: number): void {
+  /**
+   * Records an acknowledged append; resolves once the checkpoint says so. The importer issues
+   * its next append only then (so the store holds at most one batch past the checkpoint), but
+   * reads and splits the next lines meanwhile: the write runs off the event loop.
+   */
+  committed(position: ImportPosition, last: RecordRef, records: number): Promise<void> {
     this.position = position;
     this.after = last;
     this.stored = (this.prior?.records ?? 0) + records;
-    this.save("running");
+    return writeCheckpointAsync(this.dataDir, this.fields("running"));
   }
 
   ended(state: "stopped" | "failed" | "finished", position = this.position): void {
@@ -82,6 +87,10 @@ export class ImportRun {
   }
 
   private save(state: ImportCheckpoint["state"]): void {
-    writeCheckpoint(this.dataDir, { store: this.store, files: this.files, position: this.position, after: this.after, records: this.stored, state, via: this.target.via });
+    writeCheckpoint(this.dataDir, this.fields(state));
+  }
+
+  private fields(state: ImportCheckpoint["state"]): Omit<ImportCheckpoint, "version" | "updatedAt"> {
+    return { store: this.store, files: this.files, position: this.position, after: this.after, records: this.stored, state, via: this.target.via };
   }
 }

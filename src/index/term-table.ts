@@ -1,8 +1,10 @@
 /**
  * The build-side core shared by every term-index builder: an open-addressing hash table from
  * term bytes to a dense term id (no JS string per occurrence), per-record de-duplicated
- * occurrences kept as one growable id array, and the final sort + posting encoding. It knows
- * nothing about where terms come from, caps or budgets.
+ * occurrences, and the final sort + posting encoding. Memory stays bounded: occurrences are
+ * collected in an id array of at most RUN_OCCURRENCES entries, then spilled as one sorted run
+ * (positions grouped by term, delta varints, ~1-2 bytes each instead of 8); build() merges the
+ * runs term by term. It knows nothing about where terms come from, caps or budgets.
  */
 
 import { Buffer } from "node:buffer";
@@ -13,6 +15,15 @@ import type { TermIndexInput } from "./term-writer.ts";
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const INITIAL_TERMS = 1024;
+/** Occurrences collected before they are spilled as a run (4 bytes each while collected). */
+export const RUN_OCCURRENCES = 1 << 19;
+
+/** Spilled occurrences: for term ids below offsets.length - 1, positions as delta varints. */
+interface Run {
+  bytes: Uint8Array;
+  /** offsets[id] .. offsets[id + 1] is term id's slice of `bytes`. */
+  offsets: Uint32Array;
+}
 
 /** A copy of `a` with `cap` slots. */
 function resize<T extends Uint32Array | Int32Array>(a: T, cap: number): T {
@@ -36,6 +47,10 @@ export class TermTable {
   private slots = new Int32Array(INITIAL_TERMS * 2);
   private occ = new Uint32Array(1 << 14);
   private occLength = 0;
+  private readonly runs: Run[] = [];
+  /** Scratch of spill(), kept from run to run. */
+  private grouped = new Uint32Array(0);
+  private readonly runWriter = new ByteWriter(1 << 16);
   /** Records with at least one occurrence: their position and first occurrence index. */
   private recPos = new Uint32Array(1024);
   private recFirst = new Uint32Array(1024);
@@ -46,6 +61,7 @@ export class TermTable {
 
   /** Starts a record: later `add` calls attach to position `pos` (ascending across calls). */
   startRecord(pos: number): void {
+    if (this.occLength >= RUN_OCCURRENCES) this.spill();
     this.ordinal++;
     this.position = pos;
   }
@@ -125,31 +141,82 @@ export class TermTable {
 
   /** Encodes the terms of `ids` (sorted by bytes) with their posting lists. */
   build(name: string, ids: readonly number[]): TermIndexInput {
-    const start = new Uint32Array(this.size + 1);
-    for (let i = 0; i < this.size; i++) start[i + 1] = start[i]! + this.counts[i]!;
-    const positions = new Uint32Array(this.occLength);
-    const fill = start.slice(0, this.size);
-    for (let r = 0; r < this.recs; r++) {
-      const end = r + 1 < this.recs ? this.recFirst[r + 1]! : this.occLength;
-      const pos = this.recPos[r]!;
-      for (let k = this.recFirst[r]!; k < end; k++) positions[fill[this.occ[k]!]!++] = pos;
-    }
+    this.spill();
     const n = ids.length;
     let termBytes = 0;
     for (const id of ids) termBytes += this.termLength(id);
     const terms = new Uint8Array(termBytes);
     const termEnds = new Uint32Array(n);
     const postingEnds = new Uint32Array(n);
-    const w = new ByteWriter(Math.max(64, this.occLength));
+    let runBytes = 0;
+    for (const run of this.runs) runBytes += run.bytes.length;
+    const w = new ByteWriter(runBytes + 2 * n + 64);
+    let positions = new Uint32Array(1024);
     let t = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
       terms.set(this.arena.subarray(this.starts[id]!, this.starts[id + 1]!), t);
       termEnds[i] = t += this.termLength(id);
-      encodePostings(positions.subarray(start[id]!, start[id + 1]!), w);
+      const count = this.counts[id]!;
+      if (count > positions.length) positions = new Uint32Array(Math.max(count, positions.length * 2));
+      let k = 0;
+      for (const run of this.runs) {
+        if (id + 1 >= run.offsets.length) continue;
+        const end = run.offsets[id + 1]!;
+        const b = run.bytes;
+        let pos = 0;
+        for (let p = run.offsets[id]!; p < end; ) {
+          // Inline varint read (our own bytes, written by spill()): the merge's inner loop.
+          let v = b[p++]!;
+          if (v >= 0x80) {
+            v &= 0x7f;
+            let mul = 128;
+            let c: number;
+            do {
+              c = b[p++]!;
+              v += (c & 0x7f) * mul;
+              mul *= 128;
+            } while (c >= 0x80);
+          }
+          positions[k++] = pos += v;
+        }
+      }
+      encodePostings(positions.subarray(0, k), w);
       postingEnds[i] = w.length;
     }
     return { name, count: n, terms, termEnds, postings: w.finish(), postingEnds };
+  }
+
+  /** Moves the collected occurrences into a run, grouped by term id, and empties the id array. */
+  private spill(): void {
+    if (this.occLength === 0) return;
+    const size = this.size;
+    const offsets = new Uint32Array(size + 1);
+    const start = new Uint32Array(size + 1);
+    for (let k = 0; k < this.occLength; k++) start[this.occ[k]! + 1]++;
+    for (let i = 0; i < size; i++) start[i + 1] += start[i]!;
+    if (this.grouped.length < this.occLength) this.grouped = new Uint32Array(this.occLength);
+    const grouped = this.grouped;
+    const fill = start.slice(0, size);
+    for (let r = 0; r < this.recs; r++) {
+      const end = r + 1 < this.recs ? this.recFirst[r + 1]! : this.occLength;
+      const pos = this.recPos[r]!;
+      for (let k = this.recFirst[r]!; k < end; k++) grouped[fill[this.occ[k]!]!++] = pos;
+    }
+    const w = this.runWriter;
+    w.reset();
+    for (let id = 0; id < size; id++) {
+      let prev = 0;
+      for (let k = start[id]!; k < start[id + 1]!; k++) {
+        w.varint(grouped[k]! - prev);
+        prev = grouped[k]!;
+      }
+      offsets[id + 1] = w.length;
+    }
+    this.runs.push({ bytes: w.finish().slice(), offsets });
+    this.occLength = 0;
+    this.recs = 0;
+    this.pushedOrdinal = -1;
   }
 
   private pushRecord(): void {

@@ -164,10 +164,25 @@ describe("importFiles", () => {
     expect([err instanceof LogError, (err as LogError).code]).toEqual([true, "corrupt"]);
   });
 
+  test("the next append waits for the promise onCommit returned; its rejection fails the import", async () => {
+    const store = new FakeStore(100);
+    const events: string[] = [];
+    const append = store.append.bind(store);
+    store.append = (batch) => {
+      events.push(`append ${batch.length}`);
+      return append(batch);
+    };
+    const slowCommit = (c: ImportCommit) => Bun.sleep(5).then(() => void events.push(`committed ${c.records}`));
+    await importFiles(store.asStore(), [plain], { storeBatch: 3, clock: clock(), year: 2024, onCommit: slowCommit });
+    expect(events).toEqual(["append 3", "committed 3", "append 3", "committed 6", "append 1", "committed 7"]);
+    const failing = importFiles(new FakeStore(100).asStore(), [plain], { storeBatch: 3, clock: clock(), onCommit: () => Promise.reject(new LogError("unavailable", "disk full")) });
+    expect(await failing.catch((e: LogError) => e.message)).toBe("disk full");
+  });
+
   test.each(["app.log", "app.log.gz", "app.log.zst"])("%s: resuming at any acknowledged position imports exactly the rest", async (name) => {
     const path = join(dir, name);
     const commits: ImportCommit[] = [];
-    await importFiles(new FakeStore(100).asStore(), [path], { storeBatch: 2, clock: clock(), year: 2024, onCommit: (c) => commits.push(c) });
+    await importFiles(new FakeStore(100).asStore(), [path], { storeBatch: 2, clock: clock(), year: 2024, onCommit: (c) => void commits.push(c) });
     expect(commits.map((c) => [c.position.line, c.records])).toEqual([
       [2, 2],
       [4, 4],
@@ -188,6 +203,29 @@ describe("importFiles", () => {
     let i = 0;
     const summary = await importFiles(store.asStore(), [plain], { storeBatch: 1, clock: clock(), year: 2024, skipWhile: (r) => Buffer.from(r.raw).toString("latin1") === held[i++] });
     expect({ appended: store.records.length, records: summary.records, alreadyStored: summary.alreadyStored, checked: i }).toEqual({ appended: 5, records: 5, alreadyStored: 2, checked: 3 });
+  });
+
+  test("a signal that never fires holds no listener per block read (each read's block is released)", async () => {
+    const store = new FakeStore(1000);
+    const signal = new AbortController().signal;
+    let listening = 0;
+    let most = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((type: string, fn: EventListener, o?: AddEventListenerOptions) => {
+      most = Math.max(most, ++listening);
+      add(type, fn, o);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, fn: EventListener) => {
+      listening--;
+      remove(type, fn);
+    }) as typeof signal.removeEventListener;
+    const enc = new TextEncoder();
+    const stdin = (async function* () {
+      for (let b = 0; b < 50; b++) yield enc.encode(`block ${b} a\nblock ${b} b\n`);
+    })();
+    const summary = await importFiles(store.asStore(), ["-"], { storeBatch: 10, clock: clock(), stdin, signal });
+    expect({ records: summary.records, listening, most }).toEqual({ records: 100, listening: 0, most: 1 });
   });
 
   test("an aborted signal stops reading: complete lines read so far are stored, the position says where to go on", async () => {

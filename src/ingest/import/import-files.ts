@@ -96,8 +96,11 @@ export interface ImportOptions {
   skipWhile?: (r: RecordInput) => boolean;
   /** Aborting stops reading at the next block; what was read is appended, then it returns. */
   signal?: AbortSignal;
-  /** Told after each acknowledged append, in order. */
-  onCommit?(c: ImportCommit): void;
+  /**
+   * Told after each acknowledged append, in order. When it returns a promise, the next append
+   * waits for it (reading and splitting go on meanwhile); a rejection fails the import.
+   */
+  onCommit?(c: ImportCommit): void | Promise<void>;
 }
 
 export interface ImportSummary extends LineCounts {
@@ -245,7 +248,7 @@ class Appender {
       this.appended += records.length;
       this.position = end;
       collectChunks(refs, this.chunkIds);
-      this.o.onCommit?.({ position: end, records: this.appended, last: refs[refs.length - 1]! });
+      return this.o.onCommit?.({ position: end, records: this.appended, last: refs[refs.length - 1]! });
     });
     p.catch(() => {});
     this.inflight = p;
@@ -259,23 +262,35 @@ class Appender {
 
 /**
  * `chunks` until `signal` aborts — also while a read is pending (stdin waiting for input), so
- * a stop never waits for more data. The abandoned read is left to finish on its own.
+ * a stop never waits for more data. The abandoned read is left to finish on its own. Each read
+ * races a promise of its own, dropped after it: racing one long-lived promise would attach a
+ * reaction per read that holds the read's block until the import ends (the whole input).
  */
 async function* untilAborted(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
   if (!signal) return yield* chunks;
   const it = chunks[Symbol.asyncIterator]();
-  const aborted = new Promise<undefined>((resolve) => {
-    if (signal.aborted) resolve(undefined);
-    else signal.addEventListener("abort", () => resolve(undefined), { once: true });
-  });
   try {
-    for (;;) {
-      const r = await Promise.race([it.next(), aborted]);
+    while (!signal.aborted) {
+      const r = await nextUnlessAborted(it, signal);
       if (r === undefined || r.done) return;
       yield r.value;
     }
   } finally {
     void it.return?.()?.catch(() => {});
+  }
+}
+
+/** The next item of `it`, or undefined once `signal` aborts first. */
+async function nextUnlessAborted<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | undefined> {
+  let onAbort = (): void => {};
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+  });
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await Promise.race([it.next(), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
 

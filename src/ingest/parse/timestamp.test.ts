@@ -62,6 +62,8 @@ const REJECTED: [string, string][] = [
   ["date only", "2005.06.03 R02"],
   ["11 digits", "11178385701 x"],
   ["epoch past 2100", "9999999999 x"],
+  ["date past 2100 (would overflow safe µs)", "7813-05-09 08:06:16.838 7252 INFO"],
+  ["date in 2100", "2100-01-01T00:00:00Z x"],
   ["digits glued on", "2015-07-29 17:41:44123 x"],
   ["not at a word start", "abc1117838570 x"],
   ["unknown month", "Foo 14 15:16:01 x"],

@@ -46,7 +46,8 @@ const SP = 0x20;
  * `04-Dec-2005 04:47:44`, CLF `10/Oct/2000:13:55:36 -0700`, syslog `Jun 14 15:16:01`, ctime /
  * Apache `Sun Dec 04 04:47:44 2005`, RFC 1123 `Sun, 04 Dec 2005 04:47:44 GMT`, and epoch
  * seconds / millis / micros / nanos (10/13/16/19-digit words, before 2100). Two-digit years
- * map to 1970–2069. Times before 1970 are not recognised. Never reads outside [start, end).
+ * map to 1970–2069. Times before 1970 or from 2100 on are not recognised (a year like 7813 would
+ * overflow safe integer µs). Never reads outside [start, end).
  */
 export function parseLeadingTimestamp(buf: Uint8Array, start: number, end: number, ctx: TimestampContext): number {
   const localOff = (ctx.tzOffsetMinutes ?? 0) * 60_000_000;

@@ -23,7 +23,7 @@ const COLON = 0x3a;
 const DASH = 0x2d;
 const SLASH = 0x2f;
 const DOT = 0x2e;
-/** Epoch values past 2100-01-01 are taken for counters, not times. */
+/** Epoch values, and dates, past 2100-01-01 are taken for counters or garbage, not times. */
 const MAX_EPOCH_SECONDS = 4_102_444_800;
 
 /** How a wall-clock value ends: optional fraction, optional zone, and no digit glued on. */
@@ -40,7 +40,7 @@ function finish(buf: Uint8Array, pos: number, end: number, wall: number, localOf
   }
   if (cursor.pos < end && CLASS[buf[cursor.pos]!] === 1) return -1;
   const us = wall + frac - off;
-  return us > 0 ? us : -1;
+  return us > 0 && us < MAX_EPOCH_SECONDS * US_PER_SECOND ? us : -1;
 }
 
 /** Day of month as `d`, `dd` or ` d` (space-padded); leaves cursor.pos after it. */

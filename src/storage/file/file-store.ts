@@ -6,6 +6,7 @@
  */
 
 import { rmSync, statSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CorruptError, errorMessage, LogError } from "../../core/errors.ts";
 import { newChunkId, type ChunkId } from "../../core/ids.ts";
@@ -306,7 +307,7 @@ export class FileStore implements ChunkStore {
       e.meta = summaryMeta(c.id, this.name, c.createdAt, { ...summary, codec: segment.codec });
       e.active = undefined;
       this.catalog.put(e.meta, st.size, st.mtimeMs);
-      rmSync(c.dir, { recursive: true, force: true });
+      await this.removeSealedActive(c.dir);
       for (const msg of summary.sectionErrors) this.o.logger("error", `store ${this.name}: chunk ${c.id} index section failed: ${msg}`);
       this.o.observer.sealed?.({ chunk: c.id, millis: performance.now() - t0, indexMillis: summary.indexMillis, sections: summary.sections, errors: summary.sectionErrors });
       this.events.emit({ kind: "sealed", chunk: c.id });
@@ -316,6 +317,19 @@ export class FileStore implements ChunkStore {
       this.o.logger("error", `store ${this.name}: sealing chunk ${c.id} failed (kept as active data, retried at next open): ${errorMessage(err)}`);
       this.o.observer.sealFailed?.(errorMessage(err));
       return error;
+    }
+  }
+
+  /**
+   * Deletes the active files of a sealed chunk off the event loop: unlinking tens of MB blocks
+   * for a while on a busy disk, and appends must go on meanwhile. Left behind (an error, a
+   * crash), they are removed at the next open: the complete segment says the seal finished.
+   */
+  private async removeSealedActive(dir: string): Promise<void> {
+    try {
+      await rm(dir, { recursive: true, force: true });
+    } catch (err) {
+      this.o.logger("warn", `store ${this.name}: could not remove ${dir} (its seal is complete; it is removed at the next open): ${errorMessage(err)}`);
     }
   }
 
