@@ -36,6 +36,8 @@ export interface TermIndex {
 /** What the planner asks the indexes of a chunk; keys and values lowercased by the caller. */
 export type IndexProbe =
   | { readonly kind: "token"; readonly token: string }
+  /** Records holding a token that starts with `prefix` (a range scan of the sorted terms). */
+  | { readonly kind: "token_prefix"; readonly prefix: string }
   | { readonly kind: "kv"; readonly key: string; readonly value: string }
   | { readonly kind: "key_exists"; readonly key: string }
   | { readonly kind: "value_exists"; readonly value: string };
