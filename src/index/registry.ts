@@ -7,6 +7,7 @@
 
 import { attrIndex } from "./attr-index.ts";
 import type { IndexType } from "./index-type.ts";
+import { jsonIndex } from "./json-index.ts";
 import { msgkvIndex } from "./msgkv-index.ts";
 import { tokenIndex } from "./token-index.ts";
 
@@ -14,4 +15,5 @@ export const INDEX_TYPES: readonly IndexType[] = [
   tokenIndex,
   attrIndex,
   msgkvIndex,
+  jsonIndex,
 ];

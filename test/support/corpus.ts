@@ -58,3 +58,37 @@ export function generatedRecords(seed: number, n: number): RecordInput[] {
   generateCorpus(seed, n, (b) => parts.push(b.slice()));
   return toRecords("generated", lines(Buffer.concat(parts)), 1, 1_750_000_000_000_000);
 }
+
+/**
+ * `n` generated JSON log lines (seeded): objects with top-level, nested and array fields, some
+ * after a text prefix, some not JSON at all, for the format-field tests.
+ */
+export function jsonRecords(seed: number, n: number): RecordInput[] {
+  let x = seed >>> 0 || 1;
+  const rnd = (k: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % k;
+  };
+  const enc = new TextEncoder();
+  const out: RecordInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const body = {
+      level: LEVELS[rnd(4)],
+      msg: ["user login", "payment failed", "cache miss", "Timeout talking to db"][rnd(4)],
+      status: [200, 201, 404, 500, 503][rnd(5)],
+      latency_ms: rnd(1000),
+      user: { id: rnd(200), name: ["bob", "Alice", "carol"][rnd(3)] },
+      tags: rnd(2) ? ["production", `shard-${rnd(4)}`] : [],
+      request: { headers: { "Content-Type": ["application/json", "text/plain"][rnd(2)] }, method: ["GET", "POST"][rnd(2)] },
+      ok: rnd(2) === 1,
+      err: rnd(5) === 0 ? null : "none",
+    };
+    const json = JSON.stringify(body);
+    const kind = rnd(10);
+    const raw = kind < 7 ? json : kind < 9 ? `2025-01-0${1 + rnd(9)}T10:00:00Z app[${rnd(99)}]: ${json}` : `not json {${json}`;
+    out.push({ raw: enc.encode(raw), attrs: { file: "json", host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_760_000_000_000_000 + i * 1000 });
+  }
+  return out;
+}

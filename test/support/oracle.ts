@@ -36,11 +36,34 @@ function derived(r: LogRecord): Derived {
   let d = derivedCache.get(r);
   if (!d) {
     const attrs = Object.entries(r.attrs).map(([k, v]) => [asciiLower(k), asciiLower(v)] as const);
-    const pairs = extractKv(r.raw).map(([k, v]) => [k, asciiLower(v)] as const);
+    const pairs = [...jsonPairs(r), ...extractKv(r.raw)].map(([k, v]) => [k, asciiLower(v)] as const);
     d = { tokens: new Set(tokenize(r.raw)), text: latin1Lower(r.raw), pairs: [...attrs, ...pairs] };
     derivedCache.set(r, d);
   }
   return d;
+}
+
+/** The JSON body's fields, flattened here apart from the engine: `a.b`, `tags[]`, `items[].sku`. */
+function jsonPairs(r: LogRecord): Array<[string, string]> {
+  const text = new TextDecoder().decode(r.raw);
+  const open = text.indexOf("{");
+  const close = text.lastIndexOf("}");
+  if (open < 0 || close < open) return [];
+  let body: unknown;
+  try {
+    body = JSON.parse(text.slice(open, close + 1));
+  } catch {
+    return [];
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return [];
+  const out: Array<[string, string]> = [];
+  const flat = (v: unknown, path: string): void => {
+    if (Array.isArray(v)) v.forEach((x) => flat(x, path.endsWith("[]") ? path : `${path}[]`));
+    else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) flat(x, path === "" ? asciiLower(k) : `${path}.${asciiLower(k)}`);
+    else out.push([path, v === null ? "null" : String(v)]);
+  };
+  flat(body, "");
+  return out;
 }
 
 /** Lowered forms of a leaf's word/key/value, computed once per AST node. */
@@ -112,7 +135,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 function compares(e: Extract<Expr, { kind: "compare" }>, r: LogRecord): boolean {
   const key = asciiLower(e.key);
   const attr = Object.entries(r.attrs).find(([k]) => asciiLower(k) === key);
-  const v = attr !== undefined ? attr[1] : extractKv(r.raw).find(([k]) => k === key)?.[1];
+  const v = attr !== undefined ? attr[1] : [...jsonPairs(r), ...extractKv(r.raw)].find(([k]) => k === key)?.[1];
   if (v === undefined) return false;
   const sign = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
   let order: number;
@@ -143,7 +166,7 @@ export function oracleMatches(e: Expr, r: LogRecord): boolean {
         const valueTest = side(e.valueGlob, e.value);
         return (pair) => keyTest(pair.slice(0, pair.indexOf("\u0000"))) && valueTest(pair.slice(pair.indexOf("\u0000") + 1));
       });
-      return [...Object.entries(r.attrs), ...extractKv(r.raw)].some(([k, v]) => test(`${k}\u0000${v}`));
+      return [...Object.entries(r.attrs), ...jsonPairs(r), ...extractKv(r.raw)].some(([k, v]) => test(`${k}\u0000${v}`));
     }
     case "compare":
       return compares(e, r);

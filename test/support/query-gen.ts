@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import type { RecordInput } from "../../src/core/record.ts";
 import { extractKv } from "../../src/index/kv-extract.ts";
+import { walkJsonFields } from "../../src/index/json-fields.ts";
 import { tokenize } from "../../src/index/tokenizer.ts";
 import type { Expr } from "../../src/query/lang/ast.ts";
 
@@ -40,6 +41,9 @@ export function vocabulary(records: readonly Pick<RecordInput, "raw" | "attrs">[
     const toks = tokenize(r.raw);
     for (const t of toks.slice(0, 3)) words.add(t);
     for (const [k, v] of extractKv(r.raw).slice(0, 2)) pairs.set(`${k}=${v}`, [k, v]);
+    const json: Array<[string, string]> = [];
+    walkJsonFields(r.raw, 0, r.raw.length, (k, v) => void json.push([k, v]));
+    for (const [k, v] of json.filter((_, j) => j % 3 === i % 3)) pairs.set(`${k}=${v}`, [k, v]);
     for (const [k, v] of Object.entries(r.attrs)) pairs.set(`${k}=${v}`, [k, v]);
   });
   for (const w of ["cafe", "bad", "dead", "404", "200", "1", "x", "a", "127.0.0.1", "java.lang", "org.apache", "ERROR", "Error", "zzzq", "groß", "é", "connection refused", "failed to", "supercalifragilisticexpialidocious", "blk_", "-"]) words.add(w);

@@ -105,7 +105,59 @@ describe("explain", () => {
   });
 
   test("comparisons narrow to records having the key", async () => {
-    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_key=1 msg_key=3 (records with key 'status', compared by scan)" }]);
-    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_key=0 msg_key=0 (records with key 'nokey', compared by scan)" }]);
+    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_key=1 msg_key=3 json_key=0 (records with key 'status', compared by scan)" }]);
+    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_key=0 msg_key=0 json_key=0 (records with key 'nokey', compared by scan)" }]);
+  });
+});
+
+describe("JSON fields", () => {
+  const JSON_LINES = [
+    '{"level":"error","user":{"id":123},"tags":["production","eu"],"request":{"headers":{"content-type":"application/json"}},"status":503}',
+    '{"level":"info","user":{"id":0},"tags":["staging"],"status":200,"msg":"ok"}',
+    'app[7]: {"level":"warn","user":{"id":42},"status":404,"note":""}',
+    "level=debug not json status=500",
+  ];
+  let json: SearchSource;
+  beforeAll(async () => {
+    const store: ChunkStore = createMemoryStore("json", { rotation: { maxRecords: 4 }, sectionBuilders: indexSectionBuilders() });
+    await store.append(JSON_LINES.map((l, i) => ({ raw: enc.encode(l), attrs: {}, sourceTs: 0, ingestTs: i + 1 })));
+    await store.append(JSON_LINES.map((l, i) => ({ raw: enc.encode(l), attrs: {}, sourceTs: 0, ingestTs: i + 10 })));
+    await store.idle();
+    json = { name: "json", store, indexes: (v, m) => openChunkIndexes(v, m.indexStatus, { cache: new ByteCache(), key: `${m.id}/` }) };
+  });
+
+  async function jsonLines(query: string): Promise<number[]> {
+    const it = search(json, { expr: parseExpr(query), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    const found: number[] = [];
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      found.push(JSON_LINES.indexOf(new TextDecoder().decode(r.value.record.raw)));
+    }
+    return found.slice(0, found.length / 2);
+  }
+
+  test.each([
+    ["level=error", [0]],
+    ["user.id=123", [0]],
+    ["tags[]=production", [0]],
+    ["request.headers.content-type=application/json", [0]],
+    ["status>=500", [0, 3]],
+    ["user.id!=0", [0, 2]],
+    ["level=WARN", [2]],
+    ["note=*", [2]],
+    ['note=""', [2]],
+    ["tags[]=*", [0, 1]],
+    ["*=staging", [1]],
+    ["tags[]=prod*", [0]],
+  ])("%p", async (query, expected) => {
+    expect(await jsonLines(query)).toEqual(expected);
+  });
+
+  test("explain names the JSON index", async () => {
+    const plan = await explain(json, { expr: parseExpr("user.id=123"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(plan.chunks[0]!.branches[0]!.steps[0]!.details).toBe("attr_kv=0 msg_kv=0 json_kv=1");
+    const empty = await explain(json, { expr: parseExpr('note=""'), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(empty.chunks[0]!.branches[0]!.steps[0]!).toMatchObject({ action: "runtime", reason: "value_not_indexed" });
   });
 });

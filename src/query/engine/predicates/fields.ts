@@ -1,12 +1,14 @@
 /**
  * Field resolution for comparisons and glob key=value predicates: a record's field `key` is its
- * attribute (keys compared ASCII-case-insensitively) if it has one, else the first key=value
- * pair of that key in its raw text (index/kv-extract.ts). The pure helpers here read one record;
- * the predicate kinds pick candidates with needles first.
+ * attribute (keys compared ASCII-case-insensitively) if it has one, else the field of its
+ * format (a JSON body: index/json-fields.ts), else the first key=value pair of that key in its
+ * raw text (index/kv-extract.ts). The pure helpers here read one record; the predicate kinds
+ * pick candidates with needles first.
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
+import { walkJsonFields } from "../../../index/json-fields.ts";
 import { KvScanner } from "../../../index/kv-extract.ts";
 import { asciiText } from "../../../index/tokenizer.ts";
 
@@ -29,6 +31,7 @@ export function someAttr(attrs: Attrs, visit: (key: string, value: string) => bo
  * value in original case), visited in resolution order.
  */
 export function someRawField(data: Uint8Array, start: number, end: number, visit: (key: string, value: string) => boolean): boolean {
+  if (walkJsonFields(data, start, end, visit).stopped) return true;
   scanner.reset(data, start, end);
   while (scanner.next()) {
     if (visit(asciiText(scanner.key, 0, scanner.keyLength), asciiText(data, scanner.valueStart, scanner.valueEnd))) return true;

@@ -1,18 +1,21 @@
 /**
  * What the three key=value predicate kinds share (kv.ts `k=v`, key-exists.ts `k=*`,
- * value-exists.ts `*=v`): a record matches through an attribute, or through a key=value pair
- * extracted from its raw text (index/kv-extract.ts), keys and values compared
- * ASCII-case-insensitively; the index types serving key=value probes (attribute and message
- * key=value) answer them when lossless. `part` says which side the predicate constrains.
+ * value-exists.ts `*=v`): a record matches through an attribute, a key=value pair extracted
+ * from its raw text (index/kv-extract.ts) or a field of its JSON body (index/json-fields.ts),
+ * keys and values compared ASCII-case-insensitively; the index types serving key=value probes
+ * (attribute, message key=value, JSON) answer them when lossless. `part` says which side the
+ * predicate constrains.
  */
 
 import { ASCII_LOWER, asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
+import { walkJsonFields } from "../../../index/json-fields.ts";
 import { KvScanner } from "../../../index/kv-extract.ts";
 import type { IndexProbe } from "../../../index/types.ts";
 import type { PredicateNode } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import type { BatchMatcher } from "../batch-matcher.ts";
+import { fieldNeedleText } from "./fields.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
@@ -26,6 +29,13 @@ export interface PairPredicate extends Predicate {
   readonly value: string;
   /** `key=value`, `key=` or `=value`: found in the text before the pair is extracted and checked. */
   readonly needle: Needle;
+  /** Found in the text before its JSON body is parsed: the value, else the key's last segment, else `{`. */
+  readonly jsonNeedle: Needle;
+}
+
+/** True when `text` is spelled the same inside a JSON string (nothing JSON may escape). */
+function jsonVerbatim(text: string): boolean {
+  return text !== "" && /^[\x20-\x7e]+$/.test(text) && !/["\\/]/.test(text);
 }
 
 const kvScanner = new KvScanner();
@@ -41,11 +51,13 @@ export function pairKind(name: string, part: PairPart, leaf: (node: PredicateNod
       const key = asciiLower(kv.key);
       const value = asciiLower(kv.value);
       const needle = part === "pair" ? `${key}=${value}` : part === "key" ? `${key}=` : `=${value}`;
-      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle) };
+      const jsonNeedle = part !== "key" && jsonVerbatim(value) ? value : part !== "value" ? fieldNeedleText(key) : "{";
+      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle), jsonNeedle: compileNeedle(jsonNeedle) };
     },
     evaluate(p, m, out) {
       m.markAttrs((attrs) => attrsMatch(part, p, attrs), out);
       m.markNeedle(p.needle, out, (_h, rs, re) => messageMatches(part, p, m, rs, re));
+      m.markNeedle(p.jsonNeedle, out, (_h, rs, re) => jsonMatches(part, p, m, rs, re));
     },
     lookup: (p, idx) => probeLookup(p, idx, probeOf(part, p)),
   };
@@ -69,6 +81,11 @@ function messageMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: n
     if (part === "key" || sameBytes(data, kvScanner.valueStart, kvScanner.valueEnd, p.value, true)) return true;
   }
   return false;
+}
+
+/** Walks the JSON body of the record at text offsets [rs, re) and compares its fields. */
+function jsonMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: number, re: number): boolean {
+  return walkJsonFields(m.batch.data, m.base + rs, m.base + re, (k, v) => (part === "value" || k === p.key) && (part === "key" || asciiLower(v) === p.value)).stopped;
 }
 
 /** b[start, end) equals the ASCII string `s` (after ASCII lowering when `fold`). */
