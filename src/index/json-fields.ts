@@ -7,6 +7,7 @@
  */
 
 import { asciiLower } from "../core/ascii.ts";
+import { lastSegment, NO_FIELDS, verbatim, type FieldVisitor, type FieldWalk, type FormatFields } from "./field-walk.ts";
 
 /** Fields visited per record at most; a record with more is reported `truncated`. */
 export const JSON_MAX_FIELDS = 256;
@@ -15,16 +16,6 @@ export const JSON_MAX_DEPTH = 16;
 
 const decoder = new TextDecoder();
 
-/** Returns true to stop the walk. */
-export type FieldVisitor = (key: string, value: string) => boolean | void;
-
-/** Result of a walk: whether `visit` stopped it, and whether fields were left out by the limits. */
-export interface JsonWalk {
-  stopped: boolean;
-  truncated: boolean;
-}
-
-const NONE: JsonWalk = { stopped: false, truncated: false };
 
 /** The JSON object of `data[start, end)`, or undefined when there is none that parses. */
 export function parseJsonBody(data: Uint8Array, start: number, end: number): Record<string, unknown> | undefined {
@@ -42,9 +33,9 @@ export function parseJsonBody(data: Uint8Array, start: number, end: number): Rec
 }
 
 /** Visits the fields of the JSON body of `data[start, end)` in document order. */
-export function walkJsonFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): JsonWalk {
+export function walkJsonFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
   const body = parseJsonBody(data, start, end);
-  if (body === undefined) return NONE;
+  if (body === undefined) return NO_FIELDS;
   const state = { count: 0, truncated: false, stopped: false };
   walk(body, "", 0, state, visit);
   return { stopped: state.stopped, truncated: state.truncated };
@@ -72,3 +63,11 @@ function walk(v: unknown, path: string, depth: number, s: { count: number; trunc
   s.count++;
   if (visit(path, v === null ? "null" : String(v)) === true) s.stopped = true;
 }
+
+export const jsonFormat: FormatFields = {
+  name: "json",
+  title: "JSON field",
+  walk: walkJsonFields,
+  // A value or key is spelled as is, or with a \u escape somewhere; else any object.
+  needles: (key, value) => [verbatim(value) ? value : key !== "" ? lastSegment(key) : "{", "\\u"],
+};

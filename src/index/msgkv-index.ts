@@ -26,6 +26,8 @@ export interface PairIndexSpec {
   /** Heading of its statistics ("Message KV stats"). */
   statsTitle: string;
   builder: (budget: number, blockBytes: number) => SectionBuilder;
+  /** Leave its explain note out when it found nothing (formats most chunks do not hold). */
+  quietWhenEmpty?: boolean;
 }
 
 /** A key=value index type over the pairs `spec.builder` collects (capped, budgeted, overflow-aware). */
@@ -48,7 +50,8 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
         return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_val=incomplete (a key has too many or too long values)` };
       }
       const positions = (await requireIndex(section, index).get(term)) ?? EMPTY;
-      return { kind: "positions", positions, detail: `${L}_${label}=${positions.length}` };
+      const quiet = spec.quietWhenEmpty === true && positions.length === 0;
+      return { kind: "positions", positions, detail: quiet ? "" : `${L}_${label}=${positions.length}` };
     },
     async stats(section, _records, topN) {
       const c = await kvCounts(section);

@@ -49,7 +49,7 @@ export type ProbeMiss = "index_missing" | "budget_exhausted" | "value_not_indexe
 
 /**
  * An answer to a probe: the positions that may hold it (exact for what the index covers), or
- * why it must be checked at runtime. `detail` is the explain note (e.g. "token=12").
+ * why it must be checked at runtime. `detail` is the explain note (e.g. "token=12"; "" says nothing).
  */
 export type ProbeAnswer =
   | { readonly kind: "positions"; readonly positions: Uint32Array; readonly detail: string }

@@ -10,6 +10,7 @@ import { parseLeadingTimestamp } from "../../src/ingest/parse/timestamp.ts";
 import type { RecordInput } from "../../src/core/record.ts";
 
 export const LOGHUB_DIR = resolve(import.meta.dir, "../../../shared/data/loghub");
+export const APACHE_LOGS = resolve(import.meta.dir, "../../../shared/fixtures/vectors/elastic-examples/apache_logs");
 
 /** Splits text bytes into lines (no terminators, CR stripped). */
 function lines(bytes: Uint8Array): Uint8Array[] {
@@ -89,6 +90,24 @@ export function jsonRecords(seed: number, n: number): RecordInput[] {
     const kind = rnd(10);
     const raw = kind < 7 ? json : kind < 9 ? `2025-01-0${1 + rnd(9)}T10:00:00Z app[${rnd(99)}]: ${json}` : `not json {${json}`;
     out.push({ raw: enc.encode(raw), attrs: { file: "json", host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_760_000_000_000_000 + i * 1000 });
+  }
+  return out;
+}
+
+/** Every `every`-th of the 10,000 real Apache access log lines, or [] when the fixture is absent. */
+export function apacheRecords(every = 1): RecordInput[] {
+  if (!existsSync(APACHE_LOGS)) return [];
+  return toRecords("apache", lines(new Uint8Array(readFileSync(APACHE_LOGS))), every, 1_770_000_000_000_000);
+}
+
+/** `n` generated strict logfmt lines (some with quoted values), with a few plain lines between. */
+export function logfmtRecords(n: number): RecordInput[] {
+  const enc = new TextEncoder();
+  const out: RecordInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const msg = ["user created", 'said "hi"', "disk full", "ok"][i % 4]!.replace(/["\\]/g, "\\$&");
+    const raw = i % 9 === 8 ? `plain line ${i} level=warn` : `ts=2025-02-0${1 + (i % 9)}T10:00:00Z level=${LEVELS[i % 4]} msg="${msg}" duration_ms=${(i * 37) % 900} path=/v${i % 3}/items`;
+    out.push({ raw: enc.encode(raw), attrs: { file: "logfmt", host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_780_000_000_000_000 + i * 1000 });
   }
   return out;
 }

@@ -12,6 +12,9 @@ import { isIndexableWord, tokenize } from "../../src/index/tokenizer.ts";
 import { extractKv } from "../../src/index/kv-extract.ts";
 import type { LogRecord } from "../../src/core/record.ts";
 import { RE2JS } from "re2js";
+import { walkClfFields } from "../../src/index/clf-fields.ts";
+import { walkLogfmtFields } from "../../src/index/logfmt-fields.ts";
+import { walkSyslogFields } from "../../src/index/syslog-fields.ts";
 
 function latin1Lower(raw: Uint8Array): string {
   let s = "";
@@ -36,14 +39,29 @@ function derived(r: LogRecord): Derived {
   let d = derivedCache.get(r);
   if (!d) {
     const attrs = Object.entries(r.attrs).map(([k, v]) => [asciiLower(k), asciiLower(v)] as const);
-    const pairs = [...jsonPairs(r), ...extractKv(r.raw)].map(([k, v]) => [k, asciiLower(v)] as const);
+    const pairs = [...formatPairs(r), ...extractKv(r.raw)].map(([k, v]) => [k, asciiLower(v)] as const);
     d = { tokens: new Set(tokenize(r.raw)), text: latin1Lower(r.raw), pairs: [...attrs, ...pairs] };
     derivedCache.set(r, d);
   }
   return d;
 }
 
-/** The JSON body's fields, flattened here apart from the engine: `a.b`, `tags[]`, `items[].sku`. */
+/**
+ * The record's format fields in resolution order: JSON flattened here apart from the engine,
+ * the access log, syslog and logfmt walkers as they are (their own tests check them).
+ */
+function formatPairs(r: LogRecord): Array<[string, string]> {
+  const known = formatCache.get(r);
+  if (known !== undefined) return known;
+  const out = jsonPairs(r);
+  for (const walk of [walkClfFields, walkSyslogFields, walkLogfmtFields]) walk(r.raw, 0, r.raw.length, (k, v) => void out.push([k, v]));
+  formatCache.set(r, out);
+  return out;
+}
+
+const formatCache = new WeakMap<LogRecord, Array<[string, string]>>();
+
+/** The JSON body's fields: `a.b`, `tags[]`, `items[].sku`. */
 function jsonPairs(r: LogRecord): Array<[string, string]> {
   const text = new TextDecoder().decode(r.raw);
   const open = text.indexOf("{");
@@ -135,7 +153,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 function compares(e: Extract<Expr, { kind: "compare" }>, r: LogRecord): boolean {
   const key = asciiLower(e.key);
   const attr = Object.entries(r.attrs).find(([k]) => asciiLower(k) === key);
-  const v = attr !== undefined ? attr[1] : [...jsonPairs(r), ...extractKv(r.raw)].find(([k]) => k === key)?.[1];
+  const v = attr !== undefined ? attr[1] : [...formatPairs(r), ...extractKv(r.raw)].find(([k]) => k === key)?.[1];
   if (v === undefined) return false;
   const sign = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
   let order: number;
@@ -166,7 +184,7 @@ export function oracleMatches(e: Expr, r: LogRecord): boolean {
         const valueTest = side(e.valueGlob, e.value);
         return (pair) => keyTest(pair.slice(0, pair.indexOf("\u0000"))) && valueTest(pair.slice(pair.indexOf("\u0000") + 1));
       });
-      return [...Object.entries(r.attrs), ...jsonPairs(r), ...extractKv(r.raw)].some(([k, v]) => test(`${k}\u0000${v}`));
+      return [...Object.entries(r.attrs), ...formatPairs(r), ...extractKv(r.raw)].some(([k, v]) => test(`${k}\u0000${v}`));
     }
     case "compare":
       return compares(e, r);

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import type { RecordInput } from "../../src/core/record.ts";
 import { extractKv } from "../../src/index/kv-extract.ts";
-import { walkJsonFields } from "../../src/index/json-fields.ts";
+import { walkFormatFields } from "../../src/index/format-fields.ts";
 import { tokenize } from "../../src/index/tokenizer.ts";
 import type { Expr } from "../../src/query/lang/ast.ts";
 
@@ -42,7 +42,7 @@ export function vocabulary(records: readonly Pick<RecordInput, "raw" | "attrs">[
     for (const t of toks.slice(0, 3)) words.add(t);
     for (const [k, v] of extractKv(r.raw).slice(0, 2)) pairs.set(`${k}=${v}`, [k, v]);
     const json: Array<[string, string]> = [];
-    walkJsonFields(r.raw, 0, r.raw.length, (k, v) => void json.push([k, v]));
+    walkFormatFields(r.raw, 0, r.raw.length, (k, v) => void json.push([k, v]));
     for (const [k, v] of json.filter((_, j) => j % 3 === i % 3)) pairs.set(`${k}=${v}`, [k, v]);
     for (const [k, v] of Object.entries(r.attrs)) pairs.set(`${k}=${v}`, [k, v]);
   });

@@ -105,21 +105,24 @@ describe("explain", () => {
   });
 
   test("comparisons narrow to records having the key", async () => {
-    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_key=1 msg_key=3 json_key=0 (records with key 'status', compared by scan)" }]);
-    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_key=0 msg_key=0 json_key=0 (records with key 'nokey', compared by scan)" }]);
+    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_key=1 msg_key=3 (records with key 'status', compared by scan)" }]);
+    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_key=0 msg_key=0 (records with key 'nokey', compared by scan)" }]);
   });
 });
 
-describe("JSON fields", () => {
+describe("format fields: JSON, access log, syslog, logfmt", () => {
   const JSON_LINES = [
     '{"level":"error","user":{"id":123},"tags":["production","eu"],"request":{"headers":{"content-type":"application/json"}},"status":503}',
     '{"level":"info","user":{"id":0},"tags":["staging"],"status":200,"msg":"ok"}',
     'app[7]: {"level":"warn","user":{"id":42},"status":404,"note":""}',
     "level=debug not json status=500",
+    '10.0.0.1 - - [17/May/2015:10:05:03 +0000] "POST /login HTTP/1.1" 502 17 "-" "curl/8"',
+    "<11>Feb  5 17:32:18 gw sshd[42]: auth failure",
+    'level=warn msg="user created" duration_ms=12',
   ];
   let json: SearchSource;
   beforeAll(async () => {
-    const store: ChunkStore = createMemoryStore("json", { rotation: { maxRecords: 4 }, sectionBuilders: indexSectionBuilders() });
+    const store: ChunkStore = createMemoryStore("json", { rotation: { maxRecords: 7 }, sectionBuilders: indexSectionBuilders() });
     await store.append(JSON_LINES.map((l, i) => ({ raw: enc.encode(l), attrs: {}, sourceTs: 0, ingestTs: i + 1 })));
     await store.append(JSON_LINES.map((l, i) => ({ raw: enc.encode(l), attrs: {}, sourceTs: 0, ingestTs: i + 10 })));
     await store.idle();
@@ -142,14 +145,23 @@ describe("JSON fields", () => {
     ["user.id=123", [0]],
     ["tags[]=production", [0]],
     ["request.headers.content-type=application/json", [0]],
-    ["status>=500", [0, 3]],
+    ["status>=500", [0, 3, 4]],
     ["user.id!=0", [0, 2]],
-    ["level=WARN", [2]],
+    ["level=WARN", [2, 6]],
     ["note=*", [2]],
     ['note=""', [2]],
     ["tags[]=*", [0, 1]],
     ["*=staging", [1]],
     ["tags[]=prod*", [0]],
+    ["method=POST", [4]],
+    ["bytes<100", [4]],
+    ["user_agent=curl*", [4]],
+    ["severity<=3", [5]],
+    ["severity_name=err", [5]],
+    ["app=sshd", [5]],
+    ["pid=42", [5]],
+    ['msg="user created"', [6]],
+    ["duration_ms<20", [6]],
   ])("%p", async (query, expected) => {
     expect(await jsonLines(query)).toEqual(expected);
   });
@@ -157,6 +169,8 @@ describe("JSON fields", () => {
   test("explain names the JSON index", async () => {
     const plan = await explain(json, { expr: parseExpr("user.id=123"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
     expect(plan.chunks[0]!.branches[0]!.steps[0]!.details).toBe("attr_kv=0 msg_kv=0 json_kv=1");
+    const clf = await explain(json, { expr: parseExpr("method=POST"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(clf.chunks[0]!.branches[0]!.steps[0]!.details).toBe("attr_kv=0 msg_kv=0 clf_kv=1");
     const empty = await explain(json, { expr: parseExpr('note=""'), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
     expect(empty.chunks[0]!.branches[0]!.steps[0]!).toMatchObject({ action: "runtime", reason: "value_not_indexed" });
   });

@@ -10,7 +10,7 @@ import { asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
 import type { CompareOp } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
-import { attrValue, fieldNeedleText, rawFieldValue } from "./fields.ts";
+import { attrValue, formatNeedles, markByNeedles, rawFieldValue } from "./fields.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
@@ -22,7 +22,8 @@ export interface ComparePredicate extends Predicate {
   readonly number: number | undefined;
   /** Lowercased value (string comparison). */
   readonly value: string;
-  readonly needle: Needle;
+  /** Records that may hold the key in their text (key=value pairs or a format); undefined = all. */
+  readonly needles: readonly Needle[] | undefined;
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -63,11 +64,13 @@ export const compareKind: PredicateKind<ComparePredicate> = {
   compile(node) {
     if (node.kind !== "compare") return undefined;
     const key = asciiLower(node.key);
-    return { kind: compareKind, text: describeExpr(node), key, op: node.op, number: parseNumber(node.value), value: asciiLower(node.value), needle: compileNeedle(fieldNeedleText(key)) };
+    const formats = formatNeedles(key, "");
+    const needles = formats === undefined ? undefined : [compileNeedle(`${key}=`), ...formats];
+    return { kind: compareKind, text: describeExpr(node), key, op: node.op, number: parseNumber(node.value), value: asciiLower(node.value), needles };
   },
   evaluate(p, m, out) {
     const data = m.batch.data;
-    m.markNeedle(p.needle, out, (_h, rs, re) => {
+    markByNeedles(m, p.needles, out, (rs, re) => {
       const v = rawFieldValue(data, m.base + rs, m.base + re, p.key);
       return v !== undefined && compareValue(p, v);
     });

@@ -7,9 +7,8 @@
 
 import { asciiLower } from "../../../core/ascii.ts";
 import { describeExpr } from "../../lang/printer.ts";
-import { fieldNeedleText, someAttr, someRawField } from "./fields.ts";
+import { formatNeedles, markByNeedles, someAttr, someRawField } from "./fields.ts";
 import { compileGlob, type Glob } from "./glob-match.ts";
-import { markCandidates } from "./glob.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, runtimeStep, type Predicate, type PredicateKind } from "./types.ts";
 
@@ -19,8 +18,8 @@ export interface GlobKvPredicate extends Predicate {
   readonly literalKey: string;
   readonly valueGlob: Glob | undefined;
   readonly literalValue: string;
-  /** Searched first: the literal key, else the longest literal of either side; undefined = none. */
-  readonly needle: Needle | undefined;
+  /** Records that may hold a literal side in their text; undefined = all. */
+  readonly needles: readonly Needle[] | undefined;
 }
 
 function sideMatches(glob: Glob | undefined, literal: string, text: string): boolean {
@@ -36,14 +35,16 @@ export const globKvKind: PredicateKind<GlobKvPredicate> = {
     const valueGlob = node.valueGlob ? compileGlob(node.value) : undefined;
     const literalKey = keyGlob === undefined ? asciiLower(node.key) : "";
     const literalValue = valueGlob === undefined ? asciiLower(node.value) : "";
-    const candidates = [literalKey === "" ? "" : fieldNeedleText(literalKey), literalValue, keyGlob?.longestLiteral ?? "", valueGlob?.longestLiteral ?? ""];
-    const longest = candidates[0] !== "" ? candidates[0]! : candidates.reduce((a, b) => (b.length > a.length ? b : a), "");
-    return { kind: globKvKind, text: describeExpr(node), keyGlob, literalKey, valueGlob, literalValue, needle: longest === "" ? undefined : compileNeedle(longest) };
+    // A literal key (or value) is spelled `key=` (`=value`) in key=value text; formats say their own.
+    const kv = literalKey !== "" ? `${literalKey}=` : literalValue !== "" ? `=${literalValue}` : "";
+    const formats = kv === "" ? undefined : formatNeedles(literalKey, literalValue);
+    const needles = formats === undefined ? undefined : [compileNeedle(kv), ...formats];
+    return { kind: globKvKind, text: describeExpr(node), keyGlob, literalKey, valueGlob, literalValue, needles };
   },
   evaluate(p, m, out) {
     const pair = (k: string, v: string) => sideMatches(p.keyGlob, p.literalKey, k) && sideMatches(p.valueGlob, p.literalValue, v);
     m.markAttrs((attrs) => someAttr(attrs, pair), out);
-    markCandidates(m, p.needle, out, (rs, re) => someRawField(m.batch.data, m.base + rs, m.base + re, pair));
+    markByNeedles(m, p.needles, out, (rs, re) => someRawField(m.batch.data, m.base + rs, m.base + re, pair));
   },
   async lookup(p, idx) {
     if (p.keyGlob !== undefined) return runtimeStep(p, "no_prefix", "glob key: scan");

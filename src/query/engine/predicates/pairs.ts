@@ -1,21 +1,21 @@
 /**
  * What the three key=value predicate kinds share (kv.ts `k=v`, key-exists.ts `k=*`,
  * value-exists.ts `*=v`): a record matches through an attribute, a key=value pair extracted
- * from its raw text (index/kv-extract.ts) or a field of its JSON body (index/json-fields.ts),
+ * from its raw text (index/kv-extract.ts) or a field of its format (index/format-fields.ts),
  * keys and values compared ASCII-case-insensitively; the index types serving key=value probes
- * (attribute, message key=value, JSON) answer them when lossless. `part` says which side the
+ * (attribute, message key=value, the format indexes) answer them when lossless. `part` says which side the
  * predicate constrains.
  */
 
 import { ASCII_LOWER, asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
-import { walkJsonFields } from "../../../index/json-fields.ts";
+import { walkFormatFields } from "../../../index/format-fields.ts";
 import { KvScanner } from "../../../index/kv-extract.ts";
 import type { IndexProbe } from "../../../index/types.ts";
 import type { PredicateNode } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import type { BatchMatcher } from "../batch-matcher.ts";
-import { fieldNeedleText } from "./fields.ts";
+import { formatNeedles, markByNeedles } from "./fields.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
@@ -29,13 +29,8 @@ export interface PairPredicate extends Predicate {
   readonly value: string;
   /** `key=value`, `key=` or `=value`: found in the text before the pair is extracted and checked. */
   readonly needle: Needle;
-  /** Found in the text before its JSON body is parsed: the value, else the key's last segment, else `{`. */
-  readonly jsonNeedle: Needle;
-}
-
-/** True when `text` is spelled the same inside a JSON string (nothing JSON may escape). */
-function jsonVerbatim(text: string): boolean {
-  return text !== "" && /^[\x20-\x7e]+$/.test(text) && !/["\\/]/.test(text);
+  /** Records that may hold the field in a format (index/format-fields.ts); undefined = all. */
+  readonly formatNeedles: readonly Needle[] | undefined;
 }
 
 const kvScanner = new KvScanner();
@@ -51,13 +46,12 @@ export function pairKind(name: string, part: PairPart, leaf: (node: PredicateNod
       const key = asciiLower(kv.key);
       const value = asciiLower(kv.value);
       const needle = part === "pair" ? `${key}=${value}` : part === "key" ? `${key}=` : `=${value}`;
-      const jsonNeedle = part !== "key" && jsonVerbatim(value) ? value : part !== "value" ? fieldNeedleText(key) : "{";
-      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle), jsonNeedle: compileNeedle(jsonNeedle) };
+      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle), formatNeedles: formatNeedles(key, value) };
     },
     evaluate(p, m, out) {
       m.markAttrs((attrs) => attrsMatch(part, p, attrs), out);
       m.markNeedle(p.needle, out, (_h, rs, re) => messageMatches(part, p, m, rs, re));
-      m.markNeedle(p.jsonNeedle, out, (_h, rs, re) => jsonMatches(part, p, m, rs, re));
+      markByNeedles(m, p.formatNeedles, out, (rs, re) => formatMatches(part, p, m, rs, re));
     },
     lookup: (p, idx) => probeLookup(p, idx, probeOf(part, p)),
   };
@@ -83,9 +77,9 @@ function messageMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: n
   return false;
 }
 
-/** Walks the JSON body of the record at text offsets [rs, re) and compares its fields. */
-function jsonMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: number, re: number): boolean {
-  return walkJsonFields(m.batch.data, m.base + rs, m.base + re, (k, v) => (part === "value" || k === p.key) && (part === "key" || asciiLower(v) === p.value)).stopped;
+/** Walks the format fields of the record at text offsets [rs, re) and compares them. */
+function formatMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: number, re: number): boolean {
+  return walkFormatFields(m.batch.data, m.base + rs, m.base + re, (k, v) => (part === "value" || k === p.key) && (part === "key" || asciiLower(v) === p.value));
 }
 
 /** b[start, end) equals the ASCII string `s` (after ASCII lowering when `fold`). */
