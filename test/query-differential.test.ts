@@ -1,5 +1,5 @@
 /**
- * Differential test: for generated queries over loghub and generated data, the engine (with
+ * Differential test: for generated queries over loghub (syslog lines among them), generated text, JSON and logfmt data and real Apache access logs, the engine (with
  * indexes, over memory and file stores, sealed and active chunks, default and tiny dictionary
  * blocks) returns exactly the records a naive scan oracle returns, in the same order, forward
  * and reverse, paged or not; generated `| where ... | stats ...` pipelines equal a naive
@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGHUB_DIR, generatedRecords, loghubRecords } from "./support/corpus.ts";
+import { LOGHUB_DIR, apacheRecords, generatedRecords, jsonRecords, logfmtRecords, loghubRecords } from "./support/corpus.ts";
 import { oracleInTime, oracleMatches } from "./support/oracle.ts";
 import { dnfBranches, queryArb, vocabulary } from "./support/query-gen.ts";
 import { searchSource } from "../src/app/stores.ts";
@@ -33,10 +33,10 @@ import { openFileStore } from "../src/storage/file/open-store.ts";
 import type { LogRecord, RecordInput } from "../src/core/record.ts";
 import type { ChunkStore } from "../src/storage/types.ts";
 
-const RUNS = Number(process.env.DIFF_RUNS ?? 400);
+const RUNS = Number(process.env.DIFF_RUNS ?? 250);
 
 const loghub = loghubRecords(3);
-const input: RecordInput[] = [...loghub, ...generatedRecords(11, 10000)];
+const input: RecordInput[] = [...loghub, ...generatedRecords(11, 10000), ...jsonRecords(5, 3000), ...apacheRecords(5), ...logfmtRecords(1000)];
 
 // Without the shared loghub samples the properties below run on generated data only: say so.
 test.skipIf(loghub.length === 0)("the corpus holds every loghub sample (needs ../shared/data/loghub)", () => {

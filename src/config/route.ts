@@ -10,6 +10,7 @@ import { LogError } from "../core/errors.ts";
 import type { PredicateNode } from "../query/lang/ast.ts";
 import { toDnf } from "../query/lang/dnf.ts";
 import { parseExpr } from "../query/lang/parser.ts";
+import { describeExpr } from "../query/lang/printer.ts";
 
 /** One attribute test: key=value, key=* ("key") or *=value ("value"); strings ASCII-lowercased. */
 export type RouteTerm = { kind: "kv"; key: string; value: string } | { kind: "key"; key: string } | { kind: "value"; value: string };
@@ -48,6 +49,8 @@ function term(p: PredicateNode): RouteTerm {
         "invalid_argument",
         `token predicates are not allowed in routes (found '${p.word}'): routes see attributes only; use key=value, key=* or *=value`,
       );
+    default:
+      throw new LogError("invalid_argument", `routes take key=value, key=* and *=value only (found '${describeExpr(p)}')`);
   }
 }
 

@@ -58,6 +58,9 @@ describe("chunkIndexStats", () => {
         ["kv", "idx.msgkv", "Message KV stats", "1 keys, 2 values, 2 pairs, 3 positions", {
           "keys indexed (count)": 1, "values indexed (count)": 2, "pairs indexed (count)": 2, "positions (count)": 3, "top keys (terms)": [{ term: "user", count: 3 }],
         }, []],
+        ...[["json", "JSON field"], ["clf", "Access log field"], ["syslog", "Syslog field"], ["logfmt", "Logfmt field"]].map(([name, title]) => [name, `idx.${name}`, `${title} stats`, "0 keys, 0 values, 0 pairs, 0 positions", {
+          "keys indexed (count)": 0, "values indexed (count)": 0, "pairs indexed (count)": 0, "positions (count)": 0, "top keys (terms)": [],
+        }, []]),
       ],
     });
     expect(stats[1]!.fields.find((x) => x.kind === "ratio")).toEqual({ label: "coverage", kind: "ratio", part: 3, whole: 4, of: "records" });
@@ -88,7 +91,7 @@ describe("chunkIndexStats", () => {
     built.set(TOKEN_SECTION, { bytes: new Uint8Array([1, 2, 3]), status: "complete" });
     built.delete(MSGKV_SECTION);
     const s = await chunkIndexStats(sectionReader(built), LOG.length, 1);
-    expect({ names: s.stats.map((x) => x.section), errors: s.errors.map((e) => e.startsWith(`section "${TOKEN_SECTION}": `)) }).toEqual({ names: [ATTR_SECTION], errors: [true] });
+    expect({ names: s.stats.map((x) => x.section), errors: s.errors.map((e) => e.startsWith(`section "${TOKEN_SECTION}": `)) }).toEqual({ names: [ATTR_SECTION, "idx.json", "idx.clf", "idx.syslog", "idx.logfmt"], errors: [true] });
   });
 
   test("random records, any block size: token frequency stats equal the naive computation", async () => {

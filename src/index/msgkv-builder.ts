@@ -29,11 +29,43 @@ export const MAX_VALUES_PER_KEY = 1_000;
 export const MAX_TOTAL_ENTRIES = 100_000;
 
 /**
- * SectionBuilder for "idx.msgkv". finish() reports "capped" for a hard cap and "lossy" for
+ * Where a RecordPairs source puts a record's pairs: it writes key NUL value, both
+ * ASCII-lowercased, at most KV_MAX_LEN bytes each, into `scratch` and calls `pair` (false once
+ * the index is capped: stop), `overflowKey` for a key whose value is too long, `drop` for
+ * fields it cannot report at all.
+ */
+export interface PairSink {
+  readonly scratch: Uint8Array;
+  pair(keyLength: number, end: number): boolean;
+  overflowKey(keyLength: number): void;
+  drop(): void;
+}
+
+/** Reports the pairs of the record at `data[start, end)` to `sink`. */
+export type RecordPairs = (data: Uint8Array, start: number, end: number, sink: PairSink) => void;
+
+const kvScanner = new KvScanner();
+
+/** The heuristic key=value pairs of a record (kv-extract.ts). */
+export const kvPairs: RecordPairs = (data, start, end, sink) => {
+  const sc = kvScanner;
+  const s = sink.scratch;
+  sc.reset(data, start, end);
+  while (sc.next()) {
+    const kl = sc.keyLength;
+    s.set(sc.key.subarray(0, kl), 0);
+    s[kl] = 0;
+    let e = kl + 1;
+    for (let j = sc.valueStart; j < sc.valueEnd; j++) s[e++] = ASCII_LOWER[data[j]!]!;
+    if (!sink.pair(kl, e)) return;
+  }
+};
+
+/**
+ * SectionBuilder for "idx.msgkv" (and, with another source, the format field indexes). finish() reports "capped" for a hard cap and "lossy" for
  * budget drops; the section's own status byte says the same ("capped" / "budget").
  */
-export class MessageKvIndexBuilder implements SectionBuilder {
-  readonly name = MSGKV_SECTION;
+export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private keys = new TermTable();
   private values = new TermTable();
   private pairs = new TermTable();
@@ -44,38 +76,60 @@ export class MessageKvIndexBuilder implements SectionBuilder {
   /** Pair id -> key id. */
   private pairKey: Uint32Array = new Uint32Array(1024);
   private capped = false;
-  private readonly scanner = new KvScanner();
-  /** key NUL value, lowercased. */
-  private readonly scratch = new Uint8Array(2 * KV_MAX_LEN + 1);
+  private droppedFields = false;
+  /** key NUL value, lowercased (PairSink). */
+  readonly scratch = new Uint8Array(2 * KV_MAX_LEN + 1);
+  readonly name: string;
 
-  /** `budget`: bytes of the greedy budget (msgkv-budget.ts); `blockBytes`: dictionary block target (term-writer.ts). */
+  /**
+   * `budget`: bytes of the greedy budget (msgkv-budget.ts); `blockBytes`: dictionary block
+   * target (term-writer.ts); `source` the pairs of a record (default: heuristic key=value
+   * extraction) and `name` the section it builds.
+   */
   constructor(
     private readonly budget: number,
     private readonly blockBytes?: number,
-  ) {}
+    private readonly source: RecordPairs = kvPairs,
+    name = MSGKV_SECTION,
+  ) {
+    this.name = name;
+  }
 
   add(batch: RecordBatch): void {
     const { data, rawOffsets } = batch;
-    const sc = this.scanner;
-    const s = this.scratch;
     for (let i = 0; i < batch.count && !this.capped; i++) {
       const pos = batch.first + i;
       this.keys.startRecord(pos);
       this.values.startRecord(pos);
       this.pairs.startRecord(pos);
-      sc.reset(data, rawOffsets[i]!, rawOffsets[i + 1]!);
-      while (sc.next()) {
-        const kl = sc.keyLength;
-        s.set(sc.key.subarray(0, kl), 0);
-        s[kl] = 0;
-        let end = kl + 1;
-        for (let j = sc.valueStart; j < sc.valueEnd; j++) s[end++] = ASCII_LOWER[data[j]!]!;
-        if (!this.visit(kl, end)) {
-          this.cap();
-          break;
-        }
-      }
+      this.source(data, rawOffsets[i]!, rawOffsets[i + 1]!, this);
     }
+  }
+
+  /** PairSink: records the pair in scratch (key = [0, kl), value = [kl+1, end)); false once capped. */
+  pair(kl: number, end: number): boolean {
+    if (this.capped) return false;
+    if (!this.visit(kl, end)) {
+      this.cap();
+      return false;
+    }
+    return true;
+  }
+
+  /** PairSink: key scratch[0, kl) has a value too long to index: its pairs are not kept. */
+  overflowKey(kl: number): void {
+    if (this.capped) return;
+    let kid = this.keys.find(this.scratch, 0, kl);
+    if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return this.cap();
+    if (kid < 0) kid = this.keys.intern(this.scratch, 0, kl);
+    this.keys.addId(kid);
+    if (this.overflowed[kid] === 0) this.overflowCount++;
+    this.overflowed[kid] = 1;
+  }
+
+  /** PairSink: the record has fields the source could not report: the section is lossy. */
+  drop(): void {
+    this.droppedFields = true;
   }
 
   finish(): { bytes: Uint8Array; status: SectionStatus } {
@@ -90,7 +144,7 @@ export class MessageKvIndexBuilder implements SectionBuilder {
       [this.values, VALUES_INDEX, "single", undefined],
       [this.pairs, PAIRS_INDEX, "pair", this.overflowCount > 0 ? keepPair : undefined],
     ];
-    let dropped = false;
+    let dropped = this.droppedFields;
     const built = parts.map(([table, name, kind, keep]) => {
       const a = admitByBudget(table, kind, this.budget, keep);
       dropped ||= a.dropped;

@@ -3,10 +3,12 @@
  * raw text (msgkv-builder.ts), under hard caps and a byte budget. Serves the key=value probe
  * family with the attribute index, but only answers exactly what it kept: a capped or lossy
  * section, a key whose values overflowed, or values when any key overflowed mean "check at
- * runtime", never "no match". Its statistics carry those warnings.
+ * runtime", never "no match". Its statistics carry those warnings. `pairIndexType` makes the
+ * same kind of index type over another pair source (the format field indexes).
  */
 
 import type { IndexType } from "./index-type.ts";
+import type { SectionBuilder } from "../storage/types.ts";
 import { firstTerms, frequencyStats } from "./index-stats.ts";
 import { kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
 import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
@@ -14,44 +16,72 @@ import { requireIndex } from "./section-context.ts";
 
 const EMPTY = new Uint32Array(0);
 
-export const msgkvIndex: IndexType = {
+/** What distinguishes one pair index type from another. */
+export interface PairIndexSpec {
+  name: string;
+  title: string;
+  section: string;
+  /** Prefix of its explain notes (`msg` gives `msg_kv=3`). */
+  label: string;
+  /** Heading of its statistics ("Message KV stats"). */
+  statsTitle: string;
+  builder: (budget: number, blockBytes: number) => SectionBuilder;
+  /** Leave its explain note out when it found nothing (formats most chunks do not hold). */
+  quietWhenEmpty?: boolean;
+}
+
+/** A key=value index type over the pairs `spec.builder` collects (capped, budgeted, overflow-aware). */
+export function pairIndexType(spec: PairIndexSpec): IndexType {
+  const { label: L } = spec;
+  return {
+    name: spec.name,
+    title: spec.title,
+    section: spec.section,
+    answers: ["kv", "key_exists", "value_exists"],
+    builder: (o) => spec.builder(o.kvBudget, o.blockBytes),
+    async probe(section, probe) {
+      const { index, term, label } = kvProbeTerm(probe);
+      if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `${L}_${label}=${section.status}` };
+      const overflow = section.index(OVERFLOW_INDEX);
+      if (probe.kind === "kv" && overflow !== undefined && (await overflow.get(probe.key)) !== undefined) {
+        return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_kv=key '${probe.key}' has too many or too long values to index` };
+      }
+      if (probe.kind === "value_exists" && overflow !== undefined && overflow.termCount > 0) {
+        return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_val=incomplete (a key has too many or too long values)` };
+      }
+      const positions = (await requireIndex(section, index).get(term)) ?? EMPTY;
+      const quiet = spec.quietWhenEmpty === true && positions.length === 0;
+      return { kind: "positions", positions, detail: quiet ? "" : `${L}_${label}=${positions.length}` };
+    },
+    async stats(section, _records, topN) {
+      const c = await kvCounts(section);
+      const overflow = section.index(OVERFLOW_INDEX);
+      const warnings: string[] = [];
+      if (section.status === "capped") warnings.push("capped — a hard limit was hit, nothing is indexed (key=value queries scan)");
+      if (section.status === "budget") warnings.push("lossy — the size budget dropped entries (key=value queries verify by scanning)");
+      const overflowed = overflow?.termCount ?? 0;
+      if (overflowed > 0) {
+        const shown = await firstTerms(overflow!, topN);
+        const more = overflowed > shown.length ? ", ..." : "";
+        warnings.push(`${overflowed} key(s) overflowed the per-key value cap, their pairs are not indexed: ${shown.join(", ")}${more}`);
+      }
+      return {
+        name: spec.name,
+        section: spec.section,
+        title: spec.statsTitle,
+        summary: kvSummary(c),
+        fields: [...kvCountFields(c, "indexed"), { label: "top keys", kind: "terms", terms: (await frequencyStats(c.keys, topN)).top }],
+        warnings,
+      };
+    },
+  };
+}
+
+export const msgkvIndex: IndexType = pairIndexType({
   name: "kv",
   title: "message key=value",
   section: MSGKV_SECTION,
-  answers: ["kv", "key_exists", "value_exists"],
-  builder: (o) => new MessageKvIndexBuilder(o.kvBudget, o.blockBytes),
-  async probe(section, probe) {
-    const { index, term, label } = kvProbeTerm(probe);
-    if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `msg_${label}=${section.status}` };
-    const overflow = section.index(OVERFLOW_INDEX);
-    if (probe.kind === "kv" && overflow !== undefined && (await overflow.get(probe.key)) !== undefined) {
-      return { kind: "runtime", reason: "value_not_indexed", detail: `msg_kv=key '${probe.key}' has too many values to index` };
-    }
-    if (probe.kind === "value_exists" && overflow !== undefined && overflow.termCount > 0) {
-      return { kind: "runtime", reason: "value_not_indexed", detail: "msg_val=incomplete (a key has too many values)" };
-    }
-    const positions = (await requireIndex(section, index).get(term)) ?? EMPTY;
-    return { kind: "positions", positions, detail: `msg_${label}=${positions.length}` };
-  },
-  async stats(section, _records, topN) {
-    const c = await kvCounts(section);
-    const overflow = section.index(OVERFLOW_INDEX);
-    const warnings: string[] = [];
-    if (section.status === "capped") warnings.push("capped — a hard limit was hit, nothing is indexed (key=value queries scan)");
-    if (section.status === "budget") warnings.push("lossy — the size budget dropped entries (key=value queries verify by scanning)");
-    const overflowed = overflow?.termCount ?? 0;
-    if (overflowed > 0) {
-      const shown = await firstTerms(overflow!, topN);
-      const more = overflowed > shown.length ? ", ..." : "";
-      warnings.push(`${overflowed} key(s) overflowed the per-key value cap, their pairs are not indexed: ${shown.join(", ")}${more}`);
-    }
-    return {
-      name: "kv",
-      section: MSGKV_SECTION,
-      title: "Message KV stats",
-      summary: kvSummary(c),
-      fields: [...kvCountFields(c, "indexed"), { label: "top keys", kind: "terms", terms: (await frequencyStats(c.keys, topN)).top }],
-      warnings,
-    };
-  },
-};
+  label: "msg",
+  statsTitle: "Message KV stats",
+  builder: (budget, blockBytes) => new MessageKvIndexBuilder(budget, blockBytes),
+});

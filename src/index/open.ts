@@ -59,7 +59,7 @@ export function openChunkIndexes(view: ChunkView, status: IndexStatus, scope: In
       }
       const answers: ProbeAnswer[] = [];
       for (let i = 0; i < serving.length; i++) answers.push(await serving[i]!.probe(sections[i]!, p));
-      const detail = answers.map((a) => a.detail).join(" ");
+      const detail = answers.map((a) => a.detail).filter((d) => d !== "").join(" ");
       const miss = answers.find((a) => a.kind === "runtime");
       if (miss !== undefined) return { kind: "runtime", reason: miss.reason, detail };
       let positions: Uint32Array = new Uint32Array(0);

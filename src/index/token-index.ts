@@ -1,23 +1,53 @@
 /**
  * The token index type ("token", section idx.tokens): every record's tokens (token-builder.ts),
- * exact by design, so an absent token proves a chunk holds no such record. Answers token probes;
+ * exact by design, so an absent token proves a chunk holds no such record. Answers token probes
+ * and token-prefix probes (a range scan of the sorted dictionary, up to MAX_PREFIX_TERMS terms);
  * its statistics are the token frequency distribution.
  */
 
 import type { IndexType } from "./index-type.ts";
 import { frequencyStats } from "./index-stats.ts";
 import { requireIndex } from "./section-context.ts";
+import type { ProbeAnswer, TermIndex } from "./types.ts";
 import { TOKEN_INDEX, TOKEN_SECTION, TokenIndexBuilder } from "./token-builder.ts";
 
 const EMPTY = new Uint32Array(0);
+
+/** Most dictionary terms a prefix lookup unites; past it the probe says "scan". */
+export const MAX_PREFIX_TERMS = 4096;
+
+/** The records holding any term starting with `prefix` (sorted, distinct). */
+async function prefixPositions(index: TermIndex, prefix: string): Promise<ProbeAnswer> {
+  const lists: Uint32Array[] = [];
+  let total = 0;
+  for await (const entry of index.prefix(prefix)) {
+    if (lists.length === MAX_PREFIX_TERMS) {
+      return { kind: "runtime", reason: "value_not_indexed", detail: `prefix '${prefix}' has more than ${MAX_PREFIX_TERMS} terms` };
+    }
+    const list = await entry.positions();
+    lists.push(list);
+    total += list.length;
+  }
+  const all = new Uint32Array(total);
+  let at = 0;
+  for (const l of lists) {
+    all.set(l, at);
+    at += l.length;
+  }
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
+  return { kind: "positions", positions: all.subarray(0, n), detail: `prefix '${prefix}': ${lists.length} terms, ${n} records` };
+}
 
 export const tokenIndex: IndexType = {
   name: "token",
   title: "token",
   section: TOKEN_SECTION,
-  answers: ["token"],
+  answers: ["token", "token_prefix"],
   builder: (o) => new TokenIndexBuilder(o.blockBytes),
   async probe(section, probe) {
+    if (probe.kind === "token_prefix") return prefixPositions(requireIndex(section, TOKEN_INDEX), probe.prefix);
     if (probe.kind !== "token") throw new Error(`token index asked a ${probe.kind} probe`);
     const positions = (await requireIndex(section, TOKEN_INDEX).get(probe.token)) ?? EMPTY;
     return { kind: "positions", positions, detail: `token=${positions.length}` };

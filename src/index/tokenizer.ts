@@ -176,3 +176,18 @@ export function classifyTokenMiss(word: string): TokenMissReason {
   if (bytes.length < TOKEN_MIN_LEN) return "too_short";
   return isNumeric(bytes, bytes.length) ? "numeric" : "not_indexed";
 }
+
+const HEX_OR_HYPHEN = /^[0-9a-f-]*$/;
+
+/**
+ * True when every token starting with `prefix` (ASCII, lowercased, token characters only, at
+ * least TOKEN_MIN_LEN long) is indexed under a term starting with its first TOKEN_MAX_LEN
+ * bytes: no completion can be dropped as numeric (all hex/hyphen, or 0x/0o/0b digits). Only
+ * then may a prefix lookup of the token index stand for "some word starts with prefix".
+ */
+export function isIndexablePrefix(prefix: string): boolean {
+  const p = prefix.slice(0, TOKEN_MAX_LEN);
+  if (p.length < TOKEN_MIN_LEN || tokenize(p).length !== 1 || tokenize(p)[0] !== p) return false;
+  const radix = /^0[xob]/.test(p);
+  return !HEX_OR_HYPHEN.test(radix ? p.slice(2) : p);
+}

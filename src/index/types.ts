@@ -36,6 +36,8 @@ export interface TermIndex {
 /** What the planner asks the indexes of a chunk; keys and values lowercased by the caller. */
 export type IndexProbe =
   | { readonly kind: "token"; readonly token: string }
+  /** Records holding a token that starts with `prefix` (a range scan of the sorted terms). */
+  | { readonly kind: "token_prefix"; readonly prefix: string }
   | { readonly kind: "kv"; readonly key: string; readonly value: string }
   | { readonly kind: "key_exists"; readonly key: string }
   | { readonly kind: "value_exists"; readonly value: string };
@@ -47,7 +49,7 @@ export type ProbeMiss = "index_missing" | "budget_exhausted" | "value_not_indexe
 
 /**
  * An answer to a probe: the positions that may hold it (exact for what the index covers), or
- * why it must be checked at runtime. `detail` is the explain note (e.g. "token=12").
+ * why it must be checked at runtime. `detail` is the explain note (e.g. "token=12"; "" says nothing).
  */
 export type ProbeAnswer =
   | { readonly kind: "positions"; readonly positions: Uint32Array; readonly detail: string }

@@ -10,6 +10,7 @@ import { parseLeadingTimestamp } from "../../src/ingest/parse/timestamp.ts";
 import type { RecordInput } from "../../src/core/record.ts";
 
 export const LOGHUB_DIR = resolve(import.meta.dir, "../../../shared/data/loghub");
+export const APACHE_LOGS = resolve(import.meta.dir, "../../../shared/fixtures/vectors/elastic-examples/apache_logs");
 
 /** Splits text bytes into lines (no terminators, CR stripped). */
 function lines(bytes: Uint8Array): Uint8Array[] {
@@ -57,4 +58,56 @@ export function generatedRecords(seed: number, n: number): RecordInput[] {
   const parts: Uint8Array[] = [];
   generateCorpus(seed, n, (b) => parts.push(b.slice()));
   return toRecords("generated", lines(Buffer.concat(parts)), 1, 1_750_000_000_000_000);
+}
+
+/**
+ * `n` generated JSON log lines (seeded): objects with top-level, nested and array fields, some
+ * after a text prefix, some not JSON at all, for the format-field tests.
+ */
+export function jsonRecords(seed: number, n: number): RecordInput[] {
+  let x = seed >>> 0 || 1;
+  const rnd = (k: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % k;
+  };
+  const enc = new TextEncoder();
+  const out: RecordInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const body = {
+      level: LEVELS[rnd(4)],
+      msg: ["user login", "payment failed", "cache miss", "Timeout talking to db"][rnd(4)],
+      status: [200, 201, 404, 500, 503][rnd(5)],
+      latency_ms: rnd(1000),
+      user: { id: rnd(200), name: ["bob", "Alice", "carol"][rnd(3)] },
+      tags: rnd(2) ? ["production", `shard-${rnd(4)}`] : [],
+      request: { headers: { "Content-Type": ["application/json", "text/plain"][rnd(2)] }, method: ["GET", "POST"][rnd(2)] },
+      ok: rnd(2) === 1,
+      err: rnd(5) === 0 ? null : "none",
+    };
+    const json = JSON.stringify(body);
+    const kind = rnd(10);
+    const raw = kind < 7 ? json : kind < 9 ? `2025-01-0${1 + rnd(9)}T10:00:00Z app[${rnd(99)}]: ${json}` : `not json {${json}`;
+    out.push({ raw: enc.encode(raw), attrs: { file: "json", host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_760_000_000_000_000 + i * 1000 });
+  }
+  return out;
+}
+
+/** Every `every`-th of the 10,000 real Apache access log lines, or [] when the fixture is absent. */
+export function apacheRecords(every = 1): RecordInput[] {
+  if (!existsSync(APACHE_LOGS)) return [];
+  return toRecords("apache", lines(new Uint8Array(readFileSync(APACHE_LOGS))), every, 1_770_000_000_000_000);
+}
+
+/** `n` generated strict logfmt lines (some with quoted values), with a few plain lines between. */
+export function logfmtRecords(n: number): RecordInput[] {
+  const enc = new TextEncoder();
+  const out: RecordInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const msg = ["user created", 'said "hi"', "disk full", "ok"][i % 4]!.replace(/["\\]/g, "\\$&");
+    const raw = i % 9 === 8 ? `plain line ${i} level=warn` : `ts=2025-02-0${1 + (i % 9)}T10:00:00Z level=${LEVELS[i % 4]} msg="${msg}" duration_ms=${(i * 37) % 900} path=/v${i % 3}/items`;
+    out.push({ raw: enc.encode(raw), attrs: { file: "logfmt", host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_780_000_000_000_000 + i * 1000 });
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * The naive oracle the differential tests compare the engine against: evaluates the query AST
  * on every record directly from the predicate definitions — tokenize the raw
- * text, extract key=value pairs, compare attributes — with no indexes, batches or needles.
+ * text, extract key=value pairs, compare attributes, globs as JS RegExps over the words, regexes
+ * with re2js over the decoded text — with no indexes, batches or needles.
  * Slow by design; shared by the engine tests and the differential tests.
  */
 
@@ -10,6 +11,10 @@ import { asciiLower } from "../../src/core/ascii.ts";
 import { isIndexableWord, tokenize } from "../../src/index/tokenizer.ts";
 import { extractKv } from "../../src/index/kv-extract.ts";
 import type { LogRecord } from "../../src/core/record.ts";
+import { RE2JS } from "re2js";
+import { walkClfFields } from "../../src/index/clf-fields.ts";
+import { walkLogfmtFields } from "../../src/index/logfmt-fields.ts";
+import { walkSyslogFields } from "../../src/index/syslog-fields.ts";
 
 function latin1Lower(raw: Uint8Array): string {
   let s = "";
@@ -34,11 +39,49 @@ function derived(r: LogRecord): Derived {
   let d = derivedCache.get(r);
   if (!d) {
     const attrs = Object.entries(r.attrs).map(([k, v]) => [asciiLower(k), asciiLower(v)] as const);
-    const pairs = extractKv(r.raw).map(([k, v]) => [k, asciiLower(v)] as const);
+    const pairs = [...formatPairs(r), ...extractKv(r.raw)].map(([k, v]) => [k, asciiLower(v)] as const);
     d = { tokens: new Set(tokenize(r.raw)), text: latin1Lower(r.raw), pairs: [...attrs, ...pairs] };
     derivedCache.set(r, d);
   }
   return d;
+}
+
+/**
+ * The record's format fields in resolution order: JSON flattened here apart from the engine,
+ * the access log, syslog and logfmt walkers as they are (their own tests check them).
+ */
+function formatPairs(r: LogRecord): Array<[string, string]> {
+  const known = formatCache.get(r);
+  if (known !== undefined) return known;
+  const out = jsonPairs(r);
+  for (const walk of [walkClfFields, walkSyslogFields, walkLogfmtFields]) walk(r.raw, 0, r.raw.length, (k, v) => void out.push([k, v]));
+  formatCache.set(r, out);
+  return out;
+}
+
+const formatCache = new WeakMap<LogRecord, Array<[string, string]>>();
+
+/** The JSON body's fields: `a.b`, `tags[]`, `items[].sku`. */
+function jsonPairs(r: LogRecord): Array<[string, string]> {
+  const text = new TextDecoder().decode(r.raw);
+  const open = text.indexOf("{");
+  const close = text.lastIndexOf("}");
+  if (open < 0 || close < open) return [];
+  let body: unknown;
+  try {
+    body = JSON.parse(text.slice(open, close + 1));
+  } catch {
+    return [];
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return [];
+  const out: Array<[string, string]> = [];
+  const flat = (v: unknown, path: string): void => {
+    if (Array.isArray(v)) v.forEach((x) => flat(x, path.endsWith("[]") ? path : `${path}[]`));
+    else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) flat(x, path === "" ? asciiLower(k) : `${path}.${asciiLower(k)}`);
+    else out.push([path, v === null ? "null" : String(v)]);
+  };
+  flat(body, "");
+  return out;
 }
 
 /** Lowered forms of a leaf's word/key/value, computed once per AST node. */
@@ -60,9 +103,96 @@ function needle(e: Expr): { word: string; text: string; key: string; value: stri
   return n;
 }
 
+/** A glob as an anchored, case-insensitive JS RegExp (an implementation apart from the engine's). */
+function globRegExp(glob: string): RegExp {
+  let src = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    const close = c === "[" ? glob.indexOf("]", i + 2) : -1;
+    if (c === "*") src += "[^]*";
+    else if (c === "?") src += "[^]";
+    else if (close > 0) {
+      let body = glob.slice(i + 1, close);
+      const neg = body.length > 1 && (body[0] === "!" || body[0] === "^");
+      if (neg) body = body.slice(1);
+      src += `[${neg ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
+      i = close;
+    } else src += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  return new RegExp(`^(?:${src})$`);
+}
+
+/** Compiled per AST node: the oracle is re-run on every record. */
+const compiled = new WeakMap<Expr, (text: string) => boolean>();
+
+function cachedTest(e: Expr, make: () => (text: string) => boolean): (text: string) => boolean {
+  let t = compiled.get(e);
+  if (t === undefined) compiled.set(e, (t = make()));
+  return t;
+}
+
+const wordsCache = new WeakMap<LogRecord, string[]>();
+
+/** Whitespace words of the text and the maximal token-character runs inside them. */
+function words(r: LogRecord): string[] {
+  const known = wordsCache.get(r);
+  if (known !== undefined) return known;
+  const text = new TextDecoder().decode(r.raw);
+  const out: string[] = [];
+  wordsCache.set(r, out);
+  for (const w of text.split(/[ \t\r\n]+/)) {
+    if (w === "") continue;
+    out.push(w, ...(w.match(/[A-Za-z0-9_-]+/g) ?? []));
+  }
+  return out;
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** `key<op>value` on the resolved field: attribute first, then the first text pair of the key. */
+function compares(e: Extract<Expr, { kind: "compare" }>, r: LogRecord): boolean {
+  const key = asciiLower(e.key);
+  const attr = Object.entries(r.attrs).find(([k]) => asciiLower(k) === key);
+  const v = attr !== undefined ? attr[1] : [...formatPairs(r), ...extractKv(r.raw)].find(([k]) => k === key)?.[1];
+  if (v === undefined) return false;
+  const sign = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
+  let order: number;
+  if (NUMBER.test(e.value)) {
+    if (!NUMBER.test(v)) return false;
+    order = sign(Number(v), Number(e.value));
+  } else order = sign(asciiLower(v), asciiLower(e.value));
+  return { "!=": order !== 0, ">": order > 0, ">=": order >= 0, "<": order < 0, "<=": order <= 0 }[e.op];
+}
+
 /** True when `r` satisfies `e` by the predicate definitions (evaluated naively). */
 export function oracleMatches(e: Expr, r: LogRecord): boolean {
   switch (e.kind) {
+    case "glob": {
+      const test = cachedTest(e, () => {
+        const re = globRegExp(asciiLower(e.pattern));
+        return (w) => re.test(asciiLower(w));
+      });
+      return words(r).some(test);
+    }
+    case "glob_kv": {
+      const test = cachedTest(e, () => {
+        const side = (glob: boolean, pattern: string) => {
+          const re = globRegExp(asciiLower(pattern));
+          return glob ? (t: string) => re.test(asciiLower(t)) : (t: string) => asciiLower(t) === asciiLower(pattern);
+        };
+        const keyTest = side(e.keyGlob, e.key);
+        const valueTest = side(e.valueGlob, e.value);
+        return (pair) => keyTest(pair.slice(0, pair.indexOf("\u0000"))) && valueTest(pair.slice(pair.indexOf("\u0000") + 1));
+      });
+      return [...Object.entries(r.attrs), ...formatPairs(r), ...extractKv(r.raw)].some(([k, v]) => test(`${k}\u0000${v}`));
+    }
+    case "compare":
+      return compares(e, r);
+    case "regex":
+      return cachedTest(e, () => {
+        const re = RE2JS.compile(e.pattern, RE2JS.CASE_INSENSITIVE);
+        return (text) => re.matcher(text).find();
+      })(new TextDecoder().decode(r.raw));
     case "and":
       return e.children.every((c) => oracleMatches(c, r));
     case "or":

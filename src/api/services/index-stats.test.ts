@@ -42,7 +42,7 @@ test("GetIndexStats: term statistics of a sealed chunk, metadata only for the ac
     errors: sealed.errors,
   }).toEqual({
     sealed: true,
-    sections: [["token", "idx.tokens", "complete"], ["attr", "idx.attrs", "complete"], ["kv", "idx.msgkv", "complete"]],
+    sections: [["token", "idx.tokens", "complete"], ["attr", "idx.attrs", "complete"], ["kv", "idx.msgkv", "complete"], ...["json", "clf", "syslog", "logfmt"].map((n) => [n, `idx.${n}`, "complete"])],
     token: ["Token stats", "9 tokens, 11 positions", { "unique tokens": 9n, "total positions": 11n, "avg frequency": "1.2", frequency: "p50 1, p95 2, max 2", "top tokens": [["error", 2n], ["user", 2n]] }, []],
     attr: ["Attribute stats", "1 keys, 2 values, 2 pairs, 2 positions", { "unique keys": 1n, "unique values": 2n, "unique pairs": 2n, positions: 2n, coverage: expect.objectContaining({ part: 2n, whole: 3n, of: "records" }), "top keys": [["host", 2n]] }, []],
     kv: ["Message KV stats", "1 keys, 2 values, 2 pairs, 2 positions", { "keys indexed": 1n, "values indexed": 2n, "pairs indexed": 2n, positions: 2n, "top keys": [["user", 2n]] }, []],

@@ -81,6 +81,12 @@ export class BatchMatcher {
     }
   }
 
+  /** Marks every record whose text offsets [rs, re) `check` accepts (for patterns with no literal to search). */
+  markRecords(out: Uint8Array, check: (rs: number, re: number) => boolean): void {
+    const offs = this.batch.rawOffsets;
+    for (let i = 0; i < out.length; i++) if (out[i] !== 1 && check(offs[i]! - this.base, offs[i + 1]! - this.base)) out[i] = 1;
+  }
+
   /** Marks the records whose attributes satisfy `match` (evaluated once per distinct map object). */
   markAttrs(match: (attrs: Attrs) => boolean, out: Uint8Array): void {
     const memo = new Map<Attrs, boolean>();

@@ -31,8 +31,43 @@ export interface ValueExistsPred {
   value: string;
 }
 
+/** A bare glob word (`err*`, `*timeout`, `us?r`, `[ab]c*`): matches a whole word of the text. */
+export interface GlobPred {
+  kind: "glob";
+  pattern: string;
+}
+
+/**
+ * `key=value` where a side is a glob (`host=web-*`, `err*=value`, `err*=*`, `*=err*`). A side
+ * written as `*` is the glob `*`; a side with `glob` false is a literal (compared exactly).
+ */
+export interface GlobKvPred {
+  kind: "glob_kv";
+  key: string;
+  keyGlob: boolean;
+  value: string;
+  valueGlob: boolean;
+}
+
+/** The comparison operators besides `=`. */
+export type CompareOp = "!=" | ">" | ">=" | "<" | "<=";
+
+/** `key<op>value` (`status>=500`, `level!=debug`): numeric when both sides are numbers. */
+export interface ComparePred {
+  kind: "compare";
+  key: string;
+  op: CompareOp;
+  value: string;
+}
+
+/** `/pattern/`: RE2 syntax over the whole raw line; `pattern` is the text between the slashes. */
+export interface RegexPred {
+  kind: "regex";
+  pattern: string;
+}
+
 /** A leaf of the tree: what DNF branches hold and what the engine evaluates. */
-export type PredicateNode = TokenPred | KvPred | KeyExistsPred | ValueExistsPred;
+export type PredicateNode = TokenPred | KvPred | KeyExistsPred | ValueExistsPred | GlobPred | GlobKvPred | ComparePred | RegexPred;
 
 export interface AndExpr {
   kind: "and";
@@ -65,7 +100,7 @@ export function joinExprs(kind: "and" | "or", parts: Expr[]): Expr {
   return { kind, children };
 }
 
-/** True for the four leaf kinds. */
+/** True for the leaf kinds. */
 export function isPredicate(e: Expr): e is PredicateNode {
   return e.kind !== "and" && e.kind !== "or" && e.kind !== "not";
 }

@@ -73,6 +73,8 @@ describe("parseQueryArgs", () => {
     ["", ok()],
     ["   ", ok()],
     ["error", ok("error")],
+    // a regex with spaces is one argument: "limit=5" inside it is pattern text
+    ["/a limit=5 b/ limit=2", ok("/a limit=5 b/", { limit: 2 })],
     // control arguments anywhere in the line, last one of each kind an error
     [
       "start=2025-01-01T00:00:00Z end=2025-01-02T00:00:00Z error limit=50",

@@ -43,8 +43,8 @@ export interface ArgSpan {
 }
 
 /**
- * Splits `line` on query whitespace, keeping quoted sections (with `\` escapes) inside one
- * argument. An unterminated quote runs to the end; the parser reports it later.
+ * Splits `line` on query whitespace, keeping quoted sections and a regex `/.../` opening an
+ * argument (with `\` escapes) inside one argument. An unterminated quote runs to the end; the parser reports it later.
  */
 export function splitArgs(line: string): ArgSpan[] {
   const out: ArgSpan[] = [];
@@ -61,8 +61,8 @@ export function splitArgs(line: string): ArgSpan[] {
       if (quote !== "") {
         if (ch === "\\") i++;
         else if (ch === quote) quote = "";
-      } else if (ch === '"' || ch === "'") {
-        quote = ch;
+      } else if (ch === '"' || ch === "'" || (ch === "/" && i === start)) {
+        quote = ch; // a regex /.../ is one argument, like a quoted word
       } else if (isQuerySpace(ch)) {
         break;
       }

@@ -8,13 +8,18 @@
  *   and_expr   = unary { [ AND ] unary } ;           (* juxtaposition = implicit AND *)
  *   unary      = NOT unary | "-"word | primary ;      (* see NOT shorthand below *)
  *   primary    = "(" or_expr ")" | predicate ;
- *   predicate  = kv_pred | token_pred ;
- *   kv_pred    = ( WORD | "*" ) "=" ( WORD | "*" ) ;  (* but not "*" "=" "*" *)
+ *   predicate  = regex_pred | kv_pred | cmp_pred | glob_pred | token_pred ;
+ *   kv_pred    = ( WORD | GLOB | "*" ) "=" ( WORD | GLOB | "*" ) ;  (* but not "*" "=" "*" *)
+ *   cmp_pred   = WORD cmp_op WORD ;               (* no "*" and no glob on either side *)
+ *   cmp_op     = "!=" | ">" | ">=" | "<" | "<=" ;
+ *   regex_pred = REGEX ;                          (* "/" pattern "/", RE2 syntax *)
+ *   glob_pred  = GLOB ;                           (* a bare word with * ? or [...] *)
  *   token_pred = WORD ;
  *
- * Precedence, high to low: parentheses, NOT (prefix, right-assoc), AND (explicit or implicit),
- * OR. AND/OR chains are flattened into n-ary nodes. An implicit AND continues while the next
- * lexeme is NOT, "(", WORD or "*".
+ * A kv_pred with a glob on either side (or `*` facing a glob) is a glob_kv node; `k=*`, `*=v`
+ * and `k=v` keep their own kinds. Precedence, high to low: parentheses, NOT (prefix,
+ * right-assoc), AND (explicit or implicit), OR. AND/OR chains are flattened into n-ary nodes.
+ * An implicit AND continues while the next lexeme is NOT, "(", WORD, REGEX or "*".
  *
  * NOT shorthand: where an expression may start, an UNQUOTED bare word whose first character is
  * `-` and whose second is an ASCII letter, digit or `_` means NOT of the rest: `-debug` is
@@ -24,9 +29,10 @@
  * never a keyword: `-or` is NOT token(or), recorded as quoted so it prints back as `NOT "or"`.
  */
 
-import type { Expr } from "./ast.ts";
+import type { CompareOp, Expr } from "./ast.ts";
 import { joinExprs } from "./ast.ts";
-import { type Lexeme, isKeyword, lex, parseErrorAt } from "./lexer.ts";
+import { type Lexeme, isGlobWord, isKeyword, lex, parseErrorAt } from "./lexer.ts";
+import { compileRegex } from "./regex.ts";
 
 /** Parses filter text into an expression. Throws ParseError (code invalid_argument). */
 export function parseExpr(text: string): Expr {
@@ -46,6 +52,8 @@ function describe(t: Lexeme): string {
       return "end of query";
     case "word":
       return t.quoted ? JSON.stringify(t.text) : t.text;
+    case "regex":
+      return `/${t.text}/`;
     case "and":
     case "or":
     case "not":
@@ -83,11 +91,12 @@ class Parser {
   private failTrailing(t: Lexeme): never {
     if (t.kind === "rparen") this.fail(t, "unexpected token: ) (no matching '(')");
     if (t.kind === "eq") this.fail(t, "unexpected '=' after a complete predicate (quote a value that contains '=')");
+    if (t.kind === "cmp") this.fail(t, `unexpected '${t.text}' after a complete predicate (quote a value that contains it)`);
     this.fail(t, `unexpected ${describe(t)}: expected AND, OR or end of query`);
   }
 
   private startsUnary(t: Lexeme): boolean {
-    return t.kind === "not" || t.kind === "lparen" || t.kind === "word" || t.kind === "star";
+    return t.kind === "not" || t.kind === "lparen" || t.kind === "word" || t.kind === "star" || t.kind === "regex";
   }
 
   /** After an operator, the next lexeme must start an expression. */
@@ -132,7 +141,8 @@ class Parser {
     }
     if (t.kind === "word" && !t.quoted && isDashNot(t.text)) {
       const rest = t.text.slice(1);
-      this.toks[this.i] = { kind: "word", text: rest, quoted: isKeyword(rest), pos: t.pos + 1 };
+      const quoted = isKeyword(rest);
+      this.toks[this.i] = { kind: "word", text: rest, quoted, glob: !quoted && isGlobWord(rest), pos: t.pos + 1 };
       return { kind: "not", child: this.parsePrimary() };
     }
     return this.parsePrimary();
@@ -147,6 +157,10 @@ class Parser {
         return this.parseStarPredicate(t);
       case "word":
         return this.parseWordPredicate(t);
+      case "regex":
+        return this.parseRegex(t);
+      case "cmp":
+        return this.fail(t, `unexpected '${t.text}': expected a key before it`);
       case "and":
       case "or":
         return this.fail(t, `unexpected keyword ${describe(t)}: expected an expression`);
@@ -176,27 +190,57 @@ class Parser {
 
   private parseStarPredicate(star: Lexeme): Expr {
     this.i++;
+    if (this.peek().kind === "cmp") this.fail(star, "a comparison needs a literal key, not '*'");
     if (this.peek().kind !== "eq") this.fail(star, "'*' must be followed by '=' (as in *=value)");
     this.i++;
     const v = this.peek();
     if (v.kind === "star") this.fail(star, "'*=*' is not a valid predicate: give a key or a value");
     if (v.kind !== "word") this.failValue(v);
     this.i++;
+    if (v.glob === true) return { kind: "glob_kv", key: "*", keyGlob: true, value: v.text, valueGlob: true };
     return { kind: "value_exists", value: v.text };
   }
 
   private parseWordPredicate(w: Lexeme): Expr {
     this.i++;
-    if (this.peek().kind !== "eq") return { kind: "token", word: w.text, quoted: w.quoted };
+    const op = this.peek();
+    if (op.kind === "cmp") return this.parseComparison(w, op);
+    if (op.kind !== "eq") return w.glob === true ? { kind: "glob", pattern: w.text } : { kind: "token", word: w.text, quoted: w.quoted };
     this.i++;
+    const keyGlob = w.glob === true;
     const v = this.peek();
     if (v.kind === "star") {
       this.i++;
-      return { kind: "key_exists", key: w.text };
+      return keyGlob ? { kind: "glob_kv", key: w.text, keyGlob, value: "*", valueGlob: true } : { kind: "key_exists", key: w.text };
     }
     if (v.kind !== "word") this.failValue(v);
     this.i++;
+    const valueGlob = v.glob === true;
+    if (keyGlob || valueGlob) return { kind: "glob_kv", key: w.text, keyGlob, value: v.text, valueGlob };
     return { kind: "kv", key: w.text, value: v.text };
+  }
+
+  /** `/pattern/`, checked here so a bad pattern is reported at its position. */
+  private parseRegex(t: Lexeme): Expr {
+    this.i++;
+    try {
+      compileRegex(t.text);
+    } catch (err) {
+      this.fail(t, (err as Error).message);
+    }
+    return { kind: "regex", pattern: t.text };
+  }
+
+  /** `key<op>value` after the key `w`; both sides literal words. */
+  private parseComparison(w: Lexeme, op: Lexeme): Expr {
+    if (w.glob === true) this.fail(w, `a comparison needs a literal key, not the glob ${w.text}`);
+    this.i++;
+    const v = this.peek();
+    if (v.kind === "eof") this.fail(v, `unexpected end of query: expected a value after '${op.text}'`);
+    if (v.kind === "star" || v.glob === true) this.fail(v, `a comparison cannot use '*' or a glob: ${describe(v)} after '${op.text}'`);
+    if (v.kind !== "word") this.fail(v, `expected a value after '${op.text}', got ${describe(v)}`);
+    this.i++;
+    return { kind: "compare", key: w.text, op: op.text as CompareOp, value: v.text };
   }
 
   private failValue(v: Lexeme): never {

@@ -14,6 +14,30 @@ const special = fc.constantFrom(
 );
 const word = fc.oneof(special, fc.string({ maxLength: 6 }), fc.string({ unit: "grapheme", maxLength: 4 }));
 
+/** Glob words as users write them (anything the lexer reads as one glob word). */
+const globPiece = fc.constantFrom("err", "*", "?", "[ab]", "[!x]", "-", "x_1", "é", ".", "tags[]", "5");
+const glob = fc
+  .array(globPiece, { minLength: 1, maxLength: 4 })
+  .map((parts) => parts.join(""))
+  .filter((p) => {
+    const e = parseExprOrUndefined(p);
+    return e !== undefined && e.kind === "glob" && e.pattern === p;
+  });
+const compareOp = fc.constantFrom("!=" as const, ">" as const, ">=" as const, "<" as const, "<=" as const);
+const regexPiece = fc.constantFrom("a", "b c", "(x)?", "\\/", "[0-9]+", "|", ".", "(?-i)", "\\d", "=", "*");
+const regex = fc
+  .array(regexPiece, { minLength: 1, maxLength: 4 })
+  .map((parts) => parts.join(""))
+  .filter((p) => parseExprOrUndefined(`/${p}/`)?.kind === "regex");
+
+function parseExprOrUndefined(text: string): Expr | undefined {
+  try {
+    return parseExpr(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Arbitrary expressions in parser normal form (flat AND/OR, quoted set where required). */
 const exprArb = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
@@ -26,12 +50,22 @@ const exprArb = fc.letrec<{ expr: Expr }>((tie) => ({
     fc.record({ k: word, v: word }).map(({ k, v }): Expr => ({ kind: "kv", key: k, value: v })),
     word.map((k): Expr => ({ kind: "key_exists", key: k })),
     word.map((v): Expr => ({ kind: "value_exists", value: v })),
+    glob.map((pattern): Expr => ({ kind: "glob", pattern })),
+    fc.record({ k: fc.oneof(word, glob), v: fc.oneof(word, glob) }).map(({ k, v }): Expr => ({ kind: "glob_kv", key: k, keyGlob: true, value: v, valueGlob: true })).filter((e) => e.kind === "glob_kv" && isGlobLike(e.key) && isGlobLike(e.value)),
+    fc.record({ k: word, g: glob, left: fc.boolean() }).map(({ k, g, left }): Expr => (left ? { kind: "glob_kv", key: g, keyGlob: true, value: k, valueGlob: false } : { kind: "glob_kv", key: k, keyGlob: false, value: g, valueGlob: true })),
+    fc.record({ k: word, op: compareOp, v: word }).map(({ k, op, v }): Expr => ({ kind: "compare", key: k, op, value: v })),
+    regex.map((pattern): Expr => ({ kind: "regex", pattern })),
     tie("expr").map((child): Expr => ({ kind: "not", child })),
     fc
       .record({ op: fc.constantFrom("and" as const, "or" as const), parts: fc.array(tie("expr"), { minLength: 2, maxLength: 4 }) })
       .map(({ op, parts }) => joinExprs(op, parts)),
   ),
 })).expr;
+
+/** A side that reads back as a glob: a glob word or the lone `*` (but not `*` on both sides). */
+function isGlobLike(side: string): boolean {
+  return side === "*" || parseExprOrUndefined(side)?.kind === "glob";
+}
 
 describe("printExpr", () => {
   test("property: parse(print(ast)) deep-equals ast", () => {

@@ -5,16 +5,18 @@
  */
 
 import type { Expr, PredicateNode } from "./ast.ts";
-import { endsBareWord, isKeyword } from "./lexer.ts";
+import { endsBareWord, isGlobWord, isKeyword, operatorAt } from "./lexer.ts";
 import { isDashNot } from "./parser.ts";
 
 /**
- * True if `word` cannot be written bare: empty, contains whitespace or `( ) = * " '`, is a
- * keyword in any case, or would read as the `-word` NOT shorthand.
+ * True if `word` cannot be written bare: empty, contains whitespace, `( ) = " '` or a
+ * comparison operator, would read as a glob, a regex (`/` first) or the `-word` NOT
+ * shorthand, or is a keyword in any case.
  */
 export function needsQuotes(word: string): boolean {
-  if (word === "" || isKeyword(word) || isDashNot(word)) return true;
-  for (const ch of word) if (endsBareWord(ch)) return true;
+  // A trailing "!" would read as "!=" before "=" (`k!=*`).
+  if (word === "" || isKeyword(word) || isDashNot(word) || isGlobWord(word) || word.startsWith("/") || word.endsWith("!")) return true;
+  for (let i = 0; i < word.length; i++) if (endsBareWord(word[i]!) || operatorAt(word, i) !== undefined) return true;
   return false;
 }
 
@@ -40,6 +42,14 @@ function printPredicate(p: PredicateNode): string {
       return `${printWord(p.key)}=*`;
     case "value_exists":
       return `*=${printWord(p.value)}`;
+    case "glob":
+      return p.pattern;
+    case "glob_kv":
+      return `${p.keyGlob ? p.key : printWord(p.key)}=${p.valueGlob ? p.value : printWord(p.value)}`;
+    case "compare":
+      return `${printWord(p.key)}${p.op}${printWord(p.value)}`;
+    case "regex":
+      return `/${p.pattern}/`;
   }
 }
 
@@ -74,8 +84,8 @@ export function printExpr(e: Expr): string {
 }
 
 /**
- * Canonical explain string: `token(w)`, `k=v`, `k=*`, `*=v`, `NOT X`, `(A AND B)`,
- * `(A OR B)`. Words appear verbatim (unquoted): it is for people, not for re-parsing.
+ * Canonical explain string: `token(w)`, `k=v`, `k=*`, `*=v`, `glob(err*)`, `k>=v`,
+ * `regex(/p/)`, `NOT X`, `(A AND B)`, `(A OR B)`. Words appear verbatim (unquoted): it is for people, not for re-parsing.
  */
 export function describeExpr(e: Expr): string {
   switch (e.kind) {
@@ -93,5 +103,13 @@ export function describeExpr(e: Expr): string {
       return `${e.key}=*`;
     case "value_exists":
       return `*=${e.value}`;
+    case "glob":
+      return `glob(${e.pattern})`;
+    case "glob_kv":
+      return `${e.key}=${e.value}`;
+    case "compare":
+      return `${e.key}${e.op}${e.value}`;
+    case "regex":
+      return `regex(/${e.pattern}/)`;
   }
 }

@@ -1,18 +1,21 @@
 /**
  * What the three key=value predicate kinds share (kv.ts `k=v`, key-exists.ts `k=*`,
- * value-exists.ts `*=v`): a record matches through an attribute, or through a key=value pair
- * extracted from its raw text (index/kv-extract.ts), keys and values compared
- * ASCII-case-insensitively; the index types serving key=value probes (attribute and message
- * key=value) answer them when lossless. `part` says which side the predicate constrains.
+ * value-exists.ts `*=v`): a record matches through an attribute, a key=value pair extracted
+ * from its raw text (index/kv-extract.ts) or a field of its format (index/format-fields.ts),
+ * keys and values compared ASCII-case-insensitively; the index types serving key=value probes
+ * (attribute, message key=value, the format indexes) answer them when lossless. `part` says which side the
+ * predicate constrains.
  */
 
 import { ASCII_LOWER, asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
+import { walkFormatFields } from "../../../index/format-fields.ts";
 import { KvScanner } from "../../../index/kv-extract.ts";
 import type { IndexProbe } from "../../../index/types.ts";
 import type { PredicateNode } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import type { BatchMatcher } from "../batch-matcher.ts";
+import { formatNeedles, markByNeedles } from "./fields.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
@@ -26,6 +29,8 @@ export interface PairPredicate extends Predicate {
   readonly value: string;
   /** `key=value`, `key=` or `=value`: found in the text before the pair is extracted and checked. */
   readonly needle: Needle;
+  /** Records that may hold the field in a format (index/format-fields.ts); undefined = all. */
+  readonly formatNeedles: readonly Needle[] | undefined;
 }
 
 const kvScanner = new KvScanner();
@@ -41,11 +46,12 @@ export function pairKind(name: string, part: PairPart, leaf: (node: PredicateNod
       const key = asciiLower(kv.key);
       const value = asciiLower(kv.value);
       const needle = part === "pair" ? `${key}=${value}` : part === "key" ? `${key}=` : `=${value}`;
-      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle) };
+      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle), formatNeedles: formatNeedles(key, value) };
     },
     evaluate(p, m, out) {
       m.markAttrs((attrs) => attrsMatch(part, p, attrs), out);
       m.markNeedle(p.needle, out, (_h, rs, re) => messageMatches(part, p, m, rs, re));
+      markByNeedles(m, p.formatNeedles, out, (rs, re) => formatMatches(part, p, m, rs, re));
     },
     lookup: (p, idx) => probeLookup(p, idx, probeOf(part, p)),
   };
@@ -69,6 +75,11 @@ function messageMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: n
     if (part === "key" || sameBytes(data, kvScanner.valueStart, kvScanner.valueEnd, p.value, true)) return true;
   }
   return false;
+}
+
+/** Walks the format fields of the record at text offsets [rs, re) and compares them. */
+function formatMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: number, re: number): boolean {
+  return walkFormatFields(m.batch.data, m.base + rs, m.base + re, (k, v) => (part === "value" || k === p.key) && (part === "key" || asciiLower(v) === p.value));
 }
 
 /** b[start, end) equals the ASCII string `s` (after ASCII lowering when `fold`). */

@@ -13,8 +13,12 @@ import { substringKind } from "./substring.ts";
 import { tokenKind } from "./token.ts";
 import type { Predicate, PredicateKind } from "./types.ts";
 import { valueExistsKind } from "./value-exists.ts";
+import { compareKind } from "./compare.ts";
+import { globKind } from "./glob.ts";
+import { globKvKind } from "./glob-kv.ts";
+import { regexKind } from "./regex.ts";
 
-export const PREDICATE_KINDS: readonly PredicateKind[] = [tokenKind, substringKind, kvKind, keyExistsKind, valueExistsKind];
+export const PREDICATE_KINDS: readonly PredicateKind[] = [tokenKind, substringKind, kvKind, keyExistsKind, valueExistsKind, compareKind, globKind, globKvKind, regexKind];
 
 /** Compiles one leaf of the query AST with the first kind that handles it. */
 export function compilePredicate(node: PredicateNode): Predicate {

@@ -1,0 +1,66 @@
+/**
+ * The format field index types, one per format of format-fields.ts ("json" in section
+ * idx.json, "clf", "syslog", "logfmt"): the fields of the records in that format as key=value
+ * pairs (`level`, `user.id`, `tags[]`, `status`, `severity`), with the message key=value index's
+ * caps, budget and overflow rules (per chunk: 10 000 keys, 1 000 values per key, 100 000 pairs,
+ * the kvBudget bytes). A value longer than KV_MAX_LEN bytes, or empty, leaves its key
+ * overflowed (key lookups exact, key=value lookups scan); a record with fields past a format's
+ * own limits makes the section lossy. Records not in the format are skipped. Explain notes name
+ * a format index only when it found something (or could not answer).
+ */
+
+import type { IndexType } from "./index-type.ts";
+import type { FormatFields } from "./field-walk.ts";
+import { KV_MAX_LEN } from "./kv-extract.ts";
+import { MessageKvIndexBuilder, type RecordPairs } from "./msgkv-builder.ts";
+import { pairIndexType } from "./msgkv-index.ts";
+
+const encoder = new TextEncoder();
+
+/** Writes ASCII-lowercased UTF-8 of `text` into `s` at `at`; the end, or -1 past `max` bytes. */
+function putLower(s: Uint8Array, at: number, text: string, max: number): number {
+  if (text.length > max) return -1;
+  const { read, written } = encoder.encodeInto(text, s.subarray(at, at + max));
+  if (read !== text.length) return -1;
+  for (let i = at; i < at + written; i++) if (s[i]! >= 0x41 && s[i]! <= 0x5a) s[i]! += 0x20;
+  return at + written;
+}
+
+/** The fields of a record in `format` as pairs. */
+function formatPairs(format: FormatFields): RecordPairs {
+  return (data, start, end, sink) => {
+    const s = sink.scratch;
+    let stop = false;
+    const walk = format.walk(data, start, end, (key, value) => {
+      const kl = putLower(s, 0, key, KV_MAX_LEN);
+      if (kl < 0) {
+        sink.drop();
+        return false;
+      }
+      s[kl] = 0;
+      const e = value === "" ? kl + 1 : putLower(s, kl + 1, value, KV_MAX_LEN);
+      if (e < 0 || e === kl + 1) {
+        sink.overflowKey(kl);
+        return false;
+      }
+      stop = !sink.pair(kl, e);
+      return stop;
+    });
+    if (walk.truncated) sink.drop();
+  };
+}
+
+/** The index type of `format`: section `idx.<name>`, explain notes `<name>_kv=...`. */
+export function formatIndexType(format: FormatFields): IndexType {
+  const section = `idx.${format.name}`;
+  const pairs = formatPairs(format);
+  return pairIndexType({
+    name: format.name,
+    title: format.title,
+    section,
+    label: format.name,
+    statsTitle: `${format.title[0]!.toUpperCase()}${format.title.slice(1)} stats`,
+    builder: (budget, blockBytes) => new MessageKvIndexBuilder(budget, blockBytes, pairs, section),
+    quietWhenEmpty: true,
+  });
+}

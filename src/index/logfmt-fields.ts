@@ -1,0 +1,47 @@
+/**
+ * Strict logfmt: a line that is nothing but `key=value` pairs separated by spaces (keys
+ * `[A-Za-z_][A-Za-z0-9_.-]*`, at most 64 bytes), values bare
+ * or double-quoted with `\"`, `\\`, `\n`, `\t`, `\r` escapes (`msg="user created"` keeps its
+ * value, which the heuristic key=value extraction cannot). Keys are ASCII-lowercased; a line
+ * with anything else (a bare word, an unterminated quote) is not logfmt. Pure.
+ */
+
+import { NO_FIELDS, verbatim, type FieldVisitor, type FieldWalk, type FormatFields } from "./field-walk.ts";
+
+const PAIR = /([A-Za-z_][A-Za-z0-9_.-]{0,63})=(?:"((?:[^"\\]|\\.)*)"|([^\s"]*))(?=\s|$)/y;
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r" };
+
+/** The pairs of a logfmt line, or undefined when it is not one. */
+export function parseLogfmt(line: string): Array<[string, string]> | undefined {
+  const out: Array<[string, string]> = [];
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] === " " || line[i] === "\t") {
+      i++;
+      continue;
+    }
+    PAIR.lastIndex = i;
+    const m = PAIR.exec(line);
+    if (m === null) return undefined;
+    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c) : m[3]!;
+    out.push([m[1]!.replace(/[A-Z]/g, (c) => c.toLowerCase()), value]);
+    i = PAIR.lastIndex;
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+export function walkLogfmtFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
+  const text = data.subarray(start, end);
+  if (text.indexOf(0x3d) < 0) return NO_FIELDS;
+  const pairs = parseLogfmt(new TextDecoder().decode(text));
+  if (pairs === undefined) return NO_FIELDS;
+  for (const [k, v] of pairs) if (visit(k, v) === true) return { stopped: true, truncated: false };
+  return NO_FIELDS;
+}
+
+export const logfmtFormat: FormatFields = {
+  name: "logfmt",
+  title: "logfmt field",
+  walk: walkLogfmtFields,
+  needles: (key, value) => [verbatim(value) ? value : key !== "" ? `${key}=` : "="],
+};

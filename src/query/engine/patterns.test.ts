@@ -1,0 +1,177 @@
+/**
+ * Comparisons, globs and regexes end to end over sealed (indexed) and active chunks: the
+ * records each spec example finds, and what explain says about the index steps (key narrowing,
+ * prefix range scans, a regex's extracted literals, runtime for the rest).
+ */
+
+import { beforeAll, describe, expect, test } from "bun:test";
+import { indexSectionBuilders } from "../../index/builders.ts";
+import { openChunkIndexes } from "../../index/open.ts";
+import { ByteCache } from "../../storage/byte-cache.ts";
+import { createMemoryStore } from "../../storage/memory/memory-store.ts";
+import type { ChunkStore } from "../../storage/types.ts";
+import { parseExpr } from "../lang/parser.ts";
+import { explain } from "./explain.ts";
+import { search } from "./search.ts";
+import type { SearchSource } from "./source.ts";
+
+const enc = new TextEncoder();
+const LINES: Array<[string, Record<string, string>]> = [
+  ["GET /a status=200 bytes=512 latency_ms=12 level=info", {}],
+  ["GET /b status=503 bytes=2048 latency_ms=300 level=error", {}],
+  ["POST /c status=500 bytes=10 latency_ms=251 level=ERROR", {}],
+  ["ERROR connection refused by peer", { host: "web-1" }],
+  ["error: connect refused after 3 tries", { host: "web-2" }],
+  ["timeout waiting for user Bob", { host: "db-1", status: "404" }],
+  ["com.example.controller failed user.id=123", {}],
+  ["errno=111 ReadTimeout on socket", { level: "debug" }],
+  ["user_id=0 usr ok", { env: "prod" }],
+  ["bcd and acx cafe", {}],
+];
+let src: SearchSource;
+
+beforeAll(async () => {
+  const store: ChunkStore = createMemoryStore("default", { rotation: { maxRecords: 10 }, sectionBuilders: indexSectionBuilders() });
+  // Two sealed chunks and one active one, the same lines in each.
+  for (let round = 0; round < 3; round++) {
+    await store.append(LINES.map(([raw, attrs], i) => ({ raw: enc.encode(raw), attrs, sourceTs: 0, ingestTs: 1_000_000 * (round * 10 + i + 1) })));
+  }
+  await store.idle();
+  src = { name: "default", store, indexes: (v, m) => openChunkIndexes(v, m.indexStatus, { cache: new ByteCache(), key: `${m.id}/` }) };
+});
+
+/** Line numbers (into LINES) of the hits, from the first round (all rounds are checked equal). */
+async function lines(query: string): Promise<number[]> {
+  const it = search(src, { expr: parseExpr(query), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+  const found: number[] = [];
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    found.push(LINES.findIndex(([raw]) => raw === new TextDecoder().decode(r.value.record.raw)));
+  }
+  const first = found.slice(0, found.length / 3);
+  expect(found).toEqual([...first, ...first, ...first]);
+  return first;
+}
+
+describe("new predicates find what the spec says", () => {
+  test.each([
+    ["status>=500", [1, 2]],
+    ["bytes<1024", [0, 2]],
+    ["latency_ms>250", [1, 2]],
+    ["level!=debug", [0, 1, 2]],
+    ["level>=error", [0, 1, 2]],
+    ["status>=404", [1, 2, 5]],
+    ["user.id!=0", [6]],
+    ["user_id!=0", []],
+    ["err*", [1, 2, 3, 4, 7]],
+    ["*timeout", [5, 7]],
+    ["us?r", [5, 6]],
+    ["[ab]c*", [9]],
+    ["com*controller", [6]],
+    ["host=web-*", [3, 4]],
+    ["err*=*", [7]],
+    ["*=err*", [1, 2]],
+    ["lev*=ERR*", [1, 2]],
+    ["/connect(ion)? refused/", [3, 4]],
+    ["/(?-i)ERROR/", [2, 3]],
+    ["/^get /", [0, 1]],
+    ["/status=5\\d\\d/", [1, 2]],
+    ["/a\\/b|\\/c /", [2]],
+  ])("%p", async (query, expected) => {
+    expect(await lines(query)).toEqual(expected);
+  });
+});
+
+/** The steps explain shows for `query` on the first (sealed) chunk. */
+async function steps(query: string) {
+  const plan = await explain(src, { expr: parseExpr(query), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+  return plan.chunks[0]!.branches[0]!.steps.map((s) => ({ index: s.index, action: s.action, reason: s.reason, details: s.details }));
+}
+
+describe("explain", () => {
+  test("a regex is planned from the tokens its literals imply", async () => {
+    expect(await steps("/connect(ion)? refused/")).toEqual([
+      { index: "token", action: "indexed", reason: "indexed", details: "literals: refused* (prefix 'refused': 1 terms, 2 records), regex checked by scan" },
+    ]);
+    expect(await steps("/(a|b)/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: "no required token in the pattern: scan" }]);
+  });
+
+  test("a prefix glob is a range scan of the token dictionary; other globs scan", async () => {
+    expect(await steps("err*")).toEqual([{ index: "token", action: "indexed", reason: "indexed", details: "prefix 'err': 2 terms, 5 records" }]);
+    expect(await steps("*timeout")).toEqual([{ index: "token", action: "runtime", reason: "no_prefix", details: "not a prefix glob: scan" }]);
+    // Completions of "ca" may be hex words the token index drops (cafe): never "no match".
+    expect(await steps("ca*")).toEqual([{ index: "token", action: "runtime", reason: "no_prefix", details: "prefix 'ca' may be in unindexed words: scan" }]);
+  });
+
+  test("comparisons narrow to records having the key", async () => {
+    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_key=1 msg_key=3 (records with key 'status', compared by scan)" }]);
+    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_key=0 msg_key=0 (records with key 'nokey', compared by scan)" }]);
+  });
+});
+
+describe("format fields: JSON, access log, syslog, logfmt", () => {
+  const JSON_LINES = [
+    '{"level":"error","user":{"id":123},"tags":["production","eu"],"request":{"headers":{"content-type":"application/json"}},"status":503}',
+    '{"level":"info","user":{"id":0},"tags":["staging"],"status":200,"msg":"ok"}',
+    'app[7]: {"level":"warn","user":{"id":42},"status":404,"note":""}',
+    "level=debug not json status=500",
+    '10.0.0.1 - - [17/May/2015:10:05:03 +0000] "POST /login HTTP/1.1" 502 17 "-" "curl/8"',
+    "<11>Feb  5 17:32:18 gw sshd[42]: auth failure",
+    'level=warn msg="user created" duration_ms=12',
+  ];
+  let json: SearchSource;
+  beforeAll(async () => {
+    const store: ChunkStore = createMemoryStore("json", { rotation: { maxRecords: 7 }, sectionBuilders: indexSectionBuilders() });
+    await store.append(JSON_LINES.map((l, i) => ({ raw: enc.encode(l), attrs: {}, sourceTs: 0, ingestTs: i + 1 })));
+    await store.append(JSON_LINES.map((l, i) => ({ raw: enc.encode(l), attrs: {}, sourceTs: 0, ingestTs: i + 10 })));
+    await store.idle();
+    json = { name: "json", store, indexes: (v, m) => openChunkIndexes(v, m.indexStatus, { cache: new ByteCache(), key: `${m.id}/` }) };
+  });
+
+  async function jsonLines(query: string): Promise<number[]> {
+    const it = search(json, { expr: parseExpr(query), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    const found: number[] = [];
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      found.push(JSON_LINES.indexOf(new TextDecoder().decode(r.value.record.raw)));
+    }
+    return found.slice(0, found.length / 2);
+  }
+
+  test.each([
+    ["level=error", [0]],
+    ["user.id=123", [0]],
+    ["tags[]=production", [0]],
+    ["request.headers.content-type=application/json", [0]],
+    ["status>=500", [0, 3, 4]],
+    ["user.id!=0", [0, 2]],
+    ["level=WARN", [2, 6]],
+    ["note=*", [2]],
+    ['note=""', [2]],
+    ["tags[]=*", [0, 1]],
+    ["*=staging", [1]],
+    ["tags[]=prod*", [0]],
+    ["method=POST", [4]],
+    ["bytes<100", [4]],
+    ["user_agent=curl*", [4]],
+    ["severity<=3", [5]],
+    ["severity_name=err", [5]],
+    ["app=sshd", [5]],
+    ["pid=42", [5]],
+    ['msg="user created"', [6]],
+    ["duration_ms<20", [6]],
+  ])("%p", async (query, expected) => {
+    expect(await jsonLines(query)).toEqual(expected);
+  });
+
+  test("explain names the JSON index", async () => {
+    const plan = await explain(json, { expr: parseExpr("user.id=123"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(plan.chunks[0]!.branches[0]!.steps[0]!.details).toBe("attr_kv=0 msg_kv=0 json_kv=1");
+    const clf = await explain(json, { expr: parseExpr("method=POST"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(clf.chunks[0]!.branches[0]!.steps[0]!.details).toBe("attr_kv=0 msg_kv=0 clf_kv=1");
+    const empty = await explain(json, { expr: parseExpr('note=""'), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(empty.chunks[0]!.branches[0]!.steps[0]!).toMatchObject({ action: "runtime", reason: "value_not_indexed" });
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Regex predicates `/pattern/`: RE2 syntax run by re2js (linear time: no pattern can stall a
+ * server) over each record's whole raw text as UTF-8, case-insensitive unless `(?-i)`.
+ * Candidates are found by the pattern's longest required literal (regex-literals.ts) before
+ * the regex runs; on a sealed chunk the token terms those literals imply (`/connect(ion)?
+ * refused/` implies a token starting with `refused`) narrow the records through the token index.
+ */
+
+import type { RE2JS } from "re2js";
+import { isIndexablePrefix, isIndexableWord, TOKEN_MAX_LEN } from "../../../index/tokenizer.ts";
+import { intersectPositions } from "../../../index/postings.ts";
+import { describeExpr } from "../../lang/printer.ts";
+import { compileRegex } from "../../lang/regex.ts";
+import { markCandidates } from "./glob.ts";
+import { compileNeedle, type Needle } from "./needle.ts";
+import { requiredLiterals, requiredTokenTerms } from "./regex-literals.ts";
+import { probeLookup, runtimeStep, type Lookup, type Predicate, type PredicateKind } from "./types.ts";
+import type { IndexProbe } from "../../../index/types.ts";
+
+export interface RegexPredicate extends Predicate {
+  readonly regex: RE2JS;
+  /** The longest required literal, searched first; undefined when the pattern has none. */
+  readonly needle: Needle | undefined;
+  /** Token probes every match implies (exact tokens or token prefixes), for planning. */
+  readonly probes: readonly IndexProbe[];
+}
+
+/** The token probes a required term allows: an indexable whole token, else a safe prefix. */
+function termProbe(term: string, exact: boolean): IndexProbe | undefined {
+  if (exact && isIndexableWord(term)) return { kind: "token", token: term };
+  const prefix = term.slice(0, TOKEN_MAX_LEN);
+  return isIndexablePrefix(prefix) ? { kind: "token_prefix", prefix } : undefined;
+}
+
+function probeText(p: IndexProbe): string {
+  return p.kind === "token" ? p.token : p.kind === "token_prefix" ? `${p.prefix}*` : p.kind;
+}
+
+export const regexKind: PredicateKind<RegexPredicate> = {
+  name: "regex",
+  stepIndex: "token",
+  compile(node) {
+    if (node.kind !== "regex") return undefined;
+    const runs = requiredLiterals(node.pattern);
+    const longest = runs.reduce((a, r) => (r.text.length > a.length ? r.text : a), "");
+    const probes: IndexProbe[] = [];
+    const seen = new Set<string>();
+    for (const t of requiredTokenTerms(runs)) {
+      const probe = termProbe(t.term, t.exact);
+      if (probe !== undefined && !seen.has(probeText(probe))) {
+        seen.add(probeText(probe));
+        probes.push(probe);
+      }
+    }
+    return { kind: regexKind, text: describeExpr(node), regex: compileRegex(node.pattern), needle: longest === "" ? undefined : compileNeedle(longest), probes };
+  },
+  evaluate(p, m, out) {
+    const { data } = m.batch;
+    markCandidates(m, p.needle, out, (rs, re) => p.regex.test(data.subarray(m.base + rs, m.base + re)));
+  },
+  async lookup(p, idx): Promise<Lookup> {
+    if (p.probes.length === 0) return runtimeStep(p, "no_index", "no required token in the pattern: scan");
+    let positions: Uint32Array | undefined;
+    const notes: string[] = [];
+    for (const probe of p.probes) {
+      const found = await probeLookup(p, idx, probe);
+      if (found.kind === "runtime") return found;
+      positions = positions === undefined ? found.positions : intersectPositions(positions, found.positions);
+      notes.push(found.details);
+    }
+    return { kind: "positions", positions: positions!, details: `literals: ${p.probes.map(probeText).join(", ")} (${notes.join("; ")}), regex checked by scan`, narrowed: true };
+  },
+};
