@@ -33,10 +33,10 @@ import { openFileStore } from "../src/storage/file/open-store.ts";
 import type { LogRecord, RecordInput } from "../src/core/record.ts";
 import type { ChunkStore } from "../src/storage/types.ts";
 
-const RUNS = Number(process.env.DIFF_RUNS ?? 250);
+const RUNS = Number(process.env.DIFF_RUNS ?? 150);
 
 const loghub = loghubRecords(3);
-const input: RecordInput[] = [...loghub, ...generatedRecords(11, 10000), ...jsonRecords(5, 3000), ...apacheRecords(5), ...logfmtRecords(1000)];
+const input: RecordInput[] = [...loghub, ...generatedRecords(11, 10000), ...jsonRecords(5, 1500), ...apacheRecords(10), ...logfmtRecords(500)];
 
 // Without the shared loghub samples the properties below run on generated data only: say so.
 test.skipIf(loghub.length === 0)("the corpus holds every loghub sample (needs ../shared/data/loghub)", () => {

@@ -16,8 +16,9 @@ const ANCHOR = '] "';
 
 export function walkClfFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
   const text = data.subarray(start, end);
-  if (text.indexOf(0x5b) < 0) return NO_FIELDS; // "[": no timestamp, no access log
-  const m = CLF.exec(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"));
+  const buf = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  if (buf.indexOf(ANCHOR) < 0) return NO_FIELDS;
+  const m = CLF.exec(buf.toString("utf8"));
   if (m === null) return NO_FIELDS;
   for (let i = 0; i < CLF_KEYS.length; i++) {
     const v = m[i + 1];

@@ -30,9 +30,21 @@ export function parseLogfmt(line: string): Array<[string, string]> | undefined {
   return out.length > 0 ? out : undefined;
 }
 
+/** Cheap test: the line starts with a key character and its first word holds `=`. */
+function mayBeLogfmt(data: Uint8Array, start: number, end: number): boolean {
+  const b = data[start]!;
+  if (!((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f)) return false;
+  for (let i = start + 1; i < end; i++) {
+    const c = data[i]!;
+    if (c === 0x3d) return true;
+    if (c === 0x20 || c === 0x09) return false;
+  }
+  return false;
+}
+
 export function walkLogfmtFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
+  if (start >= end || !mayBeLogfmt(data, start, end)) return NO_FIELDS;
   const text = data.subarray(start, end);
-  if (text.indexOf(0x3d) < 0) return NO_FIELDS;
   const pairs = parseLogfmt(new TextDecoder().decode(text));
   if (pairs === undefined) return NO_FIELDS;
   for (const [k, v] of pairs) if (visit(k, v) === true) return { stopped: true, truncated: false };

@@ -32,8 +32,16 @@ function visitAll(pairs: Array<[string, string | undefined]>, visit: FieldVisito
   return false;
 }
 
+/** Cheap test of the first bytes: `<` (PRI), `Mmm ` (RFC 3164 date) or `dddd-dd-ddT` (RFC 3339). */
+function mayBeSyslog(data: Uint8Array, at: number): boolean {
+  const b = data[at]!;
+  if (b === 0x3c) return true;
+  if (b >= 0x41 && b <= 0x5a) return data[at + 3] === 0x20;
+  return b >= 0x30 && b <= 0x39 && data[at + 4] === 0x2d && data[at + 10] === 0x54;
+}
+
 export function walkSyslogFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
-  if (end - start < 16) return NO_FIELDS;
+  if (end - start < 16 || !mayBeSyslog(data, start)) return NO_FIELDS;
   const head = Buffer.from(data.buffer, data.byteOffset + start, Math.min(end - start, 512)).toString("utf8");
   const m5 = RFC5424.exec(head);
   if (m5 !== null) {

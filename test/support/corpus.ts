@@ -89,7 +89,7 @@ export function jsonRecords(seed: number, n: number): RecordInput[] {
     const json = JSON.stringify(body);
     const kind = rnd(10);
     const raw = kind < 7 ? json : kind < 9 ? `2025-01-0${1 + rnd(9)}T10:00:00Z app[${rnd(99)}]: ${json}` : `not json {${json}`;
-    out.push({ raw: enc.encode(raw), attrs: { file: "json", host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_760_000_000_000_000 + i * 1000 });
+    out.push({ raw: enc.encode(raw), attrs: { file: "json", level: LEVELS[i % 4]!, host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_760_000_000_000_000 + i * 1000 });
   }
   return out;
 }
@@ -107,7 +107,7 @@ export function logfmtRecords(n: number): RecordInput[] {
   for (let i = 0; i < n; i++) {
     const msg = ["user created", 'said "hi"', "disk full", "ok"][i % 4]!.replace(/["\\]/g, "\\$&");
     const raw = i % 9 === 8 ? `plain line ${i} level=warn` : `ts=2025-02-0${1 + (i % 9)}T10:00:00Z level=${LEVELS[i % 4]} msg="${msg}" duration_ms=${(i * 37) % 900} path=/v${i % 3}/items`;
-    out.push({ raw: enc.encode(raw), attrs: { file: "logfmt", host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_780_000_000_000_000 + i * 1000 });
+    out.push({ raw: enc.encode(raw), attrs: { file: "logfmt", level: LEVELS[i % 4]!, host: `web-${i % 5}` }, sourceTs: 0, ingestTs: 1_780_000_000_000_000 + i * 1000 });
   }
   return out;
 }

@@ -30,6 +30,10 @@ interface Derived {
   tokens: Set<string>;
   text: string;
   pairs: Array<readonly [string, string]>;
+  /** The text decoded as UTF-8. */
+  decoded: string;
+  /** Format fields, then key=value pairs of the text, values as written (resolution order). */
+  textFields: Array<[string, string]>;
 }
 
 /** Per-record derived facts, computed once per record object (the oracle is re-run often). */
@@ -40,7 +44,8 @@ function derived(r: LogRecord): Derived {
   if (!d) {
     const attrs = Object.entries(r.attrs).map(([k, v]) => [asciiLower(k), asciiLower(v)] as const);
     const pairs = [...formatPairs(r), ...extractKv(r.raw)].map(([k, v]) => [k, asciiLower(v)] as const);
-    d = { tokens: new Set(tokenize(r.raw)), text: latin1Lower(r.raw), pairs: [...attrs, ...pairs] };
+    const textFields = [...formatPairs(r), ...extractKv(r.raw)];
+    d = { tokens: new Set(tokenize(r.raw)), text: latin1Lower(r.raw), pairs: [...attrs, ...pairs], decoded: new TextDecoder().decode(r.raw), textFields };
     derivedCache.set(r, d);
   }
   return d;
@@ -137,7 +142,7 @@ const wordsCache = new WeakMap<LogRecord, string[]>();
 function words(r: LogRecord): string[] {
   const known = wordsCache.get(r);
   if (known !== undefined) return known;
-  const text = new TextDecoder().decode(r.raw);
+  const text = derived(r).decoded;
   const out: string[] = [];
   wordsCache.set(r, out);
   for (const w of text.split(/[ \t\r\n]+/)) {
@@ -153,7 +158,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 function compares(e: Extract<Expr, { kind: "compare" }>, r: LogRecord): boolean {
   const key = asciiLower(e.key);
   const attr = Object.entries(r.attrs).find(([k]) => asciiLower(k) === key);
-  const v = attr !== undefined ? attr[1] : [...formatPairs(r), ...extractKv(r.raw)].find(([k]) => k === key)?.[1];
+  const v = attr !== undefined ? attr[1] : derived(r).textFields.find(([k]) => k === key)?.[1];
   if (v === undefined) return false;
   const sign = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
   let order: number;
@@ -184,7 +189,7 @@ export function oracleMatches(e: Expr, r: LogRecord): boolean {
         const valueTest = side(e.valueGlob, e.value);
         return (pair) => keyTest(pair.slice(0, pair.indexOf("\u0000"))) && valueTest(pair.slice(pair.indexOf("\u0000") + 1));
       });
-      return [...Object.entries(r.attrs), ...formatPairs(r), ...extractKv(r.raw)].some(([k, v]) => test(`${k}\u0000${v}`));
+      return Object.entries(r.attrs).some(([k, v]) => test(`${k}\u0000${v}`)) || derived(r).textFields.some(([k, v]) => test(`${k}\u0000${v}`));
     }
     case "compare":
       return compares(e, r);
@@ -192,7 +197,7 @@ export function oracleMatches(e: Expr, r: LogRecord): boolean {
       return cachedTest(e, () => {
         const re = RE2JS.compile(e.pattern, RE2JS.CASE_INSENSITIVE);
         return (text) => re.matcher(text).find();
-      })(new TextDecoder().decode(r.raw));
+      })(derived(r).decoded);
     case "and":
       return e.children.every((c) => oracleMatches(c, r));
     case "or":
