@@ -24,6 +24,13 @@ describe("attributeKeys", () => {
     expect(await attributeKeys(store)).toEqual({ keys: want, chunks: KEY_CHUNKS + 1, truncated: false, errors: [] });
   });
 
+  test("format fields are keys too: from the format indexes of sealed chunks and sampled from the active one", async () => {
+    const store = createMemoryStore("s", { rotation: { maxRecords: 2 }, sectionBuilders: indexSectionBuilders({}) });
+    const raw = (text: string): RecordInput => ({ raw: enc.encode(text), attrs: { host: "a" }, sourceTs: T0, ingestTs: T0 });
+    await store.append([raw('{"user":{"id":1},"tags":["x"]}'), raw('1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 5'), raw('level=info msg="a b"')]);
+    expect((await attributeKeys(store)).keys).toEqual(["bytes", "host", "level", "method", "msg", "path", "protocol", "remote_addr", "status", "tags[]", "timestamp", "user.id"]);
+  });
+
   test("an empty store has no keys", async () => {
     expect(await attributeKeys(createMemoryStore("s", {}))).toEqual({ keys: [], chunks: 0, truncated: false, errors: [] });
   });

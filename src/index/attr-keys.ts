@@ -1,13 +1,16 @@
 /**
- * Attribute keys seen in a store, for completion: the "keys" term list of the attribute index
- * of the newest sealed chunks, plus the attrs of the newest records of the active chunk (and of
- * sealed chunks without an attribute index). Bounded work: a few chunks, a few hundred records.
+ * Field keys seen in a store, for completion: the "keys" term lists of the attribute index and
+ * the format field indexes (JSON, access log, syslog, logfmt) of the newest sealed chunks, plus
+ * the attrs and format fields of the newest records of the active chunk (and of sealed chunks
+ * without an attribute index). Bounded work: a few chunks, a few hundred records.
  */
 
 import { errorMessage } from "../core/errors.ts";
 import type { ChunkMeta, ChunkSource, ChunkView } from "../storage/types.ts";
 import { ByteCache } from "../storage/byte-cache.ts";
 import { ATTR_SECTION, KEYS_INDEX } from "./attr-builder.ts";
+import { FORMAT_FIELDS, walkFormatFields } from "./format-fields.ts";
+import { formatSection } from "./format-index.ts";
 import { viewSection } from "./section-context.ts";
 import { openTermSection } from "./section.ts";
 
@@ -32,9 +35,17 @@ export interface AttributeKeys {
 /** Cache of one listing (the key dictionary is read once, block by block). */
 const LISTING_CACHE_BYTES = 1 << 20;
 
-/** Keys of the attribute index of `view`'s chunk, or undefined when it has none. */
+/** Keys of the attribute index (and the format indexes it has) of `view`'s chunk, or undefined without an attribute index. */
 async function indexedKeys(view: ChunkView): Promise<string[] | undefined> {
-  const source = viewSection(view, ATTR_SECTION);
+  const attrs = await sectionKeys(view, ATTR_SECTION);
+  if (attrs === undefined) return undefined;
+  for (const f of FORMAT_FIELDS) attrs.push(...((await sectionKeys(view, formatSection(f))) ?? []));
+  return attrs;
+}
+
+/** The "keys" term list of section `name` of `view`'s chunk, or undefined when it has none. */
+async function sectionKeys(view: ChunkView, name: string): Promise<string[] | undefined> {
+  const source = viewSection(view, name);
   if (source === undefined) return undefined;
   const section = await openTermSection({ source, cache: new ByteCache(LISTING_CACHE_BYTES), key: "", stats: { bytes: 0, reads: 0 } });
   const keys = section.index(KEYS_INDEX);
@@ -49,7 +60,10 @@ async function sampledKeys(view: ChunkView, n: number): Promise<string[]> {
   const out = new Set<string>();
   const end = view.count();
   for await (const batch of view.batches(Math.max(0, end - n), end)) {
-    for (let i = 0; i < batch.count; i++) for (const k of Object.keys(batch.attrs(i))) out.add(k);
+    for (let i = 0; i < batch.count; i++) {
+      for (const k of Object.keys(batch.attrs(i))) out.add(k);
+      walkFormatFields(batch.data, batch.rawOffsets[i]!, batch.rawOffsets[i + 1]!, (k) => void out.add(k));
+    }
   }
   return [...out];
 }

@@ -50,9 +50,14 @@ function formatPairs(format: FormatFields): RecordPairs {
   };
 }
 
+/** The section of the index of `format` ("idx.json"). */
+export function formatSection(format: FormatFields): string {
+  return `idx.${format.name}`;
+}
+
 /** The index type of `format`: section `idx.<name>`, explain notes `<name>_kv=...`. */
 export function formatIndexType(format: FormatFields): IndexType {
-  const section = `idx.${format.name}`;
+  const section = formatSection(format);
   const pairs = formatPairs(format);
   return pairIndexType({
     name: format.name,
