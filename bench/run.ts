@@ -13,6 +13,7 @@ import { runParseSplitBench } from "./ingest/parse-split.bench.ts";
 import { runQueryBench } from "./query.bench.ts";
 import { runQueryColdBench } from "./query-cold.bench.ts";
 import { runAggregateBench } from "./query/aggregate.bench.ts";
+import { runPatternsBench } from "./query/patterns.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
 import { runForwardBench } from "./receivers/forward.bench.ts";
 import { runLocalReceiverBench } from "./receivers/local.bench.ts";
@@ -32,6 +33,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["query", runQueryBench],
   ["query-cold", runQueryColdBench],
   ["query/aggregate", runAggregateBench],
+  ["query/patterns", runPatternsBench],
   ["repl", runReplBench],
   ["receivers", runReceiverBench],
   ["receivers/local", runLocalReceiverBench],

@@ -19,13 +19,13 @@ import { ensureStore } from "../store-cache.ts";
 
 const TARGET = { countVsRg: 10, binMsPer10M: 100, byFieldVsDuckdb: 3, scanGBpsPerCore: 1.2 };
 
-interface Timed {
+export interface Timed {
   ms: number[];
   cpuSeconds: number;
   rows: Cell[][];
 }
 
-async function timeQuery(o: OpenedStore, text: string, runs: number): Promise<Timed> {
+export async function timeQuery(o: OpenedStore, text: string, runs: number): Promise<Timed> {
   const q = parseQueryArgs(text, Date.now() * 1000);
   const req = { expr: q.expr, start: q.start, end: q.end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 };
   let rows: Cell[][] = [];
@@ -42,7 +42,7 @@ async function timeQuery(o: OpenedStore, text: string, runs: number): Promise<Ti
 }
 
 /** Median wall ms of a shell pipeline over `file`, and its output. */
-function timeShell(cmd: string, file: string, runs: number): { ms: number; out: string } {
+export function timeShell(cmd: string, file: string, runs: number): { ms: number; out: string } {
   const times: number[] = [];
   let out = "";
   for (let i = 0; i < runs; i++) {
@@ -53,7 +53,7 @@ function timeShell(cmd: string, file: string, runs: number): { ms: number; out: 
   return { ms: median(times), out };
 }
 
-const ms = (x: number): string => (x < 10 ? fmt(x, 2) : fmt(x, 0));
+export const ms = (x: number): string => (x < 10 ? fmt(x, 2) : fmt(x, 0));
 
 export async function runAggregateBench(o: BenchOptions): Promise<void> {
   if (!hasTool("rg")) throw new Error("rg (ripgrep) is needed for the aggregate bench references");
