@@ -7,7 +7,8 @@
 import { ATTR_SECTION, AttrIndexBuilder } from "./attr-builder.ts";
 import type { IndexType } from "./index-type.ts";
 import { coveredRecords, frequencyStats } from "./index-stats.ts";
-import { kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
+import { keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
+import { PAIRS_INDEX } from "./attr-builder.ts";
 import { requireIndex } from "./section-context.ts";
 
 const EMPTY = new Uint32Array(0);
@@ -16,9 +17,13 @@ export const attrIndex: IndexType = {
   name: "attr",
   title: "attribute",
   section: ATTR_SECTION,
-  answers: ["kv", "key_exists", "value_exists"],
+  answers: ["kv", "key_exists", "value_exists", "key_values"],
   builder: (o) => new AttrIndexBuilder(o.blockBytes),
   async probe(section, probe) {
+    if (probe.kind === "key_values") {
+      const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), probe.key, probe.accept);
+      return { kind: "positions", positions, detail: `attr_values=${positions.length}` };
+    }
     const { index, term, label } = kvProbeTerm(probe);
     const positions = (await requireIndex(section, index).get(term)) ?? EMPTY;
     return { kind: "positions", positions, detail: `attr_${label}=${positions.length}` };

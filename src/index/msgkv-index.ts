@@ -10,9 +10,11 @@
 import type { IndexType } from "./index-type.ts";
 import type { SectionBuilder } from "../storage/types.ts";
 import { firstTerms, frequencyStats } from "./index-stats.ts";
-import { kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
+import { keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
+import { PAIRS_INDEX } from "./attr-builder.ts";
+import type { ProbeAnswer } from "./types.ts";
 import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
-import { requireIndex } from "./section-context.ts";
+import { requireIndex, type TermSection } from "./section-context.ts";
 
 const EMPTY = new Uint32Array(0);
 
@@ -33,13 +35,25 @@ export interface PairIndexSpec {
 /** A key=value index type over the pairs `spec.builder` collects (capped, budgeted, overflow-aware). */
 export function pairIndexType(spec: PairIndexSpec): IndexType {
   const { label: L } = spec;
+  /** The key_values answer: exact unless the section dropped something or the key overflowed. */
+  const keyValues = async (section: TermSection, key: string, accept: (v: string) => boolean): Promise<ProbeAnswer> => {
+    if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `${L}_values=${section.status}` };
+    const overflow = section.index(OVERFLOW_INDEX);
+    if (overflow !== undefined && (await overflow.get(key)) !== undefined) {
+      return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_values=key '${key}' has too many or too long values to index` };
+    }
+    const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), key, accept);
+    const quiet = spec.quietWhenEmpty === true && positions.length === 0;
+    return { kind: "positions", positions, detail: quiet ? "" : `${L}_values=${positions.length}` };
+  };
   return {
     name: spec.name,
     title: spec.title,
     section: spec.section,
-    answers: ["kv", "key_exists", "value_exists"],
+    answers: ["kv", "key_exists", "value_exists", "key_values"],
     builder: (o) => spec.builder(o.kvBudget, o.blockBytes),
     async probe(section, probe) {
+      if (probe.kind === "key_values") return keyValues(section, probe.key, probe.accept);
       const { index, term, label } = kvProbeTerm(probe);
       if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `${L}_${label}=${section.status}` };
       const overflow = section.index(OVERFLOW_INDEX);

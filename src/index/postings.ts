@@ -229,3 +229,20 @@ export function unionPositions(a: Uint32Array, b: Uint32Array): Uint32Array {
   while (j < b.length) out[n++] = b[j++]!;
   return n === out.length ? out : out.slice(0, n);
 }
+
+/** The sorted, distinct union of many ascending position lists (one sort, for lists from a range scan). */
+export function unionMany(lists: readonly Uint32Array[]): Uint32Array {
+  if (lists.length === 1) return lists[0]!;
+  let total = 0;
+  for (const l of lists) total += l.length;
+  const all = new Uint32Array(total);
+  let at = 0;
+  for (const l of lists) {
+    all.set(l, at);
+    at += l.length;
+  }
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
+  return all.subarray(0, n);
+}

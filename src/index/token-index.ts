@@ -8,6 +8,7 @@
 import type { IndexType } from "./index-type.ts";
 import { frequencyStats } from "./index-stats.ts";
 import { requireIndex } from "./section-context.ts";
+import { unionMany } from "./postings.ts";
 import type { ProbeAnswer, TermIndex } from "./types.ts";
 import { TOKEN_INDEX, TOKEN_SECTION, TokenIndexBuilder } from "./token-builder.ts";
 
@@ -19,25 +20,14 @@ export const MAX_PREFIX_TERMS = 4096;
 /** The records holding any term starting with `prefix` (sorted, distinct). */
 async function prefixPositions(index: TermIndex, prefix: string): Promise<ProbeAnswer> {
   const lists: Uint32Array[] = [];
-  let total = 0;
   for await (const entry of index.prefix(prefix)) {
     if (lists.length === MAX_PREFIX_TERMS) {
       return { kind: "runtime", reason: "value_not_indexed", detail: `prefix '${prefix}' has more than ${MAX_PREFIX_TERMS} terms` };
     }
-    const list = await entry.positions();
-    lists.push(list);
-    total += list.length;
+    lists.push(await entry.positions());
   }
-  const all = new Uint32Array(total);
-  let at = 0;
-  for (const l of lists) {
-    all.set(l, at);
-    at += l.length;
-  }
-  all.sort();
-  let n = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
-  return { kind: "positions", positions: all.subarray(0, n), detail: `prefix '${prefix}': ${lists.length} terms, ${n} records` };
+  const positions = unionMany(lists);
+  return { kind: "positions", positions, detail: `prefix '${prefix}': ${lists.length} terms, ${positions.length} records` };
 }
 
 export const tokenIndex: IndexType = {

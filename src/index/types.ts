@@ -40,7 +40,9 @@ export type IndexProbe =
   | { readonly kind: "token_prefix"; readonly prefix: string }
   | { readonly kind: "kv"; readonly key: string; readonly value: string }
   | { readonly kind: "key_exists"; readonly key: string }
-  | { readonly kind: "value_exists"; readonly value: string };
+  | { readonly kind: "value_exists"; readonly value: string }
+  /** Records where key `key` has a value `accept` takes (a range scan of the key's pairs). */
+  | { readonly kind: "key_values"; readonly key: string; readonly accept: (value: string) => boolean };
 
 export type ProbeKind = IndexProbe["kind"];
 

@@ -99,14 +99,17 @@ describe("explain", () => {
 
   test("a prefix glob is a range scan of the token dictionary; other globs scan", async () => {
     expect(await steps("err*")).toEqual([{ index: "token", action: "indexed", reason: "indexed", details: "prefix 'err': 2 terms, 5 records" }]);
+    const plan = await explain(src, { expr: parseExpr("tim*"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(plan.chunks[0]!.runtimeFilter).toBe("none"); // exact: the hits need no check
     expect(await steps("*timeout")).toEqual([{ index: "token", action: "runtime", reason: "no_prefix", details: "not a prefix glob: scan" }]);
     // Completions of "ca" may be hex words the token index drops (cafe): never "no match".
     expect(await steps("ca*")).toEqual([{ index: "token", action: "runtime", reason: "no_prefix", details: "prefix 'ca' may be in unindexed words: scan" }]);
   });
 
-  test("comparisons narrow to records having the key", async () => {
-    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_key=1 msg_key=3 (records with key 'status', compared by scan)" }]);
-    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_key=0 msg_key=0 (records with key 'nokey', compared by scan)" }]);
+  test("comparisons narrow to records where an indexed value of the key passes", async () => {
+    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_values=0 msg_values=2 (values of 'status' >= 500, checked by scan)" }]);
+    expect(await steps("status>=404")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_values=1 msg_values=2 (values of 'status' >= 404, checked by scan)" }]);
+    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_values=0 msg_values=0 (values of 'nokey' > 1, checked by scan)" }]);
   });
 });
 

@@ -2,8 +2,8 @@
  * Comparisons `key<op>value` (`status>=500`, `level!=debug`): the record's field (fields.ts:
  * attribute first, then its raw text) is compared numerically when the query value is a
  * number (a record value that is not a number then never matches, `!=` included), else as
- * ASCII-lowercased strings. The indexes only narrow to records having the key; the compare
- * runs on those.
+ * ASCII-lowercased strings. The indexes narrow to records where some indexed value of the key
+ * passes (a range scan of the key's pairs); the compare runs on those with the resolved value.
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
@@ -88,7 +88,8 @@ export const compareKind: PredicateKind<ComparePredicate> = {
     }
   },
   async lookup(p, idx) {
-    const found = await probeLookup(p, idx, { kind: "key_exists", key: p.key });
-    return found.kind === "positions" ? { ...found, details: `${found.details} (records with key '${p.key}', compared by scan)`, narrowed: true } : found;
+    // The key's indexed values that pass the comparison; the record's resolved value is checked by scan.
+    const found = await probeLookup(p, idx, { kind: "key_values", key: p.key, accept: (v) => compareValue(p, v) });
+    return found.kind === "positions" ? { ...found, details: `${found.details} (values of '${p.key}' ${p.op} ${p.number ?? p.value}, checked by scan)`, narrowed: true } : found;
   },
 };

@@ -3,11 +3,12 @@
  * matches one of its words as a whole — a maximal run of token characters
  * ([A-Za-z0-9_-], untruncated) or a whitespace-delimited word (so `com*controller` matches
  * `com.example.controller`). Records are picked by the glob's longest literal first. A prefix
- * glob whose prefix every indexed token keeps (index/tokenizer.ts isIndexablePrefix) narrows
- * by a range scan of the token dictionary; other globs run over the candidate blocks.
+ * glob whose prefix every indexed token keeps (index/tokenizer.ts isIndexablePrefix) is answered
+ * by a range scan of the token dictionary (exactly, up to 16 bytes of prefix); other globs run
+ * over the candidate blocks.
  */
 
-import { isIndexablePrefix } from "../../../index/tokenizer.ts";
+import { isIndexablePrefix, TOKEN_MAX_LEN } from "../../../index/tokenizer.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import type { BatchMatcher } from "../batch-matcher.ts";
 import { compileGlob, type Glob } from "./glob-match.ts";
@@ -74,7 +75,9 @@ export const globKind: PredicateKind<GlobPredicate> = {
     if (!p.glob.isPrefix || !isIndexablePrefix(p.glob.prefix)) {
       return runtimeStep(p, "no_prefix", p.glob.isPrefix ? `prefix '${p.glob.prefix}' may be in unindexed words: scan` : "not a prefix glob: scan");
     }
-    const found = await probeLookup(p, idx, { kind: "token_prefix", prefix: p.glob.prefix.slice(0, 16) });
-    return found.kind === "positions" ? { ...found, narrowed: true } : found;
+    // Up to TOKEN_MAX_LEN bytes the prefix lookup is exact: a word starting with the prefix
+    // starts a token run with it, and every such run is indexed (isIndexablePrefix).
+    const found = await probeLookup(p, idx, { kind: "token_prefix", prefix: p.glob.prefix.slice(0, TOKEN_MAX_LEN) });
+    return found.kind === "positions" ? { ...found, narrowed: p.glob.prefix.length > TOKEN_MAX_LEN } : found;
   },
 };
