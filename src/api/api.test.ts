@@ -109,7 +109,7 @@ describe("Store, config and lifecycle services in-process", () => {
     expect((await stores.getChunk({ chunk: chunks.chunks[1]!.id })).chunk!.id).toBe(chunks.chunks[1]!.id);
     expect(await codeOf(stores.getIndexReport({ chunk: chunks.chunks[2]!.id }))).toBe(Code.InvalidArgument);
     const report = await stores.getIndexReport({ chunk: chunks.chunks[0]!.id });
-    expect(report.sections.map((s) => s.status)).toEqual(["missing", "missing", "missing"]);
+    expect(report.sections.map((s) => s.status)).toEqual(Array(7).fill("missing")); // token, attr, kv and the four format indexes
     expect(await stores.getStats({})).toMatchObject({ stores: 2, chunks: 3, sealedChunks: 2, activeChunks: 1, records: 10n, receivers: 0 });
     expect((await stores.sealActive({ store: "default" })).chunk).toBe(chunks.chunks[2]!.id);
     const cfg = await clientFor(ConfigService, host).getConfig({});
