@@ -61,9 +61,7 @@ export class FieldReader {
   }
 
   private fromAttrs(batch: RecordBatch, i: number): string | undefined {
-    // An empty map encodes as the single byte 0 (attrs-codec.ts): no object to build.
-    const encoded = batch.attrBytes?.(i);
-    if (encoded !== undefined && encoded.length === 1 && encoded[0] === 0) return undefined;
+    // Sealed blocks decode each distinct map once (records of a block share few maps).
     const attrs = batch.attrs(i);
     const exact = attrs[this.name];
     if (exact !== undefined) return exact;
@@ -87,8 +85,7 @@ export class FieldReader {
     while (s < end && data[s]! <= 0x20) s++;
     if (data[s] !== OPEN_BRACE) return undefined;
     // Parse only bodies that hold the (last) key in quotes: most records of a mixed store do not.
-    const body = data.subarray(s, end);
-    return indexOfBytes(body, this.quotedLeaf) < 0 ? undefined : this.fromJson(body);
+    return hasBytes(data, s, end, this.quotedLeaf) ? this.fromJson(data.subarray(s, end)) : undefined;
   }
 
   private fromJson(bytes: Uint8Array): string | undefined {
@@ -107,15 +104,15 @@ export class FieldReader {
   }
 }
 
-/** First index of `needle` in `hay`, or -1 (a byte-wise search anchored on its first byte). */
-function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+/** True when `needle` occurs in hay[from, to) (a byte-wise search anchored on its first byte; no views made). */
+function hasBytes(hay: Uint8Array, from: number, to: number, needle: Uint8Array): boolean {
   const first = needle[0]!;
-  for (let at = hay.indexOf(first); at >= 0 && at + needle.length <= hay.length; at = hay.indexOf(first, at + 1)) {
+  for (let at = hay.indexOf(first, from); at >= 0 && at + needle.length <= to; at = hay.indexOf(first, at + 1)) {
     let k = 1;
     while (k < needle.length && hay[at + k] === needle[k]) k++;
-    if (k === needle.length) return at;
+    if (k === needle.length) return true;
   }
-  return -1;
+  return false;
 }
 
 /** A value as a number: numbers as they are, numeric text parsed; undefined otherwise. */
