@@ -82,7 +82,7 @@ async function scrape(token: string): Promise<Map<string, number>> {
   return series;
 }
 
-test("/metrics series move by what the server did: routed and unrouted appends, a search, a failed explain; process, build and config families present", async () => {
+test("/metrics series move by what the server did: routed and unrouted appends, a search, an aggregate, a failed explain; process, build and config families present", async () => {
   const tokens = TokenStore.open(configDbPath(join(dir, "data")));
   const secret = tokens.create({ name: "scraper", scopes: [parseScope("query:store=web")], limits: NO_LIMITS, ttlUs: 0, createdBy: "test" }).secret;
   tokens.close();
@@ -94,6 +94,8 @@ test("/metrics series move by what the server did: routed and unrouted appends, 
   let hits = 0;
   for await (const m of query.search({ query: { store: "web", text: "probe" } })) hits += m.hits.length;
   const explained = await query.explain({ query: { store: "web", text: "level=" } }).then(() => "answered", (e: Error) => e.message);
+  let counted = 0;
+  for await (const m of query.aggregate({ query: { store: "web", text: "probe | stats count()" } })) counted += m.rows.reduce((n, r) => n + Number(r.cells[0]!.value.value), 0);
 const after = await scrape(secret);
   const delta = (k: string) => (after.get(k) ?? NaN) - (before.get(k) ?? 0);
   expect({
@@ -105,10 +107,13 @@ const after = await scrape(secret);
     held: delta('gastrolog_store_records{store="web"}'),
     searches: delta('gastrolog_queries_total{kind="search"}'),
     searchLatencies: delta('gastrolog_query_duration_seconds_count{kind="search"}'),
+    counted,
+    aggregates: delta('gastrolog_queries_total{kind="aggregate"}'),
+    aggregateLatencies: delta('gastrolog_query_duration_seconds_count{kind="aggregate"}'),
     explainErrors: delta('gastrolog_query_errors_total{kind="explain",code="invalid_argument"}'),
     appendsTimed: delta('gastrolog_store_append_duration_seconds_count{store="web"}') > 0,
     dropsTracked: delta('gastrolog_telemetry_events_total{kind="message_drop"}') > 0,
-  }).toEqual({ hits: 5, explained: "[invalid_argument] parse error at position 6", ingested: 5, routed: 5, unrouted: 2, held: 5, searches: 1, searchLatencies: 1, explainErrors: 1, appendsTimed: true, dropsTracked: true });
+  }).toEqual({ hits: 5, explained: "[invalid_argument] parse error at position 6", ingested: 5, routed: 5, unrouted: 2, held: 5, searches: 1, searchLatencies: 1, counted: 5, aggregates: 1, aggregateLatencies: 1, explainErrors: 1, appendsTimed: true, dropsTracked: true });
   const present = (prefix: string) => [...after.keys()].some((k) => k.startsWith(prefix));
   const families = ["gastrolog_build_info", "gastrolog_uptime_seconds", "gastrolog_config_version", "gastrolog_ingest_queue_records", "gastrolog_store_chunks", "process_resident_memory_bytes", "process_open_fds", "nodejs_eventloop_lag_seconds", "nodejs_heap_size_used_bytes"];
   expect(families.filter((f) => !present(f))).toEqual([]);

@@ -95,6 +95,8 @@ describe("query | stats through the binary", () => {
     expect({ code: bad.code, err: bad.stderr }).toEqual({ code: 2, err: expect.stringContaining("parse error at position 12: expected a field name for avg(), got ')'") });
     const csv = await query("--output", "csv", "ERROR");
     expect({ code: csv.code, err: csv.stderr }).toEqual({ code: 2, err: expect.stringContaining("--output csv is for table results") });
+    const raw = await query("--raw", "| stats count()");
+    expect({ code: raw.code, err: raw.stderr }).toEqual({ code: 2, err: expect.stringContaining("--raw is for records") });
     const sort = await query("| sort host");
     expect({ code: sort.code, err: sort.stderr }).toEqual({ code: 2, err: expect.stringContaining("sort works on a table") });
   });

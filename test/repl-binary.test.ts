@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FORMAT_FIELDS } from "../src/index/format-fields.ts";
 import { runBinary } from "./support/binary.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
 
@@ -177,5 +178,5 @@ test("analyze and indexes of one chunk work in client mode (GetIndexStats over t
     coverage: lines.find((l) => l.includes("coverage:"))?.trim(),
     topKeys: lines.filter((l) => l.includes("top keys:")).length,
     token: lines.find((l) => l.startsWith("  token:  "))?.replace(/, [\d.]+ [KM]?B {2}/, " "),
-  }).toEqual({ records: "  Records:   40", coverage: "coverage:         100.0% of records (40 of 40)", topKeys: 2, token: expect.stringMatching(/^ {2}token: {2}\d+ tokens, \d+ positions \[complete\]$/) });
+  }).toEqual({ records: "  Records:   40", coverage: "coverage:         100.0% of records (40 of 40)", topKeys: 2 + FORMAT_FIELDS.length, token: expect.stringMatching(/^ {2}token: {2}\d+ tokens, \d+ positions \[complete\]$/) });
 });

@@ -155,10 +155,15 @@ function words(r: LogRecord): string[] {
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** `key<op>value` on the resolved field: attribute first, then the first text pair of the key. */
-function compares(e: Extract<Expr, { kind: "compare" }>, r: LogRecord): boolean {
-  const key = asciiLower(e.key);
+/** The value of field `name` of `r` as comparisons (and stats groups) resolve it: attribute, format field, key=value pair. */
+export function oracleField(r: LogRecord, name: string): string | undefined {
+  const key = asciiLower(name);
   const attr = Object.entries(r.attrs).find(([k]) => asciiLower(k) === key);
-  const v = attr !== undefined ? attr[1] : derived(r).textFields.find(([k]) => k === key)?.[1];
+  return attr !== undefined ? attr[1] : derived(r).textFields.find(([k]) => k === key)?.[1];
+}
+
+function compares(e: Extract<Expr, { kind: "compare" }>, r: LogRecord): boolean {
+  const v = oracleField(r, e.key);
   if (v === undefined) return false;
   const sign = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
   let order: number;

@@ -98,6 +98,7 @@ export const run: Command["run"] = async (args, io) => {
   const q = parseQueryArgs(text, now);
   const table = isTablePipeline(q.stages);
   if (output === "csv" && !table) throw new UsageError("flag --output csv is for table results (| stats, | timechart, | fields); records print as text or json");
+  if (raw && table) throw new UsageError("flag --raw is for records; a table (| stats, | timechart, | fields) prints as text, --output csv or --output json");
   const context = intFlag(args, "context", 0);
   const store = stringFlag(args, "store", "default")!;
   const query: MessageInitShape<typeof QuerySchema> = {

@@ -1,4 +1,4 @@
-/** Field resolution for stats and fields: timestamps, attributes (exact, then any case), key=value text, JSON bodies. */
+/** Field resolution for stats and fields: timestamps, attributes (exact, then any case), format fields (JSON paths), key=value text. */
 
 import { expect, test } from "bun:test";
 import { batchFromRecords } from "../../../storage/record-batch.ts";
@@ -20,7 +20,7 @@ test.each<[string, FieldValue[]]>([
   ["level", [undefined, "warn", undefined]],
   ["http.status", [undefined, "503", undefined]],
   ["n", [undefined, "1.5", undefined]],
-  ["tags", [undefined, '["a"]', undefined]],
+  ["tags[]", [undefined, "a", undefined]],
   ["_raw", ["GET /x status=200 Host=ignored", ' {"level":"warn","http":{"status":503},"n":1.5,"tags":["a"]}', "plain text"]],
 ])("%s", (name, want) => {
   const r = new FieldReader(name);

@@ -60,6 +60,11 @@ function naive(rs: Rec[], key: (r: Rec) => Cell[]): Cell[][] {
     .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0));
 }
 
+function naiveAvg(rs: Rec[], host: string, level: string): number {
+  const g = rs.filter((r) => r.host === host && r.level === level);
+  return g.reduce((s, r) => s + r.ms, 0) / g.length;
+}
+
 const AGGS = "count(), count_distinct(user), min(_time), max(_time), sum(ms), avg(ms), quantile(0.9, ms)";
 
 describe("table queries", () => {
@@ -102,6 +107,10 @@ describe("table queries", () => {
     const top = counts.filter((r) => r[1] !== "info").sort((x, y) => (y[2] as number) - (x[2] as number) || (String(x[0]) < String(y[0]) ? -1 : 1)).slice(0, 3);
     const t = await run("| stats count() by host, level | where NOT level=info | sort -count, host | head 3 | fields level, count, host | rename count as n");
     expect(t).toEqual({ columns: [{ name: "level", type: "string" }, { name: "n", type: "number" }, { name: "host", type: "string" }], rows: top.map((r) => [r[1]!, r[2]!, r[0]!]) });
+    const busy = await run("| stats count(), avg(ms) by host, level | where count>=25 AND level!=info AND host=web* | sort host, level");
+    const busyWant = naive(a, (r) => [r.host, r.level]).filter((r) => (r[2] as number) >= 25 && r[1] !== "info" && String(r[0]).startsWith("web"));
+    expect(busy.rows).toEqual(busyWant.map((r) => [r[0]!, r[1]!, r[2]!, naiveAvg(a, r[0] as string, r[1] as string)]));
+    expect(busy.rows.length).toBeGreaterThan(0);
     const f = await run("error | where host=web1 | head 4 | fields _time, host, ms");
     expect(f.rows).toEqual(a.filter((r) => r.level === "error" && r.host === "web1").slice(0, 4).map((r) => [r.t, r.host, String(r.ms)]));
     const start = Math.floor(a[0]!.t / 1000) * 1000 + 1000; // the ISO text below has millisecond precision

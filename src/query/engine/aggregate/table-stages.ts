@@ -1,8 +1,10 @@
 /**
  * The stages that work on a table (after stats, timechart or fields): where, sort, head,
  * fields and rename. `where` reads its filter over a row: `col=value` compares a column
- * (name and value ASCII-case-insensitive, numbers by value), `col=*` needs a value, `*=value`
- * any column, a word any cell containing it as a token; other filter kinds are refused.
+ * (name and value ASCII-case-insensitive, numbers by value), `col>N` and the other comparisons
+ * as the filter compares fields (predicates/compare.ts), `col=*` needs a value, `*=value` any
+ * column, globs match column names and values, a word any cell containing it as a token;
+ * regexes are refused.
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
@@ -11,13 +13,18 @@ import type { Expr } from "../../lang/ast.ts";
 import type { PipeStage } from "../../lang/pipe-ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import { compareCells } from "./stats.ts";
+import { compareKind, compareValue } from "../predicates/compare.ts";
+import { globMatchesWords } from "../predicates/glob.ts";
+import { compileGlob } from "../predicates/glob-match.ts";
 import type { Cell, Table } from "../../../core/table.ts";
 
 /** Applies a table stage; `where`, `sort`, `head`, `fields`, `rename` only. */
 export function applyTableStage(t: Table, s: PipeStage): Table {
   switch (s.kind) {
-    case "where":
-      return { columns: t.columns, rows: t.rows.filter((row) => rowMatches(t, row, s.expr)) };
+    case "where": {
+      const test = rowTest(t, s.expr);
+      return { columns: t.columns, rows: t.rows.filter(test) };
+    }
     case "sort": {
       const keys = s.keys.map((k) => ({ at: columnIndex(t, k.field, "sort"), sign: k.desc ? -1 : 1 }));
       const rows = t.rows.slice().sort((a, b) => {
@@ -53,26 +60,54 @@ export function columnIndex(t: Pick<Table, "columns">, name: string, stage: stri
   return at;
 }
 
-function rowMatches(t: Table, row: Cell[], e: Expr): boolean {
+type RowTest = (row: Cell[]) => boolean;
+
+/** The filter compiled once into a test of a table row (columns looked up once). */
+function rowTest(t: Table, e: Expr): RowTest {
   switch (e.kind) {
-    case "and":
-      return e.children.every((c) => rowMatches(t, row, c));
-    case "or":
-      return e.children.some((c) => rowMatches(t, row, c));
-    case "not":
-      return !rowMatches(t, row, e.child);
-    case "kv": {
-      const v = row[columnIndex(t, e.key, "where")]!;
-      return sameValue(v, e.value);
+    case "and": {
+      const parts = e.children.map((c) => rowTest(t, c));
+      return (row) => parts.every((p) => p(row));
     }
-    case "key_exists":
-      return row[columnIndex(t, e.key, "where")] !== null;
+    case "or": {
+      const parts = e.children.map((c) => rowTest(t, c));
+      return (row) => parts.some((p) => p(row));
+    }
+    case "not": {
+      const inner = rowTest(t, e.child);
+      return (row) => !inner(row);
+    }
+    case "kv": {
+      const at = columnIndex(t, e.key, "where");
+      return (row) => sameValue(row[at]!, e.value);
+    }
+    case "key_exists": {
+      const at = columnIndex(t, e.key, "where");
+      return (row) => row[at] !== null;
+    }
     case "value_exists":
-      return row.some((v) => sameValue(v, e.value));
-    case "token":
-      return row.some((v) => v !== null && hasToken(String(v), asciiLower(e.word)));
+      return (row) => row.some((v) => sameValue(v, e.value));
+    case "token": {
+      const word = asciiLower(e.word);
+      return (row) => row.some((v) => v !== null && hasToken(String(v), word));
+    }
+    case "compare": {
+      const at = columnIndex(t, e.key, "where");
+      const p = compareKind.compile(e)!;
+      return (row) => row[at] !== null && compareValue(p, String(row[at]));
+    }
+    case "glob": {
+      const glob = compileGlob(e.pattern);
+      return (row) => row.some((v) => v !== null && globMatchesWords(glob, String(v)));
+    }
+    case "glob_kv": {
+      const key = e.keyGlob ? compileGlob(e.key) : undefined;
+      const value = e.valueGlob ? compileGlob(e.value) : undefined;
+      const cols = t.columns.flatMap((c, i) => ((key ? key.matches(c.name) : asciiLower(c.name) === asciiLower(e.key)) ? [i] : []));
+      return (row) => cols.some((i) => row[i] !== null && (value ? value.matches(String(row[i])) : sameValue(row[i]!, e.value)));
+    }
     default:
-      throw new LogError("invalid_argument", `where on a table: ${describeExpr(e)} is not supported on table rows (use col=value, col=*, *=value or words)`);
+      throw new LogError("invalid_argument", `where on a table: ${describeExpr(e)} is not supported on table rows (use col=value, col>N and the other comparisons, globs, col=*, *=value or words)`);
   }
 }
 
