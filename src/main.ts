@@ -7,6 +7,7 @@
 import { commands } from "./app/commands/index.ts";
 import { FdOutput } from "./app/cli/output.ts";
 import { runCli } from "./app/cli/run.ts";
+import { isTerminal } from "./app/cli/tty.ts";
 
 const out = new FdOutput(1);
 const err = new FdOutput(2, true);
@@ -16,9 +17,9 @@ const code = await runCli(process.argv.slice(2), commands, {
   get stdin() {
     return Bun.stdin.stream();
   },
-  // node:tty loads Node's stream classes (a few ms): only for commands that ask.
+  // Checked without node:tty (it loads Node's stream classes, a few ms): only for commands that ask.
   get isTTY() {
-    return (require("node:tty") as typeof import("node:tty")).isatty(1);
+    return isTerminal(1);
   },
   env: process.env,
 });

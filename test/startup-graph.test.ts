@@ -3,8 +3,9 @@
  * that records every module imported, adds the built-in modules those files import statically,
  * and checks that `version` and `--help` load no server, receivers, SQLite, storage or
  * generated API, and that a local `query` loads no server, receivers, network client or
- * AsyncLocalStorage (only a server meters queries), and that a server loads a receiver
- * protocol's module only when a receiver of that type is configured.
+ * AsyncLocalStorage (only a server meters queries), `repl --embedded -c` no node streams
+ * (node:tty included), and that a server loads a receiver protocol's module only when a
+ * receiver of that type is configured.
  * A regression in start-up (issue 11 part 2) shows up here as a module name.
  */
 
@@ -92,6 +93,13 @@ test("a local query loads the engine and QueryService, not the server, receivers
   expect(offenders(mods, names)).toEqual(none(names));
   expect(["src/api/services/query.ts", "src/api/gen/gastrolog/v1/query_pb.ts", "src/query/engine/search.ts"].filter((m) => !mods.includes(m))).toEqual([]);
   expect(mods.filter((m) => /^src\/api\/services\/(store|config|lifecycle|ingest)\.ts$/.test(m))).toEqual([]);
+});
+
+test("repl --embedded -c on a file loads no server, receivers, network client or node streams", async () => {
+  const log = join(dir, "repl.log");
+  writeFileSync(log, "2025-03-01T10:00:00Z error one\n");
+  const names = ["server", "receivers", "network client", "node streams (process.stdout)"];
+  expect(offenders(await loaded(["repl", "--embedded", "-c", "stats", log]), names)).toEqual(none(names));
 });
 
 test("a server loads the module of a receiver type only when a receiver of that type is configured", async () => {

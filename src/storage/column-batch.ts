@@ -87,12 +87,16 @@ export class ColumnBatch implements RecordBatch {
     /** The sourceTs column, or how to compute it on first use (text files parse timestamps lazily). */
     private readonly source: Float64Array | (() => Float64Array),
     private readonly attrsColumn: AttrsColumn,
+    /** sourceTs of one record without computing the column (when `source` is computed lazily). */
+    sourceOne?: (i: number) => number,
   ) {
     const col = attrsColumn;
     if (col.bytes !== undefined) this.attrBytes = (i) => col.bytes!(i);
+    if (sourceOne !== undefined) this.sourceTsAt = (i) => (this.ts !== undefined ? this.ts[i]! : sourceOne(i));
   }
 
   readonly attrBytes?: (i: number) => Uint8Array;
+  readonly sourceTsAt?: (i: number) => number;
 
   get sourceTs(): Float64Array {
     return (this.ts ??= typeof this.source === "function" ? this.source() : this.source);

@@ -79,6 +79,12 @@ export interface RecordBatch {
   readonly ingestTs: Float64Array;
   /** 0 = unknown. */
   readonly sourceTs: Float64Array;
+  /**
+   * sourceTs of record i alone, where a store can tell it without computing the batch's whole
+   * column (text files parse timestamps lazily): a hit's record then costs one parse instead of
+   * a block's. Absent: read sourceTs[i].
+   */
+  readonly sourceTsAt?: (i: number) => number;
   /** Decodes the attributes of record i (batch-relative) lazily. */
   attrs(i: number): Attrs;
   /**

@@ -4,7 +4,6 @@
  * stdin). SIGINT cancels the running command.
  */
 
-import { isatty } from "node:tty";
 import type { Transport } from "@connectrpc/connect";
 import { errorMessage } from "../../core/errors.ts";
 import { replClient } from "../../repl/client.ts";
@@ -16,6 +15,7 @@ import { stringFlag } from "../cli/args.ts";
 import { UsageError, type Command } from "../cli/command.ts";
 import { isPlainPath } from "../../ingest/import/defaults.ts";
 import { clientCredentials } from "../cli/credentials.ts";
+import { isTerminal } from "../cli/tty.ts";
 import { defaultDataDir } from "../paths.ts";
 
 /** `follow`, then the script's own lines (repl --embedded --follow FILE with -c or piped input). */
@@ -37,9 +37,9 @@ export const run: Command["run"] = async (args, io) => {
   if (follow && (!embedded || args.positionals.length === 0 || args.flags.index === true || stringFlag(args, "data") !== undefined || !args.positionals.every(isPlainPath))) {
     throw new UsageError("--follow follows plain FILEs read in place: give --embedded and FILEs, without --index, --data or compressed files");
   }
-  // isatty(), not process.stdin/stdout.isTTY: those build Node streams, costly at start.
-  const interactive = commands.length === 0 && isatty(0);
-  const tty = interactive ? isatty(1) : io.isTTY;
+  // isTerminal(), not process.stdin/stdout.isTTY or node:tty: those build Node streams, costly at start.
+  const interactive = commands.length === 0 && isTerminal(0);
+  const tty = interactive ? isTerminal(1) : io.isTTY;
   const interrupt = new AbortController();
   const listeners = new Set<() => void>();
   const onSigint = () => (interactive ? listeners.forEach((f) => f()) : interrupt.abort());
@@ -52,7 +52,7 @@ export const run: Command["run"] = async (args, io) => {
     let banner: string[];
     if (embedded) {
       const { openEmbedded } = await import("../embedded.ts");
-      const e = await openEmbedded({ dataDir: stringFlag(args, "data"), files: args.positionals, index: args.flags.index === true, progress: isatty(2), stderr: io.stderr, signal: interrupt.signal });
+      const e = await openEmbedded({ dataDir: stringFlag(args, "data"), files: args.positionals, index: args.flags.index === true, progress: isTerminal(2), stderr: io.stderr, signal: interrupt.signal });
       close = () => e.close();
       transport = e.transport;
       banner = e.banner;

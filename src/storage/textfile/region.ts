@@ -118,6 +118,18 @@ export class Region {
     return l.ts.subarray(from, to);
   }
 
+  /**
+   * sourceTs of record `pos`: its line's own timestamp when it has one (one parse, its block
+   * left unparsed), else the inherited one as sourceTs() finds it.
+   */
+  sourceTsOf(pos: number): number {
+    const l = this.state();
+    if (l.done[Math.floor(pos / TS_BLOCK)] === 1) return l.ts[pos]!;
+    const { data, offsets } = l.lines;
+    const own = this.file.parseTs(data, offsets[pos]!, offsets[pos + 1]!);
+    return own !== 0 ? own : this.sourceTs(pos, pos + 1)[0]!;
+  }
+
   /** Attributes of record `pos`: the file's, plus `_truncated` for a line cut to the limit. */
   attrs(pos: number): Attrs {
     const cut = this.truncAttrs.get(pos);
@@ -132,7 +144,7 @@ export class Region {
   record(pos: number): LogRecord {
     const { data, offsets } = this.state().lines;
     const t = this.file.openTime;
-    return { raw: data.slice(offsets[pos]!, offsets[pos + 1]!), attrs: this.attrs(pos), sourceTs: this.sourceTs(pos, pos + 1)[0]!, ingestTs: t, writeTs: t };
+    return { raw: data.slice(offsets[pos]!, offsets[pos + 1]!), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
   }
 
   /** Event time of the region's records; UNKNOWN until every block has been parsed once. */

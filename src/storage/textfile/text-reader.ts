@@ -1,7 +1,8 @@
 /**
  * ChunkReader over one text file region. Batches view the region's loaded payload and offsets
- * without copying; a batch's sourceTs column is parsed on first access (time filters and
- * output need it, a plain text match does not). Read-only: nothing here writes.
+ * without copying; a batch's sourceTs column is parsed on first access (time filters need it,
+ * a plain text match does not), and a hit's record parses only its own line when that line
+ * has a timestamp. Read-only: nothing here writes.
  */
 
 import type { Attrs, LogRecord } from "../../core/record.ts";
@@ -66,7 +67,7 @@ export class TextChunkReader extends LocalChunkReader {
       const stamps = this.stamps.subarray(0, n);
       const start = i;
       const region = this.region;
-      yield new ColumnBatch(start, n, data, offsets.subarray(start, j + 1), stamps, stamps, () => region.sourceTs(start, start + n), new RegionAttrs(region, start));
+      yield new ColumnBatch(start, n, data, offsets.subarray(start, j + 1), stamps, stamps, () => region.sourceTs(start, start + n), new RegionAttrs(region, start), (k) => region.sourceTsOf(start + k));
       i = j;
     }
   }

@@ -200,6 +200,25 @@ describe("text file store reads", () => {
     expect(() => r.batches(0, r.count() + 1)).toThrow(LogError);
   });
 
+  test("a record read from a batch parses only its own line when it has a timestamp, else inherits as the column does", () => {
+    using d = tempDir("gl-text-");
+    let parses = 0;
+    const counting = (b: Uint8Array, s: number, e: number) => (parses++, leadingSeconds(b, s, e));
+    const content = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? `${i + 1} line ${i}` : `cont ${i}`)).join("\n");
+    const s = open([write(d.path, "r.log", content)], { regionBytes: 20_000, parseTimestamp: counting });
+    const r = s.open(s.chunks()[1]!.id);
+    const batch = [...r.batches(0, r.count())][0]!;
+    const line = (i: number) => latin1.decode(batch.data.subarray(batch.rawOffsets[i]!, batch.rawOffsets[i + 1]!));
+    const stamped = Array.from({ length: batch.count }, (_, i) => i).find((i) => line(i).includes(" line ") && line(i + 1).startsWith("cont"))!;
+    parses = 0;
+    const own = recordAt(batch, stamped);
+    expect([parses, own.sourceTs]).toEqual([1, Number(latin1.decode(own.raw).split(" ")[0]) * 1e6]);
+    const inherited = recordAt(batch, stamped + 1);
+    expect(parses).toBeGreaterThan(2); // no timestamp of its own: the block is parsed for the carry
+    expect(inherited.sourceTs).toBe(own.sourceTs);
+    expect(Array.from({ length: batch.count }, (_, i) => recordAt(batch, i).sourceTs)).toEqual(Array.from(batch.sourceTs));
+  });
+
   test("cursor: next/prev/seek and seekTime over the open-time writeTs", () => {
     using d = tempDir("gl-text-");
     const s = store(d);
