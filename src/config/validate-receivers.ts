@@ -16,7 +16,7 @@ export type ReceiverValidator = (receiver: Readonly<ReceiverEntry>) => ConfigPro
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TYPE_RE = /^[a-z][a-z0-9_-]{0,63}$/;
 /** URL schemes a receiver may listen on (file: for local sources such as tail). */
-export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:", "file:"] as const;
+export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "grpcs:", "unix:", "file:"] as const;
 /** Sources named by a word instead of a URL (the local journal through journalctl). */
 export const SOURCE_WORDS = ["journalctl"] as const;
 
