@@ -1,5 +1,5 @@
 // Sends log records with the OpenTelemetry JS SDK's own OTLP exporters (the real clients):
-//   bun otlp-send.cjs http-json|http-proto|grpc URL COUNT [gzip] [ca=PEM] [cert=PEM] [key=PEM] [batch=N]
+//   bun otlp-send.cjs http-json|http-proto|grpc URL COUNT [gzip] [ca=PEM] [cert=PEM] [key=PEM] [batch=N] [timeout=MS]
 // Record i: body "event i" (i%3==0), a structured body (i%3==1), or "event i" inside a span
 // context (i%3==2: trace and span ids); attributes i, kind, ratio, ok, tags; a fixed timestamp.
 // Prints "results <codes>" (one ExportResultCode per export call, 0 = SUCCESS) and "sent N";
@@ -14,16 +14,17 @@ const [kind, url, count, ...flags] = process.argv.slice(2);
 const flag = (name) => flags.find((f) => f.startsWith(`${name}=`))?.slice(name.length + 1);
 const pem = (name) => (flag(name) ? readFileSync(flag(name)) : undefined);
 const compression = flags.includes("gzip") ? "gzip" : "none";
+const timeoutMillis = Number(flag("timeout") ?? 10000);
 let inner;
 if (kind === "grpc") {
   const { OTLPLogExporter } = require("@opentelemetry/exporter-logs-otlp-grpc");
   const grpc = require("@grpc/grpc-js");
   const credentials = url.startsWith("https:") ? grpc.credentials.createSsl(pem("ca"), pem("key") ?? null, pem("cert") ?? null) : grpc.credentials.createInsecure();
-  inner = new OTLPLogExporter({ url, compression, credentials });
+  inner = new OTLPLogExporter({ url, compression, credentials, timeoutMillis });
 } else {
   const { OTLPLogExporter } = require(kind === "http-json" ? "@opentelemetry/exporter-logs-otlp-http" : "@opentelemetry/exporter-logs-otlp-proto");
   const httpAgentOptions = url.startsWith("https:") ? { ca: pem("ca"), cert: pem("cert"), key: pem("key") } : undefined;
-  inner = new OTLPLogExporter({ url, compression, headers: { "x-test": "1" }, ...(httpAgentOptions ? { httpAgentOptions } : {}) });
+  inner = new OTLPLogExporter({ url, compression, timeoutMillis, headers: { "x-test": "1" }, ...(httpAgentOptions ? { httpAgentOptions } : {}) });
 }
 const results = [];
 const exporter = {
