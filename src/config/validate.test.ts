@@ -100,7 +100,7 @@ describe("validateConfig", () => {
       want: [
         '$.receivers[0].id: receiver id must be 1-64 letters, digits, \'_\', \'.\', \'-\', got ""',
         '$.receivers[0].type: receiver type must be a lowercase name like "syslog", got "Syslog"',
-        '$.receivers[0].listen[0]: scheme must be one of udp, tcp, tls, http, https, grpc, grpcs, unix, file, got "ftp"',
+        '$.receivers[0].listen[0]: scheme must be one of udp, tcp, tls, http, https, grpc, grpcs, unix, file, kafka, got "ftp"',
         '$.receivers[0].listen[1]: URL needs a host and a port: "udp://h"',
         '$.receivers[0].listen[2]: not a URL: "not a url" (e.g. "udp://0.0.0.0:514")',
         "$.receivers[0].listen[3]: expected a URL string, got 7",

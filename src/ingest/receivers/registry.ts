@@ -23,6 +23,7 @@ export const RECEIVER_TYPES: Readonly<Record<string, () => ReceiverFactory>> = {
   docker: () => (require("./docker/receiver.ts") as typeof import("./docker/receiver.ts")).createDockerReceiver,
   kubernetes: () => (require("./kubernetes/receiver.ts") as typeof import("./kubernetes/receiver.ts")).createKubernetesReceiver,
   journald: () => (require("./journald/receiver.ts") as typeof import("./journald/receiver.ts")).createJournaldReceiver,
+  kafka: () => (require("./kafka/receiver.ts") as typeof import("./kafka/receiver.ts")).createKafkaReceiver,
 };
 
 /** Builds a receiver; throws LogError("invalid_argument") for an unknown type or bad config. */
