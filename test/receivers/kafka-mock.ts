@@ -35,8 +35,8 @@ export async function startMockCluster(): Promise<MockCluster> {
   throw new Error(`kcat did not start a mock cluster: ${seen}`);
 }
 
-/** Produces `lines` ("key:value" each) to `topic` with kcat, optionally compressed and with headers. */
-export async function produce(bootstrap: string, topic: string, lines: string[], opts: { codec?: string; headers?: string[] } = {}): Promise<void> {
-  const args = ["kcat", "-b", bootstrap, "-P", "-t", topic, "-K:", ...(opts.codec ? ["-z", opts.codec] : []), ...(opts.headers ?? []).flatMap((h) => ["-H", h])];
+/** Produces `lines` ("key:value" each) to `topic` with kcat, optionally compressed, with headers, to one partition. */
+export async function produce(bootstrap: string, topic: string, lines: string[], opts: { codec?: string; headers?: string[]; partition?: number } = {}): Promise<void> {
+  const args = ["kcat", "-b", bootstrap, "-P", "-t", topic, "-K:", ...(opts.partition === undefined ? [] : ["-p", String(opts.partition)]), ...(opts.codec ? ["-z", opts.codec] : []), ...(opts.headers ?? []).flatMap((h) => ["-H", h])];
   await run(args, lines.join("\n") + "\n");
 }

@@ -93,6 +93,10 @@ export class KafkaReceiver extends SourceReceiver {
       await consumer.disconnect().catch(() => {});
       throw new LogError("unavailable", `cannot reach the Kafka brokers ${this.brokers.join(",")} or subscribe to ${this.topics.map(String).join(",")} (${errorMessage(err)}); check that the brokers are up at those addresses, the topics exist, and the tls/sasl options`);
     }
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const parts = Object.entries(e.payload.memberAssignment).map(([t, ps]) => `${t}[${ps.join(",")}]`);
+      this.report("info", "started", `joined consumer group ${this.group}, assigned ${parts.length > 0 ? parts.join(" ") : "no partitions"}`);
+    });
     consumer.on(consumer.events.CRASH, (e) => {
       if (!e.payload.restart) this.crashed(e.payload.error);
     });
