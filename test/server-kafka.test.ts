@@ -3,7 +3,7 @@
  * a server killed with SIGKILL in the middle of a stream and restarted on the same data loses
  * nothing, and every message it stores twice (read again because its offset was not committed
  * yet) is counted as a duplicate; two servers in one consumer group split the partitions
- * between them, each storing its own share once.
+ * between them, each storing its own share once. The duplicates also show on /metrics.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -62,18 +62,20 @@ describe.skipIf(!KCAT)("kafka through the binary (needs kcat)", () => {
     try {
       await produce(cluster.bootstrap, "logs", lines(0, 2000));
       const first = await startServe(dir, flag);
-      // Keep the stream going until the server has stored some of it, then kill it mid-stream.
+      // A producer keeps the stream going; the server is killed while it is consuming it.
       let sent = 2000;
-      await until(
-        async () => {
-          await produce(cluster.bootstrap, "logs", lines(sent, 500));
-          sent += 500;
-          return (await kafkaStatus(first)).records > 0;
-        },
-        { what: "the first server to store records", timeoutMs: 60_000, pollMs: 10 },
-      );
+      let producing = true;
+      const producer = (async () => {
+        while (producing) {
+          await produce(cluster.bootstrap, "logs", lines(sent, 300));
+          sent += 300;
+        }
+      })();
+      await until(async () => (await kafkaStatus(first)).records > 4000, { what: "the first server to be in the middle of the stream", timeoutMs: 60_000, pollMs: 5 });
       first.proc.kill("SIGKILL");
       await first.exited;
+      producing = false;
+      await producer;
       await produce(cluster.bootstrap, "logs", lines(sent, 3000));
       sent += 3000;
       const again = await startServe(dir, flag);
@@ -81,9 +83,17 @@ describe.skipIf(!KCAT)("kafka through the binary (needs kcat)", () => {
       let got: string[] = [];
       await until(async () => new Set((got = await stored(again))).size === want.length, { what: `all ${want.length} messages stored`, timeoutMs: 90_000, pollMs: 500, detail: () => `${new Set(got).size} distinct stored` });
       const status = await kafkaStatus(again);
+      const metrics = await (await fetch(`http://${again.http}/metrics`)).text();
+      const metric = (name: string) => Number(new RegExp(`^${name}\\{receiver="kafka-kafka-[0-9a-f]{8}",type="kafka"\\} (\\d+)$`, "m").exec(metrics)?.[1]);
       again.proc.kill("SIGTERM");
       expect(await again.exited).toBe(0);
-      expect({ messages: want.length, distinct: [...new Set(got)].sort(), duplicatesCounted: status.duplicates }).toEqual({ messages: sent, distinct: want, duplicatesCounted: got.length - want.length });
+      expect({ messages: want.length, distinct: [...new Set(got)].sort(), duplicatesCounted: status.duplicates, duplicatesMetric: metric("gastrolog_receiver_duplicate_records_total"), recordsMetric: metric("gastrolog_receiver_records_total") }).toEqual({
+        messages: sent,
+        distinct: want,
+        duplicatesCounted: got.length - want.length,
+        duplicatesMetric: got.length - want.length,
+        recordsMetric: status.records,
+      });
     } finally {
       cleanup();
     }
