@@ -1,0 +1,149 @@
+/**
+ * OTLP and Kafka throughput through the compiled server (`dist/gastrolog serve --receiver
+ * otlp=http://... --receiver otlp=grpc://... --receiver kafka=kafka://...`, file store, fsync
+ * per group commit), each real client beside the same client against a trivial reference in
+ * the same run, so the client's own ceiling is visible: the OpenTelemetry JS SDK's exporters
+ * (HTTP protobuf, HTTP JSON, gRPC; 2048-record exports, timed to the last answer) against
+ * otlp-refs.ts's discard listeners, and the Kafka receiver draining a topic pre-filled by kcat
+ * into librdkafka's mock cluster against the same kafkajs consumer discarding and committing
+ * (kafka-load.cjs), both timed from the first message to the last (group join excluded).
+ * Targets: OTLP >= 100k records/s, Kafka >= 200k records/s, or the client's ceiling.
+ */
+
+import { createClient } from "@connectrpc/connect";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
+import { socketTransport } from "../../src/api/transports.ts";
+import { KCAT, produce, startMockCluster } from "../../test/receivers/kafka-mock.ts";
+import { fmt, printTable } from "../corpus.ts";
+import { cpuSeconds, ensureBinary, median } from "../proc.ts";
+import type { BenchOptions } from "../run.ts";
+import type { Sink } from "./forward-refs.ts";
+import { otlpGrpcSink, otlpHttpSink } from "./otlp-refs.ts";
+
+const OTLP_TARGET = 100_000;
+const KAFKA_TARGET = 200_000;
+const TOPIC = "bench";
+
+interface Server {
+  http: number;
+  grpc: number;
+  stored(type: string): Promise<number>;
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const p = l.port;
+  l.stop(true);
+  return p;
+}
+
+async function startServer(bin: string, kafka: string): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), "gastrolog-bench-otlp-"));
+  const [http, grpc] = [freePort(), freePort()];
+  const socket = join(dir, "s.sock");
+  const receivers = ["--receiver", `otlp=http://127.0.0.1:${http}`, "--receiver", `otlp=grpc://127.0.0.1:${grpc}`, "--receiver", `kafka=kafka://${kafka}/${TOPIC}?group=bench-${Date.now()}&start=earliest`];
+  const p = Bun.spawn([bin, "serve", "--data", join(dir, "data"), "--socket", socket, "--listen", "off", "--log-format", "json", ...receivers], { stdout: "ignore", stderr: "pipe" });
+  const dec = new TextDecoder();
+  let buf = "";
+  for await (const chunk of p.stderr) {
+    buf += dec.decode(chunk, { stream: true });
+    if (buf.includes('"msg":"ready"')) break;
+  }
+  void (async () => {
+    for await (const _ of p.stderr);
+  })();
+  const life = createClient(LifecycleService, socketTransport(socket));
+  return {
+    http,
+    grpc,
+    cpuSeconds: () => cpuSeconds(p.pid),
+    async stored(name) {
+      const r = (await life.status({})).receivers.find((x) => x.name.startsWith(name));
+      return Number(r?.stored ?? 0);
+    },
+    async stop() {
+      p.kill("SIGTERM");
+      await p.exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function client(cmd: string[]): Promise<{ sent: number; seconds: number }> {
+  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
+  const out = await new Response(p.stdout).text();
+  if ((await p.exited) !== 0) throw new Error(`${cmd.join(" ")} failed`);
+  return JSON.parse(out);
+}
+
+/** Seconds from the first stored record of `name` to `n` stored (polled every 5 ms). */
+async function drained(srv: Server, name: string, n: number): Promise<number> {
+  while ((await srv.stored(name)) === 0) await Bun.sleep(5);
+  const t0 = performance.now();
+  while ((await srv.stored(name)) < n) await Bun.sleep(5);
+  return (performance.now() - t0) / 1000;
+}
+
+export async function runOtlpKafkaBench(o: BenchOptions): Promise<void> {
+  if (!KCAT) {
+    console.log("skipped: needs kcat (librdkafka's mock cluster; .ci/install-deps installs it)");
+    return;
+  }
+  const bin = ensureBinary();
+  const runs = o.quick ? 1 : 3;
+  const n = o.quick ? 20_000 : 200_000;
+  const kafkaN = o.quick ? 20_000 : 400_000;
+  const load = (kind: string, url: string) => [process.execPath, join(import.meta.dir, "otlp-load.cjs"), kind, url, String(n)];
+  const httpUrl = (p: number) => `http://127.0.0.1:${p}/v1/logs`;
+  const cases: { label: string; target: number; ref: () => Promise<Sink> | Sink; port: (s: Server) => number; run: (port: number) => Promise<{ sent: number; seconds: number }> }[] = [
+    { label: "SDK OTLP/HTTP protobuf exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => client(load("http-proto", httpUrl(p))) },
+    { label: "SDK OTLP/HTTP JSON exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => client(load("http-json", httpUrl(p))) },
+    { label: "SDK OTLP/gRPC exporter -> otlp", target: OTLP_TARGET, ref: otlpGrpcSink, port: (s) => s.grpc, run: (p) => client(load("grpc", `http://127.0.0.1:${p}`)) },
+  ];
+  const ref = cases.map(() => [] as number[]);
+  const ours = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => [] as number[]);
+  const kafkaRef: number[] = [];
+  const kafkaOurs: number[] = [];
+  const kafkaCpu: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    await using cluster = await startMockCluster();
+    for (let i = 0; i < kafkaN; i += 50_000) await produce(cluster.bootstrap, TOPIC, Array.from({ length: Math.min(50_000, kafkaN - i) }, (_, j) => `k${i + j}:GET /api/items/${i + j} 200 ${(i + j) % 997}ms`));
+    kafkaRef.push((await client([process.execPath, join(import.meta.dir, "kafka-load.cjs"), cluster.bootstrap, TOPIC, String(kafkaN)])).seconds);
+    for (const [k, c] of cases.entries()) {
+      const sink = await c.ref();
+      try {
+        ref[k]!.push((await c.run(sink.port)).seconds);
+      } finally {
+        sink.stop();
+      }
+    }
+    const srv = await startServer(bin, cluster.bootstrap);
+    try {
+      const cpu0 = srv.cpuSeconds();
+      kafkaOurs.push(await drained(srv, "kafka-", kafkaN));
+      kafkaCpu.push(((srv.cpuSeconds() - cpu0) * 1e6) / kafkaN);
+      for (const [k, c] of cases.entries()) {
+        const c0 = srv.cpuSeconds();
+        ours[k]!.push((await c.run(c.port(srv))).seconds);
+        cpu[k]!.push(((srv.cpuSeconds() - c0) * 1e6) / n);
+      }
+    } finally {
+      await srv.stop();
+    }
+  }
+  const row = (label: string, count: number, target: number, refS: number[], oursS: number[], us: number[]) => {
+    const oursRate = count / median(oursS);
+    const refRate = count / median(refS);
+    const verdict = oursRate >= target ? `PASS >=${target / 1000}k` : oursRate >= 0.9 * refRate ? "client ceiling (>=90% of ref)" : `MISS <${target / 1000}k`;
+    return [label, fmt(count, 0), fmt(refRate / 1000, 1) + "k", fmt(oursRate / 1000, 1) + "k", fmt(oursRate / refRate, 2), fmt(median(us), 1), verdict];
+  };
+  const rows = cases.map((c, k) => row(c.label, n, c.target, ref[k]!, ours[k]!, cpu[k]!));
+  rows.push(row("kafka topic (kcat-filled) -> kafka receiver", kafkaN, KAFKA_TARGET, kafkaRef, kafkaOurs, kafkaCpu));
+  printTable([`client -> server (records/s, median of ${runs})`, "records", "reference", "gastrolog serve", "ours / ref", "server CPU µs/record", "target"], rows);
+}
