@@ -6,6 +6,7 @@
  */
 
 import { errorMessage, ParseError } from "../errors.ts";
+import { utf8Text } from "./utf8.ts";
 import { readVarint, varintSize, writeVarint } from "./varint.ts";
 
 /** Wire types (protobuf encoding spec). */
@@ -65,6 +66,12 @@ export class ProtoReader {
     if (len > this.end - s) throw new ParseError(s, `length ${len} runs past the end`);
     this.pos = s + len;
     return [s, s + len];
+  }
+
+  /** A length-delimited field as UTF-8 text. */
+  string(): string {
+    const [s, e] = this.bytes();
+    return utf8Text(this.b, s, e);
   }
 
   /** A little-endian fixed64 as an unsigned number (exact up to 2^53). */

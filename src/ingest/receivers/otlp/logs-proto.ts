@@ -35,7 +35,6 @@ import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "
 import { errorMessage, ParseError } from "../../../core/errors.ts";
 import { BytesValue, hexOf, Int64Text, KeyValueList, resourceAttrs, scopeAttrs, toRecord, type AnyValue, type DecodedLogs, type OtlpLog, type SharedAttrs } from "./logs.ts";
 
-const dec = new TextDecoder();
 /** Wire type of each LogRecord field (a known field with another wire type is malformed). */
 const LOG_RECORD_WIRE: Readonly<Record<number, number>> = { 1: WIRE_FIXED64, 2: WIRE_VARINT, 3: WIRE_LEN, 5: WIRE_LEN, 6: WIRE_LEN, 7: WIRE_VARINT, 8: WIRE_FIXED32, 9: WIRE_LEN, 10: WIRE_LEN, 11: WIRE_FIXED64, 12: WIRE_LEN };
 /** Nesting of arrays/kvlists accepted in one AnyValue (a deeper one rejects its record). */
@@ -109,8 +108,8 @@ function scope(b: Uint8Array, start: number, end: number): [string, string, [str
   const attrs: [string, AnyValue][] = [];
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) name = dec.decode(b.subarray(...r.bytes()));
-    else if (tag === ((2 << 3) | WIRE_LEN)) version = dec.decode(b.subarray(...r.bytes()));
+    if (tag === ((1 << 3) | WIRE_LEN)) name = r.string();
+    else if (tag === ((2 << 3) | WIRE_LEN)) version = r.string();
     else if (tag === ((3 << 3) | WIRE_LEN)) attrs.push(keyValue(b, ...r.bytes(), 0));
     else r.skip(tag & 7);
   }
@@ -133,11 +132,15 @@ function logRecord(b: Uint8Array, start: number, end: number): OtlpLog {
         log.severityNumber = r.varint();
         break;
       case (3 << 3) | WIRE_LEN:
-        log.severityText = dec.decode(b.subarray(...r.bytes()));
+        log.severityText = r.string();
         break;
-      case (5 << 3) | WIRE_LEN:
-        log.body = anyValue(b, ...r.bytes(), 0);
+      case (5 << 3) | WIRE_LEN: {
+        const [s, e] = r.bytes();
+        const text = stringOnly(b, s, e);
+        if (text) log.bodyBytes = text;
+        else log.body = anyValue(b, s, e, 0);
         break;
+      }
       case (6 << 3) | WIRE_LEN:
         log.attrs.push(keyValue(b, ...r.bytes(), 0));
         break;
@@ -148,7 +151,7 @@ function logRecord(b: Uint8Array, start: number, end: number): OtlpLog {
         log.spanId = id(b, r.bytes(), 8, "span_id");
         break;
       case (12 << 3) | WIRE_LEN:
-        log.eventName = dec.decode(b.subarray(...r.bytes()));
+        log.eventName = r.string();
         break;
       default:
         if (LOG_RECORD_WIRE[tag >>> 3] !== undefined && tag >>> 3 !== 7 && tag >>> 3 !== 8) throw new ParseError(r.pos, `LogRecord field ${tag >>> 3} has wire type ${tag & 7}, expected ${LOG_RECORD_WIRE[tag >>> 3]}`);
@@ -156,6 +159,14 @@ function logRecord(b: Uint8Array, start: number, end: number): OtlpLog {
     }
   }
   return log;
+}
+
+/** The bytes of an AnyValue that is just a string_value (the common body), else undefined. */
+function stringOnly(b: Uint8Array, start: number, end: number): Uint8Array | undefined {
+  if (start >= end || b[start] !== ((1 << 3) | WIRE_LEN)) return undefined;
+  const r = new ProtoReader(b, start + 1, end);
+  const [s, e] = r.bytes();
+  return e === end ? b.subarray(s, e) : undefined;
 }
 
 function id(b: Uint8Array, [s, e]: [number, number], size: number, name: string): string {
@@ -170,7 +181,7 @@ function keyValue(b: Uint8Array, start: number, end: number, depth: number): [st
   let value: AnyValue = null;
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) key = dec.decode(b.subarray(...r.bytes()));
+    if (tag === ((1 << 3) | WIRE_LEN)) key = r.string();
     else if (tag === ((2 << 3) | WIRE_LEN)) value = anyValue(b, ...r.bytes(), depth);
     else r.skip(tag & 7);
   }
@@ -185,7 +196,7 @@ function anyValue(b: Uint8Array, start: number, end: number, depth: number): Any
     const tag = r.varint();
     switch (tag) {
       case (1 << 3) | WIRE_LEN:
-        v = dec.decode(b.subarray(...r.bytes()));
+        v = r.string();
         break;
       case (2 << 3) | WIRE_VARINT:
         v = r.varint() !== 0;

@@ -8,6 +8,8 @@
 
 import type { RecordInput } from "../../../core/record.ts";
 
+const utf8 = new TextEncoder();
+
 /**
  * An OTLP AnyValue: string, bool, int64 (a number when safe, else exact decimal text in an
  * `Int64Text`), double, bytes (base64 text, as OTLP/JSON writes them), array, or key/value list.
@@ -36,6 +38,8 @@ export interface OtlpLog {
   severityNumber: number;
   severityText: string;
   body: AnyValue | undefined;
+  /** A string body's UTF-8 bytes as they came (protobuf: a view into the request), used as raw. */
+  bodyBytes?: Uint8Array;
   attrs: [string, AnyValue][];
   traceId: string;
   spanId: string;
@@ -71,8 +75,8 @@ export function toRecord(shared: SharedAttrs, log: OtlpLog, now: number): Record
   if (log.eventName !== "") attrs.event_name = log.eventName;
   for (const [k, v] of log.attrs) attrs[k] = attrText(v);
   const body = log.body;
-  const raw = body === undefined || body === null ? "" : typeof body === "string" ? body : JSON.stringify(jsonOf(body));
-  return { raw: new TextEncoder().encode(raw), attrs, sourceTs: log.timeUs !== 0 ? log.timeUs : log.observedUs, ingestTs: now };
+  const raw = log.bodyBytes ?? utf8.encode(body === undefined || body === null ? "" : typeof body === "string" ? body : JSON.stringify(jsonOf(body)));
+  return { raw, attrs, sourceTs: log.timeUs !== 0 ? log.timeUs : log.observedUs, ingestTs: now };
 }
 
 /** An attribute value as text: strings as is, scalars printed, structures as JSON. */
