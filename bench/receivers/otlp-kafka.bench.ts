@@ -10,16 +10,12 @@
  * Targets: OTLP >= 100k records/s, Kafka >= 200k records/s, or the client's ceiling.
  */
 
-import { createClient } from "@connectrpc/connect";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
-import { socketTransport } from "../../src/api/transports.ts";
 import { KCAT, produce, startMockCluster } from "../../test/receivers/kafka-mock.ts";
 import { fmt, printTable } from "../corpus.ts";
-import { cpuSeconds, ensureBinary, median } from "../proc.ts";
+import { ensureBinary, median } from "../proc.ts";
 import type { BenchOptions } from "../run.ts";
+import { freePort, loadClient, startBenchServer, type BenchServer } from "./bench-server.ts";
 import type { Sink } from "./forward-refs.ts";
 import { otlpGrpcSink, otlpHttpSink } from "./otlp-refs.ts";
 
@@ -27,58 +23,15 @@ const OTLP_TARGET = 100_000;
 const KAFKA_TARGET = 200_000;
 const TOPIC = "bench";
 
-interface Server {
+interface Server extends BenchServer {
   http: number;
   grpc: number;
-  stored(type: string): Promise<number>;
-  cpuSeconds(): number;
-  stop(): Promise<void>;
-}
-
-function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const p = l.port;
-  l.stop(true);
-  return p;
 }
 
 async function startServer(bin: string, kafka: string): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), "gastrolog-bench-otlp-"));
   const [http, grpc] = [freePort(), freePort()];
-  const socket = join(dir, "s.sock");
-  const receivers = ["--receiver", `otlp=http://127.0.0.1:${http}`, "--receiver", `otlp=grpc://127.0.0.1:${grpc}`, "--receiver", `kafka=kafka://${kafka}/${TOPIC}?group=bench-${Date.now()}&start=earliest`];
-  const p = Bun.spawn([bin, "serve", "--data", join(dir, "data"), "--socket", socket, "--listen", "off", "--log-format", "json", ...receivers], { stdout: "ignore", stderr: "pipe" });
-  const dec = new TextDecoder();
-  let buf = "";
-  for await (const chunk of p.stderr) {
-    buf += dec.decode(chunk, { stream: true });
-    if (buf.includes('"msg":"ready"')) break;
-  }
-  void (async () => {
-    for await (const _ of p.stderr);
-  })();
-  const life = createClient(LifecycleService, socketTransport(socket));
-  return {
-    http,
-    grpc,
-    cpuSeconds: () => cpuSeconds(p.pid),
-    async stored(name) {
-      const r = (await life.status({})).receivers.find((x) => x.name.startsWith(name));
-      return Number(r?.stored ?? 0);
-    },
-    async stop() {
-      p.kill("SIGTERM");
-      await p.exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function client(cmd: string[]): Promise<{ sent: number; seconds: number }> {
-  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
-  const out = await new Response(p.stdout).text();
-  if ((await p.exited) !== 0) throw new Error(`${cmd.join(" ")} failed`);
-  return JSON.parse(out);
+  const srv = await startBenchServer(bin, ["--receiver", `otlp=http://127.0.0.1:${http}`, "--receiver", `otlp=grpc://127.0.0.1:${grpc}`, "--receiver", `kafka=kafka://${kafka}/${TOPIC}?group=bench-${Date.now()}&start=earliest`]);
+  return { ...srv, http, grpc };
 }
 
 /** Seconds from the first stored record of `name` to `n` stored (polled every 5 ms). */
@@ -101,9 +54,9 @@ export async function runOtlpKafkaBench(o: BenchOptions): Promise<void> {
   const load = (kind: string, url: string) => [process.execPath, join(import.meta.dir, "otlp-load.cjs"), kind, url, String(n)];
   const httpUrl = (p: number) => `http://127.0.0.1:${p}/v1/logs`;
   const cases: { label: string; target: number; ref: () => Promise<Sink> | Sink; port: (s: Server) => number; run: (port: number) => Promise<{ sent: number; seconds: number }> }[] = [
-    { label: "SDK OTLP/HTTP protobuf exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => client(load("http-proto", httpUrl(p))) },
-    { label: "SDK OTLP/HTTP JSON exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => client(load("http-json", httpUrl(p))) },
-    { label: "SDK OTLP/gRPC exporter -> otlp", target: OTLP_TARGET, ref: otlpGrpcSink, port: (s) => s.grpc, run: (p) => client(load("grpc", `http://127.0.0.1:${p}`)) },
+    { label: "SDK OTLP/HTTP protobuf exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => loadClient(load("http-proto", httpUrl(p))) },
+    { label: "SDK OTLP/HTTP JSON exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => loadClient(load("http-json", httpUrl(p))) },
+    { label: "SDK OTLP/gRPC exporter -> otlp", target: OTLP_TARGET, ref: otlpGrpcSink, port: (s) => s.grpc, run: (p) => loadClient(load("grpc", `http://127.0.0.1:${p}`)) },
   ];
   const ref = cases.map(() => [] as number[]);
   const ours = cases.map(() => [] as number[]);
@@ -114,7 +67,7 @@ export async function runOtlpKafkaBench(o: BenchOptions): Promise<void> {
   for (let r = 0; r < runs; r++) {
     await using cluster = await startMockCluster();
     for (let i = 0; i < kafkaN; i += 50_000) await produce(cluster.bootstrap, TOPIC, Array.from({ length: Math.min(50_000, kafkaN - i) }, (_, j) => `k${i + j}:GET /api/items/${i + j} 200 ${(i + j) % 997}ms`));
-    kafkaRef.push((await client([process.execPath, join(import.meta.dir, "kafka-load.cjs"), cluster.bootstrap, TOPIC, String(kafkaN)])).seconds);
+    kafkaRef.push((await loadClient([process.execPath, join(import.meta.dir, "kafka-load.cjs"), cluster.bootstrap, TOPIC, String(kafkaN)])).seconds);
     for (const [k, c] of cases.entries()) {
       const sink = await c.ref();
       try {

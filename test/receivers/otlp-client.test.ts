@@ -10,10 +10,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import type { RecordInput } from "../../src/core/record.ts";
-import { ReceiverCounters } from "../../src/ingest/pipeline/counters.ts";
 import { expectedOtlp } from "./otlp-expected.ts";
-import { run, simplify, startHarness } from "./support.ts";
+import { fillQueue, run, simplify, startHarness } from "./support.ts";
 import { until } from "../support/until.ts";
 
 const sender = join(import.meta.dir, "clients/otlp-send.cjs");
@@ -46,18 +44,7 @@ describe("OpenTelemetry SDK exporters", () => {
     test(`${kind}: a full queue refuses the export with a retry hint; the exporter retries and nothing is lost`, async () => {
       await using h = await startHarness({ type: "otlp", listen: ["http://127.0.0.1:0", "grpc://127.0.0.1:0"] }, { maxQueuedRecords: 1 });
       // Hold appends until the receiver has refused an export, with the queue at its bound.
-      let open!: () => void;
-      const gate = new Promise<void>((r) => (open = r));
-      const append = h.appender.append.bind(h.appender);
-      h.appender.append = async (rs: RecordInput[]) => {
-        await gate;
-        return append(rs);
-      };
-      const filler = new ReceiverCounters();
-      const fill = (n: number) => ({ raw: new TextEncoder().encode(`filler ${n}`), attrs: {}, sourceTs: 1, ingestTs: 1 });
-      h.pipeline.push(fill(1), filler);
-      await until(() => h.pipeline.stats().appending === 1, { what: "the first append to start" });
-      h.pipeline.push(fill(2), filler);
+      const open = await fillQueue(h);
       const client = run([process.execPath, sender, kind, url(h, kind), "9", "batch=9"]);
       await until(() => (h.receiver.stats().dropped.queue_full ?? 0) >= 1, { what: "the export to be refused", timeoutMs: 20_000 });
       open();
@@ -75,18 +62,7 @@ describe("OpenTelemetry SDK exporters", () => {
 
   test("grpc: a full queue refuses the export with RESOURCE_EXHAUSTED, which the exporter reports; once there is room it goes through", async () => {
     await using h = await startHarness({ type: "otlp", listen: ["grpc://127.0.0.1:0"] }, { maxQueuedRecords: 1 });
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const append = h.appender.append.bind(h.appender);
-    h.appender.append = async (rs: RecordInput[]) => {
-      await gate;
-      return append(rs);
-    };
-    const filler = new ReceiverCounters();
-    const fill = (n: number) => ({ raw: new TextEncoder().encode(`filler ${n}`), attrs: {}, sourceTs: 1, ingestTs: 1 });
-    h.pipeline.push(fill(1), filler);
-    await until(() => h.pipeline.stats().appending === 1, { what: "the first append to start" });
-    h.pipeline.push(fill(2), filler);
+    const open = await fillQueue(h);
     const refused = await run([process.execPath, sender, "grpc", url(h, "grpc"), "9", "batch=9"]).catch((e: Error) => e.message);
     open();
     await h.pipeline.drain();

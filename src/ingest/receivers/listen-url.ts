@@ -5,6 +5,7 @@
  */
 
 import { LogError } from "../../core/errors.ts";
+import type { ReceiverConfig } from "./receiver.ts";
 
 export type Transport = "udp" | "tcp" | "http" | "grpc";
 
@@ -50,4 +51,18 @@ export function formatListenUrl(a: ListenAddress): string {
   const scheme = a.transport === "udp" ? "udp" : a.transport === "tcp" ? (a.tls ? "tls" : "tcp") : `${a.transport}${a.tls ? "s" : ""}`;
   const host = a.hostname.includes(":") ? `[${a.hostname}]` : a.hostname;
   return `${scheme}://${host}:${a.port}`;
+}
+
+/**
+ * A receiver's listen URLs, parsed and checked against the transports its type speaks
+ * (`schemes` names them in the error); a TLS scheme needs the config's certificate.
+ */
+export function receiverAddresses(config: ReceiverConfig, transports: readonly Transport[], schemes: string): ListenAddress[] {
+  const out = config.listen.map(parseListenUrl);
+  if (out.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
+  for (const a of out) {
+    if (!transports.includes(a.transport)) throw new LogError("invalid_argument", `receiver ${config.id}: ${config.type} listens on ${schemes} only`);
+    if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: ${formatListenUrl(a).split(":")[0]}:// needs tls.certFile and tls.keyFile`);
+  }
+  return out;
 }

@@ -12,11 +12,8 @@ import http2 from "node:http2";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { JsonLogsSerializer, ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
 import { ProtoReader, ProtoWriter } from "../../../core/bytes/protobuf.ts";
-import type { RecordInput } from "../../../core/record.ts";
-import { ReceiverCounters } from "../../pipeline/counters.ts";
 import { capture, sharedFixture } from "../../test-support.ts";
-import { simplify, startHarness } from "../../../../test/receivers/support.ts";
-import { until } from "../../../../test/support/until.ts";
+import { fillQueue, simplify, startHarness } from "../../../../test/receivers/support.ts";
 import { EXPORT_PATH } from "./grpc.ts";
 
 type H = Awaited<ReturnType<typeof startHarness>>;
@@ -229,18 +226,7 @@ describe("partial success and refusals", () => {
 
   test("a full queue: HTTP 429 with Retry-After and RetryInfo, gRPC RESOURCE_EXHAUSTED with RetryInfo", async () => {
     await using h = await harness({ maxQueuedRecords: 1 });
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const append = h.appender.append.bind(h.appender);
-    h.appender.append = async (rs: RecordInput[]) => {
-      await gate;
-      return append(rs);
-    };
-    const c = new ReceiverCounters();
-    const fill = { raw: new Uint8Array(1), attrs: {}, sourceTs: 0, ingestTs: 0 };
-    h.pipeline.push(fill, c);
-    await until(() => h.pipeline.stats().appending === 1, { what: "the first append to start" });
-    h.pipeline.push(fill, c);
+    const open = await fillQueue(h);
     const req = capture("otlp/otlp-http-proto.req0.body.bin");
     const r = await post(h, req, { "content-type": "application/x-protobuf" });
     const g = await grpcCall(h, req);

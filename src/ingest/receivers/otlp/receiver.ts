@@ -7,10 +7,9 @@
  */
 
 import type { Server } from "bun";
-import { LogError } from "../../../core/errors.ts";
 import { BaseReceiver, type Listener } from "../base.ts";
 import { listenHttps } from "../https-server.ts";
-import { formatListenUrl, parseListenUrl, type ListenAddress } from "../listen-url.ts";
+import { formatListenUrl, receiverAddresses, type ListenAddress } from "../listen-url.ts";
 import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import type { ExportContext } from "./export.ts";
@@ -27,12 +26,7 @@ export class OtlpReceiver extends BaseReceiver {
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx);
     checkOptionKeys(config, OPTIONS);
-    this.addresses = config.listen.map(parseListenUrl);
-    if (this.addresses.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
-    for (const a of this.addresses) {
-      if (a.transport !== "http" && a.transport !== "grpc") throw new LogError("invalid_argument", `receiver ${config.id}: otlp listens on http://, https://, grpc:// or grpcs:// only`);
-      if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: ${a.transport}s:// needs tls.certFile and tls.keyFile`);
-    }
+    this.addresses = receiverAddresses(config, ["http", "grpc"], "http://, https://, grpc:// or grpcs://");
     this.maxBody = intOption(config, "maxBodyBytes", 16 << 20, 1024);
     this.exportContext = { pipeline: this.pipeline, counters: this.counters, clock: this.clock, maxDecodedBytes: intOption(config, "maxDecodedBytes", 64 << 20, 1024) };
   }
