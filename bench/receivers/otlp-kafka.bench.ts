@@ -3,7 +3,9 @@
  * otlp=http://... --receiver otlp=grpc://... --receiver kafka=kafka://...`, file store, fsync
  * per group commit), each real client beside the same client against a trivial reference in
  * the same run, so the client's own ceiling is visible: the OpenTelemetry JS SDK's exporters
- * (HTTP protobuf, HTTP JSON, gRPC; 2048-record exports, timed to the last answer) against
+ * (HTTP protobuf, HTTP JSON, gRPC; 2048-record exports, timed to the last answer; one exporter
+ * sends one export at a time and each answer waits for its fsync, so rows with 4 exporters at
+ * once show how their exports share group commits) against
  * otlp-refs.ts's discard listeners, and the Kafka receiver draining a topic pre-filled by kcat
  * into librdkafka's mock cluster against the same kafkajs consumer discarding and committing
  * (kafka-load.cjs), both timed from the first message to the last (group join excluded).
@@ -51,12 +53,19 @@ export async function runOtlpKafkaBench(o: BenchOptions): Promise<void> {
   const runs = o.quick ? 1 : 3;
   const n = o.quick ? 20_000 : 200_000;
   const kafkaN = o.quick ? 20_000 : 400_000;
-  const load = (kind: string, url: string) => [process.execPath, join(import.meta.dir, "otlp-load.cjs"), kind, url, String(n)];
+  const load = (kind: string, url: string, count = n) => [process.execPath, join(import.meta.dir, "otlp-load.cjs"), kind, url, String(count)];
+  // Several exporters at once (the Collector's sending_queue consumers, several app instances): their exports share group commits.
+  const parallel = async (k: number, kind: string, url: string) => {
+    const reports = await Promise.all(Array.from({ length: k }, () => loadClient(load(kind, url, n / k))));
+    return { sent: n, seconds: Math.max(...reports.map((r) => r.seconds)) };
+  };
   const httpUrl = (p: number) => `http://127.0.0.1:${p}/v1/logs`;
   const cases: { label: string; target: number; ref: () => Promise<Sink> | Sink; port: (s: Server) => number; run: (port: number) => Promise<{ sent: number; seconds: number }> }[] = [
     { label: "SDK OTLP/HTTP protobuf exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => loadClient(load("http-proto", httpUrl(p))) },
     { label: "SDK OTLP/HTTP JSON exporter -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => loadClient(load("http-json", httpUrl(p))) },
     { label: "SDK OTLP/gRPC exporter -> otlp", target: OTLP_TARGET, ref: otlpGrpcSink, port: (s) => s.grpc, run: (p) => loadClient(load("grpc", `http://127.0.0.1:${p}`)) },
+    { label: "4 SDK OTLP/HTTP protobuf exporters -> otlp", target: OTLP_TARGET, ref: otlpHttpSink, port: (s) => s.http, run: (p) => parallel(4, "http-proto", httpUrl(p)) },
+    { label: "4 SDK OTLP/gRPC exporters -> otlp", target: OTLP_TARGET, ref: otlpGrpcSink, port: (s) => s.grpc, run: (p) => parallel(4, "grpc", `http://127.0.0.1:${p}`) },
   ];
   const ref = cases.map(() => [] as number[]);
   const ours = cases.map(() => [] as number[]);
