@@ -2,7 +2,8 @@
  * Kafka receiver against librdkafka's mock cluster (a real Kafka-protocol broker, started by
  * kcat), fed by kcat: every codec (none, gzip, snappy, lz4, zstd) with keys and headers, topics
  * by regular expression, start=latest, offsets committed only after durability (read back with
- * a kafkajs admin client), and the message a receiver gives when no broker answers.
+ * a kafkajs admin client; a failed append commits nothing and the partition is read again),
+ * and the message a receiver gives when no broker answers.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -51,6 +52,21 @@ describe.skipIf(!KCAT)("kafka receiver with kcat's mock cluster (needs kcat)", (
     for (const r of rs) perPartition.set(r.attrs.partition!, [...(perPartition.get(r.attrs.partition!) ?? []), Number(r.attrs.offset)]);
     for (const offs of perPartition.values()) expect(offs.sort((a, b) => a - b)).toEqual(offs.map((_, i) => i));
     expect({ acked: h.receiver.stats().acked, duplicates: h.receiver.stats().duplicates, dropped: h.receiver.stats().dropped }).toEqual({ acked: 25, duplicates: 0, dropped: {} });
+  }, 60_000);
+
+  test("a failed append commits nothing and reads the partition again from its last durable offset", async () => {
+    await using cluster = await startMockCluster();
+    await produce(cluster.bootstrap, "retry", Array.from({ length: 6 }, (_, i) => `k${i}:retry ${i}`), { partition: 2 });
+    await using h = await startHarness({ type: "kafka", listen: [`kafka://${cluster.bootstrap}/retry?group=g4&start=earliest`] });
+    const append = h.appender.append.bind(h.appender);
+    let failing = true;
+    h.appender.append = (rs) => (failing ? Promise.reject(new Error("disk full")) : append(rs));
+    await until(() => h.pipeline.stats().appendErrors >= 1, { what: "an append to fail", timeoutMs: 20_000 });
+    const afterFailure = await committed(cluster.bootstrap, "g4", "retry");
+    failing = false;
+    await h.appender.waitFor(6, 30_000);
+    await until(async () => (await committed(cluster.bootstrap, "g4", "retry"))[2] === "6", { what: "offset 6 committed", timeoutMs: 20_000, pollMs: 100 });
+    expect({ afterFailure, stored: simplify(h.records()).map((r) => r.raw) }).toEqual({ afterFailure: {}, stored: Array.from({ length: 6 }, (_, i) => `retry ${i}`) });
   }, 60_000);
 
   test("topics by regular expression; start=latest skips what was there before the group first read", async () => {

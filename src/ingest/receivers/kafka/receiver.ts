@@ -115,6 +115,11 @@ export class KafkaReceiver extends SourceReceiver {
   private async batch(cp: Checkpointer, consumer: Consumer, base: Readonly<Record<string, string>>, p: EachBatchPayload): Promise<void> {
     const { topic, partition, messages } = p.batch;
     const source = `${topic}:${partition}`;
+    // A partition new to this server, or one another server read past, starts at its first
+    // fetched offset: where a failed append rewinds to (redelivered offsets below it stay counted).
+    const first = messages[0]?.offset;
+    const known = cp.row(source);
+    if (first !== undefined && (known === undefined || Number(known.position) + known.skip < Number(first))) cp.set(source, first, "{}");
     const row = cp.row(source);
     // Offsets below this were stored by this server before (its positions, after recovery).
     const storedEnd = row ? Number(row.position) + row.skip : -1;
