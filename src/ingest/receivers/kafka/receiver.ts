@@ -10,7 +10,9 @@
  * durable offset. Options: group (gastrolog), start (latest | earliest, for a group without
  * committed offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
  * scram-sha-256, scram-sha-512), saslUsername, saslPassword, sessionTimeoutMs (30000),
- * partitionsConcurrently (4), connectTimeoutMs (3000).
+ * partitionsConcurrently (4), connectTimeoutMs (3000). kafkajs 2.2.4 is patched
+ * (patches/kafkajs@2.2.4.patch): its request queue armed a timer with a negative delay, which
+ * Bun reports as a TimeoutNegativeWarning line on stderr, breaking JSON logs.
  */
 
 import { readFileSync } from "node:fs";
