@@ -17,7 +17,6 @@ import { decodeProtoLogs } from "./logs-proto.ts";
 import { exportResponse, type Refusal } from "./response.ts";
 
 /** gRPC status codes used here (google.rpc.Code). */
-export const GRPC_OK = 0;
 export const GRPC_INVALID_ARGUMENT = 3;
 export const GRPC_RESOURCE_EXHAUSTED = 8;
 export const GRPC_UNIMPLEMENTED = 12;
