@@ -12,6 +12,7 @@ import http2, { type Http2Server, type Http2SecureServer, type ServerHttp2Stream
 import type net from "node:net";
 import { errorMessage } from "../../../core/errors.ts";
 import { guardNodeTls, type Rejection } from "../../../security/tls.ts";
+import type { LimitedBody } from "../http/body.ts";
 import type { ReceiverTlsConfig } from "../receiver.ts";
 import { loadTls } from "../tls.ts";
 import { exportLogs, gunzipBody, GRPC_INTERNAL, GRPC_INVALID_ARGUMENT, GRPC_RESOURCE_EXHAUSTED, GRPC_UNIMPLEMENTED, queueFull, refused, type ExportContext, type ExportOutcome } from "./export.ts";
@@ -90,11 +91,13 @@ async function call(o: GrpcListenOptions, stream: ServerHttp2Stream, headers: In
     stream.resume();
     return trailersOnly(stream, queueFull(ctx, 0, where));
   }
-  const body = await readMessage(stream, o.maxMessageBytes + FRAME_HEADER);
-  ctx.counters.bytes += body.length;
-  if (body.length > o.maxMessageBytes + FRAME_HEADER) {
-    return trailersOnly(stream, refused(ctx, "oversize", body.length, where, `message over the receiver's limit maxBodyBytes=${o.maxMessageBytes}; export smaller batches or raise the option`, GRPC_RESOURCE_EXHAUSTED, 200));
+  const read = await readMessage(stream, o.maxMessageBytes + FRAME_HEADER);
+  if (!read.ok) {
+    ctx.counters.bytes += read.seen;
+    return trailersOnly(stream, refused(ctx, "oversize", read.seen, where, `message over the receiver's limit maxBodyBytes=${o.maxMessageBytes}; export smaller batches or raise the option`, GRPC_RESOURCE_EXHAUSTED, 200));
   }
+  const body = read.bytes;
+  ctx.counters.bytes += body.length;
   const frame = parseFrame(body);
   if (typeof frame === "string") return trailersOnly(stream, refused(ctx, "decode_failed", body.length, where, frame, GRPC_INVALID_ARGUMENT, 200));
   let message = frame.message;
@@ -119,8 +122,8 @@ async function call(o: GrpcListenOptions, stream: ServerHttp2Stream, headers: In
   stream.end(framed);
 }
 
-/** Reads the request body, stopping (and draining) once it passes `max` bytes. */
-function readMessage(stream: ServerHttp2Stream, max: number): Promise<Uint8Array> {
+/** Reads the request body; past `max` bytes it only counts (and drains) the rest. */
+function readMessage(stream: ServerHttp2Stream, max: number): Promise<LimitedBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let n = 0;
@@ -128,8 +131,9 @@ function readMessage(stream: ServerHttp2Stream, max: number): Promise<Uint8Array
       n += c.length;
       if (n <= max) chunks.push(c);
     });
-    stream.on("end", () => resolve(n > max ? new Uint8Array(n) : Buffer.concat(chunks, n)));
-    stream.on("close", () => resolve(Buffer.concat(chunks)));
+    const done = () => resolve(n > max ? { ok: false, seen: n } : { ok: true, bytes: Buffer.concat(chunks, n) });
+    stream.on("end", done);
+    stream.on("close", done);
   });
 }
 

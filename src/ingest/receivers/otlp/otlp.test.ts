@@ -254,4 +254,11 @@ describe("partial success and refusals", () => {
     expect([unknown.status, broken.status, broken.message.startsWith("ExportLogsServiceRequest is malformed"), snappy.status, snappy.message]).toEqual(["12", "3", true, "12", 'grpc-encoding "snappy" is not supported (gzip, identity)']);
     expect(h.receiver.stats().dropped).toEqual({ decode_failed: 1, unsupported: 2 });
   });
+
+  test("gRPC: a message over maxBodyBytes is RESOURCE_EXHAUSTED without a retry hint (retrying cannot help), counted", async () => {
+    await using h = await harness({ maxBodyBytes: 2048 });
+    const big = await grpcCall(h, new Uint8Array(4096));
+    expect([big.status, status(big.details).retrySeconds, big.message]).toEqual(["8", 0, "message over the receiver's limit maxBodyBytes=2048; export smaller batches or raise the option"]);
+    expect(h.receiver.stats().dropped).toEqual({ oversize: 1 });
+  });
 });
