@@ -122,6 +122,7 @@ describe.skipIf(!KCAT)("kafka through the binary (needs kcat)", () => {
       let y: string[] = [];
       await until(async () => new Set([...(x = await stored(one)), ...(y = await stored(two))]).size === want.length, { what: "every message stored by one of the two", timeoutMs: 90_000, pollMs: 500 });
       for (const s of [one, two]) s.proc.kill("SIGTERM");
+      expect([await one.exited, await two.exited]).toEqual([0, 0]);
       const partitions = (rs: string[]) => [...new Set(rs.filter((r) => r !== "0:0").map((r) => r.split(":")[0]))].sort();
       expect({ union: [...x, ...y].sort(), partitions: [partitions(x), partitions(y)] }).toEqual({ union: want, partitions: [assigned(one)!.sort(), assigned(two)!.sort()] });
       expect(assigned(one)!.length > 0 && assigned(two)!.length > 0).toBe(true);
