@@ -17,6 +17,7 @@ import { runPatternsBench } from "./query/patterns.bench.ts";
 import { runReplBench } from "./repl/repl.bench.ts";
 import { runForwardBench } from "./receivers/forward.bench.ts";
 import { runLocalReceiverBench } from "./receivers/local.bench.ts";
+import { runOtlpKafkaBench } from "./receivers/otlp-kafka.bench.ts";
 import { runReceiverBench } from "./receivers/receivers.bench.ts";
 import { runCodecBench } from "./storage/codecs.bench.ts";
 import { runFootprintBench } from "./server/footprint.bench.ts";
@@ -38,6 +39,7 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["receivers", runReceiverBench],
   ["receivers/local", runLocalReceiverBench],
   ["receivers/forward", runForwardBench],
+  ["receivers/otlp-kafka", runOtlpKafkaBench],
   ["storage/codecs", runCodecBench],
   ["server/startup", runServerStartupBench],
   ["server/footprint", runFootprintBench],

@@ -3,8 +3,9 @@
  * clientAuth require (good client certificate in — and mapped to a token identity by its SAN —
  * wrong CA, expired and none refused, each logged with its reason and counted in
  * gastrolog_tls_handshakes_rejected_total) and request (none accepted, a bad one refused), the
- * server certificate reloaded when its files change; TCP receivers (syslog over TLS) and the
- * HTTPS receiver under require and request, refusals counted in their status.
+ * server certificate reloaded when its files change; TCP receivers (syslog over TLS), the
+ * HTTPS receiver and the OTLP receiver (https:// and grpcs://, with the OpenTelemetry SDK
+ * exporters) under require and request, refusals counted in their status.
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -180,4 +181,25 @@ describe.skipIf(!OPENSSL)("receivers (needs openssl)", () => {
     expect({ good: await curl(certs.good), wrongCa: await curl(certs.wrongCa), expired: await curl(certs.expired), none: await curl(undefined) }).toEqual({ good: '{"accepted":1}', wrongCa: "refused", expired: "refused", none: "refused" });
     expect({ stored: h.records().length, refused: h.receiver.stats().tlsRejected, reasons: h.events.filter((e) => e.kind === "tls").map((e) => e.reason) }).toEqual({ stored: 1, refused: 3, reasons: ["unknown_ca", "expired", "no_certificate"] });
   });
+
+  for (const mode of ["require", "request"] as const) {
+    test(`OTLP over https:// and grpcs:// with clientAuth ${mode}, with the SDK exporters: refused clients counted with their reasons, accepted ones stored`, async () => {
+      await using h = await startHarness({ type: "otlp", listen: ["https://127.0.0.1:0", "grpcs://127.0.0.1:0"], tls: { certFile: certs.server.cert, keyFile: certs.server.key, caFile: certs.ca, clientAuth: mode } });
+      const sender = join(import.meta.dir, "receivers/clients/otlp-send.cjs");
+      const send = (kind: string, url: string, c: { cert: string; key: string } | undefined) =>
+        run([process.execPath, sender, kind, url, "3", `ca=${certs.ca}`, ...(c ? [`cert=${c.cert}`, `key=${c.key}`] : []), "timeout=3000"]).then(
+          (out) => out.trim().split("\n").pop(),
+          () => "refused",
+        );
+      const outcome: Record<string, unknown> = {};
+      for (const [kind, url] of [["http-proto", `https://localhost:${h.port("https")}/v1/logs`], ["grpc", `https://localhost:${h.port("grpcs")}`]] as const) {
+        outcome[kind] = { good: await send(kind, url, certs.good), wrongCa: await send(kind, url, certs.wrongCa), expired: await send(kind, url, certs.expired), none: await send(kind, url, undefined) };
+      }
+      const none = mode === "require" ? "refused" : "sent 3";
+      const want = { good: "sent 3", wrongCa: "refused", expired: "refused", none };
+      expect({ outcome, stored: h.records().length }).toEqual({ outcome: { "http-proto": want, grpc: want }, stored: mode === "require" ? 6 : 12 });
+      const reasons = new Set(h.events.filter((e) => e.kind === "tls").map((e) => e.reason));
+      expect([...reasons].sort()).toEqual(mode === "require" ? ["expired", "no_certificate", "unknown_ca"] : ["expired", "unknown_ca"]);
+    }, 60_000);
+  }
 });

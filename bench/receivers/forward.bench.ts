@@ -13,77 +13,31 @@
  * Targets: Fluent >= 200k events/s, Beats >= 150k events/s, or the client's ceiling.
  */
 
-import { createClient } from "@connectrpc/connect";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
-import { socketTransport } from "../../src/api/transports.ts";
 import { fmt, printTable } from "../corpus.ts";
-import { cpuSeconds, ensureBinary, median } from "../proc.ts";
+import { ensureBinary, median } from "../proc.ts";
+import { freePort, loadClient, startBenchServer, type BenchServer } from "./bench-server.ts";
 import type { BenchOptions } from "../run.ts";
 import { beatsAckSink, discardSink, fluentAckSink, type Sink } from "./forward-refs.ts";
 
 const FLUENT_TARGET = 200_000;
 const BEATS_TARGET = 150_000;
 
-interface Server {
+interface Server extends BenchServer {
   fluent: number;
   beats: number;
   syslog: number;
-  stored(id: string): Promise<number>;
-  /** user + system CPU seconds the server process used so far (Linux /proc). */
-  cpuSeconds(): number;
-  stop(): Promise<void>;
-}
-
-function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const p = l.port;
-  l.stop(true);
-  return p;
 }
 
 async function startServer(bin: string): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), "gastrolog-bench-fwd-"));
   const [fluent, beats, syslog] = [freePort(), freePort(), freePort()];
-  const socket = join(dir, "s.sock");
-  const p = Bun.spawn([bin, "serve", "--data", join(dir, "data"), "--socket", socket, "--listen", "off", "--log-format", "json", "--receiver", `fluent=tcp://127.0.0.1:${fluent}`, "--receiver", `beats=tcp://127.0.0.1:${beats}`, "--receiver", `syslog=tcp://127.0.0.1:${syslog}`], { stdout: "ignore", stderr: "pipe" });
-  const dec = new TextDecoder();
-  let buf = "";
-  for await (const chunk of p.stderr) {
-    buf += dec.decode(chunk, { stream: true });
-    if (buf.includes('"msg":"ready"')) break;
-  }
-  const life = createClient(LifecycleService, socketTransport(socket));
-  return {
-    fluent,
-    beats,
-    syslog,
-    cpuSeconds: () => cpuSeconds(p.pid),
-    async stored(id) {
-      const r = (await life.status({})).receivers.find((x) => x.name === id);
-      return Number(r?.stored ?? 0);
-    },
-    async stop() {
-      p.kill("SIGTERM");
-      await p.exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Runs a load client; resolves with its JSON report. */
-async function client(cmd: string[]): Promise<{ sent: number; seconds: number }> {
-  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
-  const out = await new Response(p.stdout).text();
-  if ((await p.exited) !== 0) throw new Error(`${cmd.join(" ")} failed`);
-  return JSON.parse(out);
+  const srv = await startBenchServer(bin, ["--receiver", `fluent=tcp://127.0.0.1:${fluent}`, "--receiver", `beats=tcp://127.0.0.1:${beats}`, "--receiver", `syslog=tcp://127.0.0.1:${syslog}`]);
+  return { ...srv, fluent, beats, syslog };
 }
 
 /** receivers.bench's load generator (octet-counted RFC 5424 over one TCP connection). */
 function syslogSender(port: number, count: number): Promise<{ sent: number; seconds: number }> {
-  return client([process.execPath, join(import.meta.dir, "sender.ts"), "tcp-octet", String(port), String(count)]);
+  return loadClient([process.execPath, join(import.meta.dir, "sender.ts"), "tcp-octet", String(port), String(count)]);
 }
 
 async function withSink<T>(sink: Sink, f: (port: number) => Promise<T>): Promise<T> {
@@ -102,11 +56,11 @@ export async function runForwardBench(o: BenchOptions): Promise<void> {
   const load = (mode: string, port: number, count: number, conns = 1) => [process.execPath, join(import.meta.dir, "forward-load.ts"), mode, String(port), String(count), String(conns)];
   const fluentLogger = (port: number) => [process.execPath, join(import.meta.dir, "fluent-load.cjs"), String(port), String(slowN), "20000"];
   const cases: Case[] = [
-    { label: "fluent-logger PackedForward+ack, 1 conn -> fluent", count: slowN, target: FLUENT_TARGET, ref: fluentAckSink, run: (p) => client(fluentLogger(p)) },
-    { label: "fluent-bit-like chunks (2048, ack), 2 conns -> fluent", count: n, target: FLUENT_TARGET, ref: fluentAckSink, run: (p) => client(load("fluent-chunks", p, n, 2)) },
-    { label: "Filebeat-like windows (2048, zlib), 1 conn -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => client(load("beats-windows", p, n, 1)) },
-    { label: "Filebeat-like windows, 4 conns (worker: 4) -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => client(load("beats-windows", p, n, 4)) },
-    { label: "npm lumberjack-client (1 event/window) -> beats", count: slowN, target: BEATS_TARGET, ref: discardSink, run: (p) => client(load("lumberjack-client", p, slowN)) },
+    { label: "fluent-logger PackedForward+ack, 1 conn -> fluent", count: slowN, target: FLUENT_TARGET, ref: fluentAckSink, run: (p) => loadClient(fluentLogger(p)) },
+    { label: "fluent-bit-like chunks (2048, ack), 2 conns -> fluent", count: n, target: FLUENT_TARGET, ref: fluentAckSink, run: (p) => loadClient(load("fluent-chunks", p, n, 2)) },
+    { label: "Filebeat-like windows (2048, zlib), 1 conn -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => loadClient(load("beats-windows", p, n, 1)) },
+    { label: "Filebeat-like windows, 4 conns (worker: 4) -> beats", count: n, target: BEATS_TARGET, ref: beatsAckSink, run: (p) => loadClient(load("beats-windows", p, n, 4)) },
+    { label: "npm lumberjack-client (1 event/window) -> beats", count: slowN, target: BEATS_TARGET, ref: discardSink, run: (p) => loadClient(load("lumberjack-client", p, slowN)) },
     { label: "store-path reference: syslog TCP octet sender -> syslog", count: n, target: 0, ref: discardSink, run: (p) => syslogSender(p, n) },
   ];
   const ref = cases.map(() => [] as number[]);

@@ -106,7 +106,7 @@ export interface ReceiverEntry {
   /** Receiver type: a key of ingest/receivers/registry.ts RECEIVER_TYPES, or `chatterbox`; per-type option checks plug in via validate.ts. */
   type: string;
   enabled: boolean;
-  /** Listen URLs: `udp://host:port`, `tcp://`, `http://`, `https://`, `grpc://`, `unix:///path`. */
+  /** Listen URLs: `udp://host:port`, `tcp://`, `http://`, `https://`, `grpc://`, `grpcs://`, `unix:///path`, `kafka://b1:9092,b2:9092/topic`. */
   listen: string[];
   tls?: TlsConfig;
   /** Type-specific options, keys sorted; checked by the type's ReceiverValidator. */

@@ -16,7 +16,7 @@ export type ReceiverValidator = (receiver: Readonly<ReceiverEntry>) => ConfigPro
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TYPE_RE = /^[a-z][a-z0-9_-]{0,63}$/;
 /** URL schemes a receiver may listen on (file: for local sources such as tail). */
-export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "unix:", "file:"] as const;
+export const LISTEN_SCHEMES = ["udp:", "tcp:", "tls:", "http:", "https:", "grpc:", "grpcs:", "unix:", "file:", "kafka:"] as const;
 /** Sources named by a word instead of a URL (the local journal through journalctl). */
 export const SOURCE_WORDS = ["journalctl"] as const;
 
@@ -70,6 +70,11 @@ function listenUrl(p: Problems, v: unknown, path: string, rejected: () => void):
     return "";
   }
   if ((SOURCE_WORDS as readonly string[]).includes(v)) return v;
+  // Brokers and topics are comma lists, which WHATWG URLs refuse in a host: checked by shape here, in full by the kafka type.
+  if (v.startsWith("kafka:")) {
+    if (!/^kafka:\/\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?$/.test(v)) fail(`kafka URL needs brokers like kafka://HOST:PORT[,HOST:PORT]/TOPIC: "${v}"`);
+    return v;
+  }
   let u: URL;
   try {
     u = new URL(v);

@@ -96,15 +96,17 @@ describe("validateConfig", () => {
     { name: "duplicate stores", input: { stores: [{ name: "a", route: "*" }, { name: "a", route: "+" }] }, want: ['$.stores[1].name: duplicate store name "a" (also $.stores[0])'] },
     {
       name: "receiver common fields",
-      input: { receivers: [{ id: "", type: "Syslog", listen: ["ftp://x:1", "udp://h", "not a url", 7, "unix:///"], tls: { cert: "c" , clientAuth: "require" } }] },
+      input: { receivers: [{ id: "", type: "Syslog", listen: ["ftp://x:1", "udp://h", "not a url", 7, "unix:///", "kafka:///logs", "grpcs://h"], tls: { cert: "c" , clientAuth: "require" } }] },
       want: [
         '$.receivers[0].id: receiver id must be 1-64 letters, digits, \'_\', \'.\', \'-\', got ""',
         '$.receivers[0].type: receiver type must be a lowercase name like "syslog", got "Syslog"',
-        '$.receivers[0].listen[0]: scheme must be one of udp, tcp, tls, http, https, grpc, unix, file, got "ftp"',
+        '$.receivers[0].listen[0]: scheme must be one of udp, tcp, tls, http, https, grpc, grpcs, unix, file, kafka, got "ftp"',
         '$.receivers[0].listen[1]: URL needs a host and a port: "udp://h"',
         '$.receivers[0].listen[2]: not a URL: "not a url" (e.g. "udp://0.0.0.0:514")',
         "$.receivers[0].listen[3]: expected a URL string, got 7",
         '$.receivers[0].listen[4]: unix URL needs a socket path: "unix:///"',
+        '$.receivers[0].listen[5]: kafka URL needs brokers like kafka://HOST:PORT[,HOST:PORT]/TOPIC: "kafka:///logs"',
+        '$.receivers[0].listen[6]: URL needs a host and a port: "grpcs://h"',
         "$.receivers[0].tls: tls needs both cert and key (PEM file paths)",
         '$.receivers[0].tls.ca: clientAuth "require" needs a ca bundle (the CA that signs client certificates)',
       ],
@@ -116,6 +118,9 @@ describe("validateConfig", () => {
     },
     { name: "options must be an object", input: recv({ options: [1] }), want: ["$.receivers[0].options: expected an object, got [1]"] },
   ];
+  test("accepts Kafka URLs with comma lists of brokers and topics (no WHATWG URL takes them)", () => {
+    expect(problems({ receivers: [{ id: "k", type: "kafka", listen: ["kafka://b1:9092,b2:9092/logs,audit?group=g&start=earliest", "kafka://[::1]:9092"] }] })).toEqual([]);
+  });
   test.each(cases)("rejects: $name", ({ input, want }) => {
     expect(problems(input)).toEqual(want);
   });

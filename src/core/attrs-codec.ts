@@ -10,10 +10,10 @@
 import { LogError } from "./errors.ts";
 import type { Attrs } from "./record.ts";
 import { ByteWriter } from "./bytes/growable.ts";
+import { utf8Text } from "./bytes/utf8.ts";
 import { readVarint, type VarintCursor } from "./bytes/varint.ts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8");
 
 /** Appends the encoding of `attrs` to `out`. */
 export function encodeAttrsInto(attrs: Attrs, out: ByteWriter): void {
@@ -73,23 +73,10 @@ export function decodeAttrs(buf: Uint8Array, start = 0, end = buf.length): Attrs
   return out;
 }
 
-/** Strings up to this long that are pure ASCII are built char by char (3x faster than TextDecoder). */
-const SHORT_ASCII = 64;
-
 function readString(buf: Uint8Array, cur: VarintCursor, end: number): string {
   const len = readVarint(buf, cur);
   const s = cur.pos;
   if (s + len > end) throw new RangeError("string runs past end");
   cur.pos = s + len;
-  if (len <= SHORT_ASCII) {
-    let out = "";
-    let i = s;
-    for (; i < s + len; i++) {
-      const b = buf[i]!;
-      if (b > 0x7f) break;
-      out += String.fromCharCode(b);
-    }
-    if (i === s + len) return out;
-  }
-  return decoder.decode(buf.subarray(s, s + len));
+  return utf8Text(buf, s, s + len);
 }

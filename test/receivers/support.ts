@@ -7,10 +7,12 @@
 import { join } from "node:path";
 import type { LogRecord, RecordInput } from "../../src/core/record.ts";
 import { storeAppender, type Appender } from "../../src/ingest/pipeline/appender.ts";
+import { ReceiverCounters } from "../../src/ingest/pipeline/counters.ts";
 import { IngestPipeline, type PipelineOptions } from "../../src/ingest/pipeline/pipeline.ts";
 import type { Receiver, ReceiverConfig, ReceiverEvent } from "../../src/ingest/receivers/receiver.ts";
 import { createReceiver } from "../../src/ingest/receivers/registry.ts";
 import { tempStore, type TempStore } from "../../src/ingest/test-support.ts";
+import { until } from "../support/until.ts";
 
 /** Counts durable records and resolves waiters once a count is reached. */
 export class CountingAppender implements Appender {
@@ -89,6 +91,27 @@ export async function startHarness(config: Omit<ReceiverConfig, "id"> & { id?: s
       await temp[Symbol.asyncDispose]();
     },
   };
+}
+
+/**
+ * Holds the harness's appends and fills the ingest queue to its bound (start the harness with
+ * `maxQueuedRecords: 1`): two filler records (sourceTs 1), one held in its append, one queued.
+ * Returns the function that lets appends through again.
+ */
+export async function fillQueue(h: Harness): Promise<() => void> {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const append = h.appender.append.bind(h.appender);
+  h.appender.append = async (rs: RecordInput[]) => {
+    await gate;
+    return append(rs);
+  };
+  const filler = new ReceiverCounters();
+  const fill = (n: number): RecordInput => ({ raw: new TextEncoder().encode(`filler ${n}`), attrs: {}, sourceTs: 1, ingestTs: 1 });
+  h.pipeline.push(fill(1), filler);
+  await until(() => h.pipeline.stats().appending === 1, { what: "the first append to start" });
+  h.pipeline.push(fill(2), filler);
+  return open;
 }
 
 /**

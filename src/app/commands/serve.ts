@@ -27,7 +27,9 @@ export const serveCommand: Command = {
     "  --receiver syslog=udp://127.0.0.1:5514 --receiver syslog=tcp://127.0.0.1:5514\n" +
     "  --receiver relp=tcp://127.0.0.1:2514 --receiver gelf=udp://127.0.0.1:12201\n" +
     "  --receiver http=http://127.0.0.1:3100 --receiver fluent=tcp://127.0.0.1:24224\n" +
-    "  --receiver beats=tcp://127.0.0.1:5044   (port 0 = any)\n" +
+    "  --receiver beats=tcp://127.0.0.1:5044 --receiver otlp=http://127.0.0.1:4318\n" +
+    "  --receiver otlp=grpc://127.0.0.1:4317   (port 0 = any)\n" +
+    "  --receiver 'kafka=kafka://k1:9092,k2:9092/logs?group=gastrolog&start=earliest'\n" +
     "and local sources (query parameters are options):\n" +
     "  --receiver 'tail=file:///var/log/app/*.log?start=beginning'\n" +
     "  --receiver docker=unix:///var/run/docker.sock  --receiver 'docker=file:///var/lib/docker/containers'\n" +
@@ -48,7 +50,7 @@ export const serveCommand: Command = {
     { name: "tls-client-ca", kind: "string", value: "FILE", description: "CA bundle for client certificates (mTLS; implies --tls-client-auth require).", default: "config server.tls.ca" },
     { name: "tls-client-auth", kind: "string", value: "require|request|none", description: "require: refuse clients without a certificate signed by the CA; request: verify one when given.", default: "config server.tls.clientAuth (none)" },
     { name: "metrics-listen", kind: "string", value: "HOST:PORT", description: "Also serve GET /metrics (Prometheus) on a listener of its own; 'off' disables.", default: "config server.metricsListen (none; /metrics is on --listen)" },
-    { name: "receiver", kind: "list", value: "TYPE=URL", description: "Run a receiver (syslog, relp, gelf, http, fluent, beats on udp://, tcp://, tls://, http://, https://; tail, docker, kubernetes, journald on file://, unix:// or journalctl; several URLs joined by commas); not stored in the config." },
+    { name: "receiver", kind: "list", value: "TYPE=URL", description: "Run a receiver (syslog, relp, gelf, http, fluent, beats, otlp on udp://, tcp://, tls://, http://, https://, grpc://, grpcs://; kafka on kafka://BROKERS/TOPICS; tail, docker, kubernetes, journald on file://, unix:// or journalctl; several URLs joined by commas); not stored in the config." },
     { name: "demo", kind: "boolean", description: "Add the chatterbox demo receiver (its records are routed like any receiver's)." },
     { name: "log-level", kind: "string", value: "LEVEL", description: `One of ${LOG_LEVELS.join(", ")}.`, default: "config server.logLevel (info)" },
     { name: "log-format", kind: "string", value: "text|json", description: "Log line format on stderr.", default: "text" },

@@ -27,6 +27,16 @@ describe("receiverValidators", () => {
     ["beats window option", entry("beats", ["tcp://127.0.0.1:1"], { maxWindowSize: 0 }), [{ path: "options.maxWindowSize", message: "option maxWindowSize must be an integer in 1..9007199254740991, got 0" }]],
     ["beats unknown option", entry("beats", ["tcp://127.0.0.1:1"], { window: 1 }), [{ path: "options.window", message: 'unknown option "window"; known: maxWindowSize, maxFrameBytes, maxDecodedBytes' }]],
     ["beats tls without certificate", entry("beats", ["tls://127.0.0.1:1"]), [{ path: "listen", message: "tls:// needs tls.cert and tls.key" }]],
+    ["otlp ok", entry("otlp", ["http://127.0.0.1:4318", "grpc://127.0.0.1:4317"], { maxBodyBytes: 1 << 20 }), []],
+    ["otlp on tcp", entry("otlp", ["tcp://127.0.0.1:4317"]), [{ path: "listen", message: "otlp listens on http://, https://, grpc:// or grpcs:// only" }]],
+    ["otlp grpcs without certificate", entry("otlp", ["grpcs://127.0.0.1:4317"]), [{ path: "listen", message: "grpcs:// needs tls.cert and tls.key" }]],
+    ["kafka ok", entry("kafka", ["kafka://b1:9092,b2:9092/logs,audit?group=edge&start=earliest"], { sasl: "scram-sha-512", saslUsername: "u", saslPassword: "p" }), []],
+    ["kafka pattern only", entry("kafka", ["kafka://b1:9092"], { topicPattern: "^app-" }), []],
+    ["kafka no topics", entry("kafka", ["kafka://b1:9092"]), [{ path: "options.topicPattern", message: "name topics in the URL (kafka://HOST:PORT/TOPIC[,TOPIC]) or set option topicPattern" }]],
+    ["kafka bad start", entry("kafka", ["kafka://b1:9092/logs?start=middle"]), [{ path: "options.start", message: "option start must be one of latest, earliest, got \"middle\"" }]],
+    ["kafka sasl without password", entry("kafka", ["kafka://b1:9092/logs"], { sasl: "plain", saslUsername: "u" }), [{ path: "options", message: "sasl plain needs saslUsername and saslPassword" }]],
+    ["kafka broker without port", entry("kafka", ["kafka://b1/logs"]), [{ path: "listen", message: '"kafka://b1/logs" is not like kafka://HOST:PORT[,HOST:PORT]/TOPIC[,TOPIC]?group=G' }]],
+    ["otlp unknown option", entry("otlp", ["http://127.0.0.1:4318"], { gzip: true }), [{ path: "options.gzip", message: 'unknown option "gzip"; known: maxBodyBytes, maxDecodedBytes' }]],
     ["wrong option type", entry("syslog", ["udp://127.0.0.1:1"], { maxFrameBytes: "x" }), [{ path: "options.maxFrameBytes", message: 'option maxFrameBytes must be an integer in 64..9007199254740991, got "x"' }]],
     ["unknown option", entry("gelf", ["udp://127.0.0.1:1"], { nope: 1 }), [{ path: "options.nope", message: 'unknown option "nope"; known: chunkTimeoutMs, maxChunkSets, maxMessageBytes, recvBufferBytes' }]],
     ["relp on udp", entry("relp", ["udp://127.0.0.1:1"]), [{ path: "listen", message: "relp listens on tcp:// or tls:// only" }]],
@@ -35,7 +45,7 @@ describe("receiverValidators", () => {
     ["bad chatterbox param", entry("chatterbox", [], { minInterval: "soon" }), [{ path: "options", message: "chatterbox: invalid minInterval 'soon': expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m" }]],
   ];
   for (const [name, r, want] of CASES) test(name, () => expect(v[r.type]!(r)).toEqual(want));
-  test("every type of this build is known", () => expect(Object.keys(v).sort()).toEqual(["beats", "chatterbox", "docker", "fluent", "gelf", "http", "journald", "kubernetes", "relp", "syslog", "tail"]));
+  test("every type of this build is known", () => expect(Object.keys(v).sort()).toEqual(["beats", "chatterbox", "docker", "fluent", "gelf", "http", "journald", "kafka", "kubernetes", "otlp", "relp", "syslog", "tail"]));
 });
 
 describe("receiverFlagConfigs", () => {
@@ -54,6 +64,16 @@ describe("receiverFlagConfigs", () => {
       { id: "syslog-udp-5514-2", type: "syslog", enabled: true, listen: ["udp://0.0.0.0:5514"], options: {} },
     ]);
   });
+  test("kafka flag form: one URL with comma lists of brokers and topics, id from a hash", () => {
+    const [c] = receiverFlagConfigs(["kafka=kafka://b1:9092,b2:9092/logs,audit?group=edge&start=earliest"]);
+    expect({ ...c!, id: c!.id.replace(/[0-9a-f]{8}$/, "HASH") }).toEqual({ id: "kafka-kafka-HASH", type: "kafka", enabled: true, listen: ["kafka://b1:9092,b2:9092/logs,audit?group=edge&start=earliest"], options: {} });
+  });
+  test("otlp flag forms", () => {
+    expect(receiverFlagConfigs(["otlp=http://127.0.0.1:4318", "otlp=grpc://0.0.0.0:4317"])).toEqual([
+      { id: "otlp-http-4318", type: "otlp", enabled: true, listen: ["http://127.0.0.1:4318"], options: {} },
+      { id: "otlp-grpc-4317", type: "otlp", enabled: true, listen: ["grpc://0.0.0.0:4317"], options: {} },
+    ]);
+  });
   test("fluent and beats flag forms", () => {
     expect(receiverFlagConfigs(["fluent=tcp://127.0.0.1:24224", "beats=tcp://0.0.0.0:5044"])).toEqual([
       { id: "fluent-tcp-24224", type: "fluent", enabled: true, listen: ["tcp://127.0.0.1:24224"], options: {} },
@@ -61,7 +81,7 @@ describe("receiverFlagConfigs", () => {
     ]);
   });
   const BAD: [string, string][] = [
-    ["bogus=udp://127.0.0.1:1", '--receiver "bogus=udp://127.0.0.1:1": unknown type "bogus" (known: syslog, relp, gelf, http, fluent, beats, tail, docker, kubernetes, journald; the demo receiver is --demo)'],
+    ["bogus=udp://127.0.0.1:1", '--receiver "bogus=udp://127.0.0.1:1": unknown type "bogus" (known: syslog, relp, gelf, http, fluent, beats, otlp, tail, docker, kubernetes, journald, kafka; the demo receiver is --demo)'],
     ["tail=udp://127.0.0.1:1", '--receiver "tail=udp://127.0.0.1:1": "udp://127.0.0.1:1" is not a source like file:///var/log/app/*.log'],
     ["docker=file://relative/dir", '"file://relative/dir" is not a source like'],
     ["kubernetes=unix:///var/run/x.sock", "kubernetes reads file:///var/log/pods or file:///var/log/containers only"],
@@ -96,7 +116,7 @@ test("the config store rejects bad receivers with every problem and stores nothi
     [
       "invalid config (3 problems):",
       "  $.receivers[0].options.maxFrameBytes: option maxFrameBytes must be an integer in 64..9007199254740991, got 1",
-      '  $.receivers[1].type: unknown receiver type "snmp" (known: beats, chatterbox, docker, fluent, gelf, http, journald, kubernetes, relp, syslog, tail)',
+      '  $.receivers[1].type: unknown receiver type "snmp" (known: beats, chatterbox, docker, fluent, gelf, http, journald, kafka, kubernetes, otlp, relp, syslog, tail)',
       "  $.receivers[2].listen: relp listens on tcp:// or tls:// only",
     ].join("\n"),
   );

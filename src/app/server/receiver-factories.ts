@@ -1,5 +1,5 @@
 /**
- * The network receivers of ingest/receivers (syslog, relp, gelf, http, fluent, beats) as server receivers:
+ * The receivers of ingest/receivers (network, local sources, Kafka; registry.ts) as server receivers:
  * config entries (ReceiverEntry) are adapted to ingest's ReceiverConfig, every receiver feeds the server's ONE
  * IngestPipeline (group commit across receivers; its Appender is the routed ingest), and each
  * Receiver is wrapped as a ManagedReceiver whose view() comes from stats(). Chatterbox stays in

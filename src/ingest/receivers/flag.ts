@@ -1,7 +1,7 @@
 /**
  * `gastrolog serve --receiver TYPE=URL[,URL...]` parsing: one flag value becomes one
  * ReceiverConfig with a generated id — `TYPE-SCHEME-PORT` for network listeners,
- * `TYPE-SCHEME-HASH` for local sources (file://, unix://, journalctl), where HASH (8 hex digits
+ * `TYPE-SCHEME-HASH` for sources (file://, unix://, journalctl, kafka://), where HASH (8 hex digits
  * of the flag's URLs) keeps the id, and so the saved read positions, the same across restarts.
  * Pure; the serve command wires it.
  */
@@ -21,14 +21,14 @@ export function parseReceiverFlag(value: string): ReceiverConfig {
   if (eq < 0 || !/^[a-z][a-z0-9_-]*$/.test(type)) {
     throw new LogError("invalid_argument", `--receiver ${JSON.stringify(value)}: expected TYPE=URL, e.g. syslog=udp://127.0.0.1:5514`);
   }
-  const listen = value
-    .slice(eq + 1)
-    .split(",")
+  const rest = value.slice(eq + 1).trim();
+  // A Kafka URL lists brokers and topics with commas: it is one URL.
+  const listen = (rest.startsWith("kafka:") ? [rest] : rest.split(","))
     .map((s) => s.trim())
     .filter((s) => s !== "");
   if (listen.length === 0) throw new LogError("invalid_argument", `--receiver ${JSON.stringify(value)}: missing URL after '='`);
   const url = listen[0]!;
-  if (url === "journalctl" || /^(file|unix):/.test(url)) {
+  if (url === "journalctl" || /^(file|unix|kafka):/.test(url)) {
     const scheme = url === "journalctl" ? url : url.slice(0, url.indexOf(":"));
     const hash = Bun.hash.crc32(listen.join(",")).toString(16).padStart(8, "0");
     return { type, id: `${type}-${scheme}-${hash}`, listen };

@@ -15,16 +15,17 @@ const pipeline = new IngestPipeline({ append: async () => {} });
 
 describe("listen URLs and flags", () => {
   test("parseListenUrl", () => {
-    expect(["udp://127.0.0.1:5514", "tls://[::1]:6514", "http://0.0.0.0:3100", "tcp://localhost:0"].map(parseListenUrl)).toEqual([
+    expect(["udp://127.0.0.1:5514", "tls://[::1]:6514", "http://0.0.0.0:3100", "tcp://localhost:0", "grpcs://127.0.0.1:4317"].map(parseListenUrl)).toEqual([
       { transport: "udp", tls: false, hostname: "127.0.0.1", port: 5514 },
       { transport: "tcp", tls: true, hostname: "::1", port: 6514 },
       { transport: "http", tls: false, hostname: "0.0.0.0", port: 3100 },
       { transport: "tcp", tls: false, hostname: "localhost", port: 0 },
+      { transport: "grpc", tls: true, hostname: "127.0.0.1", port: 4317 },
     ]);
     const bad = ["5514", "ftp://h:1", "udp://h", "udp://h:1/x", "udp://:1"].map((u) => thrownMessage(() => parseListenUrl(u)));
     expect(bad).toEqual([
       'listen address "5514" is not a URL like udp://127.0.0.1:5514',
-      'listen address "ftp://h:1": scheme must be udp, tcp, tls, http or https',
+      'listen address "ftp://h:1": scheme must be udp, tcp, tls, http, https, grpc or grpcs',
       'listen address "udp://h" needs an explicit port',
       'listen address "udp://h:1/x" must be scheme://host:port only',
       'listen address "udp://:1" is not a URL like udp://127.0.0.1:5514',

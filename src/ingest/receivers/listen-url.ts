@@ -1,11 +1,13 @@
 /**
- * Listen URLs of receivers: `udp://`, `tcp://`, `tls://`, `http://`, `https://` with a host
+ * Listen URLs of receivers: `udp://`, `tcp://`, `tls://`, `http://`, `https://`, `grpc://`
+ * (gRPC over HTTP/2 cleartext), `grpcs://` (gRPC over TLS) with a host
  * (IPv6 in brackets) and a port (0 = any free port). Pure parsing and formatting.
  */
 
 import { LogError } from "../../core/errors.ts";
+import type { ReceiverConfig } from "./receiver.ts";
 
-export type Transport = "udp" | "tcp" | "http";
+export type Transport = "udp" | "tcp" | "http" | "grpc";
 
 /** One parsed listen address. */
 export interface ListenAddress {
@@ -21,6 +23,8 @@ const SCHEMES: Record<string, [Transport, boolean]> = {
   "tls:": ["tcp", true],
   "http:": ["http", false],
   "https:": ["http", true],
+  "grpc:": ["grpc", false],
+  "grpcs:": ["grpc", true],
 };
 
 /** Parses a listen URL; throws LogError("invalid_argument") quoting the bad value. */
@@ -32,7 +36,7 @@ export function parseListenUrl(url: string): ListenAddress {
     throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)} is not a URL like udp://127.0.0.1:5514`);
   }
   const scheme = SCHEMES[u.protocol];
-  if (!scheme) throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)}: scheme must be udp, tcp, tls, http or https`);
+  if (!scheme) throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)}: scheme must be udp, tcp, tls, http, https, grpc or grpcs`);
   if (u.port === "" && !/:0$/.test(u.host)) throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)} needs an explicit port`);
   if ((u.pathname !== "" && u.pathname !== "/") || u.search !== "" || u.username !== "") {
     throw new LogError("invalid_argument", `listen address ${JSON.stringify(url)} must be scheme://host:port only`);
@@ -44,7 +48,21 @@ export function parseListenUrl(url: string): ListenAddress {
 
 /** Formats a bound address back into a URL. */
 export function formatListenUrl(a: ListenAddress): string {
-  const scheme = a.transport === "udp" ? "udp" : a.transport === "tcp" ? (a.tls ? "tls" : "tcp") : a.tls ? "https" : "http";
+  const scheme = a.transport === "udp" ? "udp" : a.transport === "tcp" ? (a.tls ? "tls" : "tcp") : `${a.transport}${a.tls ? "s" : ""}`;
   const host = a.hostname.includes(":") ? `[${a.hostname}]` : a.hostname;
   return `${scheme}://${host}:${a.port}`;
+}
+
+/**
+ * A receiver's listen URLs, parsed and checked against the transports its type speaks
+ * (`schemes` names them in the error); a TLS scheme needs the config's certificate.
+ */
+export function receiverAddresses(config: ReceiverConfig, transports: readonly Transport[], schemes: string): ListenAddress[] {
+  const out = config.listen.map(parseListenUrl);
+  if (out.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
+  for (const a of out) {
+    if (!transports.includes(a.transport)) throw new LogError("invalid_argument", `receiver ${config.id}: ${config.type} listens on ${schemes} only`);
+    if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: ${formatListenUrl(a).split(":")[0]}:// needs tls.certFile and tls.keyFile`);
+  }
+  return out;
 }

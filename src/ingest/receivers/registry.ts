@@ -18,10 +18,12 @@ export const RECEIVER_TYPES: Readonly<Record<string, () => ReceiverFactory>> = {
   http: () => (require("./http/receiver.ts") as typeof import("./http/receiver.ts")).createHttpReceiver,
   fluent: () => (require("./fluent/receiver.ts") as typeof import("./fluent/receiver.ts")).createFluentReceiver,
   beats: () => (require("./beats/receiver.ts") as typeof import("./beats/receiver.ts")).createBeatsReceiver,
+  otlp: () => (require("./otlp/receiver.ts") as typeof import("./otlp/receiver.ts")).createOtlpReceiver,
   tail: () => (require("./tail/receiver.ts") as typeof import("./tail/receiver.ts")).createTailReceiver,
   docker: () => (require("./docker/receiver.ts") as typeof import("./docker/receiver.ts")).createDockerReceiver,
   kubernetes: () => (require("./kubernetes/receiver.ts") as typeof import("./kubernetes/receiver.ts")).createKubernetesReceiver,
   journald: () => (require("./journald/receiver.ts") as typeof import("./journald/receiver.ts")).createJournaldReceiver,
+  kafka: () => (require("./kafka/receiver.ts") as typeof import("./kafka/receiver.ts")).createKafkaReceiver,
 };
 
 /** Builds a receiver; throws LogError("invalid_argument") for an unknown type or bad config. */

@@ -7,7 +7,7 @@
 
 import { LogError } from "../../core/errors.ts";
 import { BaseReceiver, type Listener } from "./base.ts";
-import { formatListenUrl, parseListenUrl, type ListenAddress } from "./listen-url.ts";
+import { formatListenUrl, receiverAddresses, type ListenAddress } from "./listen-url.ts";
 import type { ReceiverConfig, ReceiverContext } from "./receiver.ts";
 import { listenTcp, type ConnectionHandler, type TcpConnection, type TcpListener } from "./tcp.ts";
 import { loadTls } from "./tls.ts";
@@ -19,12 +19,7 @@ export abstract class SocketReceiver extends BaseReceiver {
   /** `transports`: the listen schemes this type accepts, named in the error for others. */
   constructor(config: ReceiverConfig, ctx: ReceiverContext, transports: readonly ListenAddress["transport"][], schemes: string) {
     super(config, ctx);
-    this.addresses = config.listen.map(parseListenUrl);
-    if (this.addresses.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
-    for (const a of this.addresses) {
-      if (!transports.includes(a.transport)) throw new LogError("invalid_argument", `receiver ${config.id}: ${config.type} listens on ${schemes} only`);
-      if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: tls:// needs tls.certFile and tls.keyFile`);
-    }
+    this.addresses = receiverAddresses(config, transports, schemes);
   }
 
   /** Handles one accepted TCP/TLS connection. */

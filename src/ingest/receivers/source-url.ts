@@ -1,7 +1,8 @@
 /**
- * Addresses of local sources (the tail, docker, kubernetes and journald receivers) as they
- * appear in `listen` and `--receiver` flags: `file:///abs/path/or/glob?opt=value`,
- * `unix:///path/to.sock` and the bare word `journalctl`. Query parameters are receiver
+ * Addresses of sources the receivers read from (tail, docker, kubernetes, journald, kafka) as
+ * they appear in `listen` and `--receiver` flags: `file:///abs/path/or/glob?opt=value`,
+ * `unix:///path/to.sock`, the bare word `journalctl` and
+ * `kafka://BROKER[,BROKER]/[TOPIC[,TOPIC]]?opt=value` (no WHATWG URL: it has commas in the host). Query parameters are receiver
  * options (same names as in the config's `options`); strings are converted to the option's
  * declared kind here, so `?start=beginning&readRotated=true` is checked like config options.
  * Pure parsing.
@@ -11,7 +12,13 @@ import { LogError } from "../../core/errors.ts";
 import type { ReceiverConfig } from "./receiver.ts";
 
 /** One parsed source address. */
-export type SourceAddress = { scheme: "file" | "unix"; path: string; params: URLSearchParams } | { scheme: "journalctl"; path: ""; params: URLSearchParams };
+export type SourceAddress =
+  | { scheme: "file" | "unix"; path: string; params: URLSearchParams }
+  | { scheme: "journalctl"; path: ""; params: URLSearchParams }
+  | { scheme: "kafka"; path: ""; brokers: string[]; topics: string[]; params: URLSearchParams };
+
+const KAFKA_RE = /^kafka:\/\/([^/?#]+)\/?([^?#]*)(?:\?([^#]*))?$/;
+const BROKER_RE = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/;
 
 /** Kinds of option values, for converting URL query strings. */
 export type OptionKind = "int" | "bool" | "string";
@@ -19,6 +26,7 @@ export type OptionKind = "int" | "bool" | "string";
 /** Parses a source address; throws LogError("invalid_argument") quoting it. */
 export function parseSourceUrl(receiver: string, url: string): SourceAddress {
   if (url === "journalctl") return { scheme: "journalctl", path: "", params: new URLSearchParams() };
+  if (url.startsWith("kafka:")) return parseKafkaUrl(receiver, url);
   const m = /^(file|unix):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(url);
   if (!m || (m[2] !== "" && m[2] !== "localhost") || !m[3]!.startsWith("/") || m[3] === "/") {
     throw new LogError("invalid_argument", `receiver ${receiver}: ${JSON.stringify(url)} is not a source like file:///var/log/app/*.log, unix:///var/run/docker.sock or journalctl`);
@@ -30,6 +38,21 @@ export function parseSourceUrl(receiver: string, url: string): SourceAddress {
     throw new LogError("invalid_argument", `receiver ${receiver}: ${JSON.stringify(url)} has a bad %-escape`);
   }
   return { scheme: m[1] as "file" | "unix", path, params: new URLSearchParams(m[4] ?? "") };
+}
+
+function parseKafkaUrl(receiver: string, url: string): SourceAddress {
+  const m = KAFKA_RE.exec(url);
+  const brokers = m ? m[1]!.split(",") : [];
+  if (!m || brokers.some((b) => !BROKER_RE.test(b))) {
+    throw new LogError("invalid_argument", `receiver ${receiver}: ${JSON.stringify(url)} is not like kafka://HOST:PORT[,HOST:PORT]/TOPIC[,TOPIC]?group=G`);
+  }
+  let topics: string[];
+  try {
+    topics = m[2]!.split(",").map(decodeURIComponent).filter((t) => t !== "");
+  } catch {
+    throw new LogError("invalid_argument", `receiver ${receiver}: ${JSON.stringify(url)} has a bad %-escape`);
+  }
+  return { scheme: "kafka", path: "", brokers, topics, params: new URLSearchParams(m[3] ?? "") };
 }
 
 /**

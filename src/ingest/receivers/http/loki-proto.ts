@@ -5,11 +5,10 @@
  *   StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; uint64 hash = 3; }
  *   EntryAdapter  { Timestamp timestamp = 1; string line = 2; repeated LabelPairAdapter structuredMetadata = 3; }
  *   LabelPairAdapter { string name = 1; string value = 2; }   Timestamp { int64 seconds = 1; int32 nanos = 2; }
- * Pure; throws ParseError on truncated or malformed input.
+ * Pure; throws ParseError on truncated or malformed input (core/bytes/protobuf.ts reads the wire).
  */
 
-import { readVarint } from "../../../core/bytes/varint.ts";
-import { errorMessage, ParseError } from "../../../core/errors.ts";
+import { ProtoReader as Reader } from "../../../core/bytes/protobuf.ts";
 
 /** One decoded log line. `line` is a view into the request body. */
 export interface LokiEntry {
@@ -25,44 +24,6 @@ export interface LokiStream {
 }
 
 const dec = new TextDecoder();
-
-class Reader {
-  pos: number;
-  constructor(
-    readonly b: Uint8Array,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** A protobuf varint (up to 10 bytes; values past 2^53 lose precision, none used here do). */
-  varint(): number {
-    try {
-      return readVarint(this.b, this, this.end, 10);
-    } catch (err) {
-      throw new ParseError(this.pos, errorMessage(err));
-    }
-  }
-
-  /** Returns [start, end) of a length-delimited field. */
-  bytes(): [number, number] {
-    const len = this.varint();
-    const s = this.pos;
-    if (len > this.end - s) throw new ParseError(s, `length ${len} runs past the end`);
-    this.pos = s + len;
-    return [s, s + len];
-  }
-
-  skip(wire: number): void {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.bytes();
-    else if (wire === 5) this.pos += 4;
-    else throw new ParseError(this.pos, `unsupported wire type ${wire}`);
-    if (this.pos > this.end) throw new ParseError(this.end, "field runs past the end");
-  }
-}
 
 /** Decodes a (decompressed) PushRequest. */
 export function decodeLokiPush(b: Uint8Array): LokiStream[] {

@@ -19,7 +19,7 @@ import { gunzipSync, inflateSync } from "node:zlib";
 import { LogError, errorMessage } from "../../../core/errors.ts";
 import type { RecordInput } from "../../../core/record.ts";
 import { BaseReceiver, type Listener } from "../base.ts";
-import { formatListenUrl, parseListenUrl, type ListenAddress } from "../listen-url.ts";
+import { formatListenUrl, receiverAddresses, type ListenAddress } from "../listen-url.ts";
 import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { listenHttps } from "../https-server.ts";
@@ -43,12 +43,7 @@ export class HttpReceiver extends BaseReceiver {
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx);
     checkOptionKeys(config, OPTIONS);
-    this.addresses = config.listen.map(parseListenUrl);
-    if (this.addresses.length === 0) throw new LogError("invalid_argument", `receiver ${config.id}: needs at least one listen address`);
-    for (const a of this.addresses) {
-      if (a.transport !== "http") throw new LogError("invalid_argument", `receiver ${config.id}: http listens on http:// or https:// only`);
-      if (a.tls && !config.tls) throw new LogError("invalid_argument", `receiver ${config.id}: https:// needs tls.certFile and tls.keyFile`);
-    }
+    this.addresses = receiverAddresses(config, ["http"], "http:// or https://");
     this.maxBody = intOption(config, "maxBodyBytes", 16 << 20, 1024);
     this.maxDecoded = intOption(config, "maxDecodedBytes", 64 << 20, 1024);
     this.tzOffsetMinutes = intOption(config, "tzOffsetMinutes", 0, -1440, 1440);

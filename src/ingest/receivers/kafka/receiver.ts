@@ -1,0 +1,195 @@
+/**
+ * Kafka receiver: a kafkajs consumer in a consumer group, on topics by list (the URL path) or
+ * by regular expression (topicPattern). Each fetched batch of a partition is queued as one
+ * window, and its offset is committed to Kafka only once its records are durable
+ * (at-least-once: a crash between the two delivers the window again). Several servers with the
+ * same `group` share the partitions. Where a partition was stored by this server before
+ * (positions in DATA/receiver-positions.sqlite, settled against the stores after a crash),
+ * redelivered messages are counted as duplicates — and stored again: never skipped, so a topic
+ * recreated under the same name cannot lose records. A failed append seeks back to the last
+ * durable offset. Options: group (gastrolog), start (latest | earliest, for a group without
+ * committed offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
+ * scram-sha-256, scram-sha-512), saslUsername, saslPassword, sessionTimeoutMs (30000),
+ * partitionsConcurrently (4), connectTimeoutMs (3000). kafkajs 2.2.4 is patched
+ * (patches/kafkajs@2.2.4.patch): its request queue armed a timer with a negative delay, which
+ * Bun reports as a TimeoutNegativeWarning line on stderr, breaking JSON logs.
+ */
+
+import { readFileSync } from "node:fs";
+import type { Consumer, EachBatchPayload, KafkaConfig, SASLOptions } from "kafkajs";
+import { errorMessage, LogError } from "../../../core/errors.ts";
+import type { Checkpointer, Draft } from "../../checkpoint/checkpointer.ts";
+import type { SourceRow } from "../../checkpoint/positions.ts";
+import { boolOption, checkOptionKeys, enumOption, intOption, regexOption, stringOption } from "../options.ts";
+import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
+import { SourceReceiver, type RunningSource } from "../source-receiver.ts";
+import { messageDraft } from "./message.ts";
+
+const OPTIONS = {
+  group: "string",
+  start: "string",
+  topicPattern: "string",
+  clientId: "string",
+  tls: "bool",
+  caFile: "string",
+  certFile: "string",
+  keyFile: "string",
+  sasl: "string",
+  saslUsername: "string",
+  saslPassword: "string",
+  sessionTimeoutMs: "int",
+  partitionsConcurrently: "int",
+  connectTimeoutMs: "int",
+} as const;
+/** kafkajs logLevel.ERROR: its errors become rate-limited read warnings. */
+const KAFKAJS_LOG_ERROR = 1;
+const SASL = ["none", "plain", "scram-sha-256", "scram-sha-512"] as const;
+
+export class KafkaReceiver extends SourceReceiver {
+  private readonly brokers: string[];
+  private readonly topics: (string | RegExp)[];
+  private readonly group: string;
+  private readonly fromBeginning: boolean;
+  private readonly kafkaConfig: KafkaConfig;
+  private readonly sessionTimeout: number;
+  private readonly concurrency: number;
+  private consumer: Consumer | undefined;
+
+  constructor(config: ReceiverConfig, ctx: ReceiverContext) {
+    super(config, ctx, { schemes: ["kafka"], expected: "kafka://HOST:PORT[,HOST:PORT]/TOPIC[,TOPIC]", options: OPTIONS });
+    const c = this.config;
+    const a = this.addresses[0]!;
+    if (this.addresses.length > 1 || a.scheme !== "kafka") throw new LogError("invalid_argument", `receiver ${c.id}: kafka takes one kafka:// URL (brokers and topics are comma lists inside it)`);
+    checkOptionKeys(c, Object.keys(OPTIONS));
+    const pattern = regexOption(c, "topicPattern");
+    this.brokers = a.brokers;
+    this.topics = [...a.topics, ...(pattern ? [pattern] : [])];
+    if (this.topics.length === 0) throw new LogError("invalid_argument", `receiver ${c.id}: name topics in the URL (kafka://HOST:PORT/TOPIC[,TOPIC]) or set option topicPattern`);
+    this.group = stringOption(c, "group", "gastrolog");
+    this.fromBeginning = enumOption(c, "start", ["latest", "earliest"] as const, "latest") === "earliest";
+    this.sessionTimeout = intOption(c, "sessionTimeoutMs", 30_000, 6000, 300_000);
+    this.concurrency = intOption(c, "partitionsConcurrently", 4, 1, 1024);
+    this.kafkaConfig = {
+      brokers: this.brokers,
+      clientId: stringOption(c, "clientId", "gastrolog"),
+      connectionTimeout: intOption(c, "connectTimeoutMs", 3000, 100, 120_000),
+      retry: { retries: 3, initialRetryTime: 300 },
+      logLevel: KAFKAJS_LOG_ERROR,
+      logCreator: () => (e) => this.readProblem(`kafka ${e.namespace}: ${e.log.message}`),
+    };
+    const ssl = tlsOptions(c);
+    if (ssl) this.kafkaConfig.ssl = ssl;
+    const sasl = saslOptions(c);
+    if (sasl) this.kafkaConfig.sasl = sasl;
+  }
+
+  protected override async startSource(cp: Checkpointer): Promise<RunningSource> {
+    // kafkajs is loaded by the servers that run a Kafka receiver only.
+    const [{ Kafka }, { registerKafkaCodecs }] = await Promise.all([import("kafkajs"), import("./codecs.ts")]);
+    registerKafkaCodecs();
+    const consumer = new Kafka(this.kafkaConfig).consumer({ groupId: this.group, sessionTimeout: this.sessionTimeout, heartbeatInterval: Math.floor(this.sessionTimeout / 10), allowAutoTopicCreation: false });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.topics, fromBeginning: this.fromBeginning });
+    } catch (err) {
+      await consumer.disconnect().catch(() => {});
+      throw new LogError("unavailable", `cannot reach the Kafka brokers ${this.brokers.join(",")} or subscribe to ${this.topics.map(String).join(",")} (${errorMessage(err)}); check that the brokers are up at those addresses, the topics exist, and the tls/sasl options`);
+    }
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const parts = Object.entries(e.payload.memberAssignment).map(([t, ps]) => `${t}[${ps.join(",")}]`);
+      this.report("info", "started", `joined consumer group ${this.group}, assigned ${parts.length > 0 ? parts.join(" ") : "no partitions"}`);
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.crashed(e.payload.error);
+    });
+    this.consumer = consumer;
+    const base = { receiver: this.id };
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.concurrency, eachBatch: (p) => this.batch(cp, consumer, base, p) });
+    return {
+      stop: async () => {
+        this.consumer = undefined;
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  /** One fetched batch of one partition: queued, committed to Kafka once durable. */
+  private async batch(cp: Checkpointer, consumer: Consumer, base: Readonly<Record<string, string>>, p: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = p.batch;
+    const source = `${topic}:${partition}`;
+    // A partition new to this server, or one another server read past, starts at its first
+    // fetched offset: where a failed append rewinds to (redelivered offsets below it stay counted).
+    const first = messages[0]?.offset;
+    const known = cp.row(source);
+    if (first !== undefined && (known === undefined || Number(known.position) + known.skip < Number(first))) cp.set(source, first, "{}");
+    const row = cp.row(source);
+    // Offsets below this were stored by this server before (its positions, after recovery).
+    const storedEnd = row ? Number(row.position) + row.skip : -1;
+    const drafts: Draft[] = [];
+    let next = -1;
+    let bytes = 0;
+    for (const m of messages) {
+      const offset = Number(m.offset);
+      if (offset < storedEnd) this.counters.duplicates++;
+      drafts.push(messageDraft(base, topic, partition, m));
+      bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
+      next = offset + 1;
+    }
+    this.counters.bytes += bytes;
+    if (next < 0 || !p.isRunning() || p.isStale()) return;
+    while (this.pipeline.full) {
+      await this.pipeline.whenSpace();
+      await p.heartbeat();
+    }
+    cp.push(source, drafts, String(next));
+    await cp.sourceSettled(source);
+    // A failed append rewound the partition (rewind below): nothing to commit.
+    if (cp.row(source)?.position !== String(next)) return;
+    await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
+    this.counters.acked += drafts.length;
+    p.resolveOffset(String(next - 1));
+    await p.heartbeat();
+  }
+
+  /** An append failed: fetch the partition again from its last durable offset. */
+  protected override rewind(row: Readonly<SourceRow>): void {
+    const i = row.source.lastIndexOf(":");
+    this.consumer?.seek({ topic: row.source.slice(0, i), partition: Number(row.source.slice(i + 1)), offset: row.position });
+  }
+}
+
+function tlsOptions(c: ReceiverConfig): KafkaConfig["ssl"] {
+  const files = { ca: stringOption(c, "caFile", "", true), cert: stringOption(c, "certFile", "", true), key: stringOption(c, "keyFile", "", true) };
+  const on = boolOption(c, "tls", false);
+  if (!on) {
+    if (files.ca || files.cert || files.key) throw new LogError("invalid_argument", `receiver ${c.id}: caFile, certFile and keyFile need option tls=true`);
+    return undefined;
+  }
+  if (!files.ca && !files.cert && !files.key) return true;
+  if (Boolean(files.cert) !== Boolean(files.key)) throw new LogError("invalid_argument", `receiver ${c.id}: a client certificate needs both certFile and keyFile`);
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (err) {
+      throw new LogError("invalid_argument", `receiver ${c.id}: reading TLS file ${JSON.stringify(path)}: ${errorMessage(err)}`);
+    }
+  };
+  return { ...(files.ca ? { ca: read(files.ca) } : {}), ...(files.cert ? { cert: read(files.cert), key: read(files.key) } : {}) };
+}
+
+function saslOptions(c: ReceiverConfig): SASLOptions | undefined {
+  const mechanism = enumOption(c, "sasl", SASL, "none");
+  const username = stringOption(c, "saslUsername", "", true);
+  const password = stringOption(c, "saslPassword", "", true);
+  if (mechanism === "none") {
+    if (username || password) throw new LogError("invalid_argument", `receiver ${c.id}: saslUsername and saslPassword need option sasl (${SASL.slice(1).join(", ")})`);
+    return undefined;
+  }
+  if (!username || !password) throw new LogError("invalid_argument", `receiver ${c.id}: sasl ${mechanism} needs saslUsername and saslPassword`);
+  return { mechanism, username, password } as SASLOptions;
+}
+
+/** Registry entry. */
+export function createKafkaReceiver(config: ReceiverConfig, ctx: ReceiverContext): KafkaReceiver {
+  return new KafkaReceiver(config, ctx);
+}
