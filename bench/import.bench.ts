@@ -152,7 +152,7 @@ function ratioRow(r: Row, refs: RefResult[]): string[] {
 function flatRows(rows: Row[]): string[][] {
   const out: string[][] = [];
   for (const variant of new Set(rows.map((r) => r.variant))) {
-    const [a, b] = rows.filter((r) => r.variant === variant);
+    const [a, b] = rows.filter((r) => r.variant === variant && !r.corpus.startsWith("loghub"));
     if (!a || !b) continue;
     const ratio = (f: (r: Row) => number): string => fmt(f(b) / f(a), 2);
     out.push([

@@ -15,10 +15,31 @@ import { readVarint, type VarintCursor } from "./bytes/varint.ts";
 
 const encoder = new TextEncoder();
 
+/** Keys of the last map encoded, in insertion order, and the same keys sorted. */
+let lastKeys: string[] = [];
+let lastSorted: string[] = [];
+
+/**
+ * The keys of `attrs` in ascending order. Receivers build every record's map with the same
+ * keys in the same order, so the last sort is reused when the keys match (a sort per record
+ * was ~6% of a syslog receiver's CPU).
+ */
+function sortedKeys(attrs: Attrs): string[] {
+  const keys = Object.keys(attrs);
+  if (keys.length <= 1) return keys;
+  if (keys.length === lastKeys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length && same; i++) same = keys[i] === lastKeys[i];
+    if (same) return lastSorted;
+  }
+  lastKeys = keys;
+  lastSorted = keys.slice().sort();
+  return lastSorted;
+}
+
 /** Appends the encoding of `attrs` to `out`. */
 export function encodeAttrsInto(attrs: Attrs, out: ByteWriter): void {
-  const keys = Object.keys(attrs);
-  if (keys.length > 1) keys.sort();
+  const keys = sortedKeys(attrs);
   out.varint(keys.length);
   for (const k of keys) {
     writeString(out, k);

@@ -37,10 +37,15 @@ export class AttrIndexBuilder implements SectionBuilder {
 
   add(batch: RecordBatch): void {
     let last: Attrs | undefined;
+    let lastView: Uint8Array | undefined;
     let ids: Int32Array = new Int32Array(0);
     for (let i = 0; i < batch.count; i++) {
       if (batch.attrBytes !== undefined) {
-        ids = this.idsOfEncoded(batch.attrBytes(i));
+        const view = batch.attrBytes(i);
+        if (view !== lastView) {
+          lastView = view;
+          ids = this.idsOfEncoded(view);
+        }
       } else {
         const attrs = batch.attrs(i);
         if (attrs !== last) {

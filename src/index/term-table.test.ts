@@ -58,4 +58,11 @@ describe("TermTable", () => {
     expect(got).toEqual(expected);
     expect(table.counts[table.find(enc.encode("all"), 0, 3)]).toBe(records);
   });
+
+  test("with many distinct terms (runs grow with them) postings are still exact", () => {
+    const table = new TermTable();
+    const positions = Array.from({ length: RUN_OCCURRENCES / 2 }, (_, i) => i);
+    const expected = fill(table, positions, (p) => [`u${p}`, `g${p % 7}`, "all"]);
+    expect(built(table)).toEqual(expected);
+  });
 });

@@ -2,9 +2,10 @@
  * The build-side core shared by every term-index builder: an open-addressing hash table from
  * term bytes to a dense term id (no JS string per occurrence), per-record de-duplicated
  * occurrences, and the final sort + posting encoding. Memory stays bounded: occurrences are
- * collected in an id array of at most RUN_OCCURRENCES entries, then spilled as one sorted run
- * (positions grouped by term, delta varints, ~1-2 bytes each instead of 8); build() merges the
- * runs term by term. It knows nothing about where terms come from, caps or budgets.
+ * collected in an id array (RUN_OCCURRENCES entries, more with many distinct terms), then
+ * spilled as one run (positions grouped by term, delta varints, ~1-2 bytes each instead of
+ * 8); build() merges the runs term by term. It knows nothing about where terms come from,
+ * caps or budgets.
  */
 
 import { Buffer } from "node:buffer";
@@ -17,6 +18,12 @@ const FNV_PRIME = 0x01000193;
 const INITIAL_TERMS = 1024;
 /** Occurrences collected before they are spilled as a run (4 bytes each while collected). */
 export const RUN_OCCURRENCES = 1 << 19;
+/**
+ * ...and at least this many per distinct term: a run's offsets table costs 4 bytes per term
+ * so far, kept at most an eighth of what its occurrences cost while collected. Memory is thus
+ * O(distinct terms + compressed occurrences) whatever the chunk size.
+ */
+const RUN_OCCURRENCES_PER_TERM = 8;
 
 /** Spilled occurrences: for term ids below offsets.length - 1, positions as delta varints. */
 interface Run {
@@ -61,7 +68,7 @@ export class TermTable {
 
   /** Starts a record: later `add` calls attach to position `pos` (ascending across calls). */
   startRecord(pos: number): void {
-    if (this.occLength >= RUN_OCCURRENCES) this.spill();
+    if (this.occLength >= RUN_OCCURRENCES && this.occLength >= this.size * RUN_OCCURRENCES_PER_TERM) this.spill();
     this.ordinal++;
     this.position = pos;
   }

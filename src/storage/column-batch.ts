@@ -43,14 +43,23 @@ export class EncodedAttrs implements AttrsColumn {
   private lastStart = -1;
   private lastEnd = -1;
   private last: Attrs | undefined;
+  /** The view bytes() returned last, and where it starts in buf. */
+  private view: Uint8Array | undefined;
+  private viewStart = -1;
 
   constructor(
     private readonly buf: Uint8Array,
     private readonly offsets: Uint32Array,
   ) {}
 
+  /** The encoded map of record i: the previous call's view when its bytes are the same (no allocation). */
   bytes(i: number): Uint8Array {
-    return this.buf.subarray(this.offsets[i]!, this.offsets[i + 1]!);
+    const start = this.offsets[i]!;
+    const end = this.offsets[i + 1]!;
+    const prev = this.view;
+    if (prev !== undefined && prev.length === end - start && (start === this.viewStart || this.equalsView(start, end))) return prev;
+    this.viewStart = start;
+    return (this.view = this.buf.subarray(start, end));
   }
 
   get(i: number): Attrs {
@@ -61,6 +70,13 @@ export class EncodedAttrs implements AttrsColumn {
     this.lastStart = start;
     this.lastEnd = end;
     return this.last;
+  }
+
+  private equalsView(start: number, end: number): boolean {
+    const buf = this.buf;
+    const v = this.viewStart;
+    for (let k = start; k < end; k++) if (buf[k] !== buf[v + k - start]) return false;
+    return true;
   }
 
   private sameAsLast(start: number, end: number): boolean {

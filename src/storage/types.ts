@@ -90,7 +90,8 @@ export interface RecordBatch {
   /**
    * The attrs-codec encoding of record i's attributes as a view, when the batch holds them
    * encoded (active file chunks, sealed blocks): lets seals and index builds work on bytes
-   * without building an object per record. Absent on batches built from objects.
+   * without building an object per record. Absent on batches built from objects. Consecutive
+   * records with equal bytes may get the same view object, so consumers can memoise by identity.
    */
   attrBytes?(i: number): Uint8Array;
 }

@@ -33,6 +33,8 @@ export class BlockEncoder {
   private readonly byCrc = new Map<number, number[]>();
   private readonly byObject = new Map<Attrs, number>();
   private readonly scratch = new ByteWriter(256);
+  private lastView: Uint8Array | undefined;
+  private lastViewIndex = -1;
 
   /** Raw payload bytes collected so far. */
   get dataBytes(): number {
@@ -48,8 +50,17 @@ export class BlockEncoder {
     this.writeTs.push(batch.writeTs[i]!);
     this.ingestTs.push(batch.ingestTs[i]!);
     this.sourceTs.push(batch.sourceTs[i]!);
-    this.attrIndex.push(batch.attrBytes !== undefined ? this.mapIndexBytes(batch.attrBytes(i)) : this.mapIndex(batch.attrs(i)));
+    this.attrIndex.push(batch.attrBytes !== undefined ? this.mapIndexOfView(batch.attrBytes(i)) : this.mapIndex(batch.attrs(i)));
     this.count++;
+  }
+
+  /** mapIndexBytes, skipped when `view` is the object the previous record had (attrBytes' contract). */
+  private mapIndexOfView(view: Uint8Array): number {
+    if (view !== this.lastView) {
+      this.lastView = view;
+      this.lastViewIndex = this.mapIndexBytes(view);
+    }
+    return this.lastViewIndex;
   }
 
   private mapIndex(attrs: Attrs): number {
@@ -124,6 +135,7 @@ export class BlockEncoder {
     this.mapEnds.length = 0;
     this.byCrc.clear();
     this.byObject.clear();
+    this.lastView = undefined;
   }
 }
 
