@@ -19,6 +19,7 @@ import { QueryService } from "../src/api/gen/gastrolog/v1/query_pb.ts";
 import { httpTransport, type ClientCredentials } from "../src/api/transports.ts";
 import { startServer, type RunningServer } from "../src/app/server/server.ts";
 import { configDbPath } from "../src/config/sqlite-store.ts";
+import { RECEIVER_TYPES } from "../src/ingest/receivers/registry.ts";
 import { createLogger } from "../src/observability/logger.ts";
 import { NO_LIMITS } from "../src/security/limits.ts";
 import { parseScope } from "../src/security/scopes.ts";
@@ -141,6 +142,19 @@ function sendTls(port: number, c: { cert: string; key: string } | undefined, lin
   });
 }
 
+/** Receiver types whose tls:// listener the socket test below drives. */
+const TLS_SOCKET_TYPES = ["syslog", "relp", "gelf", "fluent", "beats"];
+/** Receiver types with an https:// (and grpcs://) listener, each with its own test below. */
+const TLS_HTTP_TYPES = ["http", "otlp"];
+/** Receiver types without a TLS listener, and why. */
+const NO_TLS_LISTENER: Record<string, string> = {
+  tail: "reads local files",
+  docker: "reads the local engine's socket or files",
+  kubernetes: "reads local files",
+  journald: "reads the local journal",
+  kafka: "a client of brokers (its TLS options are for the broker connection)",
+};
+
 describe.skipIf(!OPENSSL)("receivers (needs openssl)", () => {
   for (const mode of ["require", "request"] as const) {
     test(`syslog over TLS with clientAuth ${mode}: refused clients are counted with their reasons, accepted ones stored`, async () => {
@@ -156,9 +170,13 @@ describe.skipIf(!OPENSSL)("receivers (needs openssl)", () => {
     });
   }
 
+  test("the mTLS tests here cover every receiver type that listens for network clients (a new type must join them or say why not)", () => {
+    expect(Object.keys(RECEIVER_TYPES).sort()).toEqual([...TLS_SOCKET_TYPES, ...TLS_HTTP_TYPES, ...Object.keys(NO_TLS_LISTENER)].sort());
+  });
+
   test("every TCP receiver type honours clientAuth require: a wrong-CA client is refused and counted, a good one is let in", async () => {
     const seen: Record<string, unknown> = {};
-    for (const type of ["syslog", "relp", "gelf", "fluent", "beats"]) {
+    for (const type of TLS_SOCKET_TYPES) {
       await using h = await startHarness({ type, listen: ["tls://127.0.0.1:0"], tls: { certFile: certs.server.cert, keyFile: certs.server.key, caFile: certs.ca, clientAuth: "require" } });
       await sendTls(h.port("tls"), certs.wrongCa, "x");
       const sock = tls.connect({ host: "127.0.0.1", port: h.port("tls"), servername: "localhost", ca: pem(certs.ca), cert: pem(certs.good.cert), key: pem(certs.good.key) });
@@ -167,7 +185,7 @@ describe.skipIf(!OPENSSL)("receivers (needs openssl)", () => {
       seen[type] = { refused: h.receiver.stats().tlsRejected, reasons: h.events.filter((e) => e.kind === "tls").map((e) => e.reason) };
     }
     const want = { refused: 1, reasons: ["unknown_ca"] };
-    expect(seen).toEqual({ syslog: want, relp: want, gelf: want, fluent: want, beats: want });
+    expect(seen).toEqual(Object.fromEntries(TLS_SOCKET_TYPES.map((t) => [t, want])));
   });
 
   test("the HTTPS receiver under clientAuth require, with curl: a good certificate posts, others are refused and counted", async () => {
