@@ -110,7 +110,9 @@ describe.skipIf(!KCAT)("kafka through the binary (needs kcat)", () => {
       const one = await startServe(a.dir, flag);
       const two = await startServe(b.dir, flag);
       // Stable once each server's latest assignment is its share of the 4 partitions.
-      await until(() => (assigned(one)?.length ?? 0) + (assigned(two)?.length ?? 0) === 4 && new Set([...assigned(one)!, ...assigned(two)!]).size === 4, {
+      // Both must hold a share: the first server alone holds all 4 until the group rebalances.
+      const shares = () => [assigned(one) ?? [], assigned(two) ?? []];
+      await until(() => shares().every((s) => s.length > 0) && shares().flat().length === 4 && new Set(shares().flat()).size === 4, {
         what: "both servers in the group with 4 partitions between them",
         timeoutMs: 60_000,
         pollMs: 200,

@@ -167,7 +167,7 @@ test("bad receiver config and flags are rejected with clear messages", async () 
   const bad = await runBinary(["config", "set", "--data", srv.dataDir, 'receivers[x]={"type":"relp","listen":["udp://127.0.0.1:0"]}', 'receivers[y]={"type":"snmp","listen":["udp://127.0.0.1:1"]}']);
   expect(bad.code).not.toBe(0);
   expect(bad.stderr).toContain("$.receivers[0].listen: relp listens on tcp:// or tls:// only");
-  expect(bad.stderr).toContain('$.receivers[1].type: unknown receiver type "snmp" (known: beats, chatterbox, docker, fluent, gelf, http, journald, kubernetes, relp, syslog, tail)');
+  expect(bad.stderr).toContain('$.receivers[1].type: unknown receiver type "snmp" (known: beats, chatterbox, docker, fluent, gelf, http, journald, kafka, kubernetes, otlp, relp, syslog, tail)');
   expect((await runBinary(["config", "history", "--data", srv.dataDir, "--output", "json"])).stdout).toBe(before.stdout);
   const opt = await runBinary(["config", "set", "--data", srv.dataDir, 'receivers[z]={"type":"gelf","listen":["udp://127.0.0.1:0"],"options":{"chunkTimeoutMs":"5s"}}']);
   expect(opt.stderr).toContain('$.receivers[0].options.chunkTimeoutMs: option chunkTimeoutMs must be an integer in 1..9007199254740991, got "5s"');
