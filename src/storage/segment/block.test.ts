@@ -66,8 +66,39 @@ describe("block codec", () => {
     { name: "count differs from directory", body: good, count: 3, message: "directory says 3" },
     { name: "truncated", body: good.subarray(0, good.length - 1), count: 2, message: "do not add up" },
     { name: "lengths disagree with data", body: withByte(good, 12, 5), count: 2, message: "sum to" },
+    { name: "a timestamp column with an unknown mode", body: withByte(good, 14, 9), count: 2, message: "invalid timestamp column mode 9" },
   ])("rejects a body that is $name", ({ body, count, message }) => {
     expect(() => decodeBlock(body, 0, count)).toThrow(message);
+  });
+});
+
+describe("lazy columns", () => {
+  const records: LogRecord[] = [
+    { raw: new Uint8Array([1, 2]), attrs: { k: "v" }, sourceTs: 0, ingestTs: 5, writeTs: 6 },
+    { raw: new Uint8Array([3]), attrs: {}, sourceTs: 9, ingestTs: 5, writeTs: 7 },
+  ];
+  const body = encodeAll(records);
+  /** Offset just past the columns: the last attribute index varint is the byte before it. */
+  const colsEnd = 12 + new DataView(body.buffer, body.byteOffset).getUint32(8, true);
+
+  test("a damaged attribute index opens, serves payloads and times, and fails when the attributes are read", () => {
+    const block = decodeBlock(withByte(body, colsEnd - 1, 5), 0, 2, (err) => new Error(`damaged: ${(err as Error).message}`));
+    expect({ payload: [...block.data], sourceTs: [...block.sourceTs], ingestTs: [...block.ingestTs], writeTs: [...block.writeTs] }).toEqual({
+      payload: [1, 2, 3],
+      sourceTs: [0, 9],
+      ingestTs: [5, 5],
+      writeTs: [6, 7],
+    });
+    expect(() => block.attrs(1)).toThrow("damaged: record 1 uses attribute map 5 of 2");
+  });
+
+  test("each column decodes on its own, in any order, to the stored values", () => {
+    const orders = [["sourceTs", "ingestTs", "writeTs"], ["writeTs", "sourceTs", "ingestTs"], ["ingestTs", "writeTs", "sourceTs"]] as const;
+    const seen = orders.map((order) => {
+      const block = decodeBlock(body, 0, 2);
+      return Object.fromEntries(order.map((c) => [c, [...block[c]]]));
+    });
+    for (const s of seen) expect(s).toEqual({ sourceTs: [0, 9], ingestTs: [5, 5], writeTs: [6, 7] });
   });
 });
 

@@ -234,7 +234,7 @@ export class SegmentReader {
     try {
       const body = asBytes(decompressBlockBody(stored, b.codec, b.rawLen));
       if (body.length !== b.rawLen) throw new RangeError(`decoded ${body.length} bytes, directory says ${b.rawLen}`);
-      return decodeBlock(body, b.first, b.count);
+      return decodeBlock(body, b.first, b.count, (err) => new CorruptError(this.path, b.offset, `block ${i}: ${errorMessage(err)}`));
     } catch (err) {
       throw new CorruptError(this.path, b.offset, `block ${i}: ${errorMessage(err)}`);
     }
