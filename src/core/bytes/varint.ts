@@ -63,7 +63,7 @@ export function readVarint(buf: Uint8Array, cur: VarintCursor, end = buf.length,
 
 /**
  * Decodes `out.length` consecutive varints at `buf[pos]` into `out` and returns the offset after
- * them: one-byte values are read inline, longer ones through readVarint (the same limits and
+ * them: one- and two-byte values are read inline, longer ones through readVarint (the same limits and
  * errors). The hot loop of block decoding, where most values are one byte.
  */
 export function readVarintsInto(buf: Uint8Array, pos: number, end: number, out: Uint32Array | Float64Array): number {
@@ -74,6 +74,9 @@ export function readVarintsInto(buf: Uint8Array, pos: number, end: number, out: 
     if (b < 0x80) {
       out[i] = b;
       pos++;
+    } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
+      out[i] = (b & 0x7f) | (buf[pos + 1]! << 7);
+      pos += 2;
     } else {
       cur.pos = pos;
       out[i] = readVarint(buf, cur, end);
