@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { LogRecord } from "../../core/record.ts";
 import { batchFromRecords, recordAt } from "../record-batch.ts";
-import { BlockEncoder, decodeBlock } from "./block.ts";
+import { BlockEncoder, decodeBlock, decodeColumns } from "./block.ts";
 import { recordsArb } from "./test-support.ts";
 
 function encodeAll(records: LogRecord[]): Uint8Array {
@@ -66,7 +66,6 @@ describe("block codec", () => {
     { name: "count differs from directory", body: good, count: 3, message: "directory says 3" },
     { name: "truncated", body: good.subarray(0, good.length - 1), count: 2, message: "do not add up" },
     { name: "lengths disagree with data", body: withByte(good, 12, 5), count: 2, message: "sum to" },
-    { name: "a timestamp column with an unknown mode", body: withByte(good, 14, 9), count: 2, message: "invalid timestamp column mode 9" },
   ])("rejects a body that is $name", ({ body, count, message }) => {
     expect(() => decodeBlock(body, 0, count)).toThrow(message);
   });
@@ -90,6 +89,19 @@ describe("lazy columns", () => {
       writeTs: [6, 7],
     });
     expect(() => block.attrs(1)).toThrow("damaged: record 1 uses attribute map 5 of 2");
+  });
+
+  test("a malformed timestamp column opens, serves payloads, and fails when a column is read", () => {
+    const block = decodeBlock(withByte(body, 14, 9), 0, 2, (err) => new Error(`damaged: ${(err as Error).message}`));
+    expect([...block.data]).toEqual([1, 2, 3]);
+    expect(() => block.sourceTs).toThrow("damaged: invalid timestamp column mode 9");
+    expect(() => block.attrs(0)).toThrow("damaged: invalid timestamp column mode 9");
+  });
+
+  test("decodeColumns (verification) finds a malformed column at once and passes a sound block", () => {
+    expect(() => decodeColumns(decodeBlock(withByte(body, colsEnd - 1, 5), 0, 2))).toThrow("record 1 uses attribute map 5 of 2");
+    expect(() => decodeColumns(decodeBlock(withByte(body, 14, 9), 0, 2))).toThrow("invalid timestamp column mode 9");
+    expect(decodeColumns(decodeBlock(body, 0, 2))).toBeUndefined();
   });
 
   test("each column decodes on its own, in any order, to the stored values", () => {
