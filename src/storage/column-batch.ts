@@ -89,8 +89,17 @@ export class EncodedAttrs implements AttrsColumn {
   }
 }
 
-/** A RecordBatch over columns (record i is data[rawOffsets[i], rawOffsets[i+1])). */
+/** A column given, or how to compute it on first use (sealed blocks decode timestamps lazily). */
+export type LazyColumn = Float64Array | (() => Float64Array);
+
+/**
+ * A RecordBatch over columns (record i is data[rawOffsets[i], rawOffsets[i+1])). A timestamp
+ * column given as a function is computed once, when first read: a scan that never looks at
+ * time (a substring count) decodes none.
+ */
 export class ColumnBatch implements RecordBatch {
+  private write: Float64Array | undefined;
+  private ingest: Float64Array | undefined;
   private ts: Float64Array | undefined;
 
   constructor(
@@ -98,10 +107,10 @@ export class ColumnBatch implements RecordBatch {
     readonly count: number,
     readonly data: Uint8Array,
     readonly rawOffsets: Uint32Array,
-    readonly writeTs: Float64Array,
-    readonly ingestTs: Float64Array,
+    private readonly writeSource: LazyColumn,
+    private readonly ingestSource: LazyColumn,
     /** The sourceTs column, or how to compute it on first use (text files parse timestamps lazily). */
-    private readonly source: Float64Array | (() => Float64Array),
+    private readonly source: LazyColumn,
     private readonly attrsColumn: AttrsColumn,
     /** sourceTs of one record without computing the column (when `source` is computed lazily). */
     sourceOne?: (i: number) => number,
@@ -114,12 +123,24 @@ export class ColumnBatch implements RecordBatch {
   readonly attrBytes?: (i: number) => Uint8Array;
   readonly sourceTsAt?: (i: number) => number;
 
+  get writeTs(): Float64Array {
+    return (this.write ??= resolve(this.writeSource));
+  }
+
+  get ingestTs(): Float64Array {
+    return (this.ingest ??= resolve(this.ingestSource));
+  }
+
   get sourceTs(): Float64Array {
-    return (this.ts ??= typeof this.source === "function" ? this.source() : this.source);
+    return (this.ts ??= resolve(this.source));
   }
 
   attrs(i: number): Attrs {
     if (i < 0 || i >= this.count) throw new RangeError(`batch record ${i} out of range [0, ${this.count})`);
     return this.attrsColumn.get(i);
   }
+}
+
+function resolve(c: LazyColumn): Float64Array {
+  return typeof c === "function" ? c() : c;
 }

@@ -35,7 +35,7 @@ export function batchFromRecords(first: number, records: readonly LogRecord[]): 
 export function sliceBatch(batch: RecordBatch, from: number, to: number): RecordBatch {
   if (from === 0 && to === batch.count) return batch;
   const p = batch;
-  return new ColumnBatch(p.first + from, to - from, p.data, p.rawOffsets.subarray(from, to + 1), p.writeTs.subarray(from, to), p.ingestTs.subarray(from, to), () => p.sourceTs.subarray(from, to), new SliceAttrs(p, from), p.sourceTsAt && ((i) => p.sourceTsAt!(from + i)));
+  return new ColumnBatch(p.first + from, to - from, p.data, p.rawOffsets.subarray(from, to + 1), () => p.writeTs.subarray(from, to), () => p.ingestTs.subarray(from, to), () => p.sourceTs.subarray(from, to), new SliceAttrs(p, from), p.sourceTsAt && ((i) => p.sourceTsAt!(from + i)));
 }
 
 /** The attributes of a slice: the parent's, shifted by `from`. */

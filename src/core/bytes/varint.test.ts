@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { readVarint, varintSize, writeVarint } from "./varint.ts";
+import { readVarint, readVarintsInto, skipVarints, varintSize, writeVarint } from "./varint.ts";
 
 describe("varint", () => {
   test("property: write then read is the identity, and the size is what was written", () => {
@@ -20,6 +20,29 @@ describe("varint", () => {
         expect(cur.pos).toBe(off);
       }),
     );
+  });
+
+  test("property: readVarintsInto and skipVarints agree with readVarint on a run of values", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat(127), fc.nat(20_000), fc.maxSafeNat()), { maxLength: 20 }), fc.nat(3), (values, lead) => {
+        const buf = new Uint8Array(lead + values.length * 8 + 1);
+        let off = lead;
+        for (const v of values) off = writeVarint(buf, off, v);
+        const out = new Float64Array(values.length);
+        expect(readVarintsInto(buf, lead, off, out)).toBe(off);
+        expect(Array.from(out)).toEqual(values);
+        expect(skipVarints(buf, lead, off, values.length)).toBe(off);
+        if (values.length > 0) {
+          expect(() => readVarintsInto(buf, lead, off - 1, out)).toThrow(RangeError);
+          expect(() => skipVarints(buf, lead, off - 1, values.length)).toThrow(RangeError);
+        }
+      }),
+    );
+  });
+
+  test("skipVarints rejects an over-long encoding as readVarint does", () => {
+    const bytes = Uint8Array.from([0x05, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
+    expect(() => skipVarints(bytes, 0, bytes.length, 2)).toThrow(new RangeError("varint longer than 8 bytes at offset 1"));
   });
 
   test.each([

@@ -60,3 +60,45 @@ export function readVarint(buf: Uint8Array, cur: VarintCursor, end = buf.length,
   }
   throw new RangeError(`varint longer than ${maxBytes} bytes at offset ${cur.pos}`);
 }
+
+/**
+ * Decodes `out.length` consecutive varints at `buf[pos]` into `out` and returns the offset after
+ * them: one- and two-byte values are read inline, longer ones through readVarint (the same limits and
+ * errors). The hot loop of block decoding, where most values are one byte.
+ */
+export function readVarintsInto(buf: Uint8Array, pos: number, end: number, out: Uint32Array | Float64Array): number {
+  const n = out.length;
+  const cur = { pos };
+  for (let i = 0; i < n; i++) {
+    const b = pos < end ? buf[pos]! : 0x80;
+    if (b < 0x80) {
+      out[i] = b;
+      pos++;
+    } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
+      out[i] = (b & 0x7f) | (buf[pos + 1]! << 7);
+      pos += 2;
+    } else {
+      cur.pos = pos;
+      out[i] = readVarint(buf, cur, end);
+      pos = cur.pos;
+    }
+  }
+  return pos;
+}
+
+/**
+ * The offset after `n` consecutive varints at `buf[pos]`, without decoding them (a byte walk
+ * counting terminators). Throws RangeError when they run past `end` or one is longer than
+ * MAX_VARINT_BYTES.
+ */
+export function skipVarints(buf: Uint8Array, pos: number, end: number, n: number): number {
+  let run = 0;
+  while (n > 0) {
+    if (pos >= end) throw new RangeError(`truncated varint at offset ${pos}`);
+    if (buf[pos++]! < 0x80) {
+      n--;
+      run = 0;
+    } else if (++run >= MAX_VARINT_BYTES) throw new RangeError(`varint longer than ${MAX_VARINT_BYTES} bytes at offset ${pos - run}`);
+  }
+  return pos;
+}

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { LogRecord } from "../../core/record.ts";
 import { batchFromRecords, recordAt } from "../record-batch.ts";
-import { BlockEncoder, decodeBlock } from "./block.ts";
+import { BlockEncoder, decodeBlock, decodeColumns } from "./block.ts";
 import { recordsArb } from "./test-support.ts";
 
 function encodeAll(records: LogRecord[]): Uint8Array {
@@ -68,6 +68,49 @@ describe("block codec", () => {
     { name: "lengths disagree with data", body: withByte(good, 12, 5), count: 2, message: "sum to" },
   ])("rejects a body that is $name", ({ body, count, message }) => {
     expect(() => decodeBlock(body, 0, count)).toThrow(message);
+  });
+});
+
+describe("lazy columns", () => {
+  const records: LogRecord[] = [
+    { raw: new Uint8Array([1, 2]), attrs: { k: "v" }, sourceTs: 0, ingestTs: 5, writeTs: 6 },
+    { raw: new Uint8Array([3]), attrs: {}, sourceTs: 9, ingestTs: 5, writeTs: 7 },
+  ];
+  const body = encodeAll(records);
+  /** Offset just past the columns: the last attribute index varint is the byte before it. */
+  const colsEnd = 12 + new DataView(body.buffer, body.byteOffset).getUint32(8, true);
+
+  test("a damaged attribute index opens, serves payloads and times, and fails when the attributes are read", () => {
+    const block = decodeBlock(withByte(body, colsEnd - 1, 5), 0, 2, (err) => new Error(`damaged: ${(err as Error).message}`));
+    expect({ payload: [...block.data], sourceTs: [...block.sourceTs], ingestTs: [...block.ingestTs], writeTs: [...block.writeTs] }).toEqual({
+      payload: [1, 2, 3],
+      sourceTs: [0, 9],
+      ingestTs: [5, 5],
+      writeTs: [6, 7],
+    });
+    expect(() => block.attrs(1)).toThrow("damaged: record 1 uses attribute map 5 of 2");
+  });
+
+  test("a malformed timestamp column opens, serves payloads, and fails when a column is read", () => {
+    const block = decodeBlock(withByte(body, 14, 9), 0, 2, (err) => new Error(`damaged: ${(err as Error).message}`));
+    expect([...block.data]).toEqual([1, 2, 3]);
+    expect(() => block.sourceTs).toThrow("damaged: invalid timestamp column mode 9");
+    expect(() => block.attrs(0)).toThrow("damaged: invalid timestamp column mode 9");
+  });
+
+  test("decodeColumns (verification) finds a malformed column at once and passes a sound block", () => {
+    expect(() => decodeColumns(decodeBlock(withByte(body, colsEnd - 1, 5), 0, 2))).toThrow("record 1 uses attribute map 5 of 2");
+    expect(() => decodeColumns(decodeBlock(withByte(body, 14, 9), 0, 2))).toThrow("invalid timestamp column mode 9");
+    expect(decodeColumns(decodeBlock(body, 0, 2))).toBeUndefined();
+  });
+
+  test("each column decodes on its own, in any order, to the stored values", () => {
+    const orders = [["sourceTs", "ingestTs", "writeTs"], ["writeTs", "sourceTs", "ingestTs"], ["ingestTs", "writeTs", "sourceTs"]] as const;
+    const seen = orders.map((order) => {
+      const block = decodeBlock(body, 0, 2);
+      return Object.fromEntries(order.map((c) => [c, [...block[c]]]));
+    });
+    for (const s of seen) expect(s).toEqual({ sourceTs: [0, 9], ingestTs: [5, 5], writeTs: [6, 7] });
   });
 });
 

@@ -2,7 +2,8 @@
  * Block body codec (layout in format.ts): the uncompressed bytes of one block. The encoder
  * collects records and deduplicates attribute maps per block (by object identity first, then
  * by encoded bytes); the decoder yields a RecordBatch viewing the body without per-record
- * copies and decodes each distinct attribute map lazily, once. No I/O, no compression here.
+ * copies, decodes the timestamp columns and attribute indexes only when first read (a payload
+ * scan decodes neither), and each distinct attribute map lazily, once. No I/O, no compression here.
  */
 
 import { crc32 } from "../../core/bytes/checksum.ts";
@@ -12,8 +13,8 @@ import type { Attrs } from "../../core/record.ts";
 import { ColumnBatch, type AttrsColumn } from "../column-batch.ts";
 import type { RecordBatch } from "../types.ts";
 import { view } from "./format.ts";
-import { readVarint } from "../../core/bytes/varint.ts";
-import { decodeTsColumn, encodeTsColumn } from "./ts-column.ts";
+import { readVarint, readVarintsInto, skipVarints } from "../../core/bytes/varint.ts";
+import { decodeTsColumn, encodeTsColumn, MODE_REF, skipTsColumn } from "./ts-column.ts";
 
 /** count u32 │ dataLen u32 │ columnsLen u32. */
 export const BLOCK_HEADER_SIZE = 12;
@@ -142,35 +143,113 @@ export class BlockEncoder {
 /** A decoded block: typed columns plus lazily decoded attribute maps (a ColumnBatch). */
 export type DecodedBlock = ColumnBatch;
 
-/** A block's attributes: distinct encoded maps, each decoded once, and a map index per record. */
-class BlockAttrs implements AttrsColumn {
-  private readonly mapCache: (Attrs | undefined)[];
-
-  constructor(
-    private readonly body: Uint8Array,
-    /** distinct + 1 offsets into body: map k is body[mapBounds[k], mapBounds[k+1]). */
-    private readonly mapBounds: Uint32Array,
-    private readonly attrIndex: Uint32Array,
-  ) {
-    this.mapCache = new Array(mapBounds.length - 1);
-  }
-
-  bytes(i: number): Uint8Array {
-    const k = this.attrIndex[i]!;
-    return this.body.subarray(this.mapBounds[k]!, this.mapBounds[k + 1]!);
-  }
-
-  get(i: number): Attrs {
-    const k = this.attrIndex[i]!;
-    return (this.mapCache[k] ??= decodeAttrs(this.body, this.mapBounds[k]!, this.mapBounds[k + 1]!));
-  }
+/** Where a block's lazily read columns lie: found by walking their varints, not decoding them. */
+interface ColumnLayout {
+  /** Offsets of the writeTs, ingestTs and sourceTs columns, and the end of the last. */
+  ts: readonly [number, number, number, number];
+  /** distinct + 1 offsets into the body: attribute map k is body[mapBounds[k], mapBounds[k+1]). */
+  mapBounds: Uint32Array;
+  /** Offset of the per-record attribute map index varints. */
+  indexStart: number;
 }
 
 /**
- * Decodes a block body holding records [first, first+count). Throws RangeError (or a corrupt
- * LogError from the attrs codec, later) on malformed input; the reader maps it to CorruptError.
+ * The columns of a block after the record lengths: timestamps and attributes, framed on first
+ * use (their offsets found, the framing checked) and each decoded on its own first use. A
+ * malformed column is thrown as `corrupt(err)` when it is first read.
  */
-export function decodeBlock(body: Uint8Array, first: number, count: number): DecodedBlock {
+class BlockColumns implements AttrsColumn {
+  private framed: ColumnLayout | undefined;
+  private write: Float64Array | undefined;
+  private ingest: Float64Array | undefined;
+  private source: Float64Array | undefined;
+  private index: Uint32Array | undefined;
+  private mapCache: (Attrs | undefined)[] = [];
+
+  constructor(
+    private readonly body: Uint8Array,
+    private readonly count: number,
+    /** Offset just past the record lengths, and of the data. */
+    private readonly columnsStart: number,
+    private readonly columnsEnd: number,
+    private readonly corrupt: (err: unknown) => Error,
+  ) {}
+
+  writeTs = (): Float64Array => (this.write ??= this.decodeTs(0));
+  ingestTs = (): Float64Array => (this.ingest ??= this.decodeTs(1, this.writeTs));
+  sourceTs = (): Float64Array => (this.source ??= this.decodeTs(2, this.ingestTs));
+
+  bytes(i: number): Uint8Array {
+    const k = this.attrIndex()[i]!;
+    const b = this.framed!.mapBounds;
+    return this.body.subarray(b[k]!, b[k + 1]!);
+  }
+
+  get(i: number): Attrs {
+    const k = this.attrIndex()[i]!;
+    const b = this.framed!.mapBounds;
+    return (this.mapCache[k] ??= decodeAttrs(this.body, b[k]!, b[k + 1]!));
+  }
+
+  private decodeTs(k: 0 | 1 | 2, ref?: () => Float64Array): Float64Array {
+    const at = this.layout().ts;
+    const out = new Float64Array(this.count);
+    // Framing checked the modes; only MODE_REF needs its reference column.
+    const needsRef = ref !== undefined && this.body[at[k]] === MODE_REF;
+    decodeTsColumn(this.body, at[k], at[k + 1]!, out, needsRef ? ref() : undefined);
+    return out;
+  }
+
+  private attrIndex(): Uint32Array {
+    if (this.index !== undefined) return this.index;
+    const { mapBounds, indexStart } = this.layout();
+    const index = new Uint32Array(this.count);
+    readVarintsInto(this.body, indexStart, this.columnsEnd, index);
+    const distinct = mapBounds.length - 1;
+    for (let i = 0; i < index.length; i++) {
+      if (index[i]! >= distinct) throw this.corrupt(new RangeError(`record ${i} uses attribute map ${index[i]} of ${distinct}`));
+    }
+    return (this.index = index);
+  }
+
+  private layout(): ColumnLayout {
+    if (this.framed !== undefined) return this.framed;
+    try {
+      return (this.framed = frameColumns(this.body, this.count, this.columnsStart, this.columnsEnd));
+    } catch (err) {
+      throw this.corrupt(err);
+    }
+  }
+}
+
+/** Walks the timestamp columns and attribute section at `pos`; RangeError when malformed. */
+function frameColumns(body: Uint8Array, n: number, pos: number, end: number): ColumnLayout {
+  const ingestAt = skipTsColumn(body, pos, end, n, false);
+  const sourceAt = skipTsColumn(body, ingestAt, end, n, true);
+  const attrsAt = skipTsColumn(body, sourceAt, end, n, true);
+  const cur = { pos: attrsAt };
+  const distinct = readVarint(body, cur, end);
+  if (distinct > n) throw new RangeError(`${distinct} attribute maps for ${n} records`);
+  const mapBounds = new Uint32Array(distinct + 1);
+  let mapEnd = 0;
+  for (let k = 0; k < distinct; k++) mapBounds[k + 1] = mapEnd += readVarint(body, cur, end);
+  for (let k = 0; k <= distinct; k++) mapBounds[k] += cur.pos;
+  const indexStart = cur.pos + mapEnd;
+  if (indexStart > end) throw new RangeError("attribute maps run past the columns");
+  const after = skipVarints(body, indexStart, end, n);
+  if (after !== end) throw new RangeError(`${end - after} trailing column bytes`);
+  return { ts: [pos, ingestAt, sourceAt, attrsAt], mapBounds, indexStart };
+}
+
+/**
+ * Decodes a block body holding records [first, first+count). Only the header and the record
+ * lengths are decoded at once; the timestamp columns and attributes are framed and decoded when
+ * a consumer first reads them, so a scan that reads payloads alone pays for neither (the block's
+ * checksum was verified when it was read). Throws RangeError when the header or lengths are
+ * malformed; a malformed column is thrown as `corrupt(err)` (the reader's CorruptError) when
+ * first read.
+ */
+export function decodeBlock(body: Uint8Array, first: number, count: number, corrupt: (err: unknown) => Error = (e) => e as Error): DecodedBlock {
   if (body.length < BLOCK_HEADER_SIZE) throw new RangeError(`block body of ${body.length} bytes is too short`);
   const v = view(body);
   const n = v.getUint32(0, true);
@@ -178,32 +257,20 @@ export function decodeBlock(body: Uint8Array, first: number, count: number): Dec
   const colsEnd = BLOCK_HEADER_SIZE + v.getUint32(8, true);
   if (n !== count) throw new RangeError(`block holds ${n} records, directory says ${count}`);
   if (colsEnd + dataLen !== body.length) throw new RangeError("block section lengths do not add up");
-  const cur = { pos: BLOCK_HEADER_SIZE };
   const rawOffsets = new Uint32Array(n + 1);
+  const columnsStart = readVarintsInto(body, BLOCK_HEADER_SIZE, colsEnd, rawOffsets.subarray(1));
   let off = 0;
-  for (let i = 0; i < n; i++) rawOffsets[i + 1] = off += readVarint(body, cur, colsEnd);
+  for (let i = 1; i <= n; i++) rawOffsets[i] = off += rawOffsets[i]!;
   if (off !== dataLen) throw new RangeError(`record lengths sum to ${off}, data holds ${dataLen}`);
-  const writeTs = new Float64Array(n);
-  const ingestTs = new Float64Array(n);
-  const sourceTs = new Float64Array(n);
-  cur.pos = decodeTsColumn(body, cur.pos, colsEnd, writeTs);
-  cur.pos = decodeTsColumn(body, cur.pos, colsEnd, ingestTs, writeTs);
-  cur.pos = decodeTsColumn(body, cur.pos, colsEnd, sourceTs, ingestTs);
-  const distinct = readVarint(body, cur, colsEnd);
-  if (distinct > n) throw new RangeError(`${distinct} attribute maps for ${n} records`);
-  const mapBounds = new Uint32Array(distinct + 1);
-  let mapEnd = 0;
-  for (let k = 0; k < distinct; k++) mapBounds[k + 1] = mapEnd += readVarint(body, cur, colsEnd);
-  for (let k = 0; k <= distinct; k++) mapBounds[k] += cur.pos;
-  cur.pos += mapEnd;
-  if (cur.pos > colsEnd) throw new RangeError("attribute maps run past the columns");
-  const attrIndex = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = readVarint(body, cur, colsEnd);
-    if (k >= distinct) throw new RangeError(`record ${i} uses attribute map ${k} of ${distinct}`);
-    attrIndex[i] = k;
-  }
-  if (cur.pos !== colsEnd) throw new RangeError(`${colsEnd - cur.pos} trailing column bytes`);
   const data = body.subarray(colsEnd, colsEnd + dataLen);
-  return new ColumnBatch(first, n, data, rawOffsets, writeTs, ingestTs, sourceTs, new BlockAttrs(body, mapBounds, attrIndex));
+  const cols = new BlockColumns(body, n, columnsStart, colsEnd, corrupt);
+  return new ColumnBatch(first, n, data, rawOffsets, cols.writeTs, cols.ingestTs, cols.sourceTs, cols);
+}
+
+/** Decodes every lazy column of `block` now (verification): throws what a later read would. */
+export function decodeColumns(block: DecodedBlock): void {
+  void block.writeTs;
+  void block.ingestTs;
+  void block.sourceTs;
+  if (block.count > 0) block.attrBytes!(0);
 }

@@ -12,7 +12,7 @@ import type { LogRecord } from "../../core/record.ts";
 import { ByteCache } from "../byte-cache.ts";
 import type { RecordBatch } from "../types.ts";
 import { recordAt, sliceBatch } from "../record-batch.ts";
-import { decodeBlock, type DecodedBlock } from "./block.ts";
+import { decodeBlock, decodeColumns, type DecodedBlock } from "./block.ts";
 import { blockIndexOf, checkSectionRange } from "../reader-checks.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock } from "./directory.ts";
 import { decompressBlockBody } from "./codecs.ts";
@@ -182,7 +182,7 @@ export class SegmentReader {
    * any damaged byte of the file is found. Throws the first CorruptError.
    */
   verify(): void {
-    for (let i = 0; i < this.blockList.length; i++) this.decode(i);
+    for (let i = 0; i < this.blockList.length; i++) decodeColumns(this.decode(i));
     for (const s of this.sectionsByName.values()) {
       this.verifiedSections.delete(s.name);
       this.sectionBytes(s);
@@ -234,7 +234,7 @@ export class SegmentReader {
     try {
       const body = asBytes(decompressBlockBody(stored, b.codec, b.rawLen));
       if (body.length !== b.rawLen) throw new RangeError(`decoded ${body.length} bytes, directory says ${b.rawLen}`);
-      return decodeBlock(body, b.first, b.count);
+      return decodeBlock(body, b.first, b.count, (err) => new CorruptError(this.path, b.offset, `block ${i}: ${errorMessage(err)}`));
     } catch (err) {
       throw new CorruptError(this.path, b.offset, `block ${i}: ${errorMessage(err)}`);
     }

@@ -45,10 +45,15 @@ export class SegmentFile {
     if (this.fd < 0) throw new LogError("unavailable", `segment ${this.path} is closed`);
   }
 
-  /** Bytes [offset, offset + length) in a new buffer; CorruptError when the file is shorter. */
+  /**
+   * Bytes [offset, offset + length) in a new buffer; CorruptError when the file is shorter. The
+   * buffer is allocated without zero-filling (every byte is read over or the call throws) and
+   * unpooled, so it starts at offset 0 of its own ArrayBuffer (sections are viewed as typed arrays).
+   */
   read(offset: number, length: number): Uint8Array {
     this.checkOpen();
-    const out = new Uint8Array(length);
+    const raw = Buffer.allocUnsafeSlow(length);
+    const out = new Uint8Array(raw.buffer, raw.byteOffset, length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, out, done, length - done, offset + done);

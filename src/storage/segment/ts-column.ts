@@ -13,7 +13,7 @@
  */
 
 import type { ByteWriter } from "../../core/bytes/growable.ts";
-import { readVarint, varintSize } from "../../core/bytes/varint.ts";
+import { readVarint, readVarintsInto, skipVarints, varintSize } from "../../core/bytes/varint.ts";
 
 export const MODE_DELTA = 0;
 export const MODE_ZIGZAG = 1;
@@ -75,27 +75,44 @@ export function encodeTsColumn(values: readonly number[], count: number, out: By
   }
 }
 
+/** Reads a column's mode byte at `pos`, rejecting unknown modes and MODE_REF without a column to refer to. */
+function readMode(buf: Uint8Array, pos: number, end: number, hasRef: boolean): number {
+  if (pos >= end) throw new RangeError("timestamp column truncated");
+  const mode = buf[pos]!;
+  if (mode > MODE_REF || (mode === MODE_REF && !hasRef)) throw new RangeError(`invalid timestamp column mode ${mode}`);
+  return mode;
+}
+
+/**
+ * The offset after the column of `count` values at `buf[pos]`, checking its framing (mode,
+ * varints within `end`) without decoding it; `hasRef` tells whether MODE_REF is allowed.
+ */
+export function skipTsColumn(buf: Uint8Array, pos: number, end: number, count: number, hasRef: boolean): number {
+  readMode(buf, pos, end, hasRef);
+  return skipVarints(buf, pos + 1, end, count + 1);
+}
+
 /**
  * Decodes a column at `buf[pos]` into `out[0, out.length)`; `ref` is the column MODE_REF
- * refers to. Returns the offset after the column; throws RangeError when malformed.
+ * refers to. Returns the offset after the column; throws RangeError when malformed. The
+ * varints are read in one pass (readVarintsInto) and then turned into values in place.
  */
 export function decodeTsColumn(buf: Uint8Array, pos: number, end: number, out: Float64Array, ref?: Float64Array): number {
-  if (pos >= end) throw new RangeError("timestamp column truncated");
-  const mode = buf[pos++]!;
-  if (mode > MODE_REF || (mode === MODE_REF && ref === undefined)) throw new RangeError(`invalid timestamp column mode ${mode}`);
-  const cur = { pos };
+  const mode = readMode(buf, pos, end, ref !== undefined);
+  const cur = { pos: pos + 1 };
   const base = readVarint(buf, cur, end);
+  const after = readVarintsInto(buf, cur.pos, end, out);
   const n = out.length;
   if (mode === MODE_BASE) {
-    for (let i = 0; i < n; i++) out[i] = base + readVarint(buf, cur, end);
+    for (let i = 0; i < n; i++) out[i] = base + out[i]!;
   } else if (mode === MODE_REF) {
-    for (let i = 0; i < n; i++) out[i] = ref![i]! - unzigzag(readVarint(buf, cur, end));
+    for (let i = 0; i < n; i++) out[i] = ref![i]! - unzigzag(out[i]!);
   } else if (mode === MODE_DELTA) {
     let prev = base;
-    for (let i = 0; i < n; i++) out[i] = prev += readVarint(buf, cur, end);
+    for (let i = 0; i < n; i++) out[i] = prev += out[i]!;
   } else {
     let prev = base;
-    for (let i = 0; i < n; i++) out[i] = prev += unzigzag(readVarint(buf, cur, end));
+    for (let i = 0; i < n; i++) out[i] = prev += unzigzag(out[i]!);
   }
-  return cur.pos;
+  return after;
 }

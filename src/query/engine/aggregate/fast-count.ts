@@ -86,21 +86,80 @@ async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: bool
       part.addRecords(bucket(min), n);
       continue;
     }
-    const counts = new Map<number, number>();
+    const tally = new BucketTally(width, min, max, bounds, (t) => part.bucketOf(width, t));
     let k = 0;
     for await (const batch of reader.batches(s.hits ? s.hits[0]! : s.from, s.hits ? s.hits[s.hits.length - 1]! + 1 : s.to)) {
-      const end = batch.first + batch.count;
-      for (let p = s.hits ? s.hits[k]! : batch.first; p < end; p = s.hits ? s.hits[k]! : p + 1) {
-        const i = p - batch.first;
-        const t = batch.sourceTs[i] !== 0 ? batch.sourceTs[i]! : batch.ingestTs[i]!;
-        if ((bounds.start === undefined || t >= bounds.start) && (bounds.end === undefined || t < bounds.end)) {
-          const b = width === 0 ? 0 : part.bucketOf(width, t);
-          counts.set(b, (counts.get(b) ?? 0) + 1);
-        }
-        if (s.hits && ++k >= s.hits.length) break;
+      if (s.hits === undefined) {
+        tally.addAll(batch.sourceTs, batch.ingestTs, 0, batch.count);
+        continue;
       }
+      const end = batch.first + batch.count;
+      const src = batch.sourceTs;
+      const ing = batch.ingestTs;
+      for (; k < s.hits.length && s.hits[k]! < end; k++) {
+        const i = s.hits[k]! - batch.first;
+        tally.add(src[i] !== 0 ? src[i]! : ing[i]!);
+      }
+      if (k >= s.hits.length) break;
     }
-    for (const [b, c] of counts) part.addRecords(width === 0 ? [] : [b], c);
+    tally.flush(part);
+  }
+}
+
+/** Most buckets one block's tally keeps in its array (a wider block counts the rest in a map). */
+const MAX_DENSE_BUCKETS = 1 << 16;
+
+/**
+ * Per-bucket counts of one block's records inside the time bounds: a dense array over the
+ * buckets between the block's min and max event time (a block spans few buckets; a plain loop,
+ * no map or call per record), a map for a time outside them (a summary that does not cover a
+ * record, e.g. an active chunk's), width 0 counting only.
+ */
+class BucketTally {
+  private readonly dense: Float64Array;
+  private readonly outside = new Map<number, number>();
+  private readonly first: number;
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(
+    private readonly width: number,
+    min: number,
+    max: number,
+    bounds: TimeBounds,
+    private readonly bucketOf: (t: number) => number,
+  ) {
+    this.first = width === 0 ? 0 : bucketOf(min);
+    const span = width === 0 ? 1 : (bucketOf(max) - this.first) / width + 1;
+    this.dense = new Float64Array(Number.isFinite(span) && span >= 1 ? Math.min(span, MAX_DENSE_BUCKETS) : 1);
+    this.start = bounds.start ?? -Infinity;
+    this.end = bounds.end ?? Infinity;
+  }
+
+  /** Records [from, to) of a batch's columns: event time is sourceTs, else ingestTs. */
+  addAll(src: Float64Array, ing: Float64Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.add(src[i] !== 0 ? src[i]! : ing[i]!);
+  }
+
+  add(t: number): void {
+    if (t < this.start || t >= this.end) return;
+    if (this.width === 0) {
+      this.dense[0]!++;
+      return;
+    }
+    const b = Math.floor((t - this.first) / this.width);
+    if (b >= 0 && b < this.dense.length) this.dense[b]!++;
+    else {
+      const key = this.bucketOf(t);
+      this.outside.set(key, (this.outside.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** Adds the counts to `part`. */
+  flush(part: StatsState): void {
+    const w = this.width;
+    for (let b = 0; b < this.dense.length; b++) if (this.dense[b]! > 0) part.addRecords(w === 0 ? [] : [this.first + b * w], this.dense[b]!);
+    for (const [b, c] of this.outside) part.addRecords([b], c);
   }
 }
 
