@@ -40,8 +40,7 @@ export class FieldResolver {
   /** A key JSON spells as one top-level name (no path): read off the parsed object directly. */
   private readonly topLevel: boolean;
   private found: string | undefined;
-  private readonly visit = (k: string, v: string): boolean => {
-    if (k !== this.key) return false;
+  private readonly keep = (v: string): boolean => {
     this.found = v;
     return true;
   };
@@ -63,13 +62,18 @@ export class FieldResolver {
 
   /** The first value of the key in the raw text `data[start, end)`, or undefined. */
   value(data: Uint8Array, start: number, end: number): string | undefined {
+    this.found = undefined;
+    return this.some(data, start, end, this.keep) ? this.found : this.pairValue(data, start, end);
+  }
+
+  /** True when `accept` takes some value of the key among the format fields of `data[start, end)` (key=value pairs are the caller's). */
+  some(data: Uint8Array, start: number, end: number, accept: (value: string) => boolean): boolean {
     const text = Buffer.from(data.buffer, data.byteOffset + start, end - start);
     for (const c of this.formats) {
       if (c.bytes !== undefined && !holdsAny(text, c.bytes)) continue;
-      const v = this.formatValue(c.format, data, start, end);
-      if (v !== undefined) return v;
+      if (this.someIn(c.format, data, start, end, accept)) return true;
     }
-    return this.pairValue(data, start, end);
+    return false;
   }
 
   /** The value of record `i` of `batch` (its text only; attributes are the caller's), searching needles once per batch. */
@@ -98,26 +102,30 @@ export class FieldResolver {
   }
 
   private formatValue(format: FormatFields, data: Uint8Array, start: number, end: number): string | undefined {
-    if (format === jsonFormat && this.topLevel && end - start < 2 * JSON_MAX_FIELDS) return this.topLevelJson(data, start, end);
     this.found = undefined;
-    return format.walk(data, start, end, this.visit).stopped ? this.found : undefined;
+    return this.someIn(format, data, start, end, this.keep) ? this.found : undefined;
+  }
+
+  /** True when `accept` takes a value of the key in `format`, in the order the format's walk visits them. */
+  private someIn(format: FormatFields, data: Uint8Array, start: number, end: number, accept: (value: string) => boolean): boolean {
+    if (format === jsonFormat && this.topLevel && end - start < 2 * JSON_MAX_FIELDS) return this.someTopLevelJson(data, start, end, accept);
+    return format.walk(data, start, end, (k, v) => k === this.key && accept(v)).stopped;
   }
 
   /**
-   * The JSON field of a top-level key, read off the parsed object: the first top-level name
-   * that lowercases to the key and holds no object or array, as the walk visits it. A leaf
-   * takes at least 2 bytes (`0,`), so a record this short visits fewer than JSON_MAX_FIELDS.
+   * The JSON fields of a top-level key, read off the parsed object: the top-level names that
+   * lowercase to the key and hold no object or array, in the walk's order. A leaf takes at
+   * least 2 bytes (`0,`), so a record this short visits fewer than JSON_MAX_FIELDS.
    */
-  private topLevelJson(data: Uint8Array, start: number, end: number): string | undefined {
+  private someTopLevelJson(data: Uint8Array, start: number, end: number, accept: (value: string) => boolean): boolean {
     const body = parseJsonBody(data, start, end);
-    if (body === undefined) return undefined;
-    for (const k in body) {
+    if (body === undefined) return false;
+    for (const k of Object.keys(body)) {
       if (!sameFolded(k, this.key)) continue;
       const v = body[k];
-      if (v === null) return "null";
-      if (typeof v !== "object") return String(v);
+      if (v === null ? accept("null") : typeof v !== "object" && accept(String(v))) return true;
     }
-    return undefined;
+    return false;
   }
 
   /** The value of the first heuristic key=value pair of the key. */
