@@ -12,7 +12,6 @@ import { asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
 import type { CompareOp } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
-import { intersectPositions } from "../../../index/postings.ts";
 import { FieldResolver } from "./field-resolver.ts";
 import { attrValue, formatNeedles, markByNeedles } from "./fields.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
@@ -100,8 +99,9 @@ export const compareKind: PredicateKind<ComparePredicate> = {
     const found = await probeLookup(p, idx, { kind: "key_values", key: p.key, accept: (v) => compareValue(p, v) });
     if (found.kind !== "positions") return found;
     const what = `values of '${p.key}' ${p.op} ${p.number ?? p.value}`;
-    const failing = await idx.probe({ kind: "key_values", key: p.key, accept: (v) => !compareValue(p, v) });
-    if (failing.kind === "positions" && intersectPositions(found.positions, failing.positions).length === 0) {
+    if (found.positions.length === 0) return { ...found, details: `${found.details} (${what}, one value per record: exact)` };
+    const failing = await idx.probe({ kind: "key_values", key: p.key, accept: (v) => !compareValue(p, v), within: found.positions });
+    if (failing.kind === "positions" && failing.positions.length === 0) {
       return { ...found, details: `${found.details} (${what}, one value per record: exact)` };
     }
     return { ...found, details: `${found.details} (${what}, checked by scan)`, narrowed: true };
