@@ -21,7 +21,7 @@ export const attrIndex: IndexType = {
   builder: (o) => new AttrIndexBuilder(o.blockBytes),
   async probe(section, probe) {
     if (probe.kind === "key_values") {
-      const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), probe.key, probe.accept);
+      const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), probe.key, probe.accept, probe.within);
       return { kind: "positions", positions, detail: `attr_values=${positions.length}` };
     }
     const { index, term, label } = kvProbeTerm(probe);

@@ -13,11 +13,12 @@ export const CLF_KEYS = ["remote_addr", "ident", "user", "timestamp", "method", 
 
 /** Every CLF line holds this (the end of the timestamp and the start of the request). */
 const ANCHOR = '] "';
+const ANCHOR_BYTES = Buffer.from(ANCHOR);
 
 export function walkClfFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
   const text = data.subarray(start, end);
   const buf = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-  if (buf.indexOf(ANCHOR) < 0) return NO_FIELDS;
+  if (buf.indexOf(ANCHOR_BYTES) < 0) return NO_FIELDS;
   const m = CLF.exec(buf.toString("utf8"));
   if (m === null) return NO_FIELDS;
   for (let i = 0; i < CLF_KEYS.length; i++) {

@@ -6,7 +6,7 @@
 
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { sumPositions } from "./index-stats.ts";
-import { unionMany } from "./postings.ts";
+import { intersectPositions, unionMany } from "./postings.ts";
 import type { StatField } from "./index-type.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
 import { PAIR_SEPARATOR, type IndexProbe, type TermIndex } from "./types.ts";
@@ -18,10 +18,14 @@ export interface KvTerm {
 }
 
 /** Records of `pairs` (key NUL value terms) whose key is `key` and whose value `accept` takes. */
-export async function keyValuePositions(pairs: TermIndex, key: string, accept: (value: string) => boolean): Promise<Uint32Array> {
+export async function keyValuePositions(pairs: TermIndex, key: string, accept: (value: string) => boolean, within?: Uint32Array): Promise<Uint32Array> {
   const prefix = key + PAIR_SEPARATOR;
   const lists: Uint32Array[] = [];
-  for await (const e of pairs.prefix(prefix)) if (accept(e.term.slice(prefix.length))) lists.push(await e.positions());
+  for await (const e of pairs.prefix(prefix)) {
+    if (!accept(e.term.slice(prefix.length))) continue;
+    const list = within === undefined ? await e.positions() : intersectPositions(within, await e.positions());
+    if (list.length > 0) lists.push(list);
+  }
   return lists.length === 0 ? new Uint32Array(0) : unionMany(lists);
 }
 

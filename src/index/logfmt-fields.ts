@@ -6,10 +6,12 @@
  * with anything else (a bare word, an unterminated quote) is not logfmt. Pure.
  */
 
+import { asciiLower } from "../core/ascii.ts";
 import { NO_FIELDS, verbatim, type FieldVisitor, type FieldWalk, type FormatFields } from "./field-walk.ts";
 
 const PAIR = /([A-Za-z_][A-Za-z0-9_.-]{0,63})=(?:"((?:[^"\\]|\\.)*)"|([^\s"]*))(?=\s|$)/y;
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r" };
+const decoder = new TextDecoder();
 
 /** The pairs of a logfmt line, or undefined when it is not one. */
 export function parseLogfmt(line: string): Array<[string, string]> | undefined {
@@ -23,8 +25,9 @@ export function parseLogfmt(line: string): Array<[string, string]> | undefined {
     PAIR.lastIndex = i;
     const m = PAIR.exec(line);
     if (m === null) return undefined;
-    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c) : m[3]!;
-    out.push([m[1]!.replace(/[A-Z]/g, (c) => c.toLowerCase()), value]);
+    const quoted = m[2];
+    const value = quoted === undefined ? m[3]! : quoted.includes("\\") ? quoted.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c) : quoted;
+    out.push([asciiLower(m[1]!), value]);
     i = PAIR.lastIndex;
   }
   return out.length > 0 ? out : undefined;
@@ -44,8 +47,7 @@ function mayBeLogfmt(data: Uint8Array, start: number, end: number): boolean {
 
 export function walkLogfmtFields(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
   if (start >= end || !mayBeLogfmt(data, start, end)) return NO_FIELDS;
-  const text = data.subarray(start, end);
-  const pairs = parseLogfmt(new TextDecoder().decode(text));
+  const pairs = parseLogfmt(decoder.decode(data.subarray(start, end)));
   if (pairs === undefined) return NO_FIELDS;
   for (const [k, v] of pairs) if (visit(k, v) === true) return { stopped: true, truncated: false };
   return NO_FIELDS;

@@ -36,13 +36,13 @@ export interface PairIndexSpec {
 export function pairIndexType(spec: PairIndexSpec): IndexType {
   const { label: L } = spec;
   /** The key_values answer: exact unless the section dropped something or the key overflowed. */
-  const keyValues = async (section: TermSection, key: string, accept: (v: string) => boolean): Promise<ProbeAnswer> => {
+  const keyValues = async (section: TermSection, key: string, accept: (v: string) => boolean, within?: Uint32Array): Promise<ProbeAnswer> => {
     if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `${L}_values=${section.status}` };
     const overflow = section.index(OVERFLOW_INDEX);
     if (overflow !== undefined && (await overflow.get(key)) !== undefined) {
       return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_values=key '${key}' has too many or too long values to index` };
     }
-    const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), key, accept);
+    const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), key, accept, within);
     const quiet = spec.quietWhenEmpty === true && positions.length === 0;
     return { kind: "positions", positions, detail: quiet ? "" : `${L}_values=${positions.length}` };
   };
@@ -53,7 +53,7 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
     answers: ["kv", "key_exists", "value_exists", "key_values"],
     builder: (o) => spec.builder(o.kvBudget, o.blockBytes),
     async probe(section, probe) {
-      if (probe.kind === "key_values") return keyValues(section, probe.key, probe.accept);
+      if (probe.kind === "key_values") return keyValues(section, probe.key, probe.accept, probe.within);
       const { index, term, label } = kvProbeTerm(probe);
       if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `${L}_${label}=${section.status}` };
       const overflow = section.index(OVERFLOW_INDEX);

@@ -41,8 +41,11 @@ export type IndexProbe =
   | { readonly kind: "kv"; readonly key: string; readonly value: string }
   | { readonly kind: "key_exists"; readonly key: string }
   | { readonly kind: "value_exists"; readonly value: string }
-  /** Records where key `key` has a value `accept` takes (a range scan of the key's pairs). */
-  | { readonly kind: "key_values"; readonly key: string; readonly accept: (value: string) => boolean };
+  /**
+   * Records where key `key` has a value `accept` takes (a range scan of the key's pairs); only
+   * those among `within` when given (each value's positions are cut to it before the union).
+   */
+  | { readonly kind: "key_values"; readonly key: string; readonly accept: (value: string) => boolean; readonly within?: Uint32Array };
 
 export type ProbeKind = IndexProbe["kind"];
 

@@ -106,10 +106,12 @@ describe("explain", () => {
     expect(await steps("ca*")).toEqual([{ index: "token", action: "runtime", reason: "no_prefix", details: "prefix 'ca' may be in unindexed words: scan" }]);
   });
 
-  test("comparisons narrow to records where an indexed value of the key passes", async () => {
-    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_values=0 msg_values=2 (values of 'status' >= 500, checked by scan)" }]);
-    expect(await steps("status>=404")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_values=1 msg_values=2 (values of 'status' >= 404, checked by scan)" }]);
-    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_values=0 msg_values=0 (values of 'nokey' > 1, checked by scan)" }]);
+  test("comparisons are answered by the indexed values of the key (exact when no record also holds a failing one)", async () => {
+    expect(await steps("status>=500")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_values=0 msg_values=2 (values of 'status' >= 500, one value per record: exact)" }]);
+    expect(await steps("status>=404")).toEqual([{ index: "kv", action: "indexed", reason: "indexed", details: "attr_values=1 msg_values=2 (values of 'status' >= 404, one value per record: exact)" }]);
+    expect(await steps("nokey>1")).toEqual([{ index: "kv", action: "skipped", reason: "no_match", details: "attr_values=0 msg_values=0 (values of 'nokey' > 1, one value per record: exact)" }]);
+    const plan = await explain(src, { expr: parseExpr("status>=500"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(plan.chunks[0]!.runtimeFilter).toBe("none"); // exact: no block is read to check
   });
 });
 
@@ -122,6 +124,7 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
     '10.0.0.1 - - [17/May/2015:10:05:03 +0000] "POST /login HTTP/1.1" 502 17 "-" "curl/8"',
     "<11>Feb  5 17:32:18 gw sshd[42]: auth failure",
     'level=warn msg="user created" duration_ms=12',
+    '{"status":200,"code":7} retried: status=503 code=9',
   ];
   let json: SearchSource;
   beforeAll(async () => {
@@ -165,6 +168,10 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
     ["pid=42", [5]],
     ['msg="user created"', [6]],
     ["duration_ms<20", [6]],
+    // The JSON field resolves before the key=value pair: the record holds a passing and a failing value.
+    ["status>=503", [0]],
+    ["status<300", [1, 7]],
+    ["code>8", []],
   ])("%p", async (query, expected) => {
     expect(await jsonLines(query)).toEqual(expected);
   });

@@ -7,7 +7,8 @@
  * `| stats count() by f` groups by exactly what `f=value` and `f>value` match.
  */
 
-import { attrValue, rawFieldValue } from "../predicates/fields.ts";
+import { attrValue } from "../predicates/fields.ts";
+import { FieldResolver } from "../predicates/field-resolver.ts";
 import { asciiLower } from "../../../core/ascii.ts";
 import type { RecordBatch } from "../../../storage/types.ts";
 
@@ -21,9 +22,11 @@ const decoder = new TextDecoder();
 /** Reads field `name` of records; the lowercased name is computed once. */
 export class FieldReader {
   private readonly lower: string;
+  private readonly resolver: FieldResolver;
 
   constructor(readonly name: string) {
     this.lower = asciiLower(name);
+    this.resolver = new FieldResolver(this.lower);
   }
 
   /** True when values are timestamps (µs). */
@@ -47,7 +50,7 @@ export class FieldReader {
     }
     // Sealed blocks decode each distinct attribute map once (records of a block share few).
     const attrs = batch.attrs(i);
-    return attrs[this.name] ?? attrValue(attrs, this.lower) ?? rawFieldValue(batch.data, batch.rawOffsets[i]!, batch.rawOffsets[i + 1]!, this.lower);
+    return attrs[this.name] ?? attrValue(attrs, this.lower) ?? this.resolver.valueAt(batch, i);
   }
 }
 

@@ -3,14 +3,17 @@
  * attribute first, then its raw text) is compared numerically when the query value is a
  * number (a record value that is not a number then never matches, `!=` included), else as
  * ASCII-lowercased strings. The indexes narrow to records where some indexed value of the key
- * passes (a range scan of the key's pairs); the compare runs on those with the resolved value.
+ * passes (a range scan of the key's pairs); when no such record also holds a failing value of
+ * the key, whatever value resolution picks passes, so the positions are exact and no block is
+ * read. Otherwise the compare runs on those records with the resolved value.
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
 import type { Attrs } from "../../../core/record.ts";
 import type { CompareOp } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
-import { attrValue, formatNeedles, markByNeedles, rawFieldValue } from "./fields.ts";
+import { FieldResolver } from "./field-resolver.ts";
+import { attrValue, formatNeedles, markByNeedles } from "./fields.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
@@ -24,6 +27,8 @@ export interface ComparePredicate extends Predicate {
   readonly value: string;
   /** Records that may hold the key in their text (key=value pairs or a format); undefined = all. */
   readonly needles: readonly Needle[] | undefined;
+  /** Reads the key's value from a record's text. */
+  readonly resolver: FieldResolver;
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -66,12 +71,12 @@ export const compareKind: PredicateKind<ComparePredicate> = {
     const key = asciiLower(node.key);
     const formats = formatNeedles(key, "");
     const needles = formats === undefined ? undefined : [compileNeedle(`${key}=`), ...formats];
-    return { kind: compareKind, text: describeExpr(node), key, op: node.op, number: parseNumber(node.value), value: asciiLower(node.value), needles };
+    return { kind: compareKind, text: describeExpr(node), key, op: node.op, number: parseNumber(node.value), value: asciiLower(node.value), needles, resolver: new FieldResolver(key) };
   },
   evaluate(p, m, out) {
     const data = m.batch.data;
     markByNeedles(m, p.needles, out, (rs, re) => {
-      const v = rawFieldValue(data, m.base + rs, m.base + re, p.key);
+      const v = p.resolver.value(data, m.base + rs, m.base + re);
       return v !== undefined && compareValue(p, v);
     });
     // An attribute of the key decides, whatever the text says.
@@ -88,8 +93,17 @@ export const compareKind: PredicateKind<ComparePredicate> = {
     }
   },
   async lookup(p, idx) {
-    // The key's indexed values that pass the comparison; the record's resolved value is checked by scan.
+    // Records with an indexed value of the key that passes. The indexes answering (complete, the
+    // key not overflowed) hold every value resolution can pick, so a record none of whose values
+    // fails matches whichever one it picks; only records with passing and failing values are scanned.
     const found = await probeLookup(p, idx, { kind: "key_values", key: p.key, accept: (v) => compareValue(p, v) });
-    return found.kind === "positions" ? { ...found, details: `${found.details} (values of '${p.key}' ${p.op} ${p.number ?? p.value}, checked by scan)`, narrowed: true } : found;
+    if (found.kind !== "positions") return found;
+    const what = `values of '${p.key}' ${p.op} ${p.number ?? p.value}`;
+    if (found.positions.length === 0) return { ...found, details: `${found.details} (${what}, one value per record: exact)` };
+    const failing = await idx.probe({ kind: "key_values", key: p.key, accept: (v) => !compareValue(p, v), within: found.positions });
+    if (failing.kind === "positions" && failing.positions.length === 0) {
+      return { ...found, details: `${found.details} (${what}, one value per record: exact)` };
+    }
+    return { ...found, details: `${found.details} (${what}, checked by scan)`, narrowed: true };
   },
 };

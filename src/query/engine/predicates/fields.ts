@@ -2,8 +2,8 @@
  * Field resolution for comparisons and glob key=value predicates: a record's field `key` is its
  * attribute (keys compared ASCII-case-insensitively) if it has one, else the field of its
  * format (JSON, access log, syslog, logfmt: index/format-fields.ts, in that order), else the
- * first key=value pair of that key in its raw text (index/kv-extract.ts). The pure helpers here read one record; the predicate kinds
- * pick candidates with needles first.
+ * first key=value pair of that key in its raw text (index/kv-extract.ts). The pure helpers here read one record
+ * (field-resolver.ts reads one key's value fast); the predicate kinds pick candidates with needles first.
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
@@ -40,18 +40,6 @@ export function someRawField(data: Uint8Array, start: number, end: number, visit
   }
   return false;
 }
-
-/** The first value of field `key` (lowercased) in the raw text `data[start, end)`, or undefined. */
-export function rawFieldValue(data: Uint8Array, start: number, end: number, key: string): string | undefined {
-  let found: string | undefined;
-  someRawField(data, start, end, (k, v) => {
-    if (k !== key) return false;
-    found = v;
-    return true;
-  });
-  return found;
-}
-
 
 /**
  * Needles that find every record holding field `key` with value `value` (either "" = any) in

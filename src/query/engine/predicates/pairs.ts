@@ -15,6 +15,7 @@ import type { IndexProbe } from "../../../index/types.ts";
 import type { PredicateNode } from "../../lang/ast.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import type { BatchMatcher } from "../batch-matcher.ts";
+import { FieldResolver } from "./field-resolver.ts";
 import { formatNeedles, markByNeedles } from "./fields.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
@@ -31,6 +32,8 @@ export interface PairPredicate extends Predicate {
   readonly needle: Needle;
   /** Records that may hold the field in a format (index/format-fields.ts); undefined = all. */
   readonly formatNeedles: readonly Needle[] | undefined;
+  /** Reads the key's format fields (parts "pair" and "key"). */
+  readonly resolver: FieldResolver | undefined;
 }
 
 const kvScanner = new KvScanner();
@@ -46,7 +49,8 @@ export function pairKind(name: string, part: PairPart, leaf: (node: PredicateNod
       const key = asciiLower(kv.key);
       const value = asciiLower(kv.value);
       const needle = part === "pair" ? `${key}=${value}` : part === "key" ? `${key}=` : `=${value}`;
-      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle), formatNeedles: formatNeedles(key, value) };
+      const resolver = part === "value" ? undefined : new FieldResolver(key);
+      return { kind, text: describeExpr(node), key, value, needle: compileNeedle(needle), formatNeedles: formatNeedles(key, value), resolver };
     },
     evaluate(p, m, out) {
       m.markAttrs((attrs) => attrsMatch(part, p, attrs), out);
@@ -79,7 +83,9 @@ function messageMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: n
 
 /** Walks the format fields of the record at text offsets [rs, re) and compares them. */
 function formatMatches(part: PairPart, p: PairPredicate, m: BatchMatcher, rs: number, re: number): boolean {
-  return walkFormatFields(m.batch.data, m.base + rs, m.base + re, (k, v) => (part === "value" || k === p.key) && (part === "key" || asciiLower(v) === p.value));
+  const data = m.batch.data;
+  if (p.resolver === undefined) return walkFormatFields(data, m.base + rs, m.base + re, (_k, v) => asciiLower(v) === p.value);
+  return p.resolver.some(data, m.base + rs, m.base + re, (v) => part === "key" || asciiLower(v) === p.value);
 }
 
 /** b[start, end) equals the ASCII string `s` (after ASCII lowering when `fold`). */
