@@ -4,14 +4,17 @@
  * query parser, planner and scanner — which made it several times slower than the next one
  * (issue 11 part 3: first needle query through a fresh server ≤ 3x a warm one). A server calls
  * warmQueryPath() once it is ready: one Search, through the in-process QueryService transport,
- * of a one-record memory store of its own, so no served store is read and nothing is counted
- * in the server's metrics. Resolves with the Search's time in ms; never throws.
+ * of a one-record memory store of its own whose chunk is sealed with the server's index builders
+ * (so the index lookups run too); no served store is read and nothing is counted in the server's
+ * metrics. Resolves with the time it took in ms; never throws.
  */
 
 import { createClient } from "@connectrpc/connect";
 import { errorMessage } from "../core/errors.ts";
 import { nowMicros } from "../core/time.ts";
+import type { SearchSource } from "../query/engine/source.ts";
 import { createMemoryStore } from "../storage/memory/memory-store.ts";
+import type { ChunkStore, SectionBuilderFactory } from "../storage/types.ts";
 import { QueryService } from "./gen/gastrolog/v1/query_pb.ts";
 import type { BuildInfo, HostStore } from "./host.ts";
 import { LocalHost } from "./local-host.ts";
@@ -28,14 +31,22 @@ const settings: HostStore["settings"] = {
   codec: "",
 };
 
+/** How the server searches a store (its index cache, its index builders). */
+export interface WarmupWiring {
+  version: BuildInfo;
+  source(name: string, store: ChunkStore): SearchSource<ChunkStore>;
+  sectionBuilders: SectionBuilderFactory;
+}
+
 /** Runs one Search (matching its one record) in-process; the result says how long it took, or why it failed. */
-export async function warmQueryPath(version: BuildInfo): Promise<{ millis: number; error?: string }> {
+export async function warmQueryPath(w: WarmupWiring): Promise<{ millis: number; error?: string }> {
   const t0 = performance.now();
-  const store = createMemoryStore(STORE);
+  const store = createMemoryStore(STORE, { sectionBuilders: w.sectionBuilders });
   try {
     const now = nowMicros();
     await store.append([{ raw: new TextEncoder().encode("query path warm-up level=info"), attrs: { warm: "up" }, sourceTs: now, ingestTs: now }]);
-    const host = new LocalHost({ stores: [{ name: STORE, source: { name: STORE, store, indexes: () => undefined }, settings }], version });
+    await store.seal();
+    const host = new LocalHost({ stores: [{ name: STORE, source: w.source(STORE, store), settings }], version: w.version });
     host.markReady();
     const client = createClient(QueryService, createQueryTransport(host));
     let hits = 0;
