@@ -48,7 +48,7 @@ import { hostSources } from "./observe.ts";
 import { plainEndpoints } from "./plain-endpoints.ts";
 import { RequestTracker } from "./requests.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
-import { warmQueryPath } from "../../api/query-warmup.ts";
+import { warmQueryPath } from "./query-warmup.ts";
 import { searchSource } from "../stores.ts";
 import { sectionBuilders } from "../section-builders.ts";
 

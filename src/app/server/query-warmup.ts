@@ -10,15 +10,15 @@
  */
 
 import { createClient } from "@connectrpc/connect";
-import { errorMessage } from "../core/errors.ts";
-import { nowMicros } from "../core/time.ts";
-import type { SearchSource } from "../query/engine/source.ts";
-import { createMemoryStore } from "../storage/memory/memory-store.ts";
-import type { ChunkStore, SectionBuilderFactory } from "../storage/types.ts";
-import { QueryService } from "./gen/gastrolog/v1/query_pb.ts";
-import type { BuildInfo, HostStore } from "./host.ts";
-import { LocalHost } from "./local-host.ts";
-import { createQueryTransport } from "./query-transport.ts";
+import { errorMessage } from "../../core/errors.ts";
+import { nowMicros } from "../../core/time.ts";
+import type { SearchSource } from "../../query/engine/source.ts";
+import { createMemoryStore } from "../../storage/memory/memory-store.ts";
+import type { ChunkStore, SectionBuilderFactory } from "../../storage/types.ts";
+import { QueryService } from "../../api/gen/gastrolog/v1/query_pb.ts";
+import type { BuildInfo, HostStore } from "../../api/host.ts";
+import { LocalHost } from "../../api/local-host.ts";
+import { createQueryTransport } from "../../api/query-transport.ts";
 
 const STORE = "query-warm-up";
 

@@ -1,9 +1,9 @@
 /** The query path warm-up: one real Search through the in-process QueryService over an indexed chunk finds its one record. */
 
 import { expect, test } from "bun:test";
-import { indexSectionBuilders } from "../index/builders.ts";
-import { openChunkIndexes } from "../index/open.ts";
-import { ByteCache } from "../storage/byte-cache.ts";
+import { indexSectionBuilders } from "../../index/builders.ts";
+import { openChunkIndexes } from "../../index/open.ts";
+import { ByteCache } from "../../storage/byte-cache.ts";
 import { warmQueryPath } from "./query-warmup.ts";
 
 const cache = new ByteCache();
