@@ -2,7 +2,8 @@
  * Reads a text file's regions: where they start and end (line-aligned, found with a few small
  * reads at open — no full pass) and, on first use, one region's bytes in one buffer plus each
  * record's bounds in it (nothing copied per line, so a needle search over the raw bytes can
- * skip whole blocks); compactLines() builds a batch's payload for the blocks a query reads.
+ * skip whole blocks); a batch's payload is its block compacted in place (compactInPlace) or,
+ * for a few records, a copy of them (compactLines).
  * Line rules are core/lines.ts's LineSplitter (the importer's). Plain pread, not mmap: Bun.mmap
  * opens files read-write, and a truncated file then fails with an error instead of SIGBUS.
  */
@@ -126,7 +127,29 @@ export function loadRegionLines(fd: number, path: string, start: number, end: nu
   return { raw, starts: sink.starts.subarray(0, sink.count), ends: sink.ends.subarray(0, sink.count), count: sink.count, payload: sink.payload, truncated: sink.truncated };
 }
 
-/** Records [from, to) of `l` as one compacted payload and count + 1 offsets into it. */
+/**
+ * Moves records [from, to) of `l` back to back where the first one starts (each only ever moves
+ * towards the start, within its block's bytes), updates their bounds, and returns their count + 1
+ * offsets in `l.raw`. A needle search of `raw` stays correct: a hit counts only inside a record.
+ */
+export function compactInPlace(l: RegionLines, from: number, to: number): Uint32Array {
+  const { raw, starts, ends } = l;
+  const offsets = new Uint32Array(to - from + 1);
+  let at = from < to ? starts[from]! : 0;
+  offsets[0] = at;
+  for (let i = from; i < to; i++) {
+    const s = starts[i]!;
+    const len = ends[i]! - s;
+    if (s !== at) raw.copyWithin(at, s, s + len);
+    starts[i] = at;
+    at += len;
+    ends[i] = at;
+    offsets[i - from + 1] = at;
+  }
+  return offsets;
+}
+
+/** Records [from, to) of `l` copied into one new payload, and count + 1 offsets into it. */
 export function compactLines(l: RegionLines, from: number, to: number): { data: Buffer; offsets: Uint32Array } {
   const { raw, starts, ends } = l;
   let bytes = 0;

@@ -11,7 +11,7 @@ import type { ChunkId } from "../../core/ids.ts";
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import type { BlockInfo, ChunkMeta, TimeRange } from "../types.ts";
-import { compactLines, loadRegionLines, type RegionLines } from "./lines.ts";
+import { compactInPlace, compactLines, loadRegionLines, type RegionLines } from "./lines.ts";
 
 /** Records per timestamp block (and the most records per batch). */
 export const TS_BLOCK = 4096;
@@ -48,14 +48,18 @@ export interface LoadedRegion {
   /** sourceTs per record, valid where `done` marks the block parsed. */
   readonly ts: Float64Array;
   readonly done: Uint8Array;
-  /** Per TS_BLOCK block, its records compacted into one payload once a batch needed them. */
-  readonly blocks: ({ data: Buffer; offsets: Uint32Array } | undefined)[];
+  /**
+   * Per TS_BLOCK block, once a batch needed the whole block: its records' offsets in `raw`, where
+   * they now lie back to back (compacted in place, terminators squeezed out; the record bounds
+   * were moved with them).
+   */
+  readonly blocks: (Uint32Array | undefined)[];
 }
 
 /** One region (chunk) of a text file. */
 export class Region {
   private loaded: LoadedRegion | undefined;
-  /** Bytes of `loaded` as the cache counts them (raw bytes, bounds, timestamps, compacted blocks). */
+  /** Bytes of `loaded` as the cache counts them (raw bytes, bounds, timestamps, block offsets). */
   private loadedBytes = 0;
   private records = -1;
   private raw = -1;
@@ -112,16 +116,20 @@ export class Region {
     return compactLines(this.state().lines, from, to);
   }
 
-  /** Block b's records compacted (record k of the block is data[offsets[k], offsets[k+1])). */
+  /**
+   * Block b's records as one payload (record k of the block is data[offsets[k], offsets[k+1])):
+   * the region buffer itself, the block compacted in place on first use (no second copy of the
+   * file in memory; the records' bytes and bounds stay valid).
+   */
   blockPayload(b: number): { data: Buffer; offsets: Uint32Array } {
     const l = this.state();
-    let p = l.blocks[b];
-    if (p === undefined) {
-      p = l.blocks[b] = compactLines(l.lines, b * TS_BLOCK, Math.min(l.lines.count, (b + 1) * TS_BLOCK));
-      this.loadedBytes += p.data.byteLength + p.offsets.byteLength;
+    let offsets = l.blocks[b];
+    if (offsets === undefined) {
+      offsets = l.blocks[b] = compactInPlace(l.lines, b * TS_BLOCK, Math.min(l.lines.count, (b + 1) * TS_BLOCK));
+      this.loadedBytes += offsets.byteLength;
       this.file.cache.admit(this, this.loadedBytes);
     }
-    return p;
+    return { data: l.lines.raw, offsets };
   }
 
   /**
@@ -200,7 +208,8 @@ export class Region {
   record(pos: number): LogRecord {
     const { raw, starts, ends } = this.state().lines;
     const t = this.file.openTime;
-    return { raw: raw.slice(starts[pos]!, ends[pos]!), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
+    // A copy: compacting its block in place later moves the bytes of the region buffer.
+    return { raw: new Uint8Array(raw.subarray(starts[pos]!, ends[pos]!)), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
   }
 
   /** Event time of the region's records; UNKNOWN until every block has been parsed once. */
