@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FORMAT_FIELDS } from "../src/index/format-fields.ts";
-import { runBinary } from "./support/binary.ts";
+import { gastrologBinary, runBinary } from "./support/binary.ts";
 import { serverDir, startServe, type ServeProc } from "./support/server.ts";
 
 let dir: string;
@@ -83,6 +83,14 @@ test("piped stdin: one command per line, exits at EOF; a failed command makes th
   expect({ code: bad.code, err: bad.stderr }).toEqual({ code: 1, err: "Unknown command: frobnicate. Type 'help' for commands.\n" });
   const empty = await runBinary(["repl", "--embedded", file], { stdin: "" });
   expect({ code: empty.code, out: empty.stdout }).toEqual({ code: 0, out: "" });
+});
+
+test("-c with standard input an open pipe (`sleep 3 | gastrolog repl -c ...`) exits without reading or waiting for it", async () => {
+  // The writer end stays open, unwritten, until the child has exited on its own.
+  const proc = Bun.spawn([await gastrologBinary(), "repl", "--embedded", "-c", "query req=7", file], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+  const [code, out] = await Promise.all([proc.exited, new Response(proc.stdout).text()]);
+  proc.stdin.end();
+  expect({ code, out }).toEqual({ code: 0, out: "2025-03-01T10:00:07.000000Z file=app.log 2025-03-01T10:00:07.000Z WARN svc=api req=7 request served\n--- 1 records (end of results) ---\n" });
 });
 
 test("--output json prints one JSON object per record and keeps messages off stdout", async () => {

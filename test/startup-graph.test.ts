@@ -4,7 +4,7 @@
  * and checks that `version` and `--help` load no server, receivers, SQLite, storage or
  * generated API, and that a local `query` loads no server, receivers, network client or
  * AsyncLocalStorage (only a server meters queries), `repl --embedded -c` no node streams
- * (node:tty included), and that a server loads a receiver protocol's module only when a
+ * (node:tty included) and only the API services its commands call, and that a server loads a receiver protocol's module only when a
  * receiver of that type is configured.
  * A regression in start-up (issue 11 part 2) shows up here as a module name.
  */
@@ -99,7 +99,11 @@ test("repl --embedded -c on a file loads no server, receivers, network client or
   const log = join(dir, "repl.log");
   writeFileSync(log, "2025-03-01T10:00:00Z error one\n");
   const names = ["server", "receivers", "network client", "node streams (process.stdout)"];
-  expect(offenders(await loaded(["repl", "--embedded", "-c", "stats", log]), names)).toEqual(none(names));
+  const mods = await loaded(["repl", "--embedded", "-c", "stats", log]);
+  expect(offenders(mods, names)).toEqual(none(names));
+  // Services load on first use: `stats` needs StoreService alone (and QueryService's client).
+  expect(mods.filter((m) => /^src\/api\/(gen\/gastrolog\/v1\/(config|lifecycle|ingest|token)_pb|services\/(config|lifecycle|ingest|token|query))\.ts$/.test(m))).toEqual([]);
+  expect(["src/api/gen/gastrolog/v1/store_pb.ts", "src/api/services/store.ts"].filter((m) => !mods.includes(m))).toEqual([]);
 });
 
 test("a server loads the module of a receiver type only when a receiver of that type is configured", async () => {

@@ -1,12 +1,12 @@
 /**
  * The API in one place: registerServices() puts every GastroLog service on a ConnectRouter
  * (with routerOptions() from router-options.ts; reflection.ts adds gRPC reflection for the
- * server's listeners), and createInProcessTransport() serves the services without a network,
- * for the REPL's embedded mode and tests.
+ * server's listeners). in-process-transport.ts serves the same services without a network,
+ * each loaded on first use, for the REPL's embedded mode and tests.
  */
 
 import type { DescService } from "@bufbuild/protobuf";
-import { createRouterTransport, type ConnectRouter, type Transport } from "@connectrpc/connect";
+import type { ConnectRouter } from "@connectrpc/connect";
 import { ConfigService } from "./gen/gastrolog/v1/config_pb.ts";
 import { IngestService } from "./gen/gastrolog/v1/ingest_pb.ts";
 import { LifecycleService } from "./gen/gastrolog/v1/lifecycle_pb.ts";
@@ -15,7 +15,6 @@ import { StoreService } from "./gen/gastrolog/v1/store_pb.ts";
 import { wrapUnaryHandlers } from "./decode-errors.ts";
 import { TokenService } from "./gen/gastrolog/v1/token_pb.ts";
 import type { EngineHost } from "./host.ts";
-import { inProcessRouterOptions } from "./router-options.ts";
 import { configService } from "./services/config.ts";
 import { ingestService } from "./services/ingest.ts";
 import { lifecycleService } from "./services/lifecycle.ts";
@@ -35,14 +34,4 @@ export function registerServices(router: ConnectRouter, host: EngineHost): void 
   router.service(IngestService, ingestService(host));
   router.service(TokenService, tokenService(host));
   wrapUnaryHandlers(router.handlers);
-}
-
-/**
- * A Transport that calls the services of `host` in-process (no sockets), for
- * `createClient(QueryService, createInProcessTransport(host))`. Requests and responses are
- * still serialized, so it behaves exactly like the network API (reflection aside: it serves
- * tools on the network, and building its descriptors would slow every embedded start).
- */
-export function createInProcessTransport(host: EngineHost): Transport {
-  return createRouterTransport((router) => registerServices(router, host), { router: inProcessRouterOptions() });
 }

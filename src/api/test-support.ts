@@ -9,7 +9,7 @@ import { createMemoryStore } from "../storage/memory/memory-store.ts";
 import type { RotationPolicy } from "../storage/types.ts";
 import type { HostStore } from "./host.ts";
 import { LocalHost } from "./local-host.ts";
-import { createInProcessTransport } from "./routes.ts";
+import { createInProcessTransport } from "./in-process-transport.ts";
 
 /** A ready LocalHost with one memory store per name (no indexes). */
 export function memoryHost(names: string[], rotation: Partial<RotationPolicy> = {}): LocalHost {

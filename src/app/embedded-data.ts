@@ -5,7 +5,7 @@
  */
 
 import { mkdirSync } from "node:fs";
-import { createInProcessTransport } from "../api/routes.ts";
+import { createInProcessTransport } from "../api/in-process-transport.ts";
 import { configDbPath, openSqliteConfigStore } from "../config/sqlite-store.ts";
 import { LogError } from "../core/errors.ts";
 import { createLogger } from "../observability/logger.ts";

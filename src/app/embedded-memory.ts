@@ -5,7 +5,7 @@
 
 import type { HostStore } from "../api/host.ts";
 import { LocalHost } from "../api/local-host.ts";
-import { createInProcessTransport } from "../api/routes.ts";
+import { createInProcessTransport } from "../api/in-process-transport.ts";
 import { createMemoryStore } from "../storage/memory/memory-store.ts";
 import { versionInfo } from "./build-info.ts";
 import { startDemo, DEMO_ROTATION, type Demo } from "./embedded-demo.ts";

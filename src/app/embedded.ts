@@ -11,7 +11,7 @@
 import type { Transport } from "@connectrpc/connect";
 import type { HostStore } from "../api/host.ts";
 import { LocalHost } from "../api/local-host.ts";
-import { createInProcessTransport } from "../api/routes.ts";
+import { createInProcessTransport } from "../api/in-process-transport.ts";
 import { systemClock } from "../core/time.ts";
 import { importTimestampContext, isPlainPath } from "../ingest/import/defaults.ts";
 import { parseLeadingTimestamp } from "../ingest/parse/timestamp.ts";

@@ -18,6 +18,7 @@ import { DEFAULT_ROTATION as DEFAULT_STORE_ROTATION } from "../config/schema.ts"
 import { parseSize } from "../config/units.ts";
 import { sealWorkerUrl } from "./seal-worker-url.ts";
 import { processCache } from "./process-cache.ts";
+import { byteSearchIndexes } from "../query/engine/byte-search.ts";
 
 /** Default rotation of file stores (the config's default), so seals overlap ingest and stay small. */
 export const DEFAULT_ROTATION = { maxBytes: parseSize(DEFAULT_STORE_ROTATION.file.maxBytes)! };
@@ -65,7 +66,8 @@ export function searchSource(name: string, store: ChunkStore): SearchSource<Chun
     name,
     store,
     indexes(view, meta) {
-      if (meta.indexStatus === "none" || meta.indexStatus === "missing") return undefined;
+      if (meta.indexStatus === "none") return byteSearchIndexes(view);
+      if (meta.indexStatus === "missing") return undefined;
       return openChunkIndexes(view, meta.indexStatus, indexScope(name, meta));
     },
   };

@@ -53,11 +53,11 @@ export type ProbeKind = IndexProbe["kind"];
 export type ProbeMiss = "index_missing" | "budget_exhausted" | "value_not_indexed";
 
 /**
- * An answer to a probe: the positions that may hold it (exact for what the index covers), or
- * why it must be checked at runtime. `detail` is the explain note (e.g. "token=12"; "" says nothing).
+ * An answer to a probe: the positions that may hold it (exact for what the index covers, unless
+ * `narrowed`: then candidates a scan still checks), or why it must be checked at runtime. `detail` is the explain note (e.g. "token=12"; "" says nothing).
  */
 export type ProbeAnswer =
-  | { readonly kind: "positions"; readonly positions: Uint32Array; readonly detail: string }
+  | { readonly kind: "positions"; readonly positions: Uint32Array; readonly detail: string; readonly narrowed?: boolean }
   | { readonly kind: "runtime"; readonly reason: ProbeMiss; readonly detail: string };
 
 /** A sealed chunk's indexes for one query (cheap to make: decoded parts are cached). */

@@ -132,6 +132,12 @@ export interface ChunkView {
    * ("invalid_argument") for a range outside it, CorruptError for damage.
    */
   readSection(name: string, offset: number, length: number): MaybePromise<Uint8Array>;
+  /**
+   * Ascending positions of the records whose stored bytes contain `needle` exactly, found by a
+   * byte search over the chunk's raw data without splitting or copying records; only chunks
+   * that keep their records as plain bytes (text files read in place) offer it.
+   */
+  positionsContaining?(needle: Uint8Array): Uint32Array;
   /** Releases mapped memory, file handles or connections. */
   close(): void;
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Transport } from "@connectrpc/connect";
 import type { HostStore, ReceiverView } from "../../src/api/host.ts";
 import { LocalHost } from "../../src/api/local-host.ts";
-import { createInProcessTransport } from "../../src/api/routes.ts";
+import { createInProcessTransport } from "../../src/api/in-process-transport.ts";
 import type { RecordInput } from "../../src/core/record.ts";
 import { sectionBuilders } from "../../src/app/section-builders.ts";
 import { openEngine } from "../../src/app/server/engine.ts";

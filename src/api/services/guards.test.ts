@@ -10,7 +10,7 @@ import { MemoryConfigStore } from "../../config/memory-store.ts";
 import { createMemoryStore } from "../../storage/memory/memory-store.ts";
 import { QueryService, type AggregateResponse, type SearchResponse } from "../gen/gastrolog/v1/query_pb.ts";
 import { LocalHost } from "../local-host.ts";
-import { createInProcessTransport } from "../routes.ts";
+import { createInProcessTransport } from "../in-process-transport.ts";
 
 const enc = new TextEncoder();
 

@@ -15,7 +15,7 @@ import { IngestService } from "../../api/gen/gastrolog/v1/ingest_pb.ts";
 import { LifecycleService } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { QueryService } from "../../api/gen/gastrolog/v1/query_pb.ts";
 import { StoreService } from "../../api/gen/gastrolog/v1/store_pb.ts";
-import { createInProcessTransport } from "../../api/routes.ts";
+import { createInProcessTransport } from "../../api/in-process-transport.ts";
 import { MemoryConfigStore } from "../../config/memory-store.ts";
 import { silentLogger } from "../../observability/logger.ts";
 import { openEngine, type Engine } from "./engine.ts";

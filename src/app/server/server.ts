@@ -48,6 +48,9 @@ import { hostSources } from "./observe.ts";
 import { plainEndpoints } from "./plain-endpoints.ts";
 import { RequestTracker } from "./requests.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
+import { warmQueryPath } from "./query-warmup.ts";
+import { searchSource } from "../stores.ts";
+import { sectionBuilders } from "../section-builders.ts";
 
 export interface ServeOptions extends AuthFlags {
   dataDir: string;
@@ -224,6 +227,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
+  // The first client Search should not be the first run of the query path's code.
+  void warmQueryPath({ version: host.version(), source: searchSource, sectionBuilders }).then((r) => (r.error === undefined ? log.debug(`query path warmed up in ${Math.round(r.millis)} ms`) : log.warn(`query path warm-up failed: ${r.error}`)));
   const open = listeners;
 
   function shutdown(reason: string): Promise<void> {

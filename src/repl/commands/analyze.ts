@@ -4,7 +4,6 @@
  * with term statistics (GetIndexStats, which reads that chunk's index bodies).
  */
 
-import { GetIndexReportResponseSchema, GetIndexStatsResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
 import { rpcMessage } from "../client.ts";
 import { renderStoreAnalysis, type ChunkReport } from "../render/analyze.ts";
 import { renderChunkAnalysis } from "../render/index-stats.ts";
@@ -12,6 +11,9 @@ import type { Session } from "../session.ts";
 import { showChunk } from "./chunk-arg.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
+
+/** The generated module, loaded only for JSON output (start-up builds no descriptors for it). */
+const pb = () => import("../../api/gen/gastrolog/v1/store_pb.ts");
 
 async function analyzeAll(s: Session, signal: AbortSignal): Promise<boolean> {
   const [stores, chunks] = await Promise.all([s.client.store.listStores({}, { signal }), s.client.store.listChunks({}, { signal })]);
@@ -31,7 +33,7 @@ async function analyzeAll(s: Session, signal: AbortSignal): Promise<boolean> {
       }
     }
     if (s.settings.output === "json") {
-      for (const r of reports) if (r.report) s.row(jsonLine(GetIndexReportResponseSchema, r.report));
+      for (const r of reports) if (r.report) s.row(jsonLine((await pb()).GetIndexReportResponseSchema, r.report));
     } else {
       for (const line of renderStoreAnalysis(st.name, reports)) s.row(line);
     }
@@ -52,6 +54,6 @@ export const analyzeCommand: ReplCommand = {
         return s.fail(`Error: ${rpcMessage(err)}`);
       }
     }
-    return showChunk(s, "analyze", args, GetIndexStatsResponseSchema, (id) => s.client.store.getIndexStats({ chunk: id }, { signal }), renderChunkAnalysis);
+    return showChunk(s, "analyze", args, async () => (await pb()).GetIndexStatsResponseSchema, (id) => s.client.store.getIndexStats({ chunk: id }, { signal }), renderChunkAnalysis);
   },
 };

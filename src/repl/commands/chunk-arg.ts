@@ -32,14 +32,14 @@ function chunkError(s: Session, id: string, err: unknown): false {
 
 /**
  * Checks `args` as a chunk ID, fetches its message and prints it: one JSON line with
- * `output=json`, else `text`'s lines. False (after printing why) on a bad argument or failure.
+ * `output=json` (`schema` loads its descriptor), else `text`'s lines. False (after printing why) on a bad argument or failure.
  */
-export async function showChunk<D extends DescMessage>(s: Session, cmd: string, args: string, schema: D, fetch: (id: string) => Promise<MessageShape<D>>, text: (m: MessageShape<D>) => string[]): Promise<boolean> {
+export async function showChunk<D extends DescMessage>(s: Session, cmd: string, args: string, schema: () => Promise<D>, fetch: (id: string) => Promise<MessageShape<D>>, text: (m: MessageShape<D>) => string[]): Promise<boolean> {
   const id = chunkArg(s, cmd, args);
   if (!id) return false;
   try {
     const m = await fetch(id);
-    if (s.settings.output === "json") s.row(jsonLine(schema, m));
+    if (s.settings.output === "json") s.row(jsonLine(await schema(), m));
     else for (const line of text(m)) s.row(line);
     return true;
   } catch (err) {

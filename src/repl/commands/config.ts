@@ -5,7 +5,6 @@
  */
 
 import { writeFileSync } from "node:fs";
-import { ConfigChangeSchema, ConfigVersionInfoSchema, GetConfigVersionResponseSchema } from "../../api/gen/gastrolog/v1/config_pb.ts";
 import { LogError } from "../../core/errors.ts";
 import { rpcMessage } from "../client.ts";
 import { renderChange, renderDiff, renderHistory, versionLine } from "../render/config.ts";
@@ -13,6 +12,9 @@ import type { Session } from "../session.ts";
 import { splitWords, takeReason } from "../words.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
+
+/** The generated module, loaded only for JSON output (start-up builds no descriptors for it). */
+const pb = () => import("../../api/gen/gastrolog/v1/config_pb.ts");
 
 const USAGE = "config show [V] | set PATH=VALUE... [-m REASON] [--force] | history [N] | diff V1 [V2] | rollback V [-m REASON] [--force] | export [FILE]";
 
@@ -32,8 +34,8 @@ function usage(words: readonly string[], min: number, max: number): void {
 }
 
 /** Prints a write's outcome; false when the server stored it but could not apply it. */
-export function printChange(s: Session, change: Parameters<typeof renderChange>[0]): boolean {
-  if (s.settings.output === "json" && change) s.row(jsonLine(ConfigChangeSchema, change));
+export async function printChange(s: Session, change: Parameters<typeof renderChange>[0]): Promise<boolean> {
+  if (s.settings.output === "json" && change) s.row(jsonLine((await pb()).ConfigChangeSchema, change));
   else for (const line of renderChange(change)) s.row(line);
   if (!change?.applyError) return true;
   return s.fail(`Error: version ${change.version?.version} is stored but the server could not apply all of it: ${change.applyError}`);
@@ -46,7 +48,7 @@ async function run(s: Session, words: string[], signal: AbortSignal): Promise<bo
     case "show": {
       usage(args, 0, 1);
       const r = await s.client.config.getConfigVersion(args[0] === undefined ? {} : { version: versionArg(args[0], "show") }, { signal });
-      if (json) s.row(jsonLine(GetConfigVersionResponseSchema, r));
+      if (json) s.row(jsonLine((await pb()).GetConfigVersionResponseSchema, r));
       else for (const line of [`# ${versionLine(r.info)}`, ...r.configJson.trimEnd().split("\n")]) s.row(line);
       return true;
     }
@@ -60,7 +62,7 @@ async function run(s: Session, words: string[], signal: AbortSignal): Promise<bo
       usage(args, 0, 1);
       const limit = args[0] === undefined ? 0 : Number(versionArg(args[0], "history"));
       const r = await s.client.config.getConfigHistory({ limit }, { signal });
-      if (json) for (const v of r.versions) s.row(jsonLine(ConfigVersionInfoSchema, v));
+      if (json) for (const v of r.versions) s.row(jsonLine((await pb()).ConfigVersionInfoSchema, v));
       else for (const line of renderHistory(r.versions)) s.row(line);
       return true;
     }

@@ -4,7 +4,6 @@
  * sweep deletes expired sealed chunks now), printed like `gastrolog retention`.
  */
 
-import { GetRetentionResponseSchema, SweepRetentionResponseSchema } from "../../api/gen/gastrolog/v1/config_pb.ts";
 import { LogError } from "../../core/errors.ts";
 import { rpcMessage } from "../client.ts";
 import { renderRetention, renderSweep } from "../render/config.ts";
@@ -13,6 +12,9 @@ import { splitWords, takeReason } from "../words.ts";
 import { printChange } from "./config.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
+
+/** The generated module, loaded only for JSON output (start-up builds no descriptors for it). */
+const pb = () => import("../../api/gen/gastrolog/v1/config_pb.ts");
 
 const USAGE = "retention [show] | set STORE maxAge=7d maxBytes=10GB maxChunks=N [-m REASON] | sweep [STORE]";
 
@@ -23,7 +25,7 @@ async function run(s: Session, words: string[], signal: AbortSignal): Promise<bo
     case "show": {
       if (args.length > 0) throw new LogError("invalid_argument", `Usage: ${USAGE}`);
       const r = await s.client.config.getRetention({}, { signal });
-      if (json) s.row(jsonLine(GetRetentionResponseSchema, r));
+      if (json) s.row(jsonLine((await pb()).GetRetentionResponseSchema, r));
       else for (const line of renderRetention(r)) s.row(line);
       return true;
     }
@@ -36,7 +38,7 @@ async function run(s: Session, words: string[], signal: AbortSignal): Promise<bo
     case "sweep": {
       if (args.length > 1) throw new LogError("invalid_argument", "Usage: retention sweep [STORE]");
       const r = await s.client.config.sweepRetention({ store: args[0] ?? "" }, { signal });
-      if (json) s.row(jsonLine(SweepRetentionResponseSchema, r));
+      if (json) s.row(jsonLine((await pb()).SweepRetentionResponseSchema, r));
       else for (const line of renderSweep(r)) s.row(line);
       return r.errors.length === 0;
     }

@@ -1,10 +1,12 @@
 /** `stats`: totals across stores (StoreService.GetStats). */
 
-import { GetStatsResponseSchema } from "../../api/gen/gastrolog/v1/store_pb.ts";
 import { rpcMessage } from "../client.ts";
 import { renderStats } from "../render/system.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
+
+/** The generated module, loaded only for JSON output (start-up builds no descriptors for it). */
+const pb = () => import("../../api/gen/gastrolog/v1/store_pb.ts");
 
 export const statsCommand: ReplCommand = {
   name: "stats",
@@ -14,7 +16,7 @@ export const statsCommand: ReplCommand = {
   async run(s, _args, signal) {
     try {
       const r = await s.client.store.getStats({}, { signal });
-      if (s.settings.output === "json") s.row(jsonLine(GetStatsResponseSchema, r));
+      if (s.settings.output === "json") s.row(jsonLine((await pb()).GetStatsResponseSchema, r));
       else for (const line of renderStats(r)) s.row(line);
       return true;
     } catch (err) {

@@ -1,10 +1,12 @@
 /** `status`: server phase, receivers and each store's active chunk (LifecycleService.Status). */
 
-import { StatusResponseSchema } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { rpcMessage } from "../client.ts";
 import { renderStatus } from "../render/system.ts";
 import { jsonLine } from "./json.ts";
 import type { ReplCommand } from "./command.ts";
+
+/** The generated module, loaded only for JSON output (start-up builds no descriptors for it). */
+const pb = () => import("../../api/gen/gastrolog/v1/lifecycle_pb.ts");
 
 export const statusCommand: ReplCommand = {
   name: "status",
@@ -14,7 +16,7 @@ export const statusCommand: ReplCommand = {
   async run(s, _args, signal) {
     try {
       const r = await s.client.lifecycle.status({}, { signal });
-      if (s.settings.output === "json") s.row(jsonLine(StatusResponseSchema, r));
+      if (s.settings.output === "json") s.row(jsonLine((await pb()).StatusResponseSchema, r));
       else for (const line of renderStatus(r)) s.row(line);
       return true;
     } catch (err) {

@@ -1,9 +1,11 @@
 /**
  * Reads a text file's regions: where they start and end (line-aligned, found with a few small
- * reads at open — no full pass) and, on first use, one region's lines as a compacted payload
- * buffer plus record offsets. Line rules are core/lines.ts's LineSplitter (the importer's).
- * Plain pread, not mmap: terminators must be cut out anyway, and a truncated file then fails
- * with an error instead of SIGBUS.
+ * reads at open — no full pass) and, on first use, one region's bytes in one buffer plus each
+ * record's bounds in it (nothing copied per line, so a needle search over the raw bytes can
+ * skip whole blocks); a batch's payload is its block compacted in place (compactInPlace) or,
+ * for a few records, a copy of them (compactLines).
+ * Line rules are core/lines.ts's LineSplitter (the importer's). Plain pread, not mmap: Bun.mmap
+ * opens files read-write, and a truncated file then fails with an error instead of SIGBUS.
  */
 
 import { readSync } from "node:fs";
@@ -11,21 +13,20 @@ import { LogError } from "../../core/errors.ts";
 import { LineSplitter, type LineSink } from "../../core/lines.ts";
 
 const NL = 10;
-/** Bytes read per pread while loading a region; lines are copied out of this scratch. */
-const PIECE_BYTES = 4 << 20;
-/** Largest payload buffer allocated up front; a region of huge (truncated) lines grows it. */
-const MAX_INITIAL_CAPACITY = 256 << 20;
+/** Most bytes read per pread while loading a region. */
+const PIECE_BYTES = 1 << 20;
 /** Bytes read per probe when looking for the newline that ends a region. */
 const PROBE_BYTES = 64 << 10;
 
-let scratch: Buffer | undefined;
-
-/** One region's records: record i is data[offsets[i], offsets[i+1]). */
+/** One region's records: record i is raw[starts[i], ends[i]) (its terminator left out). */
 export interface RegionLines {
-  readonly data: Uint8Array;
-  /** count + 1 offsets into data. */
-  readonly offsets: Uint32Array;
+  /** The region's file bytes as read. */
+  readonly raw: Buffer;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
   readonly count: number;
+  /** Bytes of all records (terminators excluded). */
+  readonly payload: number;
   /** Record index -> line length before truncation, for lines cut to MAX_RAW_BYTES. */
   readonly truncated: ReadonlyMap<number, number>;
 }
@@ -58,58 +59,107 @@ function nextNewline(fd: number, from: number, size: number): number {
   return -1;
 }
 
-/** Copies each line's kept bytes to the end of the compacted buffer and records its offset. */
-class CompactingSink implements LineSink {
-  /** The pread buffer being split; its lines are copied with the native Buffer.copy. */
-  source: Buffer = Buffer.alloc(0);
-  data: Buffer;
-  offsets: Uint32Array;
+/** Notes where each line's kept bytes lie in the region buffer; nothing is copied. */
+class BoundsSink implements LineSink {
+  starts: Uint32Array;
+  ends: Uint32Array;
   count = 0;
+  /** Bytes of all kept lines (terminators excluded). */
+  payload = 0;
   readonly truncated = new Map<number, number>();
 
-  constructor(capacity: number, expectedLines: number) {
-    this.data = Buffer.allocUnsafe(capacity);
-    this.offsets = new Uint32Array(expectedLines + 1);
+  /** The piece of the region buffer being split, and its offset in the region. */
+  piece: Uint8Array = new Uint8Array(0);
+  pieceStart = 0;
+  /** Start of the line being handed over: just past the previous line's terminator. */
+  private next = 0;
+
+  constructor(
+    private readonly splitter: LineSplitter,
+    expectedLines: number,
+  ) {
+    this.starts = new Uint32Array(expectedLines);
+    this.ends = new Uint32Array(expectedLines);
   }
 
   line(buf: Uint8Array, start: number, end: number, fullLength: number): void {
-    const at = this.offsets[this.count]!;
     const len = end - start;
-    if (at + len > this.data.length) this.data = grow(this.data, at + len);
-    if (buf === this.source) this.source.copy(this.data, at, start, end);
-    else this.data.set(buf.subarray(start, end), at);
-    if (fullLength > len) this.truncated.set(this.count, fullLength);
-    if (this.count + 2 > this.offsets.length) {
-      const more = new Uint32Array(this.offsets.length * 2);
-      more.set(this.offsets);
-      this.offsets = more;
+    // A line spanning pieces comes as the splitter's copy; it lies at `next` in the region.
+    const at = buf === this.piece ? this.pieceStart + start : this.next;
+    if (this.count === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
     }
-    this.offsets[++this.count] = at + len;
+    this.starts[this.count] = at;
+    this.ends[this.count] = at + len;
+    if (fullLength > len) this.truncated.set(this.count, fullLength);
+    this.count++;
+    this.payload += len;
+    this.next = this.splitter.lineEnd;
   }
 }
 
-function grow(buf: Buffer, need: number): Buffer {
-  const next = Buffer.allocUnsafe(Math.max(need, buf.length * 2));
-  buf.copy(next, 0, 0, buf.length);
-  return next;
+function grow(a: Uint32Array): Uint32Array {
+  const more = new Uint32Array(a.length * 2);
+  more.set(a);
+  return more;
 }
 
 /**
- * Splits file bytes [start, end) into records. Throws LogError("unavailable") when the file
- * no longer holds those bytes (truncated or replaced since it was opened).
+ * Reads file bytes [start, end) into one buffer and finds its records' bounds (no per-line
+ * copy). Throws LogError("unavailable") when the file no longer holds those bytes (truncated or
+ * replaced since it was opened).
  */
 export function loadRegionLines(fd: number, path: string, start: number, end: number): RegionLines {
-  const bytes = end - start;
-  const sink = new CompactingSink(Math.min(bytes, MAX_INITIAL_CAPACITY), (bytes >>> 6) + 16);
+  const raw = Buffer.allocUnsafe(end - start);
   const splitter = new LineSplitter();
-  scratch ??= Buffer.allocUnsafe(PIECE_BYTES);
+  const sink = new BoundsSink(splitter, ((end - start) >>> 6) + 16);
+  // Split each piece right after reading it, while it is still in the CPU cache.
   for (let pos = start; pos < end; ) {
-    const got = readSync(fd, scratch, 0, Math.min(PIECE_BYTES, end - pos), pos);
+    const got = readSync(fd, raw, pos - start, Math.min(PIECE_BYTES, end - pos), pos);
     if (got <= 0) throw new LogError("unavailable", `text store: "${path}" ends before byte ${end}: it was truncated or replaced after it was opened`);
-    sink.source = got === scratch.length ? scratch : scratch.subarray(0, got);
-    splitter.push(sink.source, sink);
+    sink.pieceStart = pos - start;
+    sink.piece = raw.subarray(sink.pieceStart, sink.pieceStart + got);
+    splitter.push(sink.piece, sink);
     pos += got;
   }
   splitter.finish(sink);
-  return { data: sink.data, offsets: sink.offsets.subarray(0, sink.count + 1), count: sink.count, truncated: sink.truncated };
+  return { raw, starts: sink.starts.subarray(0, sink.count), ends: sink.ends.subarray(0, sink.count), count: sink.count, payload: sink.payload, truncated: sink.truncated };
+}
+
+/**
+ * Moves records [from, to) of `l` back to back where the first one starts (each only ever moves
+ * towards the start, within its block's bytes), updates their bounds, and returns their count + 1
+ * offsets in `l.raw`. A needle search of `raw` stays correct: a hit counts only inside a record.
+ */
+export function compactInPlace(l: RegionLines, from: number, to: number): Uint32Array {
+  const { raw, starts, ends } = l;
+  const offsets = new Uint32Array(to - from + 1);
+  let at = from < to ? starts[from]! : 0;
+  offsets[0] = at;
+  for (let i = from; i < to; i++) {
+    const s = starts[i]!;
+    const len = ends[i]! - s;
+    if (s !== at) raw.copyWithin(at, s, s + len);
+    starts[i] = at;
+    at += len;
+    ends[i] = at;
+    offsets[i - from + 1] = at;
+  }
+  return offsets;
+}
+
+/** Records [from, to) of `l` copied into one new payload, and count + 1 offsets into it. */
+export function compactLines(l: RegionLines, from: number, to: number): { data: Buffer; offsets: Uint32Array } {
+  const { raw, starts, ends } = l;
+  let bytes = 0;
+  for (let i = from; i < to; i++) bytes += ends[i]! - starts[i]!;
+  const data = Buffer.allocUnsafe(bytes);
+  const offsets = new Uint32Array(to - from + 1);
+  let at = 0;
+  for (let i = from; i < to; i++) {
+    at += raw.copy(data, at, starts[i]!, ends[i]!);
+    offsets[i - from + 1] = at;
+  }
+  return { data, offsets };
 }

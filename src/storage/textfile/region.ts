@@ -11,7 +11,7 @@ import type { ChunkId } from "../../core/ids.ts";
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import type { BlockInfo, ChunkMeta, TimeRange } from "../types.ts";
-import { loadRegionLines, type RegionLines } from "./lines.ts";
+import { compactInPlace, compactLines, loadRegionLines, type RegionLines } from "./lines.ts";
 
 /** Records per timestamp block (and the most records per batch). */
 export const TS_BLOCK = 4096;
@@ -48,11 +48,19 @@ export interface LoadedRegion {
   /** sourceTs per record, valid where `done` marks the block parsed. */
   readonly ts: Float64Array;
   readonly done: Uint8Array;
+  /**
+   * Per TS_BLOCK block, once a batch needed the whole block: its records' offsets in `raw`, where
+   * they now lie back to back (compacted in place, terminators squeezed out; the record bounds
+   * were moved with them).
+   */
+  readonly blocks: (Uint32Array | undefined)[];
 }
 
 /** One region (chunk) of a text file. */
 export class Region {
   private loaded: LoadedRegion | undefined;
+  /** Bytes of `loaded` as the cache counts them (raw bytes, bounds, timestamps, block offsets). */
+  private loadedBytes = 0;
   private records = -1;
   private raw = -1;
   private blockMin = new Float64Array(0);
@@ -81,20 +89,76 @@ export class Region {
     if (this.file.fd < 0) throw new LogError("unavailable", `store '${this.store}' is closed`);
     const lines = loadRegionLines(this.file.fd, this.file.path, this.start, this.end);
     const blocks = Math.ceil(lines.count / TS_BLOCK);
-    if (this.records >= 0 && (lines.count !== this.records || lines.offsets[lines.count] !== this.raw)) {
+    if (this.records >= 0 && (lines.count !== this.records || lines.payload !== this.raw)) {
       throw new LogError("unavailable", `text store: "${this.file.path}" changed after it was opened (bytes ${this.start}-${this.end} hold other lines now)`);
     }
     if (this.records < 0) {
       this.records = lines.count;
       this.truncated = lines.truncated;
-      this.raw = lines.offsets[lines.count]!;
+      this.raw = lines.payload;
       this.blockMin = new Float64Array(blocks).fill(NaN);
       this.blockMax = new Float64Array(blocks).fill(NaN);
     }
-    const l: LoadedRegion = { lines, ts: new Float64Array(lines.count), done: new Uint8Array(blocks) };
+    const l: LoadedRegion = { lines, ts: new Float64Array(lines.count), done: new Uint8Array(blocks), blocks: new Array(blocks).fill(undefined) };
     this.loaded = l;
-    this.file.cache.admit(this, lines.data.byteLength + lines.offsets.byteLength + l.ts.byteLength);
+    this.loadedBytes = lines.raw.byteLength + lines.starts.byteLength * 2 + l.ts.byteLength;
+    this.file.cache.admit(this, this.loadedBytes);
     return l;
+  }
+
+  /** True when block b's compacted payload is loaded. */
+  hasBlockPayload(b: number): boolean {
+    return this.loaded?.blocks[b] !== undefined;
+  }
+
+  /** Records [from, to) compacted, not kept (record k is data[offsets[k - from], offsets[k - from + 1])). */
+  payload(from: number, to: number): { data: Buffer; offsets: Uint32Array } {
+    return compactLines(this.state().lines, from, to);
+  }
+
+  /**
+   * Block b's records as one payload (record k of the block is data[offsets[k], offsets[k+1])):
+   * the region buffer itself, the block compacted in place on first use (no second copy of the
+   * file in memory; the records' bytes and bounds stay valid).
+   */
+  blockPayload(b: number): { data: Buffer; offsets: Uint32Array } {
+    const l = this.state();
+    let offsets = l.blocks[b];
+    if (offsets === undefined) {
+      offsets = l.blocks[b] = compactInPlace(l.lines, b * TS_BLOCK, Math.min(l.lines.count, (b + 1) * TS_BLOCK));
+      this.loadedBytes += offsets.byteLength;
+      this.file.cache.admit(this, this.loadedBytes);
+    }
+    return { data: l.lines.raw, offsets };
+  }
+
+  /**
+   * Ascending positions of the records whose kept bytes contain `needle` exactly (raw bytes,
+   * one native search over the region; no record is split or copied).
+   */
+  positionsContaining(needle: Uint8Array): Uint32Array {
+    const { raw, starts, ends, count } = this.state().lines;
+    const out: number[] = [];
+    let rec = 0;
+    for (let h = raw.indexOf(needle); h >= 0; ) {
+      // The record holding h: starts are ascending, search forward from the last hit's record.
+      let lo = rec;
+      let hi = count;
+      while (lo + 1 < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (starts[mid]! <= h) lo = mid;
+        else hi = mid;
+      }
+      rec = lo;
+      if (h + needle.length <= ends[rec]!) {
+        out.push(rec);
+        // The next record's hits only: skip the rest of this line.
+        rec++;
+        if (rec >= count) break;
+        h = raw.indexOf(needle, starts[rec]!);
+      } else h = raw.indexOf(needle, h + 1);
+    }
+    return Uint32Array.from(out);
   }
 
   /** Drops the loaded lines (the cache calls this); counts and block ranges are kept. */
@@ -125,8 +189,8 @@ export class Region {
   sourceTsOf(pos: number): number {
     const l = this.state();
     if (l.done[Math.floor(pos / TS_BLOCK)] === 1) return l.ts[pos]!;
-    const { data, offsets } = l.lines;
-    const own = this.file.parseTs(data, offsets[pos]!, offsets[pos + 1]!);
+    const { raw, starts, ends } = l.lines;
+    const own = this.file.parseTs(raw, starts[pos]!, ends[pos]!);
     return own !== 0 ? own : this.sourceTs(pos, pos + 1)[0]!;
   }
 
@@ -142,9 +206,10 @@ export class Region {
   }
 
   record(pos: number): LogRecord {
-    const { data, offsets } = this.state().lines;
+    const { raw, starts, ends } = this.state().lines;
     const t = this.file.openTime;
-    return { raw: data.slice(offsets[pos]!, offsets[pos + 1]!), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
+    // A copy: compacting its block in place later moves the bytes of the region buffer.
+    return { raw: new Uint8Array(raw.subarray(starts[pos]!, ends[pos]!)), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
   }
 
   /** Event time of the region's records; UNKNOWN until every block has been parsed once. */
@@ -228,10 +293,10 @@ export class Region {
 
   /** The timestamp of the last timestamped line among the last lines of [first, last], or 0. */
   private lookBack(l: LoadedRegion, first: number, last: number): number {
-    const { data, offsets } = l.lines;
+    const { raw, starts, ends } = l.lines;
     const parse = this.file.parseTs;
     for (let i = last; i >= Math.max(first, last - LOOKBACK_LINES + 1); i--) {
-      const t = parse(data, offsets[i]!, offsets[i + 1]!);
+      const t = parse(raw, starts[i]!, ends[i]!);
       if (t !== 0) return t;
     }
     return 0;
@@ -239,7 +304,7 @@ export class Region {
 
   /** Fills block b's sourceTs starting from `carry`; returns the carry at its end. */
   private parseBlock(l: LoadedRegion, b: number, carry: number): number {
-    const { data, offsets } = l.lines;
+    const { raw, starts, ends } = l.lines;
     const ts = l.ts;
     const parse = this.file.parseTs;
     const open = this.file.openTime;
@@ -247,7 +312,7 @@ export class Region {
     let min = Infinity;
     let max = -Infinity;
     for (let i = b * TS_BLOCK; i < to; i++) {
-      const t = parse(data, offsets[i]!, offsets[i + 1]!);
+      const t = parse(raw, starts[i]!, ends[i]!);
       if (t !== 0) carry = t;
       ts[i] = carry;
       const ev = carry !== 0 ? carry : open;

@@ -1,6 +1,6 @@
 /**
- * ChunkReader over one text file region. Batches view the region's loaded payload and offsets
- * without copying; a batch's sourceTs column is parsed on first access (time filters need it,
+ * ChunkReader over one text file region. Batches view a block's compacted payload (built once,
+ * when a batch first needs that block); a batch's sourceTs column is parsed on first access (time filters need it,
  * a plain text match does not), and a hit's record parses only its own line when that line
  * has a timestamp. Read-only: nothing here writes.
  */
@@ -54,22 +54,31 @@ export class TextChunkReader extends LocalChunkReader {
   }
 
   private *batchRun(from: number, to: number): Generator<RecordBatch> {
-    if (from === to) return;
-    const { data, offsets } = this.region.state().lines;
     let i = from;
     while (i < to) {
-      const limit = Math.min(to, (Math.floor(i / TS_BLOCK) + 1) * TS_BLOCK);
-      const base = offsets[i]!;
+      const block = Math.floor(i / TS_BLOCK);
+      const first = block * TS_BLOCK;
+      const limit = Math.min(to, first + TS_BLOCK);
+      // A whole block is compacted once and kept; a few records (candidates of a needle search) alone.
+      const whole = this.region.hasBlockPayload(block) || (i === first && limit === Math.min(first + TS_BLOCK, this.region.count()));
+      const { data, offsets } = whole ? this.region.blockPayload(block) : this.region.payload(i, limit);
+      const origin = whole ? first : i;
+      const base = offsets[i - origin]!;
       let j = i + 1;
-      while (j < limit && offsets[j + 1]! - base <= BATCH_MAX_RAW_BYTES) j++;
+      while (j < limit && offsets[j + 1 - origin]! - base <= BATCH_MAX_RAW_BYTES) j++;
       const n = j - i;
       // writeTs and ingestTs are the store's open time for every record; sourceTs is parsed on first use.
       const stamps = this.stamps.subarray(0, n);
       const start = i;
       const region = this.region;
-      yield new ColumnBatch(start, n, data, offsets.subarray(start, j + 1), stamps, stamps, () => region.sourceTs(start, start + n), new RegionAttrs(region, start), (k) => region.sourceTsOf(start + k));
+      yield new ColumnBatch(start, n, data, offsets.subarray(start - origin, j - origin + 1), stamps, stamps, () => region.sourceTs(start, start + n), new RegionAttrs(region, start), (k) => region.sourceTsOf(start + k));
       i = j;
     }
+  }
+
+  positionsContaining(needle: Uint8Array): Uint32Array {
+    this.check(0, 0);
+    return this.region.positionsContaining(needle);
   }
 
   blocks(): readonly BlockInfo[] {

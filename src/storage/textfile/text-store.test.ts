@@ -135,6 +135,17 @@ describe("text file store records", () => {
     ]);
   });
 
+  test("records read before their block is compacted for a batch keep their bytes", () => {
+    using d = tempDir("gl-text-");
+    const content = Array.from({ length: 9000 }, (_, i) => `${i + 1} line ${i}\r`).join("\n");
+    const s = open([write(d.path, "c.log", content)]);
+    const r = s.open(s.chunks()[0]!.id);
+    const early = [0, 4095, 4096, 8999].map((p) => r.record(p));
+    const batched = readAll(s);
+    expect(early.map((x) => latin1.decode(x.raw))).toEqual([0, 4095, 4096, 8999].map((p) => batched[p]!.raw));
+    expect(batched).toEqual(model([{ name: "c.log", bytes: enc(content) }]));
+  });
+
   test("several files: chunks in order, attrs per file, timestamps do not carry across files", () => {
     using d = tempDir("gl-text-");
     const a = write(d.path, "a.log", "3 a1\na2\n");

@@ -58,9 +58,11 @@ class LruCache implements RegionCache {
     this.sizes.set(r, s);
   }
 
+  /** Counts `r` at `bytes` (again, when it grew), evicting the least recently used beyond the budget. */
   admit(r: Region, bytes: number): void {
+    this.used += bytes - (this.sizes.get(r) ?? 0);
+    this.sizes.delete(r);
     this.sizes.set(r, bytes);
-    this.used += bytes;
     for (const [old, s] of this.sizes) {
       if (this.used <= this.budget || old === r) break;
       old.evict();

@@ -78,6 +78,6 @@ export const globKind: PredicateKind<GlobPredicate> = {
     // Up to TOKEN_MAX_LEN bytes the prefix lookup is exact: a word starting with the prefix
     // starts a token run with it, and every such run is indexed (isIndexablePrefix).
     const found = await probeLookup(p, idx, { kind: "token_prefix", prefix: p.glob.prefix.slice(0, TOKEN_MAX_LEN) });
-    return found.kind === "positions" ? { ...found, narrowed: p.glob.prefix.length > TOKEN_MAX_LEN } : found;
+    return found.kind === "positions" ? { ...found, narrowed: found.narrowed === true || p.glob.prefix.length > TOKEN_MAX_LEN } : found;
   },
 };

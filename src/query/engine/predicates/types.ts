@@ -45,7 +45,7 @@ export interface PredicateKind<P extends Predicate = Predicate> {
 /** The chunk's answer to `probe` as `p`'s lookup: the positions, or a runtime step saying why not. */
 export async function probeLookup(p: Predicate, idx: ChunkIndexes, probe: IndexProbe): Promise<Lookup> {
   const a = await idx.probe(probe);
-  return a.kind === "runtime" ? runtimeStep(p, a.reason, a.detail) : { kind: "positions", positions: a.positions, details: a.detail };
+  return a.kind === "runtime" ? runtimeStep(p, a.reason, a.detail) : { kind: "positions", positions: a.positions, details: a.detail, narrowed: a.narrowed };
 }
 
 /** A runtime step: the predicate is checked while scanning, for the reason given. */

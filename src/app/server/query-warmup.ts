@@ -1,0 +1,61 @@
+/**
+ * A server's first Search runs much code for the first time — the Connect handler and
+ * serialization path, the protobuf codec of SearchRequest/SearchResponse, QueryService, the
+ * query parser, planner and scanner — which made it several times slower than the next one
+ * (issue 11 part 3: first needle query through a fresh server ≤ 3x a warm one). A server calls
+ * warmQueryPath() once it is ready: one Search, through the in-process QueryService transport,
+ * of a one-record memory store of its own whose chunk is sealed with the server's index builders
+ * (so the index lookups run too); no served store is read and nothing is counted in the server's
+ * metrics. Resolves with the time it took in ms; never throws.
+ */
+
+import { createClient } from "@connectrpc/connect";
+import { errorMessage } from "../../core/errors.ts";
+import { nowMicros } from "../../core/time.ts";
+import type { SearchSource } from "../../query/engine/source.ts";
+import { createMemoryStore } from "../../storage/memory/memory-store.ts";
+import type { ChunkStore, SectionBuilderFactory } from "../../storage/types.ts";
+import { QueryService } from "../../api/gen/gastrolog/v1/query_pb.ts";
+import type { BuildInfo, HostStore } from "../../api/host.ts";
+import { LocalHost } from "../../api/local-host.ts";
+import { createQueryTransport } from "../../api/query-transport.ts";
+
+const STORE = "query-warm-up";
+
+const settings: HostStore["settings"] = {
+  kind: "memory",
+  dir: "",
+  rotation: { maxBytes: 0, maxRecords: 0, maxAgeMicros: 0 },
+  durability: { kind: "never" },
+  route: "",
+  codec: "",
+};
+
+/** How the server searches a store (its index cache, its index builders). */
+export interface WarmupWiring {
+  version: BuildInfo;
+  source(name: string, store: ChunkStore): SearchSource<ChunkStore>;
+  sectionBuilders: SectionBuilderFactory;
+}
+
+/** Runs one Search (matching its one record) in-process; the result says how long it took, or why it failed. */
+export async function warmQueryPath(w: WarmupWiring): Promise<{ millis: number; error?: string }> {
+  const t0 = performance.now();
+  const store = createMemoryStore(STORE, { sectionBuilders: w.sectionBuilders });
+  try {
+    const now = nowMicros();
+    await store.append([{ raw: new TextEncoder().encode("query path warm-up level=info"), attrs: { warm: "up" }, sourceTs: now, ingestTs: now }]);
+    await store.seal();
+    const host = new LocalHost({ stores: [{ name: STORE, source: w.source(STORE, store), settings }], version: w.version });
+    host.markReady();
+    const client = createClient(QueryService, createQueryTransport(host));
+    let hits = 0;
+    for await (const r of client.search({ query: { store: STORE, text: "warm-up level=info", limit: 10 } })) hits += r.hits.length;
+    if (hits !== 1) return { millis: performance.now() - t0, error: `warm-up search found ${hits} records, not 1` };
+    return { millis: performance.now() - t0 };
+  } catch (err) {
+    return { millis: performance.now() - t0, error: errorMessage(err) };
+  } finally {
+    await store.close();
+  }
+}
