@@ -54,6 +54,10 @@ export class TextTail {
       return; // deleted: its regions stay readable through our descriptor until it comes back
     }
     if (st.dev === this.dev && st.ino === this.ino) return;
+    // Another file holds the path now: read the old one to its end once more, since lines
+    // written to it between the read above and the stat (before the new file was created)
+    // would otherwise be lost.
+    this.extend(host);
     let fd: number;
     try {
       fd = openSync(this.path, "r");
