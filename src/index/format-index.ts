@@ -11,9 +11,10 @@
 
 import type { IndexType } from "./index-type.ts";
 import type { FormatFields } from "./field-walk.ts";
+import { ClfPairReader } from "./clf-pairs.ts";
 import { JsonPairReader } from "./json-pairs.ts";
 import { KV_MAX_LEN } from "./kv-extract.ts";
-import { MessageKvIndexBuilder, type RecordPairs } from "./msgkv-builder.ts";
+import { MessageKvIndexBuilder, type PairSink, type RecordPairs } from "./msgkv-builder.ts";
 import { pairIndexType } from "./msgkv-index.ts";
 
 const encoder = new TextEncoder();
@@ -51,11 +52,19 @@ function walkerPairs(format: FormatFields): RecordPairs {
   };
 }
 
-/** The same pairs as walkerPairs, cheaper: JSON read as bytes where it can be. */
+/** Reads a record's pairs at seal without its walker where it can: "walker" when it cannot. */
+interface SealReader {
+  pairs(data: Uint8Array, start: number, end: number, sink: PairSink): "none" | "done" | "walker";
+}
+
+/** Per format, a byte reader giving exactly its walker's pairs, or handing the record back. */
+const SEAL_READERS: Record<string, () => SealReader> = { json: () => new JsonPairReader(), clf: () => new ClfPairReader() };
+
+/** The same pairs as walkerPairs, cheaper where the format has a seal reader. */
 function formatPairs(format: FormatFields): RecordPairs {
   const walker = walkerPairs(format);
-  if (format.name !== "json") return walker;
-  const reader = new JsonPairReader();
+  const reader = SEAL_READERS[format.name]?.();
+  if (reader === undefined) return walker;
   return (data, start, end, sink) => {
     if (reader.pairs(data, start, end, sink) === "walker") walker(data, start, end, sink);
   };

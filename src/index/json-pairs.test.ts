@@ -1,65 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { JsonPairReader } from "./json-pairs.ts";
 import { walkJsonFields } from "./json-fields.ts";
-import { KV_MAX_LEN } from "./kv-extract.ts";
-import type { PairSink } from "./msgkv-builder.ts";
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-/** A sink that lists what it receives, in the walker's terms ("key=value", "overflow key", "drop"). */
-function recordingSink(): PairSink & { events: string[] } {
-  const scratch = new Uint8Array(2 * KV_MAX_LEN + 1);
-  const events: string[] = [];
-  return {
-    scratch,
-    events,
-    pair: (kl, end) => {
-      events.push(`${dec.decode(scratch.subarray(0, kl))}=${dec.decode(scratch.subarray(kl + 1, end))}`);
-      return true;
-    },
-    overflowKey: (kl) => void events.push(`overflow ${dec.decode(scratch.subarray(0, kl))}`),
-    drop: () => void events.push("drop"),
-  };
-}
-
-/** What the JSON walker reports for `line`, as the index builder turns it into pair events. */
-function walkerEvents(line: string): string[] {
-  const raw = enc.encode(line);
-  const events: string[] = [];
-  const walk = walkJsonFields(raw, 0, raw.length, (k, v) => {
-    const key = k.replace(/[A-Z]/g, (c) => c.toLowerCase());
-    const value = v.replace(/[A-Z]/g, (c) => c.toLowerCase());
-    if (enc.encode(key).length > KV_MAX_LEN || key.length > KV_MAX_LEN) events.push("drop");
-    else if (value === "" || value.length > KV_MAX_LEN || enc.encode(value).length > KV_MAX_LEN) events.push(`overflow ${key}`);
-    else events.push(`${key}=${value}`);
-  });
-  if (walk.truncated) events.push("drop");
-  return events.sort();
-}
+import { readerEvents, rng, walkerEvents } from "./seal-reader-test-support.ts";
 
 const reader = new JsonPairReader();
-
-/** The reader's events for `line` (sorted), or "walker" when it hands the line back. */
-function readerEvents(line: string): string[] | "walker" {
-  const raw = enc.encode(line);
-  const sink = recordingSink();
-  const r = reader.pairs(raw, 0, raw.length, sink);
-  if (r === "walker") return "walker";
-  if (r === "none") expect(sink.events).toEqual([]);
-  return sink.events.sort();
-}
-
-/** Deterministic pseudo-random numbers (xorshift). */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+const walker = (line: string) => walkerEvents(walkJsonFields, line);
 
 function randomValue(r: () => number, depth: number): unknown {
   const k = Math.floor(r() * (depth > 3 ? 7 : 9));
@@ -137,8 +82,8 @@ describe("JSON pairs at seal", () => {
     `{"d":${"[".repeat(20)}1${"]".repeat(20)}}`,
     `{${Array.from({ length: 257 }, (_, i) => `"k${i}":${i}`).join(",")}}`,
   ])("case %#: the walker's pairs", (line) => {
-    const got = readerEvents(line);
-    if (got !== "walker") expect(got).toEqual(walkerEvents(line));
+    const got = readerEvents(reader, line);
+    if (got !== "walker") expect(got).toEqual(walker(line));
   });
 
   test("random objects and respellings: the walker's pairs, most read without it", () => {
@@ -148,10 +93,10 @@ describe("JSON pairs at seal", () => {
     for (let i = 0; i < n; i++) {
       const top = r() < 0.8 ? { v: randomValue(r, 0), Id: randomValue(r, 2), "10": randomValue(r, 1) } : randomValue(r, 0);
       const line = respell(r, JSON.stringify(top) ?? "null");
-      const got = readerEvents(line);
+      const got = readerEvents(reader, line);
       if (got === "walker") continue;
       read++;
-      expect(got, line).toEqual(walkerEvents(line));
+      expect(got, line).toEqual(walker(line));
     }
     expect(read).toBeGreaterThan(n / 2);
   });

@@ -1,0 +1,164 @@
+/**
+ * The access log (CLF) format index's pairs at seal without strings: first a byte test of the
+ * line's shape (`host ident user [`), which every line the CLF walker (clf-fields.ts) parses
+ * has; then, for an ASCII line without a backslash in its quoted fields, the walker's pattern
+ * matched on bytes (same fields, same backtracking outcome), each field written lowercased
+ * straight into the pair sink. Other lines of that shape go to the walker ("walker"), which
+ * stays the definition.
+ */
+
+import { ASCII_LOWER } from "../core/ascii.ts";
+import { CLF_KEYS } from "./clf-fields.ts";
+import { KV_MAX_LEN } from "./kv-extract.ts";
+import type { PairSink } from "./msgkv-builder.ts";
+
+/** "none": no CLF fields; "done": pairs reported; "walker": run the CLF walker instead. */
+export type ClfPairsResult = "none" | "done" | "walker";
+
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const KEY_BYTES = CLF_KEYS.map((k) => new TextEncoder().encode(k));
+
+/** JavaScript's `\s` for ASCII: tab, newline, vertical tab, form feed, carriage return, space. */
+function isSpace(b: number): boolean {
+  return b === SPACE || (b >= 0x09 && b <= 0x0d);
+}
+
+/** Reads one line; reused across lines. */
+export class ClfPairReader {
+  /** Field i is data[from[i], to[i]); from[i] = -1 when absent. */
+  private readonly from = new Int32Array(CLF_KEYS.length);
+  private readonly to = new Int32Array(CLF_KEYS.length);
+  private data: Uint8Array = new Uint8Array(0);
+  private end = 0;
+
+  /** Reports the CLF fields of `data[start, end)` to `sink`, or says the walker must. */
+  pairs(data: Uint8Array, start: number, end: number, sink: PairSink): ClfPairsResult {
+    this.data = data;
+    this.end = end;
+    let at = start;
+    for (let f = 0; f < 3; f++) {
+      const e = this.wordEnd(at);
+      if (e === at || data[e] !== SPACE) return "none";
+      this.set(f, at, e);
+      at = e + 1;
+    }
+    if (at >= end || data[at] !== 0x5b) return "none";
+    for (let i = start; i < end; i++) if (data[i]! >= 0x80) return "walker";
+    const close = data.indexOf(0x5d, at + 1);
+    if (close < 0 || close >= end || close === at + 1 || data[close + 1] !== SPACE || data[close + 2] !== QUOTE || close + 2 >= end) return "none";
+    this.set(3, at + 1, close);
+    const methodEnd = this.wordEnd(close + 3);
+    if (methodEnd === close + 3 || data[methodEnd] !== SPACE) return "none";
+    this.set(4, close + 3, methodEnd);
+    const tail = this.request(methodEnd + 1);
+    if (tail === "walker" || tail === "none") return tail;
+    this.report(sink);
+    return "done";
+  }
+
+  /**
+   * `(\S*?)(?: (\S+))?"` then the rest at `p0`: the lazy path first ends at a quote closing
+   * its word, else the path is the word and the protocol the next word less its closing quote.
+   */
+  private request(p0: number): "none" | "walker" | "ok" {
+    const data = this.data;
+    const r = this.wordEnd(p0);
+    if (r > p0 && data[r - 1] === QUOTE) {
+      const rest = this.rest(r);
+      if (rest !== "none") {
+        this.set(5, p0, r - 1);
+        this.from[6] = -1;
+        return rest;
+      }
+    }
+    if (r >= this.end || data[r] !== SPACE) return "none";
+    const r2 = this.wordEnd(r + 1);
+    if (r2 - (r + 1) < 2 || data[r2 - 1] !== QUOTE) return "none";
+    const rest = this.rest(r2);
+    if (rest !== "none") {
+      this.set(5, p0, r);
+      this.set(6, r + 1, r2 - 1);
+    }
+    return rest;
+  }
+
+  /** ` (\d{3}) (\d+|-)(?: "referer" "user_agent")?(?:\s|$)` at `p`. */
+  private rest(p: number): "none" | "walker" | "ok" {
+    const data = this.data;
+    const end = this.end;
+    if (p + 5 > end || data[p] !== SPACE || !digit(data[p + 1]!) || !digit(data[p + 2]!) || !digit(data[p + 3]!) || data[p + 4] !== SPACE) return "none";
+    this.set(7, p + 1, p + 4);
+    const bs = p + 5;
+    let be = bs;
+    while (be < end && digit(data[be]!)) be++;
+    if (be === bs) {
+      if (bs >= end || data[bs] !== 0x2d) return "none";
+      be = bs + 1;
+    }
+    this.set(8, bs, be);
+    this.from[9] = this.from[10] = -1;
+    if (be + 1 < end && data[be] === SPACE && data[be + 1] === QUOTE) {
+      const refEnd = this.quotedEnd(be + 2);
+      if (refEnd === -2) return "walker";
+      if (refEnd >= 0 && data[refEnd + 1] === SPACE && data[refEnd + 2] === QUOTE && refEnd + 2 < end) {
+        const agentEnd = this.quotedEnd(refEnd + 3);
+        if (agentEnd === -2) return "walker";
+        if (agentEnd >= 0 && (agentEnd + 1 === end || isSpace(data[agentEnd + 1]!))) {
+          this.set(9, be + 2, refEnd);
+          this.set(10, refEnd + 3, agentEnd);
+          return "ok";
+        }
+      }
+    }
+    return be === end || isSpace(data[be]!) ? "ok" : "none";
+  }
+
+  /** The closing quote of a quoted field starting at `i`; -1 when none, -2 at a backslash. */
+  private quotedEnd(i: number): number {
+    const data = this.data;
+    for (; i < this.end; i++) {
+      const c = data[i]!;
+      if (c === QUOTE) return i;
+      if (c === 0x5c) return -2;
+    }
+    return -1;
+  }
+
+  /** The end of the run of non-space bytes at `i`. */
+  private wordEnd(i: number): number {
+    const data = this.data;
+    while (i < this.end && !isSpace(data[i]!)) i++;
+    return i;
+  }
+
+  private set(field: number, from: number, to: number): void {
+    this.from[field] = from;
+    this.to[field] = to;
+  }
+
+  /** The fields, as the walker reports them: `-` and empty fields left out. */
+  private report(sink: PairSink): void {
+    const s = sink.scratch;
+    const data = this.data;
+    for (let f = 0; f < CLF_KEYS.length; f++) {
+      const from = this.from[f]!;
+      const to = this.to[f]!;
+      if (from < 0 || to === from || (to === from + 1 && data[from] === 0x2d)) continue;
+      const key = KEY_BYTES[f]!;
+      s.set(key, 0);
+      s[key.length] = 0;
+      if (to - from > KV_MAX_LEN) {
+        sink.overflowKey(key.length);
+        continue;
+      }
+      let e = key.length + 1;
+      for (let j = from; j < to; j++) s[e++] = ASCII_LOWER[data[j]!]!;
+      if (!sink.pair(key.length, e)) return;
+    }
+  }
+}
+
+function digit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
