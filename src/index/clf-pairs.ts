@@ -45,8 +45,9 @@ export class ClfPairReader {
     }
     if (at >= end || data[at] !== 0x5b) return "none";
     for (let i = start; i < end; i++) if (data[i]! >= 0x80) return "walker";
-    const close = data.indexOf(0x5d, at + 1);
-    if (close < 0 || close >= end || close === at + 1 || data[close + 1] !== SPACE || data[close + 2] !== QUOTE || close + 2 >= end) return "none";
+    let close = at + 1;
+    while (close < end && data[close] !== 0x5d) close++;
+    if (close >= end || close === at + 1 || data[close + 1] !== SPACE || data[close + 2] !== QUOTE || close + 2 >= end) return "none";
     this.set(3, at + 1, close);
     const methodEnd = this.wordEnd(close + 3);
     if (methodEnd === close + 3 || data[methodEnd] !== SPACE) return "none";

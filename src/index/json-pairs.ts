@@ -43,9 +43,10 @@ export class JsonPairReader {
 
   /** Reports the JSON fields of `data[start, end)` to `sink`, or says the walker must. */
   pairs(data: Uint8Array, start: number, end: number, sink: PairSink): JsonPairsResult {
-    const open = data.indexOf(0x7b, start);
-    if (open < 0 || open >= end) return "none";
-    const close = data.subarray(open, end).lastIndexOf(0x7d) + open;
+    let open = start;
+    while (open < end && data[open] !== 0x7b) open++;
+    let close = end - 1;
+    while (close > open && data[close] !== 0x7d) close--;
     if (close <= open) return "none";
     this.data = data;
     this.pos = open;
@@ -181,14 +182,16 @@ export class JsonPairReader {
   /** Past the string opening at pos (ASCII without escapes; else UNSUPPORTED). */
   private readString(): void {
     const data = this.data;
-    const q = data.indexOf(QUOTE, this.pos + 1);
-    if (q < 0 || q >= this.limit) throw NOT_JSON;
-    for (let i = this.pos + 1; i < q; i++) {
+    for (let i = this.pos + 1; i < this.limit; i++) {
       const c = data[i]!;
+      if (c === QUOTE) {
+        this.pos = i + 1;
+        return;
+      }
       if (c < 0x20) throw NOT_JSON;
       if (c >= 0x80 || c === BACKSLASH) throw UNSUPPORTED;
     }
-    this.pos = q + 1;
+    throw NOT_JSON;
   }
 
   /**
