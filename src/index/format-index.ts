@@ -15,6 +15,7 @@ import { ClfPairReader } from "./clf-pairs.ts";
 import { JsonPairReader } from "./json-pairs.ts";
 import { KV_MAX_LEN } from "./kv-extract.ts";
 import { LogfmtPairReader } from "./logfmt-pairs.ts";
+import { SyslogPairReader } from "./syslog-pairs.ts";
 import { MessageKvIndexBuilder, type PairSink, type RecordPairs } from "./msgkv-builder.ts";
 import { pairIndexType } from "./msgkv-index.ts";
 
@@ -59,7 +60,7 @@ interface SealReader {
 }
 
 /** Per format, a byte reader giving exactly its walker's pairs, or handing the record back. */
-const SEAL_READERS: Record<string, () => SealReader> = { json: () => new JsonPairReader(), clf: () => new ClfPairReader(), logfmt: () => new LogfmtPairReader() };
+const SEAL_READERS: Record<string, () => SealReader> = { json: () => new JsonPairReader(), clf: () => new ClfPairReader(), syslog: () => new SyslogPairReader(), logfmt: () => new LogfmtPairReader() };
 
 /** The same pairs as walkerPairs, cheaper where the format has a seal reader. */
 function formatPairs(format: FormatFields): RecordPairs {
