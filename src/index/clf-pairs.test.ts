@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ClfPairReader } from "./clf-pairs.ts";
 import { walkClfFields } from "./clf-fields.ts";
-import { readerEvents, rng, walkerEvents } from "./seal-reader-test-support.ts";
+import { expectDamagedLinesMatch, readerEvents, walkerEvents } from "./seal-reader-test-support.ts";
 
 const reader = new ClfPairReader();
 const walker = (line: string) => walkerEvents(walkClfFields, line);
@@ -29,22 +29,6 @@ const LINES = [
   '{"ts":"2024-03-01T00:00:00.000Z","level":"warn"}',
 ];
 
-/** A damaged copy of `line`: one byte replaced, removed or a space doubled, or cut short. */
-function damage(r: () => number, line: string): string {
-  const at = Math.floor(r() * line.length);
-  const bytes = ' "[]-\\\t0a/';
-  switch (Math.floor(r() * 4)) {
-    case 0:
-      return line.slice(0, at) + bytes[Math.floor(r() * bytes.length)] + line.slice(at + 1);
-    case 1:
-      return line.slice(0, at) + line.slice(at + 1);
-    case 2:
-      return line.slice(0, at) + bytes[Math.floor(r() * bytes.length)] + line.slice(at);
-    default:
-      return line.slice(0, at);
-  }
-}
-
 describe("CLF pairs at seal", () => {
   test.each(LINES)("case %#: the walker's pairs", (line) => {
     const got = readerEvents(reader, line);
@@ -52,20 +36,6 @@ describe("CLF pairs at seal", () => {
   });
 
   test("damaged lines: the walker's pairs, most read without it", () => {
-    const r = rng(7);
-    let read = 0;
-    let parsed = 0;
-    const n = 30_000;
-    for (let i = 0; i < n; i++) {
-      let line = LINES[Math.floor(r() * 14)]!;
-      for (let d = Math.floor(r() * 3); d >= 0; d--) line = damage(r, line);
-      const got = readerEvents(reader, line);
-      if (got === "walker") continue;
-      read++;
-      if (got.length > 0) parsed++;
-      expect(got, line).toEqual(walker(line));
-    }
-    expect(read).toBeGreaterThan(n * 0.8);
-    expect(parsed).toBeGreaterThan(n / 4);
+    expectDamagedLinesMatch({ reader, walk: walkClfFields, lines: LINES.slice(0, 14), alphabet: ' "[]-\\\t0a/', seed: 7, minRead: 0.8, minParsed: 0.25 });
   });
 });

@@ -7,10 +7,9 @@
  * stays the definition.
  */
 
-import { ASCII_LOWER } from "../core/ascii.ts";
 import { CLF_KEYS } from "./clf-fields.ts";
-import { KV_MAX_LEN } from "./kv-extract.ts";
-import type { PairSink } from "./msgkv-builder.ts";
+import { sinkPair, type PairSink } from "./msgkv-builder.ts";
+import { FieldRanges, isDigit, isSpace, wordEnd } from "./seal-bytes.ts";
 
 /** "none": no CLF fields; "done": pairs reported; "walker": run the CLF walker instead. */
 export type ClfPairsResult = "none" | "done" | "walker";
@@ -19,16 +18,11 @@ const SPACE = 0x20;
 const QUOTE = 0x22;
 const KEY_BYTES = CLF_KEYS.map((k) => new TextEncoder().encode(k));
 
-/** JavaScript's `\s` for ASCII: tab, newline, vertical tab, form feed, carriage return, space. */
-function isSpace(b: number): boolean {
-  return b === SPACE || (b >= 0x09 && b <= 0x0d);
-}
 
 /** Reads one line; reused across lines. */
 export class ClfPairReader {
-  /** Field i is data[from[i], to[i]); from[i] = -1 when absent. */
-  private readonly from = new Int32Array(CLF_KEYS.length);
-  private readonly to = new Int32Array(CLF_KEYS.length);
+  /** Field i in CLF_KEYS order. */
+  private readonly fields = new FieldRanges(CLF_KEYS.length);
   private data: Uint8Array = new Uint8Array(0);
   private end = 0;
 
@@ -38,9 +32,9 @@ export class ClfPairReader {
     this.end = end;
     let at = start;
     for (let f = 0; f < 3; f++) {
-      const e = this.wordEnd(at);
+      const e = wordEnd(this.data, at, this.end);
       if (e === at || data[e] !== SPACE) return "none";
-      this.set(f, at, e);
+      this.fields.set(f, at, e);
       at = e + 1;
     }
     if (at >= end || data[at] !== 0x5b) return "none";
@@ -48,10 +42,10 @@ export class ClfPairReader {
     let close = at + 1;
     while (close < end && data[close] !== 0x5d) close++;
     if (close >= end || close === at + 1 || data[close + 1] !== SPACE || data[close + 2] !== QUOTE || close + 2 >= end) return "none";
-    this.set(3, at + 1, close);
-    const methodEnd = this.wordEnd(close + 3);
+    this.fields.set(3, at + 1, close);
+    const methodEnd = wordEnd(this.data, close + 3, this.end);
     if (methodEnd === close + 3 || data[methodEnd] !== SPACE) return "none";
-    this.set(4, close + 3, methodEnd);
+    this.fields.set(4, close + 3, methodEnd);
     const tail = this.request(methodEnd + 1);
     if (tail === "walker" || tail === "none") return tail;
     this.report(sink);
@@ -64,22 +58,22 @@ export class ClfPairReader {
    */
   private request(p0: number): "none" | "walker" | "ok" {
     const data = this.data;
-    const r = this.wordEnd(p0);
+    const r = wordEnd(this.data, p0, this.end);
     if (r > p0 && data[r - 1] === QUOTE) {
       const rest = this.rest(r);
       if (rest !== "none") {
-        this.set(5, p0, r - 1);
-        this.from[6] = -1;
+        this.fields.set(5, p0, r - 1);
+        this.fields.from[6] = -1;
         return rest;
       }
     }
     if (r >= this.end || data[r] !== SPACE) return "none";
-    const r2 = this.wordEnd(r + 1);
+    const r2 = wordEnd(this.data, r + 1, this.end);
     if (r2 - (r + 1) < 2 || data[r2 - 1] !== QUOTE) return "none";
     const rest = this.rest(r2);
     if (rest !== "none") {
-      this.set(5, p0, r);
-      this.set(6, r + 1, r2 - 1);
+      this.fields.set(5, p0, r);
+      this.fields.set(6, r + 1, r2 - 1);
     }
     return rest;
   }
@@ -88,17 +82,17 @@ export class ClfPairReader {
   private rest(p: number): "none" | "walker" | "ok" {
     const data = this.data;
     const end = this.end;
-    if (p + 5 > end || data[p] !== SPACE || !digit(data[p + 1]!) || !digit(data[p + 2]!) || !digit(data[p + 3]!) || data[p + 4] !== SPACE) return "none";
-    this.set(7, p + 1, p + 4);
+    if (p + 5 > end || data[p] !== SPACE || !isDigit(data[p + 1]!) || !isDigit(data[p + 2]!) || !isDigit(data[p + 3]!) || data[p + 4] !== SPACE) return "none";
+    this.fields.set(7, p + 1, p + 4);
     const bs = p + 5;
     let be = bs;
-    while (be < end && digit(data[be]!)) be++;
+    while (be < end && isDigit(data[be]!)) be++;
     if (be === bs) {
       if (bs >= end || data[bs] !== 0x2d) return "none";
       be = bs + 1;
     }
-    this.set(8, bs, be);
-    this.from[9] = this.from[10] = -1;
+    this.fields.set(8, bs, be);
+    this.fields.from[9] = this.fields.from[10] = -1;
     if (be + 1 < end && data[be] === SPACE && data[be + 1] === QUOTE) {
       const refEnd = this.quotedEnd(be + 2);
       if (refEnd === -2) return "walker";
@@ -106,8 +100,8 @@ export class ClfPairReader {
         const agentEnd = this.quotedEnd(refEnd + 3);
         if (agentEnd === -2) return "walker";
         if (agentEnd >= 0 && (agentEnd + 1 === end || isSpace(data[agentEnd + 1]!))) {
-          this.set(9, be + 2, refEnd);
-          this.set(10, refEnd + 3, agentEnd);
+          this.fields.set(9, be + 2, refEnd);
+          this.fields.set(10, refEnd + 3, agentEnd);
           return "ok";
         }
       }
@@ -126,40 +120,18 @@ export class ClfPairReader {
     return -1;
   }
 
-  /** The end of the run of non-space bytes at `i`. */
-  private wordEnd(i: number): number {
-    const data = this.data;
-    while (i < this.end && !isSpace(data[i]!)) i++;
-    return i;
-  }
 
-  private set(field: number, from: number, to: number): void {
-    this.from[field] = from;
-    this.to[field] = to;
-  }
 
   /** The fields, as the walker reports them: `-` and empty fields left out. */
   private report(sink: PairSink): void {
-    const s = sink.scratch;
     const data = this.data;
     for (let f = 0; f < CLF_KEYS.length; f++) {
-      const from = this.from[f]!;
-      const to = this.to[f]!;
+      const from = this.fields.from[f]!;
+      const to = this.fields.to[f]!;
       if (from < 0 || to === from || (to === from + 1 && data[from] === 0x2d)) continue;
-      const key = KEY_BYTES[f]!;
-      s.set(key, 0);
-      s[key.length] = 0;
-      if (to - from > KV_MAX_LEN) {
-        sink.overflowKey(key.length);
-        continue;
-      }
-      let e = key.length + 1;
-      for (let j = from; j < to; j++) s[e++] = ASCII_LOWER[data[j]!]!;
-      if (!sink.pair(key.length, e)) return;
+      sink.scratch.set(KEY_BYTES[f]!, 0);
+      if (!sinkPair(sink, KEY_BYTES[f]!.length, data, from, to)) return;
     }
   }
 }
 
-function digit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}

@@ -11,7 +11,7 @@
 import { ASCII_LOWER } from "../core/ascii.ts";
 import { JSON_MAX_DEPTH, JSON_MAX_FIELDS } from "./json-fields.ts";
 import { KV_MAX_LEN } from "./kv-extract.ts";
-import type { PairSink } from "./msgkv-builder.ts";
+import { sinkPair, type PairSink } from "./msgkv-builder.ts";
 
 /** "none": no JSON fields; "done": pairs reported; "walker": run the JSON walker instead. */
 export type JsonPairsResult = "none" | "done" | "walker";
@@ -72,21 +72,10 @@ export class JsonPairReader {
   }
 
   private report(sink: PairSink): void {
-    const s = sink.scratch;
-    const data = this.data;
     for (let i = 0; i < this.leaves; i++) {
       const kl = this.leafKeyLength[i]!;
-      s.set(this.leafKeys.subarray(i * KV_MAX_LEN, i * KV_MAX_LEN + kl), 0);
-      s[kl] = 0;
-      const from = this.leafStart[i]!;
-      const to = this.leafEnd[i]!;
-      if (to === from || to - from > KV_MAX_LEN) {
-        sink.overflowKey(kl);
-        continue;
-      }
-      let e = kl + 1;
-      for (let j = from; j < to; j++) s[e++] = ASCII_LOWER[data[j]!]!;
-      if (!sink.pair(kl, e)) return;
+      sink.scratch.set(this.leafKeys.subarray(i * KV_MAX_LEN, i * KV_MAX_LEN + kl), 0);
+      if (!sinkPair(sink, kl, this.data, this.leafStart[i]!, this.leafEnd[i]!)) return;
     }
   }
 

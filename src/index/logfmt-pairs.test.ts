@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { LogfmtPairReader } from "./logfmt-pairs.ts";
 import { walkLogfmtFields } from "./logfmt-fields.ts";
-import { readerEvents, rng, walkerEvents } from "./seal-reader-test-support.ts";
+import { expectDamagedLinesMatch, readerEvents, walkerEvents } from "./seal-reader-test-support.ts";
 
 const reader = new LogfmtPairReader();
 const walker = (line: string) => walkerEvents(walkLogfmtFields, line);
@@ -27,22 +27,6 @@ const LINES = [
   'msg=""',
 ];
 
-/** A damaged copy of `line`: one byte replaced, removed or inserted, or cut short. */
-function damage(r: () => number, line: string): string {
-  const at = Math.floor(r() * line.length);
-  const bytes = ' ="\\\t\rA.-9';
-  switch (Math.floor(r() * 4)) {
-    case 0:
-      return line.slice(0, at) + bytes[Math.floor(r() * bytes.length)] + line.slice(at + 1);
-    case 1:
-      return line.slice(0, at) + line.slice(at + 1);
-    case 2:
-      return line.slice(0, at) + bytes[Math.floor(r() * bytes.length)] + line.slice(at);
-    default:
-      return line.slice(0, at);
-  }
-}
-
 describe("logfmt pairs at seal", () => {
   test.each(LINES)("case %#: the walker's pairs", (line) => {
     const got = readerEvents(reader, line);
@@ -50,20 +34,6 @@ describe("logfmt pairs at seal", () => {
   });
 
   test("damaged lines: the walker's pairs, most read without it", () => {
-    const r = rng(11);
-    let read = 0;
-    let parsed = 0;
-    const n = 30_000;
-    for (let i = 0; i < n; i++) {
-      let line = LINES[Math.floor(r() * 12)]!;
-      for (let d = Math.floor(r() * 3); d >= 0; d--) line = damage(r, line);
-      const got = readerEvents(reader, line);
-      if (got === "walker") continue;
-      read++;
-      if (got.length > 0) parsed++;
-      expect(got, line).toEqual(walker(line));
-    }
-    expect(read).toBeGreaterThan(n * 0.7);
-    expect(parsed).toBeGreaterThan(n / 6);
+    expectDamagedLinesMatch({ reader, walk: walkLogfmtFields, lines: LINES.slice(0, 12), alphabet: ' ="\\\t\rA.-9', seed: 11, minRead: 0.7, minParsed: 1 / 6 });
   });
 });

@@ -7,8 +7,7 @@
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
-import { KV_MAX_LEN } from "./kv-extract.ts";
-import type { PairSink } from "./msgkv-builder.ts";
+import { sinkPair, type PairSink } from "./msgkv-builder.ts";
 
 /** "none": no logfmt fields; "done": pairs reported; "walker": run the logfmt walker instead. */
 export type LogfmtPairsResult = "none" | "done" | "walker";
@@ -85,18 +84,9 @@ export class LogfmtPairReader {
     const s = sink.scratch;
     for (let p = 0; p < n; p++) {
       const ks = this.keyStart[p]!;
-      const vs = this.valueStart[p]!;
-      const ve = this.valueEnd[p]!;
       const kl = this.keyEnd[p]! - ks;
       for (let j = 0; j < kl; j++) s[j] = ASCII_LOWER[data[ks + j]!]!;
-      s[kl] = 0;
-      if (ve === vs || ve - vs > KV_MAX_LEN) {
-        sink.overflowKey(kl);
-        continue;
-      }
-      let e = kl + 1;
-      for (let j = vs; j < ve; j++) s[e++] = ASCII_LOWER[data[j]!]!;
-      if (!sink.pair(kl, e)) return;
+      if (!sinkPair(sink, kl, data, this.valueStart[p]!, this.valueEnd[p]!)) return;
     }
   }
 }

@@ -67,3 +67,50 @@ export function rng(seed: number): () => number {
     return (x >>> 0) / 2 ** 32;
   };
 }
+
+/** A damaged copy of `line`: a byte of `alphabet` replacing or inserted at one place, a byte removed, or the line cut short. */
+function damage(r: () => number, line: string, alphabet: string): string {
+  const at = Math.floor(r() * line.length);
+  const b = alphabet[Math.floor(r() * alphabet.length)];
+  switch (Math.floor(r() * 4)) {
+    case 0:
+      return line.slice(0, at) + b + line.slice(at + 1);
+    case 1:
+      return line.slice(0, at) + line.slice(at + 1);
+    case 2:
+      return line.slice(0, at) + b + line.slice(at);
+    default:
+      return line.slice(0, at);
+  }
+}
+
+export interface DamageRun {
+  reader: Reader;
+  walk: Walk;
+  /** Lines to damage (1 to 3 times each). */
+  lines: readonly string[];
+  /** Bytes that matter to the format, to damage with. */
+  alphabet: string;
+  seed: number;
+  /** Shares of the lines the reader must read itself, and that must have fields. */
+  minRead: number;
+  minParsed: number;
+}
+
+/** Damages lines `n` times: the reader reports the walker's pairs for each it reads itself. */
+export function expectDamagedLinesMatch(o: DamageRun, n = 30_000): void {
+  const r = rng(o.seed);
+  let read = 0;
+  let parsed = 0;
+  for (let i = 0; i < n; i++) {
+    let line = o.lines[Math.floor(r() * o.lines.length)]!;
+    for (let d = Math.floor(r() * 3); d >= 0; d--) line = damage(r, line, o.alphabet);
+    const got = readerEvents(o.reader, line);
+    if (got === "walker") continue;
+    read++;
+    if (got.length > 0) parsed++;
+    expect(got, line).toEqual(walkerEvents(o.walk, line));
+  }
+  expect(read).toBeGreaterThan(n * o.minRead);
+  expect(parsed).toBeGreaterThan(n * o.minParsed);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { SyslogPairReader } from "./syslog-pairs.ts";
 import { walkSyslogFields } from "./syslog-fields.ts";
-import { readerEvents, rng, walkerEvents } from "./seal-reader-test-support.ts";
+import { expectDamagedLinesMatch, readerEvents, walkerEvents } from "./seal-reader-test-support.ts";
 
 const reader = new SyslogPairReader();
 const walker = (line: string) => walkerEvents(walkSyslogFields, line);
@@ -30,22 +30,6 @@ const LINES = [
   "INFO 2024 something: x y z w",
 ];
 
-/** A damaged copy of `line`: one byte replaced, removed or inserted, or cut short. */
-function damage(r: () => number, line: string): string {
-  const at = Math.floor(r() * line.length);
-  const bytes = " <>[]:-\t9Ta.Z+";
-  switch (Math.floor(r() * 4)) {
-    case 0:
-      return line.slice(0, at) + bytes[Math.floor(r() * bytes.length)] + line.slice(at + 1);
-    case 1:
-      return line.slice(0, at) + line.slice(at + 1);
-    case 2:
-      return line.slice(0, at) + bytes[Math.floor(r() * bytes.length)] + line.slice(at);
-    default:
-      return line.slice(0, at);
-  }
-}
-
 describe("syslog pairs at seal", () => {
   test.each(LINES)("case %#: the walker's pairs", (line) => {
     const got = readerEvents(reader, line);
@@ -53,20 +37,6 @@ describe("syslog pairs at seal", () => {
   });
 
   test("damaged lines: the walker's pairs, most read without it", () => {
-    const r = rng(5);
-    let read = 0;
-    let parsed = 0;
-    const n = 30_000;
-    for (let i = 0; i < n; i++) {
-      let line = LINES[Math.floor(r() * 16)]!;
-      for (let d = Math.floor(r() * 3); d >= 0; d--) line = damage(r, line);
-      const got = readerEvents(reader, line);
-      if (got === "walker") continue;
-      read++;
-      if (got.length > 0) parsed++;
-      expect(got, line).toEqual(walker(line));
-    }
-    expect(read).toBeGreaterThan(n * 0.8);
-    expect(parsed).toBeGreaterThan(n / 6);
+    expectDamagedLinesMatch({ reader, walk: walkSyslogFields, lines: LINES.slice(0, 16), alphabet: " <>[]:-\t9Ta.Z+", seed: 5, minRead: 0.8, minParsed: 1 / 6 });
   });
 });

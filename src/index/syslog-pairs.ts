@@ -6,9 +6,8 @@
  * ("walker"), which stays the definition.
  */
 
-import { ASCII_LOWER } from "../core/ascii.ts";
-import { KV_MAX_LEN } from "./kv-extract.ts";
-import type { PairSink } from "./msgkv-builder.ts";
+import { sinkPair, type PairSink } from "./msgkv-builder.ts";
+import { FieldRanges, isDigit, isSpace, wordEnd } from "./seal-bytes.ts";
 import { FACILITIES, SEVERITIES } from "./syslog-fields.ts";
 
 /** "none": no syslog fields; "done": pairs reported; "walker": run the syslog walker instead. */
@@ -26,14 +25,7 @@ const [FACILITY, SEVERITY, FACILITY_NAME, SEVERITY_NAME] = bytesOf(["facility", 
 /** The keys of the fields written in the line, in the reader's field order. */
 const FIELD_KEYS = bytesOf(["hostname", "app", "pid", "msgid"]);
 
-/** JavaScript's `\s` for ASCII. */
-function isSpace(b: number): boolean {
-  return b === SPACE || (b >= 0x09 && b <= 0x0d);
-}
 
-function digit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}
 
 /** Reads one line; reused across lines. */
 export class SyslogPairReader {
@@ -43,14 +35,13 @@ export class SyslogPairReader {
   /** PRI digits data[priFrom, priTo), priFrom = -1 when absent; the fields' ranges. */
   private priFrom = -1;
   private priTo = 0;
-  private readonly from = new Int32Array(4);
-  private readonly to = new Int32Array(4);
+  private readonly fields = new FieldRanges(4);
 
   /** Reports the syslog fields of `data[start, end)` to `sink`, or says the walker must. */
   pairs(data: Uint8Array, start: number, end: number, sink: PairSink): SyslogPairsResult {
     if (end - start < 16) return "none";
     const b = data[start]!;
-    if (b !== 0x3c && !(b >= 0x41 && b <= 0x5a) && !digit(b)) return "none";
+    if (b !== 0x3c && !(b >= 0x41 && b <= 0x5a) && !isDigit(b)) return "none";
     this.data = data;
     this.end = Math.min(end, start + HEAD_BYTES);
     for (let i = start; i < this.end; i++) if (data[i]! >= 0x80) return "walker";
@@ -70,13 +61,13 @@ export class SyslogPairReader {
     p = this.pri(p);
     if (p < 0 || !(this.at(p) >= 0x31 && this.at(p) <= 0x39)) return false;
     let v = p + 1;
-    while (v < p + 3 && digit(this.at(v))) v++;
+    while (v < p + 3 && isDigit(this.at(v))) v++;
     if (this.at(v) !== SPACE) return false;
     p = v + 1;
     for (let f = -1; f < 4; f++) {
-      const e = this.wordEnd(p);
+      const e = wordEnd(this.data, p, this.end);
       if (e === p) return false;
-      if (f >= 0) this.set(f, p, e);
+      if (f >= 0) this.fields.set(f, p, e);
       if (f < 3 && this.at(e) !== SPACE) return false;
       if (f === 3 && e < this.end && this.at(e) !== SPACE) return false;
       p = e + 1;
@@ -91,19 +82,19 @@ export class SyslogPairReader {
     if (p < 0) return false;
     p = this.date(p);
     if (p < 0 || this.at(p) !== SPACE) return false;
-    const hostEnd = this.wordEnd(p + 1);
+    const hostEnd = wordEnd(this.data, p + 1, this.end);
     if (hostEnd === p + 1 || this.at(hostEnd) !== SPACE) return false;
-    this.set(0, p + 1, hostEnd);
+    this.fields.set(0, p + 1, hostEnd);
     let a = hostEnd + 1;
     for (let c = this.at(a); c >= 0 && !isSpace(c) && c !== 0x5b && c !== 0x3a; c = this.at(++a));
     if (a === hostEnd + 1) return false;
-    this.set(1, hostEnd + 1, a);
-    this.from[2] = this.from[3] = -1;
+    this.fields.set(1, hostEnd + 1, a);
+    this.fields.from[2] = this.fields.from[3] = -1;
     if (this.at(a) === 0x5b) {
       let q = a + 1;
       for (let c = this.at(q); c >= 0 && !isSpace(c) && c !== 0x5d; c = this.at(++q));
       if (q === a + 1 || this.at(q) !== 0x5d) return false;
-      this.set(2, a + 1, q);
+      this.fields.set(2, a + 1, q);
       a = q + 1;
     }
     return this.at(a) === 0x3a && this.at(a + 1) === SPACE;
@@ -112,7 +103,7 @@ export class SyslogPairReader {
   /** Past `<d{1,3}>` at p (recorded), or -1. */
   private pri(p: number): number {
     let d = p + 1;
-    while (d < p + 4 && digit(this.at(d))) d++;
+    while (d < p + 4 && isDigit(this.at(d))) d++;
     if (d === p + 1 || this.at(d) !== 0x3e) return -1;
     this.priFrom = p + 1;
     this.priTo = d;
@@ -122,7 +113,7 @@ export class SyslogPairReader {
   /** Past `Mmm dd hh:mm:ss` or `dddd-dd-ddThh:mm:ss[.d+](Z|[+-]dd[:]dd)` at p, or -1. */
   private date(p: number): number {
     const at = (i: number): number => this.at(p + i);
-    const dig = (i: number) => digit(this.at(p + i));
+    const dig = (i: number) => isDigit(this.at(p + i));
     const upper = at(0) >= 0x41 && at(0) <= 0x5a;
     if (upper) {
       const lower = (i: number) => at(i) >= 0x61 && at(i) <= 0x7a;
@@ -144,15 +135,7 @@ export class SyslogPairReader {
     return dig(i) && dig(i + 1) ? p + i + 2 : -1;
   }
 
-  private wordEnd(i: number): number {
-    while (i < this.end && !isSpace(this.data[i]!)) i++;
-    return i;
-  }
 
-  private set(field: number, from: number, to: number): void {
-    this.from[field] = from;
-    this.to[field] = to;
-  }
 
   /** PRI's four fields (when PRI ≤ 191), then hostname, app, pid, msgid except `-`. */
   private report(sink: PairSink): void {
@@ -168,24 +151,16 @@ export class SyslogPairReader {
       }
     }
     for (let f = 0; f < 4; f++) {
-      const from = this.from[f]!;
-      const to = this.to[f]!;
+      const from = this.fields.from[f]!;
+      const to = this.fields.to[f]!;
       if (from < 0 || (to === from + 1 && data[from] === 0x2d)) continue;
       if (!this.emit(sink, FIELD_KEYS[f]!, data, from, to)) return;
     }
   }
 
-  /** Writes key NUL lowercased src[from, to) to the sink; false once the sink is full. */
+  /** Reports key=src[from, to) (lowercased) to the sink; false once the sink is full. */
   private emit(sink: PairSink, key: Uint8Array, src: Uint8Array, from: number, to: number): boolean {
-    const s = sink.scratch;
-    s.set(key, 0);
-    s[key.length] = 0;
-    if (to - from > KV_MAX_LEN) {
-      sink.overflowKey(key.length);
-      return true;
-    }
-    let e = key.length + 1;
-    for (let j = from; j < to; j++) s[e++] = ASCII_LOWER[src[j]!]!;
-    return sink.pair(key.length, e);
+    sink.scratch.set(key, 0);
+    return sinkPair(sink, key.length, src, from, to);
   }
 }
