@@ -14,6 +14,8 @@ import { FieldRanges, isDigit, isSpace, wordEnd } from "./seal-bytes.ts";
 /** "none": no CLF fields; "done": pairs reported; "walker": run the CLF walker instead. */
 export type ClfPairsResult = "none" | "done" | "walker";
 
+const NO_BYTES = new Uint8Array(0);
+
 const SPACE = 0x20;
 const QUOTE = 0x22;
 const KEY_BYTES = CLF_KEYS.map((k) => new TextEncoder().encode(k));
@@ -23,11 +25,18 @@ const KEY_BYTES = CLF_KEYS.map((k) => new TextEncoder().encode(k));
 export class ClfPairReader {
   /** Field i in CLF_KEYS order. */
   private readonly fields = new FieldRanges(CLF_KEYS.length);
-  private data: Uint8Array = new Uint8Array(0);
+  /** The record's buffer while it is read (released after, not to keep a chunk alive). */
+  private data: Uint8Array = NO_BYTES;
   private end = 0;
 
   /** Reports the CLF fields of `data[start, end)` to `sink`, or says the walker must. */
   pairs(data: Uint8Array, start: number, end: number, sink: PairSink): ClfPairsResult {
+    const result = this.read(data, start, end, sink);
+    this.data = NO_BYTES;
+    return result;
+  }
+
+  private read(data: Uint8Array, start: number, end: number, sink: PairSink): ClfPairsResult {
     this.data = data;
     this.end = end;
     let at = start;

@@ -16,6 +16,8 @@ import { sinkPair, type PairSink } from "./msgkv-builder.ts";
 /** "none": no JSON fields; "done": pairs reported; "walker": run the JSON walker instead. */
 export type JsonPairsResult = "none" | "done" | "walker";
 
+const NO_BYTES = new Uint8Array(0);
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -25,7 +27,8 @@ const UNSUPPORTED = 2;
 
 /** Reads one record; reused across records (one per builder). */
 export class JsonPairReader {
-  private data: Uint8Array = new Uint8Array(0);
+  /** The record's buffer while it is read (released after, not to keep a chunk alive). */
+  private data: Uint8Array = NO_BYTES;
   private pos = 0;
   private limit = 0;
   /** The current path, lowercased: `user.id`, `tags[]`. */
@@ -43,6 +46,12 @@ export class JsonPairReader {
 
   /** Reports the JSON fields of `data[start, end)` to `sink`, or says the walker must. */
   pairs(data: Uint8Array, start: number, end: number, sink: PairSink): JsonPairsResult {
+    const result = this.read(data, start, end, sink);
+    this.data = NO_BYTES;
+    return result;
+  }
+
+  private read(data: Uint8Array, start: number, end: number, sink: PairSink): JsonPairsResult {
     let open = start;
     while (open < end && data[open] !== 0x7b) open++;
     let close = end - 1;

@@ -13,6 +13,8 @@ import { FACILITIES, SEVERITIES } from "./syslog-fields.ts";
 /** "none": no syslog fields; "done": pairs reported; "walker": run the syslog walker instead. */
 export type SyslogPairsResult = "none" | "done" | "walker";
 
+const NO_BYTES = new Uint8Array(0);
+
 /** The walker reads this much of a line. */
 const HEAD_BYTES = 512;
 const SPACE = 0x20;
@@ -29,7 +31,8 @@ const FIELD_KEYS = bytesOf(["hostname", "app", "pid", "msgid"]);
 
 /** Reads one line; reused across lines. */
 export class SyslogPairReader {
-  private data: Uint8Array = new Uint8Array(0);
+  /** The record's buffer while it is read (released after, not to keep a chunk alive). */
+  private data: Uint8Array = NO_BYTES;
   /** The end of the head (the first 512 bytes). */
   private end = 0;
   /** PRI digits data[priFrom, priTo), priFrom = -1 when absent; the fields' ranges. */
@@ -39,6 +42,12 @@ export class SyslogPairReader {
 
   /** Reports the syslog fields of `data[start, end)` to `sink`, or says the walker must. */
   pairs(data: Uint8Array, start: number, end: number, sink: PairSink): SyslogPairsResult {
+    const result = this.read(data, start, end, sink);
+    this.data = NO_BYTES;
+    return result;
+  }
+
+  private read(data: Uint8Array, start: number, end: number, sink: PairSink): SyslogPairsResult {
     if (end - start < 16) return "none";
     const b = data[start]!;
     if (b !== 0x3c && !(b >= 0x41 && b <= 0x5a) && !isDigit(b)) return "none";
