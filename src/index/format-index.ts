@@ -11,8 +11,12 @@
 
 import type { IndexType } from "./index-type.ts";
 import type { FormatFields } from "./field-walk.ts";
+import { ClfPairReader } from "./clf-pairs.ts";
+import { JsonPairReader } from "./json-pairs.ts";
 import { KV_MAX_LEN } from "./kv-extract.ts";
-import { MessageKvIndexBuilder, type RecordPairs } from "./msgkv-builder.ts";
+import { LogfmtPairReader } from "./logfmt-pairs.ts";
+import { SyslogPairReader } from "./syslog-pairs.ts";
+import { MessageKvIndexBuilder, type PairSink, type RecordPairs } from "./msgkv-builder.ts";
 import { pairIndexType } from "./msgkv-index.ts";
 
 const encoder = new TextEncoder();
@@ -26,8 +30,8 @@ function putLower(s: Uint8Array, at: number, text: string, max: number): number 
   return at + written;
 }
 
-/** The fields of a record in `format` as pairs. */
-function formatPairs(format: FormatFields): RecordPairs {
+/** The fields of a record in `format` as pairs, from its walker. */
+function walkerPairs(format: FormatFields): RecordPairs {
   return (data, start, end, sink) => {
     const s = sink.scratch;
     let stop = false;
@@ -47,6 +51,24 @@ function formatPairs(format: FormatFields): RecordPairs {
       return stop;
     });
     if (walk.truncated) sink.drop();
+  };
+}
+
+/** Reads a record's pairs at seal without its walker where it can: "walker" when it cannot. */
+interface SealReader {
+  pairs(data: Uint8Array, start: number, end: number, sink: PairSink): "none" | "done" | "walker";
+}
+
+/** Per format, a byte reader giving exactly its walker's pairs, or handing the record back. */
+const SEAL_READERS: Record<string, () => SealReader> = { json: () => new JsonPairReader(), clf: () => new ClfPairReader(), syslog: () => new SyslogPairReader(), logfmt: () => new LogfmtPairReader() };
+
+/** The same pairs as walkerPairs, cheaper where the format has a seal reader. */
+function formatPairs(format: FormatFields): RecordPairs {
+  const walker = walkerPairs(format);
+  const reader = SEAL_READERS[format.name]?.();
+  if (reader === undefined) return walker;
+  return (data, start, end, sink) => {
+    if (reader.pairs(data, start, end, sink) === "walker") walker(data, start, end, sink);
   };
 }
 

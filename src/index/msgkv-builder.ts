@@ -41,6 +41,22 @@ export interface PairSink {
   drop(): void;
 }
 
+/**
+ * With a key in sink.scratch[0, kl): reports it with the value src[from, to) ASCII-lowercased,
+ * or as overflowed when the value is empty or longer than KV_MAX_LEN; false once the sink is full.
+ */
+export function sinkPair(sink: PairSink, kl: number, src: Uint8Array, from: number, to: number): boolean {
+  if (to === from || to - from > KV_MAX_LEN) {
+    sink.overflowKey(kl);
+    return true;
+  }
+  const s = sink.scratch;
+  s[kl] = 0;
+  let e = kl + 1;
+  for (let j = from; j < to; j++) s[e++] = ASCII_LOWER[src[j]!]!;
+  return sink.pair(kl, e);
+}
+
 /** Reports the pairs of the record at `data[start, end)` to `sink`. */
 export type RecordPairs = (data: Uint8Array, start: number, end: number, sink: PairSink) => void;
 

@@ -11,8 +11,10 @@ import { NO_FIELDS, verbatim, type FieldVisitor, type FieldWalk, type FormatFiel
 const RFC5424 = /^<(\d{1,3})>[1-9]\d{0,2} (\S+) (\S+) (\S+) (\S+) (\S+)(?: |$)/;
 const RFC3164 = /^(?:<(\d{1,3})>)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) (\S+) ([^\s[:]+)(?:\[([^\]\s]+)\])?: /;
 
-const FACILITIES = ["kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"];
-const SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+/** Facility names by number (PRI >> 3). */
+export const FACILITIES = ["kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"];
+/** Severity names by number (PRI & 7). */
+export const SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
 
 /** Field names whose values come from PRI (never written in the line as such; a PRI starts with "<"). */
 const DERIVED = new Set(["facility", "severity", "facility_name", "severity_name"]);
