@@ -8,13 +8,15 @@
 export type LimitedBody = { ok: true; bytes: Uint8Array } | { ok: false; seen: number };
 
 /**
- * Reads at most `max` bytes: a Content-Length over it is refused unread; a chunked body is read
- * until it passes the limit, then the stream is cancelled (answer with `Connection: close`).
+ * Reads at most `max` bytes: a Content-Length over it is refused unread, one within it is read
+ * in one piece; a chunked body is read until it passes the limit, then the stream is cancelled (answer with `Connection: close`).
  */
 export async function readLimitedBody(req: Request, max: number): Promise<LimitedBody> {
   const declared = Number(req.headers.get("content-length") ?? -1);
   if (declared > max) return { ok: false, seen: declared };
   if (!req.body) return { ok: true, bytes: new Uint8Array() };
+  // A sized body (HTTP framing stops it at Content-Length) is read natively in one piece.
+  if (declared >= 0) return { ok: true, bytes: await req.bytes() };
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let n = 0;
