@@ -106,9 +106,12 @@ describe.skipIf(!KCAT)("kafka through the binary (needs kcat)", () => {
     const a = serverDir();
     const b = serverDir();
     const flag = ["--receiver", `kafka=kafka://${cluster.bootstrap}/shared?group=pair&start=earliest&sessionTimeoutMs=6000`];
+    const started: ServeProc[] = [];
     try {
       const one = await startServe(a.dir, flag);
+      started.push(one);
       const two = await startServe(b.dir, flag);
+      started.push(two);
       // Stable once each server's latest assignment is its share of the 4 partitions.
       // Both must hold a share: the first server alone holds all 4 until the group rebalances.
       const shares = () => [assigned(one) ?? [], assigned(two) ?? []];
@@ -129,6 +132,9 @@ describe.skipIf(!KCAT)("kafka through the binary (needs kcat)", () => {
       expect({ union: [...x, ...y].sort(), partitions: [partitions(x), partitions(y)] }).toEqual({ union: want, partitions: [assigned(one)!.sort(), assigned(two)!.sort()] });
       expect(assigned(one)!.length > 0 && assigned(two)!.length > 0).toBe(true);
     } finally {
+      // A failed expectation must not leave the servers running.
+      for (const s of started) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
+      await Promise.all(started.map((s) => s.exited));
       a.cleanup();
       b.cleanup();
     }
