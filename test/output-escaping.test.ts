@@ -1,9 +1,10 @@
 /**
  * Stored bytes in output (compiled binary; issue 10 items 6 and 10): text output — query and
- * the REPL, to a pipe as to a terminal — shows control characters and bytes that are not
- * UTF-8 as \xNN, in the raw text and in attributes, so a stored escape sequence cannot retitle
- * or recolour the terminal; `query --raw` writes the stored bytes untouched; JSON carries them
- * losslessly (raw_base64 when they are not UTF-8) with no raw control character.
+ * the REPL — shows control characters as \xNN, in the raw text and in attributes, so a stored
+ * escape sequence cannot retitle or recolour the terminal; `query` into a pipe keeps bytes that
+ * are not UTF-8 as stored (a terminal and the REPL show them as \xNN); `query --raw` writes the
+ * stored bytes untouched; JSON carries them losslessly (raw_base64 when they are not UTF-8)
+ * with no raw control character.
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -53,10 +54,23 @@ async function stdoutBytes(args: string[]): Promise<Buffer> {
 /** `<time> <attrs> <raw>` lines without their time. */
 const afterTime = (text: string) => text.split("\n").filter((l) => /^\d{4}-/.test(l)).map((l) => l.slice(l.indexOf(" ") + 1));
 
-test("query text output escapes control characters and non-UTF-8 bytes, in raw text and attributes", async () => {
+test("query text output into a pipe escapes control characters in raw text and attributes, and keeps bytes that are not UTF-8 as stored", async () => {
   const out = await stdoutBytes(["query", "--data", data]);
-  expect(afterTime(out.toString("utf8"))).toEqual(LINES.map(([, shown]) => `file=${FILE_SHOWN} ${shown}`));
+  const latin1 = LINES.findIndex(([raw]) => raw.includes(0xe9));
+  const lines = afterTime(out.toString("latin1"));
+  expect(lines.map((l, i) => (i === latin1 ? l : Buffer.from(l, "latin1").toString("utf8")))).toEqual(
+    LINES.map(([raw, shown], i) => `file=${FILE_SHOWN} ${i === latin1 ? raw.toString("latin1") : shown}`),
+  );
   expect(out.includes(0x1b) || out.includes(0x07) || out.includes(Buffer.from([0xc2, 0x9b])) || out.includes(Buffer.from("\ufffd"))).toBe(false);
+});
+
+const SCRIPT = Bun.which("script", { PATH: "/usr/bin:/bin" });
+
+test.skipIf(!SCRIPT)("query text output to a terminal also shows bytes that are not UTF-8 as \\xNN (needs script from bsdutils)", async () => {
+  const p = Bun.spawn([SCRIPT!, "-qec", `${await gastrologBinary()} query --data ${data}`, "/dev/null"], { stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+  const [out, code] = await Promise.all([new Response(p.stdout).arrayBuffer(), p.exited]);
+  const text = Buffer.from(out).toString("utf8").replaceAll("\r\n", "\n");
+  expect({ code, lines: afterTime(text) }).toEqual({ code: 0, lines: LINES.map(([, shown]) => `file=${FILE_SHOWN} ${shown}`) });
 });
 
 test("the REPL's text output (piped) escapes the same way", async () => {

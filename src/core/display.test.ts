@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
-import { displayText, escapeControls, jsonWithoutC1 } from "./display.ts";
+import { displayBytes, displayText, escapeControls, jsonWithoutC1 } from "./display.ts";
 
 const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...new TextEncoder().encode(p)] : p)));
 
@@ -47,4 +47,23 @@ test("jsonWithoutC1 writes C1 controls as \\u00NN and keeps the JSON value", () 
   const value = { raw: "csi \u009b31m, nel \u0085, é and \u001b" };
   const json = jsonWithoutC1(JSON.stringify(value));
   expect({ json, parsed: JSON.parse(json) }).toEqual({ json: '{"raw":"csi \\u009b31m, nel \\u0085, é and \\u001b"}', parsed: value });
+});
+
+test.each([
+  ["latin-1 byte kept", bytes("caf", [0xe9], " x"), bytes("caf", [0xe9], " x")],
+  ["lone continuation and lone C1 byte kept", bytes([0x80, 0x9b], "x"), bytes([0x80, 0x9b], "x")],
+  ["ESC, BEL and NUL escaped", bytes("\x1b]0;T\x07", [0], [0xff]), bytes("\\x1b]0;T\\x07\\x00", [0xff])],
+  ["C1 CSI as UTF-8 escaped", bytes("\u009b31m", [0xe9]), bytes("\\x9b31m", [0xe9])],
+  ["valid UTF-8 and tab kept", bytes("gro\u00df\t✓", [0xc3]), bytes("gro\u00df\t✓", [0xc3])],
+])("displayBytes (text for a pipe): %s", (_name, raw, want) => {
+  expect(Buffer.from(displayBytes(raw)).toString("hex")).toBe(Buffer.from(want).toString("hex"));
+});
+
+test("displayBytes equals displayText's escaping wherever the bytes are valid UTF-8", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary" }), (s) => {
+      const raw = new TextEncoder().encode(s);
+      expect(new TextDecoder().decode(displayBytes(raw))).toBe(displayText(raw));
+    }),
+  );
 });

@@ -3,7 +3,9 @@
  * so a log line cannot move the cursor, retitle or recolour a terminal, and bytes that are not
  * UTF-8 become `\xNN` too instead of U+FFFD, so `caf\xe9` stays recognisable. The one escaping
  * used by every text output (CLI and REPL); JSON output only needs C1 controls written as
- * `\u00NN` (JSON.stringify escapes C0 but leaves C1 raw).
+ * `\u00NN` (JSON.stringify escapes C0 but leaves C1 raw). `displayBytes` is the variant for
+ * text written to a pipe or file: control characters escaped the same way, bytes that are not
+ * UTF-8 kept as they were stored (a script sees `caf\xe9` as the byte 0xe9).
  */
 
 // C0 except tab, DEL and C1: each could start a terminal control sequence.
@@ -73,4 +75,38 @@ export function displayText(raw: Uint8Array): string {
     text = decodeMixed(raw);
   }
   return escapeControls(text);
+}
+
+const BACKSLASH_X = [0x5c, 0x78];
+const HEX = "0123456789abcdef";
+
+/**
+ * Raw record bytes for text output that is not a terminal: control characters (C0 except tab,
+ * DEL, and C1 when validly encoded) as `\xNN` like displayText, every other valid UTF-8
+ * sequence and every byte that is not UTF-8 copied unchanged.
+ */
+export function displayBytes(raw: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  const escape = (code: number) => out.push(...BACKSLASH_X, HEX.charCodeAt(code >> 4), HEX.charCodeAt(code & 15));
+  for (let i = 0; i < raw.length; ) {
+    const c = raw[i]!;
+    if (c < 0x80) {
+      if ((c < 0x20 && c !== 0x09) || c === 0x7f) escape(c);
+      else out.push(c);
+      i++;
+      continue;
+    }
+    const n = utf8Length(raw, i);
+    if (n === 0) {
+      out.push(c);
+      i++;
+    } else if (n === 2 && c === 0xc2 && raw[i + 1]! <= 0x9f) {
+      escape(raw[i + 1]!);
+      i += 2;
+    } else {
+      for (let k = 0; k < n; k++) out.push(raw[i + k]!);
+      i += n;
+    }
+  }
+  return Uint8Array.from(out);
 }

@@ -1,17 +1,20 @@
 /**
  * `gastrolog query` at work: turns the flags and the query text into one QueryService request,
  * sends it where query-target.ts says (a server, or the stores of --data in this process) and
- * prints the hits — text with control characters escaped, --raw stored bytes, or JSON — a
+ * prints the hits — text with control characters escaped (to a terminal also bytes that are not
+ * UTF-8, which a pipe or file gets as stored), --raw stored bytes, or JSON — a
  * table (pipelines with | stats, | timechart, | fields: Aggregate; aligned text, CSV or JSON
  * lines), or the plan. Output goes out in 64 KiB pieces.
  */
 
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
+import { isUtf8 } from "node:buffer";
 import type { Hit } from "../../api/gen/gastrolog/v1/common_pb.ts";
 import { QueryService, type AggregateResponse, type QuerySchema, type SearchResponse } from "../../api/gen/gastrolog/v1/query_pb.ts";
 import { isTablePipeline } from "../../query/lang/pipe-ast.ts";
 import { fromTablePb, tableCsv, tableJsonLines, tableText } from "../../repl/render/table.ts";
+import { displayBytes } from "../../core/display.ts";
 import { nowMicros } from "../../core/time.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
 import { hitHead, hitJson, hitLine } from "../../repl/render/records.ts";
@@ -32,6 +35,16 @@ const NEWLINE = new Uint8Array([0x0a]);
 /** One hit as the line `--raw` prints: the text head, then the stored raw bytes untouched. */
 function rawLine(h: Hit): Uint8Array {
   return Buffer.concat([Buffer.from(`${hitHead(h, PLAIN, false)} `), h.record?.raw ?? new Uint8Array(), NEWLINE]);
+}
+
+/**
+ * One hit as a text line for a pipe or file: like hitLine, but stored bytes that are not UTF-8
+ * are written as they are (control characters are still escaped); valid UTF-8 takes hitLine.
+ */
+function pipedLine(h: Hit): string | Uint8Array {
+  const raw = h.record?.raw;
+  if (raw === undefined || isUtf8(raw)) return hitLine(h, [], PLAIN) + "\n";
+  return Buffer.concat([Buffer.from(`${hitHead(h, PLAIN)} `), displayBytes(raw), NEWLINE]);
 }
 
 /** Collects lines into pieces of PIECE_BYTES for `write` (fewer, larger writes). */
@@ -120,7 +133,8 @@ export const run: Command["run"] = async (args, io) => {
       return 0;
     }
     if (table) return await printTable(client.aggregate({ query }), output, io);
-    const format = output === "json" ? (h: Hit) => hitJson(h) + "\n" : raw ? rawLine : (h: Hit) => hitLine(h, [], PLAIN) + "\n";
+    const text = io.isTTY ? (h: Hit) => hitLine(h, [], PLAIN) + "\n" : pipedLine;
+    const format = output === "json" ? (h: Hit) => hitJson(h) + "\n" : raw ? rawLine : text;
     const resume = await printHits(client.search({ query }), format, io);
     if (resume) io.stderr(`--- limit reached; continue with --resume ${resume}\n`);
     return 0;
