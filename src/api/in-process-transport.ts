@@ -2,7 +2,7 @@
  * The in-process transport of embedded mode and tests: each service gets its own router,
  * made on the service's first call, so a run loads (and builds the protobuf descriptors of)
  * only the services it calls — `repl --embedded -c stats` never loads ConfigService, and start-up
- * pays for one service instead of six (issue 11 part 2). Requests and responses are still
+ * pays for one service instead of six. Requests and responses are still
  * serialized through the same handlers, interceptors and limits as the network API.
  */
 

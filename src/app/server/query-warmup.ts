@@ -1,8 +1,8 @@
 /**
  * A server's first Search runs much code for the first time — the Connect handler and
  * serialization path, the protobuf codec of SearchRequest/SearchResponse, QueryService, the
- * query parser, planner and scanner — which made it several times slower than the next one
- * (issue 11 part 3: first needle query through a fresh server ≤ 3x a warm one). A server calls
+ * query parser, planner and scanner — which made it several times slower than the next one.
+ * A server calls
  * warmQueryPath() once it is ready: one Search, through the in-process QueryService transport,
  * of a one-record memory store of its own whose chunk is sealed with the server's index builders
  * (so the index lookups run too); no served store is read and nothing is counted in the server's

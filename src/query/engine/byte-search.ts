@@ -3,8 +3,8 @@
  * place, ChunkView.positionsContaining): a token probe becomes one native byte search for the
  * token's anchor (its longest run of bytes case folding leaves alone, anchor.ts) over the whole
  * chunk, and the records holding it are the candidates — narrowed, so the scan still checks
- * each. The planner then reads only the blocks with candidates instead of splitting every line
- * (issue 11 part 4: the embedded first answer). Probes with no anchor, and every other probe
+ * each. The planner then reads only the blocks with candidates instead of splitting every line,
+ * which is what makes the embedded first answer fast. Probes with no anchor, and every other probe
  * kind, are answered by the scan.
  */
 

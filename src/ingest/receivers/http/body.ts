@@ -9,7 +9,8 @@ export type LimitedBody = { ok: true; bytes: Uint8Array } | { ok: false; seen: n
 
 /**
  * Reads at most `max` bytes: a Content-Length over it is refused unread, one within it is read
- * in one piece; a chunked body is read until it passes the limit, then the stream is cancelled (answer with `Connection: close`).
+ * in one piece; a chunked body is read until it passes the limit, then the stream is cancelled
+ * (answer with `Connection: close`).
  */
 export async function readLimitedBody(req: Request, max: number): Promise<LimitedBody> {
   const declared = Number(req.headers.get("content-length") ?? -1);
