@@ -5,7 +5,7 @@
  * change re-imports. Also reads a store's exact data/index byte counts from its chunk metadata.
  */
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { openFileStore } from "../src/storage/file/open-store.ts";
 import { storeDir } from "../src/app/paths.ts";
@@ -63,10 +63,24 @@ export function importWithBinary(file: string, dataDir: string): ImportRun {
   return { ...m, innerSeconds: Number(inner[1]) };
 }
 
-/** Makes `dataDir` the cached store for `lines` (replacing older ones for that size). */
+/** Cached stores kept per corpus size: worktrees with different code share bench/.data. */
+const KEEP_PER_SIZE = 4;
+
+/** Removes all but the newest KEEP_PER_SIZE - 1 cached stores for `lines` (making room for one). */
+function pruneStores(lines: number): void {
+  const olderFirst = readdirSync(STORES)
+    .filter((e) => e.startsWith(`${lines}-`))
+    .map((e) => ({ path: join(STORES, e), mtime: statSync(join(STORES, e)).mtimeMs }))
+    .sort((a, b) => a.mtime - b.mtime);
+  for (const old of olderFirst.slice(0, Math.max(0, olderFirst.length - (KEEP_PER_SIZE - 1)))) {
+    rmSync(old.path, { recursive: true, force: true });
+  }
+}
+
+/** Makes `dataDir` the cached store for `lines` (keeping a few stores of other code versions). */
 export function keepStore(dataDir: string, lines: number): string {
   mkdirSync(STORES, { recursive: true });
-  for (const e of readdirSync(STORES)) if (e.startsWith(`${lines}-`)) rmSync(join(STORES, e), { recursive: true, force: true });
+  pruneStores(lines);
   const dest = cachedDataDir(lines);
   renameSync(dataDir, dest);
   writeFileSync(join(dest, DONE), String(lines));
