@@ -57,6 +57,14 @@ describe("searchMerged", () => {
     expect(await run(srcs, { ...BASE, expr: q.expr, stages: q.stages })).toEqual({ hits: ["a@1", "b@2", "b@3", "a@6"], resume: undefined });
   });
 
+  test("stages after a | head run on the merged result: | head N | where keeps what passes of the first N merged matches", async () => {
+    const srcs = await stores({ a: [1, 4, 6, 9], b: [2, 3, 7, 8] });
+    const q = parseQueryArgs("| head 4 | where b", 0);
+    expect(await run(srcs, { ...BASE, expr: q.expr, stages: q.stages })).toEqual({ hits: ["b@2", "b@3"], resume: undefined });
+    const twice = parseQueryArgs("| head 6 | where b | head 3", 0);
+    expect((await run(srcs, { ...BASE, expr: twice.expr, stages: twice.stages })).hits).toEqual(["b@2", "b@3", "b@7"]);
+  });
+
   test("orders by event time across stores, ties by store name, both directions", async () => {
     const srcs = await stores({ b: [10, 20, 30, 40], a: [15, 20, 45], c: [5, 50] });
     const forward = ["c@5", "b@10", "a@15", "a@20", "b@20", "b@30", "b@40", "a@45", "c@50"];

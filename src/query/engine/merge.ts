@@ -9,6 +9,8 @@
 
 import { eventTime } from "../../core/record.ts";
 import { decodeMergeToken, encodeMergeToken, type StorePosition } from "./merge-token.ts";
+import { splitAtHead } from "./merge-stages.ts";
+import { Pacer } from "./pacer.ts";
 import { encodeResume } from "./resume.ts";
 import { search, type SearchOptions } from "./search.ts";
 import type { SearchSource } from "./source.ts";
@@ -35,11 +37,13 @@ interface Stream {
  */
 export async function* searchMerged(sources: readonly SearchSource[], req: SearchRequest, opts: SearchOptions = {}): AsyncGenerator<SearchHit, SearchDone> {
   const start = req.resume !== undefined ? decodeMergeToken(req.resume, req.reverse) : undefined;
+  const split = splitAtHead(req.stages ?? []);
+  const pacer = new Pacer(opts.signal);
   const streams: Stream[] = [];
   for (const src of [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const position: StorePosition = start?.stores[src.name] ?? { kind: "start" };
     if (position.kind === "done") continue;
-    const sub: SearchRequest = { ...req, limit: 0, resume: position.kind === "after" ? position.token : undefined };
+    const sub: SearchRequest = { ...req, stages: [...split.perStore], limit: 0, resume: position.kind === "after" ? position.token : undefined };
     if (sub.resume === undefined) delete sub.resume;
     streams.push({ name: src.name, it: search(src, sub, opts), group: [], key: 0, peek: undefined, ended: false, position });
   }
@@ -47,18 +51,21 @@ export async function* searchMerged(sources: readonly SearchSource[], req: Searc
   const heap = new StreamHeap(req.reverse);
   try {
     for (const s of streams) if (await fillGroup(s, req.contextAfter, req.reverse)) heap.push(s);
+    // `matches` counts merged matches for the first head; `shown` the ones passing the stages after it, for the page limit.
     let matches = 0;
-    // A trailing `| head N` keeps the first N matches of the merged result (each store's own head is only an upper bound).
-    const last = req.stages?.at(-1);
-    const head = last?.kind === "head" ? last.n : Infinity;
-    for (let s = heap.pop(); s !== undefined && matches < head; s = heap.pop()) {
+    let shown = 0;
+    for (let s = heap.pop(); s !== undefined && matches < split.head && !split.after.exhausted(); s = heap.pop()) {
+      const match = s.group.find((h) => !h.context);
+      const keep = match === undefined || (await split.after.keeps(match.record, pacer));
       for (const hit of s.group) {
-        yield hit;
+        if (keep) yield hit;
         if (!hit.context) s.position = { kind: "after", token: encodeResume({ store: s.name, chunk: hit.ref.chunk, pos: hit.ref.pos, reverse: req.reverse }) };
       }
       if (await fillGroup(s, req.contextAfter, req.reverse)) heap.push(s);
       else done.add(s.name);
-      if (++matches < head && req.limit > 0 && matches >= req.limit) {
+      ++matches;
+      if (keep && match !== undefined) shown++;
+      if (matches < split.head && !split.after.exhausted() && req.limit > 0 && shown >= req.limit) {
         if (heap.size() === 0) return {};
         const stores: Record<string, StorePosition> = {};
         for (const name of done) stores[name] = { kind: "done" };
