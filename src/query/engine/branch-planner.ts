@@ -19,11 +19,14 @@ export interface BranchOutcome {
   candidates?: Uint32Array;
   /** True when the indexes answered every predicate: the candidates are exactly the matches. */
   exact: boolean;
+  /** Predicates each record (or candidate) is still checked against: scanned, narrowed only, negated. */
+  checks: string[];
 }
 
 /** Plans `branch` for a chunk of `records` records whose indexes are `idx`. */
 export async function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: number): Promise<BranchOutcome> {
   const steps: PlanStep[] = [];
+  const checks: string[] = [];
   let candidates: Uint32Array | undefined;
   let count = records;
   let exact = branch.negative.length === 0;
@@ -31,10 +34,14 @@ export async function planBranch(branch: CompiledBranch, idx: ChunkIndexes, reco
     const found = await lookup(p, idx);
     if (found.kind === "runtime") {
       steps.push({ ...found.step, before: count, after: count });
+      checks.push(found.step.predicate);
       exact = false;
       continue;
     }
-    if (found.narrowed) exact = false;
+    if (found.narrowed) {
+      exact = false;
+      checks.push(p.text);
+    }
     const next = candidates === undefined ? found.positions : intersectPositions(candidates, found.positions);
     const empty = next.length === 0;
     const reason = found.positions.length === 0 ? "no_match" : "empty_intersection";
@@ -51,13 +58,14 @@ export async function planBranch(branch: CompiledBranch, idx: ChunkIndexes, reco
     count = next.length;
     if (empty) {
       const why = reason === "no_match" ? `no match (${p.text})` : `empty intersection (${p.text})`;
-      return { plan: { expression: branch.text, steps, skipped: true, skipReason: why, estimate: 0 }, exact: true };
+      return { plan: { expression: branch.text, steps, skipped: true, skipReason: why, estimate: 0 }, exact: true, checks: [] };
     }
   }
   for (const p of branch.negative) {
     steps.push({ index: "runtime", predicate: `NOT ${p.text}`, before: count, after: count, action: "runtime", reason: "negative_predicate", details: "NOT cannot use index" });
+    checks.push(`NOT ${p.text}`);
   }
-  return { plan: { expression: branch.text, steps, skipped: false, skipReason: "", estimate: count }, candidates, exact: exact && candidates !== undefined };
+  return { plan: { expression: branch.text, steps, skipped: false, skipReason: "", estimate: count }, candidates, exact: exact && candidates !== undefined, checks };
 }
 
 /** The kind's index lookup for one positive predicate; a section that fails to decode means "scan". */

@@ -110,7 +110,7 @@ export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkVie
   const branches = outcomes.map((o) => ({ ...o.plan, steps: [...timeSteps, ...o.plan.steps] }));
   const live = outcomes.filter((o) => !o.plan.skipped);
   if (live.length === 0) return skipped(base, filter.branches.length === 1 ? branches[0]!.skipReason : "all branches empty", branches);
-  const runtimeFilter = filter.branches.length > 1 ? `DNF filter${timeNote}` : runtimeDescription(branches[0]!, hasBounds);
+  const runtimeFilter = filter.branches.length > 1 ? `DNF filter${timeNote}` : runtimeDescription(outcomes[0]!.checks, hasBounds);
   if (live.some((o) => o.candidates === undefined)) {
     return { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter, estimatedScan: kept }, ranges };
   }
@@ -129,8 +129,8 @@ export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkVie
   return { plan: { ...base, branches, scanMode: "index-driven", skipReason: "", runtimeFilter: checked, estimatedScan: candidates.length }, candidates, exact };
 }
 
-function runtimeDescription(b: BranchPlan, hasBounds: boolean): string {
-  const parts = b.steps.filter((s) => s.action === "runtime").map((s) => s.predicate);
+function runtimeDescription(checks: readonly string[], hasBounds: boolean): string {
+  const parts = [...checks];
   if (hasBounds) parts.push("time bounds");
   return parts.length === 0 ? "none" : parts.join(" AND ");
 }

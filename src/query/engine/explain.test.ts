@@ -92,3 +92,10 @@ test("explain and execution share the plan: skipped chunks yield nothing", async
   const plan = await explainAnalyze(src, { ...parseQueryArgs("nosuchword", 0), contextBefore: 0, contextAfter: 0 });
   for (const c of plan.chunks) if (c.sealed) expect(c.scanMode).toBe("skipped");
 });
+
+test("a predicate the index only narrows (regex via its literals) is named as the runtime filter, not 'none'", async () => {
+  const plan = await explain(src, { ...parseQueryArgs("/timeout after \\d+s/", 0), contextBefore: 0, contextAfter: 0 });
+  const driven = plan.chunks.filter((c) => c.scanMode === "index-driven");
+  expect(driven.length).toBeGreaterThan(0);
+  for (const c of driven) expect(c.runtimeFilter).toBe("regex(/timeout after \\d+s/)");
+});
