@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import {
   DROPPED_ATTRS_ATTR,
+  INVALID_SOURCE_TS_ATTR,
   enforceLimits,
   MAX_ATTR_KEY_BYTES,
   MAX_ATTR_VALUE_BYTES,
@@ -23,7 +24,7 @@ test("oversize raw is truncated and the original length kept in an attr", () => 
   const out = enforceLimits({ raw: new Uint8Array(MAX_RAW_BYTES + 5), attrs: {}, sourceTs: 0, ingestTs: 1 }, v);
   expect(out.raw.length).toBe(MAX_RAW_BYTES);
   expect(out.attrs).toEqual({ [TRUNCATED_ATTR]: String(MAX_RAW_BYTES + 5) });
-  expect(v).toEqual({ rawTruncated: 1, attrsTruncated: 0, attrsDropped: 0 });
+  expect(v).toEqual({ rawTruncated: 1, attrsTruncated: 0, attrsDropped: 0, sourceTsInvalid: 0 });
 });
 
 test("long keys/values are cut on character boundaries; extra attrs dropped and counted", () => {
@@ -36,11 +37,19 @@ test("long keys/values are cut on character boundaries; extra attrs dropped and 
   expect(Object.keys(out.attrs).length).toBe(MAX_ATTRS + 1);
   expect(out.attrs[DROPPED_ATTRS_ATTR]).toBe("4");
   expect(out.attrs["k000"]).toBe("é".repeat(MAX_ATTR_VALUE_BYTES / 2));
-  expect(v).toEqual({ rawTruncated: 0, attrsTruncated: 2, attrsDropped: 4 });
+  expect(v).toEqual({ rawTruncated: 0, attrsTruncated: 2, attrsDropped: 4, sourceTsInvalid: 0 });
 });
 
 test("truncateUtf8 never splits a code point", () => {
   expect(truncateUtf8("aé", 2)).toBe("a");
   expect(truncateUtf8("aé", 3)).toBe("aé");
   expect(truncateUtf8("😀😀", 5)).toBe("😀");
+});
+
+test("a sourceTs the store cannot hold becomes 0 with the original kept in an attr, counted", () => {
+  const v = noViolations();
+  const bad = [-1, 1.5, 2 ** 53, 1e19, Number.NaN];
+  const out = bad.map((sourceTs) => enforceLimits({ raw: new Uint8Array(1), attrs: { a: "b" }, sourceTs, ingestTs: 1 }, v));
+  expect(out.map((r) => [r.sourceTs, r.attrs])).toEqual(bad.map((t) => [0, { a: "b", [INVALID_SOURCE_TS_ATTR]: String(t) }]));
+  expect(v).toEqual({ rawTruncated: 0, attrsTruncated: 0, attrsDropped: 0, sourceTsInvalid: bad.length });
 });

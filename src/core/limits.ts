@@ -8,7 +8,10 @@
  *  - attribute keys are cut to MAX_ATTR_KEY_BYTES and values to MAX_ATTR_VALUE_BYTES (UTF-8
  *    bytes, never splitting a character);
  *  - past MAX_ATTRS attributes, the extra ones (in ascending key order) are dropped and attr
- *    `_dropped_attrs` holds how many.
+ *    `_dropped_attrs` holds how many;
+ *  - a sourceTs the store cannot hold (negative, fractional, beyond 2^53 µs: a client's clock
+ *    or unit gone wrong) becomes 0, "no event time", and attr `_invalid_source_ts` keeps it, so
+ *    one such record never fails the batch it travels in.
  */
 
 import type { Attrs, RecordInput } from "./record.ts";
@@ -24,12 +27,14 @@ export const MAX_ATTR_VALUE_BYTES = 4096;
 
 export const TRUNCATED_ATTR = "_truncated";
 export const DROPPED_ATTRS_ATTR = "_dropped_attrs";
+export const INVALID_SOURCE_TS_ATTR = "_invalid_source_ts";
 
 /** What `enforceLimits` changed; all zero when the input was within limits. */
 export interface LimitViolations {
   rawTruncated: number;
   attrsTruncated: number;
   attrsDropped: number;
+  sourceTsInvalid: number;
 }
 
 const encoder = new TextEncoder();
@@ -61,7 +66,8 @@ function attrsWithinLimits(attrs: Attrs): boolean {
  */
 export function enforceLimits(input: RecordInput, violations: LimitViolations): RecordInput {
   const rawOk = input.raw.length <= MAX_RAW_BYTES;
-  if (rawOk && attrsWithinLimits(input.attrs)) return input;
+  const tsOk = Number.isSafeInteger(input.sourceTs) && input.sourceTs >= 0;
+  if (rawOk && tsOk && attrsWithinLimits(input.attrs)) return input;
 
   const attrs: Record<string, string> = {};
   const keys = Object.keys(input.attrs).sort();
@@ -85,9 +91,13 @@ export function enforceLimits(input: RecordInput, violations: LimitViolations): 
     attrs[TRUNCATED_ATTR] = String(raw.length);
     raw = raw.subarray(0, MAX_RAW_BYTES);
   }
-  return { raw, attrs, sourceTs: input.sourceTs, ingestTs: input.ingestTs };
+  if (!tsOk) {
+    violations.sourceTsInvalid++;
+    attrs[INVALID_SOURCE_TS_ATTR] = String(input.sourceTs);
+  }
+  return { raw, attrs, sourceTs: tsOk ? input.sourceTs : 0, ingestTs: input.ingestTs };
 }
 
 export function noViolations(): LimitViolations {
-  return { rawTruncated: 0, attrsTruncated: 0, attrsDropped: 0 };
+  return { rawTruncated: 0, attrsTruncated: 0, attrsDropped: 0, sourceTsInvalid: 0 };
 }

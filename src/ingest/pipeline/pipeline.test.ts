@@ -106,6 +106,6 @@ describe("IngestPipeline", () => {
     const c = new ReceiverCounters();
     p.push({ raw: new Uint8Array(MAX_RAW_BYTES + 5), attrs: {}, sourceTs: 0, ingestTs: 0 }, c);
     await p.drain();
-    expect([seen[0]!.raw.length, seen[0]!.attrs, c.limits]).toEqual([MAX_RAW_BYTES, { _truncated: String(MAX_RAW_BYTES + 5) }, { rawTruncated: 1, attrsTruncated: 0, attrsDropped: 0 }]);
+    expect([seen[0]!.raw.length, seen[0]!.attrs, c.limits]).toEqual([MAX_RAW_BYTES, { _truncated: String(MAX_RAW_BYTES + 5) }, { rawTruncated: 1, attrsTruncated: 0, attrsDropped: 0, sourceTsInvalid: 0 }]);
   });
 });
