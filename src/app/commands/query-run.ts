@@ -19,10 +19,24 @@ import { hitHead, hitJson, hitLine } from "../../repl/render/records.ts";
 import { PLAIN } from "../../repl/render/style.ts";
 import { intFlag, stringFlag } from "../cli/args.ts";
 import { UsageError, type Command, type CommandIO } from "../cli/command.ts";
+import { LogError } from "../../core/errors.ts";
 import { defaultDataDir } from "../paths.ts";
 import { planJson } from "../query-convert.ts";
 import { clientCredentials } from "../cli/credentials.ts";
 import { openQueryLink, type QueryFields, type QueryLink, type SearchPage } from "../query-target.ts";
+
+/** Largest count the Query message carries (uint32 on the wire). */
+const MAX_COUNT = 0xffffffff;
+
+/**
+ * `n` as a Query count; a larger value is refused the same way locally and against a server
+ * (a usage error for a flag, invalid_argument for the query text's limit=).
+ */
+function count(what: string, n: number): number {
+  if (n <= MAX_COUNT) return n;
+  const message = `${what}${what.endsWith("=") ? "" : " "}${n} is too large (at most ${MAX_COUNT})`;
+  throw what.startsWith("--") ? new UsageError(message) : new LogError("invalid_argument", message);
+}
 
 /** Output is handed to stdout in pieces of about this many bytes. */
 const PIECE_BYTES = 1 << 16;
@@ -107,10 +121,10 @@ export const run: Command["run"] = async (args, io) => {
     store,
     text,
     nowUs: BigInt(now),
-    limit: q.limit > 0 ? q.limit : intFlag(args, "limit", 0),
+    limit: q.limit > 0 ? count("limit=", q.limit) : count("--limit", intFlag(args, "limit", 0)),
     reverse: q.reverse || args.flags.reverse === true,
-    contextBefore: intFlag(args, "before", context),
-    contextAfter: intFlag(args, "after", context),
+    contextBefore: count("--before/--context", intFlag(args, "before", context)),
+    contextAfter: count("--after/--context", intFlag(args, "after", context)),
     resumeToken: stringFlag(args, "resume") ?? "",
   };
   const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store, io.env, clientCredentials(args, io.env));
