@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Code, ConnectError, createClient, createContextValues, type HandlerContext } from "@connectrpc/connect";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { principalKey } from "../src/api/auth.ts";
+import { principalKey } from "../src/api/principal.ts";
 import { ConfigService } from "../src/api/gen/gastrolog/v1/config_pb.ts";
 import { IngestService } from "../src/api/gen/gastrolog/v1/ingest_pb.ts";
 import { LifecycleService } from "../src/api/gen/gastrolog/v1/lifecycle_pb.ts";

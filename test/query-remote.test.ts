@@ -2,8 +2,8 @@
  * `gastrolog query` against a running server (compiled binary): with `serve` holding the data
  * dir, `query --data DIR` (found through server.json), `--addr unix:SOCK` and `--addr http://`
  * print exactly what local mode prints on a copy of the same data (text, JSON, reverse, limit +
- * resume, context, explain, analyze, `--store '*'`, which merges stores); unreachable --addr
- * exits 1.
+ * resume, context, explain, analyze, `--store '*'`, which merges stores, and the same errors);
+ * unreachable --addr exits 1.
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -85,12 +85,17 @@ const CASES: string[][] = [
   ["--store", "*", "request | fields _time, host | head 3"],
   ["--analyze", "--output", "json", "--limit", "2", "error"],
   ["(error"],
+  ["--limit", "99999999999", "error"],
+  ["error limit=99999999999"],
 ];
+
+/** Exit codes other than 0: usage and query-text errors. */
+const FAILS: Record<string, number> = { "(error": 2, "--limit 99999999999 error": 2, "error limit=99999999999": 2 };
 
 test("every mode against the server prints exactly what local mode prints on a copy", async () => {
   for (const args of CASES) {
     const local = maskMillis(await runBinary(["query", "--data", copy, ...args]));
-    expect(local.code).toBe(args[0] === "(error" ? 2 : 0);
+    expect({ args, code: local.code }).toEqual({ args, code: FAILS[args.join(" ")] ?? 0 });
     const remote: Record<string, RunResult> = {};
     for (const [name, flags] of Object.entries(modes())) remote[name] = maskMillis(await runBinary(["query", ...flags, ...args]));
     expect({ args, ...remote } as Record<string, unknown>).toEqual({ args, auto: local, unix: local, http: local });

@@ -2,8 +2,9 @@
  * What each command loads (not timed, so it cannot be flaky): runs src/main.ts with a preload
  * that records every module imported, adds the built-in modules those files import statically,
  * and checks that `version` and `--help` load no server, receivers, SQLite, storage or
- * generated API, and that a local `query` loads no server, receivers, network client or
- * AsyncLocalStorage (only a server meters queries), `repl --embedded -c` no node streams
+ * generated API, and that a local `query` loads no server, receivers, network client,
+ * AsyncLocalStorage (only a server meters queries), Connect, protobuf or generated API (it calls
+ * the query code behind QueryService directly), `repl --embedded -c` no node streams
  * (node:tty included) and only the API services its commands call, and that a server loads a receiver protocol's module only when a
  * receiver of that type is configured.
  * A regression in start-up (issue 11 part 2) shows up here as a module name.
@@ -82,18 +83,20 @@ test.each(["version", "--help", "query --help"])("`gastrolog %s` loads nothing h
   expect(offenders(await loaded(cmd.split(" ")), names)).toEqual(none(names));
 });
 
-test("a local query loads the engine and QueryService, not the server, receivers or network client", async () => {
+test("a local query loads the engine and the query code behind QueryService, not Connect, protobuf, the generated API, the server, receivers or network client", async () => {
   const data = join(dir, "data");
   const log = join(dir, "a.log");
   writeFileSync(log, "2025-03-01T10:00:00Z error one\n2025-03-01T10:00:01Z info two\n");
   const { gastrologBinary } = await import("./support/binary.ts");
   expect((await Bun.spawn([await gastrologBinary(), "import", "--quiet", "--data", data, log]).exited)).toBe(0);
-  const mods = await loaded(["query", "--data", data, "error"]);
-  const names = ["server", "receivers", "network client", "node streams (process.stdout)", "async context tracking (AsyncLocalStorage)"];
-  expect(offenders(mods, names)).toEqual(none(names));
-  expect(["src/api/services/query.ts", "src/api/gen/gastrolog/v1/query_pb.ts", "src/query/engine/search.ts"].filter((m) => !mods.includes(m))).toEqual([]);
-  expect(mods.filter((m) => /^src\/api\/services\/(store|config|lifecycle|ingest)\.ts$/.test(m))).toEqual([]);
-});
+  const names = ["server", "receivers", "network client", "node streams (process.stdout)", "async context tracking (AsyncLocalStorage)", "generated API", "connect", "protobuf"];
+  for (const args of [["error"], ["--output", "json", "error"], ["| stats count()"], ["--explain", "error"], ["--analyze", "--output", "json", "error"]]) {
+    const mods = await loaded(["query", "--data", data, ...args]);
+    expect({ args, ...offenders(mods, names) }).toEqual({ args, ...none(names) });
+    expect(["src/api/services/query-core.ts", "src/query/engine/search.ts"].filter((m) => !mods.includes(m))).toEqual([]);
+    expect(mods.filter((m) => /^src\/api\/services\/(query|store|config|lifecycle|ingest)\.ts$/.test(m))).toEqual([]);
+  }
+}, 30_000);
 
 test("repl --embedded -c on a file loads no server, receivers, network client or node streams", async () => {
   const log = join(dir, "repl.log");

@@ -9,15 +9,13 @@
  */
 
 import { createContextKey, type Interceptor } from "@connectrpc/connect";
+import { principalKey } from "./principal.ts";
 import { LogError } from "../core/errors.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { checkMethod, superuser, type Principal } from "../security/access.ts";
+import { checkMethod } from "../security/access.ts";
 import { AuthError, bearerToken, type Authenticator, type Credentials } from "../security/authenticate.ts";
 import { RateLimiter } from "../security/limits.ts";
 import { toConnectError } from "./errors.ts";
-
-/** The caller of the current request. */
-export const principalKey = createContextKey<Principal>(superuser("in-process"), { description: "gastrolog principal" });
 
 /** Connection facts the server knows before the request is read (no header yet). */
 export const connectionKey = createContextKey<Omit<Credentials, "bearer"> | undefined>(undefined, { description: "gastrolog connection" });

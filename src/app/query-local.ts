@@ -1,19 +1,29 @@
 /**
- * `gastrolog query` without a server: the data directory's stores opened in this process
- * behind the QueryService a server runs, over an in-process transport (as `repl --embedded`
- * does). A named store is opened alone; "*" opens every configured file store found on disk,
- * which is what a server holding the directory would search.
+ * `gastrolog query` without a server: the data directory's stores opened in this process and
+ * searched by the code behind a server's QueryService (api/services/query-core.ts), called
+ * directly as the in-process caller, so no Connect, generated API or protobuf is loaded. Values
+ * come back as a server's would read back (hits as Hit messages, plans through the proto plan,
+ * table times as int64 µs) and errors as the API reports them. A named store is opened alone;
+ * "*" opens every configured file store found on disk, which is what a server holding the
+ * directory would search.
  */
 
 import { existsSync } from "node:fs";
 import { LocalHost } from "../api/local-host.ts";
 import { ALL_STORES } from "../api/services/stores.ts";
-import { createQueryTransport } from "../api/query-transport.ts";
+import { errorMessage, LogError } from "../core/errors.ts";
+import type { Cell, Column, Table } from "../core/table.ts";
+import { toQueryPlanPb } from "../api/convert/plan.ts";
+import type { Query } from "../api/gen/gastrolog/v1/query_pb.ts";
+import { inProcessCall } from "../api/principal.ts";
+import { QueryCore } from "../api/services/query-core.ts";
+import { renderExplain } from "../query/engine/explain-text.ts";
+import { fromQueryPlanPb } from "./query-convert.ts";
 import { storeRuntime, type StoreRuntime } from "../config/runtime.ts";
 import { defaultConfig } from "../config/schema.ts";
 import { versionInfo } from "./build-info.ts";
 import { storeDir } from "./paths.ts";
-import type { QueryLink } from "./query-target.ts";
+import type { QueryFields, QueryLink, SearchPage } from "./query-target.ts";
 import { createMemoryStore } from "../storage/memory/memory-store.ts";
 import { hostStore, openStore, searchSource, type OpenedStore } from "./stores.ts";
 
@@ -57,9 +67,62 @@ export async function openLocalQuery(dataDir: string, store: string): Promise<Qu
       version: versionInfo(),
     });
     host.markReady();
-    return { transport: createQueryTransport(host), where: dataDir, close: closeAll };
+    return localLink(new QueryCore(host), dataDir, closeAll);
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/** A failure as the API reports it: LogErrors as they are, anything else INTERNAL (api/errors.ts). */
+function apiError(err: unknown): unknown {
+  if (err instanceof LogError) return err;
+  if (err instanceof Error && err.name === "AbortError") return new LogError("cancelled", "request cancelled");
+  return new LogError("internal", `internal error: ${errorMessage(err)}`);
+}
+
+/** The Query message a server would decode from `q`. */
+function queryMessage(q: QueryFields): Query {
+  return { $typeName: "gastrolog.v1.Query", ...q, startUs: undefined, endUs: undefined };
+}
+
+/** A table's cells as they come back over the API (times are whole µs on the wire). */
+function wireRows(t: Table): Cell[][] {
+  const types = t.columns.map((c: Column) => c.type);
+  return t.rows.map((r) => r.map((c, i) => (types[i] === "time" && typeof c === "number" ? Math.trunc(c) : c)));
+}
+
+/** QueryLink answered by `core` in this process (a search stops when its reader stops iterating). */
+function localLink(core: QueryCore, where: string, close: () => Promise<void>): QueryLink {
+  const call = () => inProcessCall(new AbortController().signal);
+  return {
+    where,
+    async *search(q): AsyncIterable<SearchPage> {
+      try {
+        for await (const b of core.search(call(), queryMessage(q), 0)) {
+          yield { hits: b.hits, warnings: b.warnings, done: b.done ?? false, resumeToken: b.resumeToken ?? "", truncated: b.truncated ?? "" };
+        }
+      } catch (err) {
+        throw apiError(err);
+      }
+    },
+    async table(q) {
+      try {
+        const t = await core.table(call(), queryMessage(q));
+        const table = { columns: t.table.columns, rows: wireRows(t.table), truncated: t.truncated, warnings: t.warnings };
+        return t.deadline === undefined ? { table } : { table, failure: new LogError("deadline_exceeded", t.deadline) };
+      } catch (err) {
+        throw apiError(err);
+      }
+    },
+    async explain(q, analyze) {
+      try {
+        const plan = await core.explain(call(), queryMessage(q), analyze);
+        return { plan: fromQueryPlanPb(toQueryPlanPb(plan)), text: renderExplain(plan) };
+      } catch (err) {
+        throw apiError(err);
+      }
+    },
+    close,
+  };
 }

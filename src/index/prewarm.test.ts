@@ -42,3 +42,27 @@ test("prewarm opens the index heads of the newest chunks within its budget; a lo
   expect(await afterPrewarm(1)).toEqual({ warmed: 1, lookups: [2, 2, 2, 1] });
   expect(await afterPrewarm(Number.MAX_SAFE_INTEGER, true)).toEqual({ warmed: 0, lookups: [2, 2, 2, 2] });
 });
+
+test("prewarm waits for whenIdle before each chunk and stops when aborted while waiting", async () => {
+  const store = await sealedStore(3);
+  const cache = new ByteCache();
+  const scopeOf = (m: ChunkMeta): IndexCacheScope => ({ cache, key: `${m.id}/` });
+  const ac = new AbortController();
+  let waits = 0;
+  let release!: () => void;
+  let third!: () => void;
+  const waiting = new Promise<void>((resolve) => (third = resolve));
+  const whenIdle = () => {
+    waits++;
+    if (waits < 3) return Promise.resolve();
+    // A request is in flight before the third chunk: the warm-up is stopped while it waits.
+    third();
+    return new Promise<void>((resolve) => (release = resolve));
+  };
+  const run = prewarmIndexes(store, scopeOf, Number.MAX_SAFE_INTEGER, ac.signal, whenIdle);
+  await waiting;
+  ac.abort();
+  release();
+  expect({ ...(await run), waits }).toEqual({ chunks: 2, bytes: expect.any(Number), waits: 3 });
+  await store.close();
+});

@@ -1,7 +1,7 @@
 /**
  * Engine tables <-> proto AggregateResponse pieces: typed columns, and cells as text, number or
  * time (int64 µs), null as a cell with no value. Clients read responses back with
- * repl/render/table.ts fromTablePb.
+ * repl/render/table-pb.ts fromTablePb.
  */
 
 import type { MessageInitShape } from "@bufbuild/protobuf";

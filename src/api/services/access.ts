@@ -4,20 +4,19 @@
  * range is refused, the row limit is capped, and a timeout joins the request's signal.
  */
 
-import type { HandlerContext } from "@connectrpc/connect";
 import { LogError } from "../../core/errors.ts";
 import { formatDuration } from "../../core/duration.ts";
 import type { SearchRequest } from "../../query/engine/types.ts";
 import type { Principal } from "../../security/access.ts";
-import { principalKey } from "../auth.ts";
+import { principalKey, type CallContext } from "../principal.ts";
 
 /** The caller of the request. */
-export function principalOf(ctx: HandlerContext): Principal {
+export function principalOf(ctx: CallContext): Principal {
   return ctx.values.get(principalKey);
 }
 
 /** A search request within the caller's limits (see the header); `now` resolves "no start". */
-export function limitQuery(ctx: HandlerContext, req: SearchRequest, now: number): SearchRequest {
+export function limitQuery(ctx: CallContext, req: SearchRequest, now: number): SearchRequest {
   const { name, limits } = principalOf(ctx);
   const out = { ...req };
   if (limits.maxRangeUs > 0) {
@@ -36,7 +35,7 @@ export function limitQuery(ctx: HandlerContext, req: SearchRequest, now: number)
 }
 
 /** The request's signal, ended after the caller's timeout too (when it has one). */
-export function limitSignal(ctx: HandlerContext): AbortSignal {
+export function limitSignal(ctx: CallContext): AbortSignal {
   const ms = principalOf(ctx).limits.timeoutMs;
   if (ms <= 0) return ctx.signal;
   const timeout = new AbortController();
@@ -47,7 +46,7 @@ export function limitSignal(ctx: HandlerContext): AbortSignal {
 }
 
 /** Most context records the caller may ask for around one record. */
-export function maxContext(ctx: HandlerContext, asked: number): number {
+export function maxContext(ctx: CallContext, asked: number): number {
   const rows = principalOf(ctx).limits.maxRows;
   return rows > 0 ? Math.min(asked, rows) : asked;
 }

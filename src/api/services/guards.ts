@@ -5,7 +5,6 @@
  * inside its loop (the Pacer) with DEADLINE_EXCEEDED after what was found so far was sent.
  */
 
-import type { HandlerContext } from "@connectrpc/connect";
 import { DEFAULT_QUERY } from "../../config/schema.ts";
 import { formatDuration, parseDuration } from "../../core/duration.ts";
 import { LogError } from "../../core/errors.ts";
@@ -14,6 +13,7 @@ import { explain } from "../../query/engine/explain.ts";
 import type { ScanRate } from "../../query/engine/cost.ts";
 import type { SearchSource } from "../../query/engine/source.ts";
 import { formatSize, parseSize } from "../../config/units.ts";
+import type { CallContext } from "../principal.ts";
 import type { EngineHost } from "../host.ts";
 import { limitSignal } from "./access.ts";
 
@@ -74,7 +74,7 @@ export interface QuerySignal extends Disposable {
 }
 
 /** The query's signal: aborted by the client, the token's timeout, or the query's timeout (LogError deadline_exceeded). */
-export function querySignal(ctx: HandlerContext, req: SearchRequest, guards: QueryGuards): QuerySignal {
+export function querySignal(ctx: CallContext, req: SearchRequest, guards: QueryGuards): QuerySignal {
   const base = limitSignal(ctx);
   const us = req.timeout ?? guards.timeout;
   if (us <= 0) return { signal: base, [Symbol.dispose]: () => {} };

@@ -1,104 +1,47 @@
 /**
  * QueryService: search (streamed in batches with a final message carrying the resume token),
- * aggregate (table pipelines: typed columns, then rows in batches), explain, follow (ends with UNAVAILABLE when the host drains), context and validation. Store
+ * aggregate (table pipelines: typed columns, then rows in batches), explain (the three run by
+ * query-core.ts, which `gastrolog query` also runs without a server), follow (ends with UNAVAILABLE when the host drains), context and validation. Store
  * "*" searches every store the caller may read merged by event time (query/engine/merge.ts),
  * explains each store and follows all of them. The caller's token limits apply (access.ts;
  * a follow is live, so only the row and range limits of searches apply to it, none to follows).
  */
 
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import { explain, explainAnalyze } from "../../query/engine/explain.ts";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { renderExplain } from "../../query/engine/explain-text.ts";
 import { followAll } from "../../query/engine/follow-all.ts";
 import { followWheres } from "../../query/engine/follow.ts";
 import { followRows } from "../../query/engine/aggregate/follow-rows.ts";
-import { searchMerged } from "../../query/engine/merge.ts";
-import { search } from "../../query/engine/search.ts";
-import { tableQuery } from "../../query/engine/aggregate/table-query.ts";
 import { toCellPb, toColumnPb } from "../convert/table.ts";
-import type { ChunkPlan, QueryPlan } from "../../query/engine/types.ts";
-import { ScanRate, totalCost } from "../../query/engine/cost.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
 import { printExpr } from "../../query/lang/printer.ts";
 import { printStages } from "../../query/lang/pipe-printer.ts";
 import { isTablePipeline } from "../../query/lang/pipe-ast.ts";
 import { nowMicros } from "../../core/time.ts";
 import { LogError } from "../../core/errors.ts";
-import type { Hit } from "../gen/gastrolog/v1/common_pb.ts";
-import { QueryService, type RowSchema } from "../gen/gastrolog/v1/query_pb.ts";
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import { formatSize } from "../../config/units.ts";
-import { checkEstimate, measureScan, queryGuards, querySignal } from "./guards.ts";
+import type { QueryService, RowSchema } from "../gen/gastrolog/v1/query_pb.ts";
 import { fromI64, i64 } from "../convert/int64.ts";
 import { toQueryPlanPb } from "../convert/plan.ts";
-import { queryStore, toSearchRequest } from "../convert/query.ts";
-import { toHitPb } from "../convert/record.ts";
+import { toSearchRequest, queryStore } from "../convert/query.ts";
+import { toHitPb } from "../convert/hit.ts";
 import type { EngineHost } from "../host.ts";
 import { contextAround } from "./context-walk.ts";
-import { limitQuery, maxContext } from "./access.ts";
+import { maxContext } from "./access.ts";
 import { ALL_STORES, querySources, requireStore } from "./stores.ts";
+import { checkBatchSize, QueryCore } from "./query-core.ts";
 
-/** Hits per streamed message by default, and the most a client may ask for. */
-export const DEFAULT_BATCH = 256;
-export const MAX_BATCH = 4096;
 /** Table rows per streamed message by default. */
 const DEFAULT_TABLE_BATCH = 1024;
 
 export function queryService(host: EngineHost): ServiceImpl<typeof QueryService> {
-  const rate = new ScanRate();
-  const onChunk = (p: ChunkPlan) => measureScan(host, rate, p);
+  const core = new QueryCore(host);
   return {
-    async *search(req, ctx) {
-      if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
-      const name = queryStore(req.query);
-      const size = req.batchSize || DEFAULT_BATCH;
-      const guards = queryGuards(host);
-      const now = nowMicros();
-      const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
-      const rowCap = guards.maxRows > 0 && (sreq.limit === 0 || sreq.limit > guards.maxRows);
-      if (rowCap) sreq.limit = guards.maxRows;
-      using q = querySignal(ctx, sreq, guards);
-      let warnings: string[] = [];
-      const opts = { signal: q.signal, onWarning: (w: string) => warnings.push(w), onChunk };
-      const sources = name === ALL_STORES ? querySources(host, ctx, name) : [requireStore(host, ctx, name).source];
-      await checkEstimate(sources, sreq, guards, rate, q.signal);
-      const it = name === ALL_STORES ? searchMerged(sources, sreq, opts) : search(sources[0]!, sreq, opts);
-      let hits: Hit[] = [];
-      let bytes = 0;
-      let total = 0;
-      for (;;) {
-        const r = await it.next();
-        if (r.done || (guards.maxBytes > 0 && total > guards.maxBytes)) {
-          const resume = r.done ? (r.value.resume ?? "") : "";
-          if (!r.done) await it.return({});
-          const truncated = !r.done ? `more than ${formatSize(guards.maxBytes)} of records (the server's query.maxBytes); narrow the query or page with limit=` : rowCap && resume ? `${guards.maxRows} matches (the server's query.maxRows); continue with the resume token` : "";
-          yield { hits, done: true, resumeToken: resume, warnings, truncated };
-          return;
-        }
-        hits.push(toHitPb(r.value));
-        bytes += r.value.record.raw.length;
-        total += r.value.record.raw.length;
-        if (hits.length >= size || bytes >= guards.maxResponseBytes) {
-          yield { hits, warnings };
-          hits = [];
-          warnings = [];
-          bytes = 0;
-        }
-      }
-    },
+    search: (req, ctx) => core.search(ctx, req.query, req.batchSize),
 
     async *aggregate(req, ctx) {
-      if (req.batchSize > MAX_BATCH) throw new LogError("invalid_argument", `batch_size ${req.batchSize} is too large; at most ${MAX_BATCH}`);
-      const guards = queryGuards(host);
-      const now = nowMicros();
-      const sreq = { ...limitQuery(ctx, toSearchRequest(req.query, now), now), resume: undefined, contextBefore: 0, contextAfter: 0 };
-      const rowCap = guards.maxRows > 0 && (sreq.limit === 0 || sreq.limit > guards.maxRows);
-      if (rowCap) sreq.limit = guards.maxRows;
-      using q = querySignal(ctx, sreq, guards);
-      const sources = querySources(host, ctx, queryStore(req.query));
-      await checkEstimate(sources, sreq, guards, rate, q.signal);
-      const { table, done } = await tableQuery(sources, sreq, sreq.stages ?? [], { signal: q.signal, onChunk });
-      if (rowCap && done.truncated) done.truncated = `more than ${guards.maxRows} rows (the server's query.maxRows)`;
+      checkBatchSize(req.batchSize);
+      const { table, warnings, truncated, deadline, maxResponseBytes } = await core.table(ctx, req.query);
       const size = req.batchSize || DEFAULT_TABLE_BATCH;
       const columns = table.columns.map(toColumnPb);
       const types = table.columns.map((c) => c.type);
@@ -107,9 +50,9 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       let first = true;
       for (let at = 0; at <= table.rows.length; at++) {
         const last = at === table.rows.length;
-        if (last || rows.length >= size || bytes >= guards.maxResponseBytes) {
-          const end = last && done.deadline === undefined;
-          yield { columns: first ? columns : [], rows, done: end, warnings: first ? done.warnings : [], truncated: last ? (done.truncated ?? "") : "" };
+        if (last || rows.length >= size || bytes >= maxResponseBytes) {
+          const end = last && deadline === undefined;
+          yield { columns: first ? columns : [], rows, done: end, warnings: first ? warnings : [], truncated: last ? truncated : "" };
           first = false;
           rows = [];
           bytes = 0;
@@ -119,17 +62,11 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
         rows.push({ cells: cells.map((c, i) => toCellPb(c, types[i]!)) });
         for (const c of cells) bytes += typeof c === "string" ? c.length + 2 : 10; // about its wire size
       }
-      if (done.deadline !== undefined) throw new LogError("deadline_exceeded", done.deadline);
+      if (deadline !== undefined) throw new LogError("deadline_exceeded", deadline);
     },
 
     async explain(req, ctx) {
-      const now = nowMicros();
-      const sreq = limitQuery(ctx, toSearchRequest(req.query, now), now);
-      using q = querySignal(ctx, sreq, queryGuards(host));
-      const signal = q.signal;
-      const plans: QueryPlan[] = [];
-      for (const src of querySources(host, ctx, queryStore(req.query))) plans.push(req.analyze ? await explainAnalyze(src, sreq, signal) : await explain(src, sreq, signal, rate.bytesPerMs));
-      const plan = plans.length === 1 ? plans[0]! : combinePlans(plans, sreq.reverse);
+      const plan = await core.explain(ctx, req.query, req.analyze);
       return { plan: toQueryPlanPb(plan), text: renderExplain(plan) };
     },
 
@@ -179,13 +116,4 @@ export function queryService(host: EngineHost): ServiceImpl<typeof QueryService>
       };
     },
   };
-}
-
-/** One plan for several stores: every store's chunks (stores in name order), totals summed. */
-function combinePlans(plans: readonly QueryPlan[], reverse: boolean): QueryPlan {
-  const first = plans[0];
-  const base: QueryPlan = first ?? { direction: reverse ? "reverse" : "forward", expression: "", dnfBranches: [], limit: 0, totalChunks: 0, chunks: [] };
-  const combined: QueryPlan = { ...base, totalChunks: plans.reduce((n, p) => n + p.totalChunks, 0), chunks: plans.flatMap((p) => p.chunks) };
-  if (base.cost) combined.cost = totalCost(plans.map((p) => p.cost ?? totalCost([])));
-  return combined;
 }

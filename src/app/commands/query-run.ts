@@ -1,19 +1,17 @@
 /**
  * `gastrolog query` at work: turns the flags and the query text into one QueryService request,
- * sends it where query-target.ts says (a server, or the stores of --data in this process) and
+ * sends it where query-target.ts says (a server, or the stores of --data in this process, with
+ * no Connect or protobuf loaded) and
  * prints the hits — text with control characters escaped (to a terminal also bytes that are not
  * UTF-8, which a pipe or file gets as stored), --raw stored bytes, or JSON — a
  * table (pipelines with | stats, | timechart, | fields: Aggregate; aligned text, CSV or JSON
  * lines), or the plan. Output goes out in 64 KiB pieces.
  */
 
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient } from "@connectrpc/connect";
 import { isUtf8 } from "node:buffer";
 import type { Hit } from "../../api/gen/gastrolog/v1/common_pb.ts";
-import { QueryService, type AggregateResponse, type QuerySchema, type SearchResponse } from "../../api/gen/gastrolog/v1/query_pb.ts";
 import { isTablePipeline } from "../../query/lang/pipe-ast.ts";
-import { fromTablePb, tableCsv, tableJsonLines, tableText } from "../../repl/render/table.ts";
+import { tableCsv, tableJsonLines, tableText } from "../../repl/render/table.ts";
 import { displayBytes } from "../../core/display.ts";
 import { nowMicros } from "../../core/time.ts";
 import { parseQueryArgs } from "../../query/lang/controls.ts";
@@ -21,11 +19,24 @@ import { hitHead, hitJson, hitLine } from "../../repl/render/records.ts";
 import { PLAIN } from "../../repl/render/style.ts";
 import { intFlag, stringFlag } from "../cli/args.ts";
 import { UsageError, type Command, type CommandIO } from "../cli/command.ts";
+import { LogError } from "../../core/errors.ts";
 import { defaultDataDir } from "../paths.ts";
-import { fromQueryPlanPb, planJson } from "../query-convert.ts";
+import { planJson } from "../query-convert.ts";
 import { clientCredentials } from "../cli/credentials.ts";
-import { openQueryLink } from "../query-target.ts";
-import { remoteError } from "../server-client.ts";
+import { openQueryLink, type QueryFields, type QueryLink, type SearchPage } from "../query-target.ts";
+
+/** Largest count the Query message carries (uint32 on the wire). */
+const MAX_COUNT = 0xffffffff;
+
+/**
+ * `n` as a Query count; a larger value is refused the same way locally and against a server
+ * (a usage error for a flag, invalid_argument for the query text's limit=).
+ */
+function count(what: string, n: number): number {
+  if (n <= MAX_COUNT) return n;
+  const message = `${what}${what.endsWith("=") ? "" : " "}${n} is too large (at most ${MAX_COUNT})`;
+  throw what.startsWith("--") ? new UsageError(message) : new LogError("invalid_argument", message);
+}
 
 /** Output is handed to stdout in pieces of about this many bytes. */
 const PIECE_BYTES = 1 << 16;
@@ -68,8 +79,8 @@ class Pieces {
   }
 }
 
-/** Prints every hit of a Search stream; returns the resume token ("" when the search ended). */
-async function printHits(stream: AsyncIterable<SearchResponse>, format: (h: Hit) => string | Uint8Array, io: CommandIO): Promise<string> {
+/** Prints every hit of a search; returns the resume token ("" when the search ended). */
+async function printHits(stream: AsyncIterable<SearchPage>, format: (h: Hit) => string | Uint8Array, io: CommandIO): Promise<string> {
   const out = new Pieces(io.stdout);
   let resume = "";
   for await (const m of stream) {
@@ -82,21 +93,13 @@ async function printHits(stream: AsyncIterable<SearchResponse>, format: (h: Hit)
   return resume;
 }
 
-/** Prints an Aggregate stream's table as aligned text, CSV or JSON lines; a cut table is noted on stderr. */
-async function printTable(stream: AsyncIterable<AggregateResponse>, output: string, io: CommandIO): Promise<number> {
-  const responses: AggregateResponse[] = [];
-  let failure: unknown;
-  try {
-    for await (const m of stream) responses.push(m);
-  } catch (err) {
-    // A query stopped by its time limit sent the table counted so far: print it, then fail.
-    if (responses.length === 0) throw err;
-    failure = err;
-  }
-  const t = fromTablePb(responses);
+/** Prints a table pipeline's table as aligned text, CSV or JSON lines; a cut table is noted on stderr. */
+async function printTable(link: QueryLink, query: QueryFields, output: string, io: CommandIO): Promise<number> {
+  const { table: t, failure } = await link.table(query);
   for (const w of t.warnings) io.stderr(`gastrolog query: warning: ${w}\n`);
   io.stdout(output === "json" ? tableJsonLines(t) : output === "csv" ? tableCsv(t) : tableText(t));
   if (t.truncated) io.stderr(`--- table truncated: ${t.truncated}\n`);
+  // A query stopped by its time limit sent the table counted so far: printed, then it fails.
   if (failure !== undefined) throw failure;
   return 0;
 }
@@ -114,32 +117,29 @@ export const run: Command["run"] = async (args, io) => {
   if (raw && table) throw new UsageError("flag --raw is for records; a table (| stats, | timechart, | fields) prints as text, --output csv or --output json");
   const context = intFlag(args, "context", 0);
   const store = stringFlag(args, "store", "default")!;
-  const query: MessageInitShape<typeof QuerySchema> = {
+  const query: QueryFields = {
     store,
     text,
     nowUs: BigInt(now),
-    limit: q.limit > 0 ? q.limit : intFlag(args, "limit", 0),
+    limit: q.limit > 0 ? count("limit=", q.limit) : count("--limit", intFlag(args, "limit", 0)),
     reverse: q.reverse || args.flags.reverse === true,
-    contextBefore: intFlag(args, "before", context),
-    contextAfter: intFlag(args, "after", context),
+    contextBefore: count("--before/--context", intFlag(args, "before", context)),
+    contextAfter: count("--after/--context", intFlag(args, "after", context)),
     resumeToken: stringFlag(args, "resume") ?? "",
   };
   const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store, io.env, clientCredentials(args, io.env));
   try {
-    const client = createClient(QueryService, link.transport);
     if (args.flags.explain || args.flags.analyze) {
-      const r = await client.explain({ query, analyze: args.flags.analyze === true });
-      io.stdout(output === "json" ? planJson(fromQueryPlanPb(r.plan)) + "\n" : r.text);
+      const r = await link.explain(query, args.flags.analyze === true);
+      io.stdout(output === "json" ? planJson(r.plan) + "\n" : r.text);
       return 0;
     }
-    if (table) return await printTable(client.aggregate({ query }), output, io);
+    if (table) return await printTable(link, query, output, io);
     const text = io.isTTY ? (h: Hit) => hitLine(h, [], PLAIN) + "\n" : pipedLine;
     const format = output === "json" ? (h: Hit) => hitJson(h) + "\n" : raw ? rawLine : text;
-    const resume = await printHits(client.search({ query }), format, io);
+    const resume = await printHits(link.search(query), format, io);
     if (resume) io.stderr(`--- limit reached; continue with --resume ${resume}\n`);
     return 0;
-  } catch (err) {
-    throw remoteError(err, link.where);
   } finally {
     await link.close();
   }

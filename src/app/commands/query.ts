@@ -1,8 +1,8 @@
 /**
  * `gastrolog query`: runs one query and prints the matches (text or one JSON object per line),
- * or the plan with --explain / --analyze (implementation: query-run.ts). Always through
- * QueryService: a running server's (--addr, or the one holding --data), else the same service
- * over the store files of --data in this process, so both print the same bytes.
+ * or the plan with --explain / --analyze (implementation: query-run.ts). Through a running
+ * server's QueryService (--addr, or the one holding --data), else the same query code over the
+ * store files of --data in this process, so both print the same bytes.
  */
 
 import { lazyRun, type Command } from "../cli/command.ts";

@@ -67,6 +67,11 @@ export interface EngineOptions {
   metrics?: Metrics;
   /** API tokens for TokenService (serve); none by default. */
   tokens?: TokenStore;
+  /**
+   * Resolves when no client request is in flight (serve): the background index warm-up waits
+   * for it before each chunk, so it never competes with the queries it is meant to speed up.
+   */
+  whenIdle?: () => Promise<unknown>;
 }
 
 export interface Engine {
@@ -160,7 +165,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       host.markReady();
       // The first query after a start should not have to open every chunk's index heads.
       for (const s of reconciler.opened()) {
-        void warmStore(s, prewarm.signal).then((r) =>
+        void warmStore(s, prewarm.signal, o.whenIdle).then((r) =>
           r.error === undefined
             ? log.debug(`store ${s.source.name}: warmed up in ${Math.round(r.millis)} ms (index heads of ${r.chunks} chunks, ${r.bytes} bytes)`)
             : log.warn(`store ${s.source.name}: warm-up stopped: ${r.error}`),

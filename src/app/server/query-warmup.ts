@@ -1,12 +1,12 @@
 /**
- * A server's first Search runs much code for the first time — the Connect handler and
- * serialization path, the protobuf codec of SearchRequest/SearchResponse, QueryService, the
- * query parser, planner and scanner — which made it several times slower than the next one.
- * A server calls
- * warmQueryPath() once it is ready: one Search, through the in-process QueryService transport,
- * of a one-record memory store of its own whose chunk is sealed with the server's index builders
- * (so the index lookups run too); no served store is read and nothing is counted in the server's
- * metrics. Resolves with the time it took in ms; never throws.
+ * A server's first Search runs much code for the first time — the gRPC handler and
+ * serialization path, the protobuf codec of SearchRequest/SearchResponse, the query metering
+ * (AsyncLocalStorage), QueryService, the query parser, planner and scanner — which made it
+ * several times slower than the next one. A server calls warmQueryPath() once it is ready: one
+ * Search, over the gRPC protocol its socket clients speak (in process) and through the query
+ * observer (without metrics), of a one-record memory store of its own whose chunk is sealed with
+ * the server's index builders (so the index lookups run too); no served store is read and
+ * nothing is counted in the server's metrics. Resolves with the time it took in ms; never throws.
  */
 
 import { createClient } from "@connectrpc/connect";
@@ -18,7 +18,8 @@ import type { ChunkStore, SectionBuilderFactory } from "../../storage/types.ts";
 import { QueryService } from "../../api/gen/gastrolog/v1/query_pb.ts";
 import type { BuildInfo, HostStore } from "../../api/host.ts";
 import { LocalHost } from "../../api/local-host.ts";
-import { createQueryTransport } from "../../api/query-transport.ts";
+import { queryObserver } from "../../api/query-observer.ts";
+import { createGrpcQueryTransport } from "../../api/query-transport.ts";
 
 const STORE = "query-warm-up";
 
@@ -48,7 +49,7 @@ export async function warmQueryPath(w: WarmupWiring): Promise<{ millis: number; 
     await store.seal();
     const host = new LocalHost({ stores: [{ name: STORE, source: w.source(STORE, store), settings }], version: w.version });
     host.markReady();
-    const client = createClient(QueryService, createQueryTransport(host));
+    const client = createClient(QueryService, createGrpcQueryTransport(host, [queryObserver({})]));
     let hits = 0;
     for await (const r of client.search({ query: { store: STORE, text: "warm-up level=info", limit: 10 } })) hits += r.hits.length;
     if (hits !== 1) return { millis: performance.now() - t0, error: `warm-up search found ${hits} records, not 1` };

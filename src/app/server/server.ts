@@ -52,6 +52,9 @@ import { warmQueryPath } from "./query-warmup.ts";
 import { searchSource } from "../stores.ts";
 import { sectionBuilders } from "../section-builders.ts";
 
+/** Longest the background index warm-up waits for requests in flight before each chunk (a follow stays open). */
+const WARMUP_IDLE_WAIT_MS = 250;
+
 export interface ServeOptions extends AuthFlags {
   dataDir: string;
   /** Declarative config file applied at start (when it differs) and watched. */
@@ -198,6 +201,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       demo: o.demo,
       fixedReceivers: o.receivers,
       retentionIntervalMs: o.retentionIntervalMs,
+      whenIdle: () => tracker.idle(WARMUP_IDLE_WAIT_MS),
       onShutdownRequest: (reason) => void shutdown(reason).then(resolveStopped),
       onApplied: () => o.onServerSettings?.(store.current().config.server),
       metrics,

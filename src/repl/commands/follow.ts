@@ -8,7 +8,8 @@
 import { isCancel, rpcMessage } from "../client.ts";
 import { checkQuery } from "../query-text.ts";
 import { hitJson, hitLine } from "../render/records.ts";
-import { cellText, fromTablePb, tableJsonLines } from "../render/table.ts";
+import { cellText, tableJsonLines } from "../render/table.ts";
+import { fromTablePb } from "../render/table-pb.ts";
 import type { Column } from "../../core/table.ts";
 import type { ReplCommand } from "./command.ts";
 

@@ -6,7 +6,8 @@
 
 import { rpcMessage } from "../client.ts";
 import { sentence } from "../query-text.ts";
-import { fromTablePb, histogramBars, tableJsonLines, tableText } from "../render/table.ts";
+import { histogramBars, tableJsonLines, tableText } from "../render/table.ts";
+import { fromTablePb } from "../render/table-pb.ts";
 import type { AggregateResponse } from "../../api/gen/gastrolog/v1/query_pb.ts";
 import type { Session } from "../session.ts";
 

@@ -1,41 +1,17 @@
 /**
  * Table results (Aggregate responses) as text: an aligned table (numbers right-aligned, times
  * RFC 3339), CSV (RFC 4180) or JSON (one object per row, numbers as JSON numbers), plus a small
- * text histogram for time buckets. Pure: data in, text out; the CLI and the REPL print these.
+ * text histogram for time buckets. Pure: data in, text out; the CLI and the REPL print these
+ * (table-pb.ts reads the table from Aggregate responses).
  */
 
 import { formatRfc3339Micros } from "../../core/time.ts";
 import type { Cell, Column, Table } from "../../core/table.ts";
-import { type AggregateResponse, ColumnType, type Row } from "../../api/gen/gastrolog/v1/query_pb.ts";
 
 /** A table read back from a stream, with the server's warnings and truncation note. */
 export interface TableResult extends Table {
   truncated: string;
   warnings: string[];
-}
-
-function fromCell(c: Row["cells"][number]): Cell {
-  switch (c.value.case) {
-    case "text":
-    case "number":
-      return c.value.value;
-    case "timeUs":
-      return Number(c.value.value);
-    default:
-      return null;
-  }
-}
-
-const TYPES: Record<number, Column["type"]> = { [ColumnType.TIME]: "time", [ColumnType.NUMBER]: "number" };
-
-/** Messages carrying table pieces: Aggregate's, and Follow's with `| fields`. */
-type TablePieces = Pick<AggregateResponse, "columns" | "rows" | "warnings"> & { truncated?: string };
-
-/** The table streamed in `responses` (columns from the first, rows from all). */
-export function fromTablePb(responses: readonly TablePieces[]): TableResult {
-  const columns: Column[] = (responses[0]?.columns ?? []).map((c) => ({ name: c.name, type: TYPES[c.type] ?? "string" }));
-  const rows = responses.flatMap((r) => r.rows.map((row) => row.cells.map(fromCell)));
-  return { columns, rows, truncated: responses.at(-1)?.truncated ?? "", warnings: responses.flatMap((r) => r.warnings) };
 }
 
 /** A cell as text: times RFC 3339, numbers as JavaScript prints them, null empty. */
