@@ -107,6 +107,9 @@ export interface BlockInfo {
 /** A value now (local stores) or later (a remote tier): callers always await it. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** Whether an occurrence of a needle at `at` in `bytes`, inside a record's bytes [start, end), counts. */
+export type HitFilter = (bytes: Uint8Array, at: number, start: number, end: number) => boolean;
+
 /**
  * Read-only, async-capable access to one chunk: all a query needs. Data is read by range —
  * records by position range (`batches`, one or more per block), sections by byte range — so a
@@ -135,9 +138,11 @@ export interface ChunkView {
   /**
    * Ascending positions of the records whose stored bytes contain `needle` exactly, found by a
    * byte search over the chunk's raw data without splitting or copying records; only chunks
-   * that keep their records as plain bytes (text files read in place) offer it.
+   * that keep their records as plain bytes (text files read in place) offer it. `accept`, when
+   * given, is asked about each occurrence (at `at` in `bytes`, inside the record's bytes
+   * [start, end)) and a record counts only for an occurrence it accepts.
    */
-  positionsContaining?(needle: Uint8Array): Uint32Array;
+  positionsContaining?(needle: Uint8Array, accept?: HitFilter): Uint32Array;
   /** Releases mapped memory, file handles or connections. */
   close(): void;
 }

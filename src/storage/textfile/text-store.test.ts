@@ -269,6 +269,77 @@ describe("text file store reads", () => {
   });
 });
 
+describe("text file store byte search", () => {
+  /** Per chunk: the records (model order) whose kept bytes hold `needle`. */
+  function expected(all: Rec[], counts: number[], needle: string): number[][] {
+    let at = 0;
+    return counts.map((n) => {
+      const hits: number[] = [];
+      for (let i = 0; i < n; i++) if (all[at + i]!.raw.includes(needle)) hits.push(i);
+      at += n;
+      return hits;
+    });
+  }
+
+  /** positionsContaining per chunk, a fresh reader each. */
+  function search(s: ChunkStore, needle: string): number[][] {
+    return s.chunks().map((m) => [...s.open(m.id).positionsContaining!(enc(needle))]);
+  }
+
+  test("a search of the file (counting it), a second one and one of the loaded region agree with the model", () => {
+    using d = tempDir("gl-text-");
+    const alphabet = fc.constantFrom("a", "1", "2", " ", "\n", "\n", "\r", "\u0000", "\u00e9");
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom("a", "1 a", "a\r", "2\u00e9", "aa"), (chars, regionBytes, needle) => {
+        const bytes = enc(chars.join(""));
+        const path = write(d.path, "p.log", bytes);
+        const all = model([{ name: "p.log", bytes }]);
+        const s = open([path], { regionBytes });
+        const first = search(s, needle);
+        const counts = s.chunks().map((m) => s.open(m.id).count());
+        const want = expected(all, counts, needle);
+        expect([first, search(s, needle)]).toEqual([want, want]);
+        expect(readAll(s)).toEqual(all);
+        const loaded = open([path], { regionBytes });
+        readAll(loaded);
+        expect(search(loaded, needle)).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("many blocks: hits map to their records, hit blocks load alone and inherit timestamps across blocks and regions", () => {
+    using d = tempDir("gl-text-");
+    const lines = Array.from({ length: 30_000 }, (_, i) => (i % 5000 === 7 ? `${i + 1} t` : i % 997 === 0 ? `c${i} needle\r` : `c${i} x`));
+    lines[20_000] = `needle ${"y".repeat(MAX_RAW_BYTES + 3)} needle`;
+    lines[25_000] = `${"z".repeat(MAX_RAW_BYTES)} needle`;
+    const content = lines.join("\n") + "\n";
+    const path = write(d.path, "m.log", content);
+    const all = model([{ name: "m.log", bytes: enc(content) }]);
+    for (const regionBytes of [120_000, 1 << 30]) {
+      const s = open([path], { regionBytes });
+      const positions = search(s, "needle");
+      const counts = s.chunks().map((m) => s.open(m.id).count());
+      expect(positions).toEqual(expected(all, counts, "needle"));
+      expect(expected(all, counts, " needle").flat().length).toBeGreaterThan(20);
+      // Each hit's record (and its block's batch) from the block loaded alone.
+      let at = 0;
+      s.chunks().forEach((m, k) => {
+        const r = s.open(m.id);
+        for (const p of positions[k]!) {
+          const rec = r.record(p);
+          const batch = [...r.batches(p, p + 1)][0]!;
+          const want = all[at + p]!;
+          expect([latin1.decode(rec.raw), { ...rec.attrs }, rec.sourceTs, batch.sourceTs[0]]).toEqual([want.raw, want.attrs, want.sourceTs, want.sourceTs]);
+        }
+        at += counts[k]!;
+      });
+      expect(readAll(s)).toEqual(all);
+      expect(search(s, "needle")).toEqual(positions);
+    }
+  });
+});
+
 describe("text file store lifecycle", () => {
   test("appends, deletes are refused; seal, idle, subscribe are no-ops", async () => {
     using d = tempDir("gl-text-");
