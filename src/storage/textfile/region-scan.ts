@@ -1,22 +1,25 @@
 /**
  * Byte search over a text region without keeping its bytes: the file is read piece by piece
- * into one reused scratch buffer (no fresh memory to fault in, no per-line arrays) and each hit
- * of the needle is mapped to the record holding it. The first search of a region also counts
- * it in the same pass (records, kept bytes, lines cut to the limit, where each block of
- * `blockRecords` records starts), so later searches read only what they need to map their hits
- * and one block can be loaded alone. Line rules are LineSplitter's (core/lines.ts): a line ends
- * at LF, one CR before it is dropped, a final line needs no LF, lines are cut to MAX_RAW_BYTES.
+ * into one reused scratch buffer (newlines.ts: no fresh memory to fault in, no per-line arrays)
+ * and each hit of the needle is mapped to the record holding it by counting newlines with SIMD.
+ * The first search of a region also counts it in the same pass (records, kept bytes, lines cut
+ * to the limit, where each block of `blockRecords` records starts), so later searches read only
+ * what they need to map their hits and one block can be loaded alone. Line rules are
+ * LineSplitter's (core/lines.ts): a line ends at LF, one CR before it is dropped, a final line
+ * needs no LF, lines are cut to MAX_RAW_BYTES.
  */
 
 import { readSync } from "node:fs";
 import { LogError } from "../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../core/limits.ts";
 import type { HitFilter } from "../types.ts";
+import { countNewlines, ensure, nthNewline } from "./newlines.ts";
 
 const NL = 10;
 const CR = 13;
-/** Bytes read per piece (grown for a longer line or block). */
-const PIECE_BYTES = 1 << 20;
+/** Bytes read per piece (grown for a longer line or block); no line in a piece this long is cut. */
+const PIECE_BYTES = MAX_RAW_BYTES;
+const CRLF = Buffer.from("\r\n");
 
 /** What a counting pass learns about a region. */
 export interface RegionShape {
@@ -29,11 +32,9 @@ export interface RegionShape {
   blockStarts: Float64Array;
 }
 
-let scratch = Buffer.allocUnsafe(PIECE_BYTES);
-
-/** File bytes [pos, pos + len) in the scratch buffer (valid until the next read). */
+/** File bytes [pos, pos + len) at the start of the scratch buffer (valid until the next read). */
 function readPiece(fd: number, path: string, pos: number, len: number): Buffer {
-  if (scratch.length < len) scratch = Buffer.allocUnsafe(Math.max(len, scratch.length * 2));
+  const scratch = ensure(len);
   for (let got = 0; got < len; ) {
     const n = readSync(fd, scratch, got, len - got, pos + got);
     if (n <= 0) throw new LogError("unavailable", `text store: "${path}" ends before byte ${pos + len}: it was truncated or replaced after it was opened`);
@@ -53,18 +54,92 @@ function fullLength(piece: Buffer, p: number, term: number): number {
   return term > p && piece[term - 1] === CR ? term - p - 1 : term - p;
 }
 
+/** A counting pass over one region: what it has learnt so far. */
+class Counter {
+  readonly positions: number[] = [];
+  readonly truncated = new Map<number, number>();
+  readonly blockStarts: number[] = [];
+  rec = 0;
+  payload = 0;
+
+  constructor(
+    private readonly needle: Uint8Array,
+    private readonly accept: HitFilter | undefined,
+    private readonly blockRecords: number,
+  ) {}
+
+  private hit(piece: Buffer, h: number, lineStart: number, keptEnd: number): boolean {
+    return h + this.needle.length <= keptEnd && (this.accept === undefined || this.accept(piece, h, lineStart, keptEnd));
+  }
+
+  /**
+   * The lines of piece[0, limit) (at region offset `base`), none longer than MAX_RAW_BYTES:
+   * newlines counted with SIMD, the block starts found by the n-th newline, hits mapped to their
+   * lines; nothing is done per line in JS.
+   */
+  piece(piece: Buffer, limit: number, base: number): void {
+    const B = this.blockRecords;
+    const nls = countNewlines(0, limit);
+    const open = piece[limit - 1] !== NL; // the region's last line, without a terminator
+    const lines = nls + (open ? 1 : 0);
+    const first = this.rec;
+    if (first % B === 0) this.blockStarts.push(base);
+    let from = 0;
+    let fromRec = first;
+    for (let next = (Math.floor(first / B) + 1) * B; next < first + lines; next += B) {
+      from = nthNewline(from, limit, next - fromRec) + 1;
+      fromRec = next;
+      this.blockStarts.push(base + from);
+    }
+    let crlf = 0;
+    for (let x = piece.indexOf(CRLF); x >= 0 && x + 1 < limit; x = piece.indexOf(CRLF, x + 2)) crlf++;
+    this.payload += limit - nls - crlf - (open && piece[limit - 1] === CR ? 1 : 0);
+    let at = 0;
+    let atRec = first;
+    for (let h = piece.indexOf(this.needle); h >= 0 && h < limit; ) {
+      const lineStart = h === 0 ? 0 : piece.lastIndexOf(NL, h - 1) + 1;
+      const term = lineTerm(piece, h, limit);
+      if (this.hit(piece, h, lineStart, lineStart + fullLength(piece, lineStart, term))) {
+        atRec += countNewlines(at, lineStart);
+        at = lineStart;
+        this.positions.push(atRec);
+        h = piece.indexOf(this.needle, term + 1);
+      } else h = piece.indexOf(this.needle, h + 1);
+    }
+    this.rec += lines;
+  }
+
+  /** Like piece(), line by line: for a piece grown to hold a line longer than MAX_RAW_BYTES. */
+  longLines(piece: Buffer, limit: number, base: number): void {
+    let h = piece.indexOf(this.needle);
+    for (let p = 0; p < limit; ) {
+      if (this.rec % this.blockRecords === 0) this.blockStarts.push(base + p);
+      const term = lineTerm(piece, p, limit);
+      const full = fullLength(piece, p, term);
+      const kept = Math.min(full, MAX_RAW_BYTES);
+      if (full > kept) this.truncated.set(this.rec, full);
+      this.payload += kept;
+      while (h >= 0 && h <= term) {
+        if (this.hit(piece, h, p, p + kept)) {
+          this.positions.push(this.rec);
+          h = piece.indexOf(this.needle, term + 1);
+          break;
+        }
+        h = piece.indexOf(this.needle, h + 1);
+      }
+      this.rec++;
+      p = term + 1;
+    }
+  }
+}
+
 /**
  * Counts region [start, end) of `fd` and finds the records whose kept bytes hold `needle` where
  * `accept` (if given) takes the hit (ascending, each once). Throws LogError("unavailable") when
  * the file is shorter than `end`.
  */
 export function countAndSearch(fd: number, path: string, start: number, end: number, needle: Uint8Array, accept: HitFilter | undefined, blockRecords: number): { positions: Uint32Array; shape: RegionShape } {
-  const positions: number[] = [];
-  const truncated = new Map<number, number>();
-  const blockStarts: number[] = [];
-  const nlen = needle.length;
-  let rec = 0;
-  let payload = 0;
+  const c = new Counter(needle, accept, blockRecords);
   for (let pos = start; pos < end; ) {
     let want = Math.min(PIECE_BYTES, end - pos);
     let piece = readPiece(fd, path, pos, want);
@@ -76,36 +151,19 @@ export function countAndSearch(fd: number, path: string, start: number, end: num
       limit = piece.lastIndexOf(NL) + 1;
     }
     if (pos + want === end) limit = want;
-    let h = piece.indexOf(needle);
-    for (let p = 0; p < limit; ) {
-      if (rec % blockRecords === 0) blockStarts.push(pos - start + p);
-      const term = lineTerm(piece, p, limit);
-      const full = fullLength(piece, p, term);
-      const kept = Math.min(full, MAX_RAW_BYTES);
-      if (full > kept) truncated.set(rec, full);
-      payload += kept;
-      while (h >= 0 && h <= term) {
-        if (h + nlen <= p + kept && (accept === undefined || accept(piece, h, p, p + kept))) {
-          positions.push(rec);
-          h = piece.indexOf(needle, term + 1);
-          break;
-        }
-        h = piece.indexOf(needle, h + 1);
-      }
-      rec++;
-      p = term + 1;
-    }
+    if (want <= PIECE_BYTES) c.piece(piece, limit, pos - start);
+    else c.longLines(piece, limit, pos - start);
     pos += limit;
   }
-  blockStarts.push(end - start);
-  return { positions: Uint32Array.from(positions), shape: { count: rec, payload, truncated, blockStarts: Float64Array.from(blockStarts) } };
+  c.blockStarts.push(end - start);
+  return { positions: Uint32Array.from(c.positions), shape: { count: c.rec, payload: c.payload, truncated: c.truncated, blockStarts: Float64Array.from(c.blockStarts) } };
 }
 
 /**
  * The records of a counted region starting at file offset `start` whose kept bytes hold
  * `needle` where `accept` (if given) takes the hit (ascending, each once); `bs` is its
- * RegionShape.blockStarts. Reads whole blocks per
- * piece, so a hit's record is counted from its block's start.
+ * RegionShape.blockStarts. Reads whole blocks per piece, so a hit's record is its block's first
+ * plus the newlines between the block's start and the hit's line.
  */
 export function searchCounted(fd: number, path: string, start: number, needle: Uint8Array, accept: HitFilter | undefined, bs: Float64Array, blockRecords: number): Uint32Array {
   const positions: number[] = [];
@@ -117,26 +175,22 @@ export function searchCounted(fd: number, path: string, start: number, needle: U
     const base = bs[b]!;
     const limit = bs[c]! - base;
     const piece = readPiece(fd, path, start + base, limit);
-    // The line cursor: record `rec` starts at piece offset `p` (reset at each hit's block).
-    let block = -1;
-    let rec = 0;
-    let p = 0;
+    // Record `rec` starts at piece offset `at` (moved to each hit's block first).
+    let block = b;
+    let at = 0;
+    let rec = b * blockRecords;
     for (let h = piece.indexOf(needle); h >= 0 && h < limit; ) {
-      let hb = block < 0 ? b : block;
-      while (bs[hb + 1]! - base <= h) hb++;
-      if (hb !== block) {
-        block = hb;
-        rec = hb * blockRecords;
-        p = bs[hb]! - base;
+      if (bs[block + 1]! - base <= h) {
+        while (bs[block + 1]! - base <= h) block++;
+        at = bs[block]! - base;
+        rec = block * blockRecords;
       }
-      let term = lineTerm(piece, p, limit);
-      while (term < h) {
-        p = term + 1;
-        rec++;
-        term = lineTerm(piece, p, limit);
-      }
-      const end = p + Math.min(fullLength(piece, p, term), MAX_RAW_BYTES);
-      if (h + nlen <= end && (accept === undefined || accept(piece, h, p, end))) {
+      const lineStart = h === 0 ? 0 : piece.lastIndexOf(NL, h - 1) + 1;
+      const term = lineTerm(piece, h, limit);
+      const keptEnd = lineStart + Math.min(fullLength(piece, lineStart, term), MAX_RAW_BYTES);
+      if (h + nlen <= keptEnd && (accept === undefined || accept(piece, h, lineStart, keptEnd))) {
+        rec += countNewlines(at, lineStart);
+        at = lineStart;
         positions.push(rec);
         h = piece.indexOf(needle, term + 1);
       } else h = piece.indexOf(needle, h + 1);
