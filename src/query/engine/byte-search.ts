@@ -1,27 +1,29 @@
 /**
  * Index answers for chunks without indexes that can search their raw bytes (text files read in
- * place, ChunkView.positionsContaining): a token probe becomes one native byte search for the
- * token's anchor (its longest run of bytes case folding leaves alone, anchor.ts) over the whole
- * chunk, each occurrence checked where it lies the way the token predicate checks a hit (the
- * whole token, ASCII case folded, with no token character either side), and the records holding
- * one are the candidates — still marked narrowed, so the scan checks each. The planner then
- * reads only the blocks with candidates instead of splitting every line, which is what makes
- * the embedded first answer fast. Probes with no anchor, and every other probe kind, are
- * answered by the scan.
+ * place, ChunkView.positionsContaining): a token probe becomes one native byte search over the
+ * chunk — for the token's anchor (its longest run of bytes case folding leaves alone, anchor.ts),
+ * or for a letters-only token, for the token itself over bytes with A-Z lowercased — each
+ * occurrence checked where it lies the way the token predicate checks a hit (the whole token,
+ * ASCII case folded, with no token character either side), and the records holding one are the
+ * candidates, still marked narrowed, so the scan checks each. The planner then reads only the
+ * blocks with candidates instead of splitting every line, which is what makes the embedded
+ * first answer fast. A search that finds hits in more than 1 in DENSE_FACTOR records gives up
+ * (the chunk is scanned); every other probe kind is answered by the scan.
  */
 
 import { ASCII_LOWER } from "../../core/ascii.ts";
 import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "../../index/types.ts";
 import type { ChunkView, HitFilter } from "../../storage/types.ts";
-import { anchorOf, type Anchor } from "./anchor.ts";
+import { anchorOf } from "./anchor.ts";
+import { DENSE_FACTOR } from "./chunk-planner.ts";
 import { endsToken, TOKEN_CHAR } from "./predicates/token.ts";
 
 const encoder = new TextEncoder();
 
-/** Accepts an anchor occurrence where the whole token `t` (lowercased bytes) lies around it. */
-function wholeToken(t: Uint8Array, anchor: Anchor): HitFilter {
+/** Accepts an occurrence of a needle found `offset` bytes into token `t` (lowercased) where the whole token lies around it. */
+function wholeToken(t: Uint8Array, offset: number): HitFilter {
   return (bytes, at, start, end) => {
-    const h = at - anchor.offset;
+    const h = at - offset;
     if (h < start || h + t.length > end) return false;
     for (let i = 0; i < t.length; i++) if (ASCII_LOWER[bytes[h + i]!] !== t[i]) return false;
     if (h > start && TOKEN_CHAR[bytes[h - 1]!] === 1) return false;
@@ -40,9 +42,11 @@ export function byteSearchIndexes(view: ChunkView): ChunkIndexes | undefined {
       if (p.kind !== "token") return { kind: "runtime", reason: "index_missing", detail: "no indexes: scan" };
       const token = encoder.encode(p.token);
       const anchor = anchorOf(token);
-      if (anchor === undefined) return { kind: "runtime", reason: "index_missing", detail: "no indexes, no byte anchor: scan" };
-      const positions = search(anchor.bytes, wholeToken(token, anchor));
-      return { kind: "positions", positions, detail: `byte search '${new TextDecoder().decode(anchor.bytes)}'=${positions.length}`, narrowed: true };
+      const needle = anchor?.bytes ?? token;
+      const positions = search(needle, { accept: wholeToken(token, anchor?.offset ?? 0), foldCase: anchor === undefined, dense: DENSE_FACTOR });
+      const what = `byte search '${new TextDecoder().decode(needle)}'${anchor === undefined ? " (case folded)" : ""}`;
+      if (positions === undefined) return { kind: "runtime", reason: "index_missing", detail: `no indexes, ${what} too dense: scan` };
+      return { kind: "positions", positions, detail: `${what}=${positions.length}`, narrowed: true };
     },
   };
 }

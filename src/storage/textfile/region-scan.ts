@@ -1,6 +1,6 @@
 /**
  * Byte search over a text region without keeping its bytes: the file is read piece by piece
- * into one reused scratch buffer (newlines.ts: no fresh memory to fault in, no per-line arrays)
+ * into one reused scratch buffer (scan-simd.ts: no fresh memory to fault in, no per-line arrays)
  * and each hit of the needle is mapped to the record holding it by counting newlines with SIMD.
  * The first search of a region also counts it in the same pass (records, kept bytes, lines cut
  * to the limit, where each block of `blockRecords` records starts), so later searches read only
@@ -12,8 +12,8 @@
 import { readSync } from "node:fs";
 import { LogError } from "../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../core/limits.ts";
-import type { HitFilter } from "../types.ts";
-import { countNewlines, ensure, nthNewline } from "./newlines.ts";
+import type { ByteSearch } from "../types.ts";
+import { countNewlines, ensure, foldAscii, nthNewline } from "./scan-simd.ts";
 
 const NL = 10;
 const CR = 13;
@@ -32,14 +32,15 @@ export interface RegionShape {
   blockStarts: Float64Array;
 }
 
-/** File bytes [pos, pos + len) at the start of the scratch buffer (valid until the next read). */
-function readPiece(fd: number, path: string, pos: number, len: number): Buffer {
+/** File bytes [pos, pos + len) at the start of the scratch buffer (valid until the next read), A-Z lowercased when `fold`. */
+function readPiece(fd: number, path: string, pos: number, len: number, fold: boolean | undefined): Buffer {
   const scratch = ensure(len);
   for (let got = 0; got < len; ) {
     const n = readSync(fd, scratch, got, len - got, pos + got);
     if (n <= 0) throw new LogError("unavailable", `text store: "${path}" ends before byte ${pos + len}: it was truncated or replaced after it was opened`);
     got += n;
   }
+  if (fold) foldAscii(0, len);
   return scratch.subarray(0, len);
 }
 
@@ -61,15 +62,23 @@ class Counter {
   readonly blockStarts: number[] = [];
   rec = 0;
   payload = 0;
+  /** Occurrences of the needle looked at, accepted or not. */
+  seen = 0;
 
   constructor(
     private readonly needle: Uint8Array,
-    private readonly accept: HitFilter | undefined,
+    private readonly o: ByteSearch,
     private readonly blockRecords: number,
   ) {}
 
   private hit(piece: Buffer, h: number, lineStart: number, keptEnd: number): boolean {
-    return h + this.needle.length <= keptEnd && (this.accept === undefined || this.accept(piece, h, lineStart, keptEnd));
+    this.seen++;
+    return h + this.needle.length <= keptEnd && (this.o.accept === undefined || this.o.accept(piece, h, lineStart, keptEnd));
+  }
+
+  /** True once a block's worth of records is read and the needle occurs more than once per `o.dense` of them. */
+  tooDense(): boolean {
+    return this.o.dense !== undefined && this.rec >= this.blockRecords && this.seen * this.o.dense > this.rec;
   }
 
   /**
@@ -134,20 +143,21 @@ class Counter {
 }
 
 /**
- * Counts region [start, end) of `fd` and finds the records whose kept bytes hold `needle` where
- * `accept` (if given) takes the hit (ascending, each once). Throws LogError("unavailable") when
- * the file is shorter than `end`.
+ * Counts region [start, end) of `fd` and finds the records whose kept bytes hold `needle` as `o`
+ * says (ascending, each once); undefined when it gave up, hits being too dense. Throws
+ * LogError("unavailable") when the file is shorter than `end`.
  */
-export function countAndSearch(fd: number, path: string, start: number, end: number, needle: Uint8Array, accept: HitFilter | undefined, blockRecords: number): { positions: Uint32Array; shape: RegionShape } {
-  const c = new Counter(needle, accept, blockRecords);
+export function countAndSearch(fd: number, path: string, start: number, end: number, needle: Uint8Array, o: ByteSearch, blockRecords: number): { positions: Uint32Array; shape: RegionShape } | undefined {
+  const c = new Counter(needle, o, blockRecords);
   for (let pos = start; pos < end; ) {
+    if (c.tooDense()) return undefined;
     let want = Math.min(PIECE_BYTES, end - pos);
-    let piece = readPiece(fd, path, pos, want);
+    let piece = readPiece(fd, path, pos, want, o.foldCase);
     let limit = piece.lastIndexOf(NL) + 1;
     // A line longer than the piece: read more until it ends.
     while (limit === 0 && want < end - pos) {
       want = Math.min(want * 2, end - pos);
-      piece = readPiece(fd, path, pos, want);
+      piece = readPiece(fd, path, pos, want, o.foldCase);
       limit = piece.lastIndexOf(NL) + 1;
     }
     if (pos + want === end) limit = want;
@@ -161,20 +171,23 @@ export function countAndSearch(fd: number, path: string, start: number, end: num
 
 /**
  * The records of a counted region starting at file offset `start` whose kept bytes hold
- * `needle` where `accept` (if given) takes the hit (ascending, each once); `bs` is its
+ * `needle` as `o` says (ascending, each once; undefined when hits are too dense); `bs` is its
  * RegionShape.blockStarts. Reads whole blocks per piece, so a hit's record is its block's first
  * plus the newlines between the block's start and the hit's line.
  */
-export function searchCounted(fd: number, path: string, start: number, needle: Uint8Array, accept: HitFilter | undefined, bs: Float64Array, blockRecords: number): Uint32Array {
+export function searchCounted(fd: number, path: string, start: number, needle: Uint8Array, o: ByteSearch, bs: Float64Array, blockRecords: number): Uint32Array | undefined {
   const positions: number[] = [];
   const blocks = bs.length - 1;
   const nlen = needle.length;
+  const accept = o.accept;
+  let seen = 0;
   for (let b = 0; b < blocks; ) {
+    if (o.dense !== undefined && b > 0 && seen * o.dense > b * blockRecords) return undefined;
     let c = b + 1;
     while (c < blocks && bs[c + 1]! - bs[b]! <= PIECE_BYTES) c++;
     const base = bs[b]!;
     const limit = bs[c]! - base;
-    const piece = readPiece(fd, path, start + base, limit);
+    const piece = readPiece(fd, path, start + base, limit, o.foldCase);
     // Record `rec` starts at piece offset `at` (moved to each hit's block first).
     let block = b;
     let at = 0;
@@ -185,6 +198,7 @@ export function searchCounted(fd: number, path: string, start: number, needle: U
         at = bs[block]! - base;
         rec = block * blockRecords;
       }
+      seen++;
       const lineStart = h === 0 ? 0 : piece.lastIndexOf(NL, h - 1) + 1;
       const term = lineTerm(piece, h, limit);
       const keptEnd = lineStart + Math.min(fullLength(piece, lineStart, term), MAX_RAW_BYTES);

@@ -10,7 +10,7 @@ import { LogError } from "../../core/errors.ts";
 import type { ChunkId } from "../../core/ids.ts";
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Attrs, LogRecord } from "../../core/record.ts";
-import type { BlockInfo, ChunkMeta, HitFilter, TimeRange } from "../types.ts";
+import type { BlockInfo, ByteSearch, ChunkMeta, TimeRange } from "../types.ts";
 import { compactInPlace, compactLines, loadRegionLines, type RegionLines } from "./lines.ts";
 import { countAndSearch, searchCounted } from "./region-scan.ts";
 
@@ -196,12 +196,14 @@ export class Region {
   }
 
   /**
-   * Ascending positions of the records whose kept bytes contain `needle` exactly: native searches
-   * over the raw bytes, of the loaded region, or else of the file read piece by piece (counting
-   * the region on the way the first time); no record is split or copied.
+   * Ascending positions of the records whose kept bytes contain `needle` (ChunkView's
+   * contract): native searches over the raw bytes, of the loaded region, or else (and always
+   * when folding case) of the file read piece by piece, counting the region on the way the
+   * first time; no record is split or copied.
    */
-  positionsContaining(needle: Uint8Array, accept?: HitFilter): Uint32Array {
-    if (this.loaded === undefined) return this.searchFile(needle, accept);
+  positionsContaining(needle: Uint8Array, o: ByteSearch): Uint32Array | undefined {
+    if (this.loaded === undefined || o.foldCase) return this.searchFile(needle, o);
+    const accept = o.accept;
     this.file.cache.touch(this);
     const { raw, starts, ends, count } = this.loaded.lines;
     const out: number[] = [];
@@ -227,13 +229,13 @@ export class Region {
     return Uint32Array.from(out);
   }
 
-  private searchFile(needle: Uint8Array, accept: HitFilter | undefined): Uint32Array {
+  private searchFile(needle: Uint8Array, o: ByteSearch): Uint32Array | undefined {
     const fd = this.openFd();
     const bs = this.blockStarts;
-    if (this.records >= 0 && bs !== undefined) {
-      return searchCounted(fd, this.file.path, this.start, needle, accept, bs, TS_BLOCK);
-    }
-    const { positions, shape } = countAndSearch(fd, this.file.path, this.start, this.end, needle, accept, TS_BLOCK);
+    if (this.records >= 0 && bs !== undefined) return searchCounted(fd, this.file.path, this.start, needle, o, bs, TS_BLOCK);
+    const found = countAndSearch(fd, this.file.path, this.start, this.end, needle, o, TS_BLOCK);
+    if (found === undefined) return undefined;
+    const { positions, shape } = found;
     if (this.records >= 0 && (shape.count !== this.records || shape.payload !== this.raw)) throw this.changed();
     if (this.records < 0) this.learnShape(shape.count, shape.payload, shape.truncated);
     this.blockStarts = shape.blockStarts;

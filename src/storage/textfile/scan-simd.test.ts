@@ -1,8 +1,9 @@
-/** The SIMD newline counter against a plain loop: counts and n-th newlines over random bytes, any bounds. */
+/** The SIMD scan helpers against plain loops: counts, n-th newlines and ASCII folding over random bytes, any bounds. */
 
 import { expect, test } from "bun:test";
 import fc from "fast-check";
-import { countNewlines, ensure, nthNewline } from "./newlines.ts";
+import { ASCII_LOWER } from "../../core/ascii.ts";
+import { countNewlines, ensure, foldAscii, nthNewline } from "./scan-simd.ts";
 
 /** Plain-loop answers over bytes [from, to): the count and the k-th newline's offset (-1 when fewer). */
 function reference(b: Uint8Array, from: number, to: number, k: number): [number, number] {
@@ -37,4 +38,18 @@ test("the scratch buffer grows past its first page and keeps counting there", ()
   for (let i = 17; i < size; i += 4099) scratch[i] = 10;
   const want = reference(scratch, 0, size, 700);
   expect([countNewlines(0, size), nthNewline(0, size, 700)]).toEqual(want);
+});
+
+test("folding lowercases A-Z in the bounds only, like ASCII_LOWER", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(300), fc.nat(300), (bytes, x, y) => {
+      const [from, to] = [Math.min(x, y, bytes.length), Math.min(Math.max(x, y), bytes.length)];
+      const scratch = ensure(bytes.length);
+      scratch.set(bytes);
+      foldAscii(from, to);
+      const want = bytes.map((b, i) => (i >= from && i < to ? ASCII_LOWER[b]! : b));
+      expect(Array.from(scratch.subarray(0, bytes.length))).toEqual(Array.from(want));
+    }),
+    { numRuns: 500 },
+  );
 });
