@@ -116,7 +116,7 @@ export interface ByteSearch {
   accept?: HitFilter;
   /** Match ASCII letters case-insensitively: `needle` is lowercase, `accept` sees A-Z lowercased. */
   foldCase?: boolean;
-  /** Give up (undefined) once the needle occurs more than once per `dense` records read: a scan is cheaper. */
+  /** Give up (undefined) once more than 1 in `dense` records read hold a hit (or the needle is everywhere): a scan is cheaper. */
   dense?: number;
 }
 

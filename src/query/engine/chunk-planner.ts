@@ -12,7 +12,7 @@ import type { CompiledBranch, CompiledFilter } from "./compile.ts";
 import type { BranchPlan, ChunkPlan, PlanStep } from "./types.ts";
 
 /** Index-driven reading pays off while candidates are fewer than 1/DENSE_FACTOR of the records. */
-export const DENSE_FACTOR = 4;
+const DENSE_FACTOR = 4;
 
 export interface TimeBounds {
   start?: number;

@@ -20,6 +20,16 @@ const CR = 13;
 /** Bytes read per piece (grown for a longer line or block); no line in a piece this long is cut. */
 const PIECE_BYTES = MAX_RAW_BYTES;
 const CRLF = Buffer.from("\r\n");
+/**
+ * A search gives up past this many occurrences (accepted or not) per record read: each costs a
+ * few native calls, more than a scan pays per record (a short needle inside common words).
+ */
+const MAX_SEEN_PER_RECORD = 1;
+
+/** True when, `rec` records in, `seen` occurrences and `found` hits say a scan is cheaper. */
+function tooDense(o: ByteSearch, rec: number, seen: number, found: number): boolean {
+  return o.dense !== undefined && (seen > rec * MAX_SEEN_PER_RECORD || found * o.dense > rec);
+}
 
 /** What a counting pass learns about a region. */
 export interface RegionShape {
@@ -76,9 +86,9 @@ class Counter {
     return h + this.needle.length <= keptEnd && (this.o.accept === undefined || this.o.accept(piece, h, lineStart, keptEnd));
   }
 
-  /** True once a block's worth of records is read and the needle occurs more than once per `o.dense` of them. */
+  /** True once a block's worth of records is read and hits (or occurrences) are too dense for a search. */
   tooDense(): boolean {
-    return this.o.dense !== undefined && this.rec >= this.blockRecords && this.seen * this.o.dense > this.rec;
+    return this.rec >= this.blockRecords && tooDense(this.o, this.rec, this.seen, this.positions.length);
   }
 
   /**
@@ -182,7 +192,7 @@ export function searchCounted(fd: number, path: string, start: number, needle: U
   const accept = o.accept;
   let seen = 0;
   for (let b = 0; b < blocks; ) {
-    if (o.dense !== undefined && b > 0 && seen * o.dense > b * blockRecords) return undefined;
+    if (b > 0 && tooDense(o, b * blockRecords, seen, positions.length)) return undefined;
     let c = b + 1;
     while (c < blocks && bs[c + 1]! - bs[b]! <= PIECE_BYTES) c++;
     const base = bs[b]!;
