@@ -25,7 +25,7 @@ function leadingSeconds(buf: Uint8Array, start: number, end: number): number {
   return i > start && i < end && buf[i] === 0x20 && n > 0 ? n * 1e6 : 0;
 }
 
-const QUERIES = ["rdd_10_1", "last", "LAST", "block", "info NOT warn", "RDD_10_1", "rdd_10_17", "x_10_1", "_10_1", "10.0.0.7", "rdd_10_1 OR blk_77", "rdd_10_1 NOT warn", "rdd_10_1 start=100 end=200", "warn", "blk_77 limit=2"];
+const QUERIES = ["rdd_10_1", "last", "LAST", "block", "info NOT warn", "rdd_10_1 reverse=true limit=7", "last reverse=true", "RDD_10_1", "rdd_10_17", "x_10_1", "_10_1", "10.0.0.7", "rdd_10_1 OR blk_77", "rdd_10_1 NOT warn", "rdd_10_1 start=100 end=200", "warn", "blk_77 limit=2"];
 
 /** Lines with block ids (some sharing the anchor inside longer tokens), times, levels and a long line. */
 function content(): string {
