@@ -1,6 +1,8 @@
 /**
  * One chunk of a text file store: a line-aligned byte range of one file. Its records (the
- * lines) load on first use and live in the store's cache until evicted; timestamps are parsed
+ * lines) load on first use, the whole region or, once a byte search has counted it
+ * (region-scan.ts), only the blocks asked for, and live in the store's cache until evicted;
+ * timestamps are parsed
  * per block of TS_BLOCK records on first access, a line without one inheriting the previous
  * timestamp of the same file, across regions, as the importer does. Block event-time ranges
  * survive eviction, so time pruning improves once a region has been read.
