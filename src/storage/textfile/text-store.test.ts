@@ -342,6 +342,18 @@ describe("text file store byte search", () => {
     }
   });
 
+  test("a block loaded alone after the file changed fails instead of returning other lines", () => {
+    using d = tempDir("gl-text-");
+    const lines = Array.from({ length: 9000 }, (_, i) => `${i} ${i === 5000 ? "needle" : "x"}`);
+    const p = write(d.path, "c.log", lines.join("\n") + "\n");
+    const s = open([p]);
+    const r = s.open(s.chunks()[0]!.id);
+    expect([...r.positionsContaining!(enc("needle"))!]).toEqual([5000]);
+    // Same size, one line break fewer in the hit's block.
+    writeFileSync(p, (lines.join("\n") + "\n").replace("4999 x\n", "4999 x "));
+    expect(() => r.record(5000)).toThrow("changed after it was opened");
+  });
+
   test("a search gives up (undefined) once the needle occurs in more than 1 of `dense` records, read or counted", () => {
     using d = tempDir("gl-text-");
     // Several read pieces: the density is judged between pieces.
