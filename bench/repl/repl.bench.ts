@@ -86,21 +86,25 @@ export async function runReplBench(o: BenchOptions): Promise<void> {
   // Round after round, every tool once: a machine whose load drifts affects them all alike.
   const list = tools(bin);
   const times = list.map((): number[] => []);
+  const cpu = list.map((): number[] => []);
+  const rss = list.map((): number[] => []);
   for (let r = 0; r < runs; r++) {
     list.forEach((t, i) => {
       // rg exits 1 when nothing matches (the token may be absent from the --quick corpus).
       const m = measure(t.cmd(file), { discardStdout: true });
       if (m.exitCode > 1) throw new Error(`${t.name} exited ${m.exitCode}: ${m.stderr.trim().slice(-2000)}`);
       times[i]!.push(m.wallSeconds * 1000);
+      cpu[i]!.push(m.cpuSeconds * 1000);
+      rss[i]!.push(m.maxRssBytes / 1e6);
     });
   }
-  const results = list.map((t, i) => ({ name: t.name, ms: median(times[i]!) }));
+  const results = list.map((t, i) => ({ name: t.name, ms: median(times[i]!), cpu: median(cpu[i]!), rss: median(rss[i]!) }));
   const ours = results[0]!.ms;
   const rg = results.find((r) => r.name.startsWith("rg"))?.ms;
   const lnav = results.find((r) => r.name.startsWith("lnav"))?.ms;
   printTable(
-    ["tool", "first answer ms", "MB/s", "vs repl"],
-    results.map((r) => [r.name, fmt(r.ms, 0), fmt(mb / (r.ms / 1000), 0), `${fmt(r.ms / ours, 2)}x`]),
+    ["tool", "first answer ms", "MB/s", "vs repl", "CPU ms (10 ms steps)", "peak RSS MB"],
+    results.map((r) => [r.name, fmt(r.ms, 0), fmt(mb / (r.ms / 1000), 0), `${fmt(r.ms / ours, 2)}x`, fmt(r.cpu, 0), fmt(r.rss, 0)]),
   );
   if (rg !== undefined) console.log(`repl / rg   = ${fmt(ours / rg, 1)}x  (target <= ${TARGET.vsRg}x, goal ${TARGET.vsRgGoal}x): ${verdict(ours / rg <= TARGET.vsRg)}`);
   if (lnav !== undefined) console.log(`lnav / repl = ${fmt(lnav / ours, 1)}x  (target >= ${TARGET.lnavOver}x): ${verdict(lnav / ours >= TARGET.lnavOver)}`);

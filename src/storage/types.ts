@@ -107,6 +107,19 @@ export interface BlockInfo {
 /** A value now (local stores) or later (a remote tier): callers always await it. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** Whether an occurrence of a needle at `at` in `bytes`, inside a record's bytes [start, end), counts. */
+export type HitFilter = (bytes: Uint8Array, at: number, start: number, end: number) => boolean;
+
+/** How ChunkView.positionsContaining searches. */
+export interface ByteSearch {
+  /** Asked about each occurrence; a record counts only for an occurrence it accepts. */
+  accept?: HitFilter;
+  /** Match ASCII letters case-insensitively: `needle` is lowercase, `accept` sees A-Z lowercased. */
+  foldCase?: boolean;
+  /** Give up (undefined) once more than 1 in `dense` records read hold a hit (or the needle is everywhere): a scan is cheaper. */
+  dense?: number;
+}
+
 /**
  * Read-only, async-capable access to one chunk: all a query needs. Data is read by range —
  * records by position range (`batches`, one or more per block), sections by byte range — so a
@@ -135,9 +148,10 @@ export interface ChunkView {
   /**
    * Ascending positions of the records whose stored bytes contain `needle` exactly, found by a
    * byte search over the chunk's raw data without splitting or copying records; only chunks
-   * that keep their records as plain bytes (text files read in place) offer it.
+   * that keep their records as plain bytes (text files read in place) offer it. Undefined when
+   * the search gave up because hits were too dense (ByteSearch.dense).
    */
-  positionsContaining?(needle: Uint8Array): Uint32Array;
+  positionsContaining?(needle: Uint8Array, o?: ByteSearch): Uint32Array | undefined;
   /** Releases mapped memory, file handles or connections. */
   close(): void;
 }

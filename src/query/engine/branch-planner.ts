@@ -23,15 +23,19 @@ export interface BranchOutcome {
   checks: string[];
 }
 
-/** Plans `branch` for a chunk of `records` records whose indexes are `idx`. */
-export async function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: number): Promise<BranchOutcome> {
+/**
+ * Plans `branch` for a chunk whose indexes are `idx`; `records` gives its record count, asked
+ * only after the first lookup (a chunk searched in place counts itself during that lookup).
+ */
+export async function planBranch(branch: CompiledBranch, idx: ChunkIndexes, records: () => number): Promise<BranchOutcome> {
   const steps: PlanStep[] = [];
   const checks: string[] = [];
   let candidates: Uint32Array | undefined;
-  let count = records;
+  let count = -1;
   let exact = branch.negative.length === 0;
   for (const p of branch.positive) {
     const found = await lookup(p, idx);
+    if (count < 0) count = records();
     if (found.kind === "runtime") {
       steps.push({ ...found.step, before: count, after: count });
       checks.push(found.step.predicate);
@@ -61,6 +65,7 @@ export async function planBranch(branch: CompiledBranch, idx: ChunkIndexes, reco
       return { plan: { expression: branch.text, steps, skipped: true, skipReason: why, estimate: 0 }, exact: true, checks: [] };
     }
   }
+  if (count < 0) count = records();
   for (const p of branch.negative) {
     steps.push({ index: "runtime", predicate: `NOT ${p.text}`, before: count, after: count, action: "runtime", reason: "negative_predicate", details: "NOT cannot use index" });
     checks.push(`NOT ${p.text}`);

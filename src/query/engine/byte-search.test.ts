@@ -25,7 +25,7 @@ function leadingSeconds(buf: Uint8Array, start: number, end: number): number {
   return i > start && i < end && buf[i] === 0x20 && n > 0 ? n * 1e6 : 0;
 }
 
-const QUERIES = ["rdd_10_1", "RDD_10_1", "rdd_10_17", "x_10_1", "_10_1", "10.0.0.7", "rdd_10_1 OR blk_77", "rdd_10_1 NOT warn", "rdd_10_1 start=100 end=200", "warn", "blk_77 limit=2"];
+const QUERIES = ["rdd_10_1", "last", "LAST", "block", "info NOT warn", "rdd_10_1 reverse=true limit=7", "last reverse=true", "RDD_10_1", "rdd_10_17", "x_10_1", "_10_1", "10.0.0.7", "rdd_10_1 OR blk_77", "rdd_10_1 NOT warn", "rdd_10_1 start=100 end=200", "warn", "blk_77 limit=2"];
 
 /** Lines with block ids (some sharing the anchor inside longer tokens), times, levels and a long line. */
 function content(): string {
@@ -40,11 +40,13 @@ function content(): string {
   return `${lines.join("\r\n")}\nlast rdd_10_1`;
 }
 
+/** Each hit as text, its chunk named by its place in the store (two stores of a file differ in chunk ids only). */
 async function hits(src: SearchSource, q: string): Promise<string[]> {
   const out: string[] = [];
+  const place = new Map(src.store.chunks().map((c, i) => [c.id, i]));
   for await (const h of search(src, { ...parseQueryArgs(q, 10_000_000_000), contextBefore: 0, contextAfter: 0 })) {
     const raw = new TextDecoder().decode(h.record.raw);
-    out.push(`${JSON.stringify(h.ref)} ${h.record.sourceTs} ${raw.length > 80 ? raw.slice(-40) : raw}`);
+    out.push(`${place.get(h.ref.chunk)}:${h.ref.pos} ${h.record.sourceTs} ${raw.length > 80 ? raw.slice(-40) : raw}`);
   }
   return out;
 }
@@ -55,8 +57,10 @@ test.each([300_000, 32 << 20])("queries planned by byte search return what a pla
   const path = join(d.path, "app.log");
   writeFileSync(path, content());
   const store: ChunkStore = openTextFileStore("default", [path], { parseTimestamp: leadingSeconds, regionBytes });
+  // A store of its own: its first searches read the file (counting it), later ones the loaded regions.
+  const fresh: ChunkStore = openTextFileStore("default", [path], { parseTimestamp: leadingSeconds, regionBytes });
   const scanned: SearchSource = { name: "default", store, indexes: () => undefined };
-  const searched: SearchSource = { name: "default", store, indexes: (view) => byteSearchIndexes(view) };
+  const searched: SearchSource = { name: "default", store: fresh, indexes: (view) => byteSearchIndexes(view) };
   const got: Record<string, string[]> = {};
   const want: Record<string, string[]> = {};
   for (const q of QUERIES) {
@@ -69,5 +73,11 @@ test.each([300_000, 32 << 20])("queries planned by byte search return what a pla
   // The byte search did plan the rare token: index-driven chunks, a few candidates each.
   const plan = await explain(searched, { ...parseQueryArgs("rdd_10_1", 10_000_000_000), contextBefore: 0, contextAfter: 0 });
   expect(plan.chunks.some((c) => c.scanMode === "index-driven")).toBe(true);
+  // Each occurrence is checked where it lies: the candidates are exactly the hits.
+  const place = new Map(fresh.chunks().map((c, i) => [c.id, i]));
+  const driven = plan.chunks.filter((c) => c.scanMode === "index-driven");
+  const hitsIn = (i: number) => want["rdd_10_1"]!.filter((h) => h.startsWith(`${i}:`)).length;
+  expect(driven.map((c) => c.estimatedScan)).toEqual(driven.map((c) => hitsIn(place.get(c.chunk)!)));
   await store.close();
+  await fresh.close();
 });

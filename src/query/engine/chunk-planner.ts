@@ -8,7 +8,7 @@ import type { ChunkIndexes } from "../../index/types.ts";
 import { unionPositions } from "../../index/postings.ts";
 import type { ChunkMeta, ChunkView, TimeRange } from "../../storage/types.ts";
 import { planBranch, type BranchOutcome } from "./branch-planner.ts";
-import type { CompiledFilter } from "./compile.ts";
+import type { CompiledBranch, CompiledFilter } from "./compile.ts";
 import type { BranchPlan, ChunkPlan, PlanStep } from "./types.ts";
 
 /** Index-driven reading pays off while candidates are fewer than 1/DENSE_FACTOR of the records. */
@@ -54,8 +54,12 @@ function skipped(base: Omit<ChunkPlan, "scanMode" | "skipReason" | "estimatedSca
 }
 
 export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkView, indexes: ChunkIndexes | undefined, filter: CompiledFilter, bounds: TimeBounds): Promise<ChunkWork> {
-  const records = reader.count();
   const sealed = meta.state === "sealed";
+  // A view that searches its raw bytes counts its records in the same pass as its first search
+  // (text files read in place): look up first, so a needle query reads such a chunk once.
+  const searchFirst = sealed && indexes !== undefined && filter.branches !== undefined && reader.positionsContaining !== undefined && overlaps(meta.eventTs, bounds);
+  const early = searchFirst ? await planBranches(filter.branches!, indexes!, () => reader.count()) : undefined;
+  const records = reader.count();
   const base = {
     store,
     chunk: meta.id,
@@ -105,8 +109,7 @@ export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkVie
     return { plan: { ...base, branches, scanMode: "sequential", skipReason: "", runtimeFilter, estimatedScan: kept }, ranges };
   }
 
-  const outcomes: BranchOutcome[] = [];
-  for (const b of filter.branches) outcomes.push(await planBranch(b, indexes, records));
+  const outcomes = early ?? (await planBranches(filter.branches, indexes, () => records));
   const branches = outcomes.map((o) => ({ ...o.plan, steps: [...timeSteps, ...o.plan.steps] }));
   const live = outcomes.filter((o) => !o.plan.skipped);
   if (live.length === 0) return skipped(base, filter.branches.length === 1 ? branches[0]!.skipReason : "all branches empty", branches);
@@ -127,6 +130,12 @@ export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkVie
   const exact = live.every((o) => o.exact);
   const checked = exact ? (hasBounds ? "time bounds" : "none") : runtimeFilter;
   return { plan: { ...base, branches, scanMode: "index-driven", skipReason: "", runtimeFilter: checked, estimatedScan: candidates.length }, candidates, exact };
+}
+
+async function planBranches(branches: readonly CompiledBranch[], indexes: ChunkIndexes, records: () => number): Promise<BranchOutcome[]> {
+  const outcomes: BranchOutcome[] = [];
+  for (const b of branches) outcomes.push(await planBranch(b, indexes, records));
+  return outcomes;
 }
 
 function runtimeDescription(checks: readonly string[], hasBounds: boolean): string {

@@ -1,6 +1,8 @@
 /**
  * One chunk of a text file store: a line-aligned byte range of one file. Its records (the
- * lines) load on first use and live in the store's cache until evicted; timestamps are parsed
+ * lines) load on first use, the whole region or, once a byte search has counted it
+ * (region-scan.ts), only the blocks asked for, and live in the store's cache until evicted;
+ * timestamps are parsed
  * per block of TS_BLOCK records on first access, a line without one inheriting the previous
  * timestamp of the same file, across regions, as the importer does. Block event-time ranges
  * survive eviction, so time pruning improves once a region has been read.
@@ -10,8 +12,9 @@ import { LogError } from "../../core/errors.ts";
 import type { ChunkId } from "../../core/ids.ts";
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Attrs, LogRecord } from "../../core/record.ts";
-import type { BlockInfo, ChunkMeta, TimeRange } from "../types.ts";
+import type { BlockInfo, ByteSearch, ChunkMeta, TimeRange } from "../types.ts";
 import { compactInPlace, compactLines, loadRegionLines, type RegionLines } from "./lines.ts";
+import { countAndSearch, searchCounted } from "./region-scan.ts";
 
 /** Records per timestamp block (and the most records per batch). */
 export const TS_BLOCK = 4096;
@@ -42,8 +45,13 @@ export interface TextFile {
   readonly cache: RegionCache;
 }
 
-/** A loaded region; replaced as a whole when it is evicted and loaded again. */
+/**
+ * Loaded records of a region: all of them, or one block alone (`first` = b * TS_BLOCK). Record
+ * `first + k` is line k of `lines`; per-block arrays count blocks from `first` too. Replaced as
+ * a whole when it is evicted and loaded again.
+ */
 export interface LoadedRegion {
+  readonly first: number;
   readonly lines: RegionLines;
   /** sourceTs per record, valid where `done` marks the block parsed. */
   readonly ts: Float64Array;
@@ -56,13 +64,31 @@ export interface LoadedRegion {
   readonly blocks: (Uint32Array | undefined)[];
 }
 
-/** One region (chunk) of a text file. */
+function loadedRecords(first: number, lines: RegionLines): LoadedRegion {
+  const blocks = Math.ceil(lines.count / TS_BLOCK);
+  return { first, lines, ts: new Float64Array(lines.count), done: new Uint8Array(blocks), blocks: new Array(blocks).fill(undefined) };
+}
+
+/** Bytes of a loaded part as the cache counts them (raw bytes, bounds, timestamps). */
+function loadedSize(l: LoadedRegion): number {
+  return l.lines.raw.byteLength + l.lines.starts.byteLength * 2 + l.ts.byteLength;
+}
+
+/**
+ * One region (chunk) of a text file. Its records load as a whole (a scan, or a count asked
+ * before any search) or, once a byte search has counted the region and knows where each block
+ * starts, block by block: a needle query reads the file once and splits only the blocks it hits.
+ */
 export class Region {
   private loaded: LoadedRegion | undefined;
-  /** Bytes of `loaded` as the cache counts them (raw bytes, bounds, timestamps, block offsets). */
+  /** Blocks loaded alone while the whole region is not. */
+  private readonly parts = new Map<number, LoadedRegion>();
+  /** Bytes of `loaded` and `parts` as the cache counts them (raw bytes, bounds, timestamps, block offsets). */
   private loadedBytes = 0;
   private records = -1;
   private raw = -1;
+  /** Region offset where each block starts, then the region's length; kept across eviction. */
+  private blockStarts: Float64Array | undefined;
   private blockMin = new Float64Array(0);
   private blockMax = new Float64Array(0);
   private knownBlocks = 0;
@@ -80,40 +106,78 @@ export class Region {
     readonly end: number,
   ) {}
 
-  /** The loaded lines, reading the file on first use or after eviction. */
+  /** The whole region's loaded lines, reading the file on first use or after eviction. */
   state(): LoadedRegion {
     if (this.loaded !== undefined) {
       this.file.cache.touch(this);
       return this.loaded;
     }
-    if (this.file.fd < 0) throw new LogError("unavailable", `store '${this.store}' is closed`);
-    const lines = loadRegionLines(this.file.fd, this.file.path, this.start, this.end);
-    const blocks = Math.ceil(lines.count / TS_BLOCK);
-    if (this.records >= 0 && (lines.count !== this.records || lines.payload !== this.raw)) {
-      throw new LogError("unavailable", `text store: "${this.file.path}" changed after it was opened (bytes ${this.start}-${this.end} hold other lines now)`);
+    const lines = loadRegionLines(this.openFd(), this.file.path, this.start, this.end);
+    if (this.records >= 0 && (lines.count !== this.records || lines.payload !== this.raw)) throw this.changed();
+    if (this.records < 0) this.learnShape(lines.count, lines.payload, lines.truncated);
+    if (this.blockStarts === undefined) {
+      const bs = new Float64Array(Math.ceil(lines.count / TS_BLOCK) + 1);
+      for (let b = 0; b + 1 < bs.length; b++) bs[b] = lines.starts[b * TS_BLOCK]!;
+      bs[bs.length - 1] = this.end - this.start;
+      this.blockStarts = bs;
     }
-    if (this.records < 0) {
-      this.records = lines.count;
-      this.truncated = lines.truncated;
-      this.raw = lines.payload;
-      this.blockMin = new Float64Array(blocks).fill(NaN);
-      this.blockMax = new Float64Array(blocks).fill(NaN);
-    }
-    const l: LoadedRegion = { lines, ts: new Float64Array(lines.count), done: new Uint8Array(blocks), blocks: new Array(blocks).fill(undefined) };
+    const l = loadedRecords(0, lines);
     this.loaded = l;
-    this.loadedBytes = lines.raw.byteLength + lines.starts.byteLength * 2 + l.ts.byteLength;
+    this.parts.clear();
+    this.loadedBytes = loadedSize(l);
     this.file.cache.admit(this, this.loadedBytes);
     return l;
   }
 
-  /** True when block b's compacted payload is loaded. */
-  hasBlockPayload(b: number): boolean {
-    return this.loaded?.blocks[b] !== undefined;
+  /**
+   * The loaded records holding block b: the whole region when it is loaded or when where block
+   * b starts is not known yet, else block b alone (read and split on first use).
+   */
+  private part(b: number): LoadedRegion {
+    if (this.loaded !== undefined || this.blockStarts === undefined) return this.state();
+    const had = this.parts.get(b);
+    if (had !== undefined) {
+      this.file.cache.touch(this);
+      return had;
+    }
+    const bs = this.blockStarts;
+    const lines = loadRegionLines(this.openFd(), this.file.path, this.start + bs[b]!, this.start + bs[b + 1]!);
+    if (lines.count !== Math.min(TS_BLOCK, this.records - b * TS_BLOCK)) throw this.changed();
+    const l = loadedRecords(b * TS_BLOCK, lines);
+    this.parts.set(b, l);
+    this.loadedBytes += loadedSize(l);
+    this.file.cache.admit(this, this.loadedBytes);
+    return l;
   }
 
-  /** Records [from, to) compacted, not kept (record k is data[offsets[k - from], offsets[k - from + 1])). */
+  private openFd(): number {
+    if (this.file.fd < 0) throw new LogError("unavailable", `store '${this.store}' is closed`);
+    return this.file.fd;
+  }
+
+  private changed(): LogError {
+    return new LogError("unavailable", `text store: "${this.file.path}" changed after it was opened (bytes ${this.start}-${this.end} hold other lines now)`);
+  }
+
+  private learnShape(count: number, payload: number, truncated: ReadonlyMap<number, number>): void {
+    const blocks = Math.ceil(count / TS_BLOCK);
+    this.records = count;
+    this.truncated = truncated;
+    this.raw = payload;
+    this.blockMin = new Float64Array(blocks).fill(NaN);
+    this.blockMax = new Float64Array(blocks).fill(NaN);
+  }
+
+  /** True when block b's compacted payload is loaded. */
+  hasBlockPayload(b: number): boolean {
+    const l = this.loaded ?? this.parts.get(b);
+    return l?.blocks[b - l.first / TS_BLOCK] !== undefined;
+  }
+
+  /** Records [from, to) of one block compacted, not kept (record k is data[offsets[k - from], offsets[k - from + 1])). */
   payload(from: number, to: number): { data: Buffer; offsets: Uint32Array } {
-    return compactLines(this.state().lines, from, to);
+    const l = this.part(Math.floor(from / TS_BLOCK));
+    return compactLines(l.lines, from - l.first, to - l.first);
   }
 
   /**
@@ -122,10 +186,11 @@ export class Region {
    * file in memory; the records' bytes and bounds stay valid).
    */
   blockPayload(b: number): { data: Buffer; offsets: Uint32Array } {
-    const l = this.state();
-    let offsets = l.blocks[b];
+    const l = this.part(b);
+    const from = b * TS_BLOCK - l.first;
+    let offsets = l.blocks[from / TS_BLOCK];
     if (offsets === undefined) {
-      offsets = l.blocks[b] = compactInPlace(l.lines, b * TS_BLOCK, Math.min(l.lines.count, (b + 1) * TS_BLOCK));
+      offsets = l.blocks[from / TS_BLOCK] = compactInPlace(l.lines, from, Math.min(l.lines.count, from + TS_BLOCK));
       this.loadedBytes += offsets.byteLength;
       this.file.cache.admit(this, this.loadedBytes);
     }
@@ -133,11 +198,16 @@ export class Region {
   }
 
   /**
-   * Ascending positions of the records whose kept bytes contain `needle` exactly (raw bytes,
-   * one native search over the region; no record is split or copied).
+   * Ascending positions of the records whose kept bytes contain `needle` (ChunkView's
+   * contract): native searches over the raw bytes, of the loaded region, or else (and always
+   * when folding case) of the file read piece by piece, counting the region on the way the
+   * first time; no record is split or copied.
    */
-  positionsContaining(needle: Uint8Array): Uint32Array {
-    const { raw, starts, ends, count } = this.state().lines;
+  positionsContaining(needle: Uint8Array, o: ByteSearch): Uint32Array | undefined {
+    if (this.loaded === undefined || o.foldCase) return this.searchFile(needle, o);
+    const accept = o.accept;
+    this.file.cache.touch(this);
+    const { raw, starts, ends, count } = this.loaded.lines;
     const out: number[] = [];
     let rec = 0;
     for (let h = raw.indexOf(needle); h >= 0; ) {
@@ -150,7 +220,7 @@ export class Region {
         else hi = mid;
       }
       rec = lo;
-      if (h + needle.length <= ends[rec]!) {
+      if (h + needle.length <= ends[rec]! && (accept === undefined || accept(raw, h, starts[rec]!, ends[rec]!))) {
         out.push(rec);
         // The next record's hits only: skip the rest of this line.
         rec++;
@@ -161,9 +231,24 @@ export class Region {
     return Uint32Array.from(out);
   }
 
-  /** Drops the loaded lines (the cache calls this); counts and block ranges are kept. */
+  private searchFile(needle: Uint8Array, o: ByteSearch): Uint32Array | undefined {
+    const fd = this.openFd();
+    const bs = this.blockStarts;
+    if (this.records >= 0 && bs !== undefined) return searchCounted(fd, this.file.path, this.start, needle, o, bs, TS_BLOCK);
+    const found = countAndSearch(fd, this.file.path, this.start, this.end, needle, o, TS_BLOCK);
+    if (found === undefined) return undefined;
+    const { positions, shape } = found;
+    if (this.records >= 0 && (shape.count !== this.records || shape.payload !== this.raw)) throw this.changed();
+    if (this.records < 0) this.learnShape(shape.count, shape.payload, shape.truncated);
+    this.blockStarts = shape.blockStarts;
+    return positions;
+  }
+
+  /** Drops the loaded lines (the cache calls this); counts, block starts and block ranges are kept. */
   evict(): void {
     this.loaded = undefined;
+    this.parts.clear();
+    this.loadedBytes = 0;
   }
 
   count(): number {
@@ -175,11 +260,12 @@ export class Region {
     return this.raw;
   }
 
-  /** sourceTs of records [from, to), parsing the blocks they fall in on first access. */
+  /** sourceTs of records [from, to) of one block, parsing the block on first access. */
   sourceTs(from: number, to: number): Float64Array {
-    const l = this.state();
-    for (let b = Math.floor(from / TS_BLOCK); b * TS_BLOCK < to; b++) if (l.done[b] === 0) this.parseFrom(l, b);
-    return l.ts.subarray(from, to);
+    const b = Math.floor(from / TS_BLOCK);
+    const l = this.part(b);
+    if (l.done[b - l.first / TS_BLOCK] === 0) this.parseFrom(l, b);
+    return l.ts.subarray(from - l.first, to - l.first);
   }
 
   /**
@@ -187,10 +273,11 @@ export class Region {
    * left unparsed), else the inherited one as sourceTs() finds it.
    */
   sourceTsOf(pos: number): number {
-    const l = this.state();
-    if (l.done[Math.floor(pos / TS_BLOCK)] === 1) return l.ts[pos]!;
+    const l = this.part(Math.floor(pos / TS_BLOCK));
+    const k = pos - l.first;
+    if (l.done[Math.floor(k / TS_BLOCK)] === 1) return l.ts[k]!;
     const { raw, starts, ends } = l.lines;
-    const own = this.file.parseTs(raw, starts[pos]!, ends[pos]!);
+    const own = this.file.parseTs(raw, starts[k]!, ends[k]!);
     return own !== 0 ? own : this.sourceTs(pos, pos + 1)[0]!;
   }
 
@@ -206,10 +293,12 @@ export class Region {
   }
 
   record(pos: number): LogRecord {
-    const { raw, starts, ends } = this.state().lines;
+    const l = this.part(Math.floor(pos / TS_BLOCK));
+    const { raw, starts, ends } = l.lines;
+    const k = pos - l.first;
     const t = this.file.openTime;
     // A copy: compacting its block in place later moves the bytes of the region buffer.
-    return { raw: new Uint8Array(raw.subarray(starts[pos]!, ends[pos]!)), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
+    return { raw: new Uint8Array(raw.subarray(starts[k]!, ends[k]!)), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
   }
 
   /** Event time of the region's records; UNKNOWN until every block has been parsed once. */
@@ -277,10 +366,10 @@ export class Region {
         r = r.prev;
         pb = Math.ceil(r.count() / TS_BLOCK) - 1;
       }
-      const pl = r.state();
+      const pl = r.part(pb);
       const last = Math.min(r.records, (pb + 1) * TS_BLOCK) - 1;
-      if (pl.done[pb] === 1) {
-        carry = pl.ts[last]!;
+      if (pl.done[pb - pl.first / TS_BLOCK] === 1) {
+        carry = pl.ts[last - pl.first]!;
         break;
       }
       carry = r.lookBack(pl, pb * TS_BLOCK, last);
@@ -291,11 +380,11 @@ export class Region {
     for (let k = chain.length - 1; k >= 0; k--) carry = chain[k]![0].parseBlock(chain[k]![1], chain[k]![2], carry);
   }
 
-  /** The timestamp of the last timestamped line among the last lines of [first, last], or 0. */
+  /** The timestamp of the last timestamped line among the last lines of records [first, last], or 0. */
   private lookBack(l: LoadedRegion, first: number, last: number): number {
     const { raw, starts, ends } = l.lines;
     const parse = this.file.parseTs;
-    for (let i = last; i >= Math.max(first, last - LOOKBACK_LINES + 1); i--) {
+    for (let i = last - l.first; i >= Math.max(first, last - LOOKBACK_LINES + 1) - l.first; i--) {
       const t = parse(raw, starts[i]!, ends[i]!);
       if (t !== 0) return t;
     }
@@ -308,10 +397,10 @@ export class Region {
     const ts = l.ts;
     const parse = this.file.parseTs;
     const open = this.file.openTime;
-    const to = Math.min(this.records, (b + 1) * TS_BLOCK);
+    const to = Math.min(this.records, (b + 1) * TS_BLOCK) - l.first;
     let min = Infinity;
     let max = -Infinity;
-    for (let i = b * TS_BLOCK; i < to; i++) {
+    for (let i = b * TS_BLOCK - l.first; i < to; i++) {
       const t = parse(raw, starts[i]!, ends[i]!);
       if (t !== 0) carry = t;
       ts[i] = carry;
@@ -319,7 +408,7 @@ export class Region {
       if (ev < min) min = ev;
       if (ev > max) max = ev;
     }
-    l.done[b] = 1;
+    l.done[b - l.first / TS_BLOCK] = 1;
     if (Number.isNaN(this.blockMin[b]!)) {
       this.blockMin[b] = min;
       this.blockMax[b] = max;

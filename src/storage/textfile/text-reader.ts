@@ -8,7 +8,7 @@
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import { BATCH_MAX_RAW_BYTES, ColumnBatch, type AttrsColumn } from "../column-batch.ts";
 import { LocalChunkReader } from "../reader-base.ts";
-import type { BlockInfo, ChunkMeta, RecordBatch } from "../types.ts";
+import type { BlockInfo, ByteSearch, ChunkMeta, RecordBatch } from "../types.ts";
 import { TS_BLOCK, type Region } from "./region.ts";
 import { checkReadRange } from "../reader-checks.ts";
 
@@ -76,9 +76,10 @@ export class TextChunkReader extends LocalChunkReader {
     }
   }
 
-  positionsContaining(needle: Uint8Array): Uint32Array {
-    this.check(0, 0);
-    return this.region.positionsContaining(needle);
+  positionsContaining(needle: Uint8Array, o: ByteSearch = {}): Uint32Array | undefined {
+    // Only whether the reader is open: the search itself counts a region not counted yet.
+    checkReadRange(this.region.id, this.closed, 0, 0, 0);
+    return this.region.positionsContaining(needle, o);
   }
 
   blocks(): readonly BlockInfo[] {

@@ -11,11 +11,19 @@ import { compileNeedle, type Needle } from "./needle.ts";
 import { probeLookup, type Predicate, type PredicateKind } from "./types.ts";
 
 /** Latin1 char code -> 1 for token chars [A-Za-z0-9_-]. */
-const TOKEN_CHAR = new Uint8Array(256);
+export const TOKEN_CHAR = new Uint8Array(256);
 for (let c = 0x30; c <= 0x39; c++) TOKEN_CHAR[c] = 1;
 for (let c = 0x61; c <= 0x7a; c++) TOKEN_CHAR[c] = TOKEN_CHAR[c - 0x20] = 1;
 TOKEN_CHAR[0x5f] = 1;
 TOKEN_CHAR[0x2d] = 1;
+
+/**
+ * True when a token hit of `len` bytes ending at `after` (record end `re`, next byte `next`)
+ * ends a token: tokens longer than the index keeps match as prefixes.
+ */
+export function endsToken(after: number, len: number, re: number, next: number): boolean {
+  return len >= TOKEN_MAX_LEN || after >= re || TOKEN_CHAR[next] !== 1;
+}
 
 export interface TokenPredicate extends Predicate {
   /** The lowercased token. */
@@ -36,8 +44,7 @@ export const tokenKind: PredicateKind<TokenPredicate> = {
     const len = p.needle.text.length;
     m.markNeedle(p.needle, out, (h, rs, re) => {
       if (h > rs && TOKEN_CHAR[m.byteAt(h - 1)] === 1) return false;
-      const after = h + len;
-      return len >= TOKEN_MAX_LEN || after >= re || TOKEN_CHAR[m.byteAt(after)] !== 1;
+      return endsToken(h + len, len, re, m.byteAt(h + len));
     });
   },
   lookup: (p, idx) => probeLookup(p, idx, { kind: "token", token: p.token }),
