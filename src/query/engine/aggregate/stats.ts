@@ -16,6 +16,9 @@ import type { Cell, Column, Table } from "../../../core/table.ts";
 /** Most groups one stats stage may hold before the query is refused (memory). */
 export const DEFAULT_MAX_GROUPS = 1_000_000;
 
+/** A StatsState's groups as plain data: [key, group values, accumulators' fields] per group. */
+export type StatsPartial = [key: string, values: Cell[], accs: Accumulator[]][];
+
 interface Group {
   values: Cell[];
   accs: Accumulator[];
@@ -97,6 +100,25 @@ export class StatsState {
         continue;
       }
       for (let a = 0; a < g.accs.length; a++) g.accs[a]!.merge(og.accs[a]!);
+    }
+  }
+
+  /**
+   * The groups as plain data (structured-cloneable): how a partial computed in a worker thread
+   * crosses to the thread that merges it (mergePartial).
+   */
+  exportPartial(): StatsPartial {
+    return [...this.groups].map(([key, g]) => [key, g.values, g.accs]);
+  }
+
+  /**
+   * Folds in a partial of the same stage sent by exportPartial (a structured clone): each group's
+   * accumulators merge from the clone's fields, as merge() does from the originals.
+   */
+  mergePartial(partial: StatsPartial): void {
+    for (const [key, values, accs] of partial) {
+      const g = this.group(key, values);
+      for (let a = 0; a < g.accs.length; a++) g.accs[a]!.merge(accs[a]!);
     }
   }
 
