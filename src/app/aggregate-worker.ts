@@ -11,7 +11,7 @@ import { chunkPartial } from "../query/engine/aggregate/partials.ts";
 import { SealedChunkReader } from "../storage/file/chunk-readers.ts";
 import { SegmentReader } from "../storage/segment/reader.ts";
 import type { ChunkSource } from "../storage/types.ts";
-import type { WorkerJob, WorkerReply } from "./aggregate-pool.ts";
+import { queryWorkers, type WorkerJob, type WorkerReply } from "./aggregate-pool.ts";
 import { startupDone } from "./cli/jit.ts";
 import { processCache } from "./process-cache.ts";
 import { searchSource } from "./stores.ts";
@@ -20,6 +20,8 @@ declare const self: Worker;
 
 // Aggregating is all hot loops: the normal JIT from the start.
 startupDone();
+// This thread's decoded blocks and index parts: its share of the cache budget.
+const cache = processCache(1 / queryWorkers(process.env));
 
 self.onmessage = async (e: MessageEvent<WorkerJob>) => {
   const job = e.data;
@@ -32,7 +34,7 @@ self.onmessage = async (e: MessageEvent<WorkerJob>) => {
     open(id) {
       if (id !== meta.id) throw new LogError("not_found", `chunk ${id} is not the one this aggregation job reads (${meta.id})`);
       try {
-        const seg = SegmentReader.open(job.path, processCache());
+        const seg = SegmentReader.open(job.path, cache);
         return new SealedChunkReader(seg, meta, () => (corrupt = true), (s) => s.close());
       } catch (err) {
         if (err instanceof CorruptError) corrupt = true;

@@ -10,7 +10,9 @@
 
 import { LogError } from "../../../core/errors.ts";
 import type { ChunkMeta, ChunkSource } from "../../../storage/types.ts";
-import type { PipeStage } from "../../lang/pipe-ast.ts";
+import type { PipeStage, StatsStage } from "../../lang/pipe-ast.ts";
+import { compileFilter } from "../compile.ts";
+import { countsOnly } from "./fast-count.ts";
 import type { Pacer } from "../pacer.ts";
 import type { SearchOptions } from "../search.ts";
 import { orderedChunks, type SearchSource } from "../source.ts";
@@ -24,10 +26,15 @@ export const MIN_PARALLEL_CHUNKS = 2;
 /** When a table query computes in workers: when it pays (default), never, or always it can (tests). */
 export type ParallelMode = "auto" | "never" | "always";
 
-/** Whether `src`'s stats run in its workers: it has some, no head stage comes first, and (auto) it pays. */
-export function runsInWorkers(src: SearchSource, before: readonly PipeStage[], mode: ParallelMode = "auto"): src is SearchSource & { partials: ChunkPartials } {
+/**
+ * Whether `src`'s stats run in its workers: it has some, no head stage comes first, and (auto)
+ * it pays — not for counts of every record (block summaries answer them without reading a
+ * block), nor for few sealed chunks or bytes.
+ */
+export function runsInWorkers(src: SearchSource, req: SearchRequest, before: readonly PipeStage[], stage: StatsStage, mode: ParallelMode = "auto"): src is SearchSource & { partials: ChunkPartials } {
   if (mode === "never" || src.partials === undefined || src.partials.workers <= 1 || before.some((s) => s.kind === "head")) return false;
   if (mode === "always") return true;
+  if (before.length === 0 && countsOnly(stage) && compileFilter(req.expr).branches === undefined) return false;
   let chunks = 0;
   let bytes = 0;
   for (const c of src.store.chunks()) {

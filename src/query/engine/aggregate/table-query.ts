@@ -60,7 +60,7 @@ export async function tableQuery(sources: readonly SearchSource[], req: SearchRe
     const total = new StatsState(stage, stats);
     await untilDeadline(async () => {
       for (const src of sources) {
-        if (runsInWorkers(src, before, opts.parallel)) await parallelStats(src, req, before, total, stats, pacer, sopts);
+        if (runsInWorkers(src, req, before, stage, opts.parallel)) await parallelStats(src, req, before, total, stats, pacer, sopts);
         else await fillStats(src, req, before, total, pacer, sopts, heads);
       }
     }, done);
