@@ -166,10 +166,11 @@ describe("a failing worker", () => {
   }
 });
 
-test("worker count and size threshold from the environment", () => {
-  expect(queryWorkers({}, 2)).toBe(2);
-  expect(queryWorkers({}, 16)).toBe(4);
-  expect(queryWorkers({ GASTROLOG_QUERY_WORKERS: "1" }, 16)).toBe(1);
+test("worker count from the environment, else the config, else the cores; size threshold from the environment", () => {
+  expect(queryWorkers({}, 0, 2)).toBe(2);
+  expect(queryWorkers({}, 0, 16)).toBe(4);
+  expect(queryWorkers({}, 8, 2)).toBe(8);
+  expect(queryWorkers({ GASTROLOG_QUERY_WORKERS: "1" }, 8, 16)).toBe(1);
   expect(() => queryWorkers({ GASTROLOG_QUERY_WORKERS: "two" })).toThrow("GASTROLOG_QUERY_WORKERS must be a whole number of workers, 1 or more (1: aggregate in-thread), got 'two'");
   expect(parallelBytes({})).toBe(32 << 20);
   expect(parallelBytes({ GASTROLOG_QUERY_PARALLEL_BYTES: "1MB" })).toBe(1 << 20);

@@ -4,7 +4,8 @@
  * job at a time each, started on the first parallel query and unref'd while idle so they never
  * keep the process alive. A cancelled job's worker is terminated (its scan stops at once) and
  * replaced on demand; a worker that dies fails its job with a clear error. The count is
- * GASTROLOG_QUERY_WORKERS, else min(cores, 4); 1 keeps every aggregation in-thread. A store's
+ * GASTROLOG_QUERY_WORKERS, else the server config's query.workers, else min(cores, 4); 1 keeps
+ * every aggregation in-thread. A store's
  * stats go to them when its sealed chunks hold GASTROLOG_QUERY_PARALLEL_BYTES (default 32MB).
  */
 
@@ -36,10 +37,10 @@ export type WorkerReply = PartialReply & { id: number };
 const here = import.meta.url;
 export const aggregateWorkerUrl: string = here.includes("/$bunfs/") ? new URL("./app/aggregate-worker.ts", here).href : new URL("./aggregate-worker.ts", here).href;
 
-/** Workers `env` asks for: GASTROLOG_QUERY_WORKERS, else min(cores, 4). */
-export function queryWorkers(env: Record<string, string | undefined>, cores = availableParallelism()): number {
+/** Workers to run: GASTROLOG_QUERY_WORKERS of `env`, else `configured` (config query.workers) when > 0, else min(cores, 4). */
+export function queryWorkers(env: Record<string, string | undefined>, configured = 0, cores = availableParallelism()): number {
   const text = env[QUERY_WORKERS_ENV];
-  if (text === undefined || text === "") return Math.max(1, Math.min(cores, DEFAULT_MAX_WORKERS));
+  if (text === undefined || text === "") return configured > 0 ? configured : Math.max(1, Math.min(cores, DEFAULT_MAX_WORKERS));
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new LogError("invalid_argument", `${QUERY_WORKERS_ENV} must be a whole number of workers, 1 or more (1: aggregate in-thread), got '${text}'`);
   return n;
@@ -174,9 +175,15 @@ function reasonOf(signal: AbortSignal): unknown {
 }
 
 let shared: AggregatePool | undefined;
+let configured = 0;
 
-/** This process's pool (made on first use, sized by its environment); undefined when it is 1 worker. */
+/** The config's query.workers (0: auto), for the pool made after this call (a server sets it before opening stores). */
+export function configureQueryWorkers(workers: number): void {
+  configured = workers;
+}
+
+/** This process's pool (made on first use, sized by its environment and config); undefined when it is 1 worker. */
 export function processPool(): AggregatePool | undefined {
-  shared ??= new AggregatePool(queryWorkers(process.env), parallelBytes(process.env));
+  shared ??= new AggregatePool(queryWorkers(process.env, configured), parallelBytes(process.env));
   return shared.size > 1 ? shared : undefined;
 }
