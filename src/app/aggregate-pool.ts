@@ -112,11 +112,18 @@ export class AggregatePool {
     return { workers: this.size, minBytes: this.minBytes, run: (job, signal) => this.run(job, pathOf(job.chunk.id), signal) };
   }
 
+  /**
+   * Hands queued jobs to free workers. A worker takes a job of a chunk it owns (chunk ID hash
+   * modulo the workers) first, else the oldest job: a chunk keeps being read by the same worker
+   * while the load allows, so its decoded blocks and index parts stay in that worker's cache
+   * (each holds 1/workers of the budget: together, one budget over disjoint chunks).
+   */
   private pump(): void {
     for (let i = 0; i < this.slots.length && this.queue.length > 0; i++) {
       const slot = this.slots[i] ?? this.startSlot(i);
       if (slot.job !== undefined) continue;
-      const q = this.queue.shift()!;
+      const own = this.queue.findIndex((q) => ownerOf(q.job.chunk.id, this.size) === i);
+      const q = this.queue.splice(Math.max(own, 0), 1)[0]!;
       slot.job = q;
       slot.worker.ref();
       slot.worker.postMessage(q.job);
@@ -167,6 +174,13 @@ export class AggregatePool {
     if (i >= 0) void this.stopSlot(i, reasonOf(q.signal));
     this.pump();
   }
+}
+
+/** The worker that owns chunk `id` (FNV-1a of the ID modulo `workers`). */
+function ownerOf(id: string, workers: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+  return (h >>> 0) % workers;
 }
 
 function reasonOf(signal: AbortSignal): unknown {

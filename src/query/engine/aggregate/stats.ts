@@ -58,6 +58,7 @@ export class StatsState {
   /** Adds the selected rows of a batch. */
   addRows(rb: RowBatch): void {
     const { batch, rows } = rb;
+    if (this.parts.length === 0) return this.addUngrouped(rb);
     const values: Cell[] = new Array<Cell>(this.parts.length);
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
@@ -73,6 +74,22 @@ export class StatsState {
         const reader = this.aggReaders[a];
         g.accs[a]!.add(reader === undefined ? undefined : reader.read(batch, i));
       }
+    }
+  }
+
+  /**
+   * Rows of a stats without `by`: one group, found once per batch; a function that reads no
+   * field (count()) takes the rows as a number instead of one call each.
+   */
+  private addUngrouped(rb: RowBatch): void {
+    const { batch, rows } = rb;
+    if (rows.length === 0) return;
+    const g = this.group("", []);
+    for (let a = 0; a < g.accs.length; a++) {
+      const acc = g.accs[a]!;
+      const reader = this.aggReaders[a];
+      if (reader === undefined && acc.addRecords !== undefined) acc.addRecords(rows.length);
+      else for (let r = 0; r < rows.length; r++) acc.add(reader?.read(batch, rows[r]!));
     }
   }
 
