@@ -6,7 +6,7 @@
  * Owns no state between jobs but the process caches of this thread.
  */
 
-import { CorruptError, LogError } from "../core/errors.ts";
+import { CorruptError, LogError, errorMessage } from "../core/errors.ts";
 import { chunkPartial } from "../query/engine/aggregate/partials.ts";
 import { SealedChunkReader } from "../storage/file/chunk-readers.ts";
 import { SegmentReader } from "../storage/segment/reader.ts";
@@ -43,6 +43,11 @@ self.onmessage = async (e: MessageEvent<WorkerJob>) => {
     },
     subscribe: () => () => {},
   };
-  const reply = await chunkPartial(searchSource(job.store, store), job, () => corrupt);
-  self.postMessage({ ...reply, id: job.id } satisfies WorkerReply);
+  try {
+    const reply = await chunkPartial(searchSource(job.store, store), job, () => corrupt);
+    self.postMessage({ ...reply, id: job.id } satisfies WorkerReply);
+  } catch (err) {
+    // chunkPartial answers every error as data; this is the reply itself failing (not cloneable).
+    self.postMessage({ id: job.id, ok: false, code: "internal", message: `aggregating chunk ${meta.id} in a worker failed: ${errorMessage(err)}` } satisfies WorkerReply);
+  }
 };
