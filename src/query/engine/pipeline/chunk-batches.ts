@@ -122,7 +122,10 @@ let identity = new Uint32Array(0);
 /** 0..n-1 (a shared read-only view: no allocation per batch), or n-1..0 when reversed. */
 function allRows(n: number, reverse: boolean): Uint32Array {
   if (!reverse) {
-    if (identity.length < n) identity = Uint32Array.from({ length: Math.max(n, 1 << 16) }, (_, k) => k);
+    if (identity.length < n) {
+      identity = new Uint32Array(Math.max(n, 1 << 16));
+      for (let k = 0; k < identity.length; k++) identity[k] = k;
+    }
     return identity.subarray(0, n);
   }
   const rows = new Uint32Array(n);
