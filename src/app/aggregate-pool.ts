@@ -28,6 +28,8 @@ const DEFAULT_PARALLEL_BYTES = 32 << 20;
 export interface WorkerJob extends PartialJob {
   id: number;
   path: string;
+  /** The worker's share of the cache budget (1/workers), taken when its cache is made. */
+  cacheShare: number;
 }
 
 /** A worker's answer to job `id`. */
@@ -86,7 +88,7 @@ export class AggregatePool {
   run(job: PartialJob, path: string, signal: AbortSignal): Promise<PartialReply> {
     if (signal.aborted) return Promise.reject(reasonOf(signal));
     return new Promise((resolve, reject) => {
-      const q: Queued = { job: { ...job, id: this.nextId++, path }, signal, resolve, reject };
+      const q: Queued = { job: { ...job, id: this.nextId++, path, cacheShare: 1 / this.size }, signal, resolve, reject };
       const onAbort = () => this.cancel(q);
       signal.addEventListener("abort", onAbort, { once: true });
       const settle = <T>(f: (v: T) => void) => (v: T) => {
@@ -107,7 +109,7 @@ export class AggregatePool {
     await Promise.all(this.slots.map((s, i) => s && this.stopSlot(i, err)));
   }
 
-  /** Views of this pool for one file store: jobs name chunks, `pathOf` finds their segment files. */
+  /** This pool as one file store's ChunkPartials: jobs name chunks, `pathOf` finds their segment files. */
   forStore(pathOf: (id: ChunkId) => string): ChunkPartials {
     return { workers: this.size, minBytes: this.minBytes, run: (job, signal) => this.run(job, pathOf(job.chunk.id), signal) };
   }

@@ -11,7 +11,7 @@ import { chunkPartial } from "../query/engine/aggregate/partials.ts";
 import { SealedChunkReader } from "../storage/file/chunk-readers.ts";
 import { SegmentReader } from "../storage/segment/reader.ts";
 import type { ChunkSource } from "../storage/types.ts";
-import { queryWorkers, type WorkerJob, type WorkerReply } from "./aggregate-pool.ts";
+import type { WorkerJob, WorkerReply } from "./aggregate-pool.ts";
 import { startupDone } from "./cli/jit.ts";
 import { processCache } from "./process-cache.ts";
 import { searchSource } from "./stores.ts";
@@ -20,11 +20,11 @@ declare const self: Worker;
 
 // Aggregating is all hot loops: the normal JIT from the start.
 startupDone();
-// This thread's decoded blocks and index parts: its share of the cache budget.
-const cache = processCache(1 / queryWorkers(process.env));
 
 self.onmessage = async (e: MessageEvent<WorkerJob>) => {
   const job = e.data;
+  // This thread's decoded blocks and index parts: its share of the budget (made on the first job).
+  const cache = processCache(job.cacheShare);
   let corrupt = false;
   const meta = job.chunk;
   const store: ChunkSource = {

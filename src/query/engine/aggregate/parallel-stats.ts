@@ -4,8 +4,8 @@
  * the partials are merged into the query's state in chunk order, so the table equals the
  * in-thread one (sums add up in the same order). Small queries — few sealed chunks or fewer
  * raw bytes than the workers' minBytes — stay in-thread, where starting jobs costs more than
- * it saves. A failed job stops the
- * others; a cancelled or timed-out query stops every job and keeps what was merged so far.
+ * it saves. A failed job stops the others; a cancelled or timed-out query stops every job and
+ * keeps what was merged so far.
  */
 
 import { LogError } from "../../../core/errors.ts";
@@ -65,6 +65,7 @@ export async function parallelStats(src: SearchSource & { partials: ChunkPartial
   const stop = new AbortController();
   const onAbort = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
   let failure: unknown;
   const fail = (err: unknown) => {
     failure ??= err;
