@@ -188,3 +188,15 @@ test("the compiled binary runs its aggregation workers (an extra entry point) an
   expect(want.stdout.trim().split("\n")).toHaveLength(3);
   expect(await query("2")).toEqual(want);
 }, 300_000);
+
+test("a store's stats need 8 times more bytes to start the workers than to use them once running", async () => {
+  const fresh = new AggregatePool(2, 1000);
+  try {
+    const partials = fresh.forStore((id) => store.segmentPath(id));
+    expect(partials.minBytes).toBe(8000);
+    await run(searchSource("default", store, partials), "* | stats count()");
+    expect(partials.minBytes).toBe(1000);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -5,8 +5,8 @@
  * keep the process alive. A cancelled job's worker is terminated (its scan stops at once) and
  * replaced on demand; a worker that dies fails its job with a clear error. The count is
  * GASTROLOG_QUERY_WORKERS, else the server config's query.workers, else min(cores, 4); 1 keeps
- * every aggregation in-thread. A store's
- * stats go to them when its sealed chunks hold GASTROLOG_QUERY_PARALLEL_BYTES (default 32MB).
+ * every aggregation in-thread. A store's stats go to them when its sealed chunks hold
+ * GASTROLOG_QUERY_PARALLEL_BYTES (default 32MB; 8 times that to start them).
  */
 
 import { availableParallelism } from "node:os";
@@ -23,6 +23,8 @@ const DEFAULT_MAX_WORKERS = 4;
 export const PARALLEL_BYTES_ENV = "GASTROLOG_QUERY_PARALLEL_BYTES";
 /** Default of PARALLEL_BYTES_ENV: about one default-sized chunk (32MB); below it a query is quicker in-thread. */
 const DEFAULT_PARALLEL_BYTES = 32 << 20;
+/** How many times more bytes a query needs to start the workers than to use them once running. */
+const COLD_FACTOR = 8;
 
 /** A job as a worker receives it: the chunk's segment file to open read-only. */
 export interface WorkerJob extends PartialJob {
@@ -109,9 +111,20 @@ export class AggregatePool {
     await Promise.all(this.slots.map((s, i) => s && this.stopSlot(i, err)));
   }
 
-  /** This pool as one file store's ChunkPartials: jobs name chunks, `pathOf` finds their segment files. */
+  /**
+   * This pool as one file store's ChunkPartials: jobs name chunks, `pathOf` finds their segment
+   * files. Until a worker runs, minBytes is COLD_FACTOR times larger: starting the workers costs
+   * about what an in-thread scan of a few hundred MB does, which a one-shot `query` pays in full.
+   */
   forStore(pathOf: (id: ChunkId) => string): ChunkPartials {
-    return { workers: this.size, minBytes: this.minBytes, run: (job, signal) => this.run(job, pathOf(job.chunk.id), signal) };
+    const pool = this;
+    return {
+      workers: this.size,
+      get minBytes() {
+        return pool.slots.some((s) => s !== undefined) ? pool.minBytes : pool.minBytes * COLD_FACTOR;
+      },
+      run: (job, signal) => this.run(job, pathOf(job.chunk.id), signal),
+    };
   }
 
   /**
