@@ -3,7 +3,7 @@
  * indexes, over memory and file stores, sealed and active chunks, default and tiny dictionary
  * blocks) returns exactly the records a naive scan oracle returns, in the same order, forward
  * and reverse, paged or not; generated `| where ... | stats ...` pipelines equal a naive
- * aggregation oracle.
+ * aggregation oracle, computed in-thread and in aggregation workers (per sealed chunk).
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -15,6 +15,7 @@ import { LOGHUB_DIR, apacheRecords, generatedRecords, jsonRecords, logfmtRecords
 import { oracleField, oracleInTime, oracleMatches } from "./support/oracle.ts";
 import { dnfBranches, queryArb, vocabulary } from "./support/query-gen.ts";
 import { searchSource } from "../src/app/stores.ts";
+import { AggregatePool } from "../src/app/aggregate-pool.ts";
 import { indexSectionBuilders } from "../src/index/builders.ts";
 import type { Expr } from "../src/query/lang/ast.ts";
 import { parseExpr } from "../src/query/lang/parser.ts";
@@ -67,6 +68,9 @@ async function load(store: ChunkStore, records: RecordInput[]): Promise<LogRecor
 }
 
 const setups: Setup[] = [];
+/** The file setup with its stats computed per sealed chunk in aggregation workers (stats properties only). */
+let inWorkers: Setup;
+const pool = new AggregatePool(2, 0);
 let dir = "";
 
 beforeAll(async () => {
@@ -76,10 +80,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "diff-"));
   const file = await openFileStore(join(dir, "s"), { rotation: { maxRecords: 3000 }, sectionBuilders: indexSectionBuilders(), durability: { kind: "never" } });
   setups.push({ name: "file", store: file, source: searchSource("default", file), all: await load(file, input), cleanup: () => file.close() });
+  inWorkers = { ...setups[1]!, name: "file, stats in 2 workers", source: searchSource("default", file, pool.forStore((id) => file.segmentPath(id))), cleanup: () => pool.close() };
 });
 
 afterAll(async () => {
-  for (const s of setups) await s.cleanup();
+  for (const s of [...setups, inWorkers]) await s.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -200,15 +205,16 @@ describe("pipelines equal the naive oracle", () => {
         const group = by === "none" ? "" : by === "bin" ? ` by bin(${width / 60_000_000}m)` : ` by ${by}`;
         const line = `${printExpr(reparsed)} | where ${printExpr(whereExpr)} | stats count(), count_distinct(file), min(_time), max(_time)${group}`;
         const stages = parseQueryArgs(line, 0).stages;
-        for (const s of setups) {
-          const { table } = await tableQuery([s.source], { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, stages);
+        for (const s of [...setups, inWorkers]) {
+          const { table } = await tableQuery([s.source], { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, stages, { parallel: "always" });
           const want = statsOracle(s, (r) => oracleInTime(r, start, end) && oracleMatches(reparsed, r) && oracleMatches(whereExpr, r), by, width);
           if (want.some((row) => (row[by === "none" ? 0 : 1] as number) > 0)) nonZero++;
           expect({ setup: s.name, line, rows: table.rows as unknown[][] }).toEqual({ setup: s.name, line, rows: want });
           // count() alone (by bin or not) is counted from indexes and block summaries where they answer.
-          const counts = (await tableQuery([s.source], { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, parseQueryArgs(`x | stats count()${by === "bin" ? group : ""}`, 0).stages)).table.rows;
+          const counts = (await tableQuery([s.source], { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, parseQueryArgs(`x | stats count()${by === "bin" ? group : ""}`, 0).stages, { parallel: "always" })).table.rows;
           const want2 = statsOracle(s, (r) => oracleInTime(r, start, end) && oracleMatches(reparsed, r), by === "bin" ? "bin" : "none", width).map((row) => row.slice(0, by === "bin" ? 2 : 1));
           expect({ setup: s.name, line, counts: counts as unknown[][] }).toEqual({ setup: s.name, line, counts: want2 });
+          if (s === inWorkers) continue; // the same store as "file": its searches are checked there
           const hits = await run(s.source, { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0, stages: [{ kind: "where", expr: whereExpr }] });
           expect({ setup: s.name, line, hits }).toEqual({ setup: s.name, line, hits: expected(s, { kind: "and", children: [reparsed, whereExpr] }, false, start, end) });
         }

@@ -2,14 +2,17 @@
  * Aggregation bench (issue 14's figures): table queries in-process (openStore + tableQuery) on
  * the generated corpus imported by `gastrolog import`, each beside a reference measured in the
  * same run on the same lines — `rg -c` on the raw file, `wc -l`, and DuckDB (node, @duckdb/node-api)
- * grouping a table it has already loaded from the lines. Corpus size: AGG_LINES (default 1M;
+ * grouping a table it has already loaded from the lines — and each query in-thread against the
+ * aggregation workers (wall and all-thread CPU). Corpus size: AGG_LINES (default 1M;
  * the issue's targets are stated for 10M; 50k with --quick).
  */
 
 import { statSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { openStore, type OpenedStore } from "../../src/app/stores.ts";
 import { tableQuery } from "../../src/query/engine/aggregate/table-query.ts";
+import type { ParallelMode } from "../../src/query/engine/aggregate/parallel-stats.ts";
 import { parseQueryArgs } from "../../src/query/lang/controls.ts";
 import type { Cell } from "../../src/core/table.ts";
 import type { BenchOptions } from "../run.ts";
@@ -25,16 +28,17 @@ export interface Timed {
   rows: Cell[][];
 }
 
-export async function timeQuery(o: OpenedStore, text: string, runs: number): Promise<Timed> {
+/** Times `text` on `o` (`parallel`: in the aggregation workers when it pays, never, or always). CPU time counts every thread of the process. */
+export async function timeQuery(o: OpenedStore, text: string, runs: number, parallel: ParallelMode = "auto"): Promise<Timed> {
   const q = parseQueryArgs(text, Date.now() * 1000);
   const req = { expr: q.expr, start: q.start, end: q.end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 };
   let rows: Cell[][] = [];
-  await tableQuery([o.source], req, q.stages); // warm the caches once
+  await tableQuery([o.source], req, q.stages, { parallel }); // warm the caches once
   const ms: number[] = [];
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    rows = (await tableQuery([o.source], req, q.stages)).table.rows;
+    rows = (await tableQuery([o.source], req, q.stages, { parallel })).table.rows;
     ms.push(performance.now() - t);
   }
   const cpu = process.cpuUsage(cpu0);
@@ -65,6 +69,8 @@ export async function runAggregateBench(o: BenchOptions): Promise<void> {
   const opened = await openStore(dataDir, "default");
   const rows: string[][] = [];
   const targets: string[][] = [];
+  const parallel: string[][] = [];
+  let parallelNote = "";
   try {
     // 1. count of a common token (about 43% of lines) vs rg -c.
     const count = await timeQuery(opened, "info | stats count()", runs);
@@ -99,11 +105,24 @@ export async function runAggregateBench(o: BenchOptions): Promise<void> {
     const perCore = (rawBytes * runs) / 1e9 / scan.cpuSeconds;
     rows.push(["4242 | stats count()", ms(scanP50), String(scan.rows[0]![0]), "rg -c -F 4242", ms(rgScan.ms), rgScan.out, fmt(rgScan.ms / scanP50, 2)]);
     targets.push(["full scan, raw GB/s per CPU-second", fmt(perCore, 3), `≥${TARGET.scanGBpsPerCore}`, verdict(perCore >= TARGET.scanGBpsPerCore)]);
+
+    // 5. each query in-thread and in the aggregation workers (the default picks workers when it pays).
+    const workers = opened.source.partials?.workers ?? 1;
+    for (const text of ["info | stats count()", "* | stats count() by bin(5m)", "| stats count() by level", "4242 | stats count()", "* | stats count(), avg(duration_ms) by status"]) {
+      const one = await timeQuery(opened, text, runs, "never");
+      const par = await timeQuery(opened, text, runs, "always");
+      const same = JSON.stringify(one.rows) === JSON.stringify(par.rows) ? "equal" : "DIFF";
+      const [w1, wN] = [median(one.ms), median(par.ms)];
+      parallel.push([text, ms(w1), ms(wN), fmt(w1 / wN, 2), fmt(one.cpuSeconds / runs, 3), fmt(par.cpuSeconds / runs, 3), same]);
+    }
+    parallelNote = `${workers} aggregation workers (GASTROLOG_QUERY_WORKERS), ${cpus().length} cores`;
   } finally {
     await opened.close();
   }
   console.log(`\ncorpus ${lines} lines, ${fmt(rawBytes / 1e6, 1)} MB; store ${dataDir}; p50 of ${runs} warm runs`);
   printTable(["query", "ours ms", "our answer", "reference", "ref ms", "ref answer", "ref ÷ ours"], rows);
+  console.log(`\nin-thread vs workers (${parallelNote}; p50 wall ms, CPU s per run over all threads):`);
+  printTable(["query", "in-thread ms", "workers ms", "speedup", "in-thread CPU s", "workers CPU s", "rows"], parallel);
   console.log("\ntargets:");
   printTable(["figure", "measured", "target", "verdict"], targets);
 }

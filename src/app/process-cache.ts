@@ -23,8 +23,12 @@ export function cacheBytes(env: Record<string, string | undefined>): number {
   return bytes;
 }
 
-/** The process-wide cache, made on first use with the budget of this process's environment. */
-export function processCache(): ByteCache {
-  shared ??= new ByteCache(cacheBytes(process.env));
+/**
+ * The process-wide cache (one per thread), made on first use with the budget of this process's
+ * environment, or `share` of it: each aggregation worker takes 1/workers, so the workers
+ * together hold at most one more budget.
+ */
+export function processCache(share = 1): ByteCache {
+  shared ??= new ByteCache(Math.floor(cacheBytes(process.env) * share));
   return shared;
 }

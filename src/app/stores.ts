@@ -1,6 +1,7 @@
 /**
  * Opens the stores of a data directory for commands: a file store with seals in a Bun Worker
- * (compression and index builds off the ingest thread) and a SearchSource whose index opener
+ * (compression and index builds off the ingest thread), aggregations of its sealed chunks in
+ * the process's aggregation workers (aggregate-pool.ts), and a SearchSource whose index opener
  * keeps decoded index parts in the process cache (process-cache.ts), as the stores keep their
  * decoded blocks there; hostStore() is how the API host serves one.
  */
@@ -12,7 +13,9 @@ import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
 import { WorkerSealer } from "../storage/file/sealer.ts";
 import type { LivePolicy } from "../storage/options.ts";
-import type { ChunkMeta, ChunkStore } from "../storage/types.ts";
+import type { ChunkMeta, ChunkSource, ChunkStore } from "../storage/types.ts";
+import type { ChunkPartials } from "../query/engine/aggregate/partials.ts";
+import { processPool } from "./aggregate-pool.ts";
 import { storeDir } from "./paths.ts";
 import { DEFAULT_ROTATION as DEFAULT_STORE_ROTATION } from "../config/schema.ts";
 import { parseSize } from "../config/units.ts";
@@ -36,7 +39,7 @@ export async function openStore(dataDir: string, name: string, options: FileStor
   const store = await openFileStore(storeDir(dataDir, name), { name, sealer, rotation: DEFAULT_ROTATION, cache: processCache(), ...options });
   return {
     store,
-    source: searchSource(name, store),
+    source: searchSource(name, store, processPool()?.forStore((id) => store.segmentPath(id))),
     reconfigure: (p) => store.reconfigure(p),
     async close() {
       await store.close();
@@ -60,11 +63,15 @@ export function indexScope(name: string, meta: ChunkMeta): IndexCacheScope {
   return { cache: processCache(), key: `idx:${name}/${meta.id}/` };
 }
 
-/** A SearchSource over `store` whose index parts are cached in the process cache. */
-export function searchSource(name: string, store: ChunkStore): SearchSource<ChunkStore> {
+/**
+ * A SearchSource over `store` whose index parts are cached in the process cache; `partials`:
+ * the workers that aggregate its sealed chunks (file stores).
+ */
+export function searchSource<S extends ChunkSource>(name: string, store: S, partials?: ChunkPartials): SearchSource<S> {
   return {
     name,
     store,
+    partials,
     indexes(view, meta) {
       if (meta.indexStatus === "none") return byteSearchIndexes(view);
       if (meta.indexStatus === "missing") return undefined;

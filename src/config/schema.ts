@@ -128,6 +128,11 @@ export interface QueryConfig {
   maxResponseBytes: string;
   /** Refuse queries whose explain estimate is longer than this, unless `force=true`. */
   maxEstimate: string;
+  /**
+   * Aggregation worker threads of the server (0: min(cores, 4); 1: aggregate in the query's
+   * thread); GASTROLOG_QUERY_WORKERS overrides it. Read when the server starts.
+   */
+  workers: number;
 }
 
 export interface GastroConfig {
@@ -137,7 +142,10 @@ export interface GastroConfig {
   query?: QueryConfig;
 }
 
-export const DEFAULT_QUERY: Readonly<QueryConfig> = { timeout: "5m", maxRows: 0, maxBytes: "0", maxResponseBytes: "1MB", maxEstimate: "0" };
+/** Most aggregation workers a config may ask for. */
+export const MAX_QUERY_WORKERS = 64;
+
+export const DEFAULT_QUERY: Readonly<QueryConfig> = { timeout: "5m", maxRows: 0, maxBytes: "0", maxResponseBytes: "1MB", maxEstimate: "0", workers: 0 };
 
 export const DEFAULT_SERVER: Readonly<ServerConfig> = {
   listen: "127.0.0.1:4564",

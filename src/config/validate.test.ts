@@ -44,12 +44,13 @@ describe("validateConfig", () => {
     { name: "unknown top-level field", input: { storez: [] }, want: ["$.storez: unknown field (known: server, stores, receivers, query)"] },
     {
       name: "query guards",
-      input: { query: { timeout: "soon", maxRows: -1, maxBytes: "lots", maxResponseBytes: 0, maxEstimate: "1h", extra: 1 } },
+      input: { query: { timeout: "soon", maxRows: -1, maxBytes: "lots", maxResponseBytes: 0, maxEstimate: "1h", workers: 100, extra: 1 } },
       want: [
-        "$.query.extra: unknown field (known: timeout, maxRows, maxBytes, maxResponseBytes, maxEstimate)",
+        "$.query.extra: unknown field (known: timeout, maxRows, maxBytes, maxResponseBytes, maxEstimate, workers)",
         "$.query.timeout: expected a duration like 500ms, 30s, 15m, 2h, 7d or 1h30m (\"0\" to disable), got \"soon\"",
         "$.query.maxRows: expected an integer in 0..9007199254740991, got -1",
         "$.query.maxBytes: expected a size like \"64MB\" (B, KB, MB, GB, TB) or a byte count, got \"lots\"",
+        "$.query.workers: expected an integer in 0..64, got 100",
         "$.query.maxResponseBytes: must be > 0 (a response carries at least one record)",
       ],
     },

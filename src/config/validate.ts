@@ -15,6 +15,7 @@ import {
   DEFAULT_RETENTION,
   DEFAULT_ROTATION,
   DEFAULT_QUERY,
+  MAX_QUERY_WORKERS,
   DEFAULT_SERVER,
   DURABILITY_MODES,
   METRICS_ACCESS,
@@ -88,13 +89,14 @@ function server(p: Problems, v: unknown): ServerConfig {
 
 function queryGuards(p: Problems, v: unknown): QueryConfig {
   const path = "$.query";
-  const o = p.object(v, path, ["timeout", "maxRows", "maxBytes", "maxResponseBytes", "maxEstimate"]);
+  const o = p.object(v, path, ["timeout", "maxRows", "maxBytes", "maxResponseBytes", "maxEstimate", "workers"]);
   const q: QueryConfig = {
     timeout: duration(p, o, "timeout", path, DEFAULT_QUERY.timeout, true),
     maxRows: p.int(o, "maxRows", path, 0, Number.MAX_SAFE_INTEGER, DEFAULT_QUERY.maxRows),
     maxBytes: size(p, o, "maxBytes", path, DEFAULT_QUERY.maxBytes),
     maxResponseBytes: size(p, o, "maxResponseBytes", path, DEFAULT_QUERY.maxResponseBytes),
     maxEstimate: duration(p, o, "maxEstimate", path, DEFAULT_QUERY.maxEstimate, true),
+    workers: p.int(o, "workers", path, 0, MAX_QUERY_WORKERS, DEFAULT_QUERY.workers),
   };
   if (q.maxResponseBytes === "0") p.add(`${path}.maxResponseBytes`, `must be > 0 (a response carries at least one record)`);
   return q;

@@ -30,6 +30,7 @@ import { storesOnDisk } from "../data-dir.ts";
 import { createMemoryStore, type MemoryStoreOptions } from "../../storage/memory/memory-store.ts";
 import { sectionBuilders } from "../section-builders.ts";
 import { openStore, searchSource, type OpenedStore } from "../stores.ts";
+import { configureQueryWorkers } from "../aggregate-pool.ts";
 import { warmStore } from "./warmup.ts";
 import { batchObserver, hostObserver, noteReceiverEvent, storeObserver, telemetryViews, type Observation } from "./observe.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
@@ -130,6 +131,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   };
   reconciler = new Reconciler({ dataDir: o.dataDir, host, receivers, retention, open, logger: o.logger });
   const cur = o.config.current();
+  configureQueryWorkers(cur.config.query?.workers ?? 0);
   await reconciler.apply(cur.config, cur.version);
   if (reconciler.opened().length < cur.config.stores.length) {
     await receivers.stop();

@@ -350,7 +350,8 @@ export class FileStore implements ChunkStore {
     }
   }
 
-  private segmentPath(id: ChunkId): string {
+  /** Path of sealed chunk `id`'s segment file (other threads open it read-only). */
+  segmentPath(id: ChunkId): string {
     return join(this.o.dir, SEALED_DIR, id + SEGMENT_EXT);
   }
 

@@ -16,7 +16,7 @@ import { decodeBlock, decodeColumns, type DecodedBlock } from "./block.ts";
 import { blockIndexOf, checkSectionRange } from "../reader-checks.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock } from "./directory.ts";
 import { decompressBlockBody } from "./codecs.ts";
-import { type CodecName, decodeFooter, decodeHeader, FOOTER_SIZE, HEADER_FIXED_SIZE, MAX_CHUNK_ID_BYTES, MIN_FILE_SIZE } from "./format.ts";
+import { CODEC_NONE, type CodecName, decodeFooter, decodeHeader, FOOTER_SIZE, HEADER_FIXED_SIZE, MAX_CHUNK_ID_BYTES, MIN_FILE_SIZE } from "./format.ts";
 import { SegmentFile } from "./segment-file.ts";
 import type { SegmentSummary } from "./writer.ts";
 
@@ -229,7 +229,8 @@ export class SegmentReader {
 
   private decode(i: number): DecodedBlock {
     const b = this.blockList[i]!;
-    const stored = this.file.read(b.offset, b.storedLen);
+    // A compressed block's stored bytes live only until decompressed; an uncompressed one is the body.
+    const stored = b.codec === CODEC_NONE ? this.file.read(b.offset, b.storedLen) : this.file.readTransient(b.offset, b.storedLen);
     if (crc32(stored) !== b.crc) throw new CorruptError(this.path, b.offset, `block ${i} checksum mismatch`);
     try {
       const body = asBytes(decompressBlockBody(stored, b.codec, b.rawLen));

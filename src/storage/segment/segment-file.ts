@@ -9,6 +9,11 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { CorruptError, LogError, errorMessage } from "../../core/errors.ts";
 
+/** Largest read served from the shared transient buffer (larger ones allocate their own). */
+const TRANSIENT_MAX_BYTES = 8 << 20;
+/** readTransient's buffer (one per thread: workers load their own copy of this module). */
+let transient = new Uint8Array(0);
+
 export class SegmentFile {
   private fd: number;
   /** File size at open (segments are immutable). */
@@ -51,9 +56,25 @@ export class SegmentFile {
    * unpooled, so it starts at offset 0 of its own ArrayBuffer (sections are viewed as typed arrays).
    */
   read(offset: number, length: number): Uint8Array {
-    this.checkOpen();
     const raw = Buffer.allocUnsafeSlow(length);
-    const out = new Uint8Array(raw.buffer, raw.byteOffset, length);
+    return this.fill(new Uint8Array(raw.buffer, raw.byteOffset, length), offset);
+  }
+
+  /**
+   * Bytes [offset, offset + length) in a buffer that the next readTransient call (of any file of
+   * this thread) overwrites: for bytes used at once and dropped, such as a compressed block on its
+   * way to the decompressor. Reusing the buffer spares a fresh allocation and its page faults
+   * per block. Reads longer than TRANSIENT_MAX_BYTES get a buffer of their own.
+   */
+  readTransient(offset: number, length: number): Uint8Array {
+    if (length > TRANSIENT_MAX_BYTES) return this.read(offset, length);
+    if (transient.length < length) transient = new Uint8Array(Math.min(TRANSIENT_MAX_BYTES, Math.max(length, transient.length * 2)));
+    return this.fill(transient.subarray(0, length), offset);
+  }
+
+  private fill(out: Uint8Array, offset: number): Uint8Array {
+    this.checkOpen();
+    const length = out.length;
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, out, done, length - done, offset + done);

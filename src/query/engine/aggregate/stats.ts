@@ -16,6 +16,9 @@ import type { Cell, Column, Table } from "../../../core/table.ts";
 /** Most groups one stats stage may hold before the query is refused (memory). */
 export const DEFAULT_MAX_GROUPS = 1_000_000;
 
+/** A StatsState's groups as plain data: [key, group values, accumulators' fields] per group. */
+export type StatsPartial = [key: string, values: Cell[], accs: Accumulator[]][];
+
 interface Group {
   values: Cell[];
   accs: Accumulator[];
@@ -55,6 +58,7 @@ export class StatsState {
   /** Adds the selected rows of a batch. */
   addRows(rb: RowBatch): void {
     const { batch, rows } = rb;
+    if (this.parts.length === 0) return this.addUngrouped(rb);
     const values: Cell[] = new Array<Cell>(this.parts.length);
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
@@ -70,6 +74,22 @@ export class StatsState {
         const reader = this.aggReaders[a];
         g.accs[a]!.add(reader === undefined ? undefined : reader.read(batch, i));
       }
+    }
+  }
+
+  /**
+   * Rows of a stats without `by`: one group, found once per batch; a function that reads no
+   * field (count()) takes the rows as a number instead of one call each.
+   */
+  private addUngrouped(rb: RowBatch): void {
+    const { batch, rows } = rb;
+    if (rows.length === 0) return;
+    const g = this.group("", []);
+    for (let a = 0; a < g.accs.length; a++) {
+      const acc = g.accs[a]!;
+      const reader = this.aggReaders[a];
+      if (reader === undefined && acc.addRecords !== undefined) acc.addRecords(rows.length);
+      else for (let r = 0; r < rows.length; r++) acc.add(reader?.read(batch, rows[r]!));
     }
   }
 
@@ -97,6 +117,25 @@ export class StatsState {
         continue;
       }
       for (let a = 0; a < g.accs.length; a++) g.accs[a]!.merge(og.accs[a]!);
+    }
+  }
+
+  /**
+   * The groups as plain data (structured-cloneable): how a partial computed in a worker thread
+   * crosses to the thread that merges it (mergePartial).
+   */
+  exportPartial(): StatsPartial {
+    return [...this.groups].map(([key, g]) => [key, g.values, g.accs]);
+  }
+
+  /**
+   * Folds in a partial of the same stage sent by exportPartial (a structured clone): each group's
+   * accumulators merge from the clone's fields, as merge() does from the originals.
+   */
+  mergePartial(partial: StatsPartial): void {
+    for (const [key, values, accs] of partial) {
+      const g = this.group(key, values);
+      for (let a = 0; a < g.accs.length; a++) g.accs[a]!.merge(accs[a]!);
     }
   }
 

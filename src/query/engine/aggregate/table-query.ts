@@ -1,23 +1,24 @@
 /**
  * A table query (`FILTER | ... | stats ... | ...`): each store's matching batches go through
  * the record stages before the first table-making stage (where, head), then into it — stats
- * and timechart fill one partial per chunk and merge it into the query's result (stores merged
- * the same way), fields turns each record into a row — and the table stages after it (where,
- * sort, head, fields, rename) shape the result. `limit=` caps the rows returned.
+ * and timechart fill one partial per chunk (partials.ts; in worker threads when it pays,
+ * parallel-stats.ts) and merge it into the query's result (stores merged the same way), fields
+ * turns each record into a row — and the table stages after it (where, sort, head, fields,
+ * rename) shape the result. `limit=` caps the rows returned.
  */
 
 import { LogError } from "../../../core/errors.ts";
 import { makesTable, type PipeStage, type StatsStage } from "../../lang/pipe-ast.ts";
 import { Pacer } from "../pacer.ts";
 import type { RowBatch } from "../pipeline/types.ts";
-import { through } from "../pipeline/types.ts";
-import { matchingBatches, type SearchOptions } from "../search.ts";
+import type { SearchOptions } from "../search.ts";
 import type { SearchSource } from "../source.ts";
 import type { SearchRequest } from "../types.ts";
 import { FieldReader } from "./fields.ts";
-import { recordStage, type HeadBudget } from "./record-stages.ts";
+import type { HeadBudget } from "./record-stages.ts";
 import { StatsState } from "./stats.ts";
-import { countStore, countsOnly } from "./fast-count.ts";
+import { fillStats, stagedBatches } from "./partials.ts";
+import { parallelStats, runsInWorkers, type ParallelMode } from "./parallel-stats.ts";
 import { applyTableStage } from "./table-stages.ts";
 import type { Cell, Table, TableDone } from "../../../core/table.ts";
 import { timechartPlan, fillBuckets } from "./timechart.ts";
@@ -27,6 +28,8 @@ export interface TableQueryOptions extends SearchOptions {
   maxGroups?: number;
   /** Most rows a `fields` table collects before it is cut (truncated). */
   maxRows?: number;
+  /** Whether stats run per chunk in the stores' worker threads (default: when it pays). */
+  parallel?: ParallelMode;
 }
 
 /** Rows a `fields` table collects by default. */
@@ -41,13 +44,8 @@ export async function tableQuery(sources: readonly SearchSource[], req: SearchRe
   const warnings: string[] = [];
   const sopts: SearchOptions = { ...opts, onWarning: (w) => (warnings.push(w), opts.onWarning?.(w)) };
   const heads = new Map<PipeStage, HeadBudget>();
-  const batchesOf = (src: SearchSource): AsyncIterable<RowBatch> => {
-    const before = stages.slice(0, at).map((s) => {
-      if (s.kind === "head" && !heads.has(s)) heads.set(s, { left: s.n });
-      return recordStage(s, pacer, heads.get(s));
-    });
-    return through(matchingBatches(src, req, sopts, pacer).batches, before);
-  };
+  const before = stages.slice(0, at);
+  const batchesOf = (src: SearchSource): AsyncIterable<RowBatch> => stagedBatches(src, req, before, pacer, sopts, heads);
   const done: TableDone = { warnings };
   let table: Table;
   if (maker.kind === "fields") {
@@ -58,11 +56,13 @@ export async function tableQuery(sources: readonly SearchSource[], req: SearchRe
   } else {
     const plan = maker.kind === "timechart" ? timechartPlan(sources, req, maker) : undefined;
     const stage = plan?.stats ?? (maker as StatsStage);
-    const total = new StatsState(stage, { binOrigin: plan?.start, maxGroups: opts.maxGroups });
-    // Stats without record stages before it: counts may come from indexes and block summaries.
-    const fast = at === 0 && countsOnly(stage);
+    const stats = { binOrigin: plan?.start, maxGroups: opts.maxGroups };
+    const total = new StatsState(stage, stats);
     await untilDeadline(async () => {
-      for (const src of sources) await (fast ? countStore(src, req, total, pacer, sopts) : statsInto(batchesOf(src), total));
+      for (const src of sources) {
+        if (runsInWorkers(src, req, before, stage, opts.parallel)) await parallelStats(src, req, before, total, stats, pacer, sopts);
+        else await fillStats(src, req, before, total, pacer, sopts, heads);
+      }
     }, done);
     table = plan ? fillBuckets(total.table(), plan) : total.table();
   }
@@ -84,24 +84,6 @@ async function untilDeadline(fill: () => Promise<void>, done: TableDone): Promis
   } catch (err) {
     if (!(err instanceof LogError) || err.code !== "deadline_exceeded") throw err;
     done.deadline = err.message;
-  }
-}
-
-/** One store's batches into `total`: one partial per chunk, merged in when the chunk is done. */
-async function statsInto(batches: AsyncIterable<RowBatch>, total: StatsState): Promise<void> {
-  let part = total.fresh();
-  let chunk = -1;
-  try {
-    for await (const rb of batches) {
-      if (rb.chunkIndex !== chunk) {
-        total.merge(part);
-        part = total.fresh();
-        chunk = rb.chunkIndex;
-      }
-      part.addRows(rb);
-    }
-  } finally {
-    total.merge(part);
   }
 }
 

@@ -116,10 +116,20 @@ async function* rangeRows(reader: ChunkView, ranges: ReadonlyArray<readonly [num
   }
 }
 
-/** 0..n-1, or n-1..0 when reversed. */
+/** 0, 1, 2, ...: forward row lists are views of it (stages never write a batch's rows). */
+let identity = new Uint32Array(0);
+
+/** 0..n-1 (a shared read-only view: no allocation per batch), or n-1..0 when reversed. */
 function allRows(n: number, reverse: boolean): Uint32Array {
+  if (!reverse) {
+    if (identity.length < n) {
+      identity = new Uint32Array(Math.max(n, 1 << 16));
+      for (let k = 0; k < identity.length; k++) identity[k] = k;
+    }
+    return identity.subarray(0, n);
+  }
   const rows = new Uint32Array(n);
-  for (let k = 0; k < n; k++) rows[k] = reverse ? n - 1 - k : k;
+  for (let k = 0; k < n; k++) rows[k] = n - 1 - k;
   return rows;
 }
 

@@ -66,8 +66,7 @@ const NO_ROWS = new Uint32Array(0);
  * branch matched returns without one.
  */
 async function denseMatches(branches: CompiledFilter["branches"] & object, m: BatchMatcher, rows: Uint32Array, pacer: Pacer): Promise<Uint32Array> {
-  const matched = new Uint8Array(m.batch.count);
-  let any = false;
+  let matched: Uint8Array | undefined;
   let open = rows;
   for (const b of branches) {
     let cand = open;
@@ -82,28 +81,35 @@ async function denseMatches(branches: CompiledFilter["branches"] & object, m: Ba
       cand = rowsWhere(cand, f, false);
     }
     if (cand.length === 0) continue;
-    any = true;
+    // One branch (the common case): its candidates are the answer, in row order already.
+    if (branches.length === 1) return cand;
+    matched ??= new Uint8Array(m.batch.count);
     for (const i of cand) matched[i] = 1;
     open = rowsWhere(open, matched, false);
     if (open.length === 0) break;
   }
-  return any ? rowsWhere(rows, matched, true) : NO_ROWS;
+  return matched ? rowsWhere(rows, matched, true) : NO_ROWS;
 }
 
 /**
- * The rows (order kept) whose flag is set (`set`) or not: a plain loop into one buffer, several
- * times cheaper than TypedArray.filter with a callback on these row counts (the profile of a
- * full scan showed filter callbacks as the largest cost after decompression).
+ * The rows (order kept) whose flag is set (`set`) or not: a plain loop into one reused buffer,
+ * several times cheaper than TypedArray.filter with a callback on these row counts (the profile
+ * of a full scan showed filter callbacks as the largest cost after decompression), then a copy
+ * of only the rows kept (a rare word keeps a few of thousands: no batch-sized array each time).
  */
 function rowsWhere(rows: Uint32Array, f: Uint8Array, set: boolean): Uint32Array {
-  const out = new Uint32Array(rows.length);
+  if (scratch.length < rows.length) scratch = new Uint32Array(Math.max(rows.length, scratch.length * 2));
+  const out = scratch;
   let n = 0;
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k]!;
     if ((f[i] === 1) === set) out[n++] = i;
   }
-  return n === rows.length ? rows : out.subarray(0, n);
+  return n === rows.length ? rows : out.slice(0, n);
 }
+
+/** rowsWhere's working buffer (it returns a copy of the rows kept, sized to them). */
+let scratch = new Uint32Array(1 << 16);
 
 async function flags(m: BatchMatcher, p: Predicate, pacer: Pacer): Promise<Uint8Array> {
   if (pacer.due()) await pacer.pause();

@@ -13,7 +13,10 @@ export interface Accumulator {
   add(value: FieldValue): void;
   /** `n` records at once, none read (counts from indexes and block summaries); count() only. */
   addRecords?(n: number): void;
-  /** Folds in another accumulator of the same function and spec. */
+  /**
+   * Folds in another accumulator of the same function and spec. Reads only the other's data
+   * fields, so a structured clone of one (a partial sent by a worker thread) merges the same.
+   */
   merge(other: Accumulator): void;
   result(): Cell;
 }
