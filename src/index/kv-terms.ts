@@ -9,7 +9,7 @@ import { sumPositions } from "./index-stats.ts";
 import { intersectPositions, unionMany } from "./postings.ts";
 import type { StatField } from "./index-type.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
-import { PAIR_SEPARATOR, type IndexProbe, type TermIndex } from "./types.ts";
+import { PAIR_SEPARATOR, type FieldValuePositions, type IndexProbe, type TermIndex } from "./types.ts";
 
 export interface KvTerm {
   index: string;
@@ -27,6 +27,14 @@ export async function keyValuePositions(pairs: TermIndex, key: string, accept: (
     if (list.length > 0) lists.push(list);
   }
   return lists.length === 0 ? new Uint32Array(0) : unionMany(lists);
+}
+
+/** Every term of `index` (key NUL value terms) with key `key`, as that value and its records. */
+export async function keyValueList(index: TermIndex, key: string): Promise<FieldValuePositions[]> {
+  const prefix = key + PAIR_SEPARATOR;
+  const out: FieldValuePositions[] = [];
+  for await (const e of index.prefix(prefix)) out.push({ value: e.term.slice(prefix.length), positions: () => e.positions() });
+  return out;
 }
 
 /** The term index, term and label of a kv, key_exists or value_exists probe. */

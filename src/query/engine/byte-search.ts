@@ -8,7 +8,7 @@
  * kind, are answered by the scan.
  */
 
-import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "../../index/types.ts";
+import type { ChunkIndexes, FieldValueSource, IndexProbe, ProbeAnswer } from "../../index/types.ts";
 import type { ChunkView } from "../../storage/types.ts";
 import { anchorOf } from "./anchor.ts";
 
@@ -28,5 +28,6 @@ export function byteSearchIndexes(view: ChunkView): ChunkIndexes | undefined {
       const positions = search(anchor.bytes);
       return { kind: "positions", positions, detail: `byte search '${new TextDecoder().decode(anchor.bytes)}'=${positions.length}`, narrowed: true };
     },
+    fieldValues: async (): Promise<FieldValueSource[] | undefined> => undefined,
   };
 }
