@@ -37,47 +37,44 @@ export type GroupScope = { hits: Uint32Array } | { ranges: ReadonlyArray<readonl
 export async function countFieldGroups(indexes: ChunkIndexes, key: string, records: number, scope: GroupScope, part: StatsState): Promise<boolean> {
   const sources = await indexes.fieldValues(key);
   if (sources === undefined) return false;
-  // owner[p]: -1 out of scope, 0 not resolved yet, else 1 + the group that resolved record p.
-  const owner = new Int32Array(records).fill(-1);
+  const owner = ownerScratch(records);
   let inScope = 0;
   if ("hits" in scope) {
+    owner.fill(-1);
     for (const p of scope.hits) owner[p] = 0;
     inScope = scope.hits.length;
   } else {
+    let at = 0;
     for (const [from, to] of scope.ranges) {
-      owner.fill(0, from, Math.min(to, records));
-      inScope += Math.max(0, Math.min(to, records) - from);
+      const end = Math.min(to, records);
+      if (from > at) owner.fill(-1, at, from);
+      inScope += Math.max(0, end - from);
+      at = Math.max(at, end);
     }
+    if (at < records) owner.fill(-1, at);
   }
   const names: string[] = [];
   const counts: number[] = [];
-  /** Group id -> index of its source. */
-  const sourceOf: number[] = [];
-  const group = (name: string, source: number): number => (names.push(name), counts.push(0), sourceOf.push(source)) - 1;
+  /** The first group id of the current source (its groups are the ids from it on). */
+  let first = 0;
   for (let s = 0; s < sources.length; s++) {
+    first = names.length;
     const stored = new Map<string, number>();
     for (const v of sources[s]!.values) {
-      const id = group(v.value, s);
+      const id = names.push(v.value) - 1;
       stored.set(v.value, id);
-      for (const p of await v.positions()) {
-        const o = owner[p]!;
-        if (o === 0) {
-          owner[p] = id + 1;
-          counts[id]!++;
-        } else if (o > 0 && sourceOf[o - 1] === s) return false; // several values: the first is not indexed
-      }
+      const n = claim(await v.positions(), owner, id + 1, first + 1);
+      if (n < 0) return false; // several values: the first is not indexed
+      counts.push(n);
     }
     // Records whose value was written otherwise move from the stored spelling's group to theirs.
     for (const sp of sources[s]!.spellings) {
       const from = stored.get(asciiLower(sp.value));
       if (from === undefined) return false;
-      const id = group(sp.value, s);
-      for (const p of await sp.positions()) {
-        if (owner[p] !== from + 1) continue;
-        owner[p] = id + 1;
-        counts[from]!--;
-        counts[id]!++;
-      }
+      const id = names.push(sp.value) - 1;
+      const n = respell(await sp.positions(), owner, from + 1, id + 1);
+      counts[from]! -= n;
+      counts.push(n);
     }
   }
   let resolved = 0;
@@ -88,4 +85,44 @@ export async function countFieldGroups(indexes: ChunkIndexes, key: string, recor
   }
   if (inScope > resolved) part.addRecords([null], inScope - resolved);
   return true;
+}
+
+/** owner[p]: -1 out of scope, 0 not resolved yet, else 1 + the group that resolved record p (reused from chunk to chunk). */
+let owners = new Int32Array(0);
+
+/** The scratch for a chunk of `records`, zeroed. */
+function ownerScratch(records: number): Int32Array {
+  if (owners.length < records) owners = new Int32Array(records);
+  const o = owners.subarray(0, records);
+  o.fill(0);
+  return o;
+}
+
+/**
+ * Gives the unresolved records of `list` in scope to group `mark` and returns how many; -1
+ * when one is already the group of this source's (marks from `sourceFirst` on): several values.
+ */
+function claim(list: Uint32Array, owner: Int32Array, mark: number, sourceFirst: number): number {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    const o = owner[p]!;
+    if (o === 0) {
+      owner[p] = mark;
+      n++;
+    } else if (o >= sourceFirst) return -1;
+  }
+  return n;
+}
+
+/** Moves the records of `list` in group `from` to group `to`; how many. */
+function respell(list: Uint32Array, owner: Int32Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    if (owner[p] !== from) continue;
+    owner[p] = to;
+    n++;
+  }
+  return n;
 }
