@@ -7,8 +7,8 @@
 import { ATTR_SECTION, AttrIndexBuilder } from "./attr-builder.ts";
 import type { IndexType } from "./index-type.ts";
 import { coveredRecords, frequencyStats } from "./index-stats.ts";
-import { keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
-import { KEYS_INDEX, PAIRS_INDEX } from "./attr-builder.ts";
+import { keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary, spelledFieldValues } from "./kv-terms.ts";
+import { PAIRS_INDEX } from "./attr-builder.ts";
 import { requireIndex } from "./section-context.ts";
 
 const EMPTY = new Uint32Array(0);
@@ -19,12 +19,8 @@ export const attrIndex: IndexType = {
   section: ATTR_SECTION,
   answers: ["kv", "key_exists", "value_exists", "key_values"],
   builder: (o) => new AttrIndexBuilder(o.blockBytes),
-  // Attributes come first in field resolution; a chunk where one holds the key is read (an
-  // attribute's own spelling is not indexed), one where none does adds no values.
-  fields: {
-    rank: 0,
-    values: async (section, key) => ((await requireIndex(section, KEYS_INDEX).get(key)) === undefined ? { values: [], spellings: [] } : undefined),
-  },
+  // Attributes come first in field resolution.
+  fields: { rank: 0, values: spelledFieldValues },
   async probe(section, probe) {
     if (probe.kind === "key_values") {
       const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), probe.key, probe.accept, probe.within);

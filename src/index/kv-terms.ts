@@ -9,7 +9,8 @@ import { sumPositions } from "./index-stats.ts";
 import { intersectPositions, unionMany } from "./postings.ts";
 import type { StatField } from "./index-type.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
-import { PAIR_SEPARATOR, type FieldValuePositions, type IndexProbe, type TermIndex } from "./types.ts";
+import { PAIR_SEPARATOR, type FieldValuePositions, type FieldValueSource, type IndexProbe, type TermIndex } from "./types.ts";
+import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 
 export interface KvTerm {
   index: string;
@@ -35,6 +36,18 @@ export async function keyValueList(index: TermIndex, key: string): Promise<Field
   const out: FieldValuePositions[] = [];
   for await (const e of index.prefix(prefix)) out.push({ value: e.term.slice(prefix.length), positions: () => e.positions() });
   return out;
+}
+
+/**
+ * Field `key`'s values and spellings in a key=value section whose pairs hold every value of the
+ * key (callers check caps and overflow), or undefined when its spellings are not all listed
+ * (the key is unspelled, or the section predates spellings).
+ */
+export async function spelledFieldValues(section: TermSection, key: string): Promise<FieldValueSource | undefined> {
+  const spellings = section.index(SPELLINGS_INDEX);
+  const unspelled = section.index(UNSPELLED_INDEX);
+  if (spellings === undefined || unspelled === undefined || (await unspelled.get(key)) !== undefined) return undefined;
+  return { values: await keyValueList(requireIndex(section, PAIRS_INDEX), key), spellings: await keyValueList(spellings, key) };
 }
 
 /** The term index, term and label of a kv, key_exists or value_exists probe. */

@@ -21,6 +21,7 @@ import type { TermSectionStatus } from "./format.ts";
 import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
+import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -32,10 +33,6 @@ export const MAX_UNIQUE_KEYS = 10_000;
 export const MAX_VALUES_PER_KEY = 1_000;
 /** Visiting any pair when this many distinct pairs exist caps the index. */
 export const MAX_TOTAL_ENTRIES = 100_000;
-/** Named index of key NUL value-as-written terms (values that are not lowercase ASCII). */
-export const SPELLINGS_INDEX = "spellings";
-/** Named index of keys some of whose as-written values are not in SPELLINGS_INDEX (terms only). */
-export const UNSPELLED_INDEX = "unspelled";
 /** Distinct as-written spellings listed at most; a key with a new one past this is unspelled. */
 export const MAX_SPELLINGS = 100_000;
 

@@ -10,10 +10,10 @@
 import type { IndexType } from "./index-type.ts";
 import type { SectionBuilder } from "../storage/types.ts";
 import { firstTerms, frequencyStats } from "./index-stats.ts";
-import { keyValueList, keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
+import { keyValuePositions, kvCountFields, spelledFieldValues, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
 import { PAIRS_INDEX } from "./attr-builder.ts";
 import type { FieldValueSource, ProbeAnswer } from "./types.ts";
-import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX, SPELLINGS_INDEX, UNSPELLED_INDEX } from "./msgkv-builder.ts";
+import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
 
 const EMPTY = new Uint32Array(0);
@@ -43,12 +43,9 @@ export const MSGKV_FIELD_RANK = 100;
  */
 async function pairFieldValues(section: TermSection, key: string): Promise<FieldValueSource | undefined> {
   if (section.status !== "complete") return undefined;
-  const spellings = section.index(SPELLINGS_INDEX);
-  const unspelled = section.index(UNSPELLED_INDEX);
   const overflow = section.index(OVERFLOW_INDEX);
-  if (spellings === undefined || unspelled === undefined || overflow === undefined) return undefined;
-  if ((await overflow.get(key)) !== undefined || (await unspelled.get(key)) !== undefined) return undefined;
-  return { values: await keyValueList(requireIndex(section, PAIRS_INDEX), key), spellings: await keyValueList(spellings, key) };
+  if (overflow === undefined || (await overflow.get(key)) !== undefined) return undefined;
+  return spelledFieldValues(section, key);
 }
 
 /** A key=value index type over the pairs `spec.builder` collects (capped, budgeted, overflow-aware). */
