@@ -10,7 +10,7 @@
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
-import type { ChunkIndexes } from "../../../index/types.ts";
+import type { ChunkIndexes, FieldValuePositions } from "../../../index/types.ts";
 import type { StatsStage } from "../../lang/pipe-ast.ts";
 import { TIME_FIELDS } from "./fields.ts";
 import type { StatsState } from "./stats.ts";
@@ -37,42 +37,27 @@ export type GroupScope = { hits: Uint32Array } | { ranges: ReadonlyArray<readonl
 export async function countFieldGroups(indexes: ChunkIndexes, key: string, records: number, scope: GroupScope, part: StatsState): Promise<boolean> {
   const sources = await indexes.fieldValues(key);
   if (sources === undefined) return false;
+  // Every list is read before the shared scratch is touched: no other query runs in between.
+  const lists = await Promise.all(sources.map(async (src) => ({ values: await positionsOf(src.values), spellings: await positionsOf(src.spellings) })));
   const owner = ownerScratch(records);
-  let inScope = 0;
-  if ("hits" in scope) {
-    owner.fill(-1);
-    for (const p of scope.hits) owner[p] = 0;
-    inScope = scope.hits.length;
-  } else {
-    let at = 0;
-    for (const [from, to] of scope.ranges) {
-      const end = Math.min(to, records);
-      if (from > at) owner.fill(-1, at, from);
-      inScope += Math.max(0, end - from);
-      at = Math.max(at, end);
-    }
-    if (at < records) owner.fill(-1, at);
-  }
+  const inScope = markScope(owner, records, scope);
   const names: string[] = [];
   const counts: number[] = [];
-  /** The first group id of the current source (its groups are the ids from it on). */
-  let first = 0;
   for (let s = 0; s < sources.length; s++) {
-    first = names.length;
+    /** The first group id of this source (its groups are the ids from it on). */
+    const first = names.length;
     const stored = new Map<string, number>();
-    for (const v of sources[s]!.values) {
-      const id = names.push(v.value) - 1;
-      stored.set(v.value, id);
-      const n = claim(await v.positions(), owner, id + 1, first + 1);
-      if (n < 0) return false; // several values: the first is not indexed
-      counts.push(n);
-    }
+    sources[s]!.values.forEach((v, i) => {
+      stored.set(v.value, names.push(v.value) - 1);
+      counts.push(claim(lists[s]!.values[i]!, owner, names.length, first + 1));
+    });
+    if (counts.some((n) => n < 0)) return false; // a record with several values: the first is not indexed
     // Records whose value was written otherwise move from the stored spelling's group to theirs.
-    for (const sp of sources[s]!.spellings) {
-      const from = stored.get(asciiLower(sp.value));
+    for (let i = 0; i < sources[s]!.spellings.length; i++) {
+      const written = sources[s]!.spellings[i]!.value;
+      const from = stored.get(asciiLower(written));
       if (from === undefined) return false;
-      const id = names.push(sp.value) - 1;
-      const n = respell(await sp.positions(), owner, from + 1, id + 1);
+      const n = respell(lists[s]!.spellings[i]!, owner, from + 1, names.push(written));
       counts[from]! -= n;
       counts.push(n);
     }
@@ -85,6 +70,31 @@ export async function countFieldGroups(indexes: ChunkIndexes, key: string, recor
   }
   if (inScope > resolved) part.addRecords([null], inScope - resolved);
   return true;
+}
+
+async function positionsOf(values: readonly FieldValuePositions[]): Promise<Uint32Array[]> {
+  const out: Uint32Array[] = [];
+  for (const v of values) out.push(await v.positions());
+  return out;
+}
+
+/** Marks the records out of `scope` -1 in a zeroed `owner`; how many are in it. */
+function markScope(owner: Int32Array, records: number, scope: GroupScope): number {
+  if ("hits" in scope) {
+    owner.fill(-1);
+    for (const p of scope.hits) owner[p] = 0;
+    return scope.hits.length;
+  }
+  let inScope = 0;
+  let at = 0;
+  for (const [from, to] of scope.ranges) {
+    const end = Math.min(to, records);
+    if (from > at) owner.fill(-1, at, from);
+    inScope += Math.max(0, end - from);
+    at = Math.max(at, end);
+  }
+  if (at < records) owner.fill(-1, at);
+  return inScope;
 }
 
 /** owner[p]: -1 out of scope, 0 not resolved yet, else 1 + the group that resolved record p (reused from chunk to chunk). */
