@@ -38,12 +38,15 @@ export async function keyValueList(index: TermIndex, key: string): Promise<Field
   return out;
 }
 
+const NO_VALUES: FieldValueSource = { values: [], spellings: [] };
+
 /**
  * Field `key`'s values and spellings in a key=value section whose pairs hold every value of the
  * key (callers check caps and overflow), or undefined when its spellings are not all listed
  * (the key is unspelled, or the section predates spellings).
  */
 export async function spelledFieldValues(section: TermSection, key: string): Promise<FieldValueSource | undefined> {
+  if ((await requireIndex(section, KEYS_INDEX).get(key)) === undefined) return NO_VALUES; // one lookup for the usual absent key
   const spellings = section.index(SPELLINGS_INDEX);
   const unspelled = section.index(UNSPELLED_INDEX);
   if (spellings === undefined || unspelled === undefined || (await unspelled.get(key)) !== undefined) return undefined;

@@ -154,10 +154,15 @@ describe("message KV spellings", () => {
     expect(await listed(await json.fields!.values(section, "y"))).toEqual({ values: [["ab", [0]]], spellings: [["Ab", [0]]] });
   });
 
-  test("a section written before spellings existed cannot list a field's values", async () => {
-    const empty = new TermTable();
-    const bytes = encodeTermSection("complete", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])));
-    const section = (await openBuilt(new Map([[MSGKV_SECTION, { bytes }]]), MSGKV_SECTION))!;
+  test("a section written before spellings existed cannot list the values of a key it holds", async () => {
+    const [keys, values, pairs, empty] = [new TermTable(), new TermTable(), new TermTable(), new TermTable()];
+    const add = (t: TermTable, term: string) => (t.startRecord(0), t.add(encoder.encode(term), 0, utf8Len(term)));
+    add(keys, "level");
+    add(values, "info");
+    add(pairs, `level${PAIR_SEPARATOR}info`);
+    const built = [keys.build(KEYS_INDEX, [0]), values.build(VALUES_INDEX, [0]), pairs.build(PAIRS_INDEX, [0]), empty.build(OVERFLOW_INDEX, [])];
+    const section = (await openBuilt(new Map([[MSGKV_SECTION, { bytes: encodeTermSection("complete", built) }]]), MSGKV_SECTION))!;
     expect(await msgkvIndex.fields!.values(section, "level")).toBeUndefined();
+    expect(await msgkvIndex.fields!.values(section, "other")).toEqual({ values: [], spellings: [] });
   });
 });

@@ -43,9 +43,11 @@ export const MSGKV_FIELD_RANK = 100;
  */
 async function pairFieldValues(section: TermSection, key: string): Promise<FieldValueSource | undefined> {
   if (section.status !== "complete") return undefined;
+  const values = await spelledFieldValues(section, key);
   const overflow = section.index(OVERFLOW_INDEX);
-  if (overflow === undefined || (await overflow.get(key)) !== undefined) return undefined;
-  return spelledFieldValues(section, key);
+  // An overflowed key (too many, empty or too long values) has records its pairs do not list.
+  if (values === undefined || overflow === undefined || (await overflow.get(key)) !== undefined) return undefined;
+  return values;
 }
 
 /** A key=value index type over the pairs `spec.builder` collects (capped, budgeted, overflow-aware). */
