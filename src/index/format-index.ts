@@ -22,12 +22,12 @@ import { pairIndexType } from "./msgkv-index.ts";
 
 const encoder = new TextEncoder();
 
-/** Writes the UTF-8 of `text` into `s` at `at`, ASCII-lowercased unless `asIs`; the end, or -1 past `max` bytes. */
-function putLower(s: Uint8Array, at: number, text: string, max: number, asIs = false): number {
+/** Writes the UTF-8 of `text` into `s` at `at`, ASCII-lowercased when `lower`; the end, or -1 past `max` bytes. */
+function putUtf8(s: Uint8Array, at: number, text: string, max: number, lower: boolean): number {
   if (text.length > max) return -1;
   const { read, written } = encoder.encodeInto(text, s.subarray(at, at + max));
   if (read !== text.length) return -1;
-  if (!asIs) for (let i = at; i < at + written; i++) if (s[i]! >= 0x41 && s[i]! <= 0x5a) s[i]! += 0x20;
+  if (lower) for (let i = at; i < at + written; i++) if (s[i]! >= 0x41 && s[i]! <= 0x5a) s[i]! += 0x20;
   return at + written;
 }
 
@@ -39,13 +39,13 @@ function walkerPairs(format: FormatFields): RecordPairs {
     const s = sink.scratch;
     let stop = false;
     const walk = format.walk(data, start, end, (key, value) => {
-      const kl = putLower(s, 0, key, KV_MAX_LEN);
+      const kl = putUtf8(s, 0, key, KV_MAX_LEN, true);
       if (kl < 0) {
         sink.drop();
         return false;
       }
       s[kl] = 0;
-      const w = value === "" ? 0 : putLower(written, 0, value, KV_MAX_LEN, true);
+      const w = value === "" ? 0 : putUtf8(written, 0, value, KV_MAX_LEN, false);
       if (w <= 0) {
         sink.overflowKey(kl);
         return false;

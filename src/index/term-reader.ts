@@ -2,7 +2,8 @@
  * Reads a version-2 term section (format.ts) by range: the head is decoded once and cached;
  * a lookup binary-searches the first-term table, reads and decodes one dictionary block
  * (cached too), binary-searches its restarts and scans at most 16 terms, and for an external
- * list reads that list (kept decoded in the cache from its second use). Prefix lookups walk consecutive blocks. Every read is awaited (the
+ * list reads that list (kept decoded in the cache from its second use). Prefix lookups walk
+ * consecutive blocks. Every read is awaited (the
  * section may come from a remote tier), CRC-checked and counted in the caller's ReadStats; a
  * block that fails to decode throws LogError("corrupt") — it never answers "absent" for a term
  * it could not check.
