@@ -15,6 +15,8 @@ import { tableQuery } from "../src/query/engine/aggregate/table-query.ts";
 import { countFieldGroups } from "../src/query/engine/aggregate/field-groups.ts";
 import { StatsState } from "../src/query/engine/aggregate/stats.ts";
 import type { StatsStage } from "../src/query/lang/pipe-ast.ts";
+import type { ChunkIndexes } from "../src/index/types.ts";
+import { LogError } from "../src/core/errors.ts";
 import type { SearchSource } from "../src/query/engine/source.ts";
 import { parseQueryArgs } from "../src/query/lang/controls.ts";
 import { openFileStore } from "../src/storage/file/open-store.ts";
@@ -117,4 +119,17 @@ describe("count() by a field from the indexes", () => {
     expect(await rows("mixedSpellings")).toEqual([["WARN", 10], ["Warn", 10], ["warn", 20]]);
     expect(await rows("attribute")).toEqual([["Attr", 6], ["debug", 6], ["info", 28]]);
   });
+});
+
+test("an index that cannot be read adds nothing (the chunk is then read)", async () => {
+  const stage = parseQueryArgs("| stats count() by level", 0).stages[0] as StatsStage;
+  const part = new StatsState(stage);
+  const damaged: ChunkIndexes = {
+    status: "complete",
+    read: { bytes: 0, reads: 0 },
+    probe: () => Promise.reject(new LogError("corrupt", "damaged")),
+    fieldValues: () => Promise.reject(new LogError("corrupt", "damaged")),
+  };
+  const unreadableList: ChunkIndexes = { ...damaged, fieldValues: async () => [{ values: [{ value: "info", positions: () => Promise.reject(new LogError("corrupt", "damaged")) }], spellings: [] }] };
+  expect([await countFieldGroups(damaged, "level", 10, { ranges: [[0, 10]] }, part), await countFieldGroups(unreadableList, "level", 10, { ranges: [[0, 10]] }, part), part.groups.size]).toEqual([false, false, 0]);
 });

@@ -4,13 +4,13 @@
  * order (attributes, then format fields, then key=value pairs — a record an earlier index
  * resolved is not counted again), each shown as written (the index's spellings), and the
  * records in scope no index lists are the null group. When the indexes cannot say exactly —
- * a record with several values in one index (which one comes first is not indexed), or an
- * index that cannot list the field's values (ChunkIndexes.fieldValues) — nothing is added and
- * the caller reads the chunk. Gives what the record scan gives (the differential test checks it).
+ * a record with several values in one index (which one comes first is not indexed), an
+ * index that cannot list the field's values (ChunkIndexes.fieldValues) or cannot be read —
+ * nothing is added and the caller reads the chunk. Gives what the record scan gives (the differential test checks it).
  */
 
 import { asciiLower } from "../../../core/ascii.ts";
-import type { ChunkIndexes, FieldValuePositions } from "../../../index/types.ts";
+import type { ChunkIndexes, FieldValuePositions, FieldValueSource } from "../../../index/types.ts";
 import type { StatsStage } from "../../lang/pipe-ast.ts";
 import { TIME_FIELDS } from "./fields.ts";
 import type { StatsState } from "./stats.ts";
@@ -35,10 +35,9 @@ export type GroupScope = { hits: Uint32Array } | { ranges: ReadonlyArray<readonl
  * (a stage indexGroupField accepts); false, with nothing added, when the indexes cannot say.
  */
 export async function countFieldGroups(indexes: ChunkIndexes, key: string, records: number, scope: GroupScope, part: StatsState): Promise<boolean> {
-  const sources = await indexes.fieldValues(key);
-  if (sources === undefined) return false;
-  // Every list is read before the shared scratch is touched: no other query runs in between.
-  const lists = await Promise.all(sources.map(async (src) => ({ values: await positionsOf(src.values), spellings: await positionsOf(src.spellings) })));
+  const read = await readFieldValues(indexes, key);
+  if (read === undefined) return false;
+  const { sources, lists } = read;
   const owner = ownerScratch(records);
   const inScope = markScope(owner, records, scope);
   const names: string[] = [];
@@ -70,6 +69,22 @@ export async function countFieldGroups(indexes: ChunkIndexes, key: string, recor
   }
   if (inScope > resolved) part.addRecords([null], inScope - resolved);
   return true;
+}
+
+/**
+ * The sources of field `key` and each value's records, all read before the shared scratch is
+ * touched (no other query runs in between); undefined when the indexes cannot list them or
+ * cannot be read (the chunk is then read, as the planner reads one whose index is damaged).
+ */
+async function readFieldValues(indexes: ChunkIndexes, key: string): Promise<{ sources: FieldValueSource[]; lists: { values: Uint32Array[]; spellings: Uint32Array[] }[] } | undefined> {
+  try {
+    const sources = await indexes.fieldValues(key);
+    if (sources === undefined) return undefined;
+    const lists = await Promise.all(sources.map(async (src) => ({ values: await positionsOf(src.values), spellings: await positionsOf(src.spellings) })));
+    return { sources, lists };
+  } catch {
+    return undefined;
+  }
 }
 
 async function positionsOf(values: readonly FieldValuePositions[]): Promise<Uint32Array[]> {
