@@ -3,7 +3,9 @@
  * indexes, over memory and file stores, sealed and active chunks, default and tiny dictionary
  * blocks) returns exactly the records a naive scan oracle returns, in the same order, forward
  * and reverse, paged or not; generated `| where ... | stats ...` pipelines equal a naive
- * aggregation oracle, computed in-thread and in aggregation workers (per sealed chunk).
+ * aggregation oracle, computed in-thread and in aggregation workers (per sealed chunk), and so
+ * does count() by a field (`sev`: chunks whose field indexes answer it, spelled in mixed case,
+ * and chunks that must be read).
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -11,7 +13,7 @@ import fc from "fast-check";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGHUB_DIR, apacheRecords, generatedRecords, jsonRecords, logfmtRecords, loghubRecords } from "./support/corpus.ts";
+import { LOGHUB_DIR, apacheRecords, fieldRecords, generatedRecords, jsonRecords, logfmtRecords, loghubRecords } from "./support/corpus.ts";
 import { oracleField, oracleInTime, oracleMatches } from "./support/oracle.ts";
 import { dnfBranches, queryArb, vocabulary } from "./support/query-gen.ts";
 import { searchSource } from "../src/app/stores.ts";
@@ -37,7 +39,7 @@ import type { ChunkStore } from "../src/storage/types.ts";
 const RUNS = Number(process.env.DIFF_RUNS ?? 150);
 
 const loghub = loghubRecords(3);
-const input: RecordInput[] = [...loghub, ...generatedRecords(11, 10000), ...jsonRecords(5, 1500), ...apacheRecords(10), ...logfmtRecords(500)];
+const input: RecordInput[] = [...loghub, ...generatedRecords(11, 10000), ...fieldRecords(7, 8000, 6000), ...jsonRecords(5, 1500), ...apacheRecords(10), ...logfmtRecords(500)];
 
 // Without the shared loghub samples the properties below run on generated data only: say so.
 test.skipIf(loghub.length === 0)("the corpus holds every loghub sample (needs ../shared/data/loghub)", () => {
@@ -161,7 +163,7 @@ describe("indexed engine equals the scan oracle", () => {
 });
 
 /** The aggregation oracle: `stats` evaluated record by record over the records `match` keeps. */
-function statsOracle(s: Setup, match: (r: LogRecord) => boolean, by: "none" | "host" | "level" | "bin", width: number): unknown[][] {
+function statsOracle(s: Setup, match: (r: LogRecord) => boolean, by: "none" | "host" | "level" | "sev" | "bin", width: number): unknown[][] {
   const groups = new Map<string, LogRecord[]>();
   for (const r of s.all) {
     if (!match(r)) continue;
@@ -192,12 +194,27 @@ describe("pipelines equal the naive oracle", () => {
     }
   });
 
+  test("count() by a field (from the field indexes where they answer) equals the oracle, for filters the indexes answer", async () => {
+    const word = vocab.words.find((w) => /^[a-z]{5,}$/.test(w) && w !== "error")!;
+    for (const s of setups) {
+      for (const filter of ["*", "sev=warn", "file=fields", word, "sev=info OR status=500"]) {
+        for (const by of ["sev", "level", "host"] as const) {
+          const line = `${filter} | stats count() by ${by}`;
+          const q = parseQueryArgs(line, 0);
+          const { table } = await tableQuery([s.source], { expr: q.expr, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, q.stages);
+          const want = statsOracle(s, (r) => q.expr === undefined || oracleMatches(q.expr, r), by, 0).map((row) => row.slice(0, 2));
+          expect({ setup: s.name, line, rows: table.rows as unknown[][] }).toEqual({ setup: s.name, line, rows: want });
+        }
+      }
+    }
+  });
+
   const WIDTHS = [60_000_000, 3_600_000_000, 86_400_000_000];
   test(`${Math.ceil(RUNS / 8)} generated stats pipelines (per-chunk partials merged) and | where stages`, async () => {
     const times = input.map((r) => (r.sourceTs !== 0 ? r.sourceTs : r.ingestTs)).sort((a, b) => a - b);
     let nonZero = 0;
     await fc.assert(
-      fc.asyncProperty(exprArb, exprArb, fc.constantFrom("none", "host", "level", "bin"), fc.constantFrom(...WIDTHS), fc.option(fc.tuple(fc.nat(times.length - 1), fc.nat(times.length - 1))), async (expr, where, by, width, bounds) => {
+      fc.asyncProperty(exprArb, exprArb, fc.constantFrom("none", "host", "level", "sev", "bin"), fc.constantFrom(...WIDTHS), fc.option(fc.tuple(fc.nat(times.length - 1), fc.nat(times.length - 1))), async (expr, where, by, width, bounds) => {
         const reparsed = parseExpr(printExpr(expr));
         const whereExpr = parseExpr(printExpr(where));
         if (dnfBranches(reparsed) > MAX_DNF_BRANCHES || dnfBranches(whereExpr) > MAX_DNF_BRANCHES) return;
@@ -210,9 +227,9 @@ describe("pipelines equal the naive oracle", () => {
           const want = statsOracle(s, (r) => oracleInTime(r, start, end) && oracleMatches(reparsed, r) && oracleMatches(whereExpr, r), by, width);
           if (want.some((row) => (row[by === "none" ? 0 : 1] as number) > 0)) nonZero++;
           expect({ setup: s.name, line, rows: table.rows as unknown[][] }).toEqual({ setup: s.name, line, rows: want });
-          // count() alone (by bin or not) is counted from indexes and block summaries where they answer.
-          const counts = (await tableQuery([s.source], { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, parseQueryArgs(`x | stats count()${by === "bin" ? group : ""}`, 0).stages, { parallel: "always" })).table.rows;
-          const want2 = statsOracle(s, (r) => oracleInTime(r, start, end) && oracleMatches(reparsed, r), by === "bin" ? "bin" : "none", width).map((row) => row.slice(0, by === "bin" ? 2 : 1));
+          // count() alone (by bin, by a field or not) is counted from indexes and block summaries where they answer.
+          const counts = (await tableQuery([s.source], { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, parseQueryArgs(`x | stats count()${group}`, 0).stages, { parallel: "always" })).table.rows;
+          const want2 = statsOracle(s, (r) => oracleInTime(r, start, end) && oracleMatches(reparsed, r), by, width).map((row) => row.slice(0, by === "none" ? 1 : 2));
           expect({ setup: s.name, line, counts: counts as unknown[][] }).toEqual({ setup: s.name, line, counts: want2 });
           if (s === inWorkers) continue; // the same store as "file": its searches are checked there
           const hits = await run(s.source, { expr: reparsed, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0, stages: [{ kind: "where", expr: whereExpr }] });

@@ -2,7 +2,9 @@ import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { encodeAttrs } from "../core/attrs-codec.ts";
 import { ColumnBatch, EncodedAttrs, ObjectAttrs } from "../storage/column-batch.ts";
-import { AttrIndexBuilder } from "./attr-builder.ts";
+import { ATTR_SECTION, AttrIndexBuilder } from "./attr-builder.ts";
+import { attrIndex } from "./attr-index.ts";
+import { openBuilt } from "./index-test-support.ts";
 
 /** The same records as a batch of objects and as a batch of encodings. */
 function batches(maps: Record<string, string>[]): [ColumnBatch, ColumnBatch] {
@@ -34,4 +36,23 @@ test("building from encoded attributes gives the same section as building from o
     }),
     { numRuns: 150 },
   );
+});
+
+test("values as written are listed where not lowercase; keys with a non-ASCII value or twice in a map are unspelled", async () => {
+  const maps: Record<string, string>[] = [{ Host: "Web-1", env: "é" }, { host: "web-1" }, { Level: "A", level: "a" }, { host: "WEB-2" }];
+  for (const batch of batches(maps)) {
+    const b = new AttrIndexBuilder();
+    b.add(batch);
+    const section = (await openBuilt(new Map([[ATTR_SECTION, b.finish()]]), ATTR_SECTION))!;
+    const listed = async (key: string) => {
+      const s = await attrIndex.fields!.values(section, key);
+      return s && { values: await Promise.all(s.values.map(async (v) => [v.value, [...(await v.positions())]])), spellings: await Promise.all(s.spellings.map(async (v) => [v.value, [...(await v.positions())]])) };
+    };
+    expect({ host: await listed("host"), env: await listed("env"), level: await listed("level"), none: await listed("none") }).toEqual({
+      host: { values: [["web-1", [7, 8]], ["web-2", [10]]], spellings: [["WEB-2", [10]], ["Web-1", [7]]] },
+      env: undefined,
+      level: undefined,
+      none: { values: [], spellings: [] },
+    });
+  }
 });

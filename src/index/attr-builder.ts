@@ -3,7 +3,9 @@
  * record attributes: keys and values ASCII-lowercased, pairs as key NUL value,
  * each term once per record. Always complete, no limits. Term ids are worked out once per
  * distinct map — from its encoded bytes when the batch has them (no object per record), else
- * per distinct Attrs object — and reused.
+ * per distinct Attrs object — and reused. Like the pair sections (msgkv-builder.ts) it lists
+ * the values as written that are not lowercase ASCII ("spellings") and the keys it cannot
+ * spell ("unspelled": a non-ASCII value, or two keys of one map that lowercase alike).
  */
 
 import { ASCII_LOWER, asciiLower } from "../core/ascii.ts";
@@ -13,6 +15,7 @@ import type { Attrs } from "../core/record.ts";
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
+import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 
 export const ATTR_SECTION = "idx.attrs";
 export const KEYS_INDEX = "keys";
@@ -27,6 +30,10 @@ export class AttrIndexBuilder implements SectionBuilder {
   private readonly keys = new TermTable();
   private readonly values = new TermTable();
   private readonly pairs = new TermTable();
+  private readonly spellings = new TermTable();
+  /** Spelling id -> key id. */
+  private readonly spellingKey: number[] = [];
+  private readonly unspelled = new Set<number>();
   private readonly memo = new WeakMap<Attrs, Int32Array>();
   /** Encoded map -> term ids, bucketed by CRC-32 of the encoding. */
   private readonly byBytes = new Map<number, { bytes: Uint8Array; ids: Int32Array }[]>();
@@ -57,10 +64,12 @@ export class AttrIndexBuilder implements SectionBuilder {
       this.keys.startRecord(pos);
       this.values.startRecord(pos);
       this.pairs.startRecord(pos);
-      for (let k = 0; k < ids.length; k += 3) {
+      this.spellings.startRecord(pos);
+      for (let k = 0; k < ids.length; k += 4) {
         this.keys.addId(ids[k]!);
         this.values.addId(ids[k + 1]!);
         this.pairs.addId(ids[k + 2]!);
+        if (ids[k + 3]! >= 0) this.spellings.addId(ids[k + 3]!);
       }
     }
   }
@@ -70,6 +79,8 @@ export class AttrIndexBuilder implements SectionBuilder {
       this.keys.build(KEYS_INDEX, this.keys.sortedIds()),
       this.values.build(VALUES_INDEX, this.values.sortedIds()),
       this.pairs.build(PAIRS_INDEX, this.pairs.sortedIds()),
+      this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => !this.unspelled.has(this.spellingKey[sid]!))),
+      this.keys.build(UNSPELLED_INDEX, this.keys.sortedIds().filter((kid) => this.unspelled.has(kid))),
     ];
     return { bytes: encodeTermSection("complete", built, { blockBytes: this.blockBytes }), status: "complete" };
   }
@@ -82,7 +93,7 @@ export class AttrIndexBuilder implements SectionBuilder {
     for (const e of bucket) if (sameBytes(e.bytes, bytes)) return e.ids;
     const cur: VarintCursor = { pos: 0 };
     const count = readVarint(bytes, cur);
-    const ids = new Int32Array(count * 3);
+    const ids = new Int32Array(count * 4);
     for (let k = 0; k < count; k++) {
       const kl = readVarint(bytes, cur);
       const ks = cur.pos;
@@ -96,18 +107,21 @@ export class AttrIndexBuilder implements SectionBuilder {
       for (let j = 0; j < kl; j++) s[j] = ASCII_LOWER[bytes[ks + j]!]!;
       s[kl] = 0;
       for (let j = 0; j < vl; j++) s[kl + 1 + j] = ASCII_LOWER[bytes[vs + j]!]!;
-      ids[3 * k] = this.keys.intern(s, 0, kl);
-      ids[3 * k + 1] = this.values.intern(s, kl + 1, kl + 1 + vl);
-      ids[3 * k + 2] = this.pairs.intern(s, 0, kl + 1 + vl);
+      ids[4 * k] = this.keys.intern(s, 0, kl);
+      ids[4 * k + 1] = this.values.intern(s, kl + 1, kl + 1 + vl);
+      ids[4 * k + 2] = this.pairs.intern(s, 0, kl + 1 + vl);
+      // The value as written over the lowercased one: a spelling when they differ.
+      s.set(bytes.subarray(vs, vs + vl), kl + 1);
+      ids[4 * k + 3] = this.spelling(ids, k, s, kl, kl + 1 + vl);
     }
     bucket.push({ bytes: bytes.slice(), ids });
     return ids;
   }
 
-  /** (keyId, valueId, pairId) triples of one attribute map, memoised by identity. */
+  /** (keyId, valueId, pairId, spellingId or -1) of each attribute of a map, memoised by identity. */
   private intern(attrs: Attrs): Int32Array {
     const names = Object.keys(attrs);
-    const ids = new Int32Array(names.length * 3);
+    const ids = new Int32Array(names.length * 4);
     names.forEach((name, i) => {
       const key = asciiLower(name);
       const value = asciiLower(attrs[name]!);
@@ -117,12 +131,36 @@ export class AttrIndexBuilder implements SectionBuilder {
       const kl = encoder.encodeInto(key, s).written;
       s[kl] = 0;
       const vl = encoder.encodeInto(value, s.subarray(kl + 1)).written;
-      ids[3 * i] = this.keys.intern(s, 0, kl);
-      ids[3 * i + 1] = this.values.intern(s, kl + 1, kl + 1 + vl);
-      ids[3 * i + 2] = this.pairs.intern(s, 0, kl + 1 + vl);
+      ids[4 * i] = this.keys.intern(s, 0, kl);
+      ids[4 * i + 1] = this.values.intern(s, kl + 1, kl + 1 + vl);
+      ids[4 * i + 2] = this.pairs.intern(s, 0, kl + 1 + vl);
+      const written = encoder.encodeInto(attrs[name]!, s.subarray(kl + 1)).written;
+      ids[4 * i + 3] = this.spelling(ids, i, s, kl, kl + 1 + written);
     });
     this.memo.set(attrs, ids);
     return ids;
+  }
+
+  /**
+   * The spelling id of attribute `k` of a map (ids filled up to its pair), whose key NUL
+   * value-as-written is in `s[0, end)` (key `kl` bytes); -1 when the value is written
+   * lowercase. A non-ASCII value, or a key an earlier attribute of the map lowercases to,
+   * leaves the key unspelled.
+   */
+  private spelling(ids: Int32Array, k: number, s: Uint8Array, kl: number, end: number): number {
+    const kid = ids[4 * k]!;
+    for (let j = 0; j < k; j++) if (ids[4 * j] === kid) this.unspelled.add(kid);
+    let differs = false;
+    for (let j = kl + 1; j < end; j++) {
+      if (s[j]! >= 0x80) this.unspelled.add(kid);
+      differs ||= ASCII_LOWER[s[j]!] !== s[j];
+    }
+    if (!differs) return -1;
+    const known = this.spellings.find(s, 0, end);
+    if (known >= 0) return known;
+    const sid = this.spellings.intern(s, 0, end);
+    this.spellingKey[sid] = kid;
+    return sid;
   }
 }
 

@@ -7,7 +7,7 @@
 import { ATTR_SECTION, AttrIndexBuilder } from "./attr-builder.ts";
 import type { IndexType } from "./index-type.ts";
 import { coveredRecords, frequencyStats } from "./index-stats.ts";
-import { keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
+import { keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary, spelledFieldValues } from "./kv-terms.ts";
 import { PAIRS_INDEX } from "./attr-builder.ts";
 import { requireIndex } from "./section-context.ts";
 
@@ -19,6 +19,8 @@ export const attrIndex: IndexType = {
   section: ATTR_SECTION,
   answers: ["kv", "key_exists", "value_exists", "key_values"],
   builder: (o) => new AttrIndexBuilder(o.blockBytes),
+  // Attributes come first in field resolution.
+  fields: { rank: 0, values: spelledFieldValues },
   async probe(section, probe) {
     if (probe.kind === "key_values") {
       const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), probe.key, probe.accept, probe.within);

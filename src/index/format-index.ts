@@ -11,43 +11,46 @@
 
 import type { IndexType } from "./index-type.ts";
 import type { FormatFields } from "./field-walk.ts";
+import { FORMAT_FIELDS } from "./format-fields.ts";
 import { ClfPairReader } from "./clf-pairs.ts";
 import { JsonPairReader } from "./json-pairs.ts";
 import { KV_MAX_LEN } from "./kv-extract.ts";
 import { LogfmtPairReader } from "./logfmt-pairs.ts";
 import { SyslogPairReader } from "./syslog-pairs.ts";
-import { MessageKvIndexBuilder, type PairSink, type RecordPairs } from "./msgkv-builder.ts";
+import { MessageKvIndexBuilder, sinkPair, type PairSink, type RecordPairs } from "./msgkv-builder.ts";
 import { pairIndexType } from "./msgkv-index.ts";
 
 const encoder = new TextEncoder();
 
-/** Writes ASCII-lowercased UTF-8 of `text` into `s` at `at`; the end, or -1 past `max` bytes. */
-function putLower(s: Uint8Array, at: number, text: string, max: number): number {
+/** Writes the UTF-8 of `text` into `s` at `at`, ASCII-lowercased when `lower`; the end, or -1 past `max` bytes. */
+function putUtf8(s: Uint8Array, at: number, text: string, max: number, lower: boolean): number {
   if (text.length > max) return -1;
   const { read, written } = encoder.encodeInto(text, s.subarray(at, at + max));
   if (read !== text.length) return -1;
-  for (let i = at; i < at + written; i++) if (s[i]! >= 0x41 && s[i]! <= 0x5a) s[i]! += 0x20;
+  if (lower) for (let i = at; i < at + written; i++) if (s[i]! >= 0x41 && s[i]! <= 0x5a) s[i]! += 0x20;
   return at + written;
 }
 
 /** The fields of a record in `format` as pairs, from its walker. */
 function walkerPairs(format: FormatFields): RecordPairs {
+  /** A value's UTF-8 as written. */
+  const written = new Uint8Array(KV_MAX_LEN);
   return (data, start, end, sink) => {
     const s = sink.scratch;
     let stop = false;
     const walk = format.walk(data, start, end, (key, value) => {
-      const kl = putLower(s, 0, key, KV_MAX_LEN);
+      const kl = putUtf8(s, 0, key, KV_MAX_LEN, true);
       if (kl < 0) {
         sink.drop();
         return false;
       }
       s[kl] = 0;
-      const e = value === "" ? kl + 1 : putLower(s, kl + 1, value, KV_MAX_LEN);
-      if (e < 0 || e === kl + 1) {
+      const w = value === "" ? 0 : putUtf8(written, 0, value, KV_MAX_LEN, false);
+      if (w <= 0) {
         sink.overflowKey(kl);
         return false;
       }
-      stop = !sink.pair(kl, e);
+      stop = !sinkPair(sink, kl, written, 0, w);
       return stop;
     });
     if (walk.truncated) sink.drop();
@@ -89,5 +92,7 @@ export function formatIndexType(format: FormatFields): IndexType {
     statsTitle: `${format.title[0]!.toUpperCase()}${format.title.slice(1)} stats`,
     builder: (budget, blockBytes) => new MessageKvIndexBuilder(budget, blockBytes, pairs, section),
     quietWhenEmpty: true,
+    // Resolution reads the formats in FORMAT_FIELDS order, after attributes (rank 0).
+    fieldRank: 1 + FORMAT_FIELDS.indexOf(format),
   });
 }

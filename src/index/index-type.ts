@@ -8,7 +8,7 @@
 
 import type { MaybePromise, SectionBuilder } from "../storage/types.ts";
 import type { TermSection } from "./section-context.ts";
-import type { IndexProbe, ProbeAnswer, ProbeKind } from "./types.ts";
+import type { FieldValueSource, IndexProbe, ProbeAnswer, ProbeKind } from "./types.ts";
 
 export interface IndexBuildOptions {
   /** Message-KV budget in bytes (greedy, most frequent terms first); default 10 MiB; must be a positive integer. */
@@ -61,6 +61,14 @@ export interface IndexType {
   builder(options: Required<IndexBuildOptions>): SectionBuilder;
   /** Its answer to `probe` (of a kind in `answers`) from this chunk's opened section. */
   probe(section: TermSection, probe: IndexProbe): MaybePromise<ProbeAnswer>;
+  /**
+   * For an index of record fields: its place in field resolution order (lower first) and field
+   * `key`'s values in this chunk's section, undefined when it cannot list them exactly.
+   */
+  readonly fields?: {
+    readonly rank: number;
+    values(section: TermSection, key: string): Promise<FieldValueSource | undefined>;
+  };
   /** Statistics of its section (reads every dictionary block; `topN` already clamped). */
   stats(section: TermSection, records: number, topN: number): MaybePromise<IndexTypeStats>;
 }

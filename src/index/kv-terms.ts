@@ -9,7 +9,8 @@ import { sumPositions } from "./index-stats.ts";
 import { intersectPositions, unionMany } from "./postings.ts";
 import type { StatField } from "./index-type.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
-import { PAIR_SEPARATOR, type IndexProbe, type TermIndex } from "./types.ts";
+import { PAIR_SEPARATOR, type FieldValuePositions, type FieldValueSource, type IndexProbe, type TermIndex } from "./types.ts";
+import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 
 export interface KvTerm {
   index: string;
@@ -27,6 +28,29 @@ export async function keyValuePositions(pairs: TermIndex, key: string, accept: (
     if (list.length > 0) lists.push(list);
   }
   return lists.length === 0 ? new Uint32Array(0) : unionMany(lists);
+}
+
+/** Every term of `index` (key NUL value terms) with key `key`, as that value and its records. */
+export async function keyValueList(index: TermIndex, key: string): Promise<FieldValuePositions[]> {
+  const prefix = key + PAIR_SEPARATOR;
+  const out: FieldValuePositions[] = [];
+  for await (const e of index.prefix(prefix)) out.push({ value: e.term.slice(prefix.length), positions: () => e.positions() });
+  return out;
+}
+
+const NO_VALUES: FieldValueSource = { values: [], spellings: [] };
+
+/**
+ * Field `key`'s values and spellings in a key=value section whose pairs hold every value of the
+ * key (callers check caps and overflow), or undefined when its spellings are not all listed
+ * (the key is unspelled, or the section predates spellings).
+ */
+export async function spelledFieldValues(section: TermSection, key: string): Promise<FieldValueSource | undefined> {
+  if ((await requireIndex(section, KEYS_INDEX).get(key)) === undefined) return NO_VALUES; // one lookup for the usual absent key
+  const spellings = section.index(SPELLINGS_INDEX);
+  const unspelled = section.index(UNSPELLED_INDEX);
+  if (spellings === undefined || unspelled === undefined || (await unspelled.get(key)) !== undefined) return undefined;
+  return { values: await keyValueList(requireIndex(section, PAIRS_INDEX), key), spellings: await keyValueList(spellings, key) };
 }
 
 /** The term index, term and label of a kv, key_exists or value_exists probe. */

@@ -3,10 +3,14 @@
  * `[A-Za-z_][A-Za-z0-9_.-]*`, at most 64 bytes), values bare
  * or double-quoted with `\"`, `\\`, `\n`, `\t`, `\r` escapes (`msg="user created"` keeps its
  * value, which the heuristic key=value extraction cannot). Keys are ASCII-lowercased; a line
- * with anything else (a bare word, an unterminated quote) is not logfmt. Pure.
+ * with anything else (a bare word, an unterminated quote) is not logfmt. The pattern below
+ * (walkLogfmtFields) is the definition; the format's walk reads the lines it can with
+ * logfmt-scan.ts (same pairs, no regex or string per line) and gives the others to it. Pure.
  */
 
-import { asciiLower } from "../core/ascii.ts";
+import { ASCII_LOWER, asciiLower } from "../core/ascii.ts";
+import { LogfmtScanner } from "./logfmt-scan.ts";
+import { asciiText } from "./tokenizer.ts";
 import { NO_FIELDS, verbatim, type FieldVisitor, type FieldWalk, type FormatFields } from "./field-walk.ts";
 
 const PAIR = /([A-Za-z_][A-Za-z0-9_.-]{0,63})=(?:"((?:[^"\\]|\\.)*)"|([^\s"]*))(?=\s|$)/y;
@@ -53,9 +57,31 @@ export function walkLogfmtFields(data: Uint8Array, start: number, end: number, v
   return NO_FIELDS;
 }
 
+const scanner = new LogfmtScanner();
+
+/** The same fields as walkLogfmtFields, read from the bytes where logfmt-scan.ts can. */
+function walkScanned(data: Uint8Array, start: number, end: number, visit: FieldVisitor): FieldWalk {
+  const n = scanner.scan(data, start, end);
+  if (n === "none") return NO_FIELDS;
+  if (n === "walker") return walkLogfmtFields(data, start, end, visit);
+  const { keyStart, keyEnd, valueStart, valueEnd } = scanner;
+  const pairs: [string, string][] = [];
+  // Strings first: a visitor may walk another line (the scanner is shared).
+  for (let p = 0; p < n; p++) pairs.push([lowerText(data, keyStart[p]!, keyEnd[p]!), asciiText(data, valueStart[p]!, valueEnd[p]!)]);
+  for (const [k, v] of pairs) if (visit(k, v) === true) return { stopped: true, truncated: false };
+  return NO_FIELDS;
+}
+
+/** ASCII `data[start, end)` lowercased as a string. */
+function lowerText(data: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(ASCII_LOWER[data[i]!]!);
+  return s;
+}
+
 export const logfmtFormat: FormatFields = {
   name: "logfmt",
   title: "logfmt field",
-  walk: walkLogfmtFields,
+  walk: walkScanned,
   needles: (key, value) => [verbatim(value) ? value : key !== "" ? `${key}=` : "="],
 };

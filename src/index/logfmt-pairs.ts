@@ -1,92 +1,32 @@
 /**
- * The strict logfmt format index's pairs at seal without strings: the pattern of the logfmt
- * walker (logfmt-fields.ts) matched on the bytes of an ASCII line without a backslash (same
- * pairs, and none unless the whole line is pairs), each pair written lowercased straight into
- * the pair sink. A line that does not start with `key=` has no logfmt fields; other lines go
- * to the walker ("walker"), which stays the definition.
+ * The strict logfmt format index's pairs at seal without strings: the lines logfmt-scan.ts
+ * reads, each pair written lowercased straight into the pair sink; other lines go to the
+ * walker ("walker"), which stays the definition.
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
+import { LogfmtScanner } from "./logfmt-scan.ts";
 import { sinkPair, type PairSink } from "./msgkv-builder.ts";
 
 /** "none": no logfmt fields; "done": pairs reported; "walker": run the logfmt walker instead. */
 export type LogfmtPairsResult = "none" | "done" | "walker";
 
-/** Pairs read per line at most; a line with more goes to the walker. */
-const MAX_PAIRS = 256;
-const QUOTE = 0x22;
-
-const KEY_START = 1;
-const KEY_CHAR = 2;
-/** JavaScript's `\s` in ASCII. */
-const SPACE = 4;
-const CLASS = new Uint8Array(256);
-for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = KEY_START | KEY_CHAR;
-for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = KEY_START | KEY_CHAR;
-CLASS[0x5f] = KEY_START | KEY_CHAR;
-for (let c = 0x30; c <= 0x39; c++) CLASS[c] = KEY_CHAR;
-CLASS[0x2e] = CLASS[0x2d] = KEY_CHAR;
-for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) CLASS[c] = SPACE;
-
 /** Reads one line; reused across lines. */
 export class LogfmtPairReader {
-  /** Pair i: key data[keyStart[i], keyEnd[i]), value data[valueStart[i], valueEnd[i]). */
-  private readonly keyStart = new Uint32Array(MAX_PAIRS);
-  private readonly keyEnd = new Uint32Array(MAX_PAIRS);
-  private readonly valueStart = new Uint32Array(MAX_PAIRS);
-  private readonly valueEnd = new Uint32Array(MAX_PAIRS);
+  private readonly scanner = new LogfmtScanner();
 
   /** Reports the logfmt fields of `data[start, end)` to `sink`, or says the walker must. */
   pairs(data: Uint8Array, start: number, end: number, sink: PairSink): LogfmtPairsResult {
-    if (start >= end || (CLASS[data[start]!]! & KEY_START) === 0) return "none";
-    let n = 0;
-    let i = start;
-    while (i < end) {
-      const b = data[i]!;
-      if (b === 0x20 || b === 0x09) {
-        i++;
-        continue;
-      }
-      if ((CLASS[b]! & KEY_START) === 0) return b >= 0x80 ? "walker" : "none";
-      const ks = i;
-      while (i < end && (CLASS[data[i]!]! & KEY_CHAR) !== 0) i++;
-      if (i - ks > 64 || i >= end || data[i] !== 0x3d) return data[i]! >= 0x80 ? "walker" : "none";
-      const ke = i;
-      let vs = ++i;
-      let ve: number;
-      if (i < end && data[i] === QUOTE) {
-        vs = ++i;
-        while (i < end && data[i] !== QUOTE) {
-          if (data[i] === 0x5c || data[i]! >= 0x80) return "walker";
-          i++;
-        }
-        if (i >= end) return "none";
-        ve = i++;
-      } else {
-        while (i < end && (CLASS[data[i]!]! & SPACE) === 0 && data[i] !== QUOTE) {
-          if (data[i]! >= 0x80) return "walker";
-          i++;
-        }
-        ve = i;
-      }
-      if (i < end && (CLASS[data[i]!]! & SPACE) === 0) return data[i]! >= 0x80 ? "walker" : "none";
-      if (n === MAX_PAIRS) return "walker";
-      this.keyStart[n] = ks;
-      this.keyEnd[n] = ke;
-      this.valueStart[n] = vs;
-      this.valueEnd[n++] = ve;
-    }
-    this.report(data, n, sink);
-    return "done";
-  }
-
-  private report(data: Uint8Array, n: number, sink: PairSink): void {
+    const n = this.scanner.scan(data, start, end);
+    if (typeof n !== "number") return n;
+    const { keyStart, keyEnd, valueStart, valueEnd } = this.scanner;
     const s = sink.scratch;
     for (let p = 0; p < n; p++) {
-      const ks = this.keyStart[p]!;
-      const kl = this.keyEnd[p]! - ks;
+      const ks = keyStart[p]!;
+      const kl = keyEnd[p]! - ks;
       for (let j = 0; j < kl; j++) s[j] = ASCII_LOWER[data[ks + j]!]!;
-      if (!sinkPair(sink, kl, data, this.valueStart[p]!, this.valueEnd[p]!)) return;
+      if (!sinkPair(sink, kl, data, valueStart[p]!, valueEnd[p]!)) break;
     }
+    return "done";
   }
 }

@@ -1,10 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { indexSectionBuilders } from "./builders.ts";
-import { expectedAll, lookupAll, openBuiltKv, oracle, runBuilders, termPositions, type TermMap, type TestRecord } from "./index-test-support.ts";
-import { MAX_TOTAL_ENTRIES, MAX_UNIQUE_KEYS, MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder } from "./msgkv-builder.ts";
+import { expectedAll, lookupAll, openBuilt, openBuiltKv, oracle, runBuilders, termPositions, type TermMap, type TestRecord } from "./index-test-support.ts";
+import { MAX_TOTAL_ENTRIES, MAX_UNIQUE_KEYS, MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder, OVERFLOW_INDEX } from "./msgkv-builder.ts";
+import { msgkvIndex } from "./msgkv-index.ts";
+import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
+import { TermTable } from "./term-table.ts";
+import { formatIndexType } from "./format-index.ts";
+import { jsonFormat } from "./json-fields.ts";
+import { DEFAULT_BLOCK_BYTES } from "./format.ts";
+import { encodeTermSection } from "./term-writer.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
-import { PAIR_SEPARATOR } from "./types.ts";
+import { PAIR_SEPARATOR, type FieldValueSource } from "./types.ts";
 
 const encoder = new TextEncoder();
 const utf8Len = (s: string) => encoder.encode(s).length;
@@ -119,5 +126,43 @@ describe("message KV budget", () => {
     const records = pairRecords(values(50), 5);
     const m = await kvOf(runBuilders(indexSectionBuilders()(), records, 4));
     expect([m.status, await lookupAll(m.pairs, oracle(records).kvPairs)]).toEqual(["complete", expectedAll(oracle(records).kvPairs)]);
+  });
+});
+
+describe("message KV spellings", () => {
+  const records = ["level=INFO a=1", "level=info", "level=Info level=info", "x=1 level=WARN", "level=warn"].map((raw) => ({ raw: encoder.encode(raw), attrs: {} }));
+  const listed = async (source: FieldValueSource | undefined) =>
+    source && {
+      values: await Promise.all(source.values.map(async (v) => [v.value, [...(await v.positions())]])),
+      spellings: await Promise.all(source.spellings.map(async (v) => [v.value, [...(await v.positions())]])),
+    };
+
+  test("values as stored, and the records whose first occurrence was written otherwise", async () => {
+    const section = (await openBuilt(runBuilders([new MessageKvIndexBuilder(DEFAULT_KV_BUDGET)], records, 2), MSGKV_SECTION))!;
+    expect(await listed(await msgkvIndex.fields!.values(section, "level"))).toEqual({
+      values: [["info", [0, 1, 2]], ["warn", [3, 4]]],
+      spellings: [["INFO", [0]], ["Info", [2]], ["WARN", [3]]],
+    });
+    expect(await listed(await msgkvIndex.fields!.values(section, "missing"))).toEqual({ values: [], spellings: [] });
+  });
+
+  test("a key with a non-ASCII value is unspelled (JSON fields)", async () => {
+    const json = formatIndexType(jsonFormat);
+    const built = runBuilders([json.builder({ kvBudget: DEFAULT_KV_BUDGET, blockBytes: DEFAULT_BLOCK_BYTES })], ['{"x":"ünï","y":"Ab"}', '{"x":"a"}'].map((raw) => ({ raw: encoder.encode(raw), attrs: {} })), 2);
+    const section = (await openBuilt(built, json.section))!;
+    expect(await json.fields!.values(section, "x")).toBeUndefined();
+    expect(await listed(await json.fields!.values(section, "y"))).toEqual({ values: [["ab", [0]]], spellings: [["Ab", [0]]] });
+  });
+
+  test("a section written before spellings existed cannot list the values of a key it holds", async () => {
+    const [keys, values, pairs, empty] = [new TermTable(), new TermTable(), new TermTable(), new TermTable()];
+    const add = (t: TermTable, term: string) => (t.startRecord(0), t.add(encoder.encode(term), 0, utf8Len(term)));
+    add(keys, "level");
+    add(values, "info");
+    add(pairs, `level${PAIR_SEPARATOR}info`);
+    const built = [keys.build(KEYS_INDEX, [0]), values.build(VALUES_INDEX, [0]), pairs.build(PAIRS_INDEX, [0]), empty.build(OVERFLOW_INDEX, [])];
+    const section = (await openBuilt(new Map([[MSGKV_SECTION, { bytes: encodeTermSection("complete", built) }]]), MSGKV_SECTION))!;
+    expect(await msgkvIndex.fields!.values(section, "level")).toBeUndefined();
+    expect(await msgkvIndex.fields!.values(section, "other")).toEqual({ values: [], spellings: [] });
   });
 });

@@ -6,6 +6,11 @@
  * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
  * and is listed in the "overflow" index (its key=value lookups, and value lookups in general,
  * then need a scan). Otherwise the byte budget may drop entries, recorded as status "budget".
+ * Values are stored lowercased; so that a group-by can show them as written without reading
+ * records, the "spellings" index lists, per key NUL value-as-written that is not already
+ * lowercase ASCII, the records whose (first) occurrence of that pair was spelled so, and the
+ * "unspelled" index the keys whose spellings are not all listed (non-ASCII values, or past
+ * MAX_SPELLINGS). Segments written before these two indexes existed lack them (group-bys scan).
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
@@ -16,6 +21,7 @@ import type { TermSectionStatus } from "./format.ts";
 import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
+import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -27,16 +33,19 @@ export const MAX_UNIQUE_KEYS = 10_000;
 export const MAX_VALUES_PER_KEY = 1_000;
 /** Visiting any pair when this many distinct pairs exist caps the index. */
 export const MAX_TOTAL_ENTRIES = 100_000;
+/** Distinct as-written spellings listed at most; a key with a new one past this is unspelled. */
+export const MAX_SPELLINGS = 100_000;
 
 /**
  * Where a RecordPairs source puts a record's pairs: it writes key NUL value, both
  * ASCII-lowercased, at most KV_MAX_LEN bytes each, into `scratch` and calls `pair` (false once
- * the index is capped: stop), `overflowKey` for a key whose value is too long, `drop` for
- * fields it cannot report at all.
+ * the index is capped: stop) — with the value as written at `asWritten[at, ...)` (same length)
+ * when that differs from the lowercased bytes or is not ASCII —, `overflowKey` for a key whose
+ * value is too long, `drop` for fields it cannot report at all.
  */
 export interface PairSink {
   readonly scratch: Uint8Array;
-  pair(keyLength: number, end: number): boolean;
+  pair(keyLength: number, end: number, asWritten?: Uint8Array, at?: number): boolean;
   overflowKey(keyLength: number): void;
   drop(): void;
 }
@@ -53,8 +62,14 @@ export function sinkPair(sink: PairSink, kl: number, src: Uint8Array, from: numb
   const s = sink.scratch;
   s[kl] = 0;
   let e = kl + 1;
-  for (let j = from; j < to; j++) s[e++] = ASCII_LOWER[src[j]!]!;
-  return sink.pair(kl, e);
+  let differs = 0;
+  for (let j = from; j < to; j++) {
+    const b = src[j]!;
+    const l = ASCII_LOWER[b]!;
+    differs |= (b ^ l) | (b & 0x80);
+    s[e++] = l;
+  }
+  return differs === 0 ? sink.pair(kl, e) : sink.pair(kl, e, src, from);
 }
 
 /** Reports the pairs of the record at `data[start, end)` to `sink`. */
@@ -72,8 +87,14 @@ export const kvPairs: RecordPairs = (data, start, end, sink) => {
     s.set(sc.key.subarray(0, kl), 0);
     s[kl] = 0;
     let e = kl + 1;
-    for (let j = sc.valueStart; j < sc.valueEnd; j++) s[e++] = ASCII_LOWER[data[j]!]!;
-    if (!sink.pair(kl, e)) return;
+    let differs = 0;
+    for (let j = sc.valueStart; j < sc.valueEnd; j++) {
+      const b = data[j]!;
+      const l = ASCII_LOWER[b]!;
+      differs |= (b ^ l) | (b & 0x80);
+      s[e++] = l;
+    }
+    if (!(differs === 0 ? sink.pair(kl, e) : sink.pair(kl, e, data, sc.valueStart))) return;
   }
 };
 
@@ -85,6 +106,11 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private keys = new TermTable();
   private values = new TermTable();
   private pairs = new TermTable();
+  private spellings = new TermTable();
+  /** Spelling id -> key id. */
+  private spellingKey: Uint32Array = new Uint32Array(1024);
+  /** Key id -> 1 once a value of the key could not be listed in spellings. */
+  private unspelled = new Uint8Array(MAX_UNIQUE_KEYS);
   private valuesPerKey = new Uint32Array(MAX_UNIQUE_KEYS);
   /** Key id -> 1 once the key's distinct values passed MAX_VALUES_PER_KEY. */
   private overflowed = new Uint8Array(MAX_UNIQUE_KEYS);
@@ -95,6 +121,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private droppedFields = false;
   /** key NUL value, lowercased (PairSink). */
   readonly scratch = new Uint8Array(2 * KV_MAX_LEN + 1);
+  /** key NUL value as written (spellings). */
+  private readonly spellScratch = new Uint8Array(2 * KV_MAX_LEN + 1);
   readonly name: string;
 
   /**
@@ -118,14 +146,15 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       this.keys.startRecord(pos);
       this.values.startRecord(pos);
       this.pairs.startRecord(pos);
+      this.spellings.startRecord(pos);
       this.source(data, rawOffsets[i]!, rawOffsets[i + 1]!, this);
     }
   }
 
   /** PairSink: records the pair in scratch (key = [0, kl), value = [kl+1, end)); false once capped. */
-  pair(kl: number, end: number): boolean {
+  pair(kl: number, end: number, asWritten?: Uint8Array, at = 0): boolean {
     if (this.capped) return false;
-    if (!this.visit(kl, end)) {
+    if (!this.visit(kl, end, asWritten, at)) {
       this.cap();
       return false;
     }
@@ -151,7 +180,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   finish(): { bytes: Uint8Array; status: SectionStatus } {
     if (this.capped) {
       const empty = new TermTable();
-      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
+      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX, SPELLINGS_INDEX, UNSPELLED_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
       return { bytes, status: "capped" };
     }
     const keepPair = (pid: number): boolean => this.overflowed[this.pairKey[pid]!] === 0;
@@ -167,13 +196,18 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       return table.build(name, a.ids);
     });
     // The overflowed keys with their (exact) key postings.
-    built.push(this.keys.build(OVERFLOW_INDEX, this.keys.sortedIds().filter((kid) => this.overflowed[kid] === 1)));
+    const keyIds = this.keys.sortedIds();
+    built.push(this.keys.build(OVERFLOW_INDEX, keyIds.filter((kid) => this.overflowed[kid] === 1)));
+    // Spellings of keys whose pairs are all kept and all spelled (the others' group-bys scan).
+    const spelled = (kid: number) => this.overflowed[kid] === 0 && this.unspelled[kid] === 0;
+    built.push(this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => spelled(this.spellingKey[sid]!))));
+    built.push(this.keys.build(UNSPELLED_INDEX, keyIds.filter((kid) => this.unspelled[kid] === 1)));
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
   }
 
   /** Records the pair in scratch (key = [0, kl), value = [kl+1, end)); false when a cap hits. */
-  private visit(kl: number, end: number): boolean {
+  private visit(kl: number, end: number, asWritten: Uint8Array | undefined, at: number): boolean {
     const s = this.scratch;
     let pid = this.pairs.find(s, 0, end);
     if (pid >= 0 && this.pairs.inCurrentRecord(pid)) return true;
@@ -195,13 +229,40 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     }
     this.pairs.addId(pid);
     this.values.add(s, kl + 1, end);
+    if (asWritten !== undefined) this.spell(kid, kl, end, asWritten, at);
     return true;
+  }
+
+  /** Lists the record's first occurrence of the pair in scratch as spelled at asWritten[at, ...). */
+  private spell(kid: number, kl: number, end: number, asWritten: Uint8Array, at: number): void {
+    if (this.unspelled[kid] === 1) return;
+    const t = this.spellScratch;
+    t.set(this.scratch.subarray(0, kl + 1));
+    for (let j = kl + 1, k = at; j < end; j++, k++) {
+      const b = asWritten[k]!;
+      if (b >= 0x80) {
+        this.unspelled[kid] = 1; // a group shows it as the resolver decodes it; keep to ASCII
+        return;
+      }
+      t[j] = b;
+    }
+    let sid = this.spellings.find(t, 0, end);
+    if (sid < 0) {
+      if (this.spellings.size >= MAX_SPELLINGS) {
+        this.unspelled[kid] = 1;
+        return;
+      }
+      sid = this.spellings.intern(t, 0, end);
+      if (sid >= this.spellingKey.length) this.spellingKey = grow(this.spellingKey);
+      this.spellingKey[sid] = kid;
+    }
+    this.spellings.addId(sid);
   }
 
   /** Stops collection for good and releases what was collected. */
   private cap(): void {
     this.capped = true;
-    this.keys = this.values = this.pairs = new TermTable();
+    this.keys = this.values = this.pairs = this.spellings = new TermTable();
   }
 }
 

@@ -10,9 +10,9 @@
 import type { IndexType } from "./index-type.ts";
 import type { SectionBuilder } from "../storage/types.ts";
 import { firstTerms, frequencyStats } from "./index-stats.ts";
-import { keyValuePositions, kvCountFields, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
+import { keyValuePositions, kvCountFields, spelledFieldValues, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
 import { PAIRS_INDEX } from "./attr-builder.ts";
-import type { ProbeAnswer } from "./types.ts";
+import type { FieldValueSource, ProbeAnswer } from "./types.ts";
 import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
 
@@ -30,6 +30,24 @@ export interface PairIndexSpec {
   builder: (budget: number, blockBytes: number) => SectionBuilder;
   /** Leave its explain note out when it found nothing (formats most chunks do not hold). */
   quietWhenEmpty?: boolean;
+  /** Its place in field resolution order (index-type.ts `fields`). */
+  fieldRank: number;
+}
+
+/** Rank of the message key=value pairs in field resolution order: after every format's fields. */
+export const MSGKV_FIELD_RANK = 100;
+
+/**
+ * Field `key`'s values and spellings in a pair section, or undefined when the section cannot
+ * list them all: not complete, the key overflowed or is unspelled, or the section predates spellings.
+ */
+async function pairFieldValues(section: TermSection, key: string): Promise<FieldValueSource | undefined> {
+  if (section.status !== "complete") return undefined;
+  const values = await spelledFieldValues(section, key);
+  const overflow = section.index(OVERFLOW_INDEX);
+  // An overflowed key (too many, empty or too long values) has records its pairs do not list.
+  if (values === undefined || overflow === undefined || (await overflow.get(key)) !== undefined) return undefined;
+  return values;
 }
 
 /** A key=value index type over the pairs `spec.builder` collects (capped, budgeted, overflow-aware). */
@@ -52,6 +70,7 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
     section: spec.section,
     answers: ["kv", "key_exists", "value_exists", "key_values"],
     builder: (o) => spec.builder(o.kvBudget, o.blockBytes),
+    fields: { rank: spec.fieldRank, values: pairFieldValues },
     async probe(section, probe) {
       if (probe.kind === "key_values") return keyValues(section, probe.key, probe.accept, probe.within);
       const { index, term, label } = kvProbeTerm(probe);
@@ -97,5 +116,6 @@ export const msgkvIndex: IndexType = pairIndexType({
   section: MSGKV_SECTION,
   label: "msg",
   statsTitle: "Message KV stats",
+  fieldRank: MSGKV_FIELD_RANK,
   builder: (budget, blockBytes) => new MessageKvIndexBuilder(budget, blockBytes),
 });

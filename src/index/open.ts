@@ -12,7 +12,10 @@ import { unionPositions } from "./postings.ts";
 import { INDEX_TYPES } from "./registry.ts";
 import { viewSection, type ReadStats, type SectionContext, type TermSection } from "./section-context.ts";
 import { openTermSection } from "./section.ts";
-import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "./types.ts";
+import type { ChunkIndexes, FieldValueSource, IndexProbe, ProbeAnswer } from "./types.ts";
+
+/** The index types of record fields, in field resolution order. */
+const FIELD_TYPES = INDEX_TYPES.filter((t) => t.fields !== undefined).sort((a, b) => a.fields!.rank - b.fields!.rank);
 
 /** Where a chunk's decoded index parts are cached: the process cache and a key unique to the chunk. */
 export interface IndexCacheScope {
@@ -65,6 +68,17 @@ export function openChunkIndexes(view: ChunkView, status: IndexStatus, scope: In
       let positions: Uint32Array = new Uint32Array(0);
       for (const a of answers) if (a.kind === "positions") positions = unionPositions(positions, a.positions);
       return { kind: "positions", positions, detail };
+    },
+    async fieldValues(key: string): Promise<FieldValueSource[] | undefined> {
+      const out: FieldValueSource[] = [];
+      for (const t of FIELD_TYPES) {
+        const opened = section(t.section);
+        const s = opened instanceof Promise ? await opened : opened;
+        const values = s === null ? undefined : await t.fields!.values(s, key);
+        if (values === undefined) return undefined;
+        out.push(values);
+      }
+      return out;
     },
   };
 }

@@ -2,7 +2,8 @@
  * Reads a version-2 term section (format.ts) by range: the head is decoded once and cached;
  * a lookup binary-searches the first-term table, reads and decodes one dictionary block
  * (cached too), binary-searches its restarts and scans at most 16 terms, and for an external
- * list reads that list. Prefix lookups walk consecutive blocks. Every read is awaited (the
+ * list reads that list (kept decoded in the cache from its second use). Prefix lookups walk
+ * consecutive blocks. Every read is awaited (the
  * section may come from a remote tier), CRC-checked and counted in the caller's ReadStats; a
  * block that fails to decode throws LogError("corrupt") — it never answers "absent" for a term
  * it could not check.
@@ -174,14 +175,24 @@ class BlockTermIndex implements TermIndex {
     return held instanceof Promise ? held.then((read) => this.decodeList(read, listStart, listEnd)) : this.decodeList(held, listStart, listEnd);
   }
 
-  /** A list stored before its block: read, CRC-checked and decompressed. */
-  private async externalList(b: number, sc: ListRef): Promise<Uint32Array> {
+  /**
+   * A list stored before its block: read, CRC-checked, decompressed and decoded — or, decoded,
+   * from the cache once it was asked for twice (read-only: callers never change a list).
+   */
+  private externalList(b: number, sc: ListRef): MaybePromise<Uint32Array> {
+    const key = `${this.ctx.key}${this.e.name}/L${sc.listOffset}`;
+    return this.ctx.cache.get<Uint32Array>(key) ?? this.readExternalList(b, sc, key);
+  }
+
+  private async readExternalList(b: number, sc: ListRef, key: string): Promise<Uint32Array> {
     const crc = sc.listCrc; // `sc` may be a scanner that moves on while the read is awaited
     const stored = await readCounted(this.ctx, this.head.dataStart + sc.listOffset, sc.listLength);
     if (crc32(stored) !== crc) throw this.corrupt(`block ${b}: posting list checksum mismatch`);
     if (stored.length === 0) throw this.corrupt(`block ${b}: empty external list`);
     const raw = decodeStored(stored.subarray(1), stored[0]!, -1, `index "${this.e.name}" block ${b} list`);
-    return this.decodeList(raw, 0, raw.length);
+    const list = this.decodeList(raw, 0, raw.length);
+    this.ctx.cache.offer(key, list, list.byteLength);
+    return list;
   }
 
   private decodeList(buf: Uint8Array, start: number, end: number): Uint32Array {

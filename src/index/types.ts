@@ -60,6 +60,23 @@ export type ProbeAnswer =
   | { readonly kind: "positions"; readonly positions: Uint32Array; readonly detail: string; readonly narrowed?: boolean }
   | { readonly kind: "runtime"; readonly reason: ProbeMiss; readonly detail: string };
 
+/** One value of a field in a chunk and the records holding it (ascending positions). */
+export interface FieldValuePositions {
+  readonly value: string;
+  positions(): MaybePromise<Uint32Array>;
+}
+
+/**
+ * Field `key`'s values in one index that holds fields: `values` as stored (ASCII-lowercased),
+ * each with every record where the field has it; `spellings` the values as written where that
+ * is not the stored form, each with the records whose first occurrence of that value was so
+ * written (a subset of its stored value's records). A record may have several values.
+ */
+export interface FieldValueSource {
+  readonly values: readonly FieldValuePositions[];
+  readonly spellings: readonly FieldValuePositions[];
+}
+
 /** A sealed chunk's indexes for one query (cheap to make: decoded parts are cached). */
 export interface ChunkIndexes {
   readonly status: IndexStatus;
@@ -69,6 +86,13 @@ export interface ChunkIndexes {
    * section cannot be read (callers scan instead).
    */
   probe(probe: IndexProbe): Promise<ProbeAnswer>;
+  /**
+   * Field `key`'s (lowercased) values in every index holding fields, in field resolution order
+   * (attributes, the format fields in FORMAT_FIELDS order, message key=value pairs), or
+   * undefined when one cannot list them exactly (absent, capped, lossy, the key overflowed or
+   * unspelled, a segment older than spellings, or the attributes hold the key: callers scan).
+   */
+  fieldValues(key: string): Promise<FieldValueSource[] | undefined>;
   /** Bytes and reads this object took from storage so far (explain analyze). */
   readonly read: { readonly bytes: number; readonly reads: number };
 }

@@ -111,3 +111,36 @@ export function logfmtRecords(n: number): RecordInput[] {
   }
   return out;
 }
+
+/**
+ * `n` records with a `sev` field only in their text, for group-bys the field indexes answer
+ * (seeded): JSON, logfmt and free-text key=value records, values in lower case, capitals and
+ * mixed spellings, records without it, an attribute `Sev` (which wins over the text); past
+ * `clean` records also the shapes that make a chunk be read — a record with two values, a
+ * non-ASCII value.
+ */
+export function fieldRecords(seed: number, n: number, clean: number): RecordInput[] {
+  let x = seed >>> 0 || 1;
+  const rnd = (k: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % k;
+  };
+  const enc = new TextEncoder();
+  const values = ["info", "Info", "INFO", "warn", "WARN", "error", "debug", "Debug"];
+  const out: RecordInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = values[rnd(values.length)]!;
+    const shapes = [`{"sev":"${v}","n":${i}}`, `ts=2025-03-01T10:00:00Z sev=${v} n=${i}`, `job ${i} finished sev=${v}`, `{"sev":null,"n":${i}}`, `nothing to group ${i}`, `{"msg":"x"} sev=${v}`];
+    let raw = shapes[rnd(shapes.length)]!;
+    const attrs: Record<string, string> = { file: "fields" };
+    if (rnd(30) === 0) attrs.Sev = values[rnd(values.length)]!;
+    if (i >= clean && rnd(40) === 0) {
+      if (rnd(2) === 0) raw = `job ${i} sev=${values[rnd(values.length)]} then sev=${v}`;
+      else raw = `job ${i} sev=ünï`;
+    }
+    out.push({ raw: enc.encode(raw), attrs, sourceTs: 0, ingestTs: 1_790_000_000_000_000 + i * 1000 });
+  }
+  return out;
+}

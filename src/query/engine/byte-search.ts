@@ -12,7 +12,7 @@
  */
 
 import { ASCII_LOWER } from "../../core/ascii.ts";
-import type { ChunkIndexes, IndexProbe, ProbeAnswer } from "../../index/types.ts";
+import type { ChunkIndexes, FieldValueSource, IndexProbe, ProbeAnswer } from "../../index/types.ts";
 import type { ChunkView, HitFilter } from "../../storage/types.ts";
 import { anchorOf } from "./anchor.ts";
 import { endsToken, TOKEN_CHAR } from "./predicates/token.ts";
@@ -54,5 +54,6 @@ export function byteSearchIndexes(view: ChunkView): ChunkIndexes | undefined {
       if (positions === undefined) return { kind: "runtime", reason: "index_missing", detail: `no indexes, ${what} too dense: scan` };
       return { kind: "positions", positions, detail: `${what}=${positions.length}`, narrowed: true };
     },
+    fieldValues: async (): Promise<FieldValueSource[] | undefined> => undefined,
   };
 }

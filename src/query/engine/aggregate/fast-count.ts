@@ -4,15 +4,16 @@
  * ranges) are counted block by block; a sealed block whose event-time min/max lies inside the
  * query range and inside one bucket adds its count at once, and only a block that a range or
  * bucket boundary cuts is decompressed to read its timestamps. Chunks the indexes cannot answer
- * exactly are read and filtered as a search would. Gives the same counts as stats over rows
- * (the differential test checks it).
+ * exactly are read and filtered as a search would. `count() by f` (one field) comes from the
+ * field indexes where they answer (field-groups.ts), else from the chunk's records. Gives the
+ * same counts as stats over rows (the differential test checks it).
  */
 
 import { CorruptError } from "../../../core/errors.ts";
 import type { StatsStage } from "../../lang/pipe-ast.ts";
-import type { BlockInfo, ChunkView } from "../../../storage/types.ts";
+import type { BlockInfo, ChunkMeta, ChunkView } from "../../../storage/types.ts";
 import { planChunk, type TimeBounds } from "../chunk-planner.ts";
-import { compileFilter } from "../compile.ts";
+import { compileFilter, type CompiledFilter } from "../compile.ts";
 import type { Pacer } from "../pacer.ts";
 import { chunkBatches, openChunk } from "../pipeline/chunk-batches.ts";
 import { filterStage } from "../pipeline/filter.ts";
@@ -20,11 +21,13 @@ import type { SearchOptions } from "../search.ts";
 import { orderedChunks, type SearchSource } from "../source.ts";
 import type { SearchRequest } from "../types.ts";
 import type { StatsState } from "./stats.ts";
+import { countFieldGroups, indexGroupField, type GroupScope } from "./field-groups.ts";
 
-/** True when every aggregation is count() and the only grouping is an event-time bin (or none). */
+/** True when every aggregation is count() and the only grouping is an event-time bin, a field indexes may answer, or none. */
 export function countsOnly(stage: StatsStage): boolean {
   const g = stage.by[0];
-  return stage.aggs.every((a) => a.fn === "count" && a.field === undefined) && stage.by.length <= 1 && (g === undefined || (g.kind === "bin" && g.time === "_time"));
+  const binOrNone = stage.by.length <= 1 && (g === undefined || (g.kind === "bin" && g.time === "_time"));
+  return (binOrNone && stage.aggs.every((a) => a.fn === "count" && a.field === undefined)) || indexGroupField(stage) !== undefined;
 }
 
 /** Positions [from, to) of one block, all of them or only `hits` (ascending, inside it). */
@@ -41,6 +44,7 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
   const bounds: TimeBounds = { start: req.start, end: req.end };
   const g = total.stage.by[0];
   const width = g?.kind === "bin" ? g.width : 0;
+  const field = indexGroupField(total.stage);
   for (const meta of orderedChunks(src, false)) {
     if (pacer.due()) await pacer.pause();
     if (meta.state === "corrupt") {
@@ -57,12 +61,13 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
       if (work.plan.scanMode === "skipped") continue;
       const hits = work.candidates !== undefined && work.exact === true ? work.candidates : work.exactHits;
       const sealed = now.state === "sealed";
-      if (hits !== undefined) await countSpans(reader, hitSpans(reader.blocks(), hits), sealed, bounds, width, part, pacer);
+      const scope: GroupScope | undefined = hits !== undefined ? { hits } : filter.branches === undefined ? { ranges: work.ranges ?? [] } : undefined;
+      if (field !== undefined) {
+        const answered = indexes !== undefined && scope !== undefined && blocksInside(reader.blocks(), scope, bounds) && (await countFieldGroups(indexes, field, now.records, scope, part));
+        if (!answered) await scanInto(src, now, filter, bounds, opts, pacer, part);
+      } else if (hits !== undefined) await countSpans(reader, hitSpans(reader.blocks(), hits), sealed, bounds, width, part, pacer);
       else if (filter.branches === undefined) await countSpans(reader, rangeSpans(reader.blocks(), work.ranges ?? []), sealed, bounds, width, part, pacer);
-      else {
-        const batches = chunkBatches(src, [now], { filter, bounds, reverse: false, startAt: 0, onWarning: opts.onWarning }, pacer);
-        for await (const rb of filterStage(filter, bounds, pacer)(batches)) part.addRows(rb);
-      }
+      else await scanInto(src, now, filter, bounds, opts, pacer, part);
       total.merge(part);
     } catch (err) {
       if (!(err instanceof CorruptError)) throw err;
@@ -71,6 +76,22 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
       reader.close();
     }
   }
+}
+
+/** Adds the records of chunk `meta` that match, read and filtered as a search reads them. */
+async function scanInto(src: SearchSource, meta: ChunkMeta, filter: CompiledFilter, bounds: TimeBounds, opts: SearchOptions, pacer: Pacer, part: StatsState): Promise<void> {
+  const batches = chunkBatches(src, [meta], { filter, bounds, reverse: false, startAt: 0, onWarning: opts.onWarning }, pacer);
+  for await (const rb of filterStage(filter, bounds, pacer)(batches)) part.addRows(rb);
+}
+
+/** True when the event times of every block `scope` touches lie inside the bounds (their records need no time check). */
+function blocksInside(blocks: readonly BlockInfo[], scope: GroupScope, bounds: TimeBounds): boolean {
+  if (bounds.start === undefined && bounds.end === undefined) return true;
+  for (const s of "hits" in scope ? hitSpans(blocks, scope.hits) : rangeSpans(blocks, scope.ranges)) {
+    const { min, max } = s.block.eventTs;
+    if ((bounds.start !== undefined && min < bounds.start) || (bounds.end !== undefined && max >= bounds.end)) return false;
+  }
+  return true;
 }
 
 /** Counts each span: from its block's summary when it can, else from the timestamps of its records. */

@@ -67,7 +67,7 @@ export class StatsState {
         const part = this.parts[p]!;
         const v = this.keyValue(part, part.reader.read(batch, i));
         values[p] = v;
-        key += p === 0 ? String(v) : `\u0000${String(v)}`;
+        key += p === 0 ? keyPart(v) : `\u0000${keyPart(v)}`;
       }
       const g = this.group(key, values);
       for (let a = 0; a < g.accs.length; a++) {
@@ -98,7 +98,7 @@ export class StatsState {
    * (fast-count.ts); every aggregation must be count().
    */
   addRecords(values: Cell[], n: number): void {
-    const g = this.group(values.map(String).join("\u0000"), values);
+    const g = this.group(values.map(keyPart).join("\u0000"), values);
     for (const acc of g.accs) acc.addRecords!(n);
   }
 
@@ -169,6 +169,11 @@ export class StatsState {
     this.groups.set(key, g);
     return g;
   }
+}
+
+/** A key value in a group's map key: null apart from the text "null" (a JSON null's value). */
+function keyPart(v: Cell): string {
+  return v === null ? "\u0001" : String(v);
 }
 
 /** Orders cells: numbers numerically, strings by code unit, nulls last. */
