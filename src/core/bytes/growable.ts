@@ -91,7 +91,7 @@ export class ByteWriter {
     return true;
   }
 
-  /** The buffer written so far is the first `length` bytes of (valid until the next write). */
+  /** The underlying buffer: the written bytes are its first `length` (valid until the next write). */
   get buffer(): Uint8Array {
     return this.buf;
   }
