@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
+import { StoreService } from "../../src/api/gen/gastrolog/v1/store_pb.ts";
 import { socketTransport } from "../../src/api/transports.ts";
 import { cpuSeconds } from "../proc.ts";
 
@@ -18,6 +19,11 @@ export interface BenchServer {
   stored(prefix: string): Promise<number>;
   /** user + system CPU seconds the server process used so far (Linux /proc). */
   cpuSeconds(): number;
+  /**
+   * Seals the default store's active chunk and returns once it (and every seal queued before
+   * it) is done: after a warm-up, the measured rows start from an empty chunk as on a fresh server.
+   */
+  sealActive(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,9 +52,14 @@ export async function startBenchServer(bin: string, receiverFlags: string[]): Pr
   void (async () => {
     for (let r = await lines.next(); !r.done; r = await lines.next());
   })();
-  const life = createClient(LifecycleService, socketTransport(socket));
+  const transport = socketTransport(socket);
+  const life = createClient(LifecycleService, transport);
+  const stores = createClient(StoreService, transport);
   return {
     cpuSeconds: () => cpuSeconds(p.pid),
+    async sealActive() {
+      await stores.sealActive({ store: "default" });
+    },
     async stored(prefix) {
       const r = (await life.status({})).receivers.find((x) => x.name.startsWith(prefix));
       return Number(r?.stored ?? 0);

@@ -48,7 +48,8 @@ export function encodeAttrsInto(attrs: Attrs, out: ByteWriter): void {
 }
 
 function writeString(out: ByteWriter, s: string): void {
-  // ASCII fast path: one byte per code unit.
+  if (out.shortAscii(s)) return;
+  // Longer ASCII: one byte per code unit.
   let ascii = true;
   for (let i = 0; i < s.length; i++) {
     if (s.charCodeAt(i) > 0x7f) {

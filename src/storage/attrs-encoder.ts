@@ -1,6 +1,8 @@
 /**
  * Per-store scratch encoder for record attributes (core/attrs-codec.ts format). Consecutive
- * records usually share one attrs object or have none, so both cases skip the encoder.
+ * records usually share one attrs object or have none, so both cases skip the encoder. The
+ * encoding stays in the encoder's buffer (no view per record): `encode` returns its length and
+ * `bytes` holds it in its first that many bytes until the next call.
  */
 
 import { encodeAttrsInto } from "../core/attrs-codec.ts";
@@ -13,11 +15,13 @@ const EMPTY: Uint8Array = new Uint8Array([0]);
 export class AttrsEncoder {
   private readonly w = new ByteWriter(256);
   private last: Attrs | undefined;
-  private lastBytes: Uint8Array = EMPTY;
+  private lastLength = 1;
+  /** The last encoding, in its first `encode()` bytes. */
+  bytes: Uint8Array = EMPTY;
 
-  /** The encoding of `attrs`, a view valid until the next call. */
-  encode(attrs: Attrs): Uint8Array {
-    if (attrs === this.last) return this.lastBytes;
+  /** Encodes `attrs` into `bytes`; returns the encoding's length. */
+  encode(attrs: Attrs): number {
+    if (attrs === this.last) return this.lastLength;
     let empty = true;
     for (const _ in attrs) {
       empty = false;
@@ -25,12 +29,14 @@ export class AttrsEncoder {
     }
     this.last = attrs;
     if (empty) {
-      this.lastBytes = EMPTY;
-      return EMPTY;
+      this.bytes = EMPTY;
+      this.lastLength = 1;
+      return 1;
     }
     this.w.reset();
     encodeAttrsInto(attrs, this.w);
-    this.lastBytes = this.w.finish();
-    return this.lastBytes;
+    this.bytes = this.w.buffer;
+    this.lastLength = this.w.length;
+    return this.lastLength;
   }
 }

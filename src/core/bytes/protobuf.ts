@@ -29,6 +29,11 @@ export class ProtoReader {
 
   /** A varint up to 2^53 (tags, lengths, enums, counts); 10 bytes allowed as the spec says. */
   varint(): number {
+    const p = this.pos;
+    if (p < this.end && this.b[p]! < 0x80) {
+      this.pos = p + 1;
+      return this.b[p]!;
+    }
     try {
       return readVarint(this.b, this, this.end, 10);
     } catch (err) {
@@ -61,11 +66,17 @@ export class ProtoReader {
 
   /** Start and end of a length-delimited field's bytes. */
   bytes(): [number, number] {
+    const s = this.lengthDelimited();
+    return [s, this.pos];
+  }
+
+  /** Steps over a length-delimited field; returns where its bytes start (they end at the new `pos`). */
+  lengthDelimited(): number {
     const len = this.varint();
     const s = this.pos;
     if (len > this.end - s) throw new ParseError(s, `length ${len} runs past the end`);
     this.pos = s + len;
-    return [s, s + len];
+    return s;
   }
 
   /** A length-delimited field as UTF-8 text. */

@@ -107,16 +107,20 @@ export class ActiveChunk {
     return this.staged === 0 ? 0 : this.entries.f64[(this.staged - 1) * ENTRY_F64]!;
   }
 
-  /** Stages one record; returns its position. The caller checked rotation and failure. */
-  stage(raw: Uint8Array, attr: Uint8Array, writeTs: number, ingestTs: number, sourceTs: number): number {
+  /**
+   * Stages one record (its attrs encoding is the first `al` bytes of `attr`); returns its
+   * position. The caller checked rotation and failure.
+   */
+  stage(raw: Uint8Array, attr: Uint8Array, al: number, writeTs: number, ingestTs: number, sourceTs: number): number {
     const i = this.staged;
     const rl = raw.length;
-    const al = attr.length;
     if (this.rawStageLen + rl > this.rawStage.length) this.rawStage = this.roomFor(this.rawStage, this.rawStageLen, rl);
     if (this.attrStageLen + al > this.attrStage.length) this.attrStage = this.roomFor(this.attrStage, this.attrStageLen, al);
     this.rawStage.set(raw, this.rawStageLen);
     this.rawStageLen += rl;
-    this.attrStage.set(attr, this.attrStageLen);
+    const stage = this.attrStage;
+    const at = this.attrStageLen;
+    for (let k = 0; k < al; k++) stage[at + k] = attr[k]!;
     this.attrStageLen += al;
     this.rawEnd += rl;
     this.attrEnd += al;

@@ -122,9 +122,9 @@ export class FileStore implements ChunkStore {
     try {
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
-        const attr = this.enc.encode(r.attrs);
+        const attrLen = this.enc.encode(r.attrs);
         const s = c?.stats;
-        if (!c || (s && mustRotate(policy, s.records, s.bytes, s.rawBytes, s.attrBytes, r.raw.length, attr.length))) {
+        if (!c || (s && mustRotate(policy, s.records, s.bytes, s.rawBytes, s.attrBytes, r.raw.length, attrLen))) {
           if (c) {
             commits.push(c.flush());
             this.rotate();
@@ -133,7 +133,7 @@ export class FileStore implements ChunkStore {
           c = this.openChunk(now);
           writeTs = now;
         }
-        refs[i] = { chunk: c.id, pos: c.stage(r.raw, attr, writeTs, r.ingestTs, r.sourceTs) };
+        refs[i] = { chunk: c.id, pos: c.stage(r.raw, this.enc.bytes, attrLen, writeTs, r.ingestTs, r.sourceTs) };
       }
     } catch (err) {
       // Records staged before the failure must still reach the files in order: a prefix of

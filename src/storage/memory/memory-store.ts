@@ -58,7 +58,7 @@ class MemoryStore implements SweepableStore {
     let writeTs = c ? Math.max(now, c.cols.lastWriteTs()) : now;
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
-      const attrLen = this.enc.encode(r.attrs).length;
+      const attrLen = this.enc.encode(r.attrs);
       const s = c?.stats;
       if (!c || (s && mustRotate(policy, s.records, s.bytes, s.rawBytes, s.attrBytes, r.raw.length, attrLen))) {
         if (c) this.sealActive();

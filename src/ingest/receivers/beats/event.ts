@@ -15,6 +15,11 @@ export const PARSE_ERROR_ATTR = "parse_error";
 const utf8 = new TextDecoder();
 const enc = new TextEncoder();
 const TS_CTX = { year: 1970 };
+/** Bounds of the dotted-key cache: prefixes kept, and keys kept per prefix. */
+const MAX_CACHED_PREFIXES = 256;
+const MAX_CACHED_KEYS = 256;
+/** Dotted keys by prefix and field name: events of one shipper repeat their shape, so each is built once. */
+const dotted = new Map<string, Map<string, string>>();
 
 /** The record of a JSON event `buf[start, end)`; `base` (receiver, remote_ip) is copied. */
 export function beatsJsonRecord(buf: Uint8Array, start: number, end: number, base: Readonly<Record<string, string>>, ingestTs: number): RecordInput {
@@ -60,8 +65,23 @@ function flatten(key: string, v: unknown, out: Record<string, string>): void {
     let any = false;
     for (const k in v) {
       any = true;
-      flatten(`${key}.${k}`, (v as Record<string, unknown>)[k], out);
+      flatten(dottedKey(key, k), (v as Record<string, unknown>)[k], out);
     }
     if (!any) out[key] = "{}";
   }
+}
+
+/** `prefix.k`, the same string object each time while it stays cached. */
+function dottedKey(prefix: string, k: string): string {
+  let keys = dotted.get(prefix);
+  if (keys === undefined) {
+    if (dotted.size >= MAX_CACHED_PREFIXES) dotted.clear();
+    dotted.set(prefix, (keys = new Map()));
+  }
+  let key = keys.get(k);
+  if (key === undefined) {
+    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+    keys.set(k, (key = `${prefix}.${k}`));
+  }
+  return key;
 }

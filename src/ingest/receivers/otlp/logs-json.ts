@@ -17,6 +17,28 @@ const MAX_DEPTH = 32;
 const HEX_RE = /^[0-9a-fA-F]*$/;
 const DIGITS_RE = /^-?\d+$/;
 
+/**
+ * Error paths (`resourceLogs[0].scopeLogs[1].logRecords[3].attributes[2].value`) are built only
+ * while `naming` is set: requests decode without them, and a request or record that fails is
+ * decoded again with them for its message (a path string per field cost more than the checks).
+ */
+let naming = false;
+const at = (path: string, leaf: string): string => (naming ? path + leaf : "");
+const nth = (path: string, i: number, leaf = ""): string => (naming ? `${path}[${i}]${leaf}` : "");
+
+/** Runs `decode` with error paths on; returns what it threw (undefined if nothing). */
+function withPaths(decode: () => unknown): unknown {
+  naming = true;
+  try {
+    decode();
+    return undefined;
+  } catch (err) {
+    return err;
+  } finally {
+    naming = false;
+  }
+}
+
 /** Decodes a (decompressed) JSON request body into records. */
 export function decodeJsonLogs(text: string, base: Readonly<Record<string, string>>, now: number): DecodedLogs {
   let doc: unknown;
@@ -26,31 +48,40 @@ export function decodeJsonLogs(text: string, base: Readonly<Record<string, strin
     throw new LogError("invalid_argument", `body is not JSON: ${errorMessage(err)}`);
   }
   const out: DecodedLogs = { records: [], rejected: 0, firstError: "" };
-  const top = object(doc, "request");
-  array(field(top, "resourceLogs", "resource_logs"), "resourceLogs").forEach((rl, i) => {
-    const path = `resourceLogs[${i}]`;
-    const o = object(rl, path);
-    const res = field(o, "resource");
-    const shared = resourceAttrs(base, res === undefined || res === null ? [] : keyValues(field(object(res, `${path}.resource`), "attributes"), `${path}.resource.attributes`, 0));
-    array(field(o, "scopeLogs", "scope_logs"), `${path}.scopeLogs`).forEach((sl, j) => scopeLogs(sl, `${path}.scopeLogs[${j}]`, shared, now, out));
-  });
+  try {
+    request(doc, base, now, out);
+  } catch (err) {
+    throw withPaths(() => request(doc, base, now, { records: [], rejected: 0, firstError: "" })) ?? err;
+  }
   return out;
 }
 
-function scopeLogs(v: unknown, path: string, resourceShared: SharedAttrs, now: number, out: DecodedLogs): void {
+function request(doc: unknown, base: Readonly<Record<string, string>>, now: number, out: DecodedLogs): void {
+  const top = object(doc, "request");
+  array(field(top, "resourceLogs", "resource_logs"), "resourceLogs").forEach((rl, i) => {
+    const path = nth("resourceLogs", i);
+    const o = object(rl, path);
+    const res = field(o, "resource");
+    const shared = resourceAttrs(base, res === undefined || res === null ? [] : keyValues(field(object(res, at(path, ".resource")), "attributes"), at(path, ".resource.attributes"), 0));
+    array(field(o, "scopeLogs", "scope_logs"), at(path, ".scopeLogs")).forEach((sl, j) => scopeLogs(sl, i, j, shared, now, out));
+  });
+}
+
+function scopeLogs(v: unknown, i: number, j: number, resourceShared: SharedAttrs, now: number, out: DecodedLogs): void {
+  const path = nth(at(nth("resourceLogs", i), ".scopeLogs"), j);
   const o = object(v, path);
   const sc = field(o, "scope");
   let shared = resourceShared;
   if (sc !== undefined && sc !== null) {
-    const s = object(sc, `${path}.scope`);
-    shared = scopeAttrs(resourceShared, str(field(s, "name"), `${path}.scope.name`), str(field(s, "version"), `${path}.scope.version`), keyValues(field(s, "attributes"), `${path}.scope.attributes`, 0));
+    const s = object(sc, at(path, ".scope"));
+    shared = scopeAttrs(resourceShared, str(field(s, "name"), at(path, ".scope.name")), str(field(s, "version"), at(path, ".scope.version")), keyValues(field(s, "attributes"), at(path, ".scope.attributes"), 0));
   }
-  array(field(o, "logRecords", "log_records"), `${path}.logRecords`).forEach((lr, k) => {
+  array(field(o, "logRecords", "log_records"), at(path, ".logRecords")).forEach((lr, k) => {
     try {
-      out.records.push(toRecord(shared, logRecord(lr, `${path}.logRecords[${k}]`), now));
+      out.records.push(toRecord(shared, logRecord(lr, nth(at(path, ".logRecords"), k)), now));
     } catch (err) {
       out.rejected++;
-      if (out.firstError === "") out.firstError = errorMessage(err);
+      if (out.firstError === "") out.firstError = errorMessage(withPaths(() => logRecord(lr, `resourceLogs[${i}].scopeLogs[${j}].logRecords[${k}]`)) ?? err);
     }
   });
 }
@@ -59,24 +90,24 @@ function logRecord(v: unknown, path: string): OtlpLog {
   const o = object(v, path);
   const body = field(o, "body");
   return {
-    timeUs: nanosToMicros(field(o, "timeUnixNano", "time_unix_nano"), `${path}.timeUnixNano`),
-    observedUs: nanosToMicros(field(o, "observedTimeUnixNano", "observed_time_unix_nano"), `${path}.observedTimeUnixNano`),
-    severityNumber: severity(field(o, "severityNumber", "severity_number"), `${path}.severityNumber`),
-    severityText: str(field(o, "severityText", "severity_text"), `${path}.severityText`),
-    body: body === undefined || body === null ? undefined : anyValue(body, `${path}.body`, 0),
-    attrs: keyValues(field(o, "attributes"), `${path}.attributes`, 0),
-    traceId: hexId(field(o, "traceId", "trace_id"), 16, `${path}.traceId`),
-    spanId: hexId(field(o, "spanId", "span_id"), 8, `${path}.spanId`),
-    eventName: str(field(o, "eventName", "event_name"), `${path}.eventName`),
+    timeUs: nanosToMicros(field(o, "timeUnixNano", "time_unix_nano"), at(path, ".timeUnixNano")),
+    observedUs: nanosToMicros(field(o, "observedTimeUnixNano", "observed_time_unix_nano"), at(path, ".observedTimeUnixNano")),
+    severityNumber: severity(field(o, "severityNumber", "severity_number"), at(path, ".severityNumber")),
+    severityText: str(field(o, "severityText", "severity_text"), at(path, ".severityText")),
+    body: body === undefined || body === null ? undefined : anyValue(body, at(path, ".body"), 0),
+    attrs: keyValues(field(o, "attributes"), at(path, ".attributes"), 0),
+    traceId: hexId(field(o, "traceId", "trace_id"), 16, at(path, ".traceId")),
+    spanId: hexId(field(o, "spanId", "span_id"), 8, at(path, ".spanId")),
+    eventName: str(field(o, "eventName", "event_name"), at(path, ".eventName")),
   };
 }
 
 function keyValues(v: unknown, path: string, depth: number): [string, AnyValue][] {
   if (v === undefined || v === null) return [];
   return array(v, path).map((kv, i) => {
-    const o = object(kv, `${path}[${i}]`);
+    const o = object(kv, nth(path, i));
     const value = field(o, "value");
-    return [str(field(o, "key"), `${path}[${i}].key`), value === undefined || value === null ? null : anyValue(value, `${path}[${i}].value`, depth)];
+    return [str(field(o, "key"), nth(path, i, ".key")), value === undefined || value === null ? null : anyValue(value, nth(path, i, ".value"), depth)];
   });
 }
 
@@ -88,28 +119,28 @@ function anyValue(v: unknown, path: string, depth: number): AnyValue {
     switch (k) {
       case "stringValue":
       case "string_value":
-        return str(x, `${path}.stringValue`);
+        return str(x, at(path, ".stringValue"));
       case "boolValue":
       case "bool_value":
-        if (typeof x !== "boolean") throw bad(path + ".boolValue", "true or false", x);
+        if (typeof x !== "boolean") throw bad(at(path, ".boolValue"), "true or false", x);
         return x;
       case "intValue":
       case "int_value":
-        return int64(x, `${path}.intValue`);
+        return int64(x, at(path, ".intValue"));
       case "doubleValue":
       case "double_value":
-        return double(x, `${path}.doubleValue`);
+        return double(x, at(path, ".doubleValue"));
       case "bytesValue":
       case "bytes_value":
-        return new BytesValue(str(x, `${path}.bytesValue`));
+        return new BytesValue(str(x, at(path, ".bytesValue")));
       case "arrayValue":
       case "array_value": {
-        const vs = field(object(x, `${path}.arrayValue`), "values");
-        return vs === undefined || vs === null ? [] : array(vs, `${path}.arrayValue.values`).map((e, i) => anyValue(e, `${path}.arrayValue.values[${i}]`, depth + 1));
+        const vs = field(object(x, at(path, ".arrayValue")), "values");
+        return vs === undefined || vs === null ? [] : array(vs, at(path, ".arrayValue.values")).map((e, i) => anyValue(e, nth(at(path, ".arrayValue.values"), i), depth + 1));
       }
       case "kvlistValue":
       case "kvlist_value":
-        return new KeyValueList(keyValues(field(object(x, `${path}.kvlistValue`), "values"), `${path}.kvlistValue.values`, depth + 1));
+        return new KeyValueList(keyValues(field(object(x, at(path, ".kvlistValue")), "values"), at(path, ".kvlistValue.values"), depth + 1));
     }
   }
   return null;

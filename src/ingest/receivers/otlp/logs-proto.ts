@@ -32,6 +32,7 @@
  */
 
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "../../../core/bytes/protobuf.ts";
+import { TextCache } from "../../../core/bytes/text-cache.ts";
 import { errorMessage, ParseError } from "../../../core/errors.ts";
 import { BytesValue, hexOf, Int64Text, KeyValueList, resourceAttrs, scopeAttrs, toRecord, type AnyValue, type DecodedLogs, type OtlpLog, type SharedAttrs } from "./logs.ts";
 
@@ -39,6 +40,14 @@ import { BytesValue, hexOf, Int64Text, KeyValueList, resourceAttrs, scopeAttrs, 
 const LOG_RECORD_WIRE: Readonly<Record<number, number>> = { 1: WIRE_FIXED64, 2: WIRE_VARINT, 3: WIRE_LEN, 5: WIRE_LEN, 6: WIRE_LEN, 7: WIRE_VARINT, 8: WIRE_FIXED32, 9: WIRE_LEN, 10: WIRE_LEN, 11: WIRE_FIXED64, 12: WIRE_LEN };
 /** Nesting of arrays/kvlists accepted in one AnyValue (a deeper one rejects its record). */
 const MAX_DEPTH = 32;
+/** Keys and short values repeat from record to record: each is built once, not per record. */
+const texts = new TextCache();
+
+/** A length-delimited field read as text through the cache. */
+function text(b: Uint8Array, r: ProtoReader): string {
+  const s = r.lengthDelimited();
+  return texts.text(b, s, r.pos);
+}
 
 /** Decodes a (decompressed) request body into records. */
 export function decodeProtoLogs(b: Uint8Array, base: Readonly<Record<string, string>>, now: number): DecodedLogs {
@@ -46,7 +55,7 @@ export function decodeProtoLogs(b: Uint8Array, base: Readonly<Record<string, str
   const r = new ProtoReader(b);
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) resourceLogs(b, ...r.bytes(), base, now, out);
+    if (tag === ((1 << 3) | WIRE_LEN)) resourceLogs(b, r.lengthDelimited(), r.pos, base, now, out);
     else r.skip(tag & 7);
   }
   return out;
@@ -55,16 +64,17 @@ export function decodeProtoLogs(b: Uint8Array, base: Readonly<Record<string, str
 function resourceLogs(b: Uint8Array, start: number, end: number, base: Readonly<Record<string, string>>, now: number, out: DecodedLogs): void {
   const r = new ProtoReader(b, start, end);
   let attrs: [string, AnyValue][] = [];
-  const scopes: [number, number][] = [];
+  /** Start and end of each ScopeLogs, flat. */
+  const scopes: number[] = [];
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) attrs = resource(b, ...r.bytes());
-    else if (tag === ((2 << 3) | WIRE_LEN)) scopes.push(r.bytes());
+    if (tag === ((1 << 3) | WIRE_LEN)) attrs = resource(b, r.lengthDelimited(), r.pos);
+    else if (tag === ((2 << 3) | WIRE_LEN)) scopes.push(r.lengthDelimited(), r.pos);
     else r.skip(tag & 7);
   }
   // The resource may follow its scopes on the wire: apply it once the message is read.
   const shared = resourceAttrs(base, attrs);
-  for (const [s, e] of scopes) scopeLogs(b, s, e, shared, now, out);
+  for (let i = 0; i < scopes.length; i += 2) scopeLogs(b, scopes[i]!, scopes[i + 1]!, shared, now, out);
 }
 
 function resource(b: Uint8Array, start: number, end: number): [string, AnyValue][] {
@@ -72,7 +82,7 @@ function resource(b: Uint8Array, start: number, end: number): [string, AnyValue]
   const attrs: [string, AnyValue][] = [];
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) attrs.push(keyValue(b, ...r.bytes(), 0));
+    if (tag === ((1 << 3) | WIRE_LEN)) attrs.push(keyValue(b, r.lengthDelimited(), r.pos, 0));
     else r.skip(tag & 7);
   }
   return attrs;
@@ -83,17 +93,19 @@ function scopeLogs(b: Uint8Array, start: number, end: number, resourceShared: Sh
   let name = "";
   let version = "";
   let attrs: [string, AnyValue][] = [];
-  const logs: [number, number][] = [];
+  /** Start and end of each LogRecord, flat. */
+  const logs: number[] = [];
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) [name, version, attrs] = scope(b, ...r.bytes());
-    else if (tag === ((2 << 3) | WIRE_LEN)) logs.push(r.bytes());
+    if (tag === ((1 << 3) | WIRE_LEN)) [name, version, attrs] = scope(b, r.lengthDelimited(), r.pos);
+    else if (tag === ((2 << 3) | WIRE_LEN)) logs.push(r.lengthDelimited(), r.pos);
     else r.skip(tag & 7);
   }
   const shared = scopeAttrs(resourceShared, name, version, attrs);
-  for (const [s, e] of logs) {
+  for (let i = 0; i < logs.length; i += 2) {
+    const s = logs[i]!;
     try {
-      out.records.push(toRecord(shared, logRecord(b, s, e), now));
+      out.records.push(toRecord(shared, logRecord(b, s, logs[i + 1]!), now));
     } catch (err) {
       out.rejected++;
       if (out.firstError === "") out.firstError = `log record at byte ${s}: ${errorMessage(err)}`;
@@ -108,9 +120,9 @@ function scope(b: Uint8Array, start: number, end: number): [string, string, [str
   const attrs: [string, AnyValue][] = [];
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) name = r.string();
-    else if (tag === ((2 << 3) | WIRE_LEN)) version = r.string();
-    else if (tag === ((3 << 3) | WIRE_LEN)) attrs.push(keyValue(b, ...r.bytes(), 0));
+    if (tag === ((1 << 3) | WIRE_LEN)) name = text(b, r);
+    else if (tag === ((2 << 3) | WIRE_LEN)) version = text(b, r);
+    else if (tag === ((3 << 3) | WIRE_LEN)) attrs.push(keyValue(b, r.lengthDelimited(), r.pos, 0));
     else r.skip(tag & 7);
   }
   return [name, version, attrs];
@@ -132,26 +144,27 @@ function logRecord(b: Uint8Array, start: number, end: number): OtlpLog {
         log.severityNumber = r.varint();
         break;
       case (3 << 3) | WIRE_LEN:
-        log.severityText = r.string();
+        log.severityText = text(b, r);
         break;
       case (5 << 3) | WIRE_LEN: {
-        const [s, e] = r.bytes();
+        const s = r.lengthDelimited();
+        const e = r.pos;
         const text = stringOnly(b, s, e);
         if (text) log.bodyBytes = text;
         else log.body = anyValue(b, s, e, 0);
         break;
       }
       case (6 << 3) | WIRE_LEN:
-        log.attrs.push(keyValue(b, ...r.bytes(), 0));
+        log.attrs.push(keyValue(b, r.lengthDelimited(), r.pos, 0));
         break;
       case (9 << 3) | WIRE_LEN:
-        log.traceId = id(b, r.bytes(), 16, "trace_id");
+        log.traceId = id(b, r.lengthDelimited(), r.pos, 16, "trace_id");
         break;
       case (10 << 3) | WIRE_LEN:
-        log.spanId = id(b, r.bytes(), 8, "span_id");
+        log.spanId = id(b, r.lengthDelimited(), r.pos, 8, "span_id");
         break;
       case (12 << 3) | WIRE_LEN:
-        log.eventName = r.string();
+        log.eventName = text(b, r);
         break;
       default:
         if (LOG_RECORD_WIRE[tag >>> 3] !== undefined && tag >>> 3 !== 7 && tag >>> 3 !== 8) throw new ParseError(r.pos, `LogRecord field ${tag >>> 3} has wire type ${tag & 7}, expected ${LOG_RECORD_WIRE[tag >>> 3]}`);
@@ -165,11 +178,11 @@ function logRecord(b: Uint8Array, start: number, end: number): OtlpLog {
 function stringOnly(b: Uint8Array, start: number, end: number): Uint8Array | undefined {
   if (start >= end || b[start] !== ((1 << 3) | WIRE_LEN)) return undefined;
   const r = new ProtoReader(b, start + 1, end);
-  const [s, e] = r.bytes();
-  return e === end ? b.subarray(s, e) : undefined;
+  const s = r.lengthDelimited();
+  return r.pos === end ? b.subarray(s, end) : undefined;
 }
 
-function id(b: Uint8Array, [s, e]: [number, number], size: number, name: string): string {
+function id(b: Uint8Array, s: number, e: number, size: number, name: string): string {
   if (e === s) return "";
   if (e - s !== size) throw new ParseError(s, `${name} must be ${size} bytes, got ${e - s}`);
   return hexOf(b.subarray(s, e));
@@ -181,8 +194,8 @@ function keyValue(b: Uint8Array, start: number, end: number, depth: number): [st
   let value: AnyValue = null;
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) key = r.string();
-    else if (tag === ((2 << 3) | WIRE_LEN)) value = anyValue(b, ...r.bytes(), depth);
+    if (tag === ((1 << 3) | WIRE_LEN)) key = text(b, r);
+    else if (tag === ((2 << 3) | WIRE_LEN)) value = anyValue(b, r.lengthDelimited(), r.pos, depth);
     else r.skip(tag & 7);
   }
   return [key, value];
@@ -196,7 +209,7 @@ function anyValue(b: Uint8Array, start: number, end: number, depth: number): Any
     const tag = r.varint();
     switch (tag) {
       case (1 << 3) | WIRE_LEN:
-        v = r.string();
+        v = text(b, r);
         break;
       case (2 << 3) | WIRE_VARINT:
         v = r.varint() !== 0;
@@ -210,10 +223,10 @@ function anyValue(b: Uint8Array, start: number, end: number, depth: number): Any
         v = r.double();
         break;
       case (5 << 3) | WIRE_LEN:
-        v = list(b, ...r.bytes(), (s, e) => anyValue(b, s, e, depth + 1));
+        v = list(b, r.lengthDelimited(), r.pos, (s, e) => anyValue(b, s, e, depth + 1));
         break;
       case (6 << 3) | WIRE_LEN:
-        v = new KeyValueList(list(b, ...r.bytes(), (s, e) => keyValue(b, s, e, depth + 1)));
+        v = new KeyValueList(list(b, r.lengthDelimited(), r.pos, (s, e) => keyValue(b, s, e, depth + 1)));
         break;
       case (7 << 3) | WIRE_LEN: {
         const [s, e] = r.bytes();
@@ -234,7 +247,7 @@ function list<T>(b: Uint8Array, start: number, end: number, item: (s: number, e:
   const out: T[] = [];
   while (r.pos < r.end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | WIRE_LEN)) out.push(item(...r.bytes()));
+    if (tag === ((1 << 3) | WIRE_LEN)) out.push(item(r.lengthDelimited(), r.pos));
     else r.skip(tag & 7);
   }
   return out;
