@@ -71,6 +71,31 @@ export class ByteWriter {
     this.length = o;
   }
 
+  /**
+   * Appends `s` with a one-byte varint length in one pass when it is ASCII and shorter than 128
+   * code units; returns false, having written nothing, otherwise.
+   */
+  shortAscii(s: string): boolean {
+    const n = s.length;
+    if (n > 0x7f) return false;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    const o = this.length + 1;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return false;
+      buf[o + i] = c;
+    }
+    buf[o - 1] = n;
+    this.length = o + n;
+    return true;
+  }
+
+  /** The buffer written so far is the first `length` bytes of (valid until the next write). */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
   /** The written bytes (a view; copy if the writer will be reused). */
   finish(): Uint8Array {
     return this.buf.subarray(0, this.length);
