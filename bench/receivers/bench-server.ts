@@ -1,7 +1,7 @@
 /**
  * The compiled server as the receiver benches run it: `dist/gastrolog serve` on a temp data dir
  * with the given receiver flags and no HTTP listener, ready once it logs "ready"; its receivers'
- * stored counts read over the Unix socket, its CPU time from /proc, and load clients run as
+ * stored counts read over the Unix socket, its CPU time and RSS from /proc, and load clients run as
  * child processes that print {"sent":N,"seconds":S}.
  */
 
@@ -11,13 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { socketTransport } from "../../src/api/transports.ts";
-import { cpuSeconds } from "../proc.ts";
+import { cpuSeconds, rssBytes } from "../proc.ts";
 
 export interface BenchServer {
   /** Records the stores made durable for the first receiver whose id starts with `prefix`. */
   stored(prefix: string): Promise<number>;
   /** user + system CPU seconds the server process used so far (Linux /proc). */
   cpuSeconds(): number;
+  /** The server's resident set size now, bytes (Linux /proc). */
+  rssBytes(): number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startBenchServer(bin: string, receiverFlags: string[]): Pr
   const life = createClient(LifecycleService, socketTransport(socket));
   return {
     cpuSeconds: () => cpuSeconds(p.pid),
+    rssBytes: () => rssBytes(p.pid),
     async stored(prefix) {
       const r = (await life.status({})).receivers.find((x) => x.name.startsWith(prefix));
       return Number(r?.stored ?? 0);
