@@ -98,6 +98,12 @@ export function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
+/** Resident set size of a live process in bytes (VmRSS from /proc, all threads; Linux). */
+export function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
 /** "PASS" or "MISS" for a figure against a target. */
 export function verdict(ok: boolean): string {
   return ok ? "PASS" : "MISS";

@@ -1,7 +1,7 @@
 /**
  * The compiled server as the receiver benches run it: `dist/gastrolog serve` on a temp data dir
  * with the given receiver flags and no HTTP listener, ready once it logs "ready"; its receivers'
- * stored counts read over the Unix socket, its CPU time from /proc, and load clients run as
+ * stored counts read over the Unix socket, its CPU time and RSS from /proc, and load clients run as
  * child processes that print {"sent":N,"seconds":S}.
  */
 
@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { StoreService } from "../../src/api/gen/gastrolog/v1/store_pb.ts";
 import { socketTransport } from "../../src/api/transports.ts";
-import { cpuSeconds } from "../proc.ts";
+import { cpuSeconds, rssBytes } from "../proc.ts";
 
 export interface BenchServer {
   /** Records the stores made durable for the first receiver whose id starts with `prefix`. */
@@ -24,6 +24,8 @@ export interface BenchServer {
    * it) is done: after a warm-up, the measured rows start from an empty chunk as on a fresh server.
    */
   sealActive(): Promise<void>;
+  /** The server's resident set size now, bytes (Linux /proc). */
+  rssBytes(): number;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startBenchServer(bin: string, receiverFlags: string[]): Pr
     async sealActive() {
       await stores.sealActive({ store: "default" });
     },
+    rssBytes: () => rssBytes(p.pid),
     async stored(prefix) {
       const r = (await life.status({})).receivers.find((x) => x.name.startsWith(prefix));
       return Number(r?.stored ?? 0);

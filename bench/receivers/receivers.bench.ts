@@ -4,7 +4,8 @@
  * (64 MiB rotation). Syslog over TCP (octet-counted) and HTTP NDJSON in durable messages/s;
  * UDP 1M datagrams at 200k/s (100k with --quick) with loss counted, then other rates to find
  * the highest zero-loss one; syslog TCP paced at 100k msgs/s for 60 s (--sustain-seconds=N;
- * 5 with --quick) into the default 32 MiB chunks with this process's RSS sampled each second.
+ * 5 with --quick) into the compiled server (default 32 MiB chunks) with its RSS sampled each
+ * second (--only-sustained runs just that part).
  * Reference pairs from the same run: the same sender into a minimal Bun TCP sink that counts
  * newlines, and into a node:dgram sink that counts datagrams. Targets: issue 19's.
  */
@@ -20,7 +21,9 @@ import { IngestPipeline } from "../../src/ingest/pipeline/pipeline.ts";
 import type { Receiver, ReceiverConfig } from "../../src/ingest/receivers/receiver.ts";
 import { createReceiver } from "../../src/ingest/receivers/registry.ts";
 import { fmt, printTable } from "../corpus.ts";
+import { ensureBinary } from "../proc.ts";
 import type { BenchOptions } from "../run.ts";
+import { freePort, startBenchServer } from "./bench-server.ts";
 
 const SENDER = join(import.meta.dir, "sender.ts");
 /** Issue 19: durable msgs/s (TCP, HTTP), zero-loss UDP rate, sustained-ingest RSS. */
@@ -125,6 +128,8 @@ async function udpRun(n: number, rate: number): Promise<{ stored: number; kernel
 }
 
 export async function runReceiverBench(o: BenchOptions): Promise<void> {
+  const seconds = Number(process.argv.find((a) => a.startsWith("--sustain-seconds="))?.slice("--sustain-seconds=".length) ?? (o.quick ? 5 : 60));
+  if (process.argv.includes("--only-sustained")) return sustained(seconds, TARGET.sustainRate);
   const n = o.quick ? 100_000 : 1_000_000;
   const rows: string[][] = [];
   const refTcp = await tcpReference(n);
@@ -171,7 +176,6 @@ export async function runReceiverBench(o: BenchOptions): Promise<void> {
   printTable(["UDP path", "datagrams", "rate/s", "stored", "kernel lost", "receiver drops", "verdict"], udpRows);
   console.log(`UDP ${fmt(udpN / 1e6, 1)}M at ${fmt(udpRate / 1000, 0)}k/s: ${mainOk && udpRate >= TARGET.udpRate ? "PASS" : "MISS"} (target: zero loss at ${TARGET.udpRate / 1000}k/s); highest zero-loss rate tried: ${best > 0 ? fmt(best / 1000, 0) + "k/s" : "none"}`);
 
-  const seconds = Number(process.argv.find((a) => a.startsWith("--sustain-seconds="))?.slice("--sustain-seconds=".length) ?? (o.quick ? 5 : 60));
   await sustained(seconds, TARGET.sustainRate);
 }
 
@@ -181,27 +185,29 @@ function verdictAt(rate: number, target: number): string {
 }
 
 /**
- * Syslog TCP paced at `rate` msgs/s for `seconds` into the default 32 MiB chunks (seals and
- * index builds every few seconds), this process's RSS sampled once a second: prints the
- * curve, the peak against the target, and flatness (peak of the last third ÷ peak of the
- * first third).
+ * Syslog TCP paced at `rate` msgs/s for `seconds` into the compiled server (`dist/gastrolog
+ * serve`, a fresh process with its default store: 32 MiB chunks, seals and index builds in its
+ * worker every few seconds), the server's RSS (all threads) sampled once a second from /proc:
+ * prints the curve, the peak against the target, and flatness (peak of the last third ÷ peak of
+ * the first third after the first 3 s of start-up).
  */
 async function sustained(seconds: number, rate: number): Promise<void> {
   const n = Math.round(seconds * rate);
-  const r = await rig({ type: "syslog", listen: ["tcp://127.0.0.1:0"] }, 32);
+  const port = freePort();
+  const server = await startBenchServer(ensureBinary(), ["--receiver", `syslog=tcp://127.0.0.1:${port}`]);
   const curve: number[] = [];
-  const timer = setInterval(() => curve.push(process.memoryUsage().rss / MIB), 1000);
+  const timer = setInterval(() => curve.push(server.rssBytes() / MIB), 1000);
   const t0 = performance.now();
-  const done = r.until(n);
-  await send("tcp-octet", r.port, n, rate);
-  await done;
+  await send("tcp-octet", port, n, rate);
+  while ((await server.stored("syslog")) < n) await Bun.sleep(100);
   const wall = (performance.now() - t0) / 1000;
   clearInterval(timer);
-  await r.close();
+  await server.stop();
   const peak = Math.max(...curve);
-  const third = Math.max(1, Math.floor(curve.length / 3));
-  const flat = Math.max(...curve.slice(-third)) / Math.max(...curve.slice(0, third));
-  console.log(`\nsustained syslog TCP at ${fmt(rate / 1000, 0)}k msgs/s for ${seconds} s (${fmt(n, 0)} messages, durable after ${fmt(wall, 1)} s; RSS of this process):`);
+  const steady = curve.slice(Math.min(3, curve.length - 1));
+  const third = Math.max(1, Math.floor(steady.length / 3));
+  const flat = Math.max(...steady.slice(-third)) / Math.max(...steady.slice(0, third));
+  console.log(`\nsustained syslog TCP at ${fmt(rate / 1000, 0)}k msgs/s for ${seconds} s into dist/gastrolog serve (${fmt(n, 0)} messages, durable after ${fmt(wall, 1)} s; server RSS, all threads):`);
   console.log(`RSS MiB each second: ${curve.map((x) => fmt(x, 0)).join(" ")}`);
   console.log(`peak ${fmt(peak, 0)} MiB: ${peak <= TARGET.rssMiB ? "PASS" : "MISS"} (target ≤${TARGET.rssMiB}); last third ÷ first third: ${fmt(flat, 2)} (${flat <= 1.1 ? "flat" : "growing"}); kept up: ${wall <= seconds * 1.1 ? "yes" : "no"}`);
 }

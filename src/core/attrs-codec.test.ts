@@ -32,3 +32,9 @@ test("truncated or padded input is reported as corrupt", () => {
   const padded = new Uint8Array([...bytes, 0]);
   expect(() => decodeAttrs(padded)).toThrow("1 trailing bytes");
 });
+
+test("maps encoded one after another with the same, reordered or other keys each encode their own", () => {
+  const maps: Record<string, string>[] = [{ b: "1", a: "2" }, { b: "3", a: "4" }, { a: "5", b: "6" }, { b: "7", c: "8" }, { b: "9" }, { c: "x", b: "y", a: "z" }, { b: "é".repeat(70), a: "a".repeat(200) }];
+  for (const m of maps) expect(decodeAttrs(encodeAttrs(m))).toEqual(m);
+  expect(encodeAttrs({ b: "3", a: "4" })).toEqual(encodeAttrs({ a: "4", b: "3" }));
+});

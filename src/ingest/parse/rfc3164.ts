@@ -6,6 +6,7 @@
  * with APP-NAME = TAG up to '[' or ':' and PROCID inside `[...]`. MSG starts right after TAG.
  */
 
+import { TextCache } from "../../core/bytes/text-cache.ts";
 import { readPri } from "./rfc5424.ts";
 import { resetSyslogMessage, type SyslogMessage } from "./syslog-message.ts";
 import { isoDate, monthLed } from "./ts-formats.ts";
@@ -29,7 +30,8 @@ const RBRACKET = 0x5d;
 const HOST = new Uint8Array(256);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:") HOST[c.charCodeAt(0)] = 1;
 
-const utf8 = new TextDecoder();
+/** Hostname, app name and PROCID repeat from message to message: one string per distinct value. */
+const fields = new TextCache();
 const priEnd = { at: 0 };
 
 /**
@@ -75,7 +77,7 @@ function hostname(buf: Uint8Array, i: number, end: number, m: SyslogMessage): nu
   let j = i;
   while (j < end && HOST[buf[j]!] === 1) j++;
   if (j === i || (j < end && buf[j] !== SP) || buf[j - 1] === COLON) return i;
-  m.hostname = utf8.decode(buf.subarray(i, j));
+  m.hostname = fields.text(buf, i, j);
   return j < end ? j + 1 : j;
 }
 
@@ -99,7 +101,7 @@ function tag(buf: Uint8Array, i: number, end: number, m: SyslogMessage): void {
     j++;
   }
   if (nameEnd < 0) nameEnd = j;
-  if (nameEnd > i) m.appName = utf8.decode(buf.subarray(i, nameEnd));
-  if (pidEnd > pidStart) m.procId = utf8.decode(buf.subarray(pidStart, pidEnd));
+  if (nameEnd > i) m.appName = fields.text(buf, i, nameEnd);
+  if (pidEnd > pidStart) m.procId = fields.text(buf, pidStart, pidEnd);
   m.msgStart = j;
 }

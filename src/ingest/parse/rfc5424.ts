@@ -8,7 +8,7 @@
  *   values escape only `"`, `\` and `]`. MSG is any bytes, an optional UTF-8 BOM is skipped.
  */
 
-import { Buffer } from "node:buffer";
+import { TextCache } from "../../core/bytes/text-cache.ts";
 import { civilMicros, digits } from "./ts-scan.ts";
 import { resetSyslogMessage, type SyslogMessage } from "./syslog-message.ts";
 
@@ -26,23 +26,11 @@ const EQUALS = 0x3d;
 const PRINT = new Uint8Array(256);
 for (let b = 33; b <= 126; b++) PRINT[b] = b === EQUALS || b === RBRACKET || b === QUOTE ? 1 : 2;
 
-const utf8 = new TextDecoder();
-
-/** A Buffer over the last input, so ASCII fields decode without a view per field. */
-let lastInput: Uint8Array | undefined;
-let lastBuffer: Buffer = Buffer.alloc(0);
-
 /**
- * Text of `buf[start, end)` for fields whose grammar allows printable ASCII only (header
- * fields, SD names: checked by field()/sdName() first), where latin1 and UTF-8 read the same.
+ * Header fields, SD names and short SD values: repeated from message to message, so they are
+ * interned (one string per distinct value, not one per message).
  */
-function asciiField(buf: Uint8Array, start: number, end: number): string {
-  if (buf !== lastInput) {
-    lastInput = buf;
-    lastBuffer = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  return lastBuffer.toString("latin1", start, end);
-}
+const fields = new TextCache();
 
 /** Reads `<PRI>` at `i`; returns PRIVAL, or -1. Leaves the end in `pos.at`. */
 export function readPri(buf: Uint8Array, i: number, end: number, pos: { at: number }): number {
@@ -119,16 +107,16 @@ function parseInto(buf: Uint8Array, start: number, end: number, m: SyslogMessage
   i = timestamp(buf, i, end, m);
   i = sp(buf, i, end, "TIMESTAMP");
   let f = field(buf, i, end, 255, "HOSTNAME");
-  m.hostname = f === i + 1 && buf[i] === DASH ? "" : asciiField(buf, i, f);
+  m.hostname = f === i + 1 && buf[i] === DASH ? "" : fields.text(buf, i, f);
   i = sp(buf, f, end, "HOSTNAME");
   f = field(buf, i, end, 48, "APP-NAME");
-  m.appName = f === i + 1 && buf[i] === DASH ? "" : asciiField(buf, i, f);
+  m.appName = f === i + 1 && buf[i] === DASH ? "" : fields.text(buf, i, f);
   i = sp(buf, f, end, "APP-NAME");
   f = field(buf, i, end, 128, "PROCID");
-  m.procId = f === i + 1 && buf[i] === DASH ? "" : asciiField(buf, i, f);
+  m.procId = f === i + 1 && buf[i] === DASH ? "" : fields.text(buf, i, f);
   i = sp(buf, f, end, "PROCID");
   f = field(buf, i, end, 32, "MSGID");
-  m.msgId = f === i + 1 && buf[i] === DASH ? "" : asciiField(buf, i, f);
+  m.msgId = f === i + 1 && buf[i] === DASH ? "" : fields.text(buf, i, f);
   i = sp(buf, f, end, "MSGID");
   sdAt.at = i;
   i = structuredData(buf, i, end, m);
@@ -199,14 +187,14 @@ function structuredData(buf: Uint8Array, i: number, end: number, m: SyslogMessag
   const ids: string[] = [];
   while (i < end && buf[i] === LBRACKET) {
     let j = sdName(buf, i + 1, end, "SD-ID");
-    const id = asciiField(buf, i + 1, j);
+    const id = fields.text(buf, i + 1, j);
     if (ids.includes(id)) throw new Fail(i + 1, `duplicate SD-ID ${JSON.stringify(id)}`);
     ids.push(id);
     let params = 0;
     while (j < end && buf[j] === SP) {
       const n0 = j + 1;
       j = sdName(buf, n0, end, "PARAM-NAME");
-      const name = asciiField(buf, n0, j);
+      const name = fields.text(buf, n0, j);
       if (buf[j] !== EQUALS || buf[j + 1] !== QUOTE) throw new Fail(j, 'expected =" after PARAM-NAME');
       j = paramValue(buf, j + 2, end, id, name, m);
       params++;
@@ -244,7 +232,7 @@ function paramValue(buf: Uint8Array, i: number, end: number, id: string, name: s
     }
     j++;
   }
-  let value = utf8.decode(buf.subarray(i, j));
+  let value = fields.text(buf, i, j);
   if (escapes) value = value.replace(/\\(["\\\]])/g, "$1");
   m.sd.push({ id, name, value });
   return j + 1;

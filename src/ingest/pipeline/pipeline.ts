@@ -4,7 +4,9 @@
  * next batch, so many connections share one fsync (group commit). Every record gets a sequence
  * number; `whenDurable(seq)` lets acknowledging protocols answer only after their append
  * resolved. `full` / `whenSpace()` drive backpressure (TCP pauses, HTTP 429, UDP drops).
- * Limits (core/limits.ts) are enforced here, once, for every receiver.
+ * Limits (core/limits.ts) are enforced here, once, for every receiver. Memory stays bounded
+ * under sustained load: the queue holds at most 16k records / 16 MiB (stream receivers pause,
+ * HTTP refuses past that; datagrams may run to 4x before they are dropped).
  */
 
 import { errorMessage } from "../../core/errors.ts";
@@ -15,9 +17,9 @@ import type { ReceiverCounters } from "./counters.ts";
 
 /** Queue bounds and batch size. */
 export interface PipelineOptions {
-  /** Queued (not yet appending) records at which `full` turns true. Default 65536. */
+  /** Queued (not yet appending) records at which `full` turns true. Default 16384. */
   maxQueuedRecords?: number;
-  /** Queued raw bytes at which `full` turns true. Default 64 MiB. */
+  /** Queued raw bytes at which `full` turns true. Default 16 MiB. */
   maxQueuedBytes?: number;
   /** Most records per append call. Default 8192. */
   maxBatchRecords?: number;
@@ -37,6 +39,14 @@ export interface PipelineStats {
   appendErrors: number;
 }
 
+/**
+ * Default queue bounds: two full batches waiting behind the one appending. Enough to keep the
+ * store busy (group commit); more only adds memory (~0.5 KB of objects per queued record).
+ */
+export const DEFAULT_MAX_QUEUED_RECORDS = 16384;
+export const DEFAULT_MAX_QUEUED_BYTES = 16 << 20;
+/** How far past its bounds the queue takes datagrams (see `overflowing`). */
+const OVERFLOW_FACTOR = 4;
 /** Per-record overhead added to raw length when bounding queued bytes. */
 const RECORD_OVERHEAD = 64;
 /** Failed sequence ranges remembered for late `whenDurable` calls. */
@@ -74,8 +84,8 @@ export class IngestPipeline {
     private readonly appender: Appender,
     options: PipelineOptions = {},
   ) {
-    this.maxRecords = options.maxQueuedRecords ?? 65536;
-    this.maxBytes = options.maxQueuedBytes ?? 64 << 20;
+    this.maxRecords = options.maxQueuedRecords ?? DEFAULT_MAX_QUEUED_RECORDS;
+    this.maxBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.maxBatch = options.maxBatchRecords ?? 8192;
     this.onError = options.onError ?? (() => {});
     this.onBatch = options.onBatch;
@@ -84,6 +94,15 @@ export class IngestPipeline {
   /** True while the queue is at its bound: TCP receivers pause, HTTP answers 429, UDP drops. */
   get full(): boolean {
     return this.queue.length >= this.maxRecords || this.queuedBytes >= this.maxBytes;
+  }
+
+  /**
+   * True while the queue holds OVERFLOW_FACTOR times its bounds: datagram receivers, which
+   * cannot pause their senders, queue past `full` (riding out a slow append or a seal) and drop
+   * only from here.
+   */
+  get overflowing(): boolean {
+    return this.queue.length >= this.maxRecords * OVERFLOW_FACTOR || this.queuedBytes >= this.maxBytes * OVERFLOW_FACTOR;
   }
 
   /** Sequence number of the last record pushed (0 before the first). */

@@ -47,7 +47,7 @@ export class GelfReceiver extends SocketReceiver {
       onCrash: (err) => this.crashed(err),
       message: (d, remote) => {
         c.bytes += d.length;
-        if (this.pipeline.full) return c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);
+        if (this.pipeline.overflowing) return c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);
         try {
           if (d.length >= 2 && d[0] === CHUNK_MAGIC_0 && d[1] === CHUNK_MAGIC_1) {
             const whole = assembler.add(d, this.clock(), this.dropSink);

@@ -1,7 +1,8 @@
 /**
- * Line-oriented HTTP bodies -> records: NDJSON (parse/ndjson.ts per line) and plain text (one
- * record per line, raw bytes as sent, leading timestamp -> sourceTs). LF or CRLF line ends;
- * empty lines are skipped. Pure.
+ * Line-oriented HTTP bodies -> records: NDJSON (parse/ndjson.ts per line; the raw texts of a
+ * body are UTF-8 encoded side by side into shared blocks, a view per record, not an array each)
+ * and plain text (one record per line, raw bytes as sent, leading timestamp -> sourceTs). LF or
+ * CRLF line ends; empty lines are skipped. Pure.
  */
 
 import type { Attrs, RecordInput } from "../../../core/record.ts";
@@ -10,13 +11,16 @@ import { parseLeadingTimestamp, type TimestampContext } from "../../parse/timest
 
 const LF = 0x0a;
 const CR = 0x0d;
-const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** Smallest block the NDJSON raw texts of one body are encoded into. */
+const RAW_BLOCK_BYTES = 64 << 10;
 
 /** One record per non-empty line; a parse problem becomes a `parse_error` attr. */
 export function ndjsonRecords(body: Uint8Array, base: Attrs, ingestTs: number, ctx: TimestampContext): RecordInput[] {
   const out: RecordInput[] = [];
   const text = dec.decode(body);
+  let block = Buffer.allocUnsafe(0);
+  let used = 0;
   let i = 0;
   while (i < text.length) {
     let nl = text.indexOf("\n", i);
@@ -25,7 +29,14 @@ export function ndjsonRecords(body: Uint8Array, base: Attrs, ingestTs: number, c
     if (end > i) {
       const p = ndjsonRecord(text.slice(i, end), base, ctx);
       if (p.error !== "") p.attrs.parse_error = p.error;
-      out.push({ raw: enc.encode(p.raw), attrs: p.attrs, sourceTs: p.sourceTs, ingestTs });
+      // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+      if (block.length - used < p.raw.length * 3) {
+        block = Buffer.allocUnsafe(Math.max(RAW_BLOCK_BYTES, p.raw.length * 3));
+        used = 0;
+      }
+      const n = block.write(p.raw, used, "utf8");
+      out.push({ raw: block.subarray(used, used + n), attrs: p.attrs, sourceTs: p.sourceTs, ingestTs });
+      used += n;
     }
     i = nl + 1;
   }

@@ -43,7 +43,7 @@ export class SyslogReceiver extends SocketReceiver {
       onCrash: (err) => this.crashed(err),
       message: (d, remote) => {
         c.bytes += d.length;
-        if (this.pipeline.full) {
+        if (this.pipeline.overflowing) {
           c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);
           return;
         }

@@ -8,7 +8,7 @@
 
 import type { Rfc3164Context } from "../../parse/rfc3164.ts";
 import { parseSyslog } from "../../parse/syslog.ts";
-import { emptySyslogMessage, FACILITY_NAMES, SEVERITY_NAMES, SMALL_INTS } from "../../parse/syslog-message.ts";
+import { emptySyslogMessage, FACILITY_NAMES, SEVERITY_NAMES, SMALL_INTS, type SdParam } from "../../parse/syslog-message.ts";
 import type { ReceiverCounters } from "../../pipeline/counters.ts";
 import type { IngestPipeline } from "../../pipeline/pipeline.ts";
 
@@ -22,6 +22,8 @@ export class SyslogRecords {
   private readonly m = emptySyslogMessage();
   private readonly ctx: Rfc3164Context;
   private ctxRefreshedAt = 0;
+  /** The `sd.<id>.<name>` key last built for each SD position, reused while id and name repeat. */
+  private readonly sdKeys: SdParam[] = [];
 
   constructor(
     private readonly receiver: string,
@@ -58,7 +60,7 @@ export class SyslogRecords {
     const sd = m.sd;
     for (let k = 0; k < sd.length; k++) {
       const p = sd[k]!;
-      const key = p.name === "" ? `sd.${p.id}` : `sd.${p.id}.${p.name}`;
+      const key = this.sdKey(k, p);
       const prev = attrs[key];
       attrs[key] = prev === undefined ? p.value : `${prev},${p.value}`;
     }
@@ -68,5 +70,14 @@ export class SyslogRecords {
     }
     if (extra) Object.assign(attrs, extra);
     return this.pipeline.push({ raw: buf.subarray(start, end), attrs, sourceTs: m.ts, ingestTs }, this.counters);
+  }
+
+  /** `sd.<id>.<name>` (`sd.<id>` for an element without params) for the SD param at position k. */
+  private sdKey(k: number, p: SdParam): string {
+    const c = this.sdKeys[k];
+    if (c !== undefined && c.id === p.id && c.name === p.name) return c.value;
+    const key = p.name === "" ? `sd.${p.id}` : `sd.${p.id}.${p.name}`;
+    this.sdKeys[k] = { id: p.id, name: p.name, value: key };
+    return key;
   }
 }

@@ -1,0 +1,24 @@
+/** NDJSON bodies -> records: raw texts (any Unicode, many blocks' worth) encode as TextEncoder would. */
+
+import { expect, test } from "bun:test";
+import fc from "fast-check";
+import { ndjsonRecords } from "./lines.ts";
+
+const ctx = { year: 2026, tzOffsetMinutes: 0 };
+const dec = new TextDecoder();
+
+test("property: each record's raw is the UTF-8 of its message (or line), in order, across blocks", () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.string({ maxLength: 30000 })), { maxLength: 30 }), (messages) => {
+      const body = new TextEncoder().encode(messages.map((m) => JSON.stringify({ message: m, n: 1 })).join("\n"));
+      const records = ndjsonRecords(body, { receiver: "r" }, 5, ctx);
+      expect(records.map((r) => [dec.decode(r.raw), r.attrs])).toEqual(messages.map((m) => [new TextDecoder().decode(new TextEncoder().encode(m)), { receiver: "r", n: "1" }]));
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test("a line that is not JSON keeps its bytes as raw beside the parsed ones", () => {
+  const body = Buffer.from('{"msg":"héllo"}\r\nnot json ü\n\n{"log":"x"}');
+  expect(ndjsonRecords(body, {}, 5, ctx).map((r) => [dec.decode(r.raw), r.attrs.parse_error ?? ""])).toEqual([["héllo", ""], ["not json ü", "invalid JSON"], ["x", ""]]);
+});
