@@ -6,6 +6,7 @@
  * ("walker"), which stays the definition.
  */
 
+import { copyBytes } from "../core/bytes/copy.ts";
 import { sinkPair, type PairSink } from "./msgkv-builder.ts";
 import { FieldRanges, isDigit, isSpace, wordEnd } from "./seal-bytes.ts";
 import { FACILITIES, SEVERITIES } from "./syslog-fields.ts";
@@ -169,7 +170,7 @@ export class SyslogPairReader {
 
   /** Reports key=src[from, to) (lowercased) to the sink; false once the sink is full. */
   private emit(sink: PairSink, key: Uint8Array, src: Uint8Array, from: number, to: number): boolean {
-    sink.scratch.set(key, 0);
+    copyBytes(sink.scratch, 0, key, 0, key.length);
     return sinkPair(sink, key.length, src, from, to);
   }
 }

@@ -9,6 +9,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { copyBytes } from "../core/bytes/copy.ts";
 import { ByteWriter } from "../core/bytes/growable.ts";
 import { encodePostings } from "./postings.ts";
 import type { TermIndexInput } from "./term-writer.ts";
@@ -97,7 +98,7 @@ export class TermTable {
     const id = this.size++;
     this.ensureTerms(this.size, end - start);
     const at = this.starts[id]!;
-    this.arena.set(buf.subarray(start, end), at);
+    copyBytes(this.arena, at, buf, start, end);
     this.starts[id + 1] = at + end - start;
     this.hashes[id] = h;
     this.lastRecord[id] = -1;

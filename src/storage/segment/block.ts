@@ -36,17 +36,27 @@ export class BlockEncoder {
   private readonly scratch = new ByteWriter(256);
   private lastView: Uint8Array | undefined;
   private lastViewIndex = -1;
+  /** Payload bytes not yet copied: pendingData[pendingStart, pendingEnd), records back to back. */
+  private pendingData: Uint8Array | undefined;
+  private pendingStart = 0;
+  private pendingEnd = 0;
 
   /** Raw payload bytes collected so far. */
   get dataBytes(): number {
-    return this.data.length;
+    return this.data.length + this.pendingEnd - this.pendingStart;
   }
 
   /** Adds record `i` of `batch` (batch-relative index). */
   add(batch: RecordBatch, i: number): void {
     const start = batch.rawOffsets[i]!;
     const end = batch.rawOffsets[i + 1]!;
-    this.data.bytes(batch.data, start, end);
+    // Adjacent payloads are copied as one range (one native copy per run, not per record).
+    if (batch.data !== this.pendingData || start !== this.pendingEnd) {
+      this.flushPending();
+      this.pendingData = batch.data;
+      this.pendingStart = start;
+    }
+    this.pendingEnd = end;
     this.lengths.push(end - start);
     this.writeTs.push(batch.writeTs[i]!);
     this.ingestTs.push(batch.ingestTs[i]!);
@@ -97,8 +107,15 @@ export class BlockEncoder {
     return true;
   }
 
+  private flushPending(): void {
+    if (this.pendingData !== undefined) this.data.bytes(this.pendingData, this.pendingStart, this.pendingEnd);
+    this.pendingData = undefined;
+    this.pendingStart = this.pendingEnd = 0;
+  }
+
   /** Encodes the collected records as one block body. */
   encode(): Uint8Array {
+    this.flushPending();
     const n = this.count;
     const cols = new ByteWriter(n * 8 + this.maps.length + 64);
     for (let i = 0; i < n; i++) cols.varint(this.lengths[i]!);
@@ -127,6 +144,8 @@ export class BlockEncoder {
   reset(): void {
     this.count = 0;
     this.data.reset();
+    this.pendingData = undefined;
+    this.pendingStart = this.pendingEnd = 0;
     this.lengths.length = 0;
     this.writeTs.length = 0;
     this.ingestTs.length = 0;
