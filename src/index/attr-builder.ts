@@ -71,6 +71,7 @@ export class AttrIndexBuilder implements SectionBuilder {
       this.values.build(VALUES_INDEX, this.values.sortedIds()),
       this.pairs.build(PAIRS_INDEX, this.pairs.sortedIds()),
     ];
+    for (const t of [this.keys, this.values, this.pairs]) t.release();
     return { bytes: encodeTermSection("complete", built, { blockBytes: this.blockBytes }), status: "complete" };
   }
 

@@ -171,6 +171,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     });
     // The overflowed keys with their (exact) key postings.
     built.push(this.keys.build(OVERFLOW_INDEX, this.keys.sortedIds().filter((kid) => this.overflowed[kid] === 1)));
+    for (const t of [this.keys, this.values, this.pairs]) t.release();
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
   }

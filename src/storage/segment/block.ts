@@ -34,6 +34,9 @@ export class BlockEncoder {
   private readonly byCrc = new Map<number, number[]>();
   private readonly byObject = new Map<Attrs, number>();
   private readonly scratch = new ByteWriter(256);
+  /** Column bytes and the body of the last encode(), reused from block to block. */
+  private readonly cols = new ByteWriter(1 << 16);
+  private bodyBuf = new Uint8Array(0);
   private lastView: Uint8Array | undefined;
   private lastViewIndex = -1;
   /** Payload bytes not yet copied: pendingData[pendingStart, pendingEnd), records back to back. */
@@ -107,17 +110,26 @@ export class BlockEncoder {
     return true;
   }
 
+  /** Copies the payloads still viewed in the current batch: call before its buffers are reused. */
+  endBatch(): void {
+    this.flushPending();
+  }
+
   private flushPending(): void {
     if (this.pendingData !== undefined) this.data.bytes(this.pendingData, this.pendingStart, this.pendingEnd);
     this.pendingData = undefined;
     this.pendingStart = this.pendingEnd = 0;
   }
 
-  /** Encodes the collected records as one block body. */
+  /**
+   * Encodes the collected records as one block body: a view of a buffer this encoder reuses,
+   * valid until the next encode() (a seal compresses and writes each body before the next).
+   */
   encode(): Uint8Array {
     this.flushPending();
     const n = this.count;
-    const cols = new ByteWriter(n * 8 + this.maps.length + 64);
+    const cols = this.cols;
+    cols.reset();
     for (let i = 0; i < n; i++) cols.varint(this.lengths[i]!);
     encodeTsColumn(this.writeTs, n, cols);
     encodeTsColumn(this.ingestTs, n, cols, this.writeTs);
@@ -131,7 +143,9 @@ export class BlockEncoder {
     }
     cols.bytes(maps);
     for (let i = 0; i < n; i++) cols.varint(this.attrIndex[i]!);
-    const body = new Uint8Array(BLOCK_HEADER_SIZE + cols.length + this.data.length);
+    const size = BLOCK_HEADER_SIZE + cols.length + this.data.length;
+    if (this.bodyBuf.length < size) this.bodyBuf = new Uint8Array(Math.max(size, this.bodyBuf.length * 2));
+    const body = this.bodyBuf.subarray(0, size);
     const v = view(body);
     v.setUint32(0, n, true);
     v.setUint32(4, this.data.length, true);
