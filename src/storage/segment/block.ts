@@ -14,7 +14,7 @@ import { ColumnBatch, type AttrsColumn } from "../column-batch.ts";
 import type { RecordBatch } from "../types.ts";
 import { view } from "./format.ts";
 import { readVarint, readVarintsInto, skipVarints } from "../../core/bytes/varint.ts";
-import { decodeTsColumn, encodeTsColumn, MODE_REF, skipTsColumn } from "./ts-column.ts";
+import { decodeTsColumn, encodeTsColumn, refersToColumn, skipTsColumn } from "./ts-column.ts";
 
 /** count u32 │ dataLen u32 │ columnsLen u32. */
 export const BLOCK_HEADER_SIZE = 12;
@@ -228,7 +228,7 @@ class BlockColumns implements AttrsColumn {
     const at = this.layout().ts;
     const out = new Float64Array(this.count);
     // Framing checked the modes; only MODE_REF needs its reference column.
-    const needsRef = ref !== undefined && this.body[at[k]] === MODE_REF;
+    const needsRef = ref !== undefined && refersToColumn(this.body, at[k]);
     decodeTsColumn(this.body, at[k], at[k + 1]!, out, needsRef ? ref() : undefined);
     return out;
   }
