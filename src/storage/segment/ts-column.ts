@@ -69,25 +69,38 @@ export function encodeTsColumn(values: readonly number[], count: number, out: By
   if (monotone) [mode, best] = [MODE_DELTA, deltaCost];
   if (max <= MAX_ZIGZAG_TS && zigzagCost < best) [mode, best] = [MODE_ZIGZAG, zigzagCost];
   if (ref !== undefined && max <= MAX_ZIGZAG_TS && refMax <= MAX_ZIGZAG_TS && refCost < best) mode = MODE_REF;
-  const diff = (i: number): number =>
-    mode === MODE_BASE ? values[i]! - min : mode === MODE_REF ? ref![i]! - values[i]! : values[i]! - (i === 0 ? base : values[i - 1]!);
-  const k = scaleIndex(count, diff);
-  const scale = SCALES[k];
+  const d = differences(mode, values, count, base, min, ref);
+  const k = scaleIndex(d, count);
+  const scale = SCALES[k]!;
   out.u8(mode + MODE_SCALES * k);
   out.varint(mode === MODE_BASE ? min : mode === MODE_REF ? 0 : base);
-  for (let i = 0; i < count; i++) {
-    const d = diff(i) / scale;
-    out.varint(mode === MODE_DELTA || mode === MODE_BASE ? d : zigzag(d));
+  const zig = mode === MODE_ZIGZAG || mode === MODE_REF;
+  for (let i = 0; i < count; i++) out.varint(zig ? zigzag(d[i]! / scale) : d[i]! / scale);
+}
+
+/** Scratch of differences(), grown on demand (columns are encoded one at a time). */
+let diffScratch = new Float64Array(1024);
+
+/** What `mode` stores for each value before scaling and zigzag: from min, from ref, or from the previous value. */
+function differences(mode: number, values: readonly number[], count: number, base: number, min: number, ref: readonly number[] | undefined): Float64Array {
+  if (diffScratch.length < count) diffScratch = new Float64Array(Math.max(count, diffScratch.length * 2));
+  const d = diffScratch;
+  if (mode === MODE_BASE) for (let i = 0; i < count; i++) d[i] = values[i]! - min;
+  else if (mode === MODE_REF) for (let i = 0; i < count; i++) d[i] = ref![i]! - values[i]!;
+  else {
+    let prev = base;
+    for (let i = 0; i < count; i++) {
+      d[i] = values[i]! - prev;
+      prev = values[i]!;
+    }
   }
+  return d;
 }
 
 /** The largest scale index whose divisor divides every difference (0 when none does). */
-function scaleIndex(count: number, diff: (i: number) => number): number {
+function scaleIndex(d: Float64Array, count: number): number {
   let k = SCALES.length - 1;
-  for (let i = 0; i < count && k > 0; i++) {
-    const d = diff(i);
-    while (k > 0 && d % SCALES[k]! !== 0) k--;
-  }
+  for (let i = 0; i < count && k > 0; i++) while (k > 0 && d[i]! % SCALES[k]! !== 0) k--;
   return k;
 }
 
