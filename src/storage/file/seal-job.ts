@@ -60,7 +60,7 @@ function readEntries(path: string, records: number): EntryColumns {
       done += n;
     }
     decodeHeader(path, buf, "entries");
-    return EntryColumns.fromBytes(buf.subarray(HEADER_BYTES), records);
+    return EntryColumns.view(buf.subarray(HEADER_BYTES));
   } finally {
     closeSync(fd);
   }
