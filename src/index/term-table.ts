@@ -141,16 +141,24 @@ export class TermTable {
     return this.starts[id + 1]! - this.starts[id]!;
   }
 
-  /** Term ids sorted ascending by their bytes. */
+  /**
+   * Term ids sorted ascending by their bytes: the terms as latin1 strings (one char per byte,
+   * so string order is byte order) sorted natively, then mapped back to ids — a comparator
+   * sort of the ids cost several times more at seal.
+   */
   sortedIds(): number[] {
     const keys: string[] = new Array(this.size);
-    const ids: number[] = new Array(this.size);
+    const idOf = new Map<string, number>();
     const buf = Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arena.length);
     for (let i = 0; i < this.size; i++) {
-      keys[i] = buf.toString("latin1", this.starts[i], this.starts[i + 1]);
-      ids[i] = i;
+      const k = buf.toString("latin1", this.starts[i], this.starts[i + 1]);
+      keys[i] = k;
+      idOf.set(k, i);
     }
-    return ids.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    keys.sort();
+    const ids: number[] = new Array(this.size);
+    for (let i = 0; i < keys.length; i++) ids[i] = idOf.get(keys[i]!)!;
+    return ids;
   }
 
   /** Encodes the terms of `ids` (sorted by bytes) with their posting lists. */
