@@ -13,11 +13,9 @@ import type { RecordRef } from "../core/record.ts";
 import type { ImportSink } from "../ingest/import/import-files.ts";
 import type { ChunkStore } from "../storage/types.ts";
 import { localTarget, type ConfigTarget } from "./config-target.ts";
-import { remoteTarget } from "./config-remote.ts";
-import { remoteSink } from "./import-remote.ts";
 import { storeDir } from "./paths.ts";
 import type { ClientCredentials } from "../api/transports.ts";
-import { serverLink } from "./server-client.ts";
+import { runningServer } from "./server/server-info.ts";
 import { openStore } from "./stores.ts";
 
 /** Author of the config versions an import creates. */
@@ -45,8 +43,11 @@ export interface ImportTarget {
 /** The import target for `store` of `dataDir` (see the file header); `creds` for a server that asks. */
 export async function importTarget(dataDir: string, store: string, creds: ClientCredentials = {}): Promise<ImportTarget> {
   storeDir(dataDir, store); // rejects a bad name before anything is written
-  const link = await serverLink(dataDir, undefined, creds);
+  // The Connect client and the generated services (~20 MB resident once loaded) are loaded only
+  // when a server holds the data directory: a local import never needs them.
+  const link = runningServer(dataDir) ? await (await import("./server-client.ts")).serverLink(dataDir, undefined, creds) : undefined;
   if (link) {
+    const [{ remoteTarget }, { remoteSink }] = await Promise.all([import("./config-remote.ts"), import("./import-remote.ts")]);
     const { added } = await ensureStore(remoteTarget(link.transport, link.where), store);
     return { sink: remoteSink(link, store), via: "server", where: link.where, addedStore: added, close: async () => {} };
   }

@@ -82,6 +82,7 @@ export class AttrIndexBuilder implements SectionBuilder {
       this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => !this.unspelled.has(this.spellingKey[sid]!))),
       this.keys.build(UNSPELLED_INDEX, this.keys.sortedIds().filter((kid) => this.unspelled.has(kid))),
     ];
+    for (const t of [this.keys, this.values, this.pairs]) t.release();
     return { bytes: encodeTermSection("complete", built, { blockBytes: this.blockBytes }), status: "complete" };
   }
 

@@ -7,6 +7,7 @@
  * stays the definition.
  */
 
+import { copyBytes } from "../core/bytes/copy.ts";
 import { CLF_KEYS } from "./clf-fields.ts";
 import { sinkPair, type PairSink } from "./msgkv-builder.ts";
 import { FieldRanges, isDigit, isSpace, wordEnd } from "./seal-bytes.ts";
@@ -138,7 +139,7 @@ export class ClfPairReader {
       const from = this.fields.from[f]!;
       const to = this.fields.to[f]!;
       if (from < 0 || to === from || (to === from + 1 && data[from] === 0x2d)) continue;
-      sink.scratch.set(KEY_BYTES[f]!, 0);
+      copyBytes(sink.scratch, 0, KEY_BYTES[f]!, 0, KEY_BYTES[f]!.length);
       if (!sinkPair(sink, KEY_BYTES[f]!.length, data, from, to)) return;
     }
   }

@@ -9,6 +9,7 @@
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
+import { copyBytes } from "../core/bytes/copy.ts";
 import { JSON_MAX_DEPTH, JSON_MAX_FIELDS } from "./json-fields.ts";
 import { KV_MAX_LEN } from "./kv-extract.ts";
 import { sinkPair, type PairSink } from "./msgkv-builder.ts";
@@ -83,7 +84,7 @@ export class JsonPairReader {
   private report(sink: PairSink): void {
     for (let i = 0; i < this.leaves; i++) {
       const kl = this.leafKeyLength[i]!;
-      sink.scratch.set(this.leafKeys.subarray(i * KV_MAX_LEN, i * KV_MAX_LEN + kl), 0);
+      copyBytes(sink.scratch, 0, this.leafKeys, i * KV_MAX_LEN, i * KV_MAX_LEN + kl);
       if (!sinkPair(sink, kl, this.data, this.leafStart[i]!, this.leafEnd[i]!)) return;
     }
   }
@@ -171,7 +172,7 @@ export class JsonPairReader {
     }
     if (this.leaves >= JSON_MAX_FIELDS) throw UNSUPPORTED;
     const i = this.leaves++;
-    this.leafKeys.set(this.path.subarray(0, pathLength), i * KV_MAX_LEN);
+    copyBytes(this.leafKeys, i * KV_MAX_LEN, this.path, 0, pathLength);
     this.leafKeyLength[i] = pathLength;
     this.leafStart[i] = from;
     this.leafEnd[i] = to;

@@ -14,6 +14,7 @@
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
+import { copyBytes } from "../core/bytes/copy.ts";
 import type { RecordBatch, SectionBuilder, SectionStatus } from "../storage/types.ts";
 import { KvScanner, KV_MAX_LEN } from "./kv-extract.ts";
 import { admitByBudget, type KvTermKind } from "./msgkv-budget.ts";
@@ -84,7 +85,7 @@ export const kvPairs: RecordPairs = (data, start, end, sink) => {
   sc.reset(data, start, end);
   while (sc.next()) {
     const kl = sc.keyLength;
-    s.set(sc.key.subarray(0, kl), 0);
+    copyBytes(s, 0, sc.key, 0, kl);
     s[kl] = 0;
     let e = kl + 1;
     let differs = 0;
@@ -117,6 +118,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private overflowCount = 0;
   /** Pair id -> key id. */
   private pairKey: Uint32Array = new Uint32Array(1024);
+  /** Pair id -> value id. */
+  private pairValue: Uint32Array = new Uint32Array(1024);
   private capped = false;
   private droppedFields = false;
   /** key NUL value, lowercased (PairSink). */
@@ -202,33 +205,47 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     const spelled = (kid: number) => this.overflowed[kid] === 0 && this.unspelled[kid] === 0;
     built.push(this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => spelled(this.spellingKey[sid]!))));
     built.push(this.keys.build(UNSPELLED_INDEX, keyIds.filter((kid) => this.unspelled[kid] === 1)));
+    for (const t of [this.keys, this.values, this.pairs, this.spellings]) t.release();
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
   }
 
-  /** Records the pair in scratch (key = [0, kl), value = [kl+1, end)); false when a cap hits. */
+  /**
+   * Records the pair in scratch (key = [0, kl), value = [kl+1, end)) and its spelling when
+   * `asWritten` is given; false when a cap hits. A pair seen before costs one hash lookup: its
+   * key and value ids are kept by pair id.
+   */
   private visit(kl: number, end: number, asWritten: Uint8Array | undefined, at: number): boolean {
     const s = this.scratch;
     let pid = this.pairs.find(s, 0, end);
     if (pid >= 0 && this.pairs.inCurrentRecord(pid)) return true;
     if (this.pairs.size >= MAX_TOTAL_ENTRIES) return false;
+    if (pid >= 0) {
+      const seenKid = this.pairKey[pid]!;
+      this.keys.addId(seenKid);
+      this.pairs.addId(pid);
+      this.values.addId(this.pairValue[pid]!);
+      if (asWritten !== undefined) this.spell(seenKid, kl, end, asWritten, at);
+      return true;
+    }
     let kid = this.keys.find(s, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return false;
     if (kid < 0) kid = this.keys.intern(s, 0, kl);
     this.keys.addId(kid);
-    if (pid < 0 && this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) {
+    if (this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) {
       if (this.overflowed[kid] === 0) this.overflowCount++;
       this.overflowed[kid] = 1; // its key postings stay exact; its pairs and values are not kept
       return true;
     }
-    if (pid < 0) {
-      pid = this.pairs.intern(s, 0, end);
-      if (pid >= this.pairKey.length) this.pairKey = grow(this.pairKey);
-      this.pairKey[pid] = kid;
-      this.valuesPerKey[kid]++;
+    pid = this.pairs.intern(s, 0, end);
+    if (pid >= this.pairKey.length) {
+      this.pairKey = grow(this.pairKey);
+      this.pairValue = grow(this.pairValue);
     }
+    this.pairKey[pid] = kid;
+    this.pairValue[pid] = this.values.add(s, kl + 1, end);
+    this.valuesPerKey[kid]++;
     this.pairs.addId(pid);
-    this.values.add(s, kl + 1, end);
     if (asWritten !== undefined) this.spell(kid, kl, end, asWritten, at);
     return true;
   }

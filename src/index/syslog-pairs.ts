@@ -6,6 +6,7 @@
  * ("walker"), which stays the definition.
  */
 
+import { copyBytes } from "../core/bytes/copy.ts";
 import { sinkPair, type PairSink } from "./msgkv-builder.ts";
 import { FieldRanges, isDigit, isSpace, wordEnd } from "./seal-bytes.ts";
 import { FACILITIES, SEVERITIES } from "./syslog-fields.ts";
@@ -121,27 +122,39 @@ export class SyslogPairReader {
 
   /** Past `Mmm dd hh:mm:ss` or `dddd-dd-ddThh:mm:ss[.d+](Z|[+-]dd[:]dd)` at p, or -1. */
   private date(p: number): number {
-    const at = (i: number): number => this.at(p + i);
-    const dig = (i: number) => isDigit(this.at(p + i));
-    const upper = at(0) >= 0x41 && at(0) <= 0x5a;
-    if (upper) {
-      const lower = (i: number) => at(i) >= 0x61 && at(i) <= 0x7a;
-      const ok = lower(1) && lower(2) && at(3) === SPACE && (at(4) === SPACE || dig(4)) && dig(5) && at(6) === SPACE && dig(7) && dig(8) && at(9) === 0x3a && dig(10) && dig(11) && at(12) === 0x3a && dig(13) && dig(14);
+    const c0 = this.at(p);
+    if (c0 >= 0x41 && c0 <= 0x5a) {
+      const ok =
+        this.lowerAt(p + 1) && this.lowerAt(p + 2) && this.at(p + 3) === SPACE && (this.at(p + 4) === SPACE || this.digitAt(p + 4)) && this.digitAt(p + 5) &&
+        this.at(p + 6) === SPACE && this.digitAt(p + 7) && this.digitAt(p + 8) && this.at(p + 9) === 0x3a && this.digitAt(p + 10) && this.digitAt(p + 11) &&
+        this.at(p + 12) === 0x3a && this.digitAt(p + 13) && this.digitAt(p + 14);
       return ok ? p + 15 : -1;
     }
-    const ok = dig(0) && dig(1) && dig(2) && dig(3) && at(4) === 0x2d && dig(5) && dig(6) && at(7) === 0x2d && dig(8) && dig(9) && at(10) === 0x54 && dig(11) && dig(12) && at(13) === 0x3a && dig(14) && dig(15) && at(16) === 0x3a && dig(17) && dig(18);
+    const ok =
+      this.digitAt(p) && this.digitAt(p + 1) && this.digitAt(p + 2) && this.digitAt(p + 3) && this.at(p + 4) === 0x2d && this.digitAt(p + 5) && this.digitAt(p + 6) &&
+      this.at(p + 7) === 0x2d && this.digitAt(p + 8) && this.digitAt(p + 9) && this.at(p + 10) === 0x54 && this.digitAt(p + 11) && this.digitAt(p + 12) &&
+      this.at(p + 13) === 0x3a && this.digitAt(p + 14) && this.digitAt(p + 15) && this.at(p + 16) === 0x3a && this.digitAt(p + 17) && this.digitAt(p + 18);
     if (!ok) return -1;
-    let i = 19;
-    if (at(i) === 0x2e && dig(i + 1)) {
+    let i = p + 19;
+    if (this.at(i) === 0x2e && this.digitAt(i + 1)) {
       i++;
-      while (dig(i)) i++;
+      while (this.digitAt(i)) i++;
     }
-    if (at(i) === 0x5a) return p + i + 1;
-    if (at(i) !== 0x2b && at(i) !== 0x2d) return -1;
-    if (!dig(i + 1) || !dig(i + 2)) return -1;
+    if (this.at(i) === 0x5a) return i + 1;
+    if (this.at(i) !== 0x2b && this.at(i) !== 0x2d) return -1;
+    if (!this.digitAt(i + 1) || !this.digitAt(i + 2)) return -1;
     i += 3;
-    if (at(i) === 0x3a) i++;
-    return dig(i) && dig(i + 1) ? p + i + 2 : -1;
+    if (this.at(i) === 0x3a) i++;
+    return this.digitAt(i) && this.digitAt(i + 1) ? i + 2 : -1;
+  }
+
+  private digitAt(i: number): boolean {
+    return isDigit(this.at(i));
+  }
+
+  private lowerAt(i: number): boolean {
+    const c = this.at(i);
+    return c >= 0x61 && c <= 0x7a;
   }
 
 
@@ -169,7 +182,7 @@ export class SyslogPairReader {
 
   /** Reports key=src[from, to) (lowercased) to the sink; false once the sink is full. */
   private emit(sink: PairSink, key: Uint8Array, src: Uint8Array, from: number, to: number): boolean {
-    sink.scratch.set(key, 0);
+    copyBytes(sink.scratch, 0, key, 0, key.length);
     return sinkPair(sink, key.length, src, from, to);
   }
 }

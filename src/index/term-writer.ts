@@ -35,7 +35,10 @@ export interface TermSectionOptions {
 export function encodeTermSection(status: TermSectionStatus, indexes: readonly TermIndexInput[], options: TermSectionOptions = {}): Uint8Array {
   const target = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   checkBlockBytes(target);
-  const data = new ByteWriter(1 << 16);
+  // Sized for the uncompressed input (blocks compress to less): no doubling garbage at seal.
+  let estimate = 1 << 12;
+  for (const x of indexes) estimate += x.terms.length + x.postings.length + 8 * x.count;
+  const data = new ByteWriter(estimate);
   const body = new BlockBodyWriter();
   const entries: IndexEntry[] = indexes.map((x) => {
     const start = data.length;

@@ -35,6 +35,8 @@ export class TokenIndexBuilder implements SectionBuilder {
 
   finish(): { bytes: Uint8Array; status: "complete" } {
     const t = this.table;
-    return { bytes: encodeTermSection("complete", [t.build(TOKEN_INDEX, t.sortedIds())], { blockBytes: this.blockBytes }), status: "complete" };
+    const built = t.build(TOKEN_INDEX, t.sortedIds());
+    t.release();
+    return { bytes: encodeTermSection("complete", [built], { blockBytes: this.blockBytes }), status: "complete" };
   }
 }

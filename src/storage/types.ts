@@ -224,6 +224,10 @@ export interface ChunkStore extends ChunkSource {
  */
 export interface SectionBuilder {
   readonly name: string;
+  /**
+   * Takes the batch's records into the section. The seal reuses a batch's buffers for the next
+   * batch once add returns: copy what must outlive the call, keep no view of `batch`.
+   */
   add(batch: RecordBatch): void;
   /**
    * "capped": the builder stopped early by a hard limit; "lossy": a budget dropped entries. Both

@@ -3,6 +3,7 @@
  * take the filled prefix. Amortised doubling; no per-value allocation.
  */
 
+import { copyBytes } from "./copy.ts";
 import { varintSize, writeVarint } from "./varint.ts";
 
 export class ByteWriter {
@@ -30,8 +31,7 @@ export class ByteWriter {
   bytes(src: Uint8Array, start = 0, end = src.length): void {
     const n = end - start;
     this.ensure(n);
-    this.buf.set(src.subarray(start, end), this.length);
-    this.length += n;
+    this.length = copyBytes(this.buf, this.length, src, start, end);
   }
 
   u8(v: number): void {

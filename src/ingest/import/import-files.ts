@@ -16,6 +16,7 @@ import { type ImportBatch, type LineCounts, RecordBatcher } from "./batcher.ts";
 import { LineSplitter } from "../../core/lines.ts";
 import { importTimestampContext } from "./defaults.ts";
 import { openSource } from "./sources.ts";
+import { GcPacer } from "../../core/gc-pacer.ts";
 
 /** Progress callbacks are spaced at least this far apart (clock µs), plus one per file end. */
 export const PROGRESS_EVERY_MICROS = 100_000;
@@ -168,12 +169,14 @@ export async function importFiles(sink: ImportSink, files: string[], options: Im
         fileDone,
       });
     };
+    const gc = new GcPacer();
     for await (const chunk of untilAborted(source.chunks, options.signal)) {
       if (options.signal?.aborted) break;
       inputBytes += chunk.length;
       batcher.ingestTs = clock();
       splitter.push(chunk, batcher);
       while (batcher.ready.length > 0) await out.add(fileIndex, batcher.ready.shift()!);
+      gc.tick();
       report(false);
     }
     stopped = options.signal?.aborted === true;

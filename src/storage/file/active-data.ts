@@ -46,8 +46,13 @@ export class ActiveData {
     };
   }
 
-  /** Records [from, to) in batches bounded by BATCH_MAX_RECORDS and BATCH_MAX_RAW_BYTES. */
-  *batches(from: number, to: number): Iterable<RecordBatch> {
+  /**
+   * Records [from, to) in batches bounded by BATCH_MAX_RECORDS and BATCH_MAX_RAW_BYTES. With
+   * `reuse`, every batch is read into the same buffers (no garbage per batch: a seal's reads
+   * would otherwise pile up ~1 MiB per batch until the next GC), so a batch is valid only until
+   * the next one is taken.
+   */
+  *batches(from: number, to: number, reuse?: BatchBuffers): Iterable<RecordBatch> {
     let i = from;
     while (i < to) {
       const e = this.entries();
@@ -55,7 +60,7 @@ export class ActiveData {
       const limit = Math.min(to, i + BATCH_MAX_RECORDS);
       let j = i + 1;
       while (j < limit && e.rawEnd(j) - base <= BATCH_MAX_RAW_BYTES) j++;
-      yield this.batch(e, i, j);
+      yield this.batch(e, i, j, reuse);
       i = j;
     }
   }
@@ -68,17 +73,18 @@ export class ActiveData {
     this.attrFd = -1;
   }
 
-  private batch(e: EntryColumns, from: number, to: number): RecordBatch {
+  private batch(e: EntryColumns, from: number, to: number, reuse: BatchBuffers | undefined): RecordBatch {
     const n = to - from;
     const rawBase = e.rawStart(from);
     const attrBase = e.attrStart(from);
-    const data = this.read(this.rawFd, RAW_FILE, rawBase, e.rawEnd(to - 1));
-    const attrBuf = this.read(this.attrFd, ATTRS_FILE, attrBase, e.attrEnd(to - 1));
-    const rawOffsets = new Uint32Array(n + 1);
-    const attrOffsets = new Uint32Array(n + 1);
-    const writeTs = new Float64Array(n);
-    const ingestTs = new Float64Array(n);
-    const sourceTs = new Float64Array(n);
+    const b = reuse ?? FRESH;
+    const data = this.read(this.rawFd, RAW_FILE, rawBase, e.rawEnd(to - 1), b.bytes(0, e.rawEnd(to - 1) - rawBase));
+    const attrBuf = this.read(this.attrFd, ATTRS_FILE, attrBase, e.attrEnd(to - 1), b.bytes(1, e.attrEnd(to - 1) - attrBase));
+    const rawOffsets = b.offsets(0, n + 1);
+    const attrOffsets = b.offsets(1, n + 1);
+    const writeTs = b.times(0, n);
+    const ingestTs = b.times(1, n);
+    const sourceTs = b.times(2, n);
     const f64 = e.f64;
     const u32 = e.u32;
     for (let k = 0; k < n; k++) {
@@ -93,8 +99,8 @@ export class ActiveData {
     return new ColumnBatch(from, n, data, rawOffsets, writeTs, ingestTs, sourceTs, new EncodedAttrs(attrBuf, attrOffsets));
   }
 
-  private read(fd: number, name: string, start: number, end: number): Uint8Array {
-    const out = new Uint8Array(end - start);
+  private read(fd: number, name: string, start: number, end: number, into?: Uint8Array): Uint8Array {
+    const out = into ?? new Uint8Array(end - start);
     let done = 0;
     while (done < out.length) {
       const n = readSync(fd, out, done, out.length - done, HEADER_BYTES + start + done);
@@ -103,4 +109,48 @@ export class ActiveData {
     }
     return out;
   }
+}
+
+/** Where a batch's columns are read into: `n` entries each, offset columns starting with 0. */
+interface BatchColumns {
+  bytes(k: 0 | 1, n: number): Uint8Array;
+  offsets(k: 0 | 1, n: number): Uint32Array;
+  times(k: 0 | 1 | 2, n: number): Float64Array;
+}
+
+/** New exact-size columns per batch (batches that callers may keep). */
+const FRESH: BatchColumns = { bytes: (_, n) => new Uint8Array(n), offsets: (_, n) => new Uint32Array(n), times: (_, n) => new Float64Array(n) };
+
+/**
+ * Buffers that ActiveData.batches reads every batch into when asked to reuse them: two byte
+ * buffers (payloads, attrs), two offset and three timestamp columns, grown on demand. Each
+ * call hands out a fresh view (a new object) over the start of the buffer.
+ */
+export class BatchBuffers implements BatchColumns {
+  private readonly byteBufs = [new Uint8Array(0), new Uint8Array(0)];
+  private readonly offsetBufs = [new Uint32Array(0), new Uint32Array(0)];
+  private readonly timeBufs = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+
+  bytes(k: 0 | 1, n: number): Uint8Array {
+    if (this.byteBufs[k]!.length < n) this.byteBufs[k] = new Uint8Array(grown(n));
+    return this.byteBufs[k]!.subarray(0, n);
+  }
+
+  /** Zero-filled first entry (offset columns start at 0). */
+  offsets(k: 0 | 1, n: number): Uint32Array {
+    if (this.offsetBufs[k]!.length < n) this.offsetBufs[k] = new Uint32Array(grown(n));
+    const out = this.offsetBufs[k]!.subarray(0, n);
+    out[0] = 0;
+    return out;
+  }
+
+  times(k: 0 | 1 | 2, n: number): Float64Array {
+    if (this.timeBufs[k]!.length < n) this.timeBufs[k] = new Float64Array(grown(n));
+    return this.timeBufs[k]!.subarray(0, n);
+  }
+}
+
+/** Capacity for `n`: the next power of two (few regrowths, at most twice the need). */
+function grown(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(n, 1024)));
 }

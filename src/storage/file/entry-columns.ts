@@ -28,6 +28,20 @@ export class EntryColumns {
     return c;
   }
 
+  /**
+   * Columns viewing `region` (whole entries, starting 8-byte aligned) without a copy, for a
+   * reader that never appends: the seal job reads a chunk's entries this way (a copy was one
+   * more chunk-sized buffer alive in the seal worker, ~9 MiB per 32 MiB chunk).
+   */
+  static view(region: Uint8Array): EntryColumns {
+    if (region.byteOffset % 8 !== 0 || region.length % ENTRY_BYTES !== 0) throw new RangeError("entry region is not 8-byte aligned whole entries");
+    const c = new EntryColumns(0);
+    c.bytes = region;
+    c.f64 = new Float64Array(region.buffer, region.byteOffset, region.length / 8);
+    c.u32 = new Uint32Array(region.buffer, region.byteOffset, region.length / 4);
+    return c;
+  }
+
   /** Makes room for `n` entries in total. */
   ensure(n: number): void {
     if (n * ENTRY_BYTES <= this.bytes.length) return;

@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BATCH_MAX_RECORDS } from "../column-batch.ts";
 import { chunkStoreConformance, type TestStore } from "../conformance.suite.ts";
 import type { FileStore } from "./file-store.ts";
 import { openFileStore } from "./open-store.ts";
@@ -65,6 +66,19 @@ describe("file store with the worker sealer", () => {
       sealedAll: true,
       total: 400,
     });
+    await s.close();
+    await sealer.close();
+  });
+
+  test("a chunk of several read batches seals exactly (the seal reads every batch into the same buffers)", async () => {
+    using tmp = tempDir();
+    const sealer = new WorkerSealer(new URL("../../app/seal-worker.ts", import.meta.url).href);
+    const s = await openFileStore(tmp.path, { sealer });
+    const n = 3 * BATCH_MAX_RECORDS + 123; // four batches, one block: payloads span batch ends
+    for (let j = 0; j < n; j += 1000) await s.append(Array.from({ length: Math.min(1000, n - j) }, (_, i) => numbered(j + i)));
+    await s.seal();
+    await s.idle();
+    expect({ records: contents(s), chunks: s.chunks().map((m) => [m.state, m.records]) }).toEqual({ records: expected(0, n), chunks: [["sealed", n]] });
     await s.close();
     await sealer.close();
   });

