@@ -4,8 +4,9 @@
  * per record. The key and total-pair caps stop collection and write every index empty
  * with status "capped". The per-key value cap is applied per key instead of capping everything:
  * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
- * and is listed in the "overflow" index (its key=value lookups, and value lookups in general,
- * then need a scan). Otherwise the byte budget may drop entries, recorded as status "budget".
+ * and is listed in the "overflow" index (value lookups in general then need a scan; its
+ * key=value lookups too unless the key fits the spill budget, msgkv-spill.ts). Otherwise the byte
+ * budget may drop entries, recorded as status "budget".
  */
 
 import { ASCII_LOWER } from "../core/ascii.ts";
@@ -16,6 +17,7 @@ import type { TermSectionStatus } from "./format.ts";
 import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
+import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -91,6 +93,14 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private overflowCount = 0;
   /** Pair id -> key id. */
   private pairKey: Uint32Array = new Uint32Array(1024);
+  /** Pair id -> 1 for a pair first seen after its key overflowed (spilled: no value term). */
+  private pairSpilled: Uint8Array = new Uint8Array(1024);
+  /** Pairs interned while their key was under the value cap (what MAX_TOTAL_ENTRIES counts). */
+  private indexedPairs = 0;
+  private spilledPairs = 0;
+  /** Key id -> 1 once an overflowed key lost a pair (spill full, value too long): not spilled. */
+  private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
+  private rawBytes = 0;
   private capped = false;
   private droppedFields = false;
   /** key NUL value, lowercased (PairSink). */
@@ -113,6 +123,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
 
   add(batch: RecordBatch): void {
     const { data, rawOffsets } = batch;
+    this.rawBytes += rawOffsets[batch.count]! - rawOffsets[0]!;
     for (let i = 0; i < batch.count && !this.capped; i++) {
       const pos = batch.first + i;
       this.keys.startRecord(pos);
@@ -141,6 +152,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     this.keys.addId(kid);
     if (this.overflowed[kid] === 0) this.overflowCount++;
     this.overflowed[kid] = 1;
+    this.spillLost[kid] = 1;
   }
 
   /** PairSink: the record has fields the source could not report: the section is lossy. */
@@ -151,7 +163,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   finish(): { bytes: Uint8Array; status: SectionStatus } {
     if (this.capped) {
       const empty = new TermTable();
-      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
+      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
       return { bytes, status: "capped" };
     }
     const keepPair = (pid: number): boolean => this.overflowed[this.pairKey[pid]!] === 0;
@@ -166,8 +178,10 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       dropped ||= a.dropped;
       return table.build(name, a.ids);
     });
-    // The overflowed keys with their (exact) key postings.
-    built.push(this.keys.build(OVERFLOW_INDEX, this.keys.sortedIds().filter((kid) => this.overflowed[kid] === 1)));
+    // The overflowed keys with their (exact) key postings, then those whose pairs are spilled.
+    const keyIds = this.keys.sortedIds();
+    built.push(this.keys.build(OVERFLOW_INDEX, keyIds.filter((kid) => this.overflowed[kid] === 1)));
+    built.push(...this.buildSpill(keyIds));
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
   }
@@ -177,25 +191,64 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     const s = this.scratch;
     let pid = this.pairs.find(s, 0, end);
     if (pid >= 0 && this.pairs.inCurrentRecord(pid)) return true;
-    if (this.pairs.size >= MAX_TOTAL_ENTRIES) return false;
+    if (this.indexedPairs >= MAX_TOTAL_ENTRIES) return false;
     let kid = this.keys.find(s, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return false;
     if (kid < 0) kid = this.keys.intern(s, 0, kl);
     this.keys.addId(kid);
     if (pid < 0 && this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) {
       if (this.overflowed[kid] === 0) this.overflowCount++;
-      this.overflowed[kid] = 1; // its key postings stay exact; its pairs and values are not kept
-      return true;
+      this.overflowed[kid] = 1; // its key postings stay exact; its values are not kept, its pairs are spilled
+      return this.spill(kid, end);
     }
     if (pid < 0) {
-      pid = this.pairs.intern(s, 0, end);
-      if (pid >= this.pairKey.length) this.pairKey = grow(this.pairKey);
-      this.pairKey[pid] = kid;
+      pid = this.newPair(kid, end);
       this.valuesPerKey[kid]++;
+      this.indexedPairs++;
     }
     this.pairs.addId(pid);
-    this.values.add(s, kl + 1, end);
+    if (this.pairSpilled[pid] === 0) this.values.add(s, kl + 1, end);
     return true;
+  }
+
+  /** Interns the pair in scratch[0, end) of key `kid`. */
+  private newPair(kid: number, end: number): number {
+    const pid = this.pairs.intern(this.scratch, 0, end);
+    if (pid >= this.pairKey.length) {
+      this.pairKey = grow(this.pairKey);
+      const spilled = new Uint8Array(this.pairKey.length);
+      spilled.set(this.pairSpilled);
+      this.pairSpilled = spilled;
+    }
+    this.pairKey[pid] = kid;
+    return pid;
+  }
+
+  /** Keeps a new pair of overflowed key `kid` for the spill while there is room; always true. */
+  private spill(kid: number, end: number): boolean {
+    if (this.spillLost[kid] === 1) return true;
+    if (this.spilledPairs >= MAX_SPILLED_PAIRS) {
+      this.spillLost[kid] = 1;
+      return true;
+    }
+    const pid = this.newPair(kid, end);
+    this.pairSpilled[pid] = 1;
+    this.spilledPairs++;
+    this.pairs.addId(pid);
+    return true;
+  }
+
+  /** The spilled_keys and spilled_pairs indexes: the overflowed keys the spill budget admits. */
+  private buildSpill(keyIds: readonly number[]) {
+    const candidates = new Uint8Array(this.keys.size);
+    for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
+    const pairIds = this.pairs.sortedIds().filter((pid) => candidates[this.pairKey[pid]!] === 1);
+    const budget = Math.min(this.budget, this.rawBytes * SPILL_BUDGET_SHARE);
+    const admitted = admitSpilledKeys(this.pairs, pairIds, this.pairKey, candidates, (kid) => this.keys.termLength(kid), budget);
+    return [
+      this.keys.build(SPILLED_KEYS_INDEX, keyIds.filter((kid) => admitted[kid] === 1)),
+      this.pairs.build(SPILLED_PAIRS_INDEX, pairIds.filter((pid) => admitted[this.pairKey[pid]!] === 1)),
+    ];
   }
 
   /** Stops collection for good and releases what was collected. */
