@@ -17,7 +17,7 @@ import type { TermSectionStatus } from "./format.ts";
 import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
-import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -100,7 +100,11 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spilledPairs = 0;
   /** Key id -> 1 once an overflowed key lost a pair (spill full, value too long): not spilled. */
   private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
+  /** Key id -> running estimate of its spilled pairs' bytes. */
+  private spillCost = new Float64Array(MAX_UNIQUE_KEYS);
+  /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
   private rawBytes = 0;
+  private visits = 0;
   private capped = false;
   private droppedFields = false;
   /** key NUL value, lowercased (PairSink). */
@@ -123,19 +127,21 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
 
   add(batch: RecordBatch): void {
     const { data, rawOffsets } = batch;
-    this.rawBytes += rawOffsets[batch.count]! - rawOffsets[0]!;
     for (let i = 0; i < batch.count && !this.capped; i++) {
       const pos = batch.first + i;
       this.keys.startRecord(pos);
       this.values.startRecord(pos);
       this.pairs.startRecord(pos);
+      const before = this.visits;
       this.source(data, rawOffsets[i]!, rawOffsets[i + 1]!, this);
+      if (this.visits !== before) this.rawBytes += rawOffsets[i + 1]! - rawOffsets[i]!;
     }
   }
 
   /** PairSink: records the pair in scratch (key = [0, kl), value = [kl+1, end)); false once capped. */
   pair(kl: number, end: number): boolean {
     if (this.capped) return false;
+    this.visits++;
     if (!this.visit(kl, end)) {
       this.cap();
       return false;
@@ -146,6 +152,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   /** PairSink: key scratch[0, kl) has a value too long to index: its pairs are not kept. */
   overflowKey(kl: number): void {
     if (this.capped) return;
+    this.visits++;
     let kid = this.keys.find(this.scratch, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return this.cap();
     if (kid < 0) kid = this.keys.intern(this.scratch, 0, kl);
@@ -199,7 +206,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     if (pid < 0 && this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) {
       if (this.overflowed[kid] === 0) this.overflowCount++;
       this.overflowed[kid] = 1; // its key postings stay exact; its values are not kept, its pairs are spilled
-      return this.spill(kid, end);
+      return this.spill(kid, kl, end);
     }
     if (pid < 0) {
       pid = this.newPair(kid, end);
@@ -208,6 +215,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     }
     this.pairs.addId(pid);
     if (this.pairSpilled[pid] === 0) this.values.add(s, kl + 1, end);
+    else this.spillCost[kid] += SPILL_POSITION_COST;
     return true;
   }
 
@@ -225,9 +233,11 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   }
 
   /** Keeps a new pair of overflowed key `kid` for the spill while there is room; always true. */
-  private spill(kid: number, end: number): boolean {
+  private spill(kid: number, kl: number, end: number): boolean {
     if (this.spillLost[kid] === 1) return true;
-    if (this.spilledPairs >= MAX_SPILLED_PAIRS) {
+    this.spillCost[kid] += end - kl - 1 + SPILL_TERM_COST;
+    // A key far past the budget so far will not be admitted: stop collecting it (it scans).
+    if (this.spilledPairs >= MAX_SPILLED_PAIRS || this.spillCost[kid]! > 2 * this.spillBudget() + SPILL_SLACK) {
       this.spillLost[kid] = 1;
       return true;
     }
@@ -242,13 +252,17 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private buildSpill(keyIds: readonly number[]) {
     const candidates = new Uint8Array(this.keys.size);
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
-    const pairIds = this.pairs.sortedIds().filter((pid) => candidates[this.pairKey[pid]!] === 1);
-    const budget = Math.min(this.budget, this.rawBytes * SPILL_BUDGET_SHARE);
-    const admitted = admitSpilledKeys(this.pairs, pairIds, this.pairKey, candidates, (kid) => this.keys.termLength(kid), budget);
+    const sorted = this.pairs.sortedIds((pid) => candidates[this.pairKey[pid]!] === 1);
+    const admitted = admitSpilledKeys(this.pairs, sorted, this.pairKey, this.keys.size, this.spillBudget());
     return [
       this.keys.build(SPILLED_KEYS_INDEX, keyIds.filter((kid) => admitted[kid] === 1)),
-      this.pairs.build(SPILLED_PAIRS_INDEX, pairIds.filter((pid) => admitted[this.pairKey[pid]!] === 1)),
+      this.pairs.build(SPILLED_PAIRS_INDEX, sorted.filter((pid) => admitted[this.pairKey[pid]!] === 1)),
     ];
+  }
+
+  /** The spill budget for the raw bytes seen so far. */
+  private spillBudget(): number {
+    return Math.min(this.budget, this.rawBytes * SPILL_BUDGET_SHARE);
   }
 
   /** Stops collection for good and releases what was collected. */

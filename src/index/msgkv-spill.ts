@@ -3,7 +3,8 @@
  * overflowed key's pairs from its "pairs" index, so `user_id=42` on a key with thousands of
  * values used to scan. The builder keeps collecting those pairs (up to MAX_SPILLED_PAIRS
  * distinct ones per section) and, at finish, admits whole keys, cheapest first, while their
- * estimated bytes fit the spill budget: a share of the chunk's raw bytes (SPILL_BUDGET_SHARE),
+ * estimated bytes fit the spill budget: a share of the raw bytes of the chunk's records holding
+ * pairs of this section (SPILL_BUDGET_SHARE),
  * never more than the kv budget. An admitted key's pairs (all of them, exact) go to the
  * "spilled_pairs" index and the key to "spilled_keys"; the key stays listed in "overflow", so a
  * reader that does not know these indexes (older code) still scans it. A key not admitted, or
@@ -18,34 +19,41 @@ export const SPILLED_KEYS_INDEX = "spilled_keys";
 export const SPILLED_PAIRS_INDEX = "spilled_pairs";
 /** Distinct spilled pairs collected per section at most; past it new pairs' keys are not admitted. */
 export const MAX_SPILLED_PAIRS = 1_000_000;
-/** The spill budget as a share of the chunk's raw bytes (1/32: ~3%, e.g. 0.7 MB for a 22 MB chunk). */
-export const SPILL_BUDGET_SHARE = 1 / 32;
+/** The spill budget as a share of the raw bytes of the records holding pairs (1/16: ~6%). */
+export const SPILL_BUDGET_SHARE = 1 / 16;
+
+/** Estimated bytes of a spilled term besides its value bytes: varints and one position. */
+export const SPILL_TERM_COST = 5;
+/** Estimated bytes of each further position of a spilled term. */
+export const SPILL_POSITION_COST = 2;
+/**
+ * While collecting, a key stops being spilled once its running estimate (value bytes, no front
+ * coding) passes twice the budget for the raw bytes seen so far plus this slack (a chunk's first
+ * records would stop every key), so keys that cannot fit are not held.
+ */
+export const SPILL_SLACK = 64 * 1024;
 
 /**
- * Estimated stored bytes of spilled pair term `pid` of a key of `keyLength` bytes: its value
- * bytes, 4 bytes of varints, and its postings (one position ~3 bytes, else ~2 per position + 2).
- * Front coding and compression only make the stored size smaller.
+ * The keys admitted to the spill: cheapest first while the running total fits `budget`. `sorted`
+ * are the collected pairs of the candidate keys in byte order and `pairKey` maps a pair to its
+ * key id. A term costs its bytes past the prefix it shares with the previous term (front
+ * coding), SPILL_TERM_COST, and SPILL_POSITION_COST per further position; compression only
+ * makes the stored size smaller.
  */
-export function spillTermCost(pairs: TermTable, pid: number, keyLength: number): number {
-  const n = pairs.counts[pid]!;
-  return pairs.termLength(pid) - keyLength - 1 + 4 + (n === 1 ? 3 : 2 * n + 2);
-}
-
-/**
- * The keys admitted to the spill: among `candidates` (key ids whose every pair was collected),
- * cheapest first while the running total of their pairs' costs fits `budget`.
- * `pairIds` are the collected pairs with `pairKey` mapping each to its key id.
- */
-export function admitSpilledKeys(pairs: TermTable, pairIds: readonly number[], pairKey: Uint32Array, candidates: Uint8Array, keyLength: (kid: number) => number, budget: number): Uint8Array {
-  const cost = new Float64Array(candidates.length);
-  for (const pid of pairIds) {
+export function admitSpilledKeys(pairs: TermTable, sorted: readonly number[], pairKey: Uint32Array, keyCount: number, budget: number): Uint8Array {
+  const cost = new Float64Array(keyCount);
+  const seen = new Uint8Array(keyCount);
+  for (let i = 0; i < sorted.length; i++) {
+    const pid = sorted[i]!;
+    const shared = i === 0 ? 0 : pairs.sharedPrefix(sorted[i - 1]!, pid);
     const kid = pairKey[pid]!;
-    if (candidates[kid] === 1) cost[kid] += spillTermCost(pairs, pid, keyLength(kid));
+    seen[kid] = 1;
+    cost[kid] += pairs.termLength(pid) - shared + SPILL_TERM_COST + SPILL_POSITION_COST * (pairs.counts[pid]! - 1);
   }
   const keys: number[] = [];
-  for (let kid = 0; kid < candidates.length; kid++) if (candidates[kid] === 1) keys.push(kid);
+  for (let kid = 0; kid < keyCount; kid++) if (seen[kid] === 1) keys.push(kid);
   keys.sort((a, b) => cost[a]! - cost[b]! || a - b);
-  const admitted = new Uint8Array(candidates.length);
+  const admitted = new Uint8Array(keyCount);
   let total = 0;
   for (const kid of keys) {
     if (total + cost[kid]! > budget) break;

@@ -134,14 +134,25 @@ export class TermTable {
     return this.starts[id + 1]! - this.starts[id]!;
   }
 
-  /** Term ids sorted ascending by their bytes. */
-  sortedIds(): number[] {
+  /** Length of the prefix terms `a` and `b` share (what front coding saves). */
+  sharedPrefix(a: number, b: number): number {
+    const sa = this.starts[a]!;
+    const sb = this.starts[b]!;
+    const n = Math.min(this.starts[a + 1]! - sa, this.starts[b + 1]! - sb);
+    let i = 0;
+    while (i < n && this.arena[sa + i] === this.arena[sb + i]) i++;
+    return i;
+  }
+
+  /** Term ids sorted ascending by their bytes: all of them, or those `keep` accepts. */
+  sortedIds(keep?: (id: number) => boolean): number[] {
     const keys: string[] = new Array(this.size);
-    const ids: number[] = new Array(this.size);
+    const ids: number[] = [];
     const buf = Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arena.length);
     for (let i = 0; i < this.size; i++) {
+      if (keep !== undefined && !keep(i)) continue;
       keys[i] = buf.toString("latin1", this.starts[i], this.starts[i + 1]);
-      ids[i] = i;
+      ids.push(i);
     }
     return ids.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
   }
