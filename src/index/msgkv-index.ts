@@ -98,7 +98,14 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
       if (overflowed > 0) {
         const shown = await firstTerms(overflow!, topN);
         const more = overflowed > shown.length ? ", ..." : "";
-        warnings.push(`${overflowed} key(s) overflowed the per-key value cap, their pairs are not indexed: ${shown.join(", ")}${more}`);
+        warnings.push(`${overflowed} key(s) overflowed the per-key value cap, their values are not indexed: ${shown.join(", ")}${more}`);
+        const spilled = section.index(SPILLED_KEYS_INDEX);
+        const spilledCount = spilled?.termCount ?? 0;
+        if (spilledCount > 0) {
+          const kept = await firstTerms(spilled!, topN);
+          warnings.push(`${spilledCount} of them keep their pairs in the spill index (key=value lookups stay exact): ${kept.join(", ")}${spilledCount > kept.length ? ", ..." : ""}`);
+        }
+        if (spilledCount < overflowed) warnings.push(`${spilledCount === 0 ? "their" : "the others'"} pairs are not indexed (key=value lookups on them scan)`);
       }
       return {
         name: spec.name,

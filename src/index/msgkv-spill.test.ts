@@ -61,6 +61,11 @@ describe("spilled pairs of an overflowed key", () => {
     ]);
   });
 
+  test("statistics name the spilled keys", async () => {
+    const s = await section(records(N, 400));
+    expect((await msgkvIndex.stats(s, N, 5)).warnings).toEqual(["1 key(s) overflowed the per-key value cap, their values are not indexed: k", "1 of them keep their pairs in the spill index (key=value lookups stay exact): k"]);
+  });
+
   test("past the budget (a share of the chunk's raw bytes) the key scans", async () => {
     const s = await section(records(N, 8));
     expect((await answers(s, PROBES)).map(([k, r]) => (k === "runtime" ? r : k))).toEqual(["value_not_indexed", "value_not_indexed", "value_not_indexed", "value_not_indexed", "positions"]);
