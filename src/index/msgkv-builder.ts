@@ -17,7 +17,7 @@ import type { TermSectionStatus } from "./format.ts";
 import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
-import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -236,8 +236,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spill(kid: number, kl: number, end: number): boolean {
     if (this.spillLost[kid] === 1) return true;
     this.spillCost[kid] += end - kl - 1 + SPILL_TERM_COST;
-    // A key far past the budget so far will not be admitted: stop collecting it (it scans).
-    if (this.spilledPairs >= MAX_SPILLED_PAIRS || this.spillCost[kid]! > 2 * this.spillBudget() + SPILL_SLACK) {
+    // A key with long values, or far past the budget so far, will not be admitted: stop collecting it (it scans).
+    if (this.spilledPairs >= MAX_SPILLED_PAIRS || end - kl - 1 > SPILL_MAX_VALUE_BYTES || this.spillCost[kid]! > 2 * this.spillBudget() + SPILL_SLACK) {
       this.spillLost[kid] = 1;
       return true;
     }

@@ -5,7 +5,8 @@
  * distinct ones per section) and, at finish, admits whole keys, cheapest first, while their
  * estimated bytes fit the spill budget: a share of the raw bytes of the chunk's records holding
  * pairs of this section (SPILL_BUDGET_SHARE),
- * never more than the kv budget. An admitted key's pairs (all of them, exact) go to the
+ * never more than the kv budget; keys with values over SPILL_MAX_VALUE_BYTES are not collected.
+ * An admitted key's pairs (all of them, exact) go to the
  * "spilled_pairs" index and the key to "spilled_keys"; the key stays listed in "overflow", so a
  * reader that does not know these indexes (older code) still scans it. A key not admitted, or
  * one with a value too long to index, is answered by scanning as before.
@@ -22,6 +23,11 @@ export const MAX_SPILLED_PAIRS = 1_000_000;
 /** The spill budget as a share of the raw bytes of the records holding pairs (1/16: ~6%). */
 export const SPILL_BUDGET_SHARE = 1 / 16;
 
+/**
+ * A key with a value longer than this is not spilled (ids such as UUIDs and timestamps, unique per
+ * record, would cost more than the budget allows anyway; not collecting them keeps seals cheap).
+ */
+export const SPILL_MAX_VALUE_BYTES = 20;
 /** Estimated bytes of a spilled term besides its value bytes: varints and one position. */
 export const SPILL_TERM_COST = 5;
 /** Estimated bytes of each further position of a spilled term. */

@@ -97,7 +97,8 @@ export class TermTable {
     const id = this.size++;
     this.ensureTerms(this.size, end - start);
     const at = this.starts[id]!;
-    this.arena.set(buf.subarray(start, end), at);
+    const arena = this.arena;
+    for (let i = start, j = at; i < end; i++, j++) arena[j] = buf[i]!; // terms are short: cheaper than a subarray per term
     this.starts[id + 1] = at + end - start;
     this.hashes[id] = h;
     this.lastRecord[id] = -1;
