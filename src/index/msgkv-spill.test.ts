@@ -9,6 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { openBuilt, runBuilders, type TestRecord } from "./index-test-support.ts";
 import { MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder } from "./msgkv-builder.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
+import { SPILL_MAX_VALUE_BYTES } from "./msgkv-spill.ts";
 import { msgkvIndex } from "./msgkv-index.ts";
 import { FORMAT_FIELDS } from "./format-fields.ts";
 import { formatIndexType } from "./format-index.ts";
@@ -79,6 +80,13 @@ describe("spilled pairs of an overflowed key", () => {
       return (await answers(s, PROBES.slice(1, 2), json)).map(([k, r]) => (k === "runtime" ? r : r.length));
     };
     expect([await build(false), await build(true)]).toEqual([[positionsOf(VALUES - 1).length], ["value_not_indexed"]]);
+  });
+
+  test("a key with values over SPILL_MAX_VALUE_BYTES is not spilled", async () => {
+    const long = (i: number) => `v${i % VALUES}`.padEnd(SPILL_MAX_VALUE_BYTES + 1, "x");
+    const recs = Array.from({ length: N }, (_, i) => ({ raw: encoder.encode(`k=${long(i)} ${"x".repeat(400)}`), attrs: {} }));
+    const a = await msgkvIndex.probe(await section(recs), { kind: "kv", key: "k", value: long(VALUES - 1) });
+    expect(a.kind === "runtime" ? a.reason : a.kind).toEqual("value_not_indexed");
   });
 
   test("a section written before the spill (no spill indexes) scans the overflowed key", async () => {
