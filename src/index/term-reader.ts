@@ -174,14 +174,25 @@ class BlockTermIndex implements TermIndex {
     return held instanceof Promise ? held.then((read) => this.decodeList(read, listStart, listEnd)) : this.decodeList(held, listStart, listEnd);
   }
 
-  /** A list stored before its block: read, CRC-checked and decompressed. */
-  private async externalList(b: number, sc: ListRef): Promise<Uint32Array> {
+  /**
+   * A list stored before its block: read, CRC-checked, decompressed and decoded, then offered to
+   * the cache (kept from its second use: the long lists of common terms that repeated queries
+   * intersect, e.g. a comparison's failing values, are not read and decoded again each time).
+   */
+  private externalList(b: number, sc: ListRef): MaybePromise<Uint32Array> {
+    const key = `${this.ctx.key}${this.e.name}@${sc.listOffset}`;
+    return this.ctx.cache.get<Uint32Array>(key) ?? this.readExternalList(b, sc, key);
+  }
+
+  private async readExternalList(b: number, sc: ListRef, key: string): Promise<Uint32Array> {
     const crc = sc.listCrc; // `sc` may be a scanner that moves on while the read is awaited
     const stored = await readCounted(this.ctx, this.head.dataStart + sc.listOffset, sc.listLength);
     if (crc32(stored) !== crc) throw this.corrupt(`block ${b}: posting list checksum mismatch`);
     if (stored.length === 0) throw this.corrupt(`block ${b}: empty external list`);
     const raw = decodeStored(stored.subarray(1), stored[0]!, -1, `index "${this.e.name}" block ${b} list`);
-    return this.decodeList(raw, 0, raw.length);
+    const list = this.decodeList(raw, 0, raw.length);
+    this.ctx.cache.offer(key, list, list.byteLength);
+    return list;
   }
 
   private decodeList(buf: Uint8Array, start: number, end: number): Uint32Array {
