@@ -170,7 +170,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   finish(): { bytes: Uint8Array; status: SectionStatus } {
     if (this.capped) {
       const empty = new TermTable();
-      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
+      const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
       return { bytes, status: "capped" };
     }
     const keepPair = (pid: number): boolean => this.overflowed[this.pairKey[pid]!] === 0;
@@ -248,12 +248,13 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     return true;
   }
 
-  /** The spilled_keys and spilled_pairs indexes: the overflowed keys the spill budget admits. */
+  /** The spilled_keys and spilled_pairs indexes of the overflowed keys the spill budget admits (none when it admits none). */
   private buildSpill(keyIds: readonly number[]) {
     const candidates = new Uint8Array(this.keys.size);
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
     const sorted = this.pairs.sortedIds((pid) => candidates[this.pairKey[pid]!] === 1);
     const admitted = admitSpilledKeys(this.pairs, sorted, this.pairKey, this.keys.size, this.spillBudget());
+    if (admitted.indexOf(1) < 0) return []; // no spill indexes: read as "no key spilled"
     return [
       this.keys.build(SPILLED_KEYS_INDEX, keyIds.filter((kid) => admitted[kid] === 1)),
       this.pairs.build(SPILLED_PAIRS_INDEX, sorted.filter((pid) => admitted[this.pairKey[pid]!] === 1)),

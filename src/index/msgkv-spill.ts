@@ -7,7 +7,8 @@
  * pairs of this section (SPILL_BUDGET_SHARE),
  * never more than the kv budget; keys with values over SPILL_MAX_VALUE_BYTES are not collected.
  * An admitted key's pairs (all of them, exact) go to the
- * "spilled_pairs" index and the key to "spilled_keys"; the key stays listed in "overflow", so a
+ * "spilled_pairs" index and the key to "spilled_keys" (both written only when some key is
+ * admitted); the key stays listed in "overflow", so a
  * reader that does not know these indexes (older code) still scans it. A key not admitted, or
  * one with a value too long to index, is answered by scanning as before.
  */
