@@ -67,19 +67,24 @@ export const regexKind: PredicateKind<RegexPredicate> = {
     const fast = p.fast;
     if (fast === undefined) return markCandidates(m, p.needle, out, slow);
     if (m.rows !== undefined) {
-      // Only the candidates: each one's own text (the whole batch's would cost more).
+      // Only the candidates: each one's own text (the whole batch's would cost more). A native
+      // match is an RE2 match (ASCII only); without one, a record with a character RE2 folds
+      // onto a letter goes to re2js.
+      const { rows } = m;
       const offs = m.batch.rawOffsets;
-      for (const i of m.rows) {
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
         const rs = offs[i]! - m.base;
         const re = offs[i + 1]! - m.base;
         const text = m.recordLatin1(rs, re);
         fast.pattern.lastIndex = 0;
-        if (fast.foldLeads === undefined || !(fast.foldLeads.lastIndex = 0, fast.foldLeads.test(text))) out[i] = fast.pattern.test(text) ? 1 : 0;
-        else out[i] = slow(rs, re) ? 1 : 0;
+        if (fast.pattern.test(text)) out[i] = 1;
+        else if (fast.foldLeads !== undefined && ((fast.foldLeads.lastIndex = 0), fast.foldLeads.test(text))) out[i] = slow(rs, re) ? 1 : 0;
       }
       return;
     }
-    // A hit running past its record's end, or a record with a character RE2 folds onto a letter, goes to re2js.
+    // A hit running past its record's end, or a record with a character RE2 folds onto a letter
+    // (not marked already), goes to re2js.
     m.markMatches(fast.pattern, out, (hitEnd, rs, re) => hitEnd <= re || slow(rs, re));
     if (fast.foldLeads !== undefined) m.markMatches(fast.foldLeads, out, (_e, rs, re) => slow(rs, re));
   },
