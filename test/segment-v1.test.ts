@@ -101,7 +101,7 @@ describe("version-1 segments", () => {
       }),
       { numRuns: 150, seed: 1126 },
     );
-  });
+  }, 60_000); // 150 queries take 3-6 s on a loaded 2-core machine
 
   test("count() by a field reads the records (their indexes list no spellings) and counts as the oracle does", async () => {
     const src = searchSource("default", store);

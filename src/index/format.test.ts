@@ -110,6 +110,20 @@ describe("term section format", () => {
     });
   });
 
+  test("a long list is kept decoded from its second use (repeated queries do not read it again)", async () => {
+    const long = Array.from({ length: 5000 }, (_, i) => i * 3);
+    const bytes = encodeTermSection("complete", [input("tokens", [["a", [1]], ["zz-long", long]])]);
+    const stats: ReadStats = { bytes: 0, reads: 0 };
+    const idx = (await open(bytes, stats)).index("tokens")!;
+    const reads: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = stats.reads;
+      expect(await idx.get("zz-long")).toEqual(Uint32Array.from(long));
+      reads.push(stats.reads - before);
+    }
+    expect(reads).toEqual([2, 1, 0]); // block + list, list (now cached), nothing
+  });
+
   test("a head longer than the first read is completed by a second read of the rest", async () => {
     const terms: [string, number[]][] = Array.from({ length: 3000 }, (_, i) => [`t${String(i).padStart(5, "0")}`, [i]]);
     const stats: ReadStats = { bytes: 0, reads: 0 };

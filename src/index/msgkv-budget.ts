@@ -33,7 +33,7 @@ export interface Admission {
 
 /** Applies the budget to every term of `table` for which `keep` (default: all) is true. */
 export function admitByBudget(table: TermTable, kind: KvTermKind, budget: number, keep?: (id: number) => boolean): Admission {
-  const sorted = keep === undefined ? table.sortedIds() : table.sortedIds().filter(keep);
+  const sorted = table.sortedIds(keep);
   const rank = new Uint32Array(table.size);
   const cost = new Float64Array(table.size);
   sorted.forEach((id, r) => {

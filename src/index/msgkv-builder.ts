@@ -4,8 +4,8 @@
  * per record. The key and total-pair caps stop collection and write every index empty
  * with status "capped". The per-key value cap is applied per key instead of capping everything:
  * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
- * and is listed in the "overflow" index (its key=value lookups, and value lookups in general,
- * then need a scan). Otherwise the byte budget may drop entries, recorded as status "budget".
+ * and is listed in the "overflow" index (value lookups in general then need a scan; its
+ * key=value lookups too unless the key fits the spill budget, msgkv-spill.ts). Otherwise the byte budget may drop entries, recorded as status "budget".
  * Values are stored lowercased; so that a group-by can show them as written without reading
  * records, the "spellings" index lists, per key NUL value-as-written that is not already
  * lowercase ASCII, the records whose (first) occurrence of that pair was spelled so, and the
@@ -23,6 +23,7 @@ import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
+import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -120,6 +121,18 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private pairKey: Uint32Array = new Uint32Array(1024);
   /** Pair id -> value id. */
   private pairValue: Uint32Array = new Uint32Array(1024);
+  /** Pair id -> 1 for a pair first seen after its key overflowed (spilled: no value term). */
+  private pairSpilled: Uint8Array = new Uint8Array(1024);
+  /** Pairs interned while their key was under the value cap (what MAX_TOTAL_ENTRIES counts). */
+  private indexedPairs = 0;
+  private spilledPairs = 0;
+  /** Key id -> 1 once an overflowed key lost a pair (spill full, value too long): not spilled. */
+  private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
+  /** Key id -> running estimate of its spilled pairs' bytes. */
+  private spillCost = new Float64Array(MAX_UNIQUE_KEYS);
+  /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
+  private rawBytes = 0;
+  private visits = 0;
   private capped = false;
   private droppedFields = false;
   /** key NUL value, lowercased (PairSink). */
@@ -150,13 +163,16 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       this.values.startRecord(pos);
       this.pairs.startRecord(pos);
       this.spellings.startRecord(pos);
+      const before = this.visits;
       this.source(data, rawOffsets[i]!, rawOffsets[i + 1]!, this);
+      if (this.visits !== before) this.rawBytes += rawOffsets[i + 1]! - rawOffsets[i]!;
     }
   }
 
   /** PairSink: records the pair in scratch (key = [0, kl), value = [kl+1, end)); false once capped. */
   pair(kl: number, end: number, asWritten?: Uint8Array, at = 0): boolean {
     if (this.capped) return false;
+    this.visits++;
     if (!this.visit(kl, end, asWritten, at)) {
       this.cap();
       return false;
@@ -167,12 +183,14 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   /** PairSink: key scratch[0, kl) has a value too long to index: its pairs are not kept. */
   overflowKey(kl: number): void {
     if (this.capped) return;
+    this.visits++;
     let kid = this.keys.find(this.scratch, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return this.cap();
     if (kid < 0) kid = this.keys.intern(this.scratch, 0, kl);
     this.keys.addId(kid);
     if (this.overflowed[kid] === 0) this.overflowCount++;
     this.overflowed[kid] = 1;
+    this.spillLost[kid] = 1;
   }
 
   /** PairSink: the record has fields the source could not report: the section is lossy. */
@@ -205,6 +223,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     const spelled = (kid: number) => this.overflowed[kid] === 0 && this.unspelled[kid] === 0;
     built.push(this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => spelled(this.spellingKey[sid]!))));
     built.push(this.keys.build(UNSPELLED_INDEX, keyIds.filter((kid) => this.unspelled[kid] === 1)));
+    built.push(...this.buildSpill(keyIds));
     for (const t of [this.keys, this.values, this.pairs, this.spellings]) t.release();
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
@@ -219,13 +238,16 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     const s = this.scratch;
     let pid = this.pairs.find(s, 0, end);
     if (pid >= 0 && this.pairs.inCurrentRecord(pid)) return true;
-    if (this.pairs.size >= MAX_TOTAL_ENTRIES) return false;
+    if (this.indexedPairs >= MAX_TOTAL_ENTRIES) return false;
     if (pid >= 0) {
       const seenKid = this.pairKey[pid]!;
       this.keys.addId(seenKid);
       this.pairs.addId(pid);
-      this.values.addId(this.pairValue[pid]!);
-      if (asWritten !== undefined) this.spell(seenKid, kl, end, asWritten, at);
+      if (this.pairSpilled[pid] === 1) this.spillCost[seenKid] += SPILL_POSITION_COST;
+      else {
+        this.values.addId(this.pairValue[pid]!);
+        if (asWritten !== undefined) this.spell(seenKid, kl, end, asWritten, at);
+      }
       return true;
     }
     let kid = this.keys.find(s, 0, kl);
@@ -234,17 +256,13 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     this.keys.addId(kid);
     if (this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) {
       if (this.overflowed[kid] === 0) this.overflowCount++;
-      this.overflowed[kid] = 1; // its key postings stay exact; its pairs and values are not kept
-      return true;
+      this.overflowed[kid] = 1; // its key postings stay exact; its values are not kept, its pairs are spilled
+      return this.spill(kid, kl, end);
     }
-    pid = this.pairs.intern(s, 0, end);
-    if (pid >= this.pairKey.length) {
-      this.pairKey = grow(this.pairKey);
-      this.pairValue = grow(this.pairValue);
-    }
-    this.pairKey[pid] = kid;
+    pid = this.newPair(kid, end);
     this.pairValue[pid] = this.values.add(s, kl + 1, end);
     this.valuesPerKey[kid]++;
+    this.indexedPairs++;
     this.pairs.addId(pid);
     if (asWritten !== undefined) this.spell(kid, kl, end, asWritten, at);
     return true;
@@ -274,6 +292,54 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       this.spellingKey[sid] = kid;
     }
     this.spellings.addId(sid);
+  }
+
+  /** Interns the pair in scratch[0, end) of key `kid`. */
+  private newPair(kid: number, end: number): number {
+    const pid = this.pairs.intern(this.scratch, 0, end);
+    if (pid >= this.pairKey.length) {
+      this.pairKey = grow(this.pairKey);
+      this.pairValue = grow(this.pairValue);
+      const spilled = new Uint8Array(this.pairKey.length);
+      spilled.set(this.pairSpilled);
+      this.pairSpilled = spilled;
+    }
+    this.pairKey[pid] = kid;
+    return pid;
+  }
+
+  /** Keeps a new pair of overflowed key `kid` for the spill while there is room; always true. */
+  private spill(kid: number, kl: number, end: number): boolean {
+    if (this.spillLost[kid] === 1) return true;
+    this.spillCost[kid] += end - kl - 1 + SPILL_TERM_COST;
+    // A key with long values, or far past the budget so far, will not be admitted: stop collecting it (it scans).
+    if (this.spilledPairs >= MAX_SPILLED_PAIRS || end - kl - 1 > SPILL_MAX_VALUE_BYTES || this.spillCost[kid]! > 2 * this.spillBudget() + SPILL_SLACK) {
+      this.spillLost[kid] = 1;
+      return true;
+    }
+    const pid = this.newPair(kid, end);
+    this.pairSpilled[pid] = 1;
+    this.spilledPairs++;
+    this.pairs.addId(pid);
+    return true;
+  }
+
+  /** The spilled_keys and spilled_pairs indexes of the overflowed keys the spill budget admits (none when it admits none). */
+  private buildSpill(keyIds: readonly number[]) {
+    const candidates = new Uint8Array(this.keys.size);
+    for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
+    const sorted = this.pairs.sortedIds((pid) => candidates[this.pairKey[pid]!] === 1);
+    const admitted = admitSpilledKeys(this.pairs, sorted, this.pairKey, this.keys.size, this.spillBudget());
+    if (admitted.indexOf(1) < 0) return []; // no spill indexes: read as "no key spilled"
+    return [
+      this.keys.build(SPILLED_KEYS_INDEX, keyIds.filter((kid) => admitted[kid] === 1)),
+      this.pairs.build(SPILLED_PAIRS_INDEX, sorted.filter((pid) => admitted[this.pairKey[pid]!] === 1)),
+    ];
+  }
+
+  /** The spill budget for the raw bytes seen so far. */
+  private spillBudget(): number {
+    return Math.min(this.budget, this.rawBytes * SPILL_BUDGET_SHARE);
   }
 
   /** Stops collection for good and releases what was collected. */

@@ -3,7 +3,8 @@
  * raw text (msgkv-builder.ts), under hard caps and a byte budget. Serves the key=value probe
  * family with the attribute index, but only answers exactly what it kept: a capped or lossy
  * section, a key whose values overflowed, or values when any key overflowed mean "check at
- * runtime", never "no match". Its statistics carry those warnings. `pairIndexType` makes the
+ * runtime", never "no match" — except an overflowed key whose pairs the spill kept exactly
+ * (msgkv-spill.ts), answered from "spilled_pairs". Its statistics carry those warnings. `pairIndexType` makes the
  * same kind of index type over another pair source (the format field indexes).
  */
 
@@ -12,11 +13,28 @@ import type { SectionBuilder } from "../storage/types.ts";
 import { firstTerms, frequencyStats } from "./index-stats.ts";
 import { keyValuePositions, kvCountFields, spelledFieldValues, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
 import { PAIRS_INDEX } from "./attr-builder.ts";
-import type { FieldValueSource, ProbeAnswer } from "./types.ts";
 import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
+import { SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import { PAIR_SEPARATOR, type FieldValueSource, type ProbeAnswer, type TermIndex } from "./types.ts";
 
 const EMPTY = new Uint32Array(0);
+
+/**
+ * Where key `key`'s pairs are: "pairs" when it did not overflow, "spilled" (its exact pairs in
+ * the spill index) when it overflowed but was spilled, else undefined (scan). Sections written
+ * before the spill existed have no spill indexes: their overflowed keys scan.
+ */
+async function pairsOfKey(section: TermSection, key: string): Promise<{ index: TermIndex; spilled: boolean } | undefined> {
+  const overflow = section.index(OVERFLOW_INDEX);
+  if (overflow === undefined || (await overflow.get(key)) === undefined) return { index: requireIndex(section, PAIRS_INDEX), spilled: false };
+  const spilledKeys = section.index(SPILLED_KEYS_INDEX);
+  if (spilledKeys === undefined || (await spilledKeys.get(key)) === undefined) return undefined;
+  return { index: requireIndex(section, SPILLED_PAIRS_INDEX), spilled: true };
+}
+
+/** Explain's note on an answer from the spill index. */
+const SPILLED_NOTE = " (key past the value cap: spilled pairs, exact)";
 
 /** What distinguishes one pair index type from another. */
 export interface PairIndexSpec {
@@ -56,13 +74,11 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
   /** The key_values answer: exact unless the section dropped something or the key overflowed. */
   const keyValues = async (section: TermSection, key: string, accept: (v: string) => boolean, within?: Uint32Array): Promise<ProbeAnswer> => {
     if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `${L}_values=${section.status}` };
-    const overflow = section.index(OVERFLOW_INDEX);
-    if (overflow !== undefined && (await overflow.get(key)) !== undefined) {
-      return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_values=key '${key}' has too many or too long values to index` };
-    }
-    const positions = await keyValuePositions(requireIndex(section, PAIRS_INDEX), key, accept, within);
+    const pairs = await pairsOfKey(section, key);
+    if (pairs === undefined) return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_values=key '${key}' has too many or too long values to index` };
+    const positions = await keyValuePositions(pairs.index, key, accept, within);
     const quiet = spec.quietWhenEmpty === true && positions.length === 0;
-    return { kind: "positions", positions, detail: quiet ? "" : `${L}_values=${positions.length}` };
+    return { kind: "positions", positions, detail: quiet ? "" : `${L}_values=${positions.length}${pairs.spilled ? SPILLED_NOTE : ""}` };
   };
   return {
     name: spec.name,
@@ -76,8 +92,13 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
       const { index, term, label } = kvProbeTerm(probe);
       if (section.status !== "complete") return { kind: "runtime", reason: "budget_exhausted", detail: `${L}_${label}=${section.status}` };
       const overflow = section.index(OVERFLOW_INDEX);
-      if (probe.kind === "kv" && overflow !== undefined && (await overflow.get(probe.key)) !== undefined) {
-        return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_kv=key '${probe.key}' has too many or too long values to index` };
+      if (probe.kind === "kv") {
+        const pairs = await pairsOfKey(section, probe.key);
+        if (pairs === undefined) return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_kv=key '${probe.key}' has too many or too long values to index` };
+        if (pairs.spilled) {
+          const positions = (await pairs.index.get(probe.key + PAIR_SEPARATOR + probe.value)) ?? EMPTY;
+          return { kind: "positions", positions, detail: `${L}_kv=${positions.length}${SPILLED_NOTE}` };
+        }
       }
       if (probe.kind === "value_exists" && overflow !== undefined && overflow.termCount > 0) {
         return { kind: "runtime", reason: "value_not_indexed", detail: `${L}_val=incomplete (a key has too many or too long values)` };
@@ -96,7 +117,14 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
       if (overflowed > 0) {
         const shown = await firstTerms(overflow!, topN);
         const more = overflowed > shown.length ? ", ..." : "";
-        warnings.push(`${overflowed} key(s) overflowed the per-key value cap, their pairs are not indexed: ${shown.join(", ")}${more}`);
+        warnings.push(`${overflowed} key(s) overflowed the per-key value cap, their values are not indexed: ${shown.join(", ")}${more}`);
+        const spilled = section.index(SPILLED_KEYS_INDEX);
+        const spilledCount = spilled?.termCount ?? 0;
+        if (spilledCount > 0) {
+          const kept = await firstTerms(spilled!, topN);
+          warnings.push(`${spilledCount} of them keep their pairs in the spill index (key=value lookups stay exact): ${kept.join(", ")}${spilledCount > kept.length ? ", ..." : ""}`);
+        }
+        if (spilledCount < overflowed) warnings.push(`${spilledCount === 0 ? "their" : "the others'"} pairs are not indexed (key=value lookups on them scan)`);
       }
       return {
         name: spec.name,

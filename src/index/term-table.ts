@@ -141,22 +141,33 @@ export class TermTable {
     return this.starts[id + 1]! - this.starts[id]!;
   }
 
+  /** Length of the prefix terms `a` and `b` share (what front coding saves). */
+  sharedPrefix(a: number, b: number): number {
+    const sa = this.starts[a]!;
+    const sb = this.starts[b]!;
+    const n = Math.min(this.starts[a + 1]! - sa, this.starts[b + 1]! - sb);
+    let i = 0;
+    while (i < n && this.arena[sa + i] === this.arena[sb + i]) i++;
+    return i;
+  }
+
   /**
-   * Term ids sorted ascending by their bytes: the terms as latin1 strings (one char per byte,
-   * so string order is byte order) sorted natively, then mapped back to ids — a comparator
-   * sort of the ids cost several times more at seal.
+   * Term ids sorted ascending by their bytes, all of them or those `keep` accepts: the terms as
+   * latin1 strings (one char per byte, so string order is byte order) sorted natively, then
+   * mapped back to ids — a comparator sort of the ids cost several times more at seal.
    */
-  sortedIds(): number[] {
-    const keys: string[] = new Array(this.size);
+  sortedIds(keep?: (id: number) => boolean): number[] {
+    const keys: string[] = [];
     const idOf = new Map<string, number>();
     const buf = Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arena.length);
     for (let i = 0; i < this.size; i++) {
+      if (keep !== undefined && !keep(i)) continue;
       const k = buf.toString("latin1", this.starts[i], this.starts[i + 1]);
-      keys[i] = k;
+      keys.push(k);
       idOf.set(k, i);
     }
     keys.sort();
-    const ids: number[] = new Array(this.size);
+    const ids: number[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) ids[i] = idOf.get(keys[i]!)!;
     return ids;
   }

@@ -73,10 +73,13 @@ function globsOf(word: string, n: number): string {
   }
 }
 
-/** Regex patterns made from words: the word, anchored, with optional groups, classes, alternation. */
+/**
+ * Regex patterns made from words: the word, anchored, with optional groups, classes,
+ * alternation, and one the engine checks natively (predicates/regex-fast.ts).
+ */
 function regexOf(a: string, b: string, n: number): string {
   const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  switch (n % 6) {
+  switch (n % 7) {
     case 0:
       return esc(a);
     case 1:
@@ -87,6 +90,8 @@ function regexOf(a: string, b: string, n: number): string {
       return `(${esc(a)}|${esc(b)})`;
     case 4:
       return `\\b${esc(a)}[a-z]*\\b`;
+    case 5:
+      return `${esc(a)}[ :=]+\\w`;
     default:
       return `(?-i)${esc(a)}.*\\d`;
   }

@@ -20,11 +20,19 @@ export type HitCheck = (h: number, rs: number, re: number) => boolean;
 
 export class BatchMatcher {
   private latin1: string | undefined;
+  private buffer: Buffer | undefined;
   private readonly memo = new Map<Predicate, Uint8Array>();
   /** Offset in `batch.data` of the batch's text offset 0. */
   readonly base: number;
 
-  constructor(readonly batch: RecordBatch) {
+  /**
+   * `rows`: when given, only these records' flags are read (the filter's candidates), so a kind
+   * may leave the others unevaluated.
+   */
+  constructor(
+    readonly batch: RecordBatch,
+    readonly rows?: Uint32Array,
+  ) {
     this.base = batch.rawOffsets[0]!;
   }
 
@@ -79,6 +87,31 @@ export class BatchMatcher {
         from = h + 1;
       }
     }
+  }
+
+  /**
+   * Marks the records where global RegExp `re` has a hit that `check` accepts (given the hit's
+   * end and the record's text offsets [rs, re)), searching the batch's latin1 text once from
+   * start to end: after a hit the search resumes at the next record.
+   */
+  markMatches(re: RegExp, out: Uint8Array, check: (hitEnd: number, rs: number, re: number) => boolean): void {
+    const text = this.text();
+    const offs = this.batch.rawOffsets;
+    let rec = 0;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const h = m.index;
+      while (offs[rec + 1]! - this.base <= h) rec++;
+      const end = offs[rec + 1]! - this.base;
+      if (out[rec] !== 1 && check(h + m[0].length, offs[rec]! - this.base, end)) out[rec] = 1;
+      if (end >= text.length) return;
+      re.lastIndex = end;
+    }
+  }
+
+  /** The record at text offsets [rs, re) as latin1 text (one char per byte). */
+  recordLatin1(rs: number, re: number): string {
+    return this.bytes().toString("latin1", this.base + rs, this.base + re);
   }
 
   /** Marks every record whose text offsets [rs, re) `check` accepts (for patterns with no literal to search). */
@@ -137,8 +170,11 @@ export class BatchMatcher {
 
   /** The data up to the batch's last byte, as a Buffer (its indexOf is the native byte search). */
   private bytes(): Buffer {
-    const { data } = this.batch;
-    return Buffer.from(data.buffer, data.byteOffset, this.batch.rawOffsets[this.batch.count]!);
+    if (this.buffer === undefined) {
+      const { data } = this.batch;
+      this.buffer = Buffer.from(data.buffer, data.byteOffset, this.batch.rawOffsets[this.batch.count]!);
+    }
+    return this.buffer;
   }
 
   private bytesEqualFolded(needle: Uint8Array, h: number): boolean {

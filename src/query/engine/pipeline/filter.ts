@@ -37,7 +37,7 @@ export async function keepRows(filter: CompiledFilter | undefined, bounds: TimeB
   let kept = bounds.start !== undefined || bounds.end !== undefined ? rows.filter((i) => inTime(batch, i, bounds)) : rows;
   if (filter?.branches === undefined || kept.length === 0) return kept;
   if (kept.length * SPARSE <= batch.count) return sparseMatches(filter, batch, kept, pacer);
-  return denseMatches(filter.branches, new BatchMatcher(batch), kept, pacer);
+  return denseMatches(filter.branches, new BatchMatcher(batch, kept.length === batch.count ? undefined : kept), kept, pacer);
 }
 
 function inTime(batch: RecordBatch, i: number, b: TimeBounds): boolean {

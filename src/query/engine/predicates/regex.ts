@@ -4,6 +4,8 @@
  * Candidates are found by the pattern's longest required literal (regex-literals.ts) before
  * the regex runs; on a sealed chunk the token terms those literals imply (`/connect(ion)?
  * refused/` implies a token starting with `refused`) narrow the records through the token index.
+ * Patterns a native RegExp runs in linear time with RE2's meaning (regex-fast.ts) are searched
+ * natively over the batch's text instead, re2js deciding only the records it cannot.
  */
 
 import type { RE2JS } from "re2js";
@@ -13,12 +15,15 @@ import { describeExpr } from "../../lang/printer.ts";
 import { compileRegex } from "../../lang/regex.ts";
 import { markCandidates } from "./glob.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
+import { fastRegex, type FastRegex } from "./regex-fast.ts";
 import { requiredLiterals, requiredTokenTerms } from "./regex-literals.ts";
 import { probeLookup, runtimeStep, type Lookup, type Predicate, type PredicateKind } from "./types.ts";
 import type { IndexProbe } from "../../../index/types.ts";
 
 export interface RegexPredicate extends Predicate {
   readonly regex: RE2JS;
+  /** The native form when the pattern has one (regex-fast.ts). */
+  readonly fast: FastRegex | undefined;
   /** The longest required literal, searched first; undefined when the pattern has none. */
   readonly needle: Needle | undefined;
   /** Token probes every match implies (exact tokens or token prefixes), for planning. */
@@ -52,11 +57,36 @@ export const regexKind: PredicateKind<RegexPredicate> = {
         probes.push(probe);
       }
     }
-    return { kind: regexKind, text: describeExpr(node), regex: compileRegex(node.pattern), needle: longest === "" ? undefined : compileNeedle(longest), probes };
+    const regex = compileRegex(node.pattern);
+    const fast = fastRegex(node.pattern);
+    return { kind: regexKind, text: describeExpr(node), regex, fast, needle: longest === "" ? undefined : compileNeedle(longest), probes };
   },
   evaluate(p, m, out) {
     const { data } = m.batch;
-    markCandidates(m, p.needle, out, (rs, re) => p.regex.test(data.subarray(m.base + rs, m.base + re)));
+    const slow = (rs: number, re: number): boolean => p.regex.test(data.subarray(m.base + rs, m.base + re));
+    const fast = p.fast;
+    if (fast === undefined) return markCandidates(m, p.needle, out, slow);
+    if (m.rows !== undefined) {
+      // Only the candidates: each one's own text (the whole batch's would cost more). A native
+      // match is an RE2 match (ASCII only); without one, a record with a character RE2 folds
+      // onto a letter goes to re2js.
+      const { rows } = m;
+      const offs = m.batch.rawOffsets;
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        const rs = offs[i]! - m.base;
+        const re = offs[i + 1]! - m.base;
+        const text = m.recordLatin1(rs, re);
+        fast.pattern.lastIndex = 0;
+        if (fast.pattern.test(text)) out[i] = 1;
+        else if (fast.foldLeads !== undefined && ((fast.foldLeads.lastIndex = 0), fast.foldLeads.test(text))) out[i] = slow(rs, re) ? 1 : 0;
+      }
+      return;
+    }
+    // A hit running past its record's end, or a record with a character RE2 folds onto a letter
+    // (not marked already), goes to re2js.
+    m.markMatches(fast.pattern, out, (hitEnd, rs, re) => hitEnd <= re || slow(rs, re));
+    if (fast.foldLeads !== undefined) m.markMatches(fast.foldLeads, out, (_e, rs, re) => slow(rs, re));
   },
   async lookup(p, idx): Promise<Lookup> {
     if (p.probes.length === 0) return runtimeStep(p, "no_index", "no required token in the pattern: scan");
