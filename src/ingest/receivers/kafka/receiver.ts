@@ -5,14 +5,12 @@
  * (at-least-once: a crash between the two delivers the window again). Several servers with the
  * same `group` share the partitions. A batch's offset is resolved as soon as its records are
  * queued, so kafkajs fetches the partition's next batch while this one becomes durable; the
- * commits follow in offset order per partition, each once its window is durable. Where a
- * partition was stored by this server before (positions in DATA/receiver-positions.sqlite,
- * settled against the stores after a crash), redelivered messages are counted as duplicates —
- * and stored again: never skipped, so a topic recreated under the same name cannot lose
- * records. A failed append seeks back to the last durable offset (batches fetched ahead of it
- * are stale and dropped unqueued; windows queued before the failure are not committed).
- * Options: group (gastrolog), start (latest | earliest, for a group without committed
- * offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
+ * commits follow in offset order per partition, each once its window is durable. Where a partition was stored by this server before
+ * (positions in DATA/receiver-positions.sqlite, settled against the stores after a crash),
+ * redelivered messages are counted as duplicates — and stored again: never skipped, so a topic
+ * recreated under the same name cannot lose records. A failed append seeks back to the last
+ * durable offset. Options: group (gastrolog), start (latest | earliest, for a group without
+ * committed offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
  * scram-sha-256, scram-sha-512), saslUsername, saslPassword, sessionTimeoutMs (30000),
  * partitionsConcurrently (4), connectTimeoutMs (3000). kafkajs 2.2.4 is patched
  * (patches/kafkajs@2.2.4.patch): its request queue armed a timer with a negative delay, which
@@ -162,8 +160,6 @@ export class KafkaReceiver extends SourceReceiver {
       await p.heartbeat();
     }
     if (this.holdBatches) return this.holdBatches;
-    // A failed append may have rewound the partition while this batch waited: it is stale then.
-    if (!p.isRunning() || p.isStale()) return;
     const durable = cp.push(source, drafts, String(next));
     p.resolveOffset(String(next - 1));
     const previous = this.commits.get(source);
