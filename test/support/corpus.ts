@@ -65,13 +65,7 @@ export function generatedRecords(seed: number, n: number): RecordInput[] {
  * after a text prefix, some not JSON at all, for the format-field tests.
  */
 export function jsonRecords(seed: number, n: number): RecordInput[] {
-  let x = seed >>> 0 || 1;
-  const rnd = (k: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % k;
-  };
+  const rnd = seededRandom(seed);
   const enc = new TextEncoder();
   const out: RecordInput[] = [];
   for (let i = 0; i < n; i++) {
@@ -120,13 +114,7 @@ export function logfmtRecords(n: number): RecordInput[] {
  * non-ASCII value.
  */
 export function fieldRecords(seed: number, n: number, clean: number): RecordInput[] {
-  let x = seed >>> 0 || 1;
-  const rnd = (k: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % k;
-  };
+  const rnd = seededRandom(seed);
   const enc = new TextEncoder();
   const values = ["info", "Info", "INFO", "warn", "WARN", "error", "debug", "Debug"];
   const out: RecordInput[] = [];
@@ -143,4 +131,15 @@ export function fieldRecords(seed: number, n: number, clean: number): RecordInpu
     out.push({ raw: enc.encode(raw), attrs, sourceTs: 0, ingestTs: 1_790_000_000_000_000 + i * 1000 });
   }
   return out;
+}
+
+/** A seeded xorshift32: rnd(k) is an integer in [0, k). */
+function seededRandom(seed: number): (k: number) => number {
+  let x = seed >>> 0 || 1;
+  return (k) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % k;
+  };
 }
