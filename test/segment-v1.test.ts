@@ -2,7 +2,8 @@
  * Segments written before the blocked index format (version 1, test/fixtures/segment-v1) stay
  * readable and searchable: a store holding them opens, its index sections are used (not just
  * scanned around), generated queries answer exactly as the scan oracle says, and a group-by
- * count (which their indexes cannot answer: they list no spellings) is counted from the records.
+ * count (which their indexes cannot answer: they list no spellings) is counted from the records,
+ * and so is a count by bin() (they predate the event-cells section).
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -22,6 +23,7 @@ import { MAX_DNF_BRANCHES } from "../src/query/lang/dnf.ts";
 import { openFileStore } from "../src/storage/file/open-store.ts";
 import type { FileStore } from "../src/storage/file/file-store.ts";
 import { SegmentReader } from "../src/storage/segment/reader.ts";
+import { EVENT_CELLS_SECTION } from "../src/storage/event-cells.ts";
 import { oracleField, oracleMatches } from "./support/oracle.ts";
 import { tableQuery } from "../src/query/engine/aggregate/table-query.ts";
 import { parseQueryArgs } from "../src/query/lang/controls.ts";
@@ -121,5 +123,24 @@ describe("version-1 segments", () => {
     const q = parseQueryArgs(`* | stats count() by ${key}`, 0);
     const { table } = await tableQuery([src], { expr: q.expr, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, q.stages);
     expect(new Map(table.rows.map((r) => [r[0] as string | null, r[1] as number]))).toEqual(want);
+  });
+
+  test("count() by bin() over segments without an event-cells section reads the blocks a boundary cuts and counts as the oracle does", async () => {
+    const src = searchSource("default", store);
+    const times = all.map((x) => (x.record.sourceTs !== 0 ? x.record.sourceTs : x.record.ingestTs));
+    const width = Math.max(1, Math.ceil((Math.max(...times) - Math.min(...times)) / 7 / 1e6)) * 1e6;
+    let cut = 0;
+    for (const c of store.chunks()) {
+      const view = store.open(c.id);
+      expect(view.sectionSize(EVENT_CELLS_SECTION)).toBeUndefined();
+      for (const b of view.blocks()) if (Math.floor(b.eventTs.min / width) !== Math.floor(b.eventTs.max / width)) cut++;
+      view.close();
+    }
+    expect(cut).toBeGreaterThan(0);
+    const want = new Map<number, number>();
+    for (const t of times) want.set(Math.floor(t / width) * width, (want.get(Math.floor(t / width) * width) ?? 0) + 1);
+    const q = parseQueryArgs(`* | stats count() by bin(${width / 1e6}s)`, 0);
+    const { table } = await tableQuery([src], { expr: q.expr, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, q.stages);
+    expect(table.rows).toEqual([...want].sort((a, b) => a[0] - b[0]));
   });
 });

@@ -19,7 +19,8 @@
  *                              │                   encoded maps, count × map index varint
  *                              │   data:    raw payloads concatenated
  *   ───────────────────────────┼──────────────────────────────────────────────────────────────
- *     SECTION 0 .. m-1         │ named extra sections (indexes), each at an 8-aligned offset,
+ *     SECTION 0 .. m-1         │ named extra sections (indexes, then the writer's event-cells
+ *                              │ summary, ../event-cells.ts), each at an 8-aligned offset,
  *                              │ zero padding between
  *   dirOffset ─────────────────┼──────────────────────────────────────────────────────────────
  *     DIRECTORY                │ summary (72 bytes) │ blockCount × block entry (80 bytes)

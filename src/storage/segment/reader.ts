@@ -19,6 +19,7 @@ import { decompressBlockBody } from "./codecs.ts";
 import { CODEC_NONE, type CodecName, decodeFooter, decodeHeader, FOOTER_SIZE, HEADER_FIXED_SIZE, MAX_CHUNK_ID_BYTES, MIN_FILE_SIZE } from "./format.ts";
 import { SegmentFile } from "./segment-file.ts";
 import type { SegmentSummary } from "./writer.ts";
+import { indexSectionBytes } from "../event-cells.ts";
 
 /** Budget of a reader's own block cache when no shared one is given: a few blocks. */
 export const PRIVATE_BLOCK_CACHE_BYTES = 8 << 20;
@@ -78,7 +79,7 @@ export class SegmentReader {
       records: dir.records,
       rawBytes: dir.rawBytes,
       storedBytes: size,
-      indexBytes: dir.sections.reduce((sum, s) => sum + s.length, 0),
+      indexBytes: indexSectionBytes(dir.sections),
       blocks: dir.blocks.length,
       writeTs: dir.writeTs,
       ingestTs: dir.ingestTs,

@@ -1,7 +1,7 @@
 /**
  * Writes one sealed segment file (format.ts) from a chunk's record batches: cuts blocks by raw
  * size, compresses them with the store's codec (codecs.ts), runs the section builders alongside, then writes the
- * sections, directory and footer to <path>.tmp, fsyncs, and renames into place. Synchronous:
+ * sections (the builders' and the event-cells summary of each block, event-cells.ts), directory and footer to <path>.tmp, fsyncs, and renames into place. Synchronous:
  * it runs inside the sealing worker, never on the ingest path.
  */
 
@@ -16,6 +16,7 @@ import { compressBlockBody } from "./codecs.ts";
 import { alignPadding, CODEC_NAMES, type CodecName, encodeFooter, encodeHeader, MAX_BLOCK_RECORDS, type SegmentHeader } from "./format.ts";
 import { SectionRunner } from "./sections.ts";
 import { TimeRanges } from "./time-ranges.ts";
+import { EVENT_CELLS_SECTION, EventCellsWriter, indexSectionBytes } from "../event-cells.ts";
 import { GcPacer } from "../../core/gc-pacer.ts";
 
 export interface SegmentWriteOptions {
@@ -42,7 +43,7 @@ export interface SegmentSummary {
   rawBytes: number;
   /** Whole file size. */
   storedBytes: number;
-  /** Bytes of all sections. */
+  /** Bytes of the index sections (all but event-cells). */
   indexBytes: number;
   blocks: number;
   writeTs: TimeRange;
@@ -113,6 +114,7 @@ class SegmentFileWriter {
   private readonly blockRanges = new TimeRanges();
   private readonly totalRanges = new TimeRanges();
   private readonly blocks: SegmentBlock[] = [];
+  private readonly cells = new EventCellsWriter();
 
   constructor(
     private readonly fd: number,
@@ -134,6 +136,7 @@ class SegmentFileWriter {
         }
         enc.add(batch, i);
         blockRanges.add(w, ing, src !== 0 ? src : ing);
+        this.cells.add(src !== 0 ? src : ing);
         if (enc.dataBytes >= options.blockRawBytes || enc.count === MAX_BLOCK_RECORDS) this.flushBlock();
       }
       enc.endBatch();
@@ -141,7 +144,7 @@ class SegmentFileWriter {
     }
     if (enc.count > 0) this.flushBlock();
     const sections = this.writeSections(runner, () => gc.check());
-    const indexBytes = sections.reduce((sum, s) => sum + s.length, 0);
+    const indexBytes = indexSectionBytes(sections);
     const t = this.totalRanges;
     const dir = encodeDirectory({
       records: this.records,
@@ -190,6 +193,7 @@ class SegmentFileWriter {
       crc: crc32(stored),
     });
     this.put(stored);
+    this.cells.endBlock(enc.count);
     this.records += enc.count;
     this.rawBytes += enc.dataBytes;
     this.totalRanges.merge(blockRanges);
@@ -199,7 +203,7 @@ class SegmentFileWriter {
 
   private writeSections(runner: SectionRunner, afterEach: () => void): SectionEntry[] {
     const out: SectionEntry[] = [];
-    for (const s of runner.finish(afterEach)) {
+    for (const s of [...runner.finish(afterEach), { name: EVENT_CELLS_SECTION, bytes: this.cells.finish() }]) {
       this.put(new Uint8Array(alignPadding(this.offset)));
       out.push({ name: s.name, offset: this.offset, length: s.bytes.length, crc: crc32(s.bytes) });
       this.put(s.bytes);

@@ -2,9 +2,10 @@
  * `stats count() [by bin(W)]` without reading records where it can: per chunk, when the indexes
  * answered every predicate (or there is no filter), the matching positions (or the time-pruned
  * ranges) are counted block by block; a sealed block whose event-time min/max lies inside the
- * query range and inside one bucket adds its count at once, and only a block that a range or
- * bucket boundary cuts is decompressed to read its timestamps. Chunks the indexes cannot answer
- * exactly are read and filtered as a search would. `count() by f` (one field) comes from the
+ * query range and inside one bucket adds its count at once; a block that a range or bucket
+ * boundary cuts is counted from its segment's per-second event-cell counts (block-tally.ts) when
+ * no boundary falls inside one of its seconds, and only otherwise decompressed to read its
+ * timestamps. Chunks the indexes cannot answer exactly are read and filtered as a search would. `count() by f` (one field) comes from the
  * field indexes where they answer (field-groups.ts), else from the chunk's records. Gives the
  * same counts as stats over rows (the differential test checks it).
  */
@@ -22,6 +23,8 @@ import { orderedChunks, type SearchSource } from "../source.ts";
 import type { SearchRequest } from "../types.ts";
 import type { StatsState } from "./stats.ts";
 import { countFieldGroups, indexGroupField, type GroupScope } from "./field-groups.ts";
+import { BucketTally, readEventCells } from "./block-tally.ts";
+import type { EventCells } from "../../../storage/event-cells.ts";
 
 /** True when every aggregation is count() and the only grouping is an event-time bin, a field indexes may answer, or none. */
 export function countsOnly(stage: StatsStage): boolean {
@@ -33,6 +36,8 @@ export function countsOnly(stage: StatsStage): boolean {
 /** Positions [from, to) of one block, all of them or only `hits` (ascending, inside it). */
 interface Span {
   block: BlockInfo;
+  /** The block's index in the chunk. */
+  index: number;
   from: number;
   to: number;
   hits?: Uint32Array;
@@ -65,8 +70,8 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
       if (field !== undefined) {
         const answered = indexes !== undefined && scope !== undefined && blocksInside(reader.blocks(), scope, bounds) && (await countFieldGroups(indexes, field, now.records, scope, part));
         if (!answered) await scanInto(src, now, filter, bounds, opts, pacer, part);
-      } else if (hits !== undefined) await countSpans(reader, hitSpans(reader.blocks(), hits), sealed, bounds, width, part, pacer);
-      else if (filter.branches === undefined) await countSpans(reader, rangeSpans(reader.blocks(), work.ranges ?? []), sealed, bounds, width, part, pacer);
+      } else if (hits !== undefined) await countSpans(reader, hitSpans(reader.blocks(), hits), sealed, bounds, width, part, pacer, opts);
+      else if (filter.branches === undefined) await countSpans(reader, rangeSpans(reader.blocks(), work.ranges ?? []), sealed, bounds, width, part, pacer, opts);
       else await scanInto(src, now, filter, bounds, opts, pacer, part);
       total.merge(part);
     } catch (err) {
@@ -94,9 +99,14 @@ function blocksInside(blocks: readonly BlockInfo[], scope: GroupScope, bounds: T
   return true;
 }
 
-/** Counts each span: from its block's summary when it can, else from the timestamps of its records. */
-async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: boolean, bounds: TimeBounds, width: number, part: StatsState, pacer: Pacer): Promise<void> {
+/**
+ * Counts each span: from its block's summary when it can, else (a whole sealed block) from the
+ * segment's per-second event-cell counts when no boundary cuts one of its seconds, else from the
+ * timestamps of its records.
+ */
+async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: boolean, bounds: TimeBounds, width: number, part: StatsState, pacer: Pacer, opts: SearchOptions): Promise<void> {
   const bucket = (t: number) => (width === 0 ? [] : [part.bucketOf(width, t)]);
+  let cells: EventCells | undefined | null = sealed ? null : undefined;
   for (const s of spans) {
     if (pacer.due()) await pacer.pause();
     const n = s.hits ? s.hits.length : s.to - s.from;
@@ -108,6 +118,14 @@ async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: bool
       continue;
     }
     const tally = new BucketTally(width, min, max, bounds, (t) => part.bucketOf(width, t));
+    if (s.hits === undefined && s.from === s.block.first && s.to === s.block.first + s.block.count) {
+      if (cells === null) cells = await readEventCells(reader, opts.onWarning);
+      const runs = cells?.blocks[s.index];
+      if (runs !== undefined && tally.addCells(runs, cells!.grain)) {
+        tally.flush(part);
+        continue;
+      }
+    }
     let k = 0;
     for await (const batch of reader.batches(s.hits ? s.hits[0]! : s.from, s.hits ? s.hits[s.hits.length - 1]! + 1 : s.to)) {
       if (s.hits === undefined) {
@@ -127,63 +145,6 @@ async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: bool
   }
 }
 
-/** Most buckets one block's tally keeps in its array (a wider block counts the rest in a map). */
-const MAX_DENSE_BUCKETS = 1 << 16;
-
-/**
- * Per-bucket counts of one block's records inside the time bounds: a dense array over the
- * buckets between the block's min and max event time (a block spans few buckets; a plain loop,
- * no map or call per record), a map for a time outside them (a summary that does not cover a
- * record, e.g. an active chunk's), width 0 counting only.
- */
-class BucketTally {
-  private readonly dense: Float64Array;
-  private readonly outside = new Map<number, number>();
-  private readonly first: number;
-  private readonly start: number;
-  private readonly end: number;
-
-  constructor(
-    private readonly width: number,
-    min: number,
-    max: number,
-    bounds: TimeBounds,
-    private readonly bucketOf: (t: number) => number,
-  ) {
-    this.first = width === 0 ? 0 : bucketOf(min);
-    const span = width === 0 ? 1 : (bucketOf(max) - this.first) / width + 1;
-    this.dense = new Float64Array(Number.isFinite(span) && span >= 1 ? Math.min(span, MAX_DENSE_BUCKETS) : 1);
-    this.start = bounds.start ?? -Infinity;
-    this.end = bounds.end ?? Infinity;
-  }
-
-  /** Records [from, to) of a batch's columns: event time is sourceTs, else ingestTs. */
-  addAll(src: Float64Array, ing: Float64Array, from: number, to: number): void {
-    for (let i = from; i < to; i++) this.add(src[i] !== 0 ? src[i]! : ing[i]!);
-  }
-
-  add(t: number): void {
-    if (t < this.start || t >= this.end) return;
-    if (this.width === 0) {
-      this.dense[0]!++;
-      return;
-    }
-    const b = Math.floor((t - this.first) / this.width);
-    if (b >= 0 && b < this.dense.length) this.dense[b]!++;
-    else {
-      const key = this.bucketOf(t);
-      this.outside.set(key, (this.outside.get(key) ?? 0) + 1);
-    }
-  }
-
-  /** Adds the counts to `part`. */
-  flush(part: StatsState): void {
-    const w = this.width;
-    for (let b = 0; b < this.dense.length; b++) if (this.dense[b]! > 0) part.addRecords(w === 0 ? [] : [this.first + b * w], this.dense[b]!);
-    for (const [b, c] of this.outside) part.addRecords([b], c);
-  }
-}
-
 /** The blocks' parts of the ranges. */
 function* rangeSpans(blocks: readonly BlockInfo[], ranges: ReadonlyArray<readonly [number, number]>): Generator<Span> {
   let b = 0;
@@ -193,7 +154,7 @@ function* rangeSpans(blocks: readonly BlockInfo[], ranges: ReadonlyArray<readonl
       const block = blocks[k]!;
       // An active chunk's one block may report fewer records than the range holds: the range wins.
       const last = k === blocks.length - 1 ? to : Math.min(to, block.first + block.count);
-      yield { block, from: Math.max(from, block.first), to: last };
+      yield { block, index: k, from: Math.max(from, block.first), to: last };
     }
   }
 }
@@ -206,7 +167,7 @@ function* hitSpans(blocks: readonly BlockInfo[], hits: Uint32Array): Generator<S
     const end = k === blocks.length - 1 ? Infinity : block.first + block.count;
     let stop = at;
     while (stop < hits.length && hits[stop]! < end) stop++;
-    if (stop > at) yield { block, from: hits[at]!, to: hits[stop - 1]! + 1, hits: hits.subarray(at, stop) };
+    if (stop > at) yield { block, index: k, from: hits[at]!, to: hits[stop - 1]! + 1, hits: hits.subarray(at, stop) };
     at = stop;
   }
 }
