@@ -32,11 +32,12 @@ export interface SegmentWriteOptions {
  * Defaults measured on the 16 loghub samples (4.4 MB): 1 MiB blocks at level 3 store 0.125 of
  * raw bytes (zstd -3 on the plain files: 0.101) and decode+scan at ~1.4 GB/s. On 35 MB of
  * concatenated samples 256 KiB blocks stored 0.128 vs 0.118 for 1 MiB, with no faster scans;
- * 2 and 4 MiB blocks store no less on the generated corpus (1 MiB blocks of its raw lines at
- * zstd -3: 0.191, 2 MiB 0.192, 4 MiB 0.192). Level 6 (issue 19): the 1M-line bench corpus's
- * blocks 0.211 -> 0.192 of raw, resampled loghub 0.325 -> 0.308, for 8-11% more import CPU
- * (the seal worker compresses about a third as fast) and unchanged scan speed
- * (config.md "Compression codecs" has the table; the store's `compression.level` sets it).
+ * 2 and 4 MiB blocks of the raw lines at zstd -3 store 0.192 of the generated corpus (1 MiB:
+ * 0.191) and 0.268/0.265 of resampled loghub (0.275), for 2-4x the bytes decoded per record
+ * read. Level 6 (issue 19): the 1M-line bench corpus's blocks 0.211 -> 0.192 of raw, resampled
+ * loghub 0.325 -> 0.308; the seal worker compresses about a third as fast (~8% of the import's
+ * CPU, within the import runs' noise) and scans decode at the same speed (config.md
+ * "Compression codecs"; a store's `compression.level` overrides it).
  */
 export const DEFAULT_SEGMENT_OPTIONS: Readonly<SegmentWriteOptions> = { codec: "zstd", level: 6, blockRawBytes: 1 << 20 };
 
