@@ -35,9 +35,10 @@ export interface SegmentWriteOptions {
  * 2 and 4 MiB blocks of the raw lines at zstd -3 store 0.192 of the generated corpus (1 MiB:
  * 0.191) and 0.268/0.265 of resampled loghub (0.275), for 2-4x the bytes decoded per record
  * read. Level 6 (issue 19): the 1M-line bench corpus's blocks 0.211 -> 0.192 of raw, resampled
- * loghub 0.325 -> 0.308; the seal worker compresses about a third as fast (~8% of the import's
- * CPU, within the import runs' noise) and scans decode at the same speed (config.md
- * "Compression codecs"; a store's `compression.level` overrides it).
+ * loghub 0.325 -> 0.308; zstd -6 compresses at about a third of -3's speed (+9% of a 1M-line
+ * import's CPU on the bench corpus, +13% on loghub; paired import benches measured +14-20%)
+ * and scans decode at the same speed (config.md "Compression codecs"; a store's
+ * `compression.level` overrides it).
  */
 export const DEFAULT_SEGMENT_OPTIONS: Readonly<SegmentWriteOptions> = { codec: "zstd", level: 6, blockRawBytes: 1 << 20 };
 
