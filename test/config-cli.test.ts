@@ -31,7 +31,7 @@ describe("gastrolog config / retention", () => {
     const r = await cfg("show", "--output", "json");
     expect(r.code).toBe(0);
     expect(existsSync(join(data, "config.sqlite"))).toBe(false);
-    expect(JSON.parse(r.stdout)).toMatchObject({ version: 0, config: { stores: [{ name: "default", route: "*", compression: { codec: "zstd", level: 3 } }], receivers: [] } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ version: 0, config: { stores: [{ name: "default", route: "*", compression: { codec: "zstd", level: 6 } }], receivers: [] } });
     expect((await cfg("history")).stdout).toBe("no config versions yet (the defaults apply)\n");
   });
 

@@ -23,8 +23,8 @@ const VARIANTS: [string, CodecName, number][] = [
   ["none", "none", 3],
   ["lz4", "lz4", 3],
   ["zstd-1", "zstd", 1],
-  ["zstd-3 (default)", "zstd", 3],
-  ["zstd-6", "zstd", 6],
+  ["zstd-3", "zstd", 3],
+  ["zstd-6 (default)", "zstd", 6],
   ["zstd-9", "zstd", 9],
 ];
 

@@ -168,7 +168,8 @@ export const DEFAULT_ROTATION: Readonly<Record<StoreType, RotationConfig>> = {
   memory: { maxBytes: "0", maxRecords: 10_000, maxAge: "0" },
 };
 export const DEFAULT_RETENTION: Readonly<RetentionConfig> = { maxAge: "0", maxBytes: "0", maxChunks: 0 };
-export const DEFAULT_COMPRESSION: Readonly<CompressionConfig> = { codec: "zstd", level: 3 };
+/** Level 6: the storage default (storage/segment/writer.ts DEFAULT_SEGMENT_OPTIONS says why). */
+export const DEFAULT_COMPRESSION: Readonly<CompressionConfig> = { codec: "zstd", level: 6 };
 export const DEFAULT_DURABILITY: Readonly<DurabilityConfig> = { mode: "batch", interval: "0" };
 
 /** The configuration of a data directory that has never been configured: one file store. */

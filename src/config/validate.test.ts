@@ -35,7 +35,7 @@ describe("validateConfig", () => {
 
   test("memory stores get memory rotation defaults; interval durability keeps its period", () => {
     const c = validateConfig(store({ type: "memory", durability: { mode: "interval", interval: "200ms" }, compression: { codec: "lz4" } }));
-    expect(c.stores[0]).toMatchObject({ rotation: { maxBytes: "0", maxRecords: 10_000, maxAge: "0" }, durability: { mode: "interval", interval: "200ms" }, compression: { codec: "lz4", level: 3 } });
+    expect(c.stores[0]).toMatchObject({ rotation: { maxBytes: "0", maxRecords: 10_000, maxAge: "0" }, durability: { mode: "interval", interval: "200ms" }, compression: { codec: "lz4", level: 6 } });
   });
 
   const cases: { name: string; input: unknown; want: string[] }[] = [

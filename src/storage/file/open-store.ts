@@ -27,7 +27,7 @@ export interface FileStoreOptions extends StoreOptions {
   durability?: DurabilityPolicy;
   /** Sealed segment codec, default "zstd". Segments of one store may mix codecs. */
   codec?: CodecName;
-  /** zstd level 1..22, default 3. */
+  /** zstd level 1..22, default DEFAULT_SEGMENT_OPTIONS.level (6). */
   level?: number;
   /** Target raw bytes per sealed block (segment/writer.ts default when omitted). */
   blockRawBytes?: number;

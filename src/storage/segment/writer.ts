@@ -31,9 +31,16 @@ export interface SegmentWriteOptions {
 /**
  * Defaults measured on the 16 loghub samples (4.4 MB): 1 MiB blocks at level 3 store 0.125 of
  * raw bytes (zstd -3 on the plain files: 0.101) and decode+scan at ~1.4 GB/s. On 35 MB of
- * concatenated samples 256 KiB blocks stored 0.128 vs 0.118 for 1 MiB, with no faster scans.
+ * concatenated samples 256 KiB blocks stored 0.128 vs 0.118 for 1 MiB, with no faster scans;
+ * 2 and 4 MiB blocks of the raw lines at zstd -3 store 0.192 of the generated corpus (1 MiB:
+ * 0.191) and 0.268/0.265 of resampled loghub (0.275), for 2-4x the bytes decoded per record
+ * read. Level 6 (issue 19): the 1M-line bench corpus's blocks 0.211 -> 0.192 of raw, resampled
+ * loghub 0.325 -> 0.308; zstd -6 compresses at about a third of -3's speed (+9% of a 1M-line
+ * import's CPU on the bench corpus, +13% on loghub; paired import benches measured +14-20%)
+ * and scans decode at the same speed (config.md "Compression codecs"; a store's
+ * `compression.level` overrides it).
  */
-export const DEFAULT_SEGMENT_OPTIONS: Readonly<SegmentWriteOptions> = { codec: "zstd", level: 3, blockRawBytes: 1 << 20 };
+export const DEFAULT_SEGMENT_OPTIONS: Readonly<SegmentWriteOptions> = { codec: "zstd", level: 6, blockRawBytes: 1 << 20 };
 
 /** Largest accepted blockRawBytes (bounds reader memory per decoded block). */
 export const MAX_BLOCK_RAW_BYTES = 64 << 20;
