@@ -2,11 +2,11 @@
  * Split seals (seal-split.ts): the writer and helper halves together write the same segment
  * bytes as one thread, on one thread in turn and in the two seal workers; a builder failing in
  * the helper is recorded as it would be in one thread; a failed helper fails the whole seal
- * without leaving a segment or part file behind.
+ * without leaving a segment or part file behind, and a part file left by a crash goes at open.
  */
 
 import { expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LogError } from "../../core/errors.ts";
 import type { RecordInput } from "../../core/record.ts";
@@ -115,8 +115,10 @@ test("a failed helper fails the seal: no segment, no part file, the chunk stays 
   failSealSplit(split);
   const reply = handleSealRequest({ id: 7, job: { ...job, split } }, sectionBuilders, builtBySealHelper);
   expect({ ok: reply.ok, segment: existsSync(job.segmentPath), tmp: leftovers(job), active: existsSync(job.activeDir) }).toEqual({ ok: false, segment: false, tmp: [], active: true });
-  // The chunk is sealed at the next open, whole.
+  // A part file a crash left behind goes at the next open, and the chunk is sealed, whole.
+  writeFileSync(partPath(job.segmentPath), "partial");
   const s = await openFileStore(tmp.path, { sectionBuilders });
+  expect(leftovers(job)).toEqual([]);
   await s.idle();
   expect(s.chunks().map((m) => [m.state, m.records, m.indexStatus])).toEqual([["sealed", 2000, "complete"]]);
   await s.close();
