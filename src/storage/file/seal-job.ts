@@ -73,10 +73,9 @@ export function runSealJob(job: SealJob, builders: SectionBuilderFactory, helper
 function runHelperJob(job: SealJob, split: SealSplit, builders: SectionBuilderFactory, helperBuilds: HelperBuilds): void {
   const entries = readEntries(join(job.activeDir, ENTRIES_FILE), job.records);
   const data = new ActiveData(job.activeDir, () => entries);
-  const gc = new GcPacer();
   try {
     const mine = builders().filter((b) => helperBuilds(b.name));
-    runSealHelper(split, job.segmentPath, () => data.batches(0, job.records, new BatchBuffers()), mine, () => gc.tick());
+    runSealHelper(split, job.segmentPath, () => data.batches(0, job.records, new BatchBuffers()), mine, new GcPacer());
   } finally {
     data.close();
   }

@@ -13,6 +13,7 @@
 
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { errorMessage, LogError } from "../../core/errors.ts";
+import type { GcPacer } from "../../core/gc-pacer.ts";
 import { SealAbort } from "../segment/sections.ts";
 import type { RecordBatch, SectionBuilder, SectionStatus } from "../types.ts";
 import { TMP_SUFFIX } from "./format.ts";
@@ -64,10 +65,10 @@ function encodePart(entries: PartEntry[], sections: Uint8Array[]): Uint8Array {
 
 /**
  * The helper's half: feeds every batch to `builders`, finishes them, writes the part file next
- * to the segment and reports DONE (FAILED if anything outside a builder threw, which it rethrows).
+ * to the segment and reports DONE; `gc` paces collections per batch and after each section (FAILED if anything outside a builder threw, which it rethrows).
  * A builder that throws is reported by name, as the writer's SectionRunner would record it.
  */
-export function runSealHelper(split: SealSplit, segmentPath: string, batches: () => Iterable<RecordBatch>, builders: SectionBuilder[], afterBatch: () => void): void {
+export function runSealHelper(split: SealSplit, segmentPath: string, batches: () => Iterable<RecordBatch>, builders: SectionBuilder[], gc: GcPacer): void {
   let outcome = FAILED;
   try {
     const failed = new Map<string, string>();
@@ -80,7 +81,7 @@ export function runSealHelper(split: SealSplit, segmentPath: string, batches: ()
           failed.set(b.name, errorMessage(err));
         }
       }
-      afterBatch();
+      gc.tick();
     }
     const entries: PartEntry[] = [];
     const sections: Uint8Array[] = [];
@@ -97,7 +98,7 @@ export function runSealHelper(split: SealSplit, segmentPath: string, batches: ()
       } catch (err) {
         entries.push({ name: b.name, error: errorMessage(err) });
       }
-      afterBatch();
+      gc.tick();
     }
     writeFileSync(partPath(segmentPath), encodePart(entries, sections));
     outcome = DONE;
