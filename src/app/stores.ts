@@ -6,6 +6,7 @@
  * decoded blocks there; hostStore() is how the API host serves one.
  */
 
+import { availableParallelism } from "node:os";
 import type { HostStore } from "../api/host.ts";
 import type { StoreRuntime } from "../config/runtime.ts";
 import { openChunkIndexes, type IndexCacheScope } from "../index/open.ts";
@@ -35,7 +36,9 @@ export interface OpenedStore {
 }
 
 export async function openStore(dataDir: string, name: string, options: FileStoreOptions = {}): Promise<OpenedStore> {
-  const sealer = new WorkerSealer(sealWorkerUrl);
+  // Split seals over two workers where there are cores for both: the seal is otherwise the
+  // import's bottleneck (see WorkerSealerOptions.split).
+  const sealer = new WorkerSealer(sealWorkerUrl, { split: availableParallelism() > 1 });
   const store = await openFileStore(storeDir(dataDir, name), { name, sealer, rotation: DEFAULT_ROTATION, cache: processCache(), ...options });
   return {
     store,

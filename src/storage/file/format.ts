@@ -16,6 +16,8 @@
  *     sealed/
  *       <chunk-id>.seg       immutable sealed segment
  *       <chunk-id>.seg.tmp   a segment being written (renamed into place when complete)
+ *       <chunk-id>.seg.part.tmp  sections a split seal's helper built (seal-split.ts), read and
+ *                            deleted by the seal's writer
  *
  *   header, 16 bytes, same in all three files:
  *     0 magic "GLAC" | 4 kind u8 ('e' entries, 'r' raw, 'a' attrs) | 5 version u8 = 1
@@ -34,7 +36,7 @@
  *   - entries is cut to the longest valid prefix (whole entries, writeTs and both ends
  *     non-decreasing, ends within the raw/attrs sizes); raw and attrs are cut to the last
  *     entry's ends. Every cut is reported (path, old and new size).
- *   - <id>.tmp dirs and *.seg.tmp files are deleted.
+ *   - <id>.tmp dirs and *.tmp files in sealed/ (partial segments, part files) are deleted.
  *   - a valid <id>.seg plus active/<id>/ -> the seal finished: delete the active dir.
  *   - active/<id>/ with no valid .seg -> the active dir is the truth; a partial .seg is deleted.
  *   - of the unsealed chunks only the newest (greatest id) stays active, unless the catalog

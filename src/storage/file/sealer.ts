@@ -9,6 +9,7 @@ import { LogError } from "../../core/errors.ts";
 import type { SegmentSummary } from "../segment/writer.ts";
 import type { SectionBuilderFactory } from "../types.ts";
 import { runSealJob, type SealJob, type SealReply, type SealRequest } from "./seal-job.ts";
+import { failSealSplit, newSealSplit, type SealSplit } from "./seal-split.ts";
 
 /** Turns an active chunk's files into a sealed segment. */
 export interface Sealer {
@@ -32,64 +33,105 @@ export class InlineSealer implements Sealer {
 interface Pending {
   resolve(s: SegmentSummary): void;
   reject(err: unknown): void;
+  /** Split seals: the link to the helper's half, and the helper's error if it failed. */
+  split?: SealSplit;
+  helperError?: LogError;
+}
+
+export interface WorkerSealerOptions {
+  /**
+   * Split each seal over two workers (seal-split.ts): the writer compresses blocks and builds
+   * some sections while a helper builds the others. Pays with 2+ cores, where the seal worker
+   * would otherwise be the import's bottleneck; on one core it only adds a second read.
+   */
+  split?: boolean;
 }
 
 /**
- * Seals in one lazily started Worker (jobs queue inside it). The worker is unref'd while idle
- * so it never keeps the process alive; if it dies, pending jobs reject and the next job
- * starts a fresh worker.
+ * Seals in one lazily started Worker (jobs queue inside it), plus a helper Worker when seals
+ * are split. Workers are unref'd while idle so they never keep the process alive; if one
+ * dies, pending jobs reject and the next job starts fresh workers.
  */
 export class WorkerSealer implements Sealer {
-  private worker: Worker | undefined;
+  private writer: Worker | undefined;
+  private helper: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly workerUrl: string) {}
+  constructor(
+    private readonly workerUrl: string,
+    private readonly options: WorkerSealerOptions = {},
+  ) {}
 
   seal(job: SealJob): Promise<SegmentSummary> {
-    const w = this.start();
+    const w = (this.writer ??= this.start("writer"));
     const id = this.nextId++;
+    const split = this.options.split ? newSealSplit() : undefined;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, split });
       w.ref();
-      w.postMessage({ id, job } satisfies SealRequest);
+      w.postMessage({ id, job: { ...job, split } } satisfies SealRequest);
+      if (split) {
+        const h = (this.helper ??= this.start("helper"));
+        h.ref();
+        h.postMessage({ id, job: { ...job, split }, role: "helper" } satisfies SealRequest);
+      }
     });
   }
 
   async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
+    const workers = [this.writer, this.helper];
+    this.writer = this.helper = undefined;
     this.failAll(new LogError("cancelled", "seal worker stopped"));
-    if (w) await w.terminate();
+    for (const w of workers) if (w) await w.terminate();
   }
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
+  private start(role: "writer" | "helper"): Worker {
     const w = new Worker(this.workerUrl);
     w.onmessage = (e: MessageEvent<SealReply>) => {
-      const r = e.data;
-      const p = this.pending.get(r.id);
-      if (!p) return;
-      this.pending.delete(r.id);
-      if (r.ok) p.resolve(r.summary);
-      else p.reject(new LogError(r.code, r.message));
-      if (this.pending.size === 0) w.unref();
+      if (role === "helper") this.helperDone(e.data);
+      else this.writerDone(e.data);
+      if (this.pending.size === 0) this.unrefAll();
     };
     const die = (why: string) => {
-      if (this.worker !== w) return;
-      this.worker = undefined;
-      this.failAll(new LogError("internal", `seal worker ${this.workerUrl} failed: ${why}`));
-      void w.terminate();
+      if (this.writer !== w && this.helper !== w) return;
+      // Both go: the other one may be waiting for (or working on) the dead one's half.
+      const pair = [this.writer, this.helper];
+      this.writer = this.helper = undefined;
+      this.failAll(new LogError("internal", `seal ${role} worker ${this.workerUrl} failed: ${why}`));
+      for (const x of pair) if (x) void x.terminate();
     };
     w.onerror = (e: ErrorEvent) => die(e.message);
     w.addEventListener("close", () => die("worker exited"));
     w.unref();
-    this.worker = w;
     return w;
   }
 
+  private writerDone(r: SealReply): void {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    this.pending.delete(r.id);
+    if (r.ok && r.summary) p.resolve(r.summary);
+    else if (r.ok) p.reject(new LogError("internal", `seal worker replied to job ${r.id} without a summary`));
+    // The helper's failure is the cause when the writer failed because of it.
+    else p.reject(p.helperError ?? new LogError(r.code, r.message));
+  }
+
+  private helperDone(r: SealReply): void {
+    const p = this.pending.get(r.id);
+    if (p && !r.ok) p.helperError = new LogError(r.code, `seal helper: ${r.message}`);
+  }
+
+  private unrefAll(): void {
+    this.writer?.unref();
+    this.helper?.unref();
+  }
+
   private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
+    for (const p of this.pending.values()) {
+      if (p.split) failSealSplit(p.split);
+      p.reject(err);
+    }
     this.pending.clear();
   }
 }

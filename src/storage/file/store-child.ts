@@ -3,7 +3,7 @@
  *   try    - open the store once, print {"ok":true} or {"code","message"} as JSON, exit
  *   hold   - open the store, print "open", keep it open until killed
  *   append - reopen, print "start N" (records found), then append numbered records in a loop
- *            with rotation and the worker sealer, printing "acked N" after each resolved append
+ *            with rotation and split worker seals, printing "acked N" after each resolved append
  * Test-only.
  */
 
@@ -28,7 +28,8 @@ if (mode === "try") {
   console.log("open");
   setInterval(() => {}, 1 << 30);
 } else if (mode === "append") {
-  const sealer = new WorkerSealer(new URL("../../app/seal-worker.ts", import.meta.url).href);
+  // Split seals (writer + helper worker), so kills land in either half too.
+  const sealer = new WorkerSealer(new URL("../../app/seal-worker.ts", import.meta.url).href, { split: true });
   const s = await openFileStore(dir, { rotation: { maxRecords: 300 }, sealer });
   let next = s.chunks().reduce((n, m) => n + m.records, 0);
   console.log(`start ${next}`);

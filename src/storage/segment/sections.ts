@@ -1,11 +1,12 @@
 /**
  * Runs SectionBuilders during a seal and isolates their failures: a builder that throws (in
  * add or finish) or names its section badly is dropped, its error recorded, and the segment is
- * still written without that section. Decides the segment's index status, and records each
- * builder's outcome and the time spent in builders (for metrics).
+ * still written without that section — unless it throws SealAbort, which fails the whole seal
+ * (the chunk stays active and is sealed again later). Decides the segment's index status, and
+ * records each builder's outcome and the time spent in builders (for metrics).
  */
 
-import { errorMessage } from "../../core/errors.ts";
+import { errorMessage, LogError } from "../../core/errors.ts";
 import type { RecordBatch, SectionBuilder, SectionOutcome } from "../types.ts";
 import { isValidSectionName, type SegmentIndexStatus } from "./directory.ts";
 
@@ -13,6 +14,17 @@ import { isValidSectionName, type SegmentIndexStatus } from "./directory.ts";
 export interface FinishedSection {
   name: string;
   bytes: Uint8Array;
+}
+
+/**
+ * Thrown by a builder whose section cannot be had now for a reason outside the data (the thread
+ * building it died): the seal fails instead of writing a segment without the section.
+ */
+export class SealAbort extends LogError {
+  constructor(message: string) {
+    super("internal", message);
+    this.name = "SealAbort";
+  }
 }
 
 export class SectionRunner {
@@ -44,6 +56,7 @@ export class SectionRunner {
       try {
         b.add(batch);
       } catch (err) {
+        if (err instanceof SealAbort) throw err;
         this.fail(b, err);
         i--;
       }
@@ -65,6 +78,7 @@ export class SectionRunner {
         out.push({ name: b.name, bytes: r.bytes });
         this.outcomes.push({ name: b.name, status: r.status });
       } catch (err) {
+        if (err instanceof SealAbort) throw err;
         this.errors.push(`section "${b.name}": ${errorMessage(err)}`);
         this.outcomes.push({ name: b.name, status: "failed" });
       }
