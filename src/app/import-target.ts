@@ -53,7 +53,7 @@ export async function importTarget(dataDir: string, store: string, creds: Client
   }
   const { config, added } = await ensureStore(localTarget(dataDir), store);
   const rt = storeRuntime(fileStore(config));
-  const opened = await openStore(dataDir, store, { codec: rt.codec, level: rt.level, rotation: rt.rotation, durability: rt.durability });
+  const opened = await openStore(dataDir, store, { codec: rt.codec, level: rt.level, rotation: rt.rotation, durability: rt.durability }, true);
   const st = opened.store;
   return {
     sink: st,

@@ -35,10 +35,14 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-export async function openStore(dataDir: string, name: string, options: FileStoreOptions = {}): Promise<OpenedStore> {
-  // Split seals over two workers where there are cores for both: the seal is otherwise the
-  // import's bottleneck (see WorkerSealerOptions.split).
-  const sealer = new WorkerSealer(sealWorkerUrl, { split: availableParallelism() > 1 });
+/**
+ * Opens a file store. `splitSeals` seals each chunk in two workers where there are cores for
+ * both (WorkerSealerOptions.split): faster, since the seal is otherwise the import's bottleneck,
+ * but the second worker's index tables add ~75 MiB of peak memory, so only `gastrolog import`
+ * (a batch job) asks for it; the server seals in one worker and keeps its memory flat.
+ */
+export async function openStore(dataDir: string, name: string, options: FileStoreOptions = {}, splitSeals = false): Promise<OpenedStore> {
+  const sealer = new WorkerSealer(sealWorkerUrl, { split: splitSeals && availableParallelism() > 1 });
   const store = await openFileStore(storeDir(dataDir, name), { name, sealer, rotation: DEFAULT_ROTATION, cache: processCache(), ...options });
   return {
     store,
