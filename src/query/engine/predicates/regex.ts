@@ -5,7 +5,8 @@
  * the regex runs; on a sealed chunk the token terms those literals imply (`/connect(ion)?
  * refused/` implies a token starting with `refused`) narrow the records through the token index.
  * Patterns a native RegExp runs in linear time with RE2's meaning (regex-fast.ts) are searched
- * natively over the batch's text instead, re2js deciding only the records it cannot.
+ * natively over the batch's text instead — or, when the index named candidate records, matched
+ * on each candidate's bytes — re2js deciding only the records they cannot.
  */
 
 import type { RE2JS } from "re2js";
@@ -67,19 +68,17 @@ export const regexKind: PredicateKind<RegexPredicate> = {
     const fast = p.fast;
     if (fast === undefined) return markCandidates(m, p.needle, out, slow);
     if (m.rows !== undefined) {
-      // Only the candidates: each one's own text (the whole batch's would cost more). A native
+      // Only the candidates, each matched on its own bytes (no string per record). A native
       // match is an RE2 match (ASCII only); without one, a record with a character RE2 folds
       // onto a letter goes to re2js.
-      const { rows } = m;
+      const { rows, base } = m;
       const offs = m.batch.rawOffsets;
       for (let k = 0; k < rows.length; k++) {
         const i = rows[k]!;
-        const rs = offs[i]! - m.base;
-        const re = offs[i + 1]! - m.base;
-        const text = m.recordLatin1(rs, re);
-        fast.pattern.lastIndex = 0;
-        if (fast.pattern.test(text)) out[i] = 1;
-        else if (fast.foldLeads !== undefined && ((fast.foldLeads.lastIndex = 0), fast.foldLeads.test(text))) out[i] = slow(rs, re) ? 1 : 0;
+        const rs = offs[i]!;
+        const re = offs[i + 1]!;
+        if (fast.matchesBytes(data, rs, re)) out[i] = 1;
+        else if (fast.hasFoldLead(data, rs, re)) out[i] = slow(rs - base, re - base) ? 1 : 0;
       }
       return;
     }
