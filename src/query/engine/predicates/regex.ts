@@ -67,14 +67,15 @@ export const regexKind: PredicateKind<RegexPredicate> = {
     const slow = (rs: number, re: number): boolean => p.regex.test(data.subarray(m.base + rs, m.base + re));
     const fast = p.fast;
     if (fast === undefined) return markCandidates(m, p.needle, out, slow);
-    if (m.rows !== undefined) {
-      // Only the candidates, each matched on its own bytes (no string per record). A native
-      // match is an RE2 match (ASCII only); without one, a record with a character RE2 folds
-      // onto a letter goes to re2js.
+    if (m.rows !== undefined || m.batch.count === 1) {
+      // Only the candidates (or a lone record: the filter's sparse path), each matched on its
+      // own bytes (no string per record). A native match is an RE2 match (ASCII only); without
+      // one, a record with a character RE2 folds onto a letter goes to re2js.
       const { rows, base } = m;
       const offs = m.batch.rawOffsets;
-      for (let k = 0; k < rows.length; k++) {
-        const i = rows[k]!;
+      const count = rows?.length ?? 1;
+      for (let k = 0; k < count; k++) {
+        const i = rows === undefined ? 0 : rows[k]!;
         const rs = offs[i]!;
         const re = offs[i + 1]!;
         if (fast.matchesBytes(data, rs, re)) out[i] = 1;
