@@ -39,27 +39,40 @@ async function firstPage(o: OpenedStore, text: string, limit: number, runs: numb
   return median(times);
 }
 
-/** Wall ms of every run and CPU seconds of all of them, for a search returning all its hits (consumed, then dropped). */
-async function timeSearch(o: OpenedStore, text: string, runs: number): Promise<{ ms: number[]; cpuSeconds: number; hits: number }> {
-  const q = parseQueryArgs(text, Date.now() * 1000);
-  const req = { expr: q.expr, start: q.start, end: q.end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 };
-  const drain = async (): Promise<number> => {
+interface SearchTimes {
+  ms: number[];
+  cpuSeconds: number;
+  hits: number;
+}
+
+/**
+ * Two searches returning all their hits (consumed, then dropped), run alternately `runs` times
+ * after one warm run each (so drift and JIT warm-up fall on both alike): per search, the wall
+ * ms of every run and the CPU seconds of all of them.
+ */
+async function timeSearches(o: OpenedStore, texts: [string, string], runs: number): Promise<[SearchTimes, SearchTimes]> {
+  const drain = async (text: string): Promise<number> => {
+    const q = parseQueryArgs(text, Date.now() * 1000);
+    const it = search(o.source, { expr: q.expr, start: q.start, end: q.end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
     let n = 0;
-    const it = search(o.source, req);
     while (!(await it.next()).done) n++;
     return n;
   };
-  await drain(); // warm the caches
-  const times: number[] = [];
-  let hits = 0;
-  const cpu0 = process.cpuUsage();
+  const out: [SearchTimes, SearchTimes] = [
+    { ms: [], cpuSeconds: 0, hits: await drain(texts[0]) },
+    { ms: [], cpuSeconds: 0, hits: await drain(texts[1]) },
+  ];
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    hits = await drain();
-    times.push(performance.now() - t);
+    for (let k = 0; k < 2; k++) {
+      const cpu0 = process.cpuUsage();
+      const t = performance.now();
+      out[k]!.hits = await drain(texts[k]!);
+      out[k]!.ms.push(performance.now() - t);
+      const cpu = process.cpuUsage(cpu0);
+      out[k]!.cpuSeconds += (cpu.user + cpu.system) / 1e6;
+    }
   }
-  const cpu = process.cpuUsage(cpu0);
-  return { ms: times, cpuSeconds: (cpu.user + cpu.system) / 1e6, hits };
+  return out;
 }
 
 /** A JSON-only corpus of `lines` lines (nested objects, arrays, numbers), generated once. */
@@ -105,8 +118,7 @@ export async function runPatternsBench(o: BenchOptions): Promise<void> {
     // candidate record, so this ratio compares an index-only answer with verification.
     const regexText = "/packetresponder \\d+ for block/";
     const tokenText = "packetresponder";
-    const tokenHits = await timeSearch(opened, tokenText, runs);
-    const regexHits = await timeSearch(opened, regexText, runs);
+    const [tokenHits, regexHits] = await timeSearches(opened, [tokenText, regexText], Math.max(runs, 10));
     const tokenCount = await timeQuery(opened, `${tokenText} | stats count()`, runs);
     const regexCount = await timeQuery(opened, `${regexText} | stats count()`, runs);
     const hitsWall = median(regexHits.ms) / median(tokenHits.ms);
