@@ -92,9 +92,25 @@ async function steps(query: string) {
 describe("explain", () => {
   test("a regex is planned from the tokens its literals imply", async () => {
     expect(await steps("/connect(ion)? refused/")).toEqual([
-      { index: "token", action: "indexed", reason: "indexed", details: "literals: refused* (prefix 'refused': 1 terms, 2 records), regex checked by scan" },
+      { index: "token", action: "indexed", reason: "indexed", details: `literals "connect", " refused"; narrowed by tokens refused* (prefix 'refused': 1 terms, 2 records), regex checked by scan` },
     ]);
-    expect(await steps("/(a|b)/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: "no required token in the pattern: scan" }]);
+    expect(await steps("/(a|b)/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: "no required literal in the pattern: scan" }]);
+    expect(await steps("/errno=\\d+/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: `literals "errno=": none starts an indexable token: scan` }]);
+  });
+
+  test("a regex's literals narrow by the intersection of their tokens; an optional one never narrows", async () => {
+    // "level" (3 records) and "error*" (4) intersect to the 2 records holding both.
+    expect(await steps("/ level=error/")).toEqual([
+      { index: "token", action: "indexed", reason: "indexed", details: `literals " level=error"; narrowed by tokens level AND error* (token=3; prefix 'error': 1 terms, 4 records), regex checked by scan` },
+    ]);
+    const plan = await explain(src, { expr: parseExpr("/ level=error/"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(plan.chunks[0]!.branches[0]!.steps[0]!).toMatchObject({ before: 10, after: 2 });
+    expect(await lines("/ level=error/")).toEqual([1, 2]);
+    // "connection" is optional (connect(ion)?): only "refused" narrows, and both spellings match.
+    expect(await lines("/connect(ion)? refused/")).toEqual([3, 4]);
+    expect(await steps("/(peer )?refused by/")).toEqual([
+      { index: "token", action: "indexed", reason: "indexed", details: `literals "refused by"; narrowed by tokens by* (prefix 'by': 2 terms, 4 records), regex checked by scan` },
+    ]);
   });
 
   test("a prefix glob is a range scan of the token dictionary; other globs scan", async () => {

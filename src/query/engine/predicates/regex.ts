@@ -29,6 +29,8 @@ export interface RegexPredicate extends Predicate {
   readonly needle: Needle | undefined;
   /** Token probes every match implies (exact tokens or token prefixes), for planning. */
   readonly probes: readonly IndexProbe[];
+  /** The required literals as explain quotes them (`"packetresponder ", " for block"`; "" when none). */
+  readonly literals: string;
 }
 
 /** The token probes a required term allows: an indexable whole token, else a safe prefix. */
@@ -60,7 +62,8 @@ export const regexKind: PredicateKind<RegexPredicate> = {
     }
     const regex = compileRegex(node.pattern);
     const fast = fastRegex(node.pattern);
-    return { kind: regexKind, text: describeExpr(node), regex, fast, needle: longest === "" ? undefined : compileNeedle(longest), probes };
+    const literals = runs.map((r) => JSON.stringify(r.text)).join(", ");
+    return { kind: regexKind, text: describeExpr(node), regex, fast, needle: longest === "" ? undefined : compileNeedle(longest), probes, literals };
   },
   evaluate(p, m, out) {
     const { data } = m.batch;
@@ -89,7 +92,10 @@ export const regexKind: PredicateKind<RegexPredicate> = {
     if (fast.foldLeads !== undefined) m.markMatches(fast.foldLeads, out, (_e, rs, re) => slow(rs, re));
   },
   async lookup(p, idx): Promise<Lookup> {
-    if (p.probes.length === 0) return runtimeStep(p, "no_index", "no required token in the pattern: scan");
+    if (p.probes.length === 0) {
+      const why = p.literals === "" ? "no required literal in the pattern" : `literals ${p.literals}: none starts an indexable token`;
+      return runtimeStep(p, "no_index", `${why}: scan`);
+    }
     let positions: Uint32Array | undefined;
     const notes: string[] = [];
     for (const probe of p.probes) {
@@ -98,6 +104,6 @@ export const regexKind: PredicateKind<RegexPredicate> = {
       positions = positions === undefined ? found.positions : intersectPositions(positions, found.positions);
       notes.push(found.details);
     }
-    return { kind: "positions", positions: positions!, details: `literals: ${p.probes.map(probeText).join(", ")} (${notes.join("; ")}), regex checked by scan`, narrowed: true };
+    return { kind: "positions", positions: positions!, details: `literals ${p.literals}; narrowed by tokens ${p.probes.map(probeText).join(" AND ")} (${notes.join("; ")}), regex checked by scan`, narrowed: true };
   },
 };
