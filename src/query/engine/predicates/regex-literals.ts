@@ -2,8 +2,9 @@
  * Required literals of a regex, for planning (after Google Code Search's trigram index, here
  * with whole tokens): the top-level concatenation of a pattern is walked conservatively —
  * groups, classes, `.`, escapes like `\d`, and a character a quantifier makes optional all end a
- * literal run (a flag group like `(?-i)` does not); any top-level `|` means "no literals". Every
- * match of the pattern contains each run returned (ASCII-case-insensitively). Runs with non-ASCII
+ * literal run (a flag group like `(?-i)` does not), and so do `k` and `s`, which RE2 also
+ * matches to the Kelvin sign and the long s; any top-level `|` means "no literals". Every match
+ * of the pattern contains each run returned (ASCII-case-insensitively). Runs with non-ASCII
  * characters are dropped.
  */
 
@@ -19,6 +20,8 @@ export interface LiteralRun {
 
 const QUANTIFIER = /^(\*|\+|\?|\{\d+(,\d*)?\})/;
 const FLAG_GROUP = /^\(\?[A-Za-z-]*\)/;
+/** Letters RE2's case folding also matches to a non-ASCII character (U+212A KELVIN SIGN, U+017F LONG S). */
+const FOLDS_BEYOND_ASCII = new Set(["k", "K", "s", "S"]);
 
 /** The literal runs every match of `pattern` contains (empty when none can be proven). */
 export function requiredLiterals(pattern: string): LiteralRun[] {
@@ -57,8 +60,10 @@ export function requiredLiterals(pattern: string): LiteralRun[] {
     }
     const flags = ch === "(" ? FLAG_GROUP.exec(pattern.slice(i)) : null;
     if (flags !== null) {
-      // `(?i)`, `(?-i)`: no text of its own, and a quantifier after it applies to the character before.
+      // `(?i)`, `(?-i)`: no text of its own. A quantifier after it applies to what came before
+      // it (even to a repetition, `a+(?i)*`): then nothing is proven.
       i += flags[0].length;
+      if (QUANTIFIER.test(pattern.slice(i))) return [];
       continue;
     }
     if (ch === "(" || ch === "[") {
@@ -79,6 +84,12 @@ export function requiredLiterals(pattern: string): LiteralRun[] {
     if (ch === "{") {
       // A "{" that is not a repetition is literal in RE2.
       cur += ch;
+      i++;
+      continue;
+    }
+    if (FOLDS_BEYOND_ASCII.has(ch)) {
+      // RE2 matches k to the Kelvin sign and s to the long s, which no ASCII literal (or token) holds.
+      flush(false);
       i++;
       continue;
     }
