@@ -3,7 +3,8 @@
  * server) over each record's whole raw text as UTF-8, case-insensitive unless `(?-i)`.
  * Candidates are found by the pattern's longest required literal (regex-literals.ts) before
  * the regex runs; on a sealed chunk the token terms those literals imply (`/connect(ion)?
- * refused/` implies a token starting with `refused`) narrow the records through the token index.
+ * refused/` implies a token starting with `refu`: the s ends the literal) narrow the records
+ * through the token index, all of them intersected.
  * Patterns a native RegExp runs in linear time with RE2's meaning (regex-fast.ts) are searched
  * natively over the batch's text instead — or, when the index named candidate records, matched
  * on each candidate's bytes — re2js deciding only the records they cannot.
@@ -29,7 +30,7 @@ export interface RegexPredicate extends Predicate {
   readonly needle: Needle | undefined;
   /** Token probes every match implies (exact tokens or token prefixes), for planning. */
   readonly probes: readonly IndexProbe[];
-  /** The required literals as explain quotes them (`"packetresponder ", " for block"`; "" when none). */
+  /** The required literals as explain quotes them (`"connect", " refu", "ed"`; "" when none). */
   readonly literals: string;
 }
 
