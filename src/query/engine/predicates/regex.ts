@@ -23,7 +23,8 @@ import { probeLookup, runtimeStep, type Lookup, type Predicate, type PredicateKi
 import type { IndexProbe } from "../../../index/types.ts";
 
 export interface RegexPredicate extends Predicate {
-  readonly regex: RE2JS;
+  /** The re2js form, compiled on first use (~0.2 ms: a native-form pattern may never need it; the parser has validated it). */
+  re2(): RE2JS;
   /** The native form when the pattern has one (regex-fast.ts). */
   readonly fast: FastRegex | undefined;
   /** The longest required literal, searched first; undefined when the pattern has none. */
@@ -61,14 +62,16 @@ export const regexKind: PredicateKind<RegexPredicate> = {
         probes.push(probe);
       }
     }
-    const regex = compileRegex(node.pattern);
+    let regex: RE2JS | undefined;
+    const re2 = (): RE2JS => (regex ??= compileRegex(node.pattern));
     const fast = fastRegex(node.pattern);
+    if (fast === undefined) re2(); // an invalid pattern throws here, at compile
     const literals = runs.map((r) => JSON.stringify(r.text)).join(", ");
-    return { kind: regexKind, text: describeExpr(node), regex, fast, needle: longest === "" ? undefined : compileNeedle(longest), probes, literals };
+    return { kind: regexKind, text: describeExpr(node), re2, fast, needle: longest === "" ? undefined : compileNeedle(longest), probes, literals };
   },
   evaluate(p, m, out) {
     const { data } = m.batch;
-    const slow = (rs: number, re: number): boolean => p.regex.test(data.subarray(m.base + rs, m.base + re));
+    const slow = (rs: number, re: number): boolean => p.re2().test(data.subarray(m.base + rs, m.base + re));
     const fast = p.fast;
     if (fast === undefined) return markCandidates(m, p.needle, out, slow);
     if (m.rows !== undefined || m.batch.count === 1) {
