@@ -3,9 +3,12 @@
  * regex counted in-process (openStore + tableQuery) on the generated corpus imported by
  * `gastrolog import` (access log, JSON and logfmt lines among others), each beside a reference
  * measured in the same run: `rg -c` with the equivalent regex on the raw file, or the plain
- * token query for a regex's literal. Also the first page of a comparison and the size of the
- * format indexes per raw byte on a JSON-only corpus. Corpus size: PAT_LINES (default 1M; the
- * issue's targets are stated for 10M; 50k with --quick).
+ * token query for a regex's literal. The regex is compared with its token query two ways:
+ * returning all their records (both read and decode records: the issue's ≤2x target), and
+ * counting (the token count is answered from the index alone, the regex's only by reading and
+ * checking its candidates: shown with its ratio, not held to the target). Also the first page
+ * of a comparison and the size of the format indexes per raw byte on a JSON-only corpus.
+ * Corpus size: PAT_LINES (default 1M; the issue's targets are stated for 10M; 50k with --quick).
  */
 
 import { closeSync, openSync, statSync, writeSync } from "node:fs";
@@ -34,6 +37,42 @@ async function firstPage(o: OpenedStore, text: string, limit: number, runs: numb
     if (i > 0) times.push(performance.now() - t); // the first run warms the caches
   }
   return median(times);
+}
+
+interface SearchTimes {
+  ms: number[];
+  cpuSeconds: number;
+  hits: number;
+}
+
+/**
+ * Two searches returning all their hits (consumed, then dropped), run alternately `runs` times
+ * after one warm run each (so drift and JIT warm-up fall on both alike): per search, the wall
+ * ms of every run and the CPU seconds of all of them.
+ */
+async function timeSearches(o: OpenedStore, texts: [string, string], runs: number): Promise<[SearchTimes, SearchTimes]> {
+  const drain = async (text: string): Promise<number> => {
+    const q = parseQueryArgs(text, Date.now() * 1000);
+    const it = search(o.source, { expr: q.expr, start: q.start, end: q.end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    let n = 0;
+    while (!(await it.next()).done) n++;
+    return n;
+  };
+  const out: [SearchTimes, SearchTimes] = [
+    { ms: [], cpuSeconds: 0, hits: await drain(texts[0]) },
+    { ms: [], cpuSeconds: 0, hits: await drain(texts[1]) },
+  ];
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < 2; k++) {
+      const cpu0 = process.cpuUsage();
+      const t = performance.now();
+      out[k]!.hits = await drain(texts[k]!);
+      out[k]!.ms.push(performance.now() - t);
+      const cpu = process.cpuUsage(cpu0);
+      out[k]!.cpuSeconds += (cpu.user + cpu.system) / 1e6;
+    }
+  }
+  return out;
 }
 
 /** A JSON-only corpus of `lines` lines (nested objects, arrays, numbers), generated once. */
@@ -72,11 +111,24 @@ export async function runPatternsBench(o: BenchOptions): Promise<void> {
     await vsRg("status>=500 count vs rg -c", "status>=500", `rg -c -e '" 5[0-9][0-9] [0-9]' -e '"status":5[0-9][0-9]' -e 'status=5[0-9][0-9]' "$1"`, TARGET.countVsRg);
     await vsRg("user_id=<n> count vs rg -c", "user_id=42", `rg -c -e '"user_id":42[,}]' -e 'user_id=42( |$)' "$1"`, TARGET.countVsRg);
     await vsRg("prefix glob vs rg -c -w", "termin*", `rg -c -i -w 'termin\\w*' "$1"`, TARGET.prefixVsRg);
-    const token = await timeQuery(opened, "packetresponder | stats count()", runs);
-    const regex = await timeQuery(opened, "/packetresponder \\d+ for block/ | stats count()", runs);
-    const ratio = median(regex.ms) / median(token.ms);
-    rows.push(["/packetresponder \\d+ for block/", ms(median(regex.ms)), String(regex.rows[0]?.[0]), "packetresponder (token)", ms(median(token.ms)), String(token.rows[0]?.[0]), fmt(1 / ratio, 2)]);
-    targets.push(["regex with a literal vs its token query", `${fmt(ratio, 2)}x the token time`, `≤${TARGET.regexVsToken}x`, verdict(ratio <= TARGET.regexVsToken)]);
+    // A regex with a literal vs the token query for that literal, two ways. (a) Records: both
+    // searches return every record they match (no limit; hits consumed and discarded in-process),
+    // so both read and decode the records — the ≤2x target. (b) Count: the token's count comes
+    // from the index alone (posting-list lengths) while the regex must still read and check each
+    // candidate record, so this ratio compares an index-only answer with verification.
+    const regexText = "/packetresponder \\d+ for block/";
+    const tokenText = "packetresponder";
+    const [tokenHits, regexHits] = await timeSearches(opened, [tokenText, regexText], Math.max(runs, 10));
+    const tokenCount = await timeQuery(opened, `${tokenText} | stats count()`, runs);
+    const regexCount = await timeQuery(opened, `${regexText} | stats count()`, runs);
+    const hitsWall = median(regexHits.ms) / median(tokenHits.ms);
+    const hitsCpu = regexHits.cpuSeconds / tokenHits.cpuSeconds;
+    const countWall = median(regexCount.ms) / median(tokenCount.ms);
+    const countCpu = regexCount.cpuSeconds / tokenCount.cpuSeconds;
+    rows.push([`${regexText} (records)`, ms(median(regexHits.ms)), `${regexHits.hits} records`, `${tokenText} (token, records)`, ms(median(tokenHits.ms)), `${tokenHits.hits} records`, fmt(1 / hitsWall, 2)]);
+    rows.push([`${regexText} | stats count()`, ms(median(regexCount.ms)), String(regexCount.rows[0]?.[0]), `${tokenText} | stats count() (index only)`, ms(median(tokenCount.ms)), String(tokenCount.rows[0]?.[0]), fmt(1 / countWall, 2)]);
+    targets.push(["regex vs its token query, all records returned", `${fmt(hitsWall, 2)}x wall, ${fmt(hitsCpu, 2)}x CPU`, `≤${TARGET.regexVsToken}x`, verdict(hitsWall <= TARGET.regexVsToken)]);
+    targets.push(["regex count vs token count (index-only; not the target)", `${fmt(countWall, 1)}x wall, ${fmt(countCpu, 1)}x CPU`, "—", "info"]);
     const page = await firstPage(opened, "status>=500", 100, runs);
     targets.push(["first page (limit 100) of status>=500", `${ms(page)} ms`, `≤${TARGET.firstPageMs} ms`, verdict(page <= TARGET.firstPageMs)]);
   } finally {
@@ -106,6 +158,7 @@ export async function runPatternsBench(o: BenchOptions): Promise<void> {
 
   console.log(`\ncorpus ${lines} lines, ${fmt(statSync(file).size / 1e6, 1)} MB; store ${dataDir}; p50 of ${runs} warm runs`);
   printTable(["query", "ours ms", "our answer", "reference", "ref ms", "ref answer", "ref ÷ ours"], rows);
+  console.log("regex vs token: '(records)' = both searches return all their records (the ≤2x target); '| stats count()' = the token count is index-only, the regex reads and checks its candidates (shown, not targeted)");
   console.log("\ntargets:");
   printTable(["figure", "measured", "target", "verdict"], targets);
 }

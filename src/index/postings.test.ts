@@ -10,6 +10,7 @@ import {
   encodedPostingsSize,
   intersectPositions,
   postingsCount,
+  unionMany,
   unionPositions,
 } from "./postings.ts";
 
@@ -132,6 +133,16 @@ describe("set operations", () => {
         expect([...unionPositions(u(a), u(b))]).toEqual(union);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  test("property: unionMany of any number of lists (merged pairwise or sorted once) is their sorted distinct union", () => {
+    fc.assert(
+      fc.property(fc.array(sortedSet(fc.integer({ min: 0, max: 500 })), { maxLength: 7 }), (lists) => {
+        const union = [...new Set(lists.flat())].sort((x, y) => x - y);
+        expect([...unionMany(lists.map(u))]).toEqual(union);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -230,9 +230,12 @@ export function unionPositions(a: Uint32Array, b: Uint32Array): Uint32Array {
   return n === out.length ? out : out.slice(0, n);
 }
 
-/** The sorted, distinct union of many ascending position lists (one sort, for lists from a range scan). */
+/** Up to this many lists are merged pairwise (linear each); more are concatenated and sorted once. */
+const MERGE_LISTS = 4;
+
+/** The sorted, distinct union of many ascending position lists (for lists from a range scan). */
 export function unionMany(lists: readonly Uint32Array[]): Uint32Array {
-  if (lists.length === 1) return lists[0]!;
+  if (lists.length <= MERGE_LISTS) return lists.reduce(unionPositions, EMPTY);
   let total = 0;
   for (const l of lists) total += l.length;
   const all = new Uint32Array(total);

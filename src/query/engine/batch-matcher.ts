@@ -109,11 +109,6 @@ export class BatchMatcher {
     }
   }
 
-  /** The record at text offsets [rs, re) as latin1 text (one char per byte). */
-  recordLatin1(rs: number, re: number): string {
-    return this.bytes().toString("latin1", this.base + rs, this.base + re);
-  }
-
   /** Marks every record whose text offsets [rs, re) `check` accepts (for patterns with no literal to search). */
   markRecords(out: Uint8Array, check: (rs: number, re: number) => boolean): void {
     const offs = this.batch.rawOffsets;

@@ -92,9 +92,29 @@ async function steps(query: string) {
 describe("explain", () => {
   test("a regex is planned from the tokens its literals imply", async () => {
     expect(await steps("/connect(ion)? refused/")).toEqual([
-      { index: "token", action: "indexed", reason: "indexed", details: "literals: refused* (prefix 'refused': 1 terms, 2 records), regex checked by scan" },
+      { index: "token", action: "indexed", reason: "indexed", details: `literals "connect", " refu", "ed"; narrowed by tokens refu* (prefix 'refu': 1 terms, 2 records), regex checked by scan` },
     ]);
-    expect(await steps("/(a|b)/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: "no required token in the pattern: scan" }]);
+    expect(await steps("/(a|b)/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: "no required literal in the pattern: scan" }]);
+    expect(await steps("/errno=\\d+/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: `literals "errno=": none starts an indexable token: scan` }]);
+  });
+
+  test("a regex's literals narrow by the intersection of their tokens; an optional one never narrows", async () => {
+    // "level" (3 records) and "error*" (4) intersect to the 2 records holding both.
+    expect(await steps("/ level=error/")).toEqual([
+      { index: "token", action: "indexed", reason: "indexed", details: `literals " level=error"; narrowed by tokens level AND error* (token=3; prefix 'error': 1 terms, 4 records), regex checked by scan` },
+    ]);
+    const plan = await explain(src, { expr: parseExpr("/ level=error/"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+    expect(plan.chunks[0]!.branches[0]!.steps[0]!).toMatchObject({ before: 10, after: 2 });
+    expect(await lines("/ level=error/")).toEqual([1, 2]);
+    // "connection" is optional (connect(ion)?): only "refused" narrows, and both spellings match.
+    expect(await lines("/connect(ion)? refused/")).toEqual([3, 4]);
+    expect(await steps("/(peer )?refused by/")).toEqual([
+      { index: "token", action: "indexed", reason: "indexed", details: `literals "refu", "ed by"; narrowed by tokens by* (prefix 'by': 2 terms, 4 records), regex checked by scan` },
+    ]);
+    // A k or s ends a literal: RE2 matches them to the Kelvin sign and the long s too.
+    expect(await steps("/ReadTimeout on socket/")).toEqual([
+      { index: "token", action: "indexed", reason: "indexed", details: `literals "ReadTimeout on ", "oc", "et"; narrowed by tokens on (token=1), regex checked by scan` },
+    ]);
   });
 
   test("a prefix glob is a range scan of the token dictionary; other globs scan", async () => {
@@ -183,5 +203,27 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
     expect(clf.chunks[0]!.branches[0]!.steps[0]!.details).toBe("attr_kv=0 msg_kv=0 clf_kv=1");
     const empty = await explain(json, { expr: parseExpr('note=""'), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
     expect(empty.chunks[0]!.branches[0]!.steps[0]!).toMatchObject({ action: "runtime", reason: "value_not_indexed" });
+  });
+});
+
+describe("RE2's case folding beyond ASCII", () => {
+  test("a sealed chunk's index never hides a record RE2 matches through the Kelvin sign or the long s", async () => {
+    const raws = ["7 freed bloc\u212a", "full di\u017fk", "8 freed block", "other"];
+    const store: ChunkStore = createMemoryStore("fold", { rotation: { maxRecords: 4 }, sectionBuilders: indexSectionBuilders() });
+    await store.append(raws.map((r, i) => ({ raw: enc.encode(r), attrs: {}, sourceTs: 0, ingestTs: i + 1 })));
+    await store.append([{ raw: enc.encode("next chunk"), attrs: {}, sourceTs: 0, ingestTs: 10 }]); // seals the first
+    await store.idle();
+    const fold: SearchSource = { name: "fold", store, indexes: (v, m) => openChunkIndexes(v, m.indexStatus, { cache: new ByteCache(), key: `${m.id}/` }) };
+    const found = async (query: string): Promise<string[]> => {
+      const it = search(fold, { expr: parseExpr(query), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+      const out: string[] = [];
+      for (let r = await it.next(); !r.done; r = await it.next()) out.push(new TextDecoder().decode(r.value.record.raw));
+      return out;
+    };
+    expect(store.chunks().map((c) => c.state)).toEqual(["sealed", "active"]);
+    // The token after "freed " is "bloc" in the first record: a probe for "block*" would miss it.
+    expect(await found("/\\d+ freed block/")).toEqual(["7 freed bloc\u212a", "8 freed block"]);
+    expect(await found("/full disk/")).toEqual(["full di\u017fk"]);
+    expect(await found("/(?-i)freed block/")).toEqual(["8 freed block"]);
   });
 });

@@ -2,7 +2,7 @@
  * The native path of regex predicates (regex-fast.ts): which patterns it takes, and that over
  * any text (ASCII, Latin-1 and other UTF-8, the Kelvin sign and long s RE2 folds onto k and s,
  * invalid UTF-8) it marks exactly the records re2js matches, over a whole batch and over
- * candidate rows.
+ * candidate rows (matched on their bytes, regex-bytes.ts).
  */
 
 import { describe, expect, test } from "bun:test";
@@ -69,5 +69,24 @@ describe("native regex evaluation", () => {
       { numRuns: 4000 },
     );
     expect(native).toBeGreaterThan(500); // the property covers the native path, not only re2js
+  });
+});
+
+describe("matching on bytes", () => {
+  // Long runs of few characters exercise the quantifiers' bounds and the skips between starts.
+  const longText = fc.array(fc.constantFrom("a", "b", "k", "K", "1", "2", " ", ":", "é", "\u212a"), { maxLength: 60 }).map((p) => enc.encode(p.join("")));
+  test("says what the native RegExp says over the same bytes as latin1, in any range", () => {
+    fc.assert(
+      fc.property(patternArb, longText, fc.nat(), fc.nat(), (pattern, bytes, a, b) => {
+        const fast = fastRegex(pattern);
+        if (fast === undefined) return;
+        const start = bytes.length === 0 ? 0 : a % bytes.length;
+        const end = start + (bytes.length === start ? 0 : b % (bytes.length - start + 1));
+        fast.pattern.lastIndex = 0;
+        const want = fast.pattern.test(Buffer.from(bytes).toString("latin1", start, end));
+        expect(fast.matchesBytes(bytes, start, end)).toBe(want);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -15,15 +15,21 @@
  * case folding matches to k and s: records with their lead bytes (0xE2, 0xC5) go to re2js.
  */
 
+import { bytesMatcherOf, type BytesMatcher } from "./regex-bytes.ts";
+
 /** The native form of a regex: a global RegExp over latin1 text (never matching ""). */
 export interface FastRegex {
   readonly pattern: RegExp;
   /** Lead bytes of UTF-8 characters RE2 may fold onto the pattern's letters (records holding them use re2js). */
   readonly foldLeads: RegExp | undefined;
+  /** Whether `pattern` matches inside `bytes[start, end)` read as latin1, answered on the bytes themselves (regex-bytes.ts). */
+  readonly matchesBytes: BytesMatcher;
+  /** True when `bytes[start, end)` holds a byte of `foldLeads` (always false when that is undefined). */
+  hasFoldLead(bytes: Uint8Array, start: number, end: number): boolean;
 }
 
 /** A 128-bit ASCII set as four 32-bit words. */
-type CharSet = Uint32Array;
+export type CharSet = Uint32Array;
 
 const DIGITS = "0-9";
 const WORD = "0-9A-Za-z_";
@@ -32,14 +38,17 @@ const ESCAPES: Record<string, [string, string]> = { d: [DIGITS, "0123456789"], w
 const CONTROL: Record<string, string> = { t: "\t", n: "\n", r: "\r", f: "\f" };
 const META = new Set(".^$|()[]{}*+?\\");
 const QUANTIFIER = /^(\*|\+|\?|\{(\d{1,4})(,(\d{0,4}))?\})/;
+/** Repetition bound of `*`, `+` and `{n,}`. */
+const UNBOUNDED = 0x7fffffff;
 
-interface Atom {
+export interface Atom {
   /** JS source of the atom (a class or an escaped character). */
   source: string;
   set: CharSet;
-  /** Quantifier source ("" for exactly one) and its minimum. */
+  /** Quantifier source ("" for exactly one), its minimum and maximum repetitions. */
   quantifier: string;
   min: number;
+  max: number;
 }
 
 function setOf(chars: string, fold: boolean): CharSet {
@@ -121,16 +130,18 @@ function parseAtoms(p: string, fold: boolean): Atom[] | undefined {
     const q = QUANTIFIER.exec(p.slice(i));
     let quantifier = "";
     let min = 1;
+    let max = 1;
     if (q !== null) {
       if (q[2] !== undefined && q[4] !== undefined && q[4] !== "" && Number(q[4]) < Number(q[2])) return undefined;
       quantifier = q[0];
       min = q[1] === "*" || q[1] === "?" ? 0 : q[1] === "+" ? 1 : Number(q[2]);
+      max = q[1] === "?" ? 1 : q[2] === undefined || q[4] === "" ? UNBOUNDED : q[4] === undefined ? min : Number(q[4]);
       i += q[0].length;
       if (p[i] === "?" || p[i] === "+" || p[i] === "*" || p[i] === "{") return undefined; // lazy or stacked
     }
     const unique = [...new Set(chars)].join("");
     const source = unique.length === 1 ? escapeChar(unique) : `[${[...unique].map(escapeChar).join("")}]`;
-    atoms.push({ source, set: setOf(unique, fold), quantifier, min });
+    atoms.push({ source, set: setOf(unique, fold), quantifier, min, max });
   }
   return atoms;
 }
@@ -164,6 +175,17 @@ export function fastRegex(pattern: string): FastRegex | undefined {
   const atoms = parseAtoms(body, fold);
   if (atoms === undefined || !linear(atoms)) return undefined;
   const source = atoms.map((a) => a.source + a.quantifier).join("");
-  const folds = atoms.some((a) => !disjoint(a.set, setOf("ks", true)));
-  return { pattern: new RegExp(source, fold ? "gi" : "g"), foldLeads: fold && folds ? /[\xc5\xe2]/g : undefined };
+  const folds = fold && atoms.some((a) => !disjoint(a.set, setOf("ks", true)));
+  return {
+    pattern: new RegExp(source, fold ? "gi" : "g"),
+    foldLeads: folds ? /[\xc5\xe2]/g : undefined,
+    matchesBytes: bytesMatcherOf(atoms),
+    hasFoldLead: folds ? hasFoldLeadByte : () => false,
+  };
+}
+
+/** True when bytes[start, end) holds 0xC5 or 0xE2 (lead bytes of U+017F and U+212A). */
+function hasFoldLeadByte(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] === 0xc5 || bytes[i] === 0xe2) return true;
+  return false;
 }

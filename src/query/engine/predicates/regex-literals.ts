@@ -2,11 +2,16 @@
  * Required literals of a regex, for planning (after Google Code Search's trigram index, here
  * with whole tokens): the top-level concatenation of a pattern is walked conservatively —
  * groups, classes, `.`, escapes like `\d`, and a character a quantifier makes optional all end a
- * literal run; any top-level `|` means "no literals". Every match of the pattern contains each
- * run returned (ASCII-case-insensitively). Runs with non-ASCII characters are dropped.
+ * literal run (a flag group like `(?-i)` does not), and so do `k` and `s`, which RE2 also
+ * matches to the Kelvin sign and the long s; any top-level `|` means "no literals". Every match
+ * of the pattern contains each run returned (ASCII-case-insensitively). Runs with non-ASCII
+ * characters are dropped.
  */
 
-/** A literal run, with whether the pattern pins a word boundary before/after it (`^`, `\b`, `$`). */
+/**
+ * A literal run, with whether the pattern pins the text's start before it (`^`) or its end
+ * after it (`$`). `\b` pins neither for tokens: `-` is a token character but no word character.
+ */
 export interface LiteralRun {
   text: string;
   boundedBefore: boolean;
@@ -14,6 +19,9 @@ export interface LiteralRun {
 }
 
 const QUANTIFIER = /^(\*|\+|\?|\{\d+(,\d*)?\})/;
+const FLAG_GROUP = /^\(\?[A-Za-z-]*\)/;
+/** Letters RE2's case folding also matches to a non-ASCII character (U+212A KELVIN SIGN, U+017F LONG S). */
+const FOLDS_BEYOND_ASCII = new Set(["k", "K", "s", "S"]);
 
 /** The literal runs every match of `pattern` contains (empty when none can be proven). */
 export function requiredLiterals(pattern: string): LiteralRun[] {
@@ -40,14 +48,22 @@ export function requiredLiterals(pattern: string): LiteralRun[] {
     if (ch === "\\") {
       const next = pattern[i + 1] ?? "";
       if (/^[A-Za-z0-9]$/.test(next) || next === "") {
-        flush(next === "b");
-        if (next === "b") boundedBefore = true;
-        i += 2;
+        // Not even `\b` bounds a token: `-` is a token character but no word character.
+        flush(false);
         if (next === "Q") return runs; // \Q...\E quoting: stop proving
+        i = escapeEnd(pattern, i);
         continue;
       }
       cur += next;
       i += 2;
+      continue;
+    }
+    const flags = ch === "(" ? FLAG_GROUP.exec(pattern.slice(i)) : null;
+    if (flags !== null) {
+      // `(?i)`, `(?-i)`: no text of its own. A quantifier after it applies to what came before
+      // it (even to a repetition, `a+(?i)*`): then nothing is proven.
+      i += flags[0].length;
+      if (QUANTIFIER.test(pattern.slice(i))) return [];
       continue;
     }
     if (ch === "(" || ch === "[") {
@@ -71,11 +87,38 @@ export function requiredLiterals(pattern: string): LiteralRun[] {
       i++;
       continue;
     }
+    if (FOLDS_BEYOND_ASCII.has(ch)) {
+      // RE2 matches k to the Kelvin sign and s to the long s, which no ASCII literal (or token) holds.
+      flush(false);
+      i++;
+      continue;
+    }
     cur += ch;
     i++;
   }
   flush(false);
   return runs;
+}
+
+/**
+ * Index after the letter or digit escape at `i`: `\p{Greek}`/`\pL`, `\x{263a}`/`\x41` and
+ * octal `\123` span more than two characters (they end the literal run like any class).
+ */
+function escapeEnd(p: string, i: number): number {
+  const kind = p[i + 1];
+  if (kind === "p" || kind === "P" || kind === "x") {
+    if (p[i + 2] === "{") {
+      const close = p.indexOf("}", i + 3);
+      return close < 0 ? p.length : close + 1;
+    }
+    return i + (kind === "x" ? 4 : 3);
+  }
+  if (kind !== undefined && kind >= "0" && kind <= "7") {
+    let j = i + 2;
+    while (j < i + 4 && p[j] !== undefined && p[j]! >= "0" && p[j]! <= "7") j++;
+    return j;
+  }
+  return i + 2;
 }
 
 /** Index after the group opening at `i` (escapes and classes inside skipped), or -1. */

@@ -3,9 +3,11 @@
  * server) over each record's whole raw text as UTF-8, case-insensitive unless `(?-i)`.
  * Candidates are found by the pattern's longest required literal (regex-literals.ts) before
  * the regex runs; on a sealed chunk the token terms those literals imply (`/connect(ion)?
- * refused/` implies a token starting with `refused`) narrow the records through the token index.
+ * refused/` implies a token starting with `refu`: the s ends the literal) narrow the records
+ * through the token index, all of them intersected.
  * Patterns a native RegExp runs in linear time with RE2's meaning (regex-fast.ts) are searched
- * natively over the batch's text instead, re2js deciding only the records it cannot.
+ * natively over the batch's text instead — or, when the index named candidate records, matched
+ * on each candidate's bytes — re2js deciding only the records they cannot.
  */
 
 import type { RE2JS } from "re2js";
@@ -21,13 +23,16 @@ import { probeLookup, runtimeStep, type Lookup, type Predicate, type PredicateKi
 import type { IndexProbe } from "../../../index/types.ts";
 
 export interface RegexPredicate extends Predicate {
-  readonly regex: RE2JS;
+  /** The re2js form, compiled on first use (~0.2 ms: a native-form pattern may never need it; the parser has validated it). */
+  re2(): RE2JS;
   /** The native form when the pattern has one (regex-fast.ts). */
   readonly fast: FastRegex | undefined;
   /** The longest required literal, searched first; undefined when the pattern has none. */
   readonly needle: Needle | undefined;
   /** Token probes every match implies (exact tokens or token prefixes), for planning. */
   readonly probes: readonly IndexProbe[];
+  /** The required literals as explain quotes them (`"connect", " refu", "ed"`; "" when none). */
+  readonly literals: string;
 }
 
 /** The token probes a required term allows: an indexable whole token, else a safe prefix. */
@@ -57,29 +62,31 @@ export const regexKind: PredicateKind<RegexPredicate> = {
         probes.push(probe);
       }
     }
-    const regex = compileRegex(node.pattern);
+    let regex: RE2JS | undefined;
+    const re2 = (): RE2JS => (regex ??= compileRegex(node.pattern));
     const fast = fastRegex(node.pattern);
-    return { kind: regexKind, text: describeExpr(node), regex, fast, needle: longest === "" ? undefined : compileNeedle(longest), probes };
+    if (fast === undefined) re2(); // an invalid pattern throws here, at compile
+    const literals = runs.map((r) => JSON.stringify(r.text)).join(", ");
+    return { kind: regexKind, text: describeExpr(node), re2, fast, needle: longest === "" ? undefined : compileNeedle(longest), probes, literals };
   },
   evaluate(p, m, out) {
     const { data } = m.batch;
-    const slow = (rs: number, re: number): boolean => p.regex.test(data.subarray(m.base + rs, m.base + re));
+    const slow = (rs: number, re: number): boolean => p.re2().test(data.subarray(m.base + rs, m.base + re));
     const fast = p.fast;
     if (fast === undefined) return markCandidates(m, p.needle, out, slow);
-    if (m.rows !== undefined) {
-      // Only the candidates: each one's own text (the whole batch's would cost more). A native
-      // match is an RE2 match (ASCII only); without one, a record with a character RE2 folds
-      // onto a letter goes to re2js.
-      const { rows } = m;
+    if (m.rows !== undefined || m.batch.count === 1) {
+      // Only the candidates (or a lone record: the filter's sparse path), each matched on its
+      // own bytes (no string per record). A native match is an RE2 match (ASCII only); without
+      // one, a record with a character RE2 folds onto a letter goes to re2js.
+      const { rows, base } = m;
       const offs = m.batch.rawOffsets;
-      for (let k = 0; k < rows.length; k++) {
-        const i = rows[k]!;
-        const rs = offs[i]! - m.base;
-        const re = offs[i + 1]! - m.base;
-        const text = m.recordLatin1(rs, re);
-        fast.pattern.lastIndex = 0;
-        if (fast.pattern.test(text)) out[i] = 1;
-        else if (fast.foldLeads !== undefined && ((fast.foldLeads.lastIndex = 0), fast.foldLeads.test(text))) out[i] = slow(rs, re) ? 1 : 0;
+      const count = rows?.length ?? 1;
+      for (let k = 0; k < count; k++) {
+        const i = rows === undefined ? 0 : rows[k]!;
+        const rs = offs[i]!;
+        const re = offs[i + 1]!;
+        if (fast.matchesBytes(data, rs, re)) out[i] = 1;
+        else if (fast.hasFoldLead(data, rs, re)) out[i] = slow(rs - base, re - base) ? 1 : 0;
       }
       return;
     }
@@ -89,7 +96,10 @@ export const regexKind: PredicateKind<RegexPredicate> = {
     if (fast.foldLeads !== undefined) m.markMatches(fast.foldLeads, out, (_e, rs, re) => slow(rs, re));
   },
   async lookup(p, idx): Promise<Lookup> {
-    if (p.probes.length === 0) return runtimeStep(p, "no_index", "no required token in the pattern: scan");
+    if (p.probes.length === 0) {
+      const why = p.literals === "" ? "no required literal in the pattern" : `literals ${p.literals}: none starts an indexable token`;
+      return runtimeStep(p, "no_index", `${why}: scan`);
+    }
     let positions: Uint32Array | undefined;
     const notes: string[] = [];
     for (const probe of p.probes) {
@@ -98,6 +108,6 @@ export const regexKind: PredicateKind<RegexPredicate> = {
       positions = positions === undefined ? found.positions : intersectPositions(positions, found.positions);
       notes.push(found.details);
     }
-    return { kind: "positions", positions: positions!, details: `literals: ${p.probes.map(probeText).join(", ")} (${notes.join("; ")}), regex checked by scan`, narrowed: true };
+    return { kind: "positions", positions: positions!, details: `literals ${p.literals}; narrowed by tokens ${p.probes.map(probeText).join(" AND ")} (${notes.join("; ")}), regex checked by scan`, narrowed: true };
   },
 };
