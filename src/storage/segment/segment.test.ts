@@ -5,7 +5,8 @@ import { existsSync, readdirSync, unlinkSync } from "node:fs";
 import fc from "fast-check";
 import { LogError } from "../../core/errors.ts";
 import { eventTime, type LogRecord } from "../../core/record.ts";
-import type { RecordBatch, SectionBuilder } from "../types.ts";
+import type { DecodeBuffer, RecordBatch, SectionBuilder } from "../types.ts";
+import { ByteCache } from "../byte-cache.ts";
 import { batchFromRecords, recordAt } from "../record-batch.ts";
 import { SegmentReader } from "./reader.ts";
 import { recordsArb, simpleRecords, tempDir } from "./test-support.ts";
@@ -163,6 +164,29 @@ describe("segment positions and time", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test("batches with a lent buffer: the same records, decoded into that buffer, never cached", () => {
+    const cache = new ByteCache();
+    const lent = SegmentReader.open(dir.file("p.seg"), cache);
+    try {
+      const reuse: DecodeBuffer = { bytes: new Uint8Array(0) };
+      for (let pass = 0; pass < 2; pass++) {
+        const got: LogRecord[] = [];
+        for (const b of lent.batches(0, 300, reuse)) {
+          expect(b.data.buffer).toBe(reuse.bytes.buffer);
+          for (let i = 0; i < b.count; i++) got.push(recordAt(b, i)); // read before asking for the next batch
+        }
+        expect(got).toEqual(records);
+      }
+      expect(cache.size).toBe(0); // twice read, still not admitted: a lent-buffer scan keeps nothing
+      // A block the cache holds (two plain reads admit it) is served from there, not decoded again.
+      for (let k = 0; k < 2; k++) [...lent.batches(0, 1)];
+      const cached = [...lent.batches(0, 1)][0]!;
+      expect([...lent.batches(0, 1, { bytes: new Uint8Array(0) })][0]!.data.buffer).toBe(cached.data.buffer);
+    } finally {
+      lent.close();
+    }
   });
 
   test("record() rejects positions out of range", () => {
