@@ -2,7 +2,7 @@
  * Reads a sealed segment file through a read-only descriptor (segment-file.ts): open() reads
  * header, footer and directory only (O(blocks)); blocks are read, CRC-checked and decoded on
  * demand into the shared ByteCache (kept from their second use on), or into a buffer a scan
- * lends (never kept); sections are read whole
+ * lends (then kept only while the cache has free room); sections are read whole
  * and CRC-checked, or by range (their formats check their own blocks). Never writes the file;
  * reads version 1 and 2 segments.
  */
@@ -114,8 +114,8 @@ export class SegmentReader {
 
   /**
    * Records [from, to), clamped to [0, count()), one batch per block touched; zero-copy views.
-   * With `reuse`, blocks not cached are decoded into that buffer and not offered to the cache
-   * (ChunkView.batches: each batch is valid until the next).
+   * With `reuse`, blocks are decoded into that buffer (ChunkView.batches: each batch is valid
+   * until the next) unless the cache has free room to keep them (block()).
    */
   *batches(from: number, to: number, reuse?: DecodeBuffer): Iterable<RecordBatch> {
     const end = Math.min(to, this.count());
@@ -223,13 +223,19 @@ export class SegmentReader {
     return bytes;
   }
 
-  /** Block i, from the cache or decoded (into `reuse` when given, then not offered to the cache). */
+  /**
+   * Block i, from the cache or decoded and offered to it; with `reuse`, decoded into that buffer
+   * unless the cache would keep the block without evicting anything (ByteCache.admitsFreely).
+   */
   private block(i: number, reuse?: DecodeBuffer): DecodedBlock {
     this.file.checkOpen();
     const key = `${SegmentReader.cacheKeyPrefix(this.path)}${i}`;
     const hit = this.cache.get<DecodedBlock>(key);
     if (hit !== undefined) return hit;
-    if (reuse !== undefined) return this.decode(i, reuse);
+    if (reuse !== undefined && !this.cache.admitsFreely(key, this.blockList[i]!.rawLen)) {
+      this.cache.remember(key);
+      return this.decode(i, reuse);
+    }
     const decoded = this.decode(i);
     this.cache.offer(key, decoded, this.blockList[i]!.rawLen);
     return decoded;
