@@ -53,3 +53,17 @@ test("offer() remembers only the last SEEN_KEYS keys, and evictPrefix forgets th
   c.offer("gone#0", 0, 10);
   expect(c.get("gone#0")).toBeUndefined();
 });
+
+test("admitsFreely: only a remembered key, and only while its bytes fit without evicting", () => {
+  const c = new ByteCache(10_000);
+  expect(c.admitsFreely("a#0", 1000)).toBe(false); // never used
+  c.remember("a#0");
+  expect(c.admitsFreely("a#0", 1000)).toBe(true);
+  expect(c.admitsFreely("a#0", 10_000)).toBe(false); // would not fit with its overhead
+  c.offer("a#0", 0, 1000); // second use: cached
+  expect(c.size).toBe(1);
+  c.set("big", 1, 8000);
+  c.remember("a#1");
+  expect(c.admitsFreely("a#1", 1000)).toBe(false); // room is gone
+  expect(c.size).toBe(2);
+});

@@ -6,7 +6,8 @@
  * keys (a segment path, a store/chunk prefix); an evicted value stays valid for whoever holds it.
  * Data blocks come in through offer(), which caches a value only on its second use: a scan that
  * decodes each block once streams through without filling the budget (and the process memory)
- * with blocks nobody reads again, or pushing out what repeated queries reuse.
+ * with blocks nobody reads again, or pushing out what repeated queries reuse; scans decoding
+ * into a reused buffer keep blocks only while the budget has free room (admitsFreely).
  */
 
 /** Default process budget: 64 MiB (about 64 one-MiB data blocks, or many small index blocks). */
@@ -66,6 +67,22 @@ export class ByteCache {
    */
   offer(key: string, value: unknown, bytes: number): void {
     if (this.seen.delete(key)) return this.set(key, value, bytes);
+    this.remember(key);
+  }
+
+  /**
+   * True when offer(key, value, bytes) would now cache the value without evicting anything (its
+   * second use, and room left). A scan that decodes into a reused buffer asks this first: it
+   * pays for a fresh copy only to fill free room, so a store larger than the budget streams
+   * through without churning the cache, and a small one is still kept from its second scan on.
+   */
+  admitsFreely(key: string, bytes: number): boolean {
+    return this.seen.has(key) && this.used + bytes + ENTRY_OVERHEAD_BYTES <= this.maxBytes;
+  }
+
+  /** Notes a use of `key` without caching anything (offer's first use; SEEN_KEYS most recent kept). */
+  remember(key: string): void {
+    this.seen.delete(key);
     this.seen.add(key);
     if (this.seen.size > SEEN_KEYS) this.seen.delete(this.seen.values().next().value!);
   }

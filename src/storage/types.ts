@@ -133,8 +133,13 @@ export interface ChunkView {
   count(): number;
   /** Block layout for pruning; an active chunk reports one block covering all records. */
   blocks(): readonly BlockInfo[];
-  /** Records [from, to) grouped into one or more batches, in order. */
-  batches(from: number, to: number): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+  /**
+   * Records [from, to) grouped into one or more batches, in order. With `reuse`, a reader may
+   * decode blocks into that buffer (growing it) instead of fresh memory: each batch is then valid
+   * only until the next is asked for, and is not cached. For scans that consume every batch
+   * before asking for the next and keep nothing from it (a count).
+   */
+  batches(from: number, to: number, reuse?: DecodeBuffer): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
   record(pos: number): MaybePromise<LogRecord>;
   /** Byte length of the named section of a sealed chunk; undefined when it has none. */
   sectionSize(name: string): number | undefined;
@@ -171,10 +176,15 @@ export interface ChunkSource {
   subscribe(listener: (e: StoreEvent) => void): () => void;
 }
 
+/** A buffer one scan lends to ChunkView.batches to decode blocks into (owned by that scan alone). */
+export interface DecodeBuffer {
+  bytes: Uint8Array;
+}
+
 /** A local, synchronous ChunkView (every store's reader). Active chunk readers see later appends. */
 export interface ChunkReader extends ChunkView {
   record(pos: number): LogRecord;
-  batches(from: number, to: number): Iterable<RecordBatch>;
+  batches(from: number, to: number, reuse?: DecodeBuffer): Iterable<RecordBatch>;
   readSection(name: string, offset: number, length: number): Uint8Array;
   /** First position whose writeTs >= ts (binary search over fixed-width entries). */
   lowerBoundWriteTs(ts: number): number;

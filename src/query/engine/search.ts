@@ -16,7 +16,7 @@ import { decodeResume } from "./resume.ts";
 import { recordStage } from "./aggregate/record-stages.ts";
 import { isTablePipeline } from "../lang/pipe-ast.ts";
 import { orderedChunks, type SearchSource } from "./source.ts";
-import type { ChunkMeta } from "../../storage/types.ts";
+import type { ChunkMeta, DecodeBuffer } from "../../storage/types.ts";
 import type { ChunkPlan, SearchDone, SearchHit, SearchRequest } from "./types.ts";
 
 export interface SearchOptions {
@@ -34,7 +34,9 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
   const stages = req.stages ?? [];
   if (isTablePipeline(stages)) throw new LogError("invalid_argument", "this query makes a table (| stats, | timechart or | fields): run it with QueryService.Aggregate");
   const pacer = new Pacer(opts.signal);
-  const { chunks, batches } = matchingBatches(src, req, opts, pacer);
+  // The sink copies each hit's record out of its batch before the next batch is read, and the
+  // record stages stream: forward scans can decode every block into one buffer.
+  const { chunks, batches } = matchingBatches(src, req, opts, pacer, { bytes: new Uint8Array(0) });
   const pipes = [...stages.map((s) => recordStage(s, pacer)), ...(opts.pipes ?? [])];
   return yield* hitsSink(src, chunks, req, through(batches, pipes), pacer);
 }
@@ -42,9 +44,9 @@ export async function* search(src: SearchSource, req: SearchRequest, opts: Searc
 /**
  * The source and filter part of a search: the store's chunks in iteration order and the
  * batches of rows matching `req` (from its resume point on). Searches feed them to the records
- * sink, table queries (aggregate/) to their stages.
+ * sink, table queries (aggregate/) to their stages. `reuse`: see ChunkBatchesOptions.reuse.
  */
-export function matchingBatches(src: SearchSource, req: SearchRequest, opts: SearchOptions, pacer: Pacer): { chunks: ChunkMeta[]; batches: AsyncIterable<RowBatch> } {
+export function matchingBatches(src: SearchSource, req: SearchRequest, opts: SearchOptions, pacer: Pacer, reuse?: DecodeBuffer): { chunks: ChunkMeta[]; batches: AsyncIterable<RowBatch> } {
   const filter = compileFilter(req.expr);
   const bounds = { start: req.start, end: req.end };
   const chunks = orderedChunks(src, req.reverse);
@@ -61,6 +63,6 @@ export function matchingBatches(src: SearchSource, req: SearchRequest, opts: Sea
     }
     after = resume.pos;
   }
-  const batches = chunkBatches(src, chunks, { filter, bounds, reverse: req.reverse, startAt, after, onChunk: opts.onChunk, onWarning: opts.onWarning }, pacer);
+  const batches = chunkBatches(src, chunks, { filter, bounds, reverse: req.reverse, startAt, after, onChunk: opts.onChunk, onWarning: opts.onWarning, reuse }, pacer);
   return { chunks, batches: filterStage(filter, bounds, pacer)(batches) };
 }

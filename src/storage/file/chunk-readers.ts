@@ -8,7 +8,7 @@ import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import type { SegmentReader } from "../segment/reader.ts";
 import { LocalChunkReader } from "../reader-base.ts";
-import type { BlockInfo, ChunkMeta, RecordBatch } from "../types.ts";
+import type { BlockInfo, ChunkMeta, DecodeBuffer, RecordBatch } from "../types.ts";
 import type { ActiveChunk } from "./active-chunk.ts";
 import { ActiveData } from "./active-data.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
@@ -87,10 +87,10 @@ export class SealedChunkReader extends LocalChunkReader {
     }
   }
 
-  *batches(from: number, to: number): Iterable<RecordBatch> {
+  *batches(from: number, to: number, reuse?: DecodeBuffer): Iterable<RecordBatch> {
     checkReadRange(this.meta.id, this.closed, from, to, this.count());
     try {
-      yield* this.seg.batches(from, to);
+      yield* this.seg.batches(from, to, reuse);
     } catch (err) {
       throw this.report(err);
     }

@@ -6,7 +6,9 @@
  */
 
 import { chargeDecompressedBlock } from "../../observability/query-cost.ts";
+import type { DecodeBuffer } from "../types.ts";
 import { CODEC_LZ4, CODEC_NONE, CODEC_ZSTD, type CodecName } from "./format.ts";
+import { zstdDecompressInto } from "./zstd-into.ts";
 
 type Lz4js = typeof import("lz4js");
 let lz4: { js: Lz4js; table: Uint32Array } | undefined;
@@ -71,6 +73,21 @@ export function decompressBlockBody(stored: Uint8Array, codec: number, rawLen: n
       throw new RangeError(`unknown block codec ${codec}`);
   }
 }
+
+/**
+ * Like decompressBlockBody for a zstd block, but into `reuse` (grown when too small); undefined
+ * for other codecs, or when the runtime cannot decompress into a given buffer (zstd-into.ts).
+ */
+export function decompressBlockReusing(stored: Uint8Array, codec: number, rawLen: number, reuse: DecodeBuffer): Uint8Array | undefined {
+  if (codec !== CODEC_ZSTD) return undefined;
+  if (reuse.bytes.length <= rawLen) reuse.bytes = new Uint8Array(rawLen + REUSE_SLACK_BYTES);
+  const body = zstdDecompressInto(stored, reuse.bytes, rawLen);
+  if (body !== undefined) chargeDecompressedBlock(rawLen);
+  return body;
+}
+
+/** Room a lent decode buffer gets beyond the block that grew it (blocks' raw sizes vary a little). */
+const REUSE_SLACK_BYTES = 64 << 10;
 
 /** Raw LZ4 block of `body`, or undefined when lz4js finds no match at all (incompressible). */
 function lz4Compress(body: Uint8Array): Uint8Array | undefined {

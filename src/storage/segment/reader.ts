@@ -1,7 +1,8 @@
 /**
  * Reads a sealed segment file through a read-only descriptor (segment-file.ts): open() reads
  * header, footer and directory only (O(blocks)); blocks are read, CRC-checked and decoded on
- * demand into the shared ByteCache (kept from their second use on); sections are read whole
+ * demand into the shared ByteCache (kept from their second use on), or into a buffer a scan
+ * lends (then kept only while the cache has free room); sections are read whole
  * and CRC-checked, or by range (their formats check their own blocks). Never writes the file;
  * reads version 1 and 2 segments.
  */
@@ -10,12 +11,12 @@ import { crc32 } from "../../core/bytes/checksum.ts";
 import { CorruptError, LogError, errorMessage } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import { ByteCache } from "../byte-cache.ts";
-import type { RecordBatch } from "../types.ts";
+import type { DecodeBuffer, RecordBatch } from "../types.ts";
 import { recordAt, sliceBatch } from "../record-batch.ts";
 import { decodeBlock, decodeColumns, type DecodedBlock } from "./block.ts";
 import { blockIndexOf, checkSectionRange } from "../reader-checks.ts";
 import { decodeDirectory, type SectionEntry, type SegmentBlock } from "./directory.ts";
-import { decompressBlockBody } from "./codecs.ts";
+import { decompressBlockBody, decompressBlockReusing } from "./codecs.ts";
 import { CODEC_NONE, type CodecName, decodeFooter, decodeHeader, FOOTER_SIZE, HEADER_FIXED_SIZE, MAX_CHUNK_ID_BYTES, MIN_FILE_SIZE } from "./format.ts";
 import { SegmentFile } from "./segment-file.ts";
 import type { SegmentSummary } from "./writer.ts";
@@ -111,15 +112,19 @@ export class SegmentReader {
     return [...this.sectionsByName.keys()];
   }
 
-  /** Records [from, to), clamped to [0, count()), one batch per block touched; zero-copy views. */
-  *batches(from: number, to: number): Iterable<RecordBatch> {
+  /**
+   * Records [from, to), clamped to [0, count()), one batch per block touched; zero-copy views.
+   * With `reuse`, blocks are decoded into that buffer (ChunkView.batches: each batch is valid
+   * until the next) unless the cache has free room to keep them (block()).
+   */
+  *batches(from: number, to: number, reuse?: DecodeBuffer): Iterable<RecordBatch> {
     const end = Math.min(to, this.count());
     let pos = Math.max(0, from);
     while (pos < end) {
       const bi = blockIndexOf(this.blockList, pos);
       const b = this.blockList[bi]!;
       const stop = Math.min(end, b.first + b.count);
-      yield sliceBatch(this.block(bi), pos - b.first, stop - b.first);
+      yield sliceBatch(this.block(bi, reuse), pos - b.first, stop - b.first);
       pos = stop;
     }
   }
@@ -218,23 +223,31 @@ export class SegmentReader {
     return bytes;
   }
 
-  private block(i: number): DecodedBlock {
+  /**
+   * Block i, from the cache or decoded and offered to it; with `reuse`, decoded into that buffer
+   * unless the cache would keep the block without evicting anything (ByteCache.admitsFreely).
+   */
+  private block(i: number, reuse?: DecodeBuffer): DecodedBlock {
     this.file.checkOpen();
     const key = `${SegmentReader.cacheKeyPrefix(this.path)}${i}`;
     const hit = this.cache.get<DecodedBlock>(key);
     if (hit !== undefined) return hit;
+    if (reuse !== undefined && !this.cache.admitsFreely(key, this.blockList[i]!.rawLen)) {
+      this.cache.remember(key);
+      return this.decode(i, reuse);
+    }
     const decoded = this.decode(i);
     this.cache.offer(key, decoded, this.blockList[i]!.rawLen);
     return decoded;
   }
 
-  private decode(i: number): DecodedBlock {
+  private decode(i: number, reuse?: DecodeBuffer): DecodedBlock {
     const b = this.blockList[i]!;
     // A compressed block's stored bytes live only until decompressed; an uncompressed one is the body.
     const stored = b.codec === CODEC_NONE ? this.file.read(b.offset, b.storedLen) : this.file.readTransient(b.offset, b.storedLen);
     if (crc32(stored) !== b.crc) throw new CorruptError(this.path, b.offset, `block ${i} checksum mismatch`);
     try {
-      const body = asBytes(decompressBlockBody(stored, b.codec, b.rawLen));
+      const body = asBytes((reuse !== undefined ? decompressBlockReusing(stored, b.codec, b.rawLen, reuse) : undefined) ?? decompressBlockBody(stored, b.codec, b.rawLen));
       if (body.length !== b.rawLen) throw new RangeError(`decoded ${body.length} bytes, directory says ${b.rawLen}`);
       return decodeBlock(body, b.first, b.count, (err) => new CorruptError(this.path, b.offset, `block ${i}: ${errorMessage(err)}`));
     } catch (err) {

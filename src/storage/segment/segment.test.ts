@@ -5,7 +5,8 @@ import { existsSync, readdirSync, unlinkSync } from "node:fs";
 import fc from "fast-check";
 import { LogError } from "../../core/errors.ts";
 import { eventTime, type LogRecord } from "../../core/record.ts";
-import type { RecordBatch, SectionBuilder } from "../types.ts";
+import type { DecodeBuffer, RecordBatch, SectionBuilder } from "../types.ts";
+import { ByteCache } from "../byte-cache.ts";
 import { batchFromRecords, recordAt } from "../record-batch.ts";
 import { SegmentReader } from "./reader.ts";
 import { recordsArb, simpleRecords, tempDir } from "./test-support.ts";
@@ -163,6 +164,51 @@ describe("segment positions and time", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  /** Records [0, 300) of `reader` read through `reuse`, each batch read before the next is asked for; the batches' buffers. */
+  function readLent(reader: SegmentReader, reuse: DecodeBuffer): { records: LogRecord[]; buffers: ArrayBufferLike[] } {
+    const out = { records: [] as LogRecord[], buffers: [] as ArrayBufferLike[] };
+    for (const b of reader.batches(0, 300, reuse)) {
+      out.buffers.push(b.data.buffer);
+      for (let i = 0; i < b.count; i++) out.records.push(recordAt(b, i));
+    }
+    return out;
+  }
+
+  test("batches with a lent buffer and no room in the cache: the same records, all decoded into that buffer, nothing cached", () => {
+    const cache = new ByteCache(100); // smaller than any block
+    const lent = SegmentReader.open(dir.file("p.seg"), cache);
+    try {
+      const reuse: DecodeBuffer = { bytes: new Uint8Array(0) };
+      for (let pass = 0; pass < 3; pass++) {
+        const got = readLent(lent, reuse);
+        expect(got.records).toEqual(records);
+        expect(got.buffers.every((b) => b === reuse.bytes.buffer)).toBe(true);
+      }
+      expect(cache.size).toBe(0);
+    } finally {
+      lent.close();
+    }
+  });
+
+  test("batches with a lent buffer and room in the cache: blocks are kept from their second use on, then served from it", () => {
+    const cache = new ByteCache();
+    const lent = SegmentReader.open(dir.file("p.seg"), cache);
+    try {
+      const reuse: DecodeBuffer = { bytes: new Uint8Array(0) };
+      const first = readLent(lent, reuse);
+      expect(first.buffers.every((b) => b === reuse.bytes.buffer)).toBe(true);
+      expect(cache.size).toBe(0);
+      const second = readLent(lent, reuse);
+      expect(second.buffers.some((b) => b === reuse.bytes.buffer)).toBe(false);
+      expect(cache.size).toBe(lent.blocks().length);
+      const third = readLent(lent, reuse);
+      expect(third.buffers).toEqual(second.buffers); // the cached blocks themselves
+      for (const r of [first, second, third]) expect(r.records).toEqual(records);
+    } finally {
+      lent.close();
+    }
   });
 
   test("record() rejects positions out of range", () => {

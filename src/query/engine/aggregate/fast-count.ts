@@ -12,7 +12,7 @@
 
 import { CorruptError } from "../../../core/errors.ts";
 import type { StatsStage } from "../../lang/pipe-ast.ts";
-import type { BlockInfo, ChunkMeta, ChunkView } from "../../../storage/types.ts";
+import type { BlockInfo, ChunkMeta, ChunkView, DecodeBuffer } from "../../../storage/types.ts";
 import { planChunk, type TimeBounds } from "../chunk-planner.ts";
 import { compileFilter, type CompiledFilter } from "../compile.ts";
 import type { Pacer } from "../pacer.ts";
@@ -50,6 +50,7 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
   const g = total.stage.by[0];
   const width = g?.kind === "bin" ? g.width : 0;
   const field = indexGroupField(total.stage);
+  const reuse: DecodeBuffer = { bytes: new Uint8Array(0) };
   for (const meta of orderedChunks(src, false)) {
     if (pacer.due()) await pacer.pause();
     if (meta.state === "corrupt") {
@@ -69,10 +70,10 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
       const scope: GroupScope | undefined = hits !== undefined ? { hits } : filter.branches === undefined ? { ranges: work.ranges ?? [] } : undefined;
       if (field !== undefined) {
         const answered = indexes !== undefined && scope !== undefined && blocksInside(reader.blocks(), scope, bounds) && (await countFieldGroups(indexes, field, now.records, scope, part));
-        if (!answered) await scanInto(src, now, filter, bounds, opts, pacer, part);
+        if (!answered) await scanInto(src, now, filter, bounds, opts, pacer, part, reuse);
       } else if (hits !== undefined) await countSpans(reader, hitSpans(reader.blocks(), hits), sealed, bounds, width, part, pacer, opts);
       else if (filter.branches === undefined) await countSpans(reader, rangeSpans(reader.blocks(), work.ranges ?? []), sealed, bounds, width, part, pacer, opts);
-      else await scanInto(src, now, filter, bounds, opts, pacer, part);
+      else await scanInto(src, now, filter, bounds, opts, pacer, part, reuse);
       total.merge(part);
     } catch (err) {
       if (!(err instanceof CorruptError)) throw err;
@@ -83,9 +84,12 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
   }
 }
 
-/** Adds the records of chunk `meta` that match, read and filtered as a search reads them. */
-async function scanInto(src: SearchSource, meta: ChunkMeta, filter: CompiledFilter, bounds: TimeBounds, opts: SearchOptions, pacer: Pacer, part: StatsState): Promise<void> {
-  const batches = chunkBatches(src, [meta], { filter, bounds, reverse: false, startAt: 0, onWarning: opts.onWarning }, pacer);
+/**
+ * Adds the records of chunk `meta` that match, read and filtered as a search reads them, each
+ * block decoded into `reuse` (a count keeps nothing of a batch once added).
+ */
+async function scanInto(src: SearchSource, meta: ChunkMeta, filter: CompiledFilter, bounds: TimeBounds, opts: SearchOptions, pacer: Pacer, part: StatsState, reuse: DecodeBuffer): Promise<void> {
+  const batches = chunkBatches(src, [meta], { filter, bounds, reverse: false, startAt: 0, onWarning: opts.onWarning, reuse }, pacer);
   for await (const rb of filterStage(filter, bounds, pacer)(batches)) part.addRows(rb);
 }
 

@@ -8,7 +8,7 @@
 
 import { CorruptError, LogError } from "../../../core/errors.ts";
 import { blockIndexOf } from "../../../storage/reader-checks.ts";
-import type { ChunkMeta, ChunkView, RecordBatch } from "../../../storage/types.ts";
+import type { ChunkMeta, ChunkView, DecodeBuffer, RecordBatch } from "../../../storage/types.ts";
 import { planChunk, type ChunkWork, type TimeBounds } from "../chunk-planner.ts";
 import type { CompiledFilter } from "../compile.ts";
 import type { Pacer } from "../pacer.ts";
@@ -30,6 +30,11 @@ export interface ChunkBatchesOptions {
   onChunk?: (plan: ChunkPlan) => void;
   /** Told about chunks that could not be searched (corrupt data); the search goes on. */
   onWarning?: (message: string) => void;
+  /**
+   * A buffer forward range scans decode blocks into (ChunkView.batches): only for a consumer
+   * that is done with each batch before it asks for the next and keeps nothing of it.
+   */
+  reuse?: DecodeBuffer;
 }
 
 /** Batches of `chunks` (already in iteration order) with their rows to check. */
@@ -57,7 +62,7 @@ export async function* chunkBatches(src: SearchSource, chunks: readonly ChunkMet
       const after = ci === o.startAt ? o.after : undefined;
       if (work.plan.scanMode !== "skipped") {
         const base = { chunkIndex: ci, chunk: meta, stats };
-        for await (const [batch, rows, verified] of rowsOf(reader, work, o.reverse, after)) {
+        for await (const [batch, rows, verified] of rowsOf(reader, work, o.reverse, after, o.reuse)) {
           stats.scanned += rows.length;
           yield { ...base, batch, rows, verified };
         }
@@ -90,13 +95,13 @@ export async function openChunk(src: SearchSource, meta: ChunkMeta, onWarning: (
 type Rows = [batch: RecordBatch, rows: Uint32Array, verified: boolean];
 
 /** The chunk's batches with their rows, in iteration order, after `after` when resuming. */
-function rowsOf(reader: ChunkView, work: ChunkWork, reverse: boolean, after: number | undefined): AsyncGenerator<Rows> {
+function rowsOf(reader: ChunkView, work: ChunkWork, reverse: boolean, after: number | undefined, reuse: DecodeBuffer | undefined): AsyncGenerator<Rows> {
   if (work.candidates) return candidateRows(reader, work.candidates, work.exact === true, reverse, after);
-  return rangeRows(reader, work.ranges ?? [], reverse, after);
+  return rangeRows(reader, work.ranges ?? [], reverse, after, reuse);
 }
 
-/** Every row of the block ranges (backwards in steps when reversed). */
-async function* rangeRows(reader: ChunkView, ranges: ReadonlyArray<readonly [number, number]>, reverse: boolean, after: number | undefined): AsyncGenerator<Rows> {
+/** Every row of the block ranges (backwards in steps when reversed; forwards decoded into `reuse` when given). */
+async function* rangeRows(reader: ChunkView, ranges: ReadonlyArray<readonly [number, number]>, reverse: boolean, after: number | undefined, reuse: DecodeBuffer | undefined): AsyncGenerator<Rows> {
   for (let r = 0; r < ranges.length; r++) {
     let [from, to] = ranges[reverse ? ranges.length - 1 - r : r]!;
     if (after !== undefined) {
@@ -105,7 +110,7 @@ async function* rangeRows(reader: ChunkView, ranges: ReadonlyArray<readonly [num
     }
     if (from >= to) continue;
     if (!reverse) {
-      for await (const batch of reader.batches(from, to)) yield [batch, allRows(batch.count, false), false];
+      for await (const batch of reader.batches(from, to, reuse)) yield [batch, allRows(batch.count, false), false];
       continue;
     }
     for (let hi = to; hi > from; hi -= REVERSE_STEP) {
