@@ -8,18 +8,18 @@
 import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { LogError } from "../../core/errors.ts";
-import type { RecordInput } from "../../core/record.ts";
-import { builtBySealHelper, sectionBuilders } from "../../app/section-builders.ts";
-import type { SectionBuilder } from "../types.ts";
-import { openFileStore } from "./open-store.ts";
-import { handleSealRequest, runSealJob, type SealJob } from "./seal-job.ts";
-import { failSealSplit, newSealSplit, partPath } from "./seal-split.ts";
-import { WorkerSealer } from "./sealer.ts";
-import { tempDir } from "./test-helpers.ts";
+import { LogError } from "../src/core/errors.ts";
+import type { RecordInput } from "../src/core/record.ts";
+import { builtBySealHelper, sectionBuilders } from "../src/app/section-builders.ts";
+import type { SectionBuilder } from "../src/storage/types.ts";
+import { openFileStore } from "../src/storage/file/open-store.ts";
+import { handleSealRequest, runSealJob, type SealJob } from "../src/storage/file/seal-job.ts";
+import { failSealSplit, newSealSplit, partPath } from "../src/storage/file/seal-split.ts";
+import { WorkerSealer } from "../src/storage/file/sealer.ts";
+import { tempDir } from "../src/storage/file/test-helpers.ts";
 
 const enc = new TextEncoder();
-const WORKER = new URL("../../app/seal-worker.ts", import.meta.url).href;
+const WORKER = new URL("../src/app/seal-worker.ts", import.meta.url).href;
 
 /** Lines every index type finds something in: plain text, key=value, JSON, syslog. */
 function record(i: number): RecordInput {
