@@ -101,6 +101,7 @@ export class KafkaReceiver extends SourceReceiver {
       await consumer.subscribe({ topics: this.topics, fromBeginning: this.fromBeginning });
     } catch (err) {
       await consumer.disconnect().catch(() => {});
+      if (err instanceof Error && err.name === "KafkaJSSASLAuthenticationError") throw new LogError("unavailable", `the Kafka brokers ${this.brokers.join(",")} refused the credentials (${errorMessage(err)}); check the options sasl, saslUsername and saslPassword`);
       throw new LogError("unavailable", `cannot reach the Kafka brokers ${this.brokers.join(",")} or subscribe to ${this.topics.map(String).join(",")} (${errorMessage(err)}); check that the brokers are up at those addresses, the topics exist, and the tls/sasl options`);
     }
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
