@@ -9,10 +9,13 @@
  * and its answer gains the two SASL APIs. Once authenticated, the connection is piped to the
  * mock broker, with the broker address in Metadata and FindCoordinator answers rewritten to
  * this front so the client's later connections come through it (and authenticate) too.
+ * With a certificate it listens with TLS (SASL_SSL), which the mock broker cannot either.
  */
 
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 
 export type Mechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
 
@@ -58,8 +61,8 @@ const str = (s: string | null) => (s === null ? int16(-1) : Buffer.concat([int16
 const bytes = (b: Buffer) => Buffer.concat([int32(b.length), b]);
 const frame = (correlation: number, body: Buffer) => Buffer.concat([int32(4 + body.length), int32(correlation), body]);
 
-/** Starts a front for the mock broker at `broker` ("HOST:PORT") accepting `user` with `password`. */
-export async function startSaslFront(broker: string, mechanism: Mechanism, user: string, password: string): Promise<SaslFront> {
+/** Starts a front for the mock broker at `broker` ("HOST:PORT") accepting `user` with `password`, with TLS given a certificate. */
+export async function startSaslFront(broker: string, mechanism: Mechanism, user: string, password: string, tls?: { certFile: string; keyFile: string }): Promise<SaslFront> {
   const [brokerHost, brokerPort] = [broker.slice(0, broker.lastIndexOf(":")), Number(broker.slice(broker.lastIndexOf(":") + 1))];
   const sockets = new Set<Socket>();
   const front: SaslFront = {
@@ -71,7 +74,7 @@ export async function startSaslFront(broker: string, mechanism: Mechanism, user:
       await new Promise((r) => server.close(r));
     },
   };
-  const server: Server = createServer((client) => {
+  const accept = (client: Socket) => {
     const upstream = connect(brokerPort, brokerHost);
     sockets.add(client).add(upstream);
     const drop = () => {
@@ -168,7 +171,8 @@ export async function startSaslFront(broker: string, mechanism: Mechanism, user:
         client.write(frame(correlation, rewritten));
       }
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, accept) : createServer(accept);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
   front.address = `127.0.0.1:${port}`;

@@ -1,22 +1,26 @@
 /**
- * Kafka receiver with SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) through a SASL-checking front
- * (kafka-sasl-front.ts) before librdkafka's mock cluster, which has no SASL of its own and no
- * real broker is installable here. What this verifies: the receiver's sasl options reach
+ * Kafka receiver with SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and TLS through a SASL-checking
+ * front (kafka-sasl-front.ts) before librdkafka's mock cluster, which has no SASL or TLS of its
+ * own, and no real broker is installable here. What this verifies: the receiver's sasl options reach
  * kafkajs, which authenticates every connection it opens with the configured mechanism and
  * credentials (PLAIN checked byte for byte, SCRAM's client proof checked and the server
  * signature accepted), then consumes and commits through it; a wrong password or user ends in
  * a failed receiver whose error names the authentication failure and the options to check,
- * retried, without crashing. What it does not verify: a real broker's SASL implementation
+ * retried, without crashing; with tls=true and caFile, the same over TLS (SASL_SSL), and a
+ * certificate the receiver does not trust is refused with a clear error. What it does not verify: a real broker's SASL implementation
  * (Kafka's own SCRAM credential store, re-authentication, SASL_SSL with TLS).
  */
 
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { IngestPipeline } from "../../src/ingest/pipeline/pipeline.ts";
 import type { ReceiverEvent } from "../../src/ingest/receivers/receiver.ts";
 import { createReceiver } from "../../src/ingest/receivers/registry.ts";
 import { KCAT, produce, startMockCluster } from "./kafka-mock.ts";
 import { startSaslFront, type Mechanism } from "./kafka-sasl-front.ts";
-import { simplify, startHarness } from "./support.ts";
+import { selfSigned, simplify, startHarness } from "./support.ts";
 
 const MECHANISMS: [Mechanism, string][] = [
   ["PLAIN", "plain"],
@@ -56,4 +60,29 @@ describe.skipIf(!KCAT)("kafka receiver with SASL through a SASL-checking front (
       }
     }, 60_000);
   }
+
+  test("tls=true with caFile and sasl=scram-sha-256 (SASL_SSL): consumed; a certificate not trusted is refused with a clear error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kafka-tls-"));
+    try {
+      const cert = await selfSigned(dir);
+      await using cluster = await startMockCluster();
+      await produce(cluster.bootstrap, "secure", Array.from({ length: 10 }, (_, i) => `k${i}:tls ${i}`));
+      await using front = await startSaslFront(cluster.bootstrap, "SCRAM-SHA-256", "gastrolog", "pw", cert);
+      const options = { sasl: "scram-sha-256", saslUsername: "gastrolog", saslPassword: "pw", tls: true };
+      await using h = await startHarness({ type: "kafka", listen: [`kafka://${front.address}/secure?group=t1&start=earliest`], options: { ...options, caFile: cert.certFile } });
+      await h.appender.waitFor(10, 30_000);
+      expect(simplify(h.records()).map((r) => r.raw).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `tls ${i}`).sort());
+      const r = createReceiver({ id: "k", type: "kafka", listen: [`kafka://${front.address}/secure?group=t2`], options }, { pipeline: new IngestPipeline({ append: () => Promise.resolve() }) });
+      try {
+        await r.start();
+        expect(r.stats().state).toBe("failed");
+        expect(r.stats().lastError).toContain("(Connection error: self signed certificate)");
+        expect(r.stats().lastError).toEndWith("check that the brokers are up at those addresses, the topics exist, and the tls/sasl options");
+      } finally {
+        await r.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
