@@ -151,9 +151,10 @@ export class KafkaReceiver extends SourceReceiver {
     const drafts: Draft[] = [];
     let next = -1;
     let bytes = 0;
+    let duplicates = 0;
     for (const m of messages) {
       const offset = Number(m.offset);
-      if (offset < storedEnd) this.counters.duplicates++;
+      if (offset < storedEnd) duplicates++;
       drafts.push(messageDraft(base, topic, partition, m));
       bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
       next = offset + 1;
@@ -167,7 +168,11 @@ export class KafkaReceiver extends SourceReceiver {
     if (this.holdBatches) return this.holdBatches;
     // A failed append may have rewound the partition while this batch waited: it is stale then.
     if (!p.isRunning() || p.isStale()) return;
-    const durable = cp.push(source, drafts, String(next));
+    // Counted once queued: a batch dropped above stores nothing twice.
+    this.counters.duplicates += duplicates;
+    // The window ends at the partition's high mark when it was read again below it: the
+    // position never moves back, so what was stored past this window stays counted.
+    const durable = cp.push(source, drafts, String(Math.max(next, storedEnd)));
     p.resolveOffset(String(next - 1));
     const previous = this.commits.get(source);
     const commit = (async () => {
@@ -198,10 +203,10 @@ export class KafkaReceiver extends SourceReceiver {
   }
 }
 
-/** The offset after the last message of a partition queued here (committed or still pending). */
+/** The offset after the last message of a partition stored or queued here (its high mark). */
 function readTo(row: Readonly<SourceRow>): number {
   const last = row.pending[row.pending.length - 1];
-  return last ? Number(last.to) : Number(row.position) + row.skip;
+  return Math.max(Number(row.position) + row.skip, last ? Number(last.to) : 0);
 }
 
 function tlsOptions(c: ReceiverConfig): KafkaConfig["ssl"] {
