@@ -2,8 +2,9 @@
  * Kafka receiver against librdkafka's mock cluster (a real Kafka-protocol broker, started by
  * kcat), fed by kcat: every codec (none, gzip, snappy, lz4, zstd) with keys and headers, topics
  * by regular expression, start=latest, offsets committed only after durability (read back with
- * a kafkajs admin client; a failed append commits nothing and the partition is read again),
- * and the message a receiver gives when no broker answers.
+ * a kafkajs admin client; a failed append commits nothing and the partition is read again; a
+ * stop commits what was already queued once it is durable), and the message a receiver gives
+ * when no broker answers.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -67,6 +68,25 @@ describe.skipIf(!KCAT)("kafka receiver with kcat's mock cluster (needs kcat)", (
     await h.appender.waitFor(6, 30_000);
     await until(async () => (await committed(cluster.bootstrap, "g4", "retry"))[2] === "6", { what: "offset 6 committed", timeoutMs: 20_000, pollMs: 100 });
     expect({ afterFailure, stored: simplify(h.records()).map((r) => r.raw) }).toEqual({ afterFailure: {}, stored: Array.from({ length: 6 }, (_, i) => `retry ${i}`) });
+  }, 60_000);
+
+  test("a stop while fetched batches are still being made durable commits their offsets before leaving the group", async () => {
+    await using cluster = await startMockCluster();
+    await produce(cluster.bootstrap, "stop", Array.from({ length: 8 }, (_, i) => `k${i}:stop ${i}`), { partition: 1 });
+    await using h = await startHarness({ type: "kafka", listen: [`kafka://${cluster.bootstrap}/stop?group=g6&start=earliest`] });
+    const append = h.appender.append.bind(h.appender);
+    let open = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    h.appender.append = async (rs) => {
+      await gate;
+      return append(rs);
+    };
+    await until(() => h.receiver.stats().messages >= 8, { what: "8 messages queued", timeoutMs: 20_000 });
+    const stopping = h.receiver.stop();
+    const whileHeld = { committed: await committed(cluster.bootstrap, "g6", "stop"), stored: h.appender.appended };
+    open();
+    await stopping;
+    expect({ whileHeld, committed: await committed(cluster.bootstrap, "g6", "stop"), stored: h.appender.appended }).toEqual({ whileHeld: { committed: {}, stored: 0 }, committed: { 1: "8" }, stored: 8 });
   }, 60_000);
 
   test("topics by regular expression; start=latest skips what was there before the group first read", async () => {

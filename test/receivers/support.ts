@@ -139,11 +139,11 @@ export function simplify(rs: LogRecord[]): { raw: string; attrs: Record<string, 
   });
 }
 
-/** A self-signed certificate for 127.0.0.1 made by openssl in `dir` (receiver TLS tests). */
+/** A self-signed certificate for 127.0.0.1 (CN and IP SAN, so clients can verify it) made by openssl in `dir` (receiver TLS tests). */
 export async function selfSigned(dir: string): Promise<{ certFile: string; keyFile: string }> {
   const certFile = join(dir, "cert.pem");
   const keyFile = join(dir, "key.pem");
-  await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1"]);
+  await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]);
   return { certFile, keyFile };
 }
 

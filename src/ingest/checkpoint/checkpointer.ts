@@ -96,14 +96,15 @@ export class Checkpointer {
       this.positions.put(row);
       return;
     }
-    this.push(source, [], position, meta);
+    void this.push(source, [], position, meta);
   }
 
   /**
    * Queues a window of records that ends at source position `to`; `meta` replaces the row's
-   * metadata. The position is committed when the records are durable.
+   * metadata. The position is committed when the records are durable. Resolves true once it
+   * is, false when an append failed first (the source is rewound) or the row was replaced.
    */
-  push(source: string, records: Draft[], to: string, meta?: string): void {
+  push(source: string, records: Draft[], to: string, meta?: string): Promise<boolean> {
     let r = this.rows.get(source);
     if (r === undefined) {
       r = { source, position: to, skip: 0, pending: [], meta: meta ?? "{}", seenAt: 0, generation: 0 };
@@ -127,12 +128,14 @@ export class Checkpointer {
     }
     const generation = row.generation;
     this.outstanding++;
-    void this.pipeline.whenDurable(seq).then((ok) => {
-      if (row.generation === generation && this.rows.get(source) === row) {
+    return this.pipeline.whenDurable(seq).then((ok) => {
+      const current = row.generation === generation && this.rows.get(source) === row;
+      if (current) {
         if (ok) this.commit(row, w);
         else this.fail(row);
       }
       if (--this.outstanding === 0) for (const f of this.idleWaiters.splice(0)) f();
+      return current && ok;
     });
   }
 

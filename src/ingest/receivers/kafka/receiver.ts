@@ -3,12 +3,16 @@
  * by regular expression (topicPattern). Each fetched batch of a partition is queued as one
  * window, and its offset is committed to Kafka only once its records are durable
  * (at-least-once: a crash between the two delivers the window again). Several servers with the
- * same `group` share the partitions. Where a partition was stored by this server before
- * (positions in DATA/receiver-positions.sqlite, settled against the stores after a crash),
- * redelivered messages are counted as duplicates — and stored again: never skipped, so a topic
- * recreated under the same name cannot lose records. A failed append seeks back to the last
- * durable offset. Options: group (gastrolog), start (latest | earliest, for a group without
- * committed offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
+ * same `group` share the partitions. A batch's offset is resolved as soon as its records are
+ * queued, so kafkajs fetches the partition's next batch while this one becomes durable; the
+ * commits follow in offset order per partition, each once its window is durable. Where a
+ * partition was stored by this server before (positions in DATA/receiver-positions.sqlite,
+ * settled against the stores after a crash), redelivered messages are counted as duplicates —
+ * and stored again: never skipped, so a topic recreated under the same name cannot lose
+ * records. A failed append seeks back to the last durable offset (batches fetched ahead of it
+ * are stale and dropped unqueued; windows queued before the failure are not committed).
+ * Options: group (gastrolog), start (latest | earliest, for a group without committed
+ * offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
  * scram-sha-256, scram-sha-512), saslUsername, saslPassword, sessionTimeoutMs (30000),
  * partitionsConcurrently (4), connectTimeoutMs (3000). kafkajs 2.2.4 is patched
  * (patches/kafkajs@2.2.4.patch): its request queue armed a timer with a negative delay, which
@@ -54,6 +58,10 @@ export class KafkaReceiver extends SourceReceiver {
   private readonly sessionTimeout: number;
   private readonly concurrency: number;
   private consumer: Consumer | undefined;
+  /** Per partition (`topic:partition`), the last queued window's commit to Kafka, in order. */
+  private readonly commits = new Map<string, Promise<void>>();
+  /** Set while stopping: batches fetched from then on wait for it and queue nothing. */
+  private holdBatches: Promise<void> | undefined;
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
     super(config, ctx, { schemes: ["kafka"], expected: "kafka://HOST:PORT[,HOST:PORT]/TOPIC[,TOPIC]", options: OPTIONS });
@@ -93,6 +101,7 @@ export class KafkaReceiver extends SourceReceiver {
       await consumer.subscribe({ topics: this.topics, fromBeginning: this.fromBeginning });
     } catch (err) {
       await consumer.disconnect().catch(() => {});
+      if (err instanceof Error && err.name === "KafkaJSSASLAuthenticationError") throw new LogError("unavailable", `the Kafka brokers ${this.brokers.join(",")} refused the credentials (${errorMessage(err)}); check the options sasl, saslUsername and saslPassword`);
       throw new LogError("unavailable", `cannot reach the Kafka brokers ${this.brokers.join(",")} or subscribe to ${this.topics.map(String).join(",")} (${errorMessage(err)}); check that the brokers are up at those addresses, the topics exist, and the tls/sasl options`);
     }
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -107,30 +116,45 @@ export class KafkaReceiver extends SourceReceiver {
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.concurrency, eachBatch: (p) => this.batch(cp, consumer, base, p) });
     return {
       stop: async () => {
+        // New batches are held (not queued) while the windows already queued commit their
+        // offsets once durable; then the consumer leaves the group (kafkajs waits for the
+        // held batches, released first).
+        let release = () => {};
+        this.holdBatches = new Promise((r) => (release = r));
+        await Promise.all(this.commits.values());
+        release();
         this.consumer = undefined;
         await consumer.disconnect();
+        this.holdBatches = undefined;
       },
     };
   }
 
-  /** One fetched batch of one partition: queued, committed to Kafka once durable. */
+  /**
+   * One fetched batch of one partition: queued, its offset resolved so the next fetch starts
+   * now, and committed to Kafka once durable (after the partition's earlier commits).
+   */
   private async batch(cp: Checkpointer, consumer: Consumer, base: Readonly<Record<string, string>>, p: EachBatchPayload): Promise<void> {
+    if (this.holdBatches) return this.holdBatches;
     const { topic, partition, messages } = p.batch;
     const source = `${topic}:${partition}`;
     // A partition new to this server, or one another server read past, starts at its first
     // fetched offset: where a failed append rewinds to (redelivered offsets below it stay counted).
     const first = messages[0]?.offset;
     const known = cp.row(source);
-    if (first !== undefined && (known === undefined || Number(known.position) + known.skip < Number(first))) cp.set(source, first, "{}");
+    if (first !== undefined && (known === undefined || readTo(known) < Number(first))) cp.set(source, first, "{}");
     const row = cp.row(source);
-    // Offsets below this were stored by this server before (its positions, after recovery).
-    const storedEnd = row ? Number(row.position) + row.skip : -1;
+    // Offsets below this were stored or queued by this server before (its positions, after
+    // recovery, and the windows still pending): a rebalance refetches from the last offset
+    // committed to Kafka, which lags the windows queued ahead, so those count too.
+    const storedEnd = row ? readTo(row) : -1;
     const drafts: Draft[] = [];
     let next = -1;
     let bytes = 0;
+    let duplicates = 0;
     for (const m of messages) {
       const offset = Number(m.offset);
-      if (offset < storedEnd) this.counters.duplicates++;
+      if (offset < storedEnd) duplicates++;
       drafts.push(messageDraft(base, topic, partition, m));
       bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
       next = offset + 1;
@@ -141,13 +165,34 @@ export class KafkaReceiver extends SourceReceiver {
       await this.pipeline.whenSpace();
       await p.heartbeat();
     }
-    cp.push(source, drafts, String(next));
-    await cp.sourceSettled(source);
-    // A failed append rewound the partition (rewind below): nothing to commit.
-    if (cp.row(source)?.position !== String(next)) return;
-    await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
-    this.counters.acked += drafts.length;
+    if (this.holdBatches) return this.holdBatches;
+    // A failed append may have rewound the partition while this batch waited: it is stale then.
+    if (!p.isRunning() || p.isStale()) return;
+    // Counted once queued: a batch dropped above stores nothing twice.
+    this.counters.duplicates += duplicates;
+    // The window ends at the partition's high mark when it was read again below it: the
+    // position never moves back, so what was stored past this window stays counted.
+    const durable = cp.push(source, drafts, String(Math.max(next, storedEnd)));
     p.resolveOffset(String(next - 1));
+    const previous = this.commits.get(source);
+    const commit = (async () => {
+      const ok = await durable;
+      await previous;
+      // A failed append rewound the partition (rewind below): nothing to commit.
+      if (!ok) return;
+      try {
+        await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
+        this.counters.acked += drafts.length;
+      } catch (err) {
+        // Not committed (a rebalance took the partition, the broker went away): its next owner
+        // reads these records again from the last commit, and they are stored twice.
+        this.readProblem(`kafka ${source}: committing offset ${next} failed (${errorMessage(err)}); the records are stored and will be delivered again`);
+      }
+    })();
+    this.commits.set(source, commit);
+    void commit.then(() => {
+      if (this.commits.get(source) === commit) this.commits.delete(source);
+    });
     await p.heartbeat();
   }
 
@@ -156,6 +201,12 @@ export class KafkaReceiver extends SourceReceiver {
     const i = row.source.lastIndexOf(":");
     this.consumer?.seek({ topic: row.source.slice(0, i), partition: Number(row.source.slice(i + 1)), offset: row.position });
   }
+}
+
+/** The offset after the last message of a partition stored or queued here (its high mark). */
+function readTo(row: Readonly<SourceRow>): number {
+  const last = row.pending[row.pending.length - 1];
+  return Math.max(Number(row.position) + row.skip, last ? Number(last.to) : 0);
 }
 
 function tlsOptions(c: ReceiverConfig): KafkaConfig["ssl"] {
