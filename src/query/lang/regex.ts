@@ -5,8 +5,11 @@
  * patterns longer than MAX_REGEX_LENGTH are refused.
  */
 
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
 import { LogError } from "../../core/errors.ts";
+
+/** re2js, loaded on first use: most queries hold no regex, and loading it costs milliseconds. */
+let re2: typeof RE2JS | undefined;
 
 /** Longest pattern accepted (bytes of query text between the slashes). */
 export const MAX_REGEX_LENGTH = 1024;
@@ -16,8 +19,9 @@ export function compileRegex(pattern: string): RE2JS {
   if (pattern.length > MAX_REGEX_LENGTH) {
     throw new LogError("invalid_argument", `regex longer than ${MAX_REGEX_LENGTH} characters (${pattern.length})`);
   }
+  re2 ??= (require("re2js") as typeof import("re2js")).RE2JS;
   try {
-    return RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+    return re2.compile(pattern, re2.CASE_INSENSITIVE);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new LogError("invalid_argument", `invalid regex /${pattern}/: ${message.replace(/^error parsing regexp: /, "").replace("`(?i)", "`")}`);

@@ -9,8 +9,6 @@
  * the usual way.
  */
 
-import { createZstdDecompress } from "node:zlib";
-
 /** The part of node:zlib's native handle used here (Node's and Bun's internal zlib binding). */
 interface ZstdHandle {
   reset(): void;
@@ -33,6 +31,8 @@ let decompressor: Decompressor | null | undefined;
 
 function open(): Decompressor | null {
   try {
+    // node:zlib is loaded only when a scan first decompresses (queries answered from indexes never do).
+    const { createZstdDecompress } = process.getBuiltinModule("node:zlib");
     const stream = createZstdDecompress() as unknown as { _handle?: ZstdHandle; _writeState?: Uint32Array };
     const handle = stream._handle;
     const left = stream._writeState;
