@@ -5,10 +5,12 @@
  * generated API, and that a local `query` loads no server, receivers, network client,
  * AsyncLocalStorage (only a server meters queries), Connect, protobuf or generated API (it calls
  * the query code behind QueryService directly), re2js (loaded by the first regex) or node:zlib
- * (its streams; loaded by the first decode into a reused buffer), `repl --embedded -c` no node streams
- * (node:tty included) and only the API services its commands call, and that a server loads a receiver protocol's module only when a
- * receiver of that type is configured.
- * A regression in start-up (issue 11 part 2) shows up here as a module name.
+ * (its streams; loaded by the first decode into a reused buffer), `repl --embedded -c` no node
+ * streams (node:tty included) and only the API services its commands call, and that a server
+ * loads a receiver protocol's module only when a receiver of that type is configured. Packages
+ * are named by package; the regex query (re2js) and the REPL (Connect, protobuf) show that the
+ * package checks see them. A regression in start-up (issue 11 part 2) shows up here as a module
+ * name.
  */
 
 import { afterAll, expect, test } from "bun:test";
@@ -116,6 +118,9 @@ test("repl --embedded -c on a file loads no server, receivers, network client or
   // Services load on first use: `stats` needs StoreService alone (and QueryService's client).
   expect(mods.filter((m) => /^src\/api\/(gen\/gastrolog\/v1\/(config|lifecycle|ingest|token)_pb|services\/(config|lifecycle|ingest|token|query))\.ts$/.test(m))).toEqual([]);
   expect(["src/api/gen/gastrolog/v1/store_pb.ts", "src/api/services/store.ts"].filter((m) => !mods.includes(m))).toEqual([]);
+  // The REPL talks through the API (in-process Connect transport), so the package checks the
+  // local query passes do match where those packages are loaded.
+  expect(offenders(mods, ["connect", "protobuf"])).toEqual({ connect: ["@connectrpc/connect"], protobuf: ["@bufbuild/protobuf"] });
 });
 
 test("a server loads the module of a receiver type only when a receiver of that type is configured", async () => {
