@@ -1,8 +1,9 @@
 /**
  * `gastrolog query` against a running server (compiled binary): with `serve` holding the data
  * dir, `query --data DIR` (found through server.json), `--addr unix:SOCK` and `--addr http://`
- * print exactly what local mode prints on a copy of the same data (text, JSON, reverse, limit +
- * resume, context, explain, analyze, `--store '*'`, which merges stores, and the same errors);
+ * print exactly what local mode prints on a copy of the same data (text, --raw, JSON, CSV and
+ * text tables, regexes, reverse, limit + resume, context, explain, analyze, `--store '*'`, which
+ * merges stores, and the same errors: query syntax, a bad regex, an unknown store, limits);
  * unreachable --addr exits 1.
  */
 
@@ -84,13 +85,17 @@ const CASES: string[][] = [
   ["--store", "*", "--output", "json", "| stats count(), count_distinct(host) by host | sort -count"],
   ["--store", "*", "request | fields _time, host | head 3"],
   ["--analyze", "--output", "json", "--limit", "2", "error"],
+  ["--raw", "--reverse", "timeout"],
+  ["/time(out)? talking/ | stats count() by host"],
   ["(error"],
+  ["/timeout (/"],
+  ["--store", "nope", "error"],
   ["--limit", "99999999999", "error"],
   ["error limit=99999999999"],
 ];
 
 /** Exit codes other than 0: usage and query-text errors. */
-const FAILS: Record<string, number> = { "(error": 2, "--limit 99999999999 error": 2, "error limit=99999999999": 2 };
+const FAILS: Record<string, number> = { "(error": 2, "/timeout (/": 2, "--store nope error": 1, "--limit 99999999999 error": 2, "error limit=99999999999": 2 };
 
 test("every mode against the server prints exactly what local mode prints on a copy", async () => {
   for (const args of CASES) {

@@ -4,10 +4,13 @@
  * and checks that `version` and `--help` load no server, receivers, SQLite, storage or
  * generated API, and that a local `query` loads no server, receivers, network client,
  * AsyncLocalStorage (only a server meters queries), Connect, protobuf or generated API (it calls
- * the query code behind QueryService directly), `repl --embedded -c` no node streams
- * (node:tty included) and only the API services its commands call, and that a server loads a receiver protocol's module only when a
- * receiver of that type is configured.
- * A regression in start-up (issue 11 part 2) shows up here as a module name.
+ * the query code behind QueryService directly), re2js (loaded by the first regex) or node:zlib
+ * (its streams; loaded by the first decode into a reused buffer), `repl --embedded -c` no node
+ * streams (node:tty included) and only the API services its commands call, and that a server
+ * loads a receiver protocol's module only when a receiver of that type is configured. Packages
+ * are named by package; the regex query (re2js) and the REPL (Connect, protobuf) show that the
+ * package checks see them. A regression in start-up (issue 11 part 2) shows up here as a module
+ * name.
  */
 
 import { afterAll, expect, test } from "bun:test";
@@ -22,8 +25,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const transpiler = new Bun.Transpiler({ loader: "ts" });
 
 /**
- * Modules a run of `gastrolog ARGS` loads: src paths relative to the repo, packages and builtins
- * by name. `untilReady`: a server, stopped with SIGTERM once it logs that it is ready.
+ * Modules a run of `gastrolog ARGS` loads: src paths relative to the repo, packages (any file of
+ * theirs) and builtins by name. `untilReady`: a server, stopped with SIGTERM once it logs that it is ready.
  */
 async function loaded(args: string[], untilReady = false): Promise<string[]> {
   const out = join(dir, "trace.txt");
@@ -51,6 +54,11 @@ async function loaded(args: string[], untilReady = false): Promise<string[]> {
       mods.add(m);
       continue;
     }
+    const pkg = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m);
+    if (pkg) {
+      mods.add(pkg[1]!);
+      continue;
+    }
     mods.add(relative(ROOT, m));
     if (!m.endsWith(".ts")) continue;
     for (const imp of transpiler.scanImports(readFileSync(m, "utf8"))) {
@@ -71,7 +79,8 @@ const HEAVY: Record<string, RegExp> = {
   connect: /^@connectrpc\//,
   protobuf: /^@bufbuild\/protobuf/,
   "network client": /^(node:http2|node:net|src\/api\/transports\.ts)$/,
-  "node streams (process.stdout)": /^(node:tty|node:stream)$/,
+  "node streams (process.stdout, zlib)": /^(node:tty|node:stream|node:zlib)$/,
+  "regex engine (re2js)": /^re2js$/,
   "async context tracking (AsyncLocalStorage)": /^node:async_hooks$/,
 };
 
@@ -89,24 +98,29 @@ test("a local query loads the engine and the query code behind QueryService, not
   writeFileSync(log, "2025-03-01T10:00:00Z error one\n2025-03-01T10:00:01Z info two\n");
   const { gastrologBinary } = await import("./support/binary.ts");
   expect((await Bun.spawn([await gastrologBinary(), "import", "--quiet", "--data", data, log]).exited)).toBe(0);
-  const names = ["server", "receivers", "network client", "node streams (process.stdout)", "async context tracking (AsyncLocalStorage)", "generated API", "connect", "protobuf"];
-  for (const args of [["error"], ["--output", "json", "error"], ["| stats count()"], ["--explain", "error"], ["--analyze", "--output", "json", "error"]]) {
+  const names = ["server", "receivers", "network client", "node streams (process.stdout, zlib)", "async context tracking (AsyncLocalStorage)", "generated API", "connect", "protobuf", "regex engine (re2js)"];
+  for (const args of [["error"], ["--output", "json", "error"], ["--raw", "error"], ["| stats count()"], ["--output", "csv", "| stats count() by level"], ["--explain", "error"], ["--analyze", "--output", "json", "error"]]) {
     const mods = await loaded(["query", "--data", data, ...args]);
     expect({ args, ...offenders(mods, names) }).toEqual({ args, ...none(names) });
     expect(["src/api/services/query-core.ts", "src/query/engine/search.ts"].filter((m) => !mods.includes(m))).toEqual([]);
     expect(mods.filter((m) => /^src\/api\/services\/(query|store|config|lifecycle|ingest)\.ts$/.test(m))).toEqual([]);
   }
+  // Packages are seen (so the checks above are not vacuous): a regex loads re2js, on first use.
+  expect(offenders(await loaded(["query", "--data", data, "/err(or)?/"]), ["regex engine (re2js)"])).toEqual({ "regex engine (re2js)": ["re2js"] });
 }, 30_000);
 
 test("repl --embedded -c on a file loads no server, receivers, network client or node streams", async () => {
   const log = join(dir, "repl.log");
   writeFileSync(log, "2025-03-01T10:00:00Z error one\n");
-  const names = ["server", "receivers", "network client", "node streams (process.stdout)"];
+  const names = ["server", "receivers", "network client", "node streams (process.stdout, zlib)"];
   const mods = await loaded(["repl", "--embedded", "-c", "stats", log]);
   expect(offenders(mods, names)).toEqual(none(names));
   // Services load on first use: `stats` needs StoreService alone (and QueryService's client).
   expect(mods.filter((m) => /^src\/api\/(gen\/gastrolog\/v1\/(config|lifecycle|ingest|token)_pb|services\/(config|lifecycle|ingest|token|query))\.ts$/.test(m))).toEqual([]);
   expect(["src/api/gen/gastrolog/v1/store_pb.ts", "src/api/services/store.ts"].filter((m) => !mods.includes(m))).toEqual([]);
+  // The REPL talks through the API (in-process Connect transport), so the package checks the
+  // local query passes do match where those packages are loaded.
+  expect(offenders(mods, ["connect", "protobuf"])).toEqual({ connect: ["@connectrpc/connect"], protobuf: ["@bufbuild/protobuf"] });
 });
 
 test("a server loads the module of a receiver type only when a receiver of that type is configured", async () => {

@@ -52,12 +52,14 @@ export function knownStores(dataDir: string): string[] {
 /**
  * How store `name` of an existing data directory can be read without a server: "files" (its
  * directory exists) or "empty" (a configured file store that never stored a record). Throws
- * not_found for an unknown store (naming the known ones) and for a memory store.
+ * not_found for an unknown store (naming the known ones, in the words a server's
+ * api/services/stores.ts uses, so a query says the same locally and remotely) and for a memory
+ * store.
  */
 export function readableStore(dataDir: string, name: string): "files" | "empty" {
   if (existsSync(storeDir(dataDir, name))) return "files";
   const s = readConfig(dataDir, (c) => c.current().config.stores.find((x) => x.name === name));
   if (s?.type === "memory") throw new LogError("not_found", `store '${name}' is a memory store: its records exist only in a running server, and none holds ${dataDir}`);
   if (s) return "empty";
-  throw new LogError("not_found", `store '${name}' does not exist in ${dataDir}; stores: ${knownStores(dataDir).join(", ") || "none"}`);
+  throw new LogError("not_found", `unknown store '${name}'; stores: ${knownStores(dataDir).join(", ") || "(none)"}`);
 }

@@ -6,7 +6,6 @@
  */
 
 import { rmSync, statSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CorruptError, errorMessage, LogError } from "../../core/errors.ts";
 import { newChunkId, type ChunkId } from "../../core/ids.ts";
@@ -324,9 +323,11 @@ export class FileStore implements ChunkStore {
    * Deletes the active files of a sealed chunk off the event loop: unlinking tens of MB blocks
    * for a while on a busy disk, and appends must go on meanwhile. Left behind (an error, a
    * crash), they are removed at the next open: the complete segment says the seal finished.
+   * node:fs/promises is loaded here, on the first seal, not when a store opens to be read.
    */
   private async removeSealedActive(dir: string): Promise<void> {
     try {
+      const { rm } = await import("node:fs/promises");
       await rm(dir, { recursive: true, force: true });
     } catch (err) {
       this.o.logger("warn", `store ${this.name}: could not remove ${dir} (its seal is complete; it is removed at the next open): ${errorMessage(err)}`);
