@@ -74,6 +74,14 @@ export class TermTable {
   private ordinal = -1;
   private pushedOrdinal = -1;
   private position = 0;
+  /** Where the last find() that missed stopped (internMissed), valid while `slots` and `size` are unchanged. */
+  private missHash = 0;
+  private missSlot = 0;
+  private missSlots: Int32Array | undefined;
+  private missBuf: Uint8Array | undefined;
+  private missStart = 0;
+  private missEnd = 0;
+  private missSize = 0;
 
   /** Starts a record: later `add` calls attach to position `pos` (ascending across calls). */
   startRecord(pos: number): void {
@@ -82,15 +90,37 @@ export class TermTable {
     this.position = pos;
   }
 
-  /** The id of term `buf[start, end)`, or -1 when unknown. */
+  /** The id of term `buf[start, end)`, or -1 when unknown (then internMissed can insert it). */
   find(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
-      const v = this.slots[s]!;
-      if (v === 0) return -1;
+      const v = slots[s]!;
+      if (v === 0) {
+        this.missHash = h;
+        this.missSlot = s;
+        this.missSlots = slots;
+        this.missBuf = buf;
+        this.missStart = start;
+        this.missEnd = end;
+        this.missSize = this.size;
+        return -1;
+      }
       if (this.hashes[v - 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
     }
+  }
+
+  /**
+   * intern() of the term the last find() missed, given the same buffer and range with its
+   * bytes unchanged: inserts it at the slot that find() stopped at, without hashing and
+   * probing again (a new key=value pair otherwise costs two lookups). Falls back to intern()
+   * when the table changed since or the range differs.
+   */
+  internMissed(buf: Uint8Array, start: number, end: number): number {
+    if (buf !== this.missBuf || start !== this.missStart || end !== this.missEnd || this.slots !== this.missSlots || this.size !== this.missSize) return this.intern(buf, start, end);
+    this.missSlots = undefined;
+    return this.insert(this.missHash, this.missSlot, buf, start, end);
   }
 
   /** The id of term `buf[start, end)`, inserting it when new. */
@@ -103,6 +133,11 @@ export class TermTable {
       if (v === 0) break;
       if (this.hashes[v - 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
     }
+    return this.insert(h, s, buf, start, end);
+  }
+
+  /** Adds term `buf[start, end)` of hash `h` at empty slot `s`; returns its new id. */
+  private insert(h: number, s: number, buf: Uint8Array, start: number, end: number): number {
     const id = this.size++;
     this.ensureTerms(this.size, end - start);
     const at = this.starts[id]!;
@@ -182,8 +217,7 @@ export class TermTable {
     let t = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
-      terms.set(this.arena.subarray(this.starts[id]!, this.starts[id + 1]!), t);
-      termEnds[i] = t += this.termLength(id);
+      termEnds[i] = t = copyBytes(terms, t, this.arena, this.starts[id]!, this.starts[id + 1]!);
       const count = this.counts[id]!;
       if (count > positions.length) positions = new Uint32Array(Math.max(count, positions.length * 2));
       let k = 0;
@@ -208,7 +242,7 @@ export class TermTable {
           positions[k++] = pos += v;
         }
       }
-      encodePostings(positions.subarray(0, k), w);
+      encodePostings(positions, w, k);
       postingEnds[i] = w.length;
     }
     return { name, count: n, terms, termEnds, postings: w.finish(), postingEnds };
