@@ -22,6 +22,8 @@ export interface NaiveResult {
   lines: number;
   stored: number;
   wallSeconds: number;
+  /** user + sys of the child. */
+  cpuSeconds: number;
   maxRssBytes: number;
 }
 
@@ -31,13 +33,17 @@ export function runNaive(path: string): NaiveResult {
   try {
     const m = measureOk(["bun", join(import.meta.dir, "import-naive.ts"), path, dir]);
     const r = JSON.parse(m.stdout.trim().split("\n").pop()!) as { lines: number; stored: number };
-    return { ...r, wallSeconds: m.wallSeconds, maxRssBytes: m.maxRssBytes };
+    return { ...r, wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, maxRssBytes: m.maxRssBytes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** One row of the issue-19 table for `r` (the binary import of corpus `label`). */
+/**
+ * One row of the issue-19 table for `r` (the binary import of corpus `label`). Besides the
+ * target (wall lines/s), CPU-seconds against the prototype's: steadier than wall on a shared
+ * machine, and the bound on two cores, where the import's threads together need the CPU.
+ */
 export function issue19Row(label: string, r: Row, naive: NaiveResult, zstdBlocks: RefResult): string[] {
   const speed = r.lines / r.wallSeconds;
   const naiveSpeed = naive.lines / naive.wallSeconds;
@@ -49,6 +55,9 @@ export function issue19Row(label: string, r: Row, naive: NaiveResult, zstdBlocks
     fmt(speed / 1e3, 0),
     fmt(naiveSpeed / 1e3, 0),
     `${fmt(speed / naiveSpeed, 2)} ${verdict(speed / naiveSpeed >= ISSUE19.speedRatio)}`,
+    fmt(r.cpuSeconds, 2),
+    fmt(naive.cpuSeconds, 2),
+    fmt(r.cpuSeconds / naive.cpuSeconds, 2),
     fmt(r.sysSeconds, 2),
     fmt(rss, 0),
     fmt(naive.maxRssBytes / MIB, 0),

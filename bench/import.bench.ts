@@ -215,7 +215,7 @@ export async function runImportBench(o: BenchOptions): Promise<void> {
     `\nissue 19 targets, gastrolog import (binary) vs same-run references: lines/s ≥${ISSUE19.speedRatio}x the naive prototype, ` +
       `peak RSS ≤${ISSUE19.peakRssMiB} MiB (goal ${ISSUE19.goalRssMiB}), data+index ≤${ISSUE19.sizeRatio}x zstd -3 over 1 MiB blocks (goal 1.0x):`,
   );
-  printTable(["corpus", "k lines/s", "naive k lines/s", "÷ naive", "sys s", "peak RSS MiB", "naive RSS MiB", "RSS", "stored/raw", "zstd blocks/raw", "÷ zstd blocks"], issue19);
+  printTable(["corpus", "k lines/s", "naive k lines/s", "÷ naive", "CPU s", "naive CPU s", "CPU ÷ naive", "sys s", "peak RSS MiB", "naive RSS MiB", "RSS", "stored/raw", "zstd blocks/raw", "÷ zstd blocks"], issue19);
   console.log("\nratios, ours / reference (throughput: wall MB/s; size: data bytes per raw byte):");
   printTable(["corpus", "variant", "MB/s ÷ plain read", "MB/s ÷ wc -l", "MB/s ÷ zstd blocks", "data ÷ zstd blocks", "data ÷ zstd CLI"], ratios);
   const flat = flatRows(rows);

@@ -159,7 +159,7 @@ export class AttrIndexBuilder implements SectionBuilder {
     if (!differs) return -1;
     const known = this.spellings.find(s, 0, end);
     if (known >= 0) return known;
-    const sid = this.spellings.intern(s, 0, end);
+    const sid = this.spellings.internMissed(s, 0, end);
     this.spellingKey[sid] = kid;
     return sid;
   }

@@ -186,7 +186,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     this.visits++;
     let kid = this.keys.find(this.scratch, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return this.cap();
-    if (kid < 0) kid = this.keys.intern(this.scratch, 0, kl);
+    if (kid < 0) kid = this.keys.internMissed(this.scratch, 0, kl);
     this.keys.addId(kid);
     if (this.overflowed[kid] === 0) this.overflowCount++;
     this.overflowed[kid] = 1;
@@ -252,7 +252,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     }
     let kid = this.keys.find(s, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return false;
-    if (kid < 0) kid = this.keys.intern(s, 0, kl);
+    if (kid < 0) kid = this.keys.internMissed(s, 0, kl);
     this.keys.addId(kid);
     if (this.valuesPerKey[kid]! >= MAX_VALUES_PER_KEY) {
       if (this.overflowed[kid] === 0) this.overflowCount++;
@@ -272,7 +272,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spell(kid: number, kl: number, end: number, asWritten: Uint8Array, at: number): void {
     if (this.unspelled[kid] === 1) return;
     const t = this.spellScratch;
-    t.set(this.scratch.subarray(0, kl + 1));
+    copyBytes(t, 0, this.scratch, 0, kl + 1);
     for (let j = kl + 1, k = at; j < end; j++, k++) {
       const b = asWritten[k]!;
       if (b >= 0x80) {
@@ -287,7 +287,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
         this.unspelled[kid] = 1;
         return;
       }
-      sid = this.spellings.intern(t, 0, end);
+      sid = this.spellings.internMissed(t, 0, end);
       if (sid >= this.spellingKey.length) this.spellingKey = grow(this.spellingKey);
       this.spellingKey[sid] = kid;
     }
@@ -296,7 +296,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
 
   /** Interns the pair in scratch[0, end) of key `kid`. */
   private newPair(kid: number, end: number): number {
-    const pid = this.pairs.intern(this.scratch, 0, end);
+    const pid = this.pairs.internMissed(this.scratch, 0, end);
     if (pid >= this.pairKey.length) {
       this.pairKey = grow(this.pairKey);
       this.pairValue = grow(this.pairValue);

@@ -26,16 +26,16 @@ function corrupt(detail: string): LogError {
   return new LogError("corrupt", `posting list: ${detail}`);
 }
 
-/** Encoded size of `p` as a delta list. */
-function deltaSize(p: ArrayLike<number>): number {
+/** Encoded size of `p[0, length)` as a delta list. */
+function deltaSize(p: ArrayLike<number>, length = p.length): number {
   let n = varintSize(p[0]!);
-  for (let i = 1; i < p.length; i++) n += varintSize(p[i]! - p[i - 1]! - 1);
+  for (let i = 1; i < length; i++) n += varintSize(p[i]! - p[i - 1]! - 1);
   return n;
 }
 
-/** Body bytes of `p` as a bitmap. */
-function bitmapBytes(p: ArrayLike<number>): number {
-  return ((p[p.length - 1]! - p[0]!) >>> 3) + 1;
+/** Body bytes of `p[0, length)` as a bitmap. */
+function bitmapBytes(p: ArrayLike<number>, length = p.length): number {
+  return ((p[length - 1]! - p[0]!) >>> 3) + 1;
 }
 
 /** Bytes `encodePostings` will append for `p` (for section size planning). */
@@ -47,20 +47,21 @@ export function encodedPostingsSize(p: ArrayLike<number>): number {
 }
 
 /**
- * Appends `p` (strictly ascending, each ≤ MAX_POSITION; not checked here, the builders
- * produce them sorted and unique) in the smaller of the two encodings.
+ * Appends `p[0, length)` (strictly ascending, each ≤ MAX_POSITION; not checked here, the
+ * builders produce them sorted and unique) in the smaller of the two encodings. `length` lets
+ * a builder pass its reused scratch array without a view per list.
  */
-export function encodePostings(p: ArrayLike<number>, w: ByteWriter): void {
-  if (p.length === 0) {
+export function encodePostings(p: ArrayLike<number>, w: ByteWriter, length = p.length): void {
+  if (length === 0) {
     w.u8(POSTINGS_DELTA);
     w.varint(0);
     return;
   }
-  const bytes = bitmapBytes(p);
+  const bytes = bitmapBytes(p, length);
   const base = p[0]!;
-  if (varintSize(base) + varintSize(bytes) + bytes < deltaSize(p)) {
+  if (varintSize(base) + varintSize(bytes) + bytes < deltaSize(p, length)) {
     w.u8(POSTINGS_BITMAP);
-    w.varint(p.length);
+    w.varint(length);
     w.varint(base);
     w.varint(bytes);
     w.ensure(bytes);
@@ -68,16 +69,16 @@ export function encodePostings(p: ArrayLike<number>, w: ByteWriter): void {
     w.length += bytes;
     const out = w.finish();
     out.fill(0, start, start + bytes);
-    for (let i = 0; i < p.length; i++) {
+    for (let i = 0; i < length; i++) {
       const d = p[i]! - base;
       out[start + (d >>> 3)] |= 1 << (d & 7);
     }
     return;
   }
   w.u8(POSTINGS_DELTA);
-  w.varint(p.length);
+  w.varint(length);
   w.varint(base);
-  for (let i = 1; i < p.length; i++) w.varint(p[i]! - p[i - 1]! - 1);
+  for (let i = 1; i < length; i++) w.varint(p[i]! - p[i - 1]! - 1);
 }
 
 /** Decoder position, so callers can walk consecutive lists without allocating a cursor each. */

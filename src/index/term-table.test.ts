@@ -65,4 +65,26 @@ describe("TermTable", () => {
     const expected = fill(table, positions, (p) => [`u${p}`, `g${p % 7}`, "all"]);
     expect(built(table)).toEqual(expected);
   });
+
+  test("internMissed inserts what find missed, and falls back to a lookup when the table or range changed", () => {
+    const t = new TermTable();
+    const buf = enc.encode("alpha beta gamma");
+    expect(t.find(buf, 0, 5)).toBe(-1);
+    const alpha = t.internMissed(buf, 0, 5);
+    expect(t.find(buf, 0, 5)).toBe(alpha);
+    // The table grew after the miss: the miss's slot may be taken, so it looks up again.
+    expect(t.find(buf, 6, 10)).toBe(-1);
+    const gamma = t.intern(buf, 11, 16);
+    const beta = t.internMissed(buf, 6, 10);
+    expect(new Set([alpha, beta, gamma]).size).toBe(3);
+    // A different range than the one missed is looked up (here: a known term, no new id).
+    expect(t.find(buf, 0, 4)).toBe(-1);
+    expect(t.internMissed(buf, 11, 16)).toBe(gamma);
+    expect(t.size).toBe(3);
+    // Thousands of misses inserted in place keep every term findable (rehashes included).
+    const words = Array.from({ length: 5000 }, (_, i) => enc.encode(`w${i}`));
+    const ids = words.map((w) => (t.find(w, 0, w.length) >= 0 ? -1 : t.internMissed(w, 0, w.length)));
+    expect(new Set(ids).size).toBe(5000);
+    words.forEach((w, i) => expect(t.find(w, 0, w.length)).toBe(ids[i]!));
+  });
 });

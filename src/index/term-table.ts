@@ -57,10 +57,14 @@ export class TermTable {
   private arena = new Uint8Array(1 << 14);
   /** starts[id] .. starts[id+1] is the term's bytes in the arena. */
   private starts = new Uint32Array(INITIAL_TERMS + 1);
-  private hashes = new Uint32Array(INITIAL_TERMS);
   private lastRecord = new Int32Array(INITIAL_TERMS);
-  /** Slot -> id + 1 (0 = empty); power-of-two size, at most half full. */
-  private slots = new Int32Array(INITIAL_TERMS * 2);
+  /**
+   * Open-addressing slots, two words each: id + 1 (0 = empty) and the term's hash, side by side
+   * so a probe compares hashes in the cache line it loaded (the tables of a seal outgrow the
+   * caches; a separate hash array cost one more miss per probe). A power-of-two number of
+   * slots, at most half full.
+   */
+  private slots = new Int32Array(INITIAL_TERMS * 4);
   private occ = new Uint32Array(1 << 14);
   private occLength = 0;
   private readonly runs: Run[] = [];
@@ -74,6 +78,14 @@ export class TermTable {
   private ordinal = -1;
   private pushedOrdinal = -1;
   private position = 0;
+  /** Where the last find() that missed stopped (internMissed), valid while `slots` and `size` are unchanged. */
+  private missHash = 0;
+  private missSlot = 0;
+  private missSlots: Int32Array | undefined;
+  private missBuf: Uint8Array | undefined;
+  private missStart = 0;
+  private missEnd = 0;
+  private missSize = 0;
 
   /** Starts a record: later `add` calls attach to position `pos` (ascending across calls). */
   startRecord(pos: number): void {
@@ -82,37 +94,65 @@ export class TermTable {
     this.position = pos;
   }
 
-  /** The id of term `buf[start, end)`, or -1 when unknown. */
+  /** The id of term `buf[start, end)`, or -1 when unknown (then internMissed can insert it). */
   find(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
-      const v = this.slots[s]!;
-      if (v === 0) return -1;
-      if (this.hashes[v - 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
+      const v = slots[2 * s]!;
+      if (v === 0) {
+        this.missHash = h;
+        this.missSlot = s;
+        this.missSlots = slots;
+        this.missBuf = buf;
+        this.missStart = start;
+        this.missEnd = end;
+        this.missSize = this.size;
+        return -1;
+      }
+      if (slots[2 * s + 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
     }
+  }
+
+  /**
+   * intern() of the term the last find() missed, given the same buffer and range with its
+   * bytes unchanged: inserts it at the slot that find() stopped at, without hashing and
+   * probing again (a new key=value pair otherwise costs two lookups). Falls back to intern()
+   * when the table changed since or the range differs.
+   */
+  internMissed(buf: Uint8Array, start: number, end: number): number {
+    if (buf !== this.missBuf || start !== this.missStart || end !== this.missEnd || this.slots !== this.missSlots || this.size !== this.missSize) return this.intern(buf, start, end);
+    this.missSlots = undefined;
+    return this.insert(this.missHash, this.missSlot, buf, start, end);
   }
 
   /** The id of term `buf[start, end)`, inserting it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {
-      const v = this.slots[s]!;
+      const v = slots[2 * s]!;
       if (v === 0) break;
-      if (this.hashes[v - 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
+      if (slots[2 * s + 1] === h && this.equals(v - 1, buf, start, end)) return v - 1;
     }
+    return this.insert(h, s, buf, start, end);
+  }
+
+  /** Adds term `buf[start, end)` of hash `h` at empty slot `s`; returns its new id. */
+  private insert(h: number, s: number, buf: Uint8Array, start: number, end: number): number {
     const id = this.size++;
     this.ensureTerms(this.size, end - start);
     const at = this.starts[id]!;
     copyBytes(this.arena, at, buf, start, end);
     this.starts[id + 1] = at + end - start;
-    this.hashes[id] = h;
     this.lastRecord[id] = -1;
     this.counts[id] = 0;
-    this.slots[s] = id + 1;
-    if (this.size * 2 > this.slots.length) this.rehash();
+    this.slots[2 * s] = id + 1;
+    this.slots[2 * s + 1] = h;
+    if (this.size * 4 > this.slots.length) this.rehash();
     return id;
   }
 
@@ -182,8 +222,7 @@ export class TermTable {
     let t = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
-      terms.set(this.arena.subarray(this.starts[id]!, this.starts[id + 1]!), t);
-      termEnds[i] = t += this.termLength(id);
+      termEnds[i] = t = copyBytes(terms, t, this.arena, this.starts[id]!, this.starts[id + 1]!);
       const count = this.counts[id]!;
       if (count > positions.length) positions = new Uint32Array(Math.max(count, positions.length * 2));
       let k = 0;
@@ -208,7 +247,7 @@ export class TermTable {
           positions[k++] = pos += v;
         }
       }
-      encodePostings(positions.subarray(0, k), w);
+      encodePostings(positions, w, k);
       postingEnds[i] = w.length;
     }
     return { name, count: n, terms, termEnds, postings: w.finish(), postingEnds };
@@ -224,7 +263,6 @@ export class TermTable {
     this.counts = new Uint32Array(0);
     this.arena = new Uint8Array(0);
     this.starts = new Uint32Array(1);
-    this.hashes = new Uint32Array(0);
     this.lastRecord = new Int32Array(0);
     this.slots = new Int32Array(0);
     this.occ = new Uint32Array(0);
@@ -287,9 +325,8 @@ export class TermTable {
   }
 
   private ensureTerms(size: number, extraBytes: number): void {
-    if (size > this.hashes.length) {
-      const cap = this.hashes.length * 2;
-      this.hashes = resize(this.hashes, cap);
+    if (size > this.counts.length) {
+      const cap = this.counts.length * 2;
       this.counts = resize(this.counts, cap);
       this.lastRecord = resize(this.lastRecord, cap);
       this.starts = resize(this.starts, cap + 1);
@@ -304,21 +341,26 @@ export class TermTable {
     }
   }
 
+  /** Doubles the slots and places every term again. */
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.size; id++) {
-      let s = this.hashes[id]! & mask;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = id + 1;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >>> 1) - 1;
+    for (let o = 0; o < old.length; o += 2) {
+      if (old[o] === 0) continue;
+      const h = old[o + 1]!;
+      let s = h & mask;
+      while (slots[2 * s] !== 0) s = (s + 1) & mask;
+      slots[2 * s] = old[o]!;
+      slots[2 * s + 1] = h;
     }
     this.slots = slots;
   }
 }
 
-/** FNV-1a over `buf[start, end)`. */
+/** FNV-1a over `buf[start, end)`, as the signed 32-bit word a slot stores. */
 function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
-  return h >>> 0;
+  return h | 0;
 }
