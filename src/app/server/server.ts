@@ -50,7 +50,6 @@ import { RequestTracker } from "./requests.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
 import { warmQueryPath } from "./query-warmup.ts";
 import { searchSource } from "../stores.ts";
-import { sectionBuilders } from "../section-builders.ts";
 
 /** Longest the background index warm-up waits for requests in flight before each chunk (a follow stays open). */
 const WARMUP_IDLE_WAIT_MS = 250;
@@ -232,7 +231,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
   // The first client Search should not be the first run of the query path's code.
-  void warmQueryPath({ version: host.version(), source: searchSource, sectionBuilders }).then((r) => (r.error === undefined ? log.debug(`query path warmed up in ${Math.round(r.millis)} ms`) : log.warn(`query path warm-up failed: ${r.error}`)));
+  void warmQueryPath({ version: host.version(), source: searchSource }).then((r) => (r.error === undefined ? log.debug(`query path warmed up in ${Math.round(r.millis)} ms`) : log.warn(`query path warm-up failed: ${r.error}`)));
   const open = listeners;
 
   function shutdown(reason: string): Promise<void> {
