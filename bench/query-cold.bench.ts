@@ -7,7 +7,12 @@
  * Unix socket against warm ones (after one Health RPC, so connection setup is not counted as
  * query time), and, on another fresh server, the same after a first Search of another word
  * (which separates the RPC path's first use from the needle's cold index blocks); its RSS
- * afterwards. Medians of RUNS alternating runs.
+ * afterwards; and, on a third fresh server, what a user sees: whole `gastrolog query --addr`
+ * processes, the first started as soon as the server is ready, the others on the warm server
+ * (shown, not a target: each includes the client's own start). Medians of SERVER_RUNS
+ * alternating runs. One server run before them is not counted: it is this process's first use
+ * of its own client (Connect, HTTP/2, a streaming call), which every later run finds compiled —
+ * counted, the first server's "first query" would also be the client's cold start.
  */
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -67,16 +72,24 @@ interface ServerRun {
 /** A word the corpus lacks whose dictionary blocks differ from the needle's. */
 const OTHER = "zz_absent_word";
 
-/**
- * Starts `serve` on `dataDir`, waits for "ready" and one Health RPC, optionally searches another
- * word first (`other`), then runs the needle query once (its index blocks cold) and warm.
- */
-async function serverRun(bin: string, dataDir: string, other: boolean): Promise<ServerRun> {
+/** A `gastrolog serve` on `dataDir` that has logged "ready", listening on a socket only. */
+interface Served {
+  proc: Bun.Subprocess<"ignore", "ignore", "pipe">;
+  socket: string;
+  stop(): Promise<void>;
+}
+
+async function serveReady(bin: string, dataDir: string): Promise<Served> {
   const tmp = mkdtempSync(join(tmpdir(), "bench-cold-"));
   const socket = join(tmp, "s.sock");
-  const p = Bun.spawn([bin, "serve", "--data", dataDir, "--socket", socket, "--listen", "off", "--log-format", "json"], { stdout: "ignore", stderr: "pipe" });
+  const proc = Bun.spawn([bin, "serve", "--data", dataDir, "--socket", socket, "--listen", "off", "--log-format", "json"], { stdout: "ignore", stderr: "pipe" });
+  const stop = async () => {
+    proc.kill("SIGTERM");
+    await proc.exited;
+    rmSync(tmp, { recursive: true, force: true });
+  };
   try {
-    const reader = p.stderr.getReader();
+    const reader = proc.stderr.getReader();
     const dec = new TextDecoder();
     let buf = "";
     while (!buf.includes('"msg":"ready"')) {
@@ -85,8 +98,22 @@ async function serverRun(bin: string, dataDir: string, other: boolean): Promise<
       buf += dec.decode(value, { stream: true });
     }
     reader.releaseLock();
-    void p.stderr.pipeTo(new WritableStream());
-    const transport = socketTransport(socket);
+    void proc.stderr.pipeTo(new WritableStream());
+    return { proc, socket, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * Starts `serve` on `dataDir`, waits for "ready" and one Health RPC, optionally searches another
+ * word first (`other`), then runs the needle query once (its index blocks cold) and warm.
+ */
+async function serverRun(bin: string, dataDir: string, other: boolean): Promise<ServerRun> {
+  const s = await serveReady(bin, dataDir);
+  try {
+    const transport = socketTransport(s.socket);
     const t0 = performance.now();
     await createClient(LifecycleService, transport).health({});
     const healthMs = performance.now() - t0;
@@ -98,14 +125,33 @@ async function serverRun(bin: string, dataDir: string, other: boolean): Promise<
     };
     const otherMs = other ? await once(OTHER) : NaN;
     const firstMs = await once();
-    const rssAfterFirst = rssOf(p.pid);
+    const rssAfterFirst = rssOf(s.proc.pid);
     const warm: number[] = [];
     for (let i = 0; i < WARM_RPCS; i++) warm.push(await once());
-    return { healthMs, otherMs, firstMs, warmMs: median(warm), rssAfterFirst, rssAfterWarm: rssOf(p.pid) };
+    return { healthMs, otherMs, firstMs, warmMs: median(warm), rssAfterFirst, rssAfterWarm: rssOf(s.proc.pid) };
   } finally {
-    p.kill("SIGTERM");
-    await p.exited;
-    rmSync(tmp, { recursive: true, force: true });
+    await s.stop();
+  }
+}
+
+/** CLI runs against one fresh server: the first started as soon as it is ready, then warm ones. */
+const CLI_WARM_RUNS = 5;
+
+/**
+ * What a user sees: `gastrolog query --addr SOCKET` (a whole process: its own start, connection
+ * and Search) started the moment the server logs ready, then the same command again on the warm
+ * server (median). Wall seconds of each.
+ */
+async function cliRun(bin: string, dataDir: string): Promise<{ first: number; warm: number }> {
+  const s = await serveReady(bin, dataDir);
+  try {
+    const cmd = [bin, "query", "--addr", s.socket, `${NEEDLE} limit=1000`];
+    const first = measureOk(cmd).wallSeconds;
+    const warm: number[] = [];
+    for (let i = 0; i < CLI_WARM_RUNS; i++) warm.push(measureOk(cmd).wallSeconds);
+    return { first, warm: median(warm) };
+  } finally {
+    await s.stop();
   }
 }
 
@@ -135,9 +181,11 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
   const server: ServerRun[] = [];
   const afterOther: ServerRun[] = [];
   await serverRun(bin, dataDir, true); // the client's own first use (see the file comment)
+  const cli: { first: number; warm: number }[] = [];
   for (let i = 0; i < (o.quick ? 1 : SERVER_RUNS); i++) {
     server.push(await serverRun(bin, dataDir, false));
     afterOther.push(await serverRun(bin, dataDir, true));
+    cli.push(await cliRun(bin, dataDir));
   }
   const oursMs = median(ours.wall);
   const rgMs = median(rg.wall);
@@ -163,6 +211,8 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
       [`other server: first Search, '${OTHER}'`, fmt(median(afterOther.map((s) => s.otherMs)), 2)],
       ["  then the needle (its index blocks still cold)", fmt(median(afterOther.map((s) => s.firstMs)), 2)],
       ["server RSS after the queries (max)", mb(serverRss)],
+      [`user: \`gastrolog query --addr S '${NEEDLE} limit=1000'\` started at ready (whole process)`, ms(median(cli.map((c) => c.first)))],
+      [`  the same on the warm server (median of ${CLI_WARM_RUNS})`, ms(median(cli.map((c) => c.warm)))],
     ],
   );
   console.log("\ntargets:");
