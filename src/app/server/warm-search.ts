@@ -28,26 +28,34 @@ export interface WarmSearchResult {
   bytes: number;
 }
 
-/** The newest `max` sealed chunks of `src` whose indexes are complete, as a source of their own. */
-function newestIndexed(src: SearchSource, max: number): SearchSource {
+/**
+ * The newest `max` sealed chunks of `src` whose indexes are complete, as a source of their own
+ * whose every chunk open first waits for `whenIdle`.
+ */
+function newestIndexed(src: SearchSource, max: number, whenIdle: () => Promise<unknown>): SearchSource {
   const store = src.store;
   const picked = store.chunks().filter((m) => m.state === "sealed" && m.indexStatus === "complete").slice(-max);
   const narrowed: ChunkSource = {
     name: store.name,
     chunks: () => [...picked],
     chunk: (id) => store.chunk(id),
-    open: (id) => store.open(id),
+    open: async (id) => {
+      await whenIdle();
+      return store.open(id);
+    },
     subscribe: (listener) => store.subscribe(listener),
   };
   return { name: src.name, store: narrowed, indexes: (view, meta: ChunkMeta) => src.indexes(view, meta) };
 }
 
 /**
- * Runs the warm-up search over at most `maxChunks` of `src`'s newest indexed chunks; stops
- * (LogError "cancelled") when `signal` aborts, and with an error when a chunk would be scanned.
+ * Runs the warm-up search over at most `maxChunks` of `src`'s newest indexed chunks, waiting
+ * for `whenIdle` (a server: no request in flight) before each chunk, so it never slows the
+ * requests it is for; stops (LogError "cancelled") when `signal` aborts, and with an error when
+ * a chunk would be scanned.
  */
-export async function warmSearch(src: SearchSource, maxChunks: number, signal: AbortSignal): Promise<WarmSearchResult> {
-  const source = newestIndexed(src, maxChunks);
+export async function warmSearch(src: SearchSource, maxChunks: number, signal: AbortSignal, whenIdle: () => Promise<unknown> = async () => {}): Promise<WarmSearchResult> {
+  const source = newestIndexed(src, maxChunks, whenIdle);
   const chunks = source.store.chunks().length;
   const stop = new AbortController();
   const both = AbortSignal.any([signal, stop.signal]);

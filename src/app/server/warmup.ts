@@ -4,8 +4,8 @@
  * query's per-chunk code compiled, a few milliseconds per chunk), then the index heads of every
  * section of the newest sealed chunks (index/prewarm.ts, within a quarter of the process cache),
  * so the first query after a start reads one dictionary block per chunk instead of opening
- * every segment and head; before each chunk of the heads it waits for `whenIdle` (no request in
- * flight), so it does not slow the requests it is for. Aborted at shutdown; never throws.
+ * every segment and head; before each chunk of either step it waits for `whenIdle` (no request
+ * in flight), so it does not slow the requests it is for. Aborted at shutdown; never throws.
  */
 
 import { errorMessage } from "../../core/errors.ts";
@@ -35,7 +35,7 @@ export async function warmStore(o: OpenedStore, signal: AbortSignal, whenIdle?: 
   let searched = 0;
   let bytes = 0;
   try {
-    const s = await warmSearch(o.source, OPEN_SEGMENTS, signal);
+    const s = await warmSearch(o.source, OPEN_SEGMENTS, signal, whenIdle);
     searched = s.chunks;
     bytes = s.bytes;
     const heads = await prewarmIndexes(o.store, (meta) => indexScope(o.source.name, meta), processCache().maxBytes * HEADS_CACHE_SHARE, signal, whenIdle);
