@@ -169,7 +169,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       for (const s of reconciler.opened()) {
         void warmStore(s, prewarm.signal, o.whenIdle).then((r) =>
           r.error === undefined
-            ? log.debug(`store ${s.source.name}: warmed up in ${Math.round(r.millis)} ms (index heads of ${r.chunks} chunks, ${r.bytes} bytes)`)
+            ? log.debug(`store ${s.source.name}: warmed up in ${Math.round(r.millis)} ms (searched ${r.searched} chunks, index heads of ${r.chunks}, ${r.bytes} bytes read)`)
             : log.warn(`store ${s.source.name}: warm-up stopped: ${r.error}`),
         );
       }

@@ -49,8 +49,8 @@ import { plainEndpoints } from "./plain-endpoints.ts";
 import { RequestTracker } from "./requests.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
 import { warmQueryPath } from "./query-warmup.ts";
+import { warmConnectionPath } from "./connection-warmup.ts";
 import { searchSource } from "../stores.ts";
-import { sectionBuilders } from "../section-builders.ts";
 
 /** Longest the background index warm-up waits for requests in flight before each chunk (a follow stays open). */
 const WARMUP_IDLE_WAIT_MS = 250;
@@ -232,8 +232,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
   // The first client Search should not be the first run of the query path's code.
-  void warmQueryPath({ version: host.version(), source: searchSource, sectionBuilders }).then((r) => (r.error === undefined ? log.debug(`query path warmed up in ${Math.round(r.millis)} ms`) : log.warn(`query path warm-up failed: ${r.error}`)));
+  void warmQueryPath({ version: host.version(), source: searchSource }).then((r) => (r.error === undefined ? log.debug(`query path warmed up in ${Math.round(r.millis)} ms`) : log.warn(`query path warm-up failed: ${r.error}`)));
   const open = listeners;
+  // Nor its connection the first run of the server's HTTP/2, adapter and auth code.
+  if (open.socket !== undefined && admitsOwnUid(authenticator)) {
+    void warmConnectionPath(open.socket).then((r) => (r.error === undefined ? log.debug(`connection path warmed up in ${Math.round(r.millis)} ms`) : log.warn(`connection path warm-up failed: ${r.error}`)));
+  }
 
   function shutdown(reason: string): Promise<void> {
     shutting ??= (async () => {
@@ -258,4 +262,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   }
 
   return { host, http: open.http, socket: open.socket, metrics: open.metrics, auth: authenticator.policy.http, tls: tlsOn, shutdown, stopped };
+}
+
+/** True when the Unix socket admits this process's own uid without a token (the connection warm-up's call). */
+function admitsOwnUid(auth: Authenticator): boolean {
+  try {
+    auth.authenticate({ listener: "unix", uid: process.getuid?.() });
+    return true;
+  } catch {
+    return false;
+  }
 }
