@@ -31,6 +31,15 @@ function tooDense(o: ByteSearch, rec: number, seen: number, found: number): bool
   return o.dense !== undefined && (seen > rec * MAX_SEEN_PER_RECORD || found * o.dense > rec);
 }
 
+/**
+ * Records found by a search: ascending positions and, per position, the region bytes of its
+ * line [spans[2k], spans[2k + 1]) (terminator included), so a hit's record can be read alone.
+ */
+export interface Found {
+  positions: Uint32Array;
+  spans: Float64Array;
+}
+
 /** What a counting pass learns about a region. */
 export interface RegionShape {
   count: number;
@@ -60,6 +69,11 @@ function lineTerm(piece: Buffer, p: number, limit: number): number {
   return nl < 0 || nl >= limit ? limit : nl;
 }
 
+/** Where the line whose terminator search ended at `term` ends, terminator included. */
+function spanEnd(term: number, limit: number): number {
+  return term < limit ? term + 1 : limit;
+}
+
 /** Kept bytes of the line piece[p, term): one CR before the terminator dropped, cut to the limit. */
 function fullLength(piece: Buffer, p: number, term: number): number {
   return term > p && piece[term - 1] === CR ? term - p - 1 : term - p;
@@ -68,6 +82,7 @@ function fullLength(piece: Buffer, p: number, term: number): number {
 /** A counting pass over one region: what it has learnt so far. */
 class Counter {
   readonly positions: number[] = [];
+  readonly spans: number[] = [];
   readonly truncated = new Map<number, number>();
   readonly blockStarts: number[] = [];
   rec = 0;
@@ -122,6 +137,7 @@ class Counter {
         atRec += countNewlines(at, lineStart);
         at = lineStart;
         this.positions.push(atRec);
+        this.spans.push(base + lineStart, base + spanEnd(term, limit));
         h = piece.indexOf(this.needle, term + 1);
       } else h = piece.indexOf(this.needle, h + 1);
     }
@@ -141,6 +157,7 @@ class Counter {
       while (h >= 0 && h <= term) {
         if (this.hit(piece, h, p, p + kept)) {
           this.positions.push(this.rec);
+          this.spans.push(base + p, base + spanEnd(term, limit));
           h = piece.indexOf(this.needle, term + 1);
           break;
         }
@@ -157,7 +174,7 @@ class Counter {
  * says (ascending, each once); undefined when it gave up, hits being too dense. Throws
  * LogError("unavailable") when the file is shorter than `end`.
  */
-export function countAndSearch(fd: number, path: string, start: number, end: number, needle: Uint8Array, o: ByteSearch, blockRecords: number): { positions: Uint32Array; shape: RegionShape } | undefined {
+export function countAndSearch(fd: number, path: string, start: number, end: number, needle: Uint8Array, o: ByteSearch, blockRecords: number): { found: Found; shape: RegionShape } | undefined {
   const c = new Counter(needle, o, blockRecords);
   for (let pos = start; pos < end; ) {
     if (c.tooDense()) return undefined;
@@ -176,7 +193,7 @@ export function countAndSearch(fd: number, path: string, start: number, end: num
     pos += limit;
   }
   c.blockStarts.push(end - start);
-  return { positions: Uint32Array.from(c.positions), shape: { count: c.rec, payload: c.payload, truncated: c.truncated, blockStarts: Float64Array.from(c.blockStarts) } };
+  return { found: { positions: Uint32Array.from(c.positions), spans: Float64Array.from(c.spans) }, shape: { count: c.rec, payload: c.payload, truncated: c.truncated, blockStarts: Float64Array.from(c.blockStarts) } };
 }
 
 /**
@@ -185,8 +202,9 @@ export function countAndSearch(fd: number, path: string, start: number, end: num
  * RegionShape.blockStarts. Reads whole blocks per piece, so a hit's record is its block's first
  * plus the newlines between the block's start and the hit's line.
  */
-export function searchCounted(fd: number, path: string, start: number, needle: Uint8Array, o: ByteSearch, bs: Float64Array, blockRecords: number): Uint32Array | undefined {
+export function searchCounted(fd: number, path: string, start: number, needle: Uint8Array, o: ByteSearch, bs: Float64Array, blockRecords: number): Found | undefined {
   const positions: number[] = [];
+  const spans: number[] = [];
   const blocks = bs.length - 1;
   const nlen = needle.length;
   const accept = o.accept;
@@ -216,10 +234,11 @@ export function searchCounted(fd: number, path: string, start: number, needle: U
         rec += countNewlines(at, lineStart);
         at = lineStart;
         positions.push(rec);
+        spans.push(base + lineStart, base + spanEnd(term, limit));
         h = piece.indexOf(needle, term + 1);
       } else h = piece.indexOf(needle, h + 1);
     }
     b = c;
   }
-  return Uint32Array.from(positions);
+  return { positions: Uint32Array.from(positions), spans: Float64Array.from(spans) };
 }
