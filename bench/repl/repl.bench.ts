@@ -9,7 +9,7 @@
 import { statSync } from "node:fs";
 import { importFiles } from "../../src/ingest/import/import-files.ts";
 import { sectionBuilders } from "../../src/app/section-builders.ts";
-import { searchSource } from "../../src/app/stores.ts";
+import { searchSource } from "../../src/app/search-source.ts";
 import { systemClock, nowMicros } from "../../src/core/time.ts";
 import { search } from "../../src/query/engine/search.ts";
 import { parseQueryArgs } from "../../src/query/lang/controls.ts";
