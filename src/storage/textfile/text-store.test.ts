@@ -449,6 +449,14 @@ describe("follow: the files keep being read while the store is open", () => {
       expect(events.filter((k) => k === "appended").length).toBeGreaterThanOrEqual(2);
     }));
 
+  test("without a subscriber (no watcher yet), each chunk listing reads what was appended since", () =>
+    followed("1 first\n", async (p, s) => {
+      appendFileSync(p, "2 second\n3 thi");
+      expect(readAll(s).map((r) => r.raw)).toEqual(["1 first", "2 second"]);
+      appendFileSync(p, "rd\n");
+      expect(readAll(s).map((r) => r.raw)).toEqual(["1 first", "2 second", "3 third"]);
+    }));
+
   test("rename rotation: the old file's last lines, then the new file from its start", () =>
     followed("1 a\n", async (p, s) => {
       appendFileSync(p, "2 b\n");
