@@ -13,7 +13,7 @@ import { readSync } from "node:fs";
 import { LogError } from "../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../core/limits.ts";
 import type { ByteSearch } from "../types.ts";
-import { countNewlines, ensure, foldAscii, nthNewline } from "./scan-simd.ts";
+import { countNewlines, ensure, foldAscii, scanLines } from "./scan-simd.ts";
 
 const NL = 10;
 const CR = 13;
@@ -107,30 +107,40 @@ class Counter {
   }
 
   /**
-   * The lines of piece[0, limit) (at region offset `base`), none longer than MAX_RAW_BYTES:
-   * newlines counted with SIMD, the block starts found by the n-th newline, hits mapped to their
-   * lines; nothing is done per line in JS.
+   * The lines of piece[0, limit) (at region offset `base`), none longer than MAX_RAW_BYTES: one
+   * SIMD pass counts them, finds the block starts and folds case (`fold`), then hits are mapped
+   * to their lines; nothing is done per line in JS.
    */
-  piece(piece: Buffer, limit: number, base: number): void {
+  piece(piece: Buffer, limit: number, base: number, fold: boolean): void {
     const B = this.blockRecords;
-    const nls = countNewlines(0, limit);
-    const open = piece[limit - 1] !== NL; // the region's last line, without a terminator
-    const lines = nls + (open ? 1 : 0);
     const first = this.rec;
     if (first % B === 0) this.blockStarts.push(base);
-    let from = 0;
-    let fromRec = first;
-    for (let next = (Math.floor(first / B) + 1) * B; next < first + lines; next += B) {
-      from = nthNewline(from, limit, next - fromRec) + 1;
-      fromRec = next;
-      this.blockStarts.push(base + from);
+    let nls = 0;
+    // A block starts after every B-th line; one starting at the piece's end is the next piece's.
+    for (let at = 0, left = B - (first % B); ; left = B) {
+      const next = scanLines(at, limit, left, fold);
+      if (next < 0) {
+        nls += -1 - next;
+        break;
+      }
+      nls += left;
+      if (next < limit) this.blockStarts.push(base + next);
+      at = next;
     }
+    const open = piece[limit - 1] !== NL; // the region's last line, without a terminator
+    const lines = nls + (open ? 1 : 0);
     let crlf = 0;
     for (let x = piece.indexOf(CRLF); x >= 0 && x + 1 < limit; x = piece.indexOf(CRLF, x + 2)) crlf++;
     this.payload += limit - nls - crlf - (open && piece[limit - 1] === CR ? 1 : 0);
     let at = 0;
     let atRec = first;
+    const rejects = this.o.rejects;
     for (let h = piece.indexOf(this.needle); h >= 0 && h < limit; ) {
+      if (rejects !== undefined && rejects(piece, h)) {
+        this.seen++;
+        h = piece.indexOf(this.needle, h + 1);
+        continue;
+      }
       const lineStart = h === 0 ? 0 : piece.lastIndexOf(NL, h - 1) + 1;
       const term = lineTerm(piece, h, limit);
       if (this.hit(piece, h, lineStart, lineStart + fullLength(piece, lineStart, term))) {
@@ -179,17 +189,20 @@ export function countAndSearch(fd: number, path: string, start: number, end: num
   for (let pos = start; pos < end; ) {
     if (c.tooDense()) return undefined;
     let want = Math.min(PIECE_BYTES, end - pos);
-    let piece = readPiece(fd, path, pos, want, o.foldCase);
+    let piece = readPiece(fd, path, pos, want, false);
     let limit = piece.lastIndexOf(NL) + 1;
     // A line longer than the piece: read more until it ends.
     while (limit === 0 && want < end - pos) {
       want = Math.min(want * 2, end - pos);
-      piece = readPiece(fd, path, pos, want, o.foldCase);
+      piece = readPiece(fd, path, pos, want, false);
       limit = piece.lastIndexOf(NL) + 1;
     }
     if (pos + want === end) limit = want;
-    if (want <= PIECE_BYTES) c.piece(piece, limit, pos - start);
-    else c.longLines(piece, limit, pos - start);
+    if (want <= PIECE_BYTES) c.piece(piece, limit, pos - start, o.foldCase === true);
+    else {
+      if (o.foldCase) foldAscii(0, limit);
+      c.longLines(piece, limit, pos - start);
+    }
     pos += limit;
   }
   c.blockStarts.push(end - start);
@@ -221,6 +234,11 @@ export function searchCounted(fd: number, path: string, start: number, needle: U
     let at = 0;
     let rec = b * blockRecords;
     for (let h = piece.indexOf(needle); h >= 0 && h < limit; ) {
+      if (o.rejects !== undefined && o.rejects(piece, h)) {
+        seen++;
+        h = piece.indexOf(needle, h + 1);
+        continue;
+      }
       if (bs[block + 1]! - base <= h) {
         while (bs[block + 1]! - base <= h) block++;
         at = bs[block]! - base;
