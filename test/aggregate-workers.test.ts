@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AggregatePool, parallelBytes, queryWorkers } from "../src/app/aggregate-pool.ts";
-import { searchSource } from "../src/app/stores.ts";
+import { searchSource } from "../src/app/search-source.ts";
 import { indexSectionBuilders } from "../src/index/builders.ts";
 import { LogError } from "../src/core/errors.ts";
 import { tableQuery, type TableQueryOptions } from "../src/query/engine/aggregate/table-query.ts";

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { searchSource } from "../src/app/stores.ts";
+import { searchSource } from "../src/app/search-source.ts";
 import { withQueryCost, type QueryCost } from "../src/observability/query-cost.ts";
 import { tableQuery } from "../src/query/engine/aggregate/table-query.ts";
 import { parseQueryArgs } from "../src/query/lang/controls.ts";

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { LOGHUB_DIR, apacheRecords, fieldRecords, generatedRecords, jsonRecords, logfmtRecords, loghubRecords } from "./support/corpus.ts";
 import { oracleField, oracleInTime, oracleMatches } from "./support/oracle.ts";
 import { dnfBranches, queryArb, vocabulary } from "./support/query-gen.ts";
-import { searchSource } from "../src/app/stores.ts";
+import { searchSource } from "../src/app/search-source.ts";
 import { AggregatePool } from "../src/app/aggregate-pool.ts";
 import { indexSectionBuilders } from "../src/index/builders.ts";
 import type { Expr } from "../src/query/lang/ast.ts";

@@ -8,7 +8,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { searchSource } from "../src/app/stores.ts";
+import { searchSource } from "../src/app/search-source.ts";
 import type { RecordInput } from "../src/core/record.ts";
 import { indexSectionBuilders } from "../src/index/builders.ts";
 import { tableQuery } from "../src/query/engine/aggregate/table-query.ts";

@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { searchSource } from "../src/app/stores.ts";
+import { searchSource } from "../src/app/search-source.ts";
 import { HEAD_PROBE_BYTES } from "../src/index/format.ts";
 import type { LogRecord } from "../src/core/record.ts";
 import { explainAnalyze } from "../src/query/engine/explain.ts";

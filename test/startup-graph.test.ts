@@ -6,11 +6,11 @@
  * AsyncLocalStorage (only a server meters queries), Connect, protobuf or generated API (it calls
  * the query code behind QueryService directly), re2js (loaded by the first regex) or node:zlib
  * (its streams; loaded by the first decode into a reused buffer), `repl --embedded -c` no node
- * streams (node:tty included) and only the API services its commands call, and that a server
- * loads a receiver protocol's module only when a receiver of that type is configured. Packages
- * are named by package; the regex query (re2js) and the REPL (Connect, protobuf) show that the
- * package checks see them. A regression in start-up (issue 11 part 2) shows up here as a module
- * name.
+ * streams (node:tty included), file store, segment codecs or SQLite, and only the API services
+ * its commands call, and that a server loads a receiver protocol's module only when a receiver
+ * of that type is configured. Packages are named by package; the regex query (re2js) and the
+ * REPL (Connect, protobuf) show that the package checks see them. A regression in start-up
+ * (issue 11 part 2) shows up here as a module name.
  */
 
 import { afterAll, expect, test } from "bun:test";
@@ -74,6 +74,7 @@ const HEAVY: Record<string, RegExp> = {
   receivers: /^src\/ingest\/receivers\//,
   sqlite: /^bun:sqlite$/,
   storage: /^src\/storage\//,
+  "file store and segments": /^src\/storage\/(file|segment)\//,
   "generated API": /^src\/api\/gen\//,
   "API services": /^src\/api\/services\//,
   connect: /^@connectrpc\//,
@@ -109,10 +110,12 @@ test("a local query loads the engine and the query code behind QueryService, not
   expect(offenders(await loaded(["query", "--data", data, "/err(or)?/"]), ["regex engine (re2js)"])).toEqual({ "regex engine (re2js)": ["re2js"] });
 }, 30_000);
 
-test("repl --embedded -c on a file loads no server, receivers, network client or node streams", async () => {
+test("repl --embedded -c on a file loads no server, receivers, network client, node streams, file store or SQLite", async () => {
   const log = join(dir, "repl.log");
   writeFileSync(log, "2025-03-01T10:00:00Z error one\n");
-  const names = ["server", "receivers", "network client", "node streams (process.stdout, zlib)"];
+  const names = ["server", "receivers", "network client", "node streams (process.stdout, zlib)", "file store and segments", "sqlite"];
+  const queried = await loaded(["repl", "--embedded", "-c", "query error", log]);
+  expect(offenders(queried, names)).toEqual(none(names));
   const mods = await loaded(["repl", "--embedded", "-c", "stats", log]);
   expect(offenders(mods, names)).toEqual(none(names));
   // Services load on first use: `stats` needs StoreService alone (and QueryService's client).

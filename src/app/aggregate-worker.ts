@@ -14,7 +14,7 @@ import type { ChunkSource } from "../storage/types.ts";
 import type { WorkerJob, WorkerReply } from "./aggregate-pool.ts";
 import { startupDone } from "./cli/jit.ts";
 import { processCache } from "./process-cache.ts";
-import { searchSource } from "./stores.ts";
+import { searchSource } from "./search-source.ts";
 
 declare const self: Worker;
 

@@ -12,7 +12,7 @@ import { startDemo, DEMO_ROTATION, type Demo } from "./embedded-demo.ts";
 import type { EmbeddedEngine, EmbeddedOptions } from "./embedded.ts";
 import { importInto, summaryLine } from "./embedded-import.ts";
 import { sectionBuilders } from "./section-builders.ts";
-import { searchSource } from "./stores.ts";
+import { searchSource } from "./search-source.ts";
 
 /** Memory chunks seal (and get indexed) at this size, as file stores do. */
 const MEMORY_ROTATION = { maxBytes: 64 << 20 };

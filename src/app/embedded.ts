@@ -17,7 +17,7 @@ import { importTimestampContext, isPlainPath } from "../ingest/import/defaults.t
 import { parseLeadingTimestamp } from "../ingest/parse/timestamp.ts";
 import { openTextFileStore } from "../storage/textfile/text-store.ts";
 import { versionInfo } from "./build-info.ts";
-import { searchSource } from "./stores.ts";
+import { searchSource } from "./search-source.ts";
 
 export interface EmbeddedOptions {
   /** File stores under this directory; undefined = memory. */

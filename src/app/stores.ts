@@ -1,28 +1,29 @@
 /**
  * Opens the stores of a data directory for commands: a file store with seals in a Bun Worker
  * (compression and index builds off the ingest thread), aggregations of its sealed chunks in
- * the process's aggregation workers (aggregate-pool.ts), and a SearchSource whose index opener
- * keeps decoded index parts in the process cache (process-cache.ts), as the stores keep their
+ * the process's aggregation workers (aggregate-pool.ts), and a SearchSource (search-source.ts)
+ * whose index opener keeps decoded index parts in the process cache, as the stores keep their
  * decoded blocks there; hostStore() is how the API host serves one.
  */
 
 import { availableParallelism } from "node:os";
 import type { HostStore } from "../api/host.ts";
 import type { StoreRuntime } from "../config/runtime.ts";
-import { openChunkIndexes, type IndexCacheScope } from "../index/open.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
 import { WorkerSealer } from "../storage/file/sealer.ts";
 import type { LivePolicy } from "../storage/options.ts";
-import type { ChunkMeta, ChunkSource, ChunkStore } from "../storage/types.ts";
-import type { ChunkPartials } from "../query/engine/aggregate/partials.ts";
+import type { ChunkStore } from "../storage/types.ts";
 import { processPool } from "./aggregate-pool.ts";
 import { storeDir } from "./paths.ts";
 import { DEFAULT_ROTATION as DEFAULT_STORE_ROTATION } from "../config/schema.ts";
 import { parseSize } from "../config/units.ts";
 import { sealWorkerUrl } from "./seal-worker-url.ts";
 import { processCache } from "./process-cache.ts";
-import { byteSearchIndexes } from "../query/engine/byte-search.ts";
+import { searchSource } from "./search-source.ts";
+
+/** Commands that open stores here search them this way (search-source.ts, which embedded mode loads alone). */
+export { indexScope, searchSource } from "./search-source.ts";
 
 /** Default rotation of file stores (the config's default), so seals overlap ingest and stay small. */
 export const DEFAULT_ROTATION = { maxBytes: parseSize(DEFAULT_STORE_ROTATION.file.maxBytes)! };
@@ -62,27 +63,5 @@ export function hostStore(dataDir: string, rt: StoreRuntime, opened: OpenedStore
     name: rt.name,
     source: opened.source,
     settings: { kind: rt.type, dir: file ? storeDir(dataDir, rt.name) : "", rotation: rt.rotation, durability: rt.durability, route: rt.route, codec: file ? rt.codec : "" },
-  };
-}
-
-/** Where the indexes of chunk `meta` of store `name` keep their decoded parts: the process cache. */
-export function indexScope(name: string, meta: ChunkMeta): IndexCacheScope {
-  return { cache: processCache(), key: `idx:${name}/${meta.id}/` };
-}
-
-/**
- * A SearchSource over `store` whose index parts are cached in the process cache; `partials`:
- * the workers that aggregate its sealed chunks (file stores).
- */
-export function searchSource<S extends ChunkSource>(name: string, store: S, partials?: ChunkPartials): SearchSource<S> {
-  return {
-    name,
-    store,
-    partials,
-    indexes(view, meta) {
-      if (meta.indexStatus === "none") return byteSearchIndexes(view);
-      if (meta.indexStatus === "missing") return undefined;
-      return openChunkIndexes(view, meta.indexStatus, indexScope(name, meta));
-    },
   };
 }

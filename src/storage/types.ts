@@ -114,6 +114,12 @@ export type HitFilter = (bytes: Uint8Array, at: number, start: number, end: numb
 export interface ByteSearch {
   /** Asked about each occurrence; a record counts only for an occurrence it accepts. */
   accept?: HitFilter;
+  /**
+   * Asked first, where finding the record around an occurrence costs more than this check:
+   * true when the bytes around `at` already rule the occurrence out (accept would refuse it in
+   * any record holding it). `bytes` holds whole lines with their terminators.
+   */
+  rejects?: (bytes: Uint8Array, at: number) => boolean;
   /** Match ASCII letters case-insensitively: `needle` is lowercase, `accept` sees A-Z lowercased. */
   foldCase?: boolean;
   /** Give up (undefined) once more than 1 in `dense` records read hold a hit (or the needle is everywhere): a scan is cheaper. */

@@ -17,7 +17,7 @@ import { sectionBuilders } from "../../src/app/section-builders.ts";
 import { openEngine } from "../../src/app/server/engine.ts";
 import { MemoryConfigStore } from "../../src/config/memory-store.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import { searchSource } from "../../src/app/stores.ts";
+import { searchSource } from "../../src/app/search-source.ts";
 import { replClient } from "../../src/repl/client.ts";
 import { runLine } from "../../src/repl/dispatch.ts";
 import { PLAIN } from "../../src/repl/render/style.ts";

@@ -37,6 +37,22 @@ function wholeToken(t: Uint8Array, offset: number): HitFilter {
   };
 }
 
+/**
+ * Rules out an occurrence found `offset` bytes into token `t` (lowercased) from the bytes around
+ * it alone, before its record is found: other bytes than the token's, or a token character just
+ * before it (a record starts at a line start, after a line terminator, so that byte is in the
+ * same record). Most occurrences of a common word inside longer tokens end here.
+ */
+function notToken(t: Uint8Array, offset: number): (bytes: Uint8Array, at: number) => boolean {
+  return (bytes, at) => {
+    const h = at - offset;
+    if (h < 0 || h + t.length > bytes.length) return false;
+    if (h > 0 && TOKEN_CHAR[bytes[h - 1]!] === 1) return true;
+    for (let i = 0; i < t.length; i++) if (ASCII_LOWER[bytes[h + i]!] !== t[i]) return true;
+    return false;
+  };
+}
+
 /** ChunkIndexes over `view`'s byte search, or undefined when the view has none. */
 export function byteSearchIndexes(view: ChunkView): ChunkIndexes | undefined {
   const search = view.positionsContaining?.bind(view);
@@ -49,7 +65,8 @@ export function byteSearchIndexes(view: ChunkView): ChunkIndexes | undefined {
       const token = encoder.encode(p.token);
       const anchor = anchorOf(token);
       const needle = anchor?.bytes ?? token;
-      const positions = search(needle, { accept: wholeToken(token, anchor?.offset ?? 0), foldCase: anchor === undefined, dense: DENSE_RECORDS });
+      const offset = anchor?.offset ?? 0;
+      const positions = search(needle, { accept: wholeToken(token, offset), rejects: notToken(token, offset), foldCase: anchor === undefined, dense: DENSE_RECORDS });
       const what = `byte search '${new TextDecoder().decode(needle)}'${anchor === undefined ? " (case folded)" : ""}`;
       if (positions === undefined) return { kind: "runtime", reason: "index_missing", detail: `no indexes, ${what} too dense: scan` };
       return { kind: "positions", positions, detail: `${what}=${positions.length}`, narrowed: true };

@@ -4,7 +4,8 @@
  * one, so live tails see them); a file renamed or deleted and created again is read to its
  * last complete line and the new file at the path is read from its start; a file truncated in
  * place loses its regions (their bytes are gone). A partial last line waits for its newline.
- * Changes are noticed by fs.watch on the files' directories plus a poll.
+ * Changes are noticed by fs.watch on the files' directories plus a poll once the store has a
+ * subscriber, and checked at each chunk listing before that (text-store.ts).
  */
 
 import { fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from "node:fs";

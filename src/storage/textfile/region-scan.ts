@@ -13,7 +13,7 @@ import { readSync } from "node:fs";
 import { LogError } from "../../core/errors.ts";
 import { MAX_RAW_BYTES } from "../../core/limits.ts";
 import type { ByteSearch } from "../types.ts";
-import { countNewlines, ensure, foldAscii, nthNewline } from "./scan-simd.ts";
+import { countNewlines, ensure, foldAscii, scanLines } from "./scan-simd.ts";
 
 const NL = 10;
 const CR = 13;
@@ -29,6 +29,15 @@ const MAX_SEEN_PER_RECORD = 1;
 /** True when, `rec` records in, `seen` occurrences and `found` hits say a scan is cheaper. */
 function tooDense(o: ByteSearch, rec: number, seen: number, found: number): boolean {
   return o.dense !== undefined && (seen > rec * MAX_SEEN_PER_RECORD || found * o.dense > rec);
+}
+
+/**
+ * Records found by a search: ascending positions and, per position, the region bytes of its
+ * line [spans[2k], spans[2k + 1]) (terminator included), so a hit's record can be read alone.
+ */
+export interface Found {
+  positions: Uint32Array;
+  spans: Float64Array;
 }
 
 /** What a counting pass learns about a region. */
@@ -60,6 +69,11 @@ function lineTerm(piece: Buffer, p: number, limit: number): number {
   return nl < 0 || nl >= limit ? limit : nl;
 }
 
+/** Where the line whose terminator search ended at `term` ends, terminator included. */
+function spanEnd(term: number, limit: number): number {
+  return term < limit ? term + 1 : limit;
+}
+
 /** Kept bytes of the line piece[p, term): one CR before the terminator dropped, cut to the limit. */
 function fullLength(piece: Buffer, p: number, term: number): number {
   return term > p && piece[term - 1] === CR ? term - p - 1 : term - p;
@@ -68,6 +82,7 @@ function fullLength(piece: Buffer, p: number, term: number): number {
 /** A counting pass over one region: what it has learnt so far. */
 class Counter {
   readonly positions: number[] = [];
+  readonly spans: number[] = [];
   readonly truncated = new Map<number, number>();
   readonly blockStarts: number[] = [];
   rec = 0;
@@ -92,36 +107,47 @@ class Counter {
   }
 
   /**
-   * The lines of piece[0, limit) (at region offset `base`), none longer than MAX_RAW_BYTES:
-   * newlines counted with SIMD, the block starts found by the n-th newline, hits mapped to their
-   * lines; nothing is done per line in JS.
+   * The lines of piece[0, limit) (at region offset `base`), none longer than MAX_RAW_BYTES: one
+   * SIMD pass counts them, finds the block starts and folds case (`fold`), then hits are mapped
+   * to their lines; nothing is done per line in JS.
    */
-  piece(piece: Buffer, limit: number, base: number): void {
+  piece(piece: Buffer, limit: number, base: number, fold: boolean): void {
     const B = this.blockRecords;
-    const nls = countNewlines(0, limit);
-    const open = piece[limit - 1] !== NL; // the region's last line, without a terminator
-    const lines = nls + (open ? 1 : 0);
     const first = this.rec;
     if (first % B === 0) this.blockStarts.push(base);
-    let from = 0;
-    let fromRec = first;
-    for (let next = (Math.floor(first / B) + 1) * B; next < first + lines; next += B) {
-      from = nthNewline(from, limit, next - fromRec) + 1;
-      fromRec = next;
-      this.blockStarts.push(base + from);
+    let nls = 0;
+    // A block starts after every B-th line; one starting at the piece's end is the next piece's.
+    for (let at = 0, left = B - (first % B); ; left = B) {
+      const next = scanLines(at, limit, left, fold);
+      if (next < 0) {
+        nls += -1 - next;
+        break;
+      }
+      nls += left;
+      if (next < limit) this.blockStarts.push(base + next);
+      at = next;
     }
+    const open = piece[limit - 1] !== NL; // the region's last line, without a terminator
+    const lines = nls + (open ? 1 : 0);
     let crlf = 0;
     for (let x = piece.indexOf(CRLF); x >= 0 && x + 1 < limit; x = piece.indexOf(CRLF, x + 2)) crlf++;
     this.payload += limit - nls - crlf - (open && piece[limit - 1] === CR ? 1 : 0);
     let at = 0;
     let atRec = first;
+    const rejects = this.o.rejects;
     for (let h = piece.indexOf(this.needle); h >= 0 && h < limit; ) {
+      if (rejects !== undefined && rejects(piece, h)) {
+        this.seen++;
+        h = piece.indexOf(this.needle, h + 1);
+        continue;
+      }
       const lineStart = h === 0 ? 0 : piece.lastIndexOf(NL, h - 1) + 1;
       const term = lineTerm(piece, h, limit);
       if (this.hit(piece, h, lineStart, lineStart + fullLength(piece, lineStart, term))) {
         atRec += countNewlines(at, lineStart);
         at = lineStart;
         this.positions.push(atRec);
+        this.spans.push(base + lineStart, base + spanEnd(term, limit));
         h = piece.indexOf(this.needle, term + 1);
       } else h = piece.indexOf(this.needle, h + 1);
     }
@@ -141,6 +167,7 @@ class Counter {
       while (h >= 0 && h <= term) {
         if (this.hit(piece, h, p, p + kept)) {
           this.positions.push(this.rec);
+          this.spans.push(base + p, base + spanEnd(term, limit));
           h = piece.indexOf(this.needle, term + 1);
           break;
         }
@@ -157,26 +184,29 @@ class Counter {
  * says (ascending, each once); undefined when it gave up, hits being too dense. Throws
  * LogError("unavailable") when the file is shorter than `end`.
  */
-export function countAndSearch(fd: number, path: string, start: number, end: number, needle: Uint8Array, o: ByteSearch, blockRecords: number): { positions: Uint32Array; shape: RegionShape } | undefined {
+export function countAndSearch(fd: number, path: string, start: number, end: number, needle: Uint8Array, o: ByteSearch, blockRecords: number): { found: Found; shape: RegionShape } | undefined {
   const c = new Counter(needle, o, blockRecords);
   for (let pos = start; pos < end; ) {
     if (c.tooDense()) return undefined;
     let want = Math.min(PIECE_BYTES, end - pos);
-    let piece = readPiece(fd, path, pos, want, o.foldCase);
+    let piece = readPiece(fd, path, pos, want, false);
     let limit = piece.lastIndexOf(NL) + 1;
     // A line longer than the piece: read more until it ends.
     while (limit === 0 && want < end - pos) {
       want = Math.min(want * 2, end - pos);
-      piece = readPiece(fd, path, pos, want, o.foldCase);
+      piece = readPiece(fd, path, pos, want, false);
       limit = piece.lastIndexOf(NL) + 1;
     }
     if (pos + want === end) limit = want;
-    if (want <= PIECE_BYTES) c.piece(piece, limit, pos - start);
-    else c.longLines(piece, limit, pos - start);
+    if (want <= PIECE_BYTES) c.piece(piece, limit, pos - start, o.foldCase === true);
+    else {
+      if (o.foldCase) foldAscii(0, limit);
+      c.longLines(piece, limit, pos - start);
+    }
     pos += limit;
   }
   c.blockStarts.push(end - start);
-  return { positions: Uint32Array.from(c.positions), shape: { count: c.rec, payload: c.payload, truncated: c.truncated, blockStarts: Float64Array.from(c.blockStarts) } };
+  return { found: { positions: Uint32Array.from(c.positions), spans: Float64Array.from(c.spans) }, shape: { count: c.rec, payload: c.payload, truncated: c.truncated, blockStarts: Float64Array.from(c.blockStarts) } };
 }
 
 /**
@@ -185,8 +215,9 @@ export function countAndSearch(fd: number, path: string, start: number, end: num
  * RegionShape.blockStarts. Reads whole blocks per piece, so a hit's record is its block's first
  * plus the newlines between the block's start and the hit's line.
  */
-export function searchCounted(fd: number, path: string, start: number, needle: Uint8Array, o: ByteSearch, bs: Float64Array, blockRecords: number): Uint32Array | undefined {
+export function searchCounted(fd: number, path: string, start: number, needle: Uint8Array, o: ByteSearch, bs: Float64Array, blockRecords: number): Found | undefined {
   const positions: number[] = [];
+  const spans: number[] = [];
   const blocks = bs.length - 1;
   const nlen = needle.length;
   const accept = o.accept;
@@ -203,6 +234,11 @@ export function searchCounted(fd: number, path: string, start: number, needle: U
     let at = 0;
     let rec = b * blockRecords;
     for (let h = piece.indexOf(needle); h >= 0 && h < limit; ) {
+      if (o.rejects !== undefined && o.rejects(piece, h)) {
+        seen++;
+        h = piece.indexOf(needle, h + 1);
+        continue;
+      }
       if (bs[block + 1]! - base <= h) {
         while (bs[block + 1]! - base <= h) block++;
         at = bs[block]! - base;
@@ -216,10 +252,11 @@ export function searchCounted(fd: number, path: string, start: number, needle: U
         rec += countNewlines(at, lineStart);
         at = lineStart;
         positions.push(rec);
+        spans.push(base + lineStart, base + spanEnd(term, limit));
         h = piece.indexOf(needle, term + 1);
       } else h = piece.indexOf(needle, h + 1);
     }
     b = c;
   }
-  return Uint32Array.from(positions);
+  return { positions: Uint32Array.from(positions), spans: Float64Array.from(spans) };
 }

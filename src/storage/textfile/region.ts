@@ -2,6 +2,7 @@
  * One chunk of a text file store: a line-aligned byte range of one file. Its records (the
  * lines) load on first use, the whole region or, once a byte search has counted it
  * (region-scan.ts), only the blocks asked for, and live in the store's cache until evicted;
+ * the records a byte search found are read alone where it found their lines (not cached);
  * timestamps are parsed
  * per block of TS_BLOCK records on first access, a line without one inheriting the previous
  * timestamp of the same file, across regions, as the importer does. Block event-time ranges
@@ -14,12 +15,17 @@ import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Attrs, LogRecord } from "../../core/record.ts";
 import type { BlockInfo, ByteSearch, ChunkMeta, TimeRange } from "../types.ts";
 import { compactInPlace, compactLines, loadRegionLines, type RegionLines } from "./lines.ts";
-import { countAndSearch, searchCounted } from "./region-scan.ts";
+import { countAndSearch, searchCounted, type Found } from "./region-scan.ts";
 
 /** Records per timestamp block (and the most records per batch). */
 export const TS_BLOCK = 4096;
 /** Lines read backwards for the inherited timestamp before parsing a whole earlier block. */
 const LOOKBACK_LINES = 64;
+/**
+ * Most bytes read to return a run of hit records alone (from the first hit's line to the last
+ * one's): a longer run loads its block instead, which stays cached for the next query.
+ */
+const ALONE_BYTES = 64 << 10;
 /** Event range of data not read yet: never excludes a time bound. */
 const UNKNOWN: TimeRange = Object.freeze({ min: 0, max: Number.MAX_SAFE_INTEGER });
 
@@ -77,7 +83,7 @@ function loadedSize(l: LoadedRegion): number {
 /**
  * One region (chunk) of a text file. Its records load as a whole (a scan, or a count asked
  * before any search) or, once a byte search has counted the region and knows where each block
- * starts, block by block: a needle query reads the file once and splits only the blocks it hits.
+ * starts, block by block; a needle query reads the file once, then only its hits' lines.
  */
 export class Region {
   private loaded: LoadedRegion | undefined;
@@ -92,6 +98,8 @@ export class Region {
   private blockMin = new Float64Array(0);
   private blockMax = new Float64Array(0);
   private knownBlocks = 0;
+  /** Record -> where its line lies in the region ([start, end), terminator included), for records a byte search found; kept across eviction. */
+  private readonly hitLines = new Map<number, readonly [number, number]>();
   /** Record -> full length of lines cut to the limit; kept across eviction (it is tiny). */
   private truncated: ReadonlyMap<number, number> | undefined;
   private readonly truncAttrs = new Map<number, Attrs>();
@@ -174,10 +182,28 @@ export class Region {
     return l?.blocks[b - l.first / TS_BLOCK] !== undefined;
   }
 
-  /** Records [from, to) of one block compacted, not kept (record k is data[offsets[k - from], offsets[k - from + 1])). */
+  /**
+   * Records [from, to) of one block compacted, not kept (record k is data[offsets[k - from],
+   * offsets[k - from + 1])). When their block is not loaded and a byte search noted where the
+   * first and last of them lie, only those lines are read: a needle query's hits cost a small
+   * read each instead of their blocks.
+   */
   payload(from: number, to: number): { data: Buffer; offsets: Uint32Array } {
-    const l = this.part(Math.floor(from / TS_BLOCK));
+    const b = Math.floor(from / TS_BLOCK);
+    const alone = this.loaded === undefined && !this.parts.has(b) ? this.readAlone(from, to) : undefined;
+    if (alone !== undefined) return compactLines(alone, 0, alone.count);
+    const l = this.part(b);
     return compactLines(l.lines, from - l.first, to - l.first);
+  }
+
+  /** Records [from, to) read from the file alone, or undefined when where they lie is not known or they span more than ALONE_BYTES. */
+  private readAlone(from: number, to: number): RegionLines | undefined {
+    const first = this.hitLines.get(from);
+    const last = this.hitLines.get(to - 1);
+    if (first === undefined || last === undefined || last[1] - first[0] > ALONE_BYTES) return undefined;
+    const lines = loadRegionLines(this.openFd(), this.file.path, this.start + first[0], this.start + last[1]);
+    if (lines.count !== to - from) throw this.changed();
+    return lines;
   }
 
   /**
@@ -234,13 +260,21 @@ export class Region {
   private searchFile(needle: Uint8Array, o: ByteSearch): Uint32Array | undefined {
     const fd = this.openFd();
     const bs = this.blockStarts;
-    if (this.records >= 0 && bs !== undefined) return searchCounted(fd, this.file.path, this.start, needle, o, bs, TS_BLOCK);
-    const found = countAndSearch(fd, this.file.path, this.start, this.end, needle, o, TS_BLOCK);
-    if (found === undefined) return undefined;
-    const { positions, shape } = found;
+    if (this.records >= 0 && bs !== undefined) return this.noteHits(searchCounted(fd, this.file.path, this.start, needle, o, bs, TS_BLOCK));
+    const counted = countAndSearch(fd, this.file.path, this.start, this.end, needle, o, TS_BLOCK);
+    if (counted === undefined) return undefined;
+    const { found, shape } = counted;
     if (this.records >= 0 && (shape.count !== this.records || shape.payload !== this.raw)) throw this.changed();
     if (this.records < 0) this.learnShape(shape.count, shape.payload, shape.truncated);
     this.blockStarts = shape.blockStarts;
+    return this.noteHits(found);
+  }
+
+  /** Remembers where the found records' lines lie (readAlone) and returns their positions. */
+  private noteHits(found: Found | undefined): Uint32Array | undefined {
+    if (found === undefined) return undefined;
+    const { positions, spans } = found;
+    for (let k = 0; k < positions.length; k++) this.hitLines.set(positions[k]!, [spans[2 * k]!, spans[2 * k + 1]!]);
     return positions;
   }
 
@@ -269,15 +303,12 @@ export class Region {
   }
 
   /**
-   * sourceTs of record `pos`: its line's own timestamp when it has one (one parse, its block
-   * left unparsed), else the inherited one as sourceTs() finds it.
+   * sourceTs of record `pos`, whose kept bytes are bytes[start, end): its line's own timestamp
+   * when it has one (one parse, its block neither loaded nor parsed), else the inherited one as
+   * sourceTs() finds it.
    */
-  sourceTsOf(pos: number): number {
-    const l = this.part(Math.floor(pos / TS_BLOCK));
-    const k = pos - l.first;
-    if (l.done[Math.floor(k / TS_BLOCK)] === 1) return l.ts[k]!;
-    const { raw, starts, ends } = l.lines;
-    const own = this.file.parseTs(raw, starts[k]!, ends[k]!);
+  sourceTsOf(pos: number, bytes: Uint8Array, start: number, end: number): number {
+    const own = this.file.parseTs(bytes, start, end);
     return own !== 0 ? own : this.sourceTs(pos, pos + 1)[0]!;
   }
 
@@ -293,12 +324,10 @@ export class Region {
   }
 
   record(pos: number): LogRecord {
-    const l = this.part(Math.floor(pos / TS_BLOCK));
-    const { raw, starts, ends } = l.lines;
-    const k = pos - l.first;
+    const { data, offsets } = this.payload(pos, pos + 1);
     const t = this.file.openTime;
     // A copy: compacting its block in place later moves the bytes of the region buffer.
-    return { raw: new Uint8Array(raw.subarray(starts[k]!, ends[k]!)), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos), ingestTs: t, writeTs: t };
+    return { raw: new Uint8Array(data.subarray(offsets[0], offsets[1])), attrs: this.attrs(pos), sourceTs: this.sourceTsOf(pos, data, offsets[0]!, offsets[1]!), ingestTs: t, writeTs: t };
   }
 
   /** Event time of the region's records; UNKNOWN until every block has been parsed once. */

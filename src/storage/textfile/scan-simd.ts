@@ -3,8 +3,8 @@
  * below from its opcodes, works on 16 bytes at a time with SIMD (i8x16.eq, bitmask, popcnt; a
  * range compare to lowercase A-Z). The bytes live in the module's memory, so the file is read
  * straight into it (`ensure`) with no copy. A text region is counted this way (tens of GB/s)
- * instead of one indexOf call per line, and folded so a letters-only token is one native byte
- * search. Module state is one scratch buffer per process: a piece is valid until the next `ensure`.
+ * instead of one indexOf call per line, its block starts found and its bytes folded in the same
+ * pass (`scanLines`), so a letters-only token is one native byte search. Module state is one scratch buffer per process: a piece is valid until the next `ensure`.
  */
 
 /** WebAssembly opcodes used below. */
@@ -92,36 +92,58 @@ const COUNT = [
   ...OP.get(3), ...OP.end,
 ];
 
-/** nth(p, n, k): address of the k-th (k >= 1) NL byte in [p, p + n), or -1. Locals: 3 end, 4 mask, 5 bits, 6 nl (v128). */
-const NTH = [
-  ...vec([[3, I32], [1, V128]]),
-  ...OP.get(0), ...OP.get(1), ...OP.add, ...OP.set(3),
-  ...OP.const(NL), ...OP.splat8, ...OP.set(6),
+/**
+ * scan(p, n, left, fold): walks [p, p + n) until the `left`-th (>= 1) NL byte and returns the
+ * address just after it; with `fold` set, lowercases A-Z on the way (a vector holding that NL
+ * is folded whole: folding twice changes nothing). Returns -1 - (NL bytes seen) when fewer than
+ * `left` lie in the range. One pass: counting, block starts and folding at once.
+ * Locals: 4 end, 5 mask, 6 count, 7 seen, 8 byte; 9 v, 10 NL, 11 'A', 12 26, 13 0x20 (v128).
+ */
+const SCAN = [
+  ...vec([[5, I32], [5, V128]]),
+  ...OP.get(0), ...OP.get(1), ...OP.add, ...OP.set(4),
+  ...OP.const(NL), ...OP.splat8, ...OP.set(10),
+  ...OP.const(0x41), ...OP.splat8, ...OP.set(11),
+  ...OP.const(26), ...OP.splat8, ...OP.set(12),
+  ...OP.const(0x20), ...OP.splat8, ...OP.set(13),
   ...OP.block, ...OP.loop,
-  ...OP.get(0), ...OP.const(16), ...OP.add, ...OP.get(3), ...OP.gtU, ...OP.brIf(1),
-  ...OP.get(0), ...OP.v128load, ...OP.get(6), ...OP.eq8, ...OP.bitmask8, ...OP.tee(4), ...OP.popcnt, ...OP.tee(5), ...OP.get(2), ...OP.geU,
+  ...OP.get(0), ...OP.const(16), ...OP.add, ...OP.get(4), ...OP.gtU, ...OP.brIf(1),
+  ...OP.get(0), ...OP.v128load, ...OP.set(9),
+  // v | ((v - 'A') <u 26 ? 0x20 : 0), per byte, stored back.
+  ...OP.get(3), ...OP.if,
+  ...OP.get(0), ...OP.get(9), ...OP.get(11), ...OP.sub8, ...OP.get(12), ...OP.ltU8, ...OP.get(13), ...OP.v128and, ...OP.get(9), ...OP.v128or, ...OP.tee(9), ...OP.v128store,
+  ...OP.end,
+  ...OP.get(9), ...OP.get(10), ...OP.eq8, ...OP.bitmask8, ...OP.tee(5), ...OP.popcnt, ...OP.set(6),
+  ...OP.get(6), ...OP.get(2), ...OP.geU,
   ...OP.if,
-  // The k-th set bit of the mask: clear the lowest k - 1, then count trailing zeros.
+  // The left-th set bit of the mask: clear the lowest left - 1, then count trailing zeros.
   ...OP.block, ...OP.loop,
   ...OP.get(2), ...OP.const(1), ...OP.leU, ...OP.brIf(1),
-  ...OP.get(4), ...OP.get(4), ...OP.const(1), ...OP.sub, ...OP.and, ...OP.set(4),
+  ...OP.get(5), ...OP.get(5), ...OP.const(1), ...OP.sub, ...OP.and, ...OP.set(5),
   ...OP.get(2), ...OP.const(1), ...OP.sub, ...OP.set(2), ...OP.br(0),
   ...OP.end, ...OP.end,
-  ...OP.get(0), ...OP.get(4), ...OP.ctz, ...OP.add, ...OP.return,
+  ...OP.get(0), ...OP.get(5), ...OP.ctz, ...OP.add, ...OP.const(1), ...OP.add, ...OP.return,
   ...OP.end,
-  ...OP.get(2), ...OP.get(5), ...OP.sub, ...OP.set(2),
+  ...OP.get(2), ...OP.get(6), ...OP.sub, ...OP.set(2),
+  ...OP.get(7), ...OP.get(6), ...OP.add, ...OP.set(7),
   ...advance(0, 16), ...OP.br(0),
   ...OP.end, ...OP.end,
   ...OP.block, ...OP.loop,
-  ...OP.get(0), ...OP.get(3), ...OP.geU, ...OP.brIf(1),
-  ...OP.get(0), ...OP.load8u, ...OP.const(NL), ...OP.eq,
+  ...OP.get(0), ...OP.get(4), ...OP.geU, ...OP.brIf(1),
+  ...OP.get(0), ...OP.load8u, ...OP.set(8),
+  ...OP.get(3), ...OP.if,
+  ...OP.get(8), ...OP.const(0x41), ...OP.sub, ...OP.const(26), ...OP.ltU,
+  ...OP.if, ...OP.get(0), ...OP.get(8), ...OP.const(0x20), ...OP.or, ...OP.store8, ...OP.end,
+  ...OP.end,
+  ...OP.get(8), ...OP.const(NL), ...OP.eq,
   ...OP.if,
-  ...OP.get(2), ...OP.const(1), ...OP.eq, ...OP.if, ...OP.get(0), ...OP.return, ...OP.end,
+  ...OP.get(2), ...OP.const(1), ...OP.eq, ...OP.if, ...OP.get(0), ...OP.const(1), ...OP.add, ...OP.return, ...OP.end,
   ...OP.get(2), ...OP.const(1), ...OP.sub, ...OP.set(2),
+  ...OP.get(7), ...OP.const(1), ...OP.add, ...OP.set(7),
   ...OP.end,
   ...advance(0, 1), ...OP.br(0),
   ...OP.end, ...OP.end,
-  ...OP.const(-1), ...OP.end,
+  ...OP.const(-1), ...OP.get(7), ...OP.sub, ...OP.end,
 ];
 
 /** fold(p, n): ASCII A-Z in [p, p + n) lowercased in place. Locals: 2 end, 3 byte, 4 'A', 5 26, 6 0x20 (v128). */
@@ -149,17 +171,17 @@ const FOLD = [
 
 const MODULE = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec([[0x60, ...vec([[I32], [I32]]), ...vec([[I32]])], [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])], [0x60, ...vec([[I32], [I32]]), ...vec([])]])),
+  ...section(1, vec([[0x60, ...vec([[I32], [I32]]), ...vec([[I32]])], [0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([[I32]])], [0x60, ...vec([[I32], [I32]]), ...vec([])]])),
   ...section(3, vec([[0], [1], [2]])),
   ...section(5, vec([[0x00, 1]])),
-  ...section(7, vec([[...name("mem"), 0x02, 0], [...name("count"), 0x00, 0], [...name("nth"), 0x00, 1], [...name("fold"), 0x00, 2]])),
-  ...section(10, vec([[...uleb(COUNT.length), ...COUNT], [...uleb(NTH.length), ...NTH], [...uleb(FOLD.length), ...FOLD]])),
+  ...section(7, vec([[...name("mem"), 0x02, 0], [...name("count"), 0x00, 0], [...name("scan"), 0x00, 1], [...name("fold"), 0x00, 2]])),
+  ...section(10, vec([[...uleb(COUNT.length), ...COUNT], [...uleb(SCAN.length), ...SCAN], [...uleb(FOLD.length), ...FOLD]])),
 ]);
 
 interface Exports {
   mem: WebAssembly.Memory;
   count(p: number, n: number): number;
-  nth(p: number, n: number, k: number): number;
+  scan(p: number, n: number, left: number, fold: number): number;
   fold(p: number, n: number): void;
 }
 
@@ -185,9 +207,13 @@ export function countNewlines(from: number, to: number): number {
   return to > from ? exports().count(from, to - from) : 0;
 }
 
-/** Offset of the k-th (k >= 1) NL byte in scratch bytes [from, to), or -1. */
-export function nthNewline(from: number, to: number, k: number): number {
-  return to > from ? exports().nth(from, to - from, k) : -1;
+/**
+ * Walks scratch bytes [from, to) until the `left`-th (>= 1) NL byte and returns the offset just
+ * after it, or -1 - (NL bytes in the range) when fewer lie there; with `fold`, the bytes walked
+ * get ASCII A-Z lowercased on the way (possibly up to 15 bytes past the returned offset).
+ */
+export function scanLines(from: number, to: number, left: number, fold: boolean): number {
+  return to > from ? exports().scan(from, to - from, left, fold ? 1 : 0) : -1;
 }
 
 /** Lowercases ASCII A-Z in scratch bytes [from, to) in place (other bytes, UTF-8 included, unchanged). */

@@ -71,7 +71,8 @@ export class TextChunkReader extends LocalChunkReader {
       const stamps = this.stamps.subarray(0, n);
       const start = i;
       const region = this.region;
-      yield new ColumnBatch(start, n, data, offsets.subarray(start - origin, j - origin + 1), stamps, stamps, () => region.sourceTs(start, start + n), new RegionAttrs(region, start), (k) => region.sourceTsOf(start + k));
+      const bounds = offsets.subarray(start - origin, j - origin + 1);
+      yield new ColumnBatch(start, n, data, bounds, stamps, stamps, () => region.sourceTs(start, start + n), new RegionAttrs(region, start), (k) => region.sourceTsOf(start + k, data, bounds[k]!, bounds[k + 1]!));
       i = j;
     }
   }

@@ -311,7 +311,7 @@ describe("text file store byte search", () => {
     );
   });
 
-  test("many blocks: hits map to their records, hit blocks load alone and inherit timestamps across blocks and regions", () => {
+  test("many blocks: hits map to their records, are read alone (long and CRLF lines too) and inherit timestamps across blocks and regions", () => {
     using d = tempDir("gl-text-");
     const lines = Array.from({ length: 30_000 }, (_, i) => (i % 5000 === 7 ? `${i + 1} t` : i % 997 === 0 ? `c${i} needle\r` : `c${i} x`));
     lines[20_000] = `needle ${"y".repeat(MAX_RAW_BYTES + 3)} needle`;
@@ -325,7 +325,7 @@ describe("text file store byte search", () => {
       const counts = s.chunks().map((m) => s.open(m.id).count());
       expect(positions).toEqual(expected(all, counts, "needle"));
       expect(expected(all, counts, " needle").flat().length).toBeGreaterThan(20);
-      // Each hit's record (and its block's batch) from the block loaded alone.
+      // Each hit's record and batch, read alone where the search found its line.
       let at = 0;
       s.chunks().forEach((m, k) => {
         const r = s.open(m.id);
@@ -342,15 +342,20 @@ describe("text file store byte search", () => {
     }
   });
 
-  test("a block loaded alone after the file changed fails instead of returning other lines", () => {
+  test("a block or a hit's line read alone after the file changed fails instead of returning other lines", () => {
     using d = tempDir("gl-text-");
     const lines = Array.from({ length: 9000 }, (_, i) => `${i} ${i === 5000 ? "needle" : "x"}`);
     const p = write(d.path, "c.log", lines.join("\n") + "\n");
     const s = open([p]);
     const r = s.open(s.chunks()[0]!.id);
     expect([...r.positionsContaining!(enc("needle"))!]).toEqual([5000]);
-    // Same size, one line break fewer in the hit's block.
+    // Same size, one line break fewer in the hit's block: a record of the block loads it.
     writeFileSync(p, (lines.join("\n") + "\n").replace("4999 x\n", "4999 x "));
+    expect(() => r.record(4999)).toThrow("changed after it was opened");
+    // The hit's line itself is read alone (where the search found it), not through its block.
+    expect(latin1.decode(r.record(5000).raw)).toBe("5000 needle");
+    // Same size, one line break more where the hit's line was: the hit, read alone, fails too.
+    writeFileSync(p, (lines.join("\n") + "\n").replace("5000 needle", "5000\nneedl"));
     expect(() => r.record(5000)).toThrow("changed after it was opened");
   });
 
@@ -442,6 +447,14 @@ describe("follow: the files keep being read while the store is open", () => {
       appendFileSync(p, "rd\n");
       expect((await records(s, 3)).map((r) => r.raw)).toEqual(["1 first", "2 second", "3 third"]);
       expect(events.filter((k) => k === "appended").length).toBeGreaterThanOrEqual(2);
+    }));
+
+  test("without a subscriber (no watcher yet), each chunk listing reads what was appended since", () =>
+    followed("1 first\n", async (p, s) => {
+      appendFileSync(p, "2 second\n3 thi");
+      expect(readAll(s).map((r) => r.raw)).toEqual(["1 first", "2 second"]);
+      appendFileSync(p, "rd\n");
+      expect(readAll(s).map((r) => r.raw)).toEqual(["1 first", "2 second", "3 third"]);
     }));
 
   test("rename rotation: the old file's last lines, then the new file from its start", () =>

@@ -5,7 +5,8 @@
  * basename}`, ingestTs = writeTs = open time, sourceTs from the injected parser. Opening only
  * stats the files and finds region boundaries; lines load per region on first use and stay
  * in an LRU cache of `cacheBytes`. Appends and deletes are refused. With `follow`, lines
- * written to the files later become new chunks (growth.ts) and subscribers hear of them.
+ * written to the files later become new chunks (growth.ts): a chunk listing checks the files,
+ * and from the first subscriber on they are watched and subscribers hear of new chunks.
  */
 
 import { closeSync, fstatSync, openSync } from "node:fs";
@@ -140,8 +141,15 @@ class TextStore implements TextFileStore, TailHost {
         const st = fstatSync(f.fd);
         this.tails.push(new TextTail(f.path, st.dev, st.ino, f.fd, f.size, f.file && lastOf.get(f.file)));
       }
-      this.stopWatch = watchPaths(files, () => this.refresh());
     }
+  }
+
+  /**
+   * Followed files are watched (fs.watch and a poll) from the first subscriber on; until then
+   * each chunk listing checks them, so a one-shot command starts no watcher.
+   */
+  private catchUp(): void {
+    if (this.tails.length > 0 && this.stopWatch === undefined) this.refresh();
   }
 
   textFile(path: string, fd: number, time: number): TextFile {
@@ -209,6 +217,7 @@ class TextStore implements TextFileStore, TailHost {
   }
 
   chunks(): ChunkMeta[] {
+    this.catchUp();
     return [...this.regions.values()].map((r) => r.meta());
   }
 
@@ -229,9 +238,13 @@ class TextStore implements TextFileStore, TailHost {
     return Promise.reject(readOnly(this.name, "deleting chunks"));
   }
 
-  /** Chunks added or dropped while following (no events without `follow`). */
+  /** Chunks added or dropped while following (no events without `follow`); the first subscriber starts the watch. */
   subscribe(listener: (e: StoreEvent) => void): () => void {
     this.listeners.add(listener);
+    if (this.tails.length > 0 && this.stopWatch === undefined && !this.closed) {
+      this.stopWatch = watchPaths(this.files, () => this.refresh());
+      this.refresh();
+    }
     return () => this.listeners.delete(listener);
   }
 
