@@ -3,7 +3,8 @@
  * receiver and the ingest pipeline into a file store with worker sealing and index builds
  * (64 MiB rotation). Syslog over TCP (octet-counted) and HTTP NDJSON in durable messages/s;
  * UDP 1M datagrams at 200k/s (100k with --quick) with loss counted, then other rates to find
- * the highest zero-loss one; syslog TCP paced at 100k msgs/s for 60 s (--sustain-seconds=N;
+ * the highest zero-loss one, with the socket buffer docs/receivers.md documents (the bench raises
+ * net.core.rmem_max to it where it may, and prints the setting used); syslog TCP paced at 100k msgs/s for 60 s (--sustain-seconds=N;
  * 5 with --quick) into the compiled server (default 32 MiB chunks) with its RSS sampled each
  * second (--only-sustained runs just that part).
  * Reference pairs from the same run: the same sender into a minimal Bun TCP sink that counts
@@ -11,7 +12,7 @@
  */
 
 import dgram from "node:dgram";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, type OpenedStore } from "../../src/app/stores.ts";
@@ -20,6 +21,7 @@ import { storeAppender } from "../../src/ingest/pipeline/appender.ts";
 import { IngestPipeline } from "../../src/ingest/pipeline/pipeline.ts";
 import type { Receiver, ReceiverConfig } from "../../src/ingest/receivers/receiver.ts";
 import { createReceiver } from "../../src/ingest/receivers/registry.ts";
+import { DEFAULT_UDP_RECV_BUFFER } from "../../src/ingest/receivers/udp.ts";
 import { fmt, printTable } from "../corpus.ts";
 import { ensureBinary } from "../proc.ts";
 import type { BenchOptions } from "../run.ts";
@@ -154,6 +156,7 @@ export async function runReceiverBench(o: BenchOptions): Promise<void> {
   rows.push(["HTTP NDJSON (1000-line POSTs, 4 in flight) -> store, 64 MiB seals", fmt(n, 0), fmt(n / httpSeconds / 1000, 0) + "k", verdictAt(n / httpSeconds, TARGET.http), fmt(refTcp / httpSeconds, 2)]);
   printTable(["path (durable messages/s)", "messages", "msgs/s", "target", "reference time ratio"], rows);
 
+  console.log(udpBufferSetting());
   const udpN = o.quick ? 100_000 : 1_000_000;
   const udpRate = o.quick ? 100_000 : TARGET.udpRate;
   const udpRows: string[][] = [];
@@ -177,6 +180,22 @@ export async function runReceiverBench(o: BenchOptions): Promise<void> {
   console.log(`UDP ${fmt(udpN / 1e6, 1)}M at ${fmt(udpRate / 1000, 0)}k/s: ${mainOk && udpRate >= TARGET.udpRate ? "PASS" : "MISS"} (target: zero loss at ${TARGET.udpRate / 1000}k/s); highest zero-loss rate tried: ${best > 0 ? fmt(best / 1000, 0) + "k/s" : "none"}`);
 
   await sustained(seconds, TARGET.sustainRate);
+}
+
+/**
+ * The UDP runs use the documented socket buffer (docs/receivers.md: net.core.rmem_max >= the
+ * receiver's 8 MiB request, which the kernel then grants in full): raises rmem_max to it when
+ * it is lower and the bench may (root), and says which setting the runs had.
+ */
+function udpBufferSetting(): string {
+  const path = "/proc/sys/net/core/rmem_max";
+  const read = () => Number(readFileSync(path, "utf8").trim());
+  const before = read();
+  if (before >= DEFAULT_UDP_RECV_BUFFER) return `net.core.rmem_max = ${before} (documented: >= ${DEFAULT_UDP_RECV_BUFFER}; the receiver's ${DEFAULT_UDP_RECV_BUFFER}-byte request is granted in full)`;
+  const p = Bun.spawnSync(["sysctl", "-w", `net.core.rmem_max=${DEFAULT_UDP_RECV_BUFFER}`], { stdout: "pipe", stderr: "pipe" });
+  const after = read();
+  if (after >= DEFAULT_UDP_RECV_BUFFER) return `net.core.rmem_max = ${after}, raised by the bench from ${before} to the documented setting (sysctl -w net.core.rmem_max=${DEFAULT_UDP_RECV_BUFFER})`;
+  return `net.core.rmem_max = ${after}, below the documented ${DEFAULT_UDP_RECV_BUFFER} and the bench could not raise it (${p.stderr.toString().trim() || "sysctl failed"}): the receiver's buffer is capped, UDP rows measure less than the documented setup`;
 }
 
 /** "PASS ≥Nk" or "MISS <Nk" for a rate against its target. */

@@ -60,7 +60,8 @@ export function ndjsonRecord(line: string, base: Attrs, ctx: TimestampContext): 
   for (const k in o) {
     const v = o[k];
     if (k === msgKey || v === null || v === undefined) continue;
-    attrs[k] = typeof v === "string" ? v : JSON.stringify(v);
+    // Numbers and booleans print the same through String as through JSON.stringify, cheaper.
+    attrs[k] = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
   }
   let sourceTs = 0;
   for (const k of TIME_KEYS) {

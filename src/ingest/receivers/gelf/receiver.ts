@@ -45,6 +45,7 @@ export class GelfReceiver extends SocketReceiver {
       address: a,
       recvBufferBytes: this.recvBuffer,
       onCrash: (err) => this.crashed(err),
+      onShortBuffer: (m) => this.report("warn", "bind", m),
       message: (d, remote) => {
         c.bytes += d.length;
         if (this.pipeline.overflowing) return c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);

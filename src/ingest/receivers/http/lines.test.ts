@@ -22,3 +22,15 @@ test("a line that is not JSON keeps its bytes as raw beside the parsed ones", ()
   const body = Buffer.from('{"msg":"héllo"}\r\nnot json ü\n\n{"log":"x"}');
   expect(ndjsonRecords(body, {}, 5, ctx).map((r) => [dec.decode(r.raw), r.attrs.parse_error ?? ""])).toEqual([["héllo", ""], ["not json ü", "invalid JSON"], ["x", ""]]);
 });
+
+test("property: a non-message field becomes an attr of its JSON text (strings as they are)", () => {
+  fc.assert(
+    fc.property(fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => !["message", "msg", "log", "__proto__"].includes(k)), fc.jsonValue({ maxDepth: 2 })), (fields) => {
+      const line = JSON.stringify({ message: "m", ...fields });
+      const want: Record<string, string> = { receiver: "r" };
+      for (const [k, v] of Object.entries(JSON.parse(line) as Record<string, unknown>)) if (k !== "message" && v !== null) want[k] = typeof v === "string" ? v : JSON.stringify(v);
+      expect(ndjsonRecords(new TextEncoder().encode(line), { receiver: "r" }, 5, ctx)[0]!.attrs).toEqual(want);
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -65,20 +65,47 @@ export class SyslogStreamFramer {
     this.expectProxy = proxyProtocol;
   }
 
-  /** Feeds received bytes. */
+  /**
+   * Feeds received bytes. A frame started in earlier chunks is completed by copying only the
+   * bytes it still needs (up to its octet count or its delimiter) next to what is pending; the
+   * rest of the chunk is framed in place, without a copy.
+   */
   push(chunk: Uint8Array, sink: FrameSink): void {
-    if (this.pending.length === 0) {
-      this.process(chunk, sink);
-      return;
+    let rest: Uint8Array | undefined = chunk;
+    while (rest) {
+      if (this.pending.length === 0) {
+        this.process(rest, sink);
+        return;
+      }
+      const take = this.bytesToComplete(rest);
+      if (take < 0) {
+        this.pending.push(rest);
+        this.pendingLen += rest.length;
+        return;
+      }
+      const head = take === rest.length ? rest : rest.subarray(0, take);
+      rest = take === rest.length ? undefined : rest.subarray(take);
+      this.pending.push(head);
+      const data = Buffer.concat(this.pending, this.pendingLen + head.length);
+      this.pending = [];
+      this.pendingLen = 0;
+      this.process(data, sink);
     }
-    this.pending.push(chunk);
-    this.pendingLen += chunk.length;
-    const ready = this.need >= 0 ? this.pendingLen >= this.need : chunk.indexOf(LF) >= 0 || chunk.indexOf(NUL) >= 0 || this.pendingLen > this.maxFrame;
-    if (!ready) return;
-    const data = Buffer.concat(this.pending, this.pendingLen);
-    this.pending = [];
-    this.pendingLen = 0;
-    this.process(data, sink);
+  }
+
+  /**
+   * How many leading bytes of `chunk` the pending partial frame needs before it is worth
+   * re-parsing (all of them when that is not known to be fewer), or -1 when it still waits
+   * after all of `chunk`.
+   */
+  private bytesToComplete(chunk: Uint8Array): number {
+    const total = this.pendingLen + chunk.length;
+    if (this.need >= 0) return total < this.need ? -1 : this.need - this.pendingLen;
+    const lf = chunk.indexOf(LF);
+    const nul = chunk.indexOf(NUL);
+    const d = lf < 0 ? nul : nul < 0 ? lf : Math.min(lf, nul);
+    if (d >= 0) return d + 1;
+    return total > this.maxFrame ? chunk.length : -1;
   }
 
   /** The peer closed: a final unterminated line is a message; a cut octet frame is dropped. */

@@ -41,6 +41,7 @@ export class SyslogReceiver extends SocketReceiver {
       address: a,
       recvBufferBytes: this.recvBuffer,
       onCrash: (err) => this.crashed(err),
+      onShortBuffer: (m) => this.report("warn", "bind", m),
       message: (d, remote) => {
         c.bytes += d.length;
         if (this.pipeline.overflowing) {
