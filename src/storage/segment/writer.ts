@@ -150,7 +150,7 @@ class SegmentFileWriter {
       gc.tick();
     }
     if (enc.count > 0) this.flushBlock();
-    const sections = this.writeSections(runner, () => gc.collect());
+    const sections = this.writeSections(runner, () => gc.check());
     const indexBytes = indexSectionBytes(sections);
     const t = this.totalRanges;
     const dir = encodeDirectory({
