@@ -32,7 +32,7 @@ export class GcPacer {
    * Collects now: after a step that dropped large tables (a finished index section), whose
    * memory the next step would otherwise stack on. Such a heap holds few objects (typed arrays
    * mostly), so a full collection costs little. Split seal helper, 1M-line import, interleaved
-   * runs: peak RSS 224 MiB against 258-280 with `check()` every fourth section, same CPU.
+   * runs: peak RSS 218-219 MiB against 252-273 with `check()` every fourth section, same CPU.
    */
   collect(): void {
     Bun.gc(true);
