@@ -28,6 +28,17 @@ export class GcPacer {
     if (++this.ticks % CHECK_EVERY === 0) this.check();
   }
 
+  /**
+   * Collects now: after a step that dropped large tables (a finished index section), whose
+   * memory the next step would otherwise stack on. Such a heap holds few objects (typed arrays
+   * mostly), so a full collection costs little. Split seal helper, 1M-line import, interleaved
+   * runs: peak RSS 218-219 MiB against 252-273 with `check()` every fourth section, same CPU.
+   */
+  collect(): void {
+    Bun.gc(true);
+    this.base = process.memoryUsage.rss();
+  }
+
   /** Reads RSS now (after a large step); collects when it grew past the allowance. */
   check(): void {
     const rss = process.memoryUsage.rss();

@@ -22,9 +22,13 @@ const INITIAL_TERMS = 1024;
  * as much again for the spill's scratch and up to 8 bytes per record holding them). 1 << 16
  * rather than 1 << 19: a 30 MB seal's 19 tables held 52.8 MiB live after their adds with the
  * larger runs, 31.8 MiB with these (mostly the attribute tables, one occurrence per record in
- * each), for the same seal CPU.
+ * each), for the same seal CPU. 1 << 14 rather than 1 << 16: the split seal helper's 24 tables
+ * (1M-line import, 32 MiB chunks) held 40-43 MiB after their adds, 28-32 MiB with these; most
+ * tables have few distinct terms, so this scratch was most of their memory.
  */
-export const RUN_OCCURRENCES = 1 << 16;
+export const RUN_OCCURRENCES = 1 << 14;
+/** Room for the record that crosses RUN_OCCURRENCES (the spill waits for its end) without a regrowth. */
+const OCC_HEADROOM = RUN_OCCURRENCES >> 2;
 /**
  * ...and at least this many per distinct term: a run's offsets table costs 4 bytes per term
  * so far, kept at most half of what its occurrences cost while collected (plus as much again
@@ -65,7 +69,7 @@ export class TermTable {
    * slots, at most half full.
    */
   private slots = new Int32Array(INITIAL_TERMS * 4);
-  private occ = new Uint32Array(1 << 14);
+  private occ = new Uint32Array(RUN_OCCURRENCES + OCC_HEADROOM);
   private occLength = 0;
   private readonly runs: Run[] = [];
   /** Scratch of spill(), kept from run to run. */

@@ -65,7 +65,7 @@ function encodePart(entries: PartEntry[], sections: Uint8Array[]): Uint8Array {
 
 /**
  * The helper's half: feeds every batch to `builders`, finishes them, writes the part file next
- * to the segment and reports DONE; `gc` paces collections per batch and after each section (FAILED if anything outside a builder threw, which it rethrows).
+ * to the segment and reports DONE; `gc` paces collections per batch and collects after each section (FAILED if anything outside a builder threw, which it rethrows).
  * A builder that throws is reported by name, as the writer's SectionRunner would record it.
  */
 export function runSealHelper(split: SealSplit, segmentPath: string, batches: () => Iterable<RecordBatch>, builders: SectionBuilder[], gc: GcPacer): void {
@@ -98,7 +98,7 @@ export function runSealHelper(split: SealSplit, segmentPath: string, batches: ()
       } catch (err) {
         entries.push({ name: b.name, error: errorMessage(err) });
       }
-      gc.tick();
+      gc.collect();
     }
     writeFileSync(partPath(segmentPath), encodePart(entries, sections));
     outcome = DONE;
