@@ -9,7 +9,9 @@
  * (which separates the RPC path's first use from the needle's cold index blocks); its RSS
  * afterwards; and, on a third fresh server, what a user sees: whole `gastrolog query --addr`
  * processes, the first started as soon as the server is ready, the others on the warm server
- * (shown, not a target: each includes the client's own start). Medians of SERVER_RUNS
+ * (the issue's benchmarks are whole processes, so this ratio is the target's first verdict; the
+ * RPC-alone ratio is judged too and is the stricter one: a Search arriving ~25 ms after ready
+ * meets the background warm-up unfinished). Medians of SERVER_RUNS
  * alternating runs. One server run before them is not counted: it is this process's first use
  * of its own client (Connect, HTTP/2, a streaming call), which every later run finds compiled —
  * counted, the first server's "first query" would also be the client's cold start. Warm queries
@@ -211,6 +213,8 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
   const rgMs = median(rg.wall);
   const first = median(server.map((s) => s.firstMs));
   const warm = median(server.map((s) => s.warmMs));
+  const userFirst = median(cli.map((c) => c.first));
+  const userWarm = median(cli.map((c) => c.warm));
   const serverRss = Math.max(...[...server, ...afterOther].map((s) => Math.max(s.rssAfterFirst, s.rssAfterWarm)));
   console.log(`store: ${sizes.records} records in ${sizes.chunks} chunks, ${mb(sizes.indexBytes)} MB of indexes; corpus ${mb(sizes.rawBytes)} MB; medians of ${runs} runs`);
   printTable(
@@ -231,8 +235,8 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
       [`other server: first Search, '${OTHER}'`, fmt(median(afterOther.map((s) => s.otherMs)), 2)],
       ["  then the needle (its index blocks still cold)", fmt(median(afterOther.map((s) => s.firstMs)), 2)],
       ["server RSS after the queries (max)", mb(serverRss)],
-      [`user: \`gastrolog query --addr S '${NEEDLE} limit=1000'\` started at ready (whole process)`, ms(median(cli.map((c) => c.first)))],
-      [`  the same on the warm server (median of ${CLI_WARM_RUNS})`, ms(median(cli.map((c) => c.warm)))],
+      [`user: \`gastrolog query --addr S '${NEEDLE} limit=1000'\` started at ready (whole process)`, ms(userFirst)],
+      [`  the same on the warm server (median of ${CLI_WARM_RUNS})`, ms(userWarm)],
     ],
   );
   console.log("\ntargets:");
@@ -241,7 +245,8 @@ export async function runQueryColdBench(o: BenchOptions): Promise<void> {
     [
       ["cold query vs rg -c", `${fmt(rgMs / oursMs, 2)}x faster`, `≥${TARGET.vsRg}x (goal ${TARGET.goalVsRg}x)`, verdict(rgMs / oursMs >= TARGET.vsRg)],
       ["cold query peak RSS", `${mb(median(ours.rss))} MB`, `≤${TARGET.peakRssMb} MB`, verdict(median(ours.rss) <= TARGET.peakRssMb * 1e6)],
-      ["serve: first / warm", `${fmt(first / warm, 2)}x`, `≤${TARGET.firstVsWarm}x`, verdict(first / warm <= TARGET.firstVsWarm)],
+      ["serve: first / warm, whole query process", `${fmt(userFirst / userWarm, 2)}x`, `≤${TARGET.firstVsWarm}x`, verdict(userFirst / userWarm <= TARGET.firstVsWarm)],
+      ["serve: first / warm, Search RPC alone", `${fmt(first / warm, 2)}x`, `≤${TARGET.firstVsWarm}x`, verdict(first / warm <= TARGET.firstVsWarm)],
       ["serve: RSS after needle queries", `${mb(serverRss)} MB`, `<${TARGET.serverRssMb} MB`, verdict(serverRss < TARGET.serverRssMb * 1e6)],
     ],
   );
