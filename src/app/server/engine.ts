@@ -32,6 +32,8 @@ import { sectionBuilders } from "../section-builders.ts";
 import { openStore, searchSource, type OpenedStore } from "../stores.ts";
 import { configureQueryWorkers } from "../aggregate-pool.ts";
 import { warmStore } from "./warmup.ts";
+import { warmWithin } from "./warm-search.ts";
+import { OPEN_SEGMENTS } from "../../storage/file/segment-cache.ts";
 import { batchObserver, hostObserver, noteReceiverEvent, storeObserver, telemetryViews, type Observation } from "./observe.ts";
 import { livePolicy, Reconciler } from "./reconcile.ts";
 import { routedPipeline, serverReceiverTypes } from "./receiver-factories.ts";
@@ -79,6 +81,11 @@ export interface Engine {
   readonly host: LocalHost;
   /** Message drops, index-build failures and query errors (the API reports query errors). */
   readonly telemetry: Telemetry;
+  /**
+   * Before ready: one pass of the warm-up search over each store's newest chunks (their
+   * segments opened, token index heads read), stopped once `budgetMs` have passed.
+   */
+  openNewest(budgetMs: number): Promise<void>;
   /** Starts watching the config and background work, and marks the host ready. */
   start(): void;
   /** Stops everything (see the header for the order). */
@@ -151,6 +158,15 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
   return {
     host,
     telemetry: obs.telemetry,
+    async openNewest(budgetMs) {
+      const deadline = performance.now() + budgetMs;
+      for (const s of reconciler.opened()) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        const reached = await warmWithin(s.source, OPEN_SEGMENTS, left, prewarm.signal);
+        log.debug(`store ${s.source.name}: ${reached} newest chunks opened before ready`);
+      }
+    },
     start() {
       unwatch = o.config.watch((v) => void reconciler.apply(v.config, v.version, v.diff).then(() => o.onApplied?.(v.version)));
       // Versions stored between opening and watching (another process) are applied now.

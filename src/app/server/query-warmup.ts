@@ -2,7 +2,7 @@
  * A server's first Search runs much code for the first time — the gRPC handler and
  * serialization path, the protobuf codec of SearchRequest/SearchResponse, the query metering
  * (AsyncLocalStorage), QueryService, the query parser, planner and scanner — which made it
- * several times slower than the next one. A server calls warmQueryPath() once it is ready: one
+ * several times slower than the next one. A server calls warmQueryPath() just before it reports ready: one
  * Search, over the gRPC protocol its socket clients speak (in process) and through the query
  * observer (without metrics), of a one-record memory store of its own (its active chunk: the
  * hit is found by the scanner and serialized); no served store is read and nothing is counted

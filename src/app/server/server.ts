@@ -52,6 +52,8 @@ import { warmQueryPath } from "./query-warmup.ts";
 import { warmConnectionPath } from "./connection-warmup.ts";
 import { searchSource } from "../stores.ts";
 
+/** Time before ready spent opening the newest chunks' segments and token heads (engine.openNewest). */
+const PRE_READY_WARM_MS = 25;
 /** Longest the background index warm-up waits for requests in flight before each chunk (a follow stays open). */
 const WARMUP_IDLE_WAIT_MS = 250;
 
@@ -229,10 +231,16 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     ...routerOptions(cancel.signal, interceptors),
     contextValues: (req) => peerValues(req.socket).set(connectionKey, connectionOf(req)),
   });
+  // Before ready, so a Search right after it does not meet them cold: the query path's code
+  // (one in-process Search of a private one-record store, ~10-15 ms) and, within a budget that
+  // keeps time-to-ready short, the newest chunks' segments and token heads; the rest of the
+  // warm-up runs in the background after ready.
+  const warmed = await warmQueryPath({ version: host.version(), source: searchSource });
+  if (warmed.error === undefined) log.debug(`query path warmed up in ${Math.round(warmed.millis)} ms`);
+  else log.warn(`query path warm-up failed: ${warmed.error}`);
+  await engine.openNewest(PRE_READY_WARM_MS);
   engine.start();
   log.info("ready", { startup_ms: Math.round(performance.now()), stores: host.stores().length, receivers: host.receivers().length, demo: o.demo });
-  // The first client Search should not be the first run of the query path's code.
-  void warmQueryPath({ version: host.version(), source: searchSource }).then((r) => (r.error === undefined ? log.debug(`query path warmed up in ${Math.round(r.millis)} ms`) : log.warn(`query path warm-up failed: ${r.error}`)));
   const open = listeners;
   // Nor its connection the first run of the server's HTTP/2, adapter and auth code.
   if (open.socket !== undefined && admitsOwnUid(authenticator)) {

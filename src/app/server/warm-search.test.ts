@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import { explainAnalyze } from "../../query/engine/explain.ts";
 import { parseExpr } from "../../query/lang/parser.ts";
 import { openMemoryStore } from "./engine.ts";
-import { WARM_WORD, warmSearch } from "./warm-search.ts";
+import { WARM_WORD, warmSearch, warmWithin } from "./warm-search.ts";
 
 const enc = new TextEncoder();
 
@@ -39,5 +39,15 @@ test("an aborted warm-up search stops with a cancel", async () => {
 test("stops with an error instead of scanning a chunk where its word is too frequent for the index", async () => {
   const o = await storeOf((i) => `line ${i} ${WARM_WORD}`);
   await expect(warmSearch(o.source, 64, new AbortController().signal)).rejects.toThrow(/would scan/);
+  await o.close();
+});
+
+test("within a budget: one pass over the newest chunks; a spent budget opens none", async () => {
+  const o = await storeOf((i) => `line ${i} error word${i % 13}`);
+  expect(await warmWithin(o.source, 64, 0, new AbortController().signal)).toBe(0);
+  expect(await warmWithin(o.source, 3, 60_000, new AbortController().signal)).toBe(3);
+  const plan = await explainAnalyze(o.source, { expr: parseExpr("error"), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+  // The three newest chunks' heads and the block holding "error" were read by the pass.
+  expect(plan.chunks.map((c) => c.actual?.indexReads)).toEqual([2, 2, 0, 0, 0]);
   await o.close();
 });

@@ -52,9 +52,9 @@ function newestIndexed(src: SearchSource, max: number, whenIdle: () => Promise<u
  * Runs the warm-up search over at most `maxChunks` of `src`'s newest indexed chunks, waiting
  * for `whenIdle` (a server: no request in flight) before each chunk, so it never slows the
  * requests it is for; stops (LogError "cancelled") when `signal` aborts, and with an error when
- * a chunk would be scanned.
+ * a chunk would be scanned (or when `whenIdle` throws). `passes` over the chunks: PASSES.
  */
-export async function warmSearch(src: SearchSource, maxChunks: number, signal: AbortSignal, whenIdle: () => Promise<unknown> = async () => {}): Promise<WarmSearchResult> {
+export async function warmSearch(src: SearchSource, maxChunks: number, signal: AbortSignal, whenIdle: () => Promise<unknown> = async () => {}, passes = PASSES): Promise<WarmSearchResult> {
   const source = newestIndexed(src, maxChunks, whenIdle);
   const chunks = source.store.chunks().length;
   const stop = new AbortController();
@@ -69,7 +69,7 @@ export async function warmSearch(src: SearchSource, maxChunks: number, signal: A
   };
   const req = { expr: parseExpr(WARM_WORD), limit: 1, reverse: true, contextBefore: 0, contextAfter: 0 };
   try {
-    for (let pass = 0; pass < PASSES && chunks > 0; pass++) {
+    for (let pass = 0; pass < passes && chunks > 0; pass++) {
       for await (const _ of search(source, req, { signal: both, onChunk }));
     }
   } catch (err) {
@@ -77,4 +77,20 @@ export async function warmSearch(src: SearchSource, maxChunks: number, signal: A
   }
   if (scan !== undefined) throw new LogError("internal", `the warm-up search would scan chunk ${scan.chunk} (${scan.runtimeFilter}); stopped`);
   return { chunks, bytes };
+}
+
+/**
+ * One pass of the warm-up search over `src`'s newest `maxChunks` indexed chunks that stops
+ * (quietly) once `budgetMs` have passed: what a server does before it reports ready. Resolves
+ * with the chunks it reached before the budget ran out.
+ */
+export async function warmWithin(src: SearchSource, maxChunks: number, budgetMs: number, signal: AbortSignal): Promise<number> {
+  const deadline = performance.now() + budgetMs;
+  let reached = 0;
+  const inBudget = async () => {
+    if (performance.now() >= deadline) throw new LogError("cancelled", "warm-up budget spent");
+    reached++;
+  };
+  await warmSearch(src, maxChunks, signal, inBudget, 1).catch(() => {});
+  return reached;
 }
