@@ -1,12 +1,16 @@
 /**
- * TCP backpressure end to end: syslog TCP connections on 127.0.0.1 pause while the shared
+ * TCP backpressure end to end: syslog TCP and TLS connections on 127.0.0.1 pause while the shared
  * ingest pipeline is full and must always resume once it has room. A store that stalls and
  * frees space at random points, several senders, every message checked; and appends or batch
  * observers that throw synchronously must not leave paused sockets paused forever.
  */
 
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RecordInput } from "../../core/record.ts";
+import { makeCerts, type CertSet } from "../../../test/support/certs.ts";
 import { until } from "../../../test/support/until.ts";
 import type { Appender } from "../pipeline/appender.ts";
 import { IngestPipeline, type PipelineOptions } from "../pipeline/pipeline.ts";
@@ -40,7 +44,7 @@ function random(seed: number): () => number {
  * Sends `lines` LF-framed over one TCP connection, honouring the socket's backpressure, in
  * bursts of `burst` lines; before the next burst it awaits `between(linesSentSoFar)`.
  */
-async function send(port: number, lines: string[], burst = lines.length, between: (sent: number) => Promise<unknown> = async () => {}): Promise<void> {
+async function send(port: number, tls: boolean, lines: string[], burst = lines.length, between: (sent: number) => Promise<unknown> = async () => {}): Promise<void> {
   const ends: number[] = [];
   let total = 0;
   for (const l of lines) ends.push((total += Buffer.byteLength(l) + 1));
@@ -52,7 +56,7 @@ async function send(port: number, lines: string[], burst = lines.length, between
     if (off < offered) off += Math.max(0, s.write(payload.subarray(off, offered)));
     if (off >= offered) wake();
   };
-  const sock = await Bun.connect({ hostname: "127.0.0.1", port, socket: { drain: write, data() {} } });
+  const sock = await Bun.connect({ hostname: "127.0.0.1", port, ...(tls ? { tls: { rejectUnauthorized: false } } : {}), socket: { drain: write, data() {} } });
   for (let i = burst; offered < payload.length; i += burst) {
     offered = ends[Math.min(i, lines.length) - 1]!;
     const written = new Promise<void>((r) => (wake = r));
@@ -63,8 +67,12 @@ async function send(port: number, lines: string[], burst = lines.length, between
   sock.end();
 }
 
-async function syslogOn(pipeline: IngestPipeline): Promise<{ receiver: Receiver; port: number }> {
-  const receiver = createReceiver({ type: "syslog", id: "bp", listen: ["tcp://127.0.0.1:0"] }, { pipeline });
+/** A syslog receiver on 127.0.0.1 port 0 over plain TCP, or TLS with the test certificates. */
+async function syslogOn(pipeline: IngestPipeline, tls = false): Promise<{ receiver: Receiver; port: number }> {
+  const config = tls
+    ? { type: "syslog", id: "bp", listen: ["tls://127.0.0.1:0"], tls: { certFile: certs().server.cert, keyFile: certs().server.key } }
+    : { type: "syslog", id: "bp", listen: ["tcp://127.0.0.1:0"] };
+  const receiver = createReceiver(config, { pipeline });
   await receiver.start();
   const port = Number(new URL(receiver.stats().listening[0]!).port);
   return { receiver, port };
@@ -77,8 +85,18 @@ function texts(rs: readonly RecordInput[]): string[] {
 
 const SMALL_QUEUE: PipelineOptions = { maxQueuedRecords: 64, maxBatchRecords: 16 };
 
+let certDir: string | undefined;
+let certSet: CertSet | undefined;
+function certs(): CertSet {
+  certDir ??= mkdtempSync(join(tmpdir(), "gastrolog-backpressure-"));
+  return (certSet ??= makeCerts(certDir));
+}
+afterAll(() => {
+  if (certDir) rmSync(certDir, { recursive: true, force: true });
+});
+
 describe("TCP backpressure", () => {
-  test("many pause/resume cycles against a store that stalls at random points lose nothing", async () => {
+  test.each([["tcp", false], ["tls", true]] as const)("%s: many pause/resume cycles against a store that stalls at random points lose nothing", async (_name, tls) => {
     const rnd = random(20261203);
     const stored: string[] = [];
     const SENDERS = 4;
@@ -94,13 +112,14 @@ describe("TCP backpressure", () => {
       },
     };
     const pipeline = new CountingPipeline(appender, SMALL_QUEUE);
-    const { receiver, port } = await syslogOn(pipeline);
+    const { receiver, port } = await syslogOn(pipeline, tls);
     try {
       const PER_SENDER = 5_000;
       const sent = Array.from({ length: SENDERS }, (_, s) => Array.from({ length: PER_SENDER }, (_, i) => `<13>Dec  3 08:00:00 host app[${1000 + s}]: payload ${"x".repeat(60)} s${s}-m${i}`));
-      // Bursts of 100 lines overflow the 64-record queue: each one pauses its connection at least once.
+      // Even senders write bursts of 100 lines, each once the previous one is stored: a burst
+      // overflows the 64-record queue, so each pauses its connection. Odd senders write all at once.
       const storedUpTo = (s: number) => (n: number) => until(() => storedBy[s]! >= n, { what: `sender ${s}'s first ${n} messages stored` });
-      await Promise.all(sent.map((lines, s) => send(port, lines, 100, storedUpTo(s))));
+      await Promise.all(sent.map((lines, s) => (s % 2 === 0 ? send(port, tls, lines, 100, storedUpTo(s)) : send(port, tls, lines))));
       await until(() => stored.length >= SENDERS * PER_SENDER, { what: "every sent message stored", detail: () => `${stored.length} stored, pipeline ${JSON.stringify(pipeline.stats())}` });
       // Per connection, messages arrive in order and exactly once.
       const bySender = sent.map((_, s) => stored.filter((t) => t.startsWith(`s${s}-`)));
@@ -136,7 +155,7 @@ describe("TCP backpressure", () => {
     const { receiver, port } = await syslogOn(pipeline);
     try {
       const lines = Array.from({ length: 3000 }, (_, i) => `<13>Dec  3 08:00:00 host app: m${i}`);
-      await send(port, lines);
+      await send(port, false, lines);
       const failed = () => receiver.stats().dropped["append_failed"] ?? 0;
       await until(() => stored.length + failed() >= lines.length, {
         what: "every message stored or counted as failed",
