@@ -130,6 +130,36 @@ describe("TCP backpressure", () => {
     }
   });
 
+  test("a connection closed while paused, and a new one paused behind it, lose nothing once the store frees space", async () => {
+    const stored: string[] = [];
+    let open: () => void = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    const appender: Appender = {
+      async append(rs) {
+        await gate;
+        stored.push(...texts(rs));
+      },
+    };
+    const pipeline = new CountingPipeline(appender, SMALL_QUEUE);
+    const { receiver, port } = await syslogOn(pipeline);
+    try {
+      const lines = (who: string) => Array.from({ length: 300 }, (_, i) => `<13>Dec  3 08:00:00 host app: ${who}-m${i}`);
+      // The store is stalled: the first sender fills the queue, is paused, and hangs up.
+      await send(port, false, lines("a"));
+      await until(() => pipeline.spaceWaits >= 1, { what: "the first connection paused" });
+      // A second connection arrives while the store is still stalled and is paused in turn.
+      await send(port, false, lines("b"));
+      await until(() => pipeline.spaceWaits >= 2, { what: "the second connection paused", detail: () => JSON.stringify(pipeline.stats()) });
+      expect(stored).toEqual([]);
+      open();
+      await until(() => stored.length >= 600, { what: "both connections' messages stored", detail: () => `${stored.length} stored, ${JSON.stringify(pipeline.stats())}` });
+      const of = (who: string) => stored.filter((t) => t.startsWith(`${who}-`));
+      expect({ a: of("a"), b: of("b"), total: stored.length }).toEqual({ a: lines("a").map((l) => l.split(" ").at(-1)!), b: lines("b").map((l) => l.split(" ").at(-1)!), total: 600 });
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   test.each([
     ["an append that throws synchronously", "append"],
     ["a batch observer that throws", "observer"],
