@@ -1,8 +1,9 @@
 /**
- * TCP backpressure end to end: syslog TCP and TLS connections on 127.0.0.1 pause while the shared
- * ingest pipeline is full and must always resume once it has room. A store that stalls and
- * frees space at random points, several senders, every message checked; and appends or batch
- * observers that throw synchronously must not leave paused sockets paused forever.
+ * TCP backpressure end to end: syslog TCP/TLS and RELP connections on 127.0.0.1 pause while the
+ * shared ingest pipeline is full and must always resume once it has room. A store that stalls
+ * and frees space at random points, several senders, every message checked; a connection that
+ * closes while paused; appends or batch observers that throw synchronously must not leave
+ * paused sockets paused forever.
  */
 
 import { afterAll, describe, expect, test } from "bun:test";
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RecordInput } from "../../core/record.ts";
 import { makeCerts, type CertSet } from "../../../test/support/certs.ts";
+import { RelpClient } from "../../../test/support/relp-client.ts";
 import { until } from "../../../test/support/until.ts";
 import type { Appender } from "../pipeline/appender.ts";
 import { IngestPipeline, type PipelineOptions } from "../pipeline/pipeline.ts";
@@ -126,6 +128,44 @@ describe("TCP backpressure", () => {
       expect(bySender).toEqual(sent.map((lines) => lines.map((l) => l.split(" ").at(-1)!)));
       expect({ storedTotal: stored.length, pausedOften: pipeline.spaceWaits >= 50 }).toEqual({ storedTotal: SENDERS * PER_SENDER, pausedOften: true });
     } finally {
+      await receiver.stop();
+    }
+  });
+
+  test("RELP: windows of 200 pipelined messages per session over a stalling store are all acknowledged and stored", async () => {
+    const rnd = random(1203);
+    const stored: string[] = [];
+    const appender: Appender = {
+      async append(rs) {
+        if (rnd() < 0.35) await Bun.sleep(rnd() * 3);
+        stored.push(...texts(rs));
+      },
+    };
+    const pipeline = new CountingPipeline(appender, SMALL_QUEUE);
+    const receiver = createReceiver({ type: "relp", id: "bp-relp", listen: ["tcp://127.0.0.1:0"] }, { pipeline });
+    await receiver.start();
+    const port = Number(new URL(receiver.stats().listening[0]!).port);
+    const clients: RelpClient[] = [];
+    try {
+      const SESSIONS = 3;
+      const WINDOWS = 10;
+      const WINDOW = 200;
+      const session = async (c: number) => {
+        const client = await RelpClient.connect(port);
+        clients.push(client);
+        const answers: string[] = [];
+        for (let w = 0; w < WINDOWS; w++) {
+          const batch = Array.from({ length: WINDOW }, (_, i) => client.send(`<13>Dec  3 08:00:00 host app: c${c}-m${w * WINDOW + i}`));
+          answers.push(...(await Promise.all(batch)));
+        }
+        return answers.filter((a) => a !== "200 OK");
+      };
+      const refused = await Promise.all(Array.from({ length: SESSIONS }, (_, c) => session(c)));
+      const expected = (c: number) => Array.from({ length: WINDOWS * WINDOW }, (_, i) => `c${c}-m${i}`);
+      const of = (c: number) => stored.filter((t) => t.startsWith(`c${c}-`));
+      expect({ refused, stored: [0, 1, 2].map(of), paused: pipeline.spaceWaits > 0 }).toEqual({ refused: [[], [], []], stored: [0, 1, 2].map(expected), paused: true });
+    } finally {
+      for (const c of clients) c.close();
       await receiver.stop();
     }
   });
