@@ -239,18 +239,46 @@ export class IngestPipeline {
       bytes += batch[i]!.raw.length + RECORD_OVERHEAD;
     }
     this.queuedBytes -= bytes;
-    this.onBatch?.(n, now - times[0]!);
     this.appending = n;
     const last = this.settledSeq + n;
-    this.appender.append(batch).then(
+    if (this.onBatch) {
+      try {
+        this.onBatch(n, now - times[0]!);
+      } catch (err) {
+        this.report(`batch observer failed: ${errorMessage(err)}`);
+      }
+    }
+    this.startAppend(batch).then(
       () => this.settle(owners, last, true),
       (err: unknown) => {
-        this.onError(`append of ${n} records failed: ${errorMessage(err)}`);
         this.settle(owners, last, false);
+        this.report(`append of ${n} records failed: ${errorMessage(err)}`);
       },
     );
     this.wakeSpace();
   };
+
+  /**
+   * The appender's promise for `batch`. A synchronous throw becomes a rejection: left to escape,
+   * it would keep `appending` set forever and never wake `whenSpace`, so paused connections
+   * would stay paused with the queue empty.
+   */
+  private startAppend(batch: RecordInput[]): Promise<void> {
+    try {
+      return this.appender.append(batch);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Tells onError; a throwing sink must not stop the queue (it runs inside flush and settle). */
+  private report(message: string): void {
+    try {
+      this.onError(message);
+    } catch {
+      // Nothing left to tell: the failure is still counted (appendErrors, append_failed drops).
+    }
+  }
 
   private settle(owners: ReceiverCounters[], last: number, ok: boolean): void {
     const n = owners.length;
