@@ -115,4 +115,28 @@ describe("Checkpointer with a real pipeline and positions database", () => {
     expect({ rewinds, position: cp.row("f")!.position }).toEqual({ rewinds: ["f@p0"], position: "p2" });
     db.close();
   });
+
+  test("a window cut across two appends whose first one failed is not committed, even though its last record is durable", async () => {
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const pipeline = new IngestPipeline(
+      {
+        async append() {
+          await gate;
+          if (++calls === 1) throw new Error("disk full");
+        },
+      },
+      { maxBatchRecords: 2 },
+    );
+    const rewinds: string[] = [];
+    const db = new PositionStore(":memory:");
+    const cp = new Checkpointer(db.receiver("r"), pipeline, new ReceiverCounters(), () => 1, (r) => rewinds.push(`${r.source}@${r.position}`));
+    await cp.recover(undefined);
+    cp.set("f", "p0", "{}");
+    const durable = cp.push("f", drafts(["a", "b", "c"]), "p3");
+    release();
+    expect({ durable: await durable, rewinds, position: cp.row("f")!.position, calls }).toEqual({ durable: false, rewinds: ["f@p0"], position: "p0", calls: 2 });
+    db.close();
+  });
 });

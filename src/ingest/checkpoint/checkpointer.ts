@@ -120,7 +120,8 @@ export class Checkpointer {
       row.pending.push(w);
       this.positions.put(row);
     });
-    let seq = this.pipeline.lastSeq;
+    const first = this.pipeline.lastSeq + 1;
+    let seq = first - 1;
     for (let i = 0; i < n; i++) {
       const d = records[i]!;
       d.ingestTs = w.t0 + i;
@@ -128,7 +129,9 @@ export class Checkpointer {
     }
     const generation = row.generation;
     this.outstanding++;
-    return this.pipeline.whenDurable(seq).then((ok) => {
+    return this.pipeline.whenDurable(seq).then((lastOk) => {
+      // A window cut across two appends is durable only if the earlier one succeeded too.
+      const ok = lastOk && (n === 0 || !this.pipeline.failedWithin(first, seq));
       const current = row.generation === generation && this.rows.get(source) === row;
       if (current) {
         if (ok) this.commit(row, w);
