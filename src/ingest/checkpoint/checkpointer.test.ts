@@ -34,6 +34,21 @@ describe("settle: what a crash left pending, given the newest stored ingestTs", 
   }
 });
 
+describe("settle: a redelivered window whose first records lie below the position + skip", () => {
+  const cases: { name: string; stored: number; want: Pick<SourceRow, "position" | "skip"> }[] = [
+    { name: "part of the records already counted", stored: 103, want: { position: "p0", skip: 2 } },
+    { name: "all of them and two more", stored: 107, want: { position: "p0", skip: 4 } },
+    { name: "the whole window", stored: 109, want: { position: "p1", skip: 0 } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const r = row([{ t0: 100, n: 10, to: "p1", below: 6 }], 2);
+      settle(r, c.stored);
+      expect({ position: r.position, skip: r.skip }).toEqual(c.want);
+    });
+  }
+});
+
 function drafts(texts: string[]): Draft[] {
   return texts.map((t) => ({ raw: new TextEncoder().encode(t), attrs: { receiver: "r" }, sourceTs: 0, ingestTs: 0 }));
 }

@@ -9,7 +9,8 @@
  * partition was stored by this server before (positions in DATA/receiver-positions.sqlite,
  * settled against the stores after a crash), redelivered messages are counted as duplicates —
  * and stored again: never skipped, so a topic recreated under the same name cannot lose
- * records. A failed append seeks back to the last durable offset: batches fetched ahead of it
+ * records (a second crash inside such a window moves the stored mark only by its records
+ * past the mark). A failed append seeks back to the last durable offset: batches fetched ahead of it
  * are stale and dropped unqueued; windows queued behind the failed one are never committed, but
  * their records may still be stored by the appends after it — those offsets are remembered,
  * and the first batch fetched after the seek waits until every window queued before it has
@@ -171,8 +172,10 @@ export class KafkaReceiver extends SourceReceiver {
     let next = -1;
     let bytes = 0;
     let duplicates = 0;
+    let below = 0;
     for (const m of messages) {
       const offset = Number(m.offset);
+      if (offset < storedEnd) below++;
       if (offset < storedEnd || ahead?.has(offset)) duplicates++;
       offsets.push(offset);
       drafts.push(messageDraft(base, topic, partition, m));
@@ -191,9 +194,10 @@ export class KafkaReceiver extends SourceReceiver {
     // Counted once queued: a batch dropped above stores nothing twice.
     this.counters.duplicates += duplicates;
     // The window ends at the partition's high mark when it was read again below it: the
-    // position never moves back, so what was stored past this window stays counted.
+    // position never moves back, so what was stored past this window stays counted; and if a
+    // crash leaves it partly stored, only its records past the mark add to the row's skip.
     const firstSeq = this.pipeline.lastSeq + 1;
-    const durable = cp.push(source, drafts, String(Math.max(next, storedEnd)));
+    const durable = cp.push(source, drafts, String(Math.max(next, storedEnd)), undefined, below);
     p.resolveOffset(String(next - 1));
     const previous = this.commits.get(source);
     const commit = (async () => {
