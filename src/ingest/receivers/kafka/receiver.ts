@@ -10,12 +10,12 @@
  * settled against the stores after a crash), redelivered messages are counted as duplicates —
  * and stored again: never skipped, so a topic recreated under the same name cannot lose
  * records (a second crash inside such a window moves the stored mark only by its records
- * past the mark). A failed append seeks back to the last durable offset: batches fetched ahead of it
- * are stale and dropped unqueued; windows queued behind the failed one are never committed, but
- * their records may still be stored by the appends after it — those offsets are remembered,
- * and the first batch fetched after the seek waits until every window queued before it has
- * settled, so their redelivery is counted as duplicates (exactly; lost by a crash, like the
- * rest of what is not committed, and then stored again uncounted).
+ * past the mark). A failed append seeks back to the last durable offset: batches fetched
+ * ahead of it are stale and dropped unqueued; windows queued behind the failed one are never
+ * committed, but the appends after it may store their records — those offsets are
+ * remembered, and the first batch fetched after the seek waits until every window queued
+ * before it has settled, so their redelivery is counted as duplicates (in memory only: after
+ * a crash they are stored again uncounted).
  * Options: group (gastrolog), start (latest | earliest, for a group without committed
  * offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
  * scram-sha-256, scram-sha-512), saslUsername, saslPassword, sessionTimeoutMs (30000),
