@@ -8,27 +8,14 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { Kafka, logLevel } from "kafkajs";
 import { IngestPipeline } from "../../src/ingest/pipeline/pipeline.ts";
 import type { ReceiverEvent } from "../../src/ingest/receivers/receiver.ts";
 import { createReceiver } from "../../src/ingest/receivers/registry.ts";
-import { KCAT, produce, startMockCluster } from "./kafka-mock.ts";
+import { committed, KCAT, produce, startMockCluster } from "./kafka-mock.ts";
 import { simplify, startHarness } from "./support.ts";
 import { until } from "../support/until.ts";
 
 const CODECS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
-
-/** Committed offsets of `group` on `topic`, by partition (only partitions with a commit). */
-async function committed(bootstrap: string, group: string, topic: string): Promise<Record<number, string>> {
-  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return Object.fromEntries(t!.partitions.filter((p) => p.offset !== "-1").map((p) => [p.partition, p.offset]));
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe.skipIf(!KCAT)("kafka receiver with kcat's mock cluster (needs kcat)", () => {
   test("every codec, keys and headers: records stored with topic/partition/offset/key/header attrs and the record time; offsets committed once durable", async () => {

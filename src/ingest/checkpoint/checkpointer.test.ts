@@ -34,6 +34,21 @@ describe("settle: what a crash left pending, given the newest stored ingestTs", 
   }
 });
 
+describe("settle: a redelivered window whose first records lie below the position + skip", () => {
+  const cases: { name: string; stored: number; want: Pick<SourceRow, "position" | "skip"> }[] = [
+    { name: "part of the records already counted", stored: 103, want: { position: "p0", skip: 2 } },
+    { name: "all of them and two more", stored: 107, want: { position: "p0", skip: 4 } },
+    { name: "the whole window", stored: 109, want: { position: "p1", skip: 0 } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const r = row([{ t0: 100, n: 10, to: "p1", below: 6 }], 2);
+      settle(r, c.stored);
+      expect({ position: r.position, skip: r.skip }).toEqual(c.want);
+    });
+  }
+});
+
 function drafts(texts: string[]): Draft[] {
   return texts.map((t) => ({ raw: new TextEncoder().encode(t), attrs: { receiver: "r" }, sourceTs: 0, ingestTs: 0 }));
 }
@@ -113,6 +128,30 @@ describe("Checkpointer with a real pipeline and positions database", () => {
     cp.push("f", drafts(["b"]), "p2");
     await cp.settled();
     expect({ rewinds, position: cp.row("f")!.position }).toEqual({ rewinds: ["f@p0"], position: "p2" });
+    db.close();
+  });
+
+  test("a window cut across two appends whose first one failed is not committed, even though its last record is durable", async () => {
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const pipeline = new IngestPipeline(
+      {
+        async append() {
+          await gate;
+          if (++calls === 1) throw new Error("disk full");
+        },
+      },
+      { maxBatchRecords: 2 },
+    );
+    const rewinds: string[] = [];
+    const db = new PositionStore(":memory:");
+    const cp = new Checkpointer(db.receiver("r"), pipeline, new ReceiverCounters(), () => 1, (r) => rewinds.push(`${r.source}@${r.position}`));
+    await cp.recover(undefined);
+    cp.set("f", "p0", "{}");
+    const durable = cp.push("f", drafts(["a", "b", "c"]), "p3");
+    release();
+    expect({ durable: await durable, rewinds, position: cp.row("f")!.position, calls }).toEqual({ durable: false, rewinds: ["f@p0"], position: "p0", calls: 2 });
     db.close();
   });
 });

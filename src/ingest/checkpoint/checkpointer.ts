@@ -103,8 +103,9 @@ export class Checkpointer {
    * Queues a window of records that ends at source position `to`; `meta` replaces the row's
    * metadata. The position is committed when the records are durable. Resolves true once it
    * is, false when an append failed first (the source is rewound) or the row was replaced.
+   * `below`: how many leading records lie below the row's position + skip (see PendingWindow).
    */
-  push(source: string, records: Draft[], to: string, meta?: string): Promise<boolean> {
+  push(source: string, records: Draft[], to: string, meta?: string, below = 0): Promise<boolean> {
     let r = this.rows.get(source);
     if (r === undefined) {
       r = { source, position: to, skip: 0, pending: [], meta: meta ?? "{}", seenAt: 0, generation: 0 };
@@ -114,13 +115,14 @@ export class Checkpointer {
     if (meta !== undefined) row.meta = meta;
     row.seenAt = this.clock();
     const n = records.length;
-    const w: PendingWindow = { t0: 0, n, to };
+    const w: PendingWindow = below > 0 ? { t0: 0, n, to, below } : { t0: 0, n, to };
     this.positions.batch(() => {
       w.t0 = n > 0 ? this.positions.reserve(n, this.clock()) : 0;
       row.pending.push(w);
       this.positions.put(row);
     });
-    let seq = this.pipeline.lastSeq;
+    const first = this.pipeline.lastSeq + 1;
+    let seq = first - 1;
     for (let i = 0; i < n; i++) {
       const d = records[i]!;
       d.ingestTs = w.t0 + i;
@@ -128,7 +130,9 @@ export class Checkpointer {
     }
     const generation = row.generation;
     this.outstanding++;
-    return this.pipeline.whenDurable(seq).then((ok) => {
+    return this.pipeline.whenDurable(seq).then((lastOk) => {
+      // A window cut across two appends is durable only if the earlier one succeeded too.
+      const ok = lastOk && (n === 0 || !this.pipeline.failedWithin(first, seq));
       const current = row.generation === generation && this.rows.get(source) === row;
       if (current) {
         if (ok) this.commit(row, w);
@@ -205,7 +209,7 @@ export function settle(r: SourceRow, stored: number): void {
       r.skip = 0;
       continue;
     }
-    if (stored >= w.t0) r.skip += stored - w.t0 + 1;
+    if (stored >= w.t0) r.skip += Math.max(0, stored - w.t0 + 1 - (w.below ?? 0));
     break;
   }
   r.pending = [];

@@ -17,6 +17,11 @@ export interface PendingWindow {
   n: number;
   /** Source position after the window's last record. */
   to: string;
+  /**
+   * Leading records read again below `position` + `skip` (a Kafka partition redelivered after
+   * a crash): already counted there, so storing them does not add to `skip`. Absent means 0.
+   */
+  below?: number;
 }
 
 /** One source's saved state. */

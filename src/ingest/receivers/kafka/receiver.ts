@@ -9,8 +9,13 @@
  * partition was stored by this server before (positions in DATA/receiver-positions.sqlite,
  * settled against the stores after a crash), redelivered messages are counted as duplicates —
  * and stored again: never skipped, so a topic recreated under the same name cannot lose
- * records. A failed append seeks back to the last durable offset (batches fetched ahead of it
- * are stale and dropped unqueued; windows queued before the failure are not committed).
+ * records (a second crash inside such a window moves the stored mark only by its records
+ * past the mark). A failed append seeks back to the last durable offset: batches fetched
+ * ahead of it are stale and dropped unqueued; windows queued behind the failed one are never
+ * committed, but the appends after it may store their records — those offsets are
+ * remembered, and the first batch fetched after the seek waits until every window queued
+ * before it has settled, so their redelivery is counted as duplicates (in memory only: after
+ * a crash they are stored again uncounted).
  * Options: group (gastrolog), start (latest | earliest, for a group without committed
  * offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
  * scram-sha-256, scram-sha-512), saslUsername, saslPassword, sessionTimeoutMs (30000),
@@ -60,6 +65,13 @@ export class KafkaReceiver extends SourceReceiver {
   private consumer: Consumer | undefined;
   /** Per partition (`topic:partition`), the last queued window's commit to Kafka, in order. */
   private readonly commits = new Map<string, Promise<void>>();
+  /**
+   * Per partition, offsets stored by windows that a failed append left uncommitted (queued
+   * behind it): their redelivery after the seek is counted as duplicates. Pruned by commits.
+   */
+  private readonly storedAhead = new Map<string, Set<number>>();
+  /** Per rewound partition, its commit chain at the failure: the next batch waits for it. */
+  private readonly rewound = new Map<string, Promise<void> | undefined>();
   /** Set while stopping: batches fetched from then on wait for it and queue nothing. */
   private holdBatches: Promise<void> | undefined;
 
@@ -138,6 +150,12 @@ export class KafkaReceiver extends SourceReceiver {
     if (this.holdBatches) return this.holdBatches;
     const { topic, partition, messages } = p.batch;
     const source = `${topic}:${partition}`;
+    if (this.rewound.has(source)) {
+      // Windows queued before the seek settle first, so storedAhead holds what they stored.
+      const settling = this.rewound.get(source);
+      this.rewound.delete(source);
+      await settling;
+    }
     // A partition new to this server, or one another server read past, starts at its first
     // fetched offset: where a failed append rewinds to (redelivered offsets below it stay counted).
     const first = messages[0]?.offset;
@@ -148,13 +166,18 @@ export class KafkaReceiver extends SourceReceiver {
     // recovery, and the windows still pending): a rebalance refetches from the last offset
     // committed to Kafka, which lags the windows queued ahead, so those count too.
     const storedEnd = row ? readTo(row) : -1;
+    const ahead = this.storedAhead.get(source);
     const drafts: Draft[] = [];
+    const offsets: number[] = [];
     let next = -1;
     let bytes = 0;
     let duplicates = 0;
+    let below = 0;
     for (const m of messages) {
       const offset = Number(m.offset);
-      if (offset < storedEnd) duplicates++;
+      if (offset < storedEnd) below++;
+      if (offset < storedEnd || ahead?.has(offset)) duplicates++;
+      offsets.push(offset);
       drafts.push(messageDraft(base, topic, partition, m));
       bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
       next = offset + 1;
@@ -171,15 +194,19 @@ export class KafkaReceiver extends SourceReceiver {
     // Counted once queued: a batch dropped above stores nothing twice.
     this.counters.duplicates += duplicates;
     // The window ends at the partition's high mark when it was read again below it: the
-    // position never moves back, so what was stored past this window stays counted.
-    const durable = cp.push(source, drafts, String(Math.max(next, storedEnd)));
+    // position never moves back, so what was stored past this window stays counted; and if a
+    // crash leaves it partly stored, only its records past the mark add to the row's skip.
+    const firstSeq = this.pipeline.lastSeq + 1;
+    const durable = cp.push(source, drafts, String(Math.max(next, storedEnd)), undefined, below);
     p.resolveOffset(String(next - 1));
     const previous = this.commits.get(source);
     const commit = (async () => {
       const ok = await durable;
       await previous;
-      // A failed append rewound the partition (rewind below): nothing to commit.
-      if (!ok) return;
+      // A failed append rewound the partition (rewind below): nothing to commit, but what of
+      // this window the appends stored will be fetched again.
+      if (!ok) return this.noteStoredAhead(source, offsets, firstSeq);
+      this.pruneStoredAhead(source, next);
       try {
         await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
         this.counters.acked += drafts.length;
@@ -196,8 +223,27 @@ export class KafkaReceiver extends SourceReceiver {
     await p.heartbeat();
   }
 
+  /** Remembers the offsets of an uncommitted window whose records were stored (seq firstSeq + i). */
+  private noteStoredAhead(source: string, offsets: readonly number[], firstSeq: number): void {
+    let set = this.storedAhead.get(source);
+    for (let i = 0; i < offsets.length; i++) {
+      if (this.pipeline.failedWithin(firstSeq + i, firstSeq + i)) continue;
+      if (set === undefined) this.storedAhead.set(source, (set = new Set()));
+      set.add(offsets[i]!);
+    }
+  }
+
+  /** Forgets remembered offsets below a durable window's end. */
+  private pruneStoredAhead(source: string, next: number): void {
+    const set = this.storedAhead.get(source);
+    if (set === undefined) return;
+    for (const o of set) if (o < next) set.delete(o);
+    if (set.size === 0) this.storedAhead.delete(source);
+  }
+
   /** An append failed: fetch the partition again from its last durable offset. */
   protected override rewind(row: Readonly<SourceRow>): void {
+    this.rewound.set(row.source, this.commits.get(row.source));
     const i = row.source.lastIndexOf(":");
     this.consumer?.seek({ topic: row.source.slice(0, i), partition: Number(row.source.slice(i + 1)), offset: row.position });
   }
