@@ -53,6 +53,17 @@ function skipped(base: Omit<ChunkPlan, "scanMode" | "skipReason" | "estimatedSca
   return { plan: { ...base, branches, scanMode: "skipped", skipReason: reason, runtimeFilter: "none", estimatedScan: 0 } };
 }
 
+/**
+ * The plan of a sealed chunk that the time bounds rule out, from its listing alone, so a
+ * time-bounded query opens neither its segment nor its indexes; undefined when it may overlap
+ * (or is not sealed: an active chunk's listing may be behind its data).
+ */
+export function ruledOutByTime(store: string, meta: ChunkMeta, bounds: TimeBounds): ChunkWork | undefined {
+  if (meta.state !== "sealed" || overlaps(meta.eventTs, bounds)) return undefined;
+  const base = { store, chunk: meta.id, sealed: true, records: meta.records, eventStart: meta.eventTs.min, eventEnd: meta.eventTs.max, timeOverlap: "outside" as const };
+  return skipped(base, meta.records === 0 ? "empty chunk" : "outside time range");
+}
+
 export async function planChunk(store: string, meta: ChunkMeta, reader: ChunkView, indexes: ChunkIndexes | undefined, filter: CompiledFilter, bounds: TimeBounds): Promise<ChunkWork> {
   const sealed = meta.state === "sealed";
   // A view that searches its raw bytes counts its records in the same pass as its first search

@@ -13,7 +13,7 @@
 import { CorruptError } from "../../../core/errors.ts";
 import type { StatsStage } from "../../lang/pipe-ast.ts";
 import type { BlockInfo, ChunkMeta, ChunkView, DecodeBuffer } from "../../../storage/types.ts";
-import { planChunk, type TimeBounds } from "../chunk-planner.ts";
+import { planChunk, ruledOutByTime, type TimeBounds } from "../chunk-planner.ts";
 import { compileFilter, type CompiledFilter } from "../compile.ts";
 import type { Pacer } from "../pacer.ts";
 import { chunkBatches, openChunk } from "../pipeline/chunk-batches.ts";
@@ -57,6 +57,7 @@ export async function countStore(src: SearchSource, req: SearchRequest, total: S
       opts.onWarning?.(`chunk ${meta.id} of store ${src.name} is corrupt and was not searched`);
       continue;
     }
+    if (ruledOutByTime(src.name, meta, bounds) !== undefined) continue;
     const reader = await openChunk(src, meta, opts.onWarning);
     if (reader === undefined) continue;
     const part = total.fresh();

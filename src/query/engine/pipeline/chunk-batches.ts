@@ -1,6 +1,7 @@
 /**
  * The pipeline's source: walks a store's chunks in iteration order, plans each with the shared
- * planner (the same plan explain prints) and emits its record batches with the rows to look
+ * planner (the same plan explain prints; a sealed chunk outside the time bounds is skipped from
+ * its listing, unopened) and emits its record batches with the rows to look
  * at — every row of the time-pruned block ranges, or only the index candidates. Damaged chunks
  * are reported and skipped; each chunk's plan and counts go to `onChunk` when it is done (or
  * when the consumer stops early). Reads through ChunkView, so a remote tier works the same.
@@ -9,7 +10,7 @@
 import { CorruptError, LogError } from "../../../core/errors.ts";
 import { blockIndexOf } from "../../../storage/reader-checks.ts";
 import type { ChunkMeta, ChunkView, DecodeBuffer, RecordBatch } from "../../../storage/types.ts";
-import { planChunk, type ChunkWork, type TimeBounds } from "../chunk-planner.ts";
+import { planChunk, ruledOutByTime, type ChunkWork, type TimeBounds } from "../chunk-planner.ts";
 import type { CompiledFilter } from "../compile.ts";
 import type { Pacer } from "../pacer.ts";
 import type { SearchSource } from "../source.ts";
@@ -44,6 +45,11 @@ export async function* chunkBatches(src: SearchSource, chunks: readonly ChunkMet
     const meta = chunks[ci]!;
     if (meta.state === "corrupt") {
       o.onWarning?.(`chunk ${meta.id} of store ${src.name} is corrupt and was not searched`);
+      continue;
+    }
+    const outside = ruledOutByTime(src.name, meta, o.bounds);
+    if (outside !== undefined) {
+      o.onChunk?.({ ...outside.plan, actual: { scanned: 0, matched: 0, millis: 0, planMillis: 0, indexBytes: 0, indexReads: 0 } });
       continue;
     }
     const reader = await openChunk(src, meta, o.onWarning);
