@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { acquireLock } from "../src/storage/file/lock.ts";
 import { runBinary } from "./support/binary.ts";
 
 let dir = "";
@@ -108,6 +109,16 @@ describe("gastrolog executable", () => {
     expect(e.stdout).toContain("reason=negative_predicate");
     const a = await runBinary(["query", "--data", data, "--analyze", "error"]);
     expect(a.stdout).toMatch(/Actual: scanned \d+, matched 4, /);
+  });
+
+  test("a query while another process writes the store says who holds it and what to do", async () => {
+    const lock = acquireLock(join(data, "stores", "default"));
+    try {
+      const r = await runBinary(["query", "--data", data, "error"]);
+      expect({ code: r.code, holder: r.stderr.includes(`is locked by pid ${process.pid}`), advice: r.stderr.includes(`gastrolog serve --data ${data}`) }).toEqual({ code: 1, holder: true, advice: true });
+    } finally {
+      lock.release();
+    }
   });
 
   test("a bad query is a usage error with the position", async () => {

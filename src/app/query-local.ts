@@ -70,6 +70,9 @@ export async function openLocalQuery(dataDir: string, store: string): Promise<Qu
     return localLink(new QueryCore(host), dataDir, closeAll);
   } catch (err) {
     await closeAll();
+    if (err instanceof LogError && err.code === "locked") {
+      throw new LogError("locked", `${err.message}; another process (an import?) is writing it: query when it ends, or run \`gastrolog serve --data ${dataDir}\` and import and query through it`);
+    }
     throw err;
   }
 }
