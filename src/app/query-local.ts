@@ -25,7 +25,8 @@ import { versionInfo } from "./build-info.ts";
 import { storeDir } from "./paths.ts";
 import type { QueryFields, QueryLink, SearchPage } from "./query-target.ts";
 import { createMemoryStore } from "../storage/memory/memory-store.ts";
-import { hostStore, openStore, searchSource, type OpenedStore } from "./stores.ts";
+import { hostStore, openStore, type OpenedStore } from "./stores.ts";
+import { searchSource } from "./search-source.ts";
 
 /** Settings of a store the config does not name (the defaults of a file store). */
 function unconfigured(name: string): StoreRuntime {

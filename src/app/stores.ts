@@ -22,9 +22,6 @@ import { sealWorkerUrl } from "./seal-worker-url.ts";
 import { processCache } from "./process-cache.ts";
 import { searchSource } from "./search-source.ts";
 
-/** Commands that open stores here search them this way (search-source.ts, which embedded mode loads alone). */
-export { indexScope, searchSource } from "./search-source.ts";
-
 /** Default rotation of file stores (the config's default), so seals overlap ingest and stay small. */
 export const DEFAULT_ROTATION = { maxBytes: parseSize(DEFAULT_STORE_ROTATION.file.maxBytes)! };
 

@@ -50,7 +50,7 @@ import { RequestTracker } from "./requests.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
 import { warmQueryPath } from "./query-warmup.ts";
 import { warmConnectionPath } from "./connection-warmup.ts";
-import { searchSource } from "../stores.ts";
+import { searchSource } from "../search-source.ts";
 
 /** Time before ready spent opening the newest chunks' segments and token heads (engine.openNewest). */
 const PRE_READY_WARM_MS = 25;

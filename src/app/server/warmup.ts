@@ -10,7 +10,8 @@
 
 import { errorMessage } from "../../core/errors.ts";
 import { prewarmIndexes } from "../../index/prewarm.ts";
-import { indexScope, type OpenedStore } from "../stores.ts";
+import type { OpenedStore } from "../stores.ts";
+import { indexScope } from "../search-source.ts";
 import { processCache } from "../process-cache.ts";
 import { OPEN_SEGMENTS } from "../../storage/file/segment-cache.ts";
 import { warmSearch } from "./warm-search.ts";
