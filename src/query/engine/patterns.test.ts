@@ -145,6 +145,7 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
     "<11>Feb  5 17:32:18 gw sshd[42]: auth failure",
     'level=warn msg="user created" duration_ms=12',
     '{"status":200,"code":7} retried: status=503 code=9',
+    '{"ratio":1.0,"trace":12345678901234567890,"big":1e3}',
   ];
   let json: SearchSource;
   beforeAll(async () => {
@@ -192,6 +193,14 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
     ["status>=503", [0]],
     ["status<300", [1, 7]],
     ["code>8", []],
+    // JSON numbers are their text as written (not JavaScript's: 1, 12345678901234567000, 1000).
+    ["ratio=1.0", [8]],
+    ["ratio=1", []],
+    ["ratio>=1", [8]],
+    ["trace=12345678901234567890", [8]],
+    ["trace=12345678901234567000", []],
+    ["big=1e3", [8]],
+    ["big=1000", []],
   ])("%p", async (query, expected) => {
     expect(await jsonLines(query)).toEqual(expected);
   });
