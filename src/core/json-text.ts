@@ -49,6 +49,7 @@ export function quoteRespelledNumbers(text: string): string | undefined {
   return out === undefined ? undefined : out + text.slice(copied);
 }
 
+/** Index after the number characters (digits, `.`, `e`, `E`, `+`, `-`) from `i`. */
 function numberEnd(text: string, i: number): number {
   for (; i < text.length; i++) {
     const d = text.charCodeAt(i);
