@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { RE2JS } from "re2js";
 import { tokenize } from "../../../index/tokenizer.ts";
 import type { IndexProbe } from "../../../index/types.ts";
-import { foldFreePieces, requiredLiterals } from "./regex-literals.ts";
+import { foldFreePieces, requiredLiterals, requiredTokenTerms } from "./regex-literals.ts";
 import { regexKind } from "./regex.ts";
 
 const probesOf = (pattern: string): readonly (readonly IndexProbe[])[] => regexKind.compile({ kind: "regex", pattern })!.probes;
@@ -49,6 +49,12 @@ describe("required literals and the probes they imply", () => {
   for (const [pattern, literals, probes] of cases) {
     test(pattern, () => expect({ literals: requiredLiterals(pattern).map((r) => r.text), probes: probesOf(pattern) }).toEqual({ literals, probes }));
   }
+  test("a long run of k and s lists a bounded number of spellings (only a token's first 17 characters matter)", () => {
+    const choices = requiredTokenTerms(requiredLiterals(` ${"xxs".repeat(330)}`));
+    expect({ choices: choices.length, terms: choices[0]!.length, longest: Math.max(...choices[0]!.map((t) => t.term.length)) }).toEqual({ choices: 1, terms: 6, longest: 17 });
+    expect(probesOf(` ${"s".repeat(1000)}abc`)).toEqual([]); // ſ then s: a one-letter token, not indexed
+  });
+
   test("the byte search uses the pieces between fold letters", () => {
     expect(foldFreePieces(requiredLiterals("packetresponder \\d+ for block"))).toEqual(["pac", "etre", "ponder ", " for bloc"]);
   });

@@ -10,6 +10,8 @@
  * non-ASCII characters are dropped.
  */
 
+import { TOKEN_MAX_LEN } from "../../../index/tokenizer.ts";
+
 /**
  * A literal run, with whether the pattern pins the text's start before it (`^`) or its end
  * after it (`$`). `\b` pins neither for tokens: `-` is a token character but no word character.
@@ -187,7 +189,9 @@ export interface TokenTerm {
  * starts a token of the record — `exact` when a boundary follows it too (the whole token is
  * known), else a prefix. A fold letter spelled U+212A/U+017F (no token character) ends the
  * token there instead (`block` is `block*` or exactly `bloc`), or at the run's first letter
- * starts it after (`status` is `status*`, `tatus*` or exactly `tatu`).
+ * starts it after (`status` is `status*`, `tatus*` or exactly `tatu`). Only a token's first
+ * TOKEN_MAX_LEN + 1 characters are looked at: the index tells longer tokens apart by their
+ * first TOKEN_MAX_LEN (and a pattern of many k and s would otherwise list a quadratic number).
  */
 export function requiredTokenTerms(runs: LiteralRun[]): TokenTerm[][] {
   const out: TokenTerm[][] = [];
@@ -208,6 +212,10 @@ export function requiredTokenTerms(runs: LiteralRun[]): TokenTerm[][] {
 
 /** The tokens `text[start, end)` at a token's start leaves, one per spelling; undefined when a spelling leaves none. */
 function tokenChoice(text: string, foldAt: readonly number[], start: number, end: number, after: boolean): TokenTerm[] | undefined {
+  if (end - start > TOKEN_MAX_LEN + 1) {
+    end = start + TOKEN_MAX_LEN + 1;
+    after = false;
+  }
   const out: TokenTerm[] = [{ term: text.slice(start, end), exact: after }];
   for (const f of foldAt) {
     if (f < start || f >= end) continue;
