@@ -49,18 +49,23 @@ test("unknown targets and arguments are refused", async () => {
   }
 });
 
-test("--out naming a directory of the user's (not empty, no manifest.json) is refused and left as it was", async () => {
+test("--out naming a directory or file of the user's is refused and left as it was; an unknown target leaves an old release alone", async () => {
   const d = serverDir();
   try {
     const mine = join(d.dir, "mine.txt");
+    const release = join(d.dir, "release");
     await Bun.write(mine, "keep me\n");
-    const p = Bun.spawn(["bash", "scripts/release", "--targets", "linux-x64", "--out", d.dir], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
-    const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
-    expect({ code, err, kept: readFileSync(mine, "utf8") }).toEqual({
-      code: 2,
-      err: `release: ${d.dir} is not empty and holds no release (manifest.json); pass a new or empty --out\n`,
-      kept: "keep me\n",
-    });
+    await Bun.write(join(release, "manifest.json"), "{}\n");
+    const cases = [
+      { args: ["--targets", "linux-x64", "--out", d.dir], err: `release: ${d.dir} is not empty and holds no release (manifest.json); pass a new or empty --out\n` },
+      { args: ["--targets", "linux-x64", "--out", mine], err: `release: ${mine} exists and is not a directory; pass a new or empty --out\n` },
+      { args: ["--targets", "linux-x64,linux-riscv64", "--out", release], err: "release: unknown target 'linux-riscv64' (linux-x64, linux-arm64, linux-x64-musl, linux-arm64-musl)\n" },
+    ];
+    for (const c of cases) {
+      const p = Bun.spawn(["bash", "scripts/release", ...c.args], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+      const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
+      expect({ code, err, kept: readFileSync(mine, "utf8"), release: readdirSync(release) }).toEqual({ code: 2, err: c.err, kept: "keep me\n", release: ["manifest.json"] });
+    }
   } finally {
     d.cleanup();
   }

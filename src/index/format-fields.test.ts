@@ -15,8 +15,8 @@ function fields(line: string): string[] {
 describe("format fields", () => {
   test.each<[string, string[]]>([
     [
-      '{"Level":"error","user":{"id":123},"tags":["production","eu"],"request":{"headers":{"content-type":"application/json"}},"ok":true,"n":null,"x":1.0,"items":[{"sku":"a"}]}',
-      ["level=error", "user.id=123", "tags[]=production", "tags[]=eu", "request.headers.content-type=application/json", "ok=true", "n=null", "x=1", "items[].sku=a"].map((f) => `json: ${f}`),
+      '{"Level":"error","user":{"id":123},"tags":["production","eu"],"request":{"headers":{"content-type":"application/json"}},"ok":true,"n":null,"x":1.0,"items":[{"sku":"a"}],"id":12345678901234567890,"e":1e3}',
+      ["level=error", "user.id=123", "tags[]=production", "tags[]=eu", "request.headers.content-type=application/json", "ok=true", "n=null", "x=1.0", "items[].sku=a", "id=12345678901234567890", "e=1e3"].map((f) => `json: ${f}`),
     ],
     ['2025-01-01T10:00:00Z app: {"a":"b"}', ["json: a=b"]],
     ['{"a": broken', []],

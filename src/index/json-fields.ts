@@ -2,11 +2,13 @@
  * Fields of a JSON log record: the raw text is a JSON object, or a prefix followed by one (the
  * first `{` to the last `}`). Nested objects give dotted paths (`user.id`), arrays `[]` paths
  * (`tags[]` per element, `items[].sku` inside); keys ASCII-lowercased; strings as decoded,
- * numbers, booleans and null as their JavaScript text (`1.0` is `1`). A record that does not
- * parse has no JSON fields. Pure; shared by the JSON index builder and the query engine.
+ * numbers as written (`1.0` stays `1.0`, core/json-text.ts), booleans and null as text. A
+ * record that does not parse has no JSON fields. Pure; shared by the JSON index builder and the
+ * query engine.
  */
 
 import { asciiLower } from "../core/ascii.ts";
+import { parseJsonText } from "../core/json-text.ts";
 import { lastSegment, NO_FIELDS, verbatim, type FieldVisitor, type FieldWalk, type FormatFields } from "./field-walk.ts";
 
 /** Fields visited per record at most; a record with more is reported `truncated`. */
@@ -17,7 +19,7 @@ export const JSON_MAX_DEPTH = 16;
 const decoder = new TextDecoder();
 
 
-/** The JSON object of `data[start, end)`, or undefined when there is none that parses. */
+/** The JSON object of `data[start, end)` (numbers JavaScript would respell as their text), or undefined when there is none that parses. */
 export function parseJsonBody(data: Uint8Array, start: number, end: number): Record<string, unknown> | undefined {
   const text = data.subarray(start, end);
   const open = text.indexOf(0x7b);
@@ -25,7 +27,7 @@ export function parseJsonBody(data: Uint8Array, start: number, end: number): Rec
   const close = text.lastIndexOf(0x7d);
   if (close <= open) return undefined;
   try {
-    const v: unknown = JSON.parse(decoder.decode(text.subarray(open, close + 1)));
+    const v = parseJsonText(decoder.decode(text.subarray(open, close + 1)));
     return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -1,11 +1,13 @@
 /**
  * NDJSON line -> record parts. A JSON object's `message`, `msg` or `log` string (first found)
- * becomes raw and the other top-level fields become attrs (strings as-is, other values as
- * JSON text); an object without one keeps the whole line as raw (fields still become attrs).
+ * becomes raw and the other top-level fields become attrs (strings as-is, numbers as written —
+ * `1.0` stays `1.0`, core/json-text.ts — other values as JSON text); an object without one
+ * keeps the whole line as raw (fields still become attrs).
  * `time`, `timestamp`, `ts` or `@timestamp` (epoch s/ms/µs/ns number or a timestamp string)
  * gives sourceTs. A line that is not a JSON object is kept raw with an error. Pure.
  */
 
+import { parseJsonText } from "../../core/json-text.ts";
 import type { Attrs } from "../../core/record.ts";
 import { parseLeadingTimestamp, type TimestampContext } from "./timestamp.ts";
 
@@ -32,7 +34,7 @@ export function jsonTimeMicros(v: unknown, ctx: TimestampContext): number {
     return Math.round(v / 1e3);
   }
   if (typeof v !== "string" || v === "") return 0;
-  if (/^\d+(\.\d+)?$/.test(v)) return jsonTimeMicros(Number(v), ctx);
+  if (/^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(v)) return jsonTimeMicros(Number(v), ctx);
   const b = enc.encode(v);
   return parseLeadingTimestamp(b, 0, b.length, ctx);
 }
@@ -41,7 +43,7 @@ export function jsonTimeMicros(v: unknown, ctx: TimestampContext): number {
 export function ndjsonRecord(line: string, base: Attrs, ctx: TimestampContext): NdjsonRecordParts {
   let obj: unknown;
   try {
-    obj = JSON.parse(line);
+    obj = parseJsonText(line);
   } catch {
     return { raw: line, attrs: { ...base }, sourceTs: 0, error: "invalid JSON" };
   }

@@ -92,7 +92,7 @@ async function steps(query: string) {
 describe("explain", () => {
   test("a regex is planned from the tokens its literals imply", async () => {
     expect(await steps("/connect(ion)? refused/")).toEqual([
-      { index: "token", action: "indexed", reason: "indexed", details: `literals "connect", " refu", "ed"; narrowed by tokens refu* (prefix 'refu': 1 terms, 2 records), regex checked by scan` },
+      { index: "token", action: "indexed", reason: "indexed", details: `literals "connect", " refused"; narrowed by tokens (refused* OR refu) (prefix 'refused': 1 terms, 2 records; token=0), regex checked by scan` },
     ]);
     expect(await steps("/(a|b)/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: "no required literal in the pattern: scan" }]);
     expect(await steps("/errno=\\d+/")).toEqual([{ index: "token", action: "runtime", reason: "no_index", details: `literals "errno=": none starts an indexable token: scan` }]);
@@ -109,11 +109,17 @@ describe("explain", () => {
     // "connection" is optional (connect(ion)?): only "refused" narrows, and both spellings match.
     expect(await lines("/connect(ion)? refused/")).toEqual([3, 4]);
     expect(await steps("/(peer )?refused by/")).toEqual([
-      { index: "token", action: "indexed", reason: "indexed", details: `literals "refu", "ed by"; narrowed by tokens by* (prefix 'by': 2 terms, 4 records), regex checked by scan` },
+      { index: "token", action: "indexed", reason: "indexed", details: `literals "refused by"; narrowed by tokens by* (prefix 'by': 2 terms, 4 records), regex checked by scan` },
     ]);
-    // A k or s ends a literal: RE2 matches them to the Kelvin sign and the long s too.
+    // RE2 matches k and s to the Kelvin sign and the long s too (no token characters): "socket"
+    // narrows as one of the tokens each spelling leaves (before, the s and k cut it out).
     expect(await steps("/ReadTimeout on socket/")).toEqual([
-      { index: "token", action: "indexed", reason: "indexed", details: `literals "ReadTimeout on ", "oc", "et"; narrowed by tokens on (token=1), regex checked by scan` },
+      {
+        index: "token",
+        action: "indexed",
+        reason: "indexed",
+        details: `literals "ReadTimeout on socket"; narrowed by tokens on AND (socket* OR ocket* OR oc OR soc) (token=1; prefix 'socket': 1 terms, 1 records; prefix 'ocket': 0 terms, 0 records; token=0; token=0), regex checked by scan`,
+      },
     ]);
   });
 
@@ -145,6 +151,7 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
     "<11>Feb  5 17:32:18 gw sshd[42]: auth failure",
     'level=warn msg="user created" duration_ms=12',
     '{"status":200,"code":7} retried: status=503 code=9',
+    '{"ratio":1.0,"trace":12345678901234567890,"big":1e3}',
   ];
   let json: SearchSource;
   beforeAll(async () => {
@@ -192,6 +199,14 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
     ["status>=503", [0]],
     ["status<300", [1, 7]],
     ["code>8", []],
+    // JSON numbers are their text as written (not JavaScript's: 1, 12345678901234567000, 1000).
+    ["ratio=1.0", [8]],
+    ["ratio=1", []],
+    ["ratio>=1", [8]],
+    ["trace=12345678901234567890", [8]],
+    ["trace=12345678901234567000", []],
+    ["big=1e3", [8]],
+    ["big=1000", []],
   ])("%p", async (query, expected) => {
     expect(await jsonLines(query)).toEqual(expected);
   });
@@ -207,19 +222,33 @@ describe("format fields: JSON, access log, syslog, logfmt", () => {
 });
 
 describe("RE2's case folding beyond ASCII", () => {
-  test("a sealed chunk's index never hides a record RE2 matches through the Kelvin sign or the long s", async () => {
-    const raws = ["7 freed bloc\u212a", "full di\u017fk", "8 freed block", "other"];
-    const store: ChunkStore = createMemoryStore("fold", { rotation: { maxRecords: 4 }, sectionBuilders: indexSectionBuilders() });
+  /** A store whose first chunk (`raws`) is sealed and indexed; `found` searches it. */
+  async function sealedStore(raws: string[]) {
+    const store: ChunkStore = createMemoryStore("fold", { rotation: { maxRecords: raws.length }, sectionBuilders: indexSectionBuilders() });
     await store.append(raws.map((r, i) => ({ raw: enc.encode(r), attrs: {}, sourceTs: 0, ingestTs: i + 1 })));
-    await store.append([{ raw: enc.encode("next chunk"), attrs: {}, sourceTs: 0, ingestTs: 10 }]); // seals the first
+    await store.append([{ raw: enc.encode("next chunk"), attrs: {}, sourceTs: 0, ingestTs: 100 }]); // seals the first
     await store.idle();
     const fold: SearchSource = { name: "fold", store, indexes: (v, m) => openChunkIndexes(v, m.indexStatus, { cache: new ByteCache(), key: `${m.id}/` }) };
+    const request = (query: string) => ({ expr: parseExpr(query), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
     const found = async (query: string): Promise<string[]> => {
-      const it = search(fold, { expr: parseExpr(query), limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 });
+      const it = search(fold, request(query));
       const out: string[] = [];
       for (let r = await it.next(); !r.done; r = await it.next()) out.push(new TextDecoder().decode(r.value.record.raw));
       return out;
     };
+    const action = async (query: string) => (await explain(fold, request(query))).chunks[0]!.branches[0]!.steps[0]!.action;
+    return { store, found, action };
+  }
+
+  test("a regex whose literal starts with s narrows by the tokens each spelling leaves and finds them all", async () => {
+    const raws = ["up \u017ftatus", "up statu\u017f", "up STATUS", "up stat", "up status-ok", "other"];
+    const { found, action } = await sealedStore(raws);
+    expect({ records: await found("/up status/"), action: await action("/up status/") }).toEqual({ records: raws.slice(0, 3).concat("up status-ok"), action: "indexed" });
+  });
+
+  test("a sealed chunk's index never hides a record RE2 matches through the Kelvin sign or the long s", async () => {
+    const raws = ["7 freed bloc\u212a", "full di\u017fk", "8 freed block", "other"];
+    const { store, found } = await sealedStore(raws);
     expect(store.chunks().map((c) => c.state)).toEqual(["sealed", "active"]);
     // The token after "freed " is "bloc" in the first record: a probe for "block*" would miss it.
     expect(await found("/\\d+ freed block/")).toEqual(["7 freed bloc\u212a", "8 freed block"]);

@@ -15,6 +15,7 @@ import { storeAppender } from "../../pipeline/appender.ts";
 import { IngestPipeline } from "../../pipeline/pipeline.ts";
 import { until } from "../../../../test/support/until.ts";
 import { capture, sessionProbe, tempStore, text } from "../../test-support.ts";
+import { beatsJsonRecord } from "./event.ts";
 import { BeatsSession } from "./session.ts";
 
 const enc = new TextEncoder();
@@ -95,6 +96,11 @@ describe("client captures", () => {
     const r = t.temp.records()[0]!;
     expect({ raw: text(r), beat: r.attrs["@metadata.beat"], host: r.attrs["host.name"], ts: r.sourceTs }).toEqual({ raw: text(r), beat: "filebeat", host: "vm", ts: Date.UTC(2024, 0, 2, 3, 4, 5, 678) * 1000 });
   });
+});
+
+test("JSON event numbers keep the text they were sent as (nested ones too)", () => {
+  const event = new TextEncoder().encode('{"message":"m","ratio":1.0,"http":{"bytes":12345678901234567890,"ms":2.50},"n":7}');
+  expect(beatsJsonRecord(event, 0, event.length, {}, 1).attrs).toEqual({ ratio: "1.0", "http.bytes": "12345678901234567890", "http.ms": "2.50", n: "7" });
 });
 
 describe("windows and acks", () => {

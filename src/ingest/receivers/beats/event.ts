@@ -1,11 +1,13 @@
 /**
  * Beats events as records. A JSON event's `message` string is raw (else the JSON text as
  * sent); every other field becomes an attr, nested objects flattened with dots
- * (`host.name`, `log.file.path`, `@metadata.beat`), arrays as JSON, null as "". `@timestamp`
+ * (`host.name`, `log.file.path`, `@metadata.beat`), numbers as sent (`1.0` stays `1.0`,
+ * core/json-text.ts), arrays as JSON, null as "". `@timestamp`
  * gives sourceTs. A payload that is not a JSON object is kept raw with `parse_error`. Data
  * frames (key/value pairs) map the same way, with `message` or `line` as raw. Pure.
  */
 
+import { parseJsonText } from "../../../core/json-text.ts";
 import type { RecordInput } from "../../../core/record.ts";
 import { jsonTimeMicros } from "../../parse/ndjson.ts";
 
@@ -27,7 +29,7 @@ export function beatsJsonRecord(buf: Uint8Array, start: number, end: number, bas
   const text = utf8.decode(bytes);
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonText(text);
   } catch {
     return { raw: bytes.slice(), attrs: { ...base, [PARSE_ERROR_ATTR]: "invalid JSON" }, sourceTs: 0, ingestTs };
   }

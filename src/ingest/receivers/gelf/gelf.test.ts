@@ -124,6 +124,11 @@ describe("GELF chunk sets", () => {
     expect([drops, a.open]).toEqual([[["evicted", 1, 22], ["protocol", 1, 22], ["protocol", 1, 22], ["protocol", 1, 22], ["incomplete", 1, 22]], 1]);
   });
 
+  test("numeric fields keep the text they were sent as; a timestamp with a trailing zero still sets sourceTs", () => {
+    const payload = enc.encode('{"version":"1.1","host":"h","short_message":"m","timestamp":1700000000.500,"level":6,"_ratio":1.0,"_trace":12345678901234567890}');
+    expect(gelfRecord(payload, {})).toEqual({ raw: enc.encode("m"), attrs: { host: "h", level: "6", ratio: "1.0", trace: "12345678901234567890" }, sourceTs: 1_700_000_000_500_000, error: "" });
+  });
+
   test("payload errors are kept raw with a reason", () => {
     const cases: [Uint8Array, string][] = [
       [enc.encode("not json"), "invalid GELF JSON: JSON Parse error: Unexpected identifier \"not\""],

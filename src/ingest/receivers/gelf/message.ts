@@ -2,13 +2,15 @@
  * One GELF message payload -> record. Payloads are JSON, optionally gzip (1f 8b) or zlib (78 ..)
  * compressed. Mapping: raw = short_message (full_message appended on a new line unless it
  * already starts with short_message); `_foo` additional fields -> attr `foo`; host, level,
- * facility, file, line and other fields keep their names; non-string values are JSON text;
+ * facility, file, line and other fields keep their names; numbers as sent (`1.0` stays `1.0`,
+ * core/json-text.ts), other non-string values as JSON text;
  * `timestamp` (seconds, fractional) -> sourceTs. Malformed payloads are stored raw with
  * `parse_error`. Pure.
  */
 
 import { gunzipSync, inflateSync } from "node:zlib";
 import { errorMessage } from "../../../core/errors.ts";
+import { parseJsonText } from "../../../core/json-text.ts";
 import type { Attrs } from "../../../core/record.ts";
 
 /** What a payload becomes; `error` is "" for a valid GELF message. */
@@ -36,7 +38,7 @@ export function inflatePayload(b: Uint8Array, maxBytes: number): Uint8Array {
 export function gelfRecord(payload: Uint8Array, base: Attrs): GelfRecordParts {
   let obj: unknown;
   try {
-    obj = JSON.parse(dec.decode(payload));
+    obj = parseJsonText(dec.decode(payload));
   } catch (err) {
     return { raw: payload, attrs: { ...base }, sourceTs: 0, error: `invalid GELF JSON: ${errorMessage(err)}` };
   }

@@ -34,3 +34,9 @@ test("property: a non-message field becomes an attr of its JSON text (strings as
     { numRuns: 300 },
   );
 });
+
+test("numbers keep the text they were sent as (1.0, big integers, exponents); a time in any number spelling still sets sourceTs", () => {
+  const line = '{"message":"m","ratio":1.0,"id":12345678901234567890,"n":42,"ts":1.7e9,"nested":{"a":1}}';
+  const [r] = ndjsonRecords(new TextEncoder().encode(line), {}, 5, ctx);
+  expect({ attrs: r!.attrs, sourceTs: r!.sourceTs }).toEqual({ attrs: { ratio: "1.0", id: "12345678901234567890", n: "42", ts: "1.7e9", nested: '{"a":1}' }, sourceTs: 1.7e15 });
+});

@@ -3,8 +3,9 @@
  * server) over each record's whole raw text as UTF-8, case-insensitive unless `(?-i)`.
  * Candidates are found by the pattern's longest required literal (regex-literals.ts) before
  * the regex runs; on a sealed chunk the token terms those literals imply (`/connect(ion)?
- * refused/` implies a token starting with `refu`: the s ends the literal) narrow the records
- * through the token index, all of them intersected.
+ * refused/` implies a token starting with `refused`, or the token `refu` where the s is
+ * spelled U+017F) narrow the records through the token index: each term's spellings united,
+ * the terms intersected.
  * Patterns a native RegExp runs in linear time with RE2's meaning (regex-fast.ts) are searched
  * natively over the batch's text instead — or, when the index named candidate records, matched
  * on each candidate's bytes — re2js deciding only the records they cannot.
@@ -12,13 +13,13 @@
 
 import type { RE2JS } from "re2js";
 import { isIndexablePrefix, isIndexableWord, TOKEN_MAX_LEN } from "../../../index/tokenizer.ts";
-import { intersectPositions } from "../../../index/postings.ts";
+import { intersectPositions, unionMany } from "../../../index/postings.ts";
 import { describeExpr } from "../../lang/printer.ts";
 import { compileRegex } from "../../lang/regex.ts";
 import { markCandidates } from "./glob.ts";
 import { compileNeedle, type Needle } from "./needle.ts";
 import { fastRegex, type FastRegex } from "./regex-fast.ts";
-import { requiredLiterals, requiredTokenTerms } from "./regex-literals.ts";
+import { foldFreePieces, requiredLiterals, requiredTokenTerms } from "./regex-literals.ts";
 import { probeLookup, runtimeStep, type Lookup, type Predicate, type PredicateKind } from "./types.ts";
 import type { IndexProbe } from "../../../index/types.ts";
 
@@ -27,11 +28,11 @@ export interface RegexPredicate extends Predicate {
   re2(): RE2JS;
   /** The native form when the pattern has one (regex-fast.ts). */
   readonly fast: FastRegex | undefined;
-  /** The longest required literal, searched first; undefined when the pattern has none. */
+  /** The longest literal every match holds byte for byte, searched first; undefined when the pattern has none. */
   readonly needle: Needle | undefined;
-  /** Token probes every match implies (exact tokens or token prefixes), for planning. */
-  readonly probes: readonly IndexProbe[];
-  /** The required literals as explain quotes them (`"connect", " refu", "ed"`; "" when none). */
+  /** Token probes every match implies, each a choice (the record satisfies one of them), for planning. */
+  readonly probes: readonly (readonly IndexProbe[])[];
+  /** The required literals as explain quotes them (`"connect", " refused"`; "" when none). */
   readonly literals: string;
 }
 
@@ -46,20 +47,35 @@ function probeText(p: IndexProbe): string {
   return p.kind === "token" ? p.token : p.kind === "token_prefix" ? `${p.prefix}*` : p.kind;
 }
 
+function choiceText(c: readonly IndexProbe[]): string {
+  return c.length === 1 ? probeText(c[0]!) : `(${c.map(probeText).join(" OR ")})`;
+}
+
+/** The probes of a choice of token terms, each once; undefined when one of them has none (then it cannot narrow). */
+function choiceProbes(terms: readonly { term: string; exact: boolean }[]): IndexProbe[] | undefined {
+  const out = new Map<string, IndexProbe>();
+  for (const t of terms) {
+    const probe = termProbe(t.term, t.exact);
+    if (probe === undefined) return undefined;
+    out.set(probeText(probe), probe);
+  }
+  return [...out.values()];
+}
+
 export const regexKind: PredicateKind<RegexPredicate> = {
   name: "regex",
   stepIndex: "token",
   compile(node) {
     if (node.kind !== "regex") return undefined;
     const runs = requiredLiterals(node.pattern);
-    const longest = runs.reduce((a, r) => (r.text.length > a.length ? r.text : a), "");
-    const probes: IndexProbe[] = [];
+    const longest = foldFreePieces(runs).reduce((a, piece) => (piece.length > a.length ? piece : a), "");
+    const probes: IndexProbe[][] = [];
     const seen = new Set<string>();
-    for (const t of requiredTokenTerms(runs)) {
-      const probe = termProbe(t.term, t.exact);
-      if (probe !== undefined && !seen.has(probeText(probe))) {
-        seen.add(probeText(probe));
-        probes.push(probe);
+    for (const terms of requiredTokenTerms(runs)) {
+      const choice = choiceProbes(terms);
+      if (choice !== undefined && !seen.has(choiceText(choice))) {
+        seen.add(choiceText(choice));
+        probes.push(choice);
       }
     }
     let regex: RE2JS | undefined;
@@ -102,12 +118,17 @@ export const regexKind: PredicateKind<RegexPredicate> = {
     }
     let positions: Uint32Array | undefined;
     const notes: string[] = [];
-    for (const probe of p.probes) {
-      const found = await probeLookup(p, idx, probe);
-      if (found.kind === "runtime") return found;
-      positions = positions === undefined ? found.positions : intersectPositions(positions, found.positions);
-      notes.push(found.details);
+    for (const choice of p.probes) {
+      const lists: Uint32Array[] = [];
+      for (const probe of choice) {
+        const found = await probeLookup(p, idx, probe);
+        if (found.kind === "runtime") return found;
+        lists.push(found.positions);
+        notes.push(found.details);
+      }
+      const any = lists.length === 1 ? lists[0]! : unionMany(lists);
+      positions = positions === undefined ? any : intersectPositions(positions, any);
     }
-    return { kind: "positions", positions: positions!, details: `literals ${p.literals}; narrowed by tokens ${p.probes.map(probeText).join(" AND ")} (${notes.join("; ")}), regex checked by scan`, narrowed: true };
+    return { kind: "positions", positions: positions!, details: `literals ${p.literals}; narrowed by tokens ${p.probes.map(choiceText).join(" AND ")} (${notes.join("; ")}), regex checked by scan`, narrowed: true };
   },
 };
