@@ -5,8 +5,10 @@
  * taken earlier stay valid for the entries they already cover (entries never change).
  */
 
+import { closeSync, openSync, readSync } from "node:fs";
+import { CorruptError } from "../../core/errors.ts";
 import { lowerBound } from "../cursor.ts";
-import { ENTRY_BYTES, ENTRY_F64, ENTRY_U32 } from "./format.ts";
+import { decodeHeader, ENTRY_BYTES, ENTRY_F64, ENTRY_U32, HEADER_BYTES } from "./format.ts";
 
 /** In-memory copy of an entries region; accessors take the entry index. */
 export class EntryColumns {
@@ -40,6 +42,27 @@ export class EntryColumns {
     c.f64 = new Float64Array(region.buffer, region.byteOffset, region.length / 8);
     c.u32 = new Uint32Array(region.buffer, region.byteOffset, region.length / 4);
     return c;
+  }
+
+  /**
+   * Columns over the first `records` entries of the entries file at `path` (header checked),
+   * read into one exact-size buffer and viewed without a copy.
+   */
+  static load(path: string, records: number): EntryColumns {
+    const fd = openSync(path, "r");
+    try {
+      const buf = new Uint8Array(HEADER_BYTES + records * ENTRY_BYTES);
+      let done = 0;
+      while (done < buf.length) {
+        const n = readSync(fd, buf, done, buf.length - done, done);
+        if (n === 0) throw new CorruptError(path, done, `entries file ends before the ${records} committed entries`);
+        done += n;
+      }
+      decodeHeader(path, buf, "entries");
+      return EntryColumns.view(buf.subarray(HEADER_BYTES));
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Makes room for `n` entries in total. */
