@@ -11,7 +11,7 @@ import { errorMessage, LogError, type ErrorCode } from "../../core/errors.ts";
 import { writeSegment, type SegmentSummary, type SegmentWriteOptions } from "../segment/writer.ts";
 import type { SectionBuilderFactory } from "../types.ts";
 import { ActiveData, BatchBuffers } from "./active-data.ts";
-import { EntryColumns } from "./entry-columns.ts";
+import { EntryWindow } from "./entry-columns.ts";
 import { ENTRIES_FILE } from "./format.ts";
 import { failSealSplit, HelperSections, runSealHelper, type SealSplit } from "./seal-split.ts";
 import { GcPacer } from "../../core/gc-pacer.ts";
@@ -51,8 +51,7 @@ export type SealReply = { id: number; ok: true; summary?: SegmentSummary } | { i
 export function runSealJob(job: SealJob, builders: SectionBuilderFactory, helperBuilds: HelperBuilds = () => false): SegmentSummary {
   const helper = job.split && new HelperSections(job.split, job.segmentPath);
   try {
-    const entries = EntryColumns.load(join(job.activeDir, ENTRIES_FILE), job.records);
-    const data = new ActiveData(job.activeDir, () => entries);
+    const data = new ActiveData(job.activeDir, new EntryWindow(join(job.activeDir, ENTRIES_FILE), job.records));
     try {
       const mine = helper ? builders().map((b) => (helperBuilds(b.name) ? helper.placeholder(b.name) : b)) : builders();
       const summary = writeSegment(job.segmentPath, { chunkId: job.chunkId, createdAt: job.createdAt }, data.batches(0, job.records, new BatchBuffers()), job.segment, mine);
@@ -70,8 +69,7 @@ export function runSealJob(job: SealJob, builders: SectionBuilderFactory, helper
 
 /** The helper half of split seal `job`: builds the sections `helperBuilds` names (seal-split.ts). */
 function runHelperJob(job: SealJob, split: SealSplit, builders: SectionBuilderFactory, helperBuilds: HelperBuilds): void {
-  const entries = EntryColumns.load(join(job.activeDir, ENTRIES_FILE), job.records);
-  const data = new ActiveData(job.activeDir, () => entries);
+  const data = new ActiveData(job.activeDir, new EntryWindow(join(job.activeDir, ENTRIES_FILE), job.records));
   try {
     const mine = builders().filter((b) => helperBuilds(b.name));
     runSealHelper(split, job.segmentPath, () => data.batches(0, job.records, new BatchBuffers()), mine, new GcPacer());
