@@ -72,7 +72,8 @@ function runHelperJob(job: SealJob, split: SealSplit, builders: SectionBuilderFa
   const data = new ActiveData(job.activeDir, new EntryWindow(join(job.activeDir, ENTRIES_FILE), job.records));
   try {
     const mine = builders().filter((b) => helperBuilds(b.name));
-    runSealHelper(split, job.segmentPath, () => data.batches(0, job.records, new BatchBuffers()), mine, new GcPacer());
+    const buffers = new BatchBuffers();
+    runSealHelper(split, job.segmentPath, () => data.batches(0, job.records, buffers), mine, new GcPacer());
   } finally {
     data.close();
   }
