@@ -63,6 +63,11 @@ export class RecordBatcher implements LineSink {
     this.lastTs = start.sourceTs;
   }
 
+  /** Lines of this file seen so far (the file line a record cut now would end a batch at). */
+  get linesSeen(): number {
+    return this.fileLine;
+  }
+
   line(buf: Uint8Array, start: number, end: number, fullLength: number, binary: boolean): void {
     const c = this.counts;
     const parsed = parseLeadingTimestamp(buf, start, end, this.tsCtx);

@@ -11,7 +11,10 @@ import type { RecordInput, RecordRef } from "../../core/record.ts";
 import type { ChunkMeta, ChunkStore } from "../../storage/types.ts";
 import { importFiles, type ImportCommit, type ImportProgress } from "./import-files.ts";
 
-/** Keeps every record as given (views, uncopied) and rotates every `perChunk` records. */
+/**
+ * Keeps a copy of every record, taken after a turn of the event loop (a store may read the bytes
+ * any time before its append settles, and only then), and rotates every `perChunk` records.
+ */
 class FakeStore {
   readonly records: RecordInput[] = [];
   readonly batchSizes: number[] = [];
@@ -29,7 +32,7 @@ class FakeStore {
     await Promise.resolve();
     const refs: RecordRef[] = [];
     for (const r of batch) {
-      const n = this.records.push(r) - 1;
+      const n = this.records.push({ ...r, raw: r.raw.slice() }) - 1;
       const c = Math.floor(n / this.perChunk);
       this.metas[c] ??= { id: `c${c}`, storedBytes: 0 } as ChunkMeta;
       this.metas[c]!.storedBytes += 10;
@@ -195,6 +198,16 @@ describe("importFiles", () => {
       expect(simplify(rest.records)).toEqual(expectedRecords(name).slice(c.position.line));
       expect(summary.position).toEqual(commits.at(-1)!.position);
     }
+  });
+
+  test("a file of many read blocks: every record keeps its bytes while later blocks are read into recycled memory", async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${"x".repeat(i % 173)}`);
+    const path = join(dir, "many-blocks.log");
+    writeFileSync(path, lines.join("\n") + "\n");
+    const store = new FakeStore(1_000_000);
+    const summary = await importFiles(store.asStore(), [path], { storeBatch: 4096, clock: clock(), year: 2024 });
+    const got = store.records.map((r) => Buffer.from(r.raw).toString("latin1"));
+    expect({ records: summary.records, wrong: got.filter((l, i) => l !== lines[i]).length }).toEqual({ records: lines.length, wrong: 0 });
   });
 
   test("records the sink already holds are skipped, then everything after is appended", async () => {

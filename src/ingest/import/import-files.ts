@@ -15,7 +15,7 @@ import type { ChunkMeta } from "../../storage/types.ts";
 import { type ImportBatch, type LineCounts, RecordBatcher } from "./batcher.ts";
 import { LineSplitter } from "../../core/lines.ts";
 import { importTimestampContext } from "./defaults.ts";
-import { openSource } from "./sources.ts";
+import { openSource, type ByteSource } from "./sources.ts";
 import { GcPacer } from "../../core/gc-pacer.ts";
 
 /** Progress callbacks are spaced at least this far apart (clock µs), plus one per file end. */
@@ -44,7 +44,11 @@ export interface ImportCommit {
 
 /** Where imported records go: a ChunkStore fits as it is. */
 export interface ImportSink {
-  /** Appends in order; resolves once the records are stored (durably, by the store's policy). */
+  /**
+   * Appends in order; resolves once the records are stored (durably, by the store's policy).
+   * Once it settles the sink keeps no view of the records' bytes: the importer reads the
+   * following input into the same memory.
+   */
   append(batch: readonly RecordInput[]): Promise<RecordRef[]>;
   /** Seals the chunk being appended to. */
   seal(): Promise<unknown>;
@@ -170,12 +174,15 @@ export async function importFiles(sink: ImportSink, files: string[], options: Im
       });
     };
     const gc = new GcPacer();
+    const held = new HeldBlocks(source);
     for await (const chunk of untilAborted(source.chunks, options.signal)) {
       if (options.signal?.aborted) break;
       inputBytes += chunk.length;
       batcher.ingestTs = clock();
       splitter.push(chunk, batcher);
+      held.add(chunk, batcher.linesSeen);
       while (batcher.ready.length > 0) await out.add(fileIndex, batcher.ready.shift()!);
+      if (out.position.file === fileIndex) held.stored(out.position.line);
       gc.tick();
       report(false);
     }
@@ -212,6 +219,28 @@ export async function importFiles(sink: ImportSink, files: string[], options: Im
     ratio: inputBytes > 0 ? storedBytes / inputBytes : 0,
     indexBytes,
   };
+}
+
+/**
+ * Read blocks that records still view, each with the file line its last record ends: once the
+ * sink acknowledged the records through that line (its append settled, so it keeps no view),
+ * the block goes back to its source to be read into again.
+ */
+class HeldBlocks {
+  private readonly blocks: { chunk: Uint8Array; line: number }[] = [];
+
+  constructor(private readonly source: ByteSource) {}
+
+  add(chunk: Uint8Array, line: number): void {
+    if (this.source.recycle) this.blocks.push({ chunk, line });
+  }
+
+  /** Lines of the file through `line` are stored. */
+  stored(line: number): void {
+    let n = 0;
+    while (n < this.blocks.length && this.blocks[n]!.line <= line) this.source.recycle!(this.blocks[n++]!.chunk);
+    if (n > 0) this.blocks.splice(0, n);
+  }
 }
 
 /** Appends batches one at a time in order, skipping what the sink already holds, and reports commits. */

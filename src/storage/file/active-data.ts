@@ -11,7 +11,7 @@ import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import { BATCH_MAX_RAW_BYTES, BATCH_MAX_RECORDS, ColumnBatch, EncodedAttrs } from "../column-batch.ts";
 import type { RecordBatch } from "../types.ts";
-import type { EntryColumns } from "./entry-columns.ts";
+import type { EntryColumns, EntrySpan, EntryWindow } from "./entry-columns.ts";
 import { ATTRS_FILE, ENTRY_F64, HEADER_BYTES, RAW_FILE } from "./format.ts";
 
 /** Record and batch reads of an active chunk (shared by readers and the seal job). */
@@ -19,30 +19,39 @@ export class ActiveData {
   private rawFd: number;
   private attrFd: number;
 
-  /** `entries()` is called on every access because the writer may swap the columns on growth. */
+  /**
+   * `entries()` is called on every access because the writer may swap the columns on growth;
+   * an EntryWindow instead reads the entries of each access from the file (the seal job).
+   */
   constructor(
     private readonly dir: string,
-    private readonly entries: () => EntryColumns,
+    private readonly entries: (() => EntryColumns) | EntryWindow,
   ) {
-    this.rawFd = openSync(join(dir, RAW_FILE), "r");
+    try {
+      this.rawFd = openSync(join(dir, RAW_FILE), "r");
+    } catch (err) {
+      this.closeWindow();
+      throw err;
+    }
     try {
       this.attrFd = openSync(join(dir, ATTRS_FILE), "r");
     } catch (err) {
       closeSync(this.rawFd);
+      this.closeWindow();
       throw err;
     }
   }
 
   record(pos: number): LogRecord {
-    const e = this.entries();
-    const attrStart = e.attrStart(pos);
-    const attrs = this.read(this.attrFd, ATTRS_FILE, attrStart, e.attrEnd(pos));
+    const { cols: e, shift } = this.span(pos, pos + 1);
+    const p = pos - shift;
+    const attrs = this.read(this.attrFd, ATTRS_FILE, e.attrStart(p), e.attrEnd(p));
     return {
-      raw: this.read(this.rawFd, RAW_FILE, e.rawStart(pos), e.rawEnd(pos)),
+      raw: this.read(this.rawFd, RAW_FILE, e.rawStart(p), e.rawEnd(p)),
       attrs: decodeAttrs(attrs),
-      sourceTs: e.sourceTs(pos),
-      ingestTs: e.ingestTs(pos),
-      writeTs: e.writeTs(pos),
+      sourceTs: e.sourceTs(p),
+      ingestTs: e.ingestTs(p),
+      writeTs: e.writeTs(p),
     };
   }
 
@@ -55,31 +64,44 @@ export class ActiveData {
   *batches(from: number, to: number, reuse?: BatchBuffers): Iterable<RecordBatch> {
     let i = from;
     while (i < to) {
-      const e = this.entries();
-      const base = e.rawStart(i);
       const limit = Math.min(to, i + BATCH_MAX_RECORDS);
+      const { cols: e, shift } = this.span(i, limit);
+      const base = e.rawStart(i - shift);
       let j = i + 1;
-      while (j < limit && e.rawEnd(j) - base <= BATCH_MAX_RAW_BYTES) j++;
-      yield this.batch(e, i, j, reuse);
+      while (j < limit && e.rawEnd(j - shift) - base <= BATCH_MAX_RAW_BYTES) j++;
+      yield this.batch(e, shift, i, j, reuse);
       i = j;
     }
   }
 
   close(): void {
     if (this.rawFd < 0) return;
+    this.closeWindow();
     closeSync(this.rawFd);
     closeSync(this.attrFd);
     this.rawFd = -1;
     this.attrFd = -1;
   }
 
-  private batch(e: EntryColumns, from: number, to: number, reuse: BatchBuffers | undefined): RecordBatch {
+  private closeWindow(): void {
+    if (typeof this.entries !== "function") this.entries.close();
+  }
+
+  /** Entries [from, to) and the one before: in memory (shift 0), or read by the window. */
+  private span(from: number, to: number): EntrySpan {
+    return typeof this.entries === "function" ? { cols: this.entries(), shift: 0 } : this.entries.read(from, to);
+  }
+
+  /** Records [from, to) of the chunk; their entries are `e` at local index p - shift. */
+  private batch(e: EntryColumns, shift: number, from: number, to: number, reuse: BatchBuffers | undefined): RecordBatch {
     const n = to - from;
-    const rawBase = e.rawStart(from);
-    const attrBase = e.attrStart(from);
+    const rawBase = e.rawStart(from - shift);
+    const attrBase = e.attrStart(from - shift);
+    const rawEnd = e.rawEnd(to - 1 - shift);
+    const attrEnd = e.attrEnd(to - 1 - shift);
     const b = reuse ?? FRESH;
-    const data = this.read(this.rawFd, RAW_FILE, rawBase, e.rawEnd(to - 1), b.bytes(0, e.rawEnd(to - 1) - rawBase));
-    const attrBuf = this.read(this.attrFd, ATTRS_FILE, attrBase, e.attrEnd(to - 1), b.bytes(1, e.attrEnd(to - 1) - attrBase));
+    const data = this.read(this.rawFd, RAW_FILE, rawBase, rawEnd, b.bytes(0, rawEnd - rawBase));
+    const attrBuf = this.read(this.attrFd, ATTRS_FILE, attrBase, attrEnd, b.bytes(1, attrEnd - attrBase));
     const rawOffsets = b.offsets(0, n + 1);
     const attrOffsets = b.offsets(1, n + 1);
     const writeTs = b.times(0, n);
@@ -88,7 +110,7 @@ export class ActiveData {
     const f64 = e.f64;
     const u32 = e.u32;
     for (let k = 0; k < n; k++) {
-      const p = from + k;
+      const p = from - shift + k;
       const fo = p * ENTRY_F64;
       writeTs[k] = f64[fo]!;
       ingestTs[k] = f64[fo + 1]!;

@@ -23,7 +23,13 @@ export class ActiveChunkReader extends LocalChunkReader {
     private readonly metaOf: () => ChunkMeta,
   ) {
     super();
-    this.data = new ActiveData(chunk.dir, () => chunk.entries);
+    chunk.openReader();
+    try {
+      this.data = new ActiveData(chunk.dir, () => chunk.entries);
+    } catch (err) {
+      chunk.closeReader();
+      throw err;
+    }
   }
 
   get meta(): ChunkMeta {
@@ -53,8 +59,10 @@ export class ActiveChunkReader extends LocalChunkReader {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     this.data.close();
+    this.chunk.closeReader();
   }
 
   private check(from: number, to: number): void {

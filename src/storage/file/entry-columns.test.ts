@@ -1,8 +1,14 @@
-/** EntryColumns.view: reads the same entries as a copy, without copying, and refuses misaligned regions. */
+/**
+ * EntryColumns.view: reads the same entries as a copy, without copying, and refuses misaligned
+ * regions. EntryColumns.load and EntryWindow: read an entries file as the in-memory columns do.
+ */
 
 import { describe, expect, test } from "bun:test";
-import { EntryColumns } from "./entry-columns.ts";
-import { ENTRY_BYTES, ENTRY_F64, ENTRY_U32 } from "./format.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { EntryColumns, EntryWindow } from "./entry-columns.ts";
+import { encodeHeader, ENTRY_BYTES, ENTRY_F64, ENTRY_U32 } from "./format.ts";
+import { tempDir } from "./test-helpers.ts";
 
 function entries(n: number): Uint8Array {
   const c = new EntryColumns(n);
@@ -33,5 +39,52 @@ describe("EntryColumns.view", () => {
     { name: "partial entry", region: new Uint8Array(ENTRY_BYTES + 8) },
   ])("refuses a $name", ({ region }) => {
     expect(() => EntryColumns.view(region)).toThrow(RangeError);
+  });
+});
+
+describe("entries read from a file", () => {
+  const n = 50;
+  const fields = (c: EntryColumns, p: number) => [c.writeTs(p), c.ingestTs(p), c.sourceTs(p), c.rawStart(p), c.rawEnd(p), c.attrStart(p), c.attrEnd(p)];
+
+  function entriesFile(dir: string): { path: string; memory: EntryColumns } {
+    const path = join(dir, "entries");
+    const body = entries(n);
+    const head = encodeHeader("entries", 123);
+    const file = new Uint8Array(head.length + body.length + ENTRY_BYTES);
+    file.set(head);
+    file.set(body, head.length); // one more (uncommitted) zero entry past the n
+    writeFileSync(path, file);
+    return { path, memory: EntryColumns.fromBytes(body, n) };
+  }
+
+  test("load reads the first `records` entries", () => {
+    using tmp = tempDir();
+    const { path, memory } = entriesFile(tmp.path);
+    expect(read(EntryColumns.load(path, n), n)).toEqual(read(memory, n));
+  });
+
+  test("every span of a window, in any order, reads what the whole columns read", () => {
+    using tmp = tempDir();
+    const { path, memory } = entriesFile(tmp.path);
+    const w = new EntryWindow(path, n);
+    const got: number[][] = [];
+    const want: number[][] = [];
+    for (const [from, to] of [[0, 1], [0, n], [7, 19], [1, 2], [n - 1, n], [3, 40], [0, 5]] as const) {
+      const { cols, shift } = w.read(from, to);
+      for (let p = from; p < to; p++) {
+        got.push([p, ...fields(cols, p - shift)]);
+        want.push([p, ...fields(memory, p)]);
+      }
+    }
+    w.close();
+    expect(got).toEqual(want);
+  });
+
+  test("a span past the committed entries is refused", () => {
+    using tmp = tempDir();
+    const { path } = entriesFile(tmp.path);
+    const w = new EntryWindow(path, n);
+    expect(() => w.read(n - 2, n + 1)).toThrow(RangeError);
+    w.close();
   });
 });

@@ -285,6 +285,7 @@ export class FileStore implements ChunkStore {
     const e = this.map.get(c.id)!;
     try {
       await c.close();
+      c.releaseEntries();
       if (c.committed === 0) {
         rmSync(c.dir, { recursive: true, force: true });
         this.map.delete(c.id);

@@ -1,17 +1,19 @@
 /**
  * Runs the shared ChunkStore conformance suite against the file store (inline sealing), plus
- * the worker sealer end to end.
+ * the worker sealer end to end, and readers of a chunk while it seals.
  */
 
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BATCH_MAX_RECORDS } from "../column-batch.ts";
-import { chunkStoreConformance, type TestStore } from "../conformance.suite.ts";
+import { chunkStoreConformance, readAll, type TestStore } from "../conformance.suite.ts";
 import type { FileStore } from "./file-store.ts";
 import { openFileStore } from "./open-store.ts";
-import { WorkerSealer } from "./sealer.ts";
+import { InlineSealer, WorkerSealer, type Sealer } from "./sealer.ts";
+import type { SealJob } from "./seal-job.ts";
+import { ENTRIES_FILE, HEADER_BYTES } from "./format.ts";
 import { contents, expected, numbered, tempDir } from "./test-helpers.ts";
 
 chunkStoreConformance("file", async () => {
@@ -92,5 +94,80 @@ describe("file store with the worker sealer", () => {
     expect({ state: s.chunk(ref!.chunk)?.state, records: contents(s) }).toEqual({ state: "sealing", records: expected(0, 2) });
     await s.close();
     await sealer.close();
+  });
+});
+
+/** Seals inline once `open()` is called; tells when a seal job arrived. */
+class GatedSealer implements Sealer {
+  private readonly gate = Promise.withResolvers<void>();
+  readonly jobs: SealJob[] = [];
+  private readonly arrived = Promise.withResolvers<void>();
+  private readonly inner = new InlineSealer();
+
+  async seal(job: SealJob) {
+    this.jobs.push(job);
+    this.arrived.resolve();
+    await this.gate.promise;
+    return this.inner.seal(job);
+  }
+
+  started(): Promise<void> {
+    return this.arrived.promise;
+  }
+
+  open(): void {
+    this.gate.resolve();
+  }
+
+  async close(): Promise<void> {}
+}
+
+describe("readers of a chunk being sealed (its entries leave memory and are read back on demand)", () => {
+  test("readers opened before and during the seal read every record, also after the seal removed the files", async () => {
+    using tmp = tempDir();
+    const sealer = new GatedSealer();
+    const s = await openFileStore(tmp.path, { sealer });
+    const [ref] = await s.append(Array.from({ length: 300 }, (_, i) => numbered(i)));
+    const before = s.open(ref!.chunk);
+    const sealed = s.seal();
+    await sealer.started();
+    const during = s.open(ref!.chunk);
+    const duringRead = readAll(during).map(({ writeTs: _, ...r }) => r);
+    sealer.open();
+    await sealed;
+    await s.idle();
+    const rows = (r: ReturnType<typeof s.open>) => readAll(r).map(({ writeTs: _, ...x }) => x);
+    expect({ before: rows(before), during: rows(during), duringRead, afterward: contents(s), lowerBound: before.lowerBoundWriteTs(0) }).toEqual({
+      before: expected(0, 300),
+      during: expected(0, 300),
+      duringRead: expected(0, 300),
+      afterward: expected(0, 300),
+      lowerBound: 0,
+    });
+    before.close();
+    during.close();
+    await s.close();
+  });
+
+  test("with no reader open, a sealing chunk's entries are read from its file when a reader opens", async () => {
+    using tmp = tempDir();
+    const sealer = new GatedSealer();
+    const s = await openFileStore(tmp.path, { sealer });
+    const [ref] = await s.append(Array.from({ length: 10 }, (_, i) => numbered(i)));
+    const sealed = s.seal();
+    await sealer.started();
+    // Cut the entries file short: only a reader that reads it (not memory) can notice.
+    truncateSync(join(sealer.jobs[0]!.activeDir, ENTRIES_FILE), HEADER_BYTES);
+    let error: unknown;
+    try {
+      s.open(ref!.chunk);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ name: "CorruptError" });
+    sealed.catch(() => {});
+    sealer.open();
+    await s.idle();
+    await s.close();
   });
 });

@@ -6,14 +6,13 @@
  * "helper" the thread building the sections that `helperBuilds` names.
  */
 
-import { closeSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { CorruptError, errorMessage, LogError, type ErrorCode } from "../../core/errors.ts";
+import { errorMessage, LogError, type ErrorCode } from "../../core/errors.ts";
 import { writeSegment, type SegmentSummary, type SegmentWriteOptions } from "../segment/writer.ts";
 import type { SectionBuilderFactory } from "../types.ts";
 import { ActiveData, BatchBuffers } from "./active-data.ts";
-import { EntryColumns } from "./entry-columns.ts";
-import { decodeHeader, ENTRIES_FILE, ENTRY_BYTES, HEADER_BYTES } from "./format.ts";
+import { EntryWindow } from "./entry-columns.ts";
+import { ENTRIES_FILE } from "./format.ts";
 import { failSealSplit, HelperSections, runSealHelper, type SealSplit } from "./seal-split.ts";
 import { GcPacer } from "../../core/gc-pacer.ts";
 
@@ -52,8 +51,7 @@ export type SealReply = { id: number; ok: true; summary?: SegmentSummary } | { i
 export function runSealJob(job: SealJob, builders: SectionBuilderFactory, helperBuilds: HelperBuilds = () => false): SegmentSummary {
   const helper = job.split && new HelperSections(job.split, job.segmentPath);
   try {
-    const entries = readEntries(join(job.activeDir, ENTRIES_FILE), job.records);
-    const data = new ActiveData(job.activeDir, () => entries);
+    const data = new ActiveData(job.activeDir, new EntryWindow(join(job.activeDir, ENTRIES_FILE), job.records));
     try {
       const mine = helper ? builders().map((b) => (helperBuilds(b.name) ? helper.placeholder(b.name) : b)) : builders();
       const summary = writeSegment(job.segmentPath, { chunkId: job.chunkId, createdAt: job.createdAt }, data.batches(0, job.records, new BatchBuffers()), job.segment, mine);
@@ -71,11 +69,11 @@ export function runSealJob(job: SealJob, builders: SectionBuilderFactory, helper
 
 /** The helper half of split seal `job`: builds the sections `helperBuilds` names (seal-split.ts). */
 function runHelperJob(job: SealJob, split: SealSplit, builders: SectionBuilderFactory, helperBuilds: HelperBuilds): void {
-  const entries = readEntries(join(job.activeDir, ENTRIES_FILE), job.records);
-  const data = new ActiveData(job.activeDir, () => entries);
+  const data = new ActiveData(job.activeDir, new EntryWindow(join(job.activeDir, ENTRIES_FILE), job.records));
   try {
     const mine = builders().filter((b) => helperBuilds(b.name));
-    runSealHelper(split, job.segmentPath, () => data.batches(0, job.records, new BatchBuffers()), mine, new GcPacer());
+    const buffers = new BatchBuffers();
+    runSealHelper(split, job.segmentPath, () => data.batches(0, job.records, buffers), mine, new GcPacer());
   } finally {
     data.close();
   }
@@ -88,23 +86,6 @@ function runHelperJobOrFail(job: SealJob, split: SealSplit, builders: SectionBui
   } catch (err) {
     failSealSplit(split);
     throw err;
-  }
-}
-
-function readEntries(path: string, records: number): EntryColumns {
-  const fd = openSync(path, "r");
-  try {
-    const buf = new Uint8Array(HEADER_BYTES + records * ENTRY_BYTES);
-    let done = 0;
-    while (done < buf.length) {
-      const n = readSync(fd, buf, done, buf.length - done, done);
-      if (n === 0) throw new CorruptError(path, done, `entries file ends before the ${records} committed entries`);
-      done += n;
-    }
-    decodeHeader(path, buf, "entries");
-    return EntryColumns.view(buf.subarray(HEADER_BYTES));
-  } finally {
-    closeSync(fd);
   }
 }
 
