@@ -45,8 +45,9 @@ describe("message KV hard caps", () => {
     ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", sectionStatus: "complete" as const, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
     ["one key more", range(MAX_UNIQUE_KEYS + 1, (i) => `key${i}=v`), capped],
     ["exactly MaxValuesPerKey values", values(MAX_VALUES_PER_KEY), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
-    // Past the per-key cap only that key's pairs go (listed as overflowed), not the whole index.
-    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, 0] }],
+    // Past the per-key cap only that key's pairs go (listed as overflowed), not the whole index;
+    // value lookups then scan, so no value is listed.
+    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", sectionStatus: "complete" as const, counts: [1, 0, 0] }],
     ["case variants are the same value", [...values(MAX_VALUES_PER_KEY), ...range(MAX_VALUES_PER_KEY, (i) => `K=V${i}`)], { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
     ["exactly MaxTotalEntries pairs", grid(100, MAX_TOTAL_ENTRIES / 100), { status: "complete", sectionStatus: "complete" as const, counts: [100, 1000, MAX_TOTAL_ENTRIES] }],
     ["then a known pair visited again", [...grid(100, MAX_TOTAL_ENTRIES / 100), "key0=v0"], capped],
@@ -66,7 +67,8 @@ describe("message KV hard caps", () => {
       levelWarn: await termPositions(m.pairs, "level\u0000warn"),
       kv1: await termPositions(m.pairs, "k\u0000v1"),
       k: (await termPositions(m.keys, "k"))!.length,
-    }).toEqual({ overflowed: ["k"], level: undefined, levelWarn: [MAX_VALUES_PER_KEY + 5], kv1: undefined, k: MAX_VALUES_PER_KEY + 5 });
+      valuesListed: m.values.termCount,
+    }).toEqual({ overflowed: ["k"], level: undefined, levelWarn: [MAX_VALUES_PER_KEY + 5], kv1: undefined, k: MAX_VALUES_PER_KEY + 5, valuesListed: 0 });
   });
 
   test("a repeat inside the record that reached MaxTotalEntries is not a new visit", async () => {

@@ -4,8 +4,9 @@
  * per record. The key and total-pair caps stop collection and write every index empty
  * with status "capped". The per-key value cap is applied per key instead of capping everything:
  * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
- * and is listed in the "overflow" index (value lookups in general then need a scan; its
- * key=value lookups too unless the key fits the spill budget, msgkv-spill.ts). Otherwise the byte budget may drop entries, recorded as status "budget".
+ * and is listed in the "overflow" index (value lookups in general then need a scan, so the
+ * section's "values" index is written empty; its key=value lookups scan too unless the key fits
+ * the spill budget, msgkv-spill.ts). Otherwise the byte budget may drop entries, recorded as status "budget".
  * Values are stored lowercased; so that a group-by can show them as written without reading
  * records, the "spellings" index lists, per key NUL value-as-written that is not already
  * lowercase ASCII, the records whose (first) occurrence of that pair was spelled so, and the
@@ -212,6 +213,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     ];
     let dropped = this.droppedFields;
     const built = parts.map(([table, name, kind, keep]) => {
+      // With a key overflowed, value lookups scan whatever "values" holds: it is left empty.
+      if (name === VALUES_INDEX && this.overflowCount > 0) return table.build(name, []);
       const a = admitByBudget(table, kind, this.budget, keep);
       dropped ||= a.dropped;
       return table.build(name, a.ids);
