@@ -24,7 +24,7 @@ import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
-import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX, SpillGroup, type SpillPlan } from "./msgkv-spill.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -131,6 +131,9 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
   /** Key id -> running estimate of its spilled pairs' bytes. */
   private spillCost = new Float64Array(MAX_UNIQUE_KEYS);
+  /** Its number in the seal's spill group, and its spill admission once planned. */
+  private readonly spillMember: number;
+  private spillAdmission: { sorted: number[]; admitted: Uint8Array } | undefined;
   /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
   private rawBytes = 0;
   private visits = 0;
@@ -145,15 +148,18 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   /**
    * `budget`: bytes of the greedy budget (msgkv-budget.ts); `blockBytes`: dictionary block
    * target (term-writer.ts); `source` the pairs of a record (default: heuristic key=value
-   * extraction) and `name` the section it builds.
+   * extraction) and `name` the section it builds; `spillGroup` the seal's other key=value
+   * builders (msgkv-spill.ts; default: none).
    */
   constructor(
     private readonly budget: number,
     private readonly blockBytes?: number,
     private readonly source: RecordPairs = kvPairs,
     name = MSGKV_SECTION,
+    private readonly spillGroup = new SpillGroup(),
   ) {
     this.name = name;
+    this.spillMember = spillGroup.join(() => this.planSpill());
   }
 
   add(batch: RecordBatch): void {
@@ -200,6 +206,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   }
 
   finish(): { bytes: Uint8Array; status: SectionStatus } {
+    this.spillGroup.ready();
     if (this.capped) {
       const empty = new TermTable();
       const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX, SPELLINGS_INDEX, UNSPELLED_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
@@ -226,7 +233,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     const spelled = (kid: number) => this.overflowed[kid] === 0 && this.unspelled[kid] === 0;
     built.push(this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => spelled(this.spellingKey[sid]!))));
     built.push(this.keys.build(UNSPELLED_INDEX, keyIds.filter((kid) => this.unspelled[kid] === 1)));
-    built.push(...this.buildSpill(keyIds));
+    if (!dropped) built.push(...this.buildSpill(keyIds)); // a lossy section's lookups all scan
     for (const t of [this.keys, this.values, this.pairs, this.spellings]) t.release();
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
@@ -327,12 +334,28 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     return true;
   }
 
-  /** The spilled_keys and spilled_pairs indexes of the overflowed keys the spill budget admits (none when it admits none). */
-  private buildSpill(keyIds: readonly number[]) {
+  /** The overflowed keys the spill budget admits, and what that means for the seal's other sections. */
+  private planSpill(): SpillPlan {
+    if (this.capped) return { scansAll: true, scanned: new Set() };
     const candidates = new Uint8Array(this.keys.size);
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
     const sorted = this.pairs.sortedIds((pid) => candidates[this.pairKey[pid]!] === 1);
     const admitted = admitSpilledKeys(this.pairs, sorted, this.pairKey, this.keys.size, this.spillBudget());
+    this.spillAdmission = { sorted, admitted };
+    const scanned = new Set<string>();
+    for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && admitted[kid] === 0) scanned.add(this.keys.termText(kid));
+    return { scansAll: this.droppedFields, scanned };
+  }
+
+  /**
+   * The spilled_keys and spilled_pairs indexes of the overflowed keys the spill budget admits,
+   * less those whose lookups scan in another section anyway (none when no key is left).
+   */
+  private buildSpill(keyIds: readonly number[]) {
+    const { sorted, admitted } = this.spillAdmission!;
+    for (let kid = 0; kid < admitted.length; kid++) {
+      if (admitted[kid] === 1 && this.spillGroup.scansElsewhere(this.spillMember, this.keys.termText(kid))) admitted[kid] = 0;
+    }
     if (admitted.indexOf(1) < 0) return []; // no spill indexes: read as "no key spilled"
     return [
       this.keys.build(SPILLED_KEYS_INDEX, keyIds.filter((kid) => admitted[kid] === 1)),

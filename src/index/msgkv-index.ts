@@ -15,7 +15,7 @@ import { keyValuePositions, kvCountFields, spelledFieldValues, kvCounts, kvProbe
 import { PAIRS_INDEX } from "./attr-builder.ts";
 import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
-import { SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import { SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX, type SpillGroup } from "./msgkv-spill.ts";
 import { PAIR_SEPARATOR, type FieldValueSource, type ProbeAnswer, type TermIndex } from "./types.ts";
 
 const EMPTY = new Uint32Array(0);
@@ -45,7 +45,7 @@ export interface PairIndexSpec {
   label: string;
   /** Heading of its statistics ("Message KV stats"). */
   statsTitle: string;
-  builder: (budget: number, blockBytes: number) => SectionBuilder;
+  builder: (budget: number, blockBytes: number, spill?: SpillGroup) => SectionBuilder;
   /** Leave its explain note out when it found nothing (formats most chunks do not hold). */
   quietWhenEmpty?: boolean;
   /** Its place in field resolution order (index-type.ts `fields`). */
@@ -85,7 +85,7 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
     title: spec.title,
     section: spec.section,
     answers: ["kv", "key_exists", "value_exists", "key_values"],
-    builder: (o) => spec.builder(o.kvBudget, o.blockBytes),
+    builder: (o, seal) => spec.builder(o.kvBudget, o.blockBytes, seal?.spill),
     fields: { rank: spec.fieldRank, values: pairFieldValues },
     async probe(section, probe) {
       if (probe.kind === "key_values") return keyValues(section, probe.key, probe.accept, probe.within);
@@ -145,5 +145,5 @@ export const msgkvIndex: IndexType = pairIndexType({
   label: "msg",
   statsTitle: "Message KV stats",
   fieldRank: MSGKV_FIELD_RANK,
-  builder: (budget, blockBytes) => new MessageKvIndexBuilder(budget, blockBytes),
+  builder: (budget, blockBytes, spill) => new MessageKvIndexBuilder(budget, blockBytes, undefined, undefined, spill),
 });
