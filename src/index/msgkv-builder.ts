@@ -24,6 +24,7 @@ import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
+import { CoveredPairs } from "./covered-pairs.ts";
 import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX, SpillGroup, type SpillPlan } from "./msgkv-spill.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
@@ -101,6 +102,14 @@ export const kvPairs: RecordPairs = (data, start, end, sink) => {
   }
 };
 
+/** What a key=value builder shares with the other key=value builders of its seal. */
+export interface KvBuilderSeal {
+  /** Their spill choices (msgkv-spill.ts); default: the builder alone. */
+  spill?: SpillGroup;
+  /** Pairs another section holds for each record (the logfmt fields): left out here (covered-pairs.ts). */
+  covered?: RecordPairs;
+}
+
 /**
  * SectionBuilder for "idx.msgkv" (and, with another source, the format field indexes). finish() reports "capped" for a hard cap and "lossy" for
  * budget drops; the section's own status byte says the same ("capped" / "budget").
@@ -131,9 +140,12 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
   /** Key id -> running estimate of its spilled pairs' bytes. */
   private spillCost = new Float64Array(MAX_UNIQUE_KEYS);
-  /** Its number in the seal's spill group, and its spill admission once planned. */
+  /** Its seal's spill group, its number there, and its spill admission once planned. */
+  private readonly spillGroup: SpillGroup;
   private readonly spillMember: number;
   private spillAdmission: { sorted: number[]; admitted: Uint8Array } | undefined;
+  /** The current record's pairs another section of the seal holds (not indexed here). */
+  private readonly covered: CoveredPairs | undefined;
   /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
   private rawBytes = 0;
   private visits = 0;
@@ -148,18 +160,20 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   /**
    * `budget`: bytes of the greedy budget (msgkv-budget.ts); `blockBytes`: dictionary block
    * target (term-writer.ts); `source` the pairs of a record (default: heuristic key=value
-   * extraction) and `name` the section it builds; `spillGroup` the seal's other key=value
-   * builders (msgkv-spill.ts; default: none).
+   * extraction) and `name` the section it builds; `seal` what it shares with the seal's other
+   * key=value builders.
    */
   constructor(
     private readonly budget: number,
     private readonly blockBytes?: number,
     private readonly source: RecordPairs = kvPairs,
     name = MSGKV_SECTION,
-    private readonly spillGroup = new SpillGroup(),
+    seal: KvBuilderSeal = {},
   ) {
     this.name = name;
-    this.spillMember = spillGroup.join(() => this.planSpill());
+    this.spillGroup = seal.spill ?? new SpillGroup();
+    this.spillMember = this.spillGroup.join(() => this.planSpill());
+    this.covered = seal.covered && new CoveredPairs(seal.covered);
   }
 
   add(batch: RecordBatch): void {
@@ -171,6 +185,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       this.pairs.startRecord(pos);
       this.spellings.startRecord(pos);
       const before = this.visits;
+      this.covered?.record(data, rawOffsets[i]!, rawOffsets[i + 1]!);
       this.source(data, rawOffsets[i]!, rawOffsets[i + 1]!, this);
       if (this.visits !== before) this.rawBytes += rawOffsets[i + 1]! - rawOffsets[i]!;
     }
@@ -179,6 +194,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   /** PairSink: records the pair in scratch (key = [0, kl), value = [kl+1, end)); false once capped. */
   pair(kl: number, end: number, asWritten?: Uint8Array, at = 0): boolean {
     if (this.capped) return false;
+    if (this.covered?.has(this.scratch, end)) return true;
     this.visits++;
     if (!this.visit(kl, end, asWritten, at)) {
       this.cap();

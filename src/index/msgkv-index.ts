@@ -13,7 +13,9 @@ import type { SectionBuilder } from "../storage/types.ts";
 import { firstTerms, frequencyStats } from "./index-stats.ts";
 import { keyValuePositions, kvCountFields, spelledFieldValues, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
 import { PAIRS_INDEX } from "./attr-builder.ts";
-import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
+import { kvPairs, MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
+import { formatPairs } from "./format-pairs.ts";
+import { FORMAT_FIELDS } from "./format-fields.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
 import { SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX, type SpillGroup } from "./msgkv-spill.ts";
 import { PAIR_SEPARATOR, type FieldValueSource, type ProbeAnswer, type TermIndex } from "./types.ts";
@@ -138,6 +140,8 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
   };
 }
 
+const logfmtPairs = formatPairs(FORMAT_FIELDS.find((f) => f.name === "logfmt")!);
+
 export const msgkvIndex: IndexType = pairIndexType({
   name: "kv",
   title: "message key=value",
@@ -145,5 +149,6 @@ export const msgkvIndex: IndexType = pairIndexType({
   label: "msg",
   statsTitle: "Message KV stats",
   fieldRank: MSGKV_FIELD_RANK,
-  builder: (budget, blockBytes, spill) => new MessageKvIndexBuilder(budget, blockBytes, undefined, undefined, spill),
+  // The pairs of logfmt lines are in the logfmt index: the message pairs leave them out.
+  builder: (budget, blockBytes, spill) => new MessageKvIndexBuilder(budget, blockBytes, kvPairs, MSGKV_SECTION, { spill, covered: logfmtPairs }),
 });

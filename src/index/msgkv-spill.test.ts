@@ -107,7 +107,7 @@ describe("the key=value sections of one seal", () => {
   /** Spilled keys of the message and JSON sections, built alone or in one SpillGroup. */
   const spilled = async (long: boolean, grouped: boolean) => {
     const group = grouped ? new SpillGroup() : undefined;
-    const builders = [new MessageKvIndexBuilder(DEFAULT_KV_BUDGET, undefined, undefined, undefined, group), json.builder({ kvBudget: DEFAULT_KV_BUDGET, blockBytes: DEFAULT_BLOCK_BYTES }, group && { spill: group })];
+    const builders = [new MessageKvIndexBuilder(DEFAULT_KV_BUDGET, undefined, undefined, undefined, { spill: group }), json.builder({ kvBudget: DEFAULT_KV_BUDGET, blockBytes: DEFAULT_BLOCK_BYTES }, group && { spill: group })];
     const sections = runBuilders(builders, mixed(long), 256);
     const out: string[][] = [];
     for (const name of [MSGKV_SECTION, json.section]) {
