@@ -127,4 +127,14 @@ describe("the key=value sections of one seal", () => {
   test("a key every section spills stays spilled in each", async () => {
     expect(await spilled(false, true)).toEqual([["k"], ["k"]]);
   });
+
+  test("a member whose plan fails (its section will be missing) counts as scanning every key", () => {
+    const group = new SpillGroup();
+    const ok = group.join(() => ({ scansAll: false, scanned: new Set(["a"]) }));
+    const broken = group.join(() => {
+      throw new Error("build failed");
+    });
+    group.ready();
+    expect([group.scansElsewhere(ok, "k"), group.scansElsewhere(broken, "a"), group.scansElsewhere(broken, "k")]).toEqual([true, true, false]);
+  });
 });

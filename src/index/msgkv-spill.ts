@@ -98,9 +98,19 @@ export class SpillGroup {
     return this.planners.length - 1;
   }
 
-  /** Plans every member's spill (once); each member calls this as it starts to finish. */
+  /**
+   * Plans every member's spill (once); each member calls this as it starts to finish. A member
+   * whose plan fails (its build failed: the section will be missing, so every lookup scans)
+   * counts as scanning every key.
+   */
   ready(): void {
-    this.plans ??= this.planners.map((p) => p());
+    this.plans ??= this.planners.map((p) => {
+      try {
+        return p();
+      } catch {
+        return { scansAll: true, scanned: new Set<string>() };
+      }
+    });
   }
 
   /** True when key=value lookups of `key` scan in a member other than `member` (after ready()). */
