@@ -140,10 +140,11 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
   /** Key id -> running estimate of its spilled pairs' bytes. */
   private spillCost = new Float64Array(MAX_UNIQUE_KEYS);
-  /** Its seal's spill group, its number there, and its spill admission once planned. */
+  /** Its seal's spill group and its number there. */
   private readonly spillGroup: SpillGroup;
   private readonly spillMember: number;
-  private spillAdmission: { sorted: number[]; admitted: Uint8Array } | undefined;
+  /** Planned at the group's first finish, used at its own: the candidate pairs (sorted) and the admitted keys. */
+  private spillAdmission: { sorted: Uint32Array; admitted: Uint8Array } | undefined;
   /** The current record's pairs another section of the seal holds (not indexed here). */
   private readonly covered: CoveredPairs | undefined;
   /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
@@ -357,7 +358,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
     const sorted = this.pairs.sortedIds((pid) => candidates[this.pairKey[pid]!] === 1);
     const admitted = admitSpilledKeys(this.pairs, sorted, this.pairKey, this.keys.size, this.spillBudget());
-    this.spillAdmission = { sorted, admitted };
+    this.spillAdmission = { sorted: Uint32Array.from(sorted), admitted };
     const scanned = new Set<string>();
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && admitted[kid] === 0) scanned.add(this.keys.termText(kid));
     return { scansAll: this.droppedFields, scanned };
@@ -375,7 +376,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     if (admitted.indexOf(1) < 0) return []; // no spill indexes: read as "no key spilled"
     return [
       this.keys.build(SPILLED_KEYS_INDEX, keyIds.filter((kid) => admitted[kid] === 1)),
-      this.pairs.build(SPILLED_PAIRS_INDEX, sorted.filter((pid) => admitted[this.pairKey[pid]!] === 1)),
+      this.pairs.build(SPILLED_PAIRS_INDEX, Array.from(sorted).filter((pid) => admitted[this.pairKey[pid]!] === 1)),
     ];
   }
 
