@@ -8,7 +8,7 @@ import type { SectionBuilderFactory } from "../storage/types.ts";
 import { checkBlockBytes, DEFAULT_BLOCK_BYTES } from "./format.ts";
 import type { IndexBuildOptions } from "./index-type.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
-import { SpillGroup } from "./msgkv-spill.ts";
+import { KvSectionGroup } from "./kv-section-group.ts";
 import { INDEX_TYPES } from "./registry.ts";
 
 export type { IndexBuildOptions } from "./index-type.ts";
@@ -27,7 +27,7 @@ export function resolveBuildOptions(options: IndexBuildOptions = {}): Required<I
 export function indexSectionBuilders(options: IndexBuildOptions = {}): SectionBuilderFactory {
   const o = resolveBuildOptions(options);
   return () => {
-    const seal = { spill: new SpillGroup() };
+    const seal = { kv: new KvSectionGroup() };
     return INDEX_TYPES.map((t) => t.builder(o, seal));
   };
 }

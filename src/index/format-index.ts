@@ -31,7 +31,7 @@ export function formatIndexType(format: FormatFields): IndexType {
     section,
     label: format.name,
     statsTitle: `${format.title[0]!.toUpperCase()}${format.title.slice(1)} stats`,
-    builder: (budget, blockBytes, spill) => new MessageKvIndexBuilder(budget, blockBytes, pairs, section, { spill }),
+    builder: (budget, blockBytes, group) => new MessageKvIndexBuilder(budget, blockBytes, pairs, section, { group }),
     quietWhenEmpty: true,
     // Resolution reads the formats in FORMAT_FIELDS order, after attributes (rank 0).
     fieldRank: 1 + FORMAT_FIELDS.indexOf(format),

@@ -7,14 +7,14 @@
  */
 
 import type { MaybePromise, SectionBuilder } from "../storage/types.ts";
-import type { SpillGroup } from "./msgkv-spill.ts";
+import type { KvSectionGroup } from "./kv-section-group.ts";
 import type { TermSection } from "./section-context.ts";
 import type { FieldValueSource, IndexProbe, ProbeAnswer, ProbeKind } from "./types.ts";
 
 /** What the section builders of one seal share. */
 export interface SealBuilders {
-  /** The key=value builders' spill choices (msgkv-spill.ts). */
-  readonly spill: SpillGroup;
+  /** What the key=value builders' lookups scan (kv-section-group.ts). */
+  readonly kv: KvSectionGroup;
 }
 
 export interface IndexBuildOptions {

@@ -5,8 +5,9 @@
  * with status "capped". The per-key value cap is applied per key instead of capping everything:
  * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
  * and is listed in the "overflow" index (value lookups in general then need a scan, so the
- * section's "values" index is written empty; its key=value lookups scan too unless the key fits
- * the spill budget, msgkv-spill.ts). Otherwise the byte budget may drop entries, recorded as status "budget".
+ * section's "values" index is written empty, as is every other key=value section's of the seal:
+ * kv-section-group.ts; its key=value lookups scan too unless the key fits the spill budget,
+ * msgkv-spill.ts). Otherwise the byte budget may drop entries, recorded as status "budget".
  * Values are stored lowercased; so that a group-by can show them as written without reading
  * records, the "spellings" index lists, per key NUL value-as-written that is not already
  * lowercase ASCII, the records whose (first) occurrence of that pair was spelled so, and the
@@ -25,7 +26,8 @@ import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 import { CoveredPairs } from "./covered-pairs.ts";
-import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX, SpillGroup, type SpillPlan } from "./msgkv-spill.ts";
+import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import { KvSectionGroup, type KvSectionPlan } from "./kv-section-group.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -104,8 +106,8 @@ export const kvPairs: RecordPairs = (data, start, end, sink) => {
 
 /** What a key=value builder shares with the other key=value builders of its seal. */
 export interface KvBuilderSeal {
-  /** Their spill choices (msgkv-spill.ts); default: the builder alone. */
-  spill?: SpillGroup;
+  /** What their lookups scan (kv-section-group.ts); default: the builder alone. */
+  group?: KvSectionGroup;
   /** Pairs another section holds for each record (the logfmt fields): left out here (covered-pairs.ts). */
   covered?: RecordPairs;
 }
@@ -140,9 +142,9 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
   /** Key id -> running estimate of its spilled pairs' bytes. */
   private spillCost = new Float64Array(MAX_UNIQUE_KEYS);
-  /** Its seal's spill group and its number there. */
-  private readonly spillGroup: SpillGroup;
-  private readonly spillMember: number;
+  /** Its seal's key=value section group and its number there. */
+  private readonly group: KvSectionGroup;
+  private readonly member: number;
   /** Planned at the group's first finish, used at its own: the candidate pairs (sorted) and the admitted keys. */
   private spillAdmission: { sorted: Uint32Array; admitted: Uint8Array } | undefined;
   /** The current record's pairs another section of the seal holds (not indexed here). */
@@ -172,8 +174,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     seal: KvBuilderSeal = {},
   ) {
     this.name = name;
-    this.spillGroup = seal.spill ?? new SpillGroup();
-    this.spillMember = this.spillGroup.join(() => this.planSpill());
+    this.group = seal.group ?? new KvSectionGroup();
+    this.member = this.group.join(() => this.plan());
     this.covered = seal.covered && new CoveredPairs(seal.covered);
   }
 
@@ -223,7 +225,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   }
 
   finish(): { bytes: Uint8Array; status: SectionStatus } {
-    this.spillGroup.ready();
+    this.group.ready();
     if (this.capped) {
       const empty = new TermTable();
       const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX, SPELLINGS_INDEX, UNSPELLED_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
@@ -237,8 +239,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     ];
     let dropped = this.droppedFields;
     const built = parts.map(([table, name, kind, keep]) => {
-      // With a key overflowed, value lookups scan whatever "values" holds: it is left empty.
-      if (name === VALUES_INDEX && this.overflowCount > 0) return table.build(name, []);
+      // With a key overflowed here or in another key=value section, value lookups scan whatever "values" holds: it is left empty.
+      if (name === VALUES_INDEX && (this.overflowCount > 0 || this.group.scansValuesElsewhere(this.member))) return table.build(name, []);
       const a = admitByBudget(table, kind, this.budget, keep);
       dropped ||= a.dropped;
       return table.build(name, a.ids);
@@ -351,9 +353,9 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     return true;
   }
 
-  /** The overflowed keys the spill budget admits, and what that means for the seal's other sections. */
-  private planSpill(): SpillPlan {
-    if (this.capped) return { scansAll: true, scanned: new Set() };
+  /** The overflowed keys the spill budget admits, and what the section's lookups will scan. */
+  private plan(): KvSectionPlan {
+    if (this.capped) return { scansAll: true, scansValues: true, scanned: new Set() };
     const candidates = new Uint8Array(this.keys.size);
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
     const sorted = this.pairs.sortedIds((pid) => candidates[this.pairKey[pid]!] === 1);
@@ -361,7 +363,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     this.spillAdmission = { sorted: Uint32Array.from(sorted), admitted };
     const scanned = new Set<string>();
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && admitted[kid] === 0) scanned.add(this.keys.termText(kid));
-    return { scansAll: this.droppedFields, scanned };
+    return { scansAll: this.droppedFields, scansValues: this.overflowCount > 0, scanned };
   }
 
   /**
@@ -371,7 +373,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private buildSpill(keyIds: readonly number[]) {
     const { sorted, admitted } = this.spillAdmission!;
     for (let kid = 0; kid < admitted.length; kid++) {
-      if (admitted[kid] === 1 && this.spillGroup.scansElsewhere(this.spillMember, this.keys.termText(kid))) admitted[kid] = 0;
+      if (admitted[kid] === 1 && this.group.scansElsewhere(this.member, this.keys.termText(kid))) admitted[kid] = 0;
     }
     if (admitted.indexOf(1) < 0) return []; // no spill indexes: read as "no key spilled"
     return [

@@ -9,7 +9,8 @@ import { describe, expect, test } from "bun:test";
 import { openBuilt, runBuilders, type TestRecord } from "./index-test-support.ts";
 import { MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder } from "./msgkv-builder.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
-import { SPILL_MAX_VALUE_BYTES, SPILLED_KEYS_INDEX, SpillGroup } from "./msgkv-spill.ts";
+import { SPILL_MAX_VALUE_BYTES, SPILLED_KEYS_INDEX } from "./msgkv-spill.ts";
+import { KvSectionGroup } from "./kv-section-group.ts";
 import { msgkvIndex } from "./msgkv-index.ts";
 import { FORMAT_FIELDS } from "./format-fields.ts";
 import { formatIndexType } from "./format-index.ts";
@@ -104,10 +105,10 @@ describe("the key=value sections of one seal", () => {
       const v = long && i === 3 ? "y".repeat(5000) : `v${(i >> 1) % VALUES}`;
       return { raw: encoder.encode(i % 2 === 0 ? `k=${v} ${"x".repeat(400)}` : JSON.stringify({ k: v, pad: "x".repeat(400) })), attrs: {} };
     });
-  /** Spilled keys of the message and JSON sections, built alone or in one SpillGroup. */
+  /** Spilled keys of the message and JSON sections, built alone or in one KvSectionGroup. */
   const spilled = async (long: boolean, grouped: boolean) => {
-    const group = grouped ? new SpillGroup() : undefined;
-    const builders = [new MessageKvIndexBuilder(DEFAULT_KV_BUDGET, undefined, undefined, undefined, { spill: group }), json.builder({ kvBudget: DEFAULT_KV_BUDGET, blockBytes: DEFAULT_BLOCK_BYTES }, group && { spill: group })];
+    const group = grouped ? new KvSectionGroup() : undefined;
+    const builders = [new MessageKvIndexBuilder(DEFAULT_KV_BUDGET, undefined, undefined, undefined, { group }), json.builder({ kvBudget: DEFAULT_KV_BUDGET, blockBytes: DEFAULT_BLOCK_BYTES }, group && { kv: group })];
     const sections = runBuilders(builders, mixed(long), 256);
     const out: string[][] = [];
     for (const name of [MSGKV_SECTION, json.section]) {
@@ -128,9 +129,19 @@ describe("the key=value sections of one seal", () => {
     expect(await spilled(false, true)).toEqual([["k"], ["k"]]);
   });
 
+  test("a key overflowed in another section empties this one's values (value lookups scan anyway)", async () => {
+    const recs = Array.from({ length: 2 * VALUES }, (_, i) => ({ raw: encoder.encode(i % 2 === 0 ? `event level=l${i % 3}` : JSON.stringify({ k: `v${i}` })), attrs: {} }));
+    const valuesListed = async (grouped: boolean) => {
+      const group = grouped ? new KvSectionGroup() : undefined;
+      const sections = runBuilders([new MessageKvIndexBuilder(DEFAULT_KV_BUDGET, undefined, undefined, undefined, { group }), json.builder({ kvBudget: DEFAULT_KV_BUDGET, blockBytes: DEFAULT_BLOCK_BYTES }, group && { kv: group })], recs, 256);
+      return (await openBuilt(sections, MSGKV_SECTION))!.index("values")!.termCount;
+    };
+    expect([await valuesListed(false), await valuesListed(true)]).toEqual([3, 0]);
+  });
+
   test("a member whose plan fails (its section will be missing) counts as scanning every key", () => {
-    const group = new SpillGroup();
-    const ok = group.join(() => ({ scansAll: false, scanned: new Set(["a"]) }));
+    const group = new KvSectionGroup();
+    const ok = group.join(() => ({ scansAll: false, scansValues: false, scanned: new Set(["a"]) }));
     const broken = group.join(() => {
       throw new Error("build failed");
     });

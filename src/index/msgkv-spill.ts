@@ -11,11 +11,7 @@
  * admitted); the key stays listed in "overflow", so a
  * reader that does not know these indexes (older code) still scans it. A key not admitted, or
  * one with a value too long to index, is answered by scanning as before.
- *
- * A key=value lookup is answered from the indexes only when every section serving it answers
- * (index/open.ts unites them; one "scan" makes the whole lookup scan), so a key spilled in one
- * section but overflowed and not admitted in another still scans: its spilled pairs would be
- * dead bytes. The key=value builders of one seal share a SpillGroup and leave such keys out.
+ * A key that another key=value section of the chunk scans is not spilled (kv-section-group.ts).
  */
 
 import type { TermTable } from "./term-table.ts";
@@ -73,48 +69,4 @@ export function admitSpilledKeys(pairs: TermTable, sorted: readonly number[], pa
     admitted[kid] = 1;
   }
   return admitted;
-}
-
-/** What a section's spill choice means for the seal's other key=value sections. */
-export interface SpillPlan {
-  /** The section answers no key=value lookup (capped, or fields dropped): every lookup scans. */
-  readonly scansAll: boolean;
-  /** Keys whose key=value lookups scan there: overflowed and not admitted to its spill. */
-  readonly scanned: ReadonlySet<string>;
-}
-
-/**
- * The key=value section builders of one seal (index/builders.ts makes one per seal). Each joins
- * with a function planning its own spill; the plans are made together, before any member
- * finishes (and releases its tables), at the first `ready()`.
- */
-export class SpillGroup {
-  private readonly planners: (() => SpillPlan)[] = [];
-  private plans: SpillPlan[] | undefined;
-
-  /** Adds a member; returns its number. */
-  join(plan: () => SpillPlan): number {
-    this.planners.push(plan);
-    return this.planners.length - 1;
-  }
-
-  /**
-   * Plans every member's spill (once); each member calls this as it starts to finish. A member
-   * whose plan fails (its build failed: the section will be missing, so every lookup scans)
-   * counts as scanning every key.
-   */
-  ready(): void {
-    this.plans ??= this.planners.map((p) => {
-      try {
-        return p();
-      } catch {
-        return { scansAll: true, scanned: new Set<string>() };
-      }
-    });
-  }
-
-  /** True when key=value lookups of `key` scan in a member other than `member` (after ready()). */
-  scansElsewhere(member: number, key: string): boolean {
-    return this.plans!.some((p, i) => i !== member && (p.scansAll || p.scanned.has(key)));
-  }
 }
