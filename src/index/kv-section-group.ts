@@ -17,47 +17,57 @@ export interface KvSectionPlan {
   readonly scanned: ReadonlySet<string>;
 }
 
+/** A member: how to plan its section, and how many records it has been fed so far. */
+interface Member {
+  plan(): KvSectionPlan;
+  fed(): number;
+}
+
 /**
- * The key=value section builders of one seal (index/builders.ts makes one per seal). Each joins
- * with a function planning its own section; the plans are made together, before any member
- * finishes (and releases its tables), at the first `ready()`.
+ * The key=value section builders of one seal (index/builders.ts makes one per seal). A member
+ * calls `ready()` as it starts to finish: that plans it and every other member fed as many
+ * records (the whole chunk: a seal that feeds all builders before finishing any sees them all;
+ * one that builds them one at a time, like the split seal's helper, sees those finished before).
+ * A member not planned yet is not known to scan anything, so nothing is left out for it.
  */
 export class KvSectionGroup {
-  private readonly planners: (() => KvSectionPlan)[] = [];
-  private plans: KvSectionPlan[] | undefined;
+  private readonly members: Member[] = [];
+  private readonly plans: (KvSectionPlan | undefined)[] = [];
 
   /** Adds a member; returns its number. */
-  join(plan: () => KvSectionPlan): number {
-    this.planners.push(plan);
-    return this.planners.length - 1;
+  join(plan: () => KvSectionPlan, fed: () => number): number {
+    this.members.push({ plan, fed });
+    this.plans.push(undefined);
+    return this.members.length - 1;
   }
 
   /**
-   * Plans every member (once); each member calls this as it starts to finish. A member whose
-   * plan fails (its build failed: the section will be missing, so every lookup scans) counts as
-   * scanning everything.
+   * Plans `member` and every unplanned member fed as many records. A member whose plan fails
+   * (its build failed: the section will be missing, so every lookup scans) scans everything.
    */
-  ready(): void {
-    this.plans ??= this.planners.map((p) => {
+  ready(member: number): void {
+    const records = this.members[member]!.fed();
+    this.members.forEach((m, i) => {
+      if (this.plans[i] !== undefined || (i !== member && m.fed() !== records)) return;
       try {
-        return p();
+        this.plans[i] = m.plan();
       } catch {
-        return { scansAll: true, scansValues: true, scanned: new Set<string>() };
+        this.plans[i] = { scansAll: true, scansValues: true, scanned: new Set<string>() };
       }
     });
   }
 
-  /** True when key=value lookups of `key` scan in a member other than `member` (after ready()). */
+  /** True when key=value lookups of `key` scan in a planned member other than `member`. */
   scansElsewhere(member: number, key: string): boolean {
     return this.others(member).some((p) => p.scansAll || p.scanned.has(key));
   }
 
-  /** True when value lookups scan in a member other than `member` (after ready()). */
+  /** True when value lookups scan in a planned member other than `member`. */
   scansValuesElsewhere(member: number): boolean {
     return this.others(member).some((p) => p.scansAll || p.scansValues);
   }
 
   private others(member: number): KvSectionPlan[] {
-    return this.plans!.filter((_, i) => i !== member);
+    return this.plans.filter((p, i): p is KvSectionPlan => p !== undefined && i !== member);
   }
 }

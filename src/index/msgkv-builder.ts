@@ -149,6 +149,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spillAdmission: { sorted: Uint32Array; admitted: Uint8Array } | undefined;
   /** The current record's pairs another section of the seal holds (not indexed here). */
   private readonly covered: CoveredPairs | undefined;
+  /** Records added so far. */
+  private fed = 0;
   /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
   private rawBytes = 0;
   private visits = 0;
@@ -175,11 +177,15 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   ) {
     this.name = name;
     this.group = seal.group ?? new KvSectionGroup();
-    this.member = this.group.join(() => this.plan());
+    this.member = this.group.join(
+      () => this.plan(),
+      () => this.fed,
+    );
     this.covered = seal.covered && new CoveredPairs(seal.covered);
   }
 
   add(batch: RecordBatch): void {
+    this.fed += batch.count;
     const { data, rawOffsets } = batch;
     for (let i = 0; i < batch.count && !this.capped; i++) {
       const pos = batch.first + i;
@@ -225,7 +231,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   }
 
   finish(): { bytes: Uint8Array; status: SectionStatus } {
-    this.group.ready();
+    this.group.ready(this.member);
     if (this.capped) {
       const empty = new TermTable();
       const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX, SPELLINGS_INDEX, UNSPELLED_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });

@@ -105,11 +105,18 @@ describe("the key=value sections of one seal", () => {
       const v = long && i === 3 ? "y".repeat(5000) : `v${(i >> 1) % VALUES}`;
       return { raw: encoder.encode(i % 2 === 0 ? `k=${v} ${"x".repeat(400)}` : JSON.stringify({ k: v, pad: "x".repeat(400) })), attrs: {} };
     });
-  /** Spilled keys of the message and JSON sections, built alone or in one KvSectionGroup. */
-  const spilled = async (long: boolean, grouped: boolean) => {
+  /**
+   * Spilled keys of the message and JSON sections, built alone or in one KvSectionGroup; fed
+   * together, or one at a time (as the split seal's helper builds), message or JSON first.
+   */
+  const spilled = async (long: boolean, grouped: boolean, order: "together" | "message first" | "json first" = "together") => {
     const group = grouped ? new KvSectionGroup() : undefined;
     const builders = [new MessageKvIndexBuilder(DEFAULT_KV_BUDGET, undefined, undefined, undefined, { group }), json.builder({ kvBudget: DEFAULT_KV_BUDGET, blockBytes: DEFAULT_BLOCK_BYTES }, group && { kv: group })];
-    const sections = runBuilders(builders, mixed(long), 256);
+    const recs = mixed(long);
+    const sections =
+      order === "together"
+        ? runBuilders(builders, recs, 256)
+        : new Map((order === "message first" ? builders : builders.reverse()).flatMap((b) => [...runBuilders([b], recs, 256)]));
     const out: string[][] = [];
     for (const name of [MSGKV_SECTION, json.section]) {
       const keys: string[] = [];
@@ -123,6 +130,12 @@ describe("the key=value sections of one seal", () => {
   test("a key another section scans (overflowed, not spilled there) is not spilled: its lookups scan anyway", async () => {
     expect(await spilled(true, false)).toEqual([["k"], []]);
     expect(await spilled(true, true)).toEqual([[], []]);
+  });
+
+  test("built one at a time, a section sees the sections finished before it", async () => {
+    expect(await spilled(true, true, "message first")).toEqual([["k"], []]);
+    expect(await spilled(true, true, "json first")).toEqual([[], []]);
+    expect(await spilled(false, true, "json first")).toEqual([["k"], ["k"]]);
   });
 
   test("a key every section spills stays spilled in each", async () => {
@@ -141,11 +154,17 @@ describe("the key=value sections of one seal", () => {
 
   test("a member whose plan fails (its section will be missing) counts as scanning every key", () => {
     const group = new KvSectionGroup();
-    const ok = group.join(() => ({ scansAll: false, scansValues: false, scanned: new Set(["a"]) }));
-    const broken = group.join(() => {
-      throw new Error("build failed");
-    });
-    group.ready();
+    const ok = group.join(
+      () => ({ scansAll: false, scansValues: false, scanned: new Set(["a"]) }),
+      () => 10,
+    );
+    const broken = group.join(
+      () => {
+        throw new Error("build failed");
+      },
+      () => 10,
+    );
+    group.ready(ok);
     expect([group.scansElsewhere(ok, "k"), group.scansElsewhere(broken, "a"), group.scansElsewhere(broken, "k")]).toEqual([true, true, false]);
   });
 });
