@@ -8,6 +8,7 @@ import type { SectionBuilderFactory } from "../storage/types.ts";
 import { checkBlockBytes, DEFAULT_BLOCK_BYTES } from "./format.ts";
 import type { IndexBuildOptions } from "./index-type.ts";
 import { DEFAULT_KV_BUDGET } from "./msgkv-budget.ts";
+import { KvSectionGroup } from "./kv-section-group.ts";
 import { INDEX_TYPES } from "./registry.ts";
 
 export type { IndexBuildOptions } from "./index-type.ts";
@@ -22,8 +23,11 @@ export function resolveBuildOptions(options: IndexBuildOptions = {}): Required<I
   return o;
 }
 
-/** Fresh builders of every registered index type for every seal. */
+/** Fresh builders of every registered index type for every seal (sharing one SealBuilders). */
 export function indexSectionBuilders(options: IndexBuildOptions = {}): SectionBuilderFactory {
   const o = resolveBuildOptions(options);
-  return () => INDEX_TYPES.map((t) => t.builder(o));
+  return () => {
+    const seal = { kv: new KvSectionGroup() };
+    return INDEX_TYPES.map((t) => t.builder(o, seal));
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * Test-only helpers for the index builders: a naive oracle (tokenize / extractKv / attrs per
- * record -> Map term -> positions), a runner that feeds records to builders in batches, a fake
+ * Test-only helpers for the index builders: a naive oracle (tokenize / extractKv less the pairs
+ * the logfmt index holds / attrs per record -> Map term -> positions), a runner that feeds records to builders in batches, a fake
  * ChunkView exposing the built sections, openers for built sections, and a comparison of an
  * index with an oracle map.
  * Not imported by production code.
@@ -12,6 +12,7 @@ import { LogError } from "../core/errors.ts";
 import type { ChunkMeta, ChunkView, RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { ATTR_SECTION, KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { extractKv } from "./kv-extract.ts";
+import { walkLogfmtFields } from "./logfmt-fields.ts";
 import { MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { TOKEN_INDEX, TOKEN_SECTION } from "./token-builder.ts";
 import type { IndexCacheScope } from "./open.ts";
@@ -44,6 +45,13 @@ function put(m: TermMap, term: string, pos: number): void {
   else if (list[list.length - 1] !== pos) list.push(pos);
 }
 
+/** The logfmt fields of `raw` as lowercased key NUL value (what the message pairs leave out). */
+function logfmtPairs(raw: Uint8Array): Set<string> {
+  const out = new Set<string>();
+  walkLogfmtFields(raw, 0, raw.length, (k, v) => void out.add(asciiLower(k) + PAIR_SEPARATOR + asciiLower(v)));
+  return out;
+}
+
 /** The naive answer for records at positions first, first+1, ... */
 export function oracle(records: readonly TestRecord[], first = 0): Oracle {
   const o: Oracle = { tokens: new Map(), attrKeys: new Map(), attrValues: new Map(), attrPairs: new Map(), kvKeys: new Map(), kvValues: new Map(), kvPairs: new Map() };
@@ -56,8 +64,10 @@ export function oracle(records: readonly TestRecord[], first = 0): Oracle {
       put(o.attrValues, v, pos);
       put(o.attrPairs, k + PAIR_SEPARATOR + v, pos);
     }
+    const inLogfmt = logfmtPairs(r.raw);
     for (const [k, v0] of extractKv(r.raw)) {
       const v = asciiLower(v0);
+      if (inLogfmt.has(k + PAIR_SEPARATOR + v)) continue; // the logfmt index holds it
       put(o.kvKeys, k, pos);
       put(o.kvValues, v, pos);
       put(o.kvPairs, k + PAIR_SEPARATOR + v, pos);

@@ -7,8 +7,15 @@
  */
 
 import type { MaybePromise, SectionBuilder } from "../storage/types.ts";
+import type { KvSectionGroup } from "./kv-section-group.ts";
 import type { TermSection } from "./section-context.ts";
 import type { FieldValueSource, IndexProbe, ProbeAnswer, ProbeKind } from "./types.ts";
+
+/** What the section builders of one seal share. */
+export interface SealBuilders {
+  /** What the key=value builders' lookups scan (kv-section-group.ts). */
+  readonly kv: KvSectionGroup;
+}
 
 export interface IndexBuildOptions {
   /** Message-KV budget in bytes (greedy, most frequent terms first); default 10 MiB; must be a positive integer. */
@@ -57,8 +64,11 @@ export interface IndexType {
    * planner to use the indexes for that kind (their answers are united).
    */
   readonly answers: readonly ProbeKind[];
-  /** A fresh builder for one seal (options already validated by builders.ts). */
-  builder(options: Required<IndexBuildOptions>): SectionBuilder;
+  /**
+   * A fresh builder for one seal (options already validated by builders.ts); `seal` is shared by
+   * the builders of that seal (absent: a builder alone).
+   */
+  builder(options: Required<IndexBuildOptions>, seal?: SealBuilders): SectionBuilder;
   /** Its answer to `probe` (of a kind in `answers`) from this chunk's opened section. */
   probe(section: TermSection, probe: IndexProbe): MaybePromise<ProbeAnswer>;
   /**

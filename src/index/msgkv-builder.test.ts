@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { indexSectionBuilders } from "./builders.ts";
-import { expectedAll, lookupAll, openBuilt, openBuiltKv, oracle, runBuilders, termPositions, type TermMap, type TestRecord } from "./index-test-support.ts";
+import { expectedAll, lookupAll, openBuilt, openBuiltKv, oracle, runBuilders, sectionReader, termPositions, testScope, type TermMap, type TestRecord } from "./index-test-support.ts";
+import { openChunkIndexes } from "./open.ts";
 import { MAX_TOTAL_ENTRIES, MAX_UNIQUE_KEYS, MAX_VALUES_PER_KEY, MSGKV_SECTION, MessageKvIndexBuilder, OVERFLOW_INDEX } from "./msgkv-builder.ts";
 import { msgkvIndex } from "./msgkv-index.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
@@ -45,8 +46,9 @@ describe("message KV hard caps", () => {
     ["exactly MaxUniqueKeys keys", range(MAX_UNIQUE_KEYS, (i) => `key${i}=v`), { status: "complete", sectionStatus: "complete" as const, counts: [MAX_UNIQUE_KEYS, 1, MAX_UNIQUE_KEYS] }],
     ["one key more", range(MAX_UNIQUE_KEYS + 1, (i) => `key${i}=v`), capped],
     ["exactly MaxValuesPerKey values", values(MAX_VALUES_PER_KEY), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
-    // Past the per-key cap only that key's pairs go (listed as overflowed), not the whole index.
-    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, 0] }],
+    // Past the per-key cap only that key's pairs go (listed as overflowed), not the whole index;
+    // value lookups then scan, so no value is listed.
+    ["one value more", values(MAX_VALUES_PER_KEY + 1), { status: "complete", sectionStatus: "complete" as const, counts: [1, 0, 0] }],
     ["case variants are the same value", [...values(MAX_VALUES_PER_KEY), ...range(MAX_VALUES_PER_KEY, (i) => `K=V${i}`)], { status: "complete", sectionStatus: "complete" as const, counts: [1, MAX_VALUES_PER_KEY, MAX_VALUES_PER_KEY] }],
     ["exactly MaxTotalEntries pairs", grid(100, MAX_TOTAL_ENTRIES / 100), { status: "complete", sectionStatus: "complete" as const, counts: [100, 1000, MAX_TOTAL_ENTRIES] }],
     ["then a known pair visited again", [...grid(100, MAX_TOTAL_ENTRIES / 100), "key0=v0"], capped],
@@ -66,7 +68,8 @@ describe("message KV hard caps", () => {
       levelWarn: await termPositions(m.pairs, "level\u0000warn"),
       kv1: await termPositions(m.pairs, "k\u0000v1"),
       k: (await termPositions(m.keys, "k"))!.length,
-    }).toEqual({ overflowed: ["k"], level: undefined, levelWarn: [MAX_VALUES_PER_KEY + 5], kv1: undefined, k: MAX_VALUES_PER_KEY + 5 });
+      valuesListed: m.values.termCount,
+    }).toEqual({ overflowed: ["k"], level: undefined, levelWarn: [MAX_VALUES_PER_KEY + 5], kv1: undefined, k: MAX_VALUES_PER_KEY + 5, valuesListed: 0 });
   });
 
   test("a repeat inside the record that reached MaxTotalEntries is not a new visit", async () => {
@@ -98,7 +101,8 @@ function greedy(m: TermMap, pair: boolean, budget: number): TermMap {
 
 describe("message KV budget", () => {
   const pairArb = fc.tuple(fc.constantFrom("a", "bb", "Level", "x.y", "status"), fc.constantFrom("1", "OK", "ok", "info", "Warn", "longer-value-here")).map(([k, v]) => `${k}=${v}`);
-  const recordArb = fc.array(pairArb, { maxLength: 6 }).map((ps) => ({ raw: encoder.encode(ps.join(" ")), attrs: {} }));
+  // A line of pairs only is logfmt (its pairs are in the logfmt index): some records lead with a word.
+  const recordArb = fc.tuple(fc.boolean(), fc.array(pairArb, { maxLength: 6 })).map(([word, ps]) => ({ raw: encoder.encode((word ? ["event", ...ps] : ps).join(" ")), attrs: {} }));
 
   test("admitted entries are the greedy prefix; drops make the index lossy", async () => {
     await fc.assert(
@@ -123,8 +127,9 @@ describe("message KV budget", () => {
   });
 
   test("default budget keeps a small chunk whole", async () => {
-    const records = pairRecords(values(50), 5);
+    const records = pairRecords(values(50), 5).map((r) => ({ ...r, raw: encoder.encode(`event ${new TextDecoder().decode(r.raw)}`) }));
     const m = await kvOf(runBuilders(indexSectionBuilders()(), records, 4));
+    expect(oracle(records).kvPairs.size).toBe(50);
     expect([m.status, await lookupAll(m.pairs, oracle(records).kvPairs)]).toEqual(["complete", expectedAll(oracle(records).kvPairs)]);
   });
 });
@@ -164,5 +169,30 @@ describe("message KV spellings", () => {
     const section = (await openBuilt(new Map([[MSGKV_SECTION, { bytes: encodeTermSection("complete", built) }]]), MSGKV_SECTION))!;
     expect(await msgkvIndex.fields!.values(section, "level")).toBeUndefined();
     expect(await msgkvIndex.fields!.values(section, "other")).toEqual({ values: [], spellings: [] });
+  });
+});
+
+describe("message pairs the logfmt index holds", () => {
+  const lines = ["level=info user=Bob", "event level=warn user=bob", 'level=info msg="a=b c"'];
+  const records = lines.map((raw) => ({ raw: encoder.encode(raw), attrs: {} }));
+
+  test("are left out of the message index; a chunk's lookups still find every record", async () => {
+    const sections = runBuilders(indexSectionBuilders()(), records, 2);
+    const m = await kvOf(sections);
+    const pairs: string[] = [];
+    for await (const e of m.pairs.prefix("")) pairs.push(`${e.term.replace(PAIR_SEPARATOR, "=")} ${[...(await e.positions())]}`);
+    const chunk = openChunkIndexes(sectionReader(sections), "complete", testScope());
+    const probe = async (key: string, value: string) => {
+      const a = await chunk.probe({ kind: "kv", key, value });
+      return a.kind === "positions" ? [...a.positions] : a.reason;
+    };
+    // Only the line that is not logfmt keeps its pairs here.
+    expect(pairs).toEqual(["level=warn 1", "user=bob 1"]);
+    expect([await probe("level", "info"), await probe("user", "bob"), await probe("level", "warn")]).toEqual([[0, 2], [0, 1], [1]]);
+  });
+
+  test("a builder without a covering source keeps them all", async () => {
+    const m = await kvOf(runBuilders([new MessageKvIndexBuilder(DEFAULT_KV_BUDGET)], records, 2));
+    expect(await termPositions(m.pairs, `level${PAIR_SEPARATOR}info`)).toEqual([0, 2]);
   });
 });

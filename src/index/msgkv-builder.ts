@@ -4,8 +4,10 @@
  * per record. The key and total-pair caps stop collection and write every index empty
  * with status "capped". The per-key value cap is applied per key instead of capping everything:
  * a key past MAX_VALUES_PER_KEY distinct values keeps its exact key postings, loses its pairs,
- * and is listed in the "overflow" index (value lookups in general then need a scan; its
- * key=value lookups too unless the key fits the spill budget, msgkv-spill.ts). Otherwise the byte budget may drop entries, recorded as status "budget".
+ * and is listed in the "overflow" index (value lookups in general then need a scan, so the
+ * section's "values" index is written empty, as is every other key=value section's of the seal:
+ * kv-section-group.ts; its key=value lookups scan too unless the key fits the spill budget,
+ * msgkv-spill.ts). Otherwise the byte budget may drop entries, recorded as status "budget".
  * Values are stored lowercased; so that a group-by can show them as written without reading
  * records, the "spellings" index lists, per key NUL value-as-written that is not already
  * lowercase ASCII, the records whose (first) occurrence of that pair was spelled so, and the
@@ -23,7 +25,9 @@ import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
+import { CoveredPairs } from "./covered-pairs.ts";
 import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import { KvSectionGroup, type KvSectionPlan } from "./kv-section-group.ts";
 
 /** Named index listing keys whose values overflowed MAX_VALUES_PER_KEY (terms only). */
 export const OVERFLOW_INDEX = "overflow";
@@ -100,6 +104,14 @@ export const kvPairs: RecordPairs = (data, start, end, sink) => {
   }
 };
 
+/** What a key=value builder shares with the other key=value builders of its seal. */
+export interface KvBuilderSeal {
+  /** What their lookups scan (kv-section-group.ts); default: the builder alone. */
+  group?: KvSectionGroup;
+  /** Pairs another section holds for each record (the logfmt fields): left out here (covered-pairs.ts). */
+  covered?: RecordPairs;
+}
+
 /**
  * SectionBuilder for "idx.msgkv" (and, with another source, the format field indexes). finish() reports "capped" for a hard cap and "lossy" for
  * budget drops; the section's own status byte says the same ("capped" / "budget").
@@ -130,6 +142,15 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spillLost = new Uint8Array(MAX_UNIQUE_KEYS);
   /** Key id -> running estimate of its spilled pairs' bytes. */
   private spillCost = new Float64Array(MAX_UNIQUE_KEYS);
+  /** Its seal's key=value section group and its number there. */
+  private readonly group: KvSectionGroup;
+  private readonly member: number;
+  /** Planned at the group's first finish, used at its own: the candidate pairs (sorted) and the admitted keys. */
+  private spillAdmission: { sorted: Uint32Array; admitted: Uint8Array } | undefined;
+  /** The current record's pairs another section of the seal holds (not indexed here). */
+  private readonly covered: CoveredPairs | undefined;
+  /** Records added so far. */
+  private fed = 0;
   /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
   private rawBytes = 0;
   private visits = 0;
@@ -144,18 +165,27 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   /**
    * `budget`: bytes of the greedy budget (msgkv-budget.ts); `blockBytes`: dictionary block
    * target (term-writer.ts); `source` the pairs of a record (default: heuristic key=value
-   * extraction) and `name` the section it builds.
+   * extraction) and `name` the section it builds; `seal` what it shares with the seal's other
+   * key=value builders.
    */
   constructor(
     private readonly budget: number,
     private readonly blockBytes?: number,
     private readonly source: RecordPairs = kvPairs,
     name = MSGKV_SECTION,
+    seal: KvBuilderSeal = {},
   ) {
     this.name = name;
+    this.group = seal.group ?? new KvSectionGroup();
+    this.member = this.group.join(
+      () => this.plan(),
+      () => this.fed,
+    );
+    this.covered = seal.covered && new CoveredPairs(seal.covered);
   }
 
   add(batch: RecordBatch): void {
+    this.fed += batch.count;
     const { data, rawOffsets } = batch;
     for (let i = 0; i < batch.count && !this.capped; i++) {
       const pos = batch.first + i;
@@ -164,6 +194,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       this.pairs.startRecord(pos);
       this.spellings.startRecord(pos);
       const before = this.visits;
+      this.covered?.record(data, rawOffsets[i]!, rawOffsets[i + 1]!);
       this.source(data, rawOffsets[i]!, rawOffsets[i + 1]!, this);
       if (this.visits !== before) this.rawBytes += rawOffsets[i + 1]! - rawOffsets[i]!;
     }
@@ -172,6 +203,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   /** PairSink: records the pair in scratch (key = [0, kl), value = [kl+1, end)); false once capped. */
   pair(kl: number, end: number, asWritten?: Uint8Array, at = 0): boolean {
     if (this.capped) return false;
+    if (this.covered?.has(this.scratch, end)) return true;
     this.visits++;
     if (!this.visit(kl, end, asWritten, at)) {
       this.cap();
@@ -199,6 +231,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   }
 
   finish(): { bytes: Uint8Array; status: SectionStatus } {
+    this.group.ready(this.member);
     if (this.capped) {
       const empty = new TermTable();
       const bytes = encodeTermSection("capped", [KEYS_INDEX, VALUES_INDEX, PAIRS_INDEX, OVERFLOW_INDEX, SPELLINGS_INDEX, UNSPELLED_INDEX].map((n) => empty.build(n, [])), { blockBytes: this.blockBytes });
@@ -212,6 +245,8 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     ];
     let dropped = this.droppedFields;
     const built = parts.map(([table, name, kind, keep]) => {
+      // With a key overflowed here or in another key=value section, value lookups scan whatever "values" holds: it is left empty.
+      if (name === VALUES_INDEX && (this.overflowCount > 0 || this.group.scansValuesElsewhere(this.member))) return table.build(name, []);
       const a = admitByBudget(table, kind, this.budget, keep);
       dropped ||= a.dropped;
       return table.build(name, a.ids);
@@ -223,7 +258,7 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     const spelled = (kid: number) => this.overflowed[kid] === 0 && this.unspelled[kid] === 0;
     built.push(this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => spelled(this.spellingKey[sid]!))));
     built.push(this.keys.build(UNSPELLED_INDEX, keyIds.filter((kid) => this.unspelled[kid] === 1)));
-    built.push(...this.buildSpill(keyIds));
+    if (!dropped) built.push(...this.buildSpill(keyIds)); // a lossy section's lookups all scan
     for (const t of [this.keys, this.values, this.pairs, this.spellings]) t.release();
     const status: TermSectionStatus = dropped ? "budget" : "complete";
     return { bytes: encodeTermSection(status, built, { blockBytes: this.blockBytes }), status: dropped ? "lossy" : "complete" };
@@ -324,16 +359,32 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     return true;
   }
 
-  /** The spilled_keys and spilled_pairs indexes of the overflowed keys the spill budget admits (none when it admits none). */
-  private buildSpill(keyIds: readonly number[]) {
+  /** The overflowed keys the spill budget admits, and what the section's lookups will scan. */
+  private plan(): KvSectionPlan {
+    if (this.capped) return { scansAll: true, scansValues: true, scanned: new Set() };
     const candidates = new Uint8Array(this.keys.size);
     for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && this.spillLost[kid] === 0) candidates[kid] = 1;
     const sorted = this.pairs.sortedIds((pid) => candidates[this.pairKey[pid]!] === 1);
     const admitted = admitSpilledKeys(this.pairs, sorted, this.pairKey, this.keys.size, this.spillBudget());
+    this.spillAdmission = { sorted: Uint32Array.from(sorted), admitted };
+    const scanned = new Set<string>();
+    for (let kid = 0; kid < this.keys.size; kid++) if (this.overflowed[kid] === 1 && admitted[kid] === 0) scanned.add(this.keys.termText(kid));
+    return { scansAll: this.droppedFields, scansValues: this.overflowCount > 0, scanned };
+  }
+
+  /**
+   * The spilled_keys and spilled_pairs indexes of the overflowed keys the spill budget admits,
+   * less those whose lookups scan in another section anyway (none when no key is left).
+   */
+  private buildSpill(keyIds: readonly number[]) {
+    const { sorted, admitted } = this.spillAdmission!;
+    for (let kid = 0; kid < admitted.length; kid++) {
+      if (admitted[kid] === 1 && this.group.scansElsewhere(this.member, this.keys.termText(kid))) admitted[kid] = 0;
+    }
     if (admitted.indexOf(1) < 0) return []; // no spill indexes: read as "no key spilled"
     return [
       this.keys.build(SPILLED_KEYS_INDEX, keyIds.filter((kid) => admitted[kid] === 1)),
-      this.pairs.build(SPILLED_PAIRS_INDEX, sorted.filter((pid) => admitted[this.pairKey[pid]!] === 1)),
+      this.pairs.build(SPILLED_PAIRS_INDEX, Array.from(sorted).filter((pid) => admitted[this.pairKey[pid]!] === 1)),
     ];
   }
 

@@ -13,9 +13,12 @@ import type { SectionBuilder } from "../storage/types.ts";
 import { firstTerms, frequencyStats } from "./index-stats.ts";
 import { keyValuePositions, kvCountFields, spelledFieldValues, kvCounts, kvProbeTerm, kvSummary } from "./kv-terms.ts";
 import { PAIRS_INDEX } from "./attr-builder.ts";
-import { MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
+import { kvPairs, MessageKvIndexBuilder, MSGKV_SECTION, OVERFLOW_INDEX } from "./msgkv-builder.ts";
+import { formatPairs } from "./format-pairs.ts";
+import { FORMAT_FIELDS } from "./format-fields.ts";
 import { requireIndex, type TermSection } from "./section-context.ts";
 import { SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
+import type { KvSectionGroup } from "./kv-section-group.ts";
 import { PAIR_SEPARATOR, type FieldValueSource, type ProbeAnswer, type TermIndex } from "./types.ts";
 
 const EMPTY = new Uint32Array(0);
@@ -45,7 +48,7 @@ export interface PairIndexSpec {
   label: string;
   /** Heading of its statistics ("Message KV stats"). */
   statsTitle: string;
-  builder: (budget: number, blockBytes: number) => SectionBuilder;
+  builder: (budget: number, blockBytes: number, group?: KvSectionGroup) => SectionBuilder;
   /** Leave its explain note out when it found nothing (formats most chunks do not hold). */
   quietWhenEmpty?: boolean;
   /** Its place in field resolution order (index-type.ts `fields`). */
@@ -85,7 +88,7 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
     title: spec.title,
     section: spec.section,
     answers: ["kv", "key_exists", "value_exists", "key_values"],
-    builder: (o) => spec.builder(o.kvBudget, o.blockBytes),
+    builder: (o, seal) => spec.builder(o.kvBudget, o.blockBytes, seal?.kv),
     fields: { rank: spec.fieldRank, values: pairFieldValues },
     async probe(section, probe) {
       if (probe.kind === "key_values") return keyValues(section, probe.key, probe.accept, probe.within);
@@ -138,6 +141,8 @@ export function pairIndexType(spec: PairIndexSpec): IndexType {
   };
 }
 
+const logfmtPairs = formatPairs(FORMAT_FIELDS.find((f) => f.name === "logfmt")!);
+
 export const msgkvIndex: IndexType = pairIndexType({
   name: "kv",
   title: "message key=value",
@@ -145,5 +150,6 @@ export const msgkvIndex: IndexType = pairIndexType({
   label: "msg",
   statsTitle: "Message KV stats",
   fieldRank: MSGKV_FIELD_RANK,
-  builder: (budget, blockBytes) => new MessageKvIndexBuilder(budget, blockBytes),
+  // The pairs of logfmt lines are in the logfmt index: the message pairs leave them out.
+  builder: (budget, blockBytes, group) => new MessageKvIndexBuilder(budget, blockBytes, kvPairs, MSGKV_SECTION, { group, covered: logfmtPairs }),
 });

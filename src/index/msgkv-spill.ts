@@ -11,6 +11,7 @@
  * admitted); the key stays listed in "overflow", so a
  * reader that does not know these indexes (older code) still scans it. A key not admitted, or
  * one with a value too long to index, is answered by scanning as before.
+ * A key that another key=value section of the chunk scans is not spilled (kv-section-group.ts).
  */
 
 import type { TermTable } from "./term-table.ts";

@@ -53,6 +53,8 @@ function resize<T extends Uint32Array | Int32Array>(a: T, cap: number): T {
 }
 
 /** Distinct terms of one index under construction, with their per-record occurrences. */
+const textDecoder = new TextDecoder();
+
 export class TermTable {
   /** Number of distinct terms; ids are 0..size-1 in order of first appearance. */
   size = 0;
@@ -185,6 +187,11 @@ export class TermTable {
   /** Byte length of term `id`. */
   termLength(id: number): number {
     return this.starts[id + 1]! - this.starts[id]!;
+  }
+
+  /** Term `id` as text (UTF-8). */
+  termText(id: number): string {
+    return textDecoder.decode(this.arena.subarray(this.starts[id]!, this.starts[id + 1]!));
   }
 
   /** Length of the prefix terms `a` and `b` share (what front coding saves). */
