@@ -82,6 +82,12 @@ export function keepStore(dataDir: string, lines: number): string {
   mkdirSync(STORES, { recursive: true });
   pruneStores(lines);
   const dest = cachedDataDir(lines);
+  if (existsSync(join(dest, DONE))) {
+    // Another run with the same code kept its import first: keep that one, drop ours.
+    rmSync(dataDir, { recursive: true, force: true });
+    return dest;
+  }
+  rmSync(dest, { recursive: true, force: true }); // a half-kept store of an interrupted run
   renameSync(dataDir, dest);
   writeFileSync(join(dest, DONE), String(lines));
   return dest;
