@@ -31,6 +31,12 @@ import type { ByteCache } from "../byte-cache.ts";
 
 /** Chunks that may be sealing at once before appends wait (bounds memory and disk backlog). */
 export const MAX_PENDING_SEALS = 2;
+/**
+ * Default longest wait of an append for a seal slot before it is refused: a normal 64 MiB seal
+ * takes seconds, so this only fires when a seal is stuck (a hung seal worker must not freeze
+ * ingest silently; the refused appends are counted and the error names the sealing chunks).
+ */
+export const DEFAULT_SEAL_SLOT_WAIT_MS = 60_000;
 
 /** Resolved options of one FileStore (built by openFileStore). */
 export interface FileStoreConfig extends ResolvedStoreOptions {
@@ -39,6 +45,8 @@ export interface FileStoreConfig extends ResolvedStoreOptions {
   segment: SegmentWriteOptions;
   sealer: Sealer;
   ownsSealer: boolean;
+  /** Longest an append waits for a seal slot before it is refused (ms). */
+  sealSlotWaitMs: number;
   catalogRefreshMs: number;
   /** Decoded blocks, shared with the rest of the process. */
   cache: ByteCache;
@@ -56,7 +64,10 @@ export class FileStore implements ChunkStore {
   readonly name: string;
   private readonly events: StoreEvents;
   private readonly enc = new AttrsEncoder();
-  private readonly sealing = new Set<Promise<Error | undefined>>();
+  /** Seals in progress and when each started (performance.now()). */
+  private readonly sealing = new Map<Promise<Error | undefined>, { chunk: ChunkId; since: number }>();
+  /** A refused append was logged since the last seal slot freed (one line per stall). */
+  private stallLogged = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastCatalogPut = 0;
   private readonly segments = new SegmentCache();
@@ -76,7 +87,7 @@ export class FileStore implements ChunkStore {
     this.name = o.name;
     this.events = new StoreEvents(o.logger);
     if (active) this.hook(active);
-    for (const c of reseal) this.track(this.sealChunk(c));
+    for (const c of reseal) this.track(this.sealChunk(c), c.id);
     this.startSyncTimer();
   }
 
@@ -107,7 +118,7 @@ export class FileStore implements ChunkStore {
     this.checkOpen();
     checkBatch(this.name, batch);
     // Ingest may not outrun sealing for long: past MAX_PENDING_SEALS, appends wait for one.
-    while (this.sealing.size >= MAX_PENDING_SEALS) await Promise.race(this.sealing);
+    if (this.sealing.size >= MAX_PENDING_SEALS) await this.waitForSealSlot();
     const now = this.o.clock();
     const policy = this.o.rotation;
     let c = this.active;
@@ -209,7 +220,7 @@ export class FileStore implements ChunkStore {
   }
 
   async idle(): Promise<void> {
-    while (this.sealing.size > 0) await Promise.all(this.sealing);
+    while (this.sealing.size > 0) await Promise.all(this.sealing.keys());
   }
 
   async close(): Promise<void> {
@@ -272,13 +283,37 @@ export class FileStore implements ChunkStore {
     this.active = undefined;
     c.state = "sealing";
     this.catalog.put(activeMeta(c, this.name));
-    return this.track(this.sealChunk(c));
+    return this.track(this.sealChunk(c), c.id);
   }
 
-  private track(p: Promise<Error | undefined>): Promise<Error | undefined> {
-    this.sealing.add(p);
-    void p.then(() => this.sealing.delete(p));
+  private track(p: Promise<Error | undefined>, chunk: ChunkId): Promise<Error | undefined> {
+    this.sealing.set(p, { chunk, since: performance.now() });
+    void p.then(() => {
+      this.sealing.delete(p);
+      this.stallLogged = false;
+    });
     return p;
+  }
+
+  /**
+   * Waits until fewer than MAX_PENDING_SEALS seals run, at most `sealSlotWaitMs`; past that the
+   * append is refused ("unavailable", retryable) with the chunks that are sealing and for how
+   * long, told to the observer (a metric) and logged once per stall.
+   */
+  private async waitForSealSlot(): Promise<void> {
+    const deadline = performance.now() + this.o.sealSlotWaitMs;
+    while (this.sealing.size >= MAX_PENDING_SEALS) {
+      const left = deadline - performance.now();
+      if (left <= 0 || !(await settlesWithin(Promise.race(this.sealing.keys()), left))) break;
+    }
+    if (this.sealing.size < MAX_PENDING_SEALS) return;
+    const now = performance.now();
+    const busy = [...this.sealing.values()].map((s) => `${s.chunk} for ${((now - s.since) / 1000).toFixed(1)} s`).join(", ");
+    const message = `store ${this.name}: append refused after waiting ${(this.o.sealSlotWaitMs / 1000).toFixed(1)} s for a seal slot; still sealing: ${busy} (a seal that does not finish points to a hung seal worker)`;
+    this.o.observer.sealSlotTimeout?.(this.o.sealSlotWaitMs);
+    if (!this.stallLogged) this.o.logger("error", message);
+    this.stallLogged = true;
+    throw new LogError("unavailable", message);
   }
 
   private async sealChunk(c: ActiveChunk): Promise<Error | undefined> {
@@ -359,5 +394,16 @@ export class FileStore implements ChunkStore {
 
   private checkOpen(): void {
     if (this.closed) throw new LogError("unavailable", `store ${this.name} is closed`);
+  }
+}
+
+/** True if `p` settles within `ms`; false if the time runs out first (the timer is cleared either way). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

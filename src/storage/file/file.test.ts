@@ -15,6 +15,10 @@ import { InlineSealer, WorkerSealer, type Sealer } from "./sealer.ts";
 import type { SealJob } from "./seal-job.ts";
 import { ENTRIES_FILE, HEADER_BYTES } from "./format.ts";
 import { contents, expected, numbered, tempDir } from "./test-helpers.ts";
+import type { LogError } from "../../core/errors.ts";
+
+/** A seal worker that takes jobs and never answers (alive, not dead: no error, no exit). */
+const HUNG_WORKER = URL.createObjectURL(new Blob(["self.onmessage = () => {};"], { type: "application/javascript" }));
 
 chunkStoreConformance("file", async () => {
   const root = mkdtempSync(join(tmpdir(), "gl-file-"));
@@ -81,6 +85,44 @@ describe("file store with the worker sealer", () => {
     await s.seal();
     await s.idle();
     expect({ records: contents(s), chunks: s.chunks().map((m) => [m.state, m.records]) }).toEqual({ records: expected(0, n), chunks: [["sealed", n]] });
+    await s.close();
+    await sealer.close();
+  });
+
+  test("a hung seal worker: an append waiting for a seal slot is refused after the wait bound, counted, with the sealing chunks named", async () => {
+    using tmp = tempDir();
+    const sealer = new WorkerSealer(HUNG_WORKER);
+    const timeouts: number[] = [];
+    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, sealSlotWaitMs: 100, observer: { sealSlotTimeout: (ms) => timeouts.push(ms) } });
+    for (let i = 0; i < 3; i++) await s.append([numbered(i)]); // two chunks rotate into seals that never finish
+    const sealing = s.chunks().filter((m) => m.state === "sealing").map((m) => m.id);
+    const refused = await s.append([numbered(3)]).then(() => undefined, (err: LogError) => err);
+    expect({ code: refused?.code, namesBoth: sealing.every((id) => refused?.message.includes(id)), slot: refused?.message.includes("seal slot"), timeouts, sealing: sealing.length, records: contents(s) }).toEqual({
+      code: "unavailable",
+      namesBoth: true,
+      slot: true,
+      timeouts: [100],
+      sealing: 2,
+      records: expected(0, 3),
+    });
+    await sealer.close(); // the pending seals reject, their slots free, appends go on
+    await s.append([numbered(3)]); // rotates into a new seal, on a fresh (and again hung) worker
+    expect(contents(s)).toEqual(expected(0, 4));
+    await sealer.close();
+    await s.close();
+  });
+
+  test("a seal job past the sealer's job timeout stops the hung worker: the chunks stay active data and waiting appends go on", async () => {
+    using tmp = tempDir();
+    const sealer = new WorkerSealer(HUNG_WORKER, { jobTimeoutMs: 200 });
+    const failures: string[] = [];
+    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, observer: { sealFailed: (m) => failures.push(m) } });
+    for (let i = 0; i < 4; i++) await s.append([numbered(i)]); // the fourth waits for a slot until the timeout fires
+    expect({ records: contents(s), states: s.chunks().map((m) => m.state), failures: failures.map((m) => m.includes("still running after 200 ms")) }).toEqual({
+      records: expected(0, 4),
+      states: ["sealing", "sealing", "sealing", "active"],
+      failures: [true, true],
+    });
     await s.close();
     await sealer.close();
   });
