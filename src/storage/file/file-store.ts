@@ -66,6 +66,8 @@ export class FileStore implements ChunkStore {
   private readonly enc = new AttrsEncoder();
   /** Seals in progress and when each started (performance.now()). */
   private readonly sealing = new Map<Promise<Error | undefined>, { chunk: ChunkId; since: number }>();
+  /** The active chunk being created, when there is none yet (see activeChunk). */
+  private creating: Promise<ActiveChunk> | undefined;
   /** A refused append was logged since the last seal slot freed (one line per stall). */
   private stallLogged = false;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -133,15 +135,18 @@ export class FileStore implements ChunkStore {
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
         const attrLen = this.enc.encode(r.attrs);
-        const s = c?.stats;
-        if (!c || (s && mustRotate(policy, s.records, s.bytes, s.rawBytes, s.attrBytes, r.raw.length, attrLen))) {
-          if (c) {
+        // A loop: while this append awaits a new chunk, other appends may fill and rotate it
+        // (then it is no longer the active one, and this append has staged nothing in it).
+        while (!c || c !== this.active || mustRotate(policy, c.stats.records, c.stats.bytes, c.stats.rawBytes, c.stats.attrBytes, r.raw.length, attrLen)) {
+          if (c && c === this.active) {
             commits.push(c.flush());
             this.rotate();
-            c = undefined;
           }
-          c = this.openChunk(now);
-          writeTs = now;
+          c = undefined; // if the creation fails, the catch below must not flush a rotated chunk
+          c = await this.activeChunk(now);
+          writeTs = Math.max(now, c.lastWriteTs);
+          // The attrs encoder is shared: another append may have used it while this one waited.
+          this.enc.encode(r.attrs);
         }
         refs[i] = { chunk: c.id, pos: c.stage(r.raw, this.enc.bytes, attrLen, writeTs, r.ingestTs, r.sourceTs) };
       }
@@ -228,6 +233,7 @@ export class FileStore implements ChunkStore {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     try {
+      await this.creating?.catch(() => {});
       await this.idle();
       const c = this.active;
       if (c) {
@@ -253,13 +259,27 @@ export class FileStore implements ChunkStore {
     return e.active ? activeMeta(e.active, this.name) : e.meta;
   }
 
-  private openChunk(now: number): ActiveChunk {
-    const c = ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, this.o.durability);
-    this.hook(c);
-    this.map.set(c.id, { meta: activeMeta(c, this.name), active: c });
-    this.catalog.put(activeMeta(c, this.name));
-    this.active = c;
-    return c;
+  /**
+   * The active chunk, created when there is none. Creation is asynchronous (its fsyncs run off
+   * the event loop), so appends arriving meanwhile share the one in flight.
+   */
+  private activeChunk(now: number): Promise<ActiveChunk> {
+    if (this.active) return Promise.resolve(this.active);
+    this.creating ??= ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, this.o.durability).then(
+      (c) => {
+        this.creating = undefined;
+        this.hook(c);
+        this.map.set(c.id, { meta: activeMeta(c, this.name), active: c });
+        this.catalog.put(activeMeta(c, this.name));
+        this.active = c;
+        return c;
+      },
+      (err: unknown) => {
+        this.creating = undefined;
+        throw err;
+      },
+    );
+    return this.creating;
   }
 
   private hook(c: ActiveChunk): void {

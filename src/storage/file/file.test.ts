@@ -57,6 +57,28 @@ test("interval and never durability keep every record across close and reopen", 
   expect(got).toEqual(["interval", "never"].map((kind) => ({ kind, records: expected(0, 100), notes: [] })));
 });
 
+test("appends arriving while a new chunk is being created share it: every record once, where its ref says, no chunk past the limit or empty", async () => {
+  using tmp = tempDir();
+  const s = await openFileStore(tmp.path, { rotation: { maxRecords: 5 } });
+  const batches = Array.from({ length: 40 }, (_, j) => [numbered(3 * j), numbered(3 * j + 1), numbered(3 * j + 2)]);
+  const refs = await Promise.all(batches.map((b) => s.append(b))); // all start before any chunk exists
+  const byRef = refs.flat().map((ref) => {
+    const r = s.open(ref.chunk);
+    const rec = r.record(ref.pos);
+    r.close();
+    return new TextDecoder().decode(rec.raw);
+  });
+  const sizes = s.chunks().map((m) => m.records);
+  const sortedIngest = contents(s).map((r) => r.ingestTs).sort((a, b) => a - b);
+  await s.close();
+  expect({ byRef, sortedIngest, overLimit: sizes.filter((n) => n > 5 || n === 0), total: sizes.reduce((a, b) => a + b, 0) }).toEqual({
+    byRef: expected(0, 120).map((r) => new TextDecoder().decode(r.raw)),
+    sortedIngest: Array.from({ length: 120 }, (_, i) => i + 1),
+    overLimit: [],
+    total: 120,
+  });
+});
+
 describe("file store with the worker sealer", () => {
   test("seals run in the seal worker while appends continue", async () => {
     using tmp = tempDir();
