@@ -154,7 +154,10 @@ export async function runReceiverBench(o: BenchOptions): Promise<void> {
       await row("syslog TCP octet -> store, 64 MiB seals+indexes during run", { type: "syslog", listen: ["tcp://127.0.0.1:0"] }, "tcp-octet", 64, TARGET.tcp);
       await row("syslog TCP octet -> store, no seal during run", { type: "syslog", listen: ["tcp://127.0.0.1:0"] }, "tcp-octet", 0, TARGET.tcp);
     }
-    if (wanted.has("http")) await row("HTTP NDJSON (1000-line POSTs, 4 in flight) -> store, 64 MiB seals", { type: "http", listen: ["http://127.0.0.1:0"] }, "http-ndjson", 64, TARGET.http);
+    if (wanted.has("http")) {
+      await row("HTTP NDJSON (1000-line POSTs, 4 in flight) -> store, 64 MiB seals", { type: "http", listen: ["http://127.0.0.1:0"] }, "http-ndjson", 64, TARGET.http);
+      await row("HTTP NDJSON (1000-line POSTs, 4 in flight) -> store, no seal during run", { type: "http", listen: ["http://127.0.0.1:0"] }, "http-ndjson", 0, TARGET.http);
+    }
     printTable(["path (durable messages/s)", "messages", "msgs/s", "target", "reference time ratio", "receiving process CPU-s"], rows);
   }
   if (wanted.has("udp")) await udpRows(o);
