@@ -11,7 +11,8 @@
  * resolved. `full` / `whenSpace()` drive backpressure (TCP pauses, HTTP 429, UDP drops).
  * Limits (core/limits.ts) are enforced here, once, for every receiver. Memory stays bounded
  * under sustained load: the queue holds at most 16k records / 16 MiB (stream receivers pause,
- * HTTP refuses past that; datagrams may run to 4x before they are dropped).
+ * HTTP refuses past that; GELF datagrams may run to 4x before they are dropped, syslog
+ * datagrams wait as bytes in the receiver's DatagramQueue).
  */
 
 import { errorMessage } from "../../core/errors.ts";
