@@ -16,6 +16,10 @@ import type { SealJob } from "./seal-job.ts";
 import { ENTRIES_FILE, HEADER_BYTES } from "./format.ts";
 import { contents, expected, numbered, tempDir } from "./test-helpers.ts";
 import type { LogError } from "../../core/errors.ts";
+import { until } from "../../../test/support/until.ts";
+
+/** Timeout of tests that create many chunks: each creation is 4 fsyncs, slow on a disk other jobs load. */
+const SLOW_DISK_MS = 30_000;
 
 /** A seal worker that takes jobs and never answers (alive, not dead: no error, no exit). */
 const HUNG_WORKER = URL.createObjectURL(new Blob(["self.onmessage = () => {};"], { type: "application/javascript" }));
@@ -77,7 +81,7 @@ test("appends arriving while a new chunk is being created share it: every record
     overLimit: [],
     total: 120,
   });
-});
+}, SLOW_DISK_MS);
 
 describe("file store with the worker sealer", () => {
   test("seals run in the seal worker while appends continue", async () => {
@@ -132,22 +136,23 @@ describe("file store with the worker sealer", () => {
     expect(contents(s)).toEqual(expected(0, 4));
     await sealer.close();
     await s.close();
-  });
+  }, SLOW_DISK_MS);
 
   test("a seal job past the sealer's job timeout stops the hung worker: the chunks stay active data and waiting appends go on", async () => {
     using tmp = tempDir();
     const sealer = new WorkerSealer(HUNG_WORKER, { jobTimeoutMs: 200 });
     const failures: string[] = [];
     const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, observer: { sealFailed: (m) => failures.push(m) } });
-    for (let i = 0; i < 4; i++) await s.append([numbered(i)]); // the fourth waits for a slot until the timeout fires
+    for (let i = 0; i < 4; i++) await s.append([numbered(i)]); // the fourth finds both slots busy unless a timeout already freed one
+    await until(() => failures.length === 3, { what: "the three seals (the last on a fresh, again hung worker) to time out" });
     expect({ records: contents(s), states: s.chunks().map((m) => m.state), failures: failures.map((m) => m.includes("still running after 200 ms")) }).toEqual({
       records: expected(0, 4),
       states: ["sealing", "sealing", "sealing", "active"],
-      failures: [true, true],
+      failures: [true, true, true],
     });
     await s.close();
     await sealer.close();
-  });
+  }, SLOW_DISK_MS);
 
   test("a worker that cannot load rejects the seal and keeps the chunk readable as active data", async () => {
     using tmp = tempDir();
