@@ -1,7 +1,7 @@
 /**
  * DatagramQueue: datagrams arriving while the pipeline is full are held (bounded by bytes) and
  * handed on in order as appends make room; a full queue refuses; flush hands everything on.
- * End to end: syslog over real UDP on 127.0.0.1 into a pipeline whose appends stall.
+ * End to end: syslog and GELF over real UDP on 127.0.0.1 into a pipeline whose appends stall.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -73,14 +73,18 @@ describe("DatagramQueue", () => {
     });
   });
 
-  test("syslog over UDP: 2,000 datagrams sent while appends stall, into a 64-record queue, are all stored in order", async () => {
+  const cases = [
+    { type: "syslog", datagram: (i: number) => `<13>Oct 11 22:14:15 host app: m${i}`, raw: (i: number) => `<13>Oct 11 22:14:15 host app: m${i}` },
+    { type: "gelf", datagram: (i: number) => JSON.stringify({ version: "1.1", host: "h", short_message: `m${i}` }), raw: (i: number) => `m${i}` },
+  ];
+  test.each(cases)("$type over UDP: 2,000 datagrams sent while appends stall, into a 64-record queue, are all stored in order", async ({ type, datagram, raw }) => {
     const { pipeline, appended, open } = gatedPipeline(64);
-    const r = createReceiver({ type: "syslog", id: "u", listen: ["udp://127.0.0.1:0"] }, { pipeline });
+    const r = createReceiver({ type, id: "u", listen: ["udp://127.0.0.1:0"] }, { pipeline });
     await r.start();
     const url = r.stats().listening[0]!;
     const port = Number(url.slice(url.lastIndexOf(":") + 1));
     const sock = dgram.createSocket("udp4");
-    const lines = Array.from({ length: 2000 }, (_, i) => `<13>Oct 11 22:14:15 host app: m${i}`);
+    const lines = Array.from({ length: 2000 }, (_, i) => datagram(i));
     let bytes = 0;
     for (let i = 0; i < lines.length; i++) {
       const b = Buffer.from(lines[i]!);
@@ -94,6 +98,6 @@ describe("DatagramQueue", () => {
     open();
     await until(() => appended.length === 2000, { what: "2000 appended" });
     await r.stop();
-    expect({ dropsWhileStalled, appended }).toEqual({ dropsWhileStalled: {}, appended: lines });
+    expect({ dropsWhileStalled, appended }).toEqual({ dropsWhileStalled: {}, appended: lines.map((_, i) => raw(i)) });
   });
 });
