@@ -6,7 +6,9 @@
  * the highest zero-loss one, with the socket buffer docs/receivers.md documents (the bench raises
  * net.core.rmem_max to it where it may, and prints the setting used); syslog TCP paced at 100k msgs/s for 60 s (--sustain-seconds=N;
  * 5 with --quick) into the compiled server (default 32 MiB chunks) with its RSS sampled each
- * second (--only-sustained runs just that part).
+ * second. `--rows=tcp,http,udp,sustained` runs a subset (`--only-sustained` = `--rows=sustained`).
+ * The TCP and HTTP rows also print the CPU seconds the receiving process (receiver, pipeline,
+ * store and seal workers; not the sender) used, steadier than rates on a shared machine.
  * Reference pairs from the same run: the same sender into a minimal Bun TCP sink that counts
  * newlines, and into a node:dgram sink that counts datagrams. Targets: issue 19's.
  */
@@ -131,31 +133,39 @@ async function udpRun(n: number, rate: number): Promise<{ stored: number; kernel
 
 export async function runReceiverBench(o: BenchOptions): Promise<void> {
   const seconds = Number(process.argv.find((a) => a.startsWith("--sustain-seconds="))?.slice("--sustain-seconds=".length) ?? (o.quick ? 5 : 60));
-  if (process.argv.includes("--only-sustained")) return sustained(seconds, TARGET.sustainRate);
+  const rowsArg = process.argv.find((a) => a.startsWith("--rows="))?.slice("--rows=".length);
+  const wanted = new Set(process.argv.includes("--only-sustained") ? ["sustained"] : (rowsArg ?? "tcp,http,udp,sustained").split(","));
   const n = o.quick ? 100_000 : 1_000_000;
   const rows: string[][] = [];
-  const refTcp = await tcpReference(n);
-  rows.push(["reference: Bun TCP sink counting LFs", fmt(n, 0), fmt(n / refTcp / 1000, 0) + "k", "-", "1.00"]);
-
-  for (const rotate of [64, 0]) {
-    const tcp = await rig({ type: "syslog", listen: ["tcp://127.0.0.1:0"] }, rotate);
-    const tcpDone = tcp.until(n);
-    await send("tcp-octet", tcp.port, n);
-    const tcpSeconds = await tcpDone;
-    await tcp.close();
-    const tcpRate = n / tcpSeconds;
-    const label = rotate > 0 ? "syslog TCP octet -> store, 64 MiB seals+indexes during run" : "syslog TCP octet -> store, no seal during run";
-    rows.push([label, fmt(n, 0), fmt(tcpRate / 1000, 0) + "k", verdictAt(tcpRate, TARGET.tcp), fmt(refTcp / tcpSeconds, 2)]);
+  if (wanted.has("tcp") || wanted.has("http")) {
+    const refTcp = await tcpReference(n);
+    rows.push(["reference: Bun TCP sink counting LFs", fmt(n, 0), fmt(n / refTcp / 1000, 0) + "k", "-", "1.00", "-"]);
+    const row = async (label: string, config: Omit<ReceiverConfig, "id">, mode: string, rotate: number, target: number) => {
+      const r = await rig(config, rotate);
+      const cpu0 = process.cpuUsage();
+      const done = r.until(n);
+      await send(mode, r.port, n);
+      const seconds = await done;
+      const cpu = process.cpuUsage(cpu0);
+      await r.close();
+      rows.push([label, fmt(n, 0), fmt(n / seconds / 1000, 0) + "k", verdictAt(n / seconds, target), fmt(refTcp / seconds, 2), fmt((cpu.user + cpu.system) / 1e6, 2)]);
+    };
+    if (wanted.has("tcp")) {
+      await row("syslog TCP octet -> store, 64 MiB seals+indexes during run", { type: "syslog", listen: ["tcp://127.0.0.1:0"] }, "tcp-octet", 64, TARGET.tcp);
+      await row("syslog TCP octet -> store, no seal during run", { type: "syslog", listen: ["tcp://127.0.0.1:0"] }, "tcp-octet", 0, TARGET.tcp);
+    }
+    if (wanted.has("http")) {
+      await row("HTTP NDJSON (1000-line POSTs, 4 in flight) -> store, 64 MiB seals", { type: "http", listen: ["http://127.0.0.1:0"] }, "http-ndjson", 64, TARGET.http);
+      await row("HTTP NDJSON (1000-line POSTs, 4 in flight) -> store, no seal during run", { type: "http", listen: ["http://127.0.0.1:0"] }, "http-ndjson", 0, TARGET.http);
+    }
+    printTable(["path (durable messages/s)", "messages", "msgs/s", "target", "reference time ratio", "receiving process CPU-s"], rows);
   }
+  if (wanted.has("udp")) await udpRows(o);
+  if (wanted.has("sustained")) await sustained(seconds, TARGET.sustainRate);
+}
 
-  const http = await rig({ type: "http", listen: ["http://127.0.0.1:0"] });
-  const httpDone = http.until(n);
-  await send("http-ndjson", http.port, n);
-  const httpSeconds = await httpDone;
-  await http.close();
-  rows.push(["HTTP NDJSON (1000-line POSTs, 4 in flight) -> store, 64 MiB seals", fmt(n, 0), fmt(n / httpSeconds / 1000, 0) + "k", verdictAt(n / httpSeconds, TARGET.http), fmt(refTcp / httpSeconds, 2)]);
-  printTable(["path (durable messages/s)", "messages", "msgs/s", "target", "reference time ratio"], rows);
-
+/** UDP at the target rate, then other rates to find the highest zero-loss one (see the file header). */
+async function udpRows(o: BenchOptions): Promise<void> {
   console.log(udpBufferSetting());
   const udpN = o.quick ? 100_000 : 1_000_000;
   const udpRate = o.quick ? 100_000 : TARGET.udpRate;
@@ -178,8 +188,6 @@ export async function runReceiverBench(o: BenchOptions): Promise<void> {
   }
   printTable(["UDP path", "datagrams", "rate/s", "stored", "kernel lost", "receiver drops", "verdict"], udpRows);
   console.log(`UDP ${fmt(udpN / 1e6, 1)}M at ${fmt(udpRate / 1000, 0)}k/s: ${mainOk && udpRate >= TARGET.udpRate ? "PASS" : "MISS"} (target: zero loss at ${TARGET.udpRate / 1000}k/s); highest zero-loss rate tried: ${best > 0 ? fmt(best / 1000, 0) + "k/s" : "none"}`);
-
-  await sustained(seconds, TARGET.sustainRate);
 }
 
 /**

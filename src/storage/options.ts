@@ -34,6 +34,8 @@ export interface StoreObserver {
   synced?(millis: number): void;
   sealed?(report: SealReport): void;
   sealFailed?(message: string): void;
+  /** An append was refused after waiting `waitedMs` for a seal slot (seals stuck). */
+  sealSlotTimeout?(waitedMs: number): void;
 }
 
 /** Options every store accepts. */

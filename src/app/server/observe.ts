@@ -43,6 +43,9 @@ export function storeObserver(store: string, o: Observation): StoreObserver {
       m?.sealFailures.inc({ store });
       o.telemetry.note("index_build_failure", `seal failed (the chunk stays active data): ${message}`, { store });
     },
+    sealSlotTimeout() {
+      m?.sealSlotTimeouts.inc({ store });
+    },
   };
 }
 

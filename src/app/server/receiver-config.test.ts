@@ -38,7 +38,7 @@ describe("receiverValidators", () => {
     ["kafka broker without port", entry("kafka", ["kafka://b1/logs"]), [{ path: "listen", message: '"kafka://b1/logs" is not like kafka://HOST:PORT[,HOST:PORT]/TOPIC[,TOPIC]?group=G' }]],
     ["otlp unknown option", entry("otlp", ["http://127.0.0.1:4318"], { gzip: true }), [{ path: "options.gzip", message: 'unknown option "gzip"; known: maxBodyBytes, maxDecodedBytes' }]],
     ["wrong option type", entry("syslog", ["udp://127.0.0.1:1"], { maxFrameBytes: "x" }), [{ path: "options.maxFrameBytes", message: 'option maxFrameBytes must be an integer in 64..9007199254740991, got "x"' }]],
-    ["unknown option", entry("gelf", ["udp://127.0.0.1:1"], { nope: 1 }), [{ path: "options.nope", message: 'unknown option "nope"; known: chunkTimeoutMs, maxChunkSets, maxMessageBytes, recvBufferBytes' }]],
+    ["unknown option", entry("gelf", ["udp://127.0.0.1:1"], { nope: 1 }), [{ path: "options.nope", message: 'unknown option "nope"; known: chunkTimeoutMs, maxChunkSets, maxMessageBytes, recvBufferBytes, datagramQueueBytes' }]],
     ["relp on udp", entry("relp", ["udp://127.0.0.1:1"]), [{ path: "listen", message: "relp listens on tcp:// or tls:// only" }]],
     ["https without tls", entry("http", ["https://127.0.0.1:1"]), [{ path: "listen", message: "https:// needs tls.cert and tls.key" }]],
     ["no listen", entry("syslog", []), [{ path: "listen", message: "needs at least one listen address" }]],

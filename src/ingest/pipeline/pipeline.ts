@@ -11,7 +11,7 @@
  * resolved. `full` / `whenSpace()` drive backpressure (TCP pauses, HTTP 429, UDP drops).
  * Limits (core/limits.ts) are enforced here, once, for every receiver. Memory stays bounded
  * under sustained load: the queue holds at most 16k records / 16 MiB (stream receivers pause,
- * HTTP refuses past that; datagrams may run to 4x before they are dropped).
+ * HTTP refuses past that; datagrams wait as bytes in their receiver's DatagramQueue).
  */
 
 import { errorMessage } from "../../core/errors.ts";
@@ -50,8 +50,6 @@ export interface PipelineStats {
  */
 export const DEFAULT_MAX_QUEUED_RECORDS = 16384;
 export const DEFAULT_MAX_QUEUED_BYTES = 16 << 20;
-/** How far past its bounds the queue takes datagrams (see `overflowing`). */
-const OVERFLOW_FACTOR = 4;
 /** Per-record overhead added to raw length when bounding queued bytes. */
 const RECORD_OVERHEAD = 64;
 /** Failed sequence ranges remembered for late `whenDurable` calls. */
@@ -107,18 +105,9 @@ export class IngestPipeline {
     this.onBatch = options.onBatch;
   }
 
-  /** True while the queue is at its bound: TCP receivers pause, HTTP answers 429, UDP drops. */
+  /** True while the queue is at its bound: TCP receivers pause, HTTP answers 429, UDP datagrams wait in their receiver's DatagramQueue. */
   get full(): boolean {
     return this.queue.length >= this.maxRecords || this.queuedBytes >= this.maxBytes;
-  }
-
-  /**
-   * True while the queue holds OVERFLOW_FACTOR times its bounds: datagram receivers, which
-   * cannot pause their senders, queue past `full` (riding out a slow append or a seal) and drop
-   * only from here.
-   */
-  get overflowing(): boolean {
-    return this.queue.length >= this.maxRecords * OVERFLOW_FACTOR || this.queuedBytes >= this.maxBytes * OVERFLOW_FACTOR;
   }
 
   /** Sequence number of the last record pushed (0 before the first). */

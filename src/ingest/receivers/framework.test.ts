@@ -47,7 +47,7 @@ describe("listen URLs and flags", () => {
       [{ type: "nope", id: "x", listen: [] }, 'receiver x: unknown type "nope"; known: syslog, relp, gelf, http, fluent, beats'],
       [{ type: "relp", id: "x", listen: ["udp://127.0.0.1:1"] }, "receiver x: relp listens on tcp:// or tls:// only"],
       [{ type: "http", id: "x", listen: ["https://127.0.0.1:1"] }, "receiver x: https:// needs tls.certFile and tls.keyFile"],
-      [{ type: "syslog", id: "x", listen: ["udp://127.0.0.1:1"], options: { proxy: true } }, 'receiver x (syslog): unknown option "proxy"; known: proxyProtocol, maxFrameBytes, recvBufferBytes, tzOffsetMinutes'],
+      [{ type: "syslog", id: "x", listen: ["udp://127.0.0.1:1"], options: { proxy: true } }, 'receiver x (syslog): unknown option "proxy"; known: proxyProtocol, maxFrameBytes, recvBufferBytes, datagramQueueBytes, tzOffsetMinutes'],
       [{ type: "gelf", id: "x", listen: ["udp://127.0.0.1:1"], options: { chunkTimeoutMs: "5s" } }, 'receiver x: option chunkTimeoutMs must be an integer in 1..9007199254740991, got "5s"'],
       [{ type: "syslog", id: "x", listen: [] }, "receiver x: needs at least one listen address"],
     ];

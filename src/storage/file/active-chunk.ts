@@ -6,7 +6,7 @@
  * appends reject and the store rotates away, keeping the committed prefix.
  */
 
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { LogError, errorMessage } from "../../core/errors.ts";
 import type { ChunkId } from "../../core/ids.ts";
@@ -85,22 +85,33 @@ export class ActiveChunk {
     };
   }
 
-  /** Creates `<activeRoot>/<id>/` atomically (temp dir, synced headers, rename). */
-  static create(activeRoot: string, id: ChunkId, createdAt: number, durability: DurabilityPolicy): ActiveChunk {
+  /**
+   * Creates `<activeRoot>/<id>/` atomically (temp dir, synced headers, rename, synced parent).
+   * The four fsyncs run in the fs thread pool: on a busy disk they take tens of ms, which on
+   * the event loop stalled every receiver (UDP datagrams pile up in the kernel meanwhile).
+   */
+  static async create(activeRoot: string, id: ChunkId, createdAt: number, durability: DurabilityPolicy): Promise<ActiveChunk> {
     const dir = join(activeRoot, id);
     const tmp = dir + TMP_SUFFIX;
     mkdirSync(tmp);
-    for (const [name, kind] of [[ENTRIES_FILE, "entries"], [RAW_FILE, "raw"], [ATTRS_FILE, "attrs"]] as const) {
-      const fd = openSync(join(tmp, name), "wx");
-      try {
+    const fds: number[] = [];
+    try {
+      for (const [name, kind] of [[ENTRIES_FILE, "entries"], [RAW_FILE, "raw"], [ATTRS_FILE, "attrs"]] as const) {
+        const fd = openSync(join(tmp, name), "wx");
+        fds.push(fd);
         writeSync(fd, encodeHeader(kind, createdAt));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
       }
+      await Promise.all(fds.map(fsyncAsync));
+    } finally {
+      for (const fd of fds) closeSync(fd);
     }
     renameSync(tmp, dir);
-    fsyncPath(activeRoot);
+    const root = openSync(activeRoot, "r");
+    try {
+      await fsyncAsync(root);
+    } finally {
+      closeSync(root);
+    }
     return new ActiveChunk(id, dir, createdAt, new EntryColumns(), 0, new ChunkStats(), durability);
   }
 
@@ -301,14 +312,4 @@ function writeAll(fd: number, buf: Uint8Array, len: number, pos: number): void {
 
 function fsyncAsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
-}
-
-/** fsyncs a directory so a rename or create inside it is durable. */
-export function fsyncPath(path: string): void {
-  const fd = openSync(path, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -31,6 +31,12 @@ import type { ByteCache } from "../byte-cache.ts";
 
 /** Chunks that may be sealing at once before appends wait (bounds memory and disk backlog). */
 export const MAX_PENDING_SEALS = 2;
+/**
+ * Default longest wait of an append for a seal slot before it is refused: a normal 64 MiB seal
+ * takes seconds, so this only fires when a seal is stuck (a hung seal worker must not freeze
+ * ingest silently; the refused appends are counted and the error names the sealing chunks).
+ */
+export const DEFAULT_SEAL_SLOT_WAIT_MS = 60_000;
 
 /** Resolved options of one FileStore (built by openFileStore). */
 export interface FileStoreConfig extends ResolvedStoreOptions {
@@ -39,6 +45,8 @@ export interface FileStoreConfig extends ResolvedStoreOptions {
   segment: SegmentWriteOptions;
   sealer: Sealer;
   ownsSealer: boolean;
+  /** Longest an append waits for a seal slot before it is refused (ms). */
+  sealSlotWaitMs: number;
   catalogRefreshMs: number;
   /** Decoded blocks, shared with the rest of the process. */
   cache: ByteCache;
@@ -56,7 +64,12 @@ export class FileStore implements ChunkStore {
   readonly name: string;
   private readonly events: StoreEvents;
   private readonly enc = new AttrsEncoder();
-  private readonly sealing = new Set<Promise<Error | undefined>>();
+  /** Seals in progress and when each started (performance.now()). */
+  private readonly sealing = new Map<Promise<Error | undefined>, { chunk: ChunkId; since: number }>();
+  /** The active chunk being created, when there is none yet (see activeChunk). */
+  private creating: Promise<ActiveChunk> | undefined;
+  /** A refused append was logged since the last seal slot freed (one line per stall). */
+  private stallLogged = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastCatalogPut = 0;
   private readonly segments = new SegmentCache();
@@ -76,7 +89,7 @@ export class FileStore implements ChunkStore {
     this.name = o.name;
     this.events = new StoreEvents(o.logger);
     if (active) this.hook(active);
-    for (const c of reseal) this.track(this.sealChunk(c));
+    for (const c of reseal) this.track(this.sealChunk(c), c.id);
     this.startSyncTimer();
   }
 
@@ -107,7 +120,7 @@ export class FileStore implements ChunkStore {
     this.checkOpen();
     checkBatch(this.name, batch);
     // Ingest may not outrun sealing for long: past MAX_PENDING_SEALS, appends wait for one.
-    while (this.sealing.size >= MAX_PENDING_SEALS) await Promise.race(this.sealing);
+    if (this.sealing.size >= MAX_PENDING_SEALS) await this.waitForSealSlot();
     const now = this.o.clock();
     const policy = this.o.rotation;
     let c = this.active;
@@ -122,15 +135,18 @@ export class FileStore implements ChunkStore {
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
         const attrLen = this.enc.encode(r.attrs);
-        const s = c?.stats;
-        if (!c || (s && mustRotate(policy, s.records, s.bytes, s.rawBytes, s.attrBytes, r.raw.length, attrLen))) {
-          if (c) {
+        // A loop: while this append awaits a new chunk, other appends may fill and rotate it
+        // (then it is no longer the active one, and this append has staged nothing in it).
+        while (!c || c !== this.active || mustRotate(policy, c.stats.records, c.stats.bytes, c.stats.rawBytes, c.stats.attrBytes, r.raw.length, attrLen)) {
+          if (c && c === this.active) {
             commits.push(c.flush());
             this.rotate();
-            c = undefined;
           }
-          c = this.openChunk(now);
-          writeTs = now;
+          c = undefined; // if the creation fails, the catch below must not flush a rotated chunk
+          c = await this.activeChunk(now);
+          writeTs = Math.max(now, c.lastWriteTs);
+          // The attrs encoder is shared: another append may have used it while this one waited.
+          this.enc.encode(r.attrs);
         }
         refs[i] = { chunk: c.id, pos: c.stage(r.raw, this.enc.bytes, attrLen, writeTs, r.ingestTs, r.sourceTs) };
       }
@@ -209,7 +225,7 @@ export class FileStore implements ChunkStore {
   }
 
   async idle(): Promise<void> {
-    while (this.sealing.size > 0) await Promise.all(this.sealing);
+    while (this.sealing.size > 0) await Promise.all(this.sealing.keys());
   }
 
   async close(): Promise<void> {
@@ -217,6 +233,7 @@ export class FileStore implements ChunkStore {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     try {
+      await this.creating?.catch(() => {});
       await this.idle();
       const c = this.active;
       if (c) {
@@ -242,13 +259,27 @@ export class FileStore implements ChunkStore {
     return e.active ? activeMeta(e.active, this.name) : e.meta;
   }
 
-  private openChunk(now: number): ActiveChunk {
-    const c = ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, this.o.durability);
-    this.hook(c);
-    this.map.set(c.id, { meta: activeMeta(c, this.name), active: c });
-    this.catalog.put(activeMeta(c, this.name));
-    this.active = c;
-    return c;
+  /**
+   * The active chunk, created when there is none. Creation is asynchronous (its fsyncs run off
+   * the event loop), so appends arriving meanwhile share the one in flight.
+   */
+  private activeChunk(now: number): Promise<ActiveChunk> {
+    if (this.active) return Promise.resolve(this.active);
+    this.creating ??= ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, this.o.durability).then(
+      (c) => {
+        this.creating = undefined;
+        this.hook(c);
+        this.map.set(c.id, { meta: activeMeta(c, this.name), active: c });
+        this.catalog.put(activeMeta(c, this.name));
+        this.active = c;
+        return c;
+      },
+      (err: unknown) => {
+        this.creating = undefined;
+        throw err;
+      },
+    );
+    return this.creating;
   }
 
   private hook(c: ActiveChunk): void {
@@ -272,13 +303,37 @@ export class FileStore implements ChunkStore {
     this.active = undefined;
     c.state = "sealing";
     this.catalog.put(activeMeta(c, this.name));
-    return this.track(this.sealChunk(c));
+    return this.track(this.sealChunk(c), c.id);
   }
 
-  private track(p: Promise<Error | undefined>): Promise<Error | undefined> {
-    this.sealing.add(p);
-    void p.then(() => this.sealing.delete(p));
+  private track(p: Promise<Error | undefined>, chunk: ChunkId): Promise<Error | undefined> {
+    this.sealing.set(p, { chunk, since: performance.now() });
+    void p.then(() => {
+      this.sealing.delete(p);
+      this.stallLogged = false;
+    });
     return p;
+  }
+
+  /**
+   * Waits until fewer than MAX_PENDING_SEALS seals run, at most `sealSlotWaitMs`; past that the
+   * append is refused ("unavailable", retryable) with the chunks that are sealing and for how
+   * long, told to the observer (a metric) and logged once per stall.
+   */
+  private async waitForSealSlot(): Promise<void> {
+    const deadline = performance.now() + this.o.sealSlotWaitMs;
+    while (this.sealing.size >= MAX_PENDING_SEALS) {
+      const left = deadline - performance.now();
+      if (left <= 0 || !(await settlesWithin(Promise.race(this.sealing.keys()), left))) break;
+    }
+    if (this.sealing.size < MAX_PENDING_SEALS) return;
+    const now = performance.now();
+    const busy = [...this.sealing.values()].map((s) => `${s.chunk} for ${((now - s.since) / 1000).toFixed(1)} s`).join(", ");
+    const message = `store ${this.name}: append refused after waiting ${(this.o.sealSlotWaitMs / 1000).toFixed(1)} s for a seal slot; still sealing: ${busy} (a seal that does not finish points to a hung seal worker)`;
+    this.o.observer.sealSlotTimeout?.(this.o.sealSlotWaitMs);
+    if (!this.stallLogged) this.o.logger("error", message);
+    this.stallLogged = true;
+    throw new LogError("unavailable", message);
   }
 
   private async sealChunk(c: ActiveChunk): Promise<Error | undefined> {
@@ -359,5 +414,16 @@ export class FileStore implements ChunkStore {
 
   private checkOpen(): void {
     if (this.closed) throw new LogError("unavailable", `store ${this.name} is closed`);
+  }
+}
+
+/** True if `p` settles within `ms`; false if the time runs out first (the timer is cleared either way). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

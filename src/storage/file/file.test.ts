@@ -15,6 +15,14 @@ import { InlineSealer, WorkerSealer, type Sealer } from "./sealer.ts";
 import type { SealJob } from "./seal-job.ts";
 import { ENTRIES_FILE, HEADER_BYTES } from "./format.ts";
 import { contents, expected, numbered, tempDir } from "./test-helpers.ts";
+import type { LogError } from "../../core/errors.ts";
+import { until } from "../../../test/support/until.ts";
+
+/** Timeout of tests that create many chunks: each creation is 4 fsyncs, slow on a disk other jobs load. */
+const SLOW_DISK_MS = 30_000;
+
+/** A seal worker that takes jobs and never answers (alive, not dead: no error, no exit). */
+const HUNG_WORKER = URL.createObjectURL(new Blob(["self.onmessage = () => {};"], { type: "application/javascript" }));
 
 chunkStoreConformance("file", async () => {
   const root = mkdtempSync(join(tmpdir(), "gl-file-"));
@@ -53,6 +61,28 @@ test("interval and never durability keep every record across close and reopen", 
   expect(got).toEqual(["interval", "never"].map((kind) => ({ kind, records: expected(0, 100), notes: [] })));
 });
 
+test("appends arriving while a new chunk is being created share it: every record once, where its ref says, no chunk past the limit or empty", async () => {
+  using tmp = tempDir();
+  const s = await openFileStore(tmp.path, { rotation: { maxRecords: 5 } });
+  const batches = Array.from({ length: 40 }, (_, j) => [numbered(3 * j), numbered(3 * j + 1), numbered(3 * j + 2)]);
+  const refs = await Promise.all(batches.map((b) => s.append(b))); // all start before any chunk exists
+  const byRef = refs.flat().map((ref) => {
+    const r = s.open(ref.chunk);
+    const rec = r.record(ref.pos);
+    r.close();
+    return new TextDecoder().decode(rec.raw);
+  });
+  const sizes = s.chunks().map((m) => m.records);
+  const sortedIngest = contents(s).map((r) => r.ingestTs).sort((a, b) => a - b);
+  await s.close();
+  expect({ byRef, sortedIngest, overLimit: sizes.filter((n) => n > 5 || n === 0), total: sizes.reduce((a, b) => a + b, 0) }).toEqual({
+    byRef: expected(0, 120).map((r) => new TextDecoder().decode(r.raw)),
+    sortedIngest: Array.from({ length: 120 }, (_, i) => i + 1),
+    overLimit: [],
+    total: 120,
+  });
+}, SLOW_DISK_MS);
+
 describe("file store with the worker sealer", () => {
   test("seals run in the seal worker while appends continue", async () => {
     using tmp = tempDir();
@@ -84,6 +114,45 @@ describe("file store with the worker sealer", () => {
     await s.close();
     await sealer.close();
   });
+
+  test("a hung seal worker: an append waiting for a seal slot is refused after the wait bound, counted, with the sealing chunks named", async () => {
+    using tmp = tempDir();
+    const sealer = new WorkerSealer(HUNG_WORKER);
+    const timeouts: number[] = [];
+    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, sealSlotWaitMs: 100, observer: { sealSlotTimeout: (ms) => timeouts.push(ms) } });
+    for (let i = 0; i < 3; i++) await s.append([numbered(i)]); // two chunks rotate into seals that never finish
+    const sealing = s.chunks().filter((m) => m.state === "sealing").map((m) => m.id);
+    const refused = await s.append([numbered(3)]).then(() => undefined, (err: LogError) => err);
+    expect({ code: refused?.code, namesBoth: sealing.every((id) => refused?.message.includes(id)), slot: refused?.message.includes("seal slot"), timeouts, sealing: sealing.length, records: contents(s) }).toEqual({
+      code: "unavailable",
+      namesBoth: true,
+      slot: true,
+      timeouts: [100],
+      sealing: 2,
+      records: expected(0, 3),
+    });
+    await sealer.close(); // the pending seals reject, their slots free, appends go on
+    await s.append([numbered(3)]); // rotates into a new seal, on a fresh (and again hung) worker
+    expect(contents(s)).toEqual(expected(0, 4));
+    await sealer.close();
+    await s.close();
+  }, SLOW_DISK_MS);
+
+  test("a seal job past the sealer's job timeout stops the hung worker: the chunks stay active data and waiting appends go on", async () => {
+    using tmp = tempDir();
+    const sealer = new WorkerSealer(HUNG_WORKER, { jobTimeoutMs: 200 });
+    const failures: string[] = [];
+    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, observer: { sealFailed: (m) => failures.push(m) } });
+    for (let i = 0; i < 4; i++) await s.append([numbered(i)]); // the fourth finds both slots busy unless a timeout already freed one
+    await until(() => failures.length === 3, { what: "the three seals (the last on a fresh, again hung worker) to time out" });
+    expect({ records: contents(s), states: s.chunks().map((m) => m.state), failures: failures.map((m) => m.includes("still running after 200 ms")) }).toEqual({
+      records: expected(0, 4),
+      states: ["sealing", "sealing", "sealing", "active"],
+      failures: [true, true, true],
+    });
+    await s.close();
+    await sealer.close();
+  }, SLOW_DISK_MS);
 
   test("a worker that cannot load rejects the seal and keeps the chunk readable as active data", async () => {
     using tmp = tempDir();

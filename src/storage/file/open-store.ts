@@ -14,7 +14,7 @@ import { DEFAULT_SEGMENT_OPTIONS, type SegmentWriteOptions } from "../segment/wr
 import type { ChunkMeta, DurabilityPolicy } from "../types.ts";
 import { ActiveChunk } from "./active-chunk.ts";
 import { Catalog } from "./catalog.ts";
-import { FileStore, type FileStoreConfig, type StoreChunk } from "./file-store.ts";
+import { DEFAULT_SEAL_SLOT_WAIT_MS, FileStore, type FileStoreConfig, type StoreChunk } from "./file-store.ts";
 import { ACTIVE_DIR, CATALOG_FILE, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
 import { acquireLock } from "./lock.ts";
 import { activeMeta } from "./meta.ts";
@@ -36,6 +36,8 @@ export interface FileStoreOptions extends StoreOptions {
    * store). A supplied sealer is shared and not closed by the store; it brings its own builders.
    */
   sealer?: Sealer;
+  /** Longest an append waits for a seal slot before it is refused, ms. Default DEFAULT_SEAL_SLOT_WAIT_MS. */
+  sealSlotWaitMs?: number;
   /** Minimum ms between catalog refreshes of the active chunk's row. Default 5000. */
   catalogRefreshMs?: number;
   /**
@@ -77,6 +79,7 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
       segment,
       sealer: options.sealer ?? new InlineSealer(base.sectionBuilders),
       ownsSealer: options.sealer === undefined,
+      sealSlotWaitMs: options.sealSlotWaitMs ?? DEFAULT_SEAL_SLOT_WAIT_MS,
       catalogRefreshMs: options.catalogRefreshMs ?? 5000,
       cache: options.cache ?? new ByteCache(),
     };

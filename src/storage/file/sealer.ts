@@ -36,7 +36,15 @@ interface Pending {
   /** Split seals: the link to the helper's half, and the helper's error if it failed. */
   split?: SealSplit;
   helperError?: LogError;
+  /** Fires when the job runs past WorkerSealerOptions.jobTimeoutMs. */
+  deadline: ReturnType<typeof setTimeout>;
 }
+
+/**
+ * Default longest run of one seal job (from its posting, so it includes one job queued ahead):
+ * a 64 MiB chunk seals in seconds, a slow single-core box in well under a minute.
+ */
+export const DEFAULT_SEAL_JOB_TIMEOUT_MS = 10 * 60_000;
 
 export interface WorkerSealerOptions {
   /**
@@ -45,12 +53,18 @@ export interface WorkerSealerOptions {
    * would otherwise be the import's bottleneck; on one core it only adds a second read.
    */
   split?: boolean;
+  /**
+   * A job still running after this many ms counts as hung: the workers are terminated, pending
+   * jobs reject (their chunks stay active data, sealed again at the next open) and the next
+   * job starts fresh workers. Default DEFAULT_SEAL_JOB_TIMEOUT_MS.
+   */
+  jobTimeoutMs?: number;
 }
 
 /**
  * Seals in one lazily started Worker (jobs queue inside it), plus a helper Worker when seals
  * are split. Workers are unref'd while idle so they never keep the process alive; if one
- * dies, pending jobs reject and the next job starts fresh workers.
+ * dies or a job hangs past its timeout, pending jobs reject and the next job starts fresh workers.
  */
 export class WorkerSealer implements Sealer {
   private writer: Worker | undefined;
@@ -67,8 +81,11 @@ export class WorkerSealer implements Sealer {
     const w = (this.writer ??= this.start("writer"));
     const id = this.nextId++;
     const split = this.options.split ? newSealSplit() : undefined;
+    const timeoutMs = this.options.jobTimeoutMs ?? DEFAULT_SEAL_JOB_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, split });
+      const deadline = setTimeout(() => this.stopWorkers(`seal job for chunk ${job.chunkId} still running after ${timeoutMs} ms (worker hung)`), timeoutMs);
+      deadline.unref();
+      this.pending.set(id, { resolve, reject, split, deadline });
       w.ref();
       w.postMessage({ id, job: { ...job, split } } satisfies SealRequest);
       if (split) {
@@ -94,12 +111,7 @@ export class WorkerSealer implements Sealer {
       if (this.pending.size === 0) this.unrefAll();
     };
     const die = (why: string) => {
-      if (this.writer !== w && this.helper !== w) return;
-      // Both go: the other one may be waiting for (or working on) the dead one's half.
-      const pair = [this.writer, this.helper];
-      this.writer = this.helper = undefined;
-      this.failAll(new LogError("internal", `seal ${role} worker ${this.workerUrl} failed: ${why}`));
-      for (const x of pair) if (x) void x.terminate();
+      if (this.writer === w || this.helper === w) this.stopWorkers(`${role} worker failed: ${why}`);
     };
     w.onerror = (e: ErrorEvent) => die(e.message);
     w.addEventListener("close", () => die("worker exited"));
@@ -107,10 +119,19 @@ export class WorkerSealer implements Sealer {
     return w;
   }
 
+  /** Terminates both workers (the other one may be waiting for, or working on, its pair's half) and rejects every pending job. */
+  private stopWorkers(why: string): void {
+    const pair = [this.writer, this.helper];
+    this.writer = this.helper = undefined;
+    this.failAll(new LogError("internal", `seal worker ${this.workerUrl} stopped: ${why}`));
+    for (const x of pair) if (x) void x.terminate();
+  }
+
   private writerDone(r: SealReply): void {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
+    clearTimeout(p.deadline);
     if (r.ok && r.summary) p.resolve(r.summary);
     else if (r.ok) p.reject(new LogError("internal", `seal worker replied to job ${r.id} without a summary`));
     // The helper's failure is the cause when the writer failed because of it.
@@ -129,6 +150,7 @@ export class WorkerSealer implements Sealer {
 
   private failAll(err: Error): void {
     for (const p of this.pending.values()) {
+      clearTimeout(p.deadline);
       if (p.split) failSealSplit(p.split);
       p.reject(err);
     }

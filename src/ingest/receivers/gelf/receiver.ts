@@ -1,7 +1,8 @@
 /**
  * GELF receiver: UDP (plain, gzip or zlib JSON; chunked up to 128 chunks) and TCP/TLS
  * (NUL-delimited JSON). Options: chunkTimeoutMs (5000), maxChunkSets (4096),
- * maxMessageBytes (decompressed, 8 MiB), recvBufferBytes (UDP SO_RCVBUF, 8 MiB).
+ * maxMessageBytes (decompressed, 8 MiB), recvBufferBytes (UDP SO_RCVBUF, 8 MiB), datagramQueueBytes
+ * (datagrams held while the ingest queue is full, 32 MiB; datagram-queue.ts).
  */
 
 import { errorMessage } from "../../../core/errors.ts";
@@ -12,16 +13,18 @@ import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { SocketReceiver } from "../socket-receiver.ts";
 import type { ConnectionHandler, TcpConnection } from "../tcp.ts";
 import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
+import { DatagramQueue, DEFAULT_DATAGRAM_QUEUE_BYTES } from "../datagram-queue.ts";
 import { CHUNK_MAGIC_0, CHUNK_MAGIC_1, GelfChunkAssembler, type DropSink } from "./chunks.ts";
 import { gelfRecord, inflatePayload } from "./message.ts";
 import { NulFramer, type NulFrameSink } from "./nul-framer.ts";
 
-const OPTIONS = ["chunkTimeoutMs", "maxChunkSets", "maxMessageBytes", "recvBufferBytes"] as const;
+const OPTIONS = ["chunkTimeoutMs", "maxChunkSets", "maxMessageBytes", "recvBufferBytes", "datagramQueueBytes"] as const;
 const PARSE_ERROR_ATTR = "parse_error";
 
 export class GelfReceiver extends SocketReceiver {
   private readonly maxMessage: number;
   private readonly recvBuffer: number;
+  private readonly datagramQueueBytes: number;
   private readonly chunkTimeoutMs: number;
   private readonly maxSets: number;
   private readonly dropSink: DropSink;
@@ -33,6 +36,7 @@ export class GelfReceiver extends SocketReceiver {
     this.maxSets = intOption(config, "maxChunkSets", 4096, 1);
     this.maxMessage = intOption(config, "maxMessageBytes", 8 << 20, 64);
     this.recvBuffer = intOption(config, "recvBufferBytes", DEFAULT_UDP_RECV_BUFFER, 0);
+    this.datagramQueueBytes = intOption(config, "datagramQueueBytes", DEFAULT_DATAGRAM_QUEUE_BYTES, 0);
     const c = this.counters;
     this.dropSink = (reason, n, bytes) => c.drop(reason, n, bytes, DROP_WHY[reason]);
   }
@@ -41,6 +45,19 @@ export class GelfReceiver extends SocketReceiver {
   protected override async openUdp(a: ListenAddress): Promise<Listener[]> {
     const assembler = new GelfChunkAssembler({ timeoutMicros: this.chunkTimeoutMs * 1000, maxSets: this.maxSets });
     const c = this.counters;
+    const deliver = (d: Uint8Array, remote: string, receivedAt: number) => {
+      try {
+        if (d.length >= 2 && d[0] === CHUNK_MAGIC_0 && d[1] === CHUNK_MAGIC_1) {
+          const whole = assembler.add(d, receivedAt, this.dropSink);
+          if (whole) this.payload(whole, remote);
+        } else this.payload(d, remote);
+      } catch (err) {
+        c.drop("decode_failed", 1, d.length);
+        this.handlerCrashed(`GELF datagram from ${remote}`, err);
+      }
+    };
+    // Datagrams arriving while the pipeline is full wait here, compactly (datagram-queue.ts).
+    const queue = new DatagramQueue(this.datagramQueueBytes, this.pipeline, deliver);
     const sock = await listenUdp({
       address: a,
       recvBufferBytes: this.recvBuffer,
@@ -48,21 +65,18 @@ export class GelfReceiver extends SocketReceiver {
       onShortBuffer: (m) => this.report("warn", "bind", m),
       message: (d, remote) => {
         c.bytes += d.length;
-        if (this.pipeline.overflowing) return c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);
-        try {
-          if (d.length >= 2 && d[0] === CHUNK_MAGIC_0 && d[1] === CHUNK_MAGIC_1) {
-            const whole = assembler.add(d, this.clock(), this.dropSink);
-            if (whole) this.payload(whole, remote);
-          } else this.payload(d, remote);
-        } catch (err) {
-          c.drop("decode_failed", 1, d.length);
-          this.handlerCrashed(`GELF datagram from ${remote}`, err);
-        }
+        if (!queue.offer(d, remote, this.clock())) c.drop("queue_full", 1, d.length, `ingest queue full and ${this.datagramQueueBytes} bytes of datagrams held, datagram from ${remote}`);
       },
     });
     const timer = setInterval(() => assembler.expire(this.clock(), this.dropSink), Math.min(1000, this.chunkTimeoutMs));
     return [
-      sock,
+      {
+        address: sock.address,
+        close() {
+          sock.close();
+          queue.flush();
+        },
+      },
       {
         address: `${sock.address}#chunks`,
         close: () => {

@@ -3,7 +3,8 @@
  * LF, CR is framing), TCP and TLS (RFC 5425/6587: octet counting and LF or NUL framing on the
  * same port, optional PROXY v1 line). Datagrams over maxFrameBytes are cut and counted.
  * Options: proxyProtocol (false), maxFrameBytes (MAX_RAW_BYTES + 1 KiB), recvBufferBytes
- * (UDP SO_RCVBUF, 8 MiB), tzOffsetMinutes for zone-less timestamps (0 = UTC).
+ * (UDP SO_RCVBUF, 8 MiB), datagramQueueBytes (datagrams held while the ingest queue is full,
+ * 32 MiB; datagram-queue.ts), tzOffsetMinutes for zone-less timestamps (0 = UTC).
  */
 
 import { MAX_RAW_BYTES } from "../../../core/limits.ts";
@@ -14,15 +15,17 @@ import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { SocketReceiver } from "../socket-receiver.ts";
 import type { ConnectionHandler, TcpConnection } from "../tcp.ts";
 import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
+import { DatagramQueue, DEFAULT_DATAGRAM_QUEUE_BYTES } from "../datagram-queue.ts";
 import { SyslogStreamFramer, trimFrameEnd, type FrameSink } from "./framer.ts";
 import { SyslogRecords } from "./records.ts";
 
-const OPTIONS = ["proxyProtocol", "maxFrameBytes", "recvBufferBytes", "tzOffsetMinutes"] as const;
+const OPTIONS = ["proxyProtocol", "maxFrameBytes", "recvBufferBytes", "datagramQueueBytes", "tzOffsetMinutes"] as const;
 
 export class SyslogReceiver extends SocketReceiver {
   private readonly proxyProtocol: boolean;
   private readonly maxFrame: number;
   private readonly recvBuffer: number;
+  private readonly datagramQueueBytes: number;
   private readonly records: SyslogRecords;
 
   constructor(config: ReceiverConfig, ctx: ReceiverContext) {
@@ -31,12 +34,30 @@ export class SyslogReceiver extends SocketReceiver {
     this.proxyProtocol = boolOption(config, "proxyProtocol", false);
     this.maxFrame = intOption(config, "maxFrameBytes", MAX_RAW_BYTES + 1024, 64);
     this.recvBuffer = intOption(config, "recvBufferBytes", DEFAULT_UDP_RECV_BUFFER, 0);
+    this.datagramQueueBytes = intOption(config, "datagramQueueBytes", DEFAULT_DATAGRAM_QUEUE_BYTES, 0);
     this.records = new SyslogRecords(config.id, this.counters, this.pipeline, intOption(config, "tzOffsetMinutes", 0, -1440, 1440));
   }
 
 
   protected override async openUdp(a: ListenAddress): Promise<Listener[]> {
     const c = this.counters;
+    const deliver = (d: Uint8Array, remote: string, now: number) => {
+      const e = trimFrameEnd(d, 0, d.length);
+      if (e === 0) {
+        c.drop("empty", 1, d.length, `empty datagram from ${remote}`);
+        return;
+      }
+      try {
+        this.records.refresh(now);
+        this.records.add(d, 0, Math.min(e, this.maxFrame), remote, now);
+        if (e > this.maxFrame) c.drop("truncated", 1, e - this.maxFrame, `datagram of ${e} bytes from ${remote} cut to maxFrameBytes ${this.maxFrame}`);
+      } catch (err) {
+        c.drop("decode_failed", 1, d.length);
+        this.handlerCrashed(`datagram from ${remote}`, err);
+      }
+    };
+    // Datagrams arriving while the pipeline is full wait here, compactly (datagram-queue.ts).
+    const queue = new DatagramQueue(this.datagramQueueBytes, this.pipeline, deliver);
     const udp = await listenUdp({
       address: a,
       recvBufferBytes: this.recvBuffer,
@@ -44,27 +65,18 @@ export class SyslogReceiver extends SocketReceiver {
       onShortBuffer: (m) => this.report("warn", "bind", m),
       message: (d, remote) => {
         c.bytes += d.length;
-        if (this.pipeline.overflowing) {
-          c.drop("queue_full", 1, d.length, `ingest queue full, datagram from ${remote}`);
-          return;
-        }
-        const e = trimFrameEnd(d, 0, d.length);
-        if (e === 0) {
-          c.drop("empty", 1, d.length, `empty datagram from ${remote}`);
-          return;
-        }
-        try {
-          const now = this.clock();
-          this.records.refresh(now);
-          this.records.add(d, 0, Math.min(e, this.maxFrame), remote, now);
-          if (e > this.maxFrame) c.drop("truncated", 1, e - this.maxFrame, `datagram of ${e} bytes from ${remote} cut to maxFrameBytes ${this.maxFrame}`);
-        } catch (err) {
-          c.drop("decode_failed", 1, d.length);
-          this.handlerCrashed(`datagram from ${remote}`, err);
-        }
+        if (!queue.offer(d, remote, this.clock())) c.drop("queue_full", 1, d.length, `ingest queue full and ${this.datagramQueueBytes} bytes of datagrams held, datagram from ${remote}`);
       },
     });
-    return [udp];
+    return [
+      {
+        address: udp.address,
+        close() {
+          udp.close();
+          queue.flush();
+        },
+      },
+    ];
   }
 
   protected override connection(conn: TcpConnection): ConnectionHandler {
