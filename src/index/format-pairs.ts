@@ -12,7 +12,7 @@ import { JsonPairReader } from "./json-pairs.ts";
 import { KV_MAX_LEN } from "./kv-extract.ts";
 import { LogfmtPairReader } from "./logfmt-pairs.ts";
 import { SyslogPairReader } from "./syslog-pairs.ts";
-import { sinkPair, type PairSink, type RecordPairs } from "./msgkv-builder.ts";
+import { needingByte, sinkPair, type PairSink, type RecordPairs } from "./msgkv-builder.ts";
 
 const encoder = new TextEncoder();
 
@@ -59,12 +59,21 @@ interface SealReader {
 /** Per format, a byte reader giving exactly its walker's pairs, or handing the record back. */
 const SEAL_READERS: Record<string, () => SealReader> = { json: () => new JsonPairReader(), clf: () => new ClfPairReader(), syslog: () => new SyslogPairReader(), logfmt: () => new LogfmtPairReader() };
 
+/**
+ * Per format, a byte that every record with fields holds, by its reader and its walker alike
+ * (RecordPairs.needs): JSON's opening `{`, the quote of an access log's request (`] "`),
+ * logfmt's `=`.
+ */
+const NEEDS: Record<string, number> = { json: 0x7b, clf: 0x22, logfmt: 0x3d };
+
 /** The pairs of a record in `format` (as walkerPairs), cheaper where the format has a seal reader. */
 export function formatPairs(format: FormatFields): RecordPairs {
   const walker = walkerPairs(format);
   const reader = SEAL_READERS[format.name]?.();
   if (reader === undefined) return walker;
-  return (data, start, end, sink) => {
+  const pairs = (data: Uint8Array, start: number, end: number, sink: PairSink) => {
     if (reader.pairs(data, start, end, sink) === "walker") walker(data, start, end, sink);
   };
+  const needs = NEEDS[format.name];
+  return needs === undefined ? pairs : needingByte(needs, pairs);
 }

@@ -78,13 +78,26 @@ export function sinkPair(sink: PairSink, kl: number, src: Uint8Array, from: numb
   return differs === 0 ? sink.pair(kl, e) : sink.pair(kl, e, src, from);
 }
 
-/** Reports the pairs of the record at `data[start, end)` to `sink`. */
-export type RecordPairs = (data: Uint8Array, start: number, end: number, sink: PairSink) => void;
+/**
+ * Reports the pairs of the record at `data[start, end)` to `sink`. `needs`, when set, is a byte
+ * every record with pairs holds: the builder finds it a batch at a time with a native search
+ * and does not call the source on records without it (most records of a chunk are not in a
+ * given format, and a byte loop over each was most of that format's cost on them).
+ */
+export interface RecordPairs {
+  (data: Uint8Array, start: number, end: number, sink: PairSink): void;
+  readonly needs?: number;
+}
+
+/** `pairs` with the byte it needs (RecordPairs.needs). */
+export function needingByte(byte: number, pairs: (data: Uint8Array, start: number, end: number, sink: PairSink) => void): RecordPairs {
+  return Object.assign(pairs, { needs: byte });
+}
 
 const kvScanner = new KvScanner();
 
-/** The heuristic key=value pairs of a record (kv-extract.ts). */
-export const kvPairs: RecordPairs = (data, start, end, sink) => {
+/** The heuristic key=value pairs of a record (kv-extract.ts): none without an `=`. */
+export const kvPairs: RecordPairs = needingByte(0x3d, (data, start, end, sink) => {
   const sc = kvScanner;
   const s = sink.scratch;
   sc.reset(data, start, end);
@@ -102,7 +115,7 @@ export const kvPairs: RecordPairs = (data, start, end, sink) => {
     }
     if (!(differs === 0 ? sink.pair(kl, e) : sink.pair(kl, e, data, sc.valueStart))) return;
   }
-};
+});
 
 /** What a key=value builder shares with the other key=value builders of its seal. */
 export interface KvBuilderSeal {
@@ -187,7 +200,20 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   add(batch: RecordBatch): void {
     this.fed += batch.count;
     const { data, rawOffsets } = batch;
+    const needs = this.source.needs ?? -1;
+    // The next `needs` byte is at `next` (data.length: none) for starts in [searched, next].
+    let searched = -1;
+    let next = -1;
     for (let i = 0; i < batch.count && !this.capped; i++) {
+      const start = rawOffsets[i]!;
+      if (needs >= 0) {
+        if (start < searched || start > next) {
+          searched = start;
+          next = data.indexOf(needs, start);
+          if (next < 0) next = data.length;
+        }
+        if (next >= rawOffsets[i + 1]!) continue;
+      }
       const pos = batch.first + i;
       this.keys.startRecord(pos);
       this.values.startRecord(pos);

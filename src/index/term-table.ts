@@ -65,6 +65,13 @@ export class TermTable {
   private starts = new Uint32Array(INITIAL_TERMS + 1);
   private lastRecord = new Int32Array(INITIAL_TERMS);
   /**
+   * Per term, the first and the last run holding occurrences of it (at 2*id and 2*id+1; -1
+   * before any): build() reads only those runs' offsets. Most terms are rare and sit in one
+   * run, so a merge over many runs would otherwise read every later run's offsets per term,
+   * each a cache miss.
+   */
+  private runSpan = new Int32Array(2 * INITIAL_TERMS);
+  /**
    * Open-addressing slots, two words each: id + 1 (0 = empty) and the term's hash, side by side
    * so a probe compares hashes in the cache line it loaded (the tables of a seal outgrow the
    * caches; a separate hash array cost one more miss per probe). A power-of-two number of
@@ -156,6 +163,7 @@ export class TermTable {
     this.starts[id + 1] = at + end - start;
     this.lastRecord[id] = -1;
     this.counts[id] = 0;
+    this.runSpan[2 * id] = -1;
     this.slots[2 * s] = id + 1;
     this.slots[2 * s + 1] = h;
     if (this.size * 4 > this.slots.length) this.rehash();
@@ -237,7 +245,9 @@ export class TermTable {
       const count = this.counts[id]!;
       if (count > positions.length) positions = new Uint32Array(Math.max(count, positions.length * 2));
       let k = 0;
-      for (const run of this.runs) {
+      const lastRun = this.runSpan[2 * id + 1]!;
+      for (let r = this.runSpan[2 * id]!; r >= 0 && r <= lastRun; r++) {
+        const run = this.runs[r]!;
         if (id + 1 >= run.offsets.length) continue;
         const end = run.offsets[id + 1]!;
         const b = run.bytes;
@@ -275,6 +285,7 @@ export class TermTable {
     this.arena = new Uint8Array(0);
     this.starts = new Uint32Array(1);
     this.lastRecord = new Int32Array(0);
+    this.runSpan = new Int32Array(0);
     this.slots = new Int32Array(0);
     this.occ = new Uint32Array(0);
     this.occLength = 0;
@@ -303,7 +314,13 @@ export class TermTable {
     }
     const w = this.runWriter;
     w.reset();
+    const run = this.runs.length;
+    const span = this.runSpan;
     for (let id = 0; id < size; id++) {
+      if (start[id + 1]! > start[id]!) {
+        if (span[2 * id]! < 0) span[2 * id] = run;
+        span[2 * id + 1] = run;
+      }
       let prev = 0;
       for (let k = start[id]!; k < start[id + 1]!; k++) {
         w.varint(grouped[k]! - prev);
@@ -340,6 +357,7 @@ export class TermTable {
       const cap = this.counts.length * 2;
       this.counts = resize(this.counts, cap);
       this.lastRecord = resize(this.lastRecord, cap);
+      this.runSpan = resize(this.runSpan, 2 * cap);
       this.starts = resize(this.starts, cap + 1);
     }
     const need = this.starts[size - 1]! + extraBytes;
