@@ -37,6 +37,8 @@ export class BlockEncoder {
   /** Column bytes and the body of the last encode(), reused from block to block. */
   private readonly cols = new ByteWriter(1 << 16);
   private bodyBuf = new Uint8Array(0);
+  /** Offset of the payloads in the body of the last encode() (header and columns come before). */
+  dataStart = 0;
   private lastView: Uint8Array | undefined;
   private lastViewIndex = -1;
   /** Payload bytes not yet copied: pendingData[pendingStart, pendingEnd), records back to back. */
@@ -151,7 +153,8 @@ export class BlockEncoder {
     v.setUint32(4, this.data.length, true);
     v.setUint32(8, cols.length, true);
     body.set(cols.finish(), BLOCK_HEADER_SIZE);
-    body.set(this.data.finish(), BLOCK_HEADER_SIZE + cols.length);
+    this.dataStart = BLOCK_HEADER_SIZE + cols.length;
+    body.set(this.data.finish(), this.dataStart);
     return body;
   }
 

@@ -37,16 +37,32 @@ export interface EncodedBlock {
 /**
  * Compresses one block body with `codec` (zstd at `level`; lz4 has no levels). Falls back to
  * CODEC_NONE with the body itself when compression would not save a byte.
+ *
+ * With `dataStart`, zstd compresses body[0, dataStart) (header and columns) and the rest (the
+ * payloads) as two frames stored back to back, which decompress as one body (zstd decodes
+ * concatenated frames as the concatenation). Varint columns mixed into the payloads' first
+ * 128 KiB zstd block skew its literal statistics: on 1M-line corpora at level 6 the two frames
+ * stored 1.6% (bench corpus) and 2.1% (resampled loghub) fewer block bytes than one.
  */
-export function compressBlockBody(body: Uint8Array, codec: CodecName, level: number): EncodedBlock {
+export function compressBlockBody(body: Uint8Array, codec: CodecName, level: number, dataStart?: number): EncodedBlock {
   if (codec === "zstd") {
-    const z = Bun.zstdCompressSync(body, { level });
+    const z = dataStart === undefined || dataStart <= 0 || dataStart >= body.length ? Bun.zstdCompressSync(body, { level }) : zstdTwoFrames(body, dataStart, level);
     if (z.length < body.length) return { stored: z, codec: CODEC_ZSTD };
   } else if (codec === "lz4") {
     const out = lz4Compress(body);
     if (out !== undefined && out.length < body.length) return { stored: out, codec: CODEC_LZ4 };
   }
   return { stored: body, codec: CODEC_NONE };
+}
+
+/** zstd frames of body[0, split) and body[split, end), concatenated. */
+function zstdTwoFrames(body: Uint8Array, split: number, level: number): Uint8Array {
+  const head = Bun.zstdCompressSync(body.subarray(0, split), { level });
+  const tail = Bun.zstdCompressSync(body.subarray(split), { level });
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
 }
 
 /**
