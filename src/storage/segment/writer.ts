@@ -186,7 +186,7 @@ class SegmentFileWriter {
   private flushBlock(): void {
     const { enc, blockRanges } = this;
     const body = enc.encode();
-    const { stored, codec } = compressBlockBody(body, this.options.codec, this.options.level);
+    const { stored, codec } = compressBlockBody(body, this.options.codec, this.options.level, enc.frameCuts);
     this.blocks.push({
       offset: this.offset,
       storedLen: stored.length,
