@@ -38,6 +38,8 @@ export interface StoreFigures {
   rawBytes: number;
   storedBytes: number;
   indexBytes: number;
+  /** Chunks whose seal failed, waiting for a retry. */
+  sealRetries: number;
 }
 
 export interface MetricsSources {
@@ -110,6 +112,7 @@ export function registerSources(m: Metrics, src: MetricsSources): void {
   gauge("gastrolog_store_raw_bytes", "Raw bytes of the records held by a store.", ["store"], perStore((s) => s.rawBytes));
   gauge("gastrolog_store_stored_bytes", "Bytes a store occupies on disk or in memory (segments and active chunks).", ["store"], perStore((s) => s.storedBytes));
   gauge("gastrolog_store_index_bytes", "Bytes of index sections of a store.", ["store"], perStore((s) => s.indexBytes));
+  gauge("gastrolog_store_seal_retry_chunks", "Chunks whose seal failed while the server runs, waiting for a retry with backoff (kept as active data).", ["store"], perStore((s) => s.sealRetries));
 
   counter("gastrolog_retention_sweeps_total", "Retention sweeps run.", [], () => one(src.retention()?.sweeps));
   counter("gastrolog_retention_deleted_chunks_total", "Chunks deleted by retention, by reason (age, chunks, bytes).", ["reason"], () => byLabel("reason", src.retention()?.deleted));

@@ -30,6 +30,7 @@ export function renderStatus(s: StatusResponse): string[] {
   for (const st of s.stores) {
     out.push(`    [${st.name}] ${st.activeChunk ? `active chunk: ${st.activeChunk}` : "no active chunk"}`);
     if (st.pendingIndexChunks > 0) out.push(`    [${st.name}] pending indexes: ${st.pendingIndexChunks} chunks`);
+    if (st.sealRetryChunks > 0) out.push(`    [${st.name}] seal failed, retrying: ${st.sealRetryChunks} chunks (next ${shortTime(n(st.nextSealRetryUs))})`);
   }
   const trouble = s.telemetry.filter((t) => n(t.count) > 0);
   if (trouble.length > 0) out.push("  Telemetry:");

@@ -18,7 +18,7 @@ import { resolveStoreOptions, type LivePolicy, type ResolvedStoreOptions } from 
 import { ageExceeded, mustRotate } from "../rotation.ts";
 import { SegmentReader } from "../segment/reader.ts";
 import type { SegmentWriteOptions } from "../segment/writer.ts";
-import type { ChunkMeta, ChunkReader, ChunkStore, DurabilityPolicy, StoreEvent } from "../types.ts";
+import type { ChunkMeta, ChunkReader, ChunkStore, DurabilityPolicy, StoreEvent, WaitingSeal } from "../types.ts";
 import { checkBatch } from "../validate.ts";
 import { ActiveChunk } from "./active-chunk.ts";
 import type { Catalog } from "./catalog.ts";
@@ -27,7 +27,7 @@ import { ACTIVE_DIR, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
 import type { DirLock } from "./lock.ts";
 import { activeMeta, summaryMeta } from "./meta.ts";
 import type { RecoveryReport } from "./recovery.ts";
-import { SealRetries, type SealRetryPolicy, type WaitingSeal } from "./seal-retry.ts";
+import { SealRetries, type SealRetryPolicy } from "./seal-retry.ts";
 import type { Sealer } from "./sealer.ts";
 import { SegmentCache } from "./segment-cache.ts";
 import type { ByteCache } from "../byte-cache.ts";

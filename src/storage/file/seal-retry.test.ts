@@ -6,39 +6,11 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import type { ChunkId } from "../../core/ids.ts";
 import { until } from "../../../test/support/until.ts";
 import { MAX_PENDING_SEALS } from "./file-store.ts";
 import { openFileStore } from "./open-store.ts";
-import type { SealJob } from "./seal-job.ts";
-import { InlineSealer, type Sealer } from "./sealer.ts";
-import { contents, expected, numbered, tempDir } from "./test-helpers.ts";
-
-/** Fails the first `failures` seal jobs of each chunk (ENOSPC-like), then seals inline. */
-class FlakySealer implements Sealer {
-  readonly attempts = new Map<ChunkId, number>();
-  running = 0;
-  maxRunning = 0;
-  private readonly inner = new InlineSealer();
-
-  constructor(private readonly failures: number) {}
-
-  async seal(job: SealJob) {
-    const n = (this.attempts.get(job.chunkId) ?? 0) + 1;
-    this.attempts.set(job.chunkId, n);
-    this.running++;
-    this.maxRunning = Math.max(this.maxRunning, this.running);
-    try {
-      await Promise.resolve();
-      if (n <= this.failures) throw new Error(`ENOSPC: no space left on device (attempt ${n})`);
-      return await this.inner.seal(job);
-    } finally {
-      this.running--;
-    }
-  }
-
-  async close(): Promise<void> {}
-}
+import { InlineSealer } from "./sealer.ts";
+import { contents, expected, FlakySealer, numbered, tempDir } from "./test-helpers.ts";
 
 describe("seal retries while the store runs", () => {
   test("a chunk whose seal fails three times is retried with backoff and ends sealed with the same records", async () => {

@@ -8,6 +8,7 @@
  */
 
 import type { ChunkId } from "../../core/ids.ts";
+import type { WaitingSeal } from "../types.ts";
 
 /** Backoff of failed seals while the store runs. */
 export interface SealRetryPolicy {
@@ -19,15 +20,6 @@ export interface SealRetryPolicy {
 
 /** 1 s after the first failure, doubling up to 5 minutes. */
 export const DEFAULT_SEAL_RETRY: SealRetryPolicy = { firstMs: 1000, maxMs: 300_000 };
-
-/** A chunk waiting for its next seal attempt. */
-export interface WaitingSeal {
-  chunk: ChunkId;
-  /** Failed seal attempts so far. */
-  failures: number;
-  /** When the next attempt is due (epoch ms). */
-  at: number;
-}
 
 /**
  * Starts the seal of `chunk` (which failed `failures` times) and returns it, or undefined when
