@@ -1,18 +1,21 @@
 /**
  * Store hooks: seals and index sections counted by status; failed sections and seals reach
- * telemetry. Chunks waiting for a seal retry reach status and the metrics.
+ * telemetry. Chunks waiting for a seal retry and datagrams a UDP receiver holds reach status
+ * and the metrics.
  */
 
 import { create } from "@bufbuild/protobuf";
 import { expect, test } from "bun:test";
+import type { ReceiverView } from "../../api/host.ts";
 import type { LocalHost } from "../../api/local-host.ts";
 import { sealRetryFields } from "../../api/convert/chunk.ts";
+import { toReceiverStatusPb } from "../../api/convert/receiver.ts";
 import { StatusResponseSchema } from "../../api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { Metrics } from "../../observability/metrics.ts";
 import { registerSources } from "../../observability/metrics-sources.ts";
 import { silentLogger } from "../../observability/logger.ts";
 import { Telemetry } from "../../observability/telemetry.ts";
-import { renderStatus } from "../../repl/render/system.ts";
+import { renderReceivers, renderStatus } from "../../repl/render/system.ts";
 import { openFileStore } from "../../storage/file/open-store.ts";
 import { FlakySealer, numbered, tempDir } from "../../storage/file/test-helpers.ts";
 import { hostSources, storeObserver } from "./observe.ts";
@@ -55,4 +58,25 @@ test("a chunk waiting for a seal retry shows in status (REPL) and as the seal-re
     status: ["    [web] seal failed, retrying: 1 chunks (next T)"],
   });
   await store.close();
+});
+
+test("datagrams a UDP receiver holds reach its status line (REPL) and the held-datagram gauges", async () => {
+  const view: ReceiverView = {
+    name: "udp",
+    type: "syslog",
+    params: {},
+    state: "running",
+    records: 10,
+    errors: 0,
+    net: { bytes: 900, parseErrors: 0, dropped: {}, droppedBytes: 0, stored: 4, acked: 0, duplicates: 0, queueWaitMicros: 0, connections: 0, heldDatagrams: 6, heldDatagramBytes: 3 << 20, listening: ["udp://127.0.0.1:5514"], restarts: 0, tlsRejected: 0 },
+  };
+  const host = { version: () => ({ version: "t", commit: "t", runtime: "t" }), startedAt: 0, receivers: () => [view] } as unknown as LocalHost;
+  const metrics = new Metrics();
+  registerSources(metrics, { ...hostSources(host), routing: () => undefined, queue: () => undefined, stores: () => [], retention: () => undefined, config: () => undefined, telemetry: () => ({}) });
+  const gauges = (await metrics.expose(undefined)).body.split("\n").filter((l) => l.startsWith("gastrolog_receiver_held_"));
+  const lines = renderReceivers(create(StatusResponseSchema, { phase: "ready", receivers: [toReceiverStatusPb(view)] }));
+  expect({ gauges, held: lines.filter((l) => l.includes("held datagrams")) }).toEqual({
+    gauges: ['gastrolog_receiver_held_datagrams{receiver="udp",type="syslog"} 6', `gastrolog_receiver_held_datagram_bytes{receiver="udp",type="syslog"} ${3 << 20}`],
+    held: ["      held datagrams: 6 (3.0 MB) while the ingest queue is full"],
+  });
 });
