@@ -19,6 +19,9 @@ export interface ReceiverNetCounters {
   duplicates: number;
   queueWaitMicros: number;
   connections: number;
+  /** Datagrams (and bytes) a UDP receiver holds now while the ingest queue is full. */
+  heldDatagrams: number;
+  heldDatagramBytes: number;
 }
 
 /** One receiver: records accepted, and the network counters when it has them. */
@@ -38,6 +41,8 @@ export interface StoreFigures {
   rawBytes: number;
   storedBytes: number;
   indexBytes: number;
+  /** Chunks whose seal failed, waiting for a retry. */
+  sealRetries: number;
 }
 
 export interface MetricsSources {
@@ -57,7 +62,7 @@ export interface MetricsSources {
 
 type Series = [Record<string, string>, number][];
 
-const NO_NET: ReceiverNetCounters = { bytes: 0, parseErrors: 0, dropped: {}, droppedBytes: 0, stored: 0, acked: 0, duplicates: 0, queueWaitMicros: 0, connections: 0 };
+const NO_NET: ReceiverNetCounters = { bytes: 0, parseErrors: 0, dropped: {}, droppedBytes: 0, stored: 0, acked: 0, duplicates: 0, queueWaitMicros: 0, connections: 0, heldDatagrams: 0, heldDatagramBytes: 0 };
 
 /** One series per entry of `values`, labelled `label`=key. */
 function byLabel(label: string, values: Readonly<Record<string, number>> | undefined): Series {
@@ -97,6 +102,8 @@ export function registerSources(m: Metrics, src: MetricsSources): void {
   counter("gastrolog_receiver_duplicate_records_total", "Messages a client resent that were already stored.", R, perReceiver((r) => r.duplicates));
   counter("gastrolog_receiver_queue_wait_seconds_total", "Summed time the receiver's stored records waited in the ingest queue.", R, perReceiver((r) => r.queueWaitMicros / 1e6));
   gauge("gastrolog_receiver_connections", "Open connections of a receiver.", R, perReceiver((r) => r.connections));
+  gauge("gastrolog_receiver_held_datagrams", "Datagrams a UDP receiver holds while the ingest queue is full (datagramQueueBytes bounds their bytes).", R, perReceiver((r) => r.heldDatagrams));
+  gauge("gastrolog_receiver_held_datagram_bytes", "Bytes of the datagrams a UDP receiver holds while the ingest queue is full.", R, perReceiver((r) => r.heldDatagramBytes));
 
   counter("gastrolog_ingest_routed_records_total", "Routed records per store they reached (the routing distribution).", ["store"], () => byLabel("store", src.routing()?.perStore));
   counter("gastrolog_ingest_unrouted_records_total", "Records that matched no store's route (kept nowhere).", [], () => one(src.routing()?.unrouted));
@@ -110,6 +117,7 @@ export function registerSources(m: Metrics, src: MetricsSources): void {
   gauge("gastrolog_store_raw_bytes", "Raw bytes of the records held by a store.", ["store"], perStore((s) => s.rawBytes));
   gauge("gastrolog_store_stored_bytes", "Bytes a store occupies on disk or in memory (segments and active chunks).", ["store"], perStore((s) => s.storedBytes));
   gauge("gastrolog_store_index_bytes", "Bytes of index sections of a store.", ["store"], perStore((s) => s.indexBytes));
+  gauge("gastrolog_store_seal_retry_chunks", "Chunks whose seal failed while the server runs, waiting for a retry with backoff (kept as active data).", ["store"], perStore((s) => s.sealRetries));
 
   counter("gastrolog_retention_sweeps_total", "Retention sweeps run.", [], () => one(src.retention()?.sweeps));
   counter("gastrolog_retention_deleted_chunks_total", "Chunks deleted by retention, by reason (age, chunks, bytes).", ["reason"], () => byLabel("reason", src.retention()?.deleted));

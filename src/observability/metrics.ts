@@ -44,7 +44,7 @@ export class Metrics {
   readonly seals = this.counter("gastrolog_store_seals_total", "Active chunks sealed into segments.", ["store"]);
   readonly sealSeconds = this.histogram("gastrolog_store_seal_duration_seconds", "Time to seal a chunk (compression and index builds).", ["store"], SEAL_BUCKETS);
   readonly sealSlotTimeouts = this.counter("gastrolog_store_seal_slot_timeouts_total", "Appends refused after waiting too long for a seal slot (seals stuck, e.g. a hung seal worker).", ["store"]);
-  readonly sealFailures = this.counter("gastrolog_store_seal_failures_total", "Seals that failed (the chunk stays active data and is sealed again at the next open).", ["store"]);
+  readonly sealFailures = this.counter("gastrolog_store_seal_failures_total", "Seals that failed (the chunk stays active data; it is retried with backoff and at the next open).", ["store"]);
   readonly indexSeconds = this.histogram("gastrolog_index_build_duration_seconds", "Time spent in index builders while sealing one chunk.", ["store"], SEAL_BUCKETS);
   readonly indexFailures = this.counter("gastrolog_index_build_failures_total", "Index sections that failed to build (the chunk is searched by scanning).", ["store"]);
   readonly indexSections = this.counter("gastrolog_index_sections_total", "Index sections written, by status (complete, capped or lossy).", ["store", "section", "status"]);

@@ -215,6 +215,15 @@ export type StoreEvent =
   | { kind: "sealed"; chunk: ChunkId }
   | { kind: "deleted"; chunk: ChunkId };
 
+/** A chunk whose seal failed, waiting for its next attempt (file store). */
+export interface WaitingSeal {
+  chunk: ChunkId;
+  /** Failed seal attempts so far. */
+  failures: number;
+  /** When the next attempt is due (epoch ms). */
+  at: number;
+}
+
 /** A named set of chunks with one active chunk; memory and file implementations. */
 export interface ChunkStore extends ChunkSource {
   /**
@@ -230,6 +239,8 @@ export interface ChunkStore extends ChunkSource {
   delete(id: ChunkId): Promise<void>;
   /** Waits for in-flight seals. */
   idle(): Promise<void>;
+  /** Chunks whose seal failed and that wait for a retry (stores whose seals can fail). */
+  sealRetries?(): readonly WaitingSeal[];
   /** Flushes, fsyncs and releases the store (and its lock). The active chunk stays active. */
   close(): Promise<void>;
 }

@@ -70,6 +70,8 @@ export const FIXTURE_RECEIVERS: readonly ReceiverView[] = [
       listening: ["udp://127.0.0.1:5514"],
       restarts: 1,
       connections: 0,
+      heldDatagrams: 0,
+      heldDatagramBytes: 0,
       lastError: "cannot listen on udp://127.0.0.1:5514: EADDRINUSE",
       lastErrorAt: T0,
     },

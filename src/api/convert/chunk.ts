@@ -2,7 +2,7 @@
 
 import { create } from "@bufbuild/protobuf";
 import type { IndexSectionSize } from "../../index/reports.ts";
-import type { ChunkMeta } from "../../storage/types.ts";
+import type { ChunkMeta, ChunkStore } from "../../storage/types.ts";
 import { ChunkInfoSchema, IndexSectionSchema, StoreSummarySchema, type ChunkInfo, type IndexSection, type StoreSummary } from "../gen/gastrolog/v1/store_pb.ts";
 import type { HostStore } from "../host.ts";
 import { i64 } from "./int64.ts";
@@ -29,6 +29,12 @@ export function toChunkInfoPb(m: ChunkMeta): ChunkInfo {
 /** True for a sealed chunk whose indexes are not (yet) usable in full. */
 export function indexPending(m: ChunkMeta): boolean {
   return m.state === "sealed" && (m.indexStatus === "pending" || m.indexStatus === "missing" || m.indexStatus === "failed");
+}
+
+/** Status fields of a store's chunks waiting for a seal retry (how many, the earliest due). */
+export function sealRetryFields(store: ChunkStore): { sealRetryChunks: number; nextSealRetryUs: bigint } {
+  const retries = store.sealRetries?.() ?? [];
+  return { sealRetryChunks: retries.length, nextSealRetryUs: i64(retries.length > 0 ? Math.min(...retries.map((r) => r.at)) * 1000 : 0) };
 }
 
 export function toStoreSummaryPb(s: HostStore): StoreSummary {
@@ -58,6 +64,7 @@ export function toStoreSummaryPb(s: HostStore): StoreSummary {
     activeChunk: active,
     pendingIndexChunks: pending,
     eventTs: { minUs: i64(min), maxUs: i64(max) },
+    ...sealRetryFields(s.source.store),
   });
 }
 

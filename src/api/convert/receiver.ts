@@ -25,6 +25,8 @@ export function toReceiverStatusPb(r: ReceiverView): MessageInitShape<typeof Rec
     lastError: n.lastError ?? "",
     lastErrorAtUs: i64(n.lastErrorAt ?? 0),
     connections: n.connections,
+    heldDatagrams: i64(n.heldDatagrams),
+    heldDatagramBytes: i64(n.heldDatagramBytes),
     tlsRejected: i64(n.tlsRejected),
   };
 }

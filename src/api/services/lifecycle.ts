@@ -4,7 +4,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { nowMicros } from "../../core/time.ts";
 import { LifecycleService } from "../gen/gastrolog/v1/lifecycle_pb.ts";
 import { i64 } from "../convert/int64.ts";
-import { indexPending } from "../convert/chunk.ts";
+import { indexPending, sealRetryFields } from "../convert/chunk.ts";
 import { toIngestQueuePb, toReceiverStatusPb } from "../convert/receiver.ts";
 import type { EngineHost } from "../host.ts";
 
@@ -40,6 +40,7 @@ export function lifecycleService(host: EngineHost): ServiceImpl<typeof Lifecycle
             chunks: metas.length,
             records: i64(metas.reduce((n, m) => n + m.records, 0)),
             pendingIndexChunks: metas.filter(indexPending).length,
+            ...sealRetryFields(s.source.store),
           };
         }),
         receivers: host.receivers().map(toReceiverStatusPb),

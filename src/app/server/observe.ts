@@ -111,7 +111,8 @@ export function hostSources(host: LocalHost): MetricsSources {
           stored += m.storedBytes;
           index += m.indexBytes;
         }
-        return { name: s.name, chunks, records, rawBytes: raw, storedBytes: stored, indexBytes: index };
+        const sealRetries = s.source.store.sealRetries?.().length ?? 0;
+        return { name: s.name, chunks, records, rawBytes: raw, storedBytes: stored, indexBytes: index, sealRetries };
       }),
     retention: () => host.retention?.stats(),
     config: () => (host.config ? { version: host.config.store.current().version, applied: host.config.appliedVersion() } : undefined),

@@ -99,6 +99,8 @@ function statsView(s: ReceiverStats, params: Readonly<Record<string, string>>): 
     listening: s.listening,
     restarts: s.restarts,
     connections: s.connections,
+    heldDatagrams: s.heldDatagrams,
+    heldDatagramBytes: s.heldDatagramBytes,
     tlsRejected: s.tlsRejected,
   };
   if (s.lastError !== undefined) {

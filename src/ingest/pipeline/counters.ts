@@ -50,6 +50,9 @@ export interface CounterSnapshot {
   limits: LimitViolations;
   /** Currently open connections (TCP-based protocols). */
   connections: number;
+  /** Datagrams held now while the ingest queue is full, and their bytes (UDP; datagram-queue.ts). */
+  heldDatagrams: number;
+  heldDatagramBytes: number;
   /** TLS clients refused by the client-certificate policy (mTLS). */
   tlsRejected: number;
 }
@@ -65,6 +68,8 @@ export class ReceiverCounters {
   duplicates = 0;
   queueWaitMicros = 0;
   connections = 0;
+  heldDatagrams = 0;
+  heldDatagramBytes = 0;
   tlsRejected = 0;
   readonly limits: LimitViolations = noViolations();
   /** Told about every drop (set by the receiver that owns these counters). */
@@ -99,6 +104,8 @@ export class ReceiverCounters {
       queueWaitMicros: this.queueWaitMicros,
       limits: { ...this.limits },
       connections: this.connections,
+      heldDatagrams: this.heldDatagrams,
+      heldDatagramBytes: this.heldDatagramBytes,
       tlsRejected: this.tlsRejected,
     };
   }

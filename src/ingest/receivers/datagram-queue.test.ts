@@ -1,6 +1,7 @@
 /**
  * DatagramQueue: datagrams arriving while the pipeline is full are held (bounded by bytes) and
- * handed on in order as appends make room; a full queue refuses; flush hands everything on.
+ * handed on in order as appends make room; a full queue refuses; flush hands everything on;
+ * the receiver's counters show what is held (datagrams and bytes).
  * End to end: syslog and GELF over real UDP on 127.0.0.1 into a pipeline whose appends stall.
  */
 
@@ -38,36 +39,42 @@ describe("DatagramQueue", () => {
   test("datagrams offered while the pipeline is full are held and appended in order once it drains", async () => {
     const { pipeline, appended, open } = gatedPipeline(4);
     const counters = new ReceiverCounters();
-    const q = new DatagramQueue(1 << 20, pipeline, (d, _remote, ts) => void pipeline.push({ raw: d, attrs: {}, ingestTs: ts, sourceTs: 0 }, counters));
+    const q = new DatagramQueue(1 << 20, pipeline, (d, _remote, ts) => void pipeline.push({ raw: d, attrs: {}, ingestTs: ts, sourceTs: 0 }, counters), counters);
     const offered = Array.from({ length: 100 }, (_, i) => q.offer(enc.encode(`d${i}`), "10.0.0.1", i));
     const heldWhileFull = q.size;
+    const tallyWhileFull = [counters.heldDatagrams, counters.heldDatagramBytes];
     open();
     await until(() => appended.length === 100, { what: "100 appended" });
-    expect({ offered: offered.every(Boolean), heldWhileFull, appended, heldAfter: q.size }).toEqual({
+    expect({ offered: offered.every(Boolean), heldWhileFull, tallyWhileFull, appended, heldAfter: q.size, tallyAfter: [counters.heldDatagrams, counters.heldDatagramBytes] }).toEqual({
       offered: true,
       heldWhileFull: 96,
+      tallyWhileFull: [96, 6 * 2 + 90 * 3], // d4..d9, d10..d99
       appended: Array.from({ length: 100 }, (_, i) => `d${i}`),
       heldAfter: 0,
+      tallyAfter: [0, 0],
     });
   });
 
   test("past its byte bound it refuses; what it accepted is appended in order; flush hands on what it holds", async () => {
     const { pipeline, appended, open } = gatedPipeline(2);
     const counters = new ReceiverCounters();
-    const q = new DatagramQueue(1 << 20, pipeline, (d, _remote, ts) => void pipeline.push({ raw: d, attrs: {}, ingestTs: ts, sourceTs: 0 }, counters));
+    const q = new DatagramQueue(1 << 20, pipeline, (d, _remote, ts) => void pipeline.push({ raw: d, attrs: {}, ingestTs: ts, sourceTs: 0 }, counters), counters);
     const big = (i: number) => enc.encode(`b${i} `.padEnd(60 << 10, "x"));
     const accepted = Array.from({ length: 30 }, (_, i) => q.offer(big(i), "10.0.0.1", i));
     // 2 go to the pipeline (then full), 17 of 60 KiB fit one 1 MiB block, the rest are refused.
     const expectAccepted = Array.from({ length: 30 }, (_, i) => i < 19);
     const held = q.size;
+    const tally = [counters.heldDatagrams, counters.heldDatagramBytes];
     q.flush();
     const queuedAfterFlush = pipeline.stats().queued + pipeline.stats().appending;
     open();
     await until(() => appended.length === 19, { what: "19 appended" });
-    expect({ accepted, held, heldAfterFlush: q.size, queuedAfterFlush, appended: appended.map((t) => t.slice(0, t.indexOf(" "))) }).toEqual({
+    expect({ accepted, held, tally, heldAfterFlush: q.size, tallyAfterFlush: [counters.heldDatagrams, counters.heldDatagramBytes], queuedAfterFlush, appended: appended.map((t) => t.slice(0, t.indexOf(" "))) }).toEqual({
       accepted: expectAccepted,
       held: 17,
+      tally: [17, 17 * (60 << 10)],
       heldAfterFlush: 0,
+      tallyAfterFlush: [0, 0],
       queuedAfterFlush: 19,
       appended: Array.from({ length: 19 }, (_, i) => `b${i}`),
     });
@@ -95,9 +102,19 @@ describe("DatagramQueue", () => {
     sock.close();
     await until(() => r.stats().bytes === bytes, { what: "every datagram received" });
     const dropsWhileStalled = r.stats().dropped;
+    // The held datagrams are the last ones sent (order is kept); status shows their count and bytes.
+    const { heldDatagrams, heldDatagramBytes } = r.stats();
+    const lastBytes = lines.slice(lines.length - heldDatagrams).reduce((n, l) => n + Buffer.byteLength(l), 0);
     open();
     await until(() => appended.length === 2000, { what: "2000 appended" });
+    const after = r.stats();
     await r.stop();
-    expect({ dropsWhileStalled, appended }).toEqual({ dropsWhileStalled: {}, appended: lines.map((_, i) => raw(i)) });
+    expect({ dropsWhileStalled, heldSome: heldDatagrams > 1000, heldDatagramBytes, appended, after: [after.heldDatagrams, after.heldDatagramBytes] }).toEqual({
+      dropsWhileStalled: {},
+      heldSome: true,
+      heldDatagramBytes: lastBytes,
+      appended: lines.map((_, i) => raw(i)),
+      after: [0, 0],
+    });
   });
 });

@@ -7,7 +7,8 @@
  * (`capacityBytes` of blocks); a datagram that finds no room is refused and the caller counts it.
  * Order is kept: once anything is held, new datagrams queue behind it. Held datagrams are
  * handed on (`deliver`, the receiver's normal per-datagram path) as the pipeline makes room,
- * and all at once by `flush()` when the listener closes, so none is lost uncounted.
+ * and all at once by `flush()` when the listener closes, so none is lost uncounted. What it
+ * holds is added to the receiver's `HeldTally` (its counters: status and metrics show it).
  */
 
 import type { IngestPipeline } from "../pipeline/pipeline.ts";
@@ -18,6 +19,12 @@ const BLOCK_BYTES = 1 << 20;
 
 /** The receiver's handling of one datagram (parse and push into the pipeline). */
 export type DeliverDatagram = (datagram: Uint8Array, remote: string, receivedAt: number) => void;
+
+/** Datagrams and their bytes held now, summed over a receiver's queues (one per UDP listener). */
+export interface HeldTally {
+  heldDatagrams: number;
+  heldDatagramBytes: number;
+}
 
 /** Datagrams copied into one block, read from `next`. */
 interface Block {
@@ -40,6 +47,7 @@ export class DatagramQueue {
     private readonly capacityBytes: number,
     private readonly pipeline: IngestPipeline,
     private readonly deliver: DeliverDatagram,
+    private readonly tally: HeldTally,
   ) {}
 
   /** Datagrams held now. */
@@ -80,6 +88,8 @@ export class DatagramQueue {
     b.remotes.push(this.lastRemote);
     b.times.push(receivedAt);
     this.held++;
+    this.tally.heldDatagrams++;
+    this.tally.heldDatagramBytes += d.length;
     return true;
   }
 
@@ -104,6 +114,8 @@ export class DatagramQueue {
       const i = b.next++;
       const start = i === 0 ? 0 : b.ends[i - 1]!;
       this.held--;
+      this.tally.heldDatagrams--;
+      this.tally.heldDatagramBytes -= b.ends[i]! - start;
       if (b.next === b.ends.length) this.blocks.shift();
       this.deliver(b.bytes.subarray(start, b.ends[i]!), b.remotes[i]!, b.times[i]!);
     }

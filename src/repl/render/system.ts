@@ -30,6 +30,7 @@ export function renderStatus(s: StatusResponse): string[] {
   for (const st of s.stores) {
     out.push(`    [${st.name}] ${st.activeChunk ? `active chunk: ${st.activeChunk}` : "no active chunk"}`);
     if (st.pendingIndexChunks > 0) out.push(`    [${st.name}] pending indexes: ${st.pendingIndexChunks} chunks`);
+    if (st.sealRetryChunks > 0) out.push(`    [${st.name}] seal failed, retrying: ${st.sealRetryChunks} chunks (next ${shortTime(n(st.nextSealRetryUs))})`);
   }
   const trouble = s.telemetry.filter((t) => n(t.count) > 0);
   if (trouble.length > 0) out.push("  Telemetry:");
@@ -59,6 +60,7 @@ export function renderReceivers(s: StatusResponse): string[] {
     out.push(`      bytes=${humanBytes(n(r.bytes))}  stored=${stored}  acked=${n(r.acked)}  parse_errors=${n(r.parseErrors)}  duplicates=${n(r.duplicates)}  queue_wait_avg=${wait}  connections=${r.connections}  restarts=${r.restarts}`);
     const drops = Object.entries(r.dropped).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     if (drops.length > 0) out.push(`      dropped: ${drops.map(([k, v]) => `${k}=${n(v)}`).join("  ")}  (${humanBytes(n(r.droppedBytes))})`);
+    if (n(r.heldDatagrams) > 0) out.push(`      held datagrams: ${n(r.heldDatagrams)} (${humanBytes(n(r.heldDatagramBytes))}) while the ingest queue is full`);
     if (n(r.tlsRejected) > 0) out.push(`      tls clients refused: ${n(r.tlsRejected)}`);
     if (r.lastError !== "") out.push(`      last error: ${r.lastError} (${shortTime(n(r.lastErrorAtUs))})`);
   }

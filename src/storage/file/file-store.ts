@@ -2,7 +2,9 @@
  * The file ChunkStore (layout and rules in format.ts). Appends stage records into the active
  * chunk and resolve on commit; rotation hands the old chunk to the Sealer while a new one
  * starts at once; a finished seal swaps the chunk to its segment, updates the catalog and
- * deletes the active files. Construct through openFileStore (open-store.ts).
+ * deletes the active files. A seal that fails leaves the chunk readable as active data and is
+ * tried again with backoff while the store runs (seal-retry.ts), and at the next open.
+ * Construct through openFileStore (open-store.ts).
  */
 
 import { rmSync, statSync } from "node:fs";
@@ -16,7 +18,7 @@ import { resolveStoreOptions, type LivePolicy, type ResolvedStoreOptions } from 
 import { ageExceeded, mustRotate } from "../rotation.ts";
 import { SegmentReader } from "../segment/reader.ts";
 import type { SegmentWriteOptions } from "../segment/writer.ts";
-import type { ChunkMeta, ChunkReader, ChunkStore, DurabilityPolicy, StoreEvent } from "../types.ts";
+import type { ChunkMeta, ChunkReader, ChunkStore, DurabilityPolicy, StoreEvent, WaitingSeal } from "../types.ts";
 import { checkBatch } from "../validate.ts";
 import { ActiveChunk } from "./active-chunk.ts";
 import type { Catalog } from "./catalog.ts";
@@ -25,6 +27,7 @@ import { ACTIVE_DIR, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
 import type { DirLock } from "./lock.ts";
 import { activeMeta, summaryMeta } from "./meta.ts";
 import type { RecoveryReport } from "./recovery.ts";
+import { SealRetries, type SealRetryPolicy } from "./seal-retry.ts";
 import type { Sealer } from "./sealer.ts";
 import { SegmentCache } from "./segment-cache.ts";
 import type { ByteCache } from "../byte-cache.ts";
@@ -47,6 +50,8 @@ export interface FileStoreConfig extends ResolvedStoreOptions {
   ownsSealer: boolean;
   /** Longest an append waits for a seal slot before it is refused (ms). */
   sealSlotWaitMs: number;
+  /** Backoff of failed seals while the store runs. */
+  sealRetry: SealRetryPolicy;
   catalogRefreshMs: number;
   /** Decoded blocks, shared with the rest of the process. */
   cache: ByteCache;
@@ -73,6 +78,8 @@ export class FileStore implements ChunkStore {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastCatalogPut = 0;
   private readonly segments = new SegmentCache();
+  /** Chunks whose seal failed, waiting for their next attempt. */
+  private readonly retries: SealRetries;
   private closed = false;
 
   /** @internal use openFileStore. */
@@ -88,6 +95,7 @@ export class FileStore implements ChunkStore {
   ) {
     this.name = o.name;
     this.events = new StoreEvents(o.logger);
+    this.retries = new SealRetries(o.sealRetry, (id, failures) => this.retrySeal(id, failures));
     if (active) this.hook(active);
     for (const c of reseal) this.track(this.sealChunk(c), c.id);
     this.startSyncTimer();
@@ -228,10 +236,16 @@ export class FileStore implements ChunkStore {
     while (this.sealing.size > 0) await Promise.all(this.sealing.keys());
   }
 
+  /** Chunks whose seal failed and that wait for their next attempt (status and metrics). */
+  sealRetries(): WaitingSeal[] {
+    return this.retries.list();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    this.retries.close();
     try {
       await this.creating?.catch(() => {});
       await this.idle();
@@ -336,7 +350,19 @@ export class FileStore implements ChunkStore {
     throw new LogError("unavailable", message);
   }
 
-  private async sealChunk(c: ActiveChunk): Promise<Error | undefined> {
+  /**
+   * Starts another attempt at sealing chunk `id` (failed `failures` times) if a seal slot is
+   * free; undefined when none is (SealRetries tries again later).
+   */
+  private retrySeal(id: ChunkId, failures: number): Promise<unknown> | undefined {
+    const c = this.map.get(id)?.active;
+    if (!c) return Promise.resolve();
+    if (this.sealing.size >= MAX_PENDING_SEALS) return undefined;
+    return this.track(this.sealChunk(c, failures), id);
+  }
+
+  /** Seals `c` (`failedBefore`: earlier failed attempts); resolves to the error of a failed seal. */
+  private async sealChunk(c: ActiveChunk, failedBefore = 0): Promise<Error | undefined> {
     const e = this.map.get(c.id)!;
     try {
       await c.close();
@@ -369,7 +395,9 @@ export class FileStore implements ChunkStore {
       return undefined;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      this.o.logger("error", `store ${this.name}: sealing chunk ${c.id} failed (kept as active data, retried at next open): ${errorMessage(err)}`);
+      const failures = failedBefore + 1;
+      const retry = this.closed ? "retried at next open" : `failure ${failures}, retried at ${new Date(this.retries.schedule(c.id, failures)).toISOString()} and at next open`;
+      this.o.logger("error", `store ${this.name}: sealing chunk ${c.id} failed (kept as active data, ${retry}): ${errorMessage(err)}`);
       this.o.observer.sealFailed?.(errorMessage(err));
       return error;
     }

@@ -21,6 +21,9 @@ import { until } from "../../../test/support/until.ts";
 /** Timeout of tests that create many chunks: each creation is 4 fsyncs, slow on a disk other jobs load. */
 const SLOW_DISK_MS = 30_000;
 
+/** Failed seals are not retried within these tests (seal-retry.test.ts covers retries). */
+const NO_RETRY_HERE = { firstMs: 600_000, maxMs: 600_000 };
+
 /** A seal worker that takes jobs and never answers (alive, not dead: no error, no exit). */
 const HUNG_WORKER = URL.createObjectURL(new Blob(["self.onmessage = () => {};"], { type: "application/javascript" }));
 
@@ -119,7 +122,7 @@ describe("file store with the worker sealer", () => {
     using tmp = tempDir();
     const sealer = new WorkerSealer(HUNG_WORKER);
     const timeouts: number[] = [];
-    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, sealSlotWaitMs: 100, observer: { sealSlotTimeout: (ms) => timeouts.push(ms) } });
+    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, sealSlotWaitMs: 100, sealRetry: NO_RETRY_HERE, observer: { sealSlotTimeout: (ms) => timeouts.push(ms) } });
     for (let i = 0; i < 3; i++) await s.append([numbered(i)]); // two chunks rotate into seals that never finish
     const sealing = s.chunks().filter((m) => m.state === "sealing").map((m) => m.id);
     const refused = await s.append([numbered(3)]).then(() => undefined, (err: LogError) => err);
@@ -142,7 +145,7 @@ describe("file store with the worker sealer", () => {
     using tmp = tempDir();
     const sealer = new WorkerSealer(HUNG_WORKER, { jobTimeoutMs: 200 });
     const failures: string[] = [];
-    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, observer: { sealFailed: (m) => failures.push(m) } });
+    const s = await openFileStore(tmp.path, { sealer, rotation: { maxRecords: 1 }, sealRetry: NO_RETRY_HERE, observer: { sealFailed: (m) => failures.push(m) } });
     for (let i = 0; i < 4; i++) await s.append([numbered(i)]); // the fourth finds both slots busy unless a timeout already freed one
     await until(() => failures.length === 3, { what: "the three seals (the last on a fresh, again hung worker) to time out" });
     expect({ records: contents(s), states: s.chunks().map((m) => m.state), failures: failures.map((m) => m.includes("still running after 200 ms")) }).toEqual({

@@ -19,6 +19,7 @@ import { ACTIVE_DIR, CATALOG_FILE, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
 import { acquireLock } from "./lock.ts";
 import { activeMeta } from "./meta.ts";
 import { scanStore, type RecoveryNote } from "./recovery.ts";
+import { DEFAULT_SEAL_RETRY, type SealRetryPolicy } from "./seal-retry.ts";
 import { InlineSealer, type Sealer } from "./sealer.ts";
 
 /** Options of openFileStore; StoreOptions plus durability, segment format and sealing. */
@@ -38,6 +39,8 @@ export interface FileStoreOptions extends StoreOptions {
   sealer?: Sealer;
   /** Longest an append waits for a seal slot before it is refused, ms. Default DEFAULT_SEAL_SLOT_WAIT_MS. */
   sealSlotWaitMs?: number;
+  /** Backoff of seals that failed while the store runs. Default DEFAULT_SEAL_RETRY (1 s doubling to 5 min). */
+  sealRetry?: SealRetryPolicy;
   /** Minimum ms between catalog refreshes of the active chunk's row. Default 5000. */
   catalogRefreshMs?: number;
   /**
@@ -80,6 +83,7 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
       sealer: options.sealer ?? new InlineSealer(base.sectionBuilders),
       ownsSealer: options.sealer === undefined,
       sealSlotWaitMs: options.sealSlotWaitMs ?? DEFAULT_SEAL_SLOT_WAIT_MS,
+      sealRetry: options.sealRetry ?? DEFAULT_SEAL_RETRY,
       catalogRefreshMs: options.catalogRefreshMs ?? 5000,
       cache: options.cache ?? new ByteCache(),
     };

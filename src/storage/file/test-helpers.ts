@@ -1,14 +1,17 @@
 /**
  * Test helpers for file-store tests: disposable temp directories, deterministic records and
- * a store opener that collects recovery log lines. Test-only; nothing in src imports it.
+ * a store opener that collects recovery log lines, a sealer that fails on purpose. Test-only; nothing in src imports it.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ChunkId } from "../../core/ids.ts";
 import type { LogRecord, RecordInput } from "../../core/record.ts";
 import type { ChunkStore } from "../types.ts";
 import { readAll } from "../conformance.suite.ts";
+import type { SealJob } from "./seal-job.ts";
+import { InlineSealer, type Sealer } from "./sealer.ts";
 
 /** A temp directory removed at the end of the `using` scope. */
 export function tempDir(prefix = "gl-store-"): { path: string } & Disposable {
@@ -42,4 +45,30 @@ export function expected(from: number, to: number): Omit<LogRecord, "writeTs">[]
     out.push({ raw: new Uint8Array(r.raw), attrs: { ...r.attrs }, sourceTs: r.sourceTs, ingestTs: r.ingestTs });
   }
   return out;
+}
+
+/** Fails the first `failures` seal jobs of each chunk (ENOSPC-like), then seals inline. */
+export class FlakySealer implements Sealer {
+  readonly attempts = new Map<ChunkId, number>();
+  running = 0;
+  maxRunning = 0;
+  private readonly inner = new InlineSealer();
+
+  constructor(private readonly failures: number) {}
+
+  async seal(job: SealJob) {
+    const n = (this.attempts.get(job.chunkId) ?? 0) + 1;
+    this.attempts.set(job.chunkId, n);
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      await Promise.resolve();
+      if (n <= this.failures) throw new Error(`ENOSPC: no space left on device (attempt ${n})`);
+      return await this.inner.seal(job);
+    } finally {
+      this.running--;
+    }
+  }
+
+  async close(): Promise<void> {}
 }

@@ -57,7 +57,7 @@ export class GelfReceiver extends SocketReceiver {
       }
     };
     // Datagrams arriving while the pipeline is full wait here, compactly (datagram-queue.ts).
-    const queue = new DatagramQueue(this.datagramQueueBytes, this.pipeline, deliver);
+    const queue = new DatagramQueue(this.datagramQueueBytes, this.pipeline, deliver, this.counters);
     const sock = await listenUdp({
       address: a,
       recvBufferBytes: this.recvBuffer,
