@@ -1,8 +1,9 @@
 /**
  * SocketReceiver: what the TCP/UDP receivers (syslog, RELP, GELF) share on top of
  * BaseReceiver — listen addresses parsed and checked once, one TCP/TLS listener per stream
- * address with the subclass's connection handler, UDP sockets from the subclass, everything
- * already bound closed again when one bind fails, and open TCP connections closed on stop.
+ * address with the subclass's connection handler, UDP sockets from the subclass (each behind a
+ * DatagramQueue while the ingest queue is full: listenUdpQueued), everything already bound
+ * closed again when one bind fails, and open TCP connections closed on stop.
  */
 
 import { LogError } from "../../core/errors.ts";
@@ -11,6 +12,8 @@ import { formatListenUrl, receiverAddresses, type ListenAddress } from "./listen
 import type { ReceiverConfig, ReceiverContext } from "./receiver.ts";
 import { listenTcp, type ConnectionHandler, type TcpConnection, type TcpListener } from "./tcp.ts";
 import { loadTls } from "./tls.ts";
+import { listenUdp } from "./udp.ts";
+import { DatagramQueue, type DeliverDatagram } from "./datagram-queue.ts";
 
 export abstract class SocketReceiver extends BaseReceiver {
   protected readonly addresses: ListenAddress[];
@@ -36,6 +39,34 @@ export abstract class SocketReceiver extends BaseReceiver {
         if (this.pipeline.full) conn.pauseForSpace();
       },
       closed: () => session.closed(),
+    };
+  }
+
+  /**
+   * Binds UDP address `a` (SO_RCVBUF `recvBufferBytes`) and hands each datagram to `deliver`;
+   * while the ingest queue is full datagrams wait in a DatagramQueue of `queueBytes` and are
+   * handed on in order, past it they are dropped and counted. Closing the listener hands on
+   * what the queue still holds.
+   */
+  protected async listenUdpQueued(a: ListenAddress, recvBufferBytes: number, queueBytes: number, deliver: DeliverDatagram): Promise<Listener> {
+    const c = this.counters;
+    const queue = new DatagramQueue(queueBytes, this.pipeline, deliver, c);
+    const udp = await listenUdp({
+      address: a,
+      recvBufferBytes,
+      onCrash: (err) => this.crashed(err),
+      onShortBuffer: (m) => this.report("warn", "bind", m),
+      message: (d, remote) => {
+        c.bytes += d.length;
+        if (!queue.offer(d, remote, this.clock())) c.drop("queue_full", 1, d.length, `ingest queue full and ${queueBytes} bytes of datagrams held, datagram from ${remote}`);
+      },
+    });
+    return {
+      address: udp.address,
+      close() {
+        udp.close();
+        queue.flush();
+      },
     };
   }
 

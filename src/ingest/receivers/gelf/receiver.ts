@@ -12,8 +12,8 @@ import { checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { SocketReceiver } from "../socket-receiver.ts";
 import type { ConnectionHandler, TcpConnection } from "../tcp.ts";
-import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
-import { DatagramQueue, DEFAULT_DATAGRAM_QUEUE_BYTES } from "../datagram-queue.ts";
+import { DEFAULT_UDP_RECV_BUFFER } from "../udp.ts";
+import { DEFAULT_DATAGRAM_QUEUE_BYTES } from "../datagram-queue.ts";
 import { CHUNK_MAGIC_0, CHUNK_MAGIC_1, GelfChunkAssembler, type DropSink } from "./chunks.ts";
 import { gelfRecord, inflatePayload } from "./message.ts";
 import { NulFramer, type NulFrameSink } from "./nul-framer.ts";
@@ -56,27 +56,10 @@ export class GelfReceiver extends SocketReceiver {
         this.handlerCrashed(`GELF datagram from ${remote}`, err);
       }
     };
-    // Datagrams arriving while the pipeline is full wait here, compactly (datagram-queue.ts).
-    const queue = new DatagramQueue(this.datagramQueueBytes, this.pipeline, deliver, this.counters);
-    const sock = await listenUdp({
-      address: a,
-      recvBufferBytes: this.recvBuffer,
-      onCrash: (err) => this.crashed(err),
-      onShortBuffer: (m) => this.report("warn", "bind", m),
-      message: (d, remote) => {
-        c.bytes += d.length;
-        if (!queue.offer(d, remote, this.clock())) c.drop("queue_full", 1, d.length, `ingest queue full and ${this.datagramQueueBytes} bytes of datagrams held, datagram from ${remote}`);
-      },
-    });
+    const sock = await this.listenUdpQueued(a, this.recvBuffer, this.datagramQueueBytes, deliver);
     const timer = setInterval(() => assembler.expire(this.clock(), this.dropSink), Math.min(1000, this.chunkTimeoutMs));
     return [
-      {
-        address: sock.address,
-        close() {
-          sock.close();
-          queue.flush();
-        },
-      },
+      sock,
       {
         address: `${sock.address}#chunks`,
         close: () => {

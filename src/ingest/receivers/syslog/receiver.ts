@@ -14,8 +14,8 @@ import { boolOption, checkOptionKeys, intOption } from "../options.ts";
 import type { ReceiverConfig, ReceiverContext } from "../receiver.ts";
 import { SocketReceiver } from "../socket-receiver.ts";
 import type { ConnectionHandler, TcpConnection } from "../tcp.ts";
-import { DEFAULT_UDP_RECV_BUFFER, listenUdp } from "../udp.ts";
-import { DatagramQueue, DEFAULT_DATAGRAM_QUEUE_BYTES } from "../datagram-queue.ts";
+import { DEFAULT_UDP_RECV_BUFFER } from "../udp.ts";
+import { DEFAULT_DATAGRAM_QUEUE_BYTES } from "../datagram-queue.ts";
 import { SyslogStreamFramer, trimFrameEnd, type FrameSink } from "./framer.ts";
 import { SyslogRecords } from "./records.ts";
 
@@ -56,27 +56,7 @@ export class SyslogReceiver extends SocketReceiver {
         this.handlerCrashed(`datagram from ${remote}`, err);
       }
     };
-    // Datagrams arriving while the pipeline is full wait here, compactly (datagram-queue.ts).
-    const queue = new DatagramQueue(this.datagramQueueBytes, this.pipeline, deliver, this.counters);
-    const udp = await listenUdp({
-      address: a,
-      recvBufferBytes: this.recvBuffer,
-      onCrash: (err) => this.crashed(err),
-      onShortBuffer: (m) => this.report("warn", "bind", m),
-      message: (d, remote) => {
-        c.bytes += d.length;
-        if (!queue.offer(d, remote, this.clock())) c.drop("queue_full", 1, d.length, `ingest queue full and ${this.datagramQueueBytes} bytes of datagrams held, datagram from ${remote}`);
-      },
-    });
-    return [
-      {
-        address: udp.address,
-        close() {
-          udp.close();
-          queue.flush();
-        },
-      },
-    ];
+    return [await this.listenUdpQueued(a, this.recvBuffer, this.datagramQueueBytes, deliver)];
   }
 
   protected override connection(conn: TcpConnection): ConnectionHandler {
