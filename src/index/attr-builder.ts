@@ -16,6 +16,7 @@ import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
 import { encodeTermSection } from "./term-writer.ts";
 import { TermTable } from "./term-table.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
+import { bytesEqual } from "../core/bytes/equal.ts";
 
 export const ATTR_SECTION = "idx.attrs";
 export const KEYS_INDEX = "keys";
@@ -91,7 +92,7 @@ export class AttrIndexBuilder implements SectionBuilder {
     const crc = crc32(bytes);
     let bucket = this.byBytes.get(crc);
     if (bucket === undefined) this.byBytes.set(crc, (bucket = []));
-    for (const e of bucket) if (sameBytes(e.bytes, bytes)) return e.ids;
+    for (const e of bucket) if (bytesEqual(e.bytes, bytes)) return e.ids;
     const cur: VarintCursor = { pos: 0 };
     const count = readVarint(bytes, cur);
     const ids = new Int32Array(count * 4);
@@ -163,10 +164,4 @@ export class AttrIndexBuilder implements SectionBuilder {
     this.spellingKey[sid] = kid;
     return sid;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

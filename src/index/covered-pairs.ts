@@ -8,6 +8,7 @@
 
 import { KV_MAX_LEN } from "./kv-extract.ts";
 import type { PairSink, RecordPairs } from "./msgkv-builder.ts";
+import { rangeEquals } from "../core/bytes/equal.ts";
 
 /** Collects one record's pairs (key NUL value, lowercased) from `source` and answers membership. */
 export class CoveredPairs implements PairSink {
@@ -37,7 +38,7 @@ export class CoveredPairs implements PairSink {
     }
     let from = 0;
     for (const to of this.ends) {
-      if (to - from === length && sameBytes(this.bytes, from, t, length)) return true;
+      if (to - from === length && rangeEquals(this.bytes, from, t, length)) return true;
       from = to;
     }
     return false;
@@ -61,9 +62,4 @@ export class CoveredPairs implements PairSink {
 
   /** PairSink: fields the source cannot report are not pairs it holds. */
   drop(): void {}
-}
-
-function sameBytes(a: Uint8Array, at: number, b: Uint8Array, length: number): boolean {
-  for (let i = 0; i < length; i++) if (a[at + i] !== b[i]) return false;
-  return true;
 }

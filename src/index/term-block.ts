@@ -12,6 +12,7 @@ import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import { errorMessage, LogError } from "../core/errors.ts";
 import { decodePostings, postingsCount } from "./postings.ts";
 import { CODEC_PLAIN, compareBytes, COMPRESS_LIST_BYTES, encodeStored, INLINE_LIST_BYTES, MAX_TERM_BYTES, RESTART_INTERVAL } from "./format.ts";
+import { bytesEqual } from "../core/bytes/equal.ts";
 
 function corrupt(detail: string): LogError {
   return new LogError("corrupt", `term index block: ${detail}`);
@@ -96,7 +97,7 @@ export class BlockBodyWriter {
     const key = crc32(raw);
     let bucket = this.written.get(key);
     if (bucket === undefined) this.written.set(key, (bucket = []));
-    for (const e of bucket) if (sameBytes(e.raw, raw)) return e;
+    for (const e of bucket) if (bytesEqual(e.raw, raw)) return e;
     const { stored, codec } = raw.length >= COMPRESS_LIST_BYTES ? encodeStored(raw) : { stored: raw, codec: CODEC_PLAIN };
     const start = this.lists.length;
     this.lists.u8(codec);
@@ -106,12 +107,6 @@ export class BlockBodyWriter {
     bucket.push(e);
     return e;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** An entry's list kind, the low two bits of its ref varint (format.ts). */
