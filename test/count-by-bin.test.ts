@@ -3,7 +3,8 @@
  * order and carry sub-second parts (some only an ingest time), in sealed and active chunks:
  * equal to a naive count for whole-second widths (blocks a boundary cuts are counted from the
  * segments' event-cells sections, decompressing no sealed block), for widths whose boundaries
- * fall inside a second (those blocks are read), under time bounds that cut blocks, and after
+ * fall inside a second (those blocks are read), for a filtered count (the hits' times come from
+ * the timestamp columns alone, not the payloads), under time bounds that cut blocks, and after
  * the event-cells section of a segment is damaged (a warning; its blocks are read instead).
  * Older segments without the section: test/segment-v1.test.ts.
  */
@@ -17,6 +18,7 @@ import { withQueryCost, type QueryCost } from "../src/observability/query-cost.t
 import { tableQuery } from "../src/query/engine/aggregate/table-query.ts";
 import { parseQueryArgs } from "../src/query/lang/controls.ts";
 import type { RecordInput } from "../src/core/record.ts";
+import { indexSectionBuilders } from "../src/index/builders.ts";
 import { EVENT_CELLS_SECTION } from "../src/storage/event-cells.ts";
 import { openFileStore } from "../src/storage/file/open-store.ts";
 import type { FileStore } from "../src/storage/file/file-store.ts";
@@ -41,7 +43,7 @@ let store: FileStore;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "count-bin-"));
-  store = await openFileStore(join(dir, "s"), { rotation: { maxRecords: 1500 }, durability: { kind: "never" }, blockRawBytes: 4096 });
+  store = await openFileStore(join(dir, "s"), { rotation: { maxRecords: 1500 }, sectionBuilders: indexSectionBuilders(), durability: { kind: "never" }, blockRawBytes: 4096 });
   for (let i = 0; i < N; i += 250) await store.append(records.slice(i, i + 250));
   await store.idle();
 });
@@ -63,14 +65,14 @@ function oracle(width: number, start?: number, end?: number): [number, number][]
   return [...m].sort((a, b) => a[0] - b[0]);
 }
 
-async function countByBin(width: string, start?: number, end?: number): Promise<{ rows: unknown[][]; blocks: number; warnings: string[] }> {
-  const q = parseQueryArgs(`* | stats count() by bin(${width})`, 0);
+async function countByBin(width: string, start?: number, end?: number, filter = "*"): Promise<{ rows: unknown[][]; blocks: number; bytes: number; warnings: string[] }> {
+  const q = parseQueryArgs(`${filter} | stats count() by bin(${width})`, 0);
   const cost: QueryCost = { blocks: 0, bytes: 0 };
   const warnings: string[] = [];
   const { table } = await withQueryCost(cost, () =>
     tableQuery([searchSource("default", store)], { expr: q.expr, start, end, limit: 0, reverse: false, contextBefore: 0, contextAfter: 0 }, q.stages, { parallel: "never", onWarning: (w) => warnings.push(w) }),
   );
-  return { rows: table.rows as unknown[][], blocks: cost.blocks, warnings };
+  return { rows: table.rows as unknown[][], blocks: cost.blocks, bytes: cost.bytes, warnings };
 }
 
 /** Sealed blocks whose event times a boundary of `width` cuts. */
@@ -85,6 +87,18 @@ function cutBlocks(width: number): number {
   return cut;
 }
 
+/** Raw (decompressed) bytes of the sealed blocks whose event times a boundary of `width` cuts. */
+function sealedCutRaw(width: number): number {
+  let raw = 0;
+  for (const c of store.chunks()) {
+    if (c.state !== "sealed") continue;
+    const r = SegmentReader.open(store.segmentPath(c.id));
+    for (const b of r.blocks()) if (Math.floor(b.eventTs.min / width) !== Math.floor(b.eventTs.max / width)) raw += b.rawLen;
+    r.close();
+  }
+  return raw;
+}
+
 describe("count() by bin() from event cells", () => {
   test("the store holds sealed chunks with an event-cells section and an active chunk", () => {
     const states = store.chunks().map((c) => c.state);
@@ -95,7 +109,8 @@ describe("count() by bin() from event cells", () => {
   test("whole-second widths: blocks a boundary cuts are counted from the cells, no sealed block is decompressed", async () => {
     for (const [text, width] of [["5s", 5_000_000], ["1m", 60_000_000], ["1s", 1_000_000]] as const) {
       expect(cutBlocks(width)).toBeGreaterThan(0);
-      expect({ text, ...(await countByBin(text)) }).toEqual({ text, rows: oracle(width), blocks: 0, warnings: [] });
+      const { rows, blocks, warnings } = await countByBin(text);
+      expect({ text, rows, blocks, warnings }).toEqual({ text, rows: oracle(width), blocks: 0, warnings: [] });
     }
   });
 
@@ -103,6 +118,13 @@ describe("count() by bin() from event cells", () => {
     const got = await countByBin("1500ms");
     expect(got.rows).toEqual(oracle(1_500_000));
     expect(got.blocks).toBeGreaterThan(0);
+  });
+
+  test("a filtered count reads only the timestamp columns of the sealed blocks a boundary cuts, not their payloads", async () => {
+    const got = await countByBin("1500ms", undefined, undefined, "request");
+    const raw = sealedCutRaw(1_500_000);
+    expect(got.rows).toEqual(oracle(1_500_000));
+    expect({ read: got.blocks > 0, columnsOnly: got.bytes * 2 < raw }).toEqual({ read: true, columnsOnly: true });
   });
 
   test("time bounds that cut blocks, on whole seconds and inside a second", async () => {

@@ -163,6 +163,11 @@ export interface ChunkView {
    * the search gave up because hits were too dense (ByteSearch.dense).
    */
   positionsContaining?(needle: Uint8Array, o?: ByteSearch): Uint32Array | undefined;
+  /**
+   * Source and ingest times of the records of block `index` (of blocks()), for readers that can
+   * tell them without decoding the block's payloads (sealed segments); absent elsewhere.
+   */
+  blockTimes?(index: number): BlockTimes;
   /** Releases mapped memory, file handles or connections. */
   close(): void;
 }
@@ -180,6 +185,12 @@ export interface ChunkSource {
   open(id: ChunkId): MaybePromise<ChunkView>;
   /** Subscribes to appends/seals/deletes; returns an unsubscribe function. */
   subscribe(listener: (e: StoreEvent) => void): () => void;
+}
+
+/** One block's timestamp columns, as a RecordBatch has them (event time: source when non-zero, else ingest). */
+export interface BlockTimes {
+  readonly sourceTs: Float64Array;
+  readonly ingestTs: Float64Array;
 }
 
 /** A buffer one scan lends to ChunkView.batches to decode blocks into (owned by that scan alone). */

@@ -8,7 +8,7 @@ import { CorruptError } from "../../core/errors.ts";
 import type { LogRecord } from "../../core/record.ts";
 import type { SegmentReader } from "../segment/reader.ts";
 import { LocalChunkReader } from "../reader-base.ts";
-import type { BlockInfo, ChunkMeta, DecodeBuffer, RecordBatch } from "../types.ts";
+import type { BlockInfo, BlockTimes, ChunkMeta, DecodeBuffer, RecordBatch } from "../types.ts";
 import type { ActiveChunk } from "./active-chunk.ts";
 import { ActiveData } from "./active-data.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
@@ -106,6 +106,14 @@ export class SealedChunkReader extends LocalChunkReader {
 
   blocks(): readonly BlockInfo[] {
     return this.seg.blocks();
+  }
+
+  blockTimes(index: number): BlockTimes {
+    try {
+      return this.seg.blockTimes(index);
+    } catch (err) {
+      throw this.report(err);
+    }
   }
 
   lowerBoundWriteTs(ts: number): number {

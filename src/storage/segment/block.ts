@@ -11,7 +11,7 @@ import { ByteWriter } from "../../core/bytes/growable.ts";
 import { decodeAttrs, encodeAttrsInto } from "../../core/attrs-codec.ts";
 import type { Attrs } from "../../core/record.ts";
 import { ColumnBatch, type AttrsColumn } from "../column-batch.ts";
-import type { RecordBatch } from "../types.ts";
+import type { BlockTimes, RecordBatch } from "../types.ts";
 import { view } from "./format.ts";
 import { readVarint, readVarintsInto, skipVarints } from "../../core/bytes/varint.ts";
 import { decodeTsColumn, encodeTsColumn, refersToColumn, skipTsColumn } from "./ts-column.ts";
@@ -305,6 +305,22 @@ export function decodeBlock(body: Uint8Array, first: number, count: number, corr
   const data = body.subarray(colsEnd, colsEnd + dataLen);
   const cols = new BlockColumns(body, n, columnsStart, colsEnd, corrupt);
   return new ColumnBatch(first, n, data, rawOffsets, cols.writeTs, cols.ingestTs, cols.sourceTs, cols);
+}
+
+/**
+ * The event-time columns of a block from `head`, its body up to the payloads
+ * (codecs.ts decompressBlockHead); undefined when `head` ends anywhere else (a block without
+ * payloads is cut before its columns). Malformed bytes throw as decodeBlock's do.
+ */
+export function decodeBlockTimes(head: Uint8Array, count: number, corrupt: (err: unknown) => Error = (e) => e as Error): BlockTimes | undefined {
+  if (head.length < BLOCK_HEADER_SIZE) return undefined;
+  const v = view(head);
+  const n = v.getUint32(0, true);
+  const colsEnd = BLOCK_HEADER_SIZE + v.getUint32(8, true);
+  if (colsEnd !== head.length) return undefined;
+  if (n !== count) throw new RangeError(`block holds ${n} records, directory says ${count}`);
+  const cols = new BlockColumns(head, n, skipVarints(head, BLOCK_HEADER_SIZE, colsEnd, n), colsEnd, corrupt);
+  return { sourceTs: cols.sourceTs(), ingestTs: cols.ingestTs() };
 }
 
 /** Decodes every lazy column of `block` now (verification): throws what a later read would. */

@@ -9,6 +9,7 @@ import { chargeDecompressedBlock } from "../../observability/query-cost.ts";
 import type { DecodeBuffer } from "../types.ts";
 import { CODEC_LZ4, CODEC_NONE, CODEC_ZSTD, type CodecName } from "./format.ts";
 import { zstdDecompressInto } from "./zstd-into.ts";
+import { framesBeforeLast } from "./zstd-frames.ts";
 
 type Lz4js = typeof import("lz4js");
 let lz4: { js: Lz4js; table: Uint32Array } | undefined;
@@ -100,6 +101,21 @@ export function decompressBlockBody(stored: Uint8Array, codec: number, rawLen: n
     default:
       throw new RangeError(`unknown block codec ${codec}`);
   }
+}
+
+/**
+ * The body of a zstd block up to its payloads (header, record lengths, the other columns),
+ * decompressed without them when the writer stored the payloads as a frame of their own
+ * (compressBlockBody's cuts); undefined for one frame or another codec. Charged to the query
+ * running now as a block of the bytes it decompressed.
+ */
+export function decompressBlockHead(stored: Uint8Array, codec: number): Uint8Array | undefined {
+  if (codec !== CODEC_ZSTD) return undefined;
+  const head = framesBeforeLast(stored);
+  if (head === undefined) return undefined;
+  const z = Bun.zstdDecompressSync(head);
+  chargeDecompressedBlock(z.length);
+  return new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
 }
 
 /**

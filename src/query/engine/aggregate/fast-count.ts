@@ -4,15 +4,15 @@
  * ranges) are counted block by block; a sealed block whose event-time min/max lies inside the
  * query range and inside one bucket adds its count at once; a block that a range or bucket
  * boundary cuts is counted from its segment's per-second event-cell counts (block-tally.ts) when
- * no boundary falls inside one of its seconds, and only otherwise decompressed to read its
- * timestamps. Chunks the indexes cannot answer exactly are read and filtered as a search would. `count() by f` (one field) comes from the
+ * no boundary falls inside one of its seconds, and only otherwise read for its timestamps (from
+ * the columns alone where the reader can: ChunkView.blockTimes). Chunks the indexes cannot answer exactly are read and filtered as a search would. `count() by f` (one field) comes from the
  * field indexes where they answer (field-groups.ts), else from the chunk's records. Gives the
  * same counts as stats over rows (the differential test checks it).
  */
 
 import { CorruptError } from "../../../core/errors.ts";
 import type { StatsStage } from "../../lang/pipe-ast.ts";
-import type { BlockInfo, ChunkMeta, ChunkView, DecodeBuffer } from "../../../storage/types.ts";
+import type { BlockInfo, BlockTimes, ChunkMeta, ChunkView, DecodeBuffer } from "../../../storage/types.ts";
 import { planChunk, ruledOutByTime, type TimeBounds } from "../chunk-planner.ts";
 import { compileFilter, type CompiledFilter } from "../compile.ts";
 import type { Pacer } from "../pacer.ts";
@@ -131,6 +131,12 @@ async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: bool
         continue;
       }
     }
+    const times = reader.blockTimes?.(s.index);
+    if (times !== undefined) {
+      tallyTimes(tally, times, s);
+      tally.flush(part);
+      continue;
+    }
     let k = 0;
     for await (const batch of reader.batches(s.hits ? s.hits[0]! : s.from, s.hits ? s.hits[s.hits.length - 1]! + 1 : s.to)) {
       if (s.hits === undefined) {
@@ -147,6 +153,20 @@ async function countSpans(reader: ChunkView, spans: Iterable<Span>, sealed: bool
       if (k >= s.hits.length) break;
     }
     tally.flush(part);
+  }
+}
+
+/** Adds the span's records (its hits, or positions [from, to)) by their times in their block's columns. */
+function tallyTimes(tally: BucketTally, times: BlockTimes, s: Span): void {
+  const { sourceTs, ingestTs } = times;
+  const first = s.block.first;
+  if (s.hits === undefined) {
+    tally.addAll(sourceTs, ingestTs, s.from - first, s.to - first);
+    return;
+  }
+  for (const h of s.hits) {
+    const i = h - first;
+    tally.add(sourceTs[i] !== 0 ? sourceTs[i]! : ingestTs[i]!);
   }
 }
 
