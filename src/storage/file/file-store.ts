@@ -11,6 +11,7 @@ import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CorruptError, errorMessage, LogError } from "../../core/errors.ts";
 import { newChunkId, type ChunkId } from "../../core/ids.ts";
+import { settlesWithin } from "../../core/settles.ts";
 import type { RecordInput, RecordRef } from "../../core/record.ts";
 import { AttrsEncoder } from "../attrs-encoder.ts";
 import { StoreEvents } from "../events.ts";
@@ -442,16 +443,5 @@ export class FileStore implements ChunkStore {
 
   private checkOpen(): void {
     if (this.closed) throw new LogError("unavailable", `store ${this.name} is closed`);
-  }
-}
-
-/** True if `p` settles within `ms`; false if the time runs out first (the timer is cleared either way). */
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
