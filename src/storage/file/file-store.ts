@@ -270,8 +270,12 @@ export class FileStore implements ChunkStore {
     this.timer.unref();
   }
 
+  /** A chunk's meta; one waiting for a seal retry carries when (sealRetry). */
   private metaOf(e: StoreChunk): ChunkMeta {
-    return e.active ? activeMeta(e.active, this.name) : e.meta;
+    if (!e.active) return e.meta;
+    const meta = activeMeta(e.active, this.name);
+    const w = this.retries.get(e.active.id);
+    return w ? { ...meta, sealRetry: { failures: w.failures, at: w.at } } : meta;
   }
 
   /**
