@@ -48,6 +48,11 @@ export interface ChunkMeta {
   indexStatus: IndexStatus;
   /** Bytes of index sections, reported apart from data bytes. */
   indexBytes: number;
+  /**
+   * Set while the chunk's seal has failed and its retry waits (state stays "sealing": it is
+   * still read as active data), so listings can say that nothing is sealing it right now.
+   */
+  sealRetry?: Omit<WaitingSeal, "chunk">;
 }
 
 /** Rotation policy: the active chunk seals when appending the next record would break one. */

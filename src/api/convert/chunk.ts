@@ -8,11 +8,12 @@ import type { HostStore } from "../host.ts";
 import { i64 } from "./int64.ts";
 import { toTimeRangePb } from "./record.ts";
 
+/** A chunk waiting for a seal retry is listed as state "seal_retry" (its meta says "sealing"). */
 export function toChunkInfoPb(m: ChunkMeta): ChunkInfo {
   return create(ChunkInfoSchema, {
     id: m.id,
     store: m.store,
-    state: m.state,
+    state: m.sealRetry ? "seal_retry" : m.state,
     records: i64(m.records),
     rawBytes: i64(m.rawBytes),
     storedBytes: i64(m.storedBytes),
@@ -23,6 +24,8 @@ export function toChunkInfoPb(m: ChunkMeta): ChunkInfo {
     codec: m.codec,
     indexStatus: m.indexStatus,
     indexBytes: i64(m.indexBytes),
+    nextSealRetryUs: i64((m.sealRetry?.at ?? 0) * 1000),
+    sealFailures: m.sealRetry?.failures ?? 0,
   });
 }
 

@@ -1,6 +1,10 @@
 import { expect, test } from "bun:test";
 import { parseExpr } from "../lang/parser.ts";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createMemoryStore } from "../../storage/memory/memory-store.ts";
+import { tempDir } from "../../storage/file/test-helpers.ts";
+import { openTextFileStore } from "../../storage/textfile/text-store.ts";
 import { follow, followWheres } from "./follow.ts";
 import { parseQueryArgs } from "../lang/controls.ts";
 import type { SearchHit } from "./types.ts";
@@ -57,4 +61,39 @@ test("follow takes | where, then | fields and | rename; other stages and orders 
     "| where must come before | fields",
     "| timechart needs every record before it answers",
   ]);
+});
+
+test("follow starts at the end of a text store without counting or opening its old regions", async () => {
+  using d = tempDir();
+  const path = join(d.path, "big.log");
+  writeFileSync(path, Array.from({ length: 3000 }, (_, i) => `${i + 1} old line ${i}\n`).join(""));
+  const leadingSeconds = (buf: Uint8Array, start: number, end: number) => {
+    let n = 0;
+    let i = start;
+    while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39) n = n * 10 + buf[i++]! - 0x30;
+    return i > start && n > 0 ? n * 1e6 : 0;
+  };
+  const store = openTextFileStore("file", [path], { follow: true, regionBytes: 4096, parseTimestamp: leadingSeconds });
+  const old = new Set(store.chunks().map((c) => c.id));
+  expect(old.size).toBeGreaterThan(10);
+  // Every way follow could read an old region: its count through the chunk listing, or opening it.
+  const read = new Set<string>();
+  const watched = new Proxy(store, {
+    get(target, key) {
+      if (key === "open") return (id: string) => (read.add(id), target.open(id));
+      if (key === "chunks") return () => target.chunks().map((m) => new Proxy(m, { get: (t, k) => (k === "records" && read.add(t.id), Reflect.get(t, k)) }));
+      const v = Reflect.get(target, key);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  const ac = new AbortController();
+  const it = follow({ name: "file", store: watched, indexes: () => undefined }, {}, ac.signal);
+  const first = it.next();
+  appendFileSync(path, "5000 live line\n");
+  const hit = await first;
+  ac.abort();
+  await it.return(undefined);
+  await store.close();
+  expect(hit.done ? undefined : new TextDecoder().decode(hit.value.record.raw)).toBe("5000 live line");
+  expect([...read].filter((id) => old.has(id))).toEqual([]);
 });

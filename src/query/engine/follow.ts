@@ -40,10 +40,15 @@ export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr"
   const wheres = followWheres(req.stages ?? []);
   const bounds: TimeBounds = { start: req.start, end: req.end };
   const pacer = new Pacer();
-  /** Next position to examine per chunk; chunks that appear later start at 0. */
+  /**
+   * Next position to examine per chunk: an unsealed chunk from its current end, a sealed one
+   * never (it cannot grow, so it is neither counted nor opened: a text store's old regions
+   * stay unread); chunks that appear later start at 0.
+   */
   const next = new Map<string, number>();
-  for (const c of orderedChunks(src, false)) next.set(c.id, c.records);
-  const floor = [...next.keys()].pop() ?? "";
+  const existing = orderedChunks(src, false);
+  for (const c of existing) next.set(c.id, c.state === "sealed" || c.state === "corrupt" ? Infinity : c.records);
+  const floor = existing.at(-1)?.id ?? "";
 
   let wake: (() => void) | undefined;
   let dirty = false;
@@ -57,7 +62,7 @@ export async function* follow(src: SearchSource, req: Pick<SearchRequest, "expr"
     while (!signal.aborted) {
       dirty = false;
       for (const meta of orderedChunks(src, false)) {
-        if (meta.id < floor) continue;
+        if (meta.id < floor || next.get(meta.id) === Infinity) continue;
         let reader;
         try {
           reader = await src.store.open(meta.id);

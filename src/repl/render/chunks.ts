@@ -8,9 +8,21 @@ import { humanBytes, longTime, shortTime } from "./units.ts";
 
 const n = (b: bigint | undefined): number => Number(b ?? 0n);
 
+/** The state as listed: a chunk waiting for a seal retry adds when the next attempt is due. */
+function stateText(c: ChunkInfo): string {
+  return c.state === "seal_retry" ? `seal_retry, next ${shortTime(n(c.nextSealRetryUs))}` : c.state;
+}
+
+/** The state in `chunk`: a chunk waiting for a seal retry adds its failures and the next attempt. */
+function statusText(c: ChunkInfo): string {
+  if (c.state !== "seal_retry") return c.state;
+  const failed = c.sealFailures === 1 ? "once" : `${c.sealFailures} times`;
+  return `seal_retry (seal failed ${failed}, next attempt ${longTime(n(c.nextSealRetryUs))}; read as active data)`;
+}
+
 /** One `  <id>  <start> - <end>  <n> records  [state]` line. */
 export function chunkLine(c: ChunkInfo): string {
-  return `  ${c.id}  ${shortTime(n(c.eventTs?.minUs))} - ${shortTime(n(c.eventTs?.maxUs))}  ${n(c.records)} records  [${c.state}]`;
+  return `  ${c.id}  ${shortTime(n(c.eventTs?.minUs))} - ${shortTime(n(c.eventTs?.maxUs))}  ${n(c.records)} records  [${stateText(c)}]`;
 }
 
 /** `chunks`: per store (sorted by name) its chunks in storage order. */
@@ -40,7 +52,7 @@ export function renderChunk(c: ChunkInfo): string[] {
   return [
     `Chunk: ${c.id}`,
     `  Store:    ${c.store}`,
-    `  Status:   ${c.state}`,
+    `  Status:   ${statusText(c)}`,
     `  StartTS:  ${longTime(n(c.eventTs?.minUs))}`,
     `  EndTS:    ${longTime(n(c.eventTs?.maxUs))}`,
     `  Written:  ${longTime(n(c.writeTs?.minUs))} - ${longTime(n(c.writeTs?.maxUs))}`,

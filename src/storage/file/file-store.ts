@@ -11,6 +11,7 @@ import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CorruptError, errorMessage, LogError } from "../../core/errors.ts";
 import { newChunkId, type ChunkId } from "../../core/ids.ts";
+import { settlesWithin } from "../../core/settles.ts";
 import type { RecordInput, RecordRef } from "../../core/record.ts";
 import { AttrsEncoder } from "../attrs-encoder.ts";
 import { StoreEvents } from "../events.ts";
@@ -269,8 +270,12 @@ export class FileStore implements ChunkStore {
     this.timer.unref();
   }
 
+  /** A chunk's meta; one waiting for a seal retry carries when (sealRetry). */
   private metaOf(e: StoreChunk): ChunkMeta {
-    return e.active ? activeMeta(e.active, this.name) : e.meta;
+    if (!e.active) return e.meta;
+    const meta = activeMeta(e.active, this.name);
+    const w = this.retries.get(e.active.id);
+    return w ? { ...meta, sealRetry: { failures: w.failures, at: w.at } } : meta;
   }
 
   /**
@@ -442,16 +447,5 @@ export class FileStore implements ChunkStore {
 
   private checkOpen(): void {
     if (this.closed) throw new LogError("unavailable", `store ${this.name} is closed`);
-  }
-}
-
-/** True if `p` settles within `ms`; false if the time runs out first (the timer is cleared either way). */
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -41,6 +41,12 @@ export class SealRetries {
     return [...this.waiting.values()].map(({ chunk, failures, at }) => ({ chunk, failures, at }));
   }
 
+  /** The wait of `chunk`, or undefined when it does not wait for a retry (a retry running counts as sealing). */
+  get(chunk: ChunkId): WaitingSeal | undefined {
+    const w = this.waiting.get(chunk);
+    return w && { chunk, failures: w.failures, at: w.at };
+  }
+
   /** Schedules the next attempt of `chunk` after its `failures`-th failure; returns when (epoch ms). */
   schedule(chunk: ChunkId, failures: number): number {
     const delay = Math.min(this.policy.firstMs * 2 ** Math.min(failures - 1, 30), this.policy.maxMs);

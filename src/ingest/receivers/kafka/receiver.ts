@@ -15,7 +15,8 @@
  * committed, but the appends after it may store their records — those offsets are
  * remembered, and the first batch fetched after the seek waits until every window queued
  * before it has settled, so their redelivery is counted as duplicates (in memory only: after
- * a crash they are stored again uncounted).
+ * a crash they are stored again uncounted). Batches that wait (for that, or for room in the
+ * ingest queue) heartbeat meanwhile, so a slow append costs no rebalance.
  * Options: group (gastrolog), start (latest | earliest, for a group without committed
  * offsets), topicPattern, clientId, tls, caFile, certFile, keyFile, sasl (plain,
  * scram-sha-256, scram-sha-512), saslUsername, saslPassword, sessionTimeoutMs (30000),
@@ -27,6 +28,7 @@
 import { readFileSync } from "node:fs";
 import type { Consumer, EachBatchPayload, KafkaConfig, SASLOptions } from "kafkajs";
 import { errorMessage, LogError } from "../../../core/errors.ts";
+import { settlesWithin } from "../../../core/settles.ts";
 import type { Checkpointer, Draft } from "../../checkpoint/checkpointer.ts";
 import type { SourceRow } from "../../checkpoint/positions.ts";
 import { boolOption, checkOptionKeys, enumOption, intOption, regexOption, stringOption } from "../options.ts";
@@ -61,6 +63,8 @@ export class KafkaReceiver extends SourceReceiver {
   private readonly fromBeginning: boolean;
   private readonly kafkaConfig: KafkaConfig;
   private readonly sessionTimeout: number;
+  /** The consumer's heartbeat interval, also the beat of a batch that waits. */
+  private readonly heartbeatMs: number;
   private readonly concurrency: number;
   private consumer: Consumer | undefined;
   /** Per partition (`topic:partition`), the last queued window's commit to Kafka, in order. */
@@ -88,6 +92,7 @@ export class KafkaReceiver extends SourceReceiver {
     this.group = stringOption(c, "group", "gastrolog");
     this.fromBeginning = enumOption(c, "start", ["latest", "earliest"] as const, "latest") === "earliest";
     this.sessionTimeout = intOption(c, "sessionTimeoutMs", 30_000, 6000, 300_000);
+    this.heartbeatMs = Math.floor(this.sessionTimeout / 10);
     this.concurrency = intOption(c, "partitionsConcurrently", 4, 1, 1024);
     this.kafkaConfig = {
       brokers: this.brokers,
@@ -107,7 +112,7 @@ export class KafkaReceiver extends SourceReceiver {
     // kafkajs is loaded by the servers that run a Kafka receiver only.
     const [{ Kafka }, { registerKafkaCodecs }] = await Promise.all([import("kafkajs"), import("./codecs.ts")]);
     registerKafkaCodecs();
-    const consumer = new Kafka(this.kafkaConfig).consumer({ groupId: this.group, sessionTimeout: this.sessionTimeout, heartbeatInterval: Math.floor(this.sessionTimeout / 10), allowAutoTopicCreation: false });
+    const consumer = new Kafka(this.kafkaConfig).consumer({ groupId: this.group, sessionTimeout: this.sessionTimeout, heartbeatInterval: this.heartbeatMs, allowAutoTopicCreation: false });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: this.topics, fromBeginning: this.fromBeginning });
@@ -151,10 +156,11 @@ export class KafkaReceiver extends SourceReceiver {
     const { topic, partition, messages } = p.batch;
     const source = `${topic}:${partition}`;
     if (this.rewound.has(source)) {
-      // Windows queued before the seek settle first, so storedAhead holds what they stored.
+      // Windows queued before the seek settle first, so storedAhead holds what they stored;
+      // a batch dropped while it waits leaves the wait to the next one.
       const settling = this.rewound.get(source);
-      this.rewound.delete(source);
-      await settling;
+      if (settling !== undefined && !(await this.waitBeating(settling, p))) return;
+      if (this.rewound.get(source) === settling) this.rewound.delete(source);
     }
     // A partition new to this server, or one another server read past, starts at its first
     // fetched offset: where a failed append rewinds to (redelivered offsets below it stay counted).
@@ -184,10 +190,7 @@ export class KafkaReceiver extends SourceReceiver {
     }
     this.counters.bytes += bytes;
     if (next < 0 || !p.isRunning() || p.isStale()) return;
-    while (this.pipeline.full) {
-      await this.pipeline.whenSpace();
-      await p.heartbeat();
-    }
+    while (this.pipeline.full) if (!(await this.waitBeating(this.pipeline.whenSpace(), p))) return;
     if (this.holdBatches) return this.holdBatches;
     // A failed append may have rewound the partition while this batch waited: it is stale then.
     if (!p.isRunning() || p.isStale()) return;
@@ -221,6 +224,19 @@ export class KafkaReceiver extends SourceReceiver {
       if (this.commits.get(source) === commit) this.commits.delete(source);
     });
     await p.heartbeat();
+  }
+
+  /**
+   * Waits for `settled` and heartbeats every heartbeat interval meanwhile, so a wait longer
+   * than sessionTimeoutMs does not cost the group membership. False when the batch stopped
+   * running or went stale (a seek, a rebalance) first: the caller drops it.
+   */
+  private async waitBeating(settled: Promise<unknown>, p: Pick<EachBatchPayload, "heartbeat" | "isRunning" | "isStale">): Promise<boolean> {
+    while (!(await settlesWithin(settled, this.heartbeatMs))) {
+      if (!p.isRunning() || p.isStale()) return false;
+      await p.heartbeat();
+    }
+    return true;
   }
 
   /** Remembers the offsets of an uncommitted window whose records were stored (seq firstSeq + i). */
