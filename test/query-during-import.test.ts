@@ -4,7 +4,8 @@
  * run while it appends, rotates and seals. Every answer is a prefix of what was sent (in
  * order, each record once, never shrinking, never past what was sent), says once on stderr
  * that the store is being written, and leaves every file and directory of the store as it
- * was; the import's own result is unaffected. With the importer killed (-9), the next query
+ * was; the import's own result is unaffected. `repl --embedded --data`, which must write the
+ * store, is refused at once, pointing to `query`. With the importer killed (-9), the next query
  * opens the store as its writer (no notice; recovery takes the stale lock over and releases it).
  */
 
@@ -85,11 +86,15 @@ test(`queries during an import of ${LINES} lines see a growing prefix and write 
   const before = listing(store);
   const idle = await queryAll(data, 1);
   const stats = await runBinary(["query", "--data", data, "| stats count() by user"]);
-  expect({ idle: idle.seqs.length, prefix: isPrefix(idle.seqs), notice: NOTICE.exec(idle.stderr)?.[1], stats: stats.code, listing: listing(store) }).toEqual({
+  // The embedded REPL runs the whole engine, which must write the store: refused, pointing to query.
+  const repl = await runBinary(["repl", "--embedded", "--data", data, "-c", "status"]);
+  expect({ idle: idle.seqs.length, prefix: isPrefix(idle.seqs), notice: NOTICE.exec(idle.stderr)?.[1], stats: stats.code, repl: repl.code, replSays: repl.stderr.includes(`store 'default' is being written by pid ${imp.pid}`) && repl.stderr.includes(`\`gastrolog query --data ${data}\``), listing: listing(store) }).toEqual({
     idle: 5 * BATCH,
     prefix: true,
     notice: String(imp.pid),
     stats: 0,
+    repl: 1,
+    replSays: true,
     listing: before,
   });
 
