@@ -5,10 +5,12 @@
  * come back as a server's would read back (hits as Hit messages, plans through the proto plan,
  * table times as int64 µs) and errors as the API reports them. A named store is opened alone;
  * "*" opens every configured file store found on disk, which is what a server holding the
- * directory would search.
+ * directory would search. A store another live process writes (an import) is read as of
+ * now, without writing in it (stores.ts openStoreToRead); the link's notices say so.
  */
 
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { LocalHost } from "../api/local-host.ts";
 import { ALL_STORES } from "../api/services/stores.ts";
 import { errorMessage, LogError } from "../core/errors.ts";
@@ -25,7 +27,7 @@ import { versionInfo } from "./build-info.ts";
 import { storeDir } from "./paths.ts";
 import type { QueryFields, QueryLink, SearchPage } from "./query-target.ts";
 import { createMemoryStore } from "../storage/memory/memory-store.ts";
-import { hostStore, openStore, type OpenedStore } from "./stores.ts";
+import { hostStore, openStoreToRead, type OpenedStore, type ReadStore } from "./stores.ts";
 import { searchSource } from "./search-source.ts";
 
 /** Settings of a store the config does not name (the defaults of a file store). */
@@ -56,26 +58,32 @@ function emptyStore(name: string): OpenedStore {
 
 /** Opens `store` of `dataDir` ("*" = every configured file store) behind an in-process QueryService. */
 export async function openLocalQuery(dataDir: string, store: string): Promise<QueryLink> {
-  const opened: OpenedStore[] = [];
+  const opened: ReadStore[] = [];
   const closeAll = async () => {
     for (const o of opened.splice(0)) await o.close();
   };
   try {
     const wanted = await storesToOpen(dataDir, store);
-    for (const { rt, empty } of wanted) opened.push(empty ? emptyStore(rt.name) : await openStore(dataDir, rt.name));
+    for (const { rt, empty } of wanted) opened.push(empty ? emptyStore(rt.name) : await openStoreToRead(dataDir, rt.name));
     const host = new LocalHost({
       stores: wanted.map(({ rt }, i) => hostStore(dataDir, rt, opened[i]!)),
       version: versionInfo(),
     });
     host.markReady();
-    return localLink(new QueryCore(host), dataDir, closeAll);
+    const notices = wanted.flatMap(({ rt }, i) => writtenNotice(rt.name, opened[i]!));
+    return { ...localLink(new QueryCore(host), dataDir, closeAll), notices };
   } catch (err) {
     await closeAll();
-    if (err instanceof LogError && err.code === "locked") {
-      throw new LogError("locked", `${err.message}; another process (an import?) is writing it: query when it ends, or run \`gastrolog serve --data ${dataDir}\` and import and query through it`);
-    }
     throw err;
   }
+}
+
+/** What to tell about a store read while another process writes it (nothing for one opened as its writer). */
+function writtenNotice(name: string, o: ReadStore): string[] {
+  const w = o.writer;
+  if (!w) return [];
+  const where = w.host === hostname() ? "" : ` on ${w.host}`;
+  return [`store '${name}' is being written by pid ${w.pid}${where} (since ${w.startedAt}): results are as of now, without what it writes later`];
 }
 
 /** A failure as the API reports it: LogErrors as they are, anything else INTERNAL (api/errors.ts). */

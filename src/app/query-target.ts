@@ -40,6 +40,8 @@ export interface SearchPage {
  */
 export interface QueryLink {
   where: string;
+  /** What the user should know about the answers (a store read while another process writes it), one line each. */
+  notices?: string[];
   search(q: QueryFields): AsyncIterable<SearchPage>;
   /** A table pipeline's table; `failure`: what stopped it (its time limit) after the table was sent. */
   table(q: QueryFields): Promise<{ table: TableResult; failure?: unknown }>;

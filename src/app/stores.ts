@@ -3,12 +3,16 @@
  * (compression and index builds off the ingest thread), aggregations of its sealed chunks in
  * the process's aggregation workers (aggregate-pool.ts), and a SearchSource (search-source.ts)
  * whose index opener keeps decoded index parts in the process cache, as the stores keep their
- * decoded blocks there; hostStore() is how the API host serves one.
+ * decoded blocks there; hostStore() is how the API host serves one. openStoreToRead opens a
+ * store for a query: read-only while another live process writes it.
  */
 
 import { availableParallelism } from "node:os";
 import type { HostStore } from "../api/host.ts";
 import type { StoreRuntime } from "../config/runtime.ts";
+import { LogError } from "../core/errors.ts";
+import { liveLockHolder, type LockInfo } from "../storage/file/lock.ts";
+import { openReadOnlyFileStore } from "../storage/file/read-only-store.ts";
 import type { SearchSource } from "../query/engine/source.ts";
 import { openFileStore, type FileStoreOptions } from "../storage/file/open-store.ts";
 import { WorkerSealer } from "../storage/file/sealer.ts";
@@ -50,6 +54,38 @@ export async function openStore(dataDir: string, name: string, options: FileStor
       await store.close();
       await sealer.close();
     },
+  };
+}
+
+/** A store opened for a query; `writer`: the live process writing it, when it was opened read-only. */
+export interface ReadStore extends OpenedStore {
+  writer?: LockInfo;
+}
+
+/**
+ * Opens store `name` to be queried: as its writer (openStore: the lock, and the recovery of a
+ * store whose writer died) when no live process holds it; else read-only as of now
+ * (ReadOnlyFileStore), writing nothing in its directory — the lock is only read, so not even
+ * the lock's temp file is created, unless the lock is taken between the look and the open.
+ */
+export async function openStoreToRead(dataDir: string, name: string): Promise<ReadStore> {
+  const dir = storeDir(dataDir, name);
+  let writer = liveLockHolder(dir);
+  if (!writer) {
+    try {
+      return await openStore(dataDir, name);
+    } catch (err) {
+      writer = err instanceof LogError && err.code === "locked" ? liveLockHolder(dir) : undefined;
+      if (!writer) throw err;
+    }
+  }
+  const store = openReadOnlyFileStore(dir, { name, writer, cache: processCache() });
+  return {
+    store,
+    writer,
+    source: searchSource(name, store, processPool()?.forStore((id) => store.segmentPath(id))),
+    reconfigure: () => store.reconfigure(),
+    close: () => store.close(),
   };
 }
 

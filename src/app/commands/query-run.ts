@@ -128,6 +128,7 @@ export const run: Command["run"] = async (args, io) => {
     resumeToken: stringFlag(args, "resume") ?? "",
   };
   const link = await openQueryLink(stringFlag(args, "data") ?? defaultDataDir(io.env), stringFlag(args, "addr"), store, io.env, clientCredentials(args, io.env));
+  for (const n of link.notices ?? []) io.stderr(`gastrolog query: ${n}\n`);
   try {
     if (args.flags.explain || args.flags.analyze) {
       const r = await link.explain(query, args.flags.analyze === true);

@@ -25,7 +25,9 @@ export const queryCommand: Command = {
     "event time only where records arrived in time order (--store '*' merges stores by time).\n" +
     "With no QUERY every record matches.\n" +
     "While a server holds --data the query goes to it (its socket from <data>/server.json);\n" +
-    "--addr names a server explicitly. Without a server the store files are read directly.\n" +
+    "--addr names a server explicitly. Without a server the store files are read directly;\n" +
+    "a store another process writes (an import) is read as it is now, writing nothing in it,\n" +
+    "and stderr says which process writes it.\n" +
     "Text output shows control characters and bytes that are not UTF-8 as \\xNN (a stored\n" +
     "escape sequence cannot drive your terminal); --raw writes the stored bytes untouched. JSON\n" +
     "output adds raw_base64 (the exact bytes) when a record is not valid UTF-8.",

@@ -12,6 +12,7 @@ import { LogError, errorMessage } from "../../core/errors.ts";
 import type { ChunkId } from "../../core/ids.ts";
 import { ChunkStats } from "../stats.ts";
 import type { DurabilityPolicy } from "../types.ts";
+import { ActiveData } from "./active-data.ts";
 import { EntryColumns } from "./entry-columns.ts";
 import { ATTRS_FILE, ENTRIES_FILE, ENTRY_BYTES, ENTRY_F64, encodeHeader, HEADER_BYTES, RAW_FILE, TMP_SUFFIX } from "./format.ts";
 
@@ -137,10 +138,19 @@ export class ActiveChunk {
     if (!this.fds && this.readers === 0) this.columns = undefined;
   }
 
-  /** A reader starts using the entries: loaded now, while the chunk's files surely exist. */
-  openReader(): void {
+  /**
+   * A reader starts: the entries are loaded now, while the chunk's files surely exist, and
+   * the reader gets its own descriptors of the data files.
+   */
+  openReader(): ActiveData {
     this.readers++;
-    void this.entries;
+    try {
+      void this.entries;
+      return new ActiveData(this.dir, () => this.entries);
+    } catch (err) {
+      this.closeReader();
+      throw err;
+    }
   }
 
   /** A reader is done; the last one releases the entries of a closed chunk. */

@@ -1,7 +1,7 @@
 /**
  * Reads records of an active chunk: positions and times from its EntryColumns, payloads and
  * attrs from the raw/attrs files by positioned reads (one read per file per batch). Holds its
- * own file descriptors, so it keeps working after the chunk's files are deleted (sealed).
+ * own file descriptors (or lent ones), so it keeps working after the chunk's files are deleted (sealed).
  */
 
 import { closeSync, openSync, readSync } from "node:fs";
@@ -18,15 +18,26 @@ import { ATTRS_FILE, ENTRY_F64, HEADER_BYTES, RAW_FILE } from "./format.ts";
 export class ActiveData {
   private rawFd: number;
   private attrFd: number;
+  /** The descriptors were lent (`files`): closing leaves them open. */
+  private readonly lent: boolean;
 
   /**
    * `entries()` is called on every access because the writer may swap the columns on growth;
    * an EntryWindow instead reads the entries of each access from the file (the seal job).
+   * `files`: descriptors of raw and attrs already open (a read-only snapshot holds them from
+   * its open on, so a chunk sealed and deleted since is still read), else opened here.
    */
   constructor(
     private readonly dir: string,
     private readonly entries: (() => EntryColumns) | EntryWindow,
+    files?: { raw: number; attrs: number },
   ) {
+    this.lent = files !== undefined;
+    if (files) {
+      this.rawFd = files.raw;
+      this.attrFd = files.attrs;
+      return;
+    }
     try {
       this.rawFd = openSync(join(dir, RAW_FILE), "r");
     } catch (err) {
@@ -77,8 +88,10 @@ export class ActiveData {
   close(): void {
     if (this.rawFd < 0) return;
     this.closeWindow();
-    closeSync(this.rawFd);
-    closeSync(this.attrFd);
+    if (!this.lent) {
+      closeSync(this.rawFd);
+      closeSync(this.attrFd);
+    }
     this.rawFd = -1;
     this.attrFd = -1;
   }

@@ -2,6 +2,8 @@
  * Opens an active chunk directory after a restart (format.ts recovery rules): validates the
  * three headers, keeps the longest valid prefix of entries, truncates torn tails of all three
  * files and rebuilds the chunk's stats from the entries alone — record data is never scanned.
+ * The same open and prefix, without the cuts, give a read-only view of a chunk another process
+ * is writing (read-only-store.ts).
  */
 
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync } from "node:fs";
@@ -20,48 +22,90 @@ export interface TornTail {
   to: number;
 }
 
-/** Recovers `dir`; throws CorruptError when a header is unreadable. */
-export function recoverActiveDir(dir: string, id: ChunkId): { chunk: RecoveredChunk; cuts: TornTail[] } {
-  const files: OpenFile[] = [];
-  try {
-    const ent = open(dir, ENTRIES_FILE, "entries", files);
-    const raw = open(dir, RAW_FILE, "raw", files);
-    const attrs = open(dir, ATTRS_FILE, "attrs", files);
-    for (const f of [raw, attrs]) {
-      if (f.createdAt !== ent.createdAt) throw new CorruptError(f.path, 8, `createdAt ${f.createdAt} differs from the entries file's ${ent.createdAt}`);
-    }
-    const whole = Math.floor((ent.size - HEADER_BYTES) / ENTRY_BYTES);
-    const region = new Uint8Array(whole * ENTRY_BYTES);
-    readFully(ent.fd, region, HEADER_BYTES);
-    const entries = EntryColumns.fromBytes(region, whole);
-    const count = validEntryPrefix(entries.f64, entries.u32, whole, raw.size - HEADER_BYTES, attrs.size - HEADER_BYTES);
-    const cuts: TornTail[] = [];
-    cut(ent, HEADER_BYTES + count * ENTRY_BYTES, cuts);
-    cut(raw, HEADER_BYTES + (count === 0 ? 0 : entries.rawEnd(count - 1)), cuts);
-    cut(attrs, HEADER_BYTES + (count === 0 ? 0 : entries.attrEnd(count - 1)), cuts);
-    const stats = new ChunkStats();
-    const f = entries.f64;
-    for (let i = 0; i < count; i++) {
-      const o = i * ENTRY_F64;
-      stats.add(f[o]!, f[o + 1]!, f[o + 2]!, entries.rawEnd(i) - entries.rawStart(i), entries.attrEnd(i) - entries.attrStart(i));
-    }
-    return { chunk: { id, dir, createdAt: ent.createdAt, entries, count, stats }, cuts };
-  } finally {
-    for (const f of files) closeSync(f.fd);
-  }
-}
-
-interface OpenFile {
+/** One open file of an active chunk; `size` as it was when opened. */
+export interface OpenFile {
   fd: number;
   path: string;
   size: number;
   createdAt: number;
 }
 
+/** The three files of an active chunk, headers checked; close with closeActiveFiles. */
+export interface ActiveFiles {
+  entries: OpenFile;
+  raw: OpenFile;
+  attrs: OpenFile;
+  createdAt: number;
+}
+
+/** Recovers `dir`; throws CorruptError when a header is unreadable. */
+export function recoverActiveDir(dir: string, id: ChunkId): { chunk: RecoveredChunk; cuts: TornTail[] } {
+  const files = openActiveFiles(dir, "r+");
+  try {
+    const { entries, count, stats } = committedPrefix(files);
+    const cuts: TornTail[] = [];
+    cut(files.entries, HEADER_BYTES + count * ENTRY_BYTES, cuts);
+    cut(files.raw, HEADER_BYTES + (count === 0 ? 0 : entries.rawEnd(count - 1)), cuts);
+    cut(files.attrs, HEADER_BYTES + (count === 0 ? 0 : entries.attrEnd(count - 1)), cuts);
+    return { chunk: { id, dir, createdAt: files.createdAt, entries, count, stats }, cuts };
+  } finally {
+    closeActiveFiles(files);
+  }
+}
+
+/**
+ * Opens the three files of active chunk `dir` ("r": to read only) and checks their headers
+ * and that they were created together. Throws CorruptError for a bad header, the open's error
+ * (ENOENT...) for a missing file; nothing stays open then.
+ */
+export function openActiveFiles(dir: string, mode: "r" | "r+"): ActiveFiles {
+  const opened: OpenFile[] = [];
+  try {
+    const entries = open(dir, ENTRIES_FILE, "entries", mode, opened);
+    const raw = open(dir, RAW_FILE, "raw", mode, opened);
+    const attrs = open(dir, ATTRS_FILE, "attrs", mode, opened);
+    for (const f of [raw, attrs]) {
+      if (f.createdAt !== entries.createdAt) throw new CorruptError(f.path, 8, `createdAt ${f.createdAt} differs from the entries file's ${entries.createdAt}`);
+    }
+    return { entries, raw, attrs, createdAt: entries.createdAt };
+  } catch (err) {
+    for (const f of opened) closeSync(f.fd);
+    throw err;
+  }
+}
+
+export function closeActiveFiles(files: ActiveFiles): void {
+  for (const f of [files.entries, files.raw, files.attrs]) closeSync(f.fd);
+}
+
+/**
+ * The longest valid prefix of the chunk's entries as the files hold them now, and its stats.
+ * The entries are read before the data sizes are taken: a writer writes the data before the
+ * entries pointing at it, so with a writer appending meanwhile, an entry read here points at
+ * data already there, and a torn last entry (or one past the data) is simply not counted.
+ */
+export function committedPrefix(files: ActiveFiles): { entries: EntryColumns; count: number; stats: ChunkStats } {
+  const whole = Math.floor((fstatSync(files.entries.fd).size - HEADER_BYTES) / ENTRY_BYTES);
+  const region = new Uint8Array(Math.max(whole, 0) * ENTRY_BYTES);
+  const got = readFully(files.entries.fd, region, HEADER_BYTES);
+  const read = Math.floor(got / ENTRY_BYTES);
+  const entries = EntryColumns.fromBytes(region, read);
+  const rawSize = fstatSync(files.raw.fd).size - HEADER_BYTES;
+  const attrSize = fstatSync(files.attrs.fd).size - HEADER_BYTES;
+  const count = validEntryPrefix(entries.f64, entries.u32, read, rawSize, attrSize);
+  const stats = new ChunkStats();
+  const f = entries.f64;
+  for (let i = 0; i < count; i++) {
+    const o = i * ENTRY_F64;
+    stats.add(f[o]!, f[o + 1]!, f[o + 2]!, entries.rawEnd(i) - entries.rawStart(i), entries.attrEnd(i) - entries.attrStart(i));
+  }
+  return { entries, count, stats };
+}
+
 /** Opens one file (adding it to `opened` for the caller to close) and checks its header. */
-function open(dir: string, name: string, kind: FileKind, opened: OpenFile[]): OpenFile {
+function open(dir: string, name: string, kind: FileKind, mode: "r" | "r+", opened: OpenFile[]): OpenFile {
   const path = join(dir, name);
-  const f: OpenFile = { fd: openSync(path, "r+"), path, size: 0, createdAt: 0 };
+  const f: OpenFile = { fd: openSync(path, mode), path, size: 0, createdAt: 0 };
   opened.push(f);
   f.size = fstatSync(f.fd).size;
   const head = new Uint8Array(Math.min(f.size, HEADER_BYTES));
@@ -77,11 +121,13 @@ function cut(f: OpenFile, size: number, cuts: TornTail[]): void {
   cuts.push({ path: f.path, from: f.size, to: size });
 }
 
-function readFully(fd: number, out: Uint8Array, pos: number): void {
+/** Reads into `out` from `pos` until it is full or the file ends; returns the bytes read. */
+function readFully(fd: number, out: Uint8Array, pos: number): number {
   let done = 0;
   while (done < out.length) {
     const n = readSync(fd, out, done, out.length - done, pos + done);
     if (n === 0) break;
     done += n;
   }
+  return done;
 }

@@ -2,11 +2,12 @@
  * Chunk metadata cache in bun:sqlite (WAL). The data files are the truth: the catalog lets
  * open() skip re-reading unchanged segment footers (a row is trusted only when the file's size
  * and mtime still match) and lets tools list chunks cheaply. An unreadable or unknown-version
- * catalog is discarded and rebuilt.
+ * catalog is discarded and rebuilt. A store another process writes is read with readRows, a
+ * read-only connection that writes nothing.
  */
 
 import { Database } from "bun:sqlite";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { errorMessage } from "../../core/errors.ts";
 import type { ChunkMeta, ChunkState, IndexStatus } from "../types.ts";
 
@@ -36,6 +37,26 @@ export class Catalog {
       onReset(`catalog ${path} unreadable (${errorMessage(err)}); rebuilding it from the chunk files`);
       for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
       return new Catalog(init(new Database(path, { create: true, strict: true })));
+    }
+  }
+
+  /**
+   * The rows of the catalog at `path` through a read-only connection (the store's writer is
+   * another process), or undefined when they cannot be read (no catalog, another schema
+   * version, busy): the chunk files are the truth, this only saves reading footers. A WAL
+   * reader writes no file; it only takes a read mark in the writer's shared memory.
+   */
+  static readRows(path: string): Map<string, CatalogRow> | undefined {
+    if (!existsSync(path)) return undefined;
+    let db: Database | undefined;
+    try {
+      db = new Database(path, { readonly: true, strict: true });
+      const version = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+      return version === SCHEMA_VERSION ? new Catalog(db).all() : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      db?.close();
     }
   }
 

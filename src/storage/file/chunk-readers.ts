@@ -1,17 +1,34 @@
 /**
  * ChunkReader implementations of the file store: ActiveChunkReader over an active (or sealing)
- * chunk — its count grows with commits — and SealedChunkReader over a segment, which reports
- * CorruptError to the store (so the chunk is marked corrupt) before rethrowing it.
+ * chunk — the writer's, whose count grows with commits, or a read-only snapshot of one another
+ * process writes — and SealedChunkReader over a segment, which reports CorruptError to the
+ * store (so the chunk is marked corrupt) before rethrowing it.
  */
 
 import { CorruptError } from "../../core/errors.ts";
+import type { ByteCache } from "../byte-cache.ts";
+import { SegmentReader } from "../segment/reader.ts";
+import type { SegmentCache } from "./segment-cache.ts";
 import type { LogRecord } from "../../core/record.ts";
-import type { SegmentReader } from "../segment/reader.ts";
 import { LocalChunkReader } from "../reader-base.ts";
 import type { BlockInfo, BlockTimes, ChunkMeta, DecodeBuffer, RecordBatch } from "../types.ts";
-import type { ActiveChunk } from "./active-chunk.ts";
-import { ActiveData } from "./active-data.ts";
+import type { ChunkId } from "../../core/ids.ts";
+import type { ChunkStats } from "../stats.ts";
+import type { ActiveData } from "./active-data.ts";
+import type { EntryColumns } from "./entry-columns.ts";
 import { checkReadRange, wholeChunkBlock } from "../reader-checks.ts";
+
+/** What an ActiveChunkReader reads: the writer's ActiveChunk, or a ReadOnlyFileStore's snapshot of one. */
+export interface ActiveSource {
+  readonly id: ChunkId;
+  /** Records readers see. */
+  readonly committed: number;
+  readonly stats: ChunkStats;
+  readonly entries: EntryColumns;
+  /** A reader starts; returns its record reads (closed by the reader before closeReader). */
+  openReader(): ActiveData;
+  closeReader(): void;
+}
 
 /** Reader of an active or sealing chunk; count() follows commits; meta is always unsealed. */
 export class ActiveChunkReader extends LocalChunkReader {
@@ -19,17 +36,11 @@ export class ActiveChunkReader extends LocalChunkReader {
   private closed = false;
 
   constructor(
-    private readonly chunk: ActiveChunk,
+    private readonly chunk: ActiveSource,
     private readonly metaOf: () => ChunkMeta,
   ) {
     super();
-    chunk.openReader();
-    try {
-      this.data = new ActiveData(chunk.dir, () => chunk.entries);
-    } catch (err) {
-      chunk.closeReader();
-      throw err;
-    }
+    this.data = chunk.openReader();
   }
 
   get meta(): ChunkMeta {
@@ -148,4 +159,19 @@ export class SealedChunkReader extends LocalChunkReader {
     if (err instanceof CorruptError) this.onCorrupt(err);
     return err;
   }
+}
+
+/**
+ * A reader of sealed chunk `meta`'s segment at `path`, leased from `segments` (opened into
+ * `cache` when not open yet); `onCorrupt` hears of damage found opening or reading it.
+ */
+export function openSealedReader(segments: SegmentCache, path: string, meta: ChunkMeta, cache: ByteCache, onCorrupt: (err: CorruptError) => void): SealedChunkReader {
+  let seg: SegmentReader;
+  try {
+    seg = segments.acquire(meta.id, () => SegmentReader.open(path, cache));
+  } catch (err) {
+    if (err instanceof CorruptError) onCorrupt(err);
+    throw err;
+  }
+  return new SealedChunkReader(seg, meta, onCorrupt, (s) => segments.release(s));
 }

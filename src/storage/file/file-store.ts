@@ -23,7 +23,7 @@ import type { ChunkMeta, ChunkReader, ChunkStore, DurabilityPolicy, StoreEvent, 
 import { checkBatch } from "../validate.ts";
 import { ActiveChunk } from "./active-chunk.ts";
 import type { Catalog } from "./catalog.ts";
-import { ActiveChunkReader, SealedChunkReader } from "./chunk-readers.ts";
+import { ActiveChunkReader, openSealedReader } from "./chunk-readers.ts";
 import { ACTIVE_DIR, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
 import type { DirLock } from "./lock.ts";
 import { activeMeta, summaryMeta } from "./meta.ts";
@@ -206,14 +206,7 @@ export class FileStore implements ChunkStore {
     const c = e.active;
     if (c) return new ActiveChunkReader(c, () => activeMeta(c, this.name));
     if (e.error) throw e.error;
-    let seg: SegmentReader;
-    try {
-      seg = this.segments.acquire(id, () => SegmentReader.open(this.segmentPath(id), this.o.cache));
-    } catch (err) {
-      if (err instanceof CorruptError) this.markCorrupt(id, err);
-      throw err;
-    }
-    return new SealedChunkReader(seg, e.meta, (err) => this.markCorrupt(id, err), (s) => this.segments.release(s));
+    return openSealedReader(this.segments, this.segmentPath(id), e.meta, this.o.cache, (err) => this.markCorrupt(id, err));
   }
 
   async delete(id: ChunkId): Promise<void> {

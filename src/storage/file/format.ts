@@ -5,7 +5,8 @@
  *
  *   <dir>/
  *     .lock                  {"pid":N,"host":"h","startedAt":"RFC3339"} — created atomically
- *                            (hard link of a complete temp file = O_EXCL with content)
+ *                            (hard link of a complete temp file = O_EXCL with content); the
+ *                            one writer's. Readers beside it write nothing (read-only-store.ts)
  *     catalog.sqlite (+wal)  chunk metadata cache (bun:sqlite, WAL); rebuilt from files at open
  *     active/
  *       <chunk-id>/          the active chunk, or one being sealed

@@ -2,7 +2,9 @@
  * The store directory lock (one process per store): `<dir>/.lock` holds {pid, host, startedAt}. It is
  * created atomically with its content (write a private temp file, then hard-link it to .lock,
  * which fails if .lock exists — O_EXCL semantics without a half-written window). A lock whose
- * pid is dead on this host is stale and taken over; the takeover is reported.
+ * pid is dead on this host is stale and taken over; the takeover is reported. liveLockHolder
+ * tells, without writing anything, who holds a lock that is not stale (readers then open the
+ * store read-only: read-only-store.ts).
  */
 
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -57,6 +59,12 @@ export function acquireLock(dir: string): DirLock {
       removeIfSame(path, ino);
     },
   };
+}
+
+/** The process holding `dir`'s lock when it is alive (or on another host); undefined when none or stale. Writes nothing. */
+export function liveLockHolder(dir: string): LockInfo | undefined {
+  const { info } = readLock(join(dir, LOCK_FILE));
+  return info && isAlive(info) ? info : undefined;
 }
 
 function readLock(path: string): { info?: LockInfo; error?: string; ino: number } {

@@ -5,7 +5,7 @@
 
 import type { ChunkId } from "../../core/ids.ts";
 import type { ChunkMeta, TimeRange } from "../types.ts";
-import type { ActiveChunk } from "./active-chunk.ts";
+import type { ChunkStats } from "../stats.ts";
 import { HEADER_BYTES } from "./format.ts";
 
 /** The summary fields both the segment writer and reader report. */
@@ -40,8 +40,16 @@ export function summaryMeta(id: ChunkId, store: string, createdAt: number, s: Se
   };
 }
 
+/** An unsealed chunk as its meta needs it: the writer's ActiveChunk, or a read-only snapshot of one. */
+export interface UnsealedChunk {
+  readonly id: ChunkId;
+  readonly state: "active" | "sealing";
+  readonly createdAt: number;
+  readonly stats: ChunkStats;
+}
+
 /** Meta of an active or sealing chunk from its running stats. */
-export function activeMeta(c: ActiveChunk, store: string): ChunkMeta {
+export function activeMeta(c: UnsealedChunk, store: string): ChunkMeta {
   const s = c.stats;
   return {
     id: c.id,

@@ -13,7 +13,7 @@ import { SegmentReader } from "../segment/reader.ts";
 import type { ChunkMeta } from "../types.ts";
 import type { RecoveredChunk } from "./active-chunk.ts";
 import { recoverActiveDir } from "./active-recover.ts";
-import type { Catalog } from "./catalog.ts";
+import type { Catalog, CatalogRow } from "./catalog.ts";
 import { ACTIVE_DIR, SEALED_DIR, SEGMENT_EXT, TMP_SUFFIX } from "./format.ts";
 import { emptyMeta, summaryMeta } from "./meta.ts";
 
@@ -73,27 +73,21 @@ export function scanStore(dir: string, store: string, catalog: Catalog, notes: R
     }
     const id = name.slice(0, -SEGMENT_EXT.length);
     if (!name.endsWith(SEGMENT_EXT) || !isChunkId(id)) continue;
-    const st = statSync(path);
     const row = rows.get(id);
-    if (row && (row.meta.state === "sealed" || row.meta.state === "corrupt") && row.fileSize === st.size && row.fileMtimeMs === st.mtimeMs) {
-      metas.set(id, row.meta);
-      if (row.meta.state === "corrupt") errors.set(id, new CorruptError(path, 0, "marked corrupt earlier; replace or delete the file"));
-    } else {
-      try {
-        const seg = SegmentReader.open(path);
-        metas.set(id, summaryMeta(id, store, seg.createdAt, seg.summary));
-        seg.close();
-      } catch (err) {
-        if (activeIds.has(id)) {
-          removeNote(path, "removed_partial_segment", `incomplete segment (${errorMessage(err)}); the active files are sealed again`, notes);
-          continue;
-        }
-        const ce = err instanceof CorruptError ? err : new CorruptError(path, 0, errorMessage(err));
-        metas.set(id, { ...(row?.meta ?? emptyMeta(id, store, 0)), state: "corrupt" });
-        errors.set(id, ce);
-        notes.push({ kind: "corrupt", path, detail: ce.message, offset: ce.offset });
+    try {
+      const meta = segmentMeta(path, id, store, row);
+      metas.set(id, meta);
+      if (meta.state === "corrupt") errors.set(id, markedCorrupt(path));
+    } catch (err) {
+      if (activeIds.has(id)) {
+        removeNote(path, "removed_partial_segment", `incomplete segment (${errorMessage(err)}); the active files are sealed again`, notes);
         continue;
       }
+      const ce = err instanceof CorruptError ? err : new CorruptError(path, 0, errorMessage(err));
+      metas.set(id, { ...(row?.meta ?? emptyMeta(id, store, 0)), state: "corrupt" });
+      errors.set(id, ce);
+      notes.push({ kind: "corrupt", path, detail: ce.message, offset: ce.offset });
+      continue;
     }
     if (activeIds.delete(id)) removeNote(join(activeRoot, id), "removed_sealed_active", "its segment is complete", notes);
   }
@@ -117,6 +111,27 @@ export function scanStore(dir: string, store: string, catalog: Catalog, notes: R
   const reseal = unsealed.filter((c) => c !== keep);
   for (const c of reseal) notes.push({ kind: "reseal", path: c.dir, detail: `unsealed chunk with ${c.count} records is sealed again` });
   return { metas: sortById(metas), errors, active: keep, reseal };
+}
+
+/**
+ * Meta of the segment at `path`: its catalog row while that still describes the file (same
+ * size and mtime; a row may say "corrupt"), else read from the segment's footer. Throws when
+ * the file is missing or does not validate.
+ */
+export function segmentMeta(path: string, id: ChunkId, store: string, row: CatalogRow | undefined): ChunkMeta {
+  const st = statSync(path);
+  if (row && (row.meta.state === "sealed" || row.meta.state === "corrupt") && row.fileSize === st.size && row.fileMtimeMs === st.mtimeMs) return row.meta;
+  const seg = SegmentReader.open(path);
+  try {
+    return summaryMeta(id, store, seg.createdAt, seg.summary);
+  } finally {
+    seg.close();
+  }
+}
+
+/** Why a chunk the catalog remembers as corrupt is not read. */
+export function markedCorrupt(path: string): CorruptError {
+  return new CorruptError(path, 0, "marked corrupt earlier; replace or delete the file");
 }
 
 function removeNote(path: string, kind: RecoveryNoteKind, detail: string, notes: RecoveryNote[]): void {
