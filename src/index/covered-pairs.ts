@@ -8,6 +8,7 @@
 
 import { KV_MAX_LEN } from "./kv-extract.ts";
 import type { PairSink, RecordPairs } from "./msgkv-builder.ts";
+import { copyBytes } from "../core/bytes/copy.ts";
 import { rangeEquals } from "../core/bytes/equal.ts";
 
 /** Collects one record's pairs (key NUL value, lowercased) from `source` and answers membership. */
@@ -52,7 +53,7 @@ export class CoveredPairs implements PairSink {
       grown.set(this.bytes.subarray(0, at));
       this.bytes = grown;
     }
-    this.bytes.set(this.scratch.subarray(0, end), at);
+    copyBytes(this.bytes, at, this.scratch, 0, end);
     this.ends.push(at + end);
     return true;
   }

@@ -8,6 +8,7 @@ import {
   decodePostings,
   encodePostings,
   encodedPostingsSize,
+  firstPosition,
   intersectPositions,
   postingsCount,
   unionMany,
@@ -43,6 +44,27 @@ describe("posting list codec", () => {
     expect([...decodePostings(enc, cur)]).toEqual(list);
     expect(cur.pos).toBe(enc.length);
     expect(postingsCount(enc, 0)).toBe(list.length);
+  });
+
+  test("property: postingsCount and firstPosition read the header and first position of any list", () => {
+    fc.assert(
+      fc.property(fc.oneof(positions, sortedSet(fc.integer({ min: 0, max: 200 })).map((a) => a.slice(0, 1))), (list) => {
+        const buf = new Uint8Array([0xee, ...encode(list), 0xee]);
+        expect(postingsCount(buf, 1)).toBe(list.length);
+        if (list.length > 0) expect(firstPosition(buf, 1)).toBe(list[0]!);
+      }),
+    );
+  });
+
+  test("postingsCount and firstPosition of lists of 200 positions (two-byte count) and bitmaps", () => {
+    const long = Array.from({ length: 200 }, (_, i) => 1000 + 3 * i);
+    const dense = Array.from({ length: 200 }, (_, i) => 70_000 + i);
+    for (const list of [long, dense]) {
+      const enc = encode(list);
+      expect(postingsCount(enc, 0)).toBe(200);
+      expect(firstPosition(enc, 0)).toBe(list[0]!);
+    }
+    expect(encode(dense)[0]).toBe(POSTINGS_BITMAP);
   });
 
   test("property: round trip, exact size, lists can be concatenated", () => {

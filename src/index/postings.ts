@@ -104,9 +104,29 @@ function checked<T>(decode: () => T): T {
 
 /** Number of positions in the list starting at `at`, read from its header without decoding. */
 export function postingsCount(buf: Uint8Array, at: number, end = buf.length): number {
-  const cur = { pos: at + 1 };
   if (at >= end) throw corrupt(`list starts past its section (offset ${at})`);
+  // A one-byte count (most lists) is read without the cursor and closure of the general path.
+  if (at + 1 < end && buf[at + 1]! < 0x80) return buf[at + 1]!;
+  const cur = { pos: at + 1 };
   return checked(() => readU32Varint(buf, cur, end));
+}
+
+/** The first position of the non-empty list starting at `at` (what a one-position list holds), without decoding the rest. */
+export function firstPosition(buf: Uint8Array, at: number, end = buf.length): number {
+  // A delta list with a one-byte count: its first position is the varint after it, read in place.
+  if (buf[at] === POSTINGS_DELTA && at + 1 < end && buf[at + 1]! > 0 && buf[at + 1]! < 0x80) {
+    let v = 0;
+    let mul = 1;
+    for (let p = at + 2; p < end && p < at + 7; p++) {
+      const b = buf[p]!;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 128;
+    }
+  }
+  const first = decodePostings(buf, { pos: at }, end)[0];
+  if (first === undefined) throw corrupt(`empty list at offset ${at} has no first position`);
+  return first;
 }
 
 /**

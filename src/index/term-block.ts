@@ -7,10 +7,11 @@
  */
 
 import { crc32 } from "../core/bytes/checksum.ts";
+import { copyBytes } from "../core/bytes/copy.ts";
 import { ByteWriter } from "../core/bytes/growable.ts";
 import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import { errorMessage, LogError } from "../core/errors.ts";
-import { decodePostings, postingsCount } from "./postings.ts";
+import { firstPosition, postingsCount } from "./postings.ts";
 import { CODEC_PLAIN, compareBytes, COMPRESS_LIST_BYTES, encodeStored, INLINE_LIST_BYTES, MAX_TERM_BYTES, RESTART_INTERVAL } from "./format.ts";
 import { bytesEqual } from "../core/bytes/equal.ts";
 
@@ -57,7 +58,7 @@ export class BlockBodyWriter {
     w.varint(len - shared);
     w.bytes(t, ts + shared, te);
     if (count === 1) {
-      w.varint(decodePostings(l, { pos: ls }, le)[0]! * 4 + LIST_SINGLE);
+      w.varint(firstPosition(l, ls, le) * 4 + LIST_SINGLE);
     } else if (le - ls <= INLINE_LIST_BYTES) {
       // The count is the list's own header (postingsCount reads it).
       w.varint((le - ls) * 4 + LIST_INLINE);
@@ -70,7 +71,7 @@ export class BlockBodyWriter {
       w.u32(list.crc);
     }
     if (this.prev.length < len) this.prev = new Uint8Array(len * 2);
-    this.prev.set(t.subarray(ts, te));
+    copyBytes(this.prev, 0, t, ts, te);
     this.prevLength = len;
     this.terms++;
   }

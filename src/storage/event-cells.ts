@@ -58,10 +58,13 @@ export class EventCellsWriter {
 
   /** Ends the current block of `count` records (every one of them passed to add). */
   endBlock(count: number): void {
-    const [cells, counts] = this.sorted ? [this.cells, this.counts] : merged(this.cells, this.counts);
+    const limit = Math.max(1, count * EVENT_CELLS_MAX_SHARE);
     const w = this.out;
-    if (cells.length > Math.max(1, count * EVENT_CELLS_MAX_SHARE)) w.varint(0);
+    // Sorted runs are distinct cells; unsorted ones are merged only when few enough distinct
+    // cells remain (records out of time order are mostly many cells: no summary, no merge).
+    if (this.cells.length > limit && (this.sorted || distinctCells(this.cells) > limit)) w.varint(0);
     else {
+      const [cells, counts] = this.sorted ? [this.cells, this.counts] : merged(this.cells, this.counts);
       w.varint(cells.length);
       for (let k = 0; k < cells.length; k++) {
         w.varint(k === 0 ? cells[0]! : cells[k]! - cells[k - 1]!);
@@ -87,6 +90,14 @@ export class EventCellsWriter {
     bytes.set(body, h.length);
     return bytes;
   }
+}
+
+/** Number of distinct values among `cells` (a native numeric sort: no comparator call per pair). */
+function distinctCells(cells: readonly number[]): number {
+  const sorted = Float64Array.from(cells).sort();
+  let n = 0;
+  for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) n++;
+  return n;
 }
 
 /** Runs sorted by cell, equal cells merged. */
