@@ -25,8 +25,8 @@ export const PAIRS_INDEX = "pairs";
 
 const encoder = new TextEncoder();
 /**
- * Most distinct encoded maps whose term ids are memoised per seal; later new maps are interned
- * per record. A map that holds a per-record value (HTTP NDJSON `seq`, a request id) is never
+ * Most distinct maps (encoded, or objects by identity) whose term ids are memoised per seal;
+ * later new maps are interned per record. A map that holds a per-record value (HTTP NDJSON `seq`, a request id) is never
  * seen again, and memoising every one (a copy of its bytes, its ids, a bucket entry) made the
  * section the seal's main cost: a 64 MiB chunk of 450k such records took 4.8 of the seal's 6.2
  * CPU-s and ~750 MiB of its peak RSS.
@@ -133,7 +133,7 @@ export class AttrIndexBuilder implements SectionBuilder {
     return ids;
   }
 
-  /** (keyId, valueId, pairId, spellingId or -1) of each attribute of a map, memoised by identity. */
+  /** (keyId, valueId, pairId, spellingId or -1) of each attribute of a map, memoised by identity (the first MAX_MEMO_MAPS maps). */
   private intern(attrs: Attrs): Int32Array {
     const names = Object.keys(attrs);
     const ids = new Int32Array(names.length * 4);
@@ -152,7 +152,10 @@ export class AttrIndexBuilder implements SectionBuilder {
       const written = encoder.encodeInto(attrs[name]!, s.subarray(kl + 1)).written;
       ids[4 * i + 3] = this.spelling(ids, i, s, kl, kl + 1 + written);
     });
-    this.memo.set(attrs, ids);
+    if (this.memoMaps < MAX_MEMO_MAPS) {
+      this.memoMaps++;
+      this.memo.set(attrs, ids);
+    }
     return ids;
   }
 
