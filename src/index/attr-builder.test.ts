@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { encodeAttrs } from "../core/attrs-codec.ts";
 import { ColumnBatch, EncodedAttrs, ObjectAttrs } from "../storage/column-batch.ts";
-import { ATTR_SECTION, AttrIndexBuilder } from "./attr-builder.ts";
+import { ATTR_SECTION, AttrIndexBuilder, MAX_MEMO_MAPS } from "./attr-builder.ts";
 import { attrIndex } from "./attr-index.ts";
 import { openBuilt } from "./index-test-support.ts";
 
@@ -36,6 +36,18 @@ test("building from encoded attributes gives the same section as building from o
     }),
     { numRuns: 150 },
   );
+});
+
+test("past MAX_MEMO_MAPS distinct maps (a per-record value), encoded attributes still give the section objects give", () => {
+  const distinct = Array.from({ length: MAX_MEMO_MAPS + 300 }, (_, i) => ({ seq: String(i), Host: i % 2 ? "Web-1" : "web-1" }));
+  // Repeats of a memoised map and of one seen after the memo filled, next to new ones.
+  const maps = [...distinct, distinct[3]!, distinct[MAX_MEMO_MAPS + 100]!, { seq: "new", Host: "WEB-1" }, distinct[3]!];
+  const [objects, encoded] = batches(maps);
+  const a = new AttrIndexBuilder();
+  a.add(objects);
+  const b = new AttrIndexBuilder();
+  b.add(encoded);
+  expect(b.finish()).toEqual(a.finish());
 });
 
 test("values as written are listed where not lowercase; keys with a non-ASCII value or twice in a map are unspelled", async () => {
