@@ -5,8 +5,10 @@
  * encoding, zstd, writes) and each section builder (add and finish; the split seal's writer
  * builds blocks and tokens, its helper the rest) and printing a hash of every section and of
  * the segment file, so a change to the seal can be profiled (`bun --cpu-prof-md`) and compared
- * for identical bytes. Corpora: `bench` (the generated 1M-line file) or `loghub` (resampled).
- *   bun bench/storage/seal-profile.ts capture bench|loghub <fixture dir>
+ * for identical bytes. Corpora: `bench` (the generated 1M-line file), `loghub` (resampled) or
+ * `http` (the receiver bench's NDJSON records, each with a unique `seq` attribute, through the
+ * HTTP receiver's parser into a 64 MiB chunk, as a receiver's inline seal gets them).
+ *   bun bench/storage/seal-profile.ts capture bench|loghub|http <fixture dir>
  *   bun bench/storage/seal-profile.ts seal <fixture dir> [--rounds=N] [--json]
  */
 
@@ -24,8 +26,14 @@ import type { SectionBuilder } from "../../src/storage/types.ts";
 import { corpus, fmt, printTable } from "../corpus.ts";
 import { loghubCorpus } from "../corpus-loghub.ts";
 import { CORPUS_YEAR } from "../store-cache.ts";
+import { ndjsonRecords } from "../../src/ingest/receivers/http/lines.ts";
+import { ndjsonLine } from "../receivers/messages.ts";
 
 const CHUNK_BYTES = 32 << 20;
+/** The receivers' rotation (bench/receivers: 64 MiB) for the `http` capture. */
+const HTTP_CHUNK_BYTES = 64 << 20;
+/** NDJSON lines per HTTP body, as the receiver bench's sender posts them. */
+const HTTP_BODY_LINES = 1000;
 /** Input taken from the corpus head: enough for one whole 32 MiB chunk and the start of the next. */
 const HEAD_BYTES = 48 << 20;
 const BLOCKS = "(blocks)";
@@ -63,7 +71,32 @@ function headOf(path: string, dir: string): string {
   return out;
 }
 
+/** Appends the sender's NDJSON bodies, parsed as the HTTP receiver parses them, until a chunk is captured. */
+async function captureHttp(fixture: string): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), "seal-profile-"));
+  try {
+    const sealer = new CapturingSealer(fixture);
+    const store = await openFileStore(join(tmp, "store"), { name: "default", sealer, rotation: { maxBytes: HTTP_CHUNK_BYTES } });
+    const base = { receiver: "http", remote_ip: "127.0.0.1" };
+    const ctx = { year: CORPUS_YEAR };
+    const enc = new TextEncoder();
+    for (let i = 0; !sealer.captured; i += HTTP_BODY_LINES) {
+      const lines: string[] = [];
+      for (let j = i; j < i + HTTP_BODY_LINES; j++) lines.push(ndjsonLine(j));
+      await store.append(ndjsonRecords(enc.encode(lines.join("\n") + "\n"), base, Date.now() * 1000, ctx));
+    }
+    await store.close();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function capture(which: string, fixture: string): Promise<void> {
+  if (which === "http") {
+    rmSync(fixture, { recursive: true, force: true });
+    mkdirSync(fixture, { recursive: true });
+    return captureHttp(fixture);
+  }
   const path = which === "loghub" ? loghubCorpus(1_000_000) : corpus(1_000_000);
   if (!path) throw new Error(`corpus ${which} unavailable`);
   rmSync(fixture, { recursive: true, force: true });
