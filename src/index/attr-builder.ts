@@ -89,26 +89,24 @@ export class AttrIndexBuilder implements SectionBuilder {
   }
 
   /**
-   * The section's indexes, each built when the writer asks for it and its table released once
-   * built: with a per-record value (HTTP `seq`) "values" and "pairs" hold a term per record, and
-   * building them one after the other, from tables stripped of their add-only parts first,
-   * keeps one of their builds at a time, not both.
+   * The section's indexes, each built when the writer asks for it: with a per-record value (HTTP
+   * `seq`) "values" and "pairs" hold a term per record, and building them one after the other,
+   * from tables stripped of their add-only parts first and with the memory of "values" collected
+   * before "pairs" builds, keeps one of their builds at a time, not both.
    */
   private *indexes(): Generator<TermIndexInput> {
     collectDropped(this.keys.endAdds() + this.values.endAdds() + this.pairs.endAdds() + this.spellings.endAdds());
     yield this.keys.build(KEYS_INDEX, this.keys.sortedIds());
-    yield this.builtAndReleased(this.values, VALUES_INDEX);
-    yield this.builtAndReleased(this.pairs, PAIRS_INDEX);
+    const values = this.values.build(VALUES_INDEX, this.values.sortedIds());
+    collectDropped(this.values.release());
+    yield values;
+    const pairs = this.pairs.build(PAIRS_INDEX, this.pairs.sortedIds());
+    this.pairs.release();
+    yield pairs;
     yield this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => !this.unspelled.has(this.spellingKey[sid]!)));
     const unspelled = this.keys.build(UNSPELLED_INDEX, this.keys.sortedIds().filter((kid) => this.unspelled.has(kid)));
     this.keys.release();
     yield unspelled;
-  }
-
-  private builtAndReleased(table: TermTable, name: string): TermIndexInput {
-    const built = table.build(name, table.sortedIds());
-    table.release();
-    return built;
   }
 
   /** Term ids of an encoded map (attrs-codec layout), memoised by its bytes (the first MAX_MEMO_MAPS maps). */

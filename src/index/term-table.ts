@@ -38,12 +38,13 @@ const OCC_HEADROOM = RUN_OCCURRENCES >> 2;
  */
 const RUN_OCCURRENCES_PER_TERM = 2;
 /**
- * Dropping at least this many bytes of tables (endAdds, release) collects the heap at once, so
- * the next index built in the seal reuses their memory. HTTP NDJSON records with a per-record
- * `seq` (64 MiB chunk, 392k records): "values" and "pairs" hold ~40 MiB each while adding; with
- * the attribute indexes built one after the other, the inline seal peaked at 248-282 MiB RSS,
- * 183-196 with these collections (three, ~50 ms of its ~2.7 CPU-s). A small table is not worth
- * a full collection (the bench corpus's 32 MiB chunk drops none this large).
+ * Dropping at least this many bytes of tables before another build (collectDropped) collects the
+ * heap at once, so that build reuses their memory. HTTP NDJSON records with a per-record `seq`
+ * (64 MiB chunk, 392k records): "values" and "pairs" hold ~40 MiB each while adding; with the
+ * attribute indexes built one after the other, the inline seal peaked at 248-282 MiB RSS, 186-188
+ * with a collection after endAdds and one after "values" is released (~15-25 ms each; one more
+ * after "pairs", the last large table, lowered nothing). A small table is not worth a full
+ * collection (the bench corpus's 32 MiB chunk drops none this large).
  */
 const COLLECT_ON_RELEASE_BYTES = 16 << 20;
 
@@ -305,9 +306,10 @@ export class TermTable {
   /**
    * Drops every term and occurrence (the table is empty and unusable afterwards): builders call
    * it once their section is built, so a seal's tables are garbage before the next section
-   * builds rather than all held to the end of the seal.
+   * builds rather than all held to the end of the seal. Returns the bytes dropped (see
+   * collectDropped).
    */
-  release(): void {
+  release(): number {
     const dropped = this.footprint();
     this.size = 0;
     this.counts = new Uint32Array(0);
@@ -323,7 +325,7 @@ export class TermTable {
     this.recPos = new Uint32Array(0);
     this.recFirst = new Uint32Array(0);
     this.recs = 0;
-    collectDropped(dropped);
+    return dropped;
   }
 
   /** Bytes held by the table's arrays and runs. */
@@ -428,8 +430,9 @@ export class TermTable {
 
 /**
  * Collects the heap at once when `bytes` (just dropped by endAdds or release) reach
- * COLLECT_ON_RELEASE_BYTES: nothing else frees them before the next build stacks on them
- * (JavaScriptCore collects late, and the seal writer's GC pacing runs between sections only).
+ * COLLECT_ON_RELEASE_BYTES: for a builder whose next build would stack on them, as nothing else
+ * frees them before (JavaScriptCore collects late, and the seal writer's GC pacing runs between
+ * sections only).
  */
 export function collectDropped(bytes: number): void {
   if (bytes >= COLLECT_ON_RELEASE_BYTES) Bun.gc(true);
