@@ -7,15 +7,12 @@
  * Prints `{"sent":N,"seconds":S}`.
  */
 
+import { message, ndjsonLine } from "./messages.ts";
+
 const [mode, portArg, countArg, rateArg] = process.argv.slice(2);
 const port = Number(portArg);
 const count = Number(countArg);
 const HOST = "127.0.0.1";
-
-/** A realistic ~150-byte RFC 5424 message with a unique sequence number. */
-export function message(i: number): string {
-  return `<134>1 2026-01-15T10:00:00.${String(i % 1_000_000).padStart(6, "0")}Z web-01 nginx 1234 ID47 [origin ip="10.0.0.${i % 200}"] GET /api/v1/items/${i % 977} 200 1534 0.012 "Mozilla/5.0"`;
-}
 
 async function tcp(octet: boolean, rate: number): Promise<void> {
   const parts: string[] = [];
@@ -66,7 +63,7 @@ async function http(): Promise<void> {
   const bodies: string[] = [];
   for (let i = 0; i < count; i += BATCH) {
     const lines: string[] = [];
-    for (let j = i; j < Math.min(count, i + BATCH); j++) lines.push(JSON.stringify({ message: message(j).slice(62), level: "info", service: "web", seq: j }));
+    for (let j = i; j < Math.min(count, i + BATCH); j++) lines.push(ndjsonLine(j));
     bodies.push(lines.join("\n") + "\n");
   }
   let next = 0;

@@ -5,8 +5,12 @@
  * encoding, zstd, writes) and each section builder (add and finish; the split seal's writer
  * builds blocks and tokens, its helper the rest) and printing a hash of every section and of
  * the segment file, so a change to the seal can be profiled (`bun --cpu-prof-md`) and compared
- * for identical bytes. Corpora: `bench` (the generated 1M-line file) or `loghub` (resampled).
- *   bun bench/storage/seal-profile.ts capture bench|loghub <fixture dir>
+ * for identical bytes. Corpora: `bench` (the generated 1M-line file), `loghub` (resampled),
+ * `http` (the receiver bench's NDJSON records, each with a unique `seq` attribute, through the
+ * HTTP receiver's parser into a 64 MiB chunk, as a receiver's inline seal gets them) or `syslog`
+ * (its RFC 5424 messages through the syslog receiver's parser into a 32 MiB chunk, as the
+ * sustained 100k msgs/s row's server seals them).
+ *   bun bench/storage/seal-profile.ts capture bench|loghub|http|syslog <fixture dir>
  *   bun bench/storage/seal-profile.ts seal <fixture dir> [--rounds=N] [--json]
  */
 
@@ -24,8 +28,18 @@ import type { SectionBuilder } from "../../src/storage/types.ts";
 import { corpus, fmt, printTable } from "../corpus.ts";
 import { loghubCorpus } from "../corpus-loghub.ts";
 import { CORPUS_YEAR } from "../store-cache.ts";
+import { ndjsonRecords } from "../../src/ingest/receivers/http/lines.ts";
+import { message, ndjsonLine } from "../receivers/messages.ts";
+import { SyslogRecords } from "../../src/ingest/receivers/syslog/records.ts";
+import type { ReceiverCounters } from "../../src/ingest/pipeline/counters.ts";
+import type { IngestPipeline } from "../../src/ingest/pipeline/pipeline.ts";
+import type { RecordInput } from "../../src/core/record.ts";
 
 const CHUNK_BYTES = 32 << 20;
+/** The receivers' rotation (bench/receivers: 64 MiB) for the `http` capture. */
+const HTTP_CHUNK_BYTES = 64 << 20;
+/** NDJSON lines per HTTP body, as the receiver bench's sender posts them. */
+const HTTP_BODY_LINES = 1000;
 /** Input taken from the corpus head: enough for one whole 32 MiB chunk and the start of the next. */
 const HEAD_BYTES = 48 << 20;
 const BLOCKS = "(blocks)";
@@ -63,7 +77,54 @@ function headOf(path: string, dir: string): string {
   return out;
 }
 
+/** Appends `batch(i)` (records from message i on, the next i returned) until a chunk of `chunkBytes` is captured. */
+async function captureReceiverChunk(fixture: string, chunkBytes: number, batch: (i: number) => [RecordInput[], number]): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), "seal-profile-"));
+  try {
+    const sealer = new CapturingSealer(fixture);
+    const store = await openFileStore(join(tmp, "store"), { name: "default", sealer, rotation: { maxBytes: chunkBytes } });
+    for (let i = 0; !sealer.captured; ) {
+      const [records, next] = batch(i);
+      await store.append(records);
+      i = next;
+    }
+    await store.close();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The sender's NDJSON bodies, parsed as the HTTP receiver parses them. */
+function httpBatch(i: number): [RecordInput[], number] {
+  const lines: string[] = [];
+  for (let j = i; j < i + HTTP_BODY_LINES; j++) lines.push(ndjsonLine(j));
+  const body = new TextEncoder().encode(lines.join("\n") + "\n");
+  return [ndjsonRecords(body, { receiver: "http", remote_ip: "127.0.0.1" }, Date.now() * 1000, { year: CORPUS_YEAR }), i + HTTP_BODY_LINES];
+}
+
+/** The sender's syslog messages, parsed as the syslog receiver parses them (a batch per HTTP_BODY_LINES). */
+function syslogBatch(): (i: number) => [RecordInput[], number] {
+  let out: RecordInput[] = [];
+  const pipeline = { push: (r: RecordInput) => out.push(r) } as unknown as IngestPipeline;
+  const records = new SyslogRecords("syslog", { parseErrors: 0 } as ReceiverCounters, pipeline, 0);
+  const enc = new TextEncoder();
+  return (i) => {
+    out = [];
+    records.refresh(Date.now() * 1000);
+    for (let j = i; j < i + HTTP_BODY_LINES; j++) {
+      const m = enc.encode(message(j));
+      records.add(m, 0, m.length, "127.0.0.1", Date.now() * 1000);
+    }
+    return [out, i + HTTP_BODY_LINES];
+  };
+}
+
 async function capture(which: string, fixture: string): Promise<void> {
+  if (which === "http" || which === "syslog") {
+    rmSync(fixture, { recursive: true, force: true });
+    mkdirSync(fixture, { recursive: true });
+    return which === "http" ? captureReceiverChunk(fixture, HTTP_CHUNK_BYTES, httpBatch) : captureReceiverChunk(fixture, CHUNK_BYTES, syslogBatch());
+  }
   const path = which === "loghub" ? loghubCorpus(1_000_000) : corpus(1_000_000);
   if (!path) throw new Error(`corpus ${which} unavailable`);
   rmSync(fixture, { recursive: true, force: true });

@@ -13,8 +13,8 @@ import { crc32 } from "../core/bytes/checksum.ts";
 import { readVarint, type VarintCursor } from "../core/bytes/varint.ts";
 import type { Attrs } from "../core/record.ts";
 import type { RecordBatch, SectionBuilder } from "../storage/types.ts";
-import { encodeTermSection } from "./term-writer.ts";
-import { TermTable } from "./term-table.ts";
+import { encodeTermSection, type TermIndexInput } from "./term-writer.ts";
+import { collectDropped, TermTable } from "./term-table.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 import { bytesEqual } from "../core/bytes/equal.ts";
 
@@ -85,15 +85,28 @@ export class AttrIndexBuilder implements SectionBuilder {
   }
 
   finish(): { bytes: Uint8Array; status: "complete" } {
-    const built = [
-      this.keys.build(KEYS_INDEX, this.keys.sortedIds()),
-      this.values.build(VALUES_INDEX, this.values.sortedIds()),
-      this.pairs.build(PAIRS_INDEX, this.pairs.sortedIds()),
-      this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => !this.unspelled.has(this.spellingKey[sid]!))),
-      this.keys.build(UNSPELLED_INDEX, this.keys.sortedIds().filter((kid) => this.unspelled.has(kid))),
-    ];
-    for (const t of [this.keys, this.values, this.pairs]) t.release();
-    return { bytes: encodeTermSection("complete", built, { blockBytes: this.blockBytes }), status: "complete" };
+    return { bytes: encodeTermSection("complete", this.indexes(), { blockBytes: this.blockBytes }), status: "complete" };
+  }
+
+  /**
+   * The section's indexes, each built when the writer asks for it: with a per-record value (HTTP
+   * `seq`) "values" and "pairs" hold a term per record, and building them one after the other,
+   * from tables stripped of their add-only parts first and with the memory of "values" collected
+   * before "pairs" builds, keeps one of their builds at a time, not both.
+   */
+  private *indexes(): Generator<TermIndexInput> {
+    collectDropped(this.keys.endAdds() + this.values.endAdds() + this.pairs.endAdds() + this.spellings.endAdds());
+    yield this.keys.build(KEYS_INDEX, this.keys.sortedIds());
+    const values = this.values.build(VALUES_INDEX, this.values.sortedIds());
+    collectDropped(this.values.release());
+    yield values;
+    const pairs = this.pairs.build(PAIRS_INDEX, this.pairs.sortedIds());
+    this.pairs.release();
+    yield pairs;
+    yield this.spellings.build(SPELLINGS_INDEX, this.spellings.sortedIds().filter((sid) => !this.unspelled.has(this.spellingKey[sid]!)));
+    const unspelled = this.keys.build(UNSPELLED_INDEX, this.keys.sortedIds().filter((kid) => this.unspelled.has(kid)));
+    this.keys.release();
+    yield unspelled;
   }
 
   /** Term ids of an encoded map (attrs-codec layout), memoised by its bytes (the first MAX_MEMO_MAPS maps). */

@@ -137,6 +137,19 @@ describe("term section format", () => {
     });
   });
 
+  test("indexes built on demand (a generator) encode as the same indexes given at once, asked one after the other", () => {
+    const made = [input("x", [["a", [1, 2]], ["b", [3]]]), input("y", [["c", [4]]]), input("z", [["d", Array.from({ length: 300 }, (_, i) => 3 * i)]])];
+    const asked: string[] = [];
+    function* lazy(): Generator<TermIndexInput> {
+      for (const x of made) {
+        asked.push(x.name);
+        yield x;
+      }
+    }
+    expect(encodeTermSection("complete", lazy(), { blockBytes: 1 })).toEqual(encodeTermSection("complete", made, { blockBytes: 1 }));
+    expect(asked).toEqual(["x", "y", "z"]);
+  });
+
   test("identical long lists are stored once, across blocks and indexes, and read back for every term", async () => {
     let x = 7;
     const shared: number[] = [];

@@ -66,6 +66,18 @@ describe("TermTable", () => {
     expect(built(table)).toEqual(expected);
   });
 
+  test("endAdds (spill, drop the add-only parts) leaves sorting and building as they were", () => {
+    const terms = (p: number) => [`u${p}`, `g${p % 7}`, "all"];
+    const positions = Array.from({ length: RUN_OCCURRENCES + 123 }, (_, i) => 2 * i);
+    const plain = new TermTable();
+    fill(plain, positions, terms);
+    const ended = new TermTable();
+    const expected = fill(ended, positions, terms);
+    expect(ended.endAdds()).toBeGreaterThan(0);
+    expect(ended.build("x", ended.sortedIds())).toEqual(plain.build("x", plain.sortedIds()));
+    expect(built(ended)).toEqual(expected);
+  });
+
   test("internMissed inserts what find missed, and falls back to a lookup when the table or range changed", () => {
     const t = new TermTable();
     const buf = enc.encode("alpha beta gamma");

@@ -37,6 +37,16 @@ const OCC_HEADROOM = RUN_OCCURRENCES >> 2;
  * peak RSS 250-280 MiB against 249-291, same CPU (fewer occurrences held uncompressed).
  */
 const RUN_OCCURRENCES_PER_TERM = 2;
+/**
+ * Dropping at least this many bytes of tables before another build (collectDropped) collects the
+ * heap at once, so that build reuses their memory. HTTP NDJSON records with a per-record `seq`
+ * (64 MiB chunk, 392k records): "values" and "pairs" hold ~40 MiB each while adding; with the
+ * attribute indexes built one after the other, the inline seal peaked at 248-282 MiB RSS, 186-188
+ * with a collection after endAdds and one after "values" is released (~15-25 ms each; one more
+ * after "pairs", the last large table, lowered nothing). A small table is not worth a full
+ * collection (the bench corpus's 32 MiB chunk drops none this large).
+ */
+const COLLECT_ON_RELEASE_BYTES = 16 << 20;
 
 /** Spilled occurrences: for term ids below offsets.length - 1, positions as delta varints. */
 interface Run {
@@ -83,7 +93,7 @@ export class TermTable {
   private readonly runs: Run[] = [];
   /** Scratch of spill(), kept from run to run. */
   private grouped = new Uint32Array(0);
-  private readonly runWriter = new ByteWriter(1 << 16);
+  private runWriter = new ByteWriter(1 << 16);
   /** Records with at least one occurrence: their position and first occurrence index. */
   private recPos = new Uint32Array(1024);
   private recFirst = new Uint32Array(1024);
@@ -225,6 +235,25 @@ export class TermTable {
     return Array.from(ids);
   }
 
+  /**
+   * Spills the last occurrences and drops what only adding terms uses (the hash slots, the
+   * per-term last record, the occurrence and spill scratch): before a builder sorts and builds
+   * several large tables, each then holds only its terms, counts and runs. No add, find or
+   * intern afterwards. Returns the bytes dropped (see collectDropped).
+   */
+  endAdds(): number {
+    this.spill();
+    const dropped = this.slots.byteLength + this.lastRecord.byteLength + this.occ.byteLength + this.grouped.byteLength + this.recPos.byteLength + this.recFirst.byteLength + this.runWriter.capacity;
+    this.slots = new Int32Array(0);
+    this.lastRecord = new Int32Array(0);
+    this.occ = new Uint32Array(0);
+    this.grouped = new Uint32Array(0);
+    this.recPos = new Uint32Array(0);
+    this.recFirst = new Uint32Array(0);
+    this.runWriter = new ByteWriter(0);
+    return dropped;
+  }
+
   /** Encodes the terms of `ids` (sorted by bytes) with their posting lists. */
   build(name: string, ids: readonly number[]): TermIndexInput {
     this.spill();
@@ -277,9 +306,11 @@ export class TermTable {
   /**
    * Drops every term and occurrence (the table is empty and unusable afterwards): builders call
    * it once their section is built, so a seal's tables are garbage before the next section
-   * builds rather than all held to the end of the seal.
+   * builds rather than all held to the end of the seal. Returns the bytes dropped (see
+   * collectDropped).
    */
-  release(): void {
+  release(): number {
+    const dropped = this.footprint();
     this.size = 0;
     this.counts = new Uint32Array(0);
     this.arena = new Uint8Array(0);
@@ -294,6 +325,16 @@ export class TermTable {
     this.recPos = new Uint32Array(0);
     this.recFirst = new Uint32Array(0);
     this.recs = 0;
+    return dropped;
+  }
+
+  /** Bytes held by the table's arrays and runs. */
+  private footprint(): number {
+    let bytes = this.counts.byteLength + this.arena.byteLength + this.starts.byteLength + this.lastRecord.byteLength + this.runSpan.byteLength + this.slots.byteLength;
+    bytes += this.occ.byteLength + this.grouped.byteLength + this.recPos.byteLength + this.recFirst.byteLength;
+    bytes += this.runWriter.capacity;
+    for (const run of this.runs) bytes += run.bytes.byteLength + run.offsets.byteLength;
+    return bytes;
   }
 
   /** Moves the collected occurrences into a run, grouped by term id, and empties the id array. */
@@ -385,6 +426,16 @@ export class TermTable {
     }
     this.slots = slots;
   }
+}
+
+/**
+ * Collects the heap at once when `bytes` (just dropped by endAdds or release) reach
+ * COLLECT_ON_RELEASE_BYTES: for a builder whose next build would stack on them, as nothing else
+ * frees them before (JavaScriptCore collects late, and the seal writer's GC pacing runs between
+ * sections only).
+ */
+export function collectDropped(bytes: number): void {
+  if (bytes >= COLLECT_ON_RELEASE_BYTES) Bun.gc(true);
 }
 
 /** FNV-1a over `buf[start, end)`, as the signed 32-bit word a slot stores. */

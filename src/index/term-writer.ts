@@ -7,7 +7,6 @@
  */
 
 import { crc32 } from "../core/bytes/checksum.ts";
-import { ByteWriter } from "../core/bytes/growable.ts";
 import { LogError } from "../core/errors.ts";
 import { postingsCount } from "./postings.ts";
 import { checkBlockBytes, DEFAULT_BLOCK_BYTES, encodeStored, MAX_TERM_BYTES, type TermSectionStatus } from "./format.ts";
@@ -31,16 +30,19 @@ export interface TermSectionOptions {
   blockBytes?: number;
 }
 
-/** Encodes `indexes` (1..MAX_INDEXES_PER_SECTION, ASCII names) into one section. */
-export function encodeTermSection(status: TermSectionStatus, indexes: readonly TermIndexInput[], options: TermSectionOptions = {}): Uint8Array {
+/**
+ * Encodes `indexes` (1..MAX_INDEXES_PER_SECTION, ASCII names) into one section, taking them one
+ * at a time: an iterable that builds each index when asked (and drops its table) holds one
+ * index's build at a time, not all of them. The encoded blocks are kept as they come (they are
+ * compressed, so much smaller than the input) and copied once behind the head.
+ */
+export function encodeTermSection(status: TermSectionStatus, indexes: Iterable<TermIndexInput>, options: TermSectionOptions = {}): Uint8Array {
   const target = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   checkBlockBytes(target);
-  // Sized for the uncompressed input (blocks compress to less): no doubling garbage at seal.
-  let estimate = 1 << 12;
-  for (const x of indexes) estimate += x.terms.length + x.postings.length + 8 * x.count;
-  const data = new ByteWriter(estimate);
+  const data = new BlockParts();
   const body = new BlockBodyWriter();
-  const entries: IndexEntry[] = indexes.map((x) => {
+  const entries: IndexEntry[] = [];
+  for (const x of indexes) {
     const start = data.length;
     const blocks: BlockEntry[] = [];
     let first = 0;
@@ -55,23 +57,44 @@ export function encodeTermSection(status: TermSectionStatus, indexes: readonly T
         first = i + 1;
       }
     }
-    return { name: x.name, termCount: x.count, bytes: data.length - start, blocks };
-  });
+    entries.push({ name: x.name, termCount: x.count, bytes: data.length - start, blocks });
+  }
   const head = encodeHead(status, entries);
   const out = new Uint8Array(head.length + data.length);
   out.set(head);
-  out.set(data.finish(), head.length);
+  data.copyTo(out, head.length);
   return out;
 }
 
+/** The data area as a list of byte arrays (each block's lists and stored body), copied out once at the end. */
+class BlockParts {
+  length = 0;
+  private readonly parts: Uint8Array[] = [];
+
+  /** Appends `b`, which the caller no longer changes. */
+  push(b: Uint8Array): void {
+    if (b.length === 0) return;
+    this.parts.push(b);
+    this.length += b.length;
+  }
+
+  copyTo(out: Uint8Array, at: number): void {
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+}
+
 /** Writes the pending block's lists, then the block, to `data`; returns its head entry. */
-function flushBlock(body: BlockBodyWriter, data: ByteWriter, first: Uint8Array): BlockEntry {
+function flushBlock(body: BlockBodyWriter, data: BlockParts, first: Uint8Array): BlockEntry {
   const raw = body.finishBody();
   const { stored, codec } = encodeStored(raw);
   const lists = body.lists.finish();
   const entry: BlockEntry = { first, terms: body.terms, offset: data.length, listsLen: lists.length, storedLen: stored.length, rawLen: raw.length, codec, crc: crc32(stored) };
-  data.bytes(lists);
-  data.bytes(stored);
+  // Both writers are reused by the next block: copy what is a view of them.
+  data.push(lists.slice());
+  data.push(stored === raw ? raw.slice() : stored);
   body.reset(data.length);
   return entry;
 }

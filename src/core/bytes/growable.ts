@@ -16,6 +16,11 @@ export class ByteWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Bytes allocated (the filled prefix and the room after it). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Makes room for `n` more bytes. */
   ensure(n: number): void {
     const need = this.length + n;
