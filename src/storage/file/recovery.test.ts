@@ -64,7 +64,7 @@ test("leftover temp files and empty chunks are removed and reported", async () =
   mkdirSync(tmpChunk);
   const tmpSeg = join(tmp.path, SEALED_DIR, `${id}.seg.tmp`);
   writeFileSync(tmpSeg, "partial");
-  const empty = await ActiveChunk.create(join(tmp.path, ACTIVE_DIR), newChunkId(), 5, { kind: "batch" });
+  const empty = await ActiveChunk.create(join(tmp.path, ACTIVE_DIR), newChunkId(), 5, { durability: { kind: "batch" } });
   await empty.close();
   const s = await openFileStore(tmp.path);
   expect({ notes: s.recovery.notes, records: contents(s), chunks: s.chunks().map((m) => [m.id, m.state]) }).toEqual({
