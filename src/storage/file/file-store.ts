@@ -1,9 +1,10 @@
 /**
  * The file ChunkStore (layout and rules in format.ts). Appends stage records into the active
  * chunk and resolve on commit; rotation hands the old chunk to the Sealer while a new one
- * starts at once; a finished seal swaps the chunk to its segment, updates the catalog and
- * deletes the active files. A seal that fails leaves the chunk readable as active data and is
- * tried again with backoff while the store runs (seal-retry.ts), and at the next open.
+ * starts at once (its first commit follows the old chunk's last); a finished seal swaps the
+ * chunk to its segment, updates the catalog and deletes the active files. A seal that fails
+ * leaves the chunk readable as active data and is tried again with backoff while the store
+ * runs (seal-retry.ts), and at the next open.
  * Construct through openFileStore (open-store.ts).
  */
 
