@@ -2,8 +2,9 @@
  * The writable side of one active chunk (format.ts): stages a batch into reused buffers, writes
  * raw and attrs with one positioned write each, and commits entries per durability policy —
  * "batch" runs group-commit cycles (fsync raw+attrs, write entries, fsync entries) shared by
- * every append that arrives while one is in flight. An I/O error fails the chunk: pending
- * appends reject and the store rotates away, keeping the committed prefix.
+ * every append that arrives while one is in flight; a chunk's first entries wait for the
+ * commits of the chunk before it. An I/O error fails the chunk: pending appends reject and the
+ * store rotates away, keeping the committed prefix.
  */
 
 import { closeSync, fsync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
@@ -34,6 +35,16 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
+/** fsyncs one open file or directory, `path` (the store's tests hold one back to open a crash window). */
+export type FileSync = (fd: number, path: string) => Promise<void>;
+
+/** How an active chunk's appends reach the disk. */
+export interface ChunkWriting {
+  durability: DurabilityPolicy;
+  /** Default: fsync in the fs thread pool (fsyncOffLoop). */
+  sync?: FileSync;
+}
+
 /** Writer, commit pipeline and in-memory entries of one active chunk; see the file header. */
 export class ActiveChunk {
   state: "active" | "sealing" = "active";
@@ -58,12 +69,16 @@ export class ActiveChunk {
   private attrStageLen = 0;
   private waiters: Waiter[] = [];
   private cycle: Promise<void> | undefined;
+  /** What the first entries write waits for: the commits of the chunk before this one (create). */
+  private follows: Promise<void> | undefined;
   private dirty = false;
   private fds: { entries: number; raw: number; attrs: number } | undefined;
   /** The entries in memory; undefined once released (see releaseEntries). */
   private columns: EntryColumns | undefined;
   /** Readers open on this chunk (ActiveChunkReader). */
   private readers = 0;
+  private readonly durability: DurabilityPolicy;
+  private readonly sync: FileSync;
 
   private constructor(
     readonly id: ChunkId,
@@ -72,8 +87,10 @@ export class ActiveChunk {
     entries: EntryColumns,
     count: number,
     stats: ChunkStats,
-    private readonly durability: DurabilityPolicy,
+    writing: ChunkWriting,
   ) {
+    this.durability = writing.durability;
+    this.sync = writing.sync ?? fsyncOffLoop;
     this.columns = entries;
     this.staged = this.committed = this.written = count;
     this.stats = stats;
@@ -90,34 +107,42 @@ export class ActiveChunk {
    * Creates `<activeRoot>/<id>/` atomically (temp dir, synced headers, rename, synced parent).
    * The four fsyncs run in the fs thread pool: on a busy disk they take tens of ms, which on
    * the event loop stalled every receiver (UDP datagrams pile up in the kernel meanwhile).
+   * `follows`: the commits of the chunk this one replaces (its drain()). No entry of this chunk
+   * is written before they are done, so what a crash leaves is a prefix of what was appended
+   * (an append crossing the rotation, or one staged here while the old chunk's last commit
+   * still syncs, would otherwise make later records durable before earlier ones).
    */
-  static async create(activeRoot: string, id: ChunkId, createdAt: number, durability: DurabilityPolicy): Promise<ActiveChunk> {
+  static async create(activeRoot: string, id: ChunkId, createdAt: number, writing: ChunkWriting, follows?: Promise<void>): Promise<ActiveChunk> {
+    const sync = writing.sync ?? fsyncOffLoop;
     const dir = join(activeRoot, id);
     const tmp = dir + TMP_SUFFIX;
     mkdirSync(tmp);
-    const fds: number[] = [];
+    const files: { fd: number; path: string }[] = [];
     try {
       for (const [name, kind] of [[ENTRIES_FILE, "entries"], [RAW_FILE, "raw"], [ATTRS_FILE, "attrs"]] as const) {
-        const fd = openSync(join(tmp, name), "wx");
-        fds.push(fd);
+        const path = join(tmp, name);
+        const fd = openSync(path, "wx");
+        files.push({ fd, path });
         writeSync(fd, encodeHeader(kind, createdAt));
       }
-      await Promise.all(fds.map(fsyncAsync));
+      await Promise.all(files.map((f) => sync(f.fd, f.path)));
     } finally {
-      for (const fd of fds) closeSync(fd);
+      for (const f of files) closeSync(f.fd);
     }
     renameSync(tmp, dir);
     const root = openSync(activeRoot, "r");
     try {
-      await fsyncAsync(root);
+      await sync(root, activeRoot);
     } finally {
       closeSync(root);
     }
-    return new ActiveChunk(id, dir, createdAt, new EntryColumns(), 0, new ChunkStats(), durability);
+    const chunk = new ActiveChunk(id, dir, createdAt, new EntryColumns(), 0, new ChunkStats(), writing);
+    chunk.follows = follows;
+    return chunk;
   }
 
-  static reopen(r: RecoveredChunk, durability: DurabilityPolicy): ActiveChunk {
-    return new ActiveChunk(r.id, r.dir, r.createdAt, r.entries, r.count, r.stats, durability);
+  static reopen(r: RecoveredChunk, writing: ChunkWriting): ActiveChunk {
+    return new ActiveChunk(r.id, r.dir, r.createdAt, r.entries, r.count, r.stats, writing);
   }
 
   /**
@@ -233,8 +258,8 @@ export class ActiveChunk {
     if (!this.dirty || !fds || this.failed) return;
     this.dirty = false;
     try {
-      await Promise.all([fsyncAsync(fds.raw), fsyncAsync(fds.attrs)]);
-      await fsyncAsync(fds.entries);
+      await Promise.all([this.syncFile(fds.raw, RAW_FILE), this.syncFile(fds.attrs, ATTRS_FILE)]);
+      await this.syncFile(fds.entries, ENTRIES_FILE);
     } catch (err) {
       this.fail(err);
     }
@@ -260,10 +285,12 @@ export class ActiveChunk {
       const upTo = this.staged;
       const t0 = performance.now();
       try {
-        await Promise.all([fsyncAsync(fds.raw), fsyncAsync(fds.attrs)]);
+        // The data syncs overlap the previous chunk's last commit; only the entries wait for it.
+        await Promise.all([this.syncFile(fds.raw, RAW_FILE), this.syncFile(fds.attrs, ATTRS_FILE), this.follows]);
+        this.follows = undefined;
         if (this.failed) throw this.failed;
         this.writeEntries(upTo);
-        await fsyncAsync(fds.entries);
+        await this.syncFile(fds.entries, ENTRIES_FILE);
         this.onSync(performance.now() - t0);
       } catch (err) {
         const e = this.fail(err);
@@ -275,6 +302,10 @@ export class ActiveChunk {
       for (const w of group) w.resolve();
     }
     this.cycle = undefined;
+  }
+
+  private syncFile(fd: number, name: string): Promise<void> {
+    return this.sync(fd, join(this.dir, name));
   }
 
   private publish(n: number): void {
@@ -320,6 +351,5 @@ function writeAll(fd: number, buf: Uint8Array, len: number, pos: number): void {
   while (done < len) done += writeSync(fd, buf, done, len - done, pos + done);
 }
 
-function fsyncAsync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
-}
+/** fsync in the fs thread pool: on a busy disk one takes tens of ms, which must not stall the event loop. */
+export const fsyncOffLoop: FileSync = (fd) => new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));

@@ -1,9 +1,10 @@
 /**
  * The file ChunkStore (layout and rules in format.ts). Appends stage records into the active
  * chunk and resolve on commit; rotation hands the old chunk to the Sealer while a new one
- * starts at once; a finished seal swaps the chunk to its segment, updates the catalog and
- * deletes the active files. A seal that fails leaves the chunk readable as active data and is
- * tried again with backoff while the store runs (seal-retry.ts), and at the next open.
+ * starts at once (its first commit follows the old chunk's last); a finished seal swaps the
+ * chunk to its segment, updates the catalog and deletes the active files. A seal that fails
+ * leaves the chunk readable as active data and is tried again with backoff while the store
+ * runs (seal-retry.ts), and at the next open.
  * Construct through openFileStore (open-store.ts).
  */
 
@@ -21,7 +22,7 @@ import { SegmentReader } from "../segment/reader.ts";
 import type { SegmentWriteOptions } from "../segment/writer.ts";
 import type { ChunkMeta, ChunkReader, ChunkStore, DurabilityPolicy, StoreEvent, WaitingSeal } from "../types.ts";
 import { checkBatch } from "../validate.ts";
-import { ActiveChunk } from "./active-chunk.ts";
+import { ActiveChunk, type FileSync } from "./active-chunk.ts";
 import type { Catalog } from "./catalog.ts";
 import { ActiveChunkReader, openSealedReader } from "./chunk-readers.ts";
 import { ACTIVE_DIR, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
@@ -56,6 +57,8 @@ export interface FileStoreConfig extends ResolvedStoreOptions {
   catalogRefreshMs: number;
   /** Decoded blocks, shared with the rest of the process. */
   cache: ByteCache;
+  /** How active chunk files are fsynced (undefined: ActiveChunk's default). */
+  sync: FileSync | undefined;
 }
 
 /** A chunk as the store tracks it: `active` while unsealed, else its sealed/corrupt meta. */
@@ -74,6 +77,8 @@ export class FileStore implements ChunkStore {
   private readonly sealing = new Map<Promise<Error | undefined>, { chunk: ChunkId; since: number }>();
   /** The active chunk being created, when there is none yet (see activeChunk). */
   private creating: Promise<ActiveChunk> | undefined;
+  /** The commits of the chunk rotated last, which the next chunk's first commit follows. */
+  private rotatedCommits: Promise<void> | undefined;
   /** A refused append was logged since the last seal slot freed (one line per stall). */
   private stallLogged = false;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -277,7 +282,7 @@ export class FileStore implements ChunkStore {
    */
   private activeChunk(now: number): Promise<ActiveChunk> {
     if (this.active) return Promise.resolve(this.active);
-    this.creating ??= ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, this.o.durability).then(
+    this.creating ??= ActiveChunk.create(join(this.o.dir, ACTIVE_DIR), newChunkId(), now, { durability: this.o.durability, sync: this.o.sync }, this.rotatedCommits).then(
       (c) => {
         this.creating = undefined;
         this.hook(c);
@@ -313,6 +318,9 @@ export class FileStore implements ChunkStore {
   private rotate(): Promise<Error | undefined> {
     const c = this.active!;
     this.active = undefined;
+    // Every record staged in c has had its flush() (appends flush before they rotate or
+    // await), so this settles once each is committed or rejected with the failed chunk.
+    this.rotatedCommits = c.drain().catch(() => {});
     c.state = "sealing";
     this.catalog.put(activeMeta(c, this.name));
     return this.track(this.sealChunk(c), c.id);

@@ -32,6 +32,8 @@
  * Write protocol (one append batch): raw and attrs get one positioned write each; under the
  * "batch" durability policy both are fsynced before the entries are written and fsynced, so a
  * durable entry never points at non-durable data. Concurrent appends share fsyncs (group commit).
+ * A new chunk writes its first entries only after the previous chunk's last commit is done, so
+ * the durable records of all chunks together are a prefix of what was appended.
  *
  * Recovery rules (at open):
  *   - entries is cut to the longest valid prefix (whole entries, writeTs and both ends
@@ -43,6 +45,9 @@
  *   - of the unsealed chunks only the newest (greatest id) stays active, unless the catalog
  *     says it was sealing; all others are sealed again.
  *   - an active dir with no valid entries is removed (it never held a committed record).
+ *   - an unsealed chunk holding fewer records than its catalog row says it was rotated with,
+ *     with a newer chunk holding records (left by a writer before the ordering above): a gap,
+ *     reported; every record is kept (some after it may have been acknowledged).
  *   - a .seg that fails validation with no active dir -> chunk state "corrupt" (reported with
  *     path and offset); the rest of the store stays readable. A block that fails its CRC when
  *     read marks the chunk corrupt the same way; the catalog keeps that until the file changes.

@@ -12,7 +12,7 @@ import type { CodecName } from "../segment/format.ts";
 import { ByteCache } from "../byte-cache.ts";
 import { DEFAULT_SEGMENT_OPTIONS, type SegmentWriteOptions } from "../segment/writer.ts";
 import type { ChunkMeta, DurabilityPolicy } from "../types.ts";
-import { ActiveChunk } from "./active-chunk.ts";
+import { ActiveChunk, type FileSync } from "./active-chunk.ts";
 import { Catalog } from "./catalog.ts";
 import { DEFAULT_SEAL_SLOT_WAIT_MS, FileStore, type FileStoreConfig, type StoreChunk } from "./file-store.ts";
 import { ACTIVE_DIR, CATALOG_FILE, SEALED_DIR, SEGMENT_EXT } from "./format.ts";
@@ -48,6 +48,8 @@ export interface FileStoreOptions extends StoreOptions {
    * cache; default: a cache of this store's own (DEFAULT_CACHE_BYTES).
    */
   cache?: ByteCache;
+  /** How the active chunks' files are fsynced. Default: in the fs thread pool (tests hold one back). */
+  sync?: FileSync;
 }
 
 /** Opens the store at `dir` (created when missing). Throws LogError("locked") if in use. */
@@ -65,8 +67,9 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
     const scan = scanStore(dir, base.name, catalog, notes);
     const chunks = new Map<ChunkId, StoreChunk>();
     for (const [id, meta] of scan.metas) chunks.set(id, { meta, error: scan.errors.get(id) });
-    const active = scan.active ? ActiveChunk.reopen(scan.active, durability) : undefined;
-    const reseal = scan.reseal.map((r) => ActiveChunk.reopen(r, durability));
+    const writing = { durability, sync: options.sync };
+    const active = scan.active ? ActiveChunk.reopen(scan.active, writing) : undefined;
+    const reseal = scan.reseal.map((r) => ActiveChunk.reopen(r, writing));
     for (const c of reseal) c.state = "sealing";
     for (const c of [...reseal, ...(active ? [active] : [])]) chunks.set(c.id, { meta: activeMeta(c, base.name), active: c });
     reconcileCatalog(catalog, dir, chunks);
@@ -86,6 +89,7 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
       sealRetry: options.sealRetry ?? DEFAULT_SEAL_RETRY,
       catalogRefreshMs: options.catalogRefreshMs ?? 5000,
       cache: options.cache ?? new ByteCache(),
+      sync: options.sync,
     };
     for (const n of notes) base.logger(n.kind === "corrupt" ? "error" : "warn", `store ${base.name} recovery: ${n.kind} ${n.path}: ${n.detail}`);
     const sorted = new Map([...chunks].sort((a, b) => (a[0] < b[0] ? -1 : 1)));

@@ -1,17 +1,18 @@
 /**
  * Recovery of a file store from damage made by hand: torn tails of the three active files,
  * leftover temp files, empty chunks, an interrupted seal, corrupt segments and active headers,
- * and a garbage catalog. Each case checks the recovery report and the surviving records.
+ * a garbage catalog, and a gap an older writer left at a rotation. Each case checks the recovery
+ * report and the surviving records.
  */
 
 import { expect, test } from "bun:test";
 import { appendFileSync, cpSync, existsSync, mkdirSync, openSync, closeSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { CorruptError } from "../../core/errors.ts";
 import { newChunkId } from "../../core/ids.ts";
 import { SegmentReader } from "../segment/reader.ts";
 import { ActiveChunk } from "./active-chunk.ts";
-import { ACTIVE_DIR, ATTRS_FILE, CATALOG_FILE, ENTRIES_FILE, RAW_FILE, SEALED_DIR } from "./format.ts";
+import { ACTIVE_DIR, ATTRS_FILE, CATALOG_FILE, ENTRIES_FILE, ENTRY_BYTES, HEADER_BYTES, RAW_FILE, SEALED_DIR } from "./format.ts";
 import { openFileStore } from "./open-store.ts";
 import type { RecoveryNote } from "./recovery.ts";
 import type { Sealer } from "./sealer.ts";
@@ -64,7 +65,7 @@ test("leftover temp files and empty chunks are removed and reported", async () =
   mkdirSync(tmpChunk);
   const tmpSeg = join(tmp.path, SEALED_DIR, `${id}.seg.tmp`);
   writeFileSync(tmpSeg, "partial");
-  const empty = await ActiveChunk.create(join(tmp.path, ACTIVE_DIR), newChunkId(), 5, { kind: "batch" });
+  const empty = await ActiveChunk.create(join(tmp.path, ACTIVE_DIR), newChunkId(), 5, { durability: { kind: "batch" } });
   await empty.close();
   const s = await openFileStore(tmp.path);
   expect({ notes: s.recovery.notes, records: contents(s), chunks: s.chunks().map((m) => [m.id, m.state]) }).toEqual({
@@ -218,4 +219,39 @@ test("a garbage catalog is rebuilt from the files", async () => {
     shape: [["sealed", 3], ["sealed", 3], ["sealed", 3], ["active", 1]],
   });
   await s.close();
+});
+
+test("a gap an older writer left at a rotation is reported once; the records after it are kept", async () => {
+  // Chunk A (records 0-2, rotated, its seal failed) and B (3-5); A's last entry then removed,
+  // as a crash left it when B's commit became durable before A's last one.
+  const cases = [
+    { name: "newer records after the gap", emptyB: false, records: [0, 1, 3, 4, 5], gap: true },
+    { name: "nothing durable after it: a prefix", emptyB: true, records: [0, 1], gap: false },
+  ];
+  for (const c of cases) {
+    using tmp = tempDir();
+    const failing: Sealer = { seal: async () => Promise.reject(new Error("killed")), close: async () => {} };
+    let s = await openFileStore(tmp.path, { rotation: { maxRecords: 3 }, sealer: failing });
+    await s.append([0, 1, 2, 3, 4, 5].map(numbered));
+    const [a, b] = s.chunks().map((m) => join(tmp.path, ACTIVE_DIR, m.id));
+    await s.close();
+    truncateSync(join(a!, ENTRIES_FILE), HEADER_BYTES + 2 * ENTRY_BYTES);
+    if (c.emptyB) truncateSync(join(b!, ENTRIES_FILE), HEADER_BYTES);
+    const logs: string[] = [];
+    s = await openFileStore(tmp.path, { logger: (level, m) => logs.push(`${level} ${m}`) });
+    await s.idle();
+    const gapNotes = s.recovery.notes.filter((n) => n.kind === "gap");
+    const records = contents(s).map((r) => r.ingestTs - 1);
+    await s.close();
+    s = await openFileStore(tmp.path);
+    const again = s.recovery.notes.map((n) => n.kind);
+    await s.close();
+    expect({ name: c.name, records, gap: gapNotes.map((n) => [n.path, n.detail]), logged: logs.filter((l) => l.includes("recovery: gap")).length, again }).toEqual({
+      name: c.name,
+      records: c.records,
+      gap: c.gap ? [[a, `chunk ${basename(a!)} holds 2 of the 3 records it was rotated with: the last 1 never became durable while newer chunks' records did (a crash under an older writer); the newer records are kept, so the store is not a prefix of what was sent there (an import resumed from before them stores them twice)`]] : [],
+      logged: c.gap ? 1 : 0,
+      again: [],
+    });
+  }
 });

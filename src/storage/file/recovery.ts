@@ -1,7 +1,7 @@
 /**
  * Startup scan of a store directory (rules in format.ts): decides, from the files alone, which
  * chunks are sealed, which active chunk is reopened, which must be sealed again and which are
- * corrupt, and cleans up leftovers. Reads segment footers (only when the catalog row is stale)
+ * corrupt, reports gaps an older writer left at a rotation, and cleans up leftovers. Reads segment footers (only when the catalog row is stale)
  * and active entries files — never record data. Reports every action as a RecoveryNote.
  */
 
@@ -27,6 +27,7 @@ export type RecoveryNoteKind =
   | "removed_sealed_active"
   | "removed_partial_segment"
   | "reseal"
+  | "gap"
   | "corrupt";
 
 /** One recovery action, also logged through the store logger. */
@@ -106,11 +107,36 @@ export function scanStore(dir: string, store: string, catalog: Catalog, notes: R
       notes.push({ kind: "corrupt", path: ce.path, detail: ce.message, offset: ce.offset });
     }
   }
+  noteGaps(unsealed, metas, rows, notes);
   const newest = unsealed.at(-1);
   const keep = newest && rows.get(newest.id)?.meta.state !== "sealing" ? newest : undefined;
   const reseal = unsealed.filter((c) => c !== keep);
   for (const c of reseal) notes.push({ kind: "reseal", path: c.dir, detail: `unsealed chunk with ${c.count} records is sealed again` });
   return { metas: sortById(metas), errors, active: keep, reseal };
+}
+
+/**
+ * Reports ("gap") each unsealed chunk that holds fewer records than it was rotated with (its
+ * catalog row, written at rotation, says "sealing" with the count staged then) while a newer
+ * chunk holds records: the missing ones never became durable but later ones did, which a
+ * writer before commits were ordered across chunks (ActiveChunk.create's `follows`) could
+ * leave after a crash. The records after the gap are kept: appends entirely in the newer chunk
+ * may have been acknowledged, and an acknowledged record is never dropped. The reseal rewrites
+ * the row, so a gap is reported once.
+ */
+function noteGaps(unsealed: RecoveredChunk[], metas: Map<ChunkId, ChunkMeta>, rows: Map<ChunkId, CatalogRow>, notes: RecoveryNote[]): void {
+  let newest = unsealed.at(-1)?.id ?? "";
+  for (const [id, m] of metas) if (m.state === "sealed" && m.records > 0 && id > newest) newest = id;
+  for (const c of unsealed) {
+    const row = rows.get(c.id)?.meta;
+    if (c.id >= newest || row?.state !== "sealing" || row.records <= c.count) continue;
+    const missing = row.records - c.count;
+    notes.push({
+      kind: "gap",
+      path: c.dir,
+      detail: `chunk ${c.id} holds ${c.count} of the ${row.records} records it was rotated with: the last ${missing} never became durable while newer chunks' records did (a crash under an older writer); the newer records are kept, so the store is not a prefix of what was sent there (an import resumed from before them stores them twice)`,
+    });
+  }
 }
 
 /**

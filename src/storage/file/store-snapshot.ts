@@ -113,9 +113,11 @@ export function takeSnapshot(dir: string, store: string): Map<ChunkId, SnapshotC
 
 /**
  * `chunks` up to the first unsealed chunk, not the newest, that holds fewer records than the
- * catalog says it was rotated with: one append crossing a rotation commits the old chunk's
- * last records and the new chunk's first ones at once, so the newer chunks may already show
- * records while the old one's are not all there yet. Later chunks are left out (and closed).
+ * catalog says it was rotated with; later chunks are left out (and closed). The writer commits
+ * a new chunk's first records only after the old chunk's last ones (ActiveChunk.create's
+ * `follows`), but the snapshot reads one chunk after the other while the writer goes on: it
+ * may read the old chunk before its last commit and the new one after its first. A live writer
+ * of an older version did not order them at all.
  */
 function withoutGap(chunks: Map<ChunkId, SnapshotChunk>, rows: Map<string, CatalogRow>): Map<ChunkId, SnapshotChunk> {
   let cut = false;
