@@ -54,7 +54,7 @@ export class ActiveChunk {
   committed: number;
   failed: Error | undefined;
   readonly stats: ChunkStats;
-  /** Called after each commit with the new committed count. */
+  /** Called after each commit with the new committed count; must not throw (the cycle's waiters would never settle). */
   onCommit: (c: ActiveChunk) => void = () => {};
   /** Told how long each group-commit cycle (fsyncs and the entries write) took, in ms. */
   onSync: (millis: number) => void = () => {};

@@ -310,7 +310,13 @@ export class FileStore implements ChunkStore {
     const now = Date.now();
     if (now - this.lastCatalogPut >= this.o.catalogRefreshMs) {
       this.lastCatalogPut = now;
-      this.catalog.put(activeMeta(c, this.name));
+      // Runs inside the chunk's commit cycle, which must not throw: the records are durable
+      // and the chunk's files are its truth, so a failed refresh (a busy or full disk) is told.
+      try {
+        this.catalog.put(activeMeta(c, this.name));
+      } catch (err) {
+        this.o.logger("warn", `store ${this.name}: could not refresh chunk ${c.id} in the catalog (its files stay the truth): ${errorMessage(err)}`);
+      }
     }
   }
 
