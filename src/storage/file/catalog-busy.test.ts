@@ -1,7 +1,8 @@
 /**
- * A catalog refresh that fails inside a chunk's commit cycle (another connection holds the
- * SQLite write lock: SQLITE_BUSY) is a warning, not a stuck store: the appends resolve, their
- * records are readable, and later appends commit as before.
+ * A catalog write that fails inside a chunk's commit cycle or at a rotation (another
+ * connection holds the SQLite write lock: SQLITE_BUSY) is a warning, not a stuck store: the
+ * appends resolve, their records are readable, a rotated chunk still seals, and later appends
+ * commit as before.
  */
 
 import { Database } from "bun:sqlite";
@@ -33,7 +34,33 @@ test("appends resolve while the catalog is locked by another connection; the fai
     const count = reader.count();
     reader.close();
     expect({ during: during === "hung" ? "hung" : during.length, after: after === "hung" ? "hung" : after.length, count }).toEqual({ during: 2, after: 1, count: 4 });
-    expect(warnings.some((w) => w.includes("could not refresh chunk") && w.includes("catalog"))).toBe(true);
+    expect(warnings.some((w) => w.includes("could not record chunk") && w.includes("catalog"))).toBe(true);
+  } finally {
+    await store.close();
+  }
+}, 30_000);
+
+test("a rotation while the catalog is locked still seals the full chunk and starts the next", async () => {
+  using tmp = tempDir();
+  const warnings: string[] = [];
+  const store = await openFileStore(tmp.path, { rotation: { maxRecords: 2 }, logger: (level, msg) => void (level === "warn" && warnings.push(msg)) });
+  try {
+    await store.append([numbered(0), numbered(1)]);
+    const other = new Database(join(tmp.path, CATALOG_FILE));
+    other.exec("BEGIN IMMEDIATE");
+    const appended = await settledWithin(store.append([numbered(2)]).catch((e: Error) => e.message), 10_000);
+    other.exec("ROLLBACK");
+    other.close();
+    await store.idle();
+    const chunks = store.chunks().map((c) => ({ state: c.state, records: c.records }));
+    expect({ appended: typeof appended === "string" ? appended : appended.length, chunks }).toEqual({
+      appended: 1,
+      chunks: [
+        { state: "sealed", records: 2 },
+        { state: "active", records: 1 },
+      ],
+    });
+    expect(warnings.some((w) => w.includes("could not record chunk"))).toBe(true);
   } finally {
     await store.close();
   }

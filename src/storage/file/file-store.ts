@@ -287,7 +287,7 @@ export class FileStore implements ChunkStore {
         this.creating = undefined;
         this.hook(c);
         this.map.set(c.id, { meta: activeMeta(c, this.name), active: c });
-        this.catalog.put(activeMeta(c, this.name));
+        this.putActive(c);
         this.active = c;
         return c;
       },
@@ -310,13 +310,20 @@ export class FileStore implements ChunkStore {
     const now = Date.now();
     if (now - this.lastCatalogPut >= this.o.catalogRefreshMs) {
       this.lastCatalogPut = now;
-      // Runs inside the chunk's commit cycle, which must not throw: the records are durable
-      // and the chunk's files are its truth, so a failed refresh (a busy or full disk) is told.
-      try {
-        this.catalog.put(activeMeta(c, this.name));
-      } catch (err) {
-        this.o.logger("warn", `store ${this.name}: could not refresh chunk ${c.id} in the catalog (its files stay the truth): ${errorMessage(err)}`);
-      }
+      this.putActive(c); // inside the chunk's commit cycle, which must not throw
+    }
+  }
+
+  /**
+   * Records unsealed chunk `c`'s meta in the catalog. The chunk's files are its truth (the
+   * catalog saves reading them at open), so a failed write (a busy or full disk) is a warning:
+   * it must not leave a commit cycle, a rotation or a new chunk half done.
+   */
+  private putActive(c: ActiveChunk): void {
+    try {
+      this.catalog.put(activeMeta(c, this.name));
+    } catch (err) {
+      this.o.logger("warn", `store ${this.name}: could not record chunk ${c.id} in the catalog (its files stay the truth): ${errorMessage(err)}`);
     }
   }
 
@@ -328,7 +335,7 @@ export class FileStore implements ChunkStore {
     // await), so this settles once each is committed or rejected with the failed chunk.
     this.rotatedCommits = c.drain().catch(() => {});
     c.state = "sealing";
-    this.catalog.put(activeMeta(c, this.name));
+    this.putActive(c);
     return this.track(this.sealChunk(c), c.id);
   }
 
