@@ -243,6 +243,11 @@ export class TermTable {
    */
   endAdds(): number {
     this.spill();
+    return this.dropAddParts();
+  }
+
+  /** Drops what only adding uses (endAdds); returns its bytes. */
+  private dropAddParts(): number {
     const dropped = this.slots.byteLength + this.lastRecord.byteLength + this.occ.byteLength + this.grouped.byteLength + this.recPos.byteLength + this.recFirst.byteLength + this.runWriter.capacity;
     this.slots = new Int32Array(0);
     this.lastRecord = new Int32Array(0);
@@ -311,19 +316,14 @@ export class TermTable {
    */
   release(): number {
     const dropped = this.footprint();
+    this.dropAddParts();
     this.size = 0;
     this.counts = new Uint32Array(0);
     this.arena = new Uint8Array(0);
     this.starts = new Uint32Array(1);
-    this.lastRecord = new Int32Array(0);
     this.runSpan = new Int32Array(0);
-    this.slots = new Int32Array(0);
-    this.occ = new Uint32Array(0);
     this.occLength = 0;
     this.runs.length = 0;
-    this.grouped = new Uint32Array(0);
-    this.recPos = new Uint32Array(0);
-    this.recFirst = new Uint32Array(0);
     this.recs = 0;
     return dropped;
   }
