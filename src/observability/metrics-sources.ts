@@ -35,7 +35,7 @@ export interface ReceiverFigures {
 /** One open store's catalog figures. */
 export interface StoreFigures {
   name: string;
-  /** Chunks by state (active, sealing, sealed, corrupt). */
+  /** Chunks by listed state (active, sealing, seal_retry, sealed, corrupt). */
   chunks: Readonly<Record<string, number>>;
   records: number;
   rawBytes: number;

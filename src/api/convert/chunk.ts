@@ -8,12 +8,16 @@ import type { HostStore } from "../host.ts";
 import { i64 } from "./int64.ts";
 import { toTimeRangePb } from "./record.ts";
 
-/** A chunk waiting for a seal retry is listed as state "seal_retry" (its meta says "sealing"). */
+/** The state a listing shows: a chunk waiting for a seal retry is "seal_retry" (its meta says "sealing"). */
+export function listedState(m: ChunkMeta): string {
+  return m.sealRetry ? "seal_retry" : m.state;
+}
+
 export function toChunkInfoPb(m: ChunkMeta): ChunkInfo {
   return create(ChunkInfoSchema, {
     id: m.id,
     store: m.store,
-    state: m.sealRetry ? "seal_retry" : m.state,
+    state: listedState(m),
     records: i64(m.records),
     rawBytes: i64(m.rawBytes),
     storedBytes: i64(m.storedBytes),

@@ -48,11 +48,11 @@ test("a chunk waiting for a seal retry shows in status (REPL) and as the seal-re
   const host = { version: () => ({ version: "t", commit: "t", runtime: "t" }), startedAt: 0, stores: () => [{ name: "web", source: { store } }] } as unknown as LocalHost;
   const metrics = new Metrics();
   registerSources(metrics, { ...hostSources(host), receivers: () => [], routing: () => undefined, queue: () => undefined, retention: () => undefined, config: () => undefined, telemetry: () => ({}) });
-  const gauge = (await metrics.expose(undefined)).body.split("\n").filter((l) => l.startsWith("gastrolog_store_seal_retry_chunks"));
+  const gauge = (await metrics.expose(undefined)).body.split("\n").filter((l) => /^gastrolog_store_(seal_retry_chunks|chunks)\{/.test(l));
   const retry = sealRetryFields(store);
   const status = renderStatus(create(StatusResponseSchema, { phase: "ready", stores: [{ name: "web", activeChunk: "", ...retry }] }));
   expect({ gauge, chunks: retry.sealRetryChunks, dueInAMinute: Math.abs(Number(retry.nextSealRetryUs) / 1000 - Date.now() - 60_000) < 30_000, status: status.filter((l) => l.includes("seal failed")).map((l) => l.replace(/next .*\)/, "next T)")) }).toEqual({
-    gauge: ['gastrolog_store_seal_retry_chunks{store="web"} 1'],
+    gauge: ['gastrolog_store_chunks{store="web",state="seal_retry"} 1', 'gastrolog_store_seal_retry_chunks{store="web"} 1'],
     chunks: 1,
     dueInAMinute: true,
     status: ["    [web] seal failed, retrying: 1 chunks (next T)"],

@@ -8,6 +8,7 @@
 import type { LocalHost } from "../../api/local-host.ts";
 import type { HostObserver } from "../../api/local-host.ts";
 import type { ReceiverView } from "../../api/host.ts";
+import { listedState } from "../../api/convert/chunk.ts";
 import { nowMicros } from "../../core/time.ts";
 import type { ReceiverEvent } from "../../ingest/receivers/receiver.ts";
 import type { Metrics } from "../../observability/metrics.ts";
@@ -105,7 +106,8 @@ export function hostSources(host: LocalHost): MetricsSources {
         const chunks: Record<string, number> = {};
         let records = 0, raw = 0, stored = 0, index = 0;
         for (const m of s.source.store.chunks()) {
-          chunks[m.state] = (chunks[m.state] ?? 0) + 1;
+          const state = listedState(m);
+          chunks[state] = (chunks[state] ?? 0) + 1;
           records += m.records;
           raw += m.rawBytes;
           stored += m.storedBytes;
