@@ -13,6 +13,7 @@ import { LogError } from "../../core/errors.ts";
 import type { ChunkId } from "../../core/ids.ts";
 import { TRUNCATED_ATTR } from "../../core/limits.ts";
 import type { Attrs, LogRecord } from "../../core/record.ts";
+import { lowerBound } from "../cursor.ts";
 import type { BlockInfo, ByteSearch, ChunkMeta, TimeRange } from "../types.ts";
 import { compactInPlace, compactLines, loadRegionLines, type RegionLines } from "./lines.ts";
 import { countAndSearch, searchCounted, type Found } from "./region-scan.ts";
@@ -26,6 +27,11 @@ const LOOKBACK_LINES = 64;
  * one's): a longer run loads its block instead, which stays cached for the next query.
  */
 const ALONE_BYTES = 64 << 10;
+/**
+ * Most hits of one byte search whose lines a region remembers (20 bytes each). More hits are
+ * dense enough (one line in 50 of a 32 MiB region) that their blocks are read instead.
+ */
+export const MAX_NOTED_HITS = 4096;
 /** Event range of data not read yet: never excludes a time bound. */
 const UNKNOWN: TimeRange = Object.freeze({ min: 0, max: Number.MAX_SAFE_INTEGER });
 
@@ -98,8 +104,13 @@ export class Region {
   private blockMin = new Float64Array(0);
   private blockMax = new Float64Array(0);
   private knownBlocks = 0;
-  /** Record -> where its line lies in the region ([start, end), terminator included), for records a byte search found; kept across eviction. */
-  private readonly hitLines = new Map<number, readonly [number, number]>();
+  /**
+   * Where the lines of the latest byte search's hits lie in the region (positions ascending,
+   * [start, end) per hit, terminator included), when it found at most MAX_NOTED_HITS; kept
+   * across eviction. Only the latest such search is kept, so a long session holds a bounded
+   * amount per region.
+   */
+  private noted: Found | undefined;
   /** Record -> full length of lines cut to the limit; kept across eviction (it is tiny). */
   private truncated: ReadonlyMap<number, number> | undefined;
   private readonly truncAttrs = new Map<number, Attrs>();
@@ -198,10 +209,14 @@ export class Region {
 
   /** Records [from, to) read from the file alone, or undefined when where they lie is not known or they span more than ALONE_BYTES. */
   private readAlone(from: number, to: number): RegionLines | undefined {
-    const first = this.hitLines.get(from);
-    const last = this.hitLines.get(to - 1);
-    if (first === undefined || last === undefined || last[1] - first[0] > ALONE_BYTES) return undefined;
-    const lines = loadRegionLines(this.openFd(), this.file.path, this.start + first[0], this.start + last[1]);
+    const n = this.noted;
+    const first = n === undefined ? -1 : notedIndex(n, from);
+    const last = n === undefined ? -1 : notedIndex(n, to - 1);
+    if (first < 0 || last < 0) return undefined;
+    const start = n!.spans[2 * first]!;
+    const end = n!.spans[2 * last + 1]!;
+    if (end - start > ALONE_BYTES) return undefined;
+    const lines = loadRegionLines(this.openFd(), this.file.path, this.start + start, this.start + end);
     if (lines.count !== to - from) throw this.changed();
     return lines;
   }
@@ -270,12 +285,11 @@ export class Region {
     return this.noteHits(found);
   }
 
-  /** Remembers where the found records' lines lie (readAlone) and returns their positions. */
+  /** Remembers where the found records' lines lie (readAlone) when they are few, and returns their positions. */
   private noteHits(found: Found | undefined): Uint32Array | undefined {
     if (found === undefined) return undefined;
-    const { positions, spans } = found;
-    for (let k = 0; k < positions.length; k++) this.hitLines.set(positions[k]!, [spans[2 * k]!, spans[2 * k + 1]!]);
-    return positions;
+    if (found.positions.length <= MAX_NOTED_HITS) this.noted = found;
+    return found.positions;
   }
 
   /** Drops the loaded lines (the cache calls this); counts, block starts and block ranges are kept. */
@@ -445,4 +459,11 @@ export class Region {
     }
     return carry;
   }
+}
+
+/** Index of record `rec` among the noted hits' positions, or -1. */
+function notedIndex(n: Found, rec: number): number {
+  const p = n.positions;
+  const i = lowerBound(p.length, rec, (k) => p[k]!);
+  return i < p.length && p[i] === rec ? i : -1;
 }

@@ -11,6 +11,7 @@ import { tempDir } from "../file/test-helpers.ts";
 import { chunkSourceConformance } from "../source-conformance.suite.ts";
 import type { ByteSearch, ChunkStore } from "../types.ts";
 import { openTextFileStore, type TextFileStoreOptions } from "./text-store.ts";
+import { MAX_NOTED_HITS } from "./region.ts";
 import { thrownCode } from "../../../test/support/outcome.ts";
 import { until } from "../../../test/support/until.ts";
 
@@ -357,6 +358,23 @@ describe("text file store byte search", () => {
     // Same size, one line break more where the hit's line was: the hit, read alone, fails too.
     writeFileSync(p, (lines.join("\n") + "\n").replace("5000 needle", "5000\nneedl"));
     expect(() => r.record(5000)).toThrow("changed after it was opened");
+  });
+
+  test("a region remembers the hit lines of its latest search with at most MAX_NOTED_HITS hits only (a long session stays bounded)", () => {
+    using d = tempDir("gl-text-");
+    const lines = Array.from({ length: 20_000 }, (_, i) => `${i} ${i === 5000 ? "needle" : i === 6000 ? "other" : i % 4 === 1 ? "many" : "x"}`);
+    const p = write(d.path, "h.log", lines.join("\n") + "\n");
+    const s = open([p]);
+    const r = s.open(s.chunks()[0]!.id);
+    const found = (needle: string) => [...r.positionsContaining!(enc(needle))!];
+    expect([found("many").length, found("needle"), found("other")]).toEqual([5000, [5000], [6000]]);
+    expect(5000).toBeGreaterThan(MAX_NOTED_HITS);
+    // Same size, one line break fewer in the hits' block: only a line read alone still reads.
+    writeFileSync(p, (lines.join("\n") + "\n").replace("4999 x\n", "4999 x "));
+    expect(latin1.decode(r.record(6000).raw)).toBe("6000 other");
+    // The earlier search's hit and the too-many search's hits go through their block.
+    expect(() => r.record(5000)).toThrow("changed after it was opened");
+    expect(() => r.record(5001)).toThrow("changed after it was opened");
   });
 
   test("a search gives up (undefined) once the needle occurs in more than 1 of `dense` records, read or counted", () => {
