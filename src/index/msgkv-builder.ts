@@ -26,6 +26,7 @@ import { TermTable } from "./term-table.ts";
 import { KEYS_INDEX, PAIRS_INDEX, VALUES_INDEX } from "./attr-builder.ts";
 import { SPELLINGS_INDEX, UNSPELLED_INDEX } from "./spellings.ts";
 import { CoveredPairs } from "./covered-pairs.ts";
+import { PairMemo } from "./pair-memo.ts";
 import { admitSpilledKeys, MAX_SPILLED_PAIRS, SPILL_BUDGET_SHARE, SPILL_MAX_VALUE_BYTES, SPILL_POSITION_COST, SPILL_SLACK, SPILL_TERM_COST, SPILLED_KEYS_INDEX, SPILLED_PAIRS_INDEX } from "./msgkv-spill.ts";
 import { KvSectionGroup, type KvSectionPlan } from "./kv-section-group.ts";
 
@@ -54,6 +55,12 @@ export interface PairSink {
   pair(keyLength: number, end: number, asWritten?: Uint8Array, at?: number): boolean;
   overflowKey(keyLength: number): void;
   drop(): void;
+  /**
+   * For sources with a few fixed fields (a syslog header), where the sink offers it: reports
+   * key = src[from, to) as `sinkPair` does, the key always the same for field `slot`; false
+   * once the sink is full.
+   */
+  fieldPair?(slot: number, key: Uint8Array, src: Uint8Array, from: number, to: number): boolean;
 }
 
 /**
@@ -162,6 +169,9 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private spillAdmission: { sorted: Uint32Array; admitted: Uint8Array } | undefined;
   /** The current record's pairs another section of the seal holds (not indexed here). */
   private readonly covered: CoveredPairs | undefined;
+  /** The pair kept per field of a fixed-field source (fieldPair), and the pair the last visit recorded written as stored (-1: none). */
+  private readonly memo = new PairMemo();
+  private visitedPair = -1;
   /** Records added so far. */
   private fed = 0;
   /** Raw bytes of the records holding pairs (the spill budget is a share of them). */
@@ -238,6 +248,32 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
     return true;
   }
 
+  /**
+   * PairSink: key = src[from, to) as field `slot`; a field repeating the value it had last is
+   * recorded by the pair id kept for it (PairMemo). Not with covered pairs: they are found by bytes.
+   */
+  fieldPair(slot: number, key: Uint8Array, src: Uint8Array, from: number, to: number): boolean {
+    const memo = this.covered === undefined;
+    if (memo) {
+      const pid = this.memo.id(slot, src, from, to);
+      if (pid >= 0) return this.pairAgain(pid);
+    }
+    copyBytes(this.scratch, 0, key, 0, key.length);
+    this.visitedPair = -1;
+    const more = sinkPair(this, key.length, src, from, to);
+    if (memo) this.memo.remember(slot, src, from, to, this.visitedPair);
+    return more;
+  }
+
+  /** pair() of the known pair `pid` whose value is written as stored (no spelling). */
+  private pairAgain(pid: number): boolean {
+    if (this.capped) return false;
+    this.visits++;
+    if (this.seen(pid, 0, 0, undefined, 0)) return true;
+    this.cap();
+    return false;
+  }
+
   /** PairSink: key scratch[0, kl) has a value too long to index: its pairs are not kept. */
   overflowKey(kl: number): void {
     if (this.capped) return;
@@ -298,19 +334,11 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
   private visit(kl: number, end: number, asWritten: Uint8Array | undefined, at: number): boolean {
     const s = this.scratch;
     let pid = this.pairs.find(s, 0, end);
-    if (pid >= 0 && this.pairs.inCurrentRecord(pid)) return true;
-    if (this.indexedPairs >= MAX_TOTAL_ENTRIES) return false;
     if (pid >= 0) {
-      const seenKid = this.pairKey[pid]!;
-      this.keys.addId(seenKid);
-      this.pairs.addId(pid);
-      if (this.pairSpilled[pid] === 1) this.spillCost[seenKid] += SPILL_POSITION_COST;
-      else {
-        this.values.addId(this.pairValue[pid]!);
-        if (asWritten !== undefined) this.spell(seenKid, kl, end, asWritten, at);
-      }
-      return true;
+      this.visitedPair = asWritten === undefined ? pid : -1;
+      return this.seen(pid, kl, end, asWritten, at);
     }
+    if (this.indexedPairs >= MAX_TOTAL_ENTRIES) return false;
     let kid = this.keys.find(s, 0, kl);
     if (kid < 0 && this.keys.size >= MAX_UNIQUE_KEYS) return false;
     if (kid < 0) kid = this.keys.internMissed(s, 0, kl);
@@ -321,11 +349,27 @@ export class MessageKvIndexBuilder implements SectionBuilder, PairSink {
       return this.spill(kid, kl, end);
     }
     pid = this.newPair(kid, end);
+    this.visitedPair = asWritten === undefined ? pid : -1;
     this.pairValue[pid] = this.values.add(s, kl + 1, end);
     this.valuesPerKey[kid]++;
     this.indexedPairs++;
     this.pairs.addId(pid);
     if (asWritten !== undefined) this.spell(kid, kl, end, asWritten, at);
+    return true;
+  }
+
+  /** Records pair `pid`, seen before, in the current record (and its spelling when `asWritten` is given); false when a cap hits. */
+  private seen(pid: number, kl: number, end: number, asWritten: Uint8Array | undefined, at: number): boolean {
+    if (this.pairs.inCurrentRecord(pid)) return true;
+    if (this.indexedPairs >= MAX_TOTAL_ENTRIES) return false;
+    const seenKid = this.pairKey[pid]!;
+    this.keys.addId(seenKid);
+    this.pairs.addId(pid);
+    if (this.pairSpilled[pid] === 1) this.spillCost[seenKid] += SPILL_POSITION_COST;
+    else {
+      this.values.addId(this.pairValue[pid]!);
+      if (asWritten !== undefined) this.spell(seenKid, kl, end, asWritten, at);
+    }
     return true;
   }
 

@@ -2,8 +2,9 @@
  * The syslog format index's pairs at seal without strings: the RFC 5424 and RFC 3164 header
  * patterns of the syslog walker (syslog-fields.ts) matched on the bytes of the line's first
  * 512 bytes when they are ASCII (same fields), each written lowercased straight into the pair
- * sink. A line with no such header has no syslog fields; a non-ASCII head goes to the walker
- * ("walker"), which stays the definition.
+ * sink, as one of eight fixed fields (PairSink.fieldPair: a builder records a field repeating
+ * the value it had last by its pair id, pair-memo.ts). A line with no such header has no
+ * syslog fields; a non-ASCII head goes to the walker ("walker"), which stays the definition.
  */
 
 import { copyBytes } from "../core/bytes/copy.ts";
@@ -53,8 +54,8 @@ export class SyslogPairReader {
     const b = data[start]!;
     if (b !== 0x3c && !(b >= 0x41 && b <= 0x5a) && !isDigit(b)) return "none";
     this.data = data;
-    this.end = Math.min(end, start + HEAD_BYTES);
-    for (let i = start; i < this.end; i++) if (data[i]! >= 0x80) return "walker";
+    const headEnd = (this.end = Math.min(end, start + HEAD_BYTES));
+    for (let i = start; i < headEnd; i++) if (data[i]! >= 0x80) return "walker";
     if (!this.rfc5424(start) && !this.rfc3164(start)) return "none";
     this.report(sink);
     return "done";
@@ -168,20 +169,21 @@ export class SyslogPairReader {
       if (n <= 191) {
         const f = n >> 3;
         const s = n & 7;
-        const named = (key: Uint8Array, value: Uint8Array) => this.emit(sink, key, value, 0, value.length);
-        if (!named(FACILITY!, NUMBERS[f]!) || !named(SEVERITY!, NUMBERS[s]!) || !named(FACILITY_NAME!, FACILITY_NAMES[f]!) || !named(SEVERITY_NAME!, SEVERITY_NAMES[s]!)) return;
+        const named = (slot: number, key: Uint8Array, value: Uint8Array) => this.emit(sink, slot, key, value, 0, value.length);
+        if (!named(0, FACILITY!, NUMBERS[f]!) || !named(1, SEVERITY!, NUMBERS[s]!) || !named(2, FACILITY_NAME!, FACILITY_NAMES[f]!) || !named(3, SEVERITY_NAME!, SEVERITY_NAMES[s]!)) return;
       }
     }
     for (let f = 0; f < 4; f++) {
       const from = this.fields.from[f]!;
       const to = this.fields.to[f]!;
       if (from < 0 || (to === from + 1 && data[from] === 0x2d)) continue;
-      if (!this.emit(sink, FIELD_KEYS[f]!, data, from, to)) return;
+      if (!this.emit(sink, 4 + f, FIELD_KEYS[f]!, data, from, to)) return;
     }
   }
 
-  /** Reports key=src[from, to) (lowercased) to the sink; false once the sink is full. */
-  private emit(sink: PairSink, key: Uint8Array, src: Uint8Array, from: number, to: number): boolean {
+  /** Reports key=src[from, to) (lowercased), field `slot` of the header, to the sink; false once the sink is full. */
+  private emit(sink: PairSink, slot: number, key: Uint8Array, src: Uint8Array, from: number, to: number): boolean {
+    if (sink.fieldPair !== undefined) return sink.fieldPair(slot, key, src, from, to);
     copyBytes(sink.scratch, 0, key, 0, key.length);
     return sinkPair(sink, key.length, src, from, to);
   }
