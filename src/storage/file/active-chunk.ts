@@ -15,7 +15,7 @@ import { ChunkStats } from "../stats.ts";
 import type { DurabilityPolicy } from "../types.ts";
 import { ActiveData } from "./active-data.ts";
 import { EntryColumns } from "./entry-columns.ts";
-import { ATTRS_FILE, ENTRIES_FILE, ENTRY_BYTES, ENTRY_F64, encodeHeader, HEADER_BYTES, RAW_FILE, TMP_SUFFIX } from "./format.ts";
+import { ATTRS_FILE, ENTRIES_FILE, ENTRY_BYTES, encodeHeader, HEADER_BYTES, RAW_FILE, TMP_SUFFIX } from "./format.ts";
 
 /** Staged payload bytes that force an early data write within one large append. */
 const STAGE_FLUSH_BYTES = 4 << 20;
@@ -156,8 +156,8 @@ export class ActiveChunk {
   /**
    * Drops the in-memory entries of a closed chunk (one being sealed) while no reader uses them:
    * the seal worker reads the entries file itself, and an import would otherwise hold the
-   * entries of every chunk waiting for its seal (~5 MiB per 32 MiB chunk, in buffers grown by
-   * doubling). A reader opened later reads them back (the files stay until the seal is done).
+   * entries of every chunk waiting for its seal (~5 MiB per 32 MiB chunk). A reader opened
+   * later reads them back (the files stay until the seal is done).
    */
   releaseEntries(): void {
     if (!this.fds && this.readers === 0) this.columns = undefined;
@@ -185,7 +185,7 @@ export class ActiveChunk {
   }
 
   get lastWriteTs(): number {
-    return this.staged === 0 ? 0 : this.entries.f64[(this.staged - 1) * ENTRY_F64]!;
+    return this.staged === 0 ? 0 : this.entries.writeTs(this.staged - 1);
   }
 
   /**
@@ -207,14 +207,7 @@ export class ActiveChunk {
     this.attrEnd += al;
     const entries = this.entries;
     entries.ensure(i + 1);
-    const f = entries.f64;
-    const u = entries.u32;
-    const fo = i * ENTRY_F64;
-    f[fo] = writeTs;
-    f[fo + 1] = ingestTs;
-    f[fo + 2] = sourceTs;
-    u[fo * 2 + 6] = this.rawEnd;
-    u[fo * 2 + 7] = this.attrEnd;
+    entries.set(i, writeTs, ingestTs, sourceTs, this.rawEnd, this.attrEnd);
     this.stats.add(writeTs, ingestTs, sourceTs, rl, al);
     this.staged = i + 1;
     if (this.rawStageLen + this.attrStageLen > STAGE_FLUSH_BYTES && !this.failed) {
@@ -327,8 +320,11 @@ export class ActiveChunk {
 
   private writeEntries(upTo: number): void {
     if (upTo <= this.written) return;
-    const bytes = this.entries.range(this.written, upTo);
-    writeAll(this.fds!.entries, bytes, bytes.length, HEADER_BYTES + this.written * ENTRY_BYTES);
+    let pos = HEADER_BYTES + this.written * ENTRY_BYTES;
+    for (const bytes of this.entries.ranges(this.written, upTo)) {
+      writeAll(this.fds!.entries, bytes, bytes.length, pos);
+      pos += bytes.length;
+    }
     this.written = upTo;
   }
 

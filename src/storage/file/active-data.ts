@@ -12,7 +12,7 @@ import type { LogRecord } from "../../core/record.ts";
 import { BATCH_MAX_RAW_BYTES, BATCH_MAX_RECORDS, ColumnBatch, EncodedAttrs } from "../column-batch.ts";
 import type { RecordBatch } from "../types.ts";
 import type { EntryColumns, EntrySpan, EntryWindow } from "./entry-columns.ts";
-import { ATTRS_FILE, ENTRY_F64, HEADER_BYTES, RAW_FILE } from "./format.ts";
+import { ATTRS_FILE, HEADER_BYTES, RAW_FILE } from "./format.ts";
 
 /** Record and batch reads of an active chunk (shared by readers and the seal job). */
 export class ActiveData {
@@ -22,8 +22,9 @@ export class ActiveData {
   private readonly lent: boolean;
 
   /**
-   * `entries()` is called on every access because the writer may swap the columns on growth;
-   * an EntryWindow instead reads the entries of each access from the file (the seal job).
+   * `entries()` is called on every access because a closed chunk's columns may be released and
+   * read back; an EntryWindow instead reads the entries of each access from the file (the seal
+   * job).
    * `files`: descriptors of raw and attrs already open (a read-only snapshot holds them from
    * its open on, so a chunk sealed and deleted since is still read), else opened here.
    */
@@ -120,16 +121,13 @@ export class ActiveData {
     const writeTs = b.times(0, n);
     const ingestTs = b.times(1, n);
     const sourceTs = b.times(2, n);
-    const f64 = e.f64;
-    const u32 = e.u32;
     for (let k = 0; k < n; k++) {
       const p = from - shift + k;
-      const fo = p * ENTRY_F64;
-      writeTs[k] = f64[fo]!;
-      ingestTs[k] = f64[fo + 1]!;
-      sourceTs[k] = f64[fo + 2]!;
-      rawOffsets[k + 1] = u32[fo * 2 + 6]! - rawBase;
-      attrOffsets[k + 1] = u32[fo * 2 + 7]! - attrBase;
+      writeTs[k] = e.writeTs(p);
+      ingestTs[k] = e.ingestTs(p);
+      sourceTs[k] = e.sourceTs(p);
+      rawOffsets[k + 1] = e.rawEnd(p) - rawBase;
+      attrOffsets[k + 1] = e.attrEnd(p) - attrBase;
     }
     return new ColumnBatch(from, n, data, rawOffsets, writeTs, ingestTs, sourceTs, new EncodedAttrs(attrBuf, attrOffsets));
   }

@@ -13,7 +13,7 @@ import type { ChunkId } from "../../core/ids.ts";
 import { ChunkStats } from "../stats.ts";
 import type { RecoveredChunk } from "./active-chunk.ts";
 import { EntryColumns } from "./entry-columns.ts";
-import { ATTRS_FILE, decodeHeader, ENTRIES_FILE, ENTRY_BYTES, ENTRY_F64, HEADER_BYTES, RAW_FILE, validEntryPrefix, type FileKind } from "./format.ts";
+import { ATTRS_FILE, decodeHeader, ENTRIES_FILE, ENTRY_BYTES, ENTRY_F64, ENTRY_U32, HEADER_BYTES, RAW_FILE, validEntryPrefix, type FileKind } from "./format.ts";
 
 /** One truncation made during recovery. */
 export interface TornTail {
@@ -89,15 +89,13 @@ export function committedPrefix(files: ActiveFiles): { entries: EntryColumns; co
   const region = new Uint8Array(Math.max(whole, 0) * ENTRY_BYTES);
   const got = readFully(files.entries.fd, region, HEADER_BYTES);
   const read = Math.floor(got / ENTRY_BYTES);
-  const entries = EntryColumns.fromBytes(region, read);
   const rawSize = fstatSync(files.raw.fd).size - HEADER_BYTES;
   const attrSize = fstatSync(files.attrs.fd).size - HEADER_BYTES;
-  const count = validEntryPrefix(entries.f64, entries.u32, read, rawSize, attrSize);
+  const count = validEntryPrefix(new Float64Array(region.buffer, 0, read * ENTRY_F64), new Uint32Array(region.buffer, 0, read * ENTRY_U32), read, rawSize, attrSize);
+  const entries = EntryColumns.fromBytes(region, count);
   const stats = new ChunkStats();
-  const f = entries.f64;
   for (let i = 0; i < count; i++) {
-    const o = i * ENTRY_F64;
-    stats.add(f[o]!, f[o + 1]!, f[o + 2]!, entries.rawEnd(i) - entries.rawStart(i), entries.attrEnd(i) - entries.attrStart(i));
+    stats.add(entries.writeTs(i), entries.ingestTs(i), entries.sourceTs(i), entries.rawEnd(i) - entries.rawStart(i), entries.attrEnd(i) - entries.attrStart(i));
   }
   return { entries, count, stats };
 }

@@ -1,8 +1,11 @@
 /**
  * The entries of one active chunk held in memory, byte-identical to the entries region of its
- * file (format.ts): the writer stages new entries here and writes the pending byte range out,
- * readers in the same process binary-search it without a syscall. Grows by doubling; views
- * taken earlier stay valid for the entries they already cover (entries never change).
+ * file (format.ts): the writer stages new entries here and writes the pending byte ranges out,
+ * readers in the same process binary-search them without a syscall. Entries live in pages of
+ * PAGE_ENTRIES: the first page grows by doubling up to that size, later pages are added whole,
+ * so growth never copies more than one page (doubling one buffer left the outgrown halves,
+ * as much again as the entries, as garbage until a collection). Entries never change, so
+ * pages handed out stay valid.
  */
 
 import { closeSync, openSync, readSync } from "node:fs";
@@ -10,23 +13,42 @@ import { CorruptError } from "../../core/errors.ts";
 import { lowerBound } from "../cursor.ts";
 import { decodeHeader, ENTRY_BYTES, ENTRY_F64, ENTRY_U32, HEADER_BYTES } from "./format.ts";
 
-/** In-memory copy of an entries region; accessors take the entry index. */
-export class EntryColumns {
+/** log2 of the entries per page: 64 Ki entries, 2 MiB. */
+const PAGE_SHIFT = 16;
+/** Entries per full page. */
+export const PAGE_ENTRIES = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE_ENTRIES - 1;
+/** Entries of the first page of new columns. */
+const FIRST_PAGE_ENTRIES = 1024;
+
+/** One page: the same bytes as f64 and u32 columns. */
+interface Page {
+  bytes: Uint8Array;
   f64: Float64Array;
   u32: Uint32Array;
-  private bytes: Uint8Array;
+}
 
-  constructor(capacity = 1024) {
-    const buf = new ArrayBuffer(capacity * ENTRY_BYTES);
-    this.f64 = new Float64Array(buf);
-    this.u32 = new Uint32Array(buf);
-    this.bytes = new Uint8Array(buf);
+function page(bytes: Uint8Array): Page {
+  return { bytes, f64: new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8), u32: new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) };
+}
+
+/** In-memory copy of an entries region; accessors take the entry index. */
+export class EntryColumns {
+  /** Every page but the last holds PAGE_ENTRIES. */
+  private pages: Page[] = [];
+  /** Entries the pages hold room for. */
+  private capacity = 0;
+
+  constructor(capacity = FIRST_PAGE_ENTRIES) {
+    this.ensure(capacity);
   }
 
   /** Columns over a copy of an entries region read from disk (`n` whole entries). */
   static fromBytes(region: Uint8Array, n: number): EntryColumns {
-    const c = new EntryColumns(Math.max(n, 1024));
-    c.bytes.set(region.subarray(0, n * ENTRY_BYTES));
+    const c = new EntryColumns(Math.max(n, FIRST_PAGE_ENTRIES));
+    for (let i = 0; i < n; i += PAGE_ENTRIES) {
+      c.pages[i >>> PAGE_SHIFT]!.bytes.set(region.subarray(i * ENTRY_BYTES, Math.min(n, i + PAGE_ENTRIES) * ENTRY_BYTES));
+    }
     return c;
   }
 
@@ -38,9 +60,9 @@ export class EntryColumns {
   static view(region: Uint8Array): EntryColumns {
     if (region.byteOffset % 8 !== 0 || region.length % ENTRY_BYTES !== 0) throw new RangeError("entry region is not 8-byte aligned whole entries");
     const c = new EntryColumns(0);
-    c.bytes = region;
-    c.f64 = new Float64Array(region.buffer, region.byteOffset, region.length / 8);
-    c.u32 = new Uint32Array(region.buffer, region.byteOffset, region.length / 4);
+    const n = region.length / ENTRY_BYTES;
+    for (let i = 0; i < n; i += PAGE_ENTRIES) c.pages.push(page(region.subarray(i * ENTRY_BYTES, Math.min(n, i + PAGE_ENTRIES) * ENTRY_BYTES)));
+    c.capacity = n;
     return c;
   }
 
@@ -67,54 +89,83 @@ export class EntryColumns {
 
   /** Makes room for `n` entries in total. */
   ensure(n: number): void {
-    if (n * ENTRY_BYTES <= this.bytes.length) return;
-    let cap = this.bytes.length * 2;
-    while (cap < n * ENTRY_BYTES) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.bytes);
-    this.bytes = next;
-    this.f64 = new Float64Array(next.buffer);
-    this.u32 = new Uint32Array(next.buffer);
+    while (this.capacity < n) this.grow(n);
   }
 
-  /** Bytes of entries [from, to), a view. */
-  range(from: number, to: number): Uint8Array {
-    return this.bytes.subarray(from * ENTRY_BYTES, to * ENTRY_BYTES);
+  /**
+   * Adds room: a short last page (a new chunk's first, or a view's tail) is replaced by one of
+   * twice its size, up to a full page; else a page is added (only the first may be short).
+   */
+  private grow(n: number): void {
+    const last = this.pages.length - 1;
+    const lastLen = last < 0 ? PAGE_ENTRIES : this.pages[last]!.bytes.length / ENTRY_BYTES;
+    if (lastLen < PAGE_ENTRIES) {
+      const len = Math.min(Math.max(lastLen * 2, FIRST_PAGE_ENTRIES), PAGE_ENTRIES);
+      const bytes = new Uint8Array(len * ENTRY_BYTES);
+      bytes.set(this.pages[last]!.bytes);
+      this.pages[last] = page(bytes);
+      this.capacity += len - lastLen;
+      return;
+    }
+    const len = last < 0 ? Math.min(Math.max(n, FIRST_PAGE_ENTRIES), PAGE_ENTRIES) : PAGE_ENTRIES;
+    this.pages.push(page(new Uint8Array(len * ENTRY_BYTES)));
+    this.capacity += len;
+  }
+
+  /** Stores entry i (room made by ensure). */
+  set(i: number, writeTs: number, ingestTs: number, sourceTs: number, rawEnd: number, attrEnd: number): void {
+    const p = this.pages[i >>> PAGE_SHIFT]!;
+    const fo = (i & PAGE_MASK) * ENTRY_F64;
+    p.f64[fo] = writeTs;
+    p.f64[fo + 1] = ingestTs;
+    p.f64[fo + 2] = sourceTs;
+    p.u32[fo * 2 + 6] = rawEnd;
+    p.u32[fo * 2 + 7] = attrEnd;
+  }
+
+  /** Bytes of entries [from, to): views, one per page they span. */
+  ranges(from: number, to: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let i = from; i < to; ) {
+      const end = Math.min(to, ((i >>> PAGE_SHIFT) + 1) << PAGE_SHIFT);
+      out.push(this.pages[i >>> PAGE_SHIFT]!.bytes.subarray((i & PAGE_MASK) * ENTRY_BYTES, (i & PAGE_MASK) * ENTRY_BYTES + (end - i) * ENTRY_BYTES));
+      i = end;
+    }
+    return out;
   }
 
   writeTs(i: number): number {
-    return this.f64[i * ENTRY_F64]!;
+    return this.pages[i >>> PAGE_SHIFT]!.f64[(i & PAGE_MASK) * ENTRY_F64]!;
   }
 
   ingestTs(i: number): number {
-    return this.f64[i * ENTRY_F64 + 1]!;
+    return this.pages[i >>> PAGE_SHIFT]!.f64[(i & PAGE_MASK) * ENTRY_F64 + 1]!;
   }
 
   sourceTs(i: number): number {
-    return this.f64[i * ENTRY_F64 + 2]!;
+    return this.pages[i >>> PAGE_SHIFT]!.f64[(i & PAGE_MASK) * ENTRY_F64 + 2]!;
   }
 
   /** Start of record i's payload in the raw data region. */
   rawStart(i: number): number {
-    return i === 0 ? 0 : this.u32[(i - 1) * ENTRY_U32 + 6]!;
+    return i === 0 ? 0 : this.rawEnd(i - 1);
   }
 
   rawEnd(i: number): number {
-    return this.u32[i * ENTRY_U32 + 6]!;
+    return this.pages[i >>> PAGE_SHIFT]!.u32[(i & PAGE_MASK) * ENTRY_U32 + 6]!;
   }
 
   attrStart(i: number): number {
-    return i === 0 ? 0 : this.u32[(i - 1) * ENTRY_U32 + 7]!;
+    return i === 0 ? 0 : this.attrEnd(i - 1);
   }
 
   attrEnd(i: number): number {
-    return this.u32[i * ENTRY_U32 + 7]!;
+    return this.pages[i >>> PAGE_SHIFT]!.u32[(i & PAGE_MASK) * ENTRY_U32 + 7]!;
   }
 
   /** First of the first `n` entries whose writeTs >= ts, or n. */
   lowerBoundWriteTs(n: number, ts: number): number {
-    const f = this.f64;
-    return lowerBound(n, ts, (i) => f[i * ENTRY_F64]!);
+    return lowerBound(n, ts, (i) => this.writeTs(i));
   }
 }
 

@@ -3,7 +3,6 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { CorruptError } from "../../core/errors.ts";
-import { EntryColumns } from "./entry-columns.ts";
 import { decodeHeader, encodeHeader, ENTRY_F64, ENTRY_U32, HEADER_BYTES, validEntryPrefix, type FileKind } from "./format.ts";
 
 const kinds: FileKind[] = ["entries", "raw", "attrs"];
@@ -42,8 +41,9 @@ test("header rejects damage with path and offset", () => {
   expect(got).toEqual(cases.map((c) => ({ name: c.name, offset: c.offset })));
 });
 
-function columns(rows: [number, number, number, number, number][]): EntryColumns {
-  const c = new EntryColumns(rows.length + 1);
+function columns(rows: [number, number, number, number, number][]): { f64: Float64Array; u32: Uint32Array } {
+  const buf = new ArrayBuffer((rows.length + 1) * ENTRY_F64 * 8);
+  const c = { f64: new Float64Array(buf), u32: new Uint32Array(buf) };
   rows.forEach(([w, ing, src, rawEnd, attrEnd], i) => {
     c.f64.set([w, ing, src], i * ENTRY_F64);
     c.u32[i * ENTRY_U32 + 6] = rawEnd;
