@@ -100,7 +100,16 @@ export function cpuSeconds(pid: number): number {
 
 /** Resident set size of a live process in bytes (VmRSS from /proc, all threads; Linux). */
 export function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return statusBytes(pid, "VmRSS");
+}
+
+/** Peak resident set size of a live process so far in bytes (VmHWM: catches spikes between samples). */
+export function peakRssBytes(pid: number): number {
+  return statusBytes(pid, "VmHWM");
+}
+
+function statusBytes(pid: number, field: string): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) * 1024 : 0;
 }
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { LifecycleService } from "../../src/api/gen/gastrolog/v1/lifecycle_pb.ts";
 import { StoreService } from "../../src/api/gen/gastrolog/v1/store_pb.ts";
 import { socketTransport } from "../../src/api/transports.ts";
-import { cpuSeconds, rssBytes } from "../proc.ts";
+import { cpuSeconds, peakRssBytes, rssBytes } from "../proc.ts";
 
 export interface BenchServer {
   /** Records the stores made durable for the first receiver whose id starts with `prefix`. */
@@ -26,6 +26,8 @@ export interface BenchServer {
   sealActive(): Promise<void>;
   /** The server's resident set size now, bytes (Linux /proc). */
   rssBytes(): number;
+  /** The server's peak resident set size so far, bytes (VmHWM, Linux /proc). */
+  peakRssBytes(): number;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startBenchServer(bin: string, receiverFlags: string[]): Pr
       await stores.sealActive({ store: "default" });
     },
     rssBytes: () => rssBytes(p.pid),
+    peakRssBytes: () => peakRssBytes(p.pid),
     async stored(prefix) {
       const r = (await life.status({})).receivers.find((x) => x.name.startsWith(prefix));
       return Number(r?.stored ?? 0);

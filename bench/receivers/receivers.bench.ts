@@ -224,8 +224,9 @@ function verdictAt(rate: number, target: number): string {
  * serve`, a fresh process with its default store: 32 MiB chunks of ~100k of these messages, so
  * a seal with index builds in its worker about once a second), the server's RSS (all threads)
  * sampled once a second from /proc once the first message is stored: prints the curve, the
- * server's CPU, the peak against the target, and flatness (peak of the last third ÷ peak of the
- * first third after the first 3 s).
+ * server's CPU, the peak against the target with the server's VmHWM (which the samples miss by
+ * 20-60 MiB: seal spikes are shorter than a second), and flatness (peak of the last third ÷
+ * peak of the first third after the first 3 s).
  */
 async function sustained(seconds: number, rate: number): Promise<void> {
   const n = Math.round(seconds * rate);
@@ -244,6 +245,7 @@ async function sustained(seconds: number, rate: number): Promise<void> {
   const wall = (performance.now() - t0) / 1000;
   const cpu = server.cpuSeconds() - cpu0;
   clearInterval(timer);
+  const hwm = server.peakRssBytes() / MIB;
   await server.stop();
   const peak = Math.max(...curve);
   const steady = curve.slice(Math.min(3, curve.length - 1));
@@ -253,5 +255,5 @@ async function sustained(seconds: number, rate: number): Promise<void> {
   const flat = lastPeak / firstPeak;
   console.log(`\nsustained syslog TCP at ${fmt(rate / 1000, 0)}k msgs/s for ${seconds} s into dist/gastrolog serve (${fmt(n, 0)} messages, durable after ${fmt(wall, 1)} s, server CPU ${fmt(cpu, 1)} s; server RSS, all threads, ${fmt(idle, 0)} MiB when ready):`);
   console.log(`RSS MiB each second: ${curve.map((x) => fmt(x, 0)).join(" ")}`);
-  console.log(`peak ${fmt(peak, 0)} MiB: ${peak <= TARGET.rssMiB ? "PASS" : "MISS"} (target ≤${TARGET.rssMiB}); peak of the first third ${fmt(firstPeak, 0)}, of the last ${fmt(lastPeak, 0)}, ratio ${fmt(flat, 2)} (${flat <= 1.1 ? "flat" : "growing"}); kept up: ${wall <= seconds * 1.1 ? "yes" : "no"}`);
+  console.log(`peak ${fmt(peak, 0)} MiB: ${peak <= TARGET.rssMiB ? "PASS" : "MISS"} (target ≤${TARGET.rssMiB}; VmHWM, which the 1 s samples can miss, ${fmt(hwm, 0)} MiB); peak of the first third ${fmt(firstPeak, 0)}, of the last ${fmt(lastPeak, 0)}, ratio ${fmt(flat, 2)} (${flat <= 1.1 ? "flat" : "growing"}); kept up: ${wall <= seconds * 1.1 ? "yes" : "no"}`);
 }
