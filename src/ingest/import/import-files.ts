@@ -175,7 +175,6 @@ export async function importFiles(sink: ImportSink, files: string[], options: Im
     };
     const gc = new GcPacer();
     const held = new HeldBlocks(source);
-    let chunksSeen = out.chunkIds.size;
     for await (const chunk of untilAborted(source.chunks, options.signal)) {
       if (options.signal?.aborted) break;
       inputBytes += chunk.length;
@@ -184,12 +183,8 @@ export async function importFiles(sink: ImportSink, files: string[], options: Im
       held.add(chunk, batcher.linesSeen);
       while (batcher.ready.length > 0) await out.add(fileIndex, batcher.ready.shift()!);
       if (out.position.file === fileIndex) held.stored(out.position.line);
-      // Records reached a new chunk: the one handed to the seal released its entries (and the
-      // buffers they outgrew), garbage until this thread's next full collection.
-      if (out.chunkIds.size > chunksSeen) {
-        chunksSeen = out.chunkIds.size;
-        gc.collect();
-      } else gc.tick();
+      // (A file store collects this thread's heap itself when a chunk rotates.)
+      gc.tick();
       report(false);
     }
     stopped = options.signal?.aborted === true;
