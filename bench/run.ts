@@ -1,6 +1,6 @@
 /**
  * `bun run bench [-- --quick] [-- --only=NAME]`: runs every registered benchmark in turn and
- * prints its tables. `--quick` is the CI smoke pass (a 50k-line corpus, a few seconds).
+ * prints its tables (`-- --help` lists them and their options, and runs nothing). `--quick` is the CI smoke pass (a 50k-line corpus, a few seconds).
  * Benchmarks are not tests: they print figures and ratios against references measured in the
  * same run. The import bench keeps its store for the query bench (bench/.data/stores/).
  */
@@ -46,6 +46,18 @@ const BENCHES: [string, (o: BenchOptions) => Promise<void>][] = [
   ["cli/startup", runStartupBench],
   ["cli/output", runOutputBench],
 ];
+
+const USAGE = `usage: bun run bench [-- --quick] [-- --only=NAME] [bench options]
+  --quick        the CI smoke pass (a 50k-line corpus, a few seconds)
+  --only=NAME    run one bench: ${BENCHES.map(([n]) => n).join(", ")}
+bench options:
+  --lines=N                      import: one corpus size instead of 1M and 10M
+  --rows=tcp,http,udp,sustained  receivers: a subset of rows (--only-sustained = --rows=sustained)
+  --sustain-seconds=S            receivers: length of the sustained row (default 60)`;
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const options: BenchOptions = { quick: process.argv.includes("--quick") };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
